@@ -1,0 +1,16 @@
+import type { MockConfig } from './config/mockConfigSchema.js';
+import type { Catalogue } from './metadata/Catalogue.js';
+import type { Store } from './store/Store.js';
+import type { MockStats } from './admin/MockStats.js';
+import type { TokenIssuer } from './auth/TokenIssuer.js';
+
+/** Everything a handler may use; built once per server by `buildMockServer`. */
+export interface MockContext {
+  readonly config: MockConfig;
+  readonly catalogue: Catalogue;
+  readonly store: Store;
+  readonly stats: MockStats;
+  readonly tokens: TokenIssuer;
+  /** Wall-clock time in ms; injectable so tests can move time. */
+  readonly now: () => number;
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { formatIssuePath } from '../config/formatIssuePath.js';
+import type { MockContext } from '../MockContext.js';
+import { seedData } from './seedData.js';
+
+export interface AdminResponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+const seedSchema = z.strictObject({
+  seed: z.int().default(1),
+  counts: z.record(z.string(), z.int().min(0).max(2_000_000)),
+  reset: z.boolean().default(true),
+  referenceDate: z.iso.datetime({ offset: true }).optional(),
+});
+
+function adminError(status: number, code: string, message: string): AdminResponse {
+  return { status, body: { error: { code, message } } };
+}
+
+/** The starting instant for seeded dates: today at 00:00 UTC, so one day's runs share identical data. */
+function defaultReferenceTime(now: number): number {
+  return Math.floor(now / 86_400_000) * 86_400_000;
+}
+
+/**
+ * `/_mock/*`: health, stats, reset and seed. Outside the Web API root, not authenticated, and
+ * never throttled: these are for the harness, not part of what it measures.
+ */
+export function handleAdminRequest(method: string, path: string, body: string, ctx: MockContext, extraStats: () => Record<string, unknown>): AdminResponse {
+  const route = path.replace(/^\/_mock\/?/, '');
+  const allow = (m: string): AdminResponse | undefined => (method === m ? undefined : adminError(405, 'DVB_MOCK_METHOD', `${method} is not allowed on /_mock/${route}; use ${m}.`));
+  switch (route) {
+    case 'health':
+      return allow('GET') ?? { status: 200, body: { status: 'ok', uptimeSeconds: Math.round((Date.now() - ctx.stats.startedAt) / 1000) } };
+    case 'stats':
+      return allow('GET') ?? { status: 200, body: { requests: ctx.stats.snapshot(), records: ctx.store.counts(), ...extraStats() } };
+    case 'reset':
+      if (method !== 'POST') return adminError(405, 'DVB_MOCK_METHOD', `${method} is not allowed on /_mock/reset; use POST.`);
+      ctx.store.clear();
+      ctx.stats.reset();
+      return { status: 200, body: { records: ctx.store.counts() } };
+    case 'seed': {
+      const notAllowed = allow('POST');
+      if (notAllowed !== undefined) return notAllowed;
+      let json: unknown;
+      try {
+        json = JSON.parse(body === '' ? '{}' : body);
+      } catch (error) {
+        return adminError(400, 'DVB_MOCK_SEED_INVALID', `seed body is not valid JSON: ${(error as Error).message}`);
+      }
+      const parsed = seedSchema.safeParse(json);
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
+        return adminError(400, 'DVB_MOCK_SEED_INVALID', `invalid seed request: ${problems.join('; ')}`);
+      }
+      const unknown = Object.keys(parsed.data.counts).filter((t) => ctx.catalogue.byLogicalName(t) === undefined);
+      if (unknown.length > 0) {
+        return adminError(400, 'DVB_MOCK_SEED_INVALID', `invalid seed request: counts.${unknown[0] ?? ''}: no table with that logical name`);
+      }
+      const referenceTime =
+        parsed.data.referenceDate === undefined ? defaultReferenceTime(ctx.now()) : Date.parse(parsed.data.referenceDate);
+      if (parsed.data.reset) ctx.store.clear();
+      const created = seedData({ seed: parsed.data.seed, counts: parsed.data.counts, referenceTime }, ctx.catalogue, ctx.store);
+      return { status: 200, body: { created, records: ctx.store.counts() } };
+    }
+    default:
+      return adminError(404, 'DVB_MOCK_NOT_FOUND', `no admin endpoint /_mock/${route}; try health, stats, reset or seed.`);
+  }
+}

@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { MockStats } from './admin/MockStats.js';
+import { handleAdminRequest } from './admin/handleAdminRequest.js';
+import { handleTokenRequest, TOKEN_PATH } from './auth/handleTokenRequest.js';
+import { identityGuid, TokenIssuer } from './auth/TokenIssuer.js';
+import type { MockConfig, MockConfigInput } from './config/mockConfigSchema.js';
+import { parseMockConfig } from './config/parseMockConfig.js';
+import { DataverseError } from './errors/DataverseError.js';
+import { dataverseErrors } from './errors/dataverseErrors.js';
+import { JSON_CONTENT_TYPE, type ApiRequest, type ApiResponse } from './http/ApiMessage.js';
+import { readRequestBody } from './http/readRequestBody.js';
+import { writeResponse } from './http/writeResponse.js';
+import { Catalogue } from './metadata/Catalogue.js';
+import type { MockContext } from './MockContext.js';
+import { dispatchApiRequest, parseResourcePath } from './routes/dispatchApiRequest.js';
+import { routeLabel, type Resource } from './routes/parseResourcePath.js';
+import { Store } from './store/Store.js';
+
+export interface MockServerOptions {
+  /** Raw (validated here) or already-parsed configuration. */
+  readonly config?: MockConfigInput | MockConfig;
+  /** Turns bearer-token checks off (the `--no-auth` flag); wins over `config.auth.enabled`. */
+  readonly noAuth?: boolean;
+  /** Clock in ms; tests inject one to expire tokens without waiting. */
+  readonly now?: () => number;
+}
+
+export interface MockServer {
+  /** The node:http server, not yet listening. */
+  readonly server: Server;
+  readonly context: MockContext;
+}
+
+const API_ROOT = /^\/api\/data\/(v9\.[0-2])\/(.*)$/s;
+/** The user requests run as when auth is off. */
+const ANONYMOUS = 'anonymous';
+
+function errorResponse(error: DataverseError): ApiResponse {
+  return {
+    status: error.status,
+    headers: { 'Content-Type': JSON_CONTENT_TYPE, ...error.headers },
+    body: JSON.stringify(error.toBody()),
+  };
+}
+
+/**
+ * Builds the mock Dataverse Web API server without listening, so tests and the runner decide
+ * where it listens (`startMockServer`). One config, validated once, drives its behaviour.
+ */
+export function buildMockServer(options: MockServerOptions = {}): MockServer {
+  const config = parseMockConfig(options.config ?? {}, 'mock configuration');
+  const { catalogue } = Catalogue.build(config.tables);
+  const now = options.now ?? Date.now;
+  const authEnabled = options.noAuth === true ? false : config.auth.enabled;
+  const context: MockContext = {
+    config,
+    catalogue,
+    store: new Store(catalogue),
+    stats: new MockStats(),
+    tokens: new TokenIssuer(now),
+    now,
+  };
+  const anonymousUser = identityGuid(ANONYMOUS, config.organization.organizationId);
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, version: string, rest: string, query: string): Promise<void> {
+    const requestId = randomUUID();
+    const method = req.method ?? 'GET';
+    const host = req.headers.host ?? '127.0.0.1';
+    const baseUrl = `http://${host}/api/data/${version}/`;
+    let resource: Resource | undefined;
+    let response: ApiResponse;
+    try {
+      let userId = anonymousUser;
+      if (authEnabled) {
+        const check = context.tokens.check(req.headers.authorization);
+        if (!check.ok) {
+          const tenant = config.organization.tenantId;
+          throw dataverseErrors.unauthorized(
+            `Bearer authorization_uri=http://${host}/${tenant}/oauth2/authorize, resource_id=http://${host}/`,
+            check.reason,
+          );
+        }
+        userId = check.userId;
+      }
+      resource = parseResourcePath(rest, catalogue);
+      const body = await readRequestBody(req, config.maxBodyBytes);
+      if (!body.ok) {
+        if (body.reason === 'aborted') return;
+        res.setHeader('Connection', 'close');
+        throw dataverseErrors.payloadTooLarge(config.maxBodyBytes);
+      }
+      const headers: Record<string, string | undefined> = {};
+      for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      const request: ApiRequest = { method, path: rest, query, headers, body: body.body, baseUrl, userId };
+      response = await dispatchApiRequest(resource, request, context);
+    } catch (error) {
+      if (error instanceof DataverseError) {
+        response = errorResponse(error);
+      } else {
+        // A bug in the mock, never a client mistake: log it and answer in Dataverse's envelope.
+        console.error(`dvbench mock: internal error on ${method} ${req.url ?? ''}:`, error);
+        response = errorResponse(new DataverseError(500, '0x80040216', 'An unexpected error occurred.'));
+      }
+    }
+    context.stats.record(routeLabel(method, resource), response.status);
+    writeResponse(
+      res,
+      response.status,
+      {
+        'OData-Version': '4.0',
+        'Cache-Control': 'no-cache',
+        Expires: '-1',
+        'x-ms-service-request-id': requestId,
+        REQ_ID: requestId,
+        ...response.headers,
+      },
+      response.body,
+    );
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const pathname = q < 0 ? url : url.slice(0, q);
+    const query = q < 0 ? '' : url.slice(q + 1);
+    const api = API_ROOT.exec(pathname);
+    if (api !== null) {
+      await handleApi(req, res, api[1] ?? 'v9.2', api[2] ?? '', query);
+      return;
+    }
+    const method = req.method ?? 'GET';
+    const body = await readRequestBody(req, config.maxBodyBytes);
+    if (!body.ok) {
+      if (body.reason === 'too-large') writeResponse(res, 413, { 'Content-Type': 'application/json', Connection: 'close' }, '{"error":{"code":"DVB_MOCK_TOO_LARGE","message":"request body too large"}}');
+      return;
+    }
+    if (pathname === '/_mock' || pathname.startsWith('/_mock/')) {
+      const admin = handleAdminRequest(method, pathname, body.body, context, () => ({}));
+      writeResponse(res, admin.status, { 'Content-Type': 'application/json' }, JSON.stringify(admin.body));
+      return;
+    }
+    const token = TOKEN_PATH.exec(pathname);
+    if (token !== null && method === 'POST') {
+      const answer = handleTokenRequest(new URLSearchParams(body.body), token[2] !== undefined, context);
+      writeResponse(res, answer.status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store, no-cache' }, JSON.stringify(answer.body));
+      return;
+    }
+    writeResponse(
+      res,
+      404,
+      { 'Content-Type': 'application/json' },
+      JSON.stringify(dataverseErrors.noHttpResource(`http://${req.headers.host ?? ''}${pathname}`).toBody()),
+    );
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      console.error('dvbench mock: unhandled error', error);
+      writeResponse(res, 500, { 'Content-Type': 'application/json' }, '{"error":{"code":"0x80040216","message":"An unexpected error occurred."}}');
+    });
+  });
+  // Clients such as undici keep connections alive for 4 s by default; outlive that.
+  server.keepAliveTimeout = 65_000;
+  return { server, context };
+}

@@ -1,0 +1,29 @@
+import { mockConfigSchema, type MockConfig } from './mockConfigSchema.js';
+import { MockConfigError } from './MockConfigError.js';
+import { formatIssuePath } from './formatIssuePath.js';
+import { Catalogue } from '../metadata/Catalogue.js';
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * Validates a mock configuration once and returns it deep-frozen. `source` names where the
+ * input came from (a file path, "--config", "scenario mock block") for the error message.
+ */
+export function parseMockConfig(input: unknown, source = 'mock configuration'): MockConfig {
+  const result = mockConfigSchema.safeParse(input ?? {});
+  if (!result.success) {
+    throw new MockConfigError(
+      source,
+      result.error.issues.map((issue) => `${formatIssuePath(issue.path)}: ${issue.message}`),
+    );
+  }
+  const { problems } = Catalogue.build(result.data.tables);
+  if (problems.length > 0) throw new MockConfigError(source, problems);
+  return deepFreeze(result.data);
+}

@@ -1,0 +1,34 @@
+/** One Web API request as handlers see it, whether it came alone or as a `$batch` part. */
+export interface ApiRequest {
+  readonly method: string;
+  /** The path below the Web API root, still percent-encoded, e.g. `accounts(accountnumber='A-1')`. */
+  readonly path: string;
+  /** The raw query string without `?`. */
+  readonly query: string;
+  /** Header names lower-cased. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: string;
+  /** Absolute Web API root as the client addressed it, ending in `/api/data/v9.2/`. */
+  readonly baseUrl: string;
+  /** The user behind the bearer token (or the default user when auth is off). */
+  readonly userId: string;
+  /** Resolves `$n` Content-ID references inside a changeset; absent outside one. */
+  readonly contentIdUrl?: (ref: string) => string | undefined;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  /** Already serialized; empty for 204. */
+  readonly body: string;
+}
+
+export const JSON_CONTENT_TYPE = 'application/json; odata.metadata=minimal';
+
+export function jsonResponse(status: number, value: unknown, headers: Record<string, string> = {}): ApiResponse {
+  return { status, headers: { 'Content-Type': JSON_CONTENT_TYPE, ...headers }, body: JSON.stringify(value) };
+}
+
+export function emptyResponse(status: number, headers: Record<string, string> = {}): ApiResponse {
+  return { status, headers, body: '' };
+}

@@ -1,0 +1,152 @@
+import { builtInTables, systemColumns } from './builtInTables.js';
+import type { ColumnDefinition, LookupTarget, TableDefinition } from './TableDefinition.js';
+import type { CustomTableConfig } from '../config/mockConfigSchema.js';
+
+export interface NavigationProperty {
+  readonly name: string;
+  readonly column: ColumnDefinition;
+  readonly target: LookupTarget;
+}
+
+/** One table with the indexes handlers need: columns and navigation properties by name. */
+export interface TableMetadata {
+  readonly definition: TableDefinition;
+  readonly logicalName: string;
+  readonly entitySetName: string;
+  readonly primaryKey: string;
+  readonly columns: ReadonlyMap<string, ColumnDefinition>;
+  readonly navigationProperties: ReadonlyMap<string, NavigationProperty>;
+  /** `_<lookup>_value` → lookup column. */
+  readonly lookupValueNames: ReadonlyMap<string, ColumnDefinition>;
+}
+
+function fromConfig(table: CustomTableConfig): TableDefinition {
+  const primaryKey = table.primaryKey ?? `${table.logicalName}id`;
+  const columns: ColumnDefinition[] = [{ name: primaryKey, type: 'guid' }];
+  for (const c of table.columns) {
+    if (c.name === primaryKey) continue;
+    const base = { name: c.name, type: c.type } as const;
+    if (c.type === 'string' || c.type === 'memo') {
+      columns.push({ ...base, maxLength: c.maxLength ?? (c.type === 'memo' ? 2000 : 100) });
+    } else if (c.type === 'choice') {
+      columns.push({ ...base, options: c.options ?? [] });
+    } else if (c.type === 'lookup') {
+      columns.push({
+        ...base,
+        targets: [{ table: c.target ?? '', navigationProperty: c.navigationProperty ?? c.name }],
+      });
+    } else {
+      columns.push(base);
+    }
+  }
+  for (const s of systemColumns()) if (!columns.some((c) => c.name === s.name)) columns.push(s);
+  const primaryName =
+    table.primaryName ?? columns.find((c) => c.type === 'string')?.name ?? primaryKey;
+  return {
+    logicalName: table.logicalName,
+    entitySetName: table.entitySetName,
+    primaryKey,
+    primaryName,
+    columns,
+    alternateKeys: table.alternateKeys,
+  };
+}
+
+/**
+ * Every table the mock serves, indexed by logical name and entity set name. Built once
+ * from the standard tables and the config's custom tables; cross-table rules (unique names,
+ * lookup targets, key columns) are checked here and reported as a list of problems.
+ */
+export class Catalogue {
+  readonly #byLogicalName = new Map<string, TableMetadata>();
+  readonly #byEntitySet = new Map<string, TableMetadata>();
+
+  private constructor(definitions: readonly TableDefinition[]) {
+    for (const definition of definitions) {
+      const columns = new Map(definition.columns.map((c) => [c.name, c]));
+      const navigationProperties = new Map<string, NavigationProperty>();
+      const lookupValueNames = new Map<string, ColumnDefinition>();
+      for (const column of definition.columns) {
+        if (column.type !== 'lookup') continue;
+        lookupValueNames.set(`_${column.name}_value`, column);
+        for (const target of column.targets ?? []) {
+          navigationProperties.set(target.navigationProperty, { name: target.navigationProperty, column, target });
+        }
+      }
+      const meta: TableMetadata = {
+        definition,
+        logicalName: definition.logicalName,
+        entitySetName: definition.entitySetName,
+        primaryKey: definition.primaryKey,
+        columns,
+        navigationProperties,
+        lookupValueNames,
+      };
+      this.#byLogicalName.set(definition.logicalName, meta);
+      this.#byEntitySet.set(definition.entitySetName, meta);
+    }
+  }
+
+  static build(customTables: readonly CustomTableConfig[]): { catalogue: Catalogue; problems: string[] } {
+    const problems: string[] = [];
+    const definitions: TableDefinition[] = [...builtInTables];
+    const logicalNames = new Set(builtInTables.map((t) => t.logicalName));
+    const entitySets = new Set(builtInTables.map((t) => t.entitySetName));
+    customTables.forEach((table, i) => {
+      const at = `tables[${i}]`;
+      if (logicalNames.has(table.logicalName)) {
+        problems.push(`${at}.logicalName: '${table.logicalName}' is already a table`);
+      }
+      if (entitySets.has(table.entitySetName)) {
+        problems.push(`${at}.entitySetName: '${table.entitySetName}' is already an entity set`);
+      }
+      logicalNames.add(table.logicalName);
+      entitySets.add(table.entitySetName);
+      const seen = new Set<string>();
+      table.columns.forEach((c, j) => {
+        const cat = `${at}.columns[${j}]`;
+        if (seen.has(c.name)) problems.push(`${cat}.name: duplicate column '${c.name}'`);
+        seen.add(c.name);
+        if (c.type === 'lookup' && c.target === undefined) problems.push(`${cat}.target: required for a lookup column`);
+        if (c.type !== 'lookup' && (c.target !== undefined || c.navigationProperty !== undefined)) {
+          problems.push(`${cat}: target and navigationProperty are only for lookup columns`);
+        }
+        if (c.type === 'choice' && c.options === undefined) problems.push(`${cat}.options: required for a choice column`);
+        if (c.maxLength !== undefined && c.type !== 'string' && c.type !== 'memo') {
+          problems.push(`${cat}.maxLength: only for string and memo columns`);
+        }
+      });
+      const def = fromConfig(table);
+      table.alternateKeys.forEach((key, k) => {
+        for (const name of key) {
+          const col = def.columns.find((c) => c.name === name);
+          if (col === undefined) problems.push(`${at}.alternateKeys[${k}]: no column '${name}' in table '${table.logicalName}'`);
+          else if (col.type === 'memo' || col.type === 'bool') {
+            problems.push(`${at}.alternateKeys[${k}]: column '${name}' of type ${col.type} cannot be part of a key`);
+          }
+        }
+      });
+      definitions.push(def);
+    });
+    customTables.forEach((table, i) => {
+      table.columns.forEach((c, j) => {
+        if (c.type === 'lookup' && c.target !== undefined && !logicalNames.has(c.target)) {
+          problems.push(`tables[${i}].columns[${j}].target: no table named '${c.target}'`);
+        }
+      });
+    });
+    return { catalogue: new Catalogue(definitions), problems };
+  }
+
+  byEntitySet(name: string): TableMetadata | undefined {
+    return this.#byEntitySet.get(name);
+  }
+
+  byLogicalName(name: string): TableMetadata | undefined {
+    return this.#byLogicalName.get(name);
+  }
+
+  tables(): IterableIterator<TableMetadata> {
+    return this.#byLogicalName.values();
+  }
+}

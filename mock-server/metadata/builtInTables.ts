@@ -1,0 +1,167 @@
+import type { ColumnDefinition, TableDefinition } from './TableDefinition.js';
+
+/** Columns every table has, maintained by the server. */
+export function systemColumns(): ColumnDefinition[] {
+  return [
+    { name: 'createdon', type: 'datetime', readOnly: true },
+    { name: 'modifiedon', type: 'datetime', readOnly: true },
+    { name: 'versionnumber', type: 'int', readOnly: true },
+    // statecode/statuscode are writable: a state change is a PATCH in the Web API.
+    { name: 'statecode', type: 'choice', options: [0, 1] },
+    { name: 'statuscode', type: 'choice', options: [1, 2] },
+  ];
+}
+
+function joinName(row: Readonly<Record<string, unknown>>): string | null {
+  const parts = [row.firstname, row.lastname].filter((p): p is string => typeof p === 'string' && p !== '');
+  return parts.length > 0 ? parts.join(' ') : null;
+}
+
+function multiply(a: unknown, b: unknown): number | null {
+  return typeof a === 'number' && typeof b === 'number' ? Math.round(a * b * 10_000) / 10_000 : null;
+}
+
+/**
+ * The standard tables workloads commonly touch, with their real logical names, entity set
+ * names, primary keys and a subset of their columns (max lengths as in a default org).
+ */
+export const builtInTables: readonly TableDefinition[] = [
+  {
+    logicalName: 'account',
+    entitySetName: 'accounts',
+    primaryKey: 'accountid',
+    primaryName: 'name',
+    alternateKeys: [['accountnumber']],
+    columns: [
+      { name: 'accountid', type: 'guid' },
+      { name: 'name', type: 'string', maxLength: 160 },
+      { name: 'accountnumber', type: 'string', maxLength: 20 },
+      { name: 'revenue', type: 'money' },
+      { name: 'numberofemployees', type: 'int' },
+      { name: 'telephone1', type: 'string', maxLength: 50 },
+      { name: 'emailaddress1', type: 'string', maxLength: 100 },
+      { name: 'address1_city', type: 'string', maxLength: 80 },
+      { name: 'description', type: 'memo', maxLength: 2000 },
+      { name: 'creditonhold', type: 'bool' },
+      { name: 'industrycode', type: 'choice', options: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] },
+      { name: 'primarycontactid', type: 'lookup', targets: [{ table: 'contact', navigationProperty: 'primarycontactid' }] },
+      ...systemColumns(),
+    ],
+  },
+  {
+    logicalName: 'contact',
+    entitySetName: 'contacts',
+    primaryKey: 'contactid',
+    primaryName: 'fullname',
+    alternateKeys: [],
+    columns: [
+      { name: 'contactid', type: 'guid' },
+      { name: 'firstname', type: 'string', maxLength: 50 },
+      { name: 'lastname', type: 'string', maxLength: 50 },
+      { name: 'fullname', type: 'string', maxLength: 160, readOnly: true, compute: joinName },
+      { name: 'emailaddress1', type: 'string', maxLength: 100 },
+      { name: 'jobtitle', type: 'string', maxLength: 100 },
+      { name: 'telephone1', type: 'string', maxLength: 50 },
+      { name: 'birthdate', type: 'datetime' },
+      {
+        name: 'parentcustomerid',
+        type: 'lookup',
+        targets: [
+          { table: 'account', navigationProperty: 'parentcustomerid_account' },
+          { table: 'contact', navigationProperty: 'parentcustomerid_contact' },
+        ],
+      },
+      ...systemColumns(),
+    ],
+  },
+  {
+    logicalName: 'opportunity',
+    entitySetName: 'opportunities',
+    primaryKey: 'opportunityid',
+    primaryName: 'name',
+    alternateKeys: [],
+    columns: [
+      { name: 'opportunityid', type: 'guid' },
+      { name: 'name', type: 'string', maxLength: 300 },
+      { name: 'estimatedvalue', type: 'money' },
+      { name: 'estimatedclosedate', type: 'datetime' },
+      { name: 'closeprobability', type: 'int' },
+      { name: 'description', type: 'memo', maxLength: 2000 },
+      { name: 'parentaccountid', type: 'lookup', targets: [{ table: 'account', navigationProperty: 'parentaccountid' }] },
+      {
+        name: 'customerid',
+        type: 'lookup',
+        targets: [
+          { table: 'account', navigationProperty: 'customerid_account' },
+          { table: 'contact', navigationProperty: 'customerid_contact' },
+        ],
+      },
+      ...systemColumns(),
+    ],
+  },
+  {
+    logicalName: 'quote',
+    entitySetName: 'quotes',
+    primaryKey: 'quoteid',
+    primaryName: 'name',
+    alternateKeys: [],
+    columns: [
+      { name: 'quoteid', type: 'guid' },
+      { name: 'name', type: 'string', maxLength: 300 },
+      { name: 'quotenumber', type: 'string', maxLength: 100 },
+      { name: 'totalamount', type: 'money' },
+      { name: 'description', type: 'memo', maxLength: 2000 },
+      { name: 'opportunityid', type: 'lookup', targets: [{ table: 'opportunity', navigationProperty: 'opportunityid' }] },
+      {
+        name: 'customerid',
+        type: 'lookup',
+        targets: [
+          { table: 'account', navigationProperty: 'customerid_account' },
+          { table: 'contact', navigationProperty: 'customerid_contact' },
+        ],
+      },
+      ...systemColumns(),
+    ],
+  },
+  {
+    logicalName: 'quotedetail',
+    entitySetName: 'quotedetails',
+    primaryKey: 'quotedetailid',
+    primaryName: 'productdescription',
+    alternateKeys: [],
+    columns: [
+      { name: 'quotedetailid', type: 'guid' },
+      { name: 'quoteid', type: 'lookup', targets: [{ table: 'quote', navigationProperty: 'quoteid' }] },
+      { name: 'productdescription', type: 'string', maxLength: 500 },
+      { name: 'quantity', type: 'decimal' },
+      { name: 'priceperunit', type: 'money' },
+      {
+        name: 'extendedamount',
+        type: 'money',
+        readOnly: true,
+        compute: (row) => multiply(row.quantity, row.priceperunit),
+      },
+      { name: 'lineitemnumber', type: 'int' },
+      { name: 'isproductoverridden', type: 'bool' },
+      ...systemColumns(),
+    ],
+  },
+  {
+    logicalName: 'systemuser',
+    entitySetName: 'systemusers',
+    primaryKey: 'systemuserid',
+    primaryName: 'fullname',
+    alternateKeys: [],
+    columns: [
+      { name: 'systemuserid', type: 'guid' },
+      { name: 'firstname', type: 'string', maxLength: 64 },
+      { name: 'lastname', type: 'string', maxLength: 64 },
+      { name: 'fullname', type: 'string', maxLength: 200, readOnly: true, compute: joinName },
+      { name: 'domainname', type: 'string', maxLength: 1024 },
+      { name: 'internalemailaddress', type: 'string', maxLength: 100 },
+      { name: 'isdisabled', type: 'bool' },
+      { name: 'applicationid', type: 'guid' },
+      ...systemColumns(),
+    ],
+  },
+];

@@ -1,0 +1,38 @@
+export type LiteralType = 'string' | 'number' | 'guid' | 'datetime' | 'date' | 'bool' | 'null';
+
+export interface Literal {
+  readonly kind: 'literal';
+  readonly type: LiteralType;
+  /** Strings unescaped; numbers as parsed; guids lower-cased; datetimes as epoch ms. */
+  readonly value: string | number | boolean | null;
+  readonly text: string;
+}
+
+export interface PropertyPath {
+  readonly kind: 'property';
+  /** `name`, `_lookup_value`, or a path through navigation properties (`parentcustomerid_account/name`). */
+  readonly path: readonly string[];
+  readonly position: number;
+}
+
+export type Operand = Literal | PropertyPath;
+
+export type ComparisonOperator = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
+
+export type FilterNode =
+  | { readonly kind: 'and' | 'or'; readonly left: FilterNode; readonly right: FilterNode }
+  | { readonly kind: 'not'; readonly operand: FilterNode }
+  | { readonly kind: 'compare'; readonly op: ComparisonOperator; readonly left: Operand; readonly right: Operand }
+  | {
+      readonly kind: 'stringFunction';
+      readonly name: 'contains' | 'startswith' | 'endswith';
+      readonly property: PropertyPath;
+      readonly value: Literal;
+    }
+  | {
+      readonly kind: 'crmFunction';
+      readonly name: string;
+      readonly position: number;
+      readonly args: Readonly<Record<string, string | number | readonly (string | number)[]>>;
+    }
+  | { readonly kind: 'boolProperty'; readonly property: PropertyPath };

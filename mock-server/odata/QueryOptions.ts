@@ -1,0 +1,23 @@
+import type { FilterNode } from './FilterAst.js';
+
+export interface OrderByItem {
+  readonly path: readonly string[];
+  readonly descending: boolean;
+}
+
+export interface ExpandItem {
+  readonly navigationProperty: string;
+  readonly select: readonly string[] | undefined;
+}
+
+export interface QueryOptions {
+  readonly select: readonly string[] | undefined;
+  readonly filter: FilterNode | undefined;
+  readonly filterText: string | undefined;
+  readonly orderBy: readonly OrderByItem[];
+  readonly orderByText: string;
+  readonly top: number | undefined;
+  readonly count: boolean;
+  readonly expand: readonly ExpandItem[];
+  readonly skipToken: string | undefined;
+}

@@ -1,0 +1,183 @@
+import { dataverseErrors } from '../errors/dataverseErrors.js';
+import type { Catalogue, TableMetadata } from '../metadata/Catalogue.js';
+import { edmTypeOf, type ColumnDefinition } from '../metadata/TableDefinition.js';
+import type { Row } from '../store/Row.js';
+import type { Store } from '../store/Store.js';
+import { compareComparable, comparable } from './compareCells.js';
+import type { ComparisonOperator, FilterNode, Literal, Operand } from './FilterAst.js';
+import { crmFunctionPredicate } from './crmFunctions.js';
+import { likePattern } from './likePattern.js';
+import { resolveProperty, type ResolvedProperty } from './resolveProperty.js';
+
+export type RowPredicate = (row: Row) => boolean;
+
+export interface FilterContext {
+  readonly table: TableMetadata;
+  readonly catalogue: Catalogue;
+  readonly store: Store;
+  /** Current time, for relative date functions. */
+  readonly now: () => number;
+}
+
+const OPERATOR_KIND: Record<ComparisonOperator, string> = {
+  eq: 'Equal',
+  ne: 'NotEqual',
+  gt: 'GreaterThan',
+  ge: 'GreaterThanOrEqual',
+  lt: 'LessThan',
+  le: 'LessThanOrEqual',
+};
+
+const MIRROR: Record<ComparisonOperator, ComparisonOperator> = { eq: 'eq', ne: 'ne', gt: 'lt', ge: 'le', lt: 'gt', le: 'ge' };
+
+function literalEdmType(literal: Literal): string {
+  switch (literal.type) {
+    case 'string':
+      return 'Edm.String';
+    case 'number':
+      return Number.isInteger(literal.value) ? 'Edm.Int32' : 'Edm.Decimal';
+    case 'guid':
+      return 'Edm.Guid';
+    case 'datetime':
+      return 'Edm.DateTimeOffset';
+    case 'date':
+      return 'Edm.Date';
+    case 'bool':
+      return 'Edm.Boolean';
+    case 'null':
+      return 'null';
+  }
+}
+
+function compatible(column: ColumnDefinition, literal: Literal): boolean {
+  switch (literal.type) {
+    case 'null':
+      return true;
+    case 'string':
+      return column.type === 'string' || column.type === 'memo';
+    case 'number':
+      return ['int', 'decimal', 'money', 'choice'].includes(column.type);
+    case 'guid':
+      return column.type === 'guid' || column.type === 'lookup';
+    case 'datetime':
+    case 'date':
+      return column.type === 'datetime';
+    case 'bool':
+      return column.type === 'bool';
+  }
+}
+
+function test(op: ComparisonOperator, order: number): boolean {
+  switch (op) {
+    case 'eq':
+      return order === 0;
+    case 'ne':
+      return order !== 0;
+    case 'gt':
+      return order > 0;
+    case 'ge':
+      return order >= 0;
+    case 'lt':
+      return order < 0;
+    case 'le':
+      return order <= 0;
+  }
+}
+
+function compileComparison(op: ComparisonOperator, left: Operand, right: Operand, ctx: FilterContext): RowPredicate {
+  if (left.kind === 'literal' && right.kind === 'property') return compileComparison(MIRROR[op], right, left, ctx);
+  if (left.kind === 'literal' && right.kind === 'literal') {
+    throw dataverseErrors.querySyntax('A comparison needs at least one property; two literals were compared.');
+  }
+  if (left.kind !== 'property') throw dataverseErrors.querySyntax('Unsupported comparison.');
+  const prop = resolveProperty(ctx.table, left.path, ctx.catalogue, ctx.store);
+  const isDate = prop.column.type === 'datetime';
+  if (right.kind === 'property') {
+    const other = resolveProperty(ctx.table, right.path, ctx.catalogue, ctx.store);
+    if (edmTypeOf(prop.column) !== edmTypeOf(other.column)) {
+      throw incompatible(edmTypeOf(prop.column), edmTypeOf(other.column), op);
+    }
+    return (row) => {
+      const a = comparable(prop.get(row), isDate);
+      const b = comparable(other.get(row), isDate);
+      return a !== null && b !== null && test(op, compareComparable(a, b));
+    };
+  }
+  if (!compatible(prop.column, right)) throw incompatible(edmTypeOf(prop.column), literalEdmType(right), op);
+  if (right.type === 'null') {
+    if (op === 'eq') return (row) => prop.get(row) === null;
+    if (op === 'ne') return (row) => prop.get(row) !== null;
+    return () => false;
+  }
+  const b = typeof right.value === 'string' ? right.value.toLowerCase() : right.value;
+  // SQL semantics: any comparison with a null column value is unknown, so the row is excluded.
+  return (row) => {
+    const a = comparable(prop.get(row), isDate);
+    return a !== null && b !== null && test(op, compareComparable(a, b));
+  };
+}
+
+function incompatible(a: string, b: string, op: ComparisonOperator): Error {
+  return dataverseErrors.querySyntax(
+    `A binary operator with incompatible types was detected. Found operand types '${a}' and '${b}' for operator kind '${OPERATOR_KIND[op]}'.`,
+  );
+}
+
+function stringProperty(prop: ResolvedProperty, name: string, table: TableMetadata): ResolvedProperty {
+  if (prop.column.type !== 'string' && prop.column.type !== 'memo') {
+    throw dataverseErrors.querySyntax(
+      `No function signature for the function with name '${name}' matches the specified arguments. The column '${prop.column.name}' of '${table.logicalName}' is ${edmTypeOf(prop.column)}, not Edm.String.`,
+    );
+  }
+  return prop;
+}
+
+function compileNode(node: FilterNode, ctx: FilterContext): RowPredicate {
+  switch (node.kind) {
+    case 'and': {
+      const l = compileNode(node.left, ctx);
+      const r = compileNode(node.right, ctx);
+      return (row) => l(row) && r(row);
+    }
+    case 'or': {
+      const l = compileNode(node.left, ctx);
+      const r = compileNode(node.right, ctx);
+      return (row) => l(row) || r(row);
+    }
+    case 'not': {
+      const inner = compileNode(node.operand, ctx);
+      return (row) => !inner(row);
+    }
+    case 'compare':
+      return compileComparison(node.op, node.left, node.right, ctx);
+    case 'stringFunction': {
+      const prop = stringProperty(
+        resolveProperty(ctx.table, node.property.path, ctx.catalogue, ctx.store),
+        node.name,
+        ctx.table,
+      );
+      const value = String(node.value.value);
+      const pattern = likePattern(value, node.name !== 'contains' && node.name !== 'endswith', node.name === 'endswith');
+      return (row) => {
+        const v = prop.get(row);
+        return typeof v === 'string' && pattern.test(v);
+      };
+    }
+    case 'crmFunction':
+      return crmFunctionPredicate(node, ctx);
+    case 'boolProperty': {
+      const prop = resolveProperty(ctx.table, node.property.path, ctx.catalogue, ctx.store);
+      if (prop.column.type !== 'bool') {
+        throw dataverseErrors.querySyntax(
+          `The $filter expression must evaluate to a single boolean value; '${node.property.path.join('/')}' is ${edmTypeOf(prop.column)}.`,
+        );
+      }
+      return (row) => prop.get(row) === true;
+    }
+  }
+}
+
+/** Binds a parsed filter to a table: unknown columns and type mismatches fail here, before any row is read. */
+export function compileFilter(node: FilterNode, ctx: FilterContext): RowPredicate {
+  return compileNode(node, ctx);
+}

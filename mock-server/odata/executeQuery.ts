@@ -1,0 +1,80 @@
+import type { Catalogue, TableMetadata } from '../metadata/Catalogue.js';
+import type { Row } from '../store/Row.js';
+import type { Store } from '../store/Store.js';
+import { compareComparable, comparable } from './compareCells.js';
+import { compileFilter } from './compileFilter.js';
+import type { QueryOptions } from './QueryOptions.js';
+import { resolveProperty } from './resolveProperty.js';
+import { decodeSkipToken, encodeSkipToken, type PageCursor } from './skipToken.js';
+
+/** Dataverse's default and maximum page size. */
+export const MAX_PAGE_SIZE = 5000;
+/** `@odata.count` and `/$count` are capped here, as in Dataverse. */
+export const MAX_COUNT = 5000;
+
+export interface QueryPage {
+  readonly rows: readonly Row[];
+  /** Matching rows in total (before paging), for `$count`. */
+  readonly total: number;
+  /** The skip token for the next page, or undefined on the last page. */
+  readonly nextSkipToken: string | undefined;
+}
+
+type SortKey = (string | number | boolean | null)[];
+
+/**
+ * Runs a query: filter, order (by the requested keys, then the primary key, so the order is
+ * total and stable), then page with a keyset cursor. Because the cursor holds the last row's
+ * sort values rather than an offset, records created or deleted between pages never make a
+ * page repeat or skip a record that existed throughout.
+ */
+export function executeQuery(
+  table: TableMetadata,
+  options: QueryOptions,
+  pageSize: number,
+  ctx: { catalogue: Catalogue; store: Store; now: () => number },
+): QueryPage {
+  const predicate =
+    options.filter === undefined
+      ? undefined
+      : compileFilter(options.filter, { table, catalogue: ctx.catalogue, store: ctx.store, now: ctx.now });
+  const sorters = options.orderBy.map((item) => {
+    const prop = resolveProperty(table, item.path, ctx.catalogue, ctx.store);
+    const isDate = prop.column.type === 'datetime';
+    return { get: (row: Row) => comparable(prop.get(row), isDate), descending: item.descending };
+  });
+  const queryId = `${options.filterText ?? ''}|${options.orderByText}`;
+  const cursor = options.skipToken === undefined ? undefined : decodeSkipToken(options.skipToken, queryId);
+  const pk = table.primaryKey;
+  const keyOf = (row: Row): SortKey => sorters.map((s) => s.get(row));
+  const compareKeys = (a: SortKey, aId: string, b: SortKey, bId: string): number => {
+    for (let i = 0; i < sorters.length; i++) {
+      const order = compareComparable(a[i] ?? null, b[i] ?? null);
+      if (order !== 0) return sorters[i]?.descending === true ? -order : order;
+    }
+    return aId < bId ? -1 : aId > bId ? 1 : 0;
+  };
+
+  const matches: { row: Row; key: SortKey; id: string }[] = [];
+  let total = 0;
+  for (const row of ctx.store.rows(table.logicalName)) {
+    if (predicate !== undefined && !predicate(row)) continue;
+    total++;
+    const key = keyOf(row);
+    const id = row.values[pk] as string;
+    if (cursor !== undefined && compareKeys(key, id, cursor.last as SortKey, cursor.id) <= 0) continue;
+    matches.push({ row, key, id });
+  }
+  matches.sort((a, b) => compareKeys(a.key, a.id, b.key, b.id));
+  const pageRows = matches.slice(0, pageSize);
+  const last = pageRows[pageRows.length - 1];
+  const hasMore = matches.length > pageSize && last !== undefined;
+  const next: PageCursor | undefined = hasMore
+    ? { page: (cursor?.page ?? 1) + 1, last: last.key, id: last.id, query: queryId }
+    : undefined;
+  return {
+    rows: pageRows.map((m) => m.row),
+    total,
+    nextSkipToken: next === undefined ? undefined : encodeSkipToken(next),
+  };
+}

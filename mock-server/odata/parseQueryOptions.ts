@@ -1,0 +1,126 @@
+import { dataverseErrors } from '../errors/dataverseErrors.js';
+import type { ExpandItem, OrderByItem, QueryOptions } from './QueryOptions.js';
+import { parseFilter } from './parseFilter.js';
+
+const SUPPORTED = new Set(['$select', '$filter', '$orderby', '$top', '$count', '$expand', '$skiptoken']);
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*$/;
+const MAX_EXPANDS = 15;
+
+function splitTopLevel(text: string, separator: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charAt(i);
+    if (ch === "'") quoted = !quoted;
+    else if (!quoted && ch === '(') depth++;
+    else if (!quoted && ch === ')') depth--;
+    else if (!quoted && depth === 0 && ch === separator) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((p) => p.trim());
+}
+
+function parseSelect(text: string): string[] {
+  const names = text.split(',').map((s) => s.trim());
+  for (const n of names) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) {
+      throw dataverseErrors.querySyntax(`Syntax error: '${n}' in $select is not a property name ('${text}').`);
+    }
+  }
+  return names;
+}
+
+function parseOrderBy(text: string): OrderByItem[] {
+  return text.split(',').map((part) => {
+    const words = part.trim().split(/\s+/);
+    const [name = '', direction, extra] = words;
+    if (!NAME.test(name) || extra !== undefined || (direction !== undefined && direction !== 'asc' && direction !== 'desc')) {
+      throw dataverseErrors.querySyntax(`Syntax error at position ${text.indexOf(part)} in '${text}'.`);
+    }
+    return { path: name.split('/'), descending: direction === 'desc' };
+  });
+}
+
+function parseExpand(text: string): ExpandItem[] {
+  const items = splitTopLevel(text, ',').map((part): ExpandItem => {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?$/s.exec(part);
+    if (m === null) throw dataverseErrors.querySyntax(`Syntax error in $expand at '${part}' ('${text}').`);
+    const navigationProperty = m[1] ?? '';
+    let select: string[] | undefined;
+    if (m[2] !== undefined) {
+      for (const option of splitTopLevel(m[2], ';')) {
+        const eq = option.indexOf('=');
+        const name = eq < 0 ? option : option.slice(0, eq);
+        if (name !== '$select') {
+          throw dataverseErrors.querySyntax(
+            `The query option '${name}' is not supported inside $expand of the single-valued navigation property '${navigationProperty}'.`,
+          );
+        }
+        select = parseSelect(option.slice(eq + 1));
+      }
+    }
+    return { navigationProperty, select };
+  });
+  if (items.length > MAX_EXPANDS) {
+    throw dataverseErrors.querySyntax(`The number of $expand options exceeds the limit of ${MAX_EXPANDS}.`);
+  }
+  return items;
+}
+
+/**
+ * Parses the system query options Dataverse supports. `$skip`, `$search`, `$format` and any
+ * other `$` option are rejected as Dataverse rejects them; parameters without `$` are ignored.
+ */
+export function parseQueryOptions(query: string): QueryOptions {
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(query);
+  } catch {
+    throw dataverseErrors.querySyntax('The query string is not valid.');
+  }
+  const seen = new Map<string, string>();
+  for (const [name, value] of params) {
+    if (!name.startsWith('$')) continue;
+    if (!SUPPORTED.has(name)) {
+      if (name === 'fetchXml') continue;
+      throw dataverseErrors.unsupportedQueryOption(name);
+    }
+    if (seen.has(name)) {
+      throw dataverseErrors.querySyntax(`Query option '${name}' was specified more than once, but it must be specified at most once.`);
+    }
+    seen.set(name, value);
+  }
+  if (params.has('fetchXml')) {
+    throw dataverseErrors.querySyntax('FetchXML queries (fetchXml=) are not supported by the dvbench mock; use OData query options.');
+  }
+  const topText = seen.get('$top');
+  let top: number | undefined;
+  if (topText !== undefined) {
+    if (!/^\d+$/.test(topText)) throw dataverseErrors.querySyntax(`Invalid value '${topText}' for $top query option found.`);
+    top = Number(topText);
+  }
+  const countText = seen.get('$count');
+  if (countText !== undefined && countText !== 'true' && countText !== 'false') {
+    throw dataverseErrors.querySyntax(`'${countText}' is not a valid count option.`);
+  }
+  const filterText = seen.get('$filter');
+  const selectText = seen.get('$select');
+  const orderByText = seen.get('$orderby');
+  const expandText = seen.get('$expand');
+  return {
+    select: selectText === undefined ? undefined : parseSelect(selectText),
+    filter: filterText === undefined ? undefined : parseFilter(filterText),
+    filterText,
+    orderBy: orderByText === undefined ? [] : parseOrderBy(orderByText),
+    orderByText: orderByText ?? '',
+    top,
+    count: countText === 'true',
+    expand: expandText === undefined ? [] : parseExpand(expandText),
+    skipToken: seen.get('$skiptoken'),
+  };
+}

@@ -1,0 +1,158 @@
+import { dataverseErrors } from '../errors/dataverseErrors.js';
+import type { Catalogue, TableMetadata } from '../metadata/Catalogue.js';
+import { edmTypeOf, type ColumnDefinition } from '../metadata/TableDefinition.js';
+import { parseKeySegment } from '../odata/parseKeySegment.js';
+import type { CellValue } from '../store/Row.js';
+import type { Store } from '../store/Store.js';
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const INT32_MIN = -2_147_483_648;
+const INT32_MAX = 2_147_483_647;
+
+export interface BodyContext {
+  readonly catalogue: Catalogue;
+  readonly store: Store;
+  readonly baseUrl: string;
+  /** Resolves `$n` inside a changeset to the URL of the record that part created. */
+  readonly contentIdUrl?: ((ref: string) => string | undefined) | undefined;
+}
+
+/** Dataverse stores date and time to the second and returns it as `YYYY-MM-DDTHH:MM:SSZ`. */
+export function toDataverseDateTime(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function coerce(column: ColumnDefinition, value: unknown, table: TableMetadata): CellValue {
+  if (value === null) return null;
+  const bad = (): Error => dataverseErrors.invalidValue(typeof value === 'string' ? value : JSON.stringify(value), edmTypeOf(column));
+  switch (column.type) {
+    case 'string':
+    case 'memo': {
+      if (typeof value !== 'string') throw bad();
+      if (column.maxLength !== undefined && value.length > column.maxLength) {
+        throw dataverseErrors.stringTooLong(column.name, table.logicalName, column.maxLength);
+      }
+      return value;
+    }
+    case 'int':
+    case 'choice': {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) throw bad();
+      if (column.type === 'choice' && column.options !== undefined && !column.options.includes(value)) {
+        throw dataverseErrors.invalidChoice(column.name, value);
+      }
+      return value;
+    }
+    case 'decimal':
+    case 'money': {
+      // OData allows decimals as strings (IEEE754Compatible); accept both.
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      if (typeof n !== 'number' || !Number.isFinite(n)) throw bad();
+      return n;
+    }
+    case 'bool':
+      if (typeof value !== 'boolean') throw bad();
+      return value;
+    case 'datetime': {
+      if (typeof value !== 'string') throw bad();
+      const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+      if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}/.test(value)) throw bad();
+      return toDataverseDateTime(ms);
+    }
+    case 'guid':
+      if (typeof value !== 'string' || !GUID.test(value)) throw bad();
+      return value.toLowerCase();
+    case 'lookup':
+      throw bad();
+  }
+}
+
+/**
+ * Resolves an `@odata.bind` reference (`/accounts(id)`, `accounts(id)`, an absolute URL, the
+ * alternate-key form, or `$n` in a changeset) to the id of an existing record of `targetTable`.
+ */
+function resolveBind(reference: string, expectedTable: string, entitySet: string, ctx: BodyContext): string {
+  let ref = reference;
+  if (ref.startsWith('$') && ctx.contentIdUrl !== undefined) {
+    const resolved = ctx.contentIdUrl(ref);
+    if (resolved === undefined) {
+      throw dataverseErrors.badRequest(`Content-ID Reference: '${ref}' does not exist in the batch context.`);
+    }
+    ref = resolved;
+  }
+  if (ref.startsWith(ctx.baseUrl)) ref = ref.slice(ctx.baseUrl.length);
+  else if (/^https?:\/\//.test(ref)) ref = ref.replace(/^https?:\/\/[^/]+\/api\/data\/v[0-9.]+\//, '');
+  ref = ref.replace(/^\/api\/data\/v[0-9.]+\//, '').replace(/^\//, '');
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)\((.*)\)$/s.exec(ref);
+  if (m === null) throw dataverseErrors.payloadError(entitySet, `The @odata.bind value '${reference}' is not a valid entity reference.`);
+  const target = ctx.catalogue.byEntitySet(m[1] ?? '');
+  if (target === undefined) throw dataverseErrors.resourceNotFound(m[1] ?? '');
+  if (target.logicalName !== expectedTable) {
+    throw dataverseErrors.payloadError(
+      entitySet,
+      `The @odata.bind value '${reference}' refers to '${target.logicalName}', but the navigation property expects '${expectedTable}'.`,
+    );
+  }
+  let keyText = m[2] ?? '';
+  try {
+    keyText = decodeURIComponent(keyText);
+  } catch {
+    throw dataverseErrors.invalidKey(target.logicalName);
+  }
+  const key = parseKeySegment(keyText, target);
+  if (key.kind === 'primary') {
+    if (ctx.store.get(target.logicalName, key.id) === undefined) throw dataverseErrors.recordNotFound(target.logicalName, key.id);
+    return key.id;
+  }
+  const row = ctx.store.findByKey(target.logicalName, key.columns, key.values);
+  if (row === undefined) throw dataverseErrors.recordNotFoundByKey(target.logicalName);
+  return row.values[target.primaryKey] as string;
+}
+
+/**
+ * Turns a create/update body into column changes, checking every property as Dataverse does:
+ * unknown names, wrong types, lengths, choice values, and `@odata.bind` navigation properties.
+ * Server-maintained columns are ignored.
+ */
+export function parseRecordBody(table: TableMetadata, body: unknown, ctx: BodyContext): Record<string, CellValue> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw dataverseErrors.payloadError(table.entitySetName, 'The request body must be a JSON object.');
+  }
+  const changes: Record<string, CellValue> = {};
+  for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
+    const at = name.indexOf('@');
+    if (at >= 0) {
+      const property = name.slice(0, at);
+      const annotation = name.slice(at + 1);
+      if (property === '') {
+        if (annotation === 'odata.type' && typeof value === 'string') {
+          const expected = `Microsoft.Dynamics.CRM.${table.logicalName}`;
+          if (value.replace(/^#/, '') !== expected) {
+            throw dataverseErrors.payloadError(table.entitySetName, `The @odata.type '${value}' does not match '${expected}'.`);
+          }
+        }
+        continue;
+      }
+      if (annotation !== 'odata.bind') continue;
+      const nav = table.navigationProperties.get(property);
+      if (nav === undefined) throw dataverseErrors.undeclaredBindProperty(table.entitySetName, property);
+      if (value === null) throw dataverseErrors.nullBind(table.entitySetName);
+      if (typeof value !== 'string') {
+        throw dataverseErrors.payloadError(table.entitySetName, `The @odata.bind value of '${property}' must be a string.`);
+      }
+      changes[nav.column.name] = { id: resolveBind(value, nav.target.table, table.entitySetName, ctx), table: nav.target.table };
+      continue;
+    }
+    if (table.navigationProperties.has(name) && typeof value === 'object' && value !== null) {
+      throw dataverseErrors.payloadError(
+        table.entitySetName,
+        `Deep insert through '${name}' is not supported by the dvbench mock; use ${name}@odata.bind to set the lookup.`,
+      );
+    }
+    const column = table.columns.get(name);
+    if (column === undefined || column.type === 'lookup') throw dataverseErrors.invalidBodyProperty(name, table.logicalName);
+    if (column.readOnly === true) continue;
+    if (name === table.primaryKey && value === null) throw dataverseErrors.invalidValue('null', 'Edm.Guid');
+    changes[name] = coerce(column, value, table);
+  }
+  return changes;
+}

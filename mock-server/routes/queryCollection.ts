@@ -1,0 +1,51 @@
+import type { ApiRequest, ApiResponse } from '../http/ApiMessage.js';
+import { jsonResponse } from '../http/ApiMessage.js';
+import type { TableMetadata } from '../metadata/Catalogue.js';
+import type { MockContext } from '../MockContext.js';
+import { executeQuery, MAX_COUNT, MAX_PAGE_SIZE } from '../odata/executeQuery.js';
+import { parsePrefer } from '../odata/parsePrefer.js';
+import { parseQueryOptions } from '../odata/parseQueryOptions.js';
+import { formatRecord, validateProjection, wantsLookupAnnotations } from '../records/formatRecord.js';
+
+function nextLink(request: ApiRequest, skipToken: string): string {
+  const kept = request.query.split('&').filter((p) => p !== '' && !p.startsWith('$skiptoken=') && !p.startsWith('%24skiptoken='));
+  kept.push(`$skiptoken=${encodeURIComponent(skipToken)}`);
+  return `${request.baseUrl}${request.path}?${kept.join('&')}`;
+}
+
+/** `GET /<set>`: filter, select, order, expand, count and page, as Dataverse answers a query. */
+export function queryCollection(table: TableMetadata, request: ApiRequest, ctx: MockContext): ApiResponse {
+  const options = parseQueryOptions(request.query);
+  const prefer = parsePrefer(request.headers.prefer);
+  const format = {
+    select: options.select,
+    expand: options.expand,
+    lookupAnnotations: wantsLookupAnnotations(prefer.includeAnnotations),
+  };
+  validateProjection(table, format, ctx.catalogue);
+  // With odata.maxpagesize present, $top is ignored (Dataverse's documented rule).
+  const paged = prefer.maxPageSize !== undefined;
+  const pageSize = paged
+    ? Math.min(prefer.maxPageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE)
+    : Math.min(options.top ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+  const page = executeQuery(table, options, pageSize, ctx);
+  const selectPart = options.select === undefined ? '' : `(${options.select.join(',')})`;
+  const body: Record<string, unknown> = {
+    '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}${selectPart}`,
+  };
+  if (options.count) body['@odata.count'] = Math.min(page.total, MAX_COUNT);
+  body.value = page.rows.map((row) => formatRecord(table, row, format, ctx));
+  const topLimited = !paged && options.top !== undefined;
+  if (page.nextSkipToken !== undefined && !topLimited) body['@odata.nextLink'] = nextLink(request, page.nextSkipToken);
+  const applied: string[] = [];
+  if (paged) applied.push(`odata.maxpagesize=${pageSize}`);
+  if (prefer.includeAnnotations !== undefined) applied.push(`odata.include-annotations="${prefer.includeAnnotations}"`);
+  return jsonResponse(200, body, applied.length > 0 ? { 'Preference-Applied': applied.join(',') } : {});
+}
+
+/** `GET /<set>/$count`: the number of matching records as plain text, capped like `@odata.count`. */
+export function countCollection(table: TableMetadata, request: ApiRequest, ctx: MockContext): ApiResponse {
+  const options = parseQueryOptions(request.query);
+  const page = executeQuery(table, { ...options, orderBy: [], skipToken: undefined }, 0, ctx);
+  return { status: 200, headers: { 'Content-Type': 'text/plain' }, body: String(Math.min(page.total, MAX_COUNT)) };
+}

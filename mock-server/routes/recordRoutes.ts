@@ -1,0 +1,114 @@
+import { dataverseErrors } from '../errors/dataverseErrors.js';
+import type { ApiRequest, ApiResponse } from '../http/ApiMessage.js';
+import { emptyResponse, jsonResponse } from '../http/ApiMessage.js';
+import { parseJsonBody } from '../http/parseJsonBody.js';
+import type { TableMetadata } from '../metadata/Catalogue.js';
+import type { MockContext } from '../MockContext.js';
+import type { RecordKey } from '../odata/parseKeySegment.js';
+import { parsePrefer } from '../odata/parsePrefer.js';
+import { parseQueryOptions } from '../odata/parseQueryOptions.js';
+import { buildNewRow, buildUpdatedRow } from '../records/buildRow.js';
+import { etagOf, formatRecord, validateProjection } from '../records/formatRecord.js';
+import { parseRecordBody } from '../records/parseRecordBody.js';
+import type { Row } from '../store/Row.js';
+
+function findRow(table: TableMetadata, key: RecordKey, ctx: MockContext): Row | undefined {
+  return key.kind === 'primary'
+    ? ctx.store.get(table.logicalName, key.id)
+    : ctx.store.findByKey(table.logicalName, key.columns, key.values);
+}
+
+function notFound(table: TableMetadata, key: RecordKey): Error {
+  return key.kind === 'primary'
+    ? dataverseErrors.recordNotFound(table.logicalName, key.id)
+    : dataverseErrors.recordNotFoundByKey(table.logicalName);
+}
+
+/** Compares a weak ETag from `If-Match`/`If-None-Match` with the row's current version. */
+function etagMatches(header: string, row: Row): boolean {
+  return header
+    .split(',')
+    .map((s) => s.trim())
+    .some((tag) => tag === '*' || tag === etagOf(row) || tag === `"${row.version}"`);
+}
+
+/** `GET /<set>(<key>)`. */
+export function retrieveRecord(table: TableMetadata, key: RecordKey, request: ApiRequest, ctx: MockContext): ApiResponse {
+  const options = parseQueryOptions(request.query);
+  const format = { select: options.select, expand: options.expand, lookupAnnotations: false };
+  validateProjection(table, format, ctx.catalogue);
+  const row = findRow(table, key, ctx);
+  if (row === undefined) throw notFound(table, key);
+  const ifNoneMatch = request.headers['if-none-match'];
+  // `If-None-Match: null` is what Microsoft's samples send: it matches nothing.
+  if (ifNoneMatch !== undefined && ifNoneMatch !== 'null' && options.expand.length === 0 && etagMatches(ifNoneMatch, row)) {
+    return emptyResponse(304, { ETag: etagOf(row) });
+  }
+  const selectPart = options.select === undefined ? '' : `(${options.select.join(',')})`;
+  return jsonResponse(
+    200,
+    { '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}${selectPart}/$entity`, ...formatRecord(table, row, format, ctx) },
+    { ETag: etagOf(row) },
+  );
+}
+
+/**
+ * `PATCH /<set>(<key>)`: an upsert unless `If-Match: *` (update only) or `If-None-Match: *`
+ * (create only); a stale `If-Match` ETag is 412.
+ */
+export function upsertRecord(table: TableMetadata, key: RecordKey, keyText: string, request: ApiRequest, ctx: MockContext): ApiResponse {
+  const options = parseQueryOptions(request.query);
+  const prefer = parsePrefer(request.headers.prefer);
+  const format = { select: options.select, expand: [], lookupAnnotations: false };
+  validateProjection(table, format, ctx.catalogue);
+  const existing = findRow(table, key, ctx);
+  const ifMatch = request.headers['if-match'];
+  const ifNoneMatch = request.headers['if-none-match'];
+  if (ifMatch !== undefined && existing === undefined) throw notFound(table, key);
+  if (ifMatch !== undefined && existing !== undefined && !etagMatches(ifMatch, existing)) throw dataverseErrors.versionMismatch();
+  if (ifNoneMatch === '*' && existing !== undefined) throw dataverseErrors.recordAlreadyExists();
+  const changes = parseRecordBody(table, parseJsonBody(request, table.entitySetName), {
+    catalogue: ctx.catalogue,
+    store: ctx.store,
+    baseUrl: request.baseUrl,
+    contentIdUrl: request.contentIdUrl,
+  });
+  const entityUrl = `${request.baseUrl}${table.entitySetName}(${keyText})`;
+  let row: Row;
+  let created: boolean;
+  if (existing !== undefined) {
+    // Keys cannot change through a key URL: key values sent in the body are dropped.
+    delete changes[table.primaryKey];
+    if (key.kind === 'alternate') for (const c of key.columns) delete changes[c];
+    row = buildUpdatedRow(table, existing, changes, ctx.store, ctx.now());
+    ctx.store.replace(table.logicalName, row);
+    created = false;
+  } else {
+    if (key.kind === 'primary') changes[table.primaryKey] = key.id;
+    // On create, body key values win; URL key values fill in what the body lacks.
+    else for (const c of key.columns) if (changes[c] === undefined) changes[c] = key.values[c] ?? null;
+    row = buildNewRow(table, changes, ctx.store, ctx.now());
+    ctx.store.insert(table.logicalName, row);
+    created = true;
+  }
+  if (prefer.returnRepresentation) {
+    return jsonResponse(
+      created ? 201 : 200,
+      { '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}/$entity`, ...formatRecord(table, row, format, ctx) },
+      { 'Preference-Applied': 'return=representation', ETag: etagOf(row) },
+    );
+  }
+  return emptyResponse(204, { 'OData-EntityId': entityUrl });
+}
+
+/** `DELETE /<set>(<key>)`. */
+export function deleteRecord(table: TableMetadata, key: RecordKey, request: ApiRequest, ctx: MockContext): ApiResponse {
+  const row = findRow(table, key, ctx);
+  if (row === undefined) throw notFound(table, key);
+  const ifMatch = request.headers['if-match'];
+  if (ifMatch !== undefined && !etagMatches(ifMatch, row)) throw dataverseErrors.versionMismatch();
+  ctx.store.transaction(() => {
+    ctx.store.delete(table.logicalName, row.values[table.primaryKey] as string);
+  });
+  return emptyResponse(204);
+}

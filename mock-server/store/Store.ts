@@ -1,0 +1,229 @@
+import { dataverseErrors } from '../errors/dataverseErrors.js';
+import { DataverseError } from '../errors/DataverseError.js';
+import type { Catalogue, TableMetadata } from '../metadata/Catalogue.js';
+import { isLookupValue, type CellValue, type Row } from './Row.js';
+
+interface TableState {
+  readonly meta: TableMetadata;
+  readonly rows: Map<string, Row>;
+  /** One index per alternate key: serialized key values → primary key. */
+  readonly altKeys: { readonly columns: readonly string[]; readonly index: Map<string, string> }[];
+}
+
+type JournalEntry =
+  | { readonly kind: 'inserted'; readonly table: string; readonly id: string }
+  | { readonly kind: 'replaced'; readonly table: string; readonly previous: Row };
+
+/** Lookups that delete their children with the parent (parental relationships); others are unlinked. */
+const CASCADE_DELETE = new Set(['quotedetail.quoteid']);
+
+function keyPart(value: CellValue | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  // Dataverse keys on strings follow SQL's case-insensitive collation.
+  if (typeof value === 'string') return `s:${value.toLowerCase()}`;
+  if (isLookupValue(value)) return `g:${value.id}`;
+  return `${typeof value}:${String(value)}`;
+}
+
+export function serializeKey(columns: readonly string[], values: Readonly<Record<string, CellValue | undefined>>): string | undefined {
+  const parts: string[] = [];
+  for (const c of columns) {
+    const p = keyPart(values[c]);
+    if (p === undefined) return undefined;
+    parts.push(p);
+  }
+  return parts.join('\u0000');
+}
+
+/**
+ * The mock's data: every table in memory, indexed by primary key and alternate keys, with a
+ * reverse index of lookups so deletes can unlink or cascade without scanning. All methods are
+ * synchronous, so one request's change is applied whole before another request runs.
+ */
+export class Store {
+  readonly #tables = new Map<string, TableState>();
+  /** `table:id` of a target → set of `table|id|column` rows pointing at it. */
+  readonly #references = new Map<string, Set<string>>();
+  #journal: JournalEntry[] | undefined;
+  #nextVersion = 1_000_001;
+
+  constructor(catalogue: Catalogue) {
+    for (const meta of catalogue.tables()) {
+      this.#tables.set(meta.logicalName, {
+        meta,
+        rows: new Map(),
+        altKeys: meta.definition.alternateKeys.map((columns) => ({ columns, index: new Map() })),
+      });
+    }
+  }
+
+  #state(table: string): TableState {
+    const state = this.#tables.get(table);
+    if (state === undefined) throw new Error(`no table '${table}' in the store`);
+    return state;
+  }
+
+  nextVersion(): number {
+    return this.#nextVersion++;
+  }
+
+  get(table: string, id: string): Row | undefined {
+    return this.#state(table).rows.get(id);
+  }
+
+  findByKey(table: string, columns: readonly string[], values: Readonly<Record<string, CellValue>>): Row | undefined {
+    const state = this.#state(table);
+    const wanted = [...columns].sort().join(',');
+    const alt = state.altKeys.find((k) => [...k.columns].sort().join(',') === wanted);
+    const key = alt === undefined ? undefined : serializeKey(alt.columns, values);
+    if (alt === undefined || key === undefined) return undefined;
+    const id = alt.index.get(key);
+    return id === undefined ? undefined : state.rows.get(id);
+  }
+
+  rows(table: string): IterableIterator<Row> {
+    return this.#state(table).rows.values();
+  }
+
+  count(table: string): number {
+    return this.#state(table).rows.size;
+  }
+
+  counts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, state] of this.#tables) out[name] = state.rows.size;
+    return out;
+  }
+
+  /** Inserts a new row; the caller has validated columns and computed values. */
+  insert(table: string, row: Row): void {
+    const state = this.#state(table);
+    const id = row.values[state.meta.primaryKey] as string;
+    if (state.rows.has(id)) throw dataverseErrors.duplicateKey();
+    this.#checkAltKeys(state, row, undefined);
+    this.#put(state, row, undefined);
+    this.#journal?.push({ kind: 'inserted', table, id });
+  }
+
+  /** Replaces an existing row with a new version of it. */
+  replace(table: string, row: Row): void {
+    const state = this.#state(table);
+    const id = row.values[state.meta.primaryKey] as string;
+    const previous = state.rows.get(id);
+    if (previous === undefined) throw dataverseErrors.recordNotFound(table, id);
+    this.#checkAltKeys(state, row, id);
+    this.#put(state, row, previous);
+    this.#journal?.push({ kind: 'replaced', table, previous });
+  }
+
+  /** Deletes a row: parental children are deleted too, other rows pointing at it are unlinked. */
+  delete(table: string, id: string): void {
+    const state = this.#state(table);
+    const previous = state.rows.get(id);
+    if (previous === undefined) throw dataverseErrors.recordNotFound(table, id);
+    this.#remove(state, previous);
+    this.#journal?.push({ kind: 'replaced', table, previous });
+    const refs = this.#references.get(`${table}:${id}`);
+    if (refs === undefined) return;
+    for (const ref of [...refs]) {
+      const [srcTable = '', srcId = '', column = ''] = ref.split('|');
+      const src = this.#tables.get(srcTable)?.rows.get(srcId);
+      if (src === undefined) continue;
+      if (CASCADE_DELETE.has(`${srcTable}.${column}`)) {
+        this.delete(srcTable, srcId);
+      } else {
+        this.replace(srcTable, { values: { ...src.values, [column]: null }, version: this.nextVersion() });
+      }
+    }
+  }
+
+  /**
+   * Runs `fn` as one unit: if it throws, every change it made is undone, in reverse order.
+   * Nested calls join the outer unit.
+   */
+  transaction<T>(fn: () => T): T {
+    if (this.#journal !== undefined) return fn();
+    const journal: JournalEntry[] = [];
+    this.#journal = journal;
+    try {
+      return fn();
+    } catch (error) {
+      this.#journal = undefined;
+      for (const entry of journal.reverse()) this.#undo(entry);
+      throw error;
+    } finally {
+      this.#journal = undefined;
+    }
+  }
+
+  clear(): void {
+    for (const state of this.#tables.values()) {
+      state.rows.clear();
+      for (const k of state.altKeys) k.index.clear();
+    }
+    this.#references.clear();
+    // Restarting the row versions makes a reset-and-seed byte-identical to the previous one.
+    this.#nextVersion = 1_000_001;
+  }
+
+  #undo(entry: JournalEntry): void {
+    const state = this.#state(entry.table);
+    if (entry.kind === 'inserted') {
+      const row = state.rows.get(entry.id);
+      if (row !== undefined) this.#remove(state, row);
+    } else {
+      const id = entry.previous.values[state.meta.primaryKey] as string;
+      const current = state.rows.get(id);
+      if (current !== undefined) this.#remove(state, current);
+      this.#put(state, entry.previous, undefined);
+    }
+  }
+
+  #checkAltKeys(state: TableState, row: Row, ownId: string | undefined): void {
+    for (const alt of state.altKeys) {
+      const key = serializeKey(alt.columns, row.values);
+      if (key === undefined) continue;
+      const holder = alt.index.get(key);
+      if (holder !== undefined && holder !== ownId) {
+        throw new DataverseError(
+          412,
+          '0x80060892',
+          `A record that has the attribute values ${alt.columns.join(', ')} already exists. The entity key ${state.meta.logicalName}_${alt.columns.join('_')} requires that this set of attributes contains unique values. Select unique values and try again.`,
+        );
+      }
+    }
+  }
+
+  #put(state: TableState, row: Row, previous: Row | undefined): void {
+    if (previous !== undefined) this.#remove(state, previous);
+    const id = row.values[state.meta.primaryKey] as string;
+    state.rows.set(id, row);
+    for (const alt of state.altKeys) {
+      const key = serializeKey(alt.columns, row.values);
+      if (key !== undefined) alt.index.set(key, id);
+    }
+    for (const [column, value] of Object.entries(row.values)) {
+      if (!isLookupValue(value)) continue;
+      const target = `${value.table}:${value.id}`;
+      let set = this.#references.get(target);
+      if (set === undefined) this.#references.set(target, (set = new Set()));
+      set.add(`${state.meta.logicalName}|${id}|${column}`);
+    }
+  }
+
+  #remove(state: TableState, row: Row): void {
+    const id = row.values[state.meta.primaryKey] as string;
+    state.rows.delete(id);
+    for (const alt of state.altKeys) {
+      const key = serializeKey(alt.columns, row.values);
+      if (key !== undefined && alt.index.get(key) === id) alt.index.delete(key);
+    }
+    for (const [column, value] of Object.entries(row.values)) {
+      if (!isLookupValue(value)) continue;
+      const target = `${value.table}:${value.id}`;
+      const set = this.#references.get(target);
+      set?.delete(`${state.meta.logicalName}|${id}|${column}`);
+      if (set?.size === 0) this.#references.delete(target);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { loadMockConfigFile, MockConfigError, startMockServer, type MockConfig } from '../../../mock-server/index.js';
+import { errorCatalogue } from '../../errors/errorCatalogue.js';
+import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
+
+export const mockHelp = `Usage: dvbench mock [options]
+
+Starts the mock Dataverse Web API server and keeps it running until SIGINT or SIGTERM.
+The first line on stdout is "listening on http://HOST:PORT".
+
+Options:
+  --port <n>       port to listen on; 0 picks a free one (default 5555)
+  --host <h>       address to bind (default 127.0.0.1)
+  --config <file>  mock configuration, YAML or JSON (custom tables, auth, ...)
+  --no-auth        accept requests without a bearer token
+  -h, --help       show this help
+
+Web API root: http://HOST:PORT/api/data/v9.2/
+Tokens:       POST http://HOST:PORT/<tenant>/oauth2/v2.0/token (or /oauth2/token)
+Admin:        GET /_mock/health, GET /_mock/stats, POST /_mock/reset, POST /_mock/seed
+`;
+
+/** `dvbench mock`: resolves when the server has stopped after a signal. */
+export async function mockCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream }): Promise<number> {
+  const { values } = parseCommandArgs('mock', argv, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    config: { type: 'string' },
+    'no-auth': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help === true) {
+    io.stdout.write(mockHelp);
+    return 0;
+  }
+  const port = intFlag('mock', 'port', values.port, 0, 65535) ?? 5555;
+  let config: MockConfig | undefined;
+  if (values.config !== undefined) {
+    try {
+      config = await loadMockConfigFile(values.config);
+    } catch (error) {
+      if (error instanceof MockConfigError) throw errorCatalogue.DVB_ERR_MOCK_CONFIG_INVALID(error.message);
+      throw error;
+    }
+  }
+  const host = values.host ?? '127.0.0.1';
+  let server;
+  try {
+    server = await startMockServer({ port, host, config, noAuth: values['no-auth'] === true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw errorCatalogue.DVB_ERR_LISTEN(`dvbench mock: port ${port} on ${host} is already in use; pick another with --port, or --port 0 for a free one.`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
+      throw errorCatalogue.DVB_ERR_LISTEN(`dvbench mock: cannot listen on ${host}:${port} (${code}).`);
+    }
+    throw error;
+  }
+  io.stdout.write(`listening on ${server.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void server.close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return 0;
+}

@@ -1,0 +1,64 @@
+import { DvbenchError } from '../errors/DvbenchError.js';
+import { EXIT } from '../errors/errorCatalogue.js';
+import { demoCommand, demoHelp } from './commands/demoCommand.js';
+import { mockCommand, mockHelp } from './commands/mockCommand.js';
+import { readPackageVersion } from './readPackageVersion.js';
+
+export const mainHelp = `Usage: dvbench <command> [options]
+
+Benchmarks and load-tests Microsoft Dataverse (Dynamics 365) Web API workloads.
+
+Commands:
+  demo     start the embedded mock, exercise it with a few CRUD calls and print timings
+  mock     run the mock Dataverse Web API server
+  help     show help for a command (dvbench help mock)
+
+Options:
+  -h, --help     show this help
+  -v, --version  print the version
+
+Exit codes: 0 success, 1 a run failed, 2 invalid input (flag, file, scenario).
+`;
+
+interface Io {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+}
+
+const commands: Record<string, { run: (argv: readonly string[], io: Io) => Promise<number>; help: string }> = {
+  mock: { run: mockCommand, help: mockHelp },
+  demo: { run: demoCommand, help: demoHelp },
+};
+
+/** Runs one CLI invocation and returns its exit code; user mistakes print one message, no stack. */
+export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '-h' || command === '--help') {
+      io.stdout.write(mainHelp);
+      return EXIT.ok;
+    }
+    if (command === '-v' || command === '--version') {
+      io.stdout.write(`${readPackageVersion()}\n`);
+      return EXIT.ok;
+    }
+    if (command === 'help') {
+      const topic = rest[0];
+      io.stdout.write(topic === undefined ? mainHelp : (commands[topic]?.help ?? mainHelp));
+      return EXIT.ok;
+    }
+    const entry = commands[command];
+    if (entry === undefined) {
+      io.stderr.write(`dvbench: unknown command '${command}'. Commands: ${Object.keys(commands).join(', ')}. See 'dvbench --help'.\n`);
+      return EXIT.invalidInput;
+    }
+    return await entry.run(rest, io);
+  } catch (error) {
+    if (error instanceof DvbenchError) {
+      io.stderr.write(`${error.message}\n`);
+      return error.exitCode;
+    }
+    io.stderr.write(`dvbench: unexpected error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,26 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { errorCatalogue } from '../errors/errorCatalogue.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * `util.parseArgs` in strict mode, with its errors turned into a usage error that names the
+ * command, the flag and where to look.
+ */
+export function parseCommandArgs<T extends Options>(command: string, argv: readonly string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals, allowNegative: false });
+  } catch (error) {
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '.');
+    throw errorCatalogue.DVB_ERR_USAGE(`dvbench ${command}: ${message} See 'dvbench ${command} --help'.`);
+  }
+}
+
+/** A whole number flag within bounds, or a usage error naming the flag and the rule. */
+export function intFlag(command: string, flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw errorCatalogue.DVB_ERR_USAGE(`dvbench ${command}: --${flag} must be a whole number from ${min} to ${max}, got '${value}'.`);
+  }
+  return Number(value);
+}

@@ -1,0 +1,17 @@
+import { DvbenchError } from './DvbenchError.js';
+
+/** Exit codes: 0 success, 1 a run failed (thresholds, audit, runtime error), 2 invalid input. */
+export const EXIT = { ok: 0, failed: 1, invalidInput: 2 } as const;
+
+/**
+ * Every error a user can cause, keyed by its stable code. `docs/errors.md` lists the same
+ * codes; a test keeps the two in step.
+ */
+export const errorCatalogue = {
+  DVB_ERR_USAGE: (message: string) => new DvbenchError('DVB_ERR_USAGE', message, EXIT.invalidInput),
+  DVB_ERR_MOCK_CONFIG_INVALID: (message: string) => new DvbenchError('DVB_ERR_MOCK_CONFIG_INVALID', message, EXIT.invalidInput),
+  DVB_ERR_LISTEN: (message: string) => new DvbenchError('DVB_ERR_LISTEN', message, EXIT.failed),
+  DVB_ERR_TARGET_UNREACHABLE: (message: string) => new DvbenchError('DVB_ERR_TARGET_UNREACHABLE', message, EXIT.failed),
+} as const;
+
+export type ErrorCode = keyof typeof errorCatalogue;
