@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores: more forks than that only adds scheduling noise to the timing-sensitive suites.
     maxWorkers: 2,
+    reporters: ['default', './test/helpers/plainSummaryReporter.ts'],
   },
 });

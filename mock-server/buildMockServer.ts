@@ -136,7 +136,13 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
       return;
     }
     if (pathname === '/_mock' || pathname.startsWith('/_mock/')) {
-      const admin = handleAdminRequest(method, pathname, body.body, context, () => ({}));
+      let admin;
+      try {
+        admin = handleAdminRequest(method, pathname, body.body, context, () => ({}));
+      } catch (error) {
+        if (!(error instanceof DataverseError)) throw error;
+        admin = { status: error.status, body: error.toBody() };
+      }
       writeResponse(res, admin.status, { 'Content-Type': 'application/json' }, JSON.stringify(admin.body));
       return;
     }

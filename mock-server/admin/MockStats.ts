@@ -7,7 +7,7 @@ export class MockStats {
   record(route: string, status: number): void {
     this.#total++;
     let statuses = this.#byRoute.get(route);
-    if (statuses === undefined) this.#byRoute.set(route, (statuses = new Map()));
+    if (statuses === undefined) this.#byRoute.set(route, (statuses = new Map<number, number>()));
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
   }
 

@@ -23,6 +23,13 @@ export interface SeedRequest {
 function valueFor(table: TableMetadata, column: ColumnDefinition, i: number, prng: Prng, row: Record<string, CellValue>): CellValue {
   const n = String(i + 1).padStart(6, '0');
   const fit = (s: string): string => s.slice(0, column.maxLength ?? s.length);
+  const isKey = table.definition.alternateKeys.some((k) => k.includes(column.name));
+  // Key columns must stay unique however short the column is: keep the distinguishing end.
+  if (isKey && (column.type === 'string' || column.type === 'memo') && column.name !== 'accountnumber') {
+    const value = `${column.name.toUpperCase()}-${n}`;
+    return column.maxLength === undefined || value.length <= column.maxLength ? value : (i + 1).toString(36).toUpperCase().slice(-column.maxLength);
+  }
+  if (isKey && (column.type === 'int' || column.type === 'decimal')) return i + 1;
   switch (column.name) {
     case 'name':
       return fit(table.logicalName === 'account' ? `${prng.pick(COMPANY_WORDS)} ${prng.pick(COMPANY_SUFFIX)} ${n}` : `${table.logicalName} ${n}`);
@@ -34,7 +41,7 @@ function valueFor(table: TableMetadata, column: ColumnDefinition, i: number, prn
       return prng.pick(LAST);
     case 'emailaddress1':
     case 'internalemailaddress':
-      return fit(`${String(row.firstname ?? table.logicalName).toLowerCase()}.${n}@example.com`);
+      return fit(`${(typeof row.firstname === 'string' ? row.firstname : table.logicalName).toLowerCase()}.${n}@example.com`);
     case 'telephone1':
       return `+1-555-${n.slice(2)}`;
     case 'address1_city':

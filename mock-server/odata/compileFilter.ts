@@ -9,7 +9,11 @@ import { crmFunctionPredicate } from './crmFunctions.js';
 import { likePattern } from './likePattern.js';
 import { resolveProperty, type ResolvedProperty } from './resolveProperty.js';
 
-export type RowPredicate = (row: Row) => boolean;
+/**
+ * SQL's three-valued logic: a comparison with a null column value is unknown (`null`), `not`
+ * of unknown stays unknown, and only rows whose filter is `true` are returned.
+ */
+export type RowPredicate = (row: Row) => boolean | null;
 
 export interface FilterContext {
   readonly table: TableMetadata;
@@ -100,20 +104,20 @@ function compileComparison(op: ComparisonOperator, left: Operand, right: Operand
     return (row) => {
       const a = comparable(prop.get(row), isDate);
       const b = comparable(other.get(row), isDate);
-      return a !== null && b !== null && test(op, compareComparable(a, b));
+      return a === null || b === null ? null : test(op, compareComparable(a, b));
     };
   }
   if (!compatible(prop.column, right)) throw incompatible(edmTypeOf(prop.column), literalEdmType(right), op);
   if (right.type === 'null') {
     if (op === 'eq') return (row) => prop.get(row) === null;
     if (op === 'ne') return (row) => prop.get(row) !== null;
-    return () => false;
+    return () => null;
   }
   const b = typeof right.value === 'string' ? right.value.toLowerCase() : right.value;
   // SQL semantics: any comparison with a null column value is unknown, so the row is excluded.
   return (row) => {
     const a = comparable(prop.get(row), isDate);
-    return a !== null && b !== null && test(op, compareComparable(a, b));
+    return a === null || b === null ? null : test(op, compareComparable(a, b));
   };
 }
 
@@ -137,16 +141,31 @@ function compileNode(node: FilterNode, ctx: FilterContext): RowPredicate {
     case 'and': {
       const l = compileNode(node.left, ctx);
       const r = compileNode(node.right, ctx);
-      return (row) => l(row) && r(row);
+      return (row) => {
+        const a = l(row);
+        if (a === false) return false;
+        const b = r(row);
+        if (b === false) return false;
+        return a === null || b === null ? null : true;
+      };
     }
     case 'or': {
       const l = compileNode(node.left, ctx);
       const r = compileNode(node.right, ctx);
-      return (row) => l(row) || r(row);
+      return (row) => {
+        const a = l(row);
+        if (a === true) return true;
+        const b = r(row);
+        if (b === true) return true;
+        return a === null || b === null ? null : false;
+      };
     }
     case 'not': {
       const inner = compileNode(node.operand, ctx);
-      return (row) => !inner(row);
+      return (row) => {
+        const v = inner(row);
+        return v === null ? null : !v;
+      };
     }
     case 'compare':
       return compileComparison(node.op, node.left, node.right, ctx);
@@ -160,7 +179,7 @@ function compileNode(node: FilterNode, ctx: FilterContext): RowPredicate {
       const pattern = likePattern(value, node.name !== 'contains' && node.name !== 'endswith', node.name === 'endswith');
       return (row) => {
         const v = prop.get(row);
-        return typeof v === 'string' && pattern.test(v);
+        return typeof v === 'string' ? pattern.test(v) : null;
       };
     }
     case 'crmFunction':
@@ -172,7 +191,10 @@ function compileNode(node: FilterNode, ctx: FilterContext): RowPredicate {
           `The $filter expression must evaluate to a single boolean value; '${node.property.path.join('/')}' is ${edmTypeOf(prop.column)}.`,
         );
       }
-      return (row) => prop.get(row) === true;
+      return (row) => {
+        const v = prop.get(row);
+        return typeof v === 'boolean' ? v : null;
+      };
     }
   }
 }

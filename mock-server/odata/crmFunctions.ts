@@ -77,12 +77,12 @@ export function crmFunctionPredicate(node: CrmFunctionNode, ctx: FilterContext):
     return (row) => {
       const [from, to] = range(ctx.now(), n);
       const v = comparable(prop.get(row), true);
-      return typeof v === 'number' && v >= from && v < to;
+      return typeof v === 'number' ? v >= from && v < to : null;
     };
   }
   const values = node.args.PropertyValues;
   if (!Array.isArray(values)) throw fail(node, 'PropertyValues=[...] is required');
-  const literals = values.map((v) => literalFor(prop.column.type, v));
+  const literals = (values as readonly (string | number)[]).map((v) => literalFor(prop.column.type, v));
   switch (node.name) {
     case 'In':
     case 'NotIn': {
@@ -90,7 +90,7 @@ export function crmFunctionPredicate(node: CrmFunctionNode, ctx: FilterContext):
       const wantIn = node.name === 'In';
       return (row) => {
         const v = comparable(prop.get(row), isDate);
-        return v !== null && set.has(v) === wantIn;
+        return v === null ? null : set.has(v) === wantIn;
       };
     }
     case 'Between':
@@ -100,7 +100,7 @@ export function crmFunctionPredicate(node: CrmFunctionNode, ctx: FilterContext):
       const wantIn = node.name === 'Between';
       return (row) => {
         const v = comparable(prop.get(row), isDate);
-        if (v === null) return false;
+        if (v === null) return null;
         const inside = compareComparable(v, low) >= 0 && compareComparable(v, high) <= 0;
         return inside === wantIn;
       };

@@ -58,7 +58,7 @@ export function executeQuery(
   const matches: { row: Row; key: SortKey; id: string }[] = [];
   let total = 0;
   for (const row of ctx.store.rows(table.logicalName)) {
-    if (predicate !== undefined && !predicate(row)) continue;
+    if (predicate !== undefined && predicate(row) !== true) continue;
     total++;
     const key = keyOf(row);
     const id = row.values[pk] as string;

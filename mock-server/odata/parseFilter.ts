@@ -1,5 +1,5 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
-import type { ComparisonOperator, FilterNode, Literal, Operand, PropertyPath } from './FilterAst.js';
+import type { ComparisonOperator, FilterNode, Operand, PropertyPath } from './FilterAst.js';
 import { tokenizeFilter, type Token } from './tokenizeFilter.js';
 
 const COMPARISONS = new Set<string>(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
@@ -155,7 +155,7 @@ class FilterParser {
         kind: 'stringFunction',
         name: nameToken.text as 'contains' | 'startswith' | 'endswith',
         property,
-        value: value as Literal,
+        value,
       };
     }
     if (nameToken.text.startsWith(CRM_PREFIX)) {

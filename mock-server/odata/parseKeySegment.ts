@@ -100,7 +100,7 @@ export function parseKeySegment(text: string, table: TableMetadata): RecordKey {
       (column.type === 'datetime' && typeof value === 'string');
     if (!ok) throw dataverseErrors.invalidKey(table.logicalName);
     columns.push(column.name);
-    values[column.name] = column.type === 'lookup' ? { id: value as string, table: '' } : (value as string | number);
+    values[column.name] = column.type === 'lookup' ? { id: value as string, table: '' } : value;
   }
   const wanted = [...columns].sort().join(',');
   const declared = table.definition.alternateKeys.some((k) => [...k].sort().join(',') === wanted);

@@ -25,9 +25,7 @@ export function queryCollection(table: TableMetadata, request: ApiRequest, ctx: 
   validateProjection(table, format, ctx.catalogue);
   // With odata.maxpagesize present, $top is ignored (Dataverse's documented rule).
   const paged = prefer.maxPageSize !== undefined;
-  const pageSize = paged
-    ? Math.min(prefer.maxPageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE)
-    : Math.min(options.top ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+  const pageSize = Math.min(prefer.maxPageSize ?? options.top ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
   const page = executeQuery(table, options, pageSize, ctx);
   const selectPart = options.select === undefined ? '' : `(${options.select.join(',')})`;
   const body: Record<string, unknown> = {

@@ -78,9 +78,9 @@ export function upsertRecord(table: TableMetadata, key: RecordKey, keyText: stri
   let created: boolean;
   if (existing !== undefined) {
     // Keys cannot change through a key URL: key values sent in the body are dropped.
-    delete changes[table.primaryKey];
-    if (key.kind === 'alternate') for (const c of key.columns) delete changes[c];
-    row = buildUpdatedRow(table, existing, changes, ctx.store, ctx.now());
+    const keyColumns = new Set([table.primaryKey, ...(key.kind === 'alternate' ? key.columns : [])]);
+    const kept = Object.fromEntries(Object.entries(changes).filter(([c]) => !keyColumns.has(c)));
+    row = buildUpdatedRow(table, existing, kept, ctx.store, ctx.now());
     ctx.store.replace(table.logicalName, row);
     created = false;
   } else {

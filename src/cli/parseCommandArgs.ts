@@ -11,7 +11,9 @@ export function parseCommandArgs<T extends Options>(command: string, argv: reado
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals, allowNegative: false });
   } catch (error) {
-    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '.');
+    // Node's wording ends in advice about '--' that does not apply to dvbench; keep the first sentence.
+    const first = (error as Error).message.split(/\. (?=To specify|This command)/)[0] ?? '';
+    const message = first.endsWith('.') ? first : `${first}.`;
     throw errorCatalogue.DVB_ERR_USAGE(`dvbench ${command}: ${message} See 'dvbench ${command} --help'.`);
   }
 }

@@ -7,19 +7,19 @@ export interface ApiResult {
   readonly headers: Record<string, string | string[] | undefined>;
   readonly text: string;
   /** Parsed JSON body, or undefined for an empty or non-JSON body. */
-  readonly json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test convenience: bodies are asserted field by field
+  readonly json: any;
 }
 
 export interface MockHandle {
   readonly server: RunningMockServer;
   readonly token: string;
   /** Calls the Web API with the handle's token; `path` is below `/api/data/v9.2/` unless absolute. */
-  api(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string>; token?: string | null }): Promise<ApiResult>;
+  readonly api: (method: string, path: string, options?: { body?: unknown; headers?: Record<string, string>; token?: string | null }) => Promise<ApiResult>;
   /** Calls an absolute path on the mock's origin (admin, token endpoints) without a token. */
-  raw(method: string, path: string, options?: { body?: string; headers?: Record<string, string> }): Promise<ApiResult>;
-  getToken(clientId?: string, secret?: string): Promise<string>;
-  seed(counts: Record<string, number>, seed?: number): Promise<void>;
-  reset(): Promise<void>;
+  readonly raw: (method: string, path: string, options?: { body?: string; headers?: Record<string, string> }) => Promise<ApiResult>;
+  readonly getToken: (clientId?: string, secret?: string) => Promise<string>;
+  readonly seed: (counts: Record<string, number>, seed?: number) => Promise<void>;
+  readonly reset: () => Promise<void>;
 }
 
 async function toResult(res: Awaited<ReturnType<typeof request>>): Promise<ApiResult> {
@@ -50,7 +50,7 @@ export async function connectMock(server: RunningMockServer): Promise<MockHandle
     token,
     raw,
     getToken,
-    async api(method, path, options = {}) {
+    api: async (method, path, options = {}) => {
       const headers: Record<string, string> = { accept: 'application/json', 'odata-version': '4.0', 'odata-maxversion': '4.0' };
       const bearer = options.token === undefined ? token : options.token;
       if (bearer !== null) headers.authorization = `Bearer ${bearer}`;
@@ -63,11 +63,11 @@ export async function connectMock(server: RunningMockServer): Promise<MockHandle
       const url = path.startsWith('http') ? path : `${server.apiUrl}${path}`;
       return toResult(await request(url, { method: method as 'GET', headers, body }));
     },
-    async seed(counts, seed = 1) {
+    seed: async (counts, seed = 1) => {
       const res = await raw('POST', '/_mock/seed', { body: JSON.stringify({ seed, counts }) });
       if (res.status !== 200) throw new Error(`seed failed: ${res.text}`);
     },
-    async reset() {
+    reset: async () => {
       await raw('POST', '/_mock/reset');
     },
   };
@@ -89,8 +89,9 @@ export function useMockServer(options: StartMockServerOptions = {}): MockHandle 
   });
   return new Proxy({} as MockHandle, {
     get(_target, prop: keyof MockHandle) {
-      if (handle.current === undefined) throw new Error('useMockServer: the server starts in beforeAll; use it inside a test');
-      return handle.current[prop];
+      const current = handle.current;
+      if (current === undefined) throw new Error('useMockServer: the server starts in beforeAll; use it inside a test');
+      return current[prop];
     },
   });
 }
