@@ -3,6 +3,10 @@ import type { Catalogue } from './metadata/Catalogue.js';
 import type { Store } from './store/Store.js';
 import type { MockStats } from './admin/MockStats.js';
 import type { TokenIssuer } from './auth/TokenIssuer.js';
+import type { FaultInjector } from './faults/FaultInjector.js';
+import type { CapacityGate } from './latency/CapacityGate.js';
+import type { ServiceTimeSampler } from './latency/ServiceTimeSampler.js';
+import type { ServiceProtection } from './throttle/ServiceProtection.js';
 
 /** Everything a handler may use; built once per server by `buildMockServer`. */
 export interface MockContext {
@@ -11,6 +15,10 @@ export interface MockContext {
   readonly store: Store;
   readonly stats: MockStats;
   readonly tokens: TokenIssuer;
+  readonly protection: ServiceProtection;
+  readonly sampler: ServiceTimeSampler;
+  readonly gate: CapacityGate;
+  readonly faults: FaultInjector;
   /** Wall-clock time in ms; injectable so tests can move time. */
   readonly now: () => number;
 }

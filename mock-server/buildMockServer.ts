@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { MockStats } from './admin/MockStats.js';
 import { handleAdminRequest } from './admin/handleAdminRequest.js';
@@ -16,6 +17,12 @@ import type { MockContext } from './MockContext.js';
 import { dispatchApiRequest, parseResourcePath } from './routes/dispatchApiRequest.js';
 import { routeLabel, type Resource } from './routes/parseResourcePath.js';
 import { Store } from './store/Store.js';
+import { FaultInjector } from './faults/FaultInjector.js';
+import { CapacityGate } from './latency/CapacityGate.js';
+import { ServiceTimeSampler } from './latency/ServiceTimeSampler.js';
+import { ServiceProtection } from './throttle/ServiceProtection.js';
+import { operationKindOf } from './routes/operationKindOf.js';
+import { serverResourceStats } from './admin/serverResourceStats.js';
 
 export interface MockServerOptions {
   /** Raw (validated here) or already-parsed configuration. */
@@ -59,6 +66,10 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
     store: new Store(catalogue),
     stats: new MockStats(),
     tokens: new TokenIssuer(now),
+    protection: new ServiceProtection(config),
+    sampler: new ServiceTimeSampler(config),
+    gate: new CapacityGate(config.capacity, config.serializedFraction),
+    faults: new FaultInjector(config),
     now,
   };
   const anonymousUser = identityGuid(ANONYMOUS, config.organization.organizationId);
@@ -70,8 +81,10 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
     const baseUrl = `http://${host}/api/data/${version}/`;
     let resource: Resource | undefined;
     let response: ApiResponse;
+    let userId: string | undefined;
+    let dropAfter = false;
     try {
-      let userId = anonymousUser;
+      userId = anonymousUser;
       if (authEnabled) {
         const check = context.tokens.check(req.headers.authorization);
         if (!check.ok) {
@@ -84,16 +97,45 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
         userId = check.userId;
       }
       resource = parseResourcePath(rest, catalogue);
-      const body = await readRequestBody(req, config.maxBodyBytes);
-      if (!body.ok) {
-        if (body.reason === 'aborted') return;
-        res.setHeader('Connection', 'close');
-        throw dataverseErrors.payloadTooLarge(config.maxBodyBytes);
+      const kind = operationKindOf(method, resource);
+      const admission = context.protection.admit(userId, now(), resource.kind === 'batch');
+      if (!admission.ok) throw admission.error;
+      let serviceMs = 0;
+      try {
+        const table = 'table' in resource ? resource.table.logicalName : undefined;
+        const fault = context.faults.pick(table, kind);
+        if (fault?.kind === 'drop' && !fault.afterProcessing) {
+          req.socket.destroy();
+          return;
+        }
+        if (fault?.kind === '503') {
+          // Text chosen for the mock: Dataverse's 503 bodies vary and are not documented.
+          throw new DataverseError(503, '', 'The service is temporarily unavailable. Please try again later.', { 'Retry-After': '1' });
+        }
+        const body = await readRequestBody(req, config.maxBodyBytes);
+        if (!body.ok) {
+          if (body.reason === 'aborted') return;
+          res.setHeader('Connection', 'close');
+          throw dataverseErrors.payloadTooLarge(config.maxBodyBytes);
+        }
+        const headers: Record<string, string | undefined> = {};
+        for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+        const request: ApiRequest = { method, path: rest, query, headers, body: body.body, baseUrl, userId };
+        try {
+          response = await dispatchApiRequest(resource, request, context);
+        } catch (error) {
+          // A failed operation still took server time.
+          serviceMs = context.sampler.serviceTime([{ kind }]);
+          await context.gate.serve(serviceMs);
+          throw error;
+        }
+        serviceMs = context.sampler.serviceTime(response.cost ?? [{ kind }]);
+        await context.gate.serve(serviceMs);
+        if (fault?.kind === 'slow') await sleep(fault.slowMs);
+        dropAfter = fault?.kind === 'drop';
+      } finally {
+        admission.release(serviceMs, now());
       }
-      const headers: Record<string, string | undefined> = {};
-      for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-      const request: ApiRequest = { method, path: rest, query, headers, body: body.body, baseUrl, userId };
-      response = await dispatchApiRequest(resource, request, context);
     } catch (error) {
       if (error instanceof DataverseError) {
         response = errorResponse(error);
@@ -103,7 +145,12 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
         response = errorResponse(new DataverseError(500, '0x80040216', 'An unexpected error occurred.'));
       }
     }
-    context.stats.record(routeLabel(method, resource), response.status);
+    context.stats.record(routeLabel(method, resource), dropAfter ? 0 : response.status);
+    if (dropAfter) {
+      // The change is applied but the client never hears of it: what retries must survive.
+      req.socket.destroy();
+      return;
+    }
     writeResponse(
       res,
       response.status,
@@ -113,6 +160,7 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
         Expires: '-1',
         'x-ms-service-request-id': requestId,
         REQ_ID: requestId,
+        ...(userId === undefined ? {} : context.protection.headers(userId, now(), config.dopHint)),
         ...response.headers,
       },
       response.body,
@@ -138,7 +186,11 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
     if (pathname === '/_mock' || pathname.startsWith('/_mock/')) {
       let admin;
       try {
-        admin = handleAdminRequest(method, pathname, body.body, context, () => ({}));
+        admin = handleAdminRequest(method, pathname, body.body, context, () => ({
+          throttling: context.protection.stats(),
+          faults: context.faults.stats(),
+          server: { ...context.gate.stats(), ...serverResourceStats() },
+        }));
       } catch (error) {
         if (!(error instanceof DataverseError)) throw error;
         admin = { status: error.status, body: error.toBody() };

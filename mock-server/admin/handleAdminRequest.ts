@@ -40,6 +40,9 @@ export function handleAdminRequest(method: string, path: string, body: string, c
       if (method !== 'POST') return adminError(405, 'DVB_MOCK_METHOD', `${method} is not allowed on /_mock/reset; use POST.`);
       ctx.store.clear();
       ctx.stats.reset();
+      ctx.protection.reset();
+      ctx.faults.reset();
+      ctx.gate.resetStats();
       return { status: 200, body: { records: ctx.store.counts() } };
     case 'seed': {
       const notAllowed = allow('POST');

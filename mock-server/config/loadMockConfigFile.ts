@@ -4,8 +4,24 @@ import { MockConfigError } from './MockConfigError.js';
 import { parseMockConfig } from './parseMockConfig.js';
 import type { MockConfig } from './mockConfigSchema.js';
 
-/** Reads a YAML or JSON mock config file (JSON is YAML) and validates it. */
-export async function loadMockConfigFile(path: string): Promise<MockConfig> {
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Objects merge key by key; anything else in `overrides` replaces what was there. */
+export function mergeConfig(base: unknown, overrides: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = isPlainObject(base) ? { ...base } : {};
+  for (const [key, value] of Object.entries(overrides)) {
+    out[key] = isPlainObject(value) && isPlainObject(out[key]) ? mergeConfig(out[key], value) : value;
+  }
+  return out;
+}
+
+/**
+ * Reads a YAML or JSON mock config file (JSON is YAML), applies `overrides` (the CLI's quick
+ * knobs) on top, and validates the result once.
+ */
+export async function loadMockConfigFile(path: string, overrides: Record<string, unknown> = {}): Promise<MockConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -19,5 +35,6 @@ export async function loadMockConfigFile(path: string): Promise<MockConfig> {
   } catch (error) {
     throw new MockConfigError(path, [`not valid YAML or JSON: ${(error as Error).message}`]);
   }
-  return parseMockConfig(data, path);
+  if (data !== null && data !== undefined && !isPlainObject(data)) throw new MockConfigError(path, ['(root): expected a mapping of keys']);
+  return parseMockConfig(mergeConfig(data ?? {}, overrides), path);
 }

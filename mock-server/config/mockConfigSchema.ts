@@ -38,6 +38,37 @@ const userSchema = z.strictObject({
 
 const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
 
+const latencySpec = z.strictObject({
+  baseMs: z.number().min(0).max(600_000).describe('Median service time of one operation, in ms.'),
+  distribution: z
+    .enum(['none', 'lognormal', 'uniform', 'exponential'])
+    .default('lognormal')
+    .describe('Jitter around baseMs: lognormal (median baseMs, spread sigma), uniform (± spreadMs), exponential (+ mean spreadMs), or none.'),
+  sigma: z.number().min(0).max(3).default(0.25).describe('Lognormal shape: 0.25 gives p99 ≈ 1.8 × median.'),
+  spreadMs: z.number().min(0).default(0).describe('For uniform and exponential jitter, in ms.'),
+});
+
+export type LatencySpec = z.output<typeof latencySpec>;
+
+const OPERATION_KINDS = ['read', 'create', 'update', 'delete', 'batch', 'batchItem'] as const;
+export type OperationKind = (typeof OPERATION_KINDS)[number];
+
+const faultSpec = z.strictObject({
+  kind: z
+    .enum(['503', 'drop', 'slow'])
+    .describe('503: Service Unavailable; drop: the connection is closed with no response; slow: extra latency.'),
+  rate: z.number().min(0).max(1).describe('Share of matching requests that get this fault (seeded).'),
+  table: z.string().optional().describe('Only requests on this table (logical name).'),
+  operation: z.enum(OPERATION_KINDS).optional().describe('Only this kind of operation.'),
+  afterProcessing: z
+    .boolean()
+    .default(true)
+    .describe('For drop: true loses the response after the change was applied (the case retries must survive); false drops before.'),
+  slowMs: z.number().min(0).default(1000).describe('For slow: extra latency in ms.'),
+});
+
+export type FaultSpec = z.output<typeof faultSpec>;
+
 /**
  * The mock's configuration: one schema, the source of truth for the config file, the
  * `--config` flag and (later) the `mock` block of scenario files. Unknown keys are rejected.
@@ -66,6 +97,62 @@ export const mockConfigSchema = z.strictObject({
     .prefault({}),
   tables: z.array(customTableSchema).default([]).describe('Custom tables, added to the standard ones.'),
   maxBodyBytes: z.int().min(1024).default(16 * 1024 * 1024).describe('Largest accepted request body, in bytes.'),
+  seed: z.int().default(1).describe('Seed for sampled latencies and injected faults.'),
+  timeScale: z
+    .number()
+    .min(0.001)
+    .max(100_000)
+    .default(1)
+    .describe('Compresses every window, execution-time limit and Retry-After: 60 turns 300 s into 5 s.'),
+  dopHint: z.int().min(1).max(1000).default(48).describe('Value of the x-ms-dop-hint header (recommended degree of parallelism).'),
+  limits: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      requestsPerWindow: z.int().min(1).default(6000).describe('Requests per user per sliding window.'),
+      executionSecondsPerWindow: z.number().min(0.001).default(1200).describe('Combined execution time per user per window, in seconds.'),
+      windowSeconds: z.number().min(0.001).default(300).describe('The sliding window, in seconds.'),
+      concurrentRequests: z.int().min(1).default(52).describe('Requests per user in progress at once; past it, 429 at once.'),
+      evaluationIntervalSeconds: z
+        .number()
+        .min(0)
+        .default(1)
+        .describe('How often the window limits are evaluated; requests between evaluations pass, so a burst can overshoot a little. 0: every request.'),
+      penaltySeconds: z.number().min(0).default(1).describe('Added to the block for each request sent while throttled.'),
+      maxRetryAfterSeconds: z.number().min(1).default(300).describe('Upper bound of Retry-After, in seconds.'),
+      concurrencyRetryAfterSeconds: z.number().min(0).default(1).describe('Retry-After for the concurrency limit.'),
+      maxConcurrentBatches: z
+        .int()
+        .min(1)
+        .nullable()
+        .default(null)
+        .describe('$batch requests running at once per organization; past it "Server Busy" before any operation runs. null: no cap; 2: the old ExecuteMultiple rule.'),
+    })
+    .prefault({}),
+  latency: z
+    .strictObject({
+      default: latencySpec.prefault({ baseMs: 0, distribution: 'none' }),
+      read: latencySpec.optional(),
+      create: latencySpec.optional(),
+      update: latencySpec.optional(),
+      delete: latencySpec.optional(),
+      batch: latencySpec.optional().describe('Fixed overhead of one $batch or bulk request, beside its operations.'),
+      batchItem: latencySpec.optional().describe('Each operation inside a $batch or bulk request; unset: the operation kind\'s own latency.'),
+      perRecordMs: z.number().min(0).default(0).describe('Added per record returned by a query, in ms.'),
+    })
+    .prefault({}),
+  capacity: z
+    .int()
+    .min(1)
+    .nullable()
+    .default(null)
+    .describe('Operations the server works on in parallel; more wait in a queue. null: unlimited.'),
+  serializedFraction: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0)
+    .describe('Share of each operation\'s service time spent under one server-wide lock (Amdahl\'s serial part).'),
+  faults: z.array(faultSpec).default([]),
 });
 
 export type MockConfigInput = z.input<typeof mockConfigSchema>;

@@ -1,3 +1,5 @@
+import type { OperationCost } from '../latency/ServiceTimeSampler.js';
+
 /** One Web API request as handlers see it, whether it came alone or as a `$batch` part. */
 export interface ApiRequest {
   readonly method: string;
@@ -21,6 +23,8 @@ export interface ApiResponse {
   readonly headers: Record<string, string>;
   /** Already serialized; empty for 204. */
   readonly body: string;
+  /** The server work this response took, for the latency model; default: one operation of the request's kind. */
+  readonly cost?: readonly OperationCost[];
 }
 
 export const JSON_CONTENT_TYPE = 'application/json; odata.metadata=minimal';

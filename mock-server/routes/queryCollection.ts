@@ -38,7 +38,10 @@ export function queryCollection(table: TableMetadata, request: ApiRequest, ctx: 
   const applied: string[] = [];
   if (paged) applied.push(`odata.maxpagesize=${pageSize}`);
   if (prefer.includeAnnotations !== undefined) applied.push(`odata.include-annotations="${prefer.includeAnnotations}"`);
-  return jsonResponse(200, body, applied.length > 0 ? { 'Preference-Applied': applied.join(',') } : {});
+  return {
+    ...jsonResponse(200, body, applied.length > 0 ? { 'Preference-Applied': applied.join(',') } : {}),
+    cost: [{ kind: 'read', records: page.rows.length }],
+  };
 }
 
 /** `GET /<set>/$count`: the number of matching records as plain text, capped like `@odata.count`. */

@@ -96,3 +96,35 @@ describe('dvbench mock (CLI, compiled)', () => {
     expect(result.stdout).toContain('all calls succeeded');
   });
 });
+
+describe('dvbench mock quick knobs', () => {
+  it('--latency 300 shows 429s to a client that opens 70 concurrent requests', async () => {
+    const child = spawn(process.execPath, [BIN, 'mock', '--port', '0', '--latency', '300', '--no-auth'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const [first] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+      const url = `${first.replace('listening on ', '')}/api/data/v9.2/WhoAmI`;
+      const results = await Promise.all(
+        Array.from({ length: 70 }, async () => {
+          const res = await request(url);
+          const body = await res.body.text();
+          return { status: res.statusCode, body };
+        }),
+      );
+      const throttled = results.filter((r) => r.status === 429);
+      expect(throttled.length).toBeGreaterThanOrEqual(10);
+      expect(throttled[0]!.body).toContain('0x80072326');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it.each([
+    [['mock', '--latency=-5'], "--latency must be a number from 0 to 600000, got '-5'."],
+    [['mock', '--time-scale', 'fast'], "--time-scale must be a number from 0.001 to 100000, got 'fast'."],
+    [['mock', '--capacity', '0'], "--capacity must be a whole number from 1 to 100000, got '0'."],
+  ])('%j exits 2', async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+});

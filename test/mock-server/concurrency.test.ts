@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { entityIdOf, useMockServer } from '../helpers/useMockServer.js';
 
 describe('mock server: concurrent requests', () => {
-  const mock = useMockServer();
+  // Limits off: this is about the store's consistency, not about the concurrency limit.
+  const mock = useMockServer({ config: { limits: { enabled: false } } });
 
   it('200 concurrent creates all land, with distinct ids', async () => {
     await mock.reset();

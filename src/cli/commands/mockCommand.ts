@@ -1,4 +1,4 @@
-import { loadMockConfigFile, MockConfigError, startMockServer, type MockConfig } from '../../../mock-server/index.js';
+import { loadMockConfigFile, MockConfigError, parseMockConfig, startMockServer, type MockConfig } from '../../../mock-server/index.js';
 import { errorCatalogue } from '../../errors/errorCatalogue.js';
 import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
 
@@ -12,12 +12,26 @@ Options:
   --host <h>       address to bind (default 127.0.0.1)
   --config <file>  mock configuration, YAML or JSON (custom tables, auth, ...)
   --no-auth        accept requests without a bearer token
+  --latency <ms>   base service time of every operation, in ms (lognormal jitter)
+  --capacity <n>   operations served in parallel; more wait in a queue
+  --time-scale <x> compress windows and Retry-After by x (60: 300 s becomes 5 s)
+  --dop-hint <n>   value of the x-ms-dop-hint header (default 48)
+  --seed <n>       seed for sampled latencies and faults
   -h, --help       show this help
 
 Web API root: http://HOST:PORT/api/data/v9.2/
 Tokens:       POST http://HOST:PORT/<tenant>/oauth2/v2.0/token (or /oauth2/token)
 Admin:        GET /_mock/health, GET /_mock/stats, POST /_mock/reset, POST /_mock/seed
 `;
+
+function numberFlag(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+    throw errorCatalogue.DVB_ERR_USAGE(`dvbench mock: --${flag} must be a number from ${min} to ${max}, got '${value}'.`);
+  }
+  return n;
+}
 
 /** `dvbench mock`: resolves when the server has stopped after a signal. */
 export async function mockCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream }): Promise<number> {
@@ -26,6 +40,11 @@ export async function mockCommand(argv: readonly string[], io: { stdout: NodeJS.
     host: { type: 'string' },
     config: { type: 'string' },
     'no-auth': { type: 'boolean' },
+    latency: { type: 'string' },
+    capacity: { type: 'string' },
+    'time-scale': { type: 'string' },
+    'dop-hint': { type: 'string' },
+    seed: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help === true) {
@@ -33,14 +52,23 @@ export async function mockCommand(argv: readonly string[], io: { stdout: NodeJS.
     return 0;
   }
   const port = intFlag('mock', 'port', values.port, 0, 65535) ?? 5555;
-  let config: MockConfig | undefined;
-  if (values.config !== undefined) {
-    try {
-      config = await loadMockConfigFile(values.config);
-    } catch (error) {
-      if (error instanceof MockConfigError) throw errorCatalogue.DVB_ERR_MOCK_CONFIG_INVALID(error.message);
-      throw error;
-    }
+  const overrides: Record<string, unknown> = {};
+  const latency = numberFlag('latency', values.latency, 0, 600_000);
+  if (latency !== undefined) overrides.latency = { default: { baseMs: latency, distribution: 'lognormal' } };
+  const capacity = intFlag('mock', 'capacity', values.capacity, 1, 100_000);
+  if (capacity !== undefined) overrides.capacity = capacity;
+  const timeScale = numberFlag('time-scale', values['time-scale'], 0.001, 100_000);
+  if (timeScale !== undefined) overrides.timeScale = timeScale;
+  const dopHint = intFlag('mock', 'dop-hint', values['dop-hint'], 1, 1000);
+  if (dopHint !== undefined) overrides.dopHint = dopHint;
+  const seed = intFlag('mock', 'seed', values.seed, 0, 2 ** 31 - 1);
+  if (seed !== undefined) overrides.seed = seed;
+  let config: MockConfig;
+  try {
+    config = values.config === undefined ? parseMockConfig(overrides, 'command-line flags') : await loadMockConfigFile(values.config, overrides);
+  } catch (error) {
+    if (error instanceof MockConfigError) throw errorCatalogue.DVB_ERR_MOCK_CONFIG_INVALID(error.message);
+    throw error;
   }
   const host = values.host ?? '127.0.0.1';
   let server;
