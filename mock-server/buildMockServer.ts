@@ -14,7 +14,9 @@ import { readRequestBody } from './http/readRequestBody.js';
 import { writeResponse } from './http/writeResponse.js';
 import { Catalogue } from './metadata/Catalogue.js';
 import type { MockContext } from './MockContext.js';
-import { dispatchApiRequest, parseResourcePath } from './routes/dispatchApiRequest.js';
+import { dispatchApiRequest, parseResourcePath, type ExtraHandlers } from './routes/dispatchApiRequest.js';
+import { handleBatch } from './batch/handleBatch.js';
+import { handleBulkAction } from './batch/handleBulkAction.js';
 import { routeLabel, type Resource } from './routes/parseResourcePath.js';
 import { Store } from './store/Store.js';
 import { FaultInjector } from './faults/FaultInjector.js';
@@ -73,6 +75,10 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
     now,
   };
   const anonymousUser = identityGuid(ANONYMOUS, config.organization.organizationId);
+  const extraHandlers: ExtraHandlers = {
+    batch: (request, ctx) => handleBatch(request, ctx, extraHandlers),
+    action: handleBulkAction,
+  };
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, version: string, rest: string, query: string): Promise<void> {
     const requestId = randomUUID();
@@ -122,7 +128,7 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
         for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
         const request: ApiRequest = { method, path: rest, query, headers, body: body.body, baseUrl, userId };
         try {
-          response = await dispatchApiRequest(resource, request, context);
+          response = await dispatchApiRequest(resource, request, context, extraHandlers);
         } catch (error) {
           // A failed operation still took server time.
           serviceMs = context.sampler.serviceTime([{ kind }]);

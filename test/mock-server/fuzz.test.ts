@@ -44,4 +44,22 @@ describe('mock server: fuzzed requests', () => {
     expect((await mock.api('GET', 'accounts?$orderby=accountid')).text).toBe(baseline);
     expect((await mock.raw('GET', '/_mock/stats')).json.requests.byStatus['500']).toBeUndefined();
   });
+
+  it('random and malformed $batch bodies never crash the server, never answer 500, never change the data', async () => {
+    const piece = fc.constantFrom('--b', '--b--', '\r\n', '\n', 'Content-Type: application/http', 'Content-Type: multipart/mixed; boundary=cs', '--cs', '--cs--', 'POST /api/data/v9.2/accounts HTTP/1.1', 'PATCH $1 HTTP/1.1', 'GET accounts HTTP/1.1', 'Content-ID: 1', 'Content-Type: application/json', '{"name":"x"}', '{"Name":1}', '', ':');
+    const before = (await mock.raw('GET', '/_mock/stats')).json.records;
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 200 }), fc.array(piece, { maxLength: 40 }).map((p) => p.join(''))), async (body) => {
+        const res = await mock.api('POST', '$batch', { body, headers: { 'content-type': 'multipart/mixed; boundary=b' } });
+        expect(res.status, res.text).toBeLessThan(500);
+        // A random body can be a valid batch that creates records: undo so the data stays as it was.
+        if (res.status === 200) await mock.seed({ account: 30, contact: 30 });
+      }),
+      { numRuns: 300 },
+    );
+    expect((await mock.raw('GET', '/_mock/stats')).json.records).toEqual(before);
+    expect((await mock.api('GET', 'accounts?$orderby=accountid')).text).toBe(baseline);
+    expect((await mock.raw('GET', '/_mock/stats')).json.requests.byStatus['500']).toBeUndefined();
+  });
 });
+

@@ -64,4 +64,34 @@ describe('mock server: an independent Dataverse client works unchanged', () => {
     expect(await api.count({ collection: 'accounts' })).toBe(700);
     expect(await api.countAll({ collection: 'accounts', filter, select: ['accountid'] })).toBe(expected);
   });
+
+  it('its $batch support works unchanged: a changeset of creates, then a batch of reads', async () => {
+    await mock.reset();
+    const api = client();
+    api.startBatch();
+    void api.create({ collection: 'accounts', data: { name: 'DWA batch 1', accountnumber: 'DWAB-1' } });
+    void api.create({ collection: 'accounts', data: { name: 'DWA batch 2' } });
+    const created = await api.executeBatch();
+    expect(created).toHaveLength(2);
+    for (const id of created) expect(String(id)).toMatch(/[0-9a-f-]{36}/);
+    expect(Number((await mock.api('GET', 'accounts/$count')).text)).toBe(2);
+
+    api.startBatch();
+    void api.retrieveMultiple({ collection: 'accounts', select: ['name'], filter: "startswith(name,'DWA batch')" });
+    void api.retrieve({ collection: 'accounts', key: "accountnumber='DWAB-1'", select: ['name'] });
+    const [list, one] = (await api.executeBatch({ inChangeSet: false })) as [{ value: { name: string }[] }, { name: string }];
+    expect(list.value.map((v) => v.name).sort()).toEqual(['DWA batch 1', 'DWA batch 2']);
+    expect(one.name).toBe('DWA batch 1');
+  });
+
+  it('a failing changeset sent by it rolls back and surfaces the error', async () => {
+    await mock.reset();
+    const api = client();
+    api.startBatch();
+    void api.create({ collection: 'accounts', data: { name: 'rolled back' } });
+    void api.create({ collection: 'accounts', data: { name: 'z'.repeat(161) } });
+    await expect(api.executeBatch()).rejects.toBeDefined();
+    expect(Number((await mock.api('GET', 'accounts/$count')).text)).toBe(0);
+  });
 });
+

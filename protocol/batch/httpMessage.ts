@@ -1,0 +1,58 @@
+import { BatchFormatError } from './BatchFormatError.js';
+import { parseHeaderLines } from './multipart.js';
+
+const CRLF = '\r\n';
+
+export interface HttpRequestMessage {
+  readonly method: string;
+  readonly url: string;
+  /** Header names lower-cased. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+export interface HttpResponseMessage {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+function splitMessage(text: string): [string, string, string] {
+  const lineEnd = text.indexOf(CRLF);
+  const first = lineEnd < 0 ? text : text.slice(0, lineEnd);
+  const rest = lineEnd < 0 ? '' : text.slice(lineEnd + 2);
+  const blank = rest.startsWith(CRLF) ? 0 : rest.indexOf(CRLF + CRLF);
+  // A bodiless message may end right after its last header: the blank line's CRLF is the delimiter's.
+  if (blank < 0) return [first, rest.endsWith(CRLF) ? rest.slice(0, -2) : rest, ''];
+  return [first, rest.slice(0, blank), rest.slice(blank + (blank === 0 ? 2 : 4))];
+}
+
+/** `METHOD URL HTTP/1.1`, headers, a blank line, the body. */
+export function parseHttpRequest(text: string, where: string): HttpRequestMessage {
+  const [line, headerText, body] = splitMessage(text);
+  const m = /^([A-Z]+) (\S+) HTTP\/1\.[01]$/.exec(line);
+  if (m === null) throw new BatchFormatError(`${where}: '${line.slice(0, 80)}' is not a request line (METHOD URL HTTP/1.1)`);
+  return { method: m[1] ?? '', url: m[2] ?? '', headers: parseHeaderLines(headerText, where), body };
+}
+
+export function parseHttpResponse(text: string, where: string): HttpResponseMessage {
+  const [line, headerText, body] = splitMessage(text);
+  const m = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(line);
+  if (m === null) throw new BatchFormatError(`${where}: '${line.slice(0, 80)}' is not a status line (HTTP/1.1 STATUS Reason)`);
+  return { status: Number(m[1]), statusText: m[2] ?? '', headers: parseHeaderLines(headerText, where), body };
+}
+
+function headerLines(headers: Readonly<Record<string, string>>): string {
+  return Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}${CRLF}`)
+    .join('');
+}
+
+export function serializeHttpRequest(message: HttpRequestMessage): string {
+  return `${message.method} ${message.url} HTTP/1.1${CRLF}${headerLines(message.headers)}${CRLF}${message.body}`;
+}
+
+export function serializeHttpResponse(message: HttpResponseMessage): string {
+  return `HTTP/1.1 ${message.status} ${message.statusText}${CRLF}${headerLines(message.headers)}${CRLF}${message.body}`;
+}
