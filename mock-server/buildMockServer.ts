@@ -110,6 +110,8 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
       try {
         const table = 'table' in resource ? resource.table.logicalName : undefined;
         const fault = context.faults.pick(table, kind);
+        // A dropped response is lost whatever the operation answered.
+        dropAfter = fault?.kind === 'drop' && fault.afterProcessing;
         if (fault?.kind === 'drop' && !fault.afterProcessing) {
           req.socket.destroy();
           return;
@@ -138,7 +140,6 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
         serviceMs = context.sampler.serviceTime(response.cost ?? [{ kind }]);
         await context.gate.serve(serviceMs);
         if (fault?.kind === 'slow') await sleep(fault.slowMs);
-        dropAfter = fault?.kind === 'drop';
       } finally {
         admission.release(serviceMs, now());
       }

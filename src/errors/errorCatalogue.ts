@@ -11,6 +11,9 @@ export const errorCatalogue = {
   DVB_ERR_USAGE: (message: string) => new DvbenchError('DVB_ERR_USAGE', message, EXIT.invalidInput),
   DVB_ERR_MOCK_CONFIG_INVALID: (message: string) => new DvbenchError('DVB_ERR_MOCK_CONFIG_INVALID', message, EXIT.invalidInput),
   DVB_ERR_LISTEN: (message: string) => new DvbenchError('DVB_ERR_LISTEN', message, EXIT.failed),
+  DVB_ERR_AUTH: (message: string) => new DvbenchError('DVB_ERR_AUTH', message, EXIT.failed),
+  DVB_ERR_TARGET_CONFIG: (message: string) => new DvbenchError('DVB_ERR_TARGET_CONFIG', message, EXIT.invalidInput),
+  DVB_ERR_REQUEST_FAILED: (message: string) => new DvbenchError('DVB_ERR_REQUEST_FAILED', message, EXIT.failed),
   DVB_ERR_TARGET_UNREACHABLE: (message: string) => new DvbenchError('DVB_ERR_TARGET_UNREACHABLE', message, EXIT.failed),
 } as const;
 

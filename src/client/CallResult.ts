@@ -1,0 +1,18 @@
+/** One logical call's outcome, after any retries. */
+export interface CallResult {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Raw body text. */
+  readonly text: string;
+  /** Time to first byte of the last attempt, in ms. */
+  readonly ttfbMs: number;
+  /** From the first send to the last byte of the last attempt, waits included, in ms. */
+  readonly totalMs: number;
+  /** Service time of the last attempt alone (send to last byte), in ms. */
+  readonly lastAttemptMs: number;
+  readonly attempts: number;
+  /** Dataverse's error envelope, for statuses ≥ 400. */
+  readonly error?: { readonly code: string; readonly message: string };
+  /** See `ClientCounters.recoveredOnRetry`. */
+  readonly recovered?: boolean;
+}

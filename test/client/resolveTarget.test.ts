@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { resolveTarget } from '../../src/client/target/resolveTarget.js';
+
+describe('resolveTarget', () => {
+  it('is the embedded mock by default and with --target mock', () => {
+    expect(resolveTarget({ env: {} })).toEqual({ kind: 'mock' });
+    expect(resolveTarget({ flag: 'mock', env: { DATAVERSE_URL: 'https://x.crm.dynamics.com' } })).toEqual({ kind: 'mock' });
+  });
+
+  it('reads a client-secret org from the environment, with several identities', () => {
+    const env = { DATAVERSE_URL: 'https://contoso.crm.dynamics.com/', AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'a, b', AZURE_CLIENT_SECRET: 's1,s2' };
+    expect(resolveTarget({ env })).toEqual({
+      kind: 'org',
+      url: 'https://contoso.crm.dynamics.com',
+      identities: [
+        { method: 'client-secret', tenantId: 't', clientId: 'a', clientSecret: 's1' },
+        { method: 'client-secret', tenantId: 't', clientId: 'b', clientSecret: 's2' },
+      ],
+    });
+  });
+
+  it('picks the certificate or a static token when those variables are set', () => {
+    expect(resolveTarget({ env: { DATAVERSE_URL: 'https://c.crm.dynamics.com', AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'a', AZURE_CLIENT_CERTIFICATE_PATH: '/p.pem' } })).toMatchObject({ identities: [{ method: 'certificate', certificatePath: '/p.pem' }] });
+    expect(resolveTarget({ flag: 'https://c.crm.dynamics.com', env: { DATAVERSE_TOKEN: 'tok' } })).toMatchObject({ identities: [{ method: 'token', token: 'tok' }] });
+  });
+
+  it.each([
+    [{ DATAVERSE_URL: 'https://c.crm.dynamics.com' }, 'target: AZURE_TENANT_ID is not set; it is needed to sign in with DVBENCH_AUTH=client-secret.'],
+    [{ DATAVERSE_URL: 'https://c.crm.dynamics.com', AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'a,b', AZURE_CLIENT_SECRET: 's' }, 'AZURE_CLIENT_ID lists 2 app(s) but AZURE_CLIENT_SECRET lists 1 secret(s)'],
+    [{ DATAVERSE_URL: 'not a url' }, "target: 'not a url' is neither 'mock' nor a URL"],
+    [{ DATAVERSE_URL: 'http://c.crm.dynamics.com' }, 'must use https'],
+    [{ DATAVERSE_URL: 'https://c.crm.dynamics.com', DVBENCH_AUTH: 'kerberos' }, "DVBENCH_AUTH='kerberos' is not one of"],
+  ])('explains what is missing: %j', (env, message) => {
+    expect(() => resolveTarget({ env })).toThrow(message);
+  });
+});
