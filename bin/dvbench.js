@@ -9,3 +9,6 @@ if (!existsSync(entry)) {
 }
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));
+// The command is done: a stray socket or timer (e.g. a dead target's retries) must not keep
+// the process alive. The timer is unref'd, so a clean exit happens at once without it.
+setTimeout(() => process.exit(), 2000).unref();

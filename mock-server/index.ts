@@ -9,3 +9,8 @@ export { mockConfigSchema } from './config/mockConfigSchema.js';
 export type { MockConfig, MockConfigInput } from './config/mockConfigSchema.js';
 export { MockConfigError } from './config/MockConfigError.js';
 export type { MockContext } from './MockContext.js';
+export { formatIssuePath } from './config/formatIssuePath.js';
+export { createPrng, hashSeed } from './admin/createPrng.js';
+export type { Prng } from './admin/createPrng.js';
+export { tableDirectory } from './metadata/tableDirectory.js';
+export type { TableEntry } from './metadata/tableDirectory.js';

@@ -5,7 +5,7 @@ import { errorCatalogue } from '../src/errors/errorCatalogue.js';
 describe('error catalogue', () => {
   it('each entry builds an error whose code is its key, and docs/errors.md lists exactly these codes', async () => {
     const docs = await readFile(new URL('../docs/errors.md', import.meta.url), 'utf8');
-    const documented = [...docs.matchAll(/^\| `(DVB_ERR_[A-Z_]+)` \| (\d) \|/gm)].map((m) => [m[1], Number(m[2])]);
+    const documented = [...docs.matchAll(/^\| `(DVB_ERR_[A-Z_]+)` \| (\d+) \|/gm)].map((m) => [m[1], Number(m[2])]);
     const actual = Object.entries(errorCatalogue).map(([key, make]) => {
       const error = make('message');
       expect(error.code).toBe(key);

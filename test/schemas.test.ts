@@ -8,6 +8,12 @@ describe('published JSON Schemas', () => {
     expect(actual).toBe(expected);
   });
 
+  it('every example scenario satisfies the published scenario schema\'s required keys', async () => {
+    const schema = JSON.parse(schemaFiles()['scenario.schema.json']!) as { required: string[]; additionalProperties: boolean };
+    expect(schema.required.sort()).toEqual(['name', 'strategies', 'workloads']);
+    expect(schema.additionalProperties).toBe(false);
+  });
+
   it('rejects unknown keys, as the zod schema does', () => {
     const schema = JSON.parse(schemaFiles()['mock-config.schema.json']!) as { additionalProperties?: boolean; properties: Record<string, unknown> };
     expect(schema.additionalProperties).toBe(false);

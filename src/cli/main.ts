@@ -2,6 +2,7 @@ import { DvbenchError } from '../errors/DvbenchError.js';
 import { EXIT } from '../errors/errorCatalogue.js';
 import { demoCommand, demoHelp } from './commands/demoCommand.js';
 import { mockCommand, mockHelp } from './commands/mockCommand.js';
+import { runCommand, runHelp, validateCommand, validateHelp } from './commands/runCommand.js';
 import { readPackageVersion } from './readPackageVersion.js';
 
 export const mainHelp = `Usage: dvbench <command> [options]
@@ -9,6 +10,8 @@ export const mainHelp = `Usage: dvbench <command> [options]
 Benchmarks and load-tests Microsoft Dataverse (Dynamics 365) Web API workloads.
 
 Commands:
+  run      run scenario files: every strategy on the same planned work, with a summary table
+  validate check scenario files without running anything
   demo     start the embedded mock, exercise it with a few CRUD calls and print timings
   mock     run the mock Dataverse Web API server
   help     show help for a command (dvbench help mock)
@@ -17,7 +20,7 @@ Options:
   -h, --help     show this help
   -v, --version  print the version
 
-Exit codes: 0 success, 1 a run failed, 2 invalid input (flag, file, scenario).
+Exit codes: 0 success, 1 a run failed, 2 invalid input (flag, file, scenario), 130 interrupted.
 `;
 
 interface Io {
@@ -26,6 +29,8 @@ interface Io {
 }
 
 const commands: Record<string, { run: (argv: readonly string[], io: Io) => Promise<number>; help: string }> = {
+  run: { run: runCommand, help: runHelp },
+  validate: { run: validateCommand, help: validateHelp },
   mock: { run: mockCommand, help: mockHelp },
   demo: { run: demoCommand, help: demoHelp },
 };

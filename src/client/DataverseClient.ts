@@ -31,6 +31,8 @@ export interface DataverseClientOptions {
   /** Per-attempt time limit for headers and body, in ms. @default 120000 */
   readonly timeoutMs?: number;
   readonly random?: () => number;
+  /** Aborting cancels in-flight requests and every wait: calls then fail at once instead of retrying. */
+  readonly signal?: AbortSignal;
 }
 
 export interface CallOptions {
@@ -81,6 +83,7 @@ export class DataverseClient {
   readonly #policy: RetryPolicy;
   readonly #timeoutMs: number;
   readonly #random: () => number;
+  readonly #signal: AbortSignal | undefined;
   #next = 0;
 
   constructor(options: DataverseClientOptions) {
@@ -92,6 +95,11 @@ export class DataverseClient {
     this.#policy = { ...defaultRetryPolicy, ...options.retry };
     this.#timeoutMs = options.timeoutMs ?? 120_000;
     this.#random = options.random ?? Math.random;
+    this.#signal = options.signal;
+  }
+
+  #checkAborted(method: string, path: string): void {
+    if (this.#signal?.aborted === true) throw errorCatalogue.DVB_ERR_REQUEST_FAILED(`${method} ${path}: cancelled (the run is stopping)`);
   }
 
   get apiUrl(): string {
@@ -132,9 +140,11 @@ export class DataverseClient {
     let throttleRetries = 0;
     let reauthenticated = false;
     for (;;) {
+      this.#checkAborted(method, path);
       if (identity !== undefined) {
         // Waiting at the gate is throttling time even for a worker that was not itself told to wait.
-        this.counters.retryWaitMs += await identity.gate.wait();
+        this.counters.retryWaitMs += await identity.gate.wait(this.#signal);
+        this.#checkAborted(method, path);
       }
       attempts++;
       this.counters.requests++;
@@ -147,12 +157,13 @@ export class DataverseClient {
       let text: string;
       let ttfbMs: number;
       try {
-        const res = await this.#pool.request({ method, path: fullPath, headers, body, headersTimeout: this.#timeoutMs, bodyTimeout: this.#timeoutMs });
+        const res = await this.#pool.request({ method, path: fullPath, headers, body, headersTimeout: this.#timeoutMs, bodyTimeout: this.#timeoutMs, ...(this.#signal === undefined ? {} : { signal: this.#signal }) });
         ttfbMs = performance.now() - sentAt;
         status = res.statusCode;
         responseHeaders = res.headers;
         text = await res.body.text();
       } catch (error) {
+        this.#checkAborted(method, path);
         this.counters.connectionErrors++;
         errorAttempts++;
         const spent = performance.now() - started;
@@ -184,7 +195,7 @@ export class DataverseClient {
           const wait = retryAfterMs(responseHeaders);
           if (identity !== undefined) identity.gate.block(Date.now() + wait);
           else {
-            await sleep(wait);
+            await sleep(wait, undefined, { signal: this.#signal }).catch(() => undefined);
             this.counters.retryWaitMs += wait;
           }
           this.counters.retries++;
@@ -194,7 +205,9 @@ export class DataverseClient {
       if (RETRYABLE_STATUSES.has(status)) {
         this.counters.serverErrors++;
         errorAttempts++;
-        if (idempotent && inTime && errorAttempts < this.#policy.maxAttempts) {
+        // "Server Busy" (the ExecuteMultiple concurrency rule) is refused before anything runs: safe for any call.
+        const refusedBeforeRunning = status === 503 && error?.message.startsWith('Server Busy') === true;
+        if ((idempotent || refusedBeforeRunning) && inTime && errorAttempts < this.#policy.maxAttempts) {
           await this.#backoff(errorAttempts);
           continue;
         }
@@ -216,7 +229,7 @@ export class DataverseClient {
     const wait = backoffMs(this.#policy, attempts - 1, this.#random);
     this.counters.retries++;
     this.counters.retryWaitMs += wait;
-    await sleep(wait);
+    await sleep(wait, undefined, { signal: this.#signal }).catch(() => undefined);
   }
 
   whoAmI(options: CallOptions = {}): Promise<CallResult> {

@@ -1,7 +1,7 @@
 import { DvbenchError } from './DvbenchError.js';
 
-/** Exit codes: 0 success, 1 a run failed (thresholds, audit, runtime error), 2 invalid input. */
-export const EXIT = { ok: 0, failed: 1, invalidInput: 2 } as const;
+/** Exit codes: 0 success, 1 a run failed (thresholds, audit, runtime error), 2 invalid input, 130 interrupted. */
+export const EXIT = { ok: 0, failed: 1, invalidInput: 2, interrupted: 130 } as const;
 
 /**
  * Every error a user can cause, keyed by its stable code. `docs/errors.md` lists the same
@@ -9,6 +9,8 @@ export const EXIT = { ok: 0, failed: 1, invalidInput: 2 } as const;
  */
 export const errorCatalogue = {
   DVB_ERR_USAGE: (message: string) => new DvbenchError('DVB_ERR_USAGE', message, EXIT.invalidInput),
+  DVB_ERR_SCENARIO_INVALID: (message: string) => new DvbenchError('DVB_ERR_SCENARIO_INVALID', message, EXIT.invalidInput),
+  DVB_ERR_INTERRUPTED: (message: string) => new DvbenchError('DVB_ERR_INTERRUPTED', message, EXIT.interrupted),
   DVB_ERR_MOCK_CONFIG_INVALID: (message: string) => new DvbenchError('DVB_ERR_MOCK_CONFIG_INVALID', message, EXIT.invalidInput),
   DVB_ERR_LISTEN: (message: string) => new DvbenchError('DVB_ERR_LISTEN', message, EXIT.failed),
   DVB_ERR_AUTH: (message: string) => new DvbenchError('DVB_ERR_AUTH', message, EXIT.failed),

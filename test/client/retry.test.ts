@@ -153,3 +153,16 @@ describe('DataverseClient retries', () => {
     });
   });
 });
+
+describe('DataverseClient and Server Busy', () => {
+  it('retries a $batch refused with "Server Busy" (nothing ran), and every changeset lands once', async () => {
+    const config = { latency: { batchItem: { baseMs: 10, distribution: 'none' as const } }, limits: { maxConcurrentBatches: 1 } };
+    await withClient(config, {}, async (client, mock) => {
+      const results = await Promise.all(Array.from({ length: 6 }, (_, i) => client.batch([{ changeset: [{ method: 'POST', url: 'accounts', body: { name: `busy ${i}` } }] }])));
+      expect(results.every((r) => r.status === 200)).toBe(true);
+      expect(client.counters.serverErrors).toBe((await stats(mock)).throttling.serverBusy);
+      expect(client.counters.serverErrors).toBeGreaterThan(0);
+      expect((await stats(mock)).records.account).toBe(6);
+    });
+  });
+});

@@ -19,12 +19,12 @@ export class ThrottleGate {
   }
 
   /** Resolves when the gate is open; returns how long it waited, in ms. */
-  async wait(): Promise<number> {
+  async wait(signal?: AbortSignal): Promise<number> {
     let waited = 0;
     for (;;) {
       const ms = this.#openAt - this.#now();
-      if (ms <= 0) return waited;
-      await sleep(ms);
+      if (ms <= 0 || signal?.aborted === true) return waited;
+      await sleep(ms, undefined, { signal }).catch(() => undefined);
       waited += ms;
     }
   }

@@ -1,0 +1,154 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { resolveTarget } from '../../client/target/resolveTarget.js';
+import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
+import { attachProgressReporter } from '../../report/attachProgressReporter.js';
+import { formatSummaryTable } from '../../report/formatSummaryTable.js';
+import { writeSuiteSummary, type SuiteEntry } from '../../report/writeSuiteSummary.js';
+import { ScenarioRun } from '../../runner/runScenario.js';
+import { loadScenario, type LoadedScenario } from '../../scenario/loadScenario.js';
+import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
+
+export const runHelp = `Usage: dvbench run <scenario.yaml|folder>... [options]
+
+Runs each scenario's workloads with every strategy it lists (the same planned operations,
+from identical starting data), and reports wall time, speedup, throughput, latency
+percentiles, errors, 429s, retries and client/server CPU and memory.
+
+Options:
+  --out <dir>           output folder (default reports/<scenario>-<timestamp>/;
+                        with several scenarios, one subfolder each)
+  --repeat <n>          measured repetitions per strategy (overrides the scenario)
+  --warmup <n>          warm-up repetitions per strategy (overrides the scenario)
+  --strategies <a,b>    run only these strategies, by name (e.g. sequential,async:4)
+  --target <mock|url>   the embedded mock (default) or an org URL (credentials from the
+                        environment: see the README)
+  --quiet               no progress output
+  -h, --help            show this help
+
+Writes <out>/results.json (atomically, marked partial until the run ends). Several scenarios
+or a folder make a suite, with suite.md and junit.xml in the output folder and one exit code.
+Exit codes: 0 ok, 1 a run failed, 2 invalid input (nothing runs), 130 interrupted.
+`;
+
+export const validateHelp = `Usage: dvbench validate <scenario.yaml|folder>...
+
+Checks scenario files against the schema and its rules without running anything.
+Prints one line per problem: file:line:col: path: rule. Exit code 2 if any is invalid.
+`;
+
+async function expandPaths(paths: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    const info = await stat(p).catch(() => undefined);
+    if (info?.isDirectory() === true) {
+      const files = (await readdir(p)).filter((f) => /\.(ya?ml|json)$/i.test(f)).sort();
+      if (files.length === 0) throw errorCatalogue.DVB_ERR_USAGE(`dvbench: ${p} holds no .yaml, .yml or .json scenario files.`);
+      out.push(...files.map((f) => join(p, f)));
+    } else out.push(p);
+  }
+  return out;
+}
+
+/** Loads every scenario first, so a bad file stops the suite before anything runs. */
+async function loadAll(paths: readonly string[]): Promise<LoadedScenario[]> {
+  const loaded: LoadedScenario[] = [];
+  const problems: string[] = [];
+  for (const p of await expandPaths(paths)) {
+    try {
+      loaded.push(await loadScenario(p));
+    } catch (error) {
+      if (error instanceof Error && 'code' in error && error.code === 'DVB_ERR_SCENARIO_INVALID') problems.push(error.message);
+      else throw error;
+    }
+  }
+  if (problems.length > 0) throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(problems.join('\n'));
+  return loaded;
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+export async function validateCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream }): Promise<number> {
+  const { values, positionals } = parseCommandArgs('validate', argv, { help: { type: 'boolean', short: 'h' } }, true);
+  if (values.help === true) {
+    io.stdout.write(validateHelp);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw errorCatalogue.DVB_ERR_USAGE("dvbench validate: give one or more scenario files or folders. See 'dvbench validate --help'.");
+  const loaded = await loadAll(positionals);
+  for (const l of loaded) io.stdout.write(`${l.path}: ok (${l.scenario.workloads.length} workload(s), ${l.scenario.strategies.length} strategy entr${l.scenario.strategies.length === 1 ? 'y' : 'ies'})\n`);
+  return EXIT.ok;
+}
+
+/** `dvbench run`: one scenario, or a suite of them with one exit code. */
+export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    'run',
+    argv,
+    {
+      out: { type: 'string' },
+      repeat: { type: 'string' },
+      warmup: { type: 'string' },
+      strategies: { type: 'string' },
+      target: { type: 'string' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
+  if (values.help === true) {
+    io.stdout.write(runHelp);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw errorCatalogue.DVB_ERR_USAGE("dvbench run: give a scenario file or folder, e.g. 'dvbench run scenarios/paper-reproduction.yaml'. See 'dvbench run --help'.");
+  const repetitions = intFlag('run', 'repeat', values.repeat, 1, 100);
+  const warmup = intFlag('run', 'warmup', values.warmup, 0, 20);
+  const only = values.strategies?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const loaded = await loadAll(positionals);
+  const target = resolveTarget({ ...(values.target === undefined ? {} : { flag: values.target }), env: process.env });
+  const suite = loaded.length > 1;
+  const root = resolve(values.out ?? (suite ? `reports/suite-${timestamp()}` : `reports/${loaded[0]?.scenario.name ?? 'run'}-${timestamp()}`));
+
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (name: NodeJS.Signals): void => {
+    signals++;
+    if (signals > 1) process.exit(EXIT.interrupted);
+    io.stderr.write(`\ndvbench: ${name}: finishing the operations in flight and writing partial results (again to quit at once)\n`);
+    controller.abort(name);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const entries: SuiteEntry[] = [];
+  try {
+    for (const l of loaded) {
+      if (controller.signal.aborted) break;
+      const outDir = suite ? join(root, l.scenario.name) : root;
+      const run = new ScenarioRun(l, { outDir, target, signal: controller.signal, ...(repetitions === undefined ? {} : { repetitions }), ...(warmup === undefined ? {} : { warmup }), ...(only === undefined ? {} : { only }) });
+      attachProgressReporter(run, io.stderr, { quiet: values.quiet === true });
+      try {
+        const results = await run.run();
+        io.stdout.write(`\n${l.scenario.name}\n${formatSummaryTable(results)}results: ${run.resultsPath}\n`);
+        entries.push({ file: l.path, name: l.scenario.name, resultsPath: run.resultsPath, results, error: null });
+      } catch (error) {
+        if (!suite) throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        io.stderr.write(`dvbench: ${l.scenario.name} failed: ${message}\n`);
+        entries.push({ file: l.path, name: l.scenario.name, resultsPath: run.resultsPath, results: null, error: message });
+      }
+    }
+    if (suite) {
+      const written = await writeSuiteSummary(root, entries);
+      io.stdout.write(`suite summary: ${written.markdown}\njunit: ${written.junit}\n`);
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (controller.signal.aborted) {
+    throw errorCatalogue.DVB_ERR_INTERRUPTED(`dvbench: interrupted; partial results written to ${root}`);
+  }
+  return entries.some((e) => e.error !== null) ? EXIT.failed : EXIT.ok;
+}

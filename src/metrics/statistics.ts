@@ -1,0 +1,40 @@
+/** Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom; 1.96 beyond. */
+const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+export function tCritical975(df: number): number {
+  return df < 1 ? Number.NaN : (T975[df - 1] ?? 1.96);
+}
+
+export function mean(xs: readonly number[]): number {
+  return xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] ?? Number.NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+/** Sample variance (n − 1). */
+export function variance(xs: readonly number[]): number {
+  if (xs.length < 2) return 0;
+  const m = mean(xs);
+  return xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
+}
+
+export interface Summary {
+  readonly mean: number;
+  readonly median: number;
+  readonly stddev: number;
+  /** 95% confidence interval of the mean, from Student's t; equal bounds with one sample. */
+  readonly ci95: readonly [number, number];
+  readonly n: number;
+}
+
+export function summarize(xs: readonly number[]): Summary {
+  const m = mean(xs);
+  const sd = Math.sqrt(variance(xs));
+  const half = xs.length < 2 ? 0 : (tCritical975(xs.length - 1) * sd) / Math.sqrt(xs.length);
+  return { mean: m, median: median(xs), stddev: sd, ci95: [m - half, m + half], n: xs.length };
+}

@@ -1,0 +1,98 @@
+import type { LatencyPercentiles } from '../metrics/MeasurementSink.js';
+import type { Summary } from '../metrics/statistics.js';
+import type { Scenario } from '../scenario/scenarioSchema.js';
+
+/** Bumped on any incompatible change to this shape; documented in docs/results.md. */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export interface RepetitionResult {
+  /** From the first operation's start to the last one's end (workers already set up), in ms. */
+  readonly wallMs: number;
+  /** Setting up workers before the clock started (threads, processes: module loading, client, token), in ms. */
+  readonly startupMs: number;
+  readonly operations: number;
+  readonly failedOperations: number;
+  readonly requests: number;
+  readonly opsPerSec: number;
+  readonly requestsPerSec: number;
+  readonly throttled: number;
+  readonly retries: number;
+  readonly clientCpuMs: number;
+  readonly serverCpuMs: number | null;
+  /** Records per table on the target after this repetition (mock only). */
+  readonly records: Readonly<Record<string, number>> | null;
+  /** Hash of the starting data and of the plan: equal across strategies means they did the same work on the same data. */
+  readonly dataFingerprint: string;
+  readonly planFingerprint: string;
+}
+
+export interface StrategyResult {
+  readonly name: string;
+  readonly kind: string;
+  /** Operations (or requests, for batch and bulk) in flight at once. */
+  readonly workers: number;
+  readonly parameters: Readonly<Record<string, number | boolean>>;
+  /** Every measured repetition finished (false after an interruption). */
+  readonly complete: boolean;
+  readonly repetitions: readonly RepetitionResult[];
+  readonly wallMs: Summary;
+  /** Sequential's mean wall time ÷ this one's; null without a sequential strategy. */
+  readonly speedup: number | null;
+  /** Speedup ÷ workers. */
+  readonly efficiency: number | null;
+  /** Sequential's mean wall time minus this one's, as a share of sequential's: the paper's "efficiency gain". */
+  readonly timeReduction: number | null;
+  readonly throughput: { readonly opsPerSec: number; readonly requestsPerSec: number };
+  /** Response time per request (retries and Retry-After waits included), over all measured repetitions. */
+  readonly latencyMs: LatencyPercentiles;
+  /** Service time of the last attempt of each request. */
+  readonly serviceTimeMs: LatencyPercentiles;
+  readonly operations: number;
+  readonly requests: number;
+  readonly recordsRead: number;
+  readonly errors: { readonly total: number; readonly byKind: Readonly<Record<string, number>> };
+  readonly throttled: { readonly total: number; readonly byCode: Readonly<Record<string, number>> };
+  readonly retries: number;
+  readonly retryWaitMs: number;
+  readonly client: {
+    readonly cpuPercent: number;
+    readonly cpuUserMs: number;
+    readonly cpuSystemMs: number;
+    readonly peakRssBytes: number;
+    readonly heapUsedBytes: number;
+    readonly eventLoopDelayP99Ms: number;
+  };
+  readonly server: { readonly cpuPercent: number; readonly cpuUserMs: number; readonly cpuSystemMs: number; readonly peakRssBytes: number; readonly busyMs: number; readonly queuePeak: number } | null;
+  /** HDR histograms (microseconds, compressed base64) so runs and shards can be merged exactly. */
+  readonly histograms: { readonly response: string; readonly service: string };
+  readonly warnings: readonly string[];
+}
+
+export interface Environment {
+  readonly dvbenchVersion: string;
+  readonly node: string;
+  readonly os: string;
+  readonly arch: string;
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly totalMemoryBytes: number;
+  readonly ci: boolean;
+}
+
+export interface RunResults {
+  readonly schemaVersion: number;
+  readonly runId: string;
+  readonly scenarioFile: string;
+  readonly scenario: Scenario;
+  readonly target: { readonly kind: 'mock' | 'org'; readonly url: string };
+  readonly environment: Environment;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly partial: boolean;
+  readonly interruption: string | null;
+  readonly plan: { readonly operations: number; readonly items: number; readonly byKind: Readonly<Record<string, number>> };
+  readonly strategies: readonly StrategyResult[];
+  readonly fastest: string | null;
+  readonly recommended: string | null;
+  readonly warnings: readonly string[];
+}

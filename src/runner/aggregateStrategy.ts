@@ -1,0 +1,114 @@
+import type { ClientCounters } from '../client/ClientCounters.js';
+import { MeasurementSink } from '../metrics/MeasurementSink.js';
+import type { ResourceUsage } from '../metrics/ResourceSampler.js';
+import { summarize } from '../metrics/statistics.js';
+import type { StrategySpec } from '../scenario/expandStrategies.js';
+import type { RepetitionResult, StrategyResult } from './RunResults.js';
+import hdr from 'hdr-histogram-js';
+
+export interface MeasuredRepetition {
+  readonly result: RepetitionResult;
+  readonly sink: MeasurementSink;
+  readonly counters: ClientCounters;
+  readonly client: ResourceUsage & { readonly childCpuMs: number; readonly childPeakRssBytes: number };
+  readonly server: { cpuUserMs: number; cpuSystemMs: number; peakRssBytes: number; busyMs: number; queuePeak: number } | null;
+}
+
+function parameters(spec: StrategySpec): Record<string, number | boolean> {
+  switch (spec.kind) {
+    case 'sequential':
+      return {};
+    case 'async':
+    case 'threads':
+    case 'processes':
+      return { workers: spec.workers };
+    case 'batch':
+      return { size: spec.size, inFlight: spec.inFlight, continueOnError: spec.continueOnError };
+    case 'transaction':
+      return { inFlight: spec.inFlight };
+    case 'bulk':
+      return { size: spec.size, inFlight: spec.inFlight };
+  }
+}
+
+const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+
+/** Folds a strategy's measured repetitions into its result; speedup is filled in once sequential is known. */
+export function aggregateStrategy(spec: StrategySpec, reps: readonly MeasuredRepetition[], complete: boolean, warnings: readonly string[]): StrategyResult {
+  const sink = new MeasurementSink();
+  for (const r of reps) sink.merge(r.sink);
+  const wall = reps.map((r) => r.result.wallMs);
+  const totalWallMs = sum(wall);
+  // CPU is sampled from the launch of the workers, so it is set against wall time plus start-up.
+  const totalSpanMs = sum(reps.map((r) => r.result.wallMs + r.result.startupMs));
+  const byCode: Record<string, number> = {};
+  for (const r of reps) for (const [code, n] of Object.entries(r.counters.throttledByCode)) byCode[code] = (byCode[code] ?? 0) + n;
+  const clientCpuMs = sum(reps.map((r) => r.client.cpuUserMs + r.client.cpuSystemMs + r.client.childCpuMs));
+  const servers = reps.map((r) => r.server).filter((s): s is NonNullable<typeof s> => s !== null);
+  const n = Math.max(1, reps.length);
+  return {
+    name: spec.name,
+    kind: spec.kind,
+    workers: spec.concurrency,
+    parameters: parameters(spec),
+    complete,
+    repetitions: reps.map((r) => r.result),
+    wallMs: summarize(wall),
+    speedup: null,
+    efficiency: null,
+    timeReduction: null,
+    throughput: {
+      opsPerSec: totalWallMs > 0 ? (sink.operations / totalWallMs) * 1000 : 0,
+      requestsPerSec: totalWallMs > 0 ? (sink.requests / totalWallMs) * 1000 : 0,
+    },
+    latencyMs: MeasurementSink.percentiles(sink.response),
+    serviceTimeMs: MeasurementSink.percentiles(sink.service),
+    operations: Math.round(sink.operations / n),
+    requests: Math.round(sink.requests / n),
+    recordsRead: Math.round(sink.records / n),
+    errors: { total: sink.failedOperations, byKind: { ...sink.errors } },
+    throttled: { total: sum(Object.values(byCode)), byCode },
+    retries: sum(reps.map((r) => r.counters.retries)),
+    retryWaitMs: Math.round(sum(reps.map((r) => r.counters.retryWaitMs))),
+    client: {
+      cpuPercent: totalSpanMs > 0 ? (clientCpuMs / totalSpanMs) * 100 : 0,
+      cpuUserMs: Math.round(sum(reps.map((r) => r.client.cpuUserMs))),
+      cpuSystemMs: Math.round(sum(reps.map((r) => r.client.cpuSystemMs))),
+      peakRssBytes: Math.max(0, ...reps.map((r) => r.client.peakRssBytes + r.client.childPeakRssBytes)),
+      heapUsedBytes: Math.max(0, ...reps.map((r) => r.client.heapUsedBytes)),
+      eventLoopDelayP99Ms: Math.max(0, ...reps.map((r) => r.client.eventLoopDelayP99Ms)),
+    },
+    server:
+      servers.length === 0
+        ? null
+        : {
+            cpuPercent: totalSpanMs > 0 ? (sum(servers.map((s) => s.cpuUserMs + s.cpuSystemMs)) / totalSpanMs) * 100 : 0,
+            cpuUserMs: Math.round(sum(servers.map((s) => s.cpuUserMs))),
+            cpuSystemMs: Math.round(sum(servers.map((s) => s.cpuSystemMs))),
+            peakRssBytes: Math.max(...servers.map((s) => s.peakRssBytes)),
+            busyMs: Math.round(sum(servers.map((s) => s.busyMs))),
+            queuePeak: Math.max(...servers.map((s) => s.queuePeak)),
+          },
+    histograms: { response: hdr.encodeIntoCompressedBase64(sink.response), service: hdr.encodeIntoCompressedBase64(sink.service) },
+    warnings,
+  };
+}
+
+/**
+ * Speedup and efficiency against `sequential`; the fastest strategy; and the recommended one:
+ * the fewest workers within 5% of the best throughput, with no errors and no throttling.
+ */
+export function compareStrategies(strategies: readonly StrategyResult[]): { strategies: StrategyResult[]; fastest: string | null; recommended: string | null } {
+  const baseline = strategies.find((s) => s.kind === 'sequential' && s.repetitions.length > 0);
+  const withSpeedup = strategies.map((s): StrategyResult => {
+    if (baseline === undefined || s.repetitions.length === 0) return s;
+    const speedup = baseline.wallMs.mean / s.wallMs.mean;
+    return { ...s, speedup, efficiency: speedup / s.workers, timeReduction: (baseline.wallMs.mean - s.wallMs.mean) / baseline.wallMs.mean };
+  });
+  const measured = withSpeedup.filter((s) => s.repetitions.length > 0);
+  const fastest = measured.reduce<StrategyResult | undefined>((best, s) => (best === undefined || s.throughput.opsPerSec > best.throughput.opsPerSec ? s : best), undefined);
+  const clean = measured.filter((s) => s.errors.total === 0 && s.throttled.total === 0);
+  const best = Math.max(0, ...clean.map((s) => s.throughput.opsPerSec));
+  const recommended = clean.filter((s) => s.throughput.opsPerSec >= best * 0.95).sort((a, b) => a.workers - b.workers || b.throughput.opsPerSec - a.throughput.opsPerSec)[0];
+  return { strategies: withSpeedup, fastest: fastest?.name ?? null, recommended: recommended?.name ?? null };
+}

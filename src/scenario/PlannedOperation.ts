@@ -1,0 +1,22 @@
+/**
+ * One planned unit of work, serializable so worker threads and processes run exactly the same
+ * list. `ops` is how many Dataverse operations it counts as (a quote with 5 lines is 6).
+ */
+export type PlannedOperation =
+  | { readonly kind: 'retrieve'; readonly workload: number; readonly ops: 1; readonly set: string; readonly table: string; readonly id: string; readonly query: string }
+  | { readonly kind: 'query'; readonly workload: number; readonly ops: 1; readonly set: string; readonly table: string; readonly pathAndQuery: string; readonly pageSize: number; readonly followPaging: boolean }
+  | { readonly kind: 'create'; readonly workload: number; readonly ops: 1; readonly set: string; readonly table: string; readonly record: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'update'; readonly workload: number; readonly ops: 1; readonly set: string; readonly table: string; readonly primaryKey: string; readonly id: string; readonly changes: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'upsert'; readonly workload: number; readonly ops: 1; readonly set: string; readonly table: string; readonly keyText: string; readonly record: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'delete'; readonly workload: number; readonly ops: 1; readonly set: string; readonly table: string; readonly id: string }
+  | {
+      readonly kind: 'unit';
+      readonly workload: number;
+      readonly ops: number;
+      /** Creates run as one changeset; later ones bind to the first with `$1`. */
+      readonly creates: readonly { readonly set: string; readonly table: string; readonly record: Readonly<Record<string, unknown>> }[];
+      /** Planned to fail (an invalid last line), to prove the rollback. */
+      readonly shouldFail: boolean;
+    };
+
+export type OperationKind = PlannedOperation['kind'];

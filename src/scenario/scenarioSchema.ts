@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { mockConfigSchema } from '../../mock-server/index.js';
+
+const tableName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a table logical name (lower case), e.g. account');
+const count = z.int().min(1).max(10_000_000).describe('How many operations (or units) this workload plans.');
+const columnValues = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+  .describe('Column values; in strings, {i} is the operation number and {seed} the scenario seed.');
+
+const readWorkload = z.strictObject({
+  kind: z.literal('read'),
+  name: z.string().optional(),
+  table: tableName,
+  count,
+  mode: z.enum(['query', 'retrieve']).default('query').describe('query: a filtered collection query; retrieve: one record by id each.'),
+  select: z.array(z.string()).optional(),
+  filter: z.string().optional().describe('An OData $filter expression.'),
+  dateRange: z
+    .enum(['today', 'yesterday', 'thisMonth', 'lastMonth', 'thisYear', 'last7Days', 'last30Days'])
+    .optional()
+    .describe('Restricts createdon to a range, combined with filter by "and".'),
+  orderBy: z.string().optional(),
+  pageSize: z.int().min(1).max(5000).default(5000),
+  followPaging: z.boolean().default(true).describe('Read every page of each query (@odata.nextLink), or only the first.'),
+});
+
+const updateWorkload = z.strictObject({
+  kind: z.literal('update'),
+  name: z.string().optional(),
+  table: tableName,
+  count,
+  set: columnValues,
+  filter: z.string().optional().describe('Update records matching this $filter (else any seeded records); each record is updated once.'),
+});
+
+const insertWorkload = z.strictObject({
+  kind: z.literal('insert'),
+  name: z.string().optional(),
+  table: tableName,
+  count,
+  values: columnValues,
+  lookups: z
+    .record(z.string(), tableName)
+    .default({})
+    .describe('Navigation property → table: each record binds to a seeded record of that table, e.g. parentcustomerid_account: account.'),
+});
+
+const deleteWorkload = z.strictObject({
+  kind: z.literal('delete'),
+  name: z.string().optional(),
+  table: tableName,
+  count,
+  filter: z.string().optional(),
+});
+
+const upsertWorkload = z.strictObject({
+  kind: z.literal('upsert'),
+  name: z.string().optional(),
+  table: tableName,
+  count,
+  key: z.string().describe('The alternate key column, e.g. accountnumber; values are "{key}-{i}", half of them existing.'),
+  values: columnValues,
+});
+
+const transactionalWorkload = z.strictObject({
+  kind: z.literal('transactional'),
+  name: z.string().optional(),
+  count: count.describe('How many units (e.g. quotes with their lines).'),
+  unit: z.literal('quote-with-lines').default('quote-with-lines').describe('A quote and its lines, created all or nothing.'),
+  linesPerUnit: z.int().min(1).max(999).default(5),
+  failureRate: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0)
+    .describe('Share of units whose last line is made invalid on purpose, to prove the rollback leaves nothing behind.'),
+});
+
+const mixedWorkload = z.strictObject({
+  kind: z.literal('mixed'),
+  name: z.string().optional(),
+  table: tableName,
+  count,
+  weights: z
+    .strictObject({ read: z.number().min(0).default(0), update: z.number().min(0).default(0), insert: z.number().min(0).default(0), delete: z.number().min(0).default(0) })
+    .describe('Relative weights of single-record reads, updates, inserts and deletes.'),
+  values: columnValues.default({}),
+});
+
+export const workloadSchema = z.discriminatedUnion('kind', [readWorkload, updateWorkload, insertWorkload, deleteWorkload, upsertWorkload, transactionalWorkload, mixedWorkload]);
+
+const counts = z.union([z.int().min(1).max(4096), z.array(z.int().min(1).max(4096)).min(1)]);
+
+export const strategySchema = z.union([
+  z.literal('sequential'),
+  z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('sequential') }),
+    z.strictObject({ kind: z.literal('async'), workers: counts.describe('Concurrent operations on one event loop (p-limit).') }),
+    z.strictObject({ kind: z.literal('threads'), workers: counts.describe('worker_threads, each with its own HTTP client, one operation at a time each.') }),
+    z.strictObject({ kind: z.literal('processes'), workers: counts.describe('Child processes, each with its own HTTP client (like ProcessPoolExecutor).') }),
+    z.strictObject({
+      kind: z.literal('batch'),
+      size: counts.describe('Operations per $batch (at most 1000).'),
+      inFlight: counts.default(1).describe('$batch requests in flight at once.'),
+      continueOnError: z.boolean().default(true),
+    }),
+    z.strictObject({ kind: z.literal('transaction'), inFlight: counts.default(1).describe('Changesets in flight at once.') }),
+    z.strictObject({
+      kind: z.literal('bulk'),
+      size: counts.describe('Records per CreateMultiple / UpdateMultiple / UpsertMultiple.'),
+      inFlight: counts.default(1),
+    }),
+  ]),
+]);
+
+export const thresholdSchema = z.strictObject({
+  strategy: z.string().describe('A strategy name as reported, e.g. async:8 or batch:100x2.'),
+  metric: z.enum(['speedup', 'efficiency', 'opsPerSec', 'requestsPerSec', 'p50', 'p90', 'p95', 'p99', 'max', 'errors', 'throttled', 'retries', 'wallMs']),
+  op: z.enum(['<', '<=', '>', '>=', '==']),
+  value: z.number(),
+});
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, dot, dash or underscore (it names the output folder)'),
+  description: z.string().default(''),
+  target: z
+    .union([z.literal('mock'), z.strictObject({ url: z.url().describe('An org URL; credentials come from the environment.') })])
+    .default('mock'),
+  mock: mockConfigSchema.prefault({}).describe('The embedded mock\'s configuration: the same block as a `dvbench mock --config` file.'),
+  seed: z.int().default(1),
+  data: z.record(tableName, z.int().min(0).max(2_000_000)).default({}).describe('Records generated per table before each repetition, in this order (lookups point at tables listed earlier).'),
+  workloads: z.array(workloadSchema).min(1),
+  strategies: z.array(strategySchema).min(1),
+  repetitions: z.int().min(1).max(100).default(3),
+  warmup: z.int().min(0).max(20).default(1),
+  connections: z.int().min(1).max(1024).optional().describe('HTTP connections per client; default: the strategy\'s concurrency.'),
+  identities: z.int().min(1).max(64).default(1).describe('On the mock: how many application users share the load (limits are per user).'),
+  thresholds: z.array(thresholdSchema).default([]),
+});
+
+export type Scenario = z.output<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Workload = z.output<typeof workloadSchema>;
+export type StrategyInput = z.output<typeof strategySchema>;

@@ -1,0 +1,34 @@
+import type { DataverseClient } from '../client/DataverseClient.js';
+import type { MeasurementSink } from '../metrics/MeasurementSink.js';
+import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import type { StrategySpec } from '../scenario/expandStrategies.js';
+import type { WorkerTarget } from './workerProtocol.js';
+import type { ClientCounters } from '../client/ClientCounters.js';
+
+/** Everything a strategy gets: the same planned operations, a client, and where to record. */
+export interface StrategyContext {
+  readonly spec: StrategySpec;
+  readonly ops: readonly PlannedOperation[];
+  readonly client: DataverseClient;
+  readonly sink: MeasurementSink;
+  /** How worker threads and processes reach the target with their own clients. */
+  readonly target: WorkerTarget;
+  /** Set when the run is interrupted: start no new operation. */
+  readonly signal: AbortSignal;
+  /** Called with the number of operations finished so far (for progress). */
+  readonly onProgress: (done: number) => void;
+  /**
+   * Called once every worker is set up (client built, token in hand), just before the first
+   * operation: the wall time is measured from here, so start-up is reported apart.
+   */
+  readonly onReady: () => void;
+}
+
+export interface WorkerOutcome {
+  /** Counters of clients that ran in other threads or processes; the main client's are read directly. */
+  readonly counters: readonly ClientCounters[];
+  /** CPU and peak memory of child processes (threads are part of this process). */
+  readonly children: readonly { cpuUserMs: number; cpuSystemMs: number; peakRssBytes: number }[];
+}
+
+export type Strategy = (ctx: StrategyContext) => Promise<WorkerOutcome>;

@@ -1,0 +1,36 @@
+import type { ClientCounters } from '../client/ClientCounters.js';
+import type { RetryPolicy } from '../client/retry/RetryPolicy.js';
+import type { AuthSpec } from '../client/target/resolveTarget.js';
+import type { EncodedSink } from '../metrics/MeasurementSink.js';
+import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+
+/**
+ * How a worker thread or process builds its own client. Secrets travel in memory only
+ * (workerData / IPC), never through files or the environment of a child.
+ */
+export interface WorkerTarget {
+  readonly url: string;
+  /** `mock`: app ids on the mock's token endpoint; `org`: sign-in specs. */
+  readonly identities: { readonly kind: 'mock'; readonly count: number } | { readonly kind: 'org'; readonly specs: readonly AuthSpec[]; readonly authorityHost?: string };
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+export interface WorkerStart {
+  readonly ops: readonly PlannedOperation[];
+  readonly target: WorkerTarget;
+  readonly workerIndex: number;
+}
+
+export type WorkerMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'progress'; readonly done: number }
+  | { readonly type: 'next' }
+  | {
+      readonly type: 'done';
+      readonly sink: EncodedSink;
+      readonly counters: ClientCounters;
+      readonly resources: { readonly cpuUserMs: number; readonly cpuSystemMs: number; readonly peakRssBytes: number };
+    }
+  | { readonly type: 'failed'; readonly message: string };
+
+export type ParentMessage = { readonly type: 'start'; readonly start: WorkerStart } | { readonly type: 'go' } | { readonly type: 'op'; readonly index: number } | { readonly type: 'stop' };

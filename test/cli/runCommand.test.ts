@@ -1,0 +1,177 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunResults } from '../../src/runner/RunResults.js';
+import { runCli } from '../helpers/runCli.js';
+
+const BIN = new URL('../../bin/dvbench.js', import.meta.url).pathname;
+
+const TINY = (name: string, extra = ''): string => `name: ${name}
+data: { account: 20 }
+workloads:
+  - { kind: read, mode: retrieve, table: account, count: 10 }
+strategies: [sequential, { kind: async, workers: 2 }]
+repetitions: 1
+warmup: 0
+${extra}`;
+
+const SLOW = `name: slow
+mock:
+  latency: { default: { baseMs: 20, distribution: none } }
+data: { account: 20 }
+workloads:
+  - { kind: read, mode: retrieve, table: account, count: 10 }
+  - { kind: insert, table: account, count: 200, values: { name: "n{i}" } }
+strategies: [{ kind: async, workers: 2 }, sequential]
+repetitions: 1
+warmup: 0
+`;
+
+async function dir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'dvbench-cli-run-'));
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((s) => Number(s.trim()))
+      .filter((n) => n > 0);
+  } catch {
+    return [];
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('dvbench run (CLI)', () => {
+  it('runs a scenario, prints the summary table and writes results.json', async () => {
+    const d = await dir();
+    await writeFile(join(d, 's.yaml'), TINY('tiny'));
+    const result = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out')], { env: { CI: 'true' } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/strategy\s+wall ms \(95% CI\)\s+speedup/);
+    expect(result.stdout).toMatch(/^async:2\s+\d+ ±\d+\s+[\d.]+×/m);
+    expect(result.stderr).toContain('[1/2] sequential: 0 warm-up + 1 measured repetition(s)');
+    expect(result.stderr).toMatch(/repetition 1: \d+ ms, [\d.]+ ops\/s/);
+    const results = JSON.parse(await readFile(join(d, 'out', 'results.json'), 'utf8')) as RunResults;
+    expect(results.partial).toBe(false);
+    expect(results.strategies).toHaveLength(2);
+  });
+
+  it('SIGTERM in the middle of a run leaves a valid results.json marked partial, exits 130, and the mock process is gone', async () => {
+    const d = await dir();
+    await writeFile(join(d, 's.yaml'), SLOW);
+    const out = join(d, 'out');
+    const child = spawn(process.execPath, [BIN, 'run', join(d, 's.yaml'), '--out', out], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+    let stderr = '';
+    let mockPids: number[] = [];
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { resolve(code); }));
+    await new Promise<void>((resolve) => {
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        if (stderr.includes('[2/2] sequential')) resolve();
+      });
+    });
+    mockPids = childrenOf(child.pid!);
+    expect(mockPids.length).toBeGreaterThanOrEqual(1);
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGTERM');
+    const code = await exited;
+    expect(code).toBe(130);
+    expect(stderr).toContain('SIGTERM: finishing the operations in flight and writing partial results');
+    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResults;
+    expect(results.partial).toBe(true);
+    expect(results.interruption).toBe('SIGTERM');
+    expect(results.strategies.map((s) => s.name)).toEqual(['async:2']);
+    expect(results.strategies[0]!.complete).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    for (const pid of mockPids) expect(alive(pid), `process ${pid}`).toBe(false);
+    expect((await readdir(out)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a mock that dies mid-run ends the run with a clear error, not a hang', async () => {
+    const d = await dir();
+    await writeFile(join(d, 's.yaml'), SLOW);
+    const child = spawn(process.execPath, [BIN, 'run', join(d, 's.yaml'), '--out', join(d, 'out')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { resolve(code); }));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (stderr.includes('[1/2]')) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 20);
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    for (const pid of childrenOf(child.pid!)) process.kill(pid, 'SIGKILL');
+    const code = await Promise.race([exited, new Promise<'hang'>((r) => setTimeout(() => { r('hang'); }, 20_000))]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/died|ECONNREFUSED|socket|other side closed/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    const results = JSON.parse(await readFile(join(d, 'out', 'results.json'), 'utf8')) as RunResults;
+    expect(results.partial).toBe(true);
+    expect(results.interruption).toMatch(/^error: /);
+  });
+
+  it('an invalid scenario exits 2 with file:line:col, and nothing runs or is written', async () => {
+    const d = await dir();
+    await writeFile(join(d, 'good.yaml'), TINY('good'));
+    await writeFile(join(d, 'bad.yaml'), TINY('bad').replace('count: 10', 'count: -3'));
+    const result = await runCli(['run', join(d, 'good.yaml'), join(d, 'bad.yaml'), '--out', join(d, 'out')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${join(d, 'bad.yaml')}:4:58: workloads[0].count: Too small: expected number to be >=1`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(d, 'out'))).toBe(false);
+  });
+
+  it('a folder is a suite: each scenario in its own folder, plus suite.md and junit.xml, one exit code', async () => {
+    const d = await dir();
+    await mkdir(join(d, 'suite'));
+    await writeFile(join(d, 'suite', 'a.yaml'), TINY('alpha'));
+    await writeFile(join(d, 'suite', 'b.yaml'), TINY('beta'));
+    const result = await runCli(['run', join(d, 'suite'), '--out', join(d, 'out'), '--quiet']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(await readFile(join(d, 'out', 'alpha', 'results.json'), 'utf8'))).toMatchObject({ partial: false });
+    expect(JSON.parse(await readFile(join(d, 'out', 'beta', 'results.json'), 'utf8'))).toMatchObject({ partial: false });
+    const md = await readFile(join(d, 'out', 'suite.md'), 'utf8');
+    expect(md).toMatch(/\| alpha \| ok \|/);
+    const junit = await readFile(join(d, 'out', 'junit.xml'), 'utf8');
+    expect(junit).toContain('<testsuites name="dvbench" tests="2" failures="0">');
+    expect(junit).toContain('<testcase classname="dvbench.suite" name="beta"');
+  });
+
+  it('--strategies picks strategies by name, and an unknown name is a usage error', async () => {
+    const d = await dir();
+    await writeFile(join(d, 's.yaml'), TINY('pick'));
+    const ok = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'o1'), '--strategies', 'async:2', '--quiet']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect((JSON.parse(await readFile(join(d, 'o1', 'results.json'), 'utf8')) as RunResults).strategies.map((s) => s.name)).toEqual(['async:2']);
+    const bad = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'o2'), '--strategies', 'async:9']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('no strategy left to run: --strategies named none of sequential, async:2');
+  });
+
+  it('validate checks files without running, and reports problems with exit 2', async () => {
+    const ok = await runCli(['validate', 'scenarios']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('scenarios/paper-reproduction.yaml: ok');
+    const d = await dir();
+    await writeFile(join(d, 'bad.yaml'), 'name: x\nworkloads: []\nstrategies: [sequential]\n');
+    const bad = await runCli(['validate', join(d, 'bad.yaml')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`${join(d, 'bad.yaml')}:2:12: workloads: Too small: expected array to have >=1 items`);
+  });
+});
