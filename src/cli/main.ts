@@ -3,6 +3,8 @@ import { EXIT } from '../errors/errorCatalogue.js';
 import { demoCommand, demoHelp } from './commands/demoCommand.js';
 import { mockCommand, mockHelp } from './commands/mockCommand.js';
 import { runCommand, runHelp, validateCommand, validateHelp } from './commands/runCommand.js';
+import { reportCommand, reportHelp } from './commands/reportCommand.js';
+import { compareCommand, compareHelp } from './commands/compareCommand.js';
 import { readPackageVersion } from './readPackageVersion.js';
 
 export const mainHelp = `Usage: dvbench <command> [options]
@@ -12,6 +14,8 @@ Benchmarks and load-tests Microsoft Dataverse (Dynamics 365) Web API workloads.
 Commands:
   run      run scenario files: every strategy on the same planned work, with a summary table
   validate check scenario files without running anything
+  report   re-render a run's reports (Markdown, HTML, charts, JUnit) from its results.json
+  compare  compare two runs of a scenario: faster, slower or no significant change
   demo     start the embedded mock, exercise it with a few CRUD calls and print timings
   mock     run the mock Dataverse Web API server
   help     show help for a command (dvbench help mock)
@@ -31,6 +35,8 @@ interface Io {
 const commands: Record<string, { run: (argv: readonly string[], io: Io) => Promise<number>; help: string }> = {
   run: { run: runCommand, help: runHelp },
   validate: { run: validateCommand, help: validateHelp },
+  report: { run: reportCommand, help: reportHelp },
+  compare: { run: compareCommand, help: compareHelp },
   mock: { run: mockCommand, help: mockHelp },
   demo: { run: demoCommand, help: demoHelp },
 };

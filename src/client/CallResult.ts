@@ -11,6 +11,8 @@ export interface CallResult {
   /** Service time of the last attempt alone (send to last byte), in ms. */
   readonly lastAttemptMs: number;
   readonly attempts: number;
+  /** 429s met by this call before its final answer. */
+  readonly throttled: number;
   /** Dataverse's error envelope, for statuses ≥ 400. */
   readonly error?: { readonly code: string; readonly message: string };
   /** See `ClientCounters.recoveredOnRetry`. */

@@ -138,6 +138,7 @@ export class DataverseClient {
     let attempts = 0;
     let errorAttempts = 0;
     let throttleRetries = 0;
+    let throttled = 0;
     let reauthenticated = false;
     for (;;) {
       this.#checkAborted(method, path);
@@ -188,6 +189,7 @@ export class DataverseClient {
       }
       if (status === 429) {
         const code = error?.code ?? '';
+        throttled++;
         this.counters.throttledByCode[code] = (this.counters.throttledByCode[code] ?? 0) + 1;
         if (inTime && throttleRetries < this.#policy.maxThrottleRetries) {
           throttleRetries++;
@@ -212,7 +214,7 @@ export class DataverseClient {
           continue;
         }
       }
-      const result: CallResult = { status, headers: responseHeaders, text, ttfbMs, totalMs: performance.now() - started, lastAttemptMs, attempts, ...(error === undefined ? {} : { error }) };
+      const result: CallResult = { status, headers: responseHeaders, text, ttfbMs, totalMs: performance.now() - started, lastAttemptMs, attempts, throttled, ...(error === undefined ? {} : { error }) };
       if (attempts > 1 && options.createWithKey === true && status === 412 && error?.code === '0x80040237') {
         this.counters.recoveredOnRetry++;
         return { ...result, status: 204, recovered: true };

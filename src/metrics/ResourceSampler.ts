@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
 export interface ResourceUsage {
+  /** CPU from `markReady` (or `start`) to `stop`: the measured work, not worker start-up. */
   readonly cpuUserMs: number;
   readonly cpuSystemMs: number;
   readonly peakRssBytes: number;
@@ -8,6 +9,8 @@ export interface ResourceUsage {
   /** Event-loop delay of this process, p99 and mean, in ms: high values mean the load generator itself was busy. */
   readonly eventLoopDelayP99Ms: number;
   readonly eventLoopDelayMeanMs: number;
+  /** CPU spent between `start` and `markReady` (starting worker threads), in ms. */
+  readonly startupCpuMs: number;
 }
 
 /**
@@ -16,6 +19,7 @@ export interface ResourceUsage {
  */
 export class ResourceSampler {
   #cpu: NodeJS.CpuUsage | undefined;
+  #startupCpuMs = 0;
   #peakRss = 0;
   #peakHeap = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -34,6 +38,13 @@ export class ResourceSampler {
     this.#timer.unref();
   }
 
+  /** The workers are ready: CPU from here on is the work's. */
+  markReady(): void {
+    const startup = process.cpuUsage(this.#cpu);
+    this.#startupCpuMs = (startup.user + startup.system) / 1000;
+    this.#cpu = process.cpuUsage();
+  }
+
   stop(): ResourceUsage {
     const cpu = process.cpuUsage(this.#cpu);
     clearInterval(this.#timer);
@@ -47,6 +58,7 @@ export class ResourceSampler {
       heapUsedBytes: this.#peakHeap,
       eventLoopDelayP99Ms: loop === undefined || loop.count === 0 ? 0 : loop.percentile(99) / 1e6,
       eventLoopDelayMeanMs: loop === undefined || loop.count === 0 ? 0 : loop.mean / 1e6,
+      startupCpuMs: this.#startupCpuMs,
     };
   }
 }

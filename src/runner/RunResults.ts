@@ -63,6 +63,8 @@ export interface StrategyResult {
     readonly eventLoopDelayP99Ms: number;
   };
   readonly server: { readonly cpuPercent: number; readonly cpuUserMs: number; readonly cpuSystemMs: number; readonly peakRssBytes: number; readonly busyMs: number; readonly queuePeak: number } | null;
+  /** Throughput and 429s over time in the last measured repetition, in 250 ms buckets. */
+  readonly timeline: readonly { readonly t: number; readonly opsPerSec: number; readonly throttled: number }[];
   /** HDR histograms (microseconds, compressed base64) so runs and shards can be merged exactly. */
   readonly histograms: { readonly response: string; readonly service: string };
   readonly warnings: readonly string[];

@@ -39,7 +39,8 @@ export function aggregateStrategy(spec: StrategySpec, reps: readonly MeasuredRep
   for (const r of reps) sink.merge(r.sink);
   const wall = reps.map((r) => r.result.wallMs);
   const totalWallMs = sum(wall);
-  // CPU is sampled from the launch of the workers, so it is set against wall time plus start-up.
+  // Client CPU is counted from the moment every worker is ready, so it is set against wall time; the
+  // server's is sampled around the whole repetition, start-up included.
   const totalSpanMs = sum(reps.map((r) => r.result.wallMs + r.result.startupMs));
   const byCode: Record<string, number> = {};
   for (const r of reps) for (const [code, n] of Object.entries(r.counters.throttledByCode)) byCode[code] = (byCode[code] ?? 0) + n;
@@ -71,7 +72,7 @@ export function aggregateStrategy(spec: StrategySpec, reps: readonly MeasuredRep
     retries: sum(reps.map((r) => r.counters.retries)),
     retryWaitMs: Math.round(sum(reps.map((r) => r.counters.retryWaitMs))),
     client: {
-      cpuPercent: totalSpanMs > 0 ? (clientCpuMs / totalSpanMs) * 100 : 0,
+      cpuPercent: totalWallMs > 0 ? (clientCpuMs / totalWallMs) * 100 : 0,
       cpuUserMs: Math.round(sum(reps.map((r) => r.client.cpuUserMs))),
       cpuSystemMs: Math.round(sum(reps.map((r) => r.client.cpuSystemMs))),
       peakRssBytes: Math.max(0, ...reps.map((r) => r.client.peakRssBytes + r.client.childPeakRssBytes)),
@@ -89,6 +90,7 @@ export function aggregateStrategy(spec: StrategySpec, reps: readonly MeasuredRep
             busyMs: Math.round(sum(servers.map((s) => s.busyMs))),
             queuePeak: Math.max(...servers.map((s) => s.queuePeak)),
           },
+    timeline: reps.at(-1)?.sink.timelinePoints() ?? [],
     histograms: { response: hdr.encodeIntoCompressedBase64(sink.response), service: hdr.encodeIntoCompressedBase64(sink.service) },
     warnings,
   };

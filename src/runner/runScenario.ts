@@ -185,6 +185,8 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
             signal,
             onReady: () => {
               t0 = performance.now();
+              sink.startedAtEpochMs = Date.now();
+              sampler.markReady();
             },
             onProgress: (done) => {
               this.emit('progress', { name: spec.name, repetition: rep - warmup + 1, warmup: isWarmup, done, total });

@@ -10,7 +10,7 @@ export function errorKind(status: number, code: string | undefined): string {
 }
 
 function record(sink: MeasurementSink, result: CallResult): void {
-  sink.recordRequest(result.lastAttemptMs, result.totalMs);
+  sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled);
 }
 
 /** A unit that was planned to fail and did, rolled back, is the expected outcome, not an error. */

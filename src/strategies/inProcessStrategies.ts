@@ -53,7 +53,7 @@ export const batchStrategy: Strategy = async (ctx) => {
     const entries: BatchEntryInput[] = group.map(toBatchEntry);
     try {
       const result = await ctx.client.batch(entries, { continueOnError });
-      ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs);
+      ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled);
       await recordBatchOutcome(ctx.client, group, result.batch.results, ctx.sink);
     } catch (error) {
       ctx.sink.recordOperations(0, group.reduce((a, op) => a + op.ops, 0), [`request failed: ${(error as { code?: string }).code ?? 'error'}`]);
@@ -77,7 +77,7 @@ export const transactionStrategy: Strategy = async (ctx) => {
     }
     try {
       const result = await ctx.client.batch([entry]);
-      ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs);
+      ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled);
       await recordBatchOutcome(ctx.client, [op], result.batch.results, ctx.sink);
     } catch (error) {
       ctx.sink.recordOperations(0, op.ops, [`request failed: ${(error as { code?: string }).code ?? 'error'}`]);
@@ -140,7 +140,7 @@ export const bulkStrategy: Strategy = async (ctx) => {
     const n = item.bulk.length;
     try {
       const result = await ctx.client.bulk(bulkRequest(item.bulk));
-      ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs);
+      ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled);
       if (result.status < 400) ctx.sink.recordOperations(n, 0);
       else ctx.sink.recordOperations(0, n, [errorKind(result.status, result.error?.code)]);
     } catch (error) {

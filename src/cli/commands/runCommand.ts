@@ -5,6 +5,8 @@ import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { attachProgressReporter } from '../../report/attachProgressReporter.js';
 import { formatSummaryTable } from '../../report/formatSummaryTable.js';
 import { writeSuiteSummary, type SuiteEntry } from '../../report/writeSuiteSummary.js';
+import { writeReports } from '../../report/writeReports.js';
+import { dirname } from 'node:path';
 import { ScenarioRun } from '../../runner/runScenario.js';
 import { loadScenario, type LoadedScenario } from '../../scenario/loadScenario.js';
 import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
@@ -130,10 +132,14 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
       attachProgressReporter(run, io.stderr, { quiet: values.quiet === true });
       try {
         const results = await run.run();
-        io.stdout.write(`\n${l.scenario.name}\n${formatSummaryTable(results)}results: ${run.resultsPath}\n`);
-        entries.push({ file: l.path, name: l.scenario.name, resultsPath: run.resultsPath, results, error: null });
+        const reports = await writeReports(dirname(run.resultsPath), results);
+        io.stdout.write(`\n${l.scenario.name}\n${formatSummaryTable(results)}results: ${run.resultsPath}\nreport: ${join(dirname(run.resultsPath), 'report.md')} (and report.html, charts, junit.xml)\n`);
+        const missed = reports.thresholds.filter((t) => !t.passed);
+        for (const t of missed) io.stderr.write(`threshold missed: ${t.message}\n`);
+        if (reports.thresholds.length > 0 && missed.length === 0) io.stdout.write(`thresholds: all ${reports.thresholds.length} passed\n`);
+        entries.push({ file: l.path, name: l.scenario.name, resultsPath: run.resultsPath, results, error: missed.length > 0 ? `${missed.length} threshold(s) missed: ${missed.map((t) => t.message).join('; ')}` : null });
       } catch (error) {
-        if (!suite) throw error;
+        if (!suite || (error instanceof Error && 'code' in error && error.code === 'DVB_ERR_INTERRUPTED')) throw error;
         const message = error instanceof Error ? error.message : String(error);
         io.stderr.write(`dvbench: ${l.scenario.name} failed: ${message}\n`);
         entries.push({ file: l.path, name: l.scenario.name, resultsPath: run.resultsPath, results: null, error: message });
@@ -150,5 +156,6 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
   if (controller.signal.aborted) {
     throw errorCatalogue.DVB_ERR_INTERRUPTED(`dvbench: interrupted; partial results written to ${root}`);
   }
+  // A single scenario's missed thresholds were already printed line by line.
   return entries.some((e) => e.error !== null) ? EXIT.failed : EXIT.ok;
 }

@@ -1,0 +1,67 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
+import { compareRuns } from '../../report/compare/compareRuns.js';
+import { renderComparisonChart, renderComparisonHtml, renderComparisonMarkdown } from '../../report/compare/renderComparison.js';
+import { parseCommandArgs } from '../parseCommandArgs.js';
+import { readResults } from './reportCommand.js';
+
+export const compareHelp = `Usage: dvbench compare <base results.json|dir> <current results.json|dir> [options]
+
+For each strategy in both runs: the change in wall time, throughput and p95 latency, and a
+verdict from Welch's t-test over the repetitions: "faster", "slower" or "no significant
+change" (significant at p < 0.05 and larger than the tolerance). Refuses runs of different
+scenarios, and runs from different environments unless --force.
+
+Options:
+  --out <dir>         where compare.md, compare.html and compare.png go (default: beside current)
+  --tolerance <pct>   smallest change that counts, e.g. 5% or 0.05 (default 5%)
+  --force             compare runs from different environments anyway
+  -h, --help          show this help
+
+Exit codes: 0 no significant regression, 1 a strategy is significantly slower, 2 invalid input.
+`;
+
+function parseTolerance(text: string | undefined): number {
+  if (text === undefined) return 0.05;
+  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
+  const value = m === null ? Number.NaN : Number(m[1]) / (m[2] === '%' ? 100 : 1);
+  if (!Number.isFinite(value) || value < 0 || value >= 1) {
+    throw errorCatalogue.DVB_ERR_USAGE(`dvbench compare: --tolerance must be a share from 0 to under 1, e.g. 5% or 0.05, got '${text}'.`);
+  }
+  return value;
+}
+
+function resultsPath(p: string): string {
+  return p.endsWith('.json') ? p : join(p, 'results.json');
+}
+
+export async function compareCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
+  const { values, positionals } = parseCommandArgs('compare', argv, { out: { type: 'string' }, tolerance: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, true);
+  if (values.help === true) {
+    io.stdout.write(compareHelp);
+    return EXIT.ok;
+  }
+  const [basePath, currentPath, extra] = positionals;
+  if (basePath === undefined || currentPath === undefined || extra !== undefined) {
+    throw errorCatalogue.DVB_ERR_USAGE("dvbench compare: give a base and a current run (results.json files or their folders). See 'dvbench compare --help'.");
+  }
+  const tolerance = parseTolerance(values.tolerance);
+  const base = await readResults(resultsPath(basePath));
+  const current = await readResults(resultsPath(currentPath));
+  const comparison = compareRuns(base, current, { tolerance, force: values.force === true });
+  const out = values.out ?? (currentPath.endsWith('.json') ? join(currentPath, '..') : currentPath);
+  await mkdir(out, { recursive: true });
+  const chart = renderComparisonChart(comparison);
+  if (chart !== undefined) await writeFile(join(out, 'compare.png'), chart);
+  const markdown = renderComparisonMarkdown(comparison, chart === undefined ? undefined : 'compare.png');
+  await writeFile(join(out, 'compare.md'), markdown);
+  await writeFile(join(out, 'compare.html'), renderComparisonHtml(comparison, chart));
+  await writeFile(join(out, 'compare.json'), `${JSON.stringify(comparison, null, 2)}\n`);
+  io.stdout.write(markdown);
+  for (const s of comparison.strategies.filter((x) => x.regression)) {
+    const wall = s.figures.find((f) => f.figure === 'wall time');
+    io.stderr.write(`regression: ${s.strategy} is slower: wall time ${wall === undefined ? '' : `${(wall.change * 100).toFixed(1)}%`} (p ${wall?.p === null || wall === undefined ? '–' : wall.p.toFixed(4)})\n`);
+  }
+  return comparison.regressions > 0 ? EXIT.failed : EXIT.ok;
+}

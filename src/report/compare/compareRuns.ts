@@ -1,0 +1,103 @@
+import { errorCatalogue } from '../../errors/errorCatalogue.js';
+import { mean } from '../../metrics/statistics.js';
+import { welchTTest } from '../../metrics/welchTTest.js';
+import type { RunResults, StrategyResult } from '../../runner/RunResults.js';
+
+export type Verdict = 'faster' | 'slower' | 'no significant change' | 'too few repetitions';
+
+export interface FigureChange {
+  readonly figure: 'wall time' | 'throughput' | 'p95 latency';
+  readonly unit: string;
+  readonly base: number;
+  readonly current: number;
+  /** (current − base) ÷ base. */
+  readonly change: number;
+  /** Welch's two-sided p-value over the repetitions; null for figures without per-repetition values. */
+  readonly p: number | null;
+  readonly verdict: Verdict;
+}
+
+export interface StrategyComparison {
+  readonly strategy: string;
+  readonly figures: readonly FigureChange[];
+  /** A significant change for the worse beyond the tolerance in wall time or throughput. */
+  readonly regression: boolean;
+}
+
+export interface Comparison {
+  readonly scenario: string;
+  readonly tolerance: number;
+  readonly alpha: number;
+  readonly strategies: readonly StrategyComparison[];
+  readonly onlyInBase: readonly string[];
+  readonly onlyInCurrent: readonly string[];
+  readonly environmentDiffers: readonly string[];
+  readonly regressions: number;
+}
+
+function environmentDifferences(a: RunResults, b: RunResults): string[] {
+  const out: string[] = [];
+  const major = (v: string): string => v.replace(/^v/, '').split('.')[0] ?? v;
+  if (a.environment.cpuModel !== b.environment.cpuModel) out.push(`CPU '${a.environment.cpuModel}' vs '${b.environment.cpuModel}'`);
+  if (a.environment.cores !== b.environment.cores) out.push(`${a.environment.cores} vs ${b.environment.cores} cores`);
+  if (major(a.environment.node) !== major(b.environment.node)) out.push(`Node ${a.environment.node} vs ${b.environment.node}`);
+  if (a.environment.os.split(' ')[0] !== b.environment.os.split(' ')[0]) out.push(`OS ${a.environment.os} vs ${b.environment.os}`);
+  if (a.target.kind !== b.target.kind) out.push(`target ${a.target.kind} vs ${b.target.kind}`);
+  return out;
+}
+
+function judge(base: readonly number[], current: readonly number[], higherIsBetter: boolean, tolerance: number, alpha: number): { p: number | null; verdict: Verdict; change: number } {
+  const change = (mean(current) - mean(base)) / mean(base);
+  const { p } = welchTTest(base, current);
+  if (Number.isNaN(p)) return { p: null, verdict: 'too few repetitions', change };
+  // Both conditions: statistically real (not noise) and large enough to matter.
+  if (p >= alpha || Math.abs(change) <= tolerance) return { p, verdict: 'no significant change', change };
+  const better = higherIsBetter ? change > 0 : change < 0;
+  return { p, verdict: better ? 'faster' : 'slower', change };
+}
+
+function compareStrategy(base: StrategyResult, current: StrategyResult, tolerance: number, alpha: number): StrategyComparison {
+  const wall = judge(base.repetitions.map((r) => r.wallMs), current.repetitions.map((r) => r.wallMs), false, tolerance, alpha);
+  const tput = judge(base.repetitions.map((r) => r.opsPerSec), current.repetitions.map((r) => r.opsPerSec), true, tolerance, alpha);
+  const p95change = base.latencyMs.p95 === 0 ? 0 : (current.latencyMs.p95 - base.latencyMs.p95) / base.latencyMs.p95;
+  const figures: FigureChange[] = [
+    { figure: 'wall time', unit: 'ms', base: base.wallMs.mean, current: current.wallMs.mean, ...wall },
+    { figure: 'throughput', unit: 'ops/s', base: base.throughput.opsPerSec, current: current.throughput.opsPerSec, ...tput },
+    // One pooled histogram per run: no per-repetition samples to test, so the change is shown without a verdict.
+    { figure: 'p95 latency', unit: 'ms', base: base.latencyMs.p95, current: current.latencyMs.p95, change: p95change, p: null, verdict: 'no significant change' },
+  ];
+  return { strategy: base.name, figures, regression: wall.verdict === 'slower' || tput.verdict === 'slower' };
+}
+
+/**
+ * Compares two runs of one scenario, strategy by strategy: a change is "faster" or "slower"
+ * only when Welch's t-test over the repetitions says it is not noise (p < alpha) and it is
+ * larger than the tolerance. Runs of different scenarios are refused; runs from different
+ * environments too, unless forced.
+ */
+export function compareRuns(base: RunResults, current: RunResults, options: { tolerance: number; alpha?: number; force?: boolean }): Comparison {
+  if (base.scenario.name !== current.scenario.name || base.plan.operations !== current.plan.operations) {
+    throw errorCatalogue.DVB_ERR_USAGE(
+      `dvbench compare: refusing to compare different scenarios: '${base.scenario.name}' (${base.plan.operations} operations) vs '${current.scenario.name}' (${current.plan.operations} operations).`,
+    );
+  }
+  const environmentDiffers = environmentDifferences(base, current);
+  if (environmentDiffers.length > 0 && options.force !== true) {
+    throw errorCatalogue.DVB_ERR_USAGE(`dvbench compare: the runs come from different environments (${environmentDiffers.join('; ')}); their figures are not comparable. Use --force to compare anyway.`);
+  }
+  const alpha = options.alpha ?? 0.05;
+  const strategies = base.strategies.flatMap((b) => {
+    const c = current.strategies.find((s) => s.name === b.name);
+    return c === undefined || b.repetitions.length === 0 || c.repetitions.length === 0 ? [] : [compareStrategy(b, c, options.tolerance, alpha)];
+  });
+  return {
+    scenario: base.scenario.name,
+    tolerance: options.tolerance,
+    alpha,
+    strategies,
+    onlyInBase: base.strategies.filter((b) => !current.strategies.some((c) => c.name === b.name)).map((s) => s.name),
+    onlyInCurrent: current.strategies.filter((c) => !base.strategies.some((b) => b.name === c.name)).map((s) => s.name),
+    environmentDiffers,
+    regressions: strategies.filter((s) => s.regression).length,
+  };
+}

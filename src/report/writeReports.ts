@@ -1,0 +1,49 @@
+import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunResults } from '../runner/RunResults.js';
+import { buildCharts } from './charts/buildCharts.js';
+import { evaluateThresholds, type ThresholdOutcome } from './evaluateThresholds.js';
+import { renderHtml } from './renderHtml.js';
+import { renderJunit } from './renderJunit.js';
+import { renderMarkdown } from './renderMarkdown.js';
+import { bencherMetricFormat, githubActionBenchmark } from './trackerFormats.js';
+
+async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+export interface WrittenReports {
+  readonly thresholds: ThresholdOutcome[];
+  readonly files: string[];
+}
+
+/**
+ * Renders every report from results.json alone (reports never re-measure): report.md,
+ * report.html, PNG charts, junit.xml and the CI benchmark trackers' formats. Appends the
+ * Markdown to $GITHUB_STEP_SUMMARY when that variable is set.
+ */
+export async function writeReports(dir: string, results: RunResults, options: { charts?: boolean } = {}): Promise<WrittenReports> {
+  await mkdir(dir, { recursive: true });
+  const thresholds = evaluateThresholds(results);
+  const charts = options.charts === false ? [] : buildCharts(results);
+  const files: string[] = [];
+  const put = async (name: string, data: string | Buffer): Promise<void> => {
+    await writeAtomic(join(dir, name), data);
+    files.push(name);
+  };
+  for (const c of charts) await put(c.file, c.png);
+  const markdown = renderMarkdown(results, thresholds, charts);
+  await put('report.md', markdown);
+  await put('report.html', renderHtml(results, thresholds, charts));
+  await put('junit.xml', renderJunit(results, thresholds));
+  const gab = githubActionBenchmark(results);
+  await put('github-action-benchmark.smaller-is-better.json', `${JSON.stringify(gab.smallerIsBetter, null, 2)}\n`);
+  await put('github-action-benchmark.bigger-is-better.json', `${JSON.stringify(gab.biggerIsBetter, null, 2)}\n`);
+  await put('bencher.json', `${JSON.stringify(bencherMetricFormat(results), null, 2)}\n`);
+  const summary = process.env.GITHUB_STEP_SUMMARY;
+  // Charts are files beside the report; the job summary cannot show relative images, so it gets the text only.
+  if (summary !== undefined && summary !== '') await appendFile(summary, `${markdown.replace(/\n## Charts[\s\S]*$/, '\n')}\n`);
+  return { thresholds, files };
+}

@@ -1,0 +1,130 @@
+import { mkdtemp, readFile, writeFile, copyFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunResults } from '../../src/runner/RunResults.js';
+import { runCli } from '../helpers/runCli.js';
+
+const FIXTURE = new URL('../fixtures/results.json', import.meta.url).pathname;
+
+async function dir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'dvbench-reports-'));
+}
+
+// Fixed latency and no jitter, so two runs on one machine differ only by noise.
+const STABLE = (threshold: string) => `name: stable
+mock:
+  latency: { default: { baseMs: 6, distribution: none } }
+data: { account: 20 }
+workloads:
+  - { kind: read, mode: retrieve, table: account, count: 25 }
+strategies: [sequential, { kind: async, workers: 4 }]
+repetitions: 5
+warmup: 1
+thresholds:
+  - ${threshold}
+`;
+
+describe('thresholds in dvbench run', () => {
+  it('all passing: exit 0, and the reports are written beside results.json', async () => {
+    const d = await dir();
+    await writeFile(join(d, 's.yaml'), STABLE('{ strategy: "async:4", metric: speedup, op: ">=", value: 2 }'));
+    const summary = join(d, 'summary.md');
+    const result = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--quiet'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('thresholds: all 1 passed');
+    for (const f of ['report.md', 'report.html', 'junit.xml', 'speedup-vs-workers.png', 'bencher.json', 'github-action-benchmark.smaller-is-better.json']) {
+      expect((await readFile(join(d, 'out', f))).length, f).toBeGreaterThan(0);
+    }
+    const appended = await readFile(summary, 'utf8');
+    expect(appended).toContain('# dvbench: stable');
+    expect(appended).toContain('## Thresholds: all passed');
+    expect(appended).not.toContain('![');
+  });
+
+  it('a missed threshold prints one clear line and exits 1', async () => {
+    const d = await dir();
+    await writeFile(join(d, 's.yaml'), STABLE('{ strategy: "async:4", metric: p95, op: "<", value: 0.5 }'));
+    const result = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--quiet']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^threshold missed: p95 of async:4 = \d+\.\d+ ms, needs < 0\.50 ms$/m);
+    const junit = await readFile(join(d, 'out', 'junit.xml'), 'utf8');
+    expect(junit).toContain('failures="1"');
+  });
+});
+
+describe('dvbench report', () => {
+  it('re-renders every report from results.json alone, with exit 1 for the fixture\'s missed thresholds', async () => {
+    const d = await dir();
+    await copyFile(FIXTURE, join(d, 'results.json'));
+    const result = await runCli(['report', d]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(2);
+    expect(await readFile(join(d, 'report.md'), 'utf8')).toContain('## Thresholds: 2 of 3 missed');
+    expect((await readFile(join(d, 'throughput-over-time.png'))).length).toBeGreaterThan(10_000);
+  });
+
+  it('a folder without results.json, or a file that is not one, is a usage error', async () => {
+    const d = await dir();
+    expect((await runCli(['report', d])).stderr).toContain('no such results file');
+    await writeFile(join(d, 'results.json'), '{"schemaVersion": 99, "strategies": []}');
+    const bad = await runCli(['report', d]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('not a dvbench results file of schema version 1 (found 99)');
+  });
+});
+
+describe('dvbench compare', () => {
+  async function slowedCopy(factor: number): Promise<{ base: string; current: string }> {
+    const d = await dir();
+    const base = JSON.parse(await readFile(FIXTURE, 'utf8')) as RunResults;
+    const slowed: RunResults = {
+      ...base,
+      strategies: base.strategies.map((s) => ({
+        ...s,
+        wallMs: { ...s.wallMs, mean: s.wallMs.mean * factor },
+        throughput: { opsPerSec: s.throughput.opsPerSec / factor, requestsPerSec: s.throughput.requestsPerSec / factor },
+        repetitions: s.repetitions.map((r) => ({ ...r, wallMs: r.wallMs * factor, opsPerSec: r.opsPerSec / factor })),
+      })),
+    };
+    await mkdir(join(d, 'base'));
+    await mkdir(join(d, 'current'));
+    await copyFile(FIXTURE, join(d, 'base', 'results.json'));
+    await writeFile(join(d, 'current', 'results.json'), JSON.stringify(slowed));
+    return { base: join(d, 'base'), current: join(d, 'current') };
+  }
+
+  it('flags a 20% slowdown built into a copy of a run (exit 1) and writes its reports', async () => {
+    const { base, current } = await slowedCopy(1.2);
+    const result = await runCli(['compare', base, current]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/\| async:8 \| wall time \| [\d.]+ ms \| [\d.]+ ms \| \+20\.0% \| [<\d.]+ \| slower \|/);
+    expect(result.stderr).toContain('regression: sequential is slower: wall time 20.0%');
+    for (const f of ['compare.md', 'compare.html', 'compare.png', 'compare.json']) expect((await readFile(join(current, f))).length).toBeGreaterThan(0);
+  });
+
+  it('does not flag two runs of the same scenario on the same machine', async () => {
+    const d = await dir();
+    await writeFile(join(d, 's.yaml'), STABLE('{ strategy: sequential, metric: errors, op: "==", value: 0 }'));
+    for (const name of ['a', 'b']) expect((await runCli(['run', join(d, 's.yaml'), '--out', join(d, name), '--quiet'])).code).toBe(0);
+    const result = await runCli(['compare', join(d, 'a'), join(d, 'b')]);
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toContain('No significant regression beyond 5%');
+    expect(result.stdout).not.toMatch(/\| slower \|/);
+  });
+
+  it('refuses different scenarios, and different environments unless --force', async () => {
+    const { base, current } = await slowedCopy(1);
+    const other = JSON.parse(await readFile(FIXTURE, 'utf8')) as RunResults;
+    await writeFile(join(current, 'results.json'), JSON.stringify({ ...other, scenario: { ...other.scenario, name: 'another' } }));
+    const scenarios = await runCli(['compare', base, current]);
+    expect(scenarios.code).toBe(2);
+    expect(scenarios.stderr).toContain("refusing to compare different scenarios: 'fixture' (60 operations) vs 'another' (60 operations)");
+    await writeFile(join(current, 'results.json'), JSON.stringify({ ...other, environment: { ...other.environment, cores: 64 } }));
+    const env = await runCli(['compare', base, current]);
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain('different environments (2 vs 64 cores)');
+    expect((await runCli(['compare', base, current, '--force'])).code).toBe(0);
+    expect((await runCli(['compare', base, current, '--tolerance', 'lots'])).stderr).toContain("--tolerance must be a share from 0 to under 1, e.g. 5% or 0.05, got 'lots'.");
+  });
+});
