@@ -1,12 +1,32 @@
 import { defineConfig } from 'vitest/config';
 
+const shared = { testTimeout: 30_000, hookTimeout: 30_000 };
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'mock-server/**/*.test.ts', 'protocol/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-    // Two cores: more forks than that only adds scheduling noise to the timing-sensitive suites.
-    maxWorkers: 2,
     reporters: ['default', './test/helpers/plainSummaryReporter.ts'],
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'parallel',
+          include: ['src/**/*.test.ts', 'mock-server/**/*.test.ts', 'protocol/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['test/serial/**'],
+          // Two cores: more forks than that only adds scheduling noise to the timing-sensitive suites.
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'serial',
+          // Comparisons between runs: after everything else, one file at a time, on a quiet machine.
+          include: ['test/serial/**/*.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -6,6 +6,7 @@ import { compileFilter } from './compileFilter.js';
 import type { QueryOptions } from './QueryOptions.js';
 import { resolveProperty } from './resolveProperty.js';
 import { decodeSkipToken, encodeSkipToken, type PageCursor } from './skipToken.js';
+import { TopK } from './TopK.js';
 
 /** Dataverse's default and maximum page size. */
 export const MAX_PAGE_SIZE = 5000;
@@ -55,7 +56,8 @@ export function executeQuery(
     return aId < bId ? -1 : aId > bId ? 1 : 0;
   };
 
-  const matches: { row: Row; key: SortKey; id: string }[] = [];
+  // One more than a page, to know whether another page follows.
+  const top = new TopK<{ row: Row; key: SortKey; id: string }>(pageSize + 1, (a, b) => compareKeys(a.key, a.id, b.key, b.id));
   let total = 0;
   for (const row of ctx.store.rows(table.logicalName)) {
     if (predicate !== undefined && predicate(row) !== true) continue;
@@ -63,9 +65,9 @@ export function executeQuery(
     const key = keyOf(row);
     const id = row.values[pk] as string;
     if (cursor !== undefined && compareKeys(key, id, cursor.last as SortKey, cursor.id) <= 0) continue;
-    matches.push({ row, key, id });
+    top.offer({ row, key, id });
   }
-  matches.sort((a, b) => compareKeys(a.key, a.id, b.key, b.id));
+  const matches = top.sorted();
   const pageRows = matches.slice(0, pageSize);
   const last = pageRows[pageRows.length - 1];
   const hasMore = matches.length > pageSize && last !== undefined;

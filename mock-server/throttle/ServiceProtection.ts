@@ -23,6 +23,12 @@ export type Admission = { readonly ok: true; readonly release: (executionMs: num
 
 const numberFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
+/** `1,199.46`: Dataverse's format, without Intl's cost on every response. */
+function formatSeconds(value: number): string {
+  const [whole = '0', fraction = '00'] = value.toFixed(2).split('.');
+  return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${fraction}`;
+}
+
 /**
  * Dataverse's service protection limits, per user: requests and combined execution time per
  * sliding window (evaluated every `evaluationIntervalSeconds`, so a burst overshoots a little
@@ -147,7 +153,7 @@ export class ServiceProtection {
     const timeLeft = Math.max(0, (this.#executionLimitMs - user.executionMs.total(now)) * this.#scale) / 1000;
     return {
       'x-ms-ratelimit-burst-remaining-xrm-requests': String(Math.floor(burst)),
-      'x-ms-ratelimit-time-remaining-xrm-requests': numberFormat.format(timeLeft),
+      'x-ms-ratelimit-time-remaining-xrm-requests': formatSeconds(timeLeft),
       'x-ms-dop-hint': String(dopHint),
     };
   }

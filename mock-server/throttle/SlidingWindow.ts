@@ -1,62 +1,76 @@
 /**
  * A sliding-window sum kept in fixed buckets, so memory stays constant however many requests
- * arrive: the window is split into `buckets` slices and a value counts until its slice leaves
- * the window. The resolution is windowMs / buckets.
+ * arrive: the window is the last `buckets` slices (the current one included), and a value
+ * counts while its slice is among them. The resolution is windowMs / buckets.
  */
 export class SlidingWindow {
-  readonly #windowMs: number;
   readonly #bucketMs: number;
   readonly #values: Float64Array;
-  readonly #starts: Float64Array;
+  /** The slot (absolute bucket number) each ring entry holds; -1 when empty. */
+  readonly #slots: Float64Array;
+  /** Running sum of the entries still inside the window as of #latest. */
+  #sum = 0;
+  #latest = -Infinity;
 
   constructor(windowMs: number, buckets = 100) {
-    this.#windowMs = windowMs;
     this.#bucketMs = windowMs / buckets;
     this.#values = new Float64Array(buckets);
-    this.#starts = new Float64Array(buckets).fill(-Infinity);
+    this.#slots = new Float64Array(buckets).fill(-1);
+  }
+
+  /** Drops the entries that left the window; amortized O(1), as each slot expires once. */
+  #advance(now: number): void {
+    const slot = Math.floor(now / this.#bucketMs);
+    if (slot <= this.#latest) return;
+    const n = this.#values.length;
+    const from = this.#latest === -Infinity ? slot - n + 1 : Math.max(this.#latest + 1, slot - n + 1);
+    for (let s = from; s <= slot; s++) {
+      const i = ((s % n) + n) % n;
+      if (this.#slots[i] !== s) {
+        this.#sum -= this.#values[i] ?? 0;
+        this.#values[i] = 0;
+        this.#slots[i] = s;
+      }
+    }
+    // A long idle gap: everything left the window.
+    if (this.#latest !== -Infinity && slot - this.#latest >= n) this.#sum = 0;
+    this.#latest = slot;
+    if (this.#sum < 1e-9) this.#sum = Math.max(0, this.#sum);
   }
 
   add(now: number, value: number): void {
-    const slot = Math.floor(now / this.#bucketMs);
-    const i = slot % this.#values.length;
-    const start = slot * this.#bucketMs;
-    if (this.#starts[i] !== start) {
-      this.#starts[i] = start;
-      this.#values[i] = 0;
-    }
+    this.#advance(now);
+    const i = Math.floor(now / this.#bucketMs) % this.#values.length;
     this.#values[i] = (this.#values[i] ?? 0) + value;
+    this.#sum += value;
   }
 
   /** The sum of values whose bucket is still inside the window ending at `now`. */
   total(now: number): number {
-    let sum = 0;
-    const from = now - this.#windowMs;
-    for (let i = 0; i < this.#values.length; i++) {
-      if ((this.#starts[i] ?? -Infinity) + this.#bucketMs > from) sum += this.#values[i] ?? 0;
-    }
-    return sum;
+    this.#advance(now);
+    return this.#sum;
   }
 
   /** How long until the total drops below `threshold`, as the oldest buckets leave the window. */
   msUntilBelow(threshold: number, now: number): number {
-    const from = now - this.#windowMs;
-    const live: [number, number][] = [];
-    for (let i = 0; i < this.#values.length; i++) {
-      const start = this.#starts[i] ?? -Infinity;
-      if (start + this.#bucketMs > from) live.push([start, this.#values[i] ?? 0]);
-    }
-    live.sort((a, b) => a[0] - b[0]);
-    let total = live.reduce((s, [, v]) => s + v, 0);
-    for (const [start, value] of live) {
-      if (total < threshold) break;
-      total -= value;
-      if (total < threshold) return Math.max(0, start + this.#bucketMs + this.#windowMs - now);
+    this.#advance(now);
+    const n = this.#values.length;
+    let total = this.#sum;
+    const current = Math.floor(now / this.#bucketMs);
+    for (let s = current - n + 1; s <= current && total >= threshold; s++) {
+      const i = ((s % n) + n) % n;
+      if (this.#slots[i] !== s) continue;
+      total -= this.#values[i] ?? 0;
+      // Bucket s leaves once bucket s + n begins.
+      if (total < threshold) return Math.max(0, (s + n) * this.#bucketMs - now);
     }
     return 0;
   }
 
   clear(): void {
     this.#values.fill(0);
-    this.#starts.fill(-Infinity);
+    this.#slots.fill(-1);
+    this.#sum = 0;
+    this.#latest = -Infinity;
   }
 }

@@ -56,7 +56,14 @@ export function parseScenarioText(text: string, path: string): LoadedScenario {
     throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(`${path}${pos === undefined ? '' : `:${pos.line}:${pos.col}`}: not valid YAML or JSON: ${e?.message.split('\n')[0] ?? ''}`);
   }
   if (!isMap(doc.contents)) throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(`${path}: a scenario must be a mapping of keys (name, workloads, strategies, ...)`);
-  const result = scenarioSchema.safeParse(doc.toJS());
+  let data: unknown;
+  try {
+    // Aliases are resolved here: an unknown one, or too many (a "billion laughs" file), throws.
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(`${path}: not valid YAML: ${(error as Error).message.split('\n')[0] ?? ''}`);
+  }
+  const result = scenarioSchema.safeParse(data);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${path}${locate(doc, lines, issue.path)}: ${formatIssuePath(issue.path)}: ${issue.message}`);
     throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(`invalid scenario:\n  ${problems.join('\n  ')}`);

@@ -1,21 +1,21 @@
-import pLimit from 'p-limit';
-
 /**
- * Runs `items` through `fn` with at most `concurrency` at once, in order of start, stopping
+ * Runs `items` through `fn` with at most `concurrency` at once, in order of start, and stops
  * starting new ones when `signal` aborts. Returns how many were started.
+ *
+ * N loops pull the next item from a shared index rather than queueing every item in p-limit:
+ * a queue holds a closure and a promise per pending item, which for a million operations is
+ * over a gigabyte; this keeps memory flat whatever the count.
  */
 export async function runPool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>, signal: AbortSignal, onDone: (item: T) => void): Promise<number> {
-  const limit = pLimit(concurrency);
-  let started = 0;
+  let next = 0;
   await Promise.all(
-    items.map((item) =>
-      limit(async () => {
-        if (signal.aborted) return;
-        started++;
+    Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
+      while (next < items.length && !signal.aborted) {
+        const item = items[next++] as T;
         await fn(item);
         onDone(item);
-      }),
-    ),
+      }
+    }),
   );
-  return started;
+  return next;
 }

@@ -103,16 +103,6 @@ describe('dvbench compare', () => {
     for (const f of ['compare.md', 'compare.html', 'compare.png', 'compare.json']) expect((await readFile(join(current, f))).length).toBeGreaterThan(0);
   });
 
-  it('does not flag two runs of the same scenario on the same machine', async () => {
-    const d = await dir();
-    await writeFile(join(d, 's.yaml'), STABLE('{ strategy: sequential, metric: errors, op: "==", value: 0 }'));
-    for (const name of ['a', 'b']) expect((await runCli(['run', join(d, 's.yaml'), '--out', join(d, name), '--quiet'])).code).toBe(0);
-    const result = await runCli(['compare', join(d, 'a'), join(d, 'b')]);
-    expect(result.code, result.stdout).toBe(0);
-    expect(result.stdout).toContain('No significant regression beyond 5%');
-    expect(result.stdout).not.toMatch(/\| slower \|/);
-  });
-
   it('refuses different scenarios, and different environments unless --force', async () => {
     const { base, current } = await slowedCopy(1);
     const other = JSON.parse(await readFile(FIXTURE, 'utf8')) as RunResults;

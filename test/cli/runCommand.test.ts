@@ -175,3 +175,27 @@ describe('dvbench run (CLI)', () => {
     expect(bad.stderr).toContain(`${join(d, 'bad.yaml')}:2:12: workloads: Too small: expected array to have >=1 items`);
   });
 });
+
+describe('dvbench run and Ctrl-C', () => {
+  it('SIGINT (Ctrl-C) leaves partial results and no mock process, like SIGTERM', async () => {
+    const d = await dir();
+    await writeFile(join(d, 's.yaml'), SLOW);
+    const child = spawn(process.execPath, [BIN, 'run', join(d, 's.yaml'), '--out', join(d, 'out')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { resolve(code); }));
+    await new Promise<void>((resolve) => {
+      child.stderr.setEncoding('utf8').on('data', (text: string) => {
+        stderr += text;
+        if (stderr.includes('[1/2]')) resolve();
+      });
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    const mocks = childrenOf(child.pid!);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const results = JSON.parse(await readFile(join(d, 'out', 'results.json'), 'utf8')) as RunResults;
+    expect(results).toMatchObject({ partial: true, interruption: 'SIGINT' });
+    await new Promise((r) => setTimeout(r, 200));
+    for (const pid of mocks) expect(alive(pid)).toBe(false);
+  });
+});

@@ -1,0 +1,54 @@
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { DataverseClient } from '../src/client/DataverseClient.js';
+import { MeasurementSink } from '../src/metrics/MeasurementSink.js';
+import type { PlannedOperation } from '../src/scenario/PlannedOperation.js';
+import { executeOperation } from '../src/strategies/executeOperation.js';
+
+export interface LoadResult {
+  readonly requestsPerSec: number;
+  readonly requests: number;
+  readonly cpuMicrosPerRequest: number;
+}
+
+export interface BenchRequest {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+/** autocannon, the reference Node load generator, for `seconds` with `connections`. */
+export async function runAutocannon(url: string, request: BenchRequest, connections: number, seconds: number): Promise<LoadResult> {
+  const cpu = process.cpuUsage();
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    requests: [{ method: request.method, path: request.path, headers: request.headers ?? {}, ...(request.body === undefined ? {} : { body: request.body }) }],
+  });
+  const used = process.cpuUsage(cpu);
+  const requests = result.requests.total;
+  return { requestsPerSec: requests / seconds, requests, cpuMicrosPerRequest: (used.user + used.system) / Math.max(1, requests) };
+}
+
+/**
+ * dvbench's `async` engine: the same path a run takes (executeOperation on a DataverseClient
+ * with its retry policy and measurement sink), `connections` operations in flight, for `seconds`.
+ */
+export async function runDvbenchAsync(url: string, op: PlannedOperation, connections: number, seconds: number): Promise<LoadResult & { sink: MeasurementSink }> {
+  const client = new DataverseClient({ url, connections });
+  const sink = new MeasurementSink();
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < end) await executeOperation(client, op, sink);
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  await client.close();
+  return { requestsPerSec: sink.requests / elapsed, requests: sink.requests, cpuMicrosPerRequest: (used.user + used.system) / Math.max(1, sink.requests), sink };
+}
