@@ -5,6 +5,7 @@ import { mockCommand, mockHelp } from './commands/mockCommand.js';
 import { runCommand, runHelp, validateCommand, validateHelp } from './commands/runCommand.js';
 import { reportCommand, reportHelp } from './commands/reportCommand.js';
 import { compareCommand, compareHelp } from './commands/compareCommand.js';
+import { tuneCommand, tuneHelp } from './commands/tuneCommand.js';
 import { readPackageVersion } from './readPackageVersion.js';
 
 export const mainHelp = `Usage: dvbench <command> [options]
@@ -16,6 +17,7 @@ Commands:
   validate check scenario files without running anything
   report   re-render a run's reports (Markdown, HTML, charts, JUnit) from its results.json
   compare  compare two runs of a scenario: faster, slower or no significant change
+  tune     how many workers? sweep concurrency, fit the USL, recommend a count
   demo     start the embedded mock, exercise it with a few CRUD calls and print timings
   mock     run the mock Dataverse Web API server
   help     show help for a command (dvbench help mock)
@@ -37,6 +39,7 @@ const commands: Record<string, { run: (argv: readonly string[], io: Io) => Promi
   validate: { run: validateCommand, help: validateHelp },
   report: { run: reportCommand, help: reportHelp },
   compare: { run: compareCommand, help: compareHelp },
+  tune: { run: tuneCommand, help: tuneHelp },
   mock: { run: mockCommand, help: mockHelp },
   demo: { run: demoCommand, help: demoHelp },
 };

@@ -10,6 +10,8 @@ export interface RepetitionResult {
   readonly wallMs: number;
   /** Setting up workers before the clock started (threads, processes: module loading, client, token), in ms. */
   readonly startupMs: number;
+  /** For `adaptive`: the mean concurrency it ran at; null for fixed strategies. */
+  readonly meanWorkers: number | null;
   readonly operations: number;
   readonly failedOperations: number;
   readonly requests: number;

@@ -28,6 +28,8 @@ function parameters(spec: StrategySpec): Record<string, number | boolean> {
       return { inFlight: spec.inFlight };
     case 'bulk':
       return { size: spec.size, inFlight: spec.inFlight };
+    case 'adaptive':
+      return { max: spec.max, ...(spec.start === undefined ? {} : { start: spec.start }) };
   }
 }
 
@@ -50,7 +52,8 @@ export function aggregateStrategy(spec: StrategySpec, reps: readonly MeasuredRep
   return {
     name: spec.name,
     kind: spec.kind,
-    workers: spec.concurrency,
+    // Adaptive runs at a varying concurrency: its mean is what efficiency should divide by.
+    workers: spec.kind === 'adaptive' ? Math.max(1, Math.round(summarize(reps.map((r) => r.result.meanWorkers ?? spec.concurrency)).mean * 10) / 10) : spec.concurrency,
     parameters: parameters(spec),
     complete,
     repetitions: reps.map((r) => r.result),

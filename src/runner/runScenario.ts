@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { tableDirectory } from '../../mock-server/index.js';
 import { createMockTokenProviders, createOrgTokenProviders } from '../client/auth/createTokenProviders.js';
@@ -17,6 +17,7 @@ import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import { planOperations } from '../scenario/planOperations.js';
 import { batchStrategy, bulkStrategy, poolStrategy, transactionStrategy } from '../strategies/inProcessStrategies.js';
 import type { Strategy } from '../strategies/StrategyContext.js';
+import { adaptiveStrategy } from '../strategies/adaptiveStrategy.js';
 import type { WorkerTarget } from '../strategies/workerProtocol.js';
 import { processesStrategy, threadsStrategy } from '../strategies/workerStrategies.js';
 import { aggregateStrategy, compareStrategies, type MeasuredRepetition } from './aggregateStrategy.js';
@@ -33,6 +34,7 @@ const STRATEGIES: Record<StrategySpec['kind'], Strategy> = {
   batch: batchStrategy,
   transaction: transactionStrategy,
   bulk: bulkStrategy,
+  adaptive: adaptiveStrategy,
 };
 
 export interface RunOptions {
@@ -90,12 +92,17 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     // Stops the work when the user interrupts, or when the target fails under it (the mock died).
     const stopping = new AbortController();
     const signal = stopping.signal;
+    // Every in-flight request listens to this signal; hundreds at once are expected, not a leak.
+    setMaxListeners(0, signal);
     // A function, not the property: the signal changes under us while awaiting, which narrowing cannot see.
     const isStopping = (): boolean => signal.aborted;
     const userSignal = options.signal;
+    const forward = (): void => {
+      stopping.abort(userSignal?.reason);
+    };
     if (userSignal !== undefined) {
       if (userSignal.aborted) stopping.abort(userSignal.reason);
-      else userSignal.addEventListener('abort', () => { stopping.abort(userSignal.reason); }, { once: true });
+      else userSignal.addEventListener('abort', forward, { once: true });
     }
     const repetitions = options.repetitions ?? scenario.repetitions;
     const warmup = options.warmup ?? scenario.warmup;
@@ -176,6 +183,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
           sampler.start();
           const launched = performance.now();
           let t0 = launched;
+          let meanWorkers: number | null = null;
           const run = STRATEGIES[spec.kind]({
             spec,
             ops,
@@ -183,6 +191,9 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
             sink,
             target,
             signal,
+            onAdaptiveWindow: (m) => {
+              meanWorkers = m;
+            },
             onReady: () => {
               t0 = performance.now();
               sink.startedAtEpochMs = Date.now();
@@ -219,6 +230,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
           const result = {
             wallMs,
             startupMs: t0 - launched,
+            meanWorkers,
             operations: sink.operations,
             failedOperations: sink.failedOperations,
             requests: sink.requests,
@@ -272,6 +284,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       await save(true).catch(() => undefined);
       throw error;
     } finally {
+      userSignal?.removeEventListener('abort', forward);
       await mock?.stop();
     }
   }

@@ -6,7 +6,8 @@ export type StrategySpec =
   | { readonly kind: 'async' | 'threads' | 'processes'; readonly name: string; readonly workers: number; readonly concurrency: number }
   | { readonly kind: 'batch'; readonly name: string; readonly size: number; readonly inFlight: number; readonly continueOnError: boolean; readonly concurrency: number }
   | { readonly kind: 'transaction'; readonly name: string; readonly inFlight: number; readonly concurrency: number }
-  | { readonly kind: 'bulk'; readonly name: string; readonly size: number; readonly inFlight: number; readonly concurrency: number };
+  | { readonly kind: 'bulk'; readonly name: string; readonly size: number; readonly inFlight: number; readonly concurrency: number }
+  | { readonly kind: 'adaptive'; readonly name: string; readonly max: number; readonly start: number | undefined; readonly concurrency: number };
 
 const asList = (v: number | readonly number[]): readonly number[] => (typeof v === 'number' ? [v] : v);
 
@@ -33,6 +34,9 @@ export function expandStrategies(inputs: readonly StrategyInput[]): StrategySpec
         break;
       case 'transaction':
         for (const inFlight of asList(s.inFlight)) out.push({ kind: 'transaction', name: `transaction:${inFlight}`, inFlight, concurrency: inFlight });
+        break;
+      case 'adaptive':
+        out.push({ kind: 'adaptive', name: `adaptive:${s.max}`, max: s.max, start: s.start, concurrency: s.max });
         break;
       case 'bulk':
         for (const size of asList(s.size)) for (const inFlight of asList(s.inFlight)) out.push({ kind: 'bulk', name: `bulk:${size}x${inFlight}`, size, inFlight, concurrency: inFlight });

@@ -106,6 +106,11 @@ export const strategySchema = z.union([
     }),
     z.strictObject({ kind: z.literal('transaction'), inFlight: counts.default(1).describe('Changesets in flight at once.') }),
     z.strictObject({
+      kind: z.literal('adaptive'),
+      max: z.int().min(1).max(4096).default(64).describe('Upper bound of concurrency.'),
+      start: z.int().min(1).max(4096).optional().describe('Starting concurrency; default: the server\'s x-ms-dop-hint.'),
+    }),
+    z.strictObject({
       kind: z.literal('bulk'),
       size: counts.describe('Records per CreateMultiple / UpdateMultiple / UpsertMultiple.'),
       inFlight: counts.default(1),

@@ -22,6 +22,8 @@ export interface StrategyContext {
    * operation: the wall time is measured from here, so start-up is reported apart.
    */
   readonly onReady: () => void;
+  /** The adaptive strategy reports the mean concurrency it ran at. */
+  readonly onAdaptiveWindow?: (meanWorkers: number) => void;
 }
 
 export interface WorkerOutcome {

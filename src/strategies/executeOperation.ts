@@ -9,8 +9,25 @@ export function errorKind(status: number, code: string | undefined): string {
   return code === undefined || code === '' ? `HTTP ${status}` : `HTTP ${status} ${code}`;
 }
 
-function record(sink: MeasurementSink, result: CallResult): void {
+/** What one operation met, for strategies that adapt (429s and the service time of its last request). */
+export interface OperationFeedback {
+  throttled: number;
+  serviceMs: number;
+}
+
+function record(sink: MeasurementSink, result: CallResult, feedback?: OperationFeedback): void {
   sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled);
+  if (feedback !== undefined) {
+    feedback.throttled += result.throttled;
+    feedback.serviceMs = result.lastAttemptMs;
+  }
+}
+
+/** Runs an operation and reports what it met; the measurements go to the sink as usual. */
+export async function executeWithFeedback(client: DataverseClient, op: PlannedOperation, sink: MeasurementSink): Promise<OperationFeedback> {
+  const feedback: OperationFeedback = { throttled: 0, serviceMs: 0 };
+  await executeOperation(client, op, sink, undefined, feedback);
+  return feedback;
 }
 
 /** A unit that was planned to fail and did, rolled back, is the expected outcome, not an error. */
@@ -57,7 +74,7 @@ async function followPages(client: DataverseClient, nextLink: string | undefined
  * Runs one planned operation as single requests (a unit as one changeset) and records every
  * request and the operation's outcome. Never throws for an HTTP failure: it is counted.
  */
-export async function executeOperation(client: DataverseClient, op: PlannedOperation, sink: MeasurementSink, identity?: number): Promise<void> {
+export async function executeOperation(client: DataverseClient, op: PlannedOperation, sink: MeasurementSink, identity?: number, feedback?: OperationFeedback): Promise<void> {
   const pin = identity === undefined ? {} : { identity };
   try {
     let result: CallResult;
@@ -69,7 +86,7 @@ export async function executeOperation(client: DataverseClient, op: PlannedOpera
         let ok = true;
         let first = true;
         for await (const page of client.queryPages(op.pathAndQuery, { maxPageSize: op.pageSize, ...pin })) {
-          record(sink, page);
+          record(sink, page, feedback);
           sink.records += page.records;
           ok = page.status === 200;
           if (!ok) sink.recordOperations(0, 1, [errorKind(page.status, page.error?.code)]);
@@ -93,14 +110,14 @@ export async function executeOperation(client: DataverseClient, op: PlannedOpera
         break;
       case 'unit': {
         const batch = await client.batch([unitChangeset(op)], pin);
-        record(sink, batch);
+        record(sink, batch, feedback);
         const ok = batch.batch.failed === 0 && batch.status === 200;
         if (unitOutcome(op, ok)) sink.recordOperations(op.ops, 0);
         else sink.recordOperations(0, op.ops, [errorKind(batch.status, batch.batch.results.find((r) => !r.ok)?.error?.code)]);
         return;
       }
     }
-    record(sink, result);
+    record(sink, result, feedback);
     if (result.status < 400) sink.recordOperations(1, 0);
     else sink.recordOperations(0, 1, [errorKind(result.status, result.error?.code)]);
   } catch (error) {

@@ -10,7 +10,7 @@ const SCENARIOS = new URL('../../scenarios/', import.meta.url).pathname;
 describe('example scenarios', () => {
   it('every file in scenarios/ validates, and together they use every workload kind and strategy kind', async () => {
     const files = (await readdir(SCENARIOS)).filter((f) => /\.(ya?ml|json)$/.test(f));
-    expect(files.length).toBeGreaterThanOrEqual(7);
+    expect(files.length).toBeGreaterThanOrEqual(8);
     const workloadKinds = new Set<string>();
     const strategyKinds = new Set<string>();
     for (const f of files) {
@@ -19,7 +19,7 @@ describe('example scenarios', () => {
       for (const w of scenario.workloads) workloadKinds.add(w.kind);
       for (const s of expandStrategies(scenario.strategies)) strategyKinds.add(s.kind);
     }
-    expect([...strategyKinds].sort()).toEqual(['async', 'batch', 'bulk', 'processes', 'sequential', 'threads', 'transaction']);
+    expect([...strategyKinds].sort()).toEqual(['adaptive', 'async', 'batch', 'bulk', 'processes', 'sequential', 'threads', 'transaction']);
     expect([...workloadKinds].sort()).toEqual(expect.arrayContaining(['delete', 'insert', 'read', 'transactional', 'update']));
   });
 });

@@ -1,0 +1,55 @@
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { resolveTarget } from '../../client/target/resolveTarget.js';
+import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
+import { renderTuneChart } from '../../report/charts/tuneChart.js';
+import { WorkerTuner } from '../../runner/tuneWorkers.js';
+import { loadScenario } from '../../scenario/loadScenario.js';
+import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
+
+export const tuneHelp = `Usage: dvbench tune <scenario> [--max N] [--out DIR] [--repeat R] [--target mock|URL]
+
+Answers "how many workers should I use?": runs the scenario's work with 1, 2, 4, ... up to N
+concurrent workers (stopping once throughput falls or 429s start), fits the Universal
+Scalability Law X(N) = λN / (1 + σ(N−1) + κN(N−1)), and recommends the fewest workers within 5%
+of the best measured throughput with no 429s, set against x-ms-dop-hint and the concurrency
+limit. Writes DIR/tune.json and DIR/tune.png, and prints one sentence.
+
+Options:
+  --max <n>       largest worker count to try (default 64)
+  --out <dir>     output folder (default reports/<scenario>-tune-<timestamp>/)
+  --repeat <n>    measured repetitions per worker count (default: the scenario's, at most 2)
+  --target <t>    mock (default) or an org URL
+`;
+
+export async function tuneCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
+  const { values, positionals } = parseCommandArgs('tune', argv, { max: { type: 'string' }, out: { type: 'string' }, repeat: { type: 'string' }, target: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, true);
+  if (values.help === true) {
+    io.stdout.write(tuneHelp);
+    return EXIT.ok;
+  }
+  const [file, extra] = positionals;
+  if (file === undefined || extra !== undefined) throw errorCatalogue.DVB_ERR_USAGE("dvbench tune: give exactly one scenario file. See 'dvbench tune --help'.");
+  const max = intFlag('tune', 'max', values.max, 1, 4096) ?? 64;
+  const repetitions = intFlag('tune', 'repeat', values.repeat, 1, 100);
+  const loaded = await loadScenario(file);
+  const target = resolveTarget({ ...(values.target === undefined ? {} : { flag: values.target }), env: process.env });
+  const outDir = resolve(values.out ?? `reports/${loaded.scenario.name}-tune-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`);
+  const controller = new AbortController();
+  const stop = (): void => {
+    controller.abort('interrupted');
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const tuner = new WorkerTuner(loaded, { outDir, target, max, signal: controller.signal, ...(repetitions === undefined ? {} : { repetitions }) });
+    tuner.on('point', (p) => io.stderr.write(`  ${String(p.workers).padStart(4)} workers: ${p.opsPerSec.toFixed(1)} ops/s, p95 ${p.p95Ms.toFixed(1)} ms${p.throttled > 0 ? `, ${p.throttled} 429s` : ''}${p.errors > 0 ? `, ${p.errors} errors` : ''}\n`));
+    const result = await tuner.run();
+    if (result.points.length > 0) await writeFile(join(outDir, 'tune.png'), renderTuneChart(result));
+    io.stdout.write(`${result.sentence}\ntune.json: ${join(outDir, 'tune.json')}\n`);
+    return result.recommendedWorkers === null ? EXIT.failed : EXIT.ok;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}

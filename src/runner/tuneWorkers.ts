@@ -1,0 +1,120 @@
+import { EventEmitter } from 'node:events';
+import type { TargetSpec } from '../client/target/resolveTarget.js';
+import { fitUsl, type UslFit } from '../metrics/fitUsl.js';
+import { writeJsonAtomic } from '../report/writeJsonAtomic.js';
+import type { LoadedScenario } from '../scenario/loadScenario.js';
+import { ScenarioRun } from './runScenario.js';
+
+export interface TunePoint {
+  readonly workers: number;
+  readonly opsPerSec: number;
+  readonly throttled: number;
+  readonly errors: number;
+  readonly p95Ms: number;
+}
+
+export interface TuneResult {
+  readonly schemaVersion: 1;
+  readonly scenario: string;
+  readonly points: readonly TunePoint[];
+  readonly stoppedBecause: string;
+  readonly fit: UslFit | null;
+  /** The fewest workers within 5% of the best measured throughput, with no 429s and no errors. */
+  readonly recommendedWorkers: number | null;
+  readonly dopHint: number | null;
+  readonly concurrencyLimit: number | null;
+  readonly sentence: string;
+}
+
+export interface TuneEvents {
+  point: [TunePoint];
+}
+
+function sweep(max: number): number[] {
+  const out: number[] = [];
+  for (let n = 1; n <= max; n *= 2) out.push(n);
+  if (out.at(-1) !== max) out.push(max);
+  return out;
+}
+
+/** "How many workers should I use?": the sentence a person can act on. */
+function sentence(r: Omit<TuneResult, 'sentence'>): string {
+  if (r.recommendedWorkers === null) return 'No worker count ran without 429s or errors; lower the load or raise the limits, then tune again.';
+  const best = r.points.find((p) => p.workers === r.recommendedWorkers);
+  const parts = [`Use ${r.recommendedWorkers} worker${r.recommendedWorkers === 1 ? '' : 's'}: ${best?.opsPerSec.toFixed(1) ?? '?'} ops/s, within 5% of the best measured, with no 429s`];
+  if (r.fit !== null && Number.isFinite(r.fit.peakWorkers)) parts.push(`the Universal Scalability Law fit (σ = ${r.fit.sigma.toFixed(3)}, κ = ${r.fit.kappa.toFixed(4)}, R² = ${r.fit.r2.toFixed(2)}) puts the peak at about ${r.fit.peakWorkers.toFixed(1)}`);
+  else if (r.fit !== null) parts.push(`the USL fit (σ = ${r.fit.sigma.toFixed(3)}, R² = ${r.fit.r2.toFixed(2)}) shows no decline, only diminishing returns`);
+  if (r.dopHint !== null) parts.push(`the server's x-ms-dop-hint is ${r.dopHint}${r.recommendedWorkers > r.dopHint ? ' (you are above it: expect 429s on a busier org)' : ''}`);
+  if (r.concurrencyLimit !== null) parts.push(`its concurrency limit is ${r.concurrencyLimit} per user`);
+  return `${parts.join('; ')}.`;
+}
+
+/**
+ * Sweeps concurrency 1, 2, 4, … up to `max` with the scenario's work (async pool), stopping
+ * once throughput falls or 429s start, fits the USL, and recommends a worker count.
+ */
+export class WorkerTuner extends EventEmitter<TuneEvents> {
+  constructor(
+    private readonly loaded: LoadedScenario,
+    private readonly options: { outDir: string; target: TargetSpec; max: number; repetitions?: number; signal?: AbortSignal },
+  ) {
+    super();
+  }
+
+  async run(): Promise<TuneResult> {
+    const { scenario } = this.loaded;
+    const points: TunePoint[] = [];
+    let stoppedBecause = `reached --max ${this.options.max}`;
+    for (const workers of sweep(this.options.max)) {
+      if (this.options.signal?.aborted === true) {
+        stoppedBecause = 'interrupted';
+        break;
+      }
+      const strategy = workers === 1 ? ('sequential' as const) : { kind: 'async' as const, workers };
+      const run = new ScenarioRun(
+        { path: this.loaded.path, scenario: { ...scenario, strategies: [strategy], thresholds: [] } },
+        { outDir: `${this.options.outDir}/workers-${workers}`, target: this.options.target, repetitions: this.options.repetitions ?? Math.min(scenario.repetitions, 2), warmup: Math.min(scenario.warmup, 1), ...(this.options.signal === undefined ? {} : { signal: this.options.signal }) },
+      );
+      const results = await run.run();
+      const s = results.strategies[0];
+      if (s === undefined) break;
+      const point = { workers, opsPerSec: s.throughput.opsPerSec, throttled: s.throttled.total, errors: s.errors.total, p95Ms: s.latencyMs.p95 };
+      points.push(point);
+      this.emit('point', point);
+      const best = Math.max(...points.map((p) => p.opsPerSec));
+      if (point.throttled > 0) {
+        stoppedBecause = `429s started at ${workers} workers`;
+        break;
+      }
+      if (points.length >= 3 && point.opsPerSec < best * 0.97) {
+        stoppedBecause = `throughput fell at ${workers} workers`;
+        break;
+      }
+    }
+    let fit: UslFit | null = null;
+    try {
+      // Throttled points measure Retry-After waits, not the server's scalability.
+      const fitted = points.filter((p) => p.throttled === 0);
+      fit = fitted.length >= 3 ? fitUsl(fitted.map((p) => ({ workers: p.workers, throughput: p.opsPerSec }))) : null;
+    } catch {
+      fit = null;
+    }
+    const clean = points.filter((p) => p.throttled === 0 && p.errors === 0);
+    const bestClean = Math.max(0, ...clean.map((p) => p.opsPerSec));
+    const recommendedWorkers = clean.filter((p) => p.opsPerSec >= bestClean * 0.95).sort((a, b) => a.workers - b.workers)[0]?.workers ?? null;
+    const mock = this.options.target.kind === 'mock';
+    const partial = {
+      schemaVersion: 1 as const,
+      scenario: scenario.name,
+      points,
+      stoppedBecause,
+      fit,
+      recommendedWorkers,
+      dopHint: mock ? scenario.mock.dopHint : null,
+      concurrencyLimit: mock && scenario.mock.limits.enabled ? scenario.mock.limits.concurrentRequests : null,
+    };
+    const result: TuneResult = { ...partial, sentence: sentence(partial) };
+    await writeJsonAtomic(`${this.options.outDir}/tune.json`, result);
+    return result;
+  }
+}
