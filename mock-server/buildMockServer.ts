@@ -41,6 +41,8 @@ export interface MockServer {
   readonly context: MockContext;
 }
 
+class LostWrite extends Error {}
+
 const API_ROOT = /^\/api\/data\/(v9\.[0-2])\/(.*)$/s;
 /** The user requests run as when auth is off. */
 const ANONYMOUS = 'anonymous';
@@ -79,6 +81,30 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
     batch: (request, ctx) => handleBatch(request, ctx, extraHandlers),
     action: handleBulkAction,
   };
+
+  /** The `lose` and `duplicate` faults: a create answered as usual, but kept zero times or twice. */
+  function corruptCreate(kind: 'lose' | 'duplicate', resource: Resource, request: ApiRequest): ApiResponse {
+    if (kind === 'lose') {
+      let answer: ApiResponse | undefined;
+      try {
+        context.store.transaction(() => {
+          answer = dispatchApiRequest(resource, request, context) as ApiResponse;
+          throw new LostWrite();
+        });
+      } catch (error) {
+        if (!(error instanceof LostWrite)) throw error;
+      }
+      return answer as ApiResponse;
+    }
+    const answer = dispatchApiRequest(resource, request, context) as ApiResponse;
+    if (answer.status < 300 && resource.kind === 'collection') {
+      // The copy gets a new id (and no alternate key values, which would clash).
+      const keys = new Set([resource.table.primaryKey, ...resource.table.definition.alternateKeys.flat()]);
+      const body = Object.fromEntries(Object.entries(JSON.parse(request.body) as Record<string, unknown>).filter(([k]) => !keys.has(k)));
+      void dispatchApiRequest(resource, { ...request, body: JSON.stringify(body), headers: { ...request.headers, prefer: undefined } }, context);
+    }
+    return answer;
+  }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, version: string, rest: string, query: string): Promise<void> {
     const requestId = randomUUID();
@@ -130,7 +156,11 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
         for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
         const request: ApiRequest = { method, path: rest, query, headers, body: body.body, baseUrl, userId };
         try {
-          response = await dispatchApiRequest(resource, request, context, extraHandlers);
+          if ((fault?.kind === 'lose' || fault?.kind === 'duplicate') && resource.kind === 'collection' && method === 'POST') {
+            response = corruptCreate(fault.kind, resource, request);
+          } else {
+            response = await dispatchApiRequest(resource, request, context, extraHandlers);
+          }
         } catch (error) {
           // A failed operation still took server time.
           serviceMs = context.sampler.serviceTime([{ kind }]);

@@ -55,8 +55,8 @@ export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 const faultSpec = z.strictObject({
   kind: z
-    .enum(['503', 'drop', 'slow'])
-    .describe('503: Service Unavailable; drop: the connection is closed with no response; slow: extra latency.'),
+    .enum(['503', 'drop', 'slow', 'lose', 'duplicate'])
+    .describe('503: Service Unavailable; drop: the connection is closed with no response; slow: extra latency; lose: a create is acknowledged but not kept; duplicate: a create is kept twice (lose and duplicate exist to prove an integrity audit catches them).'),
   rate: z.number().min(0).max(1).describe('Share of matching requests that get this fault (seeded).'),
   table: z.string().optional().describe('Only requests on this table (logical name).'),
   operation: z.enum(OPERATION_KINDS).optional().describe('Only this kind of operation.'),

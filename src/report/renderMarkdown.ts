@@ -60,6 +60,13 @@ export function renderMarkdown(results: RunResults, thresholds: readonly Thresho
   out.push(`| ${STRATEGY_HEADER.join(' | ')} |`, `| ${STRATEGY_HEADER.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`);
   for (const row of strategyRows(results)) out.push(`| ${row.join(' | ')} |`);
   out.push('', ...verdictLines(results), '');
+  const failedAudits = results.strategies.filter((s) => !s.integrity.ok);
+  out.push(
+    failedAudits.length === 0
+      ? `Integrity audit: passed for every strategy (every planned create, update, upsert and delete found as planned; rolled-back transactions left nothing).`
+      : `Integrity audit: **FAILED** for ${failedAudits.map((s) => `${s.name} (${s.integrity.problemCount} problem(s), e.g. ${s.integrity.problems[0] ?? ''})`).join('; ')}.`,
+    '',
+  );
   const warnings = results.warnings;
   if (warnings.length > 0) out.push('Warnings:', '', ...warnings.map((w) => `- ${w}`), '');
   if (thresholds.length > 0) {

@@ -67,6 +67,13 @@ export interface StrategyResult {
   readonly server: { readonly cpuPercent: number; readonly cpuUserMs: number; readonly cpuSystemMs: number; readonly peakRssBytes: number; readonly busyMs: number; readonly queuePeak: number } | null;
   /** Throughput and 429s over time in the last measured repetition, in 250 ms buckets. */
   readonly timeline: readonly { readonly t: number; readonly opsPerSec: number; readonly throttled: number }[];
+  /** The data-integrity audit after every measured repetition (mock target). */
+  readonly integrity: {
+    readonly ok: boolean;
+    readonly problemCount: number;
+    readonly problems: readonly string[];
+    readonly checked: { readonly creates: number; readonly updates: number; readonly upserts: number; readonly deletes: number; readonly rolledBackUnits: number; readonly tables: number } | null;
+  };
   /** HDR histograms (microseconds, compressed base64) so runs and shards can be merged exactly. */
   readonly histograms: { readonly response: string; readonly service: string };
   readonly warnings: readonly string[];
@@ -98,5 +105,7 @@ export interface RunResults {
   readonly strategies: readonly StrategyResult[];
   readonly fastest: string | null;
   readonly recommended: string | null;
+  /** False when any strategy's audit found a lost, duplicated or wrong write: the run fails (exit 1). */
+  readonly integrity: { readonly ok: boolean; readonly failed: readonly string[] };
   readonly warnings: readonly string[];
 }

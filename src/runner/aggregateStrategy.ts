@@ -5,8 +5,10 @@ import { summarize } from '../metrics/statistics.js';
 import type { StrategySpec } from '../scenario/expandStrategies.js';
 import type { RepetitionResult, StrategyResult } from './RunResults.js';
 import hdr from 'hdr-histogram-js';
+import type { IntegrityReport } from './auditIntegrity.js';
 
 export interface MeasuredRepetition {
+  readonly integrity: IntegrityReport | undefined;
   readonly result: RepetitionResult;
   readonly sink: MeasurementSink;
   readonly counters: ClientCounters;
@@ -94,6 +96,12 @@ export function aggregateStrategy(spec: StrategySpec, reps: readonly MeasuredRep
             queuePeak: Math.max(...servers.map((s) => s.queuePeak)),
           },
     timeline: reps.at(-1)?.sink.timelinePoints() ?? [],
+    integrity: {
+      ok: reps.every((r) => r.integrity?.ok !== false),
+      problemCount: reps.reduce((a, r) => a + (r.integrity?.problemCount ?? 0), 0),
+      problems: reps.flatMap((r, i) => (r.integrity?.problems ?? []).map((p) => `repetition ${i + 1}: ${p}`)).slice(0, 20),
+      checked: reps[0]?.integrity?.checked ?? null,
+    },
     histograms: { response: hdr.encodeIntoCompressedBase64(sink.response), service: hdr.encodeIntoCompressedBase64(sink.service) },
     warnings,
   };

@@ -21,6 +21,7 @@ import { adaptiveStrategy } from '../strategies/adaptiveStrategy.js';
 import type { WorkerTarget } from '../strategies/workerProtocol.js';
 import { processesStrategy, threadsStrategy } from '../strategies/workerStrategies.js';
 import { aggregateStrategy, compareStrategies, type MeasuredRepetition } from './aggregateStrategy.js';
+import { auditIntegrity } from './auditIntegrity.js';
 import { describeEnvironment } from './environment.js';
 import { fetchRows, fingerprint, resetAndSeed, serverSnapshot, type ServerSnapshot } from './prepareData.js';
 import { RESULTS_SCHEMA_VERSION, type RunResults, type StrategyResult } from './RunResults.js';
@@ -138,6 +139,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
         strategies: compared.strategies,
         fastest: compared.fastest,
         recommended: compared.recommended,
+        integrity: { ok: results.every((s) => s.integrity.ok), failed: results.filter((s) => !s.integrity.ok).map((s) => s.name) },
         warnings,
       };
     };
@@ -220,6 +222,8 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
             break;
           }
           const after = mock === undefined ? undefined : await serverSnapshot(mock.url);
+          // Audited after every measured repetition, before the next reset wipes the evidence.
+          const integrity = isWarmup ? undefined : await auditIntegrity(control, ops, tables, { seeded: scenario.data, actual: after?.records ?? null });
           const counters = mergeCounters(mergeCounters(emptyCounters(), client.counters), outcome.counters.reduce((acc, c) => mergeCounters(acc, c), emptyCounters()));
           const throttled = Object.values(counters.throttledByCode).reduce((a, b) => a + b, 0);
           const server =
@@ -250,6 +254,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
             strategyWarnings.push(`the load generator was busy: event-loop delay p99 ${usage.eventLoopDelayP99Ms.toFixed(0)} ms in repetition ${rep - warmup + 1}; latencies include client-side queuing`);
           }
           measured.push({
+            integrity,
             result,
             sink,
             counters,

@@ -7,7 +7,17 @@ export type PlannedOperation =
   | { readonly kind: 'query'; readonly workload: number; readonly ops: 1; readonly set: string; readonly table: string; readonly pathAndQuery: string; readonly pageSize: number; readonly followPaging: boolean }
   | { readonly kind: 'create'; readonly workload: number; readonly ops: 1; readonly set: string; readonly table: string; readonly record: Readonly<Record<string, unknown>> }
   | { readonly kind: 'update'; readonly workload: number; readonly ops: 1; readonly set: string; readonly table: string; readonly primaryKey: string; readonly id: string; readonly changes: Readonly<Record<string, unknown>> }
-  | { readonly kind: 'upsert'; readonly workload: number; readonly ops: 1; readonly set: string; readonly table: string; readonly keyText: string; readonly record: Readonly<Record<string, unknown>> }
+  | {
+      readonly kind: 'upsert';
+      readonly workload: number;
+      readonly ops: 1;
+      readonly set: string;
+      readonly table: string;
+      readonly keyText: string;
+      readonly record: Readonly<Record<string, unknown>>;
+      /** The key is new: this upsert creates a record (else it updates a seeded one). */
+      readonly creates: boolean;
+    }
   | { readonly kind: 'delete'; readonly workload: number; readonly ops: 1; readonly set: string; readonly table: string; readonly id: string }
   | {
       readonly kind: 'unit';

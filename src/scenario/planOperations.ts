@@ -172,8 +172,9 @@ function planWorkload(
         .filter((v): v is string => typeof v === 'string');
       for (let i = 0; i < w.count; i++) {
         // Half update a seeded record, half create a new one.
-        const keyValue = i % 2 === 0 && existing.length > i / 2 ? (existing[i / 2] ?? '') : `UPS-${seed}-${i}`;
-        ops.push({ kind: 'upsert', workload, ops: 1, set: t.entitySetName, table: w.table, keyText: `${w.key}='${keyValue.replaceAll("'", "''")}'`, record: fill(w.values, i, seed) });
+        const updatesExisting = i % 2 === 0 && existing.length > i / 2;
+        const keyValue = updatesExisting ? (existing[i / 2] ?? '') : `UPS-${seed}-${i}`;
+        ops.push({ kind: 'upsert', workload, ops: 1, set: t.entitySetName, table: w.table, keyText: `${w.key}='${keyValue.replaceAll("'", "''")}'`, record: fill(w.values, i, seed), creates: !updatesExisting });
       }
       break;
     }

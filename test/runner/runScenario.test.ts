@@ -50,6 +50,7 @@ warmup: 0
     expect(first.records!.account).toBe(123);
     for (const s of results.strategies) {
       expect(s.errors, s.name).toEqual({ total: 0, byKind: {} });
+      expect(s.integrity, s.name).toMatchObject({ ok: true, problemCount: 0 });
       expect(s.repetitions).toHaveLength(2);
       for (const r of s.repetitions) {
         expect(r.operations, s.name).toBe(planned);

@@ -136,8 +136,19 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
         io.stdout.write(`\n${l.scenario.name}\n${formatSummaryTable(results)}results: ${run.resultsPath}\nreport: ${join(dirname(run.resultsPath), 'report.md')} (and report.html, charts, junit.xml)\n`);
         const missed = reports.thresholds.filter((t) => !t.passed);
         for (const t of missed) io.stderr.write(`threshold missed: ${t.message}\n`);
+        const audit = results.strategies.filter((s) => !s.integrity.ok);
+        for (const s of audit) {
+          io.stderr.write(`integrity audit failed for ${s.name}: ${s.integrity.problemCount} problem(s)\n`);
+          for (const p of s.integrity.problems.slice(0, 5)) io.stderr.write(`  ${p}\n`);
+        }
         if (reports.thresholds.length > 0 && missed.length === 0) io.stdout.write(`thresholds: all ${reports.thresholds.length} passed\n`);
-        entries.push({ file: l.path, name: l.scenario.name, resultsPath: run.resultsPath, results, error: missed.length > 0 ? `${missed.length} threshold(s) missed: ${missed.map((t) => t.message).join('; ')}` : null });
+        entries.push({ file: l.path, name: l.scenario.name, resultsPath: run.resultsPath, results, error:
+            audit.length > 0
+              ? `integrity audit failed for ${audit.map((s) => s.name).join(', ')}`
+              : missed.length > 0
+                ? `${missed.length} threshold(s) missed: ${missed.map((t) => t.message).join('; ')}`
+                : null,
+        });
       } catch (error) {
         if (!suite || (error instanceof Error && 'code' in error && error.code === 'DVB_ERR_INTERRUPTED')) throw error;
         const message = error instanceof Error ? error.message : String(error);
@@ -156,6 +167,6 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
   if (controller.signal.aborted) {
     throw errorCatalogue.DVB_ERR_INTERRUPTED(`dvbench: interrupted; partial results written to ${root}`);
   }
-  // A single scenario's missed thresholds were already printed line by line.
+  // A single scenario's missed thresholds and audit problems were already printed line by line.
   return entries.some((e) => e.error !== null) ? EXIT.failed : EXIT.ok;
 }
