@@ -8,6 +8,7 @@ import { writeSuiteSummary, type SuiteEntry } from '../../report/writeSuiteSumma
 import { writeReports } from '../../report/writeReports.js';
 import { dirname } from 'node:path';
 import { ScenarioRun } from '../../runner/runScenario.js';
+import { dryRun, formatDryRun } from '../../runner/dryRun.js';
 import { loadScenario, type LoadedScenario } from '../../scenario/loadScenario.js';
 import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
 
@@ -26,6 +27,8 @@ Options:
   --target <mock|url>   the embedded mock (default) or an org URL (credentials from the
                         environment: see the README)
   --quiet               no progress output
+  --dry-run             print the planned requests per strategy and the estimated use of the
+                        service protection limits and daily API entitlements; send nothing
   -h, --help            show this help
 
 Writes <out>/results.json (atomically, marked partial until the run ends). Several scenarios
@@ -96,6 +99,7 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
       strategies: { type: 'string' },
       target: { type: 'string' },
       quiet: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -110,6 +114,15 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
   const only = values.strategies?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const loaded = await loadAll(positionals);
   const target = resolveTarget({ ...(values.target === undefined ? {} : { flag: values.target }), env: process.env });
+  if (values['dry-run'] === true) {
+    for (const l of loaded) {
+      const scenario = { ...l.scenario, ...(repetitions === undefined ? {} : { repetitions }), ...(warmup === undefined ? {} : { warmup }), strategies: l.scenario.strategies };
+      const plan = dryRun(scenario);
+      const kept = only === undefined ? plan : { ...plan, strategies: plan.strategies.filter((s) => only.includes(s.name)) };
+      io.stdout.write(formatDryRun(l.scenario.name, kept, target.kind === 'org'));
+    }
+    return EXIT.ok;
+  }
   const suite = loaded.length > 1;
   const root = resolve(values.out ?? (suite ? `reports/suite-${timestamp()}` : `reports/${loaded[0]?.scenario.name ?? 'run'}-${timestamp()}`));
 

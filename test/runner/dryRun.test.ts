@@ -1,0 +1,53 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startMockServer } from '../../mock-server/index.js';
+import { dryRun } from '../../src/runner/dryRun.js';
+import { ScenarioRun } from '../../src/runner/runScenario.js';
+import { parseScenarioText } from '../../src/scenario/loadScenario.js';
+import { runCli } from '../helpers/runCli.js';
+
+const YAML = `name: dry
+data: { account: 25, contact: 25 }
+workloads:
+  - { kind: insert, table: account, count: 30, values: { name: "n{i}" } }
+  - { kind: update, table: account, count: 10, set: { telephone1: "1" } }
+  # A different table than the writes: a query's pages would otherwise depend on when it runs.
+  - { kind: read, table: contact, count: 2, select: [fullname], pageSize: 10 }
+strategies: [sequential, { kind: batch, size: 10, inFlight: 1 }, { kind: bulk, size: 10, inFlight: 1 }]
+repetitions: 1
+warmup: 0
+`;
+
+describe('dvbench run --dry-run', () => {
+  it('predicts exactly the requests a real run sends, per strategy', async () => {
+    const loaded = parseScenarioText(YAML, 'dry.yaml');
+    const plan = dryRun(loaded.scenario);
+    const results = await new ScenarioRun(loaded, { outDir: await mkdtemp(join(tmpdir(), 'dvbench-dry-')), target: { kind: 'mock' } }).run();
+    expect(plan.operations).toBe(results.plan.operations);
+    for (const s of results.strategies) {
+      expect(plan.strategies.find((p) => p.name === s.name)?.requestsPerRepetition, s.name).toBe(s.requests);
+    }
+    // 30 creates + 10 updates + 2 queries of 3 pages (25 records, pages of 10).
+    expect(plan.strategies.find((p) => p.name === 'sequential')?.requestsPerRepetition).toBe(46);
+  });
+
+  it('sends no request at all, checked at the target', async () => {
+    const mock = await startMockServer({ port: 0 });
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 'dvbench-dry-cli-'));
+      await writeFile(join(dir, 's.yaml'), YAML);
+      const result = await runCli(['run', join(dir, 's.yaml'), '--dry-run', '--target', mock.url], { env: { DATAVERSE_TOKEN: 'not-used-token-1234' } });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain('dry run of dry: nothing is sent');
+      expect(result.stdout).toMatch(/^sequential\s+46\s+46\s+0\.8% per repetition\s+42$/m);
+      expect(result.stdout).not.toContain('(The target is the mock');
+      const stats = (await (await fetch(`${mock.url}/_mock/stats`)).json()) as { requests: { total: number } };
+      expect(stats.requests.total).toBe(0);
+      expect(mock.context.store.counts().account).toBe(0);
+    } finally {
+      await mock.close();
+    }
+  });
+});
