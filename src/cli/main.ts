@@ -6,6 +6,7 @@ import { runCommand, runHelp, validateCommand, validateHelp } from './commands/r
 import { reportCommand, reportHelp } from './commands/reportCommand.js';
 import { compareCommand, compareHelp } from './commands/compareCommand.js';
 import { tuneCommand, tuneHelp } from './commands/tuneCommand.js';
+import { mergeCommand, mergeHelp } from './commands/mergeCommand.js';
 import { readPackageVersion } from './readPackageVersion.js';
 
 export const mainHelp = `Usage: dvbench <command> [options]
@@ -18,6 +19,7 @@ Commands:
   report   re-render a run's reports (Markdown, HTML, charts, JUnit) from its results.json
   compare  compare two runs of a scenario: faster, slower or no significant change
   tune     how many workers? sweep concurrency, fit the USL, recommend a count
+  merge    combine the results of a sharded run (--shard i/n) exactly
   demo     start the embedded mock, exercise it with a few CRUD calls and print timings
   mock     run the mock Dataverse Web API server
   help     show help for a command (dvbench help mock)
@@ -40,6 +42,7 @@ const commands: Record<string, { run: (argv: readonly string[], io: Io) => Promi
   report: { run: reportCommand, help: reportHelp },
   compare: { run: compareCommand, help: compareHelp },
   tune: { run: tuneCommand, help: tuneHelp },
+  merge: { run: mergeCommand, help: mergeHelp },
   mock: { run: mockCommand, help: mockHelp },
   demo: { run: demoCommand, help: demoHelp },
 };

@@ -107,5 +107,7 @@ export interface RunResults {
   readonly recommended: string | null;
   /** False when any strategy's audit found a lost, duplicated or wrong write: the run fails (exit 1). */
   readonly integrity: { readonly ok: boolean; readonly failed: readonly string[] };
+  /** This run's slice (`--shard i/n`), or null for a whole run; a merge of all shards says `{ index: 0, count: n }`. */
+  readonly shard: { readonly index: number; readonly count: number } | null;
   readonly warnings: readonly string[];
 }

@@ -48,6 +48,8 @@ export interface RunOptions {
   /** Run only these strategies (by name, e.g. async:8). */
   readonly only?: readonly string[];
   readonly signal?: AbortSignal;
+  /** Run only this deterministic slice of the planned operations: shard `index` (1-based) of `count`. */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 /** Events a reporter can listen to; none of them sits inside the measuring loop. */
@@ -140,6 +142,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
         fastest: compared.fastest,
         recommended: compared.recommended,
         integrity: { ok: results.every((s) => s.integrity.ok), failed: results.filter((s) => !s.integrity.ok).map((s) => s.name) },
+        shard: options.shard ?? null,
         warnings,
       };
     };
@@ -159,7 +162,12 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       const plan = async (): Promise<{ ops: PlannedOperation[]; dataFingerprint: string }> => {
         if (mock !== undefined) await resetAndSeed(mock.url, scenario);
         const rows = await fetchRows(control, scenario, tables);
-        return { ops: planOperations(scenario, tables, rows), dataFingerprint: fingerprint([...rows.entries()]) };
+        const all = planOperations(scenario, tables, rows);
+        // Every shard plans the same list and keeps every count-th item: disjoint records, since
+        // the planner gives each record to one operation only.
+        const shard = options.shard;
+        const ops = shard === undefined ? all : all.filter((_, k) => k % shard.count === shard.index - 1);
+        return { ops, dataFingerprint: fingerprint([...rows.entries()]) };
       };
       plannedOps = (await plan()).ops;
       this.emit('start', { scenario: scenario.name, strategies: specs.map((s) => s.name), operations: plannedOps.reduce((a, op) => a + op.ops, 0), target: targetUrl });

@@ -27,6 +27,8 @@ Options:
   --target <mock|url>   the embedded mock (default) or an org URL (credentials from the
                         environment: see the README)
   --quiet               no progress output
+  --shard <i/n>          run only slice i of n of the planned operations (disjoint records);
+                        combine the shards' results with 'dvbench merge'
   --dry-run             print the planned requests per strategy and the estimated use of the
                         service protection limits and daily API entitlements; send nothing
   -h, --help            show this help
@@ -100,6 +102,7 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
       target: { type: 'string' },
       quiet: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
+      shard: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -111,6 +114,16 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
   if (positionals.length === 0) throw errorCatalogue.DVB_ERR_USAGE("dvbench run: give a scenario file or folder, e.g. 'dvbench run scenarios/paper-reproduction.yaml'. See 'dvbench run --help'.");
   const repetitions = intFlag('run', 'repeat', values.repeat, 1, 100);
   const warmup = intFlag('run', 'warmup', values.warmup, 0, 20);
+  let shard: { index: number; count: number } | undefined;
+  if (values.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(values.shard);
+    const index = Number(m?.[1]);
+    const count = Number(m?.[2]);
+    if (m === null || count < 2 || index < 1 || index > count) {
+      throw errorCatalogue.DVB_ERR_USAGE(`dvbench run: --shard must be i/n with n ≥ 2 and 1 ≤ i ≤ n, e.g. 1/4, got '${values.shard}'.`);
+    }
+    shard = { index, count };
+  }
   const only = values.strategies?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const loaded = await loadAll(positionals);
   const target = resolveTarget({ ...(values.target === undefined ? {} : { flag: values.target }), env: process.env });
@@ -141,7 +154,7 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
     for (const l of loaded) {
       if (controller.signal.aborted) break;
       const outDir = suite ? join(root, l.scenario.name) : root;
-      const run = new ScenarioRun(l, { outDir, target, signal: controller.signal, ...(repetitions === undefined ? {} : { repetitions }), ...(warmup === undefined ? {} : { warmup }), ...(only === undefined ? {} : { only }) });
+      const run = new ScenarioRun(l, { outDir, target, signal: controller.signal, ...(shard === undefined ? {} : { shard }), ...(repetitions === undefined ? {} : { repetitions }), ...(warmup === undefined ? {} : { warmup }), ...(only === undefined ? {} : { only }) });
       attachProgressReporter(run, io.stderr, { quiet: values.quiet === true });
       try {
         const results = await run.run();

@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
+import { formatSummaryTable } from '../../report/formatSummaryTable.js';
+import { mergeShards } from '../../report/mergeShards.js';
+import { writeJsonAtomic } from '../../report/writeJsonAtomic.js';
+import { writeReports } from '../../report/writeReports.js';
+import { parseCommandArgs } from '../parseCommandArgs.js';
+import { readResults } from './reportCommand.js';
+
+export const mergeHelp = `Usage: dvbench merge <shard results.json|dir>... --out <dir>
+
+Combines the results of 'dvbench run --shard 1/n' ... '--shard n/n' into one run, exactly:
+latency histograms are merged (not averaged), operations, requests, errors, 429s and retries
+are summed, and each repetition's wall time is its slowest shard's. Writes <out>/results.json
+and every report. Exit code 1 if a merged threshold is missed or an audit failed.
+`;
+
+export async function mergeCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
+  const { values, positionals } = parseCommandArgs('merge', argv, { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, true);
+  if (values.help === true) {
+    io.stdout.write(mergeHelp);
+    return EXIT.ok;
+  }
+  if (positionals.length < 2 || values.out === undefined) throw errorCatalogue.DVB_ERR_USAGE("dvbench merge: give every shard's results and --out <dir>. See 'dvbench merge --help'.");
+  const shards = await Promise.all(positionals.map((p) => readResults(p.endsWith('.json') ? p : join(p, 'results.json'))));
+  const merged = mergeShards(shards);
+  await writeJsonAtomic(join(values.out, 'results.json'), merged);
+  const reports = await writeReports(values.out, merged);
+  io.stdout.write(`${merged.scenario.name} (${shards.length} shards merged)\n${formatSummaryTable(merged)}results: ${join(values.out, 'results.json')}\n`);
+  const missed = reports.thresholds.filter((t) => !t.passed);
+  for (const t of missed) io.stderr.write(`threshold missed: ${t.message}\n`);
+  return missed.length > 0 || !merged.integrity.ok ? EXIT.failed : EXIT.ok;
+}

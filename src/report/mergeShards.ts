@@ -1,0 +1,140 @@
+import hdr from 'hdr-histogram-js';
+import { errorCatalogue } from '../errors/errorCatalogue.js';
+import { MeasurementSink } from '../metrics/MeasurementSink.js';
+import { summarize } from '../metrics/statistics.js';
+import { compareStrategies } from '../runner/aggregateStrategy.js';
+import type { RepetitionResult, RunResults, StrategyResult } from '../runner/RunResults.js';
+
+const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+
+function addCounts(maps: readonly Readonly<Record<string, number>>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of maps) for (const [k, n] of Object.entries(m)) out[k] = (out[k] ?? 0) + n;
+  return out;
+}
+
+/** Repetition r of every shard ran at the same time: the slowest shard's wall time is the run's. */
+function mergeRepetition(reps: readonly RepetitionResult[]): RepetitionResult {
+  const wallMs = Math.max(...reps.map((r) => r.wallMs));
+  const operations = sum(reps.map((r) => r.operations));
+  const requests = sum(reps.map((r) => r.requests));
+  const serverCpu = reps.map((r) => r.serverCpuMs);
+  return {
+    wallMs,
+    startupMs: Math.max(...reps.map((r) => r.startupMs)),
+    meanWorkers: reps.every((r) => r.meanWorkers !== null) ? sum(reps.map((r) => r.meanWorkers ?? 0)) : null,
+    operations,
+    failedOperations: sum(reps.map((r) => r.failedOperations)),
+    requests,
+    opsPerSec: (operations / wallMs) * 1000,
+    requestsPerSec: (requests / wallMs) * 1000,
+    throttled: sum(reps.map((r) => r.throttled)),
+    retries: sum(reps.map((r) => r.retries)),
+    clientCpuMs: sum(reps.map((r) => r.clientCpuMs)),
+    serverCpuMs: serverCpu.every((c) => c !== null) ? sum(serverCpu) : null,
+    // Each shard's target held its own copy (mock) or a shared org: record counts do not add up.
+    records: null,
+    dataFingerprint: reps.every((r) => r.dataFingerprint === reps[0]?.dataFingerprint) ? (reps[0]?.dataFingerprint ?? '') : 'mixed',
+    planFingerprint: reps.map((r) => r.planFingerprint).join('+'),
+  };
+}
+
+function mergeStrategy(parts: readonly StrategyResult[]): StrategyResult {
+  const first = parts[0];
+  if (first === undefined) throw new Error('nothing to merge');
+  const reps = Array.from({ length: Math.min(...parts.map((p) => p.repetitions.length)) }, (_, r) => mergeRepetition(parts.map((p) => p.repetitions[r] as RepetitionResult)));
+  const response = hdr.decodeFromCompressedBase64(first.histograms.response);
+  const service = hdr.decodeFromCompressedBase64(first.histograms.service);
+  for (const p of parts.slice(1)) {
+    response.add(hdr.decodeFromCompressedBase64(p.histograms.response));
+    service.add(hdr.decodeFromCompressedBase64(p.histograms.service));
+  }
+  const totalWall = sum(reps.map((r) => r.wallMs));
+  const totalOps = sum(reps.map((r) => r.operations));
+  const totalRequests = sum(reps.map((r) => r.requests));
+  const servers = parts.map((p) => p.server);
+  return {
+    ...first,
+    workers: sum(parts.map((p) => p.workers)),
+    complete: parts.every((p) => p.complete),
+    repetitions: reps,
+    wallMs: summarize(reps.map((r) => r.wallMs)),
+    speedup: null,
+    efficiency: null,
+    timeReduction: null,
+    throughput: { opsPerSec: totalWall > 0 ? (totalOps / totalWall) * 1000 : 0, requestsPerSec: totalWall > 0 ? (totalRequests / totalWall) * 1000 : 0 },
+    latencyMs: MeasurementSink.percentiles(response),
+    serviceTimeMs: MeasurementSink.percentiles(service),
+    operations: sum(parts.map((p) => p.operations)),
+    requests: sum(parts.map((p) => p.requests)),
+    recordsRead: sum(parts.map((p) => p.recordsRead)),
+    errors: { total: sum(parts.map((p) => p.errors.total)), byKind: addCounts(parts.map((p) => p.errors.byKind)) },
+    throttled: { total: sum(parts.map((p) => p.throttled.total)), byCode: addCounts(parts.map((p) => p.throttled.byCode)) },
+    retries: sum(parts.map((p) => p.retries)),
+    retryWaitMs: sum(parts.map((p) => p.retryWaitMs)),
+    client: {
+      cpuPercent: sum(parts.map((p) => p.client.cpuPercent)),
+      cpuUserMs: sum(parts.map((p) => p.client.cpuUserMs)),
+      cpuSystemMs: sum(parts.map((p) => p.client.cpuSystemMs)),
+      peakRssBytes: Math.max(...parts.map((p) => p.client.peakRssBytes)),
+      heapUsedBytes: Math.max(...parts.map((p) => p.client.heapUsedBytes)),
+      eventLoopDelayP99Ms: Math.max(...parts.map((p) => p.client.eventLoopDelayP99Ms)),
+    },
+    server: servers.every((s) => s !== null)
+      ? {
+          cpuPercent: sum(servers.map((s) => s.cpuPercent)),
+          cpuUserMs: sum(servers.map((s) => s.cpuUserMs)),
+          cpuSystemMs: sum(servers.map((s) => s.cpuSystemMs)),
+          peakRssBytes: Math.max(...servers.map((s) => s.peakRssBytes)),
+          busyMs: sum(servers.map((s) => s.busyMs)),
+          queuePeak: Math.max(...servers.map((s) => s.queuePeak)),
+        }
+      : null,
+    timeline: [],
+    integrity: {
+      ok: parts.every((p) => p.integrity.ok),
+      problemCount: sum(parts.map((p) => p.integrity.problemCount)),
+      problems: parts.flatMap((p, i) => p.integrity.problems.map((x) => `shard ${i + 1}: ${x}`)).slice(0, 20),
+      checked: null,
+    },
+    histograms: { response: hdr.encodeIntoCompressedBase64(response), service: hdr.encodeIntoCompressedBase64(service) },
+    warnings: [...new Set(parts.flatMap((p) => p.warnings))],
+  };
+}
+
+/**
+ * Combines the results of `--shard 1/n` … `--shard n/n` into one run, exactly: histograms are
+ * merged (not averaged), counts summed, and each repetition's wall time is its slowest shard's.
+ */
+export function mergeShards(shards: readonly RunResults[]): RunResults {
+  const first = shards[0];
+  if (first === undefined) throw errorCatalogue.DVB_ERR_USAGE('dvbench merge: give the results of every shard.');
+  const count = first.shard?.count;
+  if (count === undefined) throw errorCatalogue.DVB_ERR_USAGE('dvbench merge: the results are not from a sharded run (--shard i/n).');
+  for (const s of shards) {
+    if (s.scenario.name !== first.scenario.name) throw errorCatalogue.DVB_ERR_USAGE(`dvbench merge: shards of different scenarios ('${first.scenario.name}' and '${s.scenario.name}').`);
+    if (s.shard?.count !== count) throw errorCatalogue.DVB_ERR_USAGE('dvbench merge: the shards were split differently (different n in --shard i/n).');
+  }
+  const indexes = shards.map((s) => s.shard?.index ?? 0).sort((a, b) => a - b);
+  const expected = Array.from({ length: count }, (_, i) => i + 1);
+  if (indexes.join(',') !== expected.join(',')) {
+    throw errorCatalogue.DVB_ERR_USAGE(`dvbench merge: need each of shards 1..${count} exactly once, got ${indexes.join(', ')}.`);
+  }
+  const names = first.strategies.map((s) => s.name).filter((n) => shards.every((sh) => sh.strategies.some((s) => s.name === n)));
+  const merged = names.map((n) => mergeStrategy(shards.map((sh) => sh.strategies.find((s) => s.name === n) as StrategyResult)));
+  const compared = compareStrategies(merged);
+  return {
+    ...first,
+    runId: `${first.runId}+${String(shards.length - 1)}`,
+    partial: shards.some((s) => s.partial),
+    interruption: shards.find((s) => s.interruption !== null)?.interruption ?? null,
+    finishedAt: shards.every((s) => s.finishedAt !== null) ? (shards.map((s) => s.finishedAt ?? '').sort().at(-1) ?? null) : null,
+    plan: { operations: sum(shards.map((s) => s.plan.operations)), items: sum(shards.map((s) => s.plan.items)), byKind: addCounts(shards.map((s) => s.plan.byKind)) },
+    strategies: compared.strategies,
+    fastest: compared.fastest,
+    recommended: compared.recommended,
+    integrity: { ok: merged.every((s) => s.integrity.ok), failed: merged.filter((s) => !s.integrity.ok).map((s) => s.name) },
+    shard: { index: 0, count },
+    warnings: [...new Set(shards.flatMap((s) => s.warnings))],
+  };
+}
