@@ -199,3 +199,16 @@ describe('dvbench run and Ctrl-C', () => {
     for (const pid of mocks) expect(alive(pid)).toBe(false);
   });
 });
+
+describe('dvbench run target selection', () => {
+  it('uses the scenario file\'s target when no --target is given (credentials from the environment)', async () => {
+    const d = await dir();
+    await writeFile(join(d, 's.yaml'), TINY('fromfile', 'target: { url: "https://contoso.crm.dynamics.com" }\n'));
+    const result = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out')], { env: { DATAVERSE_URL: '', DATAVERSE_TOKEN: '', AZURE_TENANT_ID: '' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('target: AZURE_TENANT_ID is not set; it is needed to sign in with DVBENCH_AUTH=client-secret.');
+    const dry = await runCli(['run', join(d, 's.yaml'), '--dry-run'], { env: { DATAVERSE_TOKEN: 'tok-123456789' } });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).not.toContain('(The target is the mock');
+  });
+});

@@ -102,4 +102,19 @@ warmup: 0
     expect(s.server!.peakRssBytes).toBeGreaterThan(10_000_000);
     expect(s.recordsRead).toBe(10);
   });
+
+  it('never writes a token or a secret into results or reports', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'dvbench-secrets-'));
+    const loaded = parseScenarioText('name: secrets\ndata: { account: 5 }\nworkloads: [{ kind: insert, table: account, count: 3, values: { name: x } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n', 'inline.yaml');
+    const results = await new ScenarioRun(loaded, { outDir, target: { kind: 'mock' } }).run();
+    const { writeReports } = await import('../../src/report/writeReports.js');
+    await writeReports(outDir, results, { charts: false });
+    for (const file of ['results.json', 'report.md', 'report.html', 'junit.xml']) {
+      const text = await readFile(join(outDir, file), 'utf8');
+      // Mock tokens start with "dvmock."; the mock apps' secret is fixed.
+      expect(text, file).not.toMatch(/dvmock\.[A-Za-z0-9_-]{10,}/);
+      expect(text, file).not.toContain('dvbench-mock-secret');
+      expect(text, file).not.toMatch(/Bearer\s+\S{10,}/);
+    }
+  });
 });

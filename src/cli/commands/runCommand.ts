@@ -126,13 +126,19 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
   }
   const only = values.strategies?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const loaded = await loadAll(positionals);
-  const target = resolveTarget({ ...(values.target === undefined ? {} : { flag: values.target }), env: process.env });
+  // --target wins; else the scenario's own target; else DATAVERSE_URL; else the embedded mock.
+  const targetFor = (l: LoadedScenario) => {
+    const fromScenario = typeof l.scenario.target === 'object' ? l.scenario.target.url : undefined;
+    const flag = values.target ?? fromScenario;
+    return resolveTarget({ ...(flag === undefined ? {} : { flag }), env: process.env });
+  };
+  const targets = loaded.map(targetFor);
   if (values['dry-run'] === true) {
     for (const l of loaded) {
       const scenario = { ...l.scenario, ...(repetitions === undefined ? {} : { repetitions }), ...(warmup === undefined ? {} : { warmup }), strategies: l.scenario.strategies };
       const plan = dryRun(scenario);
       const kept = only === undefined ? plan : { ...plan, strategies: plan.strategies.filter((s) => only.includes(s.name)) };
-      io.stdout.write(formatDryRun(l.scenario.name, kept, target.kind === 'org'));
+      io.stdout.write(formatDryRun(l.scenario.name, kept, targets[loaded.indexOf(l)]?.kind === 'org'));
     }
     return EXIT.ok;
   }
@@ -151,8 +157,9 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
   process.on('SIGTERM', onSignal);
   const entries: SuiteEntry[] = [];
   try {
-    for (const l of loaded) {
+    for (const [n, l] of loaded.entries()) {
       if (controller.signal.aborted) break;
+      const target = targets[n] ?? { kind: 'mock' as const };
       const outDir = suite ? join(root, l.scenario.name) : root;
       const run = new ScenarioRun(l, { outDir, target, signal: controller.signal, ...(shard === undefined ? {} : { shard }), ...(repetitions === undefined ? {} : { repetitions }), ...(warmup === undefined ? {} : { warmup }), ...(only === undefined ? {} : { only }) });
       attachProgressReporter(run, io.stderr, { quiet: values.quiet === true });

@@ -49,7 +49,9 @@ export function resolveTarget(input: TargetInput): TargetSpec {
   if (url.protocol !== 'https:' && url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
     throw errorCatalogue.DVB_ERR_TARGET_CONFIG(`target: '${chosen}' must use https (Dataverse only serves https).`);
   }
-  const method = env.DVBENCH_AUTH ?? (env.DATAVERSE_TOKEN !== undefined ? 'token' : env.AZURE_CLIENT_CERTIFICATE_PATH !== undefined ? 'certificate' : 'client-secret');
+  // An empty variable is an unset one (CI systems often export empty values).
+  const has = (name: string): boolean => (env[name] ?? '').trim() !== '';
+  const method = has('DVBENCH_AUTH') ? (env.DVBENCH_AUTH ?? '').trim() : has('DATAVERSE_TOKEN') ? 'token' : has('AZURE_CLIENT_CERTIFICATE_PATH') ? 'certificate' : 'client-secret';
   const why = `to sign in with DVBENCH_AUTH=${method}`;
   let identities: AuthSpec[];
   switch (method) {
@@ -82,5 +84,5 @@ export function resolveTarget(input: TargetInput): TargetSpec {
     default:
       throw errorCatalogue.DVB_ERR_TARGET_CONFIG(`target: DVBENCH_AUTH='${method}' is not one of client-secret, certificate, device-code, password, token.`);
   }
-  return { kind: 'org', url: url.origin, identities, ...(env.AZURE_AUTHORITY_HOST === undefined ? {} : { authorityHost: env.AZURE_AUTHORITY_HOST }) };
+  return { kind: 'org', url: url.origin, identities, ...(has('AZURE_AUTHORITY_HOST') ? { authorityHost: env.AZURE_AUTHORITY_HOST ?? '' } : {}) };
 }
