@@ -1,4 +1,5 @@
-import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from './writeJsonAtomic.js';
 import { join } from 'node:path';
 import type { RunResults } from '../runner/RunResults.js';
 import { buildCharts } from './charts/buildCharts.js';
@@ -7,12 +8,6 @@ import { renderHtml } from './renderHtml.js';
 import { renderJunit } from './renderJunit.js';
 import { renderMarkdown } from './renderMarkdown.js';
 import { bencherMetricFormat, githubActionBenchmark } from './trackerFormats.js';
-
-async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
-}
 
 export interface WrittenReports {
   readonly thresholds: ThresholdOutcome[];
@@ -30,7 +25,7 @@ export async function writeReports(dir: string, results: RunResults, options: { 
   const charts = options.charts === false ? [] : buildCharts(results);
   const files: string[] = [];
   const put = async (name: string, data: string | Buffer): Promise<void> => {
-    await writeAtomic(join(dir, name), data);
+    await writeFileAtomic(join(dir, name), data);
     files.push(name);
   };
   for (const c of charts) await put(c.file, c.png);

@@ -1,4 +1,5 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from './writeJsonAtomic.js';
 import { join } from 'node:path';
 import type { RunResults } from '../runner/RunResults.js';
 
@@ -11,12 +12,6 @@ export interface SuiteEntry {
 }
 
 const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
-}
 
 /** One Markdown summary and one JUnit file for a suite: a test case per scenario. */
 export async function writeSuiteSummary(dir: string, entries: readonly SuiteEntry[]): Promise<{ markdown: string; junit: string }> {
@@ -38,7 +33,7 @@ export async function writeSuiteSummary(dir: string, entries: readonly SuiteEntr
   const junit = `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="dvbench" tests="${entries.length}" failures="${failures}">\n  <testsuite name="dvbench suite" tests="${entries.length}" failures="${failures}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
   const markdown = join(dir, 'suite.md');
   const junitPath = join(dir, 'junit.xml');
-  await writeAtomic(markdown, `${lines.join('\n')}\n`);
-  await writeAtomic(junitPath, junit);
+  await writeFileAtomic(markdown, `${lines.join('\n')}\n`);
+  await writeFileAtomic(junitPath, junit);
   return { markdown, junit: junitPath };
 }

@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../../report/writeJsonAtomic.js';
 import { join } from 'node:path';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { compareRuns } from '../../report/compare/compareRuns.js';
@@ -53,11 +54,11 @@ export async function compareCommand(argv: readonly string[], io: { stdout: Node
   const out = values.out ?? (currentPath.endsWith('.json') ? join(currentPath, '..') : currentPath);
   await mkdir(out, { recursive: true });
   const chart = renderComparisonChart(comparison);
-  if (chart !== undefined) await writeFile(join(out, 'compare.png'), chart);
+  if (chart !== undefined) await writeFileAtomic(join(out, 'compare.png'), chart);
   const markdown = renderComparisonMarkdown(comparison, chart === undefined ? undefined : 'compare.png');
-  await writeFile(join(out, 'compare.md'), markdown);
-  await writeFile(join(out, 'compare.html'), renderComparisonHtml(comparison, chart));
-  await writeFile(join(out, 'compare.json'), `${JSON.stringify(comparison, null, 2)}\n`);
+  await writeFileAtomic(join(out, 'compare.md'), markdown);
+  await writeFileAtomic(join(out, 'compare.html'), renderComparisonHtml(comparison, chart));
+  await writeFileAtomic(join(out, 'compare.json'), `${JSON.stringify(comparison, null, 2)}\n`);
   io.stdout.write(markdown);
   for (const s of comparison.strategies.filter((x) => x.regression)) {
     const wall = s.figures.find((f) => f.figure === 'wall time');

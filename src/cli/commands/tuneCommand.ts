@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../report/writeJsonAtomic.js';
 import { join, resolve } from 'node:path';
 import { resolveTarget } from '../../client/target/resolveTarget.js';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
@@ -45,7 +45,7 @@ export async function tuneCommand(argv: readonly string[], io: { stdout: NodeJS.
     const tuner = new WorkerTuner(loaded, { outDir, target, max, signal: controller.signal, ...(repetitions === undefined ? {} : { repetitions }) });
     tuner.on('point', (p) => io.stderr.write(`  ${String(p.workers).padStart(4)} workers: ${p.opsPerSec.toFixed(1)} ops/s, p95 ${p.p95Ms.toFixed(1)} ms${p.throttled > 0 ? `, ${p.throttled} 429s` : ''}${p.errors > 0 ? `, ${p.errors} errors` : ''}\n`));
     const result = await tuner.run();
-    if (result.points.length > 0) await writeFile(join(outDir, 'tune.png'), renderTuneChart(result));
+    if (result.points.length > 0) await writeFileAtomic(join(outDir, 'tune.png'), renderTuneChart(result));
     io.stdout.write(`${result.sentence}\ntune.json: ${join(outDir, 'tune.json')}\n`);
     return result.recommendedWorkers === null ? EXIT.failed : EXIT.ok;
   } finally {
