@@ -7,6 +7,7 @@ import { reportCommand, reportHelp } from './commands/reportCommand.js';
 import { compareCommand, compareHelp } from './commands/compareCommand.js';
 import { tuneCommand, tuneHelp } from './commands/tuneCommand.js';
 import { mergeCommand, mergeHelp } from './commands/mergeCommand.js';
+import { cleanupCommand, cleanupHelp } from './commands/cleanupCommand.js';
 import { readPackageVersion } from './readPackageVersion.js';
 
 export const mainHelp = `Usage: dvbench <command> [options]
@@ -20,6 +21,7 @@ Commands:
   compare  compare two runs of a scenario: faster, slower or no significant change
   tune     how many workers? sweep concurrency, fit the USL, recommend a count
   merge    combine the results of a sharded run (--shard i/n) exactly
+  cleanup  delete the records a run against an org left behind
   demo     start the embedded mock, exercise it with a few CRUD calls and print timings
   mock     run the mock Dataverse Web API server
   help     show help for a command (dvbench help mock)
@@ -43,6 +45,7 @@ const commands: Record<string, { run: (argv: readonly string[], io: Io) => Promi
   compare: { run: compareCommand, help: compareHelp },
   tune: { run: tuneCommand, help: tuneHelp },
   merge: { run: mergeCommand, help: mergeHelp },
+  cleanup: { run: cleanupCommand, help: cleanupHelp },
   mock: { run: mockCommand, help: mockHelp },
   demo: { run: demoCommand, help: demoHelp },
 };

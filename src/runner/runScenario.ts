@@ -22,6 +22,7 @@ import type { WorkerTarget } from '../strategies/workerProtocol.js';
 import { processesStrategy, threadsStrategy } from '../strategies/workerStrategies.js';
 import { aggregateStrategy, compareStrategies, type MeasuredRepetition } from './aggregateStrategy.js';
 import { auditIntegrity } from './auditIntegrity.js';
+import { deleteCreated, plannedCreates, recordPlannedCreates } from './createdRecords.js';
 import { describeEnvironment } from './environment.js';
 import { fetchRows, fingerprint, resetAndSeed, serverSnapshot, type ServerSnapshot } from './prepareData.js';
 import { RESULTS_SCHEMA_VERSION, type RunResults, type StrategyResult } from './RunResults.js';
@@ -48,6 +49,10 @@ export interface RunOptions {
   /** Run only these strategies (by name, e.g. async:8). */
   readonly only?: readonly string[];
   readonly signal?: AbortSignal;
+  /** Against an org: allow the workloads that create records (insert, transactional). */
+  readonly allowWrites?: boolean;
+  /** Against an org: keep the records of the last repetition instead of deleting them. */
+  readonly keep?: boolean;
   /** Run only this deterministic slice of the planned operations: shard `index` (1-based) of `count`. */
   readonly shard?: { readonly index: number; readonly count: number };
 }
@@ -89,6 +94,11 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     return `${this.#options.outDir}/results.json`;
   }
 
+  /** Records created in an org, listed before they are created (see createdRecords.ts). */
+  get manifestPath(): string {
+    return `${this.#options.outDir}/created-records.json`;
+  }
+
   async run(): Promise<RunResults> {
     const { scenario } = this.#loaded;
     const options = this.#options;
@@ -111,8 +121,18 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     const warmup = options.warmup ?? scenario.warmup;
     const specs = expandStrategies(scenario.strategies).filter((s) => options.only === undefined || options.only.includes(s.name));
     if (specs.length === 0) throw errorCatalogue.DVB_ERR_USAGE(`no strategy left to run: --strategies named none of ${expandStrategies(scenario.strategies).map((s) => s.name).join(', ')}`);
-    if (options.target.kind === 'org' && (Object.keys(scenario.data).length > 0 || scenario.workloads.some((w) => w.kind !== 'read'))) {
-      throw errorCatalogue.DVB_ERR_TARGET_CONFIG('target: against a real org dvbench runs read workloads on existing data only (no data: block, no writes) until the real-org safety rails land; use the mock for write workloads.');
+    if (options.target.kind === 'org') {
+      if (Object.keys(scenario.data).length > 0) {
+        throw errorCatalogue.DVB_ERR_TARGET_CONFIG('target: a real org is not seeded: remove the data: block (reads use the org\'s own records; writes create their own).');
+      }
+      const changing = scenario.workloads.filter((w) => w.kind === 'update' || w.kind === 'delete' || w.kind === 'upsert' || w.kind === 'mixed');
+      if (changing.length > 0) {
+        throw errorCatalogue.DVB_ERR_TARGET_CONFIG(`target: ${changing.map((w) => w.kind).join(', ')} workloads would change or delete records this run did not create; against a real org dvbench only reads and creates its own records (insert, transactional).`);
+      }
+      const writes = scenario.workloads.some((w) => w.kind === 'insert' || w.kind === 'transactional');
+      if (writes && options.allowWrites !== true) {
+        throw errorCatalogue.DVB_ERR_TARGET_CONFIG(`target: this scenario writes into ${options.target.url}; pass --allow-writes to allow it (the records are tracked in created-records.json and deleted after each repetition; --keep keeps the last ones).`);
+      }
     }
     const tables = tableDirectory(scenario.mock.tables);
     const startedAt = new Date().toISOString();
@@ -187,6 +207,9 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
           const { ops, dataFingerprint } = await plan();
           const total = ops.reduce((a, op) => a + op.ops, 0);
           const before: ServerSnapshot | undefined = mock === undefined ? undefined : await serverSnapshot(mock.url);
+          // On an org, what this repetition will create is written down before anything is sent.
+          const creates = mock === undefined ? plannedCreates(ops, (t) => tables.get(t)?.primaryKey ?? `${t}id`) : [];
+          if (creates.length > 0) await recordPlannedCreates(this.manifestPath, runId, targetUrl, creates);
           const client = new DataverseClient({ url: targetUrl, identities, connections: scenario.connections ?? Math.max(1, spec.concurrency), signal });
           const sink = new MeasurementSink();
           const sampler = new ResourceSampler();
@@ -232,6 +255,11 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
           const after = mock === undefined ? undefined : await serverSnapshot(mock.url);
           // Audited after every measured repetition, before the next reset wipes the evidence.
           const integrity = isWarmup ? undefined : await auditIntegrity(control, ops, tables, { seeded: scenario.data, actual: after?.records ?? null });
+          const lastOfRun = index === specs.length - 1 && rep === warmup + repetitions - 1;
+          if (creates.length > 0 && !(lastOfRun && options.keep === true)) {
+            const cleanup = await deleteCreated(control, this.manifestPath, creates);
+            if (cleanup.failed.length > 0) warnings.push(`could not delete ${cleanup.failed.length} created record(s); see created-records.json and run 'dvbench cleanup': ${cleanup.failed.slice(0, 3).join('; ')}`);
+          }
           const counters = mergeCounters(mergeCounters(emptyCounters(), client.counters), outcome.counters.reduce((acc, c) => mergeCounters(acc, c), emptyCounters()));
           const throttled = Object.values(counters.throttledByCode).reduce((a, b) => a + b, 0);
           const server =

@@ -1,6 +1,7 @@
 import { createPrng, hashSeed, type Prng, type TableEntry } from '../../mock-server/index.js';
 import type { PlannedOperation } from './PlannedOperation.js';
 import type { Scenario, Workload } from './scenarioSchema.js';
+import { errorCatalogue } from '../errors/errorCatalogue.js';
 
 /** Seeded rows the planner may use, fetched from the target after seeding, by `table|filter`. */
 export type SeededRows = ReadonlyMap<string, readonly Readonly<Record<string, unknown>>[]>;
@@ -84,6 +85,12 @@ export function planOperations(scenario: Scenario, tables: ReadonlyMap<string, T
   return scenario.workloads.length > 1 ? shuffled(all, createPrng(hashSeed(scenario.seed, 'interleave'))) : all;
 }
 
+/** A random existing record; an empty pool is a clear error, not an undefined id. */
+function pickFrom(pool: readonly Readonly<Record<string, unknown>>[], table: string, prng: Prng): Readonly<Record<string, unknown>> {
+  if (pool.length === 0) throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(`the plan needs existing ${table} records to read or bind to, and the target has none`);
+  return prng.pick(pool);
+}
+
 function entry(tables: ReadonlyMap<string, TableEntry>, table: string): TableEntry {
   const t = tables.get(table);
   if (t === undefined) throw new Error(`unknown table '${table}'`);
@@ -124,7 +131,7 @@ function planWorkload(
       const select = w.select === undefined ? '' : `$select=${w.select.join(',')}`;
       if (w.mode === 'retrieve') {
         const pool = readable(w.table, t.primaryKey);
-        for (let i = 0; i < w.count; i++) ops.push({ kind: 'retrieve', workload, ops: 1, set: t.entitySetName, table: w.table, id: String(prng.pick(pool)[t.primaryKey]), query: select });
+        for (let i = 0; i < w.count; i++) ops.push({ kind: 'retrieve', workload, ops: 1, set: t.entitySetName, table: w.table, id: String(pickFrom(pool, w.table, prng)[t.primaryKey]), query: select });
         break;
       }
       const filters = [w.filter, w.dateRange === undefined ? undefined : DATE_FILTERS[w.dateRange]].filter((f): f is string => f !== undefined);
@@ -153,7 +160,7 @@ function planWorkload(
         for (const [nav, target] of Object.entries(w.lookups)) {
           const te = entry(tables, target);
           const pool = readable(target, te.primaryKey);
-          record[`${nav}@odata.bind`] = `/${te.entitySetName}(${String(prng.pick(pool)[te.primaryKey])})`;
+          record[`${nav}@odata.bind`] = `/${te.entitySetName}(${String(pickFrom(pool, target, prng)[te.primaryKey])})`;
         }
         ops.push({ kind: 'create', workload, ops: 1, set: t.entitySetName, table: w.table, record });
       }

@@ -27,7 +27,11 @@ Options:
   --target <mock|url>   the embedded mock (default) or an org URL (credentials from the
                         environment: see the README)
   --quiet               no progress output
-  --shard <i/n>          run only slice i of n of the planned operations (disjoint records);
+  --allow-writes        against an org: allow workloads that create records (insert,
+                        transactional); they are listed in created-records.json before they
+                        are sent and deleted after each repetition
+  --keep                against an org: keep the last repetition's records
+  --shard <i/n>         run only slice i of n of the planned operations (disjoint records);
                         combine the shards' results with 'dvbench merge'
   --dry-run             print the planned requests per strategy and the estimated use of the
                         service protection limits and daily API entitlements; send nothing
@@ -103,6 +107,8 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
       quiet: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       shard: { type: 'string' },
+      'allow-writes': { type: 'boolean' },
+      keep: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -161,7 +167,7 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
       if (controller.signal.aborted) break;
       const target = targets[n] ?? { kind: 'mock' as const };
       const outDir = suite ? join(root, l.scenario.name) : root;
-      const run = new ScenarioRun(l, { outDir, target, signal: controller.signal, ...(shard === undefined ? {} : { shard }), ...(repetitions === undefined ? {} : { repetitions }), ...(warmup === undefined ? {} : { warmup }), ...(only === undefined ? {} : { only }) });
+      const run = new ScenarioRun(l, { outDir, target, signal: controller.signal, allowWrites: values['allow-writes'] === true, keep: values.keep === true, ...(shard === undefined ? {} : { shard }), ...(repetitions === undefined ? {} : { repetitions }), ...(warmup === undefined ? {} : { warmup }), ...(only === undefined ? {} : { only }) });
       attachProgressReporter(run, io.stderr, { quiet: values.quiet === true });
       try {
         const results = await run.run();
