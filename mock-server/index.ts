@@ -10,6 +10,7 @@ export type { MockConfig, MockConfigInput } from './config/mockConfigSchema.js';
 export { MockConfigError } from './config/MockConfigError.js';
 export type { MockContext } from './MockContext.js';
 export { formatIssuePath } from './config/formatIssuePath.js';
+export { deepFreeze } from './config/deepFreeze.js';
 export { createPrng, hashSeed } from './admin/createPrng.js';
 export type { Prng } from './admin/createPrng.js';
 export { tableDirectory } from './metadata/tableDirectory.js';

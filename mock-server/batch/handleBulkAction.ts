@@ -11,8 +11,8 @@ import { buildNewRow, buildUpdatedRow } from '../records/buildRow.js';
 import { parseRecordBody } from '../records/parseRecordBody.js';
 import type { Row } from '../store/Row.js';
 import type { Resource } from '../routes/parseResourcePath.js';
+import { GUID } from '../odata/guid.js';
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 function targetsOf(table: TableMetadata, request: ApiRequest, action: string): Record<string, unknown>[] {
   const body = parseJsonBody(request, table.entitySetName);

@@ -1,15 +1,9 @@
 import { mockConfigSchema, type MockConfig } from './mockConfigSchema.js';
 import { MockConfigError } from './MockConfigError.js';
 import { formatIssuePath } from './formatIssuePath.js';
+import { deepFreeze } from './deepFreeze.js';
 import { Catalogue } from '../metadata/Catalogue.js';
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
 
 /**
  * Validates a mock configuration once and returns it deep-frozen. `source` names where the

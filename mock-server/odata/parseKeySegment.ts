@@ -1,13 +1,13 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { TableMetadata } from '../metadata/Catalogue.js';
 import type { CellValue } from '../store/Row.js';
+import { GUID } from './guid.js';
 
 /** A record address from a URL: `(guid)`, `(accountid=guid)`, `(accountnumber='A-1')`, `(k1='a',k2=2)`. */
 export type RecordKey =
   | { readonly kind: 'primary'; readonly id: string }
   | { readonly kind: 'alternate'; readonly columns: readonly string[]; readonly values: Readonly<Record<string, CellValue>>; readonly text: string };
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 interface RawPair {
   readonly name: string | undefined;

@@ -4,8 +4,8 @@ import { edmTypeOf, type ColumnDefinition } from '../metadata/TableDefinition.js
 import { parseKeySegment } from '../odata/parseKeySegment.js';
 import type { CellValue } from '../store/Row.js';
 import type { Store } from '../store/Store.js';
+import { GUID } from '../odata/guid.js';
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
 

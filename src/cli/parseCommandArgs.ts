@@ -18,6 +18,16 @@ export function parseCommandArgs<T extends Options>(command: string, argv: reado
   }
 }
 
+/** A number flag within bounds (fractions allowed), or a usage error naming the flag and the rule. */
+export function numberFlag(command: string, flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+    throw errorCatalogue.DVB_ERR_USAGE(`dvbench ${command}: --${flag} must be a number from ${min} to ${max}, got '${value}'.`);
+  }
+  return n;
+}
+
 /** A whole number flag within bounds, or a usage error naming the flag and the rule. */
 export function intFlag(command: string, flag: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type Dispatcher } from 'undici';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
 import { redact } from './auth/redact.js';
+import { errorEnvelope } from './errorEnvelope.js';
 import type { TokenProvider } from './auth/TokenProvider.js';
 import type { BatchEntryInput, BatchResult } from './batch/BatchTypes.js';
 import { decodeBatchResult, type DecodeBatchOptions } from './batch/decodeBatchResult.js';
@@ -56,12 +57,10 @@ const BASE_HEADERS = { accept: 'application/json', 'odata-maxversion': '4.0', 'o
 
 function errorOf(text: string): { code: string; message: string } | undefined {
   try {
-    const e = (JSON.parse(text) as { error?: { code?: unknown; message?: unknown } }).error;
-    if (e !== undefined) return { code: typeof e.code === 'string' ? e.code : '', message: typeof e.message === 'string' ? e.message : '' };
+    return errorEnvelope(JSON.parse(text));
   } catch {
-    // not JSON
+    return undefined; // not JSON
   }
-  return undefined;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

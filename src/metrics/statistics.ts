@@ -5,8 +5,12 @@ export function tCritical975(df: number): number {
   return df < 1 ? Number.NaN : (T975[df - 1] ?? 1.96);
 }
 
+export function sum(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}
+
 export function mean(xs: readonly number[]): number {
-  return xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
+  return xs.length === 0 ? Number.NaN : sum(xs) / xs.length;
 }
 
 export function median(xs: readonly number[]): number {

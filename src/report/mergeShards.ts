@@ -1,11 +1,10 @@
 import hdr from 'hdr-histogram-js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
 import { MeasurementSink } from '../metrics/MeasurementSink.js';
-import { summarize } from '../metrics/statistics.js';
+import { sum, summarize } from '../metrics/statistics.js';
 import { compareStrategies } from '../runner/aggregateStrategy.js';
 import type { RepetitionResult, RunResults, StrategyResult } from '../runner/RunResults.js';
 
-const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
 function addCounts(maps: readonly Readonly<Record<string, number>>[]): Record<string, number> {
   const out: Record<string, number> = {};

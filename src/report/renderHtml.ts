@@ -1,8 +1,8 @@
+import { escapeMarkup as escapeHtml } from './escapeMarkup.js';
 import type { RunResults } from '../runner/RunResults.js';
 import type { ThresholdOutcome } from './evaluateThresholds.js';
 import { STRATEGY_HEADER, strategyRows, verdictLines } from './renderMarkdown.js';
 
-export const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const STYLE = `body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1280px;color:#222;padding:0 1rem}
 table{border-collapse:collapse;font-size:.9rem}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:right}th:first-child,td:first-child{text-align:left}

@@ -1,7 +1,7 @@
+import { escapeMarkup as xml } from './escapeMarkup.js';
 import type { RunResults } from '../runner/RunResults.js';
 import type { ThresholdOutcome } from './evaluateThresholds.js';
 
-const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * junit.xml: one test case per threshold, a failure carrying the measured value and the

@@ -1,3 +1,4 @@
+import { escapeMarkup as xml } from './escapeMarkup.js';
 import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from './writeJsonAtomic.js';
 import { join } from 'node:path';
@@ -11,7 +12,6 @@ export interface SuiteEntry {
   readonly error: string | null;
 }
 
-const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** One Markdown summary and one JUnit file for a suite: a test case per scenario. */
 export async function writeSuiteSummary(dir: string, entries: readonly SuiteEntry[]): Promise<{ markdown: string; junit: string }> {

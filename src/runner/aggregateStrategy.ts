@@ -1,7 +1,8 @@
 import type { ClientCounters } from '../client/ClientCounters.js';
 import { MeasurementSink } from '../metrics/MeasurementSink.js';
 import type { ResourceUsage } from '../metrics/ResourceSampler.js';
-import { summarize } from '../metrics/statistics.js';
+import { sum, summarize } from '../metrics/statistics.js';
+import { recommendWorkers } from '../metrics/recommendWorkers.js';
 import type { StrategySpec } from '../scenario/expandStrategies.js';
 import type { RepetitionResult, StrategyResult } from './RunResults.js';
 import hdr from 'hdr-histogram-js';
@@ -35,7 +36,6 @@ function parameters(spec: StrategySpec): Record<string, number | boolean> {
   }
 }
 
-const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
 /** Folds a strategy's measured repetitions into its result; speedup is filled in once sequential is known. */
 export function aggregateStrategy(spec: StrategySpec, reps: readonly MeasuredRepetition[], complete: boolean, warnings: readonly string[]): StrategyResult {
@@ -120,8 +120,6 @@ export function compareStrategies(strategies: readonly StrategyResult[]): { stra
   });
   const measured = withSpeedup.filter((s) => s.repetitions.length > 0);
   const fastest = measured.reduce<StrategyResult | undefined>((best, s) => (best === undefined || s.throughput.opsPerSec > best.throughput.opsPerSec ? s : best), undefined);
-  const clean = measured.filter((s) => s.errors.total === 0 && s.throttled.total === 0);
-  const best = Math.max(0, ...clean.map((s) => s.throughput.opsPerSec));
-  const recommended = clean.filter((s) => s.throughput.opsPerSec >= best * 0.95).sort((a, b) => a.workers - b.workers || b.throughput.opsPerSec - a.throughput.opsPerSec)[0];
+  const recommended = recommendWorkers(measured.map((s) => ({ name: s.name, workers: s.workers, throughput: s.throughput.opsPerSec, clean: s.errors.total === 0 && s.throttled.total === 0 })));
   return { strategies: withSpeedup, fastest: fastest?.name ?? null, recommended: recommended?.name ?? null };
 }

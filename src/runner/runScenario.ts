@@ -189,7 +189,9 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
         const ops = shard === undefined ? all : all.filter((_, k) => k % shard.count === shard.index - 1);
         return { ops, dataFingerprint: fingerprint([...rows.entries()]) };
       };
-      plannedOps = (await plan()).ops;
+      // The first plan serves the first repetition too: its reset and seed are what that repetition needs.
+      let prepared: Awaited<ReturnType<typeof plan>> | undefined = await plan();
+      plannedOps = prepared.ops;
       this.emit('start', { scenario: scenario.name, strategies: specs.map((s) => s.name), operations: plannedOps.reduce((a, op) => a + op.ops, 0), target: targetUrl });
 
       for (const [index, spec] of specs.entries()) {
@@ -204,7 +206,8 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
             break;
           }
           const isWarmup = rep < warmup;
-          const { ops, dataFingerprint } = await plan();
+          const { ops, dataFingerprint } = prepared ?? (await plan());
+          prepared = undefined;
           const total = ops.reduce((a, op) => a + op.ops, 0);
           const before: ServerSnapshot | undefined = mock === undefined ? undefined : await serverSnapshot(mock.url);
           // On an org, what this repetition will create is written down before anything is sent.

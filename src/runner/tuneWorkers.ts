@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { TargetSpec } from '../client/target/resolveTarget.js';
 import { fitUsl, type UslFit } from '../metrics/fitUsl.js';
+import { recommendWorkers } from '../metrics/recommendWorkers.js';
 import { writeJsonAtomic } from '../report/writeJsonAtomic.js';
 import type { LoadedScenario } from '../scenario/loadScenario.js';
 import { ScenarioRun } from './runScenario.js';
@@ -99,9 +100,7 @@ export class WorkerTuner extends EventEmitter<TuneEvents> {
     } catch {
       fit = null;
     }
-    const clean = points.filter((p) => p.throttled === 0 && p.errors === 0);
-    const bestClean = Math.max(0, ...clean.map((p) => p.opsPerSec));
-    const recommendedWorkers = clean.filter((p) => p.opsPerSec >= bestClean * 0.95).sort((a, b) => a.workers - b.workers)[0]?.workers ?? null;
+    const recommendedWorkers = recommendWorkers(points.map((p) => ({ workers: p.workers, throughput: p.opsPerSec, clean: p.throttled === 0 && p.errors === 0 })))?.workers ?? null;
     const mock = this.options.target.kind === 'mock';
     const partial = {
       schemaVersion: 1 as const,

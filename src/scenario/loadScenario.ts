@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
-import { formatIssuePath } from '../../mock-server/index.js';
+import { deepFreeze, formatIssuePath } from '../../mock-server/index.js';
 import { scenarioSchema, type Scenario } from './scenarioSchema.js';
 import { expandStrategies } from './expandStrategies.js';
 
@@ -23,13 +23,6 @@ function locate(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path:
   return '';
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
 
 /**
  * Reads a scenario file (YAML or JSON), validates it against the schema and its cross-field

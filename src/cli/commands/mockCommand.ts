@@ -1,6 +1,6 @@
 import { loadMockConfigFile, MockConfigError, parseMockConfig, startMockServer, type MockConfig } from '../../../mock-server/index.js';
 import { errorCatalogue } from '../../errors/errorCatalogue.js';
-import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
+import { intFlag, numberFlag, parseCommandArgs } from '../parseCommandArgs.js';
 
 export const mockHelp = `Usage: dvbench mock [options]
 
@@ -24,14 +24,6 @@ Tokens:       POST http://HOST:PORT/<tenant>/oauth2/v2.0/token (or /oauth2/token
 Admin:        GET /_mock/health, GET /_mock/stats, POST /_mock/reset, POST /_mock/seed
 `;
 
-function numberFlag(flag: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-    throw errorCatalogue.DVB_ERR_USAGE(`dvbench mock: --${flag} must be a number from ${min} to ${max}, got '${value}'.`);
-  }
-  return n;
-}
 
 /** `dvbench mock`: resolves when the server has stopped after a signal. */
 export async function mockCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream }): Promise<number> {
@@ -53,11 +45,11 @@ export async function mockCommand(argv: readonly string[], io: { stdout: NodeJS.
   }
   const port = intFlag('mock', 'port', values.port, 0, 65535) ?? 5555;
   const overrides: Record<string, unknown> = {};
-  const latency = numberFlag('latency', values.latency, 0, 600_000);
+  const latency = numberFlag('mock', 'latency', values.latency, 0, 600_000);
   if (latency !== undefined) overrides.latency = { default: { baseMs: latency, distribution: 'lognormal' } };
   const capacity = intFlag('mock', 'capacity', values.capacity, 1, 100_000);
   if (capacity !== undefined) overrides.capacity = capacity;
-  const timeScale = numberFlag('time-scale', values['time-scale'], 0.001, 100_000);
+  const timeScale = numberFlag('mock', 'time-scale', values['time-scale'], 0.001, 100_000);
   if (timeScale !== undefined) overrides.timeScale = timeScale;
   const dopHint = intFlag('mock', 'dop-hint', values['dop-hint'], 1, 1000);
   if (dopHint !== undefined) overrides.dopHint = dopHint;

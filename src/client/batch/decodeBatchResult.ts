@@ -1,15 +1,11 @@
 import { decodeBatchResponse, type HttpResponseMessage } from '../../../protocol/batch/index.js';
 import type { BatchEntryInput, BatchOperationResult, BatchResult } from './BatchTypes.js';
 import { isChangeset } from './encodeBatch.js';
+import { errorEnvelope } from '../errorEnvelope.js';
 
 export interface DecodeBatchOptions {
   /** The ReturnResponses=false analogue: keep statuses, ids and errors, drop response bodies. */
   readonly discardBodies?: boolean;
-}
-
-function errorOf(body: unknown): { code: string; message: string } | undefined {
-  const e = typeof body === 'object' && body !== null ? (body as { error?: { code?: unknown; message?: unknown } }).error : undefined;
-  return e === undefined ? undefined : { code: typeof e.code === 'string' ? e.code : '', message: typeof e.message === 'string' ? e.message : '' };
 }
 
 function result(part: HttpResponseMessage, contentId: string | undefined, options: DecodeBatchOptions, extra: Partial<BatchOperationResult> = {}): BatchOperationResult {
@@ -21,7 +17,7 @@ function result(part: HttpResponseMessage, contentId: string | undefined, option
       body = part.body;
     }
   }
-  const error = part.status >= 400 ? (errorOf(body) ?? { code: '', message: `HTTP ${part.status}` }) : undefined;
+  const error = part.status >= 400 ? (errorEnvelope(body) ?? { code: '', message: `HTTP ${part.status}` }) : undefined;
   const entityId = part.headers['odata-entityid'];
   return {
     status: part.status,

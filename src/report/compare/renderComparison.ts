@@ -1,6 +1,6 @@
 import type { ChartConfiguration } from 'chart.js';
 import { renderChart } from '../charts/renderChart.js';
-import { escapeHtml } from '../renderHtml.js';
+import { escapeMarkup as escapeHtml } from '../escapeMarkup.js';
 import type { Comparison, FigureChange } from './compareRuns.js';
 
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
