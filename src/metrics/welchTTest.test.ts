@@ -8,6 +8,9 @@ describe('welchTTest', () => {
     expect(r.t).toBeCloseTo(-5.347826, 5);
     expect(r.df).toBeCloseTo(7.298526, 5);
     expect(r.p).toBeCloseTo(0.00093077, 6);
+    // 95% CI of the difference: t(7) = 2.365 × √(va + vb), df 7.30 rounded down so never narrower.
+    expect(r.diff).toBeCloseTo(-2.46, 10);
+    expect(r.halfWidth95).toBeCloseTo(2.365 * Math.sqrt(0.693 / 5 + 0.365 / 5), 3);
   });
 
   it('gives p near 1 for equal samples and NaN with fewer than two values', () => {

@@ -1,4 +1,4 @@
-import { mean, variance } from './statistics.js';
+import { mean, tCritical975, variance } from './statistics.js';
 
 /** ln Γ(x), Lanczos approximation (g = 7, n = 9). */
 function logGamma(x: number): number {
@@ -54,6 +54,10 @@ export interface WelchResult {
   readonly df: number;
   /** Two-sided p-value; NaN when there are too few samples to say. */
   readonly p: number;
+  /** mean(a) − mean(b). */
+  readonly diff: number;
+  /** Half-width of the 95% confidence interval of `diff` (t at the whole degrees of freedom below Welch's, so never narrower). */
+  readonly halfWidth95: number;
 }
 
 /**
@@ -61,12 +65,12 @@ export interface WelchResult {
  * than their noise explains? Needs at least two values on each side.
  */
 export function welchTTest(a: readonly number[], b: readonly number[]): WelchResult {
-  if (a.length < 2 || b.length < 2) return { t: Number.NaN, df: Number.NaN, p: Number.NaN };
+  if (a.length < 2 || b.length < 2) return { t: Number.NaN, df: Number.NaN, p: Number.NaN, diff: Number.NaN, halfWidth95: Number.NaN };
   const va = variance(a) / a.length;
   const vb = variance(b) / b.length;
   const diff = mean(a) - mean(b);
-  if (va + vb === 0) return { t: diff === 0 ? 0 : Math.sign(diff) * Infinity, df: a.length + b.length - 2, p: diff === 0 ? 1 : 0 };
+  if (va + vb === 0) return { t: diff === 0 ? 0 : Math.sign(diff) * Infinity, df: a.length + b.length - 2, p: diff === 0 ? 1 : 0, diff, halfWidth95: 0 };
   const t = diff / Math.sqrt(va + vb);
   const df = (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
-  return { t, df, p: incompleteBeta(df / (df + t * t), df / 2, 0.5) };
+  return { t, df, p: incompleteBeta(df / (df + t * t), df / 2, 0.5), diff, halfWidth95: tCritical975(Math.max(1, Math.floor(df))) * Math.sqrt(va + vb) };
 }

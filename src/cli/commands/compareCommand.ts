@@ -11,7 +11,8 @@ export const compareHelp = `Usage: dvbench compare <base results.json|dir> <curr
 
 For each strategy in both runs: the change in wall time, throughput and p95 latency, and a
 verdict from Welch's t-test over the repetitions: "faster", "slower" or "no significant
-change" (significant at p < 0.05 and larger than the tolerance). Refuses runs of different
+change" (significant at p < 0.05, with the change's whole 95% confidence interval beyond the
+tolerance: repetitions within one run do not see the drift between two runs). Refuses runs of different
 scenarios, and runs from different environments unless --force.
 
 Options:

@@ -46,14 +46,23 @@ function environmentDifferences(a: RunResults, b: RunResults): string[] {
   return out;
 }
 
+/**
+ * A change counts only when it is statistically real (p < alpha) and its whole 95% confidence
+ * interval lies beyond the tolerance. Repetitions within one run do not see the drift between
+ * two runs (another process, another JIT, another memory layout), so a point estimate just past
+ * the tolerance with a small p would cry wolf on two runs of the same code.
+ */
 function judge(base: readonly number[], current: readonly number[], higherIsBetter: boolean, tolerance: number, alpha: number): { p: number | null; verdict: Verdict; change: number } {
-  const change = (mean(current) - mean(base)) / mean(base);
-  const { p } = welchTTest(base, current);
+  const baseMean = mean(base);
+  const change = (mean(current) - baseMean) / baseMean;
+  const { p, diff, halfWidth95 } = welchTTest(current, base);
   if (Number.isNaN(p)) return { p: null, verdict: 'too few repetitions', change };
-  // Both conditions: statistically real (not noise) and large enough to matter.
-  if (p >= alpha || Math.abs(change) <= tolerance) return { p, verdict: 'no significant change', change };
-  const better = higherIsBetter ? change > 0 : change < 0;
-  return { p, verdict: better ? 'faster' : 'slower', change };
+  const low = (diff - halfWidth95) / baseMean;
+  const high = (diff + halfWidth95) / baseMean;
+  const up = low > tolerance;
+  const down = high < -tolerance;
+  if (p >= alpha || (!up && !down)) return { p, verdict: 'no significant change', change };
+  return { p, verdict: up === higherIsBetter ? 'faster' : 'slower', change };
 }
 
 function compareStrategy(base: StrategyResult, current: StrategyResult, tolerance: number, alpha: number): StrategyComparison {
