@@ -57,7 +57,7 @@ async function withMock<T>(config: MockConfigInput, fn: (mock: EmbeddedMock) => 
 }
 
 async function seed(url: string, counts: Record<string, number>): Promise<void> {
-  const res = await request(`${url}/_mock/seed`, { method: 'POST', body: JSON.stringify({ seed: 1, counts }) });
+  const res = await request(`${url}/_mock/seed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seed: 1, counts }) });
   await res.body.dump();
 }
 
@@ -117,6 +117,9 @@ async function mockThroughput(): Promise<void> {
   });
 }
 
+/** The harness's own benchmarks send no identity: no Retry-After gate to share. */
+const noGates = { buffer: new SharedArrayBuffer(8), gates: [] };
+
 /** 3. Are speedups measured right? A fixed 20 ms mock: async N should be N times faster. */
 async function measurementAccuracy(): Promise<void> {
   await withMock({ ...FAST_MOCK, latency: { default: { baseMs: 20, distribution: 'none' } } }, async (mock) => {
@@ -130,7 +133,7 @@ async function measurementAccuracy(): Promise<void> {
       const client = new DataverseClient({ url: mock.url, connections: n });
       const sink = new MeasurementSink();
       const t0 = performance.now();
-      await poolStrategy({ spec: n === 1 ? { kind: 'sequential', name: 'sequential', concurrency: 1 } : { kind: 'async', name: `async:${n}`, workers: n, concurrency: n }, ops, client, sink, target: { url: mock.url, identities: { kind: 'mock', count: 1 } }, signal: new AbortController().signal, onProgress: () => undefined, onReady: () => undefined });
+      await poolStrategy({ spec: n === 1 ? { kind: 'sequential', name: 'sequential', concurrency: 1 } : { kind: 'async', name: `async:${n}`, workers: n, concurrency: n }, ops, client, sink, target: { url: mock.url, identities: { kind: 'mock', count: 1 } }, signal: new AbortController().signal, gates: noGates, onProgress: () => undefined, onReady: () => undefined });
       const throughput = ops.length / (performance.now() - t0);
       await client.close();
       if (n === 1) base = throughput;
@@ -174,7 +177,7 @@ async function scale(): Promise<void> {
     const ops = planOperations(scenario, tableDirectory(), new Map([[seededRowsKey('account', undefined), ids]]));
     const client = new DataverseClient({ url: bare.url, connections: 64 });
     const sink = new MeasurementSink();
-    await poolStrategy({ spec: { kind: 'async', name: 'async:64', workers: 64, concurrency: 64 }, ops, client, sink, target: { url: bare.url, identities: { kind: 'mock', count: 1 } }, signal: new AbortController().signal, onProgress: () => undefined, onReady: () => undefined });
+    await poolStrategy({ spec: { kind: 'async', name: 'async:64', workers: 64, concurrency: 64 }, ops, client, sink, target: { url: bare.url, identities: { kind: 'mock', count: 1 } }, signal: new AbortController().signal, gates: noGates, onProgress: () => undefined, onReady: () => undefined });
     const seconds = (performance.now() - t0) / 1000;
     clearInterval(timer);
     await client.close();

@@ -10,7 +10,8 @@ import { parseMockConfig } from './config/parseMockConfig.js';
 import { DataverseError } from './errors/DataverseError.js';
 import { dataverseErrors } from './errors/dataverseErrors.js';
 import { JSON_CONTENT_TYPE, type ApiRequest, type ApiResponse } from './http/ApiMessage.js';
-import { readRequestBody } from './http/readRequestBody.js';
+import { BodyBudget, readRequestBody } from './http/readRequestBody.js';
+import { adminGuard } from './admin/adminGuard.js';
 import { writeResponse } from './http/writeResponse.js';
 import { Catalogue } from './metadata/Catalogue.js';
 import type { MockContext } from './MockContext.js';
@@ -33,6 +34,12 @@ export interface MockServerOptions {
   readonly noAuth?: boolean;
   /** Clock in ms; tests inject one to expire tokens without waiting. */
   readonly now?: () => number;
+  /**
+   * Accept admin requests (`/_mock/*`) only with a loopback Host and, if any, Origin: a web
+   * page the user has open cannot reset or seed the mock (cross-site requests, DNS
+   * rebinding). Off when the mock is bound to a non-loopback address on purpose. @default true
+   */
+  readonly loopbackAdminOnly?: boolean;
 }
 
 export interface MockServer {
@@ -44,6 +51,12 @@ export interface MockServer {
 class LostWrite extends Error {}
 
 const API_ROOT = /^\/api\/data\/(v9\.[0-2])\/(.*)$/s;
+/** Admin requests are tiny (a seed request is a few counts): more is refused before it is buffered. */
+const ADMIN_MAX_BODY = 1024 * 1024;
+
+function adminBody(code: string, message: string): string {
+  return JSON.stringify({ error: { code, message } });
+}
 /** The user requests run as when auth is off. */
 const ANONYMOUS = 'anonymous';
 
@@ -69,7 +82,7 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
     catalogue,
     store: new Store(catalogue),
     stats: new MockStats(),
-    tokens: new TokenIssuer(now),
+    tokens: new TokenIssuer(now, config.maxTokens),
     protection: new ServiceProtection(config),
     sampler: new ServiceTimeSampler(config),
     gate: new CapacityGate(config.capacity, config.serializedFraction),
@@ -77,6 +90,7 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
     now,
   };
   const anonymousUser = identityGuid(ANONYMOUS, config.organization.organizationId);
+  const bodies = new BodyBudget(config.maxBodyBytesInFlight);
   const extraHandlers: ExtraHandlers = {
     batch: (request, ctx) => handleBatch(request, ctx, extraHandlers),
     action: handleBulkAction,
@@ -130,6 +144,18 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
       }
       resource = parseResourcePath(rest, catalogue);
       const kind = operationKindOf(method, resource);
+      // The body is read before the request is admitted: a slow upload holds no concurrency slot.
+      const body = await readRequestBody(req, config.maxBodyBytes, bodies);
+      if (!body.ok) {
+        if (body.reason === 'aborted') return;
+        res.setHeader('Connection', 'close');
+        if (body.reason === 'busy') throw new DataverseError(503, '', 'Server Busy: too many request bodies are being received at once; try again shortly.', { 'Retry-After': '1' });
+        throw dataverseErrors.payloadTooLarge(config.maxBodyBytes);
+      }
+      const contentType = req.headers['content-type'];
+      if ((method === 'POST' || method === 'PATCH' || method === 'PUT') && body.body !== '' && (contentType === undefined || contentType.trim() === '')) {
+        throw dataverseErrors.unsupportedMediaType('(none)');
+      }
       const admission = context.protection.admit(userId, now(), resource.kind === 'batch');
       if (!admission.ok) throw admission.error;
       let serviceMs = 0;
@@ -145,12 +171,6 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
         if (fault?.kind === '503') {
           // Text chosen for the mock: Dataverse's 503 bodies vary and are not documented.
           throw new DataverseError(503, '', 'The service is temporarily unavailable. Please try again later.', { 'Retry-After': '1' });
-        }
-        const body = await readRequestBody(req, config.maxBodyBytes);
-        if (!body.ok) {
-          if (body.reason === 'aborted') return;
-          res.setHeader('Connection', 'close');
-          throw dataverseErrors.payloadTooLarge(config.maxBodyBytes);
         }
         const headers: Record<string, string | undefined> = {};
         for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -215,12 +235,19 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
       return;
     }
     const method = req.method ?? 'GET';
-    const body = await readRequestBody(req, config.maxBodyBytes);
+    const isAdmin = pathname === '/_mock' || pathname.startsWith('/_mock/');
+    const body = await readRequestBody(req, isAdmin ? ADMIN_MAX_BODY : config.maxBodyBytes, bodies);
     if (!body.ok) {
-      if (body.reason === 'too-large') writeResponse(res, 413, { 'Content-Type': 'application/json', Connection: 'close' }, '{"error":{"code":"DVB_MOCK_TOO_LARGE","message":"request body too large"}}');
+      if (body.reason === 'too-large') writeResponse(res, 413, { 'Content-Type': 'application/json', Connection: 'close' }, adminBody('DVB_MOCK_TOO_LARGE', `request body too large (at most ${isAdmin ? ADMIN_MAX_BODY : config.maxBodyBytes} bytes)`));
+      if (body.reason === 'busy') writeResponse(res, 503, { 'Content-Type': 'application/json', Connection: 'close', 'Retry-After': '1' }, adminBody('DVB_MOCK_BUSY', 'too many request bodies are being received at once; try again shortly'));
       return;
     }
-    if (pathname === '/_mock' || pathname.startsWith('/_mock/')) {
+    if (isAdmin) {
+      const refused = adminGuard(method, req.headers, body.body, loopbackOnly);
+      if (refused !== undefined) {
+        writeResponse(res, refused.status, { 'Content-Type': 'application/json' }, JSON.stringify(refused.body));
+        return;
+      }
       let admin;
       try {
         admin = handleAdminRequest(method, pathname, body.body, context, () => ({
@@ -249,7 +276,9 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
     );
   }
 
-  const server = createServer((req, res) => {
+  const loopbackOnly = options.loopbackAdminOnly !== false;
+  // Dataverse takes URLs up to 32,768 characters (GET) and more inside $batch: headers this long must be read, not refused.
+  const server = createServer({ maxHeaderSize: 96 * 1024 }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       console.error('dvbench mock: unhandled error', error);
       writeResponse(res, 500, { 'Content-Type': 'application/json' }, '{"error":{"code":"0x80040216","message":"An unexpected error occurred."}}');
@@ -257,5 +286,12 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
   });
   // Clients such as undici keep connections alive for 4 s by default; outlive that.
   server.keepAliveTimeout = 65_000;
+  // A request Node cannot even parse (headers past the limit, bad syntax) still gets Dataverse's envelope.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return;
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify(tooLarge ? { error: { code: '0x80060888', message: 'The request headers or URL are too long.' } } : { error: { code: '0x80060888', message: 'The request is not valid HTTP.' } });
+    socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
   return { server, context };
 }

@@ -15,3 +15,5 @@ export { createPrng, hashSeed } from './admin/createPrng.js';
 export type { Prng } from './admin/createPrng.js';
 export { tableDirectory } from './metadata/tableDirectory.js';
 export type { TableEntry } from './metadata/tableDirectory.js';
+export { checkColumns, checkQuery } from './odata/checkQuery.js';
+export type { QueryParts } from './odata/checkQuery.js';

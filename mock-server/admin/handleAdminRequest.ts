@@ -58,6 +58,10 @@ export function handleAdminRequest(method: string, path: string, body: string, c
         const problems = parsed.error.issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
         return adminError(400, 'DVB_MOCK_SEED_INVALID', `invalid seed request: ${problems.join('; ')}`);
       }
+      const total = Object.values(parsed.data.counts).reduce((a, n) => a + n, 0);
+      if (total > ctx.config.maxSeedRecords) {
+        return adminError(400, 'DVB_MOCK_SEED_TOO_LARGE', `invalid seed request: ${total} records in all; at most ${ctx.config.maxSeedRecords} per request (maxSeedRecords), so the mock stays responsive and within memory`);
+      }
       const unknown = Object.keys(parsed.data.counts).filter((t) => ctx.catalogue.byLogicalName(t) === undefined);
       if (unknown.length > 0) {
         return adminError(400, 'DVB_MOCK_SEED_INVALID', `invalid seed request: counts.${unknown[0] ?? ''}: no table with that logical name`);

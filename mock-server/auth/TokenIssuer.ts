@@ -20,9 +20,11 @@ export function identityGuid(key: string, organizationId: string): string {
 export class TokenIssuer {
   readonly #tokens = new Map<string, TokenGrant>();
   readonly #now: () => number;
+  readonly #max: number;
 
-  constructor(now: () => number) {
+  constructor(now: () => number, maxTokens = 100_000) {
     this.#now = now;
+    this.#max = maxTokens;
   }
 
   issue(userId: string, lifetimeSeconds: number): { token: string; expiresAt: number } {
@@ -30,6 +32,12 @@ export class TokenIssuer {
     const expiresAt = this.#now() + lifetimeSeconds * 1000;
     this.#tokens.set(token, { userId, expiresAt });
     if (this.#tokens.size % 1024 === 0) this.#purge();
+    // A flood of sign-ins must not grow memory without bound: the oldest token goes (a Map keeps insertion order).
+    while (this.#tokens.size > this.#max) {
+      const oldest = this.#tokens.keys().next().value;
+      if (oldest === undefined) break;
+      this.#tokens.delete(oldest);
+    }
     return { token, expiresAt };
   }
 

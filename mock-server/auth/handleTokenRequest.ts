@@ -51,7 +51,11 @@ export function handleTokenRequest(form: URLSearchParams, v2: boolean, ctx: Mock
       if (client === undefined) {
         return entraError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory.`);
       }
-      if (assertion === null && client.clientSecret !== secret) {
+      // The mock holds no certificates, so it cannot verify an assertion: with a client list, only secrets prove who calls.
+      if (assertion !== null && assertion !== '') {
+        return entraError(401, 'invalid_client', 700027, `Client assertion failed signature validation: the dvbench mock cannot verify certificates; give '${clientId}' a clientSecret in auth.clients and sign in with it.`);
+      }
+      if (client.clientSecret !== secret) {
         return entraError(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
       }
     }

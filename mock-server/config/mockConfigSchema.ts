@@ -97,6 +97,18 @@ export const mockConfigSchema = z.strictObject({
     .prefault({}),
   tables: z.array(customTableSchema).default([]).describe('Custom tables, added to the standard ones.'),
   maxBodyBytes: z.int().min(1024).default(16 * 1024 * 1024).describe('Largest accepted request body, in bytes.'),
+  maxBodyBytesInFlight: z
+    .int()
+    .min(1024)
+    .default(128 * 1024 * 1024)
+    .describe('Request bodies held at once, all connections together, in bytes; past it a new body is refused with 503 and Retry-After (memory stays bounded).'),
+  maxResponseBytes: z
+    .int()
+    .min(1024)
+    .default(64 * 1024 * 1024)
+    .describe('Largest $batch response, in bytes; a batch whose answer would grow past it stops there with a 400 part.'),
+  maxSeedRecords: z.int().min(1).max(2_000_000).default(500_000).describe('Records one /_mock/seed request (or a scenario\'s data: block) may generate, all tables together.'),
+  maxTokens: z.int().min(100).default(100_000).describe('Live access tokens kept; past it the oldest is forgotten (its client signs in again on the 401).'),
   seed: z.int().default(1).describe('Seed for sampled latencies and injected faults.'),
   timeScale: z
     .number()

@@ -6,7 +6,7 @@ import type { Store } from '../store/Store.js';
 import { compareComparable, comparable } from './compareCells.js';
 import type { ComparisonOperator, FilterNode, Literal, Operand } from './FilterAst.js';
 import { crmFunctionPredicate } from './crmFunctions.js';
-import { likePattern } from './likePattern.js';
+import { likeMatcher } from './likeMatcher.js';
 import { resolveProperty, type ResolvedProperty } from './resolveProperty.js';
 
 /**
@@ -176,10 +176,10 @@ function compileNode(node: FilterNode, ctx: FilterContext): RowPredicate {
         ctx.table,
       );
       const value = String(node.value.value);
-      const pattern = likePattern(value, node.name !== 'contains' && node.name !== 'endswith', node.name === 'endswith');
+      const matches = likeMatcher(value, node.name !== 'contains' && node.name !== 'endswith', node.name === 'endswith');
       return (row) => {
         const v = prop.get(row);
-        return typeof v === 'string' ? pattern.test(v) : null;
+        return typeof v === 'string' ? matches(v) : null;
       };
     }
     case 'crmFunction':

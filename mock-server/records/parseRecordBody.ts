@@ -24,7 +24,9 @@ export function toDataverseDateTime(ms: number): string {
 
 function coerce(column: ColumnDefinition, value: unknown, table: TableMetadata): CellValue {
   if (value === null) return null;
-  const bad = (): Error => dataverseErrors.invalidValue(typeof value === 'string' ? value : JSON.stringify(value), edmTypeOf(column));
+  // Never serialize the value: a deeply nested one would overflow the stack (a 500 for a client mistake).
+  const shown = typeof value === 'string' ? value.slice(0, 200) : typeof value === 'number' || typeof value === 'boolean' ? String(value) : Array.isArray(value) ? '[array]' : `{${typeof value}}`;
+  const bad = (): Error => dataverseErrors.invalidValue(shown, edmTypeOf(column));
   switch (column.type) {
     case 'string':
     case 'memo': {

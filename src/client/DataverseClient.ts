@@ -6,12 +6,12 @@ import { redact } from './auth/redact.js';
 import { errorEnvelope } from './errorEnvelope.js';
 import type { TokenProvider } from './auth/TokenProvider.js';
 import type { BatchEntryInput, BatchResult } from './batch/BatchTypes.js';
-import { decodeBatchResult, type DecodeBatchOptions } from './batch/decodeBatchResult.js';
+import { decodeBatchResult, recoverRetriedParts, type DecodeBatchOptions } from './batch/decodeBatchResult.js';
 import { encodeBatch } from './batch/encodeBatch.js';
 import type { BulkRequest } from './bulk/bulkRequests.js';
 import type { CallResult } from './CallResult.js';
 import { emptyCounters, type ClientCounters } from './ClientCounters.js';
-import { backoffMs, defaultRetryPolicy, RETRYABLE_STATUSES, retryAfterMs, type RetryPolicy } from './retry/RetryPolicy.js';
+import { backoffMs, defaultRetryPolicy, isConnectFailure, RETRYABLE_STATUSES, retryAfterMs, type RetryPolicy } from './retry/RetryPolicy.js';
 import { ThrottleGate } from './retry/ThrottleGate.js';
 
 export interface Identity {
@@ -26,6 +26,12 @@ export interface DataverseClientOptions {
   readonly apiVersion?: string;
   /** One or more identities; calls rotate over them (limits are per user). None: no Authorization header. */
   readonly identities?: readonly TokenProvider[];
+  /**
+   * The Retry-After gate of each identity, in the same order. A run passes its own, so every
+   * client of an identity (every repetition, thread and process) waits at the same gate.
+   * Default: a gate of this client's own.
+   */
+  readonly gates?: readonly ThrottleGate[];
   /** Keep-alive connections in the pool. @default 16 */
   readonly connections?: number;
   readonly retry?: Partial<RetryPolicy>;
@@ -54,6 +60,28 @@ export interface Hints {
 }
 
 const BASE_HEADERS = { accept: 'application/json', 'odata-maxversion': '4.0', 'odata-version': '4.0' } as const;
+
+/** Dataverse's duplicate-key code ("Cannot insert duplicate key"). */
+export const DUPLICATE_KEY = '0x80040237';
+
+/** One answered attempt, before the retry policy looks at it. */
+interface Attempt {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly text: string;
+  readonly ttfbMs: number;
+  readonly serviceMs: number;
+}
+
+/** What one call has been through so far. */
+interface CallState {
+  readonly started: number;
+  attempts: number;
+  errorAttempts: number;
+  throttleRetries: number;
+  throttled: number;
+  reauthenticated: boolean;
+}
 
 function errorOf(text: string): { code: string; message: string } | undefined {
   try {
@@ -84,13 +112,17 @@ export class DataverseClient {
   readonly #random: () => number;
   readonly #signal: AbortSignal | undefined;
   #next = 0;
+  /** Consecutive attempts that could not connect at all, across calls; see `RetryPolicy.unreachableAfter`. */
+  #connectFailures = 0;
+  /** Set once the target counts as unreachable: every call then fails at once with this reason. */
+  #unreachable: string | undefined;
 
   constructor(options: DataverseClientOptions) {
     const url = new URL(options.url);
     this.origin = url.origin;
     this.apiPath = `/api/data/${options.apiVersion ?? 'v9.2'}/`;
     this.#pool = new Pool(this.origin, { connections: options.connections ?? 16, keepAliveTimeout: 30_000, pipelining: 1 });
-    this.#identities = (options.identities ?? []).map((tokens) => ({ tokens, gate: new ThrottleGate() }));
+    this.#identities = (options.identities ?? []).map((tokens, i) => ({ tokens, gate: options.gates?.[i] ?? new ThrottleGate() }));
     this.#policy = { ...defaultRetryPolicy, ...options.retry };
     this.#timeoutMs = options.timeoutMs ?? 120_000;
     this.#random = options.random ?? Math.random;
@@ -98,7 +130,8 @@ export class DataverseClient {
   }
 
   #checkAborted(method: string, path: string): void {
-    if (this.#signal?.aborted === true) throw errorCatalogue.DVB_ERR_REQUEST_FAILED(`${method} ${path}: cancelled (the run is stopping)`);
+    if (this.#signal?.aborted === true) throw errorCatalogue.DVB_ERR_CANCELLED(`${method} ${path}: cancelled (the run is stopping)`);
+    if (this.#unreachable !== undefined) throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(this.#unreachable);
   }
 
   get apiUrl(): string {
@@ -107,6 +140,11 @@ export class DataverseClient {
 
   get identityCount(): number {
     return Math.max(1, this.#identities.length);
+  }
+
+  /** Why the target counts as unreachable, once it does. */
+  get unreachable(): string | undefined {
+    return this.#unreachable;
   }
 
   async close(): Promise<void> {
@@ -128,17 +166,55 @@ export class DataverseClient {
     if (Number.isFinite(time)) this.hints.timeRemainingSeconds = time;
   }
 
-  /** Sends one request below the API root (or an absolute URL on the same origin), with the retry policy. */
+  /** The transport layer: one attempt, no retries. Throws what undici throws. */
+  async #attempt(method: Dispatcher.HttpMethod, fullPath: string, body: string | undefined, headers: Record<string, string>): Promise<Attempt> {
+    const sentAt = performance.now();
+    const res = await this.#pool.request({ method, path: fullPath, headers, body, headersTimeout: this.#timeoutMs, bodyTimeout: this.#timeoutMs, ...(this.#signal === undefined ? {} : { signal: this.#signal }) });
+    const ttfbMs = performance.now() - sentAt;
+    const text = await res.body.text();
+    return { status: res.statusCode, headers: res.headers, text, ttfbMs, serviceMs: performance.now() - sentAt };
+  }
+
+  /** The authentication layer: the identity's bearer token on every attempt. */
+  async #headersFor(identity: Identity | undefined, body: string | undefined, extra: Readonly<Record<string, string>> | undefined): Promise<Record<string, string>> {
+    const headers: Record<string, string> = { ...BASE_HEADERS, ...extra };
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    if (identity !== undefined) headers.authorization = `Bearer ${await identity.tokens.getToken()}`;
+    return headers;
+  }
+
+  /** A connection-level failure: counts toward the unreachable circuit; says whether to try again. */
+  #connectionFailed(error: unknown, state: CallState, method: string, path: string, idempotent: boolean): never | 'retry' {
+    this.#checkAborted(method, path);
+    this.counters.connectionErrors++;
+    state.errorAttempts++;
+    const reason = redact(error instanceof Error ? error.message : String(error));
+    if (isConnectFailure(error) && ++this.#connectFailures >= this.#policy.unreachableAfter) {
+      this.#unreachable = `${this.origin} cannot be reached: ${reason} (${this.#connectFailures} attempts in a row could not connect)`;
+      throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(this.#unreachable);
+    }
+    if (!idempotent || !this.#mayRetryError(state)) {
+      throw errorCatalogue.DVB_ERR_REQUEST_FAILED(`${method} ${path}: ${reason} (after ${state.attempts} attempt${state.attempts === 1 ? '' : 's'})`);
+    }
+    return 'retry';
+  }
+
+  #mayRetryError(state: CallState): boolean {
+    const spent = performance.now() - state.started;
+    return state.errorAttempts < this.#policy.maxAttempts && spent < this.#policy.maxErrorMs && spent < this.#policy.maxTotalMs;
+  }
+
+  /**
+   * Sends one request below the API root (or an absolute URL on the same origin) through the
+   * layers: the identity's Retry-After gate, authentication (one fresh token after a 401),
+   * the transport, and the retry policy (429s wait their Retry-After; 5xx and connection
+   * errors back off within the error budget, only when the call is safe to repeat).
+   */
   async send(method: Dispatcher.HttpMethod, path: string, body?: string, options: CallOptions = {}): Promise<CallResult> {
     const identity = this.#identity(options.identity);
     const idempotent = options.idempotent ?? method !== 'POST';
     const fullPath = path.startsWith(this.origin) ? path.slice(this.origin.length) : path.startsWith('/') ? path : `${this.apiPath}${path}`;
-    const started = performance.now();
-    let attempts = 0;
-    let errorAttempts = 0;
-    let throttleRetries = 0;
-    let throttled = 0;
-    let reauthenticated = false;
+    const state: CallState = { started: performance.now(), attempts: 0, errorAttempts: 0, throttleRetries: 0, throttled: 0, reauthenticated: false };
     for (;;) {
       this.#checkAborted(method, path);
       if (identity !== undefined) {
@@ -146,84 +222,96 @@ export class DataverseClient {
         this.counters.retryWaitMs += await identity.gate.wait(this.#signal);
         this.#checkAborted(method, path);
       }
-      attempts++;
+      state.attempts++;
       this.counters.requests++;
-      const headers: Record<string, string> = { ...BASE_HEADERS, ...options.headers };
-      if (body !== undefined) headers['content-type'] ??= 'application/json';
-      if (identity !== undefined) headers.authorization = `Bearer ${await identity.tokens.getToken()}`;
-      const sentAt = performance.now();
-      let status: number;
-      let responseHeaders: Record<string, string | string[] | undefined>;
-      let text: string;
-      let ttfbMs: number;
+      const headers = await this.#headersFor(identity, body, options.headers);
+      let attempt: Attempt;
       try {
-        const res = await this.#pool.request({ method, path: fullPath, headers, body, headersTimeout: this.#timeoutMs, bodyTimeout: this.#timeoutMs, ...(this.#signal === undefined ? {} : { signal: this.#signal }) });
-        ttfbMs = performance.now() - sentAt;
-        status = res.statusCode;
-        responseHeaders = res.headers;
-        text = await res.body.text();
+        attempt = await this.#attempt(method, fullPath, body, headers);
       } catch (error) {
-        this.#checkAborted(method, path);
-        this.counters.connectionErrors++;
-        errorAttempts++;
-        const spent = performance.now() - started;
-        if (!idempotent || errorAttempts >= this.#policy.maxAttempts || spent >= this.#policy.maxTotalMs) {
-          throw errorCatalogue.DVB_ERR_REQUEST_FAILED(`${method} ${path}: ${redact((error as Error).message)} (after ${attempts} attempt${attempts === 1 ? '' : 's'})`);
-        }
-        await this.#backoff(errorAttempts);
+        this.#connectionFailed(error, state, method, path, idempotent);
+        await this.#backoff(state.errorAttempts);
         continue;
       }
-      const lastAttemptMs = performance.now() - sentAt;
-      this.#observe(responseHeaders);
-      const spent = performance.now() - started;
-      const inTime = spent < this.#policy.maxTotalMs;
-      const error = status >= 400 ? errorOf(text) : undefined;
-      if (status === 401 && identity !== undefined && !reauthenticated) {
-        // One fresh token per call: a second 401 is a real authorization failure.
-        reauthenticated = true;
-        identity.tokens.invalidate();
-        this.counters.reauthentications++;
-        this.counters.retries++;
-        continue;
-      }
-      if (status === 429) {
-        const code = error?.code ?? '';
-        throttled++;
-        this.counters.throttledByCode[code] = (this.counters.throttledByCode[code] ?? 0) + 1;
-        if (inTime && throttleRetries < this.#policy.maxThrottleRetries) {
-          throttleRetries++;
-          // Dataverse guarantees a throttled request did not run, so any call may be sent again.
-          const wait = retryAfterMs(responseHeaders);
-          if (identity !== undefined) identity.gate.block(Date.now() + wait);
-          else {
-            await sleep(wait, undefined, { signal: this.#signal }).catch(() => undefined);
-            this.counters.retryWaitMs += wait;
-          }
-          this.counters.retries++;
-          continue;
-        }
-      }
-      if (RETRYABLE_STATUSES.has(status)) {
-        this.counters.serverErrors++;
-        errorAttempts++;
-        // "Server Busy" (the ExecuteMultiple concurrency rule) is refused before anything runs: safe for any call.
-        const refusedBeforeRunning = status === 503 && error?.message.startsWith('Server Busy') === true;
-        if ((idempotent || refusedBeforeRunning) && inTime && errorAttempts < this.#policy.maxAttempts) {
-          await this.#backoff(errorAttempts);
-          continue;
-        }
-      }
-      const result: CallResult = { status, headers: responseHeaders, text, ttfbMs, totalMs: performance.now() - started, lastAttemptMs, attempts, throttled, ...(error === undefined ? {} : { error }) };
-      if (attempts > 1 && options.createWithKey === true && status === 412 && error?.code === '0x80040237') {
-        this.counters.recoveredOnRetry++;
-        return { ...result, status: 204, recovered: true };
-      }
-      if (attempts > 1 && method === 'DELETE' && status === 404) {
-        this.counters.recoveredOnRetry++;
-        return { ...result, status: 204, recovered: true };
-      }
-      return result;
+      this.#connectFailures = 0;
+      this.#observe(attempt.headers);
+      const next = await this.#decide(attempt, state, identity, idempotent);
+      if (next === 'retry') continue;
+      return this.#finish(attempt, state, method, options);
     }
+  }
+
+  /** The retry policy for an answered attempt: 'retry' or 'done'. */
+  async #decide(attempt: Attempt, state: CallState, identity: Identity | undefined, idempotent: boolean): Promise<'retry' | 'done'> {
+    const { status } = attempt;
+    const error = status >= 400 ? errorOf(attempt.text) : undefined;
+    if (status === 401 && identity !== undefined && !state.reauthenticated) {
+      // One fresh token per call: a second 401 is a real authorization failure.
+      state.reauthenticated = true;
+      identity.tokens.invalidate();
+      this.counters.reauthentications++;
+      this.counters.retries++;
+      return 'retry';
+    }
+    if (status === 429) {
+      const code = error?.code ?? '';
+      state.throttled++;
+      this.counters.throttledByCode[code] = (this.counters.throttledByCode[code] ?? 0) + 1;
+      if (performance.now() - state.started < this.#policy.maxTotalMs && state.throttleRetries < this.#policy.maxThrottleRetries) {
+        state.throttleRetries++;
+        // Dataverse guarantees a throttled request did not run, so any call may be sent again.
+        const wait = retryAfterMs(attempt.headers);
+        if (identity !== undefined) identity.gate.block(Date.now() + wait);
+        else {
+          await sleep(wait, undefined, { signal: this.#signal }).catch(() => undefined);
+          this.counters.retryWaitMs += wait;
+        }
+        this.counters.retries++;
+        return 'retry';
+      }
+    }
+    if (status === 503 && error?.message.startsWith('Server Busy') === true) {
+      // "Server Busy" (the ExecuteMultiple concurrency rule) is refused before anything runs: safe for
+      // any call, and like throttling it is waited out within the call's total time, not its error budget.
+      this.counters.serverErrors++;
+      if (performance.now() - state.started < this.#policy.maxTotalMs && state.throttleRetries < this.#policy.maxThrottleRetries) {
+        state.throttleRetries++;
+        await this.#backoff(Math.min(state.throttleRetries, 6));
+        return 'retry';
+      }
+      return 'done';
+    }
+    if (RETRYABLE_STATUSES.has(status)) {
+      this.counters.serverErrors++;
+      state.errorAttempts++;
+      if (idempotent && this.#mayRetryError(state)) {
+        await this.#backoff(state.errorAttempts);
+        return 'retry';
+      }
+    }
+    return 'done';
+  }
+
+  #finish(attempt: Attempt, state: CallState, method: string, options: CallOptions): CallResult {
+    const error = attempt.status >= 400 ? errorOf(attempt.text) : undefined;
+    const result: CallResult = {
+      status: attempt.status,
+      headers: attempt.headers,
+      text: attempt.text,
+      ttfbMs: attempt.ttfbMs,
+      totalMs: performance.now() - state.started,
+      lastAttemptMs: attempt.serviceMs,
+      attempts: state.attempts,
+      throttled: state.throttled,
+      ...(error === undefined ? {} : { error: { code: error.code, message: redact(error.message) } }),
+    };
+    // A lost response to an earlier attempt: the duplicate key or the missing record is its own work.
+    const recovered = state.attempts > 1 && ((options.createWithKey === true && attempt.status === 412 && error?.code === DUPLICATE_KEY) || (method === 'DELETE' && attempt.status === 404));
+    if (recovered) {
+      this.counters.recoveredOnRetry++;
+      return { ...result, status: 204, recovered: true };
+    }
+    return result;
   }
 
   async #backoff(attempts: number): Promise<void> {
@@ -281,13 +369,29 @@ export class DataverseClient {
     }
   }
 
+  /**
+   * Sends a `$batch`. With `idempotent` (every part safe to repeat: reads, updates, upserts,
+   * deletes, creates with client-chosen keys) a lost response is sent again, and the parts the
+   * lost attempt already ran are recognised as its work (see `recoverRetriedParts`); a retry
+   * that stopped at such a part sends the remaining parts on.
+   */
   async batch(entries: readonly BatchEntryInput[], options: CallOptions & { continueOnError?: boolean } & DecodeBatchOptions = {}): Promise<CallResult & { batch: BatchResult }> {
     const encoded = encodeBatch(entries, { apiUrl: this.apiUrl, continueOnError: options.continueOnError });
     const result = await this.send('POST', '$batch', encoded.body, { ...options, idempotent: options.idempotent ?? false, headers: { ...encoded.headers, ...options.headers } });
     const contentType = headerValue(result.headers['content-type']);
-    return { ...result, batch: decodeBatchResult(entries, result.status, result.text, contentType, options) };
+    let batch = decodeBatchResult(entries, result.status, result.text, contentType, options);
+    if (result.attempts === 1 || options.idempotent !== true) return { ...result, batch };
+    const recovered = recoverRetriedParts(entries, batch);
+    batch = recovered.batch;
+    if (recovered.resumeAt === undefined) return { ...result, status: batch.status, batch };
+    const rest = await this.batch(entries.slice(recovered.resumeAt), options);
+    const done = batch.results.slice(0, batch.results.length - rest.batch.results.length);
+    const results = [...done, ...rest.batch.results];
+    const succeeded = results.filter((x) => x.ok).length;
+    return { ...rest, totalMs: result.totalMs + rest.totalMs, attempts: result.attempts + rest.attempts, batch: { status: rest.batch.status, results, succeeded, failed: results.length - succeeded } };
   }
 
+  /** Sends a bulk message; a retried CreateMultiple of keyed records that meets its own records counts as done. */
   bulk(request: BulkRequest, options: CallOptions = {}): Promise<CallResult> {
     return this.send('POST', request.path, JSON.stringify(request.body), options);
   }

@@ -17,6 +17,9 @@ export const errorCatalogue = {
   DVB_ERR_TARGET_CONFIG: (message: string) => new DvbenchError('DVB_ERR_TARGET_CONFIG', message, EXIT.invalidInput),
   DVB_ERR_REQUEST_FAILED: (message: string) => new DvbenchError('DVB_ERR_REQUEST_FAILED', message, EXIT.failed),
   DVB_ERR_TARGET_UNREACHABLE: (message: string) => new DvbenchError('DVB_ERR_TARGET_UNREACHABLE', message, EXIT.failed),
+  DVB_ERR_CANCELLED: (message: string) => new DvbenchError('DVB_ERR_CANCELLED', message, EXIT.interrupted),
+  DVB_ERR_OUTPUT: (message: string) => new DvbenchError('DVB_ERR_OUTPUT', message, EXIT.invalidInput),
+  DVB_ERR_REPORT_WRITE: (message: string) => new DvbenchError('DVB_ERR_REPORT_WRITE', message, EXIT.failed),
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -17,6 +17,33 @@ export interface LatencyPercentiles {
   readonly count: number;
 }
 
+/** How a request travelled: alone, as a `$batch`, as a one-changeset `$batch`, or as a bulk message. */
+export type RequestKind = 'single' | 'batch' | 'changeset' | 'bulk';
+export const REQUEST_KINDS: readonly RequestKind[] = ['single', 'batch', 'changeset', 'bulk'];
+
+/** One distinct cause of failed operations: what the server (or the connection) said, and where it first happened. */
+export interface ErrorCause {
+  /** `HTTP 400 0x80060888`, `request failed: DVB_ERR_TARGET_UNREACHABLE`, `not run (batch stopped)`. */
+  readonly kind: string;
+  readonly status: number | null;
+  readonly code: string | null;
+  /** The server's message (or the client's), redacted and cut to 300 characters. */
+  readonly message: string;
+  /** The first operation that met it, e.g. `workload 0 (read account): GET accounts?$filter=…`. */
+  readonly firstOperation: string;
+  readonly count: number;
+}
+
+/** What a failed operation met, as recorded. */
+export type FailureInput = Omit<ErrorCause, 'count'>;
+
+/** Counts and latency of one slice of the work (a workload, or a request kind). */
+export interface SliceTotals {
+  operations: number;
+  failedOperations: number;
+  requests: number;
+}
+
 /** The serializable form, sent back by worker threads and processes and merged exactly. */
 export interface EncodedSink {
   readonly service: string;
@@ -25,17 +52,37 @@ export interface EncodedSink {
   readonly failedOperations: number;
   readonly requests: number;
   readonly records: number;
-  readonly errors: Record<string, number>;
+  readonly errors: Record<string, ErrorCause>;
   readonly timeline: Record<string, readonly [number, number]>;
+  readonly workloads: Record<string, SliceTotals & { readonly response: string }>;
+  readonly requestKinds: Record<string, SliceTotals & { readonly response: string }>;
+  readonly failedIds: readonly string[];
 }
 
 /** Width of a timeline bucket, in ms. */
 export const TIMELINE_BUCKET_MS = 250;
+/** Ids of failed operations kept for the audit; more than this and the audit says so. */
+const MAX_FAILED_IDS = 100_000;
+
+interface Slice extends SliceTotals {
+  readonly response: Histogram;
+}
+
+function newSlice(): Slice {
+  return { operations: 0, failedOperations: 0, requests: 0, response: histogram() };
+}
+
+/** The tags of one request: how it travelled and which workloads its operations came from. */
+export interface RequestTags {
+  readonly kind: RequestKind;
+  readonly workloads: readonly number[];
+}
 
 /**
  * Where one worker's measurements go: HDR histograms of service time (one attempt) and response
- * time (retries and Retry-After waits included) per request, and operation counts. Histograms
- * are merged, not averaged, so percentiles across workers and repetitions stay exact.
+ * time (retries and Retry-After waits included) per request, operation counts, the distinct
+ * causes of failures, and the same per workload and per request kind. Histograms are merged,
+ * not averaged, so percentiles across workers and repetitions stay exact.
  */
 export class MeasurementSink {
   readonly service: Histogram = histogram();
@@ -45,11 +92,17 @@ export class MeasurementSink {
   requests = 0;
   /** Records read by queries. */
   records = 0;
-  readonly errors: Record<string, number> = {};
+  readonly errors: Record<string, ErrorCause> = {};
+  readonly workloads = new Map<number, Slice>();
+  readonly requestKinds = new Map<RequestKind, Slice>();
+  /** Ids of the records of operations that failed (creates, updates, deletes, units), for the audit. */
+  readonly failedIds: string[] = [];
   /** Epoch-ms bucket → [operations finished, 429s met]; wall-clock so threads and processes line up. */
   readonly timeline = new Map<number, [number, number]>();
   /** When the measured work started (epoch ms), for a timeline relative to it. */
   startedAtEpochMs = 0;
+  /** Told about every finished operation (the fail-fast monitor listens here). */
+  onOperations: ((ok: number, failed: number, cause: FailureInput | undefined) => void) | undefined;
 
   #bucket(): [number, number] {
     const key = Math.floor(Date.now() / TIMELINE_BUCKET_MS);
@@ -58,21 +111,52 @@ export class MeasurementSink {
     return b;
   }
 
-  recordRequest(serviceMs: number, responseMs: number, throttled = 0): void {
-    this.requests++;
-    if (throttled > 0) this.#bucket()[1] += throttled;
-    this.service.recordValue(Math.max(1, Math.round(serviceMs * 1000)));
-    this.response.recordValue(Math.max(1, Math.round(responseMs * 1000)));
+  static #slice<K>(map: Map<K, Slice>, key: K): Slice {
+    let s = map.get(key);
+    if (s === undefined) map.set(key, (s = newSlice()));
+    return s;
   }
 
-  recordOperations(ok: number, failed: number, errorKinds: readonly string[] = []): void {
+  recordRequest(serviceMs: number, responseMs: number, throttled = 0, tags: RequestTags = { kind: 'single', workloads: [] }): void {
+    this.requests++;
+    if (throttled > 0) this.#bucket()[1] += throttled;
+    const response = Math.max(1, Math.round(responseMs * 1000));
+    this.service.recordValue(Math.max(1, Math.round(serviceMs * 1000)));
+    this.response.recordValue(response);
+    const kind = MeasurementSink.#slice(this.requestKinds, tags.kind);
+    kind.requests++;
+    kind.response.recordValue(response);
+    // A $batch carrying several workloads counts toward each of them.
+    for (const w of new Set(tags.workloads)) {
+      const slice = MeasurementSink.#slice(this.workloads, w);
+      slice.requests++;
+      slice.response.recordValue(response);
+    }
+  }
+
+  /**
+   * Counts finished operations of one workload, sent as `requestKind`. A failure names its
+   * cause; `failedIds` are the records those failed operations were about.
+   */
+  recordOperations(ok: number, failed: number, where: { workload: number; requestKind: RequestKind }, cause?: FailureInput, failedIds: readonly string[] = []): void {
     this.operations += ok + failed;
     this.failedOperations += failed;
     this.#bucket()[0] += ok + failed;
-    for (const kind of errorKinds) this.errors[kind] = (this.errors[kind] ?? 0) + 1;
+    for (const slice of [MeasurementSink.#slice(this.workloads, where.workload), MeasurementSink.#slice(this.requestKinds, where.requestKind)]) {
+      slice.operations += ok + failed;
+      slice.failedOperations += failed;
+    }
+    if (failed > 0 && cause !== undefined) {
+      const known = this.errors[cause.kind];
+      this.errors[cause.kind] = known === undefined ? { ...cause, count: failed } : { ...known, count: known.count + failed };
+    }
+    for (const id of failedIds) if (this.failedIds.length < MAX_FAILED_IDS) this.failedIds.push(id);
+    this.onOperations?.(ok, failed, cause);
   }
 
   encode(): EncodedSink {
+    const slices = <K>(map: Map<K, Slice>): Record<string, SliceTotals & { response: string }> =>
+      Object.fromEntries([...map].map(([k, s]) => [String(k), { operations: s.operations, failedOperations: s.failedOperations, requests: s.requests, response: hdr.encodeIntoCompressedBase64(s.response) }]));
     return {
       service: hdr.encodeIntoCompressedBase64(this.service),
       response: hdr.encodeIntoCompressedBase64(this.response),
@@ -82,6 +166,9 @@ export class MeasurementSink {
       records: this.records,
       errors: { ...this.errors },
       timeline: Object.fromEntries([...this.timeline].map(([k, v]) => [String(k), [v[0], v[1]] as const])),
+      workloads: slices(this.workloads),
+      requestKinds: slices(this.requestKinds),
+      failedIds: [...this.failedIds],
     };
   }
 
@@ -109,11 +196,26 @@ export class MeasurementSink {
     this.failedOperations += encoded.failedOperations;
     this.requests += encoded.requests;
     this.records += encoded.records;
-    for (const [k, n] of Object.entries(encoded.errors)) this.errors[k] = (this.errors[k] ?? 0) + n;
+    for (const [k, cause] of Object.entries(encoded.errors)) {
+      const known = this.errors[k];
+      this.errors[k] = known === undefined ? { ...cause } : { ...known, count: known.count + cause.count };
+    }
     for (const [k, [ops, throttled]] of Object.entries(encoded.timeline)) {
       const b = this.timeline.get(Number(k)) ?? [0, 0];
       this.timeline.set(Number(k), [b[0] + ops, b[1] + throttled]);
     }
+    const mergeSlices = <K>(map: Map<K, Slice>, from: Record<string, SliceTotals & { response: string }>, key: (k: string) => K): void => {
+      for (const [k, s] of Object.entries(from)) {
+        const into = MeasurementSink.#slice(map, key(k));
+        into.operations += s.operations;
+        into.failedOperations += s.failedOperations;
+        into.requests += s.requests;
+        into.response.add(hdr.decodeFromCompressedBase64(s.response));
+      }
+    };
+    mergeSlices(this.workloads, encoded.workloads, Number);
+    mergeSlices(this.requestKinds, encoded.requestKinds, (k) => k as RequestKind);
+    for (const id of encoded.failedIds) if (this.failedIds.length < MAX_FAILED_IDS) this.failedIds.push(id);
     return this;
   }
 

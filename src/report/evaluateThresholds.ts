@@ -1,15 +1,29 @@
-import type { RunResults, StrategyResult } from '../runner/RunResults.js';
+import type { RequestKind } from '../metrics/MeasurementSink.js';
+import type { RunResults, SliceResult, StrategyResult } from '../runner/RunResults.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
 
 type Threshold = Scenario['thresholds'][number];
 
 export interface ThresholdOutcome {
   readonly threshold: Threshold;
-  /** The measured value, or null when the strategy did not run. */
+  /** The measured value, or null when it was not measured. */
   readonly actual: number | null;
   readonly passed: boolean;
+  /** The strategy was left out by `--strategies`: the threshold is skipped, neither passed nor missed. */
+  readonly skipped: boolean;
   /** `speedup of async:8 = 2.41, needs >= 3` */
   readonly message: string;
+}
+
+const LATENCY = new Set(['p50', 'p90', 'p95', 'p99', 'max']);
+
+/** The figure a threshold looks at: the strategy's, or one workload's or one request kind's. */
+function sliceValue(slice: SliceResult, metric: Threshold['metric']): number | null {
+  if (LATENCY.has(metric)) return slice.latencyMs[metric as 'p50'];
+  if (metric === 'errors') return slice.failedOperations;
+  if (metric === 'errorRate') return slice.operations === 0 ? 0 : slice.failedOperations / slice.operations;
+  if (metric === 'requestsPerSec' || metric === 'opsPerSec') return null;
+  return null;
 }
 
 export function metricValue(s: StrategyResult, metric: Threshold['metric']): number | null {
@@ -30,6 +44,8 @@ export function metricValue(s: StrategyResult, metric: Threshold['metric']): num
       return s.latencyMs[metric];
     case 'errors':
       return s.errors.total;
+    case 'errorRate':
+      return s.errors.rate;
     case 'throttled':
       return s.throttled.total;
     case 'retries':
@@ -60,17 +76,45 @@ function format(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(2);
 }
 
-/** Checks every threshold of the scenario against the run; a strategy that did not run fails its thresholds. */
+/** `p95 of batch:100x2 (workload 'update account', batch requests)`. */
+export function thresholdLabel(t: Threshold, results?: RunResults): string {
+  const parts: string[] = [];
+  if (t.workload !== undefined) {
+    const name = typeof t.workload === 'number' ? (results?.strategies[0]?.byWorkload.find((w) => w.workload === t.workload)?.name ?? `workload ${t.workload}`) : t.workload;
+    parts.push(`workload '${name}'`);
+  }
+  if (t.requestKind !== undefined) parts.push(`${t.requestKind} requests`);
+  return `${t.metric} of ${t.strategy}${parts.length === 0 ? '' : ` (${parts.join(', ')})`}`;
+}
+
+function measure(t: Threshold, s: StrategyResult): { value: number | null; why: string } {
+  if (t.workload === undefined && t.requestKind === undefined) return { value: metricValue(s, t.metric), why: 'no sequential baseline' };
+  let slice: SliceResult | undefined;
+  if (t.workload !== undefined) {
+    const w = s.byWorkload.find((x) => (typeof t.workload === 'number' ? x.workload === t.workload : x.name === t.workload));
+    slice = w;
+  } else slice = s.byRequestKind[t.requestKind as RequestKind];
+  if (slice === undefined) return { value: null, why: t.workload !== undefined ? 'no such workload ran' : `no ${t.requestKind ?? ''} requests were sent` };
+  const value = sliceValue(slice, t.metric);
+  return { value, why: `${t.metric} is measured per strategy, not per ${t.workload !== undefined ? 'workload' : 'request kind'}` };
+}
+
+/**
+ * Checks every threshold of the scenario against the run. A strategy that did not run fails
+ * its thresholds, unless `--strategies` left it out: then they are skipped.
+ */
 export function evaluateThresholds(results: RunResults): ThresholdOutcome[] {
   return results.scenario.thresholds.map((threshold) => {
     const strategy = results.strategies.find((s) => s.name === threshold.strategy);
     const unit = UNITS[threshold.metric] ?? '';
-    const label = `${threshold.metric} of ${threshold.strategy}`;
-    const actual = strategy === undefined ? null : metricValue(strategy, threshold.metric);
-    if (actual === null) {
-      return { threshold, actual: null, passed: false, message: `${label}: not measured (${strategy === undefined ? 'the strategy did not run' : 'no sequential baseline'}), needs ${threshold.op} ${format(threshold.value)}${unit}` };
+    const label = thresholdLabel(threshold, results);
+    const bound = `${threshold.op} ${format(threshold.value)}${unit}`;
+    if (strategy === undefined && results.selectedStrategies !== null && !results.selectedStrategies.includes(threshold.strategy)) {
+      return { threshold, actual: null, passed: true, skipped: true, message: `${label}: skipped (--strategies left ${threshold.strategy} out), needs ${bound}` };
     }
-    const passed = holds(actual, threshold.op, threshold.value);
-    return { threshold, actual, passed, message: `${label} = ${format(actual)}${unit}, needs ${threshold.op} ${format(threshold.value)}${unit}` };
+    const { value, why } = strategy === undefined ? { value: null, why: 'the strategy did not run' } : measure(threshold, strategy);
+    if (value === null) return { threshold, actual: null, passed: false, skipped: false, message: `${label}: not measured (${why}), needs ${bound}` };
+    const passed = holds(value, threshold.op, threshold.value);
+    return { threshold, actual: value, passed, skipped: false, message: `${label} = ${format(value)}${unit}, needs ${bound}` };
   });
 }

@@ -1,9 +1,10 @@
 import hdr from 'hdr-histogram-js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
-import { MeasurementSink } from '../metrics/MeasurementSink.js';
+import { MeasurementSink, REQUEST_KINDS, type ErrorCause, type RequestKind } from '../metrics/MeasurementSink.js';
 import { sum, summarize } from '../metrics/statistics.js';
 import { compareStrategies } from '../runner/aggregateStrategy.js';
-import type { RepetitionResult, RunResults, StrategyResult } from '../runner/RunResults.js';
+import type { RepetitionResult, RunResults, SliceResult, StrategyResult } from '../runner/RunResults.js';
+import { judgeRun, judgeStrategy } from '../runner/verdict.js';
 
 
 function addCounts(maps: readonly Readonly<Record<string, number>>[]): Record<string, number> {
@@ -38,16 +39,48 @@ function mergeRepetition(reps: readonly RepetitionResult[]): RepetitionResult {
   };
 }
 
-function mergeStrategy(parts: readonly StrategyResult[]): StrategyResult {
+/** Causes of every shard, counts added; the first operation of the first shard that met each. */
+function mergeCauses(lists: readonly (readonly ErrorCause[])[]): ErrorCause[] {
+  const out = new Map<string, ErrorCause>();
+  for (const list of lists) for (const c of list) {
+    const known = out.get(c.kind);
+    out.set(c.kind, known === undefined ? c : { ...known, count: known.count + c.count });
+  }
+  return [...out.values()].sort((a, b) => b.count - a.count);
+}
+
+function mergeStrategy(parts: readonly StrategyResult[], maxErrorRate: number): StrategyResult {
   const first = parts[0];
   if (first === undefined) throw new Error('nothing to merge');
   const reps = Array.from({ length: Math.min(...parts.map((p) => p.repetitions.length)) }, (_, r) => mergeRepetition(parts.map((p) => p.repetitions[r] as RepetitionResult)));
-  const response = hdr.decodeFromCompressedBase64(first.histograms.response);
-  const service = hdr.decodeFromCompressedBase64(first.histograms.service);
-  for (const p of parts.slice(1)) {
-    response.add(hdr.decodeFromCompressedBase64(p.histograms.response));
-    service.add(hdr.decodeFromCompressedBase64(p.histograms.service));
+  const merged = (pick: (p: StrategyResult) => string): ReturnType<typeof hdr.decodeFromCompressedBase64> => {
+    const h = hdr.decodeFromCompressedBase64(pick(first));
+    for (const p of parts.slice(1)) h.add(hdr.decodeFromCompressedBase64(pick(p)));
+    return h;
+  };
+  const response = merged((p) => p.histograms.response);
+  const service = merged((p) => p.histograms.service);
+  const latency = merged((p) => p.histograms.latency);
+  const sliceOf = (slices: readonly (SliceResult | undefined)[]): SliceResult | undefined => {
+    const present = slices.filter((x): x is SliceResult => x !== undefined);
+    const head = present[0];
+    if (head === undefined) return undefined;
+    const h = hdr.decodeFromCompressedBase64(head.histogram);
+    for (const x of present.slice(1)) h.add(hdr.decodeFromCompressedBase64(x.histogram));
+    return { operations: sum(present.map((x) => x.operations)), failedOperations: sum(present.map((x) => x.failedOperations)), requests: sum(present.map((x) => x.requests)), latencyMs: MeasurementSink.percentiles(h), histogram: hdr.encodeIntoCompressedBase64(h) };
+  };
+  const byRequestKind: Partial<Record<RequestKind, SliceResult>> = {};
+  for (const k of REQUEST_KINDS) {
+    const s = sliceOf(parts.map((p) => p.byRequestKind[k]));
+    if (s !== undefined) byRequestKind[k] = s;
   }
+  const byWorkload = first.byWorkload.map((w) => ({ workload: w.workload, name: w.name, ...(sliceOf(parts.map((p) => p.byWorkload.find((x) => x.workload === w.workload))) ?? w) }));
+  const causes = mergeCauses(parts.map((p) => p.errors.causes));
+  const failed = sum(parts.map((p) => p.errors.total));
+  const attempted = sum(parts.map((p) => p.operations * p.repetitions.length));
+  const aborted = parts.find((p) => p.aborted !== null)?.aborted ?? null;
+  const integrityOk = parts.every((p) => p.integrity.ok);
+  const integrityProblems = sum(parts.map((p) => p.integrity.problemCount));
   const totalWall = sum(reps.map((r) => r.wallMs));
   const totalOps = sum(reps.map((r) => r.operations));
   const totalRequests = sum(reps.map((r) => r.requests));
@@ -62,12 +95,16 @@ function mergeStrategy(parts: readonly StrategyResult[]): StrategyResult {
     efficiency: null,
     timeReduction: null,
     throughput: { opsPerSec: totalWall > 0 ? (totalOps / totalWall) * 1000 : 0, requestsPerSec: totalWall > 0 ? (totalRequests / totalWall) * 1000 : 0 },
-    latencyMs: MeasurementSink.percentiles(response),
+    verdict: judgeStrategy({ operationsAttempted: attempted, failedOperations: failed, causes, integrityOk, integrityProblems, aborted, measuredRepetitions: reps.length }, maxErrorRate),
+    aborted,
+    latencyMs: MeasurementSink.percentiles(latency),
+    byWorkload,
+    byRequestKind,
     serviceTimeMs: MeasurementSink.percentiles(service),
     operations: sum(parts.map((p) => p.operations)),
     requests: sum(parts.map((p) => p.requests)),
     recordsRead: sum(parts.map((p) => p.recordsRead)),
-    errors: { total: sum(parts.map((p) => p.errors.total)), byKind: addCounts(parts.map((p) => p.errors.byKind)) },
+    errors: { total: failed, rate: attempted === 0 ? 0 : failed / attempted, byKind: addCounts(parts.map((p) => p.errors.byKind)), causes },
     throttled: { total: sum(parts.map((p) => p.throttled.total)), byCode: addCounts(parts.map((p) => p.throttled.byCode)) },
     retries: sum(parts.map((p) => p.retries)),
     retryWaitMs: sum(parts.map((p) => p.retryWaitMs)),
@@ -91,12 +128,12 @@ function mergeStrategy(parts: readonly StrategyResult[]): StrategyResult {
       : null,
     timeline: [],
     integrity: {
-      ok: parts.every((p) => p.integrity.ok),
-      problemCount: sum(parts.map((p) => p.integrity.problemCount)),
+      ok: integrityOk,
+      problemCount: integrityProblems,
       problems: parts.flatMap((p, i) => p.integrity.problems.map((x) => `shard ${i + 1}: ${x}`)).slice(0, 20),
       checked: null,
     },
-    histograms: { response: hdr.encodeIntoCompressedBase64(response), service: hdr.encodeIntoCompressedBase64(service) },
+    histograms: { response: hdr.encodeIntoCompressedBase64(response), service: hdr.encodeIntoCompressedBase64(service), latency: hdr.encodeIntoCompressedBase64(latency) },
     warnings: [...new Set(parts.flatMap((p) => p.warnings))],
   };
 }
@@ -120,10 +157,12 @@ export function mergeShards(shards: readonly RunResults[]): RunResults {
     throw errorCatalogue.DVB_ERR_USAGE(`dvbench merge: need each of shards 1..${count} exactly once, got ${indexes.join(', ')}.`);
   }
   const names = first.strategies.map((s) => s.name).filter((n) => shards.every((sh) => sh.strategies.some((s) => s.name === n)));
-  const merged = names.map((n) => mergeStrategy(shards.map((sh) => sh.strategies.find((s) => s.name === n) as StrategyResult)));
+  const merged = names.map((n) => mergeStrategy(shards.map((sh) => sh.strategies.find((s) => s.name === n) as StrategyResult), first.scenario.maxErrorRate));
   const compared = compareStrategies(merged);
+  const runError = shards.map((s) => (s.verdict.status === 'failed' && s.strategies.length === 0 ? (s.verdict.reasons[0] ?? null) : null)).find((r) => r !== null) ?? null;
   return {
     ...first,
+    verdict: judgeRun(compared.strategies, runError),
     runId: `${first.runId}+${String(shards.length - 1)}`,
     partial: shards.some((s) => s.partial),
     interruption: shards.find((s) => s.interruption !== null)?.interruption ?? null,

@@ -1,28 +1,36 @@
 import { escapeMarkup as xml } from './escapeMarkup.js';
 import type { RunResults } from '../runner/RunResults.js';
+import { verdictHeadline } from '../runner/verdict.js';
 import type { ThresholdOutcome } from './evaluateThresholds.js';
 
-
 /**
- * junit.xml: one test case per threshold, a failure carrying the measured value and the
- * bound. Without thresholds, one test case that the run completed without errors.
+ * junit.xml: the run's verdict as one test case per strategy (failed: a failure naming the
+ * reasons; degraded passes, its reasons in system-out), then one test case per threshold (a
+ * failure carrying the measured value and the bound; skipped when `--strategies` left it out).
  */
 export function renderJunit(results: RunResults, thresholds: readonly ThresholdOutcome[]): string {
   const name = xml(results.scenario.name);
-  const cases =
-    thresholds.length > 0
-      ? thresholds.map((t) => {
-          const caseName = xml(`${t.threshold.metric} of ${t.threshold.strategy} ${t.threshold.op} ${t.threshold.value}`);
-          const failure = t.passed ? '' : `<failure message="${xml(t.message)}" type="threshold">measured: ${t.actual === null ? 'not measured' : t.actual}; bound: ${xml(`${t.threshold.op} ${t.threshold.value}`)}</failure>`;
-          return `    <testcase classname="dvbench.${name}" name="${caseName}">${failure}</testcase>`;
-        })
-      : [
-          (() => {
-            const errors = results.strategies.reduce((a, s) => a + s.errors.total, 0);
-            const failure = results.partial ? `<failure message="the run did not finish: ${xml(results.interruption ?? 'interrupted')}" type="partial"/>` : errors > 0 ? `<failure message="${errors} operation(s) failed" type="errors"/>` : '';
-            return `    <testcase classname="dvbench.${name}" name="run completed without errors">${failure}</testcase>`;
-          })(),
-        ];
+  const cases: string[] = [];
+  if (results.partial || (results.strategies.length === 0 && results.verdict.status === 'failed')) {
+    cases.push(`    <testcase classname="dvbench.${name}" name="run"><failure message="${xml(verdictHeadline(results.verdict))}" type="verdict">${xml(results.interruption ?? '')}</failure></testcase>`);
+  }
+  for (const s of results.strategies) {
+    const time = ((s.wallMs.mean * s.repetitions.length) / 1000).toFixed(3);
+    const body =
+      s.verdict.status === 'failed'
+        ? `<failure message="${xml(`${s.name} failed: ${s.verdict.reasons.join('; ')}`)}" type="verdict">${xml(s.errors.causes.map((c) => `${c.count} × ${c.kind}: ${c.message}`).join('\n'))}</failure>`
+        : s.verdict.status === 'degraded'
+          ? `<system-out>${xml(`degraded: ${s.verdict.reasons.join('; ')}`)}</system-out>`
+          : '';
+    cases.push(`    <testcase classname="dvbench.${name}" name="${xml(`${s.name}: verdict`)}" time="${time}">${body}</testcase>`);
+  }
+  for (const t of thresholds) {
+    const caseName = xml(`threshold: ${t.message.replace(/ = .*|: (not measured|skipped).*/, '')} ${t.threshold.op} ${t.threshold.value}`);
+    const body = t.skipped ? '<skipped message="left out by --strategies"/>' : t.passed ? '' : `<failure message="${xml(t.message)}" type="threshold">measured: ${t.actual === null ? 'not measured' : t.actual}; bound: ${xml(`${t.threshold.op} ${t.threshold.value}`)}</failure>`;
+    cases.push(`    <testcase classname="dvbench.${name}" name="${caseName}">${body}</testcase>`);
+  }
   const failures = cases.filter((c) => c.includes('<failure')).length;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="dvbench" tests="${cases.length}" failures="${failures}">\n  <testsuite name="${name}" tests="${cases.length}" failures="${failures}" timestamp="${xml(results.startedAt)}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
+  const skipped = cases.filter((c) => c.includes('<skipped')).length;
+  const time = (results.strategies.reduce((a, s) => a + s.wallMs.mean * s.repetitions.length, 0) / 1000).toFixed(3);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="dvbench" tests="${cases.length}" failures="${failures}">\n  <testsuite name="${name}" tests="${cases.length}" failures="${failures}" skipped="${skipped}" time="${time}" timestamp="${xml(results.startedAt)}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
 }

@@ -1,4 +1,5 @@
 import type { RunResults, StrategyResult } from '../runner/RunResults.js';
+import { verdictHeadline } from '../runner/verdict.js';
 import type { ThresholdOutcome } from './evaluateThresholds.js';
 
 const num = (n: number | null, digits = 2): string => (n === null || !Number.isFinite(n) ? '–' : n.toFixed(digits));
@@ -13,11 +14,11 @@ function throttledCell(s: StrategyResult): string {
 export function strategyRows(results: RunResults): string[][] {
   return results.strategies.map((s) => [
     s.name + (s.complete ? '' : ' (partial)'),
-    `${s.wallMs.mean.toFixed(0)} [${s.wallMs.ci95[0].toFixed(0)}, ${s.wallMs.ci95[1].toFixed(0)}]`,
+    s.verdict.status,
+    s.repetitions.length === 0 ? '–' : `${s.wallMs.mean.toFixed(0)} ±${((s.wallMs.ci95[1] - s.wallMs.ci95[0]) / 2).toFixed(0)}`,
     s.speedup === null ? '–' : `${num(s.speedup)}×`,
     num(s.efficiency),
     s.throughput.opsPerSec.toFixed(1),
-    s.throughput.requestsPerSec.toFixed(1),
     num(s.latencyMs.p50, 1),
     num(s.latencyMs.p95, 1),
     num(s.latencyMs.p99, 1),
@@ -30,49 +31,87 @@ export function strategyRows(results: RunResults): string[][] {
   ]);
 }
 
-export const STRATEGY_HEADER = ['strategy', 'wall ms (95% CI)', 'speedup', 'efficiency', 'ops/s', 'requests/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', '429s by limit', 'retries', 'client CPU', 'client peak RSS', 'server CPU'];
+export const STRATEGY_HEADER = ['strategy', 'verdict', 'wall ms ±95% CI', 'speedup', 'efficiency', 'ops/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', '429s by limit', 'retries', 'client CPU', 'client peak RSS', 'server CPU'];
 
 export function verdictLines(results: RunResults): string[] {
   const lines: string[] = [];
   if (results.fastest !== null) lines.push(`Fastest: **${results.fastest}**.`);
   lines.push(
     results.recommended === null
-      ? 'Recommended: none (every strategy met errors or 429s).'
+      ? 'Recommended: none (every strategy failed, or met errors or 429s).'
       : `Recommended: **${results.recommended}** (the fewest workers within 5% of the best throughput, with no errors and no 429s).`,
   );
   return lines;
 }
 
-/** report.md: scenario and environment, the strategies table, verdicts, thresholds, charts. */
+/** One line per distinct cause of failed operations, strategy by strategy: `async:4: 30 × HTTP 400 0x80060888: <message> (first: …)`. */
+export function causeLines(results: RunResults): string[] {
+  const out: string[] = [];
+  for (const s of results.strategies) {
+    if (s.aborted !== null) out.push(`${s.name}: aborted: ${s.aborted}`);
+    for (const c of s.errors.causes) out.push(`${s.name}: ${c.count} × ${c.kind}: ${c.message} (first: ${c.firstOperation})`);
+  }
+  return out;
+}
+
+export function integrityLine(results: RunResults): string {
+  const failedAudits = results.strategies.filter((s) => !s.integrity.ok);
+  return failedAudits.length === 0
+    ? 'Integrity audit: passed for every strategy (every planned create, update, upsert and delete found as planned; rolled-back transactions left nothing; no record unaccounted for).'
+    : `Integrity audit: **FAILED** for ${failedAudits.map((s) => `${s.name} (${s.integrity.problemCount} problem(s), e.g. ${s.integrity.problems[0] ?? ''})`).join('; ')}.`;
+}
+
+/** Per workload and request kind: where each strategy's operations, errors and time went. */
+export function breakdownRows(results: RunResults): string[][] {
+  const rows: string[][] = [];
+  for (const s of results.strategies) {
+    for (const w of s.byWorkload) rows.push([s.name, `${w.workload}: ${w.name}`, String(w.operations), String(w.failedOperations), String(w.requests), num(w.latencyMs.p50, 1), num(w.latencyMs.p95, 1)]);
+    for (const [kind, k] of Object.entries(s.byRequestKind)) rows.push([s.name, `${kind} requests`, String(k.operations), String(k.failedOperations), String(k.requests), num(k.latencyMs.p50, 1), num(k.latencyMs.p95, 1)]);
+  }
+  return rows;
+}
+
+export const BREAKDOWN_HEADER = ['strategy', 'workload / request kind', 'operations', 'failed', 'requests', 'p50 ms', 'p95 ms'];
+
+/** Markdown text from a scenario or a server: no raw HTML (a `<script>` stays text) and no broken table. */
+function cell(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\|/g, '\\|');
+}
+
+/** report.md: the verdict, scenario and environment, the strategies table, causes, breakdown, thresholds, charts. */
 export function renderMarkdown(results: RunResults, thresholds: readonly ThresholdOutcome[], chartFiles: readonly { file: string; title: string }[]): string {
   const e = results.environment;
   const out: string[] = [];
-  out.push(`# dvbench: ${results.scenario.name}`, '');
-  if (results.scenario.description !== '') out.push(results.scenario.description, '');
-  if (results.partial) out.push(`> **Partial results** (${results.interruption ?? 'interrupted'}): only what finished is shown.`, '');
+  out.push(`# dvbench: ${cell(results.scenario.name)}`, '', `**${cell(verdictHeadline(results.verdict))}**`, '');
+  const counted = thresholds.filter((t) => !t.skipped);
+  if (counted.length > 0) {
+    const missed = counted.filter((t) => !t.passed).length;
+    out.push(`**Thresholds: ${missed === 0 ? `all ${counted.length} passed` : `${missed} of ${counted.length} missed`}**`, '');
+  }
+  if (results.scenario.description !== '') out.push(cell(results.scenario.description), '');
+  if (results.partial) out.push(`> **Partial results** (${cell(results.interruption ?? 'interrupted')}): only what finished is shown.`, '');
   out.push(
-    `- Target: ${results.target.kind === 'mock' ? 'embedded mock' : 'org'} ${results.target.url}`,
-    `- Plan: ${results.plan.operations} operations per repetition (${Object.entries(results.plan.byKind).map(([k, n]) => `${n} ${k}`).join(', ')}), ${results.strategies[0]?.repetitions.length ?? 0} measured repetition(s) after ${results.scenario.warmup} warm-up`,
-    `- Environment: dvbench ${e.dvbenchVersion}, Node ${e.node}, ${e.os} ${e.arch}, ${e.cpuModel} × ${e.cores}${e.ci ? ', CI' : ''}`,
+    `- Target: ${results.target.kind === 'mock' ? 'embedded mock' : 'org'} \`${results.target.url}\``,
+    `- Plan: ${results.plan.operations} operations per repetition (${Object.entries(results.plan.byKind).map(([k, n]) => `${n} ${k}`).join(', ')}), ${results.strategies[0]?.repetitions.length ?? 0} measured repetition(s) after ${results.scenario.warmup} warm-up; allowed error rate ${(results.scenario.maxErrorRate * 100).toFixed(1)}%`,
+    `- Environment: dvbench ${e.dvbenchVersion}, Node ${e.node}, ${e.os} ${e.arch}, ${cell(e.cpuModel)} × ${e.cores}${e.ci ? ', CI' : ''}`,
     `- Run ${results.runId}, started ${results.startedAt}`,
     '',
   );
-  out.push(`| ${STRATEGY_HEADER.join(' | ')} |`, `| ${STRATEGY_HEADER.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`);
-  for (const row of strategyRows(results)) out.push(`| ${row.join(' | ')} |`);
-  out.push('', ...verdictLines(results), '');
-  const failedAudits = results.strategies.filter((s) => !s.integrity.ok);
-  out.push(
-    failedAudits.length === 0
-      ? `Integrity audit: passed for every strategy (every planned create, update, upsert and delete found as planned; rolled-back transactions left nothing).`
-      : `Integrity audit: **FAILED** for ${failedAudits.map((s) => `${s.name} (${s.integrity.problemCount} problem(s), e.g. ${s.integrity.problems[0] ?? ''})`).join('; ')}.`,
-    '',
-  );
-  const warnings = results.warnings;
-  if (warnings.length > 0) out.push('Warnings:', '', ...warnings.map((w) => `- ${w}`), '');
+  out.push(`| ${STRATEGY_HEADER.join(' | ')} |`, `| ${STRATEGY_HEADER.map((_, i) => (i <= 1 ? '---' : '---:')).join(' | ')} |`);
+  for (const row of strategyRows(results)) out.push(`| ${row.map(cell).join(' | ')} |`);
+  out.push('', 'Latencies are response times of each strategy\'s own requests ($batch, changesets, bulk messages or single requests); CPU in % of one core.', '', ...verdictLines(results), '', integrityLine(results), '');
+  const causes = causeLines(results);
+  if (causes.length > 0) out.push('## Causes of failed operations', '', ...causes.map((c) => `- ${cell(c)}`), '');
+  const breakdown = breakdownRows(results);
+  if (breakdown.length > 0) {
+    out.push('## Per workload and request kind', '', `| ${BREAKDOWN_HEADER.join(' | ')} |`, `| ${BREAKDOWN_HEADER.map((_, i) => (i <= 1 ? '---' : '---:')).join(' | ')} |`);
+    for (const row of breakdown) out.push(`| ${row.map(cell).join(' | ')} |`);
+    out.push('');
+  }
+  if (results.warnings.length > 0) out.push('Warnings:', '', ...results.warnings.map((w) => `- ${cell(w)}`), '');
   if (thresholds.length > 0) {
-    const failed = thresholds.filter((t) => !t.passed).length;
-    out.push(`## Thresholds: ${failed === 0 ? 'all passed' : `${failed} of ${thresholds.length} missed`}`, '');
-    for (const t of thresholds) out.push(`- ${t.passed ? 'pass' : '**FAIL**'}: ${t.message}`);
+    out.push('## Thresholds', '');
+    for (const t of thresholds) out.push(`- ${t.skipped ? 'skipped' : t.passed ? 'pass' : '**FAIL**'}: ${cell(t.message)}`);
     out.push('');
   }
   if (chartFiles.length > 0) {

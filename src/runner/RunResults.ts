@@ -1,9 +1,10 @@
-import type { LatencyPercentiles } from '../metrics/MeasurementSink.js';
+import type { ErrorCause, LatencyPercentiles, RequestKind } from '../metrics/MeasurementSink.js';
+import type { Verdict } from './verdict.js';
 import type { Summary } from '../metrics/statistics.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
 
 /** Bumped on any incompatible change to this shape; documented in docs/results.md. */
-export const RESULTS_SCHEMA_VERSION = 1;
+export const RESULTS_SCHEMA_VERSION = 2;
 
 export interface RepetitionResult {
   /** From the first operation's start to the last one's end (workers already set up), in ms. */
@@ -28,9 +29,24 @@ export interface RepetitionResult {
   readonly planFingerprint: string;
 }
 
+/** One slice of a strategy's work: a workload, or a request kind. */
+export interface SliceResult {
+  readonly operations: number;
+  readonly failedOperations: number;
+  readonly requests: number;
+  /** Response time of the requests that carried this slice's operations. */
+  readonly latencyMs: LatencyPercentiles;
+  /** Its HDR histogram (microseconds, compressed base64), for exact merging. */
+  readonly histogram: string;
+}
+
 export interface StrategyResult {
   readonly name: string;
   readonly kind: string;
+  /** ok, degraded (failures within maxErrorRate) or failed, with the reasons; a failed strategy has no speedup and is never fastest or recommended. */
+  readonly verdict: Verdict;
+  /** Why the strategy was stopped early (fail fast), or null. */
+  readonly aborted: string | null;
   /** Operations (or requests, for batch and bulk) in flight at once. */
   readonly workers: number;
   readonly parameters: Readonly<Record<string, number | boolean>>;
@@ -45,14 +61,25 @@ export interface StrategyResult {
   /** Sequential's mean wall time minus this one's, as a share of sequential's: the paper's "efficiency gain". */
   readonly timeReduction: number | null;
   readonly throughput: { readonly opsPerSec: number; readonly requestsPerSec: number };
-  /** Response time per request (retries and Retry-After waits included), over all measured repetitions. */
+  /**
+   * Response time per request of the strategy's own kind (retries and Retry-After waits
+   * included), over all measured repetitions: `$batch` requests for batch, changesets for
+   * transaction, bulk messages for bulk (when it sent any), single requests otherwise.
+   */
   readonly latencyMs: LatencyPercentiles;
+  /** Which request kind `latencyMs` describes. */
+  readonly latencyOf: RequestKind;
+  /** Per workload of the scenario, in order: what its operations did and met. */
+  readonly byWorkload: readonly (SliceResult & { readonly workload: number; readonly name: string })[];
+  /** Per request kind that was sent. */
+  readonly byRequestKind: Readonly<Partial<Record<RequestKind, SliceResult>>>;
   /** Service time of the last attempt of each request. */
   readonly serviceTimeMs: LatencyPercentiles;
   readonly operations: number;
   readonly requests: number;
   readonly recordsRead: number;
-  readonly errors: { readonly total: number; readonly byKind: Readonly<Record<string, number>> };
+  /** Failed operations over all measured repetitions, their share, and each distinct cause. */
+  readonly errors: { readonly total: number; readonly rate: number; readonly byKind: Readonly<Record<string, number>>; readonly causes: readonly ErrorCause[] };
   readonly throttled: { readonly total: number; readonly byCode: Readonly<Record<string, number>> };
   readonly retries: number;
   readonly retryWaitMs: number;
@@ -75,7 +102,7 @@ export interface StrategyResult {
     readonly checked: { readonly creates: number; readonly updates: number; readonly upserts: number; readonly deletes: number; readonly rolledBackUnits: number; readonly tables: number } | null;
   };
   /** HDR histograms (microseconds, compressed base64) so runs and shards can be merged exactly. */
-  readonly histograms: { readonly response: string; readonly service: string };
+  readonly histograms: { readonly response: string; readonly service: string; readonly latency: string };
   readonly warnings: readonly string[];
 }
 
@@ -92,6 +119,8 @@ export interface Environment {
 
 export interface RunResults {
   readonly schemaVersion: number;
+  /** The run's verdict: the worst of its strategies', or failed when the run could not go on. */
+  readonly verdict: Verdict;
   readonly runId: string;
   readonly scenarioFile: string;
   readonly scenario: Scenario;
@@ -109,5 +138,7 @@ export interface RunResults {
   readonly integrity: { readonly ok: boolean; readonly failed: readonly string[] };
   /** This run's slice (`--shard i/n`), or null for a whole run; a merge of all shards says `{ index: 0, count: n }`. */
   readonly shard: { readonly index: number; readonly count: number } | null;
+  /** The strategies `--strategies` chose, or null for all: thresholds on the others are skipped. */
+  readonly selectedStrategies: readonly string[] | null;
   readonly warnings: readonly string[];
 }

@@ -1,10 +1,13 @@
 import type { ClientCounters } from '../client/ClientCounters.js';
-import { MeasurementSink } from '../metrics/MeasurementSink.js';
+import { MeasurementSink, REQUEST_KINDS, type RequestKind } from '../metrics/MeasurementSink.js';
+import type { Scenario } from '../scenario/scenarioSchema.js';
+import { judgeStrategy } from './verdict.js';
+import { strategyParameters, strategyRegistry } from '../strategies/strategyRegistry.js';
 import type { ResourceUsage } from '../metrics/ResourceSampler.js';
 import { sum, summarize } from '../metrics/statistics.js';
 import { recommendWorkers } from '../metrics/recommendWorkers.js';
 import type { StrategySpec } from '../scenario/expandStrategies.js';
-import type { RepetitionResult, StrategyResult } from './RunResults.js';
+import type { RepetitionResult, SliceResult, StrategyResult } from './RunResults.js';
 import hdr from 'hdr-histogram-js';
 import type { IntegrityReport } from './auditIntegrity.js';
 
@@ -17,30 +20,50 @@ export interface MeasuredRepetition {
   readonly server: { cpuUserMs: number; cpuSystemMs: number; peakRssBytes: number; busyMs: number; queuePeak: number } | null;
 }
 
-function parameters(spec: StrategySpec): Record<string, number | boolean> {
-  switch (spec.kind) {
-    case 'sequential':
-      return {};
-    case 'async':
-    case 'threads':
-    case 'processes':
-      return { workers: spec.workers };
-    case 'batch':
-      return { size: spec.size, inFlight: spec.inFlight, continueOnError: spec.continueOnError };
-    case 'transaction':
-      return { inFlight: spec.inFlight };
-    case 'bulk':
-      return { size: spec.size, inFlight: spec.inFlight };
-    case 'adaptive':
-      return { max: spec.max, ...(spec.start === undefined ? {} : { start: spec.start }) };
-  }
+/** The request kind a strategy's headline latency describes: its own, not a quick read sent beside it. */
+export function primaryRequestKind(kind: StrategySpec['kind']): RequestKind {
+  return strategyRegistry[kind].requestKind;
 }
 
+function workloadName(scenario: Scenario, index: number): string {
+  const w = scenario.workloads[index];
+  if (w === undefined) return `workload ${index}`;
+  return w.name ?? `${w.kind}${'table' in w ? ` ${w.table}` : ''}`;
+}
 
-/** Folds a strategy's measured repetitions into its result; speedup is filled in once sequential is known. */
-export function aggregateStrategy(spec: StrategySpec, reps: readonly MeasuredRepetition[], complete: boolean, warnings: readonly string[]): StrategyResult {
+/** What a strategy that was stopped or broken needs to be judged. */
+export interface StrategyOutcome {
+  readonly complete: boolean;
+  readonly aborted: string | null;
+  readonly warnings: readonly string[];
+}
+
+/** Folds a strategy's measured repetitions into its result and verdict; speedup is filled in once sequential is known. */
+export function aggregateStrategy(spec: StrategySpec, reps: readonly MeasuredRepetition[], outcome: StrategyOutcome, scenario: Scenario): StrategyResult {
+  const { complete, warnings, aborted } = outcome;
   const sink = new MeasurementSink();
   for (const r of reps) sink.merge(r.sink);
+  const slice = (s: { operations: number; failedOperations: number; requests: number; response: Parameters<typeof MeasurementSink.percentiles>[0] }): SliceResult => ({
+    operations: s.operations,
+    failedOperations: s.failedOperations,
+    requests: s.requests,
+    latencyMs: MeasurementSink.percentiles(s.response),
+    histogram: hdr.encodeIntoCompressedBase64(s.response),
+  });
+  const byRequestKind: Partial<Record<RequestKind, SliceResult>> = {};
+  for (const k of REQUEST_KINDS) {
+    const s = sink.requestKinds.get(k);
+    if (s !== undefined && (s.requests > 0 || s.operations > 0)) byRequestKind[k] = slice(s);
+  }
+  const byWorkload = [...sink.workloads.entries()].sort(([a], [b]) => a - b).map(([workload, s]) => ({ workload, name: workloadName(scenario, workload), ...slice(s) }));
+  const primary = primaryRequestKind(spec.kind);
+  const primarySlice = sink.requestKinds.get(primary);
+  const latencyOf: RequestKind = primarySlice !== undefined && primarySlice.requests > 0 ? primary : 'single';
+  const headline = primarySlice !== undefined && primarySlice.requests > 0 ? primarySlice.response : sink.response;
+  const causes = Object.values(sink.errors).sort((a, b) => b.count - a.count);
+  const integrityOk = reps.every((r) => r.integrity?.ok !== false);
+  const integrityProblems = reps.reduce((a, r) => a + (r.integrity?.problemCount ?? 0), 0);
+  const verdict = judgeStrategy({ operationsAttempted: sink.operations, failedOperations: sink.failedOperations, causes, integrityOk, integrityProblems, aborted, measuredRepetitions: reps.length }, scenario.maxErrorRate);
   const wall = reps.map((r) => r.result.wallMs);
   const totalWallMs = sum(wall);
   // Client CPU is counted from the moment every worker is ready, so it is set against wall time; the
@@ -54,9 +77,11 @@ export function aggregateStrategy(spec: StrategySpec, reps: readonly MeasuredRep
   return {
     name: spec.name,
     kind: spec.kind,
+    verdict,
+    aborted,
     // Adaptive runs at a varying concurrency: its mean is what efficiency should divide by.
     workers: spec.kind === 'adaptive' ? Math.max(1, Math.round(summarize(reps.map((r) => r.result.meanWorkers ?? spec.concurrency)).mean * 10) / 10) : spec.concurrency,
-    parameters: parameters(spec),
+    parameters: strategyParameters(spec),
     complete,
     repetitions: reps.map((r) => r.result),
     wallMs: summarize(wall),
@@ -67,12 +92,20 @@ export function aggregateStrategy(spec: StrategySpec, reps: readonly MeasuredRep
       opsPerSec: totalWallMs > 0 ? (sink.operations / totalWallMs) * 1000 : 0,
       requestsPerSec: totalWallMs > 0 ? (sink.requests / totalWallMs) * 1000 : 0,
     },
-    latencyMs: MeasurementSink.percentiles(sink.response),
+    latencyMs: MeasurementSink.percentiles(headline),
+    latencyOf,
+    byWorkload,
+    byRequestKind,
     serviceTimeMs: MeasurementSink.percentiles(sink.service),
     operations: Math.round(sink.operations / n),
     requests: Math.round(sink.requests / n),
     recordsRead: Math.round(sink.records / n),
-    errors: { total: sink.failedOperations, byKind: { ...sink.errors } },
+    errors: {
+      total: sink.failedOperations,
+      rate: sink.operations === 0 ? 0 : sink.failedOperations / sink.operations,
+      byKind: Object.fromEntries(causes.map((c) => [c.kind, c.count])),
+      causes: causes.slice(0, 20),
+    },
     throttled: { total: sum(Object.values(byCode)), byCode },
     retries: sum(reps.map((r) => r.counters.retries)),
     retryWaitMs: Math.round(sum(reps.map((r) => r.counters.retryWaitMs))),
@@ -97,28 +130,31 @@ export function aggregateStrategy(spec: StrategySpec, reps: readonly MeasuredRep
           },
     timeline: reps.at(-1)?.sink.timelinePoints() ?? [],
     integrity: {
-      ok: reps.every((r) => r.integrity?.ok !== false),
-      problemCount: reps.reduce((a, r) => a + (r.integrity?.problemCount ?? 0), 0),
+      ok: integrityOk,
+      problemCount: integrityProblems,
       problems: reps.flatMap((r, i) => (r.integrity?.problems ?? []).map((p) => `repetition ${i + 1}: ${p}`)).slice(0, 20),
       checked: reps[0]?.integrity?.checked ?? null,
     },
-    histograms: { response: hdr.encodeIntoCompressedBase64(sink.response), service: hdr.encodeIntoCompressedBase64(sink.service) },
+    histograms: { response: hdr.encodeIntoCompressedBase64(sink.response), service: hdr.encodeIntoCompressedBase64(sink.service), latency: hdr.encodeIntoCompressedBase64(headline) },
     warnings,
   };
 }
 
 /**
  * Speedup and efficiency against `sequential`; the fastest strategy; and the recommended one:
- * the fewest workers within 5% of the best throughput, with no errors and no throttling.
+ * the fewest workers within 5% of the best throughput, with no errors and no throttling. A
+ * failed strategy has no speedup and is never fastest or recommended; a failed sequential is
+ * no baseline.
  */
 export function compareStrategies(strategies: readonly StrategyResult[]): { strategies: StrategyResult[]; fastest: string | null; recommended: string | null } {
-  const baseline = strategies.find((s) => s.kind === 'sequential' && s.repetitions.length > 0);
+  const usable = (s: StrategyResult): boolean => s.repetitions.length > 0 && s.verdict.status !== 'failed';
+  const baseline = strategies.find((s) => s.kind === 'sequential' && usable(s));
   const withSpeedup = strategies.map((s): StrategyResult => {
-    if (baseline === undefined || s.repetitions.length === 0) return s;
+    if (baseline === undefined || !usable(s)) return { ...s, speedup: null, efficiency: null, timeReduction: null };
     const speedup = baseline.wallMs.mean / s.wallMs.mean;
     return { ...s, speedup, efficiency: speedup / s.workers, timeReduction: (baseline.wallMs.mean - s.wallMs.mean) / baseline.wallMs.mean };
   });
-  const measured = withSpeedup.filter((s) => s.repetitions.length > 0);
+  const measured = withSpeedup.filter(usable);
   const fastest = measured.reduce<StrategyResult | undefined>((best, s) => (best === undefined || s.throughput.opsPerSec > best.throughput.opsPerSec ? s : best), undefined);
   const recommended = recommendWorkers(measured.map((s) => ({ name: s.name, workers: s.workers, throughput: s.throughput.opsPerSec, clean: s.errors.total === 0 && s.throttled.total === 0 })));
   return { strategies: withSpeedup, fastest: fastest?.name ?? null, recommended: recommended?.name ?? null };

@@ -1,6 +1,7 @@
 import type { TableEntry } from '../../mock-server/index.js';
 import type { DataverseClient } from '../client/DataverseClient.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import { MAX_PAGE_SIZE } from '../scenario/scenarioSchema.js';
 
 export interface IntegrityReport {
   readonly ok: boolean;
@@ -8,6 +9,18 @@ export interface IntegrityReport {
   readonly problemCount: number;
   /** The first problems found, each naming the record and what was wrong. */
   readonly problems: readonly string[];
+}
+
+/** Every id per table, before and after a repetition (mock only: an org's other users change its tables). */
+export interface IdSnapshot {
+  readonly before: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly after: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+export interface AuditInput {
+  /** Records of operations the client saw fail: not lost writes, whatever became of them. */
+  readonly failed: ReadonlySet<string>;
+  readonly ids: IdSnapshot | null;
 }
 
 const MAX_LISTED = 20;
@@ -25,62 +38,89 @@ function plainColumns(record: Readonly<Record<string, unknown>>): [string, unkno
   return Object.entries(record).filter(([k]) => !k.includes('@'));
 }
 
-/**
- * Checks the target's data against the plan after a run: every planned create exists (and
- * only once: table counts match), every update holds its planned values, every upsert too,
- * every planned-to-fail transaction left nothing behind, every delete is gone. Planning gives
- * each record to one operation only, so any difference is a lost, duplicated or corrupted
- * write, not a race between operations.
- */
-export async function auditIntegrity(
-  client: DataverseClient,
-  ops: readonly PlannedOperation[],
-  tables: ReadonlyMap<string, TableEntry>,
-  counts: { readonly seeded: Readonly<Record<string, number>>; readonly actual: Readonly<Record<string, number>> | null },
-): Promise<IntegrityReport> {
-  const problems: string[] = [];
-  const mustExist = new Map<string, Set<string>>();
-  const mustNotExist = new Map<string, Set<string>>();
-  const expected: Record<string, number> = { ...counts.seeded };
-  const add = (map: Map<string, Set<string>>, table: string, id: string): void => {
+/** The tables a plan creates records in or deletes from: the ones whose ids the audit compares. */
+export function writtenTables(ops: readonly PlannedOperation[]): string[] {
+  const out = new Set<string>();
+  for (const op of ops) {
+    if (op.kind === 'create' || op.kind === 'delete' || op.kind === 'upsert') out.add(op.table);
+    if (op.kind === 'unit') for (const c of op.creates) out.add(c.table);
+  }
+  return [...out];
+}
+
+/** Every primary key of each table, read page by page. */
+export async function idsOfTables(client: DataverseClient, tables: ReadonlyMap<string, TableEntry>, names: readonly string[]): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  for (const name of names) {
+    const t = tables.get(name);
+    if (t === undefined) continue;
+    const ids = new Set<string>();
+    for await (const page of client.queryPages(`${t.entitySetName}?$select=${t.primaryKey}`, { maxPageSize: MAX_PAGE_SIZE })) {
+      if (page.status !== 200) break;
+      for (const row of (JSON.parse(page.text) as { value: Record<string, unknown>[] }).value) ids.add(String(row[t.primaryKey]));
+    }
+    out.set(name, ids);
+  }
+  return out;
+}
+
+class Expectations {
+  readonly mustExist = new Map<string, Set<string>>();
+  readonly mustNotExist = new Map<string, Set<string>>();
+  readonly updates: Extract<PlannedOperation, { kind: 'update' }>[] = [];
+  readonly upserts: Extract<PlannedOperation, { kind: 'upsert' }>[] = [];
+  readonly checked = { creates: 0, updates: 0, upserts: 0, deletes: 0, rolledBackUnits: 0, tables: 0 };
+
+  static add(map: Map<string, Set<string>>, table: string, id: string): void {
     let set = map.get(table);
     if (set === undefined) map.set(table, (set = new Set()));
     set.add(id);
-  };
-  const checked = { creates: 0, updates: 0, upserts: 0, deletes: 0, rolledBackUnits: 0, tables: 0 };
-  const updates: Extract<PlannedOperation, { kind: 'update' }>[] = [];
-  const upserts: Extract<PlannedOperation, { kind: 'upsert' }>[] = [];
-  for (const op of ops) {
-    const pk = (table: string): string => tables.get(table)?.primaryKey ?? `${table}id`;
-    if (op.kind === 'create') {
-      add(mustExist, op.table, String(op.record[pk(op.table)]));
-      expected[op.table] = (expected[op.table] ?? 0) + 1;
-      checked.creates++;
-    } else if (op.kind === 'unit') {
-      for (const c of op.creates) {
-        const id = String(c.record[pk(c.table)]);
-        if (op.shouldFail) add(mustNotExist, c.table, id);
-        else {
-          add(mustExist, c.table, id);
-          expected[c.table] = (expected[c.table] ?? 0) + 1;
+  }
+
+  constructor(ops: readonly PlannedOperation[], pk: (table: string) => string, failed: ReadonlySet<string>) {
+    for (const op of ops) {
+      // What the client saw fail is counted as failed already; whatever became of it is not a lost write.
+      const saidFailed = op.kind !== 'query' && op.kind !== 'retrieve' && op.kind !== 'upsert' && failed.has(op.id);
+      if (op.kind === 'create') {
+        if (!saidFailed) Expectations.add(this.mustExist, op.table, op.id);
+        this.checked.creates++;
+      } else if (op.kind === 'unit') {
+        for (const c of op.creates) {
+          const id = String(c.record[pk(c.table)]);
+          if (op.shouldFail) Expectations.add(this.mustNotExist, c.table, id);
+          else if (!saidFailed) Expectations.add(this.mustExist, c.table, id);
         }
+        if (op.shouldFail) this.checked.rolledBackUnits++;
+        else this.checked.creates += op.creates.length;
+      } else if (op.kind === 'delete') {
+        if (!saidFailed) Expectations.add(this.mustNotExist, op.table, op.id);
+        this.checked.deletes++;
+      } else if (op.kind === 'update') {
+        if (!saidFailed) this.updates.push(op);
+      } else if (op.kind === 'upsert') {
+        if (!failed.has(`${op.set}(${op.keyText})`)) this.upserts.push(op);
       }
-      if (op.shouldFail) checked.rolledBackUnits++;
-      else checked.creates += op.creates.length;
-    } else if (op.kind === 'delete') {
-      add(mustNotExist, op.table, op.id);
-      expected[op.table] = (expected[op.table] ?? 0) - 1;
-      checked.deletes++;
-    } else if (op.kind === 'update') {
-      updates.push(op);
-    } else if (op.kind === 'upsert') {
-      upserts.push(op);
-      if (op.creates) expected[op.table] = (expected[op.table] ?? 0) + 1;
     }
   }
+}
+
+/**
+ * Checks the target's data against the plan after a run: every planned create exists, every
+ * update and upsert holds its planned values, every planned-to-fail transaction left nothing
+ * behind, every delete is gone. On the mock it also compares every id of the written tables
+ * before and after: a record no planned operation explains is a duplicate (a write kept twice),
+ * and a record gone that no delete explains is a lost one. Lost and duplicated writes are
+ * counted apart, by id, so one never hides the other. Planning gives each record to one
+ * operation only, so any difference is a lost, duplicated or corrupted write, not a race.
+ */
+export async function auditIntegrity(client: DataverseClient, ops: readonly PlannedOperation[], tables: ReadonlyMap<string, TableEntry>, input: AuditInput): Promise<IntegrityReport> {
+  const problems: string[] = [];
   const note = (p: string): void => {
     problems.push(p);
   };
+  const pk = (table: string): string => tables.get(table)?.primaryKey ?? `${table}id`;
+  const expect = new Expectations(ops, pk, input.failed);
+  const { checked } = expect;
   const fetchExisting = async (table: string, ids: readonly string[], select: readonly string[]): Promise<Map<string, Record<string, unknown>>> => {
     const t = tables.get(table);
     const found = new Map<string, Record<string, unknown>>();
@@ -89,9 +129,9 @@ export async function auditIntegrity(
       const chunk = ids.slice(i, i + CHUNK);
       const filter = `Microsoft.Dynamics.CRM.In(PropertyName='${t.primaryKey}',PropertyValues=[${chunk.map((id) => `'${id}'`).join(',')}])`;
       const path = `${t.entitySetName}?$select=${[t.primaryKey, ...select].join(',')}&$filter=${encodeURIComponent(filter)}`;
-      for await (const page of client.queryPages(path, { maxPageSize: 5000 })) {
+      for await (const page of client.queryPages(path, { maxPageSize: MAX_PAGE_SIZE })) {
         if (page.status !== 200) {
-          note(`could not read ${t.entitySetName} to audit it: HTTP ${page.status}`);
+          note(`could not read ${t.entitySetName} to audit it: HTTP ${page.status}${page.error === undefined ? '' : ` ${page.error.message}`}`);
           return found;
         }
         for (const row of (JSON.parse(page.text) as { value: Record<string, unknown>[] }).value) found.set(String(row[t.primaryKey]), row);
@@ -99,16 +139,16 @@ export async function auditIntegrity(
     }
     return found;
   };
-  for (const [table, ids] of mustExist) {
+  for (const [table, ids] of expect.mustExist) {
     const found = await fetchExisting(table, [...ids], []);
-    for (const id of ids) if (!found.has(id)) note(`lost write: ${table} ${id} was planned (and created) but does not exist`);
+    for (const id of ids) if (!found.has(id)) note(`lost write: ${table} ${id} was acknowledged as created but does not exist`);
   }
-  for (const [table, ids] of mustNotExist) {
+  for (const [table, ids] of expect.mustNotExist) {
     const found = await fetchExisting(table, [...ids], []);
     for (const id of ids) if (found.has(id)) note(`${table} ${id} should not exist (deleted, or part of a rolled-back transaction) but does`);
   }
   const byTable = new Map<string, Extract<PlannedOperation, { kind: 'update' }>[]>();
-  for (const u of updates) byTable.set(u.table, [...(byTable.get(u.table) ?? []), u]);
+  for (const u of expect.updates) byTable.set(u.table, [...(byTable.get(u.table) ?? []), u]);
   for (const [table, list] of byTable) {
     const columns = [...new Set(list.flatMap((u) => plainColumns(u.changes).map(([k]) => k)))];
     const found = await fetchExisting(table, list.map((u) => u.id), columns);
@@ -124,7 +164,8 @@ export async function auditIntegrity(
       }
     }
   }
-  for (const u of upserts) {
+  const upserted = new Map<string, Set<string>>();
+  for (const u of expect.upserts) {
     checked.upserts++;
     const columns = plainColumns(u.record).map(([k]) => k);
     const res = await client.send('GET', `${u.set}(${u.keyText})${columns.length > 0 ? `?$select=${columns.join(',')}` : ''}`);
@@ -133,15 +174,36 @@ export async function auditIntegrity(
       continue;
     }
     const row = JSON.parse(res.text) as Record<string, unknown>;
+    Expectations.add(upserted, u.table, String(row[pk(u.table)]));
     for (const [column, value] of plainColumns(u.record)) if (!same(value, row[column])) note(`conflict: ${u.table} (${u.keyText}).${column} is ${JSON.stringify(row[column])}, the plan set ${JSON.stringify(value)}`);
   }
-  if (counts.actual !== null) {
-    for (const [table, want] of Object.entries(expected)) {
-      checked.tables++;
-      const have = counts.actual[table] ?? 0;
-      if (have > want) note(`duplicates: ${table} has ${have} records, the plan leaves ${want} (${have - want} more than planned)`);
-      else if (have < want) note(`lost writes: ${table} has ${have} records, the plan leaves ${want} (${want - have} missing)`);
-    }
-  }
+  if (input.ids !== null) compareIds(ops, input.ids, upserted, pk, input.failed, checked, note);
   return { ok: problems.length === 0, checked, problemCount: problems.length, problems: problems.slice(0, MAX_LISTED) };
+}
+
+/** Every record after the run that no plan explains is a duplicate; every record gone that no delete explains is lost. */
+function compareIds(
+  ops: readonly PlannedOperation[],
+  ids: IdSnapshot,
+  upserted: ReadonlyMap<string, ReadonlySet<string>>,
+  pk: (table: string) => string,
+  failed: ReadonlySet<string>,
+  checked: { tables: number },
+  note: (p: string) => void,
+): void {
+  const planned = new Map<string, Set<string>>();
+  const deleted = new Map<string, Set<string>>();
+  for (const op of ops) {
+    if (op.kind === 'create') Expectations.add(planned, op.table, op.id);
+    if (op.kind === 'unit') for (const c of op.creates) Expectations.add(planned, c.table, String(c.record[pk(c.table)]));
+    if (op.kind === 'delete') Expectations.add(deleted, op.table, op.id);
+  }
+  for (const [table, after] of ids.after) {
+    checked.tables++;
+    const before = ids.before.get(table) ?? new Set<string>();
+    const extra = [...after].filter((id) => !before.has(id) && planned.get(table)?.has(id) !== true && upserted.get(table)?.has(id) !== true);
+    const gone = [...before].filter((id) => !after.has(id) && deleted.get(table)?.has(id) !== true && !failed.has(id));
+    if (extra.length > 0) note(`duplicates: ${table} holds ${extra.length} record(s) no planned operation created (e.g. ${extra.slice(0, 3).join(', ')}): a write was kept more than once`);
+    if (gone.length > 0) note(`lost records: ${gone.length} ${table} record(s) that no planned delete removed are gone (e.g. ${gone.slice(0, 3).join(', ')})`);
+  }
 }

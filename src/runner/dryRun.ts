@@ -1,9 +1,9 @@
 import { tableDirectory } from '../../mock-server/index.js';
-import { expandStrategies, type StrategySpec } from '../scenario/expandStrategies.js';
+import { expandStrategies } from '../scenario/expandStrategies.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import { planOperations, rowsNeeded, seededRowsKey } from '../scenario/planOperations.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
-import { groupForBatch, groupForBulk } from '../strategies/inProcessStrategies.js';
+import { estimateRequests } from '../strategies/strategyRegistry.js';
 
 export interface DryRunStrategy {
   readonly name: string;
@@ -13,6 +13,8 @@ export interface DryRunStrategy {
   readonly requestsTotal: number;
   /** Operations toward the daily API request entitlement (each operation inside a batch counts). */
   readonly entitlementRequests: number;
+  /** A rough duration of every repetition (warm-up included) on the mock, from its latency and capacity model, in ms. */
+  readonly estimatedMs: number;
 }
 
 export interface DryRunPlan {
@@ -31,19 +33,33 @@ function requestsFor(op: PlannedOperation, data: Readonly<Record<string, number>
   return op.followPaging ? Math.max(1, Math.ceil(records / op.pageSize)) : 1;
 }
 
-function requestsPerRepetition(spec: StrategySpec, ops: readonly PlannedOperation[], data: Readonly<Record<string, number>>): number {
-  const single = (list: readonly PlannedOperation[]): number => list.reduce((a, op) => a + requestsFor(op, data), 0);
-  switch (spec.kind) {
-    case 'batch':
-      // Pages after the first are fetched outside the batch.
-      return groupForBatch(ops, spec.size).length + ops.reduce((a, op) => a + requestsFor(op, data) - 1, 0);
-    case 'bulk': {
-      const { groups, singles } = groupForBulk(ops, spec.size);
-      return groups.length + single(singles);
-    }
-    default:
-      return single(ops);
-  }
+/** Client and HTTP cost per request on this kind of machine, beside the mock's service time, in ms. */
+const OVERHEAD_MS = 1.5;
+
+function meanMs(spec: { baseMs: number; distribution: string; sigma: number; spreadMs: number } | undefined): number {
+  if (spec === undefined) return 0;
+  if (spec.distribution === 'lognormal') return spec.baseMs * Math.exp((spec.sigma * spec.sigma) / 2);
+  if (spec.distribution === 'exponential') return spec.baseMs + spec.spreadMs;
+  return spec.baseMs;
+}
+
+/**
+ * One repetition's duration from the mock's model: requests times their mean service time plus
+ * overhead, shared by the concurrency the capacity allows, and never faster than the
+ * serialized share allows. An estimate for planning, not a measurement.
+ */
+function estimateMs(scenario: Scenario, concurrency: number, requests: number, operations: number): number {
+  const m = scenario.mock;
+  const perRequest = meanMs(m.latency.default) + OVERHEAD_MS;
+  const inBatch = Math.max(0, operations - requests) * (m.latency.batchItem === undefined ? 0 : meanMs(m.latency.batchItem));
+  const work = requests * perRequest + inBatch;
+  const parallel = Math.max(1, Math.min(concurrency, m.capacity ?? Infinity));
+  return Math.max(work / parallel, work * m.serializedFraction);
+}
+
+function duration(ms: number): string {
+  const s = ms / 1000;
+  return s < 90 ? `${s.toFixed(s < 10 ? 1 : 0)} s` : s < 5400 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`;
 }
 
 /**
@@ -68,8 +84,8 @@ export function dryRun(scenario: Scenario): DryRunPlan {
   for (const op of ops) byKind[op.kind] = (byKind[op.kind] ?? 0) + op.ops;
   const repetitions = scenario.warmup + scenario.repetitions;
   const strategies = expandStrategies(scenario.strategies).map((spec) => {
-    const perRep = requestsPerRepetition(spec, ops, scenario.data);
-    return { name: spec.name, requestsPerRepetition: perRep, requestsTotal: perRep * repetitions, entitlementRequests: operations * repetitions };
+    const perRep = estimateRequests(spec, ops, (op) => requestsFor(op, scenario.data));
+    return { name: spec.name, requestsPerRepetition: perRep, requestsTotal: perRep * repetitions, entitlementRequests: operations * repetitions, estimatedMs: estimateMs(scenario, spec.concurrency, perRep, operations) * repetitions };
   });
   return { operations, byKind, repetitions, strategies, requestLimit: { requests: scenario.mock.limits.requestsPerWindow, windowSeconds: scenario.mock.limits.windowSeconds } };
 }
@@ -80,16 +96,22 @@ export function formatDryRun(name: string, plan: DryRunPlan, targetIsOrg: boolea
     `dry run of ${name}: nothing is sent`,
     `${plan.operations} operations per repetition (${Object.entries(plan.byKind).map(([k, n]) => `${n} ${k}`).join(', ')}), ${plan.repetitions} repetitions each (warm-up included)`,
     '',
-    'strategy            requests/rep  requests total  of the 5-min request limit  toward daily entitlement',
+    'strategy            requests/rep  requests total  of the 5-min request limit  toward daily entitlement  est. time',
   ];
   for (const s of plan.strategies) {
     const share = (s.requestsPerRepetition / plan.requestLimit.requests) * 100;
-    lines.push(`${s.name.padEnd(18)}  ${String(s.requestsPerRepetition).padStart(12)}  ${String(s.requestsTotal).padStart(14)}  ${`${share.toFixed(1)}% per repetition`.padStart(26)}  ${String(s.entitlementRequests).padStart(24)}`);
+    lines.push(
+      `${s.name.padEnd(18)}  ${String(s.requestsPerRepetition).padStart(12)}  ${String(s.requestsTotal).padStart(14)}  ${`${share.toFixed(1)}% per repetition`.padStart(26)}  ${String(s.entitlementRequests).padStart(24)}  ${(targetIsOrg ? '?' : duration(s.estimatedMs)).padStart(9)}`,
+    );
   }
+  const totalMs = plan.strategies.reduce((a, s) => a + s.estimatedMs, 0);
   const total = plan.strategies.reduce((a, s) => a + s.entitlementRequests, 0);
   lines.push(
     '',
     'Queries are counted at the pages the seeded data fills; writes into the same table during the run add pages.',
+    targetIsOrg
+      ? 'Time: unknown for an org (it depends on the org); the mock-based estimate does not apply.'
+      : `Time: about ${duration(totalMs)} in all, estimated from the mock's latency, capacity and serialized share plus ${OVERHEAD_MS} ms per request; seeding and auditing come on top.`,
     `The request limit is ${plan.requestLimit.requests} per user per ${plan.requestLimit.windowSeconds} s: a strategy whose repetition exceeds it within that time will meet 429s unless the load is spread over several application users.`,
     `In all, ${total} API requests count toward the daily Power Platform request entitlement of the user(s) (every operation inside a $batch or bulk message counts); for example a Dynamics 365 Enterprise licence carries 40,000 per user per 24 hours.${targetIsOrg ? '' : ' (The target is the mock: nothing would be charged.)'}`,
   );

@@ -16,7 +16,7 @@ export interface ServerSnapshot {
 }
 
 async function admin(mockUrl: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-  const res = await request(`${mockUrl}/_mock/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await request(`${mockUrl}/_mock/${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.body.text();
   if (res.statusCode !== 200) throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(`mock /_mock/${path} answered ${res.statusCode}: ${text}`);
   return JSON.parse(text) as unknown;

@@ -1,43 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter, setMaxListeners } from 'node:events';
-import { performance } from 'node:perf_hooks';
-import { tableDirectory } from '../../mock-server/index.js';
+import { tableDirectory, type TableEntry } from '../../mock-server/index.js';
 import { createMockTokenProviders, createOrgTokenProviders } from '../client/auth/createTokenProviders.js';
 import { redact } from '../client/auth/redact.js';
-import { emptyCounters, mergeCounters } from '../client/ClientCounters.js';
+import type { TokenProvider } from '../client/auth/TokenProvider.js';
 import { DataverseClient } from '../client/DataverseClient.js';
+import { ThrottleGate } from '../client/retry/ThrottleGate.js';
 import type { TargetSpec } from '../client/target/resolveTarget.js';
+import { DvbenchError } from '../errors/DvbenchError.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
-import { MeasurementSink } from '../metrics/MeasurementSink.js';
-import { ResourceSampler } from '../metrics/ResourceSampler.js';
 import { writeJsonAtomic } from '../report/writeJsonAtomic.js';
 import { expandStrategies, type StrategySpec } from '../scenario/expandStrategies.js';
 import type { LoadedScenario } from '../scenario/loadScenario.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import { planOperations } from '../scenario/planOperations.js';
-import { batchStrategy, bulkStrategy, poolStrategy, transactionStrategy } from '../strategies/inProcessStrategies.js';
-import type { Strategy } from '../strategies/StrategyContext.js';
-import { adaptiveStrategy } from '../strategies/adaptiveStrategy.js';
+import type { RunGates } from '../strategies/StrategyContext.js';
 import type { WorkerTarget } from '../strategies/workerProtocol.js';
-import { processesStrategy, threadsStrategy } from '../strategies/workerStrategies.js';
 import { aggregateStrategy, compareStrategies, type MeasuredRepetition } from './aggregateStrategy.js';
-import { auditIntegrity } from './auditIntegrity.js';
+import { auditIntegrity, idsOfTables, writtenTables } from './auditIntegrity.js';
 import { deleteCreated, plannedCreates, recordPlannedCreates } from './createdRecords.js';
 import { describeEnvironment } from './environment.js';
-import { fetchRows, fingerprint, resetAndSeed, serverSnapshot, type ServerSnapshot } from './prepareData.js';
+import { lockOutputFolder } from './outputFolder.js';
+import { preflight } from './preflight.js';
+import { fetchRows, fingerprint, resetAndSeed, serverSnapshot } from './prepareData.js';
+import { runRepetition } from './runRepetition.js';
 import { RESULTS_SCHEMA_VERSION, type RunResults, type StrategyResult } from './RunResults.js';
 import { startEmbeddedMock, type EmbeddedMock } from './startEmbeddedMock.js';
-
-const STRATEGIES: Record<StrategySpec['kind'], Strategy> = {
-  sequential: poolStrategy,
-  async: poolStrategy,
-  threads: threadsStrategy,
-  processes: processesStrategy,
-  batch: batchStrategy,
-  transaction: transactionStrategy,
-  bulk: bulkStrategy,
-  adaptive: adaptiveStrategy,
-};
+import { checkTargetSafety } from './targetSafety.js';
+import { judgeRun } from './verdict.js';
 
 export interface RunOptions {
   /** Where results.json goes. */
@@ -59,7 +49,7 @@ export interface RunOptions {
 
 /** Events a reporter can listen to; none of them sits inside the measuring loop. */
 export interface RunEvents {
-  start: [{ scenario: string; strategies: string[]; operations: number; target: string }];
+  start: [{ scenario: string; strategies: string[]; operations: number; target: string; targetKind: 'mock' | 'org' }];
   'strategy-start': [{ name: string; index: number; count: number; repetitions: number; warmup: number; operations: number }];
   progress: [{ name: string; repetition: number; warmup: boolean; done: number; total: number }];
   repetition: [{ name: string; repetition: number; warmup: boolean; wallMs: number; opsPerSec: number; failed: number }];
@@ -74,20 +64,57 @@ function countByKind(ops: readonly PlannedOperation[]): Record<string, number> {
   return out;
 }
 
+function operationsOf(ops: readonly PlannedOperation[]): number {
+  return ops.reduce((a, op) => a + op.ops, 0);
+}
+
+/** The strategies to run: all of the scenario's, or those `--strategies` named. */
+export function selectStrategies(loaded: LoadedScenario, only: readonly string[] | undefined): StrategySpec[] {
+  const all = expandStrategies(loaded.scenario.strategies);
+  const specs = all.filter((s) => only === undefined || only.includes(s.name));
+  if (specs.length === 0) throw errorCatalogue.DVB_ERR_USAGE(`no strategy left to run: --strategies named none of ${all.map((s) => s.name).join(', ')}`);
+  return specs;
+}
+
+/** What one run holds while it goes: everything results.json is made of. */
+interface RunState {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly results: StrategyResult[];
+  readonly warnings: string[];
+  plannedOps: readonly PlannedOperation[];
+  interruption: string | null;
+  /** Why the run as a whole could not go on (target unreachable, sign-in refused), or null. */
+  runError: string | null;
+  targetUrl: string;
+}
+
+/** The run's connection to its target: identities, their shared Retry-After gates, a control client. */
+interface Connection {
+  readonly mock: EmbeddedMock | undefined;
+  readonly url: string;
+  readonly identities: readonly TokenProvider[];
+  readonly gates: RunGates;
+  readonly control: DataverseClient;
+  readonly worker: WorkerTarget;
+}
+
 /**
  * The main job: for each strategy, resets and seeds the target, plans the same operations,
- * runs warm-up and measured repetitions, and aggregates them. results.json is rewritten
- * atomically after every strategy (marked partial until the end), so an interrupted run keeps
- * what it finished. Emits events; reporters listen.
+ * runs warm-up and measured repetitions, audits them and judges them. results.json is
+ * rewritten atomically after every strategy (marked partial until the end), so an interrupted
+ * run keeps what it finished. Emits events; reporters listen.
  */
 export class ScenarioRun extends EventEmitter<RunEvents> {
   readonly #loaded: LoadedScenario;
   readonly #options: RunOptions;
+  readonly #tables: ReadonlyMap<string, TableEntry>;
 
   constructor(loaded: LoadedScenario, options: RunOptions) {
     super();
     this.#loaded = loaded;
     this.#options = options;
+    this.#tables = tableDirectory(loaded.scenario.mock.tables);
   }
 
   get resultsPath(): string {
@@ -100,236 +127,270 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
   }
 
   async run(): Promise<RunResults> {
-    const { scenario } = this.#loaded;
     const options = this.#options;
+    const specs = selectStrategies(this.#loaded, options.only);
+    checkTargetSafety(this.#loaded.scenario, options.target, options.allowWrites === true);
+    const release = await lockOutputFolder(options.outDir);
     // Stops the work when the user interrupts, or when the target fails under it (the mock died).
     const stopping = new AbortController();
-    const signal = stopping.signal;
     // Every in-flight request listens to this signal; hundreds at once are expected, not a leak.
-    setMaxListeners(0, signal);
-    // A function, not the property: the signal changes under us while awaiting, which narrowing cannot see.
-    const isStopping = (): boolean => signal.aborted;
+    setMaxListeners(0, stopping.signal);
     const userSignal = options.signal;
     const forward = (): void => {
       stopping.abort(userSignal?.reason);
     };
-    if (userSignal !== undefined) {
-      if (userSignal.aborted) stopping.abort(userSignal.reason);
-      else userSignal.addEventListener('abort', forward, { once: true });
-    }
-    const repetitions = options.repetitions ?? scenario.repetitions;
-    const warmup = options.warmup ?? scenario.warmup;
-    const specs = expandStrategies(scenario.strategies).filter((s) => options.only === undefined || options.only.includes(s.name));
-    if (specs.length === 0) throw errorCatalogue.DVB_ERR_USAGE(`no strategy left to run: --strategies named none of ${expandStrategies(scenario.strategies).map((s) => s.name).join(', ')}`);
-    if (options.target.kind === 'org') {
-      if (Object.keys(scenario.data).length > 0) {
-        throw errorCatalogue.DVB_ERR_TARGET_CONFIG('target: a real org is not seeded: remove the data: block (reads use the org\'s own records; writes create their own).');
-      }
-      const changing = scenario.workloads.filter((w) => w.kind === 'update' || w.kind === 'delete' || w.kind === 'upsert' || w.kind === 'mixed');
-      if (changing.length > 0) {
-        throw errorCatalogue.DVB_ERR_TARGET_CONFIG(`target: ${changing.map((w) => w.kind).join(', ')} workloads would change or delete records this run did not create; against a real org dvbench only reads and creates its own records (insert, transactional).`);
-      }
-      const writes = scenario.workloads.some((w) => w.kind === 'insert' || w.kind === 'transactional');
-      if (writes && options.allowWrites !== true) {
-        throw errorCatalogue.DVB_ERR_TARGET_CONFIG(`target: this scenario writes into ${options.target.url}; pass --allow-writes to allow it (the records are tracked in created-records.json and deleted after each repetition; --keep keeps the last ones).`);
-      }
-    }
-    const tables = tableDirectory(scenario.mock.tables);
-    const startedAt = new Date().toISOString();
-    const runId = randomUUID();
-    const results: StrategyResult[] = [];
-    const warnings: string[] = [];
-    let plannedOps: PlannedOperation[] = [];
-    let interruption: string | null = null;
-    let mock: EmbeddedMock | undefined;
-    let targetUrl = options.target.kind === 'org' ? options.target.url : '';
-
-    const snapshot = (finishedAt: string | null, partial: boolean): RunResults => {
-      const compared = compareStrategies(results);
-      return {
-        schemaVersion: RESULTS_SCHEMA_VERSION,
-        runId,
-        scenarioFile: this.#loaded.path,
-        scenario,
-        target: { kind: options.target.kind, url: targetUrl },
-        environment: describeEnvironment(),
-        startedAt,
-        finishedAt,
-        partial,
-        interruption,
-        plan: { operations: plannedOps.reduce((a, op) => a + op.ops, 0), items: plannedOps.length, byKind: countByKind(plannedOps) },
-        strategies: compared.strategies,
-        fastest: compared.fastest,
-        recommended: compared.recommended,
-        integrity: { ok: results.every((s) => s.integrity.ok), failed: results.filter((s) => !s.integrity.ok).map((s) => s.name) },
-        shard: options.shard ?? null,
-        warnings,
-      };
-    };
-    const save = (partial: boolean): Promise<void> => writeJsonAtomic(this.resultsPath, snapshot(partial ? null : new Date().toISOString(), partial));
-
+    if (userSignal?.aborted === true) forward();
+    else userSignal?.addEventListener('abort', forward, { once: true });
+    const state: RunState = { runId: randomUUID(), startedAt: new Date().toISOString(), results: [], warnings: [], plannedOps: [], interruption: null, runError: null, targetUrl: options.target.kind === 'org' ? options.target.url : '' };
+    let connection: Connection | undefined;
     try {
-      if (options.target.kind === 'mock') {
-        mock = await startEmbeddedMock(scenario.mock);
-        targetUrl = mock.url;
+      connection = await this.#connect();
+      state.targetUrl = connection.url;
+      try {
+        await preflight(connection.control, connection.url);
+      } catch (error) {
+        // The target is there to judge: a run that cannot start is a failed run, with reports that say why.
+        if (!(error instanceof DvbenchError) || (error.code !== 'DVB_ERR_TARGET_UNREACHABLE' && error.code !== 'DVB_ERR_AUTH')) throw error;
+        state.runError = `the run could not start: ${redact(error.message)}`;
       }
-      const target: WorkerTarget =
-        options.target.kind === 'mock'
-          ? { url: targetUrl, identities: { kind: 'mock', count: scenario.identities } }
-          : { url: targetUrl, identities: { kind: 'org', specs: options.target.identities, ...(options.target.authorityHost === undefined ? {} : { authorityHost: options.target.authorityHost }) } };
-      const identities = options.target.kind === 'mock' ? createMockTokenProviders(targetUrl, scenario.identities) : await createOrgTokenProviders(targetUrl, options.target.identities);
-      const control = new DataverseClient({ url: targetUrl, identities, connections: 2 });
-      const plan = async (): Promise<{ ops: PlannedOperation[]; dataFingerprint: string }> => {
-        if (mock !== undefined) await resetAndSeed(mock.url, scenario);
-        const rows = await fetchRows(control, scenario, tables);
-        const all = planOperations(scenario, tables, rows);
-        // Every shard plans the same list and keeps every count-th item: disjoint records, since
-        // the planner gives each record to one operation only.
-        const shard = options.shard;
-        const ops = shard === undefined ? all : all.filter((_, k) => k % shard.count === shard.index - 1);
-        return { ops, dataFingerprint: fingerprint([...rows.entries()]) };
-      };
-      // The first plan serves the first repetition too: its reset and seed are what that repetition needs.
-      let prepared: Awaited<ReturnType<typeof plan>> | undefined = await plan();
-      plannedOps = prepared.ops;
-      this.emit('start', { scenario: scenario.name, strategies: specs.map((s) => s.name), operations: plannedOps.reduce((a, op) => a + op.ops, 0), target: targetUrl });
-
-      for (const [index, spec] of specs.entries()) {
-        if (isStopping()) break;
-        this.emit('strategy-start', { name: spec.name, index, count: specs.length, repetitions, warmup, operations: plannedOps.reduce((a, op) => a + op.ops, 0) });
-        const measured: MeasuredRepetition[] = [];
-        const strategyWarnings: string[] = [];
-        let complete = true;
-        for (let rep = 0; rep < warmup + repetitions; rep++) {
-          if (isStopping()) {
-            complete = false;
-            break;
-          }
-          const isWarmup = rep < warmup;
-          const { ops, dataFingerprint } = prepared ?? (await plan());
-          prepared = undefined;
-          const total = ops.reduce((a, op) => a + op.ops, 0);
-          const before: ServerSnapshot | undefined = mock === undefined ? undefined : await serverSnapshot(mock.url);
-          // On an org, what this repetition will create is written down before anything is sent.
-          const creates = mock === undefined ? plannedCreates(ops, (t) => tables.get(t)?.primaryKey ?? `${t}id`) : [];
-          if (creates.length > 0) await recordPlannedCreates(this.manifestPath, runId, targetUrl, creates);
-          const client = new DataverseClient({ url: targetUrl, identities, connections: scenario.connections ?? Math.max(1, spec.concurrency), signal });
-          const sink = new MeasurementSink();
-          const sampler = new ResourceSampler();
-          sampler.start();
-          const launched = performance.now();
-          let t0 = launched;
-          let meanWorkers: number | null = null;
-          const run = STRATEGIES[spec.kind]({
-            spec,
-            ops,
-            client,
-            sink,
-            target,
-            signal,
-            onAdaptiveWindow: (m) => {
-              meanWorkers = m;
-            },
-            onReady: () => {
-              t0 = performance.now();
-              sink.startedAtEpochMs = Date.now();
-              sampler.markReady();
-            },
-            onProgress: (done) => {
-              this.emit('progress', { name: spec.name, repetition: rep - warmup + 1, warmup: isWarmup, done, total });
-            },
-          });
-          const outcome = await (mock === undefined
-            ? run
-            : Promise.race([
-                run,
-                mock.died.catch((error: unknown) => {
-                  stopping.abort('target failed');
-                  throw error;
-                }),
-              ]));
-          const wallMs = performance.now() - t0;
-          const usage = sampler.stop();
-          await client.close();
-          if (isStopping()) {
-            complete = false;
-            break;
-          }
-          const after = mock === undefined ? undefined : await serverSnapshot(mock.url);
-          // Audited after every measured repetition, before the next reset wipes the evidence.
-          const integrity = isWarmup ? undefined : await auditIntegrity(control, ops, tables, { seeded: scenario.data, actual: after?.records ?? null });
-          const lastOfRun = index === specs.length - 1 && rep === warmup + repetitions - 1;
-          if (creates.length > 0 && !(lastOfRun && options.keep === true)) {
-            const cleanup = await deleteCreated(control, this.manifestPath, creates);
-            if (cleanup.failed.length > 0) warnings.push(`could not delete ${cleanup.failed.length} created record(s); see created-records.json and run 'dvbench cleanup': ${cleanup.failed.slice(0, 3).join('; ')}`);
-          }
-          const counters = mergeCounters(mergeCounters(emptyCounters(), client.counters), outcome.counters.reduce((acc, c) => mergeCounters(acc, c), emptyCounters()));
-          const throttled = Object.values(counters.throttledByCode).reduce((a, b) => a + b, 0);
-          const server =
-            before === undefined || after === undefined
-              ? null
-              : { cpuUserMs: after.cpuUserMs - before.cpuUserMs, cpuSystemMs: after.cpuSystemMs - before.cpuSystemMs, peakRssBytes: after.peakRssBytes, busyMs: after.busyMs - before.busyMs, queuePeak: after.queuePeak };
-          const childCpuMs = outcome.children.reduce((a, c) => a + c.cpuUserMs + c.cpuSystemMs, 0);
-          const result = {
-            wallMs,
-            startupMs: t0 - launched,
-            meanWorkers,
-            operations: sink.operations,
-            failedOperations: sink.failedOperations,
-            requests: sink.requests,
-            opsPerSec: (sink.operations / wallMs) * 1000,
-            requestsPerSec: (sink.requests / wallMs) * 1000,
-            throttled,
-            retries: counters.retries,
-            clientCpuMs: usage.cpuUserMs + usage.cpuSystemMs + childCpuMs,
-            serverCpuMs: server === null ? null : server.cpuUserMs + server.cpuSystemMs,
-            records: after?.records ?? null,
-            dataFingerprint,
-            planFingerprint: fingerprint(ops),
-          };
-          this.emit('repetition', { name: spec.name, repetition: rep - warmup + 1, warmup: isWarmup, wallMs, opsPerSec: result.opsPerSec, failed: sink.failedOperations });
-          if (isWarmup) continue;
-          if (usage.eventLoopDelayP99Ms > 50) {
-            strategyWarnings.push(`the load generator was busy: event-loop delay p99 ${usage.eventLoopDelayP99Ms.toFixed(0)} ms in repetition ${rep - warmup + 1}; latencies include client-side queuing`);
-          }
-          measured.push({
-            integrity,
-            result,
-            sink,
-            counters,
-            client: { ...usage, childCpuMs, childPeakRssBytes: outcome.children.reduce((a, c) => a + c.peakRssBytes, 0) },
-            server,
-          });
-        }
-        if (measured.length > 0) {
-          const aggregated = aggregateStrategy(spec, measured, complete, [...new Set(strategyWarnings)]);
-          results.push(aggregated);
-          for (const w of aggregated.warnings) {
-            warnings.push(`${spec.name}: ${w}`);
-            this.emit('warning', `${spec.name}: ${w}`);
-          }
-          this.emit('strategy-end', compareStrategies(results).strategies.at(-1) ?? aggregated);
-        }
-        await save(true);
-      }
-      await control.close();
+      if (state.runError === null) await this.#runStrategies(specs, state, connection, stopping);
       if (userSignal?.aborted === true) {
-        interruption = typeof userSignal.reason === 'string' ? userSignal.reason : 'interrupted';
-        await save(true);
-        return snapshot(null, true);
+        state.interruption = typeof userSignal.reason === 'string' ? userSignal.reason : 'interrupted';
+        await this.#save(state, true);
+        return this.#snapshot(state, true);
       }
-      await save(false);
-      const final = snapshot(new Date().toISOString(), false);
+      await this.#save(state, false);
+      const final = this.#snapshot(state, false);
       this.emit('done', final);
       return final;
     } catch (error) {
       stopping.abort('error');
-      interruption = `error: ${redact(error instanceof Error ? error.message : String(error))}`;
-      await save(true).catch(() => undefined);
+      state.interruption = `error: ${redact(error instanceof Error ? error.message : String(error))}`;
+      await this.#save(state, true).catch(() => undefined);
       throw error;
     } finally {
       userSignal?.removeEventListener('abort', forward);
+      await connection?.control.close();
+      await connection?.mock?.stop();
+      await release();
+    }
+  }
+
+  async #connect(): Promise<Connection> {
+    const { scenario } = this.#loaded;
+    const target = this.#options.target;
+    const mock = target.kind === 'mock' ? await startEmbeddedMock(scenario.mock) : undefined;
+    try {
+      const url = mock?.url ?? (target.kind === 'org' ? target.url : '');
+      const identities = target.kind === 'org' ? await createOrgTokenProviders(url, target.identities) : createMockTokenProviders(url, scenario.identities);
+      const buffer = ThrottleGate.buffer(identities.length);
+      const gates: RunGates = { buffer, gates: identities.map((_, index) => new ThrottleGate({ buffer, index })) };
+      const worker: WorkerTarget =
+        target.kind === 'org'
+          ? { url, identities: { kind: 'org', specs: target.identities, ...(target.authorityHost === undefined ? {} : { authorityHost: target.authorityHost }) } }
+          : { url, identities: { kind: 'mock', count: scenario.identities } };
+      // The control client's calls (planning, audit) wait at the same gates as the work.
+      const control = new DataverseClient({ url, identities, gates: gates.gates, connections: 2 });
+      return { mock, url, identities, gates, control, worker };
+    } catch (error) {
       await mock?.stop();
+      throw error;
+    }
+  }
+
+  /** Resets and seeds the mock (each repetition starts from identical data) and plans this run's slice. */
+  async #plan(connection: Connection): Promise<{ ops: PlannedOperation[]; dataFingerprint: string }> {
+    const { scenario } = this.#loaded;
+    if (connection.mock !== undefined) await resetAndSeed(connection.mock.url, scenario);
+    const rows = await fetchRows(connection.control, scenario, this.#tables);
+    const all = planOperations(scenario, this.#tables, rows);
+    // Every shard plans the same list and keeps every count-th item: disjoint records, since
+    // the planner gives each record to one operation only.
+    const shard = this.#options.shard;
+    const ops = shard === undefined ? all : all.filter((_, k) => k % shard.count === shard.index - 1);
+    return { ops, dataFingerprint: fingerprint([...rows.entries()]) };
+  }
+
+  async #runStrategies(specs: readonly StrategySpec[], state: RunState, connection: Connection, stopping: AbortController): Promise<void> {
+    const { scenario } = this.#loaded;
+    const repetitions = this.#options.repetitions ?? scenario.repetitions;
+    const warmup = this.#options.warmup ?? scenario.warmup;
+    // A function, not the property: the signal changes under us while awaiting, which narrowing cannot see.
+    const stopped = (): boolean => stopping.signal.aborted;
+    // The first plan serves the first repetition too: its reset and seed are what that repetition needs.
+    let prepared: { ops: PlannedOperation[]; dataFingerprint: string } | undefined = await this.#plan(connection);
+    state.plannedOps = prepared.ops;
+    this.emit('start', { scenario: scenario.name, strategies: specs.map((s) => s.name), operations: operationsOf(state.plannedOps), target: connection.url, targetKind: this.#options.target.kind });
+    for (const [index, spec] of specs.entries()) {
+      if (stopped()) break;
+      this.emit('strategy-start', { name: spec.name, index, count: specs.length, repetitions, warmup, operations: operationsOf(state.plannedOps) });
+      const measured: MeasuredRepetition[] = [];
+      const strategyWarnings: string[] = [];
+      let complete = true;
+      let aborted: string | null = null;
+      for (let rep = 0; rep < warmup + repetitions; rep++) {
+        if (stopped()) {
+          complete = false;
+          break;
+        }
+        const plan = prepared ?? (await this.#plan(connection));
+        prepared = undefined;
+        const lastOfRun = index === specs.length - 1 && rep === warmup + repetitions - 1;
+        const outcome = await this.#repetition({ spec, rep, warmup, plan, connection, stopping, lastOfRun, state });
+        if (outcome.aborted !== undefined) {
+          aborted = outcome.aborted.reason;
+          complete = false;
+          if (outcome.aborted.fatal) {
+            state.runError = `the run stopped: ${outcome.aborted.reason}`;
+            stopping.abort('target failed');
+          }
+        }
+        if (outcome.measured !== undefined) measured.push(outcome.measured);
+        if (outcome.warning !== undefined) strategyWarnings.push(outcome.warning);
+        if (aborted !== null || stopped()) {
+          complete = false;
+          break;
+        }
+      }
+      this.#finishStrategy(spec, measured, { complete, aborted, warnings: [...new Set(strategyWarnings)] }, state);
+      await this.#save(state, true);
+    }
+  }
+
+  #finishStrategy(spec: StrategySpec, measured: readonly MeasuredRepetition[], outcome: { complete: boolean; aborted: string | null; warnings: string[] }, state: RunState): void {
+    // A strategy aborted before any measured repetition still gets its verdict: failed, with why.
+    if (measured.length === 0 && outcome.aborted === null) return;
+    const aggregated = aggregateStrategy(spec, measured, outcome, this.#loaded.scenario);
+    state.results.push(aggregated);
+    for (const w of aggregated.warnings) {
+      state.warnings.push(`${spec.name}: ${w}`);
+      this.emit('warning', `${spec.name}: ${w}`);
+    }
+    this.emit('strategy-end', compareStrategies(state.results).strategies.at(-1) ?? aggregated);
+  }
+
+  async #repetition(input: {
+    spec: StrategySpec;
+    rep: number;
+    warmup: number;
+    plan: { ops: PlannedOperation[]; dataFingerprint: string };
+    connection: Connection;
+    stopping: AbortController;
+    lastOfRun: boolean;
+    state: RunState;
+  }): Promise<{ measured?: MeasuredRepetition; aborted?: { reason: string; fatal: boolean }; warning?: string }> {
+    const { spec, rep, warmup, plan, connection, stopping, state } = input;
+    const { scenario } = this.#loaded;
+    const isWarmup = rep < warmup;
+    const { mock, control } = connection;
+    const { ops } = plan;
+    const total = operationsOf(ops);
+    const before = mock === undefined ? undefined : await serverSnapshot(mock.url);
+    const written = writtenTables(ops);
+    const idsBefore = mock === undefined || isWarmup ? undefined : await idsOfTables(control, this.#tables, written);
+    // On an org, what this repetition will create is written down before anything is sent.
+    const creates = mock === undefined ? plannedCreates(ops, (t) => this.#tables.get(t)?.primaryKey ?? `${t}id`) : [];
+    if (creates.length > 0) await recordPlannedCreates(this.manifestPath, { runId: state.runId, startedAt: state.startedAt, target: connection.url }, creates);
+    const died = mock?.died.catch((error: unknown) => {
+      stopping.abort('target failed');
+      throw error;
+    });
+    const run = await runRepetition({
+      spec,
+      ops,
+      targetUrl: connection.url,
+      target: connection.worker,
+      identities: connection.identities,
+      gates: connection.gates,
+      connections: scenario.connections,
+      failFast: scenario.failFast,
+      signal: stopping.signal,
+      targetDied: died,
+      onProgress: (done) => {
+        this.emit('progress', { name: spec.name, repetition: rep - warmup + 1, warmup: isWarmup, done, total });
+      },
+    });
+    if (stopping.signal.aborted && run.aborted === undefined) return {};
+    const after = mock === undefined ? undefined : await serverSnapshot(mock.url);
+    // Audited after every measured repetition, before the next reset wipes the evidence.
+    const integrity =
+      isWarmup || run.aborted !== undefined
+        ? undefined
+        : await auditIntegrity(control, ops, this.#tables, {
+            failed: new Set(run.sink.failedIds),
+            ids: idsBefore === undefined ? null : { before: idsBefore, after: await idsOfTables(control, this.#tables, written) },
+          });
+    if (creates.length > 0 && !(input.lastOfRun && this.#options.keep === true)) {
+      const cleanup = await deleteCreated(control, this.manifestPath, creates);
+      if (cleanup.failed.length > 0) state.warnings.push(redact(`could not delete ${cleanup.failed.length} created record(s); see created-records.json and run 'dvbench cleanup': ${cleanup.failed.slice(0, 3).join('; ')}`));
+    }
+    const throttled = Object.values(run.counters.throttledByCode).reduce((a, b) => a + b, 0);
+    const server =
+      before === undefined || after === undefined
+        ? null
+        : { cpuUserMs: after.cpuUserMs - before.cpuUserMs, cpuSystemMs: after.cpuSystemMs - before.cpuSystemMs, peakRssBytes: after.peakRssBytes, busyMs: after.busyMs - before.busyMs, queuePeak: after.queuePeak };
+    const { sink, wallMs } = run;
+    const result = {
+      wallMs,
+      startupMs: run.startupMs,
+      meanWorkers: run.meanWorkers,
+      operations: sink.operations,
+      failedOperations: sink.failedOperations,
+      requests: sink.requests,
+      opsPerSec: (sink.operations / wallMs) * 1000,
+      requestsPerSec: (sink.requests / wallMs) * 1000,
+      throttled,
+      retries: run.counters.retries,
+      clientCpuMs: run.client.cpuUserMs + run.client.cpuSystemMs + run.client.childCpuMs,
+      serverCpuMs: server === null ? null : server.cpuUserMs + server.cpuSystemMs,
+      records: after?.records ?? null,
+      dataFingerprint: plan.dataFingerprint,
+      planFingerprint: fingerprint(ops),
+    };
+    this.emit('repetition', { name: spec.name, repetition: rep - warmup + 1, warmup: isWarmup, wallMs, opsPerSec: result.opsPerSec, failed: sink.failedOperations });
+    const aborted = run.aborted;
+    // An aborted warm-up still counts: the strategy cannot succeed, and its verdict says why.
+    if (isWarmup && aborted === undefined) return {};
+    const warning =
+      run.eventLoopDelayP99Ms > 50
+        ? `the load generator was busy: event-loop delay p99 ${run.eventLoopDelayP99Ms.toFixed(0)} ms in repetition ${rep - warmup + 1}; latencies include client-side queuing`
+        : undefined;
+    const measured: MeasuredRepetition = { integrity, result, sink, counters: run.counters, client: run.client, server };
+    return { ...(isWarmup ? {} : { measured }), ...(aborted === undefined ? {} : { aborted }), ...(warning === undefined ? {} : { warning }) };
+  }
+
+  #snapshot(state: RunState, partial: boolean): RunResults {
+    const { scenario } = this.#loaded;
+    const compared = compareStrategies(state.results);
+    return {
+      schemaVersion: RESULTS_SCHEMA_VERSION,
+      verdict: judgeRun(compared.strategies, state.runError ?? (partial && state.interruption?.startsWith('error') === true ? state.interruption : null)),
+      runId: state.runId,
+      scenarioFile: this.#loaded.path,
+      scenario,
+      target: { kind: this.#options.target.kind, url: state.targetUrl },
+      environment: describeEnvironment(),
+      startedAt: state.startedAt,
+      finishedAt: partial ? null : new Date().toISOString(),
+      partial,
+      interruption: state.interruption,
+      plan: { operations: operationsOf(state.plannedOps), items: state.plannedOps.length, byKind: countByKind(state.plannedOps) },
+      strategies: compared.strategies,
+      fastest: compared.fastest,
+      recommended: compared.recommended,
+      integrity: { ok: state.results.every((s) => s.integrity.ok), failed: state.results.filter((s) => !s.integrity.ok).map((s) => s.name) },
+      shard: this.#options.shard ?? null,
+      selectedStrategies: this.#options.only === undefined ? null : [...this.#options.only],
+      warnings: state.warnings,
+    };
+  }
+
+  async #save(state: RunState, partial: boolean): Promise<void> {
+    try {
+      await writeJsonAtomic(this.resultsPath, this.#snapshot(state, partial));
+    } catch (error) {
+      if (error instanceof DvbenchError) throw error;
+      throw errorCatalogue.DVB_ERR_REPORT_WRITE(`could not write ${this.resultsPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
   }
 }

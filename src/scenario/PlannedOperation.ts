@@ -5,7 +5,16 @@
 export type PlannedOperation =
   | { readonly kind: 'retrieve'; readonly workload: number; readonly ops: 1; readonly set: string; readonly table: string; readonly id: string; readonly query: string }
   | { readonly kind: 'query'; readonly workload: number; readonly ops: 1; readonly set: string; readonly table: string; readonly pathAndQuery: string; readonly pageSize: number; readonly followPaging: boolean }
-  | { readonly kind: 'create'; readonly workload: number; readonly ops: 1; readonly set: string; readonly table: string; readonly record: Readonly<Record<string, unknown>> }
+  | {
+      readonly kind: 'create';
+      readonly workload: number;
+      readonly ops: 1;
+      readonly set: string;
+      readonly table: string;
+      /** The client-chosen primary key value (also in `record`). */
+      readonly id: string;
+      readonly record: Readonly<Record<string, unknown>>;
+    }
   | { readonly kind: 'update'; readonly workload: number; readonly ops: 1; readonly set: string; readonly table: string; readonly primaryKey: string; readonly id: string; readonly changes: Readonly<Record<string, unknown>> }
   | {
       readonly kind: 'upsert';
@@ -23,6 +32,8 @@ export type PlannedOperation =
       readonly kind: 'unit';
       readonly workload: number;
       readonly ops: number;
+      /** The first record's (the quote's) client-chosen id. */
+      readonly id: string;
       /** Creates run as one changeset; later ones bind to the first with `$1`. */
       readonly creates: readonly { readonly set: string; readonly table: string; readonly record: Readonly<Record<string, unknown>> }[];
       /** Planned to fail (an invalid last line), to prove the rollback. */
@@ -30,3 +41,22 @@ export type PlannedOperation =
     };
 
 export type OperationKind = PlannedOperation['kind'];
+
+/** The record an operation is about (its id, or its key for an upsert), for failure lists and the audit. */
+export function operationTarget(op: PlannedOperation): string {
+  switch (op.kind) {
+    case 'query':
+      return op.pathAndQuery;
+    case 'upsert':
+      return `${op.set}(${op.keyText})`;
+    default:
+      return op.id;
+  }
+}
+
+/** `workload 2 (update account): accounts(<id>)`: names an operation in an error cause. */
+export function describeOperation(op: PlannedOperation): string {
+  const what = op.kind === 'unit' ? 'transactional unit' : `${op.kind} ${op.table}`;
+  const where = op.kind === 'query' ? op.pathAndQuery : op.kind === 'upsert' ? `${op.set}(${op.keyText})` : op.kind === 'unit' ? `quote ${op.id} and ${op.creates.length - 1} line(s)` : `${op.set}(${op.id})`;
+  return `workload ${op.workload} (${what}): ${where.length > 200 ? `${where.slice(0, 200)}…` : where}`;
+}

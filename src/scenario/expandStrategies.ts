@@ -3,7 +3,9 @@ import type { StrategyInput } from './scenarioSchema.js';
 /** One concrete strategy: lists in the scenario (`workers: [1, 2, 4]`) expand into one each. */
 export type StrategySpec =
   | { readonly kind: 'sequential'; readonly name: string; readonly concurrency: 1 }
-  | { readonly kind: 'async' | 'threads' | 'processes'; readonly name: string; readonly workers: number; readonly concurrency: number }
+  | { readonly kind: 'async'; readonly name: string; readonly workers: number; readonly concurrency: number }
+  | { readonly kind: 'threads'; readonly name: string; readonly workers: number; readonly concurrency: number }
+  | { readonly kind: 'processes'; readonly name: string; readonly workers: number; readonly concurrency: number }
   | { readonly kind: 'batch'; readonly name: string; readonly size: number; readonly inFlight: number; readonly continueOnError: boolean; readonly concurrency: number }
   | { readonly kind: 'transaction'; readonly name: string; readonly inFlight: number; readonly concurrency: number }
   | { readonly kind: 'bulk'; readonly name: string; readonly size: number; readonly inFlight: number; readonly concurrency: number }

@@ -156,13 +156,14 @@ function planWorkload(
       const t = entry(tables, w.table);
       for (let i = 0; i < w.count; i++) {
         // A client-chosen key makes the create safe to retry (a duplicate-key answer means it landed).
-        const record: Record<string, unknown> = { [t.primaryKey]: prng.uuid(), ...fill(w.values, i, seed) };
+        const id = prng.uuid();
+        const record: Record<string, unknown> = { [t.primaryKey]: id, ...fill(w.values, i, seed) };
         for (const [nav, target] of Object.entries(w.lookups)) {
           const te = entry(tables, target);
           const pool = readable(target, te.primaryKey);
           record[`${nav}@odata.bind`] = `/${te.entitySetName}(${String(pickFrom(pool, target, prng)[te.primaryKey])})`;
         }
-        ops.push({ kind: 'create', workload, ops: 1, set: t.entitySetName, table: w.table, record });
+        ops.push({ kind: 'create', workload, ops: 1, set: t.entitySetName, table: w.table, id, record });
       }
       break;
     }
@@ -192,7 +193,8 @@ function planWorkload(
       const accounts = readable('account', account.primaryKey);
       for (let i = 0; i < w.count; i++) {
         const shouldFail = prng.next() < w.failureRate;
-        const header: Record<string, unknown> = { [quote.primaryKey]: prng.uuid(), name: `Quote ${seed}-${i}`, totalamount: 0 };
+        const quoteId = prng.uuid();
+        const header: Record<string, unknown> = { [quote.primaryKey]: quoteId, name: `Quote ${seed}-${i}`, totalamount: 0 };
         if (accounts.length > 0) header['customerid_account@odata.bind'] = `/${account.entitySetName}(${String(prng.pick(accounts)[account.primaryKey])})`;
         const creates = [{ set: quote.entitySetName, table: 'quote', record: header }];
         for (let l = 0; l < w.linesPerUnit; l++) {
@@ -211,7 +213,7 @@ function planWorkload(
             },
           });
         }
-        ops.push({ kind: 'unit', workload, ops: creates.length, creates, shouldFail });
+        ops.push({ kind: 'unit', workload, ops: creates.length, id: quoteId, creates, shouldFail });
       }
       break;
     }
@@ -246,7 +248,8 @@ function planWorkload(
         } else if (k === 'delete' && id !== undefined) {
           ops.push({ kind: 'delete', workload, ops: 1, set: t.entitySetName, table: w.table, id });
         } else {
-          ops.push({ kind: 'create', workload, ops: 1, set: t.entitySetName, table: w.table, record: { [t.primaryKey]: prng.uuid(), ...fill(w.values, i, seed) } });
+          const id = prng.uuid();
+          ops.push({ kind: 'create', workload, ops: 1, set: t.entitySetName, table: w.table, id, record: { [t.primaryKey]: id, ...fill(w.values, i, seed) } });
         }
       });
       break;

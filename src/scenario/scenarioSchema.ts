@@ -2,7 +2,16 @@ import { z } from 'zod';
 import { mockConfigSchema } from '../../mock-server/index.js';
 
 const tableName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a table logical name (lower case), e.g. account');
-const count = z.int().min(1).max(10_000_000).describe('How many operations (or units) this workload plans.');
+/** Operations one plan may hold: beyond it the plan alone would not fit a 2-core, few-GB CI machine. */
+export const MAX_PLANNED_OPERATIONS = 1_000_000;
+/** Dataverse's limit of operations in one `$batch` or bulk request. */
+export const MAX_BATCH_SIZE = 1000;
+/** Dataverse's default and largest page. */
+export const MAX_PAGE_SIZE = 5000;
+/** Records one scenario may seed (the mock's own limit per seed request). */
+export const MAX_SEEDED_RECORDS = 500_000;
+
+const count = z.int().min(1).max(MAX_PLANNED_OPERATIONS).describe('How many operations (or units) this workload plans.');
 const columnValues = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
   .describe('Column values; in strings, {i} is the operation number and {seed} the scenario seed.');
@@ -20,7 +29,7 @@ const readWorkload = z.strictObject({
     .optional()
     .describe('Restricts createdon to a range, combined with filter by "and".'),
   orderBy: z.string().optional(),
-  pageSize: z.int().min(1).max(5000).default(5000),
+  pageSize: z.int().min(1).max(MAX_PAGE_SIZE).default(MAX_PAGE_SIZE),
   followPaging: z.boolean().default(true).describe('Read every page of each query (@odata.nextLink), or only the first.'),
 });
 
@@ -91,11 +100,39 @@ export const workloadSchema = z.discriminatedUnion('kind', [readWorkload, update
 
 const counts = z.union([z.int().min(1).max(4096), z.array(z.int().min(1).max(4096)).min(1)]);
 
-export const strategySchema = z.union([
-  z.literal('sequential'),
-  z.discriminatedUnion('kind', [
+/**
+ * The names dvbench prints are accepted as shorthand: `async:8`, `threads:4`, `processes:4`,
+ * `batch:100x2` (`:stop` for stop-on-error), `transaction:4`, `bulk:100x2`, `adaptive:64`.
+ */
+export const STRATEGY_SHORTHAND = /^(sequential|(async|threads|processes|transaction|adaptive):(\d+)|(batch|bulk):(\d+)x(\d+)(:stop)?)$/;
+
+function expandShorthand(text: string): unknown {
+  const m = STRATEGY_SHORTHAND.exec(text);
+  if (m === null) return text;
+  if (m[1] === 'sequential') return 'sequential';
+  const kind = m[2] ?? m[4];
+  const n = Number(m[3]);
+  switch (kind) {
+    case 'async':
+    case 'threads':
+    case 'processes':
+      return { kind, workers: n };
+    case 'transaction':
+      return { kind, inFlight: n };
+    case 'adaptive':
+      return { kind, max: n };
+    default:
+      return { kind, size: Number(m[5]), inFlight: Number(m[6]), ...(kind === 'batch' ? { continueOnError: m[7] === undefined } : {}) };
+  }
+}
+
+export const STRATEGY_KINDS = ['sequential', 'async', 'threads', 'processes', 'batch', 'transaction', 'bulk', 'adaptive'] as const;
+
+const strategyObject = z.discriminatedUnion(
+  'kind',
+  [
     z.strictObject({ kind: z.literal('sequential') }),
-    z.strictObject({ kind: z.literal('async'), workers: counts.describe('Concurrent operations on one event loop (p-limit).') }),
+    z.strictObject({ kind: z.literal('async'), workers: counts.describe('Concurrent operations on one event loop.') }),
     z.strictObject({ kind: z.literal('threads'), workers: counts.describe('worker_threads, each with its own HTTP client, one operation at a time each.') }),
     z.strictObject({ kind: z.literal('processes'), workers: counts.describe('Child processes, each with its own HTTP client (like ProcessPoolExecutor).') }),
     z.strictObject({
@@ -115,12 +152,32 @@ export const strategySchema = z.union([
       size: counts.describe('Records per CreateMultiple / UpdateMultiple / UpsertMultiple.'),
       inFlight: counts.default(1),
     }),
-  ]),
-]);
+  ],
+  { error: () => `a strategy's kind must be one of ${STRATEGY_KINDS.join(', ')}` },
+);
+
+export const strategySchema = z.preprocess(
+  (v) => (typeof v === 'string' ? expandShorthand(v) : v),
+  z.union([z.literal('sequential'), strategyObject], {
+    error: (issue) => {
+      const kind = typeof issue.input === 'object' && issue.input !== null ? (issue.input as { kind?: unknown }).kind : undefined;
+      if (typeof issue.input === 'string') {
+        return `'${issue.input}' is not a strategy: write sequential, a shorthand such as async:8, threads:4, processes:4, batch:100x2, transaction:4, bulk:100x2, adaptive:64, or an object such as { kind: async, workers: 8 } (kinds: ${STRATEGY_KINDS.join(', ')})`;
+      }
+      if (!STRATEGY_KINDS.includes(kind as never)) return `kind ${JSON.stringify(kind ?? null)} is not a strategy kind; kinds: ${STRATEGY_KINDS.join(', ')}`;
+      return undefined;
+    },
+  }),
+);
 
 export const thresholdSchema = z.strictObject({
   strategy: z.string().describe('A strategy name as reported, e.g. async:8 or batch:100x2.'),
-  metric: z.enum(['speedup', 'efficiency', 'opsPerSec', 'requestsPerSec', 'p50', 'p90', 'p95', 'p99', 'max', 'errors', 'throttled', 'retries', 'wallMs']),
+  workload: z
+    .union([z.int().min(0), z.string().min(1)])
+    .optional()
+    .describe('Only this workload (its index from 0, or its name): operations, errors and latency of its requests.'),
+  requestKind: z.enum(['single', 'batch', 'changeset', 'bulk']).optional().describe('Only requests of this kind (latency metrics, requests, errors).'),
+  metric: z.enum(['speedup', 'efficiency', 'opsPerSec', 'requestsPerSec', 'p50', 'p90', 'p95', 'p99', 'max', 'errors', 'errorRate', 'throttled', 'retries', 'wallMs']),
   op: z.enum(['<', '<=', '>', '>=', '==']),
   value: z.number(),
 });
@@ -133,7 +190,10 @@ export const scenarioSchema = z.strictObject({
     .default('mock'),
   mock: mockConfigSchema.prefault({}).describe('The embedded mock\'s configuration: the same block as a `dvbench mock --config` file.'),
   seed: z.int().default(1),
-  data: z.record(tableName, z.int().min(0).max(2_000_000)).default({}).describe('Records generated per table before each repetition, in this order (lookups point at tables listed earlier).'),
+  data: z
+    .record(tableName, z.int().min(0).max(MAX_SEEDED_RECORDS))
+    .default({})
+    .describe(`Records generated per table before each repetition, in this order (lookups point at tables listed earlier); at most ${MAX_SEEDED_RECORDS} in all.`),
   workloads: z.array(workloadSchema).min(1),
   strategies: z.array(strategySchema).min(1),
   repetitions: z.int().min(1).max(100).default(3),
@@ -141,9 +201,20 @@ export const scenarioSchema = z.strictObject({
   connections: z.int().min(1).max(1024).optional().describe('HTTP connections per client; default: the strategy\'s concurrency.'),
   identities: z.int().min(1).max(64).default(1).describe('On the mock: how many application users share the load (limits are per user).'),
   thresholds: z.array(thresholdSchema).default([]),
+  maxErrorRate: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0)
+    .describe('Share of operations that may fail before a strategy is failed (exit 1); up to it the strategy is degraded. Default 0: any failure fails the run.'),
+  failFast: z
+    .int()
+    .min(0)
+    .max(MAX_PLANNED_OPERATIONS)
+    .default(10)
+    .describe('Abort a strategy, saying why, when its first N operations all fail (0: never). An unreachable target or a refused sign-in stops the run at once.'),
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;
-export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Workload = z.output<typeof workloadSchema>;
 export type StrategyInput = z.output<typeof strategySchema>;

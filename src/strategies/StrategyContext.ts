@@ -4,6 +4,8 @@ import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import type { StrategySpec } from '../scenario/expandStrategies.js';
 import type { WorkerTarget } from './workerProtocol.js';
 import type { ClientCounters } from '../client/ClientCounters.js';
+import type { ThrottleGate } from '../client/retry/ThrottleGate.js';
+import type { FailureInput } from '../metrics/MeasurementSink.js';
 
 /** Everything a strategy gets: the same planned operations, a client, and where to record. */
 export interface StrategyContext {
@@ -24,6 +26,16 @@ export interface StrategyContext {
   readonly onReady: () => void;
   /** The adaptive strategy reports the mean concurrency it ran at. */
   readonly onAdaptiveWindow?: (meanWorkers: number) => void;
+  /** The run's Retry-After gates, one per identity, in shared memory (threads map the same buffer). */
+  readonly gates: RunGates;
+  /** Worker threads and processes report their running outcome totals here (the fail-fast monitor). */
+  readonly onWorkerOutcomes?: (done: number, failed: number, cause: FailureInput | undefined) => void;
+}
+
+/** One Retry-After gate per identity for the whole run; `buffer` backs them all. */
+export interface RunGates {
+  readonly buffer: SharedArrayBuffer;
+  readonly gates: readonly ThrottleGate[];
 }
 
 export interface WorkerOutcome {

@@ -1,12 +1,32 @@
+import { redact } from '../client/auth/redact.js';
 import type { BatchEntryInput, BatchOperation, BatchOperationResult } from '../client/batch/BatchTypes.js';
 import type { CallResult } from '../client/CallResult.js';
 import type { DataverseClient } from '../client/DataverseClient.js';
-import type { MeasurementSink } from '../metrics/MeasurementSink.js';
-import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import type { FailureInput, MeasurementSink, RequestKind } from '../metrics/MeasurementSink.js';
+import { describeOperation, operationTarget, type PlannedOperation } from '../scenario/PlannedOperation.js';
 
-/** How a failure is counted: status and Dataverse code, or the connection error. */
+/** How a failure is counted: status and Dataverse code. */
 export function errorKind(status: number, code: string | undefined): string {
   return code === undefined || code === '' ? `HTTP ${status}` : `HTTP ${status} ${code}`;
+}
+
+const MAX_MESSAGE = 300;
+
+function clip(text: string): string {
+  const one = redact(text).replace(/\s+/g, ' ').trim();
+  return one.length > MAX_MESSAGE ? `${one.slice(0, MAX_MESSAGE)}…` : one;
+}
+
+/** The cause of an HTTP failure, as the server gave it. */
+export function httpFailure(op: PlannedOperation, status: number, error: { code: string; message: string } | undefined): FailureInput {
+  return { kind: errorKind(status, error?.code), status, code: error?.code === undefined || error.code === '' ? null : error.code, message: clip(error?.message ?? `HTTP ${status}`), firstOperation: describeOperation(op) };
+}
+
+/** The cause of a call that got no HTTP answer (unreachable target, sign-in refused, retries exhausted). */
+export function thrownFailure(op: PlannedOperation, error: unknown): FailureInput {
+  const code = (error as { code?: unknown }).code;
+  const name = typeof code === 'string' ? code : 'error';
+  return { kind: `request failed: ${name}`, status: null, code: name, message: clip(error instanceof Error ? error.message : String(error)), firstOperation: describeOperation(op) };
 }
 
 /** What one operation met, for strategies that adapt (429s and the service time of its last request). */
@@ -15,12 +35,20 @@ export interface OperationFeedback {
   serviceMs: number;
 }
 
-function record(sink: MeasurementSink, result: CallResult, feedback?: OperationFeedback): void {
-  sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled);
+function record(sink: MeasurementSink, result: CallResult, kind: RequestKind, workloads: readonly number[], feedback?: OperationFeedback): void {
+  sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled, { kind, workloads });
   if (feedback !== undefined) {
     feedback.throttled += result.throttled;
     feedback.serviceMs = result.lastAttemptMs;
   }
+}
+
+/** Counts one operation's outcome: ok, or failed with its cause. One cancelled by a stopping run is neither. */
+export function recordOutcome(sink: MeasurementSink, op: PlannedOperation, requestKind: RequestKind, failure: FailureInput | undefined): void {
+  if (failure?.code === 'DVB_ERR_CANCELLED') return;
+  const where = { workload: op.workload, requestKind };
+  if (failure === undefined) sink.recordOperations(op.ops, 0, where);
+  else sink.recordOperations(0, op.ops, where, failure, op.kind === 'query' || op.kind === 'retrieve' ? [] : [operationTarget(op)]);
 }
 
 /** Runs an operation and reports what it met; the measurements go to the sink as usual. */
@@ -60,68 +88,66 @@ export function toBatchEntry(op: PlannedOperation): BatchEntryInput {
   }
 }
 
-async function followPages(client: DataverseClient, nextLink: string | undefined, pageSize: number, sink: MeasurementSink, identity: number | undefined): Promise<boolean> {
-  if (nextLink === undefined) return true;
-  for await (const page of client.queryPages(nextLink, { maxPageSize: pageSize, ...(identity === undefined ? {} : { identity }) })) {
-    record(sink, page);
+async function followPages(client: DataverseClient, op: Extract<PlannedOperation, { kind: 'query' }>, nextLink: string | undefined, sink: MeasurementSink, kind: RequestKind, identity: number | undefined): Promise<FailureInput | undefined> {
+  if (nextLink === undefined) return undefined;
+  for await (const page of client.queryPages(nextLink, { maxPageSize: op.pageSize, ...(identity === undefined ? {} : { identity }) })) {
+    record(sink, page, kind, [op.workload]);
     sink.records += page.records;
-    if (page.status !== 200) return false;
+    if (page.status !== 200) return httpFailure(op, page.status, page.error);
   }
-  return true;
+  return undefined;
+}
+
+async function runSingle(client: DataverseClient, op: Exclude<PlannedOperation, { kind: 'query' | 'unit' }>, pin: { identity?: number }): Promise<CallResult> {
+  switch (op.kind) {
+    case 'retrieve':
+      return client.retrieve(op.set, op.id, op.query, pin);
+    case 'create':
+      return client.create(op.set, { ...op.record }, { idempotent: true, ...pin });
+    case 'update':
+      return client.update(op.set, op.id, { ...op.changes }, pin);
+    case 'upsert':
+      return client.upsert(op.set, op.keyText, { ...op.record }, pin);
+    case 'delete':
+      return client.delete(op.set, op.id, pin);
+  }
 }
 
 /**
  * Runs one planned operation as single requests (a unit as one changeset) and records every
- * request and the operation's outcome. Never throws for an HTTP failure: it is counted.
+ * request and the operation's outcome. Never throws for a failure: it is counted, with its cause.
  */
 export async function executeOperation(client: DataverseClient, op: PlannedOperation, sink: MeasurementSink, identity?: number, feedback?: OperationFeedback): Promise<void> {
   const pin = identity === undefined ? {} : { identity };
+  const requestKind: RequestKind = op.kind === 'unit' ? 'changeset' : 'single';
   try {
-    let result: CallResult;
-    switch (op.kind) {
-      case 'retrieve':
-        result = await client.retrieve(op.set, op.id, op.query, pin);
-        break;
-      case 'query': {
-        let ok = true;
-        let first = true;
-        for await (const page of client.queryPages(op.pathAndQuery, { maxPageSize: op.pageSize, ...pin })) {
-          record(sink, page, feedback);
-          sink.records += page.records;
-          ok = page.status === 200;
-          if (!ok) sink.recordOperations(0, 1, [errorKind(page.status, page.error?.code)]);
-          if (!op.followPaging && first) break;
-          first = false;
-        }
-        if (ok) sink.recordOperations(1, 0);
-        return;
+    if (op.kind === 'query') {
+      let failure: FailureInput | undefined;
+      let first = true;
+      for await (const page of client.queryPages(op.pathAndQuery, { maxPageSize: op.pageSize, ...pin })) {
+        record(sink, page, requestKind, [op.workload], feedback);
+        sink.records += page.records;
+        if (page.status !== 200) failure = httpFailure(op, page.status, page.error);
+        if (!op.followPaging && first) break;
+        first = false;
       }
-      case 'create':
-        result = await client.create(op.set, { ...op.record }, { idempotent: true, ...pin });
-        break;
-      case 'update':
-        result = await client.update(op.set, op.id, { ...op.changes }, pin);
-        break;
-      case 'upsert':
-        result = await client.upsert(op.set, op.keyText, { ...op.record }, pin);
-        break;
-      case 'delete':
-        result = await client.delete(op.set, op.id, pin);
-        break;
-      case 'unit': {
-        const batch = await client.batch([unitChangeset(op)], pin);
-        record(sink, batch, feedback);
-        const ok = batch.batch.failed === 0 && batch.status === 200;
-        if (unitOutcome(op, ok)) sink.recordOperations(op.ops, 0);
-        else sink.recordOperations(0, op.ops, [errorKind(batch.status, batch.batch.results.find((r) => !r.ok)?.error?.code)]);
-        return;
-      }
+      recordOutcome(sink, op, requestKind, failure);
+      return;
     }
-    record(sink, result, feedback);
-    if (result.status < 400) sink.recordOperations(1, 0);
-    else sink.recordOperations(0, 1, [errorKind(result.status, result.error?.code)]);
+    if (op.kind === 'unit') {
+      // Every create in a unit carries its client-chosen key: the changeset is safe to send again.
+      const batch = await client.batch([unitChangeset(op)], { ...pin, idempotent: true });
+      record(sink, batch, requestKind, [op.workload], feedback);
+      const ok = batch.batch.failed === 0 && batch.status < 400;
+      const failedPart = batch.batch.results.find((r) => !r.ok);
+      recordOutcome(sink, op, requestKind, unitOutcome(op, ok) ? undefined : httpFailure(op, failedPart?.status ?? batch.status, failedPart?.error ?? batch.error ?? { code: '', message: op.shouldFail ? 'the unit planned to fail was not rolled back' : `HTTP ${batch.status}` }));
+      return;
+    }
+    const result = await runSingle(client, op, pin);
+    record(sink, result, requestKind, [op.workload], feedback);
+    recordOutcome(sink, op, requestKind, result.status < 400 ? undefined : httpFailure(op, result.status, result.error));
   } catch (error) {
-    sink.recordOperations(0, op.ops, [`request failed: ${(error as { code?: string }).code ?? 'error'}`]);
+    recordOutcome(sink, op, requestKind, thrownFailure(op, error));
   }
 }
 
@@ -131,6 +157,7 @@ export async function recordBatchOutcome(
   ops: readonly PlannedOperation[],
   results: readonly BatchOperationResult[],
   sink: MeasurementSink,
+  requestKind: RequestKind,
   identity?: number,
 ): Promise<void> {
   let r = 0;
@@ -139,21 +166,25 @@ export async function recordBatchOutcome(
     const mine = results.slice(r, r + n);
     r += n;
     const ok = mine.length === n && mine.every((x) => x.ok);
+    const failed = mine.find((x) => !x.ok);
     if (op.kind === 'unit') {
-      if (unitOutcome(op, ok)) sink.recordOperations(op.ops, 0);
-      else sink.recordOperations(0, op.ops, [errorKind(mine[0]?.status ?? 0, mine.find((x) => !x.ok)?.error?.code)]);
+      recordOutcome(sink, op, requestKind, unitOutcome(op, ok) ? undefined : httpFailure(op, failed?.status ?? 0, failed?.error ?? { code: '', message: 'the unit planned to fail was not rolled back' }));
       continue;
     }
     if (op.kind === 'query' && ok) {
       const body = mine[0]?.body as { value?: unknown[]; '@odata.nextLink'?: string } | undefined;
       sink.records += body?.value?.length ?? 0;
-      const pagesOk = op.followPaging ? await followPages(client, body?.['@odata.nextLink'], op.pageSize, sink, identity) : true;
-      if (pagesOk) sink.recordOperations(1, 0);
-      else sink.recordOperations(0, 1, ['query paging failed']);
+      const paging = op.followPaging ? await followPages(client, op, body?.['@odata.nextLink'], sink, 'single', identity) : undefined;
+      recordOutcome(sink, op, requestKind, paging);
       continue;
     }
-    const failed = mine.find((x) => !x.ok);
-    if (ok) sink.recordOperations(1, 0);
-    else sink.recordOperations(0, 1, [failed?.notRun === true ? 'not run (batch stopped)' : errorKind(failed?.status ?? 0, failed?.error?.code)]);
+    if (ok) recordOutcome(sink, op, requestKind, undefined);
+    else if (failed?.notRun === true) recordOutcome(sink, op, requestKind, { kind: 'not run (batch stopped)', status: null, code: null, message: 'an earlier part of the $batch failed and continue-on-error was off', firstOperation: describeOperation(op) });
+    else recordOutcome(sink, op, requestKind, httpFailure(op, failed?.status ?? 0, failed?.error));
   }
+}
+
+/** Every operation of a failed request (no answer at all) fails with the same cause. */
+export function recordThrown(sink: MeasurementSink, ops: readonly PlannedOperation[], requestKind: RequestKind, error: unknown): void {
+  for (const op of ops) recordOutcome(sink, op, requestKind, thrownFailure(op, error));
 }

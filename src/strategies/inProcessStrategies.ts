@@ -1,7 +1,7 @@
 import type { BatchEntryInput } from '../client/batch/BatchTypes.js';
 import { createMultiple, updateMultiple, upsertMultiple, type BulkRequest } from '../client/bulk/bulkRequests.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
-import { errorKind, executeOperation, recordBatchOutcome, toBatchEntry, unitChangeset } from './executeOperation.js';
+import { executeOperation, httpFailure, recordBatchOutcome, recordOutcome, recordThrown, toBatchEntry, unitChangeset } from './executeOperation.js';
 import { runPool } from './runPool.js';
 import type { Strategy, StrategyContext } from './StrategyContext.js';
 
@@ -16,7 +16,7 @@ function progress(ctx: StrategyContext): (n: number) => void {
 
 const NO_WORKERS = { counters: [], children: [] };
 
-/** `sequential` and `async`: one event loop, N operations in flight (p-limit). */
+/** `sequential` and `async`: one event loop, N operations in flight. */
 export const poolStrategy: Strategy = async (ctx) => {
   const concurrency = ctx.spec.kind === 'async' ? ctx.spec.workers : 1;
   const advance = progress(ctx);
@@ -52,11 +52,12 @@ export const batchStrategy: Strategy = async (ctx) => {
   await runPool(groupForBatch(ctx.ops, size), inFlight, async (group: PlannedOperation[]) => {
     const entries: BatchEntryInput[] = group.map(toBatchEntry);
     try {
-      const result = await ctx.client.batch(entries, { continueOnError });
-      ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled);
-      await recordBatchOutcome(ctx.client, group, result.batch.results, ctx.sink);
+      // Every planned part is safe to repeat (creates carry client-chosen keys): a lost response is sent again.
+      const result = await ctx.client.batch(entries, { continueOnError, idempotent: true });
+      ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled, { kind: 'batch', workloads: group.map((op) => op.workload) });
+      await recordBatchOutcome(ctx.client, group, result.batch.results, ctx.sink, 'batch');
     } catch (error) {
-      ctx.sink.recordOperations(0, group.reduce((a, op) => a + op.ops, 0), [`request failed: ${(error as { code?: string }).code ?? 'error'}`]);
+      recordThrown(ctx.sink, group, 'batch', error);
     }
   }, ctx.signal, (group) => {
     advance(group.reduce((a, op) => a + op.ops, 0));
@@ -76,11 +77,11 @@ export const transactionStrategy: Strategy = async (ctx) => {
       return;
     }
     try {
-      const result = await ctx.client.batch([entry]);
-      ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled);
-      await recordBatchOutcome(ctx.client, [op], result.batch.results, ctx.sink);
+      const result = await ctx.client.batch([entry], { idempotent: true });
+      ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled, { kind: 'changeset', workloads: [op.workload] });
+      await recordBatchOutcome(ctx.client, [op], result.batch.results, ctx.sink, 'changeset');
     } catch (error) {
-      ctx.sink.recordOperations(0, op.ops, [`request failed: ${(error as { code?: string }).code ?? 'error'}`]);
+      recordThrown(ctx.sink, [op], 'changeset', error);
     }
   }, ctx.signal, (op) => {
     advance(op.ops);
@@ -137,14 +138,13 @@ export const bulkStrategy: Strategy = async (ctx) => {
       await executeOperation(ctx.client, item.single, ctx.sink);
       return;
     }
-    const n = item.bulk.length;
     try {
-      const result = await ctx.client.bulk(bulkRequest(item.bulk));
-      ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled);
-      if (result.status < 400) ctx.sink.recordOperations(n, 0);
-      else ctx.sink.recordOperations(0, n, [errorKind(result.status, result.error?.code)]);
+      // Bulk messages are all or nothing, and creates carry client-chosen keys: safe to send again.
+      const result = await ctx.client.bulk(bulkRequest(item.bulk), { idempotent: true, createWithKey: item.bulk[0]?.kind === 'create' });
+      ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled, { kind: 'bulk', workloads: item.bulk.map((op) => op.workload) });
+      for (const op of item.bulk) recordOutcome(ctx.sink, op, 'bulk', result.status < 400 ? undefined : httpFailure(op, result.status, result.error));
     } catch (error) {
-      ctx.sink.recordOperations(0, n, [`request failed: ${(error as { code?: string }).code ?? 'error'}`]);
+      recordThrown(ctx.sink, item.bulk, 'bulk', error);
     }
   }, ctx.signal, (item) => {
     advance('single' in item ? item.single.ops : item.bulk.length);

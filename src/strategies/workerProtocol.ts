@@ -1,7 +1,7 @@
 import type { ClientCounters } from '../client/ClientCounters.js';
 import type { RetryPolicy } from '../client/retry/RetryPolicy.js';
 import type { AuthSpec } from '../client/target/resolveTarget.js';
-import type { EncodedSink } from '../metrics/MeasurementSink.js';
+import type { EncodedSink, FailureInput } from '../metrics/MeasurementSink.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 
 /**
@@ -21,9 +21,14 @@ export interface WorkerStart {
   readonly workerIndex: number;
 }
 
+/** How often a worker reports its running totals; at once, too, while its first operations finish. */
+export const PROGRESS_INTERVAL_MS = 200;
+
 export type WorkerMessage =
   | { readonly type: 'ready' }
-  | { readonly type: 'progress'; readonly done: number }
+  | { readonly type: 'progress'; readonly done: number; readonly failed: number; readonly cause?: FailureInput }
+  /** A process worker met a 429: the parent closes the identity's gate and tells the others. */
+  | { readonly type: 'block'; readonly identity: number; readonly until: number }
   | { readonly type: 'next' }
   | {
       readonly type: 'done';
@@ -33,4 +38,10 @@ export type WorkerMessage =
     }
   | { readonly type: 'failed'; readonly message: string };
 
-export type ParentMessage = { readonly type: 'start'; readonly start: WorkerStart } | { readonly type: 'go' } | { readonly type: 'op'; readonly index: number } | { readonly type: 'stop' };
+export type ParentMessage =
+  | { readonly type: 'start'; readonly start: WorkerStart }
+  | { readonly type: 'go' }
+  | { readonly type: 'op'; readonly index: number }
+  | { readonly type: 'stop' }
+  /** Another worker of this identity met a 429: wait until then too. */
+  | { readonly type: 'gate'; readonly identity: number; readonly until: number };

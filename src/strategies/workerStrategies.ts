@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import type { ClientCounters } from '../client/ClientCounters.js';
+import type { FailureInput } from '../metrics/MeasurementSink.js';
 import { compiledModule } from '../runner/compiledModule.js';
 import type { Strategy, StrategyContext } from './StrategyContext.js';
 import type { ParentMessage, WorkerMessage, WorkerStart } from './workerProtocol.js';
@@ -10,23 +11,38 @@ interface Finished {
   children: { cpuUserMs: number; cpuSystemMs: number; peakRssBytes: number }[];
 }
 
-function handle(message: WorkerMessage, ctx: StrategyContext, progress: number[], i: number, finished: Finished, fail: (e: Error) => void): void {
-  if (message.type === 'ready') return;
-  if (message.type === 'progress') {
-    progress[i] = message.done;
-    ctx.onProgress(progress.reduce((a, b) => a + b, 0));
-  } else if (message.type === 'done') {
+/** Running totals over every worker, for progress and the fail-fast monitor. */
+class Totals {
+  readonly #done: number[];
+  readonly #failed: number[];
+
+  constructor(workers: number) {
+    this.#done = Array<number>(workers).fill(0);
+    this.#failed = Array<number>(workers).fill(0);
+  }
+
+  update(ctx: StrategyContext, i: number, done: number, failed: number, cause: FailureInput | undefined): void {
+    this.#done[i] = done;
+    this.#failed[i] = failed;
+    const all = this.#done.reduce((a, b) => a + b, 0);
+    ctx.onProgress(all);
+    ctx.onWorkerOutcomes?.(all, this.#failed.reduce((a, b) => a + b, 0), cause);
+  }
+}
+
+function handle(message: WorkerMessage, ctx: StrategyContext, totals: Totals, i: number, finished: Finished, fail: (e: Error) => void): void {
+  if (message.type === 'progress') totals.update(ctx, i, message.done, message.failed, message.cause);
+  else if (message.type === 'done') {
     ctx.sink.merge(message.sink);
     finished.counters.push(message.counters);
     finished.children.push(message.resources);
-    progress[i] = message.sink.operations;
-    ctx.onProgress(progress.reduce((a, b) => a + b, 0));
+    totals.update(ctx, i, message.sink.operations, message.sink.failedOperations, undefined);
   } else if (message.type === 'failed') {
     fail(new Error(`worker ${i + 1}: ${message.message}`));
   }
 }
 
-/** `threads`: N worker_threads, each with its own HTTP client; results merged exactly. */
+/** `threads`: N worker_threads, each with its own HTTP client; results merged exactly; Retry-After gates in shared memory. */
 export const threadsStrategy: Strategy = async (ctx) => {
   if (ctx.spec.kind !== 'threads') throw new Error('threadsStrategy needs a threads spec');
   const shared = new SharedArrayBuffer(12);
@@ -35,10 +51,11 @@ export const threadsStrategy: Strategy = async (ctx) => {
     Atomics.store(view, 1, 1);
   };
   ctx.signal.addEventListener('abort', stop);
+  if (ctx.signal.aborted) stop();
   const finished: Finished = { counters: [], children: [] };
-  const progress = Array<number>(ctx.spec.workers).fill(0);
-  const entry = compiledModule('strategies/workerEntry.js');
   const workers = ctx.spec.workers;
+  const totals = new Totals(workers);
+  const entry = compiledModule('strategies/workerEntry.js');
   let ready = 0;
   const onReady = (): void => {
     if (++ready < workers) return;
@@ -50,11 +67,11 @@ export const threadsStrategy: Strategy = async (ctx) => {
     await Promise.all(
       Array.from({ length: workers }, (_, i) => {
         const start: WorkerStart = { ops: ctx.ops, target: ctx.target, workerIndex: i };
-        const worker = new Worker(entry, { workerData: { start, shared } });
+        const worker = new Worker(entry, { workerData: { start, shared, gateBuffer: ctx.gates.buffer } });
         return new Promise<void>((resolve, reject) => {
           worker.on('message', (m: WorkerMessage) => {
             if (m.type === 'ready') onReady();
-            handle(m, ctx, progress, i, finished, reject);
+            handle(m, ctx, totals, i, finished, reject);
           });
           worker.on('error', reject);
           worker.on('exit', () => {
@@ -70,14 +87,18 @@ export const threadsStrategy: Strategy = async (ctx) => {
   return { counters: finished.counters, children: [] };
 };
 
-/** `processes`: N child processes, the analogue of Python's ProcessPoolExecutor. */
+/**
+ * `processes`: N child processes, the analogue of Python's ProcessPoolExecutor. Processes share
+ * no memory: a 429 one of them meets is sent here, applied to the run's gate, and relayed to
+ * every other child, so all of an identity's workers wait out the same Retry-After.
+ */
 export const processesStrategy: Strategy = async (ctx) => {
   if (ctx.spec.kind !== 'processes') throw new Error('processesStrategy needs a processes spec');
   const entry = compiledModule('strategies/workerEntry.js');
   const finished: Finished = { counters: [], children: [] };
-  const progress = Array<number>(ctx.spec.workers).fill(0);
-  let nextIndex = 0;
   const workers = ctx.spec.workers;
+  const totals = new Totals(workers);
+  let nextIndex = 0;
   const children: ((m: ParentMessage) => void)[] = [];
   let ready = 0;
   await Promise.all(
@@ -85,7 +106,7 @@ export const processesStrategy: Strategy = async (ctx) => {
       const child = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
       return new Promise<void>((resolve, reject) => {
         const send = (m: ParentMessage): void => {
-          if (child.connected) child.send(m);
+          if (child.connected) child.send(m, undefined, undefined, () => undefined);
         };
         children.push(send);
         child.on('message', (m: WorkerMessage) => {
@@ -98,7 +119,14 @@ export const processesStrategy: Strategy = async (ctx) => {
             else send({ type: 'op', index: nextIndex++ });
             return;
           }
-          handle(m, ctx, progress, i, finished, reject);
+          if (m.type === 'block') {
+            ctx.gates.gates[m.identity]?.block(m.until, true);
+            children.forEach((s, k) => {
+              if (k !== i) s({ type: 'gate', identity: m.identity, until: m.until });
+            });
+            return;
+          }
+          handle(m, ctx, totals, i, finished, reject);
         });
         child.on('error', reject);
         child.on('exit', (code) => {

@@ -38,7 +38,8 @@ describe('thresholds in dvbench run', () => {
     }
     const appended = await readFile(summary, 'utf8');
     expect(appended).toContain('# dvbench: stable');
-    expect(appended).toContain('## Thresholds: all passed');
+    expect(appended).toContain('**Thresholds: all 1 passed**');
+    expect(appended.indexOf('Verdict: OK')).toBeLessThan(appended.indexOf('Thresholds'));
     expect(appended).not.toContain('![');
   });
 
@@ -60,7 +61,7 @@ describe('dvbench report', () => {
     const result = await runCli(['report', d]);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(2);
-    expect(await readFile(join(d, 'report.md'), 'utf8')).toContain('## Thresholds: 2 of 3 missed');
+    expect(await readFile(join(d, 'report.md'), 'utf8')).toContain('**Thresholds: 2 of 3 missed**');
     expect((await readFile(join(d, 'throughput-over-time.png'))).length).toBeGreaterThan(10_000);
   });
 
@@ -70,7 +71,7 @@ describe('dvbench report', () => {
     await writeFile(join(d, 'results.json'), '{"schemaVersion": 99, "strategies": []}');
     const bad = await runCli(['report', d]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('not a dvbench results file of schema version 1 (found 99)');
+    expect(bad.stderr).toContain('not a dvbench results file of schema version 2 (found 99)');
   });
 });
 

@@ -60,8 +60,10 @@ describe('dvbench run (CLI)', () => {
     await writeFile(join(d, 's.yaml'), TINY('tiny'));
     const result = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out')], { env: { CI: 'true' } });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/strategy\s+wall ms \(95% CI\)\s+speedup/);
-    expect(result.stdout).toMatch(/^async:2\s+\d+ ±\d+\s+[\d.]+×/m);
+    expect(result.stdout).toMatch(/^Verdict: OK$/m);
+    expect(result.stdout).toMatch(/strategy\s+verdict\s+wall ms \(±95% CI\)\s+speedup/);
+    expect(result.stdout).toMatch(/^async:2\s+ok\s+\d+ \(n=1\)\s+[\d.]+×/m);
+    expect(result.stderr).toContain('tiny: target the embedded mock');
     expect(result.stderr).toContain('[1/2] sequential: 0 warm-up + 1 measured repetition(s)');
     expect(result.stderr).toMatch(/repetition 1: \d+ ms, [\d.]+ ops\/s/);
     const results = JSON.parse(await readFile(join(d, 'out', 'results.json'), 'utf8')) as RunResults;
@@ -201,14 +203,20 @@ describe('dvbench run and Ctrl-C', () => {
 });
 
 describe('dvbench run target selection', () => {
-  it('uses the scenario file\'s target when no --target is given (credentials from the environment)', async () => {
+  it('a URL in the scenario file is used only when DATAVERSE_URL or --target confirms it; a dry run needs no credentials', async () => {
     const d = await dir();
-    await writeFile(join(d, 's.yaml'), TINY('fromfile', 'target: { url: "https://contoso.crm.dynamics.com" }\n'));
-    const result = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out')], { env: { DATAVERSE_URL: '', DATAVERSE_TOKEN: '', AZURE_TENANT_ID: '' } });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('target: AZURE_TENANT_ID is not set; it is needed to sign in with DVBENCH_AUTH=client-secret.');
-    const dry = await runCli(['run', join(d, 's.yaml'), '--dry-run'], { env: { DATAVERSE_TOKEN: 'tok-123456789' } });
-    expect(dry.code).toBe(0);
+    await writeFile(join(d, 's.yaml'), 'name: fromfile\ntarget: { url: "https://contoso.crm.dynamics.com" }\nworkloads: [{ kind: read, table: account, count: 5 }]\nstrategies: [sequential]\n');
+    const env = { DATAVERSE_URL: '', DATAVERSE_TOKEN: '', AZURE_TENANT_ID: '' };
+    const refused = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out')], { env: { ...env, DATAVERSE_TOKEN: 'tok-123456789' } });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('target: the scenario file names https://contoso.crm.dynamics.com; credentials are only sent to a URL given on the command line or in DATAVERSE_URL. Pass --target https://contoso.crm.dynamics.com to confirm it, or --target mock.');
+    const confirmed = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out')], { env: { ...env, DATAVERSE_URL: 'https://contoso.crm.dynamics.com' } });
+    expect(confirmed.code).toBe(2);
+    expect(confirmed.stderr).toContain('target: AZURE_TENANT_ID is not set; it is needed to sign in to https://contoso.crm.dynamics.com (the target, from DATAVERSE_URL) with DVBENCH_AUTH=client-secret.');
+    expect(confirmed.stderr).toContain('pass --target mock');
+    const dry = await runCli(['run', join(d, 's.yaml'), '--dry-run', '--target', 'https://contoso.crm.dynamics.com'], { env });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('target: the org https://contoso.crm.dynamics.com (from --target)');
     expect(dry.stdout).not.toContain('(The target is the mock');
   });
 });

@@ -137,7 +137,7 @@ describe('DataverseClient retries', () => {
 
   it('pages through a query and runs batches and bulk messages', async () => {
     await withClient({}, {}, async (client) => {
-      await fetch(`${client.origin}/_mock/seed`, { method: 'POST', body: JSON.stringify({ counts: { account: 1234 } }) });
+      await fetch(`${client.origin}/_mock/seed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ counts: { account: 1234 } }) });
       let pages = 0;
       let records = 0;
       for await (const page of client.queryPages('accounts?$select=name', { maxPageSize: 100 })) {

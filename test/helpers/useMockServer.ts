@@ -64,7 +64,7 @@ export async function connectMock(server: RunningMockServer): Promise<MockHandle
       return toResult(await request(url, { method: method as 'GET', headers, body }));
     },
     seed: async (counts, seed = 1) => {
-      const res = await raw('POST', '/_mock/seed', { body: JSON.stringify({ seed, counts }) });
+      const res = await raw('POST', '/_mock/seed', { body: JSON.stringify({ seed, counts }), headers: { 'content-type': 'application/json' } });
       if (res.status !== 200) throw new Error(`seed failed: ${res.text}`);
     },
     reset: async () => {

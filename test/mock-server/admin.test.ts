@@ -36,7 +36,7 @@ describe('mock server: admin endpoints', () => {
 
   it('seed is deterministic: the same seed gives byte-identical data, another seed different data', async () => {
     const snapshot = async (seed: number): Promise<string> => {
-      const res = await mock.raw('POST', '/_mock/seed', { body: JSON.stringify({ seed, counts: { account: 50, contact: 80, quote: 10, quotedetail: 30 } }) });
+      const res = await mock.raw('POST', '/_mock/seed', { body: JSON.stringify({ seed, counts: { account: 50, contact: 80, quote: 10, quotedetail: 30 } }), headers: { 'content-type': 'application/json' } });
       expect(res.json.created).toEqual({ account: 50, contact: 80, quote: 10, quotedetail: 30 });
       const parts: string[] = [];
       for (const set of ['accounts', 'contacts', 'quotes', 'quotedetails']) parts.push((await mock.api('GET', `${set}?$orderby=createdon`)).text);
@@ -57,7 +57,7 @@ describe('mock server: admin endpoints', () => {
     ['{"count": {}}', 'count'],
     ['not json', 'not valid JSON'],
   ])('a bad seed request %s is a 400 naming the field', async (body, fragment) => {
-    const res = await mock.raw('POST', '/_mock/seed', { body });
+    const res = await mock.raw('POST', '/_mock/seed', { body, headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(400);
     expect(res.json.error.message).toContain(fragment);
   });

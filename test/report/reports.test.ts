@@ -33,7 +33,8 @@ describe('reports from a fixed results.json match the expected output', () => {
     const r = await results();
     const xml = renderJunit(r, evaluateThresholds(r));
     expect(xml).toBe(await fixture('expected/junit.xml'));
-    expect(xml).toContain('tests="3" failures="2"');
+    expect(xml).toContain('tests="7" failures="2"');
+    expect(xml).toContain('<testcase classname="dvbench.fixture" name="async:8: verdict"');
   });
 
   it('thresholds pass and fail as they should, naming the measured value and the bound', async () => {

@@ -38,10 +38,20 @@ describe('dvbench run --dry-run', () => {
     try {
       const dir = await mkdtemp(join(tmpdir(), 'dvbench-dry-cli-'));
       await writeFile(join(dir, 's.yaml'), YAML);
-      const result = await runCli(['run', join(dir, 's.yaml'), '--dry-run', '--target', mock.url], { env: { DATAVERSE_TOKEN: 'not-used-token-1234' } });
+      // A dry run refuses what a real run refuses: an org is never seeded or changed.
+      const refused = await runCli(['run', join(dir, 's.yaml'), '--dry-run', '--target', mock.url], { env: { DATAVERSE_TOKEN: '' } });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('target: a real org is not seeded');
+      await writeFile(join(dir, 'org.yaml'), 'name: dry-org\nworkloads:\n  - { kind: insert, table: account, count: 30, values: { name: "n{i}" } }\n  - { kind: read, table: account, count: 2, pageSize: 10 }\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n');
+      const writes = await runCli(['run', join(dir, 'org.yaml'), '--dry-run', '--target', mock.url], { env: { DATAVERSE_TOKEN: '' } });
+      expect(writes.code).toBe(2);
+      expect(writes.stderr).toContain('pass --allow-writes');
+      // No credentials in the environment: a dry run needs none.
+      const result = await runCli(['run', join(dir, 'org.yaml'), '--dry-run', '--allow-writes', '--target', mock.url], { env: { DATAVERSE_TOKEN: '', AZURE_TENANT_ID: '' } });
       expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toContain('dry run of dry: nothing is sent');
-      expect(result.stdout).toMatch(/^sequential\s+46\s+46\s+0\.8% per repetition\s+42$/m);
+      expect(result.stdout).toContain('dry run of dry-org: nothing is sent');
+      expect(result.stdout).toMatch(/^sequential\s+32\s+32\s+0\.5% per repetition\s+32\s+\?$/m);
+      expect(result.stdout).toContain('Time: unknown for an org');
       expect(result.stdout).not.toContain('(The target is the mock');
       const stats = (await (await fetch(`${mock.url}/_mock/stats`)).json()) as { requests: { total: number } };
       expect(stats.requests.total).toBe(0);

@@ -1,4 +1,6 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,11 +72,56 @@ describe('writes into a real org', () => {
     expect(org.context.store.counts()).toMatchObject({ account: 10, contact: 12, quote: 3, quotedetail: 6 });
     const manifest = JSON.parse(await readFile(join(outDir, 'created-records.json'), 'utf8')) as CreatedRecordsManifest;
     expect(manifest.records).toHaveLength(12 + 3 + 6);
-    const cli = await runCli(['cleanup', outDir], { env: { DATAVERSE_TOKEN: token } });
+    const cli = await runCli(['cleanup', outDir], { env: { DATAVERSE_TOKEN: token, DATAVERSE_URL: org.url } });
     expect(cli.code, cli.stderr).toBe(0);
     expect(cli.stdout).toContain('deleted 21 record(s)');
+    expect(cli.stdout).toContain('0 skipped');
     expect(org.context.store.counts()).toMatchObject({ account: 10, contact: 0, quote: 0, quotedetail: 0 });
-    const again = await runCli(['cleanup', outDir], { env: { DATAVERSE_TOKEN: token } });
+    const again = await runCli(['cleanup', outDir], { env: { DATAVERSE_TOKEN: token, DATAVERSE_URL: org.url } });
     expect(again.stdout).toContain('nothing to delete');
+  });
+
+  it('cleanup deletes only records the run can be shown to have made, and only at the URL the environment names (repros 07b, 08)', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'dvbench-org-cleanup-'));
+    const victim = existingIds[0]!;
+    const manifest = { runId: 'x', startedAt: new Date().toISOString(), target: org.url, records: [{ set: 'accounts', id: victim }] };
+    await writeFile(join(outDir, 'created-records.json'), JSON.stringify(manifest));
+    const cli = await runCli(['cleanup', outDir], { env: { DATAVERSE_TOKEN: token, DATAVERSE_URL: org.url } });
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain('deleted 0 record(s)');
+    expect(cli.stderr).toMatch(new RegExp(`skipped accounts\\(${victim}\\): created .*, before the run started`));
+    expect(org.context.store.counts().account).toBe(10);
+    // A manifest naming another host never receives the environment's token.
+    await writeFile(join(outDir, 'created-records.json'), JSON.stringify({ ...manifest, target: 'https://elsewhere.example.com' }));
+    const foreign = await runCli(['cleanup', outDir], { env: { DATAVERSE_TOKEN: token, DATAVERSE_URL: org.url } });
+    expect(foreign.code).toBe(2);
+    expect(foreign.stderr).toContain('target: the manifest names https://elsewhere.example.com, but DATAVERSE_URL is');
+  });
+
+  it('a token a server echoes back in a message never reaches results or reports (repro 18)', async () => {
+    const secret = 'EchoedSecretToken1234567890';
+    const echo = createServer((req, res) => {
+      req.resume();
+      res.writeHead(req.url?.endsWith('WhoAmI') === true ? 200 : 400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(req.url?.endsWith('WhoAmI') === true ? { UserId: 'u' } : { error: { code: '0x0', message: `rejected; you sent Authorization=${req.headers.authorization ?? ''}` } }));
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+    try {
+      const outDir = await mkdtemp(join(tmpdir(), 'dvbench-org-echo-'));
+      const yaml = 'name: echo\nworkloads: [{ kind: insert, table: account, count: 3, values: { name: "E{i}" } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n';
+      const r = new ScenarioRun(parseScenarioText(yaml, 'echo.yaml'), { outDir, target: { kind: 'org', url, identities: [{ method: 'token', token: secret }] }, allowWrites: true });
+      const results = await r.run();
+      expect(results.verdict.status).toBe('failed');
+      const { writeReports } = await import('../../src/report/writeReports.js');
+      await writeReports(outDir, results, { charts: false });
+      for (const f of ['results.json', 'report.md', 'report.html', 'junit.xml']) {
+        const text = await readFile(join(outDir, f), 'utf8');
+        expect(text, f).not.toContain(secret);
+        if (f === 'results.json') expect(text).toContain('Authorization=Bearer ***');
+      }
+    } finally {
+      await new Promise((resolve) => echo.close(resolve));
+    }
   });
 });

@@ -49,7 +49,8 @@ warmup: 0
     // 100 seeded + 30 inserts − 10 deletes + the upserts that created (odd-numbered: 3).
     expect(first.records!.account).toBe(123);
     for (const s of results.strategies) {
-      expect(s.errors, s.name).toEqual({ total: 0, byKind: {} });
+      expect(s.errors, s.name).toEqual({ total: 0, rate: 0, byKind: {}, causes: [] });
+      expect(s.verdict, s.name).toEqual({ status: 'ok', reasons: [] });
       expect(s.integrity, s.name).toMatchObject({ ok: true, problemCount: 0 });
       expect(s.repetitions).toHaveLength(2);
       for (const r of s.repetitions) {
@@ -93,10 +94,12 @@ strategies: [sequential]
 repetitions: 1
 warmup: 0
 `);
-    expect(results).toMatchObject({ schemaVersion: 1, partial: false, interruption: null, target: { kind: 'mock' }, plan: { operations: 2, byKind: { query: 2 } } });
+    expect(results).toMatchObject({ schemaVersion: 2, verdict: { status: 'ok', reasons: [] }, partial: false, interruption: null, target: { kind: 'mock' }, plan: { operations: 2, byKind: { query: 2 } }, selectedStrategies: null });
     expect(results.environment).toMatchObject({ node: process.version, cores: expect.any(Number), cpuModel: expect.any(String) });
     const s = results.strategies[0]!;
-    expect(Object.keys(s)).toEqual(expect.arrayContaining(['name', 'kind', 'workers', 'wallMs', 'speedup', 'efficiency', 'throughput', 'latencyMs', 'errors', 'throttled', 'retries', 'client', 'server']));
+    expect(Object.keys(s)).toEqual(expect.arrayContaining(['name', 'kind', 'verdict', 'aborted', 'workers', 'wallMs', 'speedup', 'efficiency', 'throughput', 'latencyMs', 'latencyOf', 'byWorkload', 'byRequestKind', 'errors', 'throttled', 'retries', 'client', 'server']));
+    expect(s.byWorkload).toEqual([expect.objectContaining({ workload: 0, name: 'read account', operations: 2, failedOperations: 0, requests: 2 })]);
+    expect(s.byRequestKind.single).toMatchObject({ operations: 2, requests: 2 });
     expect(s.wallMs.ci95).toHaveLength(2);
     expect(s.client.peakRssBytes).toBeGreaterThan(10_000_000);
     expect(s.server!.peakRssBytes).toBeGreaterThan(10_000_000);

@@ -29,7 +29,7 @@ describe('dvbench compare on a quiet machine', () => {
     for (const name of ['a', 'b']) expect((await runCli(['run', join(d, 's.yaml'), '--out', join(d, name), '--quiet'])).code).toBe(0);
     const result = await runCli(['compare', join(d, 'a'), join(d, 'b')]);
     expect(result.code, result.stdout).toBe(0);
-    expect(result.stdout).toContain('No significant regression beyond 5%');
+    expect(result.stdout).toContain('No regression: nothing significantly slower beyond 5%');
     expect(result.stdout).not.toMatch(/\| slower \|/);
   });
 

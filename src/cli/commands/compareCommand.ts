@@ -21,7 +21,11 @@ Options:
   --force             compare runs from different environments anyway
   -h, --help          show this help
 
-Exit codes: 0 no significant regression, 1 a strategy is significantly slower, 2 invalid input.
+Failed operations and verdicts are compared too: any rise in the share of failed operations (from 0
+to N most of all) or a worse verdict (ok → degraded → failed) is a regression. The two runs are
+named (path, run id, start) in every output; p95 latency is shown, not tested.
+
+Exit codes: 0 no regression, 1 a strategy is significantly slower, fails more, or has a worse verdict, 2 invalid input.
 `;
 
 function parseTolerance(text: string | undefined): number {
@@ -51,7 +55,7 @@ export async function compareCommand(argv: readonly string[], io: { stdout: Node
   const tolerance = parseTolerance(values.tolerance);
   const base = await readResults(resultsPath(basePath));
   const current = await readResults(resultsPath(currentPath));
-  const comparison = compareRuns(base, current, { tolerance, force: values.force === true });
+  const comparison = compareRuns(base, current, { tolerance, force: values.force === true, basePath: resultsPath(basePath), currentPath: resultsPath(currentPath) });
   const out = values.out ?? (currentPath.endsWith('.json') ? join(currentPath, '..') : currentPath);
   await mkdir(out, { recursive: true });
   const chart = renderComparisonChart(comparison);
@@ -60,10 +64,13 @@ export async function compareCommand(argv: readonly string[], io: { stdout: Node
   await writeFileAtomic(join(out, 'compare.md'), markdown);
   await writeFileAtomic(join(out, 'compare.html'), renderComparisonHtml(comparison, chart));
   await writeFileAtomic(join(out, 'compare.json'), `${JSON.stringify(comparison, null, 2)}\n`);
-  io.stdout.write(markdown);
+  // The terminal gets the text; the chart is a file beside it.
+  io.stdout.write(markdown.replace(/\n!\[[^\]]*\]\([^)]*\)\n?/g, '\n'));
+  io.stdout.write(`wrote ${['compare.md', 'compare.html', ...(chart === undefined ? [] : ['compare.png']), 'compare.json'].map((f) => join(out, f)).join(', ')}\n`);
   for (const s of comparison.strategies.filter((x) => x.regression)) {
     const wall = s.figures.find((f) => f.figure === 'wall time');
-    io.stderr.write(`regression: ${s.strategy} is slower: wall time ${wall === undefined ? '' : `${(wall.change * 100).toFixed(1)}%`} (p ${wall?.p === null || wall === undefined ? '–' : wall.p.toFixed(4)})\n`);
+    const slower = wall?.verdict === 'slower' ? `is slower: wall time ${(wall.change * 100).toFixed(1)}% (p ${wall.p === null ? '–' : wall.p.toFixed(4)})` : 'is worse';
+    io.stderr.write(`regression: ${s.strategy} ${slower}${s.reasons.length > 0 ? `; ${s.reasons.join('; ')}` : ''}\n`);
   }
   return comparison.regressions > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -39,7 +39,7 @@ export async function demoCommand(argv: readonly string[], io: { stdout: NodeJS.
     });
     const { access_token: token } = (await tokenRes.body.json()) as { access_token: string };
     const headers = { authorization: `Bearer ${token}`, accept: 'application/json', 'odata-version': '4.0', 'content-type': 'application/json' };
-    await request(`${server.url}/_mock/seed`, { method: 'POST', body: JSON.stringify({ seed: 1, counts: { account: 1000, contact: 2000 } }) }).then((r) => r.body.dump());
+    await request(`${server.url}/_mock/seed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seed: 1, counts: { account: 1000, contact: 2000 } }) }).then((r) => r.body.dump());
 
     const timings: Timing[] = [];
     const time = async (name: string, fn: () => Promise<number>): Promise<void> => {

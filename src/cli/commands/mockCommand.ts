@@ -26,7 +26,7 @@ Admin:        GET /_mock/health, GET /_mock/stats, POST /_mock/reset, POST /_moc
 
 
 /** `dvbench mock`: resolves when the server has stopped after a signal. */
-export async function mockCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream }): Promise<number> {
+export async function mockCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
   const { values } = parseCommandArgs('mock', argv, {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -63,9 +63,13 @@ export async function mockCommand(argv: readonly string[], io: { stdout: NodeJS.
     throw error;
   }
   const host = values.host ?? '127.0.0.1';
+  const loopback = /^(127(\.\d{1,3}){3}|localhost|::1)$/i.test(host);
+  if (!loopback) {
+    io.stderr.write(`dvbench mock: warning: listening on ${host} makes the mock reachable from other machines; its admin API (/_mock/reset, /_mock/seed) has no token${values['no-auth'] === true ? ', and --no-auth opens the Web API too' : ''}.\n`);
+  }
   let server;
   try {
-    server = await startMockServer({ port, host, config, noAuth: values['no-auth'] === true });
+    server = await startMockServer({ port, host, config, noAuth: values['no-auth'] === true, loopbackAdminOnly: loopback });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw errorCatalogue.DVB_ERR_LISTEN(`dvbench mock: port ${port} on ${host} is already in use; pick another with --port, or --port 0 for a free one.`);

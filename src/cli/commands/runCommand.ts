@@ -1,14 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { resolveTarget } from '../../client/target/resolveTarget.js';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { attachProgressReporter } from '../../report/attachProgressReporter.js';
 import { formatSummaryTable } from '../../report/formatSummaryTable.js';
 import { writeSuiteSummary, type SuiteEntry } from '../../report/writeSuiteSummary.js';
 import { writeReports } from '../../report/writeReports.js';
 import { dirname } from 'node:path';
+import { resolveTarget, type TargetSpec } from '../../client/target/resolveTarget.js';
+import { DvbenchError } from '../../errors/DvbenchError.js';
 import { ScenarioRun } from '../../runner/runScenario.js';
+import { checkTargetSafety } from '../../runner/targetSafety.js';
+import { verdictHeadline } from '../../runner/verdict.js';
 import { dryRun, formatDryRun } from '../../runner/dryRun.js';
+import { expandStrategies } from '../../scenario/expandStrategies.js';
 import { loadScenario, type LoadedScenario } from '../../scenario/loadScenario.js';
 import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
 
@@ -37,9 +42,22 @@ Options:
                         service protection limits and daily API entitlements; send nothing
   -h, --help            show this help
 
-Writes <out>/results.json (atomically, marked partial until the run ends). Several scenarios
-or a folder make a suite, with suite.md and junit.xml in the output folder and one exit code.
-Exit codes: 0 ok, 1 a run failed, 2 invalid input (nothing runs), 130 interrupted.
+The target is printed first. A run against DATAVERSE_URL needs its credentials; --target mock
+always means the embedded mock. A URL in a scenario file is used only when DATAVERSE_URL or
+--target names the same URL: credentials never follow a file.
+
+Every strategy gets a verdict: ok, degraded (some operations failed, within the scenario's
+maxErrorRate, default 0) or failed (more failed, the audit found a lost or duplicated write,
+or it was aborted: its first failFast operations all failed, or the target is unreachable or
+refuses the sign-in). The run's verdict is the worst of them and is printed first.
+
+Writes <out>/results.json (atomically, marked partial until the run ends). The output folder
+must be writable and not in use by another run; it is checked before anything runs. Several
+scenarios or a folder make a suite, with suite.md and junit.xml in the output folder and one
+exit code. Thresholds on strategies left out by --strategies are skipped.
+
+Exit codes: 0 ok or degraded, 1 a strategy failed, a threshold was missed or a report could not
+be written, 2 invalid input (nothing runs), 130 interrupted.
 `;
 
 export const validateHelp = `Usage: dvbench validate <scenario.yaml|folder>...
@@ -62,14 +80,14 @@ async function expandPaths(paths: readonly string[]): Promise<string[]> {
 }
 
 /** Loads every scenario first, so a bad file stops the suite before anything runs. */
-async function loadAll(paths: readonly string[]): Promise<LoadedScenario[]> {
+async function loadAll(paths: readonly string[], checkNames: (path: string) => boolean = () => true): Promise<LoadedScenario[]> {
   const loaded: LoadedScenario[] = [];
   const problems: string[] = [];
   for (const p of await expandPaths(paths)) {
     try {
-      loaded.push(await loadScenario(p));
+      loaded.push(await loadScenario(p, { checkNames: checkNames(p) }));
     } catch (error) {
-      if (error instanceof Error && 'code' in error && error.code === 'DVB_ERR_SCENARIO_INVALID') problems.push(error.message);
+      if (error instanceof DvbenchError && error.code === 'DVB_ERR_SCENARIO_INVALID') problems.push(error.message);
       else throw error;
     }
   }
@@ -77,8 +95,9 @@ async function loadAll(paths: readonly string[]): Promise<LoadedScenario[]> {
   return loaded;
 }
 
+/** Folder names down to the millisecond, plus a little randomness: two runs started together never share one. */
 function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${new Date().toISOString().replace(/[-:.]/g, '').replace('T', '-').slice(0, 18)}-${randomBytes(2).toString('hex')}`;
 }
 
 export async function validateCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream }): Promise<number> {
@@ -89,8 +108,86 @@ export async function validateCommand(argv: readonly string[], io: { stdout: Nod
   }
   if (positionals.length === 0) throw errorCatalogue.DVB_ERR_USAGE("dvbench validate: give one or more scenario files or folders. See 'dvbench validate --help'.");
   const loaded = await loadAll(positionals);
-  for (const l of loaded) io.stdout.write(`${l.path}: ok (${l.scenario.workloads.length} workload(s), ${l.scenario.strategies.length} strategy entr${l.scenario.strategies.length === 1 ? 'y' : 'ies'})\n`);
+  for (const l of loaded) io.stdout.write(`${l.path}: ok (${l.scenario.workloads.length} workload(s), ${expandStrategies(l.scenario.strategies).map((s) => s.name).join(', ')})\n`);
+  io.stdout.write('Queries were parsed as the mock parses them, and table, column and navigation property names checked against the mock\'s tables (standard plus mock.tables); against an org, names are checked by the org when the run starts.\n');
   return EXIT.ok;
+}
+
+function parseShard(text: string | undefined): { index: number; count: number } | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (m === null || count < 2 || index < 1 || index > count) {
+    throw errorCatalogue.DVB_ERR_USAGE(`dvbench run: --shard must be i/n with n ≥ 2 and 1 ≤ i ≤ n, e.g. 1/4, got '${text}'.`);
+  }
+  return { index, count };
+}
+
+/** --target wins; a URL in the scenario file only with the same URL in DATAVERSE_URL; else DATAVERSE_URL; else the embedded mock. */
+function targetFor(l: LoadedScenario, flag: string | undefined, credentials: boolean): TargetSpec {
+  const fromScenario = typeof l.scenario.target === 'object' ? l.scenario.target.url : undefined;
+  return resolveTarget({ ...(flag === undefined ? {} : { flag }), ...(fromScenario === undefined ? {} : { fromFile: { url: fromScenario, what: 'the scenario file' as const } }), env: process.env, credentials });
+}
+
+function describeTarget(t: TargetSpec): string {
+  return t.kind === 'mock' ? 'the embedded mock' : `the org ${t.url} (from ${t.source ?? 'DATAVERSE_URL'})`;
+}
+
+/** Several scenarios of one name would write one folder: refused before anything runs. */
+function checkSuiteNames(loaded: readonly LoadedScenario[]): void {
+  const seen = new Map<string, string>();
+  for (const l of loaded) {
+    const other = seen.get(l.scenario.name);
+    if (other !== undefined) throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(`${l.path}: name '${l.scenario.name}' is also the name of ${other}; scenarios of a suite need distinct names (each writes <out>/<name>/).`);
+    seen.set(l.scenario.name, l.path);
+  }
+}
+
+interface RunFlags {
+  readonly repetitions: number | undefined;
+  readonly warmup: number | undefined;
+  readonly shard: { index: number; count: number } | undefined;
+  readonly only: string[] | undefined;
+  readonly allowWrites: boolean;
+  readonly keep: boolean;
+  readonly quiet: boolean;
+}
+
+/** One scenario of the run: its results, reports and printed summary; the suite entry it makes. */
+async function runOne(l: LoadedScenario, target: TargetSpec, outDir: string, flags: RunFlags, signal: AbortSignal, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<SuiteEntry> {
+  const run = new ScenarioRun(l, { outDir, target, signal, allowWrites: flags.allowWrites, keep: flags.keep, ...(flags.shard === undefined ? {} : { shard: flags.shard }), ...(flags.repetitions === undefined ? {} : { repetitions: flags.repetitions }), ...(flags.warmup === undefined ? {} : { warmup: flags.warmup }), ...(flags.only === undefined ? {} : { only: flags.only }) });
+  attachProgressReporter(run, io.stderr, { quiet: flags.quiet });
+  const results = await run.run();
+  const reports = await writeReports(dirname(run.resultsPath), results);
+  io.stdout.write(`\n${l.scenario.name}\n${formatSummaryTable(results)}results: ${run.resultsPath}\nreport: ${join(dirname(run.resultsPath), 'report.md')} (and report.html, charts, junit.xml)\n`);
+  const missed = reports.thresholds.filter((t) => !t.passed && !t.skipped);
+  for (const t of missed) io.stderr.write(`threshold missed: ${t.message}\n`);
+  for (const t of reports.thresholds.filter((x) => x.skipped)) io.stderr.write(`threshold ${t.message}\n`);
+  for (const s of results.strategies.filter((x) => !x.integrity.ok)) {
+    io.stderr.write(`integrity audit failed for ${s.name}: ${s.integrity.problemCount} problem(s)\n`);
+    for (const p of s.integrity.problems.slice(0, 5)) io.stderr.write(`  ${p}\n`);
+  }
+  const counted = reports.thresholds.filter((t) => !t.skipped);
+  if (counted.length > 0 && missed.length === 0) io.stdout.write(`thresholds: all ${counted.length} passed\n`);
+  const problems = [
+    ...(results.verdict.status === 'failed' ? [verdictHeadline(results.verdict)] : []),
+    ...(missed.length > 0 ? [`${missed.length} threshold(s) missed: ${missed.map((t) => t.message).join('; ')}`] : []),
+  ];
+  return { file: l.path, name: l.scenario.name, resultsPath: run.resultsPath, results, error: problems.length === 0 ? null : problems.join('; ') };
+}
+
+function printDryRun(loaded: readonly LoadedScenario[], targets: readonly TargetSpec[], flags: RunFlags, allowWrites: boolean, io: { stdout: NodeJS.WritableStream }): void {
+  for (const [i, l] of loaded.entries()) {
+    const target = targets[i] ?? { kind: 'mock' as const };
+    // A dry run refuses what a real run refuses: the same safety rules, before any estimate.
+    checkTargetSafety(l.scenario, target, allowWrites);
+    const scenario = { ...l.scenario, ...(flags.repetitions === undefined ? {} : { repetitions: flags.repetitions }), ...(flags.warmup === undefined ? {} : { warmup: flags.warmup }) };
+    const plan = dryRun(scenario);
+    const only = flags.only;
+    const kept = only === undefined ? plan : { ...plan, strategies: plan.strategies.filter((s) => only.includes(s.name)) };
+    io.stdout.write(`target: ${describeTarget(target)}\n${formatDryRun(l.scenario.name, kept, target.kind === 'org')}`);
+  }
 }
 
 /** `dvbench run`: one scenario, or a suite of them with one exit code. */
@@ -118,37 +215,27 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
     return EXIT.ok;
   }
   if (positionals.length === 0) throw errorCatalogue.DVB_ERR_USAGE("dvbench run: give a scenario file or folder, e.g. 'dvbench run scenarios/paper-reproduction.yaml'. See 'dvbench run --help'.");
-  const repetitions = intFlag('run', 'repeat', values.repeat, 1, 100);
-  const warmup = intFlag('run', 'warmup', values.warmup, 0, 20);
-  let shard: { index: number; count: number } | undefined;
-  if (values.shard !== undefined) {
-    const m = /^(\d+)\/(\d+)$/.exec(values.shard);
-    const index = Number(m?.[1]);
-    const count = Number(m?.[2]);
-    if (m === null || count < 2 || index < 1 || index > count) {
-      throw errorCatalogue.DVB_ERR_USAGE(`dvbench run: --shard must be i/n with n ≥ 2 and 1 ≤ i ≤ n, e.g. 1/4, got '${values.shard}'.`);
-    }
-    shard = { index, count };
-  }
-  const only = values.strategies?.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const loaded = await loadAll(positionals);
-  // --target wins; else the scenario's own target; else DATAVERSE_URL; else the embedded mock.
-  const targetFor = (l: LoadedScenario) => {
-    const fromScenario = typeof l.scenario.target === 'object' ? l.scenario.target.url : undefined;
-    const flag = values.target ?? fromScenario;
-    return resolveTarget({ ...(flag === undefined ? {} : { flag }), env: process.env });
+  const flags: RunFlags = {
+    repetitions: intFlag('run', 'repeat', values.repeat, 1, 100),
+    warmup: intFlag('run', 'warmup', values.warmup, 0, 20),
+    shard: parseShard(values.shard),
+    only: values.strategies?.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    allowWrites: values['allow-writes'] === true,
+    keep: values.keep === true,
+    quiet: values.quiet === true,
   };
-  const targets = loaded.map(targetFor);
-  if (values['dry-run'] === true) {
-    for (const l of loaded) {
-      const scenario = { ...l.scenario, ...(repetitions === undefined ? {} : { repetitions }), ...(warmup === undefined ? {} : { warmup }), strategies: l.scenario.strategies };
-      const plan = dryRun(scenario);
-      const kept = only === undefined ? plan : { ...plan, strategies: plan.strategies.filter((s) => only.includes(s.name)) };
-      io.stdout.write(formatDryRun(l.scenario.name, kept, targets[loaded.indexOf(l)]?.kind === 'org'));
-    }
+  const dry = values['dry-run'] === true;
+  const syntaxOnly = await loadAll(positionals, () => false);
+  const targets = syntaxOnly.map((l) => targetFor(l, values.target, !dry));
+  // Names are checked against the mock's tables when the mock is the target; an org knows its own.
+  const onMock = new Set(syntaxOnly.filter((_, i) => targets[i]?.kind === 'mock').map((l) => l.path));
+  const loaded = onMock.size === 0 ? syntaxOnly : await loadAll(syntaxOnly.map((l) => l.path), (p) => onMock.has(p));
+  if (dry) {
+    printDryRun(loaded, targets, flags, flags.allowWrites, io);
     return EXIT.ok;
   }
   const suite = loaded.length > 1;
+  if (suite) checkSuiteNames(loaded);
   const root = resolve(values.out ?? (suite ? `reports/suite-${timestamp()}` : `reports/${loaded[0]?.scenario.name ?? 'run'}-${timestamp()}`));
 
   const controller = new AbortController();
@@ -167,32 +254,14 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
       if (controller.signal.aborted) break;
       const target = targets[n] ?? { kind: 'mock' as const };
       const outDir = suite ? join(root, l.scenario.name) : root;
-      const run = new ScenarioRun(l, { outDir, target, signal: controller.signal, allowWrites: values['allow-writes'] === true, keep: values.keep === true, ...(shard === undefined ? {} : { shard }), ...(repetitions === undefined ? {} : { repetitions }), ...(warmup === undefined ? {} : { warmup }), ...(only === undefined ? {} : { only }) });
-      attachProgressReporter(run, io.stderr, { quiet: values.quiet === true });
+      io.stderr.write(`dvbench: ${l.scenario.name}: target ${describeTarget(target)}\n`);
       try {
-        const results = await run.run();
-        const reports = await writeReports(dirname(run.resultsPath), results);
-        io.stdout.write(`\n${l.scenario.name}\n${formatSummaryTable(results)}results: ${run.resultsPath}\nreport: ${join(dirname(run.resultsPath), 'report.md')} (and report.html, charts, junit.xml)\n`);
-        const missed = reports.thresholds.filter((t) => !t.passed);
-        for (const t of missed) io.stderr.write(`threshold missed: ${t.message}\n`);
-        const audit = results.strategies.filter((s) => !s.integrity.ok);
-        for (const s of audit) {
-          io.stderr.write(`integrity audit failed for ${s.name}: ${s.integrity.problemCount} problem(s)\n`);
-          for (const p of s.integrity.problems.slice(0, 5)) io.stderr.write(`  ${p}\n`);
-        }
-        if (reports.thresholds.length > 0 && missed.length === 0) io.stdout.write(`thresholds: all ${reports.thresholds.length} passed\n`);
-        entries.push({ file: l.path, name: l.scenario.name, resultsPath: run.resultsPath, results, error:
-            audit.length > 0
-              ? `integrity audit failed for ${audit.map((s) => s.name).join(', ')}`
-              : missed.length > 0
-                ? `${missed.length} threshold(s) missed: ${missed.map((t) => t.message).join('; ')}`
-                : null,
-        });
+        entries.push(await runOne(l, target, outDir, flags, controller.signal, io));
       } catch (error) {
-        if (!suite || (error instanceof Error && 'code' in error && error.code === 'DVB_ERR_INTERRUPTED')) throw error;
+        if (!suite || (error instanceof DvbenchError && (error.code === 'DVB_ERR_INTERRUPTED' || error.code === 'DVB_ERR_OUTPUT'))) throw error;
         const message = error instanceof Error ? error.message : String(error);
         io.stderr.write(`dvbench: ${l.scenario.name} failed: ${message}\n`);
-        entries.push({ file: l.path, name: l.scenario.name, resultsPath: run.resultsPath, results: null, error: message });
+        entries.push({ file: l.path, name: l.scenario.name, resultsPath: join(outDir, 'results.json'), results: null, error: message });
       }
     }
     if (suite) {
@@ -206,6 +275,6 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
   if (controller.signal.aborted) {
     throw errorCatalogue.DVB_ERR_INTERRUPTED(`dvbench: interrupted; partial results written to ${root}`);
   }
-  // A single scenario's missed thresholds and audit problems were already printed line by line.
+  // A failed verdict, a missed threshold or a failed audit was already printed line by line.
   return entries.some((e) => e.error !== null) ? EXIT.failed : EXIT.ok;
 }

@@ -74,3 +74,37 @@ export function decodeBatchResult(
   const succeeded = results.filter((r) => r.ok).length;
   return { status, results, succeeded, failed: results.length - succeeded };
 }
+
+const DUPLICATE_KEY = '0x80040237';
+
+/**
+ * After a `$batch` was sent again because an earlier attempt's response was lost, the parts
+ * that earlier attempt already ran answer differently: a create with a client-chosen key meets
+ * its own record (412, duplicate key), a delete finds its record gone (404), a changeset of
+ * keyed creates is refused as a whole for the same duplicate. Those are the lost attempt's
+ * work, done once: they count as succeeded (`recovered`).
+ *
+ * Returns the corrected result and the index of the first entry the retry never ran because
+ * it stopped at such a part (stop-on-error batches), so the caller can send the rest.
+ */
+export function recoverRetriedParts(entries: readonly BatchEntryInput[], batch: BatchResult): { batch: BatchResult; resumeAt: number | undefined } {
+  const results = [...batch.results];
+  let r = 0;
+  let resumeAt: number | undefined;
+  entries.forEach((entry, i) => {
+    const ops = isChangeset(entry) ? entry.changeset : [entry];
+    const mine = results.slice(r, r + ops.length);
+    const recoveredOne = (res: BatchOperationResult | undefined, op: { method: string } | undefined): boolean =>
+      res !== undefined && op !== undefined && ((op.method === 'POST' && res.status === 412 && res.error?.code === DUPLICATE_KEY) || (op.method === 'DELETE' && res.status === 404));
+    const wholeChangeset = isChangeset(entry) && mine.every((x) => x.rolledBack === true) && mine[0]?.status === 412 && mine[0].error?.code === DUPLICATE_KEY && ops.every((o) => o.method === 'POST');
+    mine.forEach((res, k) => {
+      if (wholeChangeset || recoveredOne(res, ops[k])) results[r + k] = { status: 204, ok: true, ...(res.contentId === undefined ? {} : { contentId: res.contentId }) };
+    });
+    const last = results[r + ops.length - 1];
+    const next = results[r + ops.length];
+    if (resumeAt === undefined && last?.ok === true && next?.notRun === true && mine.some((x) => !x.ok)) resumeAt = i + 1;
+    r += ops.length;
+  });
+  const succeeded = results.filter((x) => x.ok).length;
+  return { batch: { status: resumeAt === undefined && succeeded === results.length ? 200 : batch.status, results, succeeded, failed: results.length - succeeded }, resumeAt };
+}

@@ -1,17 +1,37 @@
+/**
+ * How long one call may keep trying. The budgets are what keeps a dead or refusing target
+ * from turning a run into hours of silent retries: documented in the README ("Retries").
+ */
 export interface RetryPolicy {
-  /** Attempts per call after 5xx and connection errors, the first included. @default 10 */
+  /** Attempts per call after 5xx and connection errors, the first included. @default 4 */
   readonly maxAttempts: number;
+  /** Time a call may spend on attempts and backoff after 5xx and connection errors, in ms. @default 10000 */
+  readonly maxErrorMs: number;
   /** Retries per call after 429s; these are bounded mostly by `maxTotalMs`. @default 1000 */
   readonly maxThrottleRetries: number;
-  /** Give up once a call has spent this long, waits included, in ms. @default 300000 */
+  /** Give up once a call has spent this long, Retry-After waits included, in ms. @default 300000 */
   readonly maxTotalMs: number;
   /** First backoff step for 5xx and connection errors, in ms. @default 200 */
   readonly baseDelayMs: number;
-  /** Largest backoff step, in ms. @default 30000 */
+  /** Largest backoff step, in ms. @default 5000 */
   readonly maxDelayMs: number;
+  /**
+   * Consecutive failures to connect at all (refused, unknown host, unreachable, connect
+   * timeout), across every call of a client, after which the target counts as unreachable and
+   * every call fails at once. @default 3
+   */
+  readonly unreachableAfter: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 10, maxThrottleRetries: 1000, maxTotalMs: 300_000, baseDelayMs: 200, maxDelayMs: 30_000 };
+export const defaultRetryPolicy: RetryPolicy = {
+  maxAttempts: 4,
+  maxErrorMs: 10_000,
+  maxThrottleRetries: 1000,
+  maxTotalMs: 300_000,
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+  unreachableAfter: 3,
+};
 
 /** Exponential backoff with full jitter (AWS architecture blog): uniform in [0, min(cap, base·2^n)). */
 export function backoffMs(policy: RetryPolicy, retryNumber: number, random: () => number = Math.random): number {
@@ -20,6 +40,18 @@ export function backoffMs(policy: RetryPolicy, retryNumber: number, random: () =
 
 /** Statuses worth retrying for an idempotent call: the server did not finish it. */
 export const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
+
+/** Error codes that mean the connection was never made: the target is not there. */
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
+
+export function isConnectFailure(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECT_FAILURES.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
 
 /** The wait a 429 asks for, in ms: `retry-after-ms` when present (the mock's compressed time), else `Retry-After` seconds. */
 export function retryAfterMs(headers: Readonly<Record<string, string | string[] | undefined>>): number {

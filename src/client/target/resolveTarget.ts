@@ -8,22 +8,59 @@ export type AuthSpec =
   | { readonly method: 'password'; readonly tenantId: string; readonly clientId: string; readonly username: string; readonly password: string }
   | { readonly method: 'token'; readonly token: string };
 
+/** Where the target came from, said before a run starts so an exported DATAVERSE_URL never surprises. */
+export type TargetSource = '--target' | 'DATAVERSE_URL' | 'the scenario file' | 'the manifest' | 'default';
+
 export type TargetSpec =
-  | { readonly kind: 'mock' }
-  | { readonly kind: 'org'; readonly url: string; readonly identities: readonly AuthSpec[]; readonly authorityHost?: string };
+  | { readonly kind: 'mock'; readonly source?: TargetSource }
+  | { readonly kind: 'org'; readonly url: string; readonly identities: readonly AuthSpec[]; readonly authorityHost?: string; readonly source?: TargetSource };
 
 export interface TargetInput {
-  /** `--target mock` or `--target <url>`; wins over the environment. */
+  /** `--target mock` or `--target <url>`; wins over everything else. */
   readonly flag?: string;
+  /** A URL written in a file (a scenario's `target.url`, a manifest's `target`): never trusted with credentials on its own. */
+  readonly fromFile?: { readonly url: string; readonly what: 'the scenario file' | 'the manifest' };
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** A dry run sends nothing: it needs no credentials. @default true */
+  readonly credentials?: boolean;
 }
 
 function need(env: TargetInput['env'], name: string, why: string): string {
   const value = env[name];
   if (value === undefined || value.trim() === '') {
-    throw errorCatalogue.DVB_ERR_TARGET_CONFIG(`target: ${name} is not set; it is needed ${why}. See the README, "Running against a real org".`);
+    throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
+      `target: ${name} is not set; it is needed ${why}. See the README, "Running against a real org"; to run against the embedded mock instead, pass --target mock.`,
+    );
   }
   return value.trim();
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Which URL, and why. Credentials in the environment are bound to the URL they were given
+ * for (`DATAVERSE_URL`, or `--target`): a URL that only a file names (a scenario someone
+ * shared, a manifest) is refused unless the command line names the same URL, so a file can
+ * never send the environment's token to a host of its choosing.
+ */
+function chooseUrl(input: TargetInput): { chosen: string | undefined; source: TargetSource } {
+  const { env } = input;
+  const envUrl = (env.DATAVERSE_URL ?? '').trim() === '' ? undefined : env.DATAVERSE_URL?.trim();
+  if (input.flag !== undefined && input.flag !== '') return { chosen: input.flag, source: '--target' };
+  if (input.fromFile !== undefined) {
+    const file = originOf(input.fromFile.url);
+    if (envUrl !== undefined && file !== undefined && originOf(envUrl) === file) return { chosen: envUrl, source: 'DATAVERSE_URL' };
+    throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
+      `target: ${input.fromFile.what} names ${input.fromFile.url}${envUrl === undefined ? '' : `, but DATAVERSE_URL is ${envUrl}`}; credentials are only sent to a URL given on the command line or in DATAVERSE_URL. Pass --target ${input.fromFile.url} to confirm it, or --target mock.`,
+    );
+  }
+  return envUrl === undefined ? { chosen: undefined, source: 'default' } : { chosen: envUrl, source: 'DATAVERSE_URL' };
 }
 
 /** Comma lists give several identities (application users): `AZURE_CLIENT_ID=a,b` with `AZURE_CLIENT_SECRET=s1,s2`. */
@@ -38,8 +75,8 @@ function list(value: string): string[] {
  */
 export function resolveTarget(input: TargetInput): TargetSpec {
   const { env } = input;
-  const chosen = input.flag ?? env.DATAVERSE_URL;
-  if (chosen === undefined || chosen === '' || chosen === 'mock') return { kind: 'mock' };
+  const { chosen, source } = chooseUrl(input);
+  if (chosen === undefined || chosen === '' || chosen === 'mock') return { kind: 'mock', source };
   let url: URL;
   try {
     url = new URL(chosen);
@@ -51,8 +88,9 @@ export function resolveTarget(input: TargetInput): TargetSpec {
   }
   // An empty variable is an unset one (CI systems often export empty values).
   const has = (name: string): boolean => (env[name] ?? '').trim() !== '';
+  if (input.credentials === false) return { kind: 'org', url: url.origin, identities: [], source };
   const method = has('DVBENCH_AUTH') ? (env.DVBENCH_AUTH ?? '').trim() : has('DATAVERSE_TOKEN') ? 'token' : has('AZURE_CLIENT_CERTIFICATE_PATH') ? 'certificate' : 'client-secret';
-  const why = `to sign in with DVBENCH_AUTH=${method}`;
+  const why = `to sign in to ${url.origin} (the target, from ${source}) with DVBENCH_AUTH=${method}`;
   let identities: AuthSpec[];
   switch (method) {
     case 'token':
@@ -84,5 +122,5 @@ export function resolveTarget(input: TargetInput): TargetSpec {
     default:
       throw errorCatalogue.DVB_ERR_TARGET_CONFIG(`target: DVBENCH_AUTH='${method}' is not one of client-secret, certificate, device-code, password, token.`);
   }
-  return { kind: 'org', url: url.origin, identities, ...(has('AZURE_AUTHORITY_HOST') ? { authorityHost: env.AZURE_AUTHORITY_HOST ?? '' } : {}) };
+  return { kind: 'org', url: url.origin, identities, source, ...(has('AZURE_AUTHORITY_HOST') ? { authorityHost: env.AZURE_AUTHORITY_HOST ?? '' } : {}) };
 }

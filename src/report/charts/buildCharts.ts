@@ -94,7 +94,10 @@ function timelineChart(results: RunResults): ChartConfiguration | undefined {
  * percentiles, client and server CPU and memory, and throughput over time with 429s marked.
  * Charts that have nothing to show for this run (e.g. no pools) are left out.
  */
-export function buildCharts(results: RunResults): RenderedChart[] {
+export function buildCharts(all: RunResults): RenderedChart[] {
+  // A failed strategy's figures measure its errors, not its speed: it is not drawn.
+  const results: RunResults = { ...all, strategies: all.strategies.filter((s) => s.verdict.status !== 'failed') };
+  if (results.strategies.length === 0) return [];
   const specs: [string, string, ChartConfiguration | undefined][] = [
     ['speedup-vs-workers.png', 'Speedup vs workers', workersChart(results, (s) => s.speedup, 'Speedup vs workers', 'speedup over sequential (×)', true)],
     ['throughput-vs-workers.png', 'Throughput vs workers', workersChart(results, (s) => s.throughput.opsPerSec, 'Throughput vs workers', 'operations per second', false)],

@@ -3,10 +3,10 @@ import { mean } from '../../metrics/statistics.js';
 import { welchTTest } from '../../metrics/welchTTest.js';
 import type { RunResults, StrategyResult } from '../../runner/RunResults.js';
 
-export type Verdict = 'faster' | 'slower' | 'no significant change' | 'too few repetitions';
+export type Verdict = 'faster' | 'slower' | 'no significant change' | 'too few repetitions' | 'not tested' | 'more errors' | 'fewer errors' | 'same errors';
 
 export interface FigureChange {
-  readonly figure: 'wall time' | 'throughput' | 'p95 latency';
+  readonly figure: 'wall time' | 'throughput' | 'p95 latency' | 'errors' | 'verdict';
   readonly unit: string;
   readonly base: number;
   readonly current: number;
@@ -20,12 +20,26 @@ export interface FigureChange {
 export interface StrategyComparison {
   readonly strategy: string;
   readonly figures: readonly FigureChange[];
-  /** A significant change for the worse beyond the tolerance in wall time or throughput. */
+  /** The verdicts of both runs, e.g. `ok → failed`. */
+  readonly verdicts: { readonly base: string; readonly current: string };
+  /** Worse in a way that counts: significantly slower beyond the tolerance, failed operations where there were fewer, or a worse verdict. */
   readonly regression: boolean;
+  /** Why it is a regression, in words. */
+  readonly reasons: readonly string[];
+}
+
+/** The two runs compared, named in every output. */
+export interface ComparedRun {
+  readonly path: string;
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly verdict: string;
 }
 
 export interface Comparison {
   readonly scenario: string;
+  readonly base: ComparedRun;
+  readonly current: ComparedRun;
   readonly tolerance: number;
   readonly alpha: number;
   readonly strategies: readonly StrategyComparison[];
@@ -65,17 +79,29 @@ function judge(base: readonly number[], current: readonly number[], higherIsBett
   return { p, verdict: up === higherIsBetter ? 'faster' : 'slower', change };
 }
 
+const VERDICT_RANK: Record<string, number> = { ok: 0, degraded: 1, failed: 2 };
+
 function compareStrategy(base: StrategyResult, current: StrategyResult, tolerance: number, alpha: number): StrategyComparison {
   const wall = judge(base.repetitions.map((r) => r.wallMs), current.repetitions.map((r) => r.wallMs), false, tolerance, alpha);
   const tput = judge(base.repetitions.map((r) => r.opsPerSec), current.repetitions.map((r) => r.opsPerSec), true, tolerance, alpha);
   const p95change = base.latencyMs.p95 === 0 ? 0 : (current.latencyMs.p95 - base.latencyMs.p95) / base.latencyMs.p95;
+  const errorsBase = base.errors.rate;
+  const errorsCurrent = current.errors.rate;
+  const errorVerdict: Verdict = errorsCurrent > errorsBase ? 'more errors' : errorsCurrent < errorsBase ? 'fewer errors' : 'same errors';
   const figures: FigureChange[] = [
     { figure: 'wall time', unit: 'ms', base: base.wallMs.mean, current: current.wallMs.mean, ...wall },
     { figure: 'throughput', unit: 'ops/s', base: base.throughput.opsPerSec, current: current.throughput.opsPerSec, ...tput },
-    // One pooled histogram per run: no per-repetition samples to test, so the change is shown without a verdict.
-    { figure: 'p95 latency', unit: 'ms', base: base.latencyMs.p95, current: current.latencyMs.p95, change: p95change, p: null, verdict: 'no significant change' },
+    // One pooled histogram per run: no per-repetition samples to test, so the change is shown, not judged.
+    { figure: 'p95 latency', unit: 'ms', base: base.latencyMs.p95, current: current.latencyMs.p95, change: p95change, p: null, verdict: 'not tested' },
+    { figure: 'errors', unit: '%', base: errorsBase * 100, current: errorsCurrent * 100, change: errorsBase === 0 ? (errorsCurrent === 0 ? 0 : Infinity) : (errorsCurrent - errorsBase) / errorsBase, p: null, verdict: errorVerdict },
   ];
-  return { strategy: base.name, figures, regression: wall.verdict === 'slower' || tput.verdict === 'slower' };
+  const reasons: string[] = [];
+  if (wall.verdict === 'slower') reasons.push(`wall time ${(wall.change * 100).toFixed(1)}%`);
+  if (tput.verdict === 'slower') reasons.push(`throughput ${(tput.change * 100).toFixed(1)}%`);
+  // Any rise in failed operations is a regression: from 0 to N most of all.
+  if (errorVerdict === 'more errors') reasons.push(`failed operations ${(errorsBase * 100).toFixed(2)}% → ${(errorsCurrent * 100).toFixed(2)}%`);
+  if ((VERDICT_RANK[current.verdict.status] ?? 0) > (VERDICT_RANK[base.verdict.status] ?? 0)) reasons.push(`verdict ${base.verdict.status} → ${current.verdict.status}`);
+  return { strategy: base.name, figures, verdicts: { base: base.verdict.status, current: current.verdict.status }, regression: reasons.length > 0, reasons };
 }
 
 /**
@@ -84,7 +110,7 @@ function compareStrategy(base: StrategyResult, current: StrategyResult, toleranc
  * larger than the tolerance. Runs of different scenarios are refused; runs from different
  * environments too, unless forced.
  */
-export function compareRuns(base: RunResults, current: RunResults, options: { tolerance: number; alpha?: number; force?: boolean }): Comparison {
+export function compareRuns(base: RunResults, current: RunResults, options: { tolerance: number; alpha?: number; force?: boolean; basePath?: string; currentPath?: string }): Comparison {
   if (base.scenario.name !== current.scenario.name || base.plan.operations !== current.plan.operations) {
     throw errorCatalogue.DVB_ERR_USAGE(
       `dvbench compare: refusing to compare different scenarios: '${base.scenario.name}' (${base.plan.operations} operations) vs '${current.scenario.name}' (${current.plan.operations} operations).`,
@@ -99,8 +125,11 @@ export function compareRuns(base: RunResults, current: RunResults, options: { to
     const c = current.strategies.find((s) => s.name === b.name);
     return c === undefined || b.repetitions.length === 0 || c.repetitions.length === 0 ? [] : [compareStrategy(b, c, options.tolerance, alpha)];
   });
+  const named = (r: RunResults, path: string | undefined): ComparedRun => ({ path: path ?? r.scenarioFile, runId: r.runId, startedAt: r.startedAt, verdict: r.verdict.status });
   return {
     scenario: base.scenario.name,
+    base: named(base, options.basePath),
+    current: named(current, options.currentPath),
     tolerance: options.tolerance,
     alpha,
     strategies,

@@ -1,0 +1,29 @@
+import { DvbenchError } from '../errors/DvbenchError.js';
+import { errorCatalogue } from '../errors/errorCatalogue.js';
+import type { DataverseClient } from '../client/DataverseClient.js';
+
+/**
+ * One `GET WhoAmI` per identity before any work is planned: an unreachable target, a sign-in
+ * that fails or a token the target refuses ends the run within seconds, with the reason,
+ * instead of every operation failing one by one.
+ */
+export async function preflight(control: DataverseClient, url: string): Promise<void> {
+  for (let identity = 0; identity < control.identityCount; identity++) {
+    let status: number;
+    let message: string;
+    try {
+      const res = await control.whoAmI({ identity });
+      status = res.status;
+      message = res.error?.message ?? '';
+    } catch (error) {
+      if (error instanceof DvbenchError && (error.code === 'DVB_ERR_AUTH' || error.code === 'DVB_ERR_TARGET_UNREACHABLE')) throw error;
+      throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(`${url} did not answer GET WhoAmI: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (status === 401 || status === 403) {
+      throw errorCatalogue.DVB_ERR_AUTH(`${url} refused identity ${identity + 1}'s token: GET WhoAmI answered ${status}${message === '' ? '' : ` (${message})`}. Check the application user and its security role.`);
+    }
+    const detail = message === '' ? '' : ` (${message})`;
+    if (status >= 500) throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(`${url} is failing: GET WhoAmI still answered ${status}${detail} after the retry policy's attempts`);
+    if (status >= 400) throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(`${url} answered GET WhoAmI with ${status}${detail}; is it a Dataverse Web API?`);
+  }
+}
