@@ -114,6 +114,8 @@ class FilterParser {
     const t = this.#next();
     switch (t.kind) {
       case 'string':
+        // Double quotes are OData's only inside a function's value array; a comparison needs 'x'.
+        if (t.text.startsWith('"')) throw dataverseErrors.querySyntax(`Syntax error at position ${t.position} in '${this.#text}': string literals are single-quoted in OData: write '${t.value ?? ''}', not "${t.value ?? ''}".`);
         return { kind: 'literal', type: 'string', value: t.value ?? '', text: t.text };
       case 'number': {
         const value = Number(t.text.replace(/[mMdDfFlL]$/, ''));

@@ -61,6 +61,9 @@ export interface Hints {
 
 const BASE_HEADERS = { accept: 'application/json', 'odata-maxversion': '4.0', 'odata-version': '4.0' } as const;
 
+/** Calls in a row failing after their retries, past which a client stops retrying until a call succeeds. */
+const FAILING_CALLS = 3;
+
 /** Dataverse's duplicate-key code ("Cannot insert duplicate key"). */
 export const DUPLICATE_KEY = '0x80040237';
 
@@ -116,6 +119,8 @@ export class DataverseClient {
   #connectFailures = 0;
   /** Set once the target counts as unreachable: every call then fails at once with this reason. */
   #unreachable: string | undefined;
+  /** Calls in a row that still failed (5xx, connection) after their retries; see `#mayRetryError`. */
+  #failedCalls = 0;
 
   constructor(options: DataverseClientOptions) {
     const url = new URL(options.url);
@@ -194,14 +199,20 @@ export class DataverseClient {
       throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(this.#unreachable);
     }
     if (!idempotent || !this.#mayRetryError(state)) {
+      this.#failedCalls++;
       throw errorCatalogue.DVB_ERR_REQUEST_FAILED(`${method} ${path}: ${reason} (after ${state.attempts} attempt${state.attempts === 1 ? '' : 's'})`);
     }
     return 'retry';
   }
 
+  /**
+   * Whether a 5xx or a connection error may be tried again. After `FAILING_CALLS` calls in a row
+   * that failed even so, calls stop retrying until one succeeds: a failing target is not
+   * hammered, and a run that cannot succeed says so within seconds.
+   */
   #mayRetryError(state: CallState): boolean {
     const spent = performance.now() - state.started;
-    return state.errorAttempts < this.#policy.maxAttempts && spent < this.#policy.maxErrorMs && spent < this.#policy.maxTotalMs;
+    return this.#failedCalls < FAILING_CALLS && state.errorAttempts < this.#policy.maxAttempts && spent < this.#policy.maxErrorMs && spent < this.#policy.maxTotalMs;
   }
 
   /**
@@ -294,6 +305,7 @@ export class DataverseClient {
 
   #finish(attempt: Attempt, state: CallState, method: string, options: CallOptions): CallResult {
     const error = attempt.status >= 400 ? errorOf(attempt.text) : undefined;
+    this.#failedCalls = RETRYABLE_STATUSES.has(attempt.status) ? this.#failedCalls + 1 : 0;
     const result: CallResult = {
       status: attempt.status,
       headers: attempt.headers,
@@ -375,16 +387,17 @@ export class DataverseClient {
    * lost attempt already ran are recognised as its work (see `recoverRetriedParts`); a retry
    * that stopped at such a part sends the remaining parts on.
    */
-  async batch(entries: readonly BatchEntryInput[], options: CallOptions & { continueOnError?: boolean } & DecodeBatchOptions = {}): Promise<CallResult & { batch: BatchResult }> {
+  async batch(entries: readonly BatchEntryInput[], options: CallOptions & { continueOnError?: boolean; resumed?: boolean } & DecodeBatchOptions = {}): Promise<CallResult & { batch: BatchResult }> {
     const encoded = encodeBatch(entries, { apiUrl: this.apiUrl, continueOnError: options.continueOnError });
     const result = await this.send('POST', '$batch', encoded.body, { ...options, idempotent: options.idempotent ?? false, headers: { ...encoded.headers, ...options.headers } });
     const contentType = headerValue(result.headers['content-type']);
     let batch = decodeBatchResult(entries, result.status, result.text, contentType, options);
-    if (result.attempts === 1 || options.idempotent !== true) return { ...result, batch };
+    // The rest of a resumed batch was run by the lost attempt too: its parts answer like a retry's.
+    if ((result.attempts === 1 && options.resumed !== true) || options.idempotent !== true) return { ...result, batch };
     const recovered = recoverRetriedParts(entries, batch);
     batch = recovered.batch;
     if (recovered.resumeAt === undefined) return { ...result, status: batch.status, batch };
-    const rest = await this.batch(entries.slice(recovered.resumeAt), options);
+    const rest = await this.batch(entries.slice(recovered.resumeAt), { ...options, resumed: true });
     const done = batch.results.slice(0, batch.results.length - rest.batch.results.length);
     const results = [...done, ...rest.batch.results];
     const succeeded = results.filter((x) => x.ok).length;

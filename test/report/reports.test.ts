@@ -49,6 +49,14 @@ describe('reports from a fixed results.json match the expected output', () => {
     expect(missing[0]!.message).toContain('not measured (the strategy did not run)');
   });
 
+  it('a scenario\'s or a server\'s text never becomes raw HTML in report.md', async () => {
+    const r = await results();
+    const hostile: RunResults = { ...r, scenario: { ...r.scenario, description: '<script>alert(1)</script> | pipes' } };
+    const md = renderMarkdown(hostile, evaluateThresholds(hostile), []);
+    expect(md).toContain('&lt;script>alert(1)&lt;/script> \\| pipes');
+    expect(md).not.toContain('<script>');
+  });
+
   it('emits github-action-benchmark and Bencher formats', async () => {
     const r = await results();
     const gab = githubActionBenchmark(r);

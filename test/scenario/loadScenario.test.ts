@@ -88,3 +88,54 @@ describe('expandStrategies', () => {
     expect(names).toEqual(['sequential', 'async:1', 'async:2', 'async:4', 'batch:10x2:stop', 'batch:100x2:stop', 'bulk:50x1', 'bulk:50x2']);
   });
 });
+
+describe('validate means it: queries and names checked as the mock checks them', () => {
+  const READ = (line: string): string => `name: t\ndata: { account: 10 }\nworkloads:\n  - ${line}\nstrategies: [sequential]\n`;
+
+  it.each([
+    [READ(`{ kind: read, table: account, count: 2, filter: "revenue gtt 1000 and (name eq 'x'" }`), "workloads[0].filter: Syntax error at position 8 in 'revenue gtt 1000 and (name eq 'x''."],
+    [READ('{ kind: read, table: account, count: 2, filter: "revnue gt 1000" }'), "workloads[0].filter: Could not find a property named 'revnue' on type 'Microsoft.Dynamics.CRM.account'."],
+    [READ('{ kind: read, table: account, count: 2, filter: "name eq \\"x\\"" }'), "string literals are single-quoted in OData: write 'x', not \"x\""],
+    [READ('{ kind: read, table: account, count: 2, select: [nmae] }'), "workloads[0].select: Could not find a property named 'nmae'"],
+    [READ('{ kind: read, table: account, count: 2, orderBy: "nmae desc" }'), "workloads[0].orderBy: Could not find a property named 'nmae'"],
+    [READ('{ kind: update, table: account, count: 2, set: { nmae: x } }'), "workloads[0].set.nmae: no column 'nmae' on account (its columns: "],
+    [READ('{ kind: insert, table: contact, count: 2, values: { lastname: x }, lookups: { parentcustomerid: account } }'), "workloads[0].lookups.parentcustomerid: no navigation property 'parentcustomerid' on contact (its navigation properties: parentcustomerid_account, parentcustomerid_contact)"],
+    [READ('{ kind: upsert, table: account, count: 2, key: name, values: { name: x } }'), "workloads[0].key: 'name' is not an alternate key of account"],
+    [READ('{ kind: update, table: acount, count: 2, set: { name: x } }'), "workloads[0].table: no table 'acount' (tables: account, contact, opportunity, quote, quotedetail, systemuser; add others under mock.tables)"],
+  ])('%#: %s', (text, expected) => {
+    expect(problem(text)).toContain(expected);
+  });
+
+  it('a wrong table is named once, with the valid tables, and no advice to seed it', () => {
+    const message = problem(READ('{ kind: update, table: acount, count: 2, set: { name: x } }'));
+    expect(message).not.toContain('data.acount');
+    expect(message).not.toContain('a update');
+  });
+
+  it('names are left to the org when the target is one: syntax is still checked', () => {
+    const text = READ('{ kind: read, table: account, count: 2, select: [new_custom], filter: "new_custom eq 1" }').replace('data: { account: 10 }\n', '');
+    expect(parseScenarioText(text, 'x.yaml', { checkNames: false }).scenario.workloads).toHaveLength(1);
+    expect(() => parseScenarioText(text.replace('eq 1', 'eq'), 'x.yaml', { checkNames: false })).toThrow('workloads[0].filter: ');
+  });
+
+  it('strategies may be written as dvbench names them; a wrong kind lists the valid ones', () => {
+    const loaded = parseScenarioText('name: t\nworkloads: [{ kind: read, table: account, count: 1 }]\nstrategies: [sequential, "async:8", threads:2, processes:2, "batch:100x2", "batch:10x1:stop", transaction:4, "bulk:100x2", adaptive:32]\n', 'x.yaml');
+    expect(expandStrategies(loaded.scenario.strategies).map((s) => s.name)).toEqual(['sequential', 'async:8', 'threads:2', 'processes:2', 'batch:100x2', 'batch:10x1:stop', 'transaction:4', 'bulk:100x2', 'adaptive:32']);
+    expect(problem('name: t\nworkloads: [{ kind: read, table: account, count: 1 }]\nstrategies: [{ kind: parallel, workers: 4 }]\n')).toContain('strategies[0]: kind "parallel" is not a strategy kind; kinds: sequential, async, threads, processes, batch, transaction, bulk, adaptive');
+    expect(problem('name: t\nworkloads: [{ kind: read, table: account, count: 1 }]\nstrategies: ["asynch:8"]\n')).toContain("strategies[0]: 'asynch:8' is not a strategy: write sequential, a shorthand such as async:8");
+  });
+
+  it('a plan too large for one machine is refused before anything is planned (repro 14)', () => {
+    expect(problem('name: t\nworkloads: [{ kind: insert, table: account, count: 10000000, values: { name: x } }]\nstrategies: [sequential]\n')).toContain('workloads[0].count: Too big: expected number to be <=1000000');
+    expect(problem('name: t\nworkloads:\n  - { kind: insert, table: account, count: 600000, values: { name: x } }\n  - { kind: insert, table: contact, count: 600000, values: { lastname: x } }\nstrategies: [sequential]\n')).toContain('the workloads plan 1200000 operations; at most 1000000 per scenario');
+    expect(problem('name: t\ndata: { account: 400000, contact: 400000 }\nworkloads: [{ kind: read, table: account, count: 1 }]\nstrategies: [sequential]\n')).toContain('800000 records to seed; at most 500000 in all');
+  });
+
+  it('thresholds per workload and request kind are checked against the scenario', () => {
+    const base = 'name: t\nworkloads: [{ kind: read, table: account, count: 1, name: reads }]\nstrategies: [sequential]\nthresholds:\n  - ';
+    expect(problem(`${base}{ strategy: sequential, metric: speedup, op: ">", value: 1, workload: reads }\n`)).toContain('per workload or request kind, the metric must be one of p50, p90, p95, p99, max, errors, errorRate');
+    expect(problem(`${base}{ strategy: sequential, metric: p95, op: "<", value: 1, workload: 3 }\n`)).toContain('no workload 3 (there are 1, from 0)');
+    expect(problem(`${base}{ strategy: sequential, metric: p95, op: "<", value: 1, workload: writes }\n`)).toContain("no workload named 'writes' (named: reads)");
+    expect(parseScenarioText(`${base}{ strategy: sequential, metric: p95, op: "<", value: 100, workload: reads }\n`, 'x.yaml').scenario.thresholds).toHaveLength(1);
+  });
+});

@@ -27,6 +27,9 @@ export async function readResults(path: string): Promise<RunResults> {
     throw errorCatalogue.DVB_ERR_USAGE(`dvbench: ${path}: not valid JSON (${(error as Error).message}).`);
   }
   const version = (parsed as { schemaVersion?: unknown }).schemaVersion;
+  if (typeof version === 'number' && version < RESULTS_SCHEMA_VERSION) {
+    throw errorCatalogue.DVB_ERR_USAGE(`dvbench: ${path}: written by an older dvbench (results schema ${version}; this one reads ${RESULTS_SCHEMA_VERSION}, with verdicts and causes of failures); run the scenario again.`);
+  }
   if (version !== RESULTS_SCHEMA_VERSION || !Array.isArray((parsed as { strategies?: unknown }).strategies)) {
     throw errorCatalogue.DVB_ERR_USAGE(`dvbench: ${path}: not a dvbench results file of schema version ${RESULTS_SCHEMA_VERSION} (found ${JSON.stringify(version ?? null)}).`);
   }

@@ -1,9 +1,11 @@
 /**
  * How long one call may keep trying. The budgets are what keeps a dead or refusing target
  * from turning a run into hours of silent retries: documented in the README ("Retries").
+ * Beside them, a client whose last 3 calls failed even after retrying stops retrying 5xx and
+ * connection errors until a call succeeds again.
  */
 export interface RetryPolicy {
-  /** Attempts per call after 5xx and connection errors, the first included. @default 4 */
+  /** Attempts per call after 5xx and connection errors, the first included. @default 6 */
   readonly maxAttempts: number;
   /** Time a call may spend on attempts and backoff after 5xx and connection errors, in ms. @default 10000 */
   readonly maxErrorMs: number;
@@ -24,7 +26,7 @@ export interface RetryPolicy {
 }
 
 export const defaultRetryPolicy: RetryPolicy = {
-  maxAttempts: 4,
+  maxAttempts: 6,
   maxErrorMs: 10_000,
   maxThrottleRetries: 1000,
   maxTotalMs: 300_000,
