@@ -12,6 +12,7 @@ import { dataverseErrors } from './errors/dataverseErrors.js';
 import { JSON_CONTENT_TYPE, type ApiRequest, type ApiResponse } from './http/ApiMessage.js';
 import { BodyBudget, readRequestBody } from './http/readRequestBody.js';
 import { adminGuard } from './admin/adminGuard.js';
+import { adminErrors } from './admin/adminErrors.js';
 import { writeResponse } from './http/writeResponse.js';
 import { Catalogue } from './metadata/Catalogue.js';
 import type { MockContext } from './MockContext.js';
@@ -54,9 +55,6 @@ const API_ROOT = /^\/api\/data\/(v9\.[0-2])\/(.*)$/s;
 /** Admin requests are tiny (a seed request is a few counts): more is refused before it is buffered. */
 const ADMIN_MAX_BODY = 1024 * 1024;
 
-function adminBody(code: string, message: string): string {
-  return JSON.stringify({ error: { code, message } });
-}
 /** The user requests run as when auth is off. */
 const ANONYMOUS = 'anonymous';
 
@@ -238,8 +236,13 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
     const isAdmin = pathname === '/_mock' || pathname.startsWith('/_mock/');
     const body = await readRequestBody(req, isAdmin ? ADMIN_MAX_BODY : config.maxBodyBytes, bodies);
     if (!body.ok) {
-      if (body.reason === 'too-large') writeResponse(res, 413, { 'Content-Type': 'application/json', Connection: 'close' }, adminBody('DVB_MOCK_TOO_LARGE', `request body too large (at most ${isAdmin ? ADMIN_MAX_BODY : config.maxBodyBytes} bytes)`));
-      if (body.reason === 'busy') writeResponse(res, 503, { 'Content-Type': 'application/json', Connection: 'close', 'Retry-After': '1' }, adminBody('DVB_MOCK_BUSY', 'too many request bodies are being received at once; try again shortly'));
+      const refusal =
+        body.reason === 'too-large'
+          ? adminErrors.DVB_MOCK_TOO_LARGE(`request body too large (at most ${isAdmin ? ADMIN_MAX_BODY : config.maxBodyBytes} bytes)`)
+          : body.reason === 'busy'
+            ? adminErrors.DVB_MOCK_BUSY('too many request bodies are being received at once; try again shortly')
+            : undefined;
+      if (refusal !== undefined) writeResponse(res, refusal.status, { 'Content-Type': 'application/json', Connection: 'close', ...(refusal.status === 503 ? { 'Retry-After': '1' } : {}) }, JSON.stringify(refusal.body));
       return;
     }
     if (isAdmin) {

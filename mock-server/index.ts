@@ -17,3 +17,4 @@ export { tableDirectory } from './metadata/tableDirectory.js';
 export type { TableEntry } from './metadata/tableDirectory.js';
 export { checkColumns, checkQuery } from './odata/checkQuery.js';
 export type { QueryParts } from './odata/checkQuery.js';
+export { adminErrors } from './admin/adminErrors.js';

@@ -1,11 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AdminResponse } from './handleAdminRequest.js';
+import { adminErrors, type AdminResponse } from './adminErrors.js';
 
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
-
-function refused(status: number, code: string, message: string): AdminResponse {
-  return { status, body: { error: { code, message } } };
-}
 
 /**
  * The admin API can wipe and reseed the mock without a token, so it answers only the harness:
@@ -15,7 +11,7 @@ function refused(status: number, code: string, message: string): AdminResponse {
 export function adminGuard(method: string, headers: IncomingHttpHeaders, body: string, loopbackOnly: boolean): AdminResponse | undefined {
   if (loopbackOnly) {
     const host = headers.host ?? '';
-    if (!LOOPBACK_HOST.test(host)) return refused(403, 'DVB_MOCK_FORBIDDEN', `admin requests must address the mock by a loopback name (127.0.0.1, localhost, [::1]), not '${host}'`);
+    if (!LOOPBACK_HOST.test(host)) return adminErrors.DVB_MOCK_FORBIDDEN(`admin requests must address the mock by a loopback name (127.0.0.1, localhost, [::1]), not '${host}'`);
     const origin = headers.origin;
     if (origin !== undefined && origin !== 'null') {
       let originHost = '';
@@ -24,12 +20,12 @@ export function adminGuard(method: string, headers: IncomingHttpHeaders, body: s
       } catch {
         originHost = origin;
       }
-      if (!LOOPBACK_HOST.test(originHost)) return refused(403, 'DVB_MOCK_FORBIDDEN', `admin requests from another site (Origin ${origin}) are refused`);
+      if (!LOOPBACK_HOST.test(originHost)) return adminErrors.DVB_MOCK_FORBIDDEN(`admin requests from another site (Origin ${origin}) are refused`);
     }
   }
   if (method === 'POST' && body !== '') {
     const type = headers['content-type'] ?? '';
-    if (!/^application\/json\b/i.test(type.trim())) return refused(415, 'DVB_MOCK_CONTENT_TYPE', `an admin request body must be JSON (Content-Type: application/json), not '${type === '' ? '(none)' : type}'`);
+    if (!/^application\/json\b/i.test(type.trim())) return adminErrors.DVB_MOCK_CONTENT_TYPE(`an admin request body must be JSON (Content-Type: application/json), not '${type === '' ? '(none)' : type}'`);
   }
   return undefined;
 }

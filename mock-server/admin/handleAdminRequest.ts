@@ -2,11 +2,9 @@ import { z } from 'zod';
 import { formatIssuePath } from '../config/formatIssuePath.js';
 import type { MockContext } from '../MockContext.js';
 import { seedData } from './seedData.js';
+import { adminErrors, type AdminResponse } from './adminErrors.js';
 
-export interface AdminResponse {
-  readonly status: number;
-  readonly body: unknown;
-}
+export type { AdminResponse } from './adminErrors.js';
 
 const seedSchema = z.strictObject({
   seed: z.int().default(1),
@@ -15,9 +13,6 @@ const seedSchema = z.strictObject({
   referenceDate: z.iso.datetime({ offset: true }).optional(),
 });
 
-function adminError(status: number, code: string, message: string): AdminResponse {
-  return { status, body: { error: { code, message } } };
-}
 
 /** The starting instant for seeded dates: today at 00:00 UTC, so one day's runs share identical data. */
 function defaultReferenceTime(now: number): number {
@@ -30,14 +25,14 @@ function defaultReferenceTime(now: number): number {
  */
 export function handleAdminRequest(method: string, path: string, body: string, ctx: MockContext, extraStats: () => Record<string, unknown>): AdminResponse {
   const route = path.replace(/^\/_mock\/?/, '');
-  const allow = (m: string): AdminResponse | undefined => (method === m ? undefined : adminError(405, 'DVB_MOCK_METHOD', `${method} is not allowed on /_mock/${route}; use ${m}.`));
+  const allow = (m: string): AdminResponse | undefined => (method === m ? undefined : adminErrors.DVB_MOCK_METHOD(`${method} is not allowed on /_mock/${route}; use ${m}.`));
   switch (route) {
     case 'health':
       return allow('GET') ?? { status: 200, body: { status: 'ok', uptimeSeconds: Math.round((Date.now() - ctx.stats.startedAt) / 1000) } };
     case 'stats':
       return allow('GET') ?? { status: 200, body: { requests: ctx.stats.snapshot(), records: ctx.store.counts(), ...extraStats() } };
     case 'reset':
-      if (method !== 'POST') return adminError(405, 'DVB_MOCK_METHOD', `${method} is not allowed on /_mock/reset; use POST.`);
+      if (method !== 'POST') return adminErrors.DVB_MOCK_METHOD(`${method} is not allowed on /_mock/reset; use POST.`);
       ctx.store.clear();
       ctx.stats.reset();
       ctx.protection.reset();
@@ -51,20 +46,20 @@ export function handleAdminRequest(method: string, path: string, body: string, c
       try {
         json = JSON.parse(body === '' ? '{}' : body);
       } catch (error) {
-        return adminError(400, 'DVB_MOCK_SEED_INVALID', `seed body is not valid JSON: ${(error as Error).message}`);
+        return adminErrors.DVB_MOCK_SEED_INVALID(`seed body is not valid JSON: ${(error as Error).message}`);
       }
       const parsed = seedSchema.safeParse(json);
       if (!parsed.success) {
         const problems = parsed.error.issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
-        return adminError(400, 'DVB_MOCK_SEED_INVALID', `invalid seed request: ${problems.join('; ')}`);
+        return adminErrors.DVB_MOCK_SEED_INVALID(`invalid seed request: ${problems.join('; ')}`);
       }
       const total = Object.values(parsed.data.counts).reduce((a, n) => a + n, 0);
       if (total > ctx.config.maxSeedRecords) {
-        return adminError(400, 'DVB_MOCK_SEED_TOO_LARGE', `invalid seed request: ${total} records in all; at most ${ctx.config.maxSeedRecords} per request (maxSeedRecords), so the mock stays responsive and within memory`);
+        return adminErrors.DVB_MOCK_SEED_TOO_LARGE(`invalid seed request: ${total} records in all; at most ${ctx.config.maxSeedRecords} per request (maxSeedRecords), so the mock stays responsive and within memory`);
       }
       const unknown = Object.keys(parsed.data.counts).filter((t) => ctx.catalogue.byLogicalName(t) === undefined);
       if (unknown.length > 0) {
-        return adminError(400, 'DVB_MOCK_SEED_INVALID', `invalid seed request: counts.${unknown[0] ?? ''}: no table with that logical name`);
+        return adminErrors.DVB_MOCK_SEED_INVALID(`invalid seed request: counts.${unknown[0] ?? ''}: no table with that logical name`);
       }
       const referenceTime =
         parsed.data.referenceDate === undefined ? defaultReferenceTime(ctx.now()) : Date.parse(parsed.data.referenceDate);
@@ -73,6 +68,6 @@ export function handleAdminRequest(method: string, path: string, body: string, c
       return { status: 200, body: { created, records: ctx.store.counts() } };
     }
     default:
-      return adminError(404, 'DVB_MOCK_NOT_FOUND', `no admin endpoint /_mock/${route}; try health, stats, reset or seed.`);
+      return adminErrors.DVB_MOCK_NOT_FOUND(`no admin endpoint /_mock/${route}; try health, stats, reset or seed.`);
   }
 }

@@ -68,6 +68,13 @@ function operationsOf(ops: readonly PlannedOperation[]): number {
   return ops.reduce((a, op) => a + op.ops, 0);
 }
 
+/** True when the scenario gives the mock no service time at all: every operation is free. */
+function costsNothing(scenario: LoadedScenario['scenario']): boolean {
+  const l = scenario.mock.latency;
+  const specs = [l.default, l.read, l.create, l.update, l.delete, l.batch, l.batchItem];
+  return specs.every((x) => x === undefined || (x.baseMs === 0 && x.spreadMs === 0)) && l.perRecordMs === 0;
+}
+
 /** The strategies to run: all of the scenario's, or those `--strategies` named. */
 export function selectStrategies(loaded: LoadedScenario, only: readonly string[] | undefined): StrategySpec[] {
   const all = expandStrategies(loaded.scenario.strategies);
@@ -142,6 +149,9 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     if (userSignal?.aborted === true) forward();
     else userSignal?.addEventListener('abort', forward, { once: true });
     const state: RunState = { runId: randomUUID(), startedAt: new Date().toISOString(), results: [], warnings: [], plannedOps: [], interruption: null, runError: null, targetUrl: options.target.kind === 'org' ? options.target.url : '' };
+    if (options.target.kind === 'mock' && costsNothing(this.#loaded.scenario)) {
+      state.warnings.push('the mock ran with no costs (no latency in the scenario\'s mock block): its figures describe this machine\'s client and HTTP stack, not Dataverse; give the mock latency (and capacity) to compare strategies as an org would');
+    }
     let connection: Connection | undefined;
     try {
       connection = await this.#connect();

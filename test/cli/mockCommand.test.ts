@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/runCli.js';
+import { useTempDirs } from '../helpers/tempDirs.js';
+
+const tempDir = useTempDirs();
 
 const BIN = new URL('../../bin/dvbench.js', import.meta.url).pathname;
 
@@ -56,7 +58,7 @@ describe('dvbench mock (CLI, compiled)', () => {
   });
 
   it('a bad --config file exits 2 naming the file and key', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'dvbench-cli-'));
+    const dir = await tempDir('dvbench-cli-');
     const file = join(dir, 'mock.yaml');
     await writeFile(file, 'auth:\n  enabled: maybe\n');
     const result = await runCli(['mock', '--config', file]);

@@ -1,14 +1,16 @@
-import { mkdtemp, readFile, writeFile, copyFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile, copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunResults } from '../../src/runner/RunResults.js';
 import { runCli } from '../helpers/runCli.js';
+import { useTempDirs } from '../helpers/tempDirs.js';
+
+const tempDir = useTempDirs();
 
 const FIXTURE = new URL('../fixtures/results.json', import.meta.url).pathname;
 
 async function dir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'dvbench-reports-'));
+  return tempDir('dvbench-reports-');
 }
 
 // Fixed latency and no jitter, so two runs on one machine differ only by noise.

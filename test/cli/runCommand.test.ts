@@ -1,11 +1,13 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunResults } from '../../src/runner/RunResults.js';
 import { runCli } from '../helpers/runCli.js';
+import { useTempDirs } from '../helpers/tempDirs.js';
+
+const tempDir = useTempDirs();
 
 const BIN = new URL('../../bin/dvbench.js', import.meta.url).pathname;
 
@@ -31,7 +33,7 @@ warmup: 0
 `;
 
 async function dir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'dvbench-cli-run-'));
+  return tempDir('dvbench-cli-run-');
 }
 
 function childrenOf(pid: number): number[] {

@@ -1,22 +1,14 @@
-import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startMockServer } from '../../mock-server/index.js';
 import type { RunResults } from '../../src/runner/RunResults.js';
 import { connectMock } from '../helpers/useMockServer.js';
 import { runCli } from '../helpers/runCli.js';
+import { useTempDirs } from '../helpers/tempDirs.js';
 
-const made: string[] = [];
-afterAll(async () => {
-  await Promise.all(made.map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function dir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'dvbench-verdicts-'));
-  made.push(d);
-  return d;
-}
+const tempDir = useTempDirs();
+const dir = (): Promise<string> => tempDir('dvbench-verdicts-');
 
 const exists = (p: string): Promise<boolean> =>
   access(p).then(

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { http, HttpResponse } from 'msw';
@@ -11,6 +10,9 @@ import { createOrgTokenProviders } from '../../src/client/auth/createTokenProvid
 import { clientCertificateSource, clientSecretSource, type MsalCommon } from '../../src/client/auth/msalSources.js';
 import { redact } from '../../src/client/auth/redact.js';
 import { DvbenchError } from '../../src/errors/DvbenchError.js';
+import { useTempDirs } from '../helpers/tempDirs.js';
+
+const tempDir = useTempDirs();
 
 const TENANT = '11111111-2222-3333-4444-555555555555';
 const HOST = 'https://login.microsoftonline.com';
@@ -115,7 +117,7 @@ describe('MSAL client credentials with a certificate', () => {
   let pemPath: string | undefined;
   beforeAll(async () => {
     try {
-      const dir = await mkdtemp(join(tmpdir(), 'dvbench-cert-'));
+      const dir = await tempDir('dvbench-cert-');
       pemPath = join(dir, 'app.pem');
       execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=dvbench-test'], { stdio: 'ignore' });
       const { readFile } = await import('node:fs/promises');

@@ -1,9 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadMockConfigFile, MockConfigError, parseMockConfig } from '../../mock-server/index.js';
 import { entityIdOf, useMockServer } from '../helpers/useMockServer.js';
+import { useTempDirs } from '../helpers/tempDirs.js';
+
+const tempDir = useTempDirs();
 
 describe('mock config', () => {
   it('fills in defaults and freezes the result', () => {
@@ -36,7 +38,7 @@ describe('mock config', () => {
   });
 
   it('loads YAML files and names the file in errors', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'dvbench-config-'));
+    const dir = await tempDir('dvbench-config-');
     const good = join(dir, 'good.yaml');
     await writeFile(good, 'auth:\n  enabled: false\n');
     expect((await loadMockConfigFile(good)).auth.enabled).toBe(false);

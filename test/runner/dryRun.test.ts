@@ -1,5 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startMockServer } from '../../mock-server/index.js';
@@ -7,6 +6,9 @@ import { dryRun } from '../../src/runner/dryRun.js';
 import { ScenarioRun } from '../../src/runner/runScenario.js';
 import { parseScenarioText } from '../../src/scenario/loadScenario.js';
 import { runCli } from '../helpers/runCli.js';
+import { useTempDirs } from '../helpers/tempDirs.js';
+
+const tempDir = useTempDirs();
 
 const YAML = `name: dry
 data: { account: 25, contact: 25 }
@@ -24,7 +26,7 @@ describe('dvbench run --dry-run', () => {
   it('predicts exactly the requests a real run sends, per strategy', async () => {
     const loaded = parseScenarioText(YAML, 'dry.yaml');
     const plan = dryRun(loaded.scenario);
-    const results = await new ScenarioRun(loaded, { outDir: await mkdtemp(join(tmpdir(), 'dvbench-dry-')), target: { kind: 'mock' } }).run();
+    const results = await new ScenarioRun(loaded, { outDir: await tempDir('dvbench-dry-'), target: { kind: 'mock' } }).run();
     expect(plan.operations).toBe(results.plan.operations);
     for (const s of results.strategies) {
       expect(plan.strategies.find((p) => p.name === s.name)?.requestsPerRepetition, s.name).toBe(s.requests);
@@ -36,7 +38,7 @@ describe('dvbench run --dry-run', () => {
   it('sends no request at all, checked at the target', async () => {
     const mock = await startMockServer({ port: 0 });
     try {
-      const dir = await mkdtemp(join(tmpdir(), 'dvbench-dry-cli-'));
+      const dir = await tempDir('dvbench-dry-cli-');
       await writeFile(join(dir, 's.yaml'), YAML);
       // A dry run refuses what a real run refuses: an org is never seeded or changed.
       const refused = await runCli(['run', join(dir, 's.yaml'), '--dry-run', '--target', mock.url], { env: { DATAVERSE_TOKEN: '' } });

@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScenarioRun } from '../../src/runner/runScenario.js';
 import { parseScenarioText } from '../../src/scenario/loadScenario.js';
+import { useTempDirs } from '../helpers/tempDirs.js';
+
+const tempDir = useTempDirs();
 
 // Repro 13b: a fifth of all responses are lost after the server did the work. Single requests
 // always recovered; $batch, changesets and bulk messages now do too: every planned part is safe
@@ -31,20 +31,16 @@ warmup: 0
 
 describe('batch, transaction and bulk survive lost responses exactly once', () => {
   it('no failed operation, a clean audit, and retries that prove responses were lost', async () => {
-    const outDir = await mkdtemp(join(tmpdir(), 'dvbench-once-'));
-    try {
-      const results = await new ScenarioRun(parseScenarioText(SCENARIO, 'once.yaml'), { outDir, target: { kind: 'mock' } }).run();
-      expect(results.strategies.map((s) => s.name)).toEqual(['bulk:25x2', 'batch:25x2', 'batch:25x2:stop', 'transaction:4']);
-      for (const s of results.strategies) {
-        expect(s.errors, s.name).toMatchObject({ total: 0 });
-        expect(s.integrity, s.name).toMatchObject({ ok: true, problemCount: 0 });
-        expect(s.retries, s.name).toBeGreaterThan(0);
-        expect(s.verdict.status, s.name).toBe('ok');
-      }
-      const records = results.strategies.map((s) => s.repetitions[0]!.records);
-      for (const r of records) expect(r).toEqual(records[0]);
-    } finally {
-      await rm(outDir, { recursive: true, force: true });
+    const outDir = await tempDir('dvbench-once-');
+    const results = await new ScenarioRun(parseScenarioText(SCENARIO, 'once.yaml'), { outDir, target: { kind: 'mock' } }).run();
+    expect(results.strategies.map((s) => s.name)).toEqual(['bulk:25x2', 'batch:25x2', 'batch:25x2:stop', 'transaction:4']);
+    for (const s of results.strategies) {
+      expect(s.errors, s.name).toMatchObject({ total: 0 });
+      expect(s.integrity, s.name).toMatchObject({ ok: true, problemCount: 0 });
+      expect(s.retries, s.name).toBeGreaterThan(0);
+      expect(s.verdict.status, s.name).toBe('ok');
     }
+    const records = results.strategies.map((s) => s.repetitions[0]!.records);
+    for (const r of records) expect(r).toEqual(records[0]);
   });
 });

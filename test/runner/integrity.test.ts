@@ -1,11 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import {  } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ScenarioRun } from '../../src/runner/runScenario.js';
 import { parseScenarioText } from '../../src/scenario/loadScenario.js';
 import { runCli } from '../helpers/runCli.js';
 import { writeFile } from 'node:fs/promises';
+import { useTempDirs } from '../helpers/tempDirs.js';
 
 const SCENARIO = (faults: string): string => `name: audit
 seed: 9
@@ -24,16 +24,7 @@ repetitions: 1
 warmup: 0
 `;
 
-const made: string[] = [];
-afterAll(async () => {
-  await Promise.all(made.map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function tempDir(prefix: string): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), prefix));
-  made.push(d);
-  return d;
-}
+const tempDir = useTempDirs();
 
 async function runText(text: string) {
   return new ScenarioRun(parseScenarioText(text, 'audit.yaml'), { outDir: await tempDir('dvbench-audit-'), target: { kind: 'mock' } }).run();

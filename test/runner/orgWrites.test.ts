@@ -1,7 +1,6 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type RunningMockServer } from '../../mock-server/index.js';
@@ -10,6 +9,9 @@ import { ScenarioRun } from '../../src/runner/runScenario.js';
 import { parseScenarioText } from '../../src/scenario/loadScenario.js';
 import { connectMock } from '../helpers/useMockServer.js';
 import { runCli } from '../helpers/runCli.js';
+import { useTempDirs } from '../helpers/tempDirs.js';
+
+const tempDir = useTempDirs();
 
 // The mock speaks the Web API with bearer tokens, so it stands in for a real org here.
 let org: RunningMockServer;
@@ -40,7 +42,7 @@ warmup: 0
 `;
 
 function run(yaml: string, options: { allowWrites?: boolean; keep?: boolean } = {}) {
-  return mkdtemp(join(tmpdir(), 'dvbench-org-')).then((outDir) => {
+  return tempDir('dvbench-org-').then((outDir) => {
     const r = new ScenarioRun(parseScenarioText(yaml, 'org.yaml'), { outDir, target: { kind: 'org', url: org.url, identities: [{ method: 'token', token }] }, ...options });
     return { r, outDir };
   });
@@ -82,7 +84,7 @@ describe('writes into a real org', () => {
   });
 
   it('cleanup deletes only records the run can be shown to have made, and only at the URL the environment names (repros 07b, 08)', async () => {
-    const outDir = await mkdtemp(join(tmpdir(), 'dvbench-org-cleanup-'));
+    const outDir = await tempDir('dvbench-org-cleanup-');
     const victim = existingIds[0]!;
     const manifest = { runId: 'x', startedAt: new Date().toISOString(), target: org.url, records: [{ set: 'accounts', id: victim }] };
     await writeFile(join(outDir, 'created-records.json'), JSON.stringify(manifest));
@@ -108,7 +110,7 @@ describe('writes into a real org', () => {
     await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
     try {
-      const outDir = await mkdtemp(join(tmpdir(), 'dvbench-org-echo-'));
+      const outDir = await tempDir('dvbench-org-echo-');
       const yaml = 'name: echo\nworkloads: [{ kind: insert, table: account, count: 3, values: { name: "E{i}" } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n';
       const r = new ScenarioRun(parseScenarioText(yaml, 'echo.yaml'), { outDir, target: { kind: 'org', url, identities: [{ method: 'token', token: secret }] }, allowWrites: true });
       const results = await r.run();

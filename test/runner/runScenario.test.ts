@@ -1,13 +1,15 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScenarioRun } from '../../src/runner/runScenario.js';
 import type { RunResults } from '../../src/runner/RunResults.js';
 import { parseScenarioText } from '../../src/scenario/loadScenario.js';
+import { useTempDirs } from '../helpers/tempDirs.js';
+
+const tempDir = useTempDirs();
 
 async function run(yaml: string): Promise<RunResults> {
-  const outDir = await mkdtemp(join(tmpdir(), 'dvbench-run-'));
+  const outDir = await tempDir('dvbench-run-');
   const loaded = parseScenarioText(yaml, 'inline.yaml');
   const runner = new ScenarioRun(loaded, { outDir, target: { kind: 'mock' } });
   const results = await runner.run();
@@ -107,7 +109,7 @@ warmup: 0
   });
 
   it('never writes a token or a secret into results or reports', async () => {
-    const outDir = await mkdtemp(join(tmpdir(), 'dvbench-secrets-'));
+    const outDir = await tempDir('dvbench-secrets-');
     const loaded = parseScenarioText('name: secrets\ndata: { account: 5 }\nworkloads: [{ kind: insert, table: account, count: 3, values: { name: x } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n', 'inline.yaml');
     const results = await new ScenarioRun(loaded, { outDir, target: { kind: 'mock' } }).run();
     const { writeReports } = await import('../../src/report/writeReports.js');

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +6,9 @@ import { ScenarioRun } from '../../src/runner/runScenario.js';
 import type { RunResults } from '../../src/runner/RunResults.js';
 import { parseScenarioText } from '../../src/scenario/loadScenario.js';
 import { runCli } from '../helpers/runCli.js';
+import { useTempDirs } from '../helpers/tempDirs.js';
+
+const tempDir = useTempDirs();
 
 const YAML = `name: sharded
 seed: 12
@@ -24,7 +26,7 @@ warmup: 0
 describe('sharded runs', () => {
   it('two shards merged equal the unsharded run in operation counts and histogram totals, with disjoint work', async () => {
     const loaded = parseScenarioText(YAML, 'sharded.yaml');
-    const base = await mkdtemp(join(tmpdir(), 'dvbench-shards-'));
+    const base = await tempDir('dvbench-shards-');
     const whole = await new ScenarioRun(loaded, { outDir: join(base, 'whole'), target: { kind: 'mock' } }).run();
     for (const i of [1, 2]) {
       const r = await new ScenarioRun(loaded, { outDir: join(base, `shard${i}`), target: { kind: 'mock' }, shard: { index: i, count: 2 } }).run();
@@ -47,7 +49,7 @@ describe('sharded runs', () => {
   });
 
   it('refuses incomplete or mismatched shard sets, and a bad --shard', async () => {
-    const base = await mkdtemp(join(tmpdir(), 'dvbench-shards-bad-'));
+    const base = await tempDir('dvbench-shards-bad-');
     const loaded = parseScenarioText(YAML.replace('repetitions: 2', 'repetitions: 1'), 'sharded.yaml');
     await new ScenarioRun(loaded, { outDir: join(base, 's1'), target: { kind: 'mock' }, shard: { index: 1, count: 3 } }).run();
     await new ScenarioRun(loaded, { outDir: join(base, 's2'), target: { kind: 'mock' }, shard: { index: 2, count: 3 } }).run();

@@ -1,9 +1,11 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenarioText } from '../../src/scenario/loadScenario.js';
 import { expandStrategies } from '../../src/scenario/expandStrategies.js';
+import { useTempDirs } from '../helpers/tempDirs.js';
+
+const tempDir = useTempDirs();
 
 const SCENARIOS = new URL('../../scenarios/', import.meta.url).pathname;
 
@@ -75,7 +77,7 @@ describe('scenario validation messages name the file, line, path and rule', () =
 
   it('a missing file and a folder are named clearly', async () => {
     await expect(loadScenario('/nonexistent/s.yaml')).rejects.toThrow('/nonexistent/s.yaml: file not found');
-    const dir = await mkdtemp(join(tmpdir(), 'dvbench-scn-'));
+    const dir = await tempDir('dvbench-scn-');
     await expect(loadScenario(dir)).rejects.toThrow('is a folder; give a scenario file');
     await writeFile(join(dir, 's.json'), JSON.stringify({ name: 'j', workloads: [{ kind: 'read', table: 'account', count: 1 }], strategies: ['sequential'] }));
     expect((await loadScenario(join(dir, 's.json'))).scenario.name).toBe('j');

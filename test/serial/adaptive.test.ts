@@ -1,9 +1,9 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScenarioRun } from '../../src/runner/runScenario.js';
 import { parseScenarioText } from '../../src/scenario/loadScenario.js';
+import { useTempDirs } from '../helpers/tempDirs.js';
+
+const tempDir = useTempDirs();
 
 describe('adaptive concurrency', () => {
   it('meets fewer 429s than a fixed pool of 64 on a throttled scenario, without lower throughput', async () => {
@@ -25,7 +25,7 @@ warmup: 1
 `,
       'adaptive.yaml',
     );
-    const results = await new ScenarioRun(loaded, { outDir: await mkdtemp(join(tmpdir(), 'dvbench-adaptive-')), target: { kind: 'mock' } }).run();
+    const results = await new ScenarioRun(loaded, { outDir: await tempDir('dvbench-adaptive-'), target: { kind: 'mock' } }).run();
     const [fixed, adaptive] = results.strategies;
     expect(fixed!.throttled.total).toBeGreaterThan(20);
     expect(adaptive!.throttled.total).toBeLessThan(fixed!.throttled.total / 2);

@@ -1,8 +1,10 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/runCli.js';
+import { useTempDirs } from '../helpers/tempDirs.js';
+
+const tempDir = useTempDirs();
 
 // Fixed latency and no jitter, so two runs on one machine differ only by noise. This file is in
 // the serial project: it runs after the others, alone, as a comparison between runs needs.
@@ -19,7 +21,7 @@ warmup: 1
 `;
 
 async function dir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'dvbench-serial-'));
+  return tempDir('dvbench-serial-');
 }
 
 describe('dvbench compare on a quiet machine', () => {

@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScenarioRun } from '../../src/runner/runScenario.js';
 import { parseScenarioText } from '../../src/scenario/loadScenario.js';
+import { useTempDirs } from '../helpers/tempDirs.js';
+
+const tempDir = useTempDirs();
 
 // Repro 04: the same work at 4-way concurrency against tight limits. Threads share the run's
 // Retry-After gate in shared memory, processes through the parent over IPC; before, each worker
@@ -23,19 +23,15 @@ warmup: 0
 
 describe('one Retry-After gate per identity for the whole run', () => {
   it('threads and processes meet no more than twice the 429s of async, and no errors', async () => {
-    const outDir = await mkdtemp(join(tmpdir(), 'dvbench-gate-'));
-    try {
-      const results = await new ScenarioRun(parseScenarioText(SCENARIO, 'gate.yaml'), { outDir, target: { kind: 'mock' } }).run();
-      const [pool, threads, processes] = results.strategies;
-      expect(pool!.throttled.total).toBeGreaterThan(0);
-      for (const s of [pool!, threads!, processes!]) {
-        expect(s.errors.total, s.name).toBe(0);
-        expect(s.integrity.ok, s.name).toBe(true);
-      }
-      expect(threads!.throttled.total).toBeLessThanOrEqual(2 * pool!.throttled.total);
-      expect(processes!.throttled.total).toBeLessThanOrEqual(2 * pool!.throttled.total);
-    } finally {
-      await rm(outDir, { recursive: true, force: true });
+    const outDir = await tempDir('dvbench-gate-');
+    const results = await new ScenarioRun(parseScenarioText(SCENARIO, 'gate.yaml'), { outDir, target: { kind: 'mock' } }).run();
+    const [pool, threads, processes] = results.strategies;
+    expect(pool!.throttled.total).toBeGreaterThan(0);
+    for (const s of [pool!, threads!, processes!]) {
+      expect(s.errors.total, s.name).toBe(0);
+      expect(s.integrity.ok, s.name).toBe(true);
     }
+    expect(threads!.throttled.total).toBeLessThanOrEqual(2 * pool!.throttled.total);
+    expect(processes!.throttled.total).toBeLessThanOrEqual(2 * pool!.throttled.total);
   });
 });

@@ -1,13 +1,15 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TuneResult } from '../../src/runner/tuneWorkers.js';
 import { runCli } from '../helpers/runCli.js';
+import { useTempDirs } from '../helpers/tempDirs.js';
+
+const tempDir = useTempDirs();
 
 describe('dvbench tune', () => {
   it('recommends about 8 workers for the capacity-8 example, with a fit, every point and a chart', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'dvbench-tune-'));
+    const out = await tempDir('dvbench-tune-');
     const result = await runCli(['tune', 'scenarios/tune-capacity-8.yaml', '--max', '16', '--repeat', '1', '--out', out], { timeoutMs: 120_000 });
     expect(result.code, result.stderr).toBe(0);
     const tune = JSON.parse(await readFile(join(out, 'tune.json'), 'utf8')) as TuneResult;

@@ -22,6 +22,9 @@ Options:
 Web API root: http://HOST:PORT/api/data/v9.2/
 Tokens:       POST http://HOST:PORT/<tenant>/oauth2/v2.0/token (or /oauth2/token)
 Admin:        GET /_mock/health, GET /_mock/stats, POST /_mock/reset, POST /_mock/seed
+              (no token; a loopback Host and Origin only, JSON bodies: a web page cannot reach it)
+Limits:       bodies 16 MiB each and 128 MiB at once, $batch answers 64 MiB, 500,000 seeded
+              records per request (see the README's reliability section)
 `;
 
 

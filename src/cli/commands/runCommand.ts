@@ -62,7 +62,10 @@ be written, 2 invalid input (nothing runs), 130 interrupted.
 
 export const validateHelp = `Usage: dvbench validate <scenario.yaml|folder>...
 
-Checks scenario files against the schema and its rules without running anything.
+Checks scenario files without running anything: the schema and its rules, every $filter,
+$select and $orderby parsed as the mock parses them, and table, column, navigation property and
+alternate-key names against the mock's tables (the standard ones plus mock.tables). Strategies
+may be written as dvbench names them (async:8, batch:100x2, transaction:4, bulk:100x2, ...).
 Prints one line per problem: file:line:col: path: rule. Exit code 2 if any is invalid.
 `;
 
