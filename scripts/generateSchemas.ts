@@ -1,13 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { mockConfigSchema } from '../mock-server/index.js';
+import { resultsSchema } from '../src/runner/resultsSchema.js';
 import { scenarioSchema } from '../src/scenario/scenarioSchema.js';
 
 /** The JSON Schema files published for editors, generated from the zod schemas (the source of truth). */
 export function schemaFiles(): Record<string, string> {
   const mock = z.toJSONSchema(mockConfigSchema, { io: 'input', unrepresentable: 'any' });
   const scenario = z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' });
+  const results = z.toJSONSchema(resultsSchema, { io: 'output', unrepresentable: 'any' });
   return {
+    'results.schema.json': `${JSON.stringify({ ...results, title: 'dvbench results.json', $id: 'https://dvbench.dev/schemas/results.schema.json' }, null, 2)}\n`,
     'scenario.schema.json': `${JSON.stringify({ ...scenario, title: 'dvbench scenario', $id: 'https://dvbench.dev/schemas/scenario.schema.json' }, null, 2)}\n`,
     'mock-config.schema.json': `${JSON.stringify({ ...mock, title: 'dvbench mock server configuration', $id: 'https://dvbench.dev/schemas/mock-config.schema.json' }, null, 2)}\n`,
   };

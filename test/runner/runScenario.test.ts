@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScenarioRun } from '../../src/runner/runScenario.js';
+import { resultsSchema } from '../../src/runner/resultsSchema.js';
 import type { RunResults } from '../../src/runner/RunResults.js';
 import { parseScenarioText } from '../../src/scenario/loadScenario.js';
 import { useTempDirs } from '../helpers/tempDirs.js';
@@ -102,6 +103,8 @@ warmup: 0
     expect(Object.keys(s)).toEqual(expect.arrayContaining(['name', 'kind', 'verdict', 'aborted', 'workers', 'wallMs', 'speedup', 'efficiency', 'throughput', 'latencyMs', 'latencyOf', 'byWorkload', 'byRequestKind', 'errors', 'throttled', 'retries', 'client', 'server']));
     expect(s.byWorkload).toEqual([expect.objectContaining({ workload: 0, name: 'read account', operations: 2, failedOperations: 0, requests: 2 })]);
     expect(s.byRequestKind.single).toMatchObject({ operations: 2, requests: 2 });
+    // What a run writes is what report, compare and merge accept.
+    expect(resultsSchema.safeParse(JSON.parse(JSON.stringify(results))).error).toBeUndefined();
     expect(s.wallMs.ci95).toHaveLength(2);
     expect(s.client.peakRssBytes).toBeGreaterThan(10_000_000);
     expect(s.server!.peakRssBytes).toBeGreaterThan(10_000_000);

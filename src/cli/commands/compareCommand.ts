@@ -5,7 +5,7 @@ import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { compareRuns } from '../../report/compare/compareRuns.js';
 import { renderComparisonChart, renderComparisonHtml, renderComparisonMarkdown } from '../../report/compare/renderComparison.js';
 import { parseCommandArgs } from '../parseCommandArgs.js';
-import { readResults } from './reportCommand.js';
+import { readResults } from '../../report/readResults.js';
 
 export const compareHelp = `Usage: dvbench compare <base results.json|dir> <current results.json|dir> [options]
 

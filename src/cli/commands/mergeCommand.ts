@@ -5,7 +5,7 @@ import { mergeShards } from '../../report/mergeShards.js';
 import { writeJsonAtomic } from '../../report/writeJsonAtomic.js';
 import { writeReports } from '../../report/writeReports.js';
 import { parseCommandArgs } from '../parseCommandArgs.js';
-import { readResults } from './reportCommand.js';
+import { readResults } from '../../report/readResults.js';
 
 export const mergeHelp = `Usage: dvbench merge <shard results.json|dir>... --out <dir>
 

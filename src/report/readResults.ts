@@ -1,0 +1,38 @@
+import { readFile } from 'node:fs/promises';
+import { formatIssuePath } from '../../mock-server/index.js';
+import { errorCatalogue } from '../errors/errorCatalogue.js';
+import { resultsSchema } from '../runner/resultsSchema.js';
+import { RESULTS_SCHEMA_VERSION, type RunResults } from '../runner/RunResults.js';
+
+/**
+ * Reads a results.json written by `dvbench run` (or `merge`), on this machine or another,
+ * and checks it against the results schema: an older, newer or foreign file is named with
+ * what is wrong, never cast and half-read.
+ */
+export async function readResults(path: string): Promise<RunResults> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw errorCatalogue.DVB_ERR_USAGE(`dvbench: ${path}: no such results file (run 'dvbench run' first, or name the folder it wrote).`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw errorCatalogue.DVB_ERR_USAGE(`dvbench: ${path}: not valid JSON (${(error as Error).message}).`);
+  }
+  const version = (parsed as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof version === 'number' && version < RESULTS_SCHEMA_VERSION) {
+    throw errorCatalogue.DVB_ERR_USAGE(`dvbench: ${path}: written by an older dvbench (results schema ${version}; this one reads ${RESULTS_SCHEMA_VERSION}, with verdicts and causes of failures); run the scenario again.`);
+  }
+  if (version !== RESULTS_SCHEMA_VERSION) {
+    throw errorCatalogue.DVB_ERR_USAGE(`dvbench: ${path}: not a dvbench results file of schema version ${RESULTS_SCHEMA_VERSION} (found ${JSON.stringify(version ?? null)}).`);
+  }
+  const result = resultsSchema.safeParse(parsed);
+  if (!result.success) {
+    const problems = result.error.issues.slice(0, 5).map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
+    throw errorCatalogue.DVB_ERR_USAGE(`dvbench: ${path}: not a valid dvbench results file of schema version ${RESULTS_SCHEMA_VERSION}: ${problems.join('; ')}${result.error.issues.length > 5 ? '; …' : ''}.`);
+  }
+  return parsed as RunResults;
+}
