@@ -87,22 +87,32 @@ export async function deleteCreated(
   const skipped: string[] = [];
   const gone = new Set<string>();
   const after = options.createdAfter === undefined ? undefined : Date.parse(options.createdAfter) - CLOCK_SKEW_MS;
+  // First the proof for every record, then the deletes, children before parents as listed.
+  const proven: CreatedRecord[] = [];
   await Promise.all(
     records.map((r) =>
       limit(async () => {
-        if (after !== undefined) {
-          // Proof the run made it: the record was created after the run started. Else it is not ours to delete.
-          const seen = await client.retrieve(r.set, r.id, '$select=createdon').catch(() => undefined);
-          if (seen?.status === 404) {
-            gone.add(`${r.set}(${r.id})`);
-            return;
-          }
-          const createdOn = seen?.status === 200 ? Date.parse(String((JSON.parse(seen.text) as { createdon?: unknown }).createdon)) : Number.NaN;
-          if (!(createdOn >= after)) {
-            skipped.push(`${r.set}(${r.id}): ${seen?.status === 200 ? `created ${Number.isNaN(createdOn) ? 'at an unknown time' : new Date(createdOn).toISOString()}, before the run started` : `could not be read (HTTP ${seen?.status ?? 'no answer'})`}`);
-            return;
-          }
+        if (after === undefined) {
+          proven.push(r);
+          return;
         }
+        // Proof the run made it: the record was created after the run started. Else it is not ours to delete.
+        const seen = await client.retrieve(r.set, r.id, '$select=createdon').catch(() => undefined);
+        if (seen?.status === 404) {
+          gone.add(`${r.set}(${r.id})`);
+          return;
+        }
+        const createdOn = seen?.status === 200 ? Date.parse(String((JSON.parse(seen.text) as { createdon?: unknown }).createdon)) : Number.NaN;
+        if (createdOn >= after) proven.push(r);
+        else skipped.push(`${r.set}(${r.id}): ${seen?.status === 200 ? `created ${Number.isNaN(createdOn) ? 'at an unknown time' : new Date(createdOn).toISOString()}, before the run started` : `could not be read (HTTP ${seen?.status ?? 'no answer'})`}`);
+      }),
+    ),
+  );
+  const order = new Map(records.map((r, i) => [r, i]));
+  proven.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+  await Promise.all(
+    proven.map((r) =>
+      limit(async () => {
         const res = await client.delete(r.set, r.id).catch((e: unknown) => ({ status: 0, error: { code: '', message: (e as Error).message } }));
         if (res.status === 204) deleted++;
         if (res.status === 204 || res.status === 404) gone.add(`${r.set}(${r.id})`);

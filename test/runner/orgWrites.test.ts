@@ -76,8 +76,10 @@ describe('writes into a real org', () => {
     expect(manifest.records).toHaveLength(12 + 3 + 6);
     const cli = await runCli(['cleanup', outDir], { env: { DATAVERSE_TOKEN: token, DATAVERSE_URL: org.url } });
     expect(cli.code, cli.stderr).toBe(0);
-    expect(cli.stdout).toContain('deleted 21 record(s)');
-    expect(cli.stdout).toContain('0 skipped');
+    // Deletes run 8 at a time: a quote deleted before its lines takes them with it (a cascade), so some lines are "already gone".
+    const [, deleted, gone] = /deleted (\d+) record\(s\) of run [0-9a-f-]+; (\d+) were already gone; 0 skipped/.exec(cli.stdout) ?? [];
+    expect(Number(deleted) + Number(gone)).toBe(21);
+    expect(Number(deleted)).toBeGreaterThanOrEqual(15);
     expect(org.context.store.counts()).toMatchObject({ account: 10, contact: 0, quote: 0, quotedetail: 0 });
     const again = await runCli(['cleanup', outDir], { env: { DATAVERSE_TOKEN: token, DATAVERSE_URL: org.url } });
     expect(again.stdout).toContain('nothing to delete');
