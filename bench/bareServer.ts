@@ -13,7 +13,9 @@ export interface CannedResponse {
  * its own process (forked by the benchmark) and told its responses over IPC.
  */
 process.once('message', (message: { responses: Record<string, CannedResponse>; fallback: CannedResponse }) => {
-  const responses = new Map(Object.entries(message.responses).map(([k, v]) => [k, { ...v, buffer: Buffer.from(v.body) }]));
+  const responses = new Map(
+    Object.entries(message.responses).map(([k, v]) => [k, { ...v, buffer: Buffer.from(v.body) }]),
+  );
   const fallback = { ...message.fallback, buffer: Buffer.from(message.fallback.body) };
   const server = createServer((req, res) => {
     // Read the whole body, as any server must, before answering.

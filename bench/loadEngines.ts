@@ -19,24 +19,45 @@ export interface BenchRequest {
 }
 
 /** autocannon, the reference Node load generator, for `seconds` with `connections`. */
-export async function runAutocannon(url: string, request: BenchRequest, connections: number, seconds: number): Promise<LoadResult> {
+export async function runAutocannon(
+  url: string,
+  request: BenchRequest,
+  connections: number,
+  seconds: number,
+): Promise<LoadResult> {
   const cpu = process.cpuUsage();
   const result = await autocannon({
     url,
     connections,
     duration: seconds,
-    requests: [{ method: request.method, path: request.path, headers: request.headers ?? {}, ...(request.body === undefined ? {} : { body: request.body }) }],
+    requests: [
+      {
+        method: request.method,
+        path: request.path,
+        headers: request.headers ?? {},
+        ...(request.body === undefined ? {} : { body: request.body }),
+      },
+    ],
   });
   const used = process.cpuUsage(cpu);
   const requests = result.requests.total;
-  return { requestsPerSec: requests / seconds, requests, cpuMicrosPerRequest: (used.user + used.system) / Math.max(1, requests) };
+  return {
+    requestsPerSec: requests / seconds,
+    requests,
+    cpuMicrosPerRequest: (used.user + used.system) / Math.max(1, requests),
+  };
 }
 
 /**
  * dvbench's `async` engine: the same path a run takes (executeOperation on a DataverseClient
  * with its retry policy and measurement sink), `connections` operations in flight, for `seconds`.
  */
-export async function runDvbenchAsync(url: string, op: PlannedOperation, connections: number, seconds: number): Promise<LoadResult & { sink: MeasurementSink }> {
+export async function runDvbenchAsync(
+  url: string,
+  op: PlannedOperation,
+  connections: number,
+  seconds: number,
+): Promise<LoadResult & { sink: MeasurementSink }> {
   const client = new DataverseClient({ url, connections });
   const sink = new MeasurementSink();
   const cpu = process.cpuUsage();
@@ -50,5 +71,10 @@ export async function runDvbenchAsync(url: string, op: PlannedOperation, connect
   const elapsed = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
   await client.close();
-  return { requestsPerSec: sink.requests / elapsed, requests: sink.requests, cpuMicrosPerRequest: (used.user + used.system) / Math.max(1, sink.requests), sink };
+  return {
+    requestsPerSec: sink.requests / elapsed,
+    requests: sink.requests,
+    cpuMicrosPerRequest: (used.user + used.system) / Math.max(1, sink.requests),
+    sink,
+  };
 }

@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 
 const entry = new URL('../dist/src/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {
-  process.stderr.write("dvbench: the compiled CLI is missing (dist/). Run 'npm ci' or 'npm run build' in the dvbench folder.\n");
+  process.stderr.write(
+    "dvbench: the compiled CLI is missing (dist/). Run 'npm ci' or 'npm run build' in the dvbench folder.\n",
+  );
   process.exit(1);
 }
 const { main } = await import(entry.href);

@@ -112,13 +112,25 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
     if (answer.status < 300 && resource.kind === 'collection') {
       // The copy gets a new id (and no alternate key values, which would clash).
       const keys = new Set([resource.table.primaryKey, ...resource.table.definition.alternateKeys.flat()]);
-      const body = Object.fromEntries(Object.entries(JSON.parse(request.body) as Record<string, unknown>).filter(([k]) => !keys.has(k)));
-      void dispatchApiRequest(resource, { ...request, body: JSON.stringify(body), headers: { ...request.headers, prefer: undefined } }, context);
+      const body = Object.fromEntries(
+        Object.entries(JSON.parse(request.body) as Record<string, unknown>).filter(([k]) => !keys.has(k)),
+      );
+      void dispatchApiRequest(
+        resource,
+        { ...request, body: JSON.stringify(body), headers: { ...request.headers, prefer: undefined } },
+        context,
+      );
     }
     return answer;
   }
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, version: string, rest: string, query: string): Promise<void> {
+  async function handleApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    version: string,
+    rest: string,
+    query: string,
+  ): Promise<void> {
     const requestId = randomUUID();
     const method = req.method ?? 'GET';
     const host = req.headers.host ?? '127.0.0.1';
@@ -147,11 +159,21 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
       if (!body.ok) {
         if (body.reason === 'aborted') return;
         res.setHeader('Connection', 'close');
-        if (body.reason === 'busy') throw new DataverseError(503, '', 'Server Busy: too many request bodies are being received at once; try again shortly.', { 'Retry-After': '1' });
+        if (body.reason === 'busy')
+          throw new DataverseError(
+            503,
+            '',
+            'Server Busy: too many request bodies are being received at once; try again shortly.',
+            { 'Retry-After': '1' },
+          );
         throw dataverseErrors.payloadTooLarge(config.maxBodyBytes);
       }
       const contentType = req.headers['content-type'];
-      if ((method === 'POST' || method === 'PATCH' || method === 'PUT') && body.body !== '' && (contentType === undefined || contentType.trim() === '')) {
+      if (
+        (method === 'POST' || method === 'PATCH' || method === 'PUT') &&
+        body.body !== '' &&
+        (contentType === undefined || contentType.trim() === '')
+      ) {
         throw dataverseErrors.unsupportedMediaType('(none)');
       }
       const admission = context.protection.admit(userId, now(), resource.kind === 'batch');
@@ -168,13 +190,20 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
         }
         if (fault?.kind === '503') {
           // Text chosen for the mock: Dataverse's 503 bodies vary and are not documented.
-          throw new DataverseError(503, '', 'The service is temporarily unavailable. Please try again later.', { 'Retry-After': '1' });
+          throw new DataverseError(503, '', 'The service is temporarily unavailable. Please try again later.', {
+            'Retry-After': '1',
+          });
         }
         const headers: Record<string, string | undefined> = {};
-        for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+        for (const [name, value] of Object.entries(req.headers))
+          headers[name] = Array.isArray(value) ? value.join(', ') : value;
         const request: ApiRequest = { method, path: rest, query, headers, body: body.body, baseUrl, userId };
         try {
-          if ((fault?.kind === 'lose' || fault?.kind === 'duplicate') && resource.kind === 'collection' && method === 'POST') {
+          if (
+            (fault?.kind === 'lose' || fault?.kind === 'duplicate') &&
+            resource.kind === 'collection' &&
+            method === 'POST'
+          ) {
             response = corruptCreate(fault.kind, resource, request);
           } else {
             response = await dispatchApiRequest(resource, request, context, extraHandlers);
@@ -238,11 +267,23 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
     if (!body.ok) {
       const refusal =
         body.reason === 'too-large'
-          ? adminErrors.DVB_MOCK_TOO_LARGE(`request body too large (at most ${isAdmin ? ADMIN_MAX_BODY : config.maxBodyBytes} bytes)`)
+          ? adminErrors.DVB_MOCK_TOO_LARGE(
+              `request body too large (at most ${isAdmin ? ADMIN_MAX_BODY : config.maxBodyBytes} bytes)`,
+            )
           : body.reason === 'busy'
             ? adminErrors.DVB_MOCK_BUSY('too many request bodies are being received at once; try again shortly')
             : undefined;
-      if (refusal !== undefined) writeResponse(res, refusal.status, { 'Content-Type': 'application/json', Connection: 'close', ...(refusal.status === 503 ? { 'Retry-After': '1' } : {}) }, JSON.stringify(refusal.body));
+      if (refusal !== undefined)
+        writeResponse(
+          res,
+          refusal.status,
+          {
+            'Content-Type': 'application/json',
+            Connection: 'close',
+            ...(refusal.status === 503 ? { 'Retry-After': '1' } : {}),
+          },
+          JSON.stringify(refusal.body),
+        );
       return;
     }
     if (isAdmin) {
@@ -268,7 +309,12 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
     const token = TOKEN_PATH.exec(pathname);
     if (token !== null && method === 'POST') {
       const answer = handleTokenRequest(new URLSearchParams(body.body), token[2] !== undefined, context);
-      writeResponse(res, answer.status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store, no-cache' }, JSON.stringify(answer.body));
+      writeResponse(
+        res,
+        answer.status,
+        { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store, no-cache' },
+        JSON.stringify(answer.body),
+      );
       return;
     }
     writeResponse(
@@ -284,7 +330,12 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
   const server = createServer({ maxHeaderSize: 96 * 1024 }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       console.error('dvbench mock: unhandled error', error);
-      writeResponse(res, 500, { 'Content-Type': 'application/json' }, '{"error":{"code":"0x80040216","message":"An unexpected error occurred."}}');
+      writeResponse(
+        res,
+        500,
+        { 'Content-Type': 'application/json' },
+        '{"error":{"code":"0x80040216","message":"An unexpected error occurred."}}',
+      );
     });
   });
   // Clients such as undici keep connections alive for 4 s by default; outlive that.
@@ -293,8 +344,14 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return;
     const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const body = JSON.stringify(tooLarge ? { error: { code: '0x80060888', message: 'The request headers or URL are too long.' } } : { error: { code: '0x80060888', message: 'The request is not valid HTTP.' } });
-    socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    const body = JSON.stringify(
+      tooLarge
+        ? { error: { code: '0x80060888', message: 'The request headers or URL are too long.' } }
+        : { error: { code: '0x80060888', message: 'The request is not valid HTTP.' } },
+    );
+    socket.end(
+      `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
   return { server, context };
 }

@@ -8,10 +8,18 @@ const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
  * a loopback Host (no DNS rebinding), no foreign Origin (no cross-site page), and a JSON body
  * when there is one (no form or text/plain "simple request" a browser sends without asking).
  */
-export function adminGuard(method: string, headers: IncomingHttpHeaders, body: string, loopbackOnly: boolean): AdminResponse | undefined {
+export function adminGuard(
+  method: string,
+  headers: IncomingHttpHeaders,
+  body: string,
+  loopbackOnly: boolean,
+): AdminResponse | undefined {
   if (loopbackOnly) {
     const host = headers.host ?? '';
-    if (!LOOPBACK_HOST.test(host)) return adminErrors.DVB_MOCK_FORBIDDEN(`admin requests must address the mock by a loopback name (127.0.0.1, localhost, [::1]), not '${host}'`);
+    if (!LOOPBACK_HOST.test(host))
+      return adminErrors.DVB_MOCK_FORBIDDEN(
+        `admin requests must address the mock by a loopback name (127.0.0.1, localhost, [::1]), not '${host}'`,
+      );
     const origin = headers.origin;
     if (origin !== undefined && origin !== 'null') {
       let originHost = '';
@@ -20,12 +28,16 @@ export function adminGuard(method: string, headers: IncomingHttpHeaders, body: s
       } catch {
         originHost = origin;
       }
-      if (!LOOPBACK_HOST.test(originHost)) return adminErrors.DVB_MOCK_FORBIDDEN(`admin requests from another site (Origin ${origin}) are refused`);
+      if (!LOOPBACK_HOST.test(originHost))
+        return adminErrors.DVB_MOCK_FORBIDDEN(`admin requests from another site (Origin ${origin}) are refused`);
     }
   }
   if (method === 'POST' && body !== '') {
     const type = headers['content-type'] ?? '';
-    if (!/^application\/json\b/i.test(type.trim())) return adminErrors.DVB_MOCK_CONTENT_TYPE(`an admin request body must be JSON (Content-Type: application/json), not '${type === '' ? '(none)' : type}'`);
+    if (!/^application\/json\b/i.test(type.trim()))
+      return adminErrors.DVB_MOCK_CONTENT_TYPE(
+        `an admin request body must be JSON (Content-Type: application/json), not '${type === '' ? '(none)' : type}'`,
+      );
   }
   return undefined;
 }

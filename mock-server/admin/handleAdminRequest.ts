@@ -13,7 +13,6 @@ const seedSchema = z.strictObject({
   referenceDate: z.iso.datetime({ offset: true }).optional(),
 });
 
-
 /** The starting instant for seeded dates: today at 00:00 UTC, so one day's runs share identical data. */
 function defaultReferenceTime(now: number): number {
   return Math.floor(now / 86_400_000) * 86_400_000;
@@ -23,14 +22,31 @@ function defaultReferenceTime(now: number): number {
  * `/_mock/*`: health, stats, reset and seed. Outside the Web API root, not authenticated, and
  * never throttled: these are for the harness, not part of what it measures.
  */
-export function handleAdminRequest(method: string, path: string, body: string, ctx: MockContext, extraStats: () => Record<string, unknown>): AdminResponse {
+export function handleAdminRequest(
+  method: string,
+  path: string,
+  body: string,
+  ctx: MockContext,
+  extraStats: () => Record<string, unknown>,
+): AdminResponse {
   const route = path.replace(/^\/_mock\/?/, '');
-  const allow = (m: string): AdminResponse | undefined => (method === m ? undefined : adminErrors.DVB_MOCK_METHOD(`${method} is not allowed on /_mock/${route}; use ${m}.`));
+  const allow = (m: string): AdminResponse | undefined =>
+    method === m ? undefined : adminErrors.DVB_MOCK_METHOD(`${method} is not allowed on /_mock/${route}; use ${m}.`);
   switch (route) {
     case 'health':
-      return allow('GET') ?? { status: 200, body: { status: 'ok', uptimeSeconds: Math.round((Date.now() - ctx.stats.startedAt) / 1000) } };
+      return (
+        allow('GET') ?? {
+          status: 200,
+          body: { status: 'ok', uptimeSeconds: Math.round((Date.now() - ctx.stats.startedAt) / 1000) },
+        }
+      );
     case 'stats':
-      return allow('GET') ?? { status: 200, body: { requests: ctx.stats.snapshot(), records: ctx.store.counts(), ...extraStats() } };
+      return (
+        allow('GET') ?? {
+          status: 200,
+          body: { requests: ctx.stats.snapshot(), records: ctx.store.counts(), ...extraStats() },
+        }
+      );
     case 'reset':
       if (method !== 'POST') return adminErrors.DVB_MOCK_METHOD(`${method} is not allowed on /_mock/reset; use POST.`);
       ctx.store.clear();
@@ -55,16 +71,26 @@ export function handleAdminRequest(method: string, path: string, body: string, c
       }
       const total = Object.values(parsed.data.counts).reduce((a, n) => a + n, 0);
       if (total > ctx.config.maxSeedRecords) {
-        return adminErrors.DVB_MOCK_SEED_TOO_LARGE(`invalid seed request: ${total} records in all; at most ${ctx.config.maxSeedRecords} per request (maxSeedRecords), so the mock stays responsive and within memory`);
+        return adminErrors.DVB_MOCK_SEED_TOO_LARGE(
+          `invalid seed request: ${total} records in all; at most ${ctx.config.maxSeedRecords} per request (maxSeedRecords), so the mock stays responsive and within memory`,
+        );
       }
       const unknown = Object.keys(parsed.data.counts).filter((t) => ctx.catalogue.byLogicalName(t) === undefined);
       if (unknown.length > 0) {
-        return adminErrors.DVB_MOCK_SEED_INVALID(`invalid seed request: counts.${unknown[0] ?? ''}: no table with that logical name`);
+        return adminErrors.DVB_MOCK_SEED_INVALID(
+          `invalid seed request: counts.${unknown[0] ?? ''}: no table with that logical name`,
+        );
       }
       const referenceTime =
-        parsed.data.referenceDate === undefined ? defaultReferenceTime(ctx.now()) : Date.parse(parsed.data.referenceDate);
+        parsed.data.referenceDate === undefined
+          ? defaultReferenceTime(ctx.now())
+          : Date.parse(parsed.data.referenceDate);
       if (parsed.data.reset) ctx.store.clear();
-      const created = seedData({ seed: parsed.data.seed, counts: parsed.data.counts, referenceTime }, ctx.catalogue, ctx.store);
+      const created = seedData(
+        { seed: parsed.data.seed, counts: parsed.data.counts, referenceTime },
+        ctx.catalogue,
+        ctx.store,
+      );
       return { status: 200, body: { created, records: ctx.store.counts() } };
     }
     default:

@@ -5,10 +5,53 @@ import type { CellValue, LookupValue } from '../store/Row.js';
 import type { Store } from '../store/Store.js';
 import { createPrng, hashSeed, type Prng } from './createPrng.js';
 
-const COMPANY_WORDS = ['Contoso', 'Fabrikam', 'Northwind', 'Adventure Works', 'Litware', 'Tailspin', 'Wingtip', 'Proseware', 'Woodgrove', 'Alpine Ski House', 'Coho', 'Lucerne'];
+const COMPANY_WORDS = [
+  'Contoso',
+  'Fabrikam',
+  'Northwind',
+  'Adventure Works',
+  'Litware',
+  'Tailspin',
+  'Wingtip',
+  'Proseware',
+  'Woodgrove',
+  'Alpine Ski House',
+  'Coho',
+  'Lucerne',
+];
 const COMPANY_SUFFIX = ['Ltd', 'Inc', 'GmbH', 'Traders', 'Holdings', 'Group', 'Partners', 'Labs'];
-const FIRST = ['Anna', 'Ben', 'Chloe', 'Dev', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kemi', 'Liam', 'Maya', 'Nils', 'Olga', 'Pablo'];
-const LAST = ['Smith', 'Garcia', 'Müller', 'Okafor', 'Tanaka', 'Rossi', 'Novak', 'Silva', 'Khan', 'Dubois', 'Larsen', 'Kowalski'];
+const FIRST = [
+  'Anna',
+  'Ben',
+  'Chloe',
+  'Dev',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kemi',
+  'Liam',
+  'Maya',
+  'Nils',
+  'Olga',
+  'Pablo',
+];
+const LAST = [
+  'Smith',
+  'Garcia',
+  'Müller',
+  'Okafor',
+  'Tanaka',
+  'Rossi',
+  'Novak',
+  'Silva',
+  'Khan',
+  'Dubois',
+  'Larsen',
+  'Kowalski',
+];
 const CITIES = ['Seattle', 'London', 'Berlin', 'Lagos', 'Tokyo', 'Madrid', 'Sydney', 'Toronto', 'Paris', 'Oslo'];
 const JOBS = ['Purchasing Manager', 'CFO', 'Engineer', 'Analyst', 'Buyer', 'Director'];
 const DAY = 86_400_000;
@@ -20,19 +63,31 @@ export interface SeedRequest {
   readonly referenceTime: number;
 }
 
-function valueFor(table: TableMetadata, column: ColumnDefinition, i: number, prng: Prng, row: Record<string, CellValue>): CellValue {
+function valueFor(
+  table: TableMetadata,
+  column: ColumnDefinition,
+  i: number,
+  prng: Prng,
+  row: Record<string, CellValue>,
+): CellValue {
   const n = String(i + 1).padStart(6, '0');
   const fit = (s: string): string => s.slice(0, column.maxLength ?? s.length);
   const isKey = table.definition.alternateKeys.some((k) => k.includes(column.name));
   // Key columns must stay unique however short the column is: keep the distinguishing end.
   if (isKey && (column.type === 'string' || column.type === 'memo') && column.name !== 'accountnumber') {
     const value = `${column.name.toUpperCase()}-${n}`;
-    return column.maxLength === undefined || value.length <= column.maxLength ? value : (i + 1).toString(36).toUpperCase().slice(-column.maxLength);
+    return column.maxLength === undefined || value.length <= column.maxLength
+      ? value
+      : (i + 1).toString(36).toUpperCase().slice(-column.maxLength);
   }
   if (isKey && (column.type === 'int' || column.type === 'decimal')) return i + 1;
   switch (column.name) {
     case 'name':
-      return fit(table.logicalName === 'account' ? `${prng.pick(COMPANY_WORDS)} ${prng.pick(COMPANY_SUFFIX)} ${n}` : `${table.logicalName} ${n}`);
+      return fit(
+        table.logicalName === 'account'
+          ? `${prng.pick(COMPANY_WORDS)} ${prng.pick(COMPANY_SUFFIX)} ${n}`
+          : `${table.logicalName} ${n}`,
+      );
     case 'accountnumber':
       return `A-${n}`;
     case 'firstname':
@@ -41,7 +96,9 @@ function valueFor(table: TableMetadata, column: ColumnDefinition, i: number, prn
       return prng.pick(LAST);
     case 'emailaddress1':
     case 'internalemailaddress':
-      return fit(`${(typeof row.firstname === 'string' ? row.firstname : table.logicalName).toLowerCase()}.${n}@example.com`);
+      return fit(
+        `${(typeof row.firstname === 'string' ? row.firstname : table.logicalName).toLowerCase()}.${n}@example.com`,
+      );
     case 'telephone1':
       return `+1-555-${n.slice(2)}`;
     case 'address1_city':
@@ -99,13 +156,18 @@ export function seedData(request: SeedRequest, catalogue: Catalogue, store: Stor
         if (column.type === 'lookup') {
           const target = column.targets?.find((t) => (generatedIds.get(t.table)?.length ?? 0) > 0);
           const pool = target === undefined ? undefined : generatedIds.get(target.table);
-          values[column.name] = target === undefined || pool === undefined ? null : ({ id: prng.pick(pool), table: target.table } satisfies LookupValue);
+          values[column.name] =
+            target === undefined || pool === undefined
+              ? null
+              : ({ id: prng.pick(pool), table: target.table } satisfies LookupValue);
           continue;
         }
         values[column.name] = valueFor(table, column, i, prng, values);
       }
       const id = prng.uuid();
-      const createdOn = toDataverseDateTime(request.referenceTime - prng.int(0, 364) * DAY - prng.int(0, DAY / 1000 - 1) * 1000);
+      const createdOn = toDataverseDateTime(
+        request.referenceTime - prng.int(0, 364) * DAY - prng.int(0, DAY / 1000 - 1) * 1000,
+      );
       values[table.primaryKey] = id;
       values.statecode = 0;
       values.statuscode = 1;

@@ -1,5 +1,11 @@
 /** The mock process's own CPU and memory, so the harness can report what the server cost. */
-export function serverResourceStats(): { cpuUserMs: number; cpuSystemMs: number; rssBytes: number; peakRssBytes: number; heapUsedBytes: number } {
+export function serverResourceStats(): {
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  rssBytes: number;
+  peakRssBytes: number;
+  heapUsedBytes: number;
+} {
   const cpu = process.cpuUsage();
   const memory = process.memoryUsage();
   return {

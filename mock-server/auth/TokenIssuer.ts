@@ -5,7 +5,8 @@ export interface TokenGrant {
   readonly expiresAt: number;
 }
 
-export type TokenCheck = { readonly ok: true; readonly userId: string } | { readonly ok: false; readonly reason: string };
+export type TokenCheck =
+  { readonly ok: true; readonly userId: string } | { readonly ok: false; readonly reason: string };
 
 /** A stable GUID for an identity key (`app:<clientId>`, `user:<name>`), so a user's id survives restarts. */
 export function identityGuid(key: string, organizationId: string): string {

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { BatchFormatError, decodeBatchRequest, encodeBatchResponse, type BatchEntry, type HttpRequestMessage, type HttpResponseMessage } from '../../protocol/batch/index.js';
+import {
+  BatchFormatError,
+  decodeBatchRequest,
+  encodeBatchResponse,
+  type BatchEntry,
+  type HttpRequestMessage,
+  type HttpResponseMessage,
+} from '../../protocol/batch/index.js';
 import { DataverseError } from '../errors/DataverseError.js';
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { ApiRequest, ApiResponse } from '../http/ApiMessage.js';
@@ -26,25 +33,40 @@ class ChangesetFailed extends Error {
 }
 
 function toPart(response: ApiResponse): HttpResponseMessage {
-  return { status: response.status, statusText: statusText(response.status), headers: { 'OData-Version': '4.0', ...response.headers }, body: response.body };
+  return {
+    status: response.status,
+    statusText: statusText(response.status),
+    headers: { 'OData-Version': '4.0', ...response.headers },
+    body: response.body,
+  };
 }
 
 function errorResponse(error: DataverseError): ApiResponse {
-  return { status: error.status, headers: { 'Content-Type': JSON_CONTENT_TYPE, REQ_ID: randomUUID(), ...error.headers }, body: JSON.stringify(error.toBody()) };
+  return {
+    status: error.status,
+    headers: { 'Content-Type': JSON_CONTENT_TYPE, REQ_ID: randomUUID(), ...error.headers },
+    body: JSON.stringify(error.toBody()),
+  };
 }
 
 /** The inner URL as a path below the Web API root plus its query, resolving `$n` references. */
-function innerTarget(url: string, outer: ApiRequest, contentIds: ReadonlyMap<string, string> | undefined): { path: string; query: string } {
+function innerTarget(
+  url: string,
+  outer: ApiRequest,
+  contentIds: ReadonlyMap<string, string> | undefined,
+): { path: string; query: string } {
   let target = url;
   const ref = /^\$(\d+)(.*)$/s.exec(target);
   if (ref !== null) {
     const resolved = contentIds?.get(ref[1] ?? '');
-    if (resolved === undefined) throw dataverseErrors.badRequest(`Content-ID Reference: '$${ref[1] ?? ''}' does not exist in the batch context.`);
+    if (resolved === undefined)
+      throw dataverseErrors.badRequest(`Content-ID Reference: '$${ref[1] ?? ''}' does not exist in the batch context.`);
     target = resolved + (ref[2] ?? '');
   }
   const m = /^(?:https?:\/\/[^/]+)?\/api\/data\/v9\.[0-2]\/(.*)$/s.exec(target);
   const rest = m === null ? (/^https?:|^\//.test(target) ? undefined : target) : m[1];
-  if (rest === undefined) throw dataverseErrors.badRequest(`The URL '${url}' in the batch is not under the Web API root ${outer.baseUrl}.`);
+  if (rest === undefined)
+    throw dataverseErrors.badRequest(`The URL '${url}' in the batch is not under the Web API root ${outer.baseUrl}.`);
   const q = rest.indexOf('?');
   return { path: q < 0 ? rest : rest.slice(0, q), query: q < 0 ? '' : rest.slice(q + 1) };
 }
@@ -63,7 +85,8 @@ function runInner(
     const { path, query } = innerTarget(message.url, outer, contentIds);
     const resource = parseResourcePath(path, ctx.catalogue);
     kind = operationKindOf(message.method, resource);
-    if (resource.kind === 'batch') throw dataverseErrors.badRequest('A $batch request cannot contain another $batch request.');
+    if (resource.kind === 'batch')
+      throw dataverseErrors.badRequest('A $batch request cannot contain another $batch request.');
     const request: ApiRequest = {
       method: message.method,
       path,
@@ -94,7 +117,8 @@ function validate(entries: readonly BatchEntry<HttpRequestMessage>[]): void {
     else {
       operations += entry.items.length;
       for (const item of entry.items) {
-        if (item.message.method === 'GET') throw new BatchFormatError('a GET request is not allowed inside a changeset');
+        if (item.message.method === 'GET')
+          throw new BatchFormatError('a GET request is not allowed inside a changeset');
       }
     }
   }
@@ -128,7 +152,9 @@ export function handleBatch(request: ApiRequest, ctx: MockContext, extra: ExtraH
   let responseBytes = 0;
   const tooLarge = (): ApiResponse =>
     errorResponse(
-      dataverseErrors.badRequest(`The $batch response would exceed ${ctx.config.maxResponseBytes} bytes; the batch stopped here. Ask for fewer records per part ($top, $select, odata.maxpagesize) or send fewer parts.`),
+      dataverseErrors.badRequest(
+        `The $batch response would exceed ${ctx.config.maxResponseBytes} bytes; the batch stopped here. Ask for fewer records per part ($top, $select, odata.maxpagesize) or send fewer parts.`,
+      ),
     );
   for (const entry of entries) {
     let failedStatus: number | undefined;
@@ -140,7 +166,11 @@ export function handleBatch(request: ApiRequest, ctx: MockContext, extra: ExtraH
     if (entry.kind === 'request') {
       const response = runInner(entry.message, request, ctx, extra, undefined, costs);
       responseBytes += response.body.length;
-      out.push({ kind: 'request', message: toPart(response), ...(entry.contentId === undefined ? {} : { contentId: entry.contentId }) });
+      out.push({
+        kind: 'request',
+        message: toPart(response),
+        ...(entry.contentId === undefined ? {} : { contentId: entry.contentId }),
+      });
       if (response.status >= 400) failedStatus = response.status;
     } else {
       const contentIds = new Map<string, string>();
@@ -152,14 +182,21 @@ export function handleBatch(request: ApiRequest, ctx: MockContext, extra: ExtraH
             responseBytes += response.body.length;
             const location = response.headers['OData-EntityId'] ?? response.headers.Location;
             if (item.contentId !== undefined && location !== undefined) contentIds.set(item.contentId, location);
-            return { message: toPart(response), ...(item.contentId === undefined ? {} : { contentId: item.contentId }) };
+            return {
+              message: toPart(response),
+              ...(item.contentId === undefined ? {} : { contentId: item.contentId }),
+            };
           }),
         );
         out.push({ kind: 'changeset', items: responses });
       } catch (error) {
         if (!(error instanceof ChangesetFailed)) throw error;
         // A failed changeset is answered by one error response for all of it (OData 4.0 §11.7.4).
-        out.push({ kind: 'request', message: toPart(error.response), ...(error.contentId === undefined ? {} : { contentId: error.contentId }) });
+        out.push({
+          kind: 'request',
+          message: toPart(error.response),
+          ...(error.contentId === undefined ? {} : { contentId: error.contentId }),
+        });
         failedStatus = error.response.status;
       }
     }

@@ -13,47 +13,74 @@ import type { Row } from '../store/Row.js';
 import type { Resource } from '../routes/parseResourcePath.js';
 import { GUID } from '../odata/guid.js';
 
-
 function targetsOf(table: TableMetadata, request: ApiRequest, action: string): Record<string, unknown>[] {
   const body = parseJsonBody(request, table.entitySetName);
-  const targets = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { Targets?: unknown }).Targets : undefined;
+  const targets =
+    typeof body === 'object' && body !== null && !Array.isArray(body)
+      ? (body as { Targets?: unknown }).Targets
+      : undefined;
   if (!Array.isArray(targets) || targets.length === 0) {
     throw dataverseErrors.payloadError(table.entitySetName, `${action} needs a non-empty "Targets" array.`);
   }
   const expected = `Microsoft.Dynamics.CRM.${table.logicalName}`;
   return targets.map((t, i) => {
-    if (typeof t !== 'object' || t === null || Array.isArray(t)) throw dataverseErrors.payloadError(table.entitySetName, `Targets[${i}] must be an object.`);
+    if (typeof t !== 'object' || t === null || Array.isArray(t))
+      throw dataverseErrors.payloadError(table.entitySetName, `Targets[${i}] must be an object.`);
     const type = (t as Record<string, unknown>)['@odata.type'];
     if (type === undefined) {
-      throw dataverseErrors.payloadError(table.entitySetName, `Targets[${i}]: the '@odata.type' annotation is required on every target of ${action}.`);
+      throw dataverseErrors.payloadError(
+        table.entitySetName,
+        `Targets[${i}]: the '@odata.type' annotation is required on every target of ${action}.`,
+      );
     }
     if (typeof type !== 'string' || type.replace(/^#/, '') !== expected) {
-      throw dataverseErrors.payloadError(table.entitySetName, `Targets[${i}]: '@odata.type' is '${typeof type === 'string' ? type : JSON.stringify(type)}', but every target of ${action} on ${table.entitySetName} must be '${expected}'.`);
+      throw dataverseErrors.payloadError(
+        table.entitySetName,
+        `Targets[${i}]: '@odata.type' is '${typeof type === 'string' ? type : JSON.stringify(type)}', but every target of ${action} on ${table.entitySetName} must be '${expected}'.`,
+      );
     }
     return t as Record<string, unknown>;
   });
 }
 
 /** Finds the row a target names: by its primary key value, or by `@odata.id` (key URL, e.g. alternate key). */
-function findTarget(table: TableMetadata, target: Record<string, unknown>, ctx: MockContext, i: number): { row: Row | undefined; keyValues: Record<string, unknown> } {
+function findTarget(
+  table: TableMetadata,
+  target: Record<string, unknown>,
+  ctx: MockContext,
+  i: number,
+): { row: Row | undefined; keyValues: Record<string, unknown> } {
   const pk = target[table.primaryKey];
-  if (typeof pk === 'string' && GUID.test(pk)) return { row: ctx.store.get(table.logicalName, pk.toLowerCase()), keyValues: { [table.primaryKey]: pk } };
+  if (typeof pk === 'string' && GUID.test(pk))
+    return { row: ctx.store.get(table.logicalName, pk.toLowerCase()), keyValues: { [table.primaryKey]: pk } };
   const odataId = target['@odata.id'];
   if (typeof odataId === 'string') {
     const m = /([A-Za-z_][A-Za-z0-9_]*)\((.*)\)$/s.exec(odataId);
-    if (m?.[1] !== table.entitySetName) throw dataverseErrors.payloadError(table.entitySetName, `Targets[${i}]: '@odata.id' must address ${table.entitySetName}.`);
+    if (m?.[1] !== table.entitySetName)
+      throw dataverseErrors.payloadError(
+        table.entitySetName,
+        `Targets[${i}]: '@odata.id' must address ${table.entitySetName}.`,
+      );
     const key = parseKeySegment(m[2] ?? '', table);
-    if (key.kind === 'primary') return { row: ctx.store.get(table.logicalName, key.id), keyValues: { [table.primaryKey]: key.id } };
+    if (key.kind === 'primary')
+      return { row: ctx.store.get(table.logicalName, key.id), keyValues: { [table.primaryKey]: key.id } };
     return { row: ctx.store.findByKey(table.logicalName, key.columns, key.values), keyValues: { ...key.values } };
   }
-  throw dataverseErrors.payloadError(table.entitySetName, `Targets[${i}]: the primary key '${table.primaryKey}' or '@odata.id' is required.`);
+  throw dataverseErrors.payloadError(
+    table.entitySetName,
+    `Targets[${i}]: the primary key '${table.primaryKey}' or '@odata.id' is required.`,
+  );
 }
 
 /**
  * The bulk messages CreateMultiple, UpdateMultiple and UpsertMultiple on standard tables:
  * all or nothing, `@odata.type` required on every target, all targets of the set's table.
  */
-export function handleBulkAction(resource: Extract<Resource, { kind: 'action' }>, request: ApiRequest, ctx: MockContext): ApiResponse {
+export function handleBulkAction(
+  resource: Extract<Resource, { kind: 'action' }>,
+  request: ApiRequest,
+  ctx: MockContext,
+): ApiResponse {
   const { table, action } = resource;
   if (action === 'DeleteMultiple') {
     throw new DataverseError(501, '0x80040216', 'DeleteMultiple has not yet been implemented.');
@@ -94,7 +121,13 @@ export function handleBulkAction(resource: Extract<Resource, { kind: 'action' }>
     }),
   );
   if (action === 'CreateMultiple') {
-    return { ...jsonResponse(200, { '@odata.context': `${request.baseUrl}$metadata#Microsoft.Dynamics.CRM.CreateMultipleResponse`, Ids: ids }), cost: costs };
+    return {
+      ...jsonResponse(200, {
+        '@odata.context': `${request.baseUrl}$metadata#Microsoft.Dynamics.CRM.CreateMultipleResponse`,
+        Ids: ids,
+      }),
+      cost: costs,
+    };
   }
   return { ...emptyResponse(204), cost: costs };
 }

@@ -35,6 +35,7 @@ export async function loadMockConfigFile(path: string, overrides: Record<string,
   } catch (error) {
     throw new MockConfigError(path, [`not valid YAML or JSON: ${(error as Error).message}`]);
   }
-  if (data !== null && data !== undefined && !isPlainObject(data)) throw new MockConfigError(path, ['(root): expected a mapping of keys']);
+  if (data !== null && data !== undefined && !isPlainObject(data))
+    throw new MockConfigError(path, ['(root): expected a mapping of keys']);
   return parseMockConfig(mergeConfig(data ?? {}, overrides), path);
 }

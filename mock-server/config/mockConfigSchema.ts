@@ -7,7 +7,12 @@ const identifier = z
 const customColumnSchema = z.strictObject({
   name: identifier,
   type: z.enum(['string', 'memo', 'int', 'decimal', 'money', 'bool', 'datetime', 'guid', 'choice', 'lookup']),
-  maxLength: z.int().min(1).max(1_048_576).optional().describe('For string and memo columns. Default 100 (string), 2000 (memo).'),
+  maxLength: z
+    .int()
+    .min(1)
+    .max(1_048_576)
+    .optional()
+    .describe('For string and memo columns. Default 100 (string), 2000 (memo).'),
   options: z.array(z.int()).min(1).optional().describe('For choice columns: the allowed values.'),
   target: identifier.optional().describe('For lookup columns: the logical name of the target table.'),
   navigationProperty: z
@@ -43,7 +48,9 @@ const latencySpec = z.strictObject({
   distribution: z
     .enum(['none', 'lognormal', 'uniform', 'exponential'])
     .default('lognormal')
-    .describe('Jitter around baseMs: lognormal (median baseMs, spread sigma), uniform (± spreadMs), exponential (+ mean spreadMs), or none.'),
+    .describe(
+      'Jitter around baseMs: lognormal (median baseMs, spread sigma), uniform (± spreadMs), exponential (+ mean spreadMs), or none.',
+    ),
   sigma: z.number().min(0).max(3).default(0.25).describe('Lognormal shape: 0.25 gives p99 ≈ 1.8 × median.'),
   spreadMs: z.number().min(0).default(0).describe('For uniform and exponential jitter, in ms.'),
 });
@@ -56,14 +63,18 @@ export type OperationKind = (typeof OPERATION_KINDS)[number];
 const faultSpec = z.strictObject({
   kind: z
     .enum(['503', 'drop', 'slow', 'lose', 'duplicate'])
-    .describe('503: Service Unavailable; drop: the connection is closed with no response; slow: extra latency; lose: a create is acknowledged but not kept; duplicate: a create is kept twice (lose and duplicate exist to prove an integrity audit catches them).'),
+    .describe(
+      '503: Service Unavailable; drop: the connection is closed with no response; slow: extra latency; lose: a create is acknowledged but not kept; duplicate: a create is kept twice (lose and duplicate exist to prove an integrity audit catches them).',
+    ),
   rate: z.number().min(0).max(1).describe('Share of matching requests that get this fault (seeded).'),
   table: z.string().optional().describe('Only requests on this table (logical name).'),
   operation: z.enum(OPERATION_KINDS).optional().describe('Only this kind of operation.'),
   afterProcessing: z
     .boolean()
     .default(true)
-    .describe('For drop: true loses the response after the change was applied (the case retries must survive); false drops before.'),
+    .describe(
+      'For drop: true loses the response after the change was applied (the case retries must survive); false drops before.',
+    ),
   slowMs: z.number().min(0).default(1000).describe('For slow: extra latency in ms.'),
 });
 
@@ -96,19 +107,36 @@ export const mockConfigSchema = z.strictObject({
     })
     .prefault({}),
   tables: z.array(customTableSchema).default([]).describe('Custom tables, added to the standard ones.'),
-  maxBodyBytes: z.int().min(1024).default(16 * 1024 * 1024).describe('Largest accepted request body, in bytes.'),
+  maxBodyBytes: z
+    .int()
+    .min(1024)
+    .default(16 * 1024 * 1024)
+    .describe('Largest accepted request body, in bytes.'),
   maxBodyBytesInFlight: z
     .int()
     .min(1024)
     .default(128 * 1024 * 1024)
-    .describe('Request bodies held at once, all connections together, in bytes; past it a new body is refused with 503 and Retry-After (memory stays bounded).'),
+    .describe(
+      'Request bodies held at once, all connections together, in bytes; past it a new body is refused with 503 and Retry-After (memory stays bounded).',
+    ),
   maxResponseBytes: z
     .int()
     .min(1024)
     .default(64 * 1024 * 1024)
-    .describe('Largest $batch response, in bytes; a batch whose answer would grow past it stops there with a 400 part.'),
-  maxSeedRecords: z.int().min(1).max(2_000_000).default(500_000).describe('Records one /_mock/seed request (or a scenario\'s data: block) may generate, all tables together.'),
-  maxTokens: z.int().min(100).default(100_000).describe('Live access tokens kept; past it the oldest is forgotten (its client signs in again on the 401).'),
+    .describe(
+      'Largest $batch response, in bytes; a batch whose answer would grow past it stops there with a 400 part.',
+    ),
+  maxSeedRecords: z
+    .int()
+    .min(1)
+    .max(2_000_000)
+    .default(500_000)
+    .describe("Records one /_mock/seed request (or a scenario's data: block) may generate, all tables together."),
+  maxTokens: z
+    .int()
+    .min(100)
+    .default(100_000)
+    .describe('Live access tokens kept; past it the oldest is forgotten (its client signs in again on the 401).'),
   seed: z.int().default(1).describe('Seed for sampled latencies and injected faults.'),
   timeScale: z
     .number()
@@ -116,20 +144,39 @@ export const mockConfigSchema = z.strictObject({
     .max(100_000)
     .default(1)
     .describe('Compresses every window, execution-time limit and Retry-After: 60 turns 300 s into 5 s.'),
-  dopHint: z.int().min(1).max(1000).default(48).describe('Value of the x-ms-dop-hint header (recommended degree of parallelism).'),
+  dopHint: z
+    .int()
+    .min(1)
+    .max(1000)
+    .default(48)
+    .describe('Value of the x-ms-dop-hint header (recommended degree of parallelism).'),
   limits: z
     .strictObject({
       enabled: z.boolean().default(true),
       requestsPerWindow: z.int().min(1).default(6000).describe('Requests per user per sliding window.'),
-      executionSecondsPerWindow: z.number().min(0.001).default(1200).describe('Combined execution time per user per window, in seconds.'),
+      executionSecondsPerWindow: z
+        .number()
+        .min(0.001)
+        .default(1200)
+        .describe('Combined execution time per user per window, in seconds.'),
       windowSeconds: z.number().min(0.001).default(300).describe('The sliding window, in seconds.'),
-      concurrentRequests: z.int().min(1).default(52).describe('Requests per user in progress at once; past it, 429 at once.'),
+      concurrentRequests: z
+        .int()
+        .min(1)
+        .default(52)
+        .describe('Requests per user in progress at once; past it, 429 at once.'),
       evaluationIntervalSeconds: z
         .number()
         .min(0)
         .default(1)
-        .describe('How often the window limits are evaluated; requests between evaluations pass, so a burst can overshoot a little. 0: every request.'),
-      penaltySeconds: z.number().min(0).default(1).describe('Added to the block for each request sent while throttled.'),
+        .describe(
+          'How often the window limits are evaluated; requests between evaluations pass, so a burst can overshoot a little. 0: every request.',
+        ),
+      penaltySeconds: z
+        .number()
+        .min(0)
+        .default(1)
+        .describe('Added to the block for each request sent while throttled.'),
       maxRetryAfterSeconds: z.number().min(1).default(300).describe('Upper bound of Retry-After, in seconds.'),
       concurrencyRetryAfterSeconds: z.number().min(0).default(1).describe('Retry-After for the concurrency limit.'),
       maxConcurrentBatches: z
@@ -137,7 +184,9 @@ export const mockConfigSchema = z.strictObject({
         .min(1)
         .nullable()
         .default(null)
-        .describe('$batch requests running at once per organization; past it "Server Busy" before any operation runs. null: no cap; 2: the old ExecuteMultiple rule.'),
+        .describe(
+          '$batch requests running at once per organization; past it "Server Busy" before any operation runs. null: no cap; 2: the old ExecuteMultiple rule.',
+        ),
     })
     .prefault({}),
   latency: z
@@ -148,7 +197,9 @@ export const mockConfigSchema = z.strictObject({
       update: latencySpec.optional(),
       delete: latencySpec.optional(),
       batch: latencySpec.optional().describe('Fixed overhead of one $batch or bulk request, beside its operations.'),
-      batchItem: latencySpec.optional().describe('Each operation inside a $batch or bulk request; unset: the operation kind\'s own latency.'),
+      batchItem: latencySpec
+        .optional()
+        .describe("Each operation inside a $batch or bulk request; unset: the operation kind's own latency."),
       perRecordMs: z.number().min(0).default(0).describe('Added per record returned by a query, in ms.'),
     })
     .prefault({}),
@@ -163,7 +214,7 @@ export const mockConfigSchema = z.strictObject({
     .min(0)
     .max(1)
     .default(0)
-    .describe('Share of each operation\'s service time spent under one server-wide lock (Amdahl\'s serial part).'),
+    .describe("Share of each operation's service time spent under one server-wide lock (Amdahl's serial part)."),
   faults: z.array(faultSpec).default([]),
 });
 

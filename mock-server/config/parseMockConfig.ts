@@ -4,7 +4,6 @@ import { formatIssuePath } from './formatIssuePath.js';
 import { deepFreeze } from './deepFreeze.js';
 import { Catalogue } from '../metadata/Catalogue.js';
 
-
 /**
  * Validates a mock configuration once and returns it deep-frozen. `source` names where the
  * input came from (a file path, "--config", "scenario mock block") for the error message.

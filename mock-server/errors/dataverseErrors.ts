@@ -36,7 +36,11 @@ export const dataverseErrors = {
     ),
 
   unknownProperty: (name: string, table: string) =>
-    new DataverseError(400, '0x0', `Could not find a property named '${name}' on type 'Microsoft.Dynamics.CRM.${table}'.`),
+    new DataverseError(
+      400,
+      '0x0',
+      `Could not find a property named '${name}' on type 'Microsoft.Dynamics.CRM.${table}'.`,
+    ),
 
   invalidBodyProperty: (name: string, table: string) =>
     new DataverseError(
@@ -56,7 +60,11 @@ export const dataverseErrors = {
     ),
 
   invalidChoice: (column: string, value: number) =>
-    new DataverseError(400, '0x8004431a', `Value ${value} is outside the valid range for the '${column}' choice column.`),
+    new DataverseError(
+      400,
+      '0x8004431a',
+      `Value ${value} is outside the valid range for the '${column}' choice column.`,
+    ),
 
   payloadError: (entitySet: string, detail: string) =>
     new DataverseError(
@@ -99,5 +107,7 @@ export const dataverseErrors = {
 
   // Dataverse answers 401 with a WWW-Authenticate challenge; the body text is ours.
   unauthorized: (challenge: string, reason: string) =>
-    new DataverseError(401, '0x80072560', `The user is not authenticated: ${reason}`, { 'WWW-Authenticate': challenge }),
+    new DataverseError(401, '0x80072560', `The user is not authenticated: ${reason}`, {
+      'WWW-Authenticate': challenge,
+    }),
 } as const;

@@ -7,10 +7,14 @@ export function parseJsonBody(request: ApiRequest, entitySet: string): unknown {
   if (contentType !== undefined && !/^application\/json\b/i.test(contentType.trim())) {
     throw dataverseErrors.unsupportedMediaType(contentType);
   }
-  if (request.body.trim() === '') throw dataverseErrors.payloadError(entitySet, 'The request body is empty; a JSON object is required.');
+  if (request.body.trim() === '')
+    throw dataverseErrors.payloadError(entitySet, 'The request body is empty; a JSON object is required.');
   try {
     return JSON.parse(request.body) as unknown;
   } catch (error) {
-    throw dataverseErrors.payloadError(entitySet, `Microsoft.OData.ODataException: Invalid JSON. ${(error as Error).message}`);
+    throw dataverseErrors.payloadError(
+      entitySet,
+      `Microsoft.OData.ODataException: Invalid JSON. ${(error as Error).message}`,
+    );
   }
 }

@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 
-export type BodyResult = { readonly ok: true; readonly body: string } | { readonly ok: false; readonly reason: 'too-large' | 'aborted' | 'busy' };
+export type BodyResult =
+  | { readonly ok: true; readonly body: string }
+  | { readonly ok: false; readonly reason: 'too-large' | 'aborted' | 'busy' };
 
 /** Bytes of request bodies held at once over every connection: the mock's memory bound for uploads. */
 export class BodyBudget {
@@ -22,7 +24,11 @@ export class BodyBudget {
 /** Reads the whole body as UTF-8, stopping at `limitBytes` so a huge upload cannot exhaust memory. */
 const EMPTY: BodyResult = { ok: true, body: '' };
 
-export function readRequestBody(req: IncomingMessage, limitBytes: number, budget?: BodyBudget): Promise<BodyResult> | BodyResult {
+export function readRequestBody(
+  req: IncomingMessage,
+  limitBytes: number,
+  budget?: BodyBudget,
+): Promise<BodyResult> | BodyResult {
   // No Content-Length and no Transfer-Encoding: HTTP/1.1 says there is no body. Answering without
   // waiting for the 'end' event saves an event-loop turn on every GET.
   if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {

@@ -3,7 +3,9 @@ import { parseMockConfig } from '../config/parseMockConfig.js';
 import { ServiceTimeSampler } from './ServiceTimeSampler.js';
 
 function sequence(seed: number, distribution: 'lognormal' | 'uniform' | 'exponential' | 'none'): number[] {
-  const sampler = new ServiceTimeSampler(parseMockConfig({ seed, latency: { default: { baseMs: 20, distribution, spreadMs: 5 }, perRecordMs: 0.5 } }));
+  const sampler = new ServiceTimeSampler(
+    parseMockConfig({ seed, latency: { default: { baseMs: 20, distribution, spreadMs: 5 }, perRecordMs: 0.5 } }),
+  );
   return Array.from({ length: 200 }, () => sampler.serviceTime([{ kind: 'read' }]));
 }
 
@@ -22,11 +24,22 @@ describe('ServiceTimeSampler', () => {
     expect(sequence(1, 'none').every((x) => x === 20)).toBe(true);
   });
 
-  it('adds the per-record cost and sums a batch\'s operations, using batchItem inside batches', () => {
+  it("adds the per-record cost and sums a batch's operations, using batchItem inside batches", () => {
     const sampler = new ServiceTimeSampler(
-      parseMockConfig({ latency: { default: { baseMs: 10, distribution: 'none' }, batchItem: { baseMs: 2, distribution: 'none' }, perRecordMs: 0.1 } }),
+      parseMockConfig({
+        latency: {
+          default: { baseMs: 10, distribution: 'none' },
+          batchItem: { baseMs: 2, distribution: 'none' },
+          perRecordMs: 0.1,
+        },
+      }),
     );
     expect(sampler.serviceTime([{ kind: 'read', records: 50 }])).toBeCloseTo(15);
-    expect(sampler.serviceTime([{ kind: 'batch' }, ...Array.from({ length: 10 }, () => ({ kind: 'create' as const, inBatch: true }))])).toBeCloseTo(30);
+    expect(
+      sampler.serviceTime([
+        { kind: 'batch' },
+        ...Array.from({ length: 10 }, () => ({ kind: 'create' as const, inBatch: true })),
+      ]),
+    ).toBeCloseTo(30);
   });
 });

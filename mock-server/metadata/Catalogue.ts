@@ -40,8 +40,7 @@ function fromConfig(table: CustomTableConfig): TableDefinition {
     }
   }
   for (const s of systemColumns()) if (!columns.some((c) => c.name === s.name)) columns.push(s);
-  const primaryName =
-    table.primaryName ?? columns.find((c) => c.type === 'string')?.name ?? primaryKey;
+  const primaryName = table.primaryName ?? columns.find((c) => c.type === 'string')?.name ?? primaryKey;
   return {
     logicalName: table.logicalName,
     entitySetName: table.entitySetName,
@@ -111,7 +110,8 @@ export class Catalogue {
         if (c.type !== 'lookup' && (c.target !== undefined || c.navigationProperty !== undefined)) {
           problems.push(`${cat}: target and navigationProperty are only for lookup columns`);
         }
-        if (c.type === 'choice' && c.options === undefined) problems.push(`${cat}.options: required for a choice column`);
+        if (c.type === 'choice' && c.options === undefined)
+          problems.push(`${cat}.options: required for a choice column`);
         if (c.maxLength !== undefined && c.type !== 'string' && c.type !== 'memo') {
           problems.push(`${cat}.maxLength: only for string and memo columns`);
         }
@@ -120,7 +120,8 @@ export class Catalogue {
       table.alternateKeys.forEach((key, k) => {
         for (const name of key) {
           const col = def.columns.find((c) => c.name === name);
-          if (col === undefined) problems.push(`${at}.alternateKeys[${k}]: no column '${name}' in table '${table.logicalName}'`);
+          if (col === undefined)
+            problems.push(`${at}.alternateKeys[${k}]: no column '${name}' in table '${table.logicalName}'`);
           else if (col.type === 'memo' || col.type === 'bool') {
             problems.push(`${at}.alternateKeys[${k}]: column '${name}' of type ${col.type} cannot be part of a key`);
           }

@@ -44,7 +44,11 @@ export const builtInTables: readonly TableDefinition[] = [
       { name: 'description', type: 'memo', maxLength: 2000 },
       { name: 'creditonhold', type: 'bool' },
       { name: 'industrycode', type: 'choice', options: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] },
-      { name: 'primarycontactid', type: 'lookup', targets: [{ table: 'contact', navigationProperty: 'primarycontactid' }] },
+      {
+        name: 'primarycontactid',
+        type: 'lookup',
+        targets: [{ table: 'contact', navigationProperty: 'primarycontactid' }],
+      },
       ...systemColumns(),
     ],
   },
@@ -87,7 +91,11 @@ export const builtInTables: readonly TableDefinition[] = [
       { name: 'estimatedclosedate', type: 'datetime' },
       { name: 'closeprobability', type: 'int' },
       { name: 'description', type: 'memo', maxLength: 2000 },
-      { name: 'parentaccountid', type: 'lookup', targets: [{ table: 'account', navigationProperty: 'parentaccountid' }] },
+      {
+        name: 'parentaccountid',
+        type: 'lookup',
+        targets: [{ table: 'account', navigationProperty: 'parentaccountid' }],
+      },
       {
         name: 'customerid',
         type: 'lookup',
@@ -111,7 +119,11 @@ export const builtInTables: readonly TableDefinition[] = [
       { name: 'quotenumber', type: 'string', maxLength: 100 },
       { name: 'totalamount', type: 'money' },
       { name: 'description', type: 'memo', maxLength: 2000 },
-      { name: 'opportunityid', type: 'lookup', targets: [{ table: 'opportunity', navigationProperty: 'opportunityid' }] },
+      {
+        name: 'opportunityid',
+        type: 'lookup',
+        targets: [{ table: 'opportunity', navigationProperty: 'opportunityid' }],
+      },
       {
         name: 'customerid',
         type: 'lookup',

@@ -14,7 +14,12 @@ export function tableDirectory(customTables: readonly CustomTableConfig[] = []):
   const { catalogue } = Catalogue.build(customTables);
   const out = new Map<string, TableEntry>();
   for (const t of catalogue.tables()) {
-    out.set(t.logicalName, { logicalName: t.logicalName, entitySetName: t.entitySetName, primaryKey: t.primaryKey, alternateKeys: t.definition.alternateKeys });
+    out.set(t.logicalName, {
+      logicalName: t.logicalName,
+      entitySetName: t.entitySetName,
+      primaryKey: t.primaryKey,
+      alternateKeys: t.definition.alternateKeys,
+    });
   }
   return out;
 }

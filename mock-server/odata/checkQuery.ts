@@ -27,11 +27,20 @@ function messageOf(error: unknown): string {
  * Checks a query's `$select`, `$filter` and `$orderby` exactly as the mock would answer them:
  * the same parser, the same column and type rules. Returns the problems (empty: none).
  */
-export function checkQuery(customTables: readonly CustomTableConfig[], logicalName: string, parts: QueryParts, checkNames = true): { option: 'select' | 'filter' | 'orderBy'; message: string }[] {
+export function checkQuery(
+  customTables: readonly CustomTableConfig[],
+  logicalName: string,
+  parts: QueryParts,
+  checkNames = true,
+): { option: 'select' | 'filter' | 'orderBy'; message: string }[] {
   const catalogue = catalogueOf(customTables);
   const table = catalogue.byLogicalName(logicalName);
   const problems: { option: 'select' | 'filter' | 'orderBy'; message: string }[] = [];
-  const tryOption = (option: 'select' | 'filter' | 'orderBy', query: string, bind: (t: TableMetadata, parsed: ReturnType<typeof parseQueryOptions>) => void): void => {
+  const tryOption = (
+    option: 'select' | 'filter' | 'orderBy',
+    query: string,
+    bind: (t: TableMetadata, parsed: ReturnType<typeof parseQueryOptions>) => void,
+  ): void => {
     try {
       const parsed = parseQueryOptions(query);
       if (checkNames && table !== undefined) bind(table, parsed);
@@ -46,7 +55,8 @@ export function checkQuery(customTables: readonly CustomTableConfig[], logicalNa
   }
   if (parts.filter !== undefined) {
     tryOption('filter', `$filter=${encodeURIComponent(parts.filter)}`, (t, q) => {
-      if (q.filter !== undefined) compileFilter(q.filter, { table: t, catalogue, store: new Store(catalogue), now: Date.now });
+      if (q.filter !== undefined)
+        compileFilter(q.filter, { table: t, catalogue, store: new Store(catalogue), now: Date.now });
     });
   }
   if (parts.orderBy !== undefined) {
@@ -61,21 +71,36 @@ export function checkQuery(customTables: readonly CustomTableConfig[], logicalNa
  * Checks the column names a write would send (`values`, `set`) and the navigation properties
  * of its lookups against a table's definition. Returns one message per unknown name.
  */
-export function checkColumns(customTables: readonly CustomTableConfig[], logicalName: string, columns: readonly string[], lookups: Readonly<Record<string, string>> = {}): string[] {
+export function checkColumns(
+  customTables: readonly CustomTableConfig[],
+  logicalName: string,
+  columns: readonly string[],
+  lookups: Readonly<Record<string, string>> = {},
+): string[] {
   const table = catalogueOf(customTables).byLogicalName(logicalName);
   if (table === undefined) return [];
   const problems: string[] = [];
-  const writable = [...table.columns.values()].filter((c) => c.type !== 'lookup' && c.readOnly !== true).map((c) => c.name);
+  const writable = [...table.columns.values()]
+    .filter((c) => c.type !== 'lookup' && c.readOnly !== true)
+    .map((c) => c.name);
   for (const name of columns) {
     const column = table.columns.get(name);
-    if (column === undefined) problems.push(`${name}: no column '${name}' on ${logicalName} (its columns: ${writable.join(', ')})`);
-    else if (column.type === 'lookup') problems.push(`${name}: '${name}' is a lookup; set it under lookups with its navigation property (${[...table.navigationProperties.keys()].join(', ')})`);
+    if (column === undefined)
+      problems.push(`${name}: no column '${name}' on ${logicalName} (its columns: ${writable.join(', ')})`);
+    else if (column.type === 'lookup')
+      problems.push(
+        `${name}: '${name}' is a lookup; set it under lookups with its navigation property (${[...table.navigationProperties.keys()].join(', ')})`,
+      );
     else if (column.readOnly === true) problems.push(`${name}: '${name}' is computed by the server and cannot be set`);
   }
   for (const [nav, target] of Object.entries(lookups)) {
     const property = table.navigationProperties.get(nav);
-    if (property === undefined) problems.push(`${nav}: no navigation property '${nav}' on ${logicalName} (its navigation properties: ${[...table.navigationProperties.keys()].join(', ') || 'none'})`);
-    else if (property.target.table !== target) problems.push(`${nav}: '${nav}' points at ${property.target.table}, not ${target}`);
+    if (property === undefined)
+      problems.push(
+        `${nav}: no navigation property '${nav}' on ${logicalName} (its navigation properties: ${[...table.navigationProperties.keys()].join(', ') || 'none'})`,
+      );
+    else if (property.target.table !== target)
+      problems.push(`${nav}: '${nav}' points at ${property.target.table}, not ${target}`);
   }
   return problems;
 }

@@ -32,7 +32,14 @@ const OPERATOR_KIND: Record<ComparisonOperator, string> = {
   le: 'LessThanOrEqual',
 };
 
-const MIRROR: Record<ComparisonOperator, ComparisonOperator> = { eq: 'eq', ne: 'ne', gt: 'lt', ge: 'le', lt: 'gt', le: 'ge' };
+const MIRROR: Record<ComparisonOperator, ComparisonOperator> = {
+  eq: 'eq',
+  ne: 'ne',
+  gt: 'lt',
+  ge: 'le',
+  lt: 'gt',
+  le: 'ge',
+};
 
 function literalEdmType(literal: Literal): string {
   switch (literal.type) {
@@ -176,7 +183,11 @@ function compileNode(node: FilterNode, ctx: FilterContext): RowPredicate {
         ctx.table,
       );
       const value = String(node.value.value);
-      const matches = likeMatcher(value, node.name !== 'contains' && node.name !== 'endswith', node.name === 'endswith');
+      const matches = likeMatcher(
+        value,
+        node.name !== 'contains' && node.name !== 'endswith',
+        node.name === 'endswith',
+      );
       return (row) => {
         const v = prop.get(row);
         return typeof v === 'string' ? matches(v) : null;

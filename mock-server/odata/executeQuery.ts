@@ -57,7 +57,9 @@ export function executeQuery(
   };
 
   // One more than a page, to know whether another page follows.
-  const top = new TopK<{ row: Row; key: SortKey; id: string }>(pageSize + 1, (a, b) => compareKeys(a.key, a.id, b.key, b.id));
+  const top = new TopK<{ row: Row; key: SortKey; id: string }>(pageSize + 1, (a, b) =>
+    compareKeys(a.key, a.id, b.key, b.id),
+  );
   let total = 0;
   for (const row of ctx.store.rows(table.logicalName)) {
     if (predicate !== undefined && predicate(row) !== true) continue;

@@ -1,5 +1,9 @@
 /** One element of a LIKE pattern: `%`, `_`, a `[...]` set, or a literal character (lower-cased). */
-type Token = { readonly kind: 'any' } | { readonly kind: 'one' } | { readonly kind: 'char'; readonly c: string } | { readonly kind: 'set'; readonly negate: boolean; readonly test: (c: string) => boolean };
+type Token =
+  | { readonly kind: 'any' }
+  | { readonly kind: 'one' }
+  | { readonly kind: 'char'; readonly c: string }
+  | { readonly kind: 'set'; readonly negate: boolean; readonly test: (c: string) => boolean };
 
 function parseSet(body: string): (c: string) => boolean {
   const singles = new Set<string>();

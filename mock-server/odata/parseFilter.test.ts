@@ -24,9 +24,15 @@ describe('parseFilter', () => {
   it('reads literals: quoted strings with doubled quotes, guids, datetimes, dates, numbers, null', () => {
     const ast = parseFilter("name eq 'O''Brien'");
     expect(ast).toMatchObject({ kind: 'compare', right: { type: 'string', value: "O'Brien" } });
-    expect(parseFilter('x eq 7D2E39F3-1A2B-4C5D-8E9F-0A1B2C3D4E5F')).toMatchObject({ right: { type: 'guid', value: '7d2e39f3-1a2b-4c5d-8e9f-0a1b2c3d4e5f' } });
-    expect(parseFilter('createdon ge 2023-01-01T00:00:00.000Z')).toMatchObject({ right: { type: 'datetime', value: Date.UTC(2023, 0, 1) } });
-    expect(parseFilter('birthdate lt 2000-02-29')).toMatchObject({ right: { type: 'date', value: Date.UTC(2000, 1, 29) } });
+    expect(parseFilter('x eq 7D2E39F3-1A2B-4C5D-8E9F-0A1B2C3D4E5F')).toMatchObject({
+      right: { type: 'guid', value: '7d2e39f3-1a2b-4c5d-8e9f-0a1b2c3d4e5f' },
+    });
+    expect(parseFilter('createdon ge 2023-01-01T00:00:00.000Z')).toMatchObject({
+      right: { type: 'datetime', value: Date.UTC(2023, 0, 1) },
+    });
+    expect(parseFilter('birthdate lt 2000-02-29')).toMatchObject({
+      right: { type: 'date', value: Date.UTC(2000, 1, 29) },
+    });
     expect(parseFilter('n gt -1.5e2')).toMatchObject({ right: { type: 'number', value: -150 } });
     expect(parseFilter('n eq null')).toMatchObject({ right: { type: 'null' } });
   });

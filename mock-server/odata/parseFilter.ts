@@ -71,7 +71,9 @@ class FilterParser {
   #unary(): FilterNode {
     // Bounded so a hostile expression cannot exhaust the stack; Dataverse rejects deep trees too.
     if (++this.#depth > MAX_DEPTH) {
-      throw dataverseErrors.querySyntax(`The $filter expression is nested deeper than ${MAX_DEPTH} levels at position ${this.#peek().position}.`);
+      throw dataverseErrors.querySyntax(
+        `The $filter expression is nested deeper than ${MAX_DEPTH} levels at position ${this.#peek().position}.`,
+      );
     }
     try {
       if (this.#isWord('not')) {
@@ -115,7 +117,10 @@ class FilterParser {
     switch (t.kind) {
       case 'string':
         // Double quotes are OData's only inside a function's value array; a comparison needs 'x'.
-        if (t.text.startsWith('"')) throw dataverseErrors.querySyntax(`Syntax error at position ${t.position} in '${this.#text}': string literals are single-quoted in OData: write '${t.value ?? ''}', not "${t.value ?? ''}".`);
+        if (t.text.startsWith('"'))
+          throw dataverseErrors.querySyntax(
+            `Syntax error at position ${t.position} in '${this.#text}': string literals are single-quoted in OData: write '${t.value ?? ''}', not "${t.value ?? ''}".`,
+          );
         return { kind: 'literal', type: 'string', value: t.value ?? '', text: t.text };
       case 'number': {
         const value = Number(t.text.replace(/[mMdDfFlL]$/, ''));

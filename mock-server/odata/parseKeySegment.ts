@@ -6,8 +6,12 @@ import { GUID } from './guid.js';
 /** A record address from a URL: `(guid)`, `(accountid=guid)`, `(accountnumber='A-1')`, `(k1='a',k2=2)`. */
 export type RecordKey =
   | { readonly kind: 'primary'; readonly id: string }
-  | { readonly kind: 'alternate'; readonly columns: readonly string[]; readonly values: Readonly<Record<string, CellValue>>; readonly text: string };
-
+  | {
+      readonly kind: 'alternate';
+      readonly columns: readonly string[];
+      readonly values: Readonly<Record<string, CellValue>>;
+      readonly text: string;
+    };
 
 interface RawPair {
   readonly name: string | undefined;

@@ -15,7 +15,13 @@ export function parsePrefer(header: string | undefined): Preferences {
     const item = raw.trim();
     const eq = item.indexOf('=');
     const name = (eq < 0 ? item : item.slice(0, eq)).trim().toLowerCase();
-    const value = eq < 0 ? '' : item.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    const value =
+      eq < 0
+        ? ''
+        : item
+            .slice(eq + 1)
+            .trim()
+            .replace(/^"(.*)"$/, '$1');
     if (name === 'return' && value === 'representation') returnRepresentation = true;
     else if (name === 'odata.maxpagesize' && /^\d+$/.test(value) && Number(value) > 0) maxPageSize = Number(value);
     else if (name === 'odata.include-annotations') includeAnnotations = value;

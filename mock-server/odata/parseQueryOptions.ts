@@ -39,7 +39,11 @@ function parseOrderBy(text: string): OrderByItem[] {
   return text.split(',').map((part) => {
     const words = part.trim().split(/\s+/);
     const [name = '', direction, extra] = words;
-    if (!NAME.test(name) || extra !== undefined || (direction !== undefined && direction !== 'asc' && direction !== 'desc')) {
+    if (
+      !NAME.test(name) ||
+      extra !== undefined ||
+      (direction !== undefined && direction !== 'asc' && direction !== 'desc')
+    ) {
       throw dataverseErrors.querySyntax(`Syntax error at position ${text.indexOf(part)} in '${text}'.`);
     }
     return { path: name.split('/'), descending: direction === 'desc' };
@@ -91,17 +95,22 @@ export function parseQueryOptions(query: string): QueryOptions {
       throw dataverseErrors.unsupportedQueryOption(name);
     }
     if (seen.has(name)) {
-      throw dataverseErrors.querySyntax(`Query option '${name}' was specified more than once, but it must be specified at most once.`);
+      throw dataverseErrors.querySyntax(
+        `Query option '${name}' was specified more than once, but it must be specified at most once.`,
+      );
     }
     seen.set(name, value);
   }
   if (params.has('fetchXml')) {
-    throw dataverseErrors.querySyntax('FetchXML queries (fetchXml=) are not supported by the dvbench mock; use OData query options.');
+    throw dataverseErrors.querySyntax(
+      'FetchXML queries (fetchXml=) are not supported by the dvbench mock; use OData query options.',
+    );
   }
   const topText = seen.get('$top');
   let top: number | undefined;
   if (topText !== undefined) {
-    if (!/^\d+$/.test(topText)) throw dataverseErrors.querySyntax(`Invalid value '${topText}' for $top query option found.`);
+    if (!/^\d+$/.test(topText))
+      throw dataverseErrors.querySyntax(`Invalid value '${topText}' for $top query option found.`);
     top = Number(topText);
   }
   const countText = seen.get('$count');

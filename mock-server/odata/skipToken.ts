@@ -19,11 +19,15 @@ export function encodeSkipToken(cursor: PageCursor): string {
 }
 
 export function decodeSkipToken(token: string, query: string): PageCursor {
-  const invalid = dataverseErrors.querySyntax('The $skiptoken value is not valid for this query. Resend the @odata.nextLink as it was received.');
+  const invalid = dataverseErrors.querySyntax(
+    'The $skiptoken value is not valid for this query. Resend the @odata.nextLink as it was received.',
+  );
   const m = /pagingcookie="([^"]*)"/.exec(token);
   if (m === null) throw invalid;
   try {
-    const json: unknown = JSON.parse(Buffer.from(decodeURIComponent(decodeURIComponent(m[1] ?? '')), 'base64url').toString('utf8'));
+    const json: unknown = JSON.parse(
+      Buffer.from(decodeURIComponent(decodeURIComponent(m[1] ?? '')), 'base64url').toString('utf8'),
+    );
     if (typeof json !== 'object' || json === null) throw invalid;
     const c = json as Partial<PageCursor>;
     if (

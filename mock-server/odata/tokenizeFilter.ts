@@ -1,6 +1,19 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 
-export type TokenKind = 'identifier' | 'string' | 'number' | 'guid' | 'datetime' | 'date' | 'open' | 'close' | 'comma' | 'equals' | 'openBracket' | 'closeBracket' | 'end';
+export type TokenKind =
+  | 'identifier'
+  | 'string'
+  | 'number'
+  | 'guid'
+  | 'datetime'
+  | 'date'
+  | 'open'
+  | 'close'
+  | 'comma'
+  | 'equals'
+  | 'openBracket'
+  | 'closeBracket'
+  | 'end';
 
 export interface Token {
   readonly kind: TokenKind;
@@ -46,7 +59,14 @@ export function tokenizeFilter(text: string): Token[] {
       i++;
       continue;
     }
-    const single: Partial<Record<string, TokenKind>> = { '(': 'open', ')': 'close', ',': 'comma', '=': 'equals', '[': 'openBracket', ']': 'closeBracket' };
+    const single: Partial<Record<string, TokenKind>> = {
+      '(': 'open',
+      ')': 'close',
+      ',': 'comma',
+      '=': 'equals',
+      '[': 'openBracket',
+      ']': 'closeBracket',
+    };
     const kind = single[ch];
     if (kind !== undefined) {
       tokens.push({ kind, text: ch, position: i });
@@ -59,7 +79,9 @@ export function tokenizeFilter(text: string): Token[] {
       let value = '';
       for (;;) {
         if (j >= text.length) {
-          throw dataverseErrors.querySyntax(`There is an unterminated literal at position ${text.length} in '${text}'.`);
+          throw dataverseErrors.querySyntax(
+            `There is an unterminated literal at position ${text.length} in '${text}'.`,
+          );
         }
         const c = text.charAt(j);
         if (c === ch) {

@@ -12,13 +12,19 @@ function withComputed(table: TableMetadata, values: Record<string, CellValue>): 
 }
 
 /** A new row from validated changes: server columns set, missing columns null, computed columns derived. */
-export function buildNewRow(table: TableMetadata, changes: Record<string, CellValue>, store: Store, nowMs: number): Row {
+export function buildNewRow(
+  table: TableMetadata,
+  changes: Record<string, CellValue>,
+  store: Store,
+  nowMs: number,
+): Row {
   const values: Record<string, CellValue> = {};
   for (const column of table.definition.columns) values[column.name] = null;
   Object.assign(values, changes);
   const now = toDataverseDateTime(nowMs);
   const version = store.nextVersion();
-  values[table.primaryKey] = typeof changes[table.primaryKey] === 'string' ? changes[table.primaryKey] ?? null : randomUUID();
+  values[table.primaryKey] =
+    typeof changes[table.primaryKey] === 'string' ? (changes[table.primaryKey] ?? null) : randomUUID();
   values.createdon = now;
   values.modifiedon = now;
   values.versionnumber = version;
@@ -28,7 +34,13 @@ export function buildNewRow(table: TableMetadata, changes: Record<string, CellVa
 }
 
 /** The next version of a row with `changes` applied; the primary key never changes. */
-export function buildUpdatedRow(table: TableMetadata, existing: Row, changes: Record<string, CellValue>, store: Store, nowMs: number): Row {
+export function buildUpdatedRow(
+  table: TableMetadata,
+  existing: Row,
+  changes: Record<string, CellValue>,
+  store: Store,
+  nowMs: number,
+): Row {
   const values: Record<string, CellValue> = { ...existing.values, ...changes };
   const version = store.nextVersion();
   values[table.primaryKey] = existing.values[table.primaryKey] ?? null;

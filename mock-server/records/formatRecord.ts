@@ -20,13 +20,15 @@ export function validateProjection(table: TableMetadata, options: FormatOptions,
   for (const name of options.select ?? []) {
     const column = table.columns.get(name);
     if (table.lookupValueNames.has(name)) continue;
-    if (column === undefined || column.type === 'lookup') throw dataverseErrors.unknownProperty(name, table.logicalName);
+    if (column === undefined || column.type === 'lookup')
+      throw dataverseErrors.unknownProperty(name, table.logicalName);
   }
   for (const item of options.expand) {
     const nav = table.navigationProperties.get(item.navigationProperty);
     if (nav === undefined) throw dataverseErrors.unknownProperty(item.navigationProperty, table.logicalName);
     const target = catalogue.byLogicalName(nav.target.table);
-    if (target !== undefined) validateProjection(target, { select: item.select, expand: [], lookupAnnotations: false }, catalogue);
+    if (target !== undefined)
+      validateProjection(target, { select: item.select, expand: [], lookupAnnotations: false }, catalogue);
   }
 }
 
@@ -61,7 +63,8 @@ export function formatRecord(
       if (options.lookupAnnotations && isLookupValue(value)) {
         const nav = column.targets?.find((t) => t.table === value.table);
         out[`${key}@Microsoft.Dynamics.CRM.lookuplogicalname`] = value.table;
-        if (nav !== undefined) out[`${key}@Microsoft.Dynamics.CRM.associatednavigationproperty`] = nav.navigationProperty;
+        if (nav !== undefined)
+          out[`${key}@Microsoft.Dynamics.CRM.associatednavigationproperty`] = nav.navigationProperty;
       }
     } else {
       out[column.name] = value;

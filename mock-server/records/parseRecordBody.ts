@@ -25,7 +25,14 @@ export function toDataverseDateTime(ms: number): string {
 function coerce(column: ColumnDefinition, value: unknown, table: TableMetadata): CellValue {
   if (value === null) return null;
   // Never serialize the value: a deeply nested one would overflow the stack (a 500 for a client mistake).
-  const shown = typeof value === 'string' ? value.slice(0, 200) : typeof value === 'number' || typeof value === 'boolean' ? String(value) : Array.isArray(value) ? '[array]' : `{${typeof value}}`;
+  const shown =
+    typeof value === 'string'
+      ? value.slice(0, 200)
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : Array.isArray(value)
+          ? '[array]'
+          : `{${typeof value}}`;
   const bad = (): Error => dataverseErrors.invalidValue(shown, edmTypeOf(column));
   switch (column.type) {
     case 'string':
@@ -85,7 +92,11 @@ function resolveBind(reference: string, expectedTable: string, entitySet: string
   else if (/^https?:\/\//.test(ref)) ref = ref.replace(/^https?:\/\/[^/]+\/api\/data\/v[0-9.]+\//, '');
   ref = ref.replace(/^\/api\/data\/v[0-9.]+\//, '').replace(/^\//, '');
   const m = /^([A-Za-z_][A-Za-z0-9_]*)\((.*)\)$/s.exec(ref);
-  if (m === null) throw dataverseErrors.payloadError(entitySet, `The @odata.bind value '${reference}' is not a valid entity reference.`);
+  if (m === null)
+    throw dataverseErrors.payloadError(
+      entitySet,
+      `The @odata.bind value '${reference}' is not a valid entity reference.`,
+    );
   const target = ctx.catalogue.byEntitySet(m[1] ?? '');
   if (target === undefined) throw dataverseErrors.resourceNotFound(m[1] ?? '');
   if (target.logicalName !== expectedTable) {
@@ -102,7 +113,8 @@ function resolveBind(reference: string, expectedTable: string, entitySet: string
   }
   const key = parseKeySegment(keyText, target);
   if (key.kind === 'primary') {
-    if (ctx.store.get(target.logicalName, key.id) === undefined) throw dataverseErrors.recordNotFound(target.logicalName, key.id);
+    if (ctx.store.get(target.logicalName, key.id) === undefined)
+      throw dataverseErrors.recordNotFound(target.logicalName, key.id);
     return key.id;
   }
   const row = ctx.store.findByKey(target.logicalName, key.columns, key.values);
@@ -129,7 +141,10 @@ export function parseRecordBody(table: TableMetadata, body: unknown, ctx: BodyCo
         if (annotation === 'odata.type' && typeof value === 'string') {
           const expected = `Microsoft.Dynamics.CRM.${table.logicalName}`;
           if (value.replace(/^#/, '') !== expected) {
-            throw dataverseErrors.payloadError(table.entitySetName, `The @odata.type '${value}' does not match '${expected}'.`);
+            throw dataverseErrors.payloadError(
+              table.entitySetName,
+              `The @odata.type '${value}' does not match '${expected}'.`,
+            );
           }
         }
         continue;
@@ -139,9 +154,15 @@ export function parseRecordBody(table: TableMetadata, body: unknown, ctx: BodyCo
       if (nav === undefined) throw dataverseErrors.undeclaredBindProperty(table.entitySetName, property);
       if (value === null) throw dataverseErrors.nullBind(table.entitySetName);
       if (typeof value !== 'string') {
-        throw dataverseErrors.payloadError(table.entitySetName, `The @odata.bind value of '${property}' must be a string.`);
+        throw dataverseErrors.payloadError(
+          table.entitySetName,
+          `The @odata.bind value of '${property}' must be a string.`,
+        );
       }
-      changes[nav.column.name] = { id: resolveBind(value, nav.target.table, table.entitySetName, ctx), table: nav.target.table };
+      changes[nav.column.name] = {
+        id: resolveBind(value, nav.target.table, table.entitySetName, ctx),
+        table: nav.target.table,
+      };
       continue;
     }
     if (table.navigationProperties.has(name) && typeof value === 'object' && value !== null) {
@@ -151,7 +172,8 @@ export function parseRecordBody(table: TableMetadata, body: unknown, ctx: BodyCo
       );
     }
     const column = table.columns.get(name);
-    if (column === undefined || column.type === 'lookup') throw dataverseErrors.invalidBodyProperty(name, table.logicalName);
+    if (column === undefined || column.type === 'lookup')
+      throw dataverseErrors.invalidBodyProperty(name, table.logicalName);
     if (column.readOnly === true) continue;
     if (name === table.primaryKey && value === null) throw dataverseErrors.invalidValue('null', 'Edm.Guid');
     changes[name] = coerce(column, value, table);

@@ -28,7 +28,10 @@ export function createRecord(table: TableMetadata, request: ApiRequest, ctx: Moc
   if (prefer.returnRepresentation) {
     return jsonResponse(
       201,
-      { '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}/$entity`, ...formatRecord(table, row, format, ctx) },
+      {
+        '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}/$entity`,
+        ...formatRecord(table, row, format, ctx),
+      },
       { 'Preference-Applied': 'return=representation', ETag: etagOf(row), Location: entityUrl },
     );
   }

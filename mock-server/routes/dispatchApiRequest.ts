@@ -11,7 +11,11 @@ import { deleteRecord, retrieveRecord, upsertRecord } from './recordRoutes.js';
 /** Handlers for resources that need more than the CRUD core ($batch, bulk actions), plugged in by the server. */
 export interface ExtraHandlers {
   readonly batch?: (request: ApiRequest, ctx: MockContext) => Promise<ApiResponse> | ApiResponse;
-  readonly action?: (resource: Extract<Resource, { kind: 'action' }>, request: ApiRequest, ctx: MockContext) => ApiResponse;
+  readonly action?: (
+    resource: Extract<Resource, { kind: 'action' }>,
+    request: ApiRequest,
+    ctx: MockContext,
+  ) => ApiResponse;
 }
 
 function whoAmI(request: ApiRequest, ctx: MockContext): ApiResponse {
@@ -59,7 +63,8 @@ export function dispatchApiRequest(
       return extra.batch(request, ctx);
     case 'action':
       if (method !== 'POST') throw dataverseErrors.noHttpResource(`${request.baseUrl}${request.path}`);
-      if (extra.action === undefined) throw dataverseErrors.resourceNotFound(`Microsoft.Dynamics.CRM.${resource.action}`);
+      if (extra.action === undefined)
+        throw dataverseErrors.resourceNotFound(`Microsoft.Dynamics.CRM.${resource.action}`);
       return extra.action(resource, request, ctx);
     case 'collection':
       if (method === 'GET') return queryCollection(resource.table, request, ctx);

@@ -8,7 +8,9 @@ import { parseQueryOptions } from '../odata/parseQueryOptions.js';
 import { formatRecord, validateProjection, wantsLookupAnnotations } from '../records/formatRecord.js';
 
 function nextLink(request: ApiRequest, skipToken: string): string {
-  const kept = request.query.split('&').filter((p) => p !== '' && !p.startsWith('$skiptoken=') && !p.startsWith('%24skiptoken='));
+  const kept = request.query
+    .split('&')
+    .filter((p) => p !== '' && !p.startsWith('$skiptoken=') && !p.startsWith('%24skiptoken='));
   kept.push(`$skiptoken=${encodeURIComponent(skipToken)}`);
   return `${request.baseUrl}${request.path}?${kept.join('&')}`;
 }

@@ -33,7 +33,12 @@ function etagMatches(header: string, row: Row): boolean {
 }
 
 /** `GET /<set>(<key>)`. */
-export function retrieveRecord(table: TableMetadata, key: RecordKey, request: ApiRequest, ctx: MockContext): ApiResponse {
+export function retrieveRecord(
+  table: TableMetadata,
+  key: RecordKey,
+  request: ApiRequest,
+  ctx: MockContext,
+): ApiResponse {
   const options = parseQueryOptions(request.query);
   const format = { select: options.select, expand: options.expand, lookupAnnotations: false };
   validateProjection(table, format, ctx.catalogue);
@@ -41,13 +46,21 @@ export function retrieveRecord(table: TableMetadata, key: RecordKey, request: Ap
   if (row === undefined) throw notFound(table, key);
   const ifNoneMatch = request.headers['if-none-match'];
   // `If-None-Match: null` is what Microsoft's samples send: it matches nothing.
-  if (ifNoneMatch !== undefined && ifNoneMatch !== 'null' && options.expand.length === 0 && etagMatches(ifNoneMatch, row)) {
+  if (
+    ifNoneMatch !== undefined &&
+    ifNoneMatch !== 'null' &&
+    options.expand.length === 0 &&
+    etagMatches(ifNoneMatch, row)
+  ) {
     return emptyResponse(304, { ETag: etagOf(row) });
   }
   const selectPart = options.select === undefined ? '' : `(${options.select.join(',')})`;
   return jsonResponse(
     200,
-    { '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}${selectPart}/$entity`, ...formatRecord(table, row, format, ctx) },
+    {
+      '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}${selectPart}/$entity`,
+      ...formatRecord(table, row, format, ctx),
+    },
     { ETag: etagOf(row) },
   );
 }
@@ -56,7 +69,13 @@ export function retrieveRecord(table: TableMetadata, key: RecordKey, request: Ap
  * `PATCH /<set>(<key>)`: an upsert unless `If-Match: *` (update only) or `If-None-Match: *`
  * (create only); a stale `If-Match` ETag is 412.
  */
-export function upsertRecord(table: TableMetadata, key: RecordKey, keyText: string, request: ApiRequest, ctx: MockContext): ApiResponse {
+export function upsertRecord(
+  table: TableMetadata,
+  key: RecordKey,
+  keyText: string,
+  request: ApiRequest,
+  ctx: MockContext,
+): ApiResponse {
   const options = parseQueryOptions(request.query);
   const prefer = parsePrefer(request.headers.prefer);
   const format = { select: options.select, expand: [], lookupAnnotations: false };
@@ -65,7 +84,8 @@ export function upsertRecord(table: TableMetadata, key: RecordKey, keyText: stri
   const ifMatch = request.headers['if-match'];
   const ifNoneMatch = request.headers['if-none-match'];
   if (ifMatch !== undefined && existing === undefined) throw notFound(table, key);
-  if (ifMatch !== undefined && existing !== undefined && !etagMatches(ifMatch, existing)) throw dataverseErrors.versionMismatch();
+  if (ifMatch !== undefined && existing !== undefined && !etagMatches(ifMatch, existing))
+    throw dataverseErrors.versionMismatch();
   if (ifNoneMatch === '*' && existing !== undefined) throw dataverseErrors.recordAlreadyExists();
   const changes = parseRecordBody(table, parseJsonBody(request, table.entitySetName), {
     catalogue: ctx.catalogue,
@@ -94,7 +114,10 @@ export function upsertRecord(table: TableMetadata, key: RecordKey, keyText: stri
   if (prefer.returnRepresentation) {
     return jsonResponse(
       created ? 201 : 200,
-      { '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}/$entity`, ...formatRecord(table, row, format, ctx) },
+      {
+        '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}/$entity`,
+        ...formatRecord(table, row, format, ctx),
+      },
       { 'Preference-Applied': 'return=representation', ETag: etagOf(row) },
     );
   }

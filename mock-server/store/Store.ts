@@ -25,7 +25,10 @@ function keyPart(value: CellValue | undefined): string | undefined {
   return `${typeof value}:${String(value)}`;
 }
 
-export function serializeKey(columns: readonly string[], values: Readonly<Record<string, CellValue | undefined>>): string | undefined {
+export function serializeKey(
+  columns: readonly string[],
+  values: Readonly<Record<string, CellValue | undefined>>,
+): string | undefined {
   const parts: string[] = [];
   for (const c of columns) {
     const p = keyPart(values[c]);

@@ -19,7 +19,9 @@ interface UserState {
   evaluatedAt: number;
 }
 
-export type Admission = { readonly ok: true; readonly release: (executionMs: number, now: number) => void } | { readonly ok: false; readonly error: DataverseError };
+export type Admission =
+  | { readonly ok: true; readonly release: (executionMs: number, now: number) => void }
+  | { readonly ok: false; readonly error: DataverseError };
 
 const numberFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
@@ -97,7 +99,11 @@ export class ServiceProtection {
       // The old ExecuteMultiple "Server Busy" fault; Dataverse's Web API code for it is not documented.
       return {
         ok: false,
-        error: new DataverseError(503, '', `Server Busy: the number of concurrent $batch requests for this organization exceeded the limit of ${l.maxConcurrentBatches}.`),
+        error: new DataverseError(
+          503,
+          '',
+          `Server Busy: the number of concurrent $batch requests for this organization exceeded the limit of ${l.maxConcurrentBatches}.`,
+        ),
       };
     }
     if (!l.enabled) return this.#admitted(undefined, isBatch);
@@ -107,7 +113,10 @@ export class ServiceProtection {
     }
     if (user.blockedBy !== undefined && now < user.blockedUntil) {
       // Sending while throttled lengthens the wait, as Dataverse does.
-      user.blockedUntil = Math.min(user.blockedUntil + (l.penaltySeconds * 1000) / this.#scale, now + (l.maxRetryAfterSeconds * 1000) / this.#scale);
+      user.blockedUntil = Math.min(
+        user.blockedUntil + (l.penaltySeconds * 1000) / this.#scale,
+        now + (l.maxRetryAfterSeconds * 1000) / this.#scale,
+      );
       return this.#reject(user.blockedBy, user.blockedUntil - now);
     }
     user.blockedBy = undefined;

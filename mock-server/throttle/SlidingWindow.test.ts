@@ -26,19 +26,24 @@ describe('SlidingWindow', () => {
 
   it('agrees with a naive recount for any sequence of adds', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 5 })), { maxLength: 60 }), (steps) => {
-        const w = new SlidingWindow(1000, 10);
-        const log: [number, number][] = [];
-        let now = 0;
-        for (const [dt, v] of steps) {
-          now += dt;
-          w.add(now, v);
-          log.push([now, v]);
-          // An add counts while its 100 ms bucket is among the last ten, the current one included.
-          const expected = log.filter(([t]) => Math.floor(t / 100) > Math.floor(now / 100) - 10).reduce((a, [, x]) => a + x, 0);
-          expect(w.total(now)).toBeCloseTo(expected, 9);
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 5 })), { maxLength: 60 }),
+        (steps) => {
+          const w = new SlidingWindow(1000, 10);
+          const log: [number, number][] = [];
+          let now = 0;
+          for (const [dt, v] of steps) {
+            now += dt;
+            w.add(now, v);
+            log.push([now, v]);
+            // An add counts while its 100 ms bucket is among the last ten, the current one included.
+            const expected = log
+              .filter(([t]) => Math.floor(t / 100) > Math.floor(now / 100) - 10)
+              .reduce((a, [, x]) => a + x, 0);
+            expect(w.total(now)).toBeCloseTo(expected, 9);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

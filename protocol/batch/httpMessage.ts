@@ -32,14 +32,16 @@ function splitMessage(text: string): [string, string, string] {
 export function parseHttpRequest(text: string, where: string): HttpRequestMessage {
   const [line, headerText, body] = splitMessage(text);
   const m = /^([A-Z]+) (\S+) HTTP\/1\.[01]$/.exec(line);
-  if (m === null) throw new BatchFormatError(`${where}: '${line.slice(0, 80)}' is not a request line (METHOD URL HTTP/1.1)`);
+  if (m === null)
+    throw new BatchFormatError(`${where}: '${line.slice(0, 80)}' is not a request line (METHOD URL HTTP/1.1)`);
   return { method: m[1] ?? '', url: m[2] ?? '', headers: parseHeaderLines(headerText, where), body };
 }
 
 export function parseHttpResponse(text: string, where: string): HttpResponseMessage {
   const [line, headerText, body] = splitMessage(text);
   const m = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(line);
-  if (m === null) throw new BatchFormatError(`${where}: '${line.slice(0, 80)}' is not a status line (HTTP/1.1 STATUS Reason)`);
+  if (m === null)
+    throw new BatchFormatError(`${where}: '${line.slice(0, 80)}' is not a status line (HTTP/1.1 STATUS Reason)`);
   return { status: Number(m[1]), statusText: m[2] ?? '', headers: parseHeaderLines(headerText, where), body };
 }
 

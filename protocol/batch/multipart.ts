@@ -44,7 +44,10 @@ export function parseMultipart(body: string, boundary: string, where = 'batch'):
     from = index + delimiter.length;
     const atLineStart = index === 0 || body.startsWith(CRLF, index - 2);
     if (!atLineStart) {
-      if (body.charAt(index - 1) === '\n') throw new BatchFormatError(`${where}: line endings must be CRLF (\\r\\n); found a bare LF before '${delimiter}'`);
+      if (body.charAt(index - 1) === '\n')
+        throw new BatchFormatError(
+          `${where}: line endings must be CRLF (\\r\\n); found a bare LF before '${delimiter}'`,
+        );
       continue;
     }
     let after = index + delimiter.length;
@@ -52,7 +55,10 @@ export function parseMultipart(body: string, boundary: string, where = 'batch'):
     if (close) after += 2;
     while (body.charAt(after) === ' ' || body.charAt(after) === '\t') after++;
     if (after < body.length && !body.startsWith(CRLF, after)) {
-      if (body.charAt(after) === '\n') throw new BatchFormatError(`${where}: line endings must be CRLF (\\r\\n); found a bare LF after '${delimiter}'`);
+      if (body.charAt(after) === '\n')
+        throw new BatchFormatError(
+          `${where}: line endings must be CRLF (\\r\\n); found a bare LF after '${delimiter}'`,
+        );
       continue;
     }
     starts.push({ index, close, contentStart: after + 2 });

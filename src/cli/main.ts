@@ -51,7 +51,10 @@ const commands: Record<string, { run: (argv: readonly string[], io: Io) => Promi
 };
 
 /** Runs one CLI invocation and returns its exit code; user mistakes print one message, no stack. */
-export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: Io = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '-h' || command === '--help') {
@@ -69,7 +72,9 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
     }
     const entry = commands[command];
     if (entry === undefined) {
-      io.stderr.write(`dvbench: unknown command '${command}'. Commands: ${Object.keys(commands).join(', ')}. See 'dvbench --help'.\n`);
+      io.stderr.write(
+        `dvbench: unknown command '${command}'. Commands: ${Object.keys(commands).join(', ')}. See 'dvbench --help'.\n`,
+      );
       return EXIT.invalidInput;
     }
     return await entry.run(rest, io);
@@ -78,7 +83,9 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
       io.stderr.write(`${error.message}\n`);
       return error.exitCode;
     }
-    io.stderr.write(`dvbench: unexpected error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.stderr.write(
+      `dvbench: unexpected error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return EXIT.failed;
   }
 }

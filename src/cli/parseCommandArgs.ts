@@ -7,7 +7,12 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * `util.parseArgs` in strict mode, with its errors turned into a usage error that names the
  * command, the flag and where to look.
  */
-export function parseCommandArgs<T extends Options>(command: string, argv: readonly string[], options: T, allowPositionals = false) {
+export function parseCommandArgs<T extends Options>(
+  command: string,
+  argv: readonly string[],
+  options: T,
+  allowPositionals = false,
+) {
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals, allowNegative: false });
   } catch (error) {
@@ -19,20 +24,36 @@ export function parseCommandArgs<T extends Options>(command: string, argv: reado
 }
 
 /** A number flag within bounds (fractions allowed), or a usage error naming the flag and the rule. */
-export function numberFlag(command: string, flag: string, value: string | undefined, min: number, max: number): number | undefined {
+export function numberFlag(
+  command: string,
+  flag: string,
+  value: string | undefined,
+  min: number,
+  max: number,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-    throw errorCatalogue.DVB_ERR_USAGE(`dvbench ${command}: --${flag} must be a number from ${min} to ${max}, got '${value}'.`);
+    throw errorCatalogue.DVB_ERR_USAGE(
+      `dvbench ${command}: --${flag} must be a number from ${min} to ${max}, got '${value}'.`,
+    );
   }
   return n;
 }
 
 /** A whole number flag within bounds, or a usage error naming the flag and the rule. */
-export function intFlag(command: string, flag: string, value: string | undefined, min: number, max: number): number | undefined {
+export function intFlag(
+  command: string,
+  flag: string,
+  value: string | undefined,
+  min: number,
+  max: number,
+): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw errorCatalogue.DVB_ERR_USAGE(`dvbench ${command}: --${flag} must be a whole number from ${min} to ${max}, got '${value}'.`);
+    throw errorCatalogue.DVB_ERR_USAGE(
+      `dvbench ${command}: --${flag} must be a whole number from ${min} to ${max}, got '${value}'.`,
+    );
   }
   return Number(value);
 }

@@ -17,7 +17,16 @@ export interface ClientCounters {
 }
 
 export function emptyCounters(): ClientCounters {
-  return { requests: 0, throttledByCode: {}, retries: 0, retryWaitMs: 0, connectionErrors: 0, serverErrors: 0, reauthentications: 0, recoveredOnRetry: 0 };
+  return {
+    requests: 0,
+    throttledByCode: {},
+    retries: 0,
+    retryWaitMs: 0,
+    connectionErrors: 0,
+    serverErrors: 0,
+    reauthentications: 0,
+    recoveredOnRetry: 0,
+  };
 }
 
 export function mergeCounters(into: ClientCounters, from: ClientCounters): ClientCounters {
@@ -28,6 +37,7 @@ export function mergeCounters(into: ClientCounters, from: ClientCounters): Clien
   into.serverErrors += from.serverErrors;
   into.reauthentications += from.reauthentications;
   into.recoveredOnRetry += from.recoveredOnRetry;
-  for (const [code, n] of Object.entries(from.throttledByCode)) into.throttledByCode[code] = (into.throttledByCode[code] ?? 0) + n;
+  for (const [code, n] of Object.entries(from.throttledByCode))
+    into.throttledByCode[code] = (into.throttledByCode[code] ?? 0) + n;
   return into;
 }

@@ -11,7 +11,14 @@ import { encodeBatch } from './batch/encodeBatch.js';
 import type { BulkRequest } from './bulk/bulkRequests.js';
 import type { CallResult } from './CallResult.js';
 import { emptyCounters, type ClientCounters } from './ClientCounters.js';
-import { backoffMs, defaultRetryPolicy, isConnectFailure, RETRYABLE_STATUSES, retryAfterMs, type RetryPolicy } from './retry/RetryPolicy.js';
+import {
+  backoffMs,
+  defaultRetryPolicy,
+  isConnectFailure,
+  RETRYABLE_STATUSES,
+  retryAfterMs,
+  type RetryPolicy,
+} from './retry/RetryPolicy.js';
 import { ThrottleGate } from './retry/ThrottleGate.js';
 
 export interface Identity {
@@ -126,8 +133,15 @@ export class DataverseClient {
     const url = new URL(options.url);
     this.origin = url.origin;
     this.apiPath = `/api/data/${options.apiVersion ?? 'v9.2'}/`;
-    this.#pool = new Pool(this.origin, { connections: options.connections ?? 16, keepAliveTimeout: 30_000, pipelining: 1 });
-    this.#identities = (options.identities ?? []).map((tokens, i) => ({ tokens, gate: options.gates?.[i] ?? new ThrottleGate() }));
+    this.#pool = new Pool(this.origin, {
+      connections: options.connections ?? 16,
+      keepAliveTimeout: 30_000,
+      pipelining: 1,
+    });
+    this.#identities = (options.identities ?? []).map((tokens, i) => ({
+      tokens,
+      gate: options.gates?.[i] ?? new ThrottleGate(),
+    }));
     this.#policy = { ...defaultRetryPolicy, ...options.retry };
     this.#timeoutMs = options.timeoutMs ?? 120_000;
     this.#random = options.random ?? Math.random;
@@ -135,7 +149,8 @@ export class DataverseClient {
   }
 
   #checkAborted(method: string, path: string): void {
-    if (this.#signal?.aborted === true) throw errorCatalogue.DVB_ERR_CANCELLED(`${method} ${path}: cancelled (the run is stopping)`);
+    if (this.#signal?.aborted === true)
+      throw errorCatalogue.DVB_ERR_CANCELLED(`${method} ${path}: cancelled (the run is stopping)`);
     if (this.#unreachable !== undefined) throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(this.#unreachable);
   }
 
@@ -172,16 +187,33 @@ export class DataverseClient {
   }
 
   /** The transport layer: one attempt, no retries. Throws what undici throws. */
-  async #attempt(method: Dispatcher.HttpMethod, fullPath: string, body: string | undefined, headers: Record<string, string>): Promise<Attempt> {
+  async #attempt(
+    method: Dispatcher.HttpMethod,
+    fullPath: string,
+    body: string | undefined,
+    headers: Record<string, string>,
+  ): Promise<Attempt> {
     const sentAt = performance.now();
-    const res = await this.#pool.request({ method, path: fullPath, headers, body, headersTimeout: this.#timeoutMs, bodyTimeout: this.#timeoutMs, ...(this.#signal === undefined ? {} : { signal: this.#signal }) });
+    const res = await this.#pool.request({
+      method,
+      path: fullPath,
+      headers,
+      body,
+      headersTimeout: this.#timeoutMs,
+      bodyTimeout: this.#timeoutMs,
+      ...(this.#signal === undefined ? {} : { signal: this.#signal }),
+    });
     const ttfbMs = performance.now() - sentAt;
     const text = await res.body.text();
     return { status: res.statusCode, headers: res.headers, text, ttfbMs, serviceMs: performance.now() - sentAt };
   }
 
   /** The authentication layer: the identity's bearer token on every attempt. */
-  async #headersFor(identity: Identity | undefined, body: string | undefined, extra: Readonly<Record<string, string>> | undefined): Promise<Record<string, string>> {
+  async #headersFor(
+    identity: Identity | undefined,
+    body: string | undefined,
+    extra: Readonly<Record<string, string>> | undefined,
+  ): Promise<Record<string, string>> {
     const headers: Record<string, string> = { ...BASE_HEADERS, ...extra };
     if (body !== undefined) headers['content-type'] ??= 'application/json';
     if (identity !== undefined) headers.authorization = `Bearer ${await identity.tokens.getToken()}`;
@@ -189,7 +221,13 @@ export class DataverseClient {
   }
 
   /** A connection-level failure: counts toward the unreachable circuit; says whether to try again. */
-  #connectionFailed(error: unknown, state: CallState, method: string, path: string, idempotent: boolean): never | 'retry' {
+  #connectionFailed(
+    error: unknown,
+    state: CallState,
+    method: string,
+    path: string,
+    idempotent: boolean,
+  ): never | 'retry' {
     this.#checkAborted(method, path);
     this.counters.connectionErrors++;
     state.errorAttempts++;
@@ -200,7 +238,9 @@ export class DataverseClient {
     }
     if (!idempotent || !this.#mayRetryError(state)) {
       this.#failedCalls++;
-      throw errorCatalogue.DVB_ERR_REQUEST_FAILED(`${method} ${path}: ${reason} (after ${state.attempts} attempt${state.attempts === 1 ? '' : 's'})`);
+      throw errorCatalogue.DVB_ERR_REQUEST_FAILED(
+        `${method} ${path}: ${reason} (after ${state.attempts} attempt${state.attempts === 1 ? '' : 's'})`,
+      );
     }
     return 'retry';
   }
@@ -212,7 +252,12 @@ export class DataverseClient {
    */
   #mayRetryError(state: CallState): boolean {
     const spent = performance.now() - state.started;
-    return this.#failedCalls < FAILING_CALLS && state.errorAttempts < this.#policy.maxAttempts && spent < this.#policy.maxErrorMs && spent < this.#policy.maxTotalMs;
+    return (
+      this.#failedCalls < FAILING_CALLS &&
+      state.errorAttempts < this.#policy.maxAttempts &&
+      spent < this.#policy.maxErrorMs &&
+      spent < this.#policy.maxTotalMs
+    );
   }
 
   /**
@@ -221,11 +266,27 @@ export class DataverseClient {
    * the transport, and the retry policy (429s wait their Retry-After; 5xx and connection
    * errors back off within the error budget, only when the call is safe to repeat).
    */
-  async send(method: Dispatcher.HttpMethod, path: string, body?: string, options: CallOptions = {}): Promise<CallResult> {
+  async send(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    body?: string,
+    options: CallOptions = {},
+  ): Promise<CallResult> {
     const identity = this.#identity(options.identity);
     const idempotent = options.idempotent ?? method !== 'POST';
-    const fullPath = path.startsWith(this.origin) ? path.slice(this.origin.length) : path.startsWith('/') ? path : `${this.apiPath}${path}`;
-    const state: CallState = { started: performance.now(), attempts: 0, errorAttempts: 0, throttleRetries: 0, throttled: 0, reauthenticated: false };
+    const fullPath = path.startsWith(this.origin)
+      ? path.slice(this.origin.length)
+      : path.startsWith('/')
+        ? path
+        : `${this.apiPath}${path}`;
+    const state: CallState = {
+      started: performance.now(),
+      attempts: 0,
+      errorAttempts: 0,
+      throttleRetries: 0,
+      throttled: 0,
+      reauthenticated: false,
+    };
     for (;;) {
       this.#checkAborted(method, path);
       if (identity !== undefined) {
@@ -253,7 +314,12 @@ export class DataverseClient {
   }
 
   /** The retry policy for an answered attempt: 'retry' or 'done'. */
-  async #decide(attempt: Attempt, state: CallState, identity: Identity | undefined, idempotent: boolean): Promise<'retry' | 'done'> {
+  async #decide(
+    attempt: Attempt,
+    state: CallState,
+    identity: Identity | undefined,
+    idempotent: boolean,
+  ): Promise<'retry' | 'done'> {
     const { status } = attempt;
     const error = status >= 400 ? errorOf(attempt.text) : undefined;
     if (status === 401 && identity !== undefined && !state.reauthenticated) {
@@ -268,7 +334,10 @@ export class DataverseClient {
       const code = error?.code ?? '';
       state.throttled++;
       this.counters.throttledByCode[code] = (this.counters.throttledByCode[code] ?? 0) + 1;
-      if (performance.now() - state.started < this.#policy.maxTotalMs && state.throttleRetries < this.#policy.maxThrottleRetries) {
+      if (
+        performance.now() - state.started < this.#policy.maxTotalMs &&
+        state.throttleRetries < this.#policy.maxThrottleRetries
+      ) {
         state.throttleRetries++;
         // Dataverse guarantees a throttled request did not run, so any call may be sent again.
         const wait = retryAfterMs(attempt.headers);
@@ -285,7 +354,10 @@ export class DataverseClient {
       // "Server Busy" (the ExecuteMultiple concurrency rule) is refused before anything runs: safe for
       // any call, and like throttling it is waited out within the call's total time, not its error budget.
       this.counters.serverErrors++;
-      if (performance.now() - state.started < this.#policy.maxTotalMs && state.throttleRetries < this.#policy.maxThrottleRetries) {
+      if (
+        performance.now() - state.started < this.#policy.maxTotalMs &&
+        state.throttleRetries < this.#policy.maxThrottleRetries
+      ) {
         state.throttleRetries++;
         await this.#backoff(Math.min(state.throttleRetries, 6));
         return 'retry';
@@ -318,7 +390,10 @@ export class DataverseClient {
       ...(error === undefined ? {} : { error: { code: error.code, message: redact(error.message) } }),
     };
     // A lost response to an earlier attempt: the duplicate key or the missing record is its own work.
-    const recovered = state.attempts > 1 && ((options.createWithKey === true && attempt.status === 412 && error?.code === DUPLICATE_KEY) || (method === 'DELETE' && attempt.status === 404));
+    const recovered =
+      state.attempts > 1 &&
+      ((options.createWithKey === true && attempt.status === 412 && error?.code === DUPLICATE_KEY) ||
+        (method === 'DELETE' && attempt.status === 404));
     if (recovered) {
       this.counters.recoveredOnRetry++;
       return { ...result, status: 204, recovered: true };
@@ -345,19 +420,39 @@ export class DataverseClient {
    * Creates a record. With `idempotent` the caller has put the primary key in `record`, so a
    * retry after a lost response cannot create a duplicate.
    */
-  async create(entitySet: string, record: Record<string, unknown>, options: CallOptions = {}): Promise<CallResult & { id: string | undefined }> {
-    const result = await this.send('POST', entitySet, JSON.stringify(record), { ...options, createWithKey: options.idempotent === true });
+  async create(
+    entitySet: string,
+    record: Record<string, unknown>,
+    options: CallOptions = {},
+  ): Promise<CallResult & { id: string | undefined }> {
+    const result = await this.send('POST', entitySet, JSON.stringify(record), {
+      ...options,
+      createWithKey: options.idempotent === true,
+    });
     const entityId = headerValue(result.headers['odata-entityid']);
     const fromHeader = entityId === undefined ? undefined : /\(([0-9a-fA-F-]{36})\)$/.exec(entityId)?.[1];
     return { ...result, id: fromHeader };
   }
 
   /** Update only (`If-Match: *`): a missing record is a 404, not a create. */
-  update(entitySet: string, key: string, changes: Record<string, unknown>, options: CallOptions = {}): Promise<CallResult> {
-    return this.send('PATCH', `${entitySet}(${key})`, JSON.stringify(changes), { ...options, headers: { 'if-match': '*', ...options.headers } });
+  update(
+    entitySet: string,
+    key: string,
+    changes: Record<string, unknown>,
+    options: CallOptions = {},
+  ): Promise<CallResult> {
+    return this.send('PATCH', `${entitySet}(${key})`, JSON.stringify(changes), {
+      ...options,
+      headers: { 'if-match': '*', ...options.headers },
+    });
   }
 
-  upsert(entitySet: string, key: string, record: Record<string, unknown>, options: CallOptions = {}): Promise<CallResult> {
+  upsert(
+    entitySet: string,
+    key: string,
+    record: Record<string, unknown>,
+    options: CallOptions = {},
+  ): Promise<CallResult> {
     return this.send('PATCH', `${entitySet}(${key})`, JSON.stringify(record), options);
   }
 
@@ -366,9 +461,15 @@ export class DataverseClient {
   }
 
   /** Follows `@odata.nextLink` page by page with `Prefer: odata.maxpagesize`. */
-  async *queryPages(pathAndQuery: string, options: CallOptions & { maxPageSize?: number } = {}): AsyncGenerator<CallResult & { records: number }> {
+  async *queryPages(
+    pathAndQuery: string,
+    options: CallOptions & { maxPageSize?: number } = {},
+  ): AsyncGenerator<CallResult & { records: number }> {
     let next: string | undefined = pathAndQuery;
-    const headers = { ...options.headers, ...(options.maxPageSize === undefined ? {} : { prefer: `odata.maxpagesize=${options.maxPageSize}` }) };
+    const headers = {
+      ...options.headers,
+      ...(options.maxPageSize === undefined ? {} : { prefer: `odata.maxpagesize=${options.maxPageSize}` }),
+    };
     while (next !== undefined) {
       const result = await this.send('GET', next, undefined, { ...options, headers });
       if (result.status !== 200) {
@@ -387,9 +488,16 @@ export class DataverseClient {
    * lost attempt already ran are recognised as its work (see `recoverRetriedParts`); a retry
    * that stopped at such a part sends the remaining parts on.
    */
-  async batch(entries: readonly BatchEntryInput[], options: CallOptions & { continueOnError?: boolean; resumed?: boolean } & DecodeBatchOptions = {}): Promise<CallResult & { batch: BatchResult }> {
+  async batch(
+    entries: readonly BatchEntryInput[],
+    options: CallOptions & { continueOnError?: boolean; resumed?: boolean } & DecodeBatchOptions = {},
+  ): Promise<CallResult & { batch: BatchResult }> {
     const encoded = encodeBatch(entries, { apiUrl: this.apiUrl, continueOnError: options.continueOnError });
-    const result = await this.send('POST', '$batch', encoded.body, { ...options, idempotent: options.idempotent ?? false, headers: { ...encoded.headers, ...options.headers } });
+    const result = await this.send('POST', '$batch', encoded.body, {
+      ...options,
+      idempotent: options.idempotent ?? false,
+      headers: { ...encoded.headers, ...options.headers },
+    });
     const contentType = headerValue(result.headers['content-type']);
     let batch = decodeBatchResult(entries, result.status, result.text, contentType, options);
     // The rest of a resumed batch was run by the lost attempt too: its parts answer like a retry's.
@@ -401,7 +509,12 @@ export class DataverseClient {
     const done = batch.results.slice(0, batch.results.length - rest.batch.results.length);
     const results = [...done, ...rest.batch.results];
     const succeeded = results.filter((x) => x.ok).length;
-    return { ...rest, totalMs: result.totalMs + rest.totalMs, attempts: result.attempts + rest.attempts, batch: { status: rest.batch.status, results, succeeded, failed: results.length - succeeded } };
+    return {
+      ...rest,
+      totalMs: result.totalMs + rest.totalMs,
+      attempts: result.attempts + rest.attempts,
+      batch: { status: rest.batch.status, results, succeeded, failed: results.length - succeeded },
+    };
   }
 
   /** Sends a bulk message; a retried CreateMultiple of keyed records that meets its own records counts as done. */

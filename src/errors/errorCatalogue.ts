@@ -9,9 +9,11 @@ export const EXIT = { ok: 0, failed: 1, invalidInput: 2, interrupted: 130 } as c
  */
 export const errorCatalogue = {
   DVB_ERR_USAGE: (message: string) => new DvbenchError('DVB_ERR_USAGE', message, EXIT.invalidInput),
-  DVB_ERR_SCENARIO_INVALID: (message: string) => new DvbenchError('DVB_ERR_SCENARIO_INVALID', message, EXIT.invalidInput),
+  DVB_ERR_SCENARIO_INVALID: (message: string) =>
+    new DvbenchError('DVB_ERR_SCENARIO_INVALID', message, EXIT.invalidInput),
   DVB_ERR_INTERRUPTED: (message: string) => new DvbenchError('DVB_ERR_INTERRUPTED', message, EXIT.interrupted),
-  DVB_ERR_MOCK_CONFIG_INVALID: (message: string) => new DvbenchError('DVB_ERR_MOCK_CONFIG_INVALID', message, EXIT.invalidInput),
+  DVB_ERR_MOCK_CONFIG_INVALID: (message: string) =>
+    new DvbenchError('DVB_ERR_MOCK_CONFIG_INVALID', message, EXIT.invalidInput),
   DVB_ERR_LISTEN: (message: string) => new DvbenchError('DVB_ERR_LISTEN', message, EXIT.failed),
   DVB_ERR_AUTH: (message: string) => new DvbenchError('DVB_ERR_AUTH', message, EXIT.failed),
   DVB_ERR_TARGET_CONFIG: (message: string) => new DvbenchError('DVB_ERR_TARGET_CONFIG', message, EXIT.invalidInput),

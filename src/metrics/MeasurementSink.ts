@@ -4,7 +4,11 @@ type Histogram = ReturnType<typeof hdr.build>;
 
 function histogram(): Histogram {
   // Microseconds from 1 µs to one hour, 3 significant digits.
-  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  return hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
 }
 
 export interface LatencyPercentiles {
@@ -117,7 +121,12 @@ export class MeasurementSink {
     return s;
   }
 
-  recordRequest(serviceMs: number, responseMs: number, throttled = 0, tags: RequestTags = { kind: 'single', workloads: [] }): void {
+  recordRequest(
+    serviceMs: number,
+    responseMs: number,
+    throttled = 0,
+    tags: RequestTags = { kind: 'single', workloads: [] },
+  ): void {
     this.requests++;
     if (throttled > 0) this.#bucket()[1] += throttled;
     const response = Math.max(1, Math.round(responseMs * 1000));
@@ -138,17 +147,27 @@ export class MeasurementSink {
    * Counts finished operations of one workload, sent as `requestKind`. A failure names its
    * cause; `failedIds` are the records those failed operations were about.
    */
-  recordOperations(ok: number, failed: number, where: { workload: number; requestKind: RequestKind }, cause?: FailureInput, failedIds: readonly string[] = []): void {
+  recordOperations(
+    ok: number,
+    failed: number,
+    where: { workload: number; requestKind: RequestKind },
+    cause?: FailureInput,
+    failedIds: readonly string[] = [],
+  ): void {
     this.operations += ok + failed;
     this.failedOperations += failed;
     this.#bucket()[0] += ok + failed;
-    for (const slice of [MeasurementSink.#slice(this.workloads, where.workload), MeasurementSink.#slice(this.requestKinds, where.requestKind)]) {
+    for (const slice of [
+      MeasurementSink.#slice(this.workloads, where.workload),
+      MeasurementSink.#slice(this.requestKinds, where.requestKind),
+    ]) {
       slice.operations += ok + failed;
       slice.failedOperations += failed;
     }
     if (failed > 0 && cause !== undefined) {
       const known = this.errors[cause.kind];
-      this.errors[cause.kind] = known === undefined ? { ...cause, count: failed } : { ...known, count: known.count + failed };
+      this.errors[cause.kind] =
+        known === undefined ? { ...cause, count: failed } : { ...known, count: known.count + failed };
     }
     for (const id of failedIds) if (this.failedIds.length < MAX_FAILED_IDS) this.failedIds.push(id);
     this.onOperations?.(ok, failed, cause);
@@ -156,7 +175,17 @@ export class MeasurementSink {
 
   encode(): EncodedSink {
     const slices = <K>(map: Map<K, Slice>): Record<string, SliceTotals & { response: string }> =>
-      Object.fromEntries([...map].map(([k, s]) => [String(k), { operations: s.operations, failedOperations: s.failedOperations, requests: s.requests, response: hdr.encodeIntoCompressedBase64(s.response) }]));
+      Object.fromEntries(
+        [...map].map(([k, s]) => [
+          String(k),
+          {
+            operations: s.operations,
+            failedOperations: s.failedOperations,
+            requests: s.requests,
+            response: hdr.encodeIntoCompressedBase64(s.response),
+          },
+        ]),
+      );
     return {
       service: hdr.encodeIntoCompressedBase64(this.service),
       response: hdr.encodeIntoCompressedBase64(this.response),
@@ -183,7 +212,11 @@ export class MeasurementSink {
     // Every bucket, empty ones too: a stall (everyone waiting out a Retry-After) must show as zero.
     for (let k = first; k <= last; k++) {
       const [ops, throttled] = this.timeline.get(k) ?? [0, 0];
-      points.push({ t: Math.max(0, (k * TIMELINE_BUCKET_MS - origin) / 1000), opsPerSec: ops * (1000 / TIMELINE_BUCKET_MS), throttled });
+      points.push({
+        t: Math.max(0, (k * TIMELINE_BUCKET_MS - origin) / 1000),
+        opsPerSec: ops * (1000 / TIMELINE_BUCKET_MS),
+        throttled,
+      });
     }
     return points;
   }
@@ -204,7 +237,11 @@ export class MeasurementSink {
       const b = this.timeline.get(Number(k)) ?? [0, 0];
       this.timeline.set(Number(k), [b[0] + ops, b[1] + throttled]);
     }
-    const mergeSlices = <K>(map: Map<K, Slice>, from: Record<string, SliceTotals & { response: string }>, key: (k: string) => K): void => {
+    const mergeSlices = <K>(
+      map: Map<K, Slice>,
+      from: Record<string, SliceTotals & { response: string }>,
+      key: (k: string) => K,
+    ): void => {
       for (const [k, s] of Object.entries(from)) {
         const into = MeasurementSink.#slice(map, key(k));
         into.operations += s.operations;

@@ -64,7 +64,10 @@ export function fitUsl(points: readonly SweepPoint[]): UslFit {
     const [a, b] = quadraticThroughOrigin(xs, ys);
     const kappa = b;
     const sigma = Math.max(0, Math.min(1, a - b));
-    const sse = usable.reduce((acc, p) => acc + (uslThroughput({ lambda, sigma, kappa }, p.workers) - p.throughput) ** 2, 0);
+    const sse = usable.reduce(
+      (acc, p) => acc + (uslThroughput({ lambda, sigma, kappa }, p.workers) - p.throughput) ** 2,
+      0,
+    );
     if (best === undefined || sse < best.sse) best = { lambda, sigma, kappa, sse };
   }
   const fit = best ?? { lambda: lambda0, sigma: 0, kappa: 0, sse: 0 };

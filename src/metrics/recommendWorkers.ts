@@ -12,5 +12,7 @@ export interface Candidate {
 export function recommendWorkers<T extends Candidate>(candidates: readonly T[]): T | undefined {
   const clean = candidates.filter((c) => c.clean);
   const best = Math.max(0, ...clean.map((c) => c.throughput));
-  return clean.filter((c) => c.throughput >= best * 0.95).sort((a, b) => a.workers - b.workers || b.throughput - a.throughput)[0];
+  return clean
+    .filter((c) => c.throughput >= best * 0.95)
+    .sort((a, b) => a.workers - b.workers || b.throughput - a.throughput)[0];
 }

@@ -4,15 +4,23 @@ import type { ScenarioRun } from '../runner/runScenario.js';
  * Progress on stderr: a live bar on a terminal; one plain line per repetition when not a
  * terminal or under CI=true (so CI logs stay readable).
  */
-export function attachProgressReporter(run: ScenarioRun, stream: NodeJS.WriteStream | NodeJS.WritableStream, options: { quiet?: boolean } = {}): void {
+export function attachProgressReporter(
+  run: ScenarioRun,
+  stream: NodeJS.WriteStream | NodeJS.WritableStream,
+  options: { quiet?: boolean } = {},
+): void {
   if (options.quiet === true) return;
   const tty = 'isTTY' in stream && stream.isTTY && process.env.CI !== 'true';
   let lastDraw = 0;
   run.on('start', (e) => {
-    stream.write(`dvbench: ${e.scenario}: ${e.strategies.length} strateg${e.strategies.length === 1 ? 'y' : 'ies'}, ${e.operations} operations each, target ${e.target}\n`);
+    stream.write(
+      `dvbench: ${e.scenario}: ${e.strategies.length} strateg${e.strategies.length === 1 ? 'y' : 'ies'}, ${e.operations} operations each, target ${e.target}\n`,
+    );
   });
   run.on('strategy-start', (e) => {
-    stream.write(`[${e.index + 1}/${e.count}] ${e.name}: ${e.warmup} warm-up + ${e.repetitions} measured repetition(s)\n`);
+    stream.write(
+      `[${e.index + 1}/${e.count}] ${e.name}: ${e.warmup} warm-up + ${e.repetitions} measured repetition(s)\n`,
+    );
   });
   run.on('progress', (e) => {
     if (!tty) return;
@@ -22,11 +30,15 @@ export function attachProgressReporter(run: ScenarioRun, stream: NodeJS.WriteStr
     const width = 30;
     const filled = Math.round((e.done / Math.max(1, e.total)) * width);
     const label = e.warmup ? 'warm-up' : `rep ${e.repetition}`;
-    stream.write(`\r  ${label.padEnd(8)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${e.done}/${e.total} ops`);
+    stream.write(
+      `\r  ${label.padEnd(8)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${e.done}/${e.total} ops`,
+    );
   });
   run.on('repetition', (e) => {
     const label = e.warmup ? 'warm-up' : `repetition ${e.repetition}`;
-    stream.write(`${tty ? '\r\x1b[2K' : ''}  ${label}: ${e.wallMs.toFixed(0)} ms, ${e.opsPerSec.toFixed(1)} ops/s${e.failed > 0 ? `, ${e.failed} failed` : ''}\n`);
+    stream.write(
+      `${tty ? '\r\x1b[2K' : ''}  ${label}: ${e.wallMs.toFixed(0)} ms, ${e.opsPerSec.toFixed(1)} ops/s${e.failed > 0 ? `, ${e.failed} failed` : ''}\n`,
+    );
   });
   run.on('warning', (w) => {
     stream.write(`  warning: ${w}\n`);

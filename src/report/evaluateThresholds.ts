@@ -55,7 +55,16 @@ export function metricValue(s: StrategyResult, metric: Threshold['metric']): num
   }
 }
 
-const UNITS: Partial<Record<Threshold['metric'], string>> = { p50: ' ms', p90: ' ms', p95: ' ms', p99: ' ms', max: ' ms', wallMs: ' ms', opsPerSec: ' ops/s', requestsPerSec: ' requests/s' };
+const UNITS: Partial<Record<Threshold['metric'], string>> = {
+  p50: ' ms',
+  p90: ' ms',
+  p95: ' ms',
+  p99: ' ms',
+  max: ' ms',
+  wallMs: ' ms',
+  opsPerSec: ' ops/s',
+  requestsPerSec: ' requests/s',
+};
 
 function holds(actual: number, op: Threshold['op'], bound: number): boolean {
   switch (op) {
@@ -80,7 +89,10 @@ function format(n: number): string {
 export function thresholdLabel(t: Threshold, results?: RunResults): string {
   const parts: string[] = [];
   if (t.workload !== undefined) {
-    const name = typeof t.workload === 'number' ? (results?.strategies[0]?.byWorkload.find((w) => w.workload === t.workload)?.name ?? `workload ${t.workload}`) : t.workload;
+    const name =
+      typeof t.workload === 'number'
+        ? (results?.strategies[0]?.byWorkload.find((w) => w.workload === t.workload)?.name ?? `workload ${t.workload}`)
+        : t.workload;
     parts.push(`workload '${name}'`);
   }
   if (t.requestKind !== undefined) parts.push(`${t.requestKind} requests`);
@@ -88,15 +100,25 @@ export function thresholdLabel(t: Threshold, results?: RunResults): string {
 }
 
 function measure(t: Threshold, s: StrategyResult): { value: number | null; why: string } {
-  if (t.workload === undefined && t.requestKind === undefined) return { value: metricValue(s, t.metric), why: 'no sequential baseline' };
+  if (t.workload === undefined && t.requestKind === undefined)
+    return { value: metricValue(s, t.metric), why: 'no sequential baseline' };
   let slice: SliceResult | undefined;
   if (t.workload !== undefined) {
-    const w = s.byWorkload.find((x) => (typeof t.workload === 'number' ? x.workload === t.workload : x.name === t.workload));
+    const w = s.byWorkload.find((x) =>
+      typeof t.workload === 'number' ? x.workload === t.workload : x.name === t.workload,
+    );
     slice = w;
   } else slice = s.byRequestKind[t.requestKind as RequestKind];
-  if (slice === undefined) return { value: null, why: t.workload !== undefined ? 'no such workload ran' : `no ${t.requestKind ?? ''} requests were sent` };
+  if (slice === undefined)
+    return {
+      value: null,
+      why: t.workload !== undefined ? 'no such workload ran' : `no ${t.requestKind ?? ''} requests were sent`,
+    };
   const value = sliceValue(slice, t.metric);
-  return { value, why: `${t.metric} is measured per strategy, not per ${t.workload !== undefined ? 'workload' : 'request kind'}` };
+  return {
+    value,
+    why: `${t.metric} is measured per strategy, not per ${t.workload !== undefined ? 'workload' : 'request kind'}`,
+  };
 }
 
 /**
@@ -109,12 +131,36 @@ export function evaluateThresholds(results: RunResults): ThresholdOutcome[] {
     const unit = UNITS[threshold.metric] ?? '';
     const label = thresholdLabel(threshold, results);
     const bound = `${threshold.op} ${format(threshold.value)}${unit}`;
-    if (strategy === undefined && results.selectedStrategies !== null && !results.selectedStrategies.includes(threshold.strategy)) {
-      return { threshold, actual: null, passed: true, skipped: true, message: `${label}: skipped (--strategies left ${threshold.strategy} out), needs ${bound}` };
+    if (
+      strategy === undefined &&
+      results.selectedStrategies !== null &&
+      !results.selectedStrategies.includes(threshold.strategy)
+    ) {
+      return {
+        threshold,
+        actual: null,
+        passed: true,
+        skipped: true,
+        message: `${label}: skipped (--strategies left ${threshold.strategy} out), needs ${bound}`,
+      };
     }
-    const { value, why } = strategy === undefined ? { value: null, why: 'the strategy did not run' } : measure(threshold, strategy);
-    if (value === null) return { threshold, actual: null, passed: false, skipped: false, message: `${label}: not measured (${why}), needs ${bound}` };
+    const { value, why } =
+      strategy === undefined ? { value: null, why: 'the strategy did not run' } : measure(threshold, strategy);
+    if (value === null)
+      return {
+        threshold,
+        actual: null,
+        passed: false,
+        skipped: false,
+        message: `${label}: not measured (${why}), needs ${bound}`,
+      };
     const passed = holds(value, threshold.op, threshold.value);
-    return { threshold, actual: value, passed, skipped: false, message: `${label} = ${format(value)}${unit}, needs ${bound}` };
+    return {
+      threshold,
+      actual: value,
+      passed,
+      skipped: false,
+      message: `${label} = ${format(value)}${unit}, needs ${bound}`,
+    };
   });
 }

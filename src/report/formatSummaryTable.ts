@@ -9,7 +9,11 @@ function row(s: StrategyResult): string[] {
   return [
     s.name + (s.complete ? '' : ' (partial)'),
     s.verdict.status,
-    s.repetitions.length === 0 ? '–' : s.wallMs.n < 2 ? `${s.wallMs.mean.toFixed(0)} (n=1)` : `${s.wallMs.mean.toFixed(0)} ±${half.toFixed(0)}`,
+    s.repetitions.length === 0
+      ? '–'
+      : s.wallMs.n < 2
+        ? `${s.wallMs.mean.toFixed(0)} (n=1)`
+        : `${s.wallMs.mean.toFixed(0)} ±${half.toFixed(0)}`,
     s.speedup === null ? '–' : `${fixed(s.speedup)}×`,
     fixed(s.efficiency),
     s.throughput.opsPerSec.toFixed(1),
@@ -24,21 +28,46 @@ function row(s: StrategyResult): string[] {
   ];
 }
 
-const HEADER = ['strategy', 'verdict', 'wall ms (±95% CI)', 'speedup', 'effic.', 'ops/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', '429s', 'retries', 'client CPU', 'server CPU'];
+const HEADER = [
+  'strategy',
+  'verdict',
+  'wall ms (±95% CI)',
+  'speedup',
+  'effic.',
+  'ops/s',
+  'p50 ms',
+  'p95 ms',
+  'p99 ms',
+  'errors',
+  '429s',
+  'retries',
+  'client CPU',
+  'server CPU',
+];
 
 /** The plain-text summary printed at the end of a run: the verdict first, the table, then the causes of failures. */
 export function formatSummaryTable(results: RunResults): string {
   const rows = [HEADER, ...results.strategies.map(row)];
   const widths = HEADER.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  const line = (r: string[]): string => r.map((cell, c) => (c <= 1 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ');
-  const out = [verdictHeadline(results.verdict), ...(results.strategies.length === 0 ? [] : ['', line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)])];
+  const line = (r: string[]): string =>
+    r.map((cell, c) => (c <= 1 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ');
+  const out = [
+    verdictHeadline(results.verdict),
+    ...(results.strategies.length === 0
+      ? []
+      : ['', line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)]),
+  ];
   const notes: string[] = [];
   notes.push(
     `${results.plan.operations} operations per repetition; ${results.strategies[0]?.repetitions.length ?? 0} measured repetition(s) per strategy; latencies are response times of each strategy's own requests ($batch for batch, changesets for transaction, bulk messages for bulk); CPU in % of one core.`,
   );
   if (results.fastest !== null) notes.push(`fastest: ${results.fastest}`);
-  if (results.recommended !== null) notes.push(`recommended: ${results.recommended} (fewest workers within 5% of the best throughput, no errors, no 429s)`);
-  else if (results.strategies.length > 0) notes.push('recommended: none (every strategy failed, or met errors or 429s)');
+  if (results.recommended !== null)
+    notes.push(
+      `recommended: ${results.recommended} (fewest workers within 5% of the best throughput, no errors, no 429s)`,
+    );
+  else if (results.strategies.length > 0)
+    notes.push('recommended: none (every strategy failed, or met errors or 429s)');
   const causes = causeLines(results);
   if (causes.length > 0) notes.push('', 'causes of failed operations:', ...causes.map((c) => `  ${c}`));
   for (const w of results.warnings) notes.push(`warning: ${w}`);

@@ -6,7 +6,6 @@ import { compareStrategies } from '../runner/aggregateStrategy.js';
 import type { RepetitionResult, RunResults, SliceResult, StrategyResult } from '../runner/RunResults.js';
 import { judgeRun, judgeStrategy } from '../runner/verdict.js';
 
-
 function addCounts(maps: readonly Readonly<Record<string, number>>[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const m of maps) for (const [k, n] of Object.entries(m)) out[k] = (out[k] ?? 0) + n;
@@ -34,7 +33,9 @@ function mergeRepetition(reps: readonly RepetitionResult[]): RepetitionResult {
     serverCpuMs: serverCpu.every((c) => c !== null) ? sum(serverCpu) : null,
     // Each shard's target held its own copy (mock) or a shared org: record counts do not add up.
     records: null,
-    dataFingerprint: reps.every((r) => r.dataFingerprint === reps[0]?.dataFingerprint) ? (reps[0]?.dataFingerprint ?? '') : 'mixed',
+    dataFingerprint: reps.every((r) => r.dataFingerprint === reps[0]?.dataFingerprint)
+      ? (reps[0]?.dataFingerprint ?? '')
+      : 'mixed',
     planFingerprint: reps.map((r) => r.planFingerprint).join('+'),
   };
 }
@@ -42,17 +43,20 @@ function mergeRepetition(reps: readonly RepetitionResult[]): RepetitionResult {
 /** Causes of every shard, counts added; the first operation of the first shard that met each. */
 function mergeCauses(lists: readonly (readonly ErrorCause[])[]): ErrorCause[] {
   const out = new Map<string, ErrorCause>();
-  for (const list of lists) for (const c of list) {
-    const known = out.get(c.kind);
-    out.set(c.kind, known === undefined ? c : { ...known, count: known.count + c.count });
-  }
+  for (const list of lists)
+    for (const c of list) {
+      const known = out.get(c.kind);
+      out.set(c.kind, known === undefined ? c : { ...known, count: known.count + c.count });
+    }
   return [...out.values()].sort((a, b) => b.count - a.count);
 }
 
 function mergeStrategy(parts: readonly StrategyResult[], maxErrorRate: number): StrategyResult {
   const first = parts[0];
   if (first === undefined) throw new Error('nothing to merge');
-  const reps = Array.from({ length: Math.min(...parts.map((p) => p.repetitions.length)) }, (_, r) => mergeRepetition(parts.map((p) => p.repetitions[r] as RepetitionResult)));
+  const reps = Array.from({ length: Math.min(...parts.map((p) => p.repetitions.length)) }, (_, r) =>
+    mergeRepetition(parts.map((p) => p.repetitions[r] as RepetitionResult)),
+  );
   const merged = (pick: (p: StrategyResult) => string): ReturnType<typeof hdr.decodeFromCompressedBase64> => {
     const h = hdr.decodeFromCompressedBase64(pick(first));
     for (const p of parts.slice(1)) h.add(hdr.decodeFromCompressedBase64(pick(p)));
@@ -67,14 +71,24 @@ function mergeStrategy(parts: readonly StrategyResult[], maxErrorRate: number): 
     if (head === undefined) return undefined;
     const h = hdr.decodeFromCompressedBase64(head.histogram);
     for (const x of present.slice(1)) h.add(hdr.decodeFromCompressedBase64(x.histogram));
-    return { operations: sum(present.map((x) => x.operations)), failedOperations: sum(present.map((x) => x.failedOperations)), requests: sum(present.map((x) => x.requests)), latencyMs: MeasurementSink.percentiles(h), histogram: hdr.encodeIntoCompressedBase64(h) };
+    return {
+      operations: sum(present.map((x) => x.operations)),
+      failedOperations: sum(present.map((x) => x.failedOperations)),
+      requests: sum(present.map((x) => x.requests)),
+      latencyMs: MeasurementSink.percentiles(h),
+      histogram: hdr.encodeIntoCompressedBase64(h),
+    };
   };
   const byRequestKind: Partial<Record<RequestKind, SliceResult>> = {};
   for (const k of REQUEST_KINDS) {
     const s = sliceOf(parts.map((p) => p.byRequestKind[k]));
     if (s !== undefined) byRequestKind[k] = s;
   }
-  const byWorkload = first.byWorkload.map((w) => ({ workload: w.workload, name: w.name, ...(sliceOf(parts.map((p) => p.byWorkload.find((x) => x.workload === w.workload))) ?? w) }));
+  const byWorkload = first.byWorkload.map((w) => ({
+    workload: w.workload,
+    name: w.name,
+    ...(sliceOf(parts.map((p) => p.byWorkload.find((x) => x.workload === w.workload))) ?? w),
+  }));
   const causes = mergeCauses(parts.map((p) => p.errors.causes));
   const failed = sum(parts.map((p) => p.errors.total));
   const attempted = sum(parts.map((p) => p.operations * p.repetitions.length));
@@ -94,8 +108,22 @@ function mergeStrategy(parts: readonly StrategyResult[], maxErrorRate: number): 
     speedup: null,
     efficiency: null,
     timeReduction: null,
-    throughput: { opsPerSec: totalWall > 0 ? (totalOps / totalWall) * 1000 : 0, requestsPerSec: totalWall > 0 ? (totalRequests / totalWall) * 1000 : 0 },
-    verdict: judgeStrategy({ operationsAttempted: attempted, failedOperations: failed, causes, integrityOk, integrityProblems, aborted, measuredRepetitions: reps.length }, maxErrorRate),
+    throughput: {
+      opsPerSec: totalWall > 0 ? (totalOps / totalWall) * 1000 : 0,
+      requestsPerSec: totalWall > 0 ? (totalRequests / totalWall) * 1000 : 0,
+    },
+    verdict: judgeStrategy(
+      {
+        operationsAttempted: attempted,
+        failedOperations: failed,
+        causes,
+        integrityOk,
+        integrityProblems,
+        aborted,
+        measuredRepetitions: reps.length,
+      },
+      maxErrorRate,
+    ),
     aborted,
     latencyMs: MeasurementSink.percentiles(latency),
     byWorkload,
@@ -104,8 +132,16 @@ function mergeStrategy(parts: readonly StrategyResult[], maxErrorRate: number): 
     operations: sum(parts.map((p) => p.operations)),
     requests: sum(parts.map((p) => p.requests)),
     recordsRead: sum(parts.map((p) => p.recordsRead)),
-    errors: { total: failed, rate: attempted === 0 ? 0 : failed / attempted, byKind: addCounts(parts.map((p) => p.errors.byKind)), causes },
-    throttled: { total: sum(parts.map((p) => p.throttled.total)), byCode: addCounts(parts.map((p) => p.throttled.byCode)) },
+    errors: {
+      total: failed,
+      rate: attempted === 0 ? 0 : failed / attempted,
+      byKind: addCounts(parts.map((p) => p.errors.byKind)),
+      causes,
+    },
+    throttled: {
+      total: sum(parts.map((p) => p.throttled.total)),
+      byCode: addCounts(parts.map((p) => p.throttled.byCode)),
+    },
     retries: sum(parts.map((p) => p.retries)),
     retryWaitMs: sum(parts.map((p) => p.retryWaitMs)),
     client: {
@@ -133,7 +169,11 @@ function mergeStrategy(parts: readonly StrategyResult[], maxErrorRate: number): 
       problems: parts.flatMap((p, i) => p.integrity.problems.map((x) => `shard ${i + 1}: ${x}`)).slice(0, 20),
       checked: null,
     },
-    histograms: { response: hdr.encodeIntoCompressedBase64(response), service: hdr.encodeIntoCompressedBase64(service), latency: hdr.encodeIntoCompressedBase64(latency) },
+    histograms: {
+      response: hdr.encodeIntoCompressedBase64(response),
+      service: hdr.encodeIntoCompressedBase64(service),
+      latency: hdr.encodeIntoCompressedBase64(latency),
+    },
     warnings: [...new Set(parts.flatMap((p) => p.warnings))],
   };
 }
@@ -146,32 +186,63 @@ export function mergeShards(shards: readonly RunResults[]): RunResults {
   const first = shards[0];
   if (first === undefined) throw errorCatalogue.DVB_ERR_USAGE('dvbench merge: give the results of every shard.');
   const count = first.shard?.count;
-  if (count === undefined) throw errorCatalogue.DVB_ERR_USAGE('dvbench merge: the results are not from a sharded run (--shard i/n).');
+  if (count === undefined)
+    throw errorCatalogue.DVB_ERR_USAGE('dvbench merge: the results are not from a sharded run (--shard i/n).');
   for (const s of shards) {
-    if (s.scenario.name !== first.scenario.name) throw errorCatalogue.DVB_ERR_USAGE(`dvbench merge: shards of different scenarios ('${first.scenario.name}' and '${s.scenario.name}').`);
-    if (s.shard?.count !== count) throw errorCatalogue.DVB_ERR_USAGE('dvbench merge: the shards were split differently (different n in --shard i/n).');
+    if (s.scenario.name !== first.scenario.name)
+      throw errorCatalogue.DVB_ERR_USAGE(
+        `dvbench merge: shards of different scenarios ('${first.scenario.name}' and '${s.scenario.name}').`,
+      );
+    if (s.shard?.count !== count)
+      throw errorCatalogue.DVB_ERR_USAGE(
+        'dvbench merge: the shards were split differently (different n in --shard i/n).',
+      );
   }
   const indexes = shards.map((s) => s.shard?.index ?? 0).sort((a, b) => a - b);
   const expected = Array.from({ length: count }, (_, i) => i + 1);
   if (indexes.join(',') !== expected.join(',')) {
-    throw errorCatalogue.DVB_ERR_USAGE(`dvbench merge: need each of shards 1..${count} exactly once, got ${indexes.join(', ')}.`);
+    throw errorCatalogue.DVB_ERR_USAGE(
+      `dvbench merge: need each of shards 1..${count} exactly once, got ${indexes.join(', ')}.`,
+    );
   }
-  const names = first.strategies.map((s) => s.name).filter((n) => shards.every((sh) => sh.strategies.some((s) => s.name === n)));
-  const merged = names.map((n) => mergeStrategy(shards.map((sh) => sh.strategies.find((s) => s.name === n) as StrategyResult), first.scenario.maxErrorRate));
+  const names = first.strategies
+    .map((s) => s.name)
+    .filter((n) => shards.every((sh) => sh.strategies.some((s) => s.name === n)));
+  const merged = names.map((n) =>
+    mergeStrategy(
+      shards.map((sh) => sh.strategies.find((s) => s.name === n) as StrategyResult),
+      first.scenario.maxErrorRate,
+    ),
+  );
   const compared = compareStrategies(merged);
-  const runError = shards.map((s) => (s.verdict.status === 'failed' && s.strategies.length === 0 ? (s.verdict.reasons[0] ?? null) : null)).find((r) => r !== null) ?? null;
+  const runError =
+    shards
+      .map((s) => (s.verdict.status === 'failed' && s.strategies.length === 0 ? (s.verdict.reasons[0] ?? null) : null))
+      .find((r) => r !== null) ?? null;
   return {
     ...first,
     verdict: judgeRun(compared.strategies, runError),
     runId: `${first.runId}+${String(shards.length - 1)}`,
     partial: shards.some((s) => s.partial),
     interruption: shards.find((s) => s.interruption !== null)?.interruption ?? null,
-    finishedAt: shards.every((s) => s.finishedAt !== null) ? (shards.map((s) => s.finishedAt ?? '').sort().at(-1) ?? null) : null,
-    plan: { operations: sum(shards.map((s) => s.plan.operations)), items: sum(shards.map((s) => s.plan.items)), byKind: addCounts(shards.map((s) => s.plan.byKind)) },
+    finishedAt: shards.every((s) => s.finishedAt !== null)
+      ? (shards
+          .map((s) => s.finishedAt ?? '')
+          .sort()
+          .at(-1) ?? null)
+      : null,
+    plan: {
+      operations: sum(shards.map((s) => s.plan.operations)),
+      items: sum(shards.map((s) => s.plan.items)),
+      byKind: addCounts(shards.map((s) => s.plan.byKind)),
+    },
     strategies: compared.strategies,
     fastest: compared.fastest,
     recommended: compared.recommended,
-    integrity: { ok: merged.every((s) => s.integrity.ok), failed: merged.filter((s) => !s.integrity.ok).map((s) => s.name) },
+    integrity: {
+      ok: merged.every((s) => s.integrity.ok),
+      failed: merged.filter((s) => !s.integrity.ok).map((s) => s.name),
+    },
     shard: { index: 0, count },
     warnings: [...new Set(shards.flatMap((s) => s.warnings))],
   };

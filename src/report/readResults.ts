@@ -14,7 +14,9 @@ export async function readResults(path: string): Promise<RunResults> {
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    throw errorCatalogue.DVB_ERR_USAGE(`dvbench: ${path}: no such results file (run 'dvbench run' first, or name the folder it wrote).`);
+    throw errorCatalogue.DVB_ERR_USAGE(
+      `dvbench: ${path}: no such results file (run 'dvbench run' first, or name the folder it wrote).`,
+    );
   }
   let parsed: unknown;
   try {
@@ -24,15 +26,21 @@ export async function readResults(path: string): Promise<RunResults> {
   }
   const version = (parsed as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (typeof version === 'number' && version < RESULTS_SCHEMA_VERSION) {
-    throw errorCatalogue.DVB_ERR_USAGE(`dvbench: ${path}: written by an older dvbench (results schema ${version}; this one reads ${RESULTS_SCHEMA_VERSION}, with verdicts and causes of failures); run the scenario again.`);
+    throw errorCatalogue.DVB_ERR_USAGE(
+      `dvbench: ${path}: written by an older dvbench (results schema ${version}; this one reads ${RESULTS_SCHEMA_VERSION}, with verdicts and causes of failures); run the scenario again.`,
+    );
   }
   if (version !== RESULTS_SCHEMA_VERSION) {
-    throw errorCatalogue.DVB_ERR_USAGE(`dvbench: ${path}: not a dvbench results file of schema version ${RESULTS_SCHEMA_VERSION} (found ${JSON.stringify(version ?? null)}).`);
+    throw errorCatalogue.DVB_ERR_USAGE(
+      `dvbench: ${path}: not a dvbench results file of schema version ${RESULTS_SCHEMA_VERSION} (found ${JSON.stringify(version ?? null)}).`,
+    );
   }
   const result = resultsSchema.safeParse(parsed);
   if (!result.success) {
     const problems = result.error.issues.slice(0, 5).map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
-    throw errorCatalogue.DVB_ERR_USAGE(`dvbench: ${path}: not a valid dvbench results file of schema version ${RESULTS_SCHEMA_VERSION}: ${problems.join('; ')}${result.error.issues.length > 5 ? '; …' : ''}.`);
+    throw errorCatalogue.DVB_ERR_USAGE(
+      `dvbench: ${path}: not a valid dvbench results file of schema version ${RESULTS_SCHEMA_VERSION}: ${problems.join('; ')}${result.error.issues.length > 5 ? '; …' : ''}.`,
+    );
   }
   return parsed as RunResults;
 }

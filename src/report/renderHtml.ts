@@ -2,7 +2,15 @@ import { escapeMarkup as escapeHtml } from './escapeMarkup.js';
 import type { RunResults } from '../runner/RunResults.js';
 import { verdictHeadline } from '../runner/verdict.js';
 import type { ThresholdOutcome } from './evaluateThresholds.js';
-import { BREAKDOWN_HEADER, breakdownRows, causeLines, integrityLine, STRATEGY_HEADER, strategyRows, verdictLines } from './renderMarkdown.js';
+import {
+  BREAKDOWN_HEADER,
+  breakdownRows,
+  causeLines,
+  integrityLine,
+  STRATEGY_HEADER,
+  strategyRows,
+  verdictLines,
+} from './renderMarkdown.js';
 
 const STYLE = `body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1280px;color:#222;padding:0 1rem}
 .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.9rem}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:right;white-space:nowrap}th:first-child,td:first-child,th:nth-child(2),td:nth-child(2){text-align:left}
@@ -15,13 +23,23 @@ function inline(text: string): string {
   return escapeHtml(text).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>');
 }
 
-function table(header: readonly string[], rows: readonly string[][], rowClass: (i: number) => string = () => ''): string {
-  const body = rows.map((r, i) => `<tr class="${rowClass(i)}">${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n');
+function table(
+  header: readonly string[],
+  rows: readonly string[][],
+  rowClass: (i: number) => string = () => '',
+): string {
+  const body = rows
+    .map((r, i) => `<tr class="${rowClass(i)}">${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
+    .join('\n');
   return `<div class="scroll"><table><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
 /** report.html: one self-contained file (styles and charts inline, nothing fetched) that opens offline. */
-export function renderHtml(results: RunResults, thresholds: readonly ThresholdOutcome[], charts: readonly { title: string; png: Buffer }[]): string {
+export function renderHtml(
+  results: RunResults,
+  thresholds: readonly ThresholdOutcome[],
+  charts: readonly { title: string; png: Buffer }[],
+): string {
   const e = results.environment;
   const counted = thresholds.filter((t) => !t.skipped);
   const missed = counted.filter((t) => !t.passed).length;
@@ -33,28 +51,57 @@ export function renderHtml(results: RunResults, thresholds: readonly ThresholdOu
     `<title>dvbench: ${escapeHtml(results.scenario.name)}</title><style>${STYLE}</style></head><body>`,
     `<h1>dvbench: ${escapeHtml(results.scenario.name)}</h1>`,
     `<p class="verdict v-${results.verdict.status}">${escapeHtml(verdictHeadline(results.verdict))}</p>`,
-    counted.length === 0 ? '' : `<p class="${missed === 0 ? 'pass' : 'fail'}">Thresholds: ${missed === 0 ? `all ${counted.length} passed` : `${missed} of ${counted.length} missed`}</p>`,
+    counted.length === 0
+      ? ''
+      : `<p class="${missed === 0 ? 'pass' : 'fail'}">Thresholds: ${missed === 0 ? `all ${counted.length} passed` : `${missed} of ${counted.length} missed`}</p>`,
     results.scenario.description === '' ? '' : `<p>${escapeHtml(results.scenario.description)}</p>`,
-    results.partial ? `<p class="note"><strong>Partial results</strong> (${escapeHtml(results.interruption ?? 'interrupted')}): only what finished is shown.</p>` : '',
+    results.partial
+      ? `<p class="note"><strong>Partial results</strong> (${escapeHtml(results.interruption ?? 'interrupted')}): only what finished is shown.</p>`
+      : '',
     '<ul>',
     `<li>Target: ${results.target.kind === 'mock' ? 'embedded mock' : 'org'} ${escapeHtml(results.target.url)}</li>`,
-    `<li>Plan: ${results.plan.operations} operations per repetition (${escapeHtml(Object.entries(results.plan.byKind).map(([k, n]) => `${n} ${k}`).join(', '))}), ${results.strategies[0]?.repetitions.length ?? 0} measured repetition(s) after ${results.scenario.warmup} warm-up</li>`,
+    `<li>Plan: ${results.plan.operations} operations per repetition (${escapeHtml(
+      Object.entries(results.plan.byKind)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', '),
+    )}), ${results.strategies[0]?.repetitions.length ?? 0} measured repetition(s) after ${results.scenario.warmup} warm-up</li>`,
     `<li>Environment: dvbench ${escapeHtml(e.dvbenchVersion)}, Node ${escapeHtml(e.node)}, ${escapeHtml(e.os)} ${escapeHtml(e.arch)}, ${escapeHtml(e.cpuModel)} × ${e.cores}</li>`,
     `<li>Run ${escapeHtml(results.runId)}, started ${escapeHtml(results.startedAt)}</li>`,
     '</ul>',
     table(STRATEGY_HEADER, strategyRows(results), (i) => results.strategies[i]?.verdict.status ?? ''),
-    '<p>Latencies are response times of each strategy\'s own requests ($batch, changesets, bulk messages or single requests); CPU in % of one core.</p>',
+    "<p>Latencies are response times of each strategy's own requests ($batch, changesets, bulk messages or single requests); CPU in % of one core.</p>",
     ...verdictLines(results).map((l) => `<p>${inline(l)}</p>`),
     `<p class="${results.integrity.ok ? 'pass' : 'fail'}">${inline(integrityLine(results))}</p>`,
-    ...(causes.length === 0 ? [] : ['<h2>Causes of failed operations</h2><ul>', ...causes.map((c) => `<li class="fail">${escapeHtml(c)}</li>`), '</ul>']),
+    ...(causes.length === 0
+      ? []
+      : [
+          '<h2>Causes of failed operations</h2><ul>',
+          ...causes.map((c) => `<li class="fail">${escapeHtml(c)}</li>`),
+          '</ul>',
+        ]),
     ...(breakdown.length === 0 ? [] : ['<h2>Per workload and request kind</h2>', table(BREAKDOWN_HEADER, breakdown)]),
-    ...(results.warnings.length === 0 ? [] : ['<h2>Warnings</h2><ul>', ...results.warnings.map((w) => `<li class="fail">${escapeHtml(w)}</li>`), '</ul>']),
+    ...(results.warnings.length === 0
+      ? []
+      : ['<h2>Warnings</h2><ul>', ...results.warnings.map((w) => `<li class="fail">${escapeHtml(w)}</li>`), '</ul>']),
   ];
   if (thresholds.length > 0) {
-    parts.push('<h2>Thresholds</h2><ul>', ...thresholds.map((t) => `<li class="${t.skipped ? '' : t.passed ? 'pass' : 'fail'}">${t.skipped ? 'skipped' : t.passed ? 'pass' : 'FAIL'}: ${escapeHtml(t.message)}</li>`), '</ul>');
+    parts.push(
+      '<h2>Thresholds</h2><ul>',
+      ...thresholds.map(
+        (t) =>
+          `<li class="${t.skipped ? '' : t.passed ? 'pass' : 'fail'}">${t.skipped ? 'skipped' : t.passed ? 'pass' : 'FAIL'}: ${escapeHtml(t.message)}</li>`,
+      ),
+      '</ul>',
+    );
   }
   if (charts.length > 0) {
-    parts.push('<h2>Charts</h2>', ...charts.map((c) => `<figure><img alt="${escapeHtml(c.title)}" src="data:image/png;base64,${c.png.toString('base64')}"></figure>`));
+    parts.push(
+      '<h2>Charts</h2>',
+      ...charts.map(
+        (c) =>
+          `<figure><img alt="${escapeHtml(c.title)}" src="data:image/png;base64,${c.png.toString('base64')}"></figure>`,
+      ),
+    );
   }
   parts.push('</body></html>');
   return `${parts.filter((p) => p !== '').join('\n')}\n`;

@@ -12,7 +12,9 @@ export function renderJunit(results: RunResults, thresholds: readonly ThresholdO
   const name = xml(results.scenario.name);
   const cases: string[] = [];
   if (results.partial || (results.strategies.length === 0 && results.verdict.status === 'failed')) {
-    cases.push(`    <testcase classname="dvbench.${name}" name="run"><failure message="${xml(verdictHeadline(results.verdict))}" type="verdict">${xml(results.interruption ?? '')}</failure></testcase>`);
+    cases.push(
+      `    <testcase classname="dvbench.${name}" name="run"><failure message="${xml(verdictHeadline(results.verdict))}" type="verdict">${xml(results.interruption ?? '')}</failure></testcase>`,
+    );
   }
   for (const s of results.strategies) {
     const time = ((s.wallMs.mean * s.repetitions.length) / 1000).toFixed(3);
@@ -22,11 +24,19 @@ export function renderJunit(results: RunResults, thresholds: readonly ThresholdO
         : s.verdict.status === 'degraded'
           ? `<system-out>${xml(`degraded: ${s.verdict.reasons.join('; ')}`)}</system-out>`
           : '';
-    cases.push(`    <testcase classname="dvbench.${name}" name="${xml(`${s.name}: verdict`)}" time="${time}">${body}</testcase>`);
+    cases.push(
+      `    <testcase classname="dvbench.${name}" name="${xml(`${s.name}: verdict`)}" time="${time}">${body}</testcase>`,
+    );
   }
   for (const t of thresholds) {
-    const caseName = xml(`threshold: ${t.message.replace(/ = .*|: (not measured|skipped).*/, '')} ${t.threshold.op} ${t.threshold.value}`);
-    const body = t.skipped ? '<skipped message="left out by --strategies"/>' : t.passed ? '' : `<failure message="${xml(t.message)}" type="threshold">measured: ${t.actual === null ? 'not measured' : t.actual}; bound: ${xml(`${t.threshold.op} ${t.threshold.value}`)}</failure>`;
+    const caseName = xml(
+      `threshold: ${t.message.replace(/ = .*|: (not measured|skipped).*/, '')} ${t.threshold.op} ${t.threshold.value}`,
+    );
+    const body = t.skipped
+      ? '<skipped message="left out by --strategies"/>'
+      : t.passed
+        ? ''
+        : `<failure message="${xml(t.message)}" type="threshold">measured: ${t.actual === null ? 'not measured' : t.actual}; bound: ${xml(`${t.threshold.op} ${t.threshold.value}`)}</failure>`;
     cases.push(`    <testcase classname="dvbench.${name}" name="${caseName}">${body}</testcase>`);
   }
   const failures = cases.filter((c) => c.includes('<failure')).length;

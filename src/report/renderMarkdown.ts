@@ -15,7 +15,9 @@ export function strategyRows(results: RunResults): string[][] {
   return results.strategies.map((s) => [
     s.name + (s.complete ? '' : ' (partial)'),
     s.verdict.status,
-    s.repetitions.length === 0 ? '–' : `${s.wallMs.mean.toFixed(0)} ±${((s.wallMs.ci95[1] - s.wallMs.ci95[0]) / 2).toFixed(0)}`,
+    s.repetitions.length === 0
+      ? '–'
+      : `${s.wallMs.mean.toFixed(0)} ±${((s.wallMs.ci95[1] - s.wallMs.ci95[0]) / 2).toFixed(0)}`,
     s.speedup === null ? '–' : `${num(s.speedup)}×`,
     num(s.efficiency),
     s.throughput.opsPerSec.toFixed(1),
@@ -31,7 +33,23 @@ export function strategyRows(results: RunResults): string[][] {
   ]);
 }
 
-export const STRATEGY_HEADER = ['strategy', 'verdict', 'wall ms ±95% CI', 'speedup', 'efficiency', 'ops/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', '429s by limit', 'retries', 'client CPU', 'client peak RSS', 'server CPU'];
+export const STRATEGY_HEADER = [
+  'strategy',
+  'verdict',
+  'wall ms ±95% CI',
+  'speedup',
+  'efficiency',
+  'ops/s',
+  'p50 ms',
+  'p95 ms',
+  'p99 ms',
+  'errors',
+  '429s by limit',
+  'retries',
+  'client CPU',
+  'client peak RSS',
+  'server CPU',
+];
 
 export function verdictLines(results: RunResults): string[] {
   const lines: string[] = [];
@@ -49,7 +67,8 @@ export function causeLines(results: RunResults): string[] {
   const out: string[] = [];
   for (const s of results.strategies) {
     if (s.aborted !== null) out.push(`${s.name}: aborted: ${s.aborted}`);
-    for (const c of s.errors.causes) out.push(`${s.name}: ${c.count} × ${c.kind}: ${c.message} (first: ${c.firstOperation})`);
+    for (const c of s.errors.causes)
+      out.push(`${s.name}: ${c.count} × ${c.kind}: ${c.message} (first: ${c.firstOperation})`);
   }
   return out;
 }
@@ -65,13 +84,39 @@ export function integrityLine(results: RunResults): string {
 export function breakdownRows(results: RunResults): string[][] {
   const rows: string[][] = [];
   for (const s of results.strategies) {
-    for (const w of s.byWorkload) rows.push([s.name, `${w.workload}: ${w.name}`, String(w.operations), String(w.failedOperations), String(w.requests), num(w.latencyMs.p50, 1), num(w.latencyMs.p95, 1)]);
-    for (const [kind, k] of Object.entries(s.byRequestKind)) rows.push([s.name, `${kind} requests`, String(k.operations), String(k.failedOperations), String(k.requests), num(k.latencyMs.p50, 1), num(k.latencyMs.p95, 1)]);
+    for (const w of s.byWorkload)
+      rows.push([
+        s.name,
+        `${w.workload}: ${w.name}`,
+        String(w.operations),
+        String(w.failedOperations),
+        String(w.requests),
+        num(w.latencyMs.p50, 1),
+        num(w.latencyMs.p95, 1),
+      ]);
+    for (const [kind, k] of Object.entries(s.byRequestKind))
+      rows.push([
+        s.name,
+        `${kind} requests`,
+        String(k.operations),
+        String(k.failedOperations),
+        String(k.requests),
+        num(k.latencyMs.p50, 1),
+        num(k.latencyMs.p95, 1),
+      ]);
   }
   return rows;
 }
 
-export const BREAKDOWN_HEADER = ['strategy', 'workload / request kind', 'operations', 'failed', 'requests', 'p50 ms', 'p95 ms'];
+export const BREAKDOWN_HEADER = [
+  'strategy',
+  'workload / request kind',
+  'operations',
+  'failed',
+  'requests',
+  'p50 ms',
+  'p95 ms',
+];
 
 /** Markdown text from a scenario or a server: no raw HTML (a `<script>` stays text) and no broken table. */
 function cell(text: string): string {
@@ -79,39 +124,71 @@ function cell(text: string): string {
 }
 
 /** report.md: the verdict, scenario and environment, the strategies table, causes, breakdown, thresholds, charts. */
-export function renderMarkdown(results: RunResults, thresholds: readonly ThresholdOutcome[], chartFiles: readonly { file: string; title: string }[]): string {
+export function renderMarkdown(
+  results: RunResults,
+  thresholds: readonly ThresholdOutcome[],
+  chartFiles: readonly { file: string; title: string }[],
+): string {
   const e = results.environment;
   const out: string[] = [];
   out.push(`# dvbench: ${cell(results.scenario.name)}`, '', `**${cell(verdictHeadline(results.verdict))}**`, '');
   const counted = thresholds.filter((t) => !t.skipped);
   if (counted.length > 0) {
     const missed = counted.filter((t) => !t.passed).length;
-    out.push(`**Thresholds: ${missed === 0 ? `all ${counted.length} passed` : `${missed} of ${counted.length} missed`}**`, '');
+    out.push(
+      `**Thresholds: ${missed === 0 ? `all ${counted.length} passed` : `${missed} of ${counted.length} missed`}**`,
+      '',
+    );
   }
   if (results.scenario.description !== '') out.push(cell(results.scenario.description), '');
-  if (results.partial) out.push(`> **Partial results** (${cell(results.interruption ?? 'interrupted')}): only what finished is shown.`, '');
+  if (results.partial)
+    out.push(
+      `> **Partial results** (${cell(results.interruption ?? 'interrupted')}): only what finished is shown.`,
+      '',
+    );
   out.push(
     `- Target: ${results.target.kind === 'mock' ? 'embedded mock' : 'org'} \`${results.target.url}\``,
-    `- Plan: ${results.plan.operations} operations per repetition (${Object.entries(results.plan.byKind).map(([k, n]) => `${n} ${k}`).join(', ')}), ${results.strategies[0]?.repetitions.length ?? 0} measured repetition(s) after ${results.scenario.warmup} warm-up; allowed error rate ${(results.scenario.maxErrorRate * 100).toFixed(1)}%`,
+    `- Plan: ${results.plan.operations} operations per repetition (${Object.entries(results.plan.byKind)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(
+        ', ',
+      )}), ${results.strategies[0]?.repetitions.length ?? 0} measured repetition(s) after ${results.scenario.warmup} warm-up; allowed error rate ${(results.scenario.maxErrorRate * 100).toFixed(1)}%`,
     `- Environment: dvbench ${e.dvbenchVersion}, Node ${e.node}, ${e.os} ${e.arch}, ${cell(e.cpuModel)} × ${e.cores}${e.ci ? ', CI' : ''}`,
     `- Run ${results.runId}, started ${results.startedAt}`,
     '',
   );
-  out.push(`| ${STRATEGY_HEADER.join(' | ')} |`, `| ${STRATEGY_HEADER.map((_, i) => (i <= 1 ? '---' : '---:')).join(' | ')} |`);
+  out.push(
+    `| ${STRATEGY_HEADER.join(' | ')} |`,
+    `| ${STRATEGY_HEADER.map((_, i) => (i <= 1 ? '---' : '---:')).join(' | ')} |`,
+  );
   for (const row of strategyRows(results)) out.push(`| ${row.map(cell).join(' | ')} |`);
-  out.push('', 'Latencies are response times of each strategy\'s own requests ($batch, changesets, bulk messages or single requests); CPU in % of one core.', '', ...verdictLines(results), '', integrityLine(results), '');
+  out.push(
+    '',
+    "Latencies are response times of each strategy's own requests ($batch, changesets, bulk messages or single requests); CPU in % of one core.",
+    '',
+    ...verdictLines(results),
+    '',
+    integrityLine(results),
+    '',
+  );
   const causes = causeLines(results);
   if (causes.length > 0) out.push('## Causes of failed operations', '', ...causes.map((c) => `- ${cell(c)}`), '');
   const breakdown = breakdownRows(results);
   if (breakdown.length > 0) {
-    out.push('## Per workload and request kind', '', `| ${BREAKDOWN_HEADER.join(' | ')} |`, `| ${BREAKDOWN_HEADER.map((_, i) => (i <= 1 ? '---' : '---:')).join(' | ')} |`);
+    out.push(
+      '## Per workload and request kind',
+      '',
+      `| ${BREAKDOWN_HEADER.join(' | ')} |`,
+      `| ${BREAKDOWN_HEADER.map((_, i) => (i <= 1 ? '---' : '---:')).join(' | ')} |`,
+    );
     for (const row of breakdown) out.push(`| ${row.map(cell).join(' | ')} |`);
     out.push('');
   }
   if (results.warnings.length > 0) out.push('Warnings:', '', ...results.warnings.map((w) => `- ${cell(w)}`), '');
   if (thresholds.length > 0) {
     out.push('## Thresholds', '');
-    for (const t of thresholds) out.push(`- ${t.skipped ? 'skipped' : t.passed ? 'pass' : '**FAIL**'}: ${cell(t.message)}`);
+    for (const t of thresholds)
+      out.push(`- ${t.skipped ? 'skipped' : t.passed ? 'pass' : '**FAIL**'}: ${cell(t.message)}`);
     out.push('');
   }
   if (chartFiles.length > 0) {

@@ -16,20 +16,30 @@ export interface WrittenReports {
   readonly files: string[];
 }
 
-const TRACKER_FILES = ['github-action-benchmark.smaller-is-better.json', 'github-action-benchmark.bigger-is-better.json', 'bencher.json'];
+const TRACKER_FILES = [
+  'github-action-benchmark.smaller-is-better.json',
+  'github-action-benchmark.bigger-is-better.json',
+  'bencher.json',
+];
 
 /**
  * Renders every report from results.json alone (reports never re-measure): report.md,
  * report.html, PNG charts, junit.xml and the CI benchmark trackers' formats. Appends the
  * Markdown to $GITHUB_STEP_SUMMARY when that variable is set.
  */
-export async function writeReports(dir: string, results: RunResults, options: { charts?: boolean } = {}): Promise<WrittenReports> {
+export async function writeReports(
+  dir: string,
+  results: RunResults,
+  options: { charts?: boolean } = {},
+): Promise<WrittenReports> {
   try {
     return await write(dir, results, options);
   } catch (error) {
     if (error instanceof DvbenchError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw errorCatalogue.DVB_ERR_REPORT_WRITE(`could not write the reports into ${dir} (${code}); results.json is intact: render them again with 'dvbench report ${dir}' once there is room.`);
+    throw errorCatalogue.DVB_ERR_REPORT_WRITE(
+      `could not write the reports into ${dir} (${code}); results.json is intact: render them again with 'dvbench report ${dir}' once there is room.`,
+    );
   }
 }
 
@@ -58,6 +68,7 @@ async function write(dir: string, results: RunResults, options: { charts?: boole
   }
   const summary = process.env.GITHUB_STEP_SUMMARY;
   // Charts are files beside the report; the job summary cannot show relative images, so it gets the text only.
-  if (summary !== undefined && summary !== '') await appendFile(summary, `${markdown.replace(/\n## Charts[\s\S]*$/, '\n')}\n`);
+  if (summary !== undefined && summary !== '')
+    await appendFile(summary, `${markdown.replace(/\n## Charts[\s\S]*$/, '\n')}\n`);
   return { thresholds, files };
 }

@@ -12,21 +12,33 @@ export interface SuiteEntry {
   readonly error: string | null;
 }
 
-
 /** One Markdown summary and one JUnit file for a suite: a test case per scenario. */
-export async function writeSuiteSummary(dir: string, entries: readonly SuiteEntry[]): Promise<{ markdown: string; junit: string }> {
+export async function writeSuiteSummary(
+  dir: string,
+  entries: readonly SuiteEntry[],
+): Promise<{ markdown: string; junit: string }> {
   await mkdir(dir, { recursive: true });
-  const lines = ['# dvbench suite', '', '| scenario | status | fastest | recommended | strategies | errors | 429s |', '| --- | --- | --- | --- | --- | --- | --- |'];
+  const lines = [
+    '# dvbench suite',
+    '',
+    '| scenario | status | fastest | recommended | strategies | errors | 429s |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
   for (const e of entries) {
     const r = e.results;
     const errors = r?.strategies.reduce((a, s) => a + s.errors.total, 0) ?? 0;
     const throttled = r?.strategies.reduce((a, s) => a + s.throttled.total, 0) ?? 0;
-    lines.push(`| ${e.name} | ${e.error === null ? 'ok' : 'failed'} | ${r?.fastest ?? '–'} | ${r?.recommended ?? '–'} | ${r?.strategies.length ?? 0} | ${errors} | ${throttled} |`);
+    lines.push(
+      `| ${e.name} | ${e.error === null ? 'ok' : 'failed'} | ${r?.fastest ?? '–'} | ${r?.recommended ?? '–'} | ${r?.strategies.length ?? 0} | ${errors} | ${throttled} |`,
+    );
   }
   for (const e of entries.filter((x) => x.error !== null)) lines.push('', `**${e.name}** failed: ${e.error ?? ''}`);
   const failures = entries.filter((e) => e.error !== null).length;
   const cases = entries.map((e) => {
-    const time = e.results === null ? 0 : e.results.strategies.reduce((a, s) => a + s.wallMs.mean * s.repetitions.length, 0) / 1000;
+    const time =
+      e.results === null
+        ? 0
+        : e.results.strategies.reduce((a, s) => a + s.wallMs.mean * s.repetitions.length, 0) / 1000;
     const body = e.error === null ? '' : `<failure message="${xml(e.error)}">${xml(e.error)}</failure>`;
     return `    <testcase classname="dvbench.suite" name="${xml(e.name)}" file="${xml(e.file)}" time="${time.toFixed(3)}">${body}</testcase>`;
   });

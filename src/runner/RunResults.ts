@@ -79,7 +79,12 @@ export interface StrategyResult {
   readonly requests: number;
   readonly recordsRead: number;
   /** Failed operations over all measured repetitions, their share, and each distinct cause. */
-  readonly errors: { readonly total: number; readonly rate: number; readonly byKind: Readonly<Record<string, number>>; readonly causes: readonly ErrorCause[] };
+  readonly errors: {
+    readonly total: number;
+    readonly rate: number;
+    readonly byKind: Readonly<Record<string, number>>;
+    readonly causes: readonly ErrorCause[];
+  };
   readonly throttled: { readonly total: number; readonly byCode: Readonly<Record<string, number>> };
   readonly retries: number;
   readonly retryWaitMs: number;
@@ -91,7 +96,14 @@ export interface StrategyResult {
     readonly heapUsedBytes: number;
     readonly eventLoopDelayP99Ms: number;
   };
-  readonly server: { readonly cpuPercent: number; readonly cpuUserMs: number; readonly cpuSystemMs: number; readonly peakRssBytes: number; readonly busyMs: number; readonly queuePeak: number } | null;
+  readonly server: {
+    readonly cpuPercent: number;
+    readonly cpuUserMs: number;
+    readonly cpuSystemMs: number;
+    readonly peakRssBytes: number;
+    readonly busyMs: number;
+    readonly queuePeak: number;
+  } | null;
   /** Throughput and 429s over time in the last measured repetition, in 250 ms buckets. */
   readonly timeline: readonly { readonly t: number; readonly opsPerSec: number; readonly throttled: number }[];
   /** The data-integrity audit after every measured repetition (mock target). */
@@ -99,7 +111,14 @@ export interface StrategyResult {
     readonly ok: boolean;
     readonly problemCount: number;
     readonly problems: readonly string[];
-    readonly checked: { readonly creates: number; readonly updates: number; readonly upserts: number; readonly deletes: number; readonly rolledBackUnits: number; readonly tables: number } | null;
+    readonly checked: {
+      readonly creates: number;
+      readonly updates: number;
+      readonly upserts: number;
+      readonly deletes: number;
+      readonly rolledBackUnits: number;
+      readonly tables: number;
+    } | null;
   };
   /** HDR histograms (microseconds, compressed base64) so runs and shards can be merged exactly. */
   readonly histograms: { readonly response: string; readonly service: string; readonly latency: string };
@@ -130,7 +149,11 @@ export interface RunResults {
   readonly finishedAt: string | null;
   readonly partial: boolean;
   readonly interruption: string | null;
-  readonly plan: { readonly operations: number; readonly items: number; readonly byKind: Readonly<Record<string, number>> };
+  readonly plan: {
+    readonly operations: number;
+    readonly items: number;
+    readonly byKind: Readonly<Record<string, number>>;
+  };
   readonly strategies: readonly StrategyResult[];
   readonly fastest: string | null;
   readonly recommended: string | null;

@@ -17,7 +17,13 @@ export interface MeasuredRepetition {
   readonly sink: MeasurementSink;
   readonly counters: ClientCounters;
   readonly client: ResourceUsage & { readonly childCpuMs: number; readonly childPeakRssBytes: number };
-  readonly server: { cpuUserMs: number; cpuSystemMs: number; peakRssBytes: number; busyMs: number; queuePeak: number } | null;
+  readonly server: {
+    cpuUserMs: number;
+    cpuSystemMs: number;
+    peakRssBytes: number;
+    busyMs: number;
+    queuePeak: number;
+  } | null;
 }
 
 /** The request kind a strategy's headline latency describes: its own, not a quick read sent beside it. */
@@ -39,11 +45,21 @@ export interface StrategyOutcome {
 }
 
 /** Folds a strategy's measured repetitions into its result and verdict; speedup is filled in once sequential is known. */
-export function aggregateStrategy(spec: StrategySpec, reps: readonly MeasuredRepetition[], outcome: StrategyOutcome, scenario: Scenario): StrategyResult {
+export function aggregateStrategy(
+  spec: StrategySpec,
+  reps: readonly MeasuredRepetition[],
+  outcome: StrategyOutcome,
+  scenario: Scenario,
+): StrategyResult {
   const { complete, warnings, aborted } = outcome;
   const sink = new MeasurementSink();
   for (const r of reps) sink.merge(r.sink);
-  const slice = (s: { operations: number; failedOperations: number; requests: number; response: Parameters<typeof MeasurementSink.percentiles>[0] }): SliceResult => ({
+  const slice = (s: {
+    operations: number;
+    failedOperations: number;
+    requests: number;
+    response: Parameters<typeof MeasurementSink.percentiles>[0];
+  }): SliceResult => ({
     operations: s.operations,
     failedOperations: s.failedOperations,
     requests: s.requests,
@@ -55,7 +71,9 @@ export function aggregateStrategy(spec: StrategySpec, reps: readonly MeasuredRep
     const s = sink.requestKinds.get(k);
     if (s !== undefined && (s.requests > 0 || s.operations > 0)) byRequestKind[k] = slice(s);
   }
-  const byWorkload = [...sink.workloads.entries()].sort(([a], [b]) => a - b).map(([workload, s]) => ({ workload, name: workloadName(scenario, workload), ...slice(s) }));
+  const byWorkload = [...sink.workloads.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([workload, s]) => ({ workload, name: workloadName(scenario, workload), ...slice(s) }));
   const primary = primaryRequestKind(spec.kind);
   const primarySlice = sink.requestKinds.get(primary);
   const latencyOf: RequestKind = primarySlice !== undefined && primarySlice.requests > 0 ? primary : 'single';
@@ -63,14 +81,26 @@ export function aggregateStrategy(spec: StrategySpec, reps: readonly MeasuredRep
   const causes = Object.values(sink.errors).sort((a, b) => b.count - a.count);
   const integrityOk = reps.every((r) => r.integrity?.ok !== false);
   const integrityProblems = reps.reduce((a, r) => a + (r.integrity?.problemCount ?? 0), 0);
-  const verdict = judgeStrategy({ operationsAttempted: sink.operations, failedOperations: sink.failedOperations, causes, integrityOk, integrityProblems, aborted, measuredRepetitions: reps.length }, scenario.maxErrorRate);
+  const verdict = judgeStrategy(
+    {
+      operationsAttempted: sink.operations,
+      failedOperations: sink.failedOperations,
+      causes,
+      integrityOk,
+      integrityProblems,
+      aborted,
+      measuredRepetitions: reps.length,
+    },
+    scenario.maxErrorRate,
+  );
   const wall = reps.map((r) => r.result.wallMs);
   const totalWallMs = sum(wall);
   // Client CPU is counted from the moment every worker is ready, so it is set against wall time; the
   // server's is sampled around the whole repetition, start-up included.
   const totalSpanMs = sum(reps.map((r) => r.result.wallMs + r.result.startupMs));
   const byCode: Record<string, number> = {};
-  for (const r of reps) for (const [code, n] of Object.entries(r.counters.throttledByCode)) byCode[code] = (byCode[code] ?? 0) + n;
+  for (const r of reps)
+    for (const [code, n] of Object.entries(r.counters.throttledByCode)) byCode[code] = (byCode[code] ?? 0) + n;
   const clientCpuMs = sum(reps.map((r) => r.client.cpuUserMs + r.client.cpuSystemMs + r.client.childCpuMs));
   const servers = reps.map((r) => r.server).filter((s): s is NonNullable<typeof s> => s !== null);
   const n = Math.max(1, reps.length);
@@ -80,7 +110,10 @@ export function aggregateStrategy(spec: StrategySpec, reps: readonly MeasuredRep
     verdict,
     aborted,
     // Adaptive runs at a varying concurrency: its mean is what efficiency should divide by.
-    workers: spec.kind === 'adaptive' ? Math.max(1, Math.round(summarize(reps.map((r) => r.result.meanWorkers ?? spec.concurrency)).mean * 10) / 10) : spec.concurrency,
+    workers:
+      spec.kind === 'adaptive'
+        ? Math.max(1, Math.round(summarize(reps.map((r) => r.result.meanWorkers ?? spec.concurrency)).mean * 10) / 10)
+        : spec.concurrency,
     parameters: strategyParameters(spec),
     complete,
     repetitions: reps.map((r) => r.result),
@@ -121,7 +154,8 @@ export function aggregateStrategy(spec: StrategySpec, reps: readonly MeasuredRep
       servers.length === 0
         ? null
         : {
-            cpuPercent: totalSpanMs > 0 ? (sum(servers.map((s) => s.cpuUserMs + s.cpuSystemMs)) / totalSpanMs) * 100 : 0,
+            cpuPercent:
+              totalSpanMs > 0 ? (sum(servers.map((s) => s.cpuUserMs + s.cpuSystemMs)) / totalSpanMs) * 100 : 0,
             cpuUserMs: Math.round(sum(servers.map((s) => s.cpuUserMs))),
             cpuSystemMs: Math.round(sum(servers.map((s) => s.cpuSystemMs))),
             peakRssBytes: Math.max(...servers.map((s) => s.peakRssBytes)),
@@ -132,10 +166,16 @@ export function aggregateStrategy(spec: StrategySpec, reps: readonly MeasuredRep
     integrity: {
       ok: integrityOk,
       problemCount: integrityProblems,
-      problems: reps.flatMap((r, i) => (r.integrity?.problems ?? []).map((p) => `repetition ${i + 1}: ${p}`)).slice(0, 20),
+      problems: reps
+        .flatMap((r, i) => (r.integrity?.problems ?? []).map((p) => `repetition ${i + 1}: ${p}`))
+        .slice(0, 20),
       checked: reps[0]?.integrity?.checked ?? null,
     },
-    histograms: { response: hdr.encodeIntoCompressedBase64(sink.response), service: hdr.encodeIntoCompressedBase64(sink.service), latency: hdr.encodeIntoCompressedBase64(headline) },
+    histograms: {
+      response: hdr.encodeIntoCompressedBase64(sink.response),
+      service: hdr.encodeIntoCompressedBase64(sink.service),
+      latency: hdr.encodeIntoCompressedBase64(headline),
+    },
     warnings,
   };
 }
@@ -146,16 +186,35 @@ export function aggregateStrategy(spec: StrategySpec, reps: readonly MeasuredRep
  * failed strategy has no speedup and is never fastest or recommended; a failed sequential is
  * no baseline.
  */
-export function compareStrategies(strategies: readonly StrategyResult[]): { strategies: StrategyResult[]; fastest: string | null; recommended: string | null } {
+export function compareStrategies(strategies: readonly StrategyResult[]): {
+  strategies: StrategyResult[];
+  fastest: string | null;
+  recommended: string | null;
+} {
   const usable = (s: StrategyResult): boolean => s.repetitions.length > 0 && s.verdict.status !== 'failed';
   const baseline = strategies.find((s) => s.kind === 'sequential' && usable(s));
   const withSpeedup = strategies.map((s): StrategyResult => {
     if (baseline === undefined || !usable(s)) return { ...s, speedup: null, efficiency: null, timeReduction: null };
     const speedup = baseline.wallMs.mean / s.wallMs.mean;
-    return { ...s, speedup, efficiency: speedup / s.workers, timeReduction: (baseline.wallMs.mean - s.wallMs.mean) / baseline.wallMs.mean };
+    return {
+      ...s,
+      speedup,
+      efficiency: speedup / s.workers,
+      timeReduction: (baseline.wallMs.mean - s.wallMs.mean) / baseline.wallMs.mean,
+    };
   });
   const measured = withSpeedup.filter(usable);
-  const fastest = measured.reduce<StrategyResult | undefined>((best, s) => (best === undefined || s.throughput.opsPerSec > best.throughput.opsPerSec ? s : best), undefined);
-  const recommended = recommendWorkers(measured.map((s) => ({ name: s.name, workers: s.workers, throughput: s.throughput.opsPerSec, clean: s.errors.total === 0 && s.throttled.total === 0 })));
+  const fastest = measured.reduce<StrategyResult | undefined>(
+    (best, s) => (best === undefined || s.throughput.opsPerSec > best.throughput.opsPerSec ? s : best),
+    undefined,
+  );
+  const recommended = recommendWorkers(
+    measured.map((s) => ({
+      name: s.name,
+      workers: s.workers,
+      throughput: s.throughput.opsPerSec,
+      clean: s.errors.total === 0 && s.throttled.total === 0,
+    })),
+  );
   return { strategies: withSpeedup, fastest: fastest?.name ?? null, recommended: recommended?.name ?? null };
 }

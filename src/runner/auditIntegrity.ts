@@ -5,7 +5,14 @@ import { MAX_PAGE_SIZE } from '../scenario/scenarioSchema.js';
 
 export interface IntegrityReport {
   readonly ok: boolean;
-  readonly checked: { readonly creates: number; readonly updates: number; readonly upserts: number; readonly deletes: number; readonly rolledBackUnits: number; readonly tables: number };
+  readonly checked: {
+    readonly creates: number;
+    readonly updates: number;
+    readonly upserts: number;
+    readonly deletes: number;
+    readonly rolledBackUnits: number;
+    readonly tables: number;
+  };
   readonly problemCount: number;
   /** The first problems found, each naming the record and what was wrong. */
   readonly problems: readonly string[];
@@ -28,7 +35,8 @@ const CHUNK = 100;
 
 function same(expected: unknown, actual: unknown): boolean {
   if (expected === actual) return true;
-  if (typeof expected === 'string' && typeof actual === 'string' && /^\d{4}-\d{2}-\d{2}/.test(expected)) return Date.parse(expected) === Date.parse(actual);
+  if (typeof expected === 'string' && typeof actual === 'string' && /^\d{4}-\d{2}-\d{2}/.test(expected))
+    return Date.parse(expected) === Date.parse(actual);
   if (typeof expected === 'number' && typeof actual === 'number') return Math.abs(expected - actual) < 1e-9;
   return false;
 }
@@ -49,15 +57,22 @@ export function writtenTables(ops: readonly PlannedOperation[]): string[] {
 }
 
 /** Every primary key of each table, read page by page. */
-export async function idsOfTables(client: DataverseClient, tables: ReadonlyMap<string, TableEntry>, names: readonly string[]): Promise<Map<string, Set<string>>> {
+export async function idsOfTables(
+  client: DataverseClient,
+  tables: ReadonlyMap<string, TableEntry>,
+  names: readonly string[],
+): Promise<Map<string, Set<string>>> {
   const out = new Map<string, Set<string>>();
   for (const name of names) {
     const t = tables.get(name);
     if (t === undefined) continue;
     const ids = new Set<string>();
-    for await (const page of client.queryPages(`${t.entitySetName}?$select=${t.primaryKey}`, { maxPageSize: MAX_PAGE_SIZE })) {
+    for await (const page of client.queryPages(`${t.entitySetName}?$select=${t.primaryKey}`, {
+      maxPageSize: MAX_PAGE_SIZE,
+    })) {
       if (page.status !== 200) break;
-      for (const row of (JSON.parse(page.text) as { value: Record<string, unknown>[] }).value) ids.add(String(row[t.primaryKey]));
+      for (const row of (JSON.parse(page.text) as { value: Record<string, unknown>[] }).value)
+        ids.add(String(row[t.primaryKey]));
     }
     out.set(name, ids);
   }
@@ -113,7 +128,12 @@ class Expectations {
  * counted apart, by id, so one never hides the other. Planning gives each record to one
  * operation only, so any difference is a lost, duplicated or corrupted write, not a race.
  */
-export async function auditIntegrity(client: DataverseClient, ops: readonly PlannedOperation[], tables: ReadonlyMap<string, TableEntry>, input: AuditInput): Promise<IntegrityReport> {
+export async function auditIntegrity(
+  client: DataverseClient,
+  ops: readonly PlannedOperation[],
+  tables: ReadonlyMap<string, TableEntry>,
+  input: AuditInput,
+): Promise<IntegrityReport> {
   const problems: string[] = [];
   const note = (p: string): void => {
     problems.push(p);
@@ -121,7 +141,11 @@ export async function auditIntegrity(client: DataverseClient, ops: readonly Plan
   const pk = (table: string): string => tables.get(table)?.primaryKey ?? `${table}id`;
   const expect = new Expectations(ops, pk, input.failed);
   const { checked } = expect;
-  const fetchExisting = async (table: string, ids: readonly string[], select: readonly string[]): Promise<Map<string, Record<string, unknown>>> => {
+  const fetchExisting = async (
+    table: string,
+    ids: readonly string[],
+    select: readonly string[],
+  ): Promise<Map<string, Record<string, unknown>>> => {
     const t = tables.get(table);
     const found = new Map<string, Record<string, unknown>>();
     if (t === undefined) return found;
@@ -131,27 +155,37 @@ export async function auditIntegrity(client: DataverseClient, ops: readonly Plan
       const path = `${t.entitySetName}?$select=${[t.primaryKey, ...select].join(',')}&$filter=${encodeURIComponent(filter)}`;
       for await (const page of client.queryPages(path, { maxPageSize: MAX_PAGE_SIZE })) {
         if (page.status !== 200) {
-          note(`could not read ${t.entitySetName} to audit it: HTTP ${page.status}${page.error === undefined ? '' : ` ${page.error.message}`}`);
+          note(
+            `could not read ${t.entitySetName} to audit it: HTTP ${page.status}${page.error === undefined ? '' : ` ${page.error.message}`}`,
+          );
           return found;
         }
-        for (const row of (JSON.parse(page.text) as { value: Record<string, unknown>[] }).value) found.set(String(row[t.primaryKey]), row);
+        for (const row of (JSON.parse(page.text) as { value: Record<string, unknown>[] }).value)
+          found.set(String(row[t.primaryKey]), row);
       }
     }
     return found;
   };
   for (const [table, ids] of expect.mustExist) {
     const found = await fetchExisting(table, [...ids], []);
-    for (const id of ids) if (!found.has(id)) note(`lost write: ${table} ${id} was acknowledged as created but does not exist`);
+    for (const id of ids)
+      if (!found.has(id)) note(`lost write: ${table} ${id} was acknowledged as created but does not exist`);
   }
   for (const [table, ids] of expect.mustNotExist) {
     const found = await fetchExisting(table, [...ids], []);
-    for (const id of ids) if (found.has(id)) note(`${table} ${id} should not exist (deleted, or part of a rolled-back transaction) but does`);
+    for (const id of ids)
+      if (found.has(id))
+        note(`${table} ${id} should not exist (deleted, or part of a rolled-back transaction) but does`);
   }
   const byTable = new Map<string, Extract<PlannedOperation, { kind: 'update' }>[]>();
   for (const u of expect.updates) byTable.set(u.table, [...(byTable.get(u.table) ?? []), u]);
   for (const [table, list] of byTable) {
     const columns = [...new Set(list.flatMap((u) => plainColumns(u.changes).map(([k]) => k)))];
-    const found = await fetchExisting(table, list.map((u) => u.id), columns);
+    const found = await fetchExisting(
+      table,
+      list.map((u) => u.id),
+      columns,
+    );
     for (const u of list) {
       checked.updates++;
       const row = found.get(u.id);
@@ -160,7 +194,10 @@ export async function auditIntegrity(client: DataverseClient, ops: readonly Plan
         continue;
       }
       for (const [column, value] of plainColumns(u.changes)) {
-        if (!same(value, row[column])) note(`conflict: ${table} ${u.id}.${column} is ${JSON.stringify(row[column])}, the plan set ${JSON.stringify(value)}`);
+        if (!same(value, row[column]))
+          note(
+            `conflict: ${table} ${u.id}.${column} is ${JSON.stringify(row[column])}, the plan set ${JSON.stringify(value)}`,
+          );
       }
     }
   }
@@ -168,14 +205,21 @@ export async function auditIntegrity(client: DataverseClient, ops: readonly Plan
   for (const u of expect.upserts) {
     checked.upserts++;
     const columns = plainColumns(u.record).map(([k]) => k);
-    const res = await client.send('GET', `${u.set}(${u.keyText})${columns.length > 0 ? `?$select=${columns.join(',')}` : ''}`);
+    const res = await client.send(
+      'GET',
+      `${u.set}(${u.keyText})${columns.length > 0 ? `?$select=${columns.join(',')}` : ''}`,
+    );
     if (res.status !== 200) {
       note(`lost upsert: ${u.table} (${u.keyText}) answered ${res.status}`);
       continue;
     }
     const row = JSON.parse(res.text) as Record<string, unknown>;
     Expectations.add(upserted, u.table, String(row[pk(u.table)]));
-    for (const [column, value] of plainColumns(u.record)) if (!same(value, row[column])) note(`conflict: ${u.table} (${u.keyText}).${column} is ${JSON.stringify(row[column])}, the plan set ${JSON.stringify(value)}`);
+    for (const [column, value] of plainColumns(u.record))
+      if (!same(value, row[column]))
+        note(
+          `conflict: ${u.table} (${u.keyText}).${column} is ${JSON.stringify(row[column])}, the plan set ${JSON.stringify(value)}`,
+        );
   }
   if (input.ids !== null) compareIds(ops, input.ids, upserted, pk, input.failed, checked, note);
   return { ok: problems.length === 0, checked, problemCount: problems.length, problems: problems.slice(0, MAX_LISTED) };
@@ -195,15 +239,24 @@ function compareIds(
   const deleted = new Map<string, Set<string>>();
   for (const op of ops) {
     if (op.kind === 'create') Expectations.add(planned, op.table, op.id);
-    if (op.kind === 'unit') for (const c of op.creates) Expectations.add(planned, c.table, String(c.record[pk(c.table)]));
+    if (op.kind === 'unit')
+      for (const c of op.creates) Expectations.add(planned, c.table, String(c.record[pk(c.table)]));
     if (op.kind === 'delete') Expectations.add(deleted, op.table, op.id);
   }
   for (const [table, after] of ids.after) {
     checked.tables++;
     const before = ids.before.get(table) ?? new Set<string>();
-    const extra = [...after].filter((id) => !before.has(id) && planned.get(table)?.has(id) !== true && upserted.get(table)?.has(id) !== true);
+    const extra = [...after].filter(
+      (id) => !before.has(id) && planned.get(table)?.has(id) !== true && upserted.get(table)?.has(id) !== true,
+    );
     const gone = [...before].filter((id) => !after.has(id) && deleted.get(table)?.has(id) !== true && !failed.has(id));
-    if (extra.length > 0) note(`duplicates: ${table} holds ${extra.length} record(s) no planned operation created (e.g. ${extra.slice(0, 3).join(', ')}): a write was kept more than once`);
-    if (gone.length > 0) note(`lost records: ${gone.length} ${table} record(s) that no planned delete removed are gone (e.g. ${gone.slice(0, 3).join(', ')})`);
+    if (extra.length > 0)
+      note(
+        `duplicates: ${table} holds ${extra.length} record(s) no planned operation created (e.g. ${extra.slice(0, 3).join(', ')}): a write was kept more than once`,
+      );
+    if (gone.length > 0)
+      note(
+        `lost records: ${gone.length} ${table} record(s) that no planned delete removed are gone (e.g. ${gone.slice(0, 3).join(', ')})`,
+      );
   }
 }

@@ -29,11 +29,15 @@ export interface ManifestRun {
 }
 
 /** Every record the plan creates (client-chosen ids), children before parents so deletes never hit a cascade. */
-export function plannedCreates(ops: readonly PlannedOperation[], primaryKeyOf: (table: string) => string): CreatedRecord[] {
+export function plannedCreates(
+  ops: readonly PlannedOperation[],
+  primaryKeyOf: (table: string) => string,
+): CreatedRecord[] {
   const out: CreatedRecord[] = [];
   for (const op of ops) {
     if (op.kind === 'create') out.push({ set: op.set, id: String(op.record[primaryKeyOf(op.table)]) });
-    if (op.kind === 'unit') for (const c of [...op.creates].reverse()) out.push({ set: c.set, id: String(c.record[primaryKeyOf(c.table)]) });
+    if (op.kind === 'unit')
+      for (const c of [...op.creates].reverse()) out.push({ set: c.set, id: String(c.record[primaryKeyOf(c.table)]) });
   }
   return out;
 }
@@ -63,12 +67,23 @@ export async function readManifest(path: string): Promise<CreatedRecordsManifest
 }
 
 /** Adds records to the manifest before they are created, so an interrupted run still lists them. */
-export async function recordPlannedCreates(path: string, run: ManifestRun, records: readonly CreatedRecord[]): Promise<void> {
+export async function recordPlannedCreates(
+  path: string,
+  run: ManifestRun,
+  records: readonly CreatedRecord[],
+): Promise<void> {
   const current = await readManifest(path);
   const known = new Set((current?.records ?? []).map((r) => `${r.set}(${r.id})`));
   // Records an earlier run in this folder kept stay listed: the proof for cleanup is then "created after the earliest run started".
-  const startedAt = current !== undefined && current.records.length > 0 && current.startedAt < run.startedAt ? current.startedAt : run.startedAt;
-  await writeJsonAtomic(path, { ...run, startedAt, records: [...(current?.records ?? []), ...records.filter((r) => !known.has(`${r.set}(${r.id})`))] });
+  const startedAt =
+    current !== undefined && current.records.length > 0 && current.startedAt < run.startedAt
+      ? current.startedAt
+      : run.startedAt;
+  await writeJsonAtomic(path, {
+    ...run,
+    startedAt,
+    records: [...(current?.records ?? []), ...records.filter((r) => !known.has(`${r.set}(${r.id})`))],
+  });
 }
 
 /**
@@ -102,9 +117,15 @@ export async function deleteCreated(
           gone.add(`${r.set}(${r.id})`);
           return;
         }
-        const createdOn = seen?.status === 200 ? Date.parse(String((JSON.parse(seen.text) as { createdon?: unknown }).createdon)) : Number.NaN;
+        const createdOn =
+          seen?.status === 200
+            ? Date.parse(String((JSON.parse(seen.text) as { createdon?: unknown }).createdon))
+            : Number.NaN;
         if (createdOn >= after) proven.push(r);
-        else skipped.push(`${r.set}(${r.id}): ${seen?.status === 200 ? `created ${Number.isNaN(createdOn) ? 'at an unknown time' : new Date(createdOn).toISOString()}, before the run started` : `could not be read (HTTP ${seen?.status ?? 'no answer'})`}`);
+        else
+          skipped.push(
+            `${r.set}(${r.id}): ${seen?.status === 200 ? `created ${Number.isNaN(createdOn) ? 'at an unknown time' : new Date(createdOn).toISOString()}, before the run started` : `could not be read (HTTP ${seen?.status ?? 'no answer'})`}`,
+          );
       }),
     ),
   );
@@ -113,7 +134,9 @@ export async function deleteCreated(
   await Promise.all(
     proven.map((r) =>
       limit(async () => {
-        const res = await client.delete(r.set, r.id).catch((e: unknown) => ({ status: 0, error: { code: '', message: (e as Error).message } }));
+        const res = await client
+          .delete(r.set, r.id)
+          .catch((e: unknown) => ({ status: 0, error: { code: '', message: (e as Error).message } }));
         if (res.status === 204) deleted++;
         if (res.status === 204 || res.status === 404) gone.add(`${r.set}(${r.id})`);
         else failed.push(`${r.set}(${r.id}): HTTP ${res.status} ${res.error?.message ?? ''}`);
@@ -121,6 +144,7 @@ export async function deleteCreated(
     ),
   );
   const current = await readManifest(path);
-  if (current !== undefined) await writeJsonAtomic(path, { ...current, records: current.records.filter((r) => !gone.has(`${r.set}(${r.id})`)) });
+  if (current !== undefined)
+    await writeJsonAtomic(path, { ...current, records: current.records.filter((r) => !gone.has(`${r.set}(${r.id})`)) });
   return { deleted, failed, skipped };
 }

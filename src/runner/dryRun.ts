@@ -51,7 +51,8 @@ function meanMs(spec: { baseMs: number; distribution: string; sigma: number; spr
 function estimateMs(scenario: Scenario, concurrency: number, requests: number, operations: number): number {
   const m = scenario.mock;
   const perRequest = meanMs(m.latency.default) + OVERHEAD_MS;
-  const inBatch = Math.max(0, operations - requests) * (m.latency.batchItem === undefined ? 0 : meanMs(m.latency.batchItem));
+  const inBatch =
+    Math.max(0, operations - requests) * (m.latency.batchItem === undefined ? 0 : meanMs(m.latency.batchItem));
   const work = requests * perRequest + inBatch;
   const parallel = Math.max(1, Math.min(concurrency, m.capacity ?? Infinity));
   return Math.max(work / parallel, work * m.serializedFraction);
@@ -59,7 +60,11 @@ function estimateMs(scenario: Scenario, concurrency: number, requests: number, o
 
 function duration(ms: number): string {
   const s = ms / 1000;
-  return s < 90 ? `${s.toFixed(s < 10 ? 1 : 0)} s` : s < 5400 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`;
+  return s < 90
+    ? `${s.toFixed(s < 10 ? 1 : 0)} s`
+    : s < 5400
+      ? `${(s / 60).toFixed(1)} min`
+      : `${(s / 3600).toFixed(1)} h`;
 }
 
 /**
@@ -75,7 +80,10 @@ export function dryRun(scenario: Scenario): DryRunPlan {
     const n = scenario.data[need.table] ?? 0;
     rows.set(
       seededRowsKey(need.table, need.filter),
-      Array.from({ length: n }, (_, i) => ({ [t.primaryKey]: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, ...Object.fromEntries(need.columns.map((c) => [c, `KEY-${i}`])) })),
+      Array.from({ length: n }, (_, i) => ({
+        [t.primaryKey]: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        ...Object.fromEntries(need.columns.map((c) => [c, `KEY-${i}`])),
+      })),
     );
   }
   const ops = planOperations(scenario, tables, rows);
@@ -85,16 +93,33 @@ export function dryRun(scenario: Scenario): DryRunPlan {
   const repetitions = scenario.warmup + scenario.repetitions;
   const strategies = expandStrategies(scenario.strategies).map((spec) => {
     const perRep = estimateRequests(spec, ops, (op) => requestsFor(op, scenario.data));
-    return { name: spec.name, requestsPerRepetition: perRep, requestsTotal: perRep * repetitions, entitlementRequests: operations * repetitions, estimatedMs: estimateMs(scenario, spec.concurrency, perRep, operations) * repetitions };
+    return {
+      name: spec.name,
+      requestsPerRepetition: perRep,
+      requestsTotal: perRep * repetitions,
+      entitlementRequests: operations * repetitions,
+      estimatedMs: estimateMs(scenario, spec.concurrency, perRep, operations) * repetitions,
+    };
   });
-  return { operations, byKind, repetitions, strategies, requestLimit: { requests: scenario.mock.limits.requestsPerWindow, windowSeconds: scenario.mock.limits.windowSeconds } };
+  return {
+    operations,
+    byKind,
+    repetitions,
+    strategies,
+    requestLimit: {
+      requests: scenario.mock.limits.requestsPerWindow,
+      windowSeconds: scenario.mock.limits.windowSeconds,
+    },
+  };
 }
 
 /** The printed estimate. */
 export function formatDryRun(name: string, plan: DryRunPlan, targetIsOrg: boolean): string {
   const lines = [
     `dry run of ${name}: nothing is sent`,
-    `${plan.operations} operations per repetition (${Object.entries(plan.byKind).map(([k, n]) => `${n} ${k}`).join(', ')}), ${plan.repetitions} repetitions each (warm-up included)`,
+    `${plan.operations} operations per repetition (${Object.entries(plan.byKind)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ')}), ${plan.repetitions} repetitions each (warm-up included)`,
     '',
     'strategy            requests/rep  requests total  of the 5-min request limit  toward daily entitlement  est. time',
   ];

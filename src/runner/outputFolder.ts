@@ -26,7 +26,9 @@ export async function lockOutputFolder(dir: string): Promise<() => Promise<void>
     await rm(join(dir, '.dvbench.write-test'), { force: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw errorCatalogue.DVB_ERR_OUTPUT(`--out ${dir}: cannot write there (${code}); choose a folder you can write to. Nothing ran.`);
+    throw errorCatalogue.DVB_ERR_OUTPUT(
+      `--out ${dir}: cannot write there (${code}); choose a folder you can write to. Nothing ran.`,
+    );
   }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -40,7 +42,9 @@ export async function lockOutputFolder(dir: string): Promise<() => Promise<void>
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
       if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
-        throw errorCatalogue.DVB_ERR_OUTPUT(`--out ${dir}: another dvbench run (pid ${pid}) is writing there; give each run its own folder. Nothing ran.`);
+        throw errorCatalogue.DVB_ERR_OUTPUT(
+          `--out ${dir}: another dvbench run (pid ${pid}) is writing there; give each run its own folder. Nothing ran.`,
+        );
       }
       // The run that held it is gone (killed): its lock is stale.
       await rm(lock, { force: true });

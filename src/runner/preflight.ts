@@ -16,14 +16,28 @@ export async function preflight(control: DataverseClient, url: string): Promise<
       status = res.status;
       message = res.error?.message ?? '';
     } catch (error) {
-      if (error instanceof DvbenchError && (error.code === 'DVB_ERR_AUTH' || error.code === 'DVB_ERR_TARGET_UNREACHABLE')) throw error;
-      throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(`${url} did not answer GET WhoAmI: ${error instanceof Error ? error.message : String(error)}`);
+      if (
+        error instanceof DvbenchError &&
+        (error.code === 'DVB_ERR_AUTH' || error.code === 'DVB_ERR_TARGET_UNREACHABLE')
+      )
+        throw error;
+      throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(
+        `${url} did not answer GET WhoAmI: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     if (status === 401 || status === 403) {
-      throw errorCatalogue.DVB_ERR_AUTH(`${url} refused identity ${identity + 1}'s token: GET WhoAmI answered ${status}${message === '' ? '' : ` (${message})`}. Check the application user and its security role.`);
+      throw errorCatalogue.DVB_ERR_AUTH(
+        `${url} refused identity ${identity + 1}'s token: GET WhoAmI answered ${status}${message === '' ? '' : ` (${message})`}. Check the application user and its security role.`,
+      );
     }
     const detail = message === '' ? '' : ` (${message})`;
-    if (status >= 500) throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(`${url} is failing: GET WhoAmI still answered ${status}${detail} after the retry policy's attempts`);
-    if (status >= 400) throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(`${url} answered GET WhoAmI with ${status}${detail}; is it a Dataverse Web API?`);
+    if (status >= 500)
+      throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(
+        `${url} is failing: GET WhoAmI still answered ${status}${detail} after the retry policy's attempts`,
+      );
+    if (status >= 400)
+      throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(
+        `${url} answered GET WhoAmI with ${status}${detail}; is it a Dataverse Web API?`,
+      );
   }
 }

@@ -16,25 +16,38 @@ export interface ServerSnapshot {
 }
 
 async function admin(mockUrl: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-  const res = await request(`${mockUrl}/_mock/${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await request(`${mockUrl}/_mock/${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.body.text();
-  if (res.statusCode !== 200) throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(`mock /_mock/${path} answered ${res.statusCode}: ${text}`);
+  if (res.statusCode !== 200)
+    throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(`mock /_mock/${path} answered ${res.statusCode}: ${text}`);
   return JSON.parse(text) as unknown;
 }
 
 /** Empties the mock and generates the scenario's data from its seed: every repetition starts from identical data. */
 export async function resetAndSeed(mockUrl: string, scenario: Scenario): Promise<void> {
   await admin(mockUrl, 'POST', 'reset');
-  if (Object.keys(scenario.data).length > 0) await admin(mockUrl, 'POST', 'seed', { seed: scenario.seed, counts: scenario.data, reset: true });
+  if (Object.keys(scenario.data).length > 0)
+    await admin(mockUrl, 'POST', 'seed', { seed: scenario.seed, counts: scenario.data, reset: true });
 }
 
 export async function serverSnapshot(mockUrl: string): Promise<ServerSnapshot> {
-  const stats = (await admin(mockUrl, 'GET', 'stats')) as { records: Record<string, number>; server: Omit<ServerSnapshot, 'records'> };
+  const stats = (await admin(mockUrl, 'GET', 'stats')) as {
+    records: Record<string, number>;
+    server: Omit<ServerSnapshot, 'records'>;
+  };
   return { ...stats.server, records: stats.records };
 }
 
 /** Fetches the seeded rows the planner needs (primary key plus any extra columns), in key order. */
-export async function fetchRows(client: DataverseClient, scenario: Scenario, tables: ReadonlyMap<string, TableEntry>): Promise<SeededRows> {
+export async function fetchRows(
+  client: DataverseClient,
+  scenario: Scenario,
+  tables: ReadonlyMap<string, TableEntry>,
+): Promise<SeededRows> {
   const out = new Map<string, Record<string, unknown>[]>();
   for (const need of rowsNeeded(scenario)) {
     const t = tables.get(need.table);
@@ -42,9 +55,19 @@ export async function fetchRows(client: DataverseClient, scenario: Scenario, tab
     const select = [t.primaryKey, ...need.columns].join(',');
     const filter = need.filter === undefined ? '' : `&$filter=${encodeURIComponent(need.filter)}`;
     const rows: Record<string, unknown>[] = [];
-    for await (const page of client.queryPages(`${t.entitySetName}?$select=${select}${filter}&$orderby=${t.primaryKey}`, { maxPageSize: 5000 })) {
-      if (page.status !== 200) throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(`reading ${t.entitySetName} to plan the work failed: HTTP ${page.status} ${page.error?.message ?? ''}`);
-      rows.push(...(JSON.parse(page.text) as { value: Record<string, unknown>[] }).value.map((r) => Object.fromEntries([t.primaryKey, ...need.columns].map((c) => [c, r[c]]))));
+    for await (const page of client.queryPages(
+      `${t.entitySetName}?$select=${select}${filter}&$orderby=${t.primaryKey}`,
+      { maxPageSize: 5000 },
+    )) {
+      if (page.status !== 200)
+        throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(
+          `reading ${t.entitySetName} to plan the work failed: HTTP ${page.status} ${page.error?.message ?? ''}`,
+        );
+      rows.push(
+        ...(JSON.parse(page.text) as { value: Record<string, unknown>[] }).value.map((r) =>
+          Object.fromEntries([t.primaryKey, ...need.columns].map((c) => [c, r[c]])),
+        ),
+      );
     }
     out.set(seededRowsKey(need.table, need.filter), rows);
   }

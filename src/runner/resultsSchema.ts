@@ -11,9 +11,22 @@ import { RESULTS_SCHEMA_VERSION, type RunResults } from './RunResults.js';
 const num = z.number();
 const verdict = z.strictObject({ status: z.enum(['ok', 'degraded', 'failed']), reasons: z.array(z.string()) });
 const latency = z.strictObject({ p50: num, p90: num, p95: num, p99: num, max: num, mean: num, count: num });
-const slice = z.strictObject({ operations: num, failedOperations: num, requests: num, latencyMs: latency, histogram: z.string() });
+const slice = z.strictObject({
+  operations: num,
+  failedOperations: num,
+  requests: num,
+  latencyMs: latency,
+  histogram: z.string(),
+});
 const requestKind = z.enum(['single', 'batch', 'changeset', 'bulk']);
-const cause = z.strictObject({ kind: z.string(), status: num.nullable(), code: z.string().nullable(), message: z.string(), firstOperation: z.string(), count: num });
+const cause = z.strictObject({
+  kind: z.string(),
+  status: num.nullable(),
+  code: z.string().nullable(),
+  message: z.string(),
+  firstOperation: z.string(),
+  count: num,
+});
 
 const repetition = z.strictObject({
   wallMs: num,
@@ -59,14 +72,25 @@ const strategy = z.strictObject({
   throttled: z.strictObject({ total: num, byCode: z.record(z.string(), num) }),
   retries: num,
   retryWaitMs: num,
-  client: z.strictObject({ cpuPercent: num, cpuUserMs: num, cpuSystemMs: num, peakRssBytes: num, heapUsedBytes: num, eventLoopDelayP99Ms: num }),
-  server: z.strictObject({ cpuPercent: num, cpuUserMs: num, cpuSystemMs: num, peakRssBytes: num, busyMs: num, queuePeak: num }).nullable(),
+  client: z.strictObject({
+    cpuPercent: num,
+    cpuUserMs: num,
+    cpuSystemMs: num,
+    peakRssBytes: num,
+    heapUsedBytes: num,
+    eventLoopDelayP99Ms: num,
+  }),
+  server: z
+    .strictObject({ cpuPercent: num, cpuUserMs: num, cpuSystemMs: num, peakRssBytes: num, busyMs: num, queuePeak: num })
+    .nullable(),
   timeline: z.array(z.strictObject({ t: num, opsPerSec: num, throttled: num })),
   integrity: z.strictObject({
     ok: z.boolean(),
     problemCount: num,
     problems: z.array(z.string()),
-    checked: z.strictObject({ creates: num, updates: num, upserts: num, deletes: num, rolledBackUnits: num, tables: num }).nullable(),
+    checked: z
+      .strictObject({ creates: num, updates: num, upserts: num, deletes: num, rolledBackUnits: num, tables: num })
+      .nullable(),
   }),
   histograms: z.strictObject({ response: z.string(), service: z.string(), latency: z.string() }),
   warnings: z.array(z.string()),
@@ -79,7 +103,16 @@ export const resultsSchema = z.strictObject({
   scenarioFile: z.string(),
   scenario: scenarioSchema,
   target: z.strictObject({ kind: z.enum(['mock', 'org']), url: z.string() }),
-  environment: z.strictObject({ dvbenchVersion: z.string(), node: z.string(), os: z.string(), arch: z.string(), cpuModel: z.string(), cores: num, totalMemoryBytes: num, ci: z.boolean() }),
+  environment: z.strictObject({
+    dvbenchVersion: z.string(),
+    node: z.string(),
+    os: z.string(),
+    arch: z.string(),
+    cpuModel: z.string(),
+    cores: num,
+    totalMemoryBytes: num,
+    ci: z.boolean(),
+  }),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   partial: z.boolean(),

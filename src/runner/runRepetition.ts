@@ -55,7 +55,13 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
     stop.abort(abort.reason);
   });
   const { spec } = input;
-  const client = new DataverseClient({ url: input.targetUrl, identities: input.identities, gates: input.gates.gates, connections: input.connections ?? Math.max(1, spec.concurrency), signal: stop.signal });
+  const client = new DataverseClient({
+    url: input.targetUrl,
+    identities: input.identities,
+    gates: input.gates.gates,
+    connections: input.connections ?? Math.max(1, spec.concurrency),
+    signal: stop.signal,
+  });
   const sink = new MeasurementSink();
   sink.onOperations = (ok, failed, cause) => {
     monitor.observe(ok, failed, cause);
@@ -90,7 +96,10 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
     const outcome = await (input.targetDied === undefined ? run : Promise.race([run, input.targetDied]));
     const wallMs = performance.now() - t0;
     const usage = sampler.stop();
-    const counters = mergeCounters(mergeCounters(emptyCounters(), client.counters), outcome.counters.reduce((acc, c) => mergeCounters(acc, c), emptyCounters()));
+    const counters = mergeCounters(
+      mergeCounters(emptyCounters(), client.counters),
+      outcome.counters.reduce((acc, c) => mergeCounters(acc, c), emptyCounters()),
+    );
     const childCpuMs = outcome.children.reduce((a, c) => a + c.cpuUserMs + c.cpuSystemMs, 0);
     return {
       wallMs,

@@ -50,9 +50,13 @@ export interface RunOptions {
 /** Events a reporter can listen to; none of them sits inside the measuring loop. */
 export interface RunEvents {
   start: [{ scenario: string; strategies: string[]; operations: number; target: string; targetKind: 'mock' | 'org' }];
-  'strategy-start': [{ name: string; index: number; count: number; repetitions: number; warmup: number; operations: number }];
+  'strategy-start': [
+    { name: string; index: number; count: number; repetitions: number; warmup: number; operations: number },
+  ];
   progress: [{ name: string; repetition: number; warmup: boolean; done: number; total: number }];
-  repetition: [{ name: string; repetition: number; warmup: boolean; wallMs: number; opsPerSec: number; failed: number }];
+  repetition: [
+    { name: string; repetition: number; warmup: boolean; wallMs: number; opsPerSec: number; failed: number },
+  ];
   'strategy-end': [StrategyResult];
   warning: [string];
   done: [RunResults];
@@ -79,7 +83,10 @@ function costsNothing(scenario: LoadedScenario['scenario']): boolean {
 export function selectStrategies(loaded: LoadedScenario, only: readonly string[] | undefined): StrategySpec[] {
   const all = expandStrategies(loaded.scenario.strategies);
   const specs = all.filter((s) => only === undefined || only.includes(s.name));
-  if (specs.length === 0) throw errorCatalogue.DVB_ERR_USAGE(`no strategy left to run: --strategies named none of ${all.map((s) => s.name).join(', ')}`);
+  if (specs.length === 0)
+    throw errorCatalogue.DVB_ERR_USAGE(
+      `no strategy left to run: --strategies named none of ${all.map((s) => s.name).join(', ')}`,
+    );
   return specs;
 }
 
@@ -148,9 +155,20 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     };
     if (userSignal?.aborted === true) forward();
     else userSignal?.addEventListener('abort', forward, { once: true });
-    const state: RunState = { runId: randomUUID(), startedAt: new Date().toISOString(), results: [], warnings: [], plannedOps: [], interruption: null, runError: null, targetUrl: options.target.kind === 'org' ? options.target.url : '' };
+    const state: RunState = {
+      runId: randomUUID(),
+      startedAt: new Date().toISOString(),
+      results: [],
+      warnings: [],
+      plannedOps: [],
+      interruption: null,
+      runError: null,
+      targetUrl: options.target.kind === 'org' ? options.target.url : '',
+    };
     if (options.target.kind === 'mock' && costsNothing(this.#loaded.scenario)) {
-      state.warnings.push('the mock ran with no costs (no latency in the scenario\'s mock block): its figures describe this machine\'s client and HTTP stack, not Dataverse; give the mock latency (and capacity) to compare strategies as an org would');
+      state.warnings.push(
+        "the mock ran with no costs (no latency in the scenario's mock block): its figures describe this machine's client and HTTP stack, not Dataverse; give the mock latency (and capacity) to compare strategies as an org would",
+      );
     }
     let connection: Connection | undefined;
     try {
@@ -160,7 +178,11 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
         await preflight(connection.control, connection.url);
       } catch (error) {
         // The target is there to judge: a run that cannot start is a failed run, with reports that say why.
-        if (!(error instanceof DvbenchError) || (error.code !== 'DVB_ERR_TARGET_UNREACHABLE' && error.code !== 'DVB_ERR_AUTH')) throw error;
+        if (
+          !(error instanceof DvbenchError) ||
+          (error.code !== 'DVB_ERR_TARGET_UNREACHABLE' && error.code !== 'DVB_ERR_AUTH')
+        )
+          throw error;
         state.runError = `the run could not start: ${redact(error.message)}`;
       }
       if (state.runError === null) await this.#runStrategies(specs, state, connection, stopping);
@@ -192,12 +214,22 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     const mock = target.kind === 'mock' ? await startEmbeddedMock(scenario.mock) : undefined;
     try {
       const url = mock?.url ?? (target.kind === 'org' ? target.url : '');
-      const identities = target.kind === 'org' ? await createOrgTokenProviders(url, target.identities) : createMockTokenProviders(url, scenario.identities);
+      const identities =
+        target.kind === 'org'
+          ? await createOrgTokenProviders(url, target.identities)
+          : createMockTokenProviders(url, scenario.identities);
       const buffer = ThrottleGate.buffer(identities.length);
       const gates: RunGates = { buffer, gates: identities.map((_, index) => new ThrottleGate({ buffer, index })) };
       const worker: WorkerTarget =
         target.kind === 'org'
-          ? { url, identities: { kind: 'org', specs: target.identities, ...(target.authorityHost === undefined ? {} : { authorityHost: target.authorityHost }) } }
+          ? {
+              url,
+              identities: {
+                kind: 'org',
+                specs: target.identities,
+                ...(target.authorityHost === undefined ? {} : { authorityHost: target.authorityHost }),
+              },
+            }
           : { url, identities: { kind: 'mock', count: scenario.identities } };
       // The control client's calls (planning, audit) wait at the same gates as the work.
       const control = new DataverseClient({ url, identities, gates: gates.gates, connections: 2 });
@@ -221,7 +253,12 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     return { ops, dataFingerprint: fingerprint([...rows.entries()]) };
   }
 
-  async #runStrategies(specs: readonly StrategySpec[], state: RunState, connection: Connection, stopping: AbortController): Promise<void> {
+  async #runStrategies(
+    specs: readonly StrategySpec[],
+    state: RunState,
+    connection: Connection,
+    stopping: AbortController,
+  ): Promise<void> {
     const { scenario } = this.#loaded;
     const repetitions = this.#options.repetitions ?? scenario.repetitions;
     const warmup = this.#options.warmup ?? scenario.warmup;
@@ -230,10 +267,23 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     // The first plan serves the first repetition too: its reset and seed are what that repetition needs.
     let prepared: { ops: PlannedOperation[]; dataFingerprint: string } | undefined = await this.#plan(connection);
     state.plannedOps = prepared.ops;
-    this.emit('start', { scenario: scenario.name, strategies: specs.map((s) => s.name), operations: operationsOf(state.plannedOps), target: connection.url, targetKind: this.#options.target.kind });
+    this.emit('start', {
+      scenario: scenario.name,
+      strategies: specs.map((s) => s.name),
+      operations: operationsOf(state.plannedOps),
+      target: connection.url,
+      targetKind: this.#options.target.kind,
+    });
     for (const [index, spec] of specs.entries()) {
       if (stopped()) break;
-      this.emit('strategy-start', { name: spec.name, index, count: specs.length, repetitions, warmup, operations: operationsOf(state.plannedOps) });
+      this.emit('strategy-start', {
+        name: spec.name,
+        index,
+        count: specs.length,
+        repetitions,
+        warmup,
+        operations: operationsOf(state.plannedOps),
+      });
       const measured: MeasuredRepetition[] = [];
       const strategyWarnings: string[] = [];
       let complete = true;
@@ -267,7 +317,12 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     }
   }
 
-  #finishStrategy(spec: StrategySpec, measured: readonly MeasuredRepetition[], outcome: { complete: boolean; aborted: string | null; warnings: string[] }, state: RunState): void {
+  #finishStrategy(
+    spec: StrategySpec,
+    measured: readonly MeasuredRepetition[],
+    outcome: { complete: boolean; aborted: string | null; warnings: string[] },
+    state: RunState,
+  ): void {
     // A strategy aborted before any measured repetition still gets its verdict: failed, with why.
     if (measured.length === 0 && outcome.aborted === null) return;
     const aggregated = aggregateStrategy(spec, measured, outcome, this.#loaded.scenario);
@@ -300,7 +355,12 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     const idsBefore = mock === undefined || isWarmup ? undefined : await idsOfTables(control, this.#tables, written);
     // On an org, what this repetition will create is written down before anything is sent.
     const creates = mock === undefined ? plannedCreates(ops, (t) => this.#tables.get(t)?.primaryKey ?? `${t}id`) : [];
-    if (creates.length > 0) await recordPlannedCreates(this.manifestPath, { runId: state.runId, startedAt: state.startedAt, target: connection.url }, creates);
+    if (creates.length > 0)
+      await recordPlannedCreates(
+        this.manifestPath,
+        { runId: state.runId, startedAt: state.startedAt, target: connection.url },
+        creates,
+      );
     const died = mock?.died.catch((error: unknown) => {
       stopping.abort('target failed');
       throw error;
@@ -328,17 +388,31 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
         ? undefined
         : await auditIntegrity(control, ops, this.#tables, {
             failed: new Set(run.sink.failedIds),
-            ids: idsBefore === undefined ? null : { before: idsBefore, after: await idsOfTables(control, this.#tables, written) },
+            ids:
+              idsBefore === undefined
+                ? null
+                : { before: idsBefore, after: await idsOfTables(control, this.#tables, written) },
           });
     if (creates.length > 0 && !(input.lastOfRun && this.#options.keep === true)) {
       const cleanup = await deleteCreated(control, this.manifestPath, creates);
-      if (cleanup.failed.length > 0) state.warnings.push(redact(`could not delete ${cleanup.failed.length} created record(s); see created-records.json and run 'dvbench cleanup': ${cleanup.failed.slice(0, 3).join('; ')}`));
+      if (cleanup.failed.length > 0)
+        state.warnings.push(
+          redact(
+            `could not delete ${cleanup.failed.length} created record(s); see created-records.json and run 'dvbench cleanup': ${cleanup.failed.slice(0, 3).join('; ')}`,
+          ),
+        );
     }
     const throttled = Object.values(run.counters.throttledByCode).reduce((a, b) => a + b, 0);
     const server =
       before === undefined || after === undefined
         ? null
-        : { cpuUserMs: after.cpuUserMs - before.cpuUserMs, cpuSystemMs: after.cpuSystemMs - before.cpuSystemMs, peakRssBytes: after.peakRssBytes, busyMs: after.busyMs - before.busyMs, queuePeak: after.queuePeak };
+        : {
+            cpuUserMs: after.cpuUserMs - before.cpuUserMs,
+            cpuSystemMs: after.cpuSystemMs - before.cpuSystemMs,
+            peakRssBytes: after.peakRssBytes,
+            busyMs: after.busyMs - before.busyMs,
+            queuePeak: after.queuePeak,
+          };
     const { sink, wallMs } = run;
     const result = {
       wallMs,
@@ -357,7 +431,14 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       dataFingerprint: plan.dataFingerprint,
       planFingerprint: fingerprint(ops),
     };
-    this.emit('repetition', { name: spec.name, repetition: rep - warmup + 1, warmup: isWarmup, wallMs, opsPerSec: result.opsPerSec, failed: sink.failedOperations });
+    this.emit('repetition', {
+      name: spec.name,
+      repetition: rep - warmup + 1,
+      warmup: isWarmup,
+      wallMs,
+      opsPerSec: result.opsPerSec,
+      failed: sink.failedOperations,
+    });
     const aborted = run.aborted;
     // An aborted warm-up still counts: the strategy cannot succeed, and its verdict says why.
     if (isWarmup && aborted === undefined) return {};
@@ -365,8 +446,19 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       run.eventLoopDelayP99Ms > 50
         ? `the load generator was busy: event-loop delay p99 ${run.eventLoopDelayP99Ms.toFixed(0)} ms in repetition ${rep - warmup + 1}; latencies include client-side queuing`
         : undefined;
-    const measured: MeasuredRepetition = { integrity, result, sink, counters: run.counters, client: run.client, server };
-    return { ...(isWarmup ? {} : { measured }), ...(aborted === undefined ? {} : { aborted }), ...(warning === undefined ? {} : { warning }) };
+    const measured: MeasuredRepetition = {
+      integrity,
+      result,
+      sink,
+      counters: run.counters,
+      client: run.client,
+      server,
+    };
+    return {
+      ...(isWarmup ? {} : { measured }),
+      ...(aborted === undefined ? {} : { aborted }),
+      ...(warning === undefined ? {} : { warning }),
+    };
   }
 
   #snapshot(state: RunState, partial: boolean): RunResults {
@@ -374,7 +466,10 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     const compared = compareStrategies(state.results);
     return {
       schemaVersion: RESULTS_SCHEMA_VERSION,
-      verdict: judgeRun(compared.strategies, state.runError ?? (partial && state.interruption?.startsWith('error') === true ? state.interruption : null)),
+      verdict: judgeRun(
+        compared.strategies,
+        state.runError ?? (partial && state.interruption?.startsWith('error') === true ? state.interruption : null),
+      ),
       runId: state.runId,
       scenarioFile: this.#loaded.path,
       scenario,
@@ -384,11 +479,18 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       finishedAt: partial ? null : new Date().toISOString(),
       partial,
       interruption: state.interruption,
-      plan: { operations: operationsOf(state.plannedOps), items: state.plannedOps.length, byKind: countByKind(state.plannedOps) },
+      plan: {
+        operations: operationsOf(state.plannedOps),
+        items: state.plannedOps.length,
+        byKind: countByKind(state.plannedOps),
+      },
       strategies: compared.strategies,
       fastest: compared.fastest,
       recommended: compared.recommended,
-      integrity: { ok: state.results.every((s) => s.integrity.ok), failed: state.results.filter((s) => !s.integrity.ok).map((s) => s.name) },
+      integrity: {
+        ok: state.results.every((s) => s.integrity.ok),
+        failed: state.results.filter((s) => !s.integrity.ok).map((s) => s.name),
+      },
       shard: this.#options.shard ?? null,
       selectedStrategies: this.#options.only === undefined ? null : [...this.#options.only],
       warnings: state.warnings,
@@ -400,7 +502,9 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       await writeJsonAtomic(this.resultsPath, this.#snapshot(state, partial));
     } catch (error) {
       if (error instanceof DvbenchError) throw error;
-      throw errorCatalogue.DVB_ERR_REPORT_WRITE(`could not write ${this.resultsPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw errorCatalogue.DVB_ERR_REPORT_WRITE(
+        `could not write ${this.resultsPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
   }
 }

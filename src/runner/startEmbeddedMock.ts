@@ -18,17 +18,25 @@ export interface EmbeddedMock {
  * their CPU figures.
  */
 export async function startEmbeddedMock(config: MockConfig): Promise<EmbeddedMock> {
-  const child: ChildProcess = fork(compiledModule('runner/mockProcess.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(compiledModule('runner/mockProcess.js'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   let stopping = false;
   const died = new Promise<never>((_, reject) => {
     child.once('exit', (code, signal) => {
-      if (!stopping) reject(errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(`the embedded mock's process (pid ${child.pid ?? '?'}) died (${signal ?? `exit code ${code ?? '?'}`}); the run cannot go on`));
+      if (!stopping)
+        reject(
+          errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(
+            `the embedded mock's process (pid ${child.pid ?? '?'}) died (${signal ?? `exit code ${code ?? '?'}`}); the run cannot go on`,
+          ),
+        );
     });
   });
   died.catch(() => undefined);
   child.send({ config });
   const [reply] = (await Promise.race([once(child, 'message'), died])) as [{ url?: string; error?: string }];
-  if (reply.url === undefined) throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(`the embedded mock did not start: ${reply.error ?? 'no reply'}`);
+  if (reply.url === undefined)
+    throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(`the embedded mock did not start: ${reply.error ?? 'no reply'}`);
   return {
     url: reply.url,
     pid: child.pid ?? 0,

@@ -10,9 +10,13 @@ import type { Scenario } from '../scenario/scenarioSchema.js';
 export function checkTargetSafety(scenario: Scenario, target: TargetSpec, allowWrites: boolean): void {
   if (target.kind !== 'org') return;
   if (Object.keys(scenario.data).length > 0) {
-    throw errorCatalogue.DVB_ERR_TARGET_CONFIG("target: a real org is not seeded: remove the data: block (reads use the org's own records; writes create their own).");
+    throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
+      "target: a real org is not seeded: remove the data: block (reads use the org's own records; writes create their own).",
+    );
   }
-  const changing = scenario.workloads.filter((w) => w.kind === 'update' || w.kind === 'delete' || w.kind === 'upsert' || w.kind === 'mixed');
+  const changing = scenario.workloads.filter(
+    (w) => w.kind === 'update' || w.kind === 'delete' || w.kind === 'upsert' || w.kind === 'mixed',
+  );
   if (changing.length > 0) {
     throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
       `target: ${changing.map((w) => w.kind).join(', ')} workloads would change or delete records this run did not create; against a real org dvbench only reads and creates its own records (insert, transactional).`,

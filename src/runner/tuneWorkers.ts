@@ -40,12 +40,24 @@ function sweep(max: number): number[] {
 
 /** "How many workers should I use?": the sentence a person can act on. */
 function sentence(r: Omit<TuneResult, 'sentence'>): string {
-  if (r.recommendedWorkers === null) return 'No worker count ran without 429s or errors; lower the load or raise the limits, then tune again.';
+  if (r.recommendedWorkers === null)
+    return 'No worker count ran without 429s or errors; lower the load or raise the limits, then tune again.';
   const best = r.points.find((p) => p.workers === r.recommendedWorkers);
-  const parts = [`Use ${r.recommendedWorkers} worker${r.recommendedWorkers === 1 ? '' : 's'}: ${best?.opsPerSec.toFixed(1) ?? '?'} ops/s, within 5% of the best measured, with no 429s`];
-  if (r.fit !== null && Number.isFinite(r.fit.peakWorkers)) parts.push(`the Universal Scalability Law fit (σ = ${r.fit.sigma.toFixed(3)}, κ = ${r.fit.kappa.toFixed(4)}, R² = ${r.fit.r2.toFixed(2)}) puts the peak at about ${r.fit.peakWorkers.toFixed(1)}`);
-  else if (r.fit !== null) parts.push(`the USL fit (σ = ${r.fit.sigma.toFixed(3)}, R² = ${r.fit.r2.toFixed(2)}) shows no decline, only diminishing returns`);
-  if (r.dopHint !== null) parts.push(`the server's x-ms-dop-hint is ${r.dopHint}${r.recommendedWorkers > r.dopHint ? ' (you are above it: expect 429s on a busier org)' : ''}`);
+  const parts = [
+    `Use ${r.recommendedWorkers} worker${r.recommendedWorkers === 1 ? '' : 's'}: ${best?.opsPerSec.toFixed(1) ?? '?'} ops/s, within 5% of the best measured, with no 429s`,
+  ];
+  if (r.fit !== null && Number.isFinite(r.fit.peakWorkers))
+    parts.push(
+      `the Universal Scalability Law fit (σ = ${r.fit.sigma.toFixed(3)}, κ = ${r.fit.kappa.toFixed(4)}, R² = ${r.fit.r2.toFixed(2)}) puts the peak at about ${r.fit.peakWorkers.toFixed(1)}`,
+    );
+  else if (r.fit !== null)
+    parts.push(
+      `the USL fit (σ = ${r.fit.sigma.toFixed(3)}, R² = ${r.fit.r2.toFixed(2)}) shows no decline, only diminishing returns`,
+    );
+  if (r.dopHint !== null)
+    parts.push(
+      `the server's x-ms-dop-hint is ${r.dopHint}${r.recommendedWorkers > r.dopHint ? ' (you are above it: expect 429s on a busier org)' : ''}`,
+    );
   if (r.concurrencyLimit !== null) parts.push(`its concurrency limit is ${r.concurrencyLimit} per user`);
   return `${parts.join('; ')}.`;
 }
@@ -57,7 +69,13 @@ function sentence(r: Omit<TuneResult, 'sentence'>): string {
 export class WorkerTuner extends EventEmitter<TuneEvents> {
   constructor(
     private readonly loaded: LoadedScenario,
-    private readonly options: { outDir: string; target: TargetSpec; max: number; repetitions?: number; signal?: AbortSignal },
+    private readonly options: {
+      outDir: string;
+      target: TargetSpec;
+      max: number;
+      repetitions?: number;
+      signal?: AbortSignal;
+    },
   ) {
     super();
   }
@@ -74,12 +92,24 @@ export class WorkerTuner extends EventEmitter<TuneEvents> {
       const strategy = workers === 1 ? ('sequential' as const) : { kind: 'async' as const, workers };
       const run = new ScenarioRun(
         { path: this.loaded.path, scenario: { ...scenario, strategies: [strategy], thresholds: [] } },
-        { outDir: `${this.options.outDir}/workers-${workers}`, target: this.options.target, repetitions: this.options.repetitions ?? Math.min(scenario.repetitions, 2), warmup: Math.min(scenario.warmup, 1), ...(this.options.signal === undefined ? {} : { signal: this.options.signal }) },
+        {
+          outDir: `${this.options.outDir}/workers-${workers}`,
+          target: this.options.target,
+          repetitions: this.options.repetitions ?? Math.min(scenario.repetitions, 2),
+          warmup: Math.min(scenario.warmup, 1),
+          ...(this.options.signal === undefined ? {} : { signal: this.options.signal }),
+        },
       );
       const results = await run.run();
       const s = results.strategies[0];
       if (s === undefined) break;
-      const point = { workers, opsPerSec: s.throughput.opsPerSec, throttled: s.throttled.total, errors: s.errors.total, p95Ms: s.latencyMs.p95 };
+      const point = {
+        workers,
+        opsPerSec: s.throughput.opsPerSec,
+        throttled: s.throttled.total,
+        errors: s.errors.total,
+        p95Ms: s.latencyMs.p95,
+      };
       points.push(point);
       this.emit('point', point);
       const best = Math.max(...points.map((p) => p.opsPerSec));
@@ -100,7 +130,14 @@ export class WorkerTuner extends EventEmitter<TuneEvents> {
     } catch {
       fit = null;
     }
-    const recommendedWorkers = recommendWorkers(points.map((p) => ({ workers: p.workers, throughput: p.opsPerSec, clean: p.throttled === 0 && p.errors === 0 })))?.workers ?? null;
+    const recommendedWorkers =
+      recommendWorkers(
+        points.map((p) => ({
+          workers: p.workers,
+          throughput: p.opsPerSec,
+          clean: p.throttled === 0 && p.errors === 0,
+        })),
+      )?.workers ?? null;
     const mock = this.options.target.kind === 'mock';
     const partial = {
       schemaVersion: 1 as const,

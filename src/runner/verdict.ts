@@ -55,7 +55,10 @@ export function judgeStrategy(s: JudgedStrategy, maxErrorRate: number): Verdict 
 }
 
 /** The run's verdict: the worst of its strategies', naming them, or failed when the run itself could not go on. */
-export function judgeRun(strategies: readonly { readonly name: string; readonly verdict: Verdict }[], runError: string | null): Verdict {
+export function judgeRun(
+  strategies: readonly { readonly name: string; readonly verdict: Verdict }[],
+  runError: string | null,
+): Verdict {
   const reasons: string[] = [];
   if (runError !== null) reasons.push(runError);
   let worst: VerdictStatus = runError === null ? 'ok' : 'failed';
@@ -63,6 +66,7 @@ export function judgeRun(strategies: readonly { readonly name: string; readonly 
     if (RANK[s.verdict.status] > RANK[worst]) worst = s.verdict.status;
     if (s.verdict.status !== 'ok') reasons.push(`${s.name} ${s.verdict.status}: ${s.verdict.reasons[0] ?? ''}`);
   }
-  if (strategies.length === 0 && runError === null) return { status: 'failed', reasons: ['no strategy finished a measured repetition'] };
+  if (strategies.length === 0 && runError === null)
+    return { status: 'failed', reasons: ['no strategy finished a measured repetition'] };
   return { status: worst, reasons };
 }

@@ -3,8 +3,25 @@
  * list. `ops` is how many Dataverse operations it counts as (a quote with 5 lines is 6).
  */
 export type PlannedOperation =
-  | { readonly kind: 'retrieve'; readonly workload: number; readonly ops: 1; readonly set: string; readonly table: string; readonly id: string; readonly query: string }
-  | { readonly kind: 'query'; readonly workload: number; readonly ops: 1; readonly set: string; readonly table: string; readonly pathAndQuery: string; readonly pageSize: number; readonly followPaging: boolean }
+  | {
+      readonly kind: 'retrieve';
+      readonly workload: number;
+      readonly ops: 1;
+      readonly set: string;
+      readonly table: string;
+      readonly id: string;
+      readonly query: string;
+    }
+  | {
+      readonly kind: 'query';
+      readonly workload: number;
+      readonly ops: 1;
+      readonly set: string;
+      readonly table: string;
+      readonly pathAndQuery: string;
+      readonly pageSize: number;
+      readonly followPaging: boolean;
+    }
   | {
       readonly kind: 'create';
       readonly workload: number;
@@ -15,7 +32,16 @@ export type PlannedOperation =
       readonly id: string;
       readonly record: Readonly<Record<string, unknown>>;
     }
-  | { readonly kind: 'update'; readonly workload: number; readonly ops: 1; readonly set: string; readonly table: string; readonly primaryKey: string; readonly id: string; readonly changes: Readonly<Record<string, unknown>> }
+  | {
+      readonly kind: 'update';
+      readonly workload: number;
+      readonly ops: 1;
+      readonly set: string;
+      readonly table: string;
+      readonly primaryKey: string;
+      readonly id: string;
+      readonly changes: Readonly<Record<string, unknown>>;
+    }
   | {
       readonly kind: 'upsert';
       readonly workload: number;
@@ -27,7 +53,14 @@ export type PlannedOperation =
       /** The key is new: this upsert creates a record (else it updates a seeded one). */
       readonly creates: boolean;
     }
-  | { readonly kind: 'delete'; readonly workload: number; readonly ops: 1; readonly set: string; readonly table: string; readonly id: string }
+  | {
+      readonly kind: 'delete';
+      readonly workload: number;
+      readonly ops: 1;
+      readonly set: string;
+      readonly table: string;
+      readonly id: string;
+    }
   | {
       readonly kind: 'unit';
       readonly workload: number;
@@ -35,7 +68,11 @@ export type PlannedOperation =
       /** The first record's (the quote's) client-chosen id. */
       readonly id: string;
       /** Creates run as one changeset; later ones bind to the first with `$1`. */
-      readonly creates: readonly { readonly set: string; readonly table: string; readonly record: Readonly<Record<string, unknown>> }[];
+      readonly creates: readonly {
+        readonly set: string;
+        readonly table: string;
+        readonly record: Readonly<Record<string, unknown>>;
+      }[];
       /** Planned to fail (an invalid last line), to prove the rollback. */
       readonly shouldFail: boolean;
     };
@@ -57,6 +94,13 @@ export function operationTarget(op: PlannedOperation): string {
 /** `workload 2 (update account): accounts(<id>)`: names an operation in an error cause. */
 export function describeOperation(op: PlannedOperation): string {
   const what = op.kind === 'unit' ? 'transactional unit' : `${op.kind} ${op.table}`;
-  const where = op.kind === 'query' ? op.pathAndQuery : op.kind === 'upsert' ? `${op.set}(${op.keyText})` : op.kind === 'unit' ? `quote ${op.id} and ${op.creates.length - 1} line(s)` : `${op.set}(${op.id})`;
+  const where =
+    op.kind === 'query'
+      ? op.pathAndQuery
+      : op.kind === 'upsert'
+        ? `${op.set}(${op.keyText})`
+        : op.kind === 'unit'
+          ? `quote ${op.id} and ${op.creates.length - 1} line(s)`
+          : `${op.set}(${op.id})`;
   return `workload ${op.workload} (${what}): ${where.length > 200 ? `${where.slice(0, 200)}…` : where}`;
 }

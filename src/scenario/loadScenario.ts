@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
 import { checkColumns, checkQuery, deepFreeze, formatIssuePath, tableDirectory } from '../../mock-server/index.js';
-import { MAX_BATCH_SIZE, MAX_PLANNED_OPERATIONS, MAX_SEEDED_RECORDS, scenarioSchema, type Scenario } from './scenarioSchema.js';
+import {
+  MAX_BATCH_SIZE,
+  MAX_PLANNED_OPERATIONS,
+  MAX_SEEDED_RECORDS,
+  scenarioSchema,
+  type Scenario,
+} from './scenarioSchema.js';
 import { expandStrategies } from './expandStrategies.js';
 
 export interface LoadedScenario {
@@ -32,7 +38,6 @@ function locate(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path:
   return '';
 }
 
-
 /**
  * Reads a scenario file (YAML or JSON), validates it against the schema and its cross-field
  * rules, and returns it deep-frozen. Every problem is reported as `file:line:col: path: rule`;
@@ -44,7 +49,9 @@ export async function loadScenario(path: string, options: LoadOptions = {}): Pro
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(`${path}: ${code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder; give a scenario file' : String(error)}`);
+    throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(
+      `${path}: ${code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder; give a scenario file' : String(error)}`,
+    );
   }
   return parseScenarioText(text, path, options);
 }
@@ -55,24 +62,35 @@ export function parseScenarioText(text: string, path: string, options: LoadOptio
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const pos = e?.linePos?.[0];
-    throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(`${path}${pos === undefined ? '' : `:${pos.line}:${pos.col}`}: not valid YAML or JSON: ${e?.message.split('\n')[0] ?? ''}`);
+    throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(
+      `${path}${pos === undefined ? '' : `:${pos.line}:${pos.col}`}: not valid YAML or JSON: ${e?.message.split('\n')[0] ?? ''}`,
+    );
   }
-  if (!isMap(doc.contents)) throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(`${path}: a scenario must be a mapping of keys (name, workloads, strategies, ...)`);
+  if (!isMap(doc.contents))
+    throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(
+      `${path}: a scenario must be a mapping of keys (name, workloads, strategies, ...)`,
+    );
   let data: unknown;
   try {
     // Aliases are resolved here: an unknown one, or too many (a "billion laughs" file), throws.
     data = doc.toJS({ maxAliasCount: 1000 });
   } catch (error) {
-    throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(`${path}: not valid YAML: ${(error as Error).message.split('\n')[0] ?? ''}`);
+    throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(
+      `${path}: not valid YAML: ${(error as Error).message.split('\n')[0] ?? ''}`,
+    );
   }
   const result = scenarioSchema.safeParse(data);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${path}${locate(doc, lines, issue.path)}: ${formatIssuePath(issue.path)}: ${issue.message}`);
+    const problems = result.error.issues.map(
+      (issue) => `${path}${locate(doc, lines, issue.path)}: ${formatIssuePath(issue.path)}: ${issue.message}`,
+    );
     throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(`invalid scenario:\n  ${problems.join('\n  ')}`);
   }
   const problems = crossFieldProblems(result.data, options.checkNames !== false);
   if (problems.length > 0) {
-    throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(`invalid scenario:\n  ${problems.map(([p, rule]) => `${path}${locate(doc, lines, p)}: ${formatIssuePath(p)}: ${rule}`).join('\n  ')}`);
+    throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(
+      `invalid scenario:\n  ${problems.map(([p, rule]) => `${path}${locate(doc, lines, p)}: ${formatIssuePath(p)}: ${rule}`).join('\n  ')}`,
+    );
   }
   return { path, scenario: deepFreeze(result.data) };
 }
@@ -92,11 +110,18 @@ function workloadNameProblems(scenario: Scenario, checkNames: boolean): Problem[
   const custom = scenario.mock.tables;
   scenario.workloads.forEach((w, i) => {
     if (w.kind === 'read' || w.kind === 'update' || w.kind === 'delete') {
-      const parts = w.kind === 'read' ? { select: w.select, filter: w.filter, orderBy: w.orderBy } : { filter: w.filter };
-      for (const p of checkQuery(custom, w.table, parts, checkNames)) problems.push([['workloads', i, p.option], p.message]);
+      const parts =
+        w.kind === 'read' ? { select: w.select, filter: w.filter, orderBy: w.orderBy } : { filter: w.filter };
+      for (const p of checkQuery(custom, w.table, parts, checkNames))
+        problems.push([['workloads', i, p.option], p.message]);
     }
     if (!checkNames) return;
-    const columns = w.kind === 'insert' || w.kind === 'upsert' || w.kind === 'mixed' ? Object.keys(w.values) : w.kind === 'update' ? Object.keys(w.set) : [];
+    const columns =
+      w.kind === 'insert' || w.kind === 'upsert' || w.kind === 'mixed'
+        ? Object.keys(w.values)
+        : w.kind === 'update'
+          ? Object.keys(w.set)
+          : [];
     const lookups = w.kind === 'insert' ? w.lookups : {};
     if ('table' in w) {
       for (const p of checkColumns(custom, w.table, columns, lookups)) {
@@ -106,7 +131,16 @@ function workloadNameProblems(scenario: Scenario, checkNames: boolean): Problem[
       }
       if (w.kind === 'upsert') {
         const keys = tableDirectory(custom).get(w.table)?.alternateKeys ?? [];
-        if (!keys.some((k) => k.length === 1 && k[0] === w.key)) problems.push([['workloads', i, 'key'], `'${w.key}' is not an alternate key of ${w.table} (its single-column keys: ${keys.filter((k) => k.length === 1).map((k) => k[0]).join(', ') || 'none'})`]);
+        if (!keys.some((k) => k.length === 1 && k[0] === w.key))
+          problems.push([
+            ['workloads', i, 'key'],
+            `'${w.key}' is not an alternate key of ${w.table} (its single-column keys: ${
+              keys
+                .filter((k) => k.length === 1)
+                .map((k) => k[0])
+                .join(', ') || 'none'
+            })`,
+          ]);
       }
     }
   });
@@ -116,13 +150,25 @@ function workloadNameProblems(scenario: Scenario, checkNames: boolean): Problem[
 function limitProblems(scenario: Scenario): Problem[] {
   const problems: Problem[] = [];
   const planned = scenario.workloads.reduce((a, w) => a + operationsOf(w), 0);
-  if (planned > MAX_PLANNED_OPERATIONS) problems.push([['workloads'], `the workloads plan ${planned} operations; at most ${MAX_PLANNED_OPERATIONS} per scenario (split the job into several scenarios or shards)`]);
+  if (planned > MAX_PLANNED_OPERATIONS)
+    problems.push([
+      ['workloads'],
+      `the workloads plan ${planned} operations; at most ${MAX_PLANNED_OPERATIONS} per scenario (split the job into several scenarios or shards)`,
+    ]);
   const seeded = Object.values(scenario.data).reduce((a, n) => a + n, 0);
-  if (seeded > MAX_SEEDED_RECORDS) problems.push([['data'], `${seeded} records to seed; at most ${MAX_SEEDED_RECORDS} in all (the mock's memory bound)`]);
+  if (seeded > MAX_SEEDED_RECORDS)
+    problems.push([
+      ['data'],
+      `${seeded} records to seed; at most ${MAX_SEEDED_RECORDS} in all (the mock's memory bound)`,
+    ]);
   scenario.strategies.forEach((s, i) => {
     if (typeof s !== 'string' && (s.kind === 'batch' || s.kind === 'bulk')) {
       const sizes = Array.isArray(s.size) ? s.size : [s.size];
-      if (sizes.some((n) => n > MAX_BATCH_SIZE)) problems.push([['strategies', i, 'size'], `at most ${MAX_BATCH_SIZE} operations per $batch or bulk request (Dataverse's limit)`]);
+      if (sizes.some((n) => n > MAX_BATCH_SIZE))
+        problems.push([
+          ['strategies', i, 'size'],
+          `at most ${MAX_BATCH_SIZE} operations per $batch or bulk request (Dataverse's limit)`,
+        ]);
     }
   });
   return problems;
@@ -132,13 +178,27 @@ function thresholdProblems(scenario: Scenario): Problem[] {
   const problems: Problem[] = [];
   const names = expandStrategies(scenario.strategies).map((s) => s.name);
   scenario.thresholds.forEach((t, i) => {
-    if (!names.includes(t.strategy)) problems.push([['thresholds', i, 'strategy'], `no strategy '${t.strategy}' in this scenario (it has ${names.join(', ')})`]);
+    if (!names.includes(t.strategy))
+      problems.push([
+        ['thresholds', i, 'strategy'],
+        `no strategy '${t.strategy}' in this scenario (it has ${names.join(', ')})`,
+      ]);
     if ((t.workload !== undefined || t.requestKind !== undefined) && !SLICE_METRICS.has(t.metric)) {
-      problems.push([['thresholds', i, 'metric'], `per workload or request kind, the metric must be one of ${[...SLICE_METRICS].join(', ')}`]);
+      problems.push([
+        ['thresholds', i, 'metric'],
+        `per workload or request kind, the metric must be one of ${[...SLICE_METRICS].join(', ')}`,
+      ]);
     }
-    if (typeof t.workload === 'number' && t.workload >= scenario.workloads.length) problems.push([['thresholds', i, 'workload'], `no workload ${t.workload} (there are ${scenario.workloads.length}, from 0)`]);
+    if (typeof t.workload === 'number' && t.workload >= scenario.workloads.length)
+      problems.push([
+        ['thresholds', i, 'workload'],
+        `no workload ${t.workload} (there are ${scenario.workloads.length}, from 0)`,
+      ]);
     if (typeof t.workload === 'string' && !scenario.workloads.some((w) => w.name === t.workload)) {
-      problems.push([['thresholds', i, 'workload'], `no workload named '${t.workload}' (named: ${scenario.workloads.flatMap((w) => (w.name === undefined ? [] : [w.name])).join(', ') || 'none; give workloads a name, or use their index'})`]);
+      problems.push([
+        ['thresholds', i, 'workload'],
+        `no workload named '${t.workload}' (named: ${scenario.workloads.flatMap((w) => (w.name === undefined ? [] : [w.name])).join(', ') || 'none; give workloads a name, or use their index'})`,
+      ]);
     }
   });
   return problems;
@@ -148,23 +208,43 @@ function crossFieldProblems(scenario: Scenario, checkNames: boolean): Problem[] 
   const problems: Problem[] = [];
   const tables = new Set([...KNOWN_TABLES, ...scenario.mock.tables.map((t) => t.logicalName)]);
   const tableList = [...tables].join(', ');
-  for (const table of Object.keys(scenario.data)) if (!tables.has(table)) problems.push([['data', table], `no table '${table}' (tables: ${tableList}; add others under mock.tables)`]);
+  for (const table of Object.keys(scenario.data))
+    if (!tables.has(table))
+      problems.push([['data', table], `no table '${table}' (tables: ${tableList}; add others under mock.tables)`]);
   // On the mock every record comes from data:; an org's reads and binds use its own records.
   const onMock = scenario.target === 'mock';
   scenario.workloads.forEach((w, i) => {
     if ('table' in w && !tables.has(w.table)) {
-      problems.push([['workloads', i, 'table'], `no table '${w.table}' (tables: ${tableList}; add others under mock.tables)`]);
+      problems.push([
+        ['workloads', i, 'table'],
+        `no table '${w.table}' (tables: ${tableList}; add others under mock.tables)`,
+      ]);
       return;
     }
     if (!onMock) return;
     const needsData = w.kind === 'update' || w.kind === 'delete' || (w.kind === 'read' && w.mode === 'retrieve');
     if (needsData && 'table' in w && (scenario.data[w.table] ?? 0) === 0) {
-      problems.push([['workloads', i, 'table'], `${w.kind === 'update' ? 'an' : 'a'} ${w.kind} workload needs seeded records: add data.${w.table}`]);
+      problems.push([
+        ['workloads', i, 'table'],
+        `${w.kind === 'update' ? 'an' : 'a'} ${w.kind} workload needs seeded records: add data.${w.table}`,
+      ]);
     } else if ((w.kind === 'delete' || w.kind === 'update') && w.count > (scenario.data[w.table] ?? 0)) {
-      problems.push([['workloads', i, 'count'], `${w.count} ${w.kind}s need as many seeded records, but data.${w.table} is ${scenario.data[w.table] ?? 0} (each record is ${w.kind}d once)`]);
+      problems.push([
+        ['workloads', i, 'count'],
+        `${w.count} ${w.kind}s need as many seeded records, but data.${w.table} is ${scenario.data[w.table] ?? 0} (each record is ${w.kind}d once)`,
+      ]);
     }
-    if (w.kind === 'insert') for (const [nav, target] of Object.entries(w.lookups)) if ((scenario.data[target] ?? 0) === 0) problems.push([['workloads', i, 'lookups', nav], `binds to seeded '${target}' records: add data.${target}`]);
-    if (w.kind === 'mixed' && w.weights.read + w.weights.update + w.weights.insert + w.weights.delete === 0) problems.push([['workloads', i, 'weights'], 'at least one weight must be above 0']);
+    if (w.kind === 'insert')
+      for (const [nav, target] of Object.entries(w.lookups))
+        if ((scenario.data[target] ?? 0) === 0)
+          problems.push([['workloads', i, 'lookups', nav], `binds to seeded '${target}' records: add data.${target}`]);
+    if (w.kind === 'mixed' && w.weights.read + w.weights.update + w.weights.insert + w.weights.delete === 0)
+      problems.push([['workloads', i, 'weights'], 'at least one weight must be above 0']);
   });
-  return [...problems, ...workloadNameProblems(scenario, checkNames), ...limitProblems(scenario), ...thresholdProblems(scenario)];
+  return [
+    ...problems,
+    ...workloadNameProblems(scenario, checkNames),
+    ...limitProblems(scenario),
+    ...thresholdProblems(scenario),
+  ];
 }

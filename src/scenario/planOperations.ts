@@ -20,9 +20,14 @@ const DATE_FILTERS: Record<string, string> = {
   last30Days: "Microsoft.Dynamics.CRM.LastXDays(PropertyName='createdon',PropertyValue=30)",
 };
 
-function fill(values: Readonly<Record<string, string | number | boolean | null>>, i: number, seed: number): Record<string, unknown> {
+function fill(
+  values: Readonly<Record<string, string | number | boolean | null>>,
+  i: number,
+  seed: number,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(values)) out[k] = typeof v === 'string' ? v.replaceAll('{i}', String(i)).replaceAll('{seed}', String(seed)) : v;
+  for (const [k, v] of Object.entries(values))
+    out[k] = typeof v === 'string' ? v.replaceAll('{i}', String(i)).replaceAll('{seed}', String(seed)) : v;
   return out;
 }
 
@@ -61,7 +66,11 @@ export function rowsNeeded(scenario: Scenario): { table: string; filter: string 
  * updated or deleted are drawn without replacement and never shared between workloads, so the
  * result does not depend on the order operations run in.
  */
-export function planOperations(scenario: Scenario, tables: ReadonlyMap<string, TableEntry>, rows: SeededRows): PlannedOperation[] {
+export function planOperations(
+  scenario: Scenario,
+  tables: ReadonlyMap<string, TableEntry>,
+  rows: SeededRows,
+): PlannedOperation[] {
   const used = new Map<string, Set<string>>();
   const deleted = new Map<string, Set<string>>();
   const planned = new Map<number, PlannedOperation[]>();
@@ -86,8 +95,15 @@ export function planOperations(scenario: Scenario, tables: ReadonlyMap<string, T
 }
 
 /** A random existing record; an empty pool is a clear error, not an undefined id. */
-function pickFrom(pool: readonly Readonly<Record<string, unknown>>[], table: string, prng: Prng): Readonly<Record<string, unknown>> {
-  if (pool.length === 0) throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(`the plan needs existing ${table} records to read or bind to, and the target has none`);
+function pickFrom(
+  pool: readonly Readonly<Record<string, unknown>>[],
+  table: string,
+  prng: Prng,
+): Readonly<Record<string, unknown>> {
+  if (pool.length === 0)
+    throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(
+      `the plan needs existing ${table} records to read or bind to, and the target has none`,
+    );
   return prng.pick(pool);
 }
 
@@ -97,8 +113,17 @@ function entry(tables: ReadonlyMap<string, TableEntry>, table: string): TableEnt
   return t;
 }
 
-function takeFresh(rows: readonly Readonly<Record<string, unknown>>[], pk: string, count: number, used: Set<string>, prng: Prng): string[] {
-  const ids = shuffled(rows.map((r) => String(r[pk])), prng).filter((id) => !used.has(id));
+function takeFresh(
+  rows: readonly Readonly<Record<string, unknown>>[],
+  pk: string,
+  count: number,
+  used: Set<string>,
+  prng: Prng,
+): string[] {
+  const ids = shuffled(
+    rows.map((r) => String(r[pk])),
+    prng,
+  ).filter((id) => !used.has(id));
   const picked = ids.slice(0, count);
   for (const id of picked) used.add(id);
   return picked;
@@ -131,24 +156,74 @@ function planWorkload(
       const select = w.select === undefined ? '' : `$select=${w.select.join(',')}`;
       if (w.mode === 'retrieve') {
         const pool = readable(w.table, t.primaryKey);
-        for (let i = 0; i < w.count; i++) ops.push({ kind: 'retrieve', workload, ops: 1, set: t.entitySetName, table: w.table, id: String(pickFrom(pool, w.table, prng)[t.primaryKey]), query: select });
+        for (let i = 0; i < w.count; i++)
+          ops.push({
+            kind: 'retrieve',
+            workload,
+            ops: 1,
+            set: t.entitySetName,
+            table: w.table,
+            id: String(pickFrom(pool, w.table, prng)[t.primaryKey]),
+            query: select,
+          });
         break;
       }
-      const filters = [w.filter, w.dateRange === undefined ? undefined : DATE_FILTERS[w.dateRange]].filter((f): f is string => f !== undefined);
-      const parts = [select, filters.length > 0 ? `$filter=${encodeURIComponent(filters.map((f) => (filters.length > 1 ? `(${f})` : f)).join(' and '))}` : '', w.orderBy === undefined ? '' : `$orderby=${encodeURIComponent(w.orderBy)}`].filter((p) => p !== '');
+      const filters = [w.filter, w.dateRange === undefined ? undefined : DATE_FILTERS[w.dateRange]].filter(
+        (f): f is string => f !== undefined,
+      );
+      const parts = [
+        select,
+        filters.length > 0
+          ? `$filter=${encodeURIComponent(filters.map((f) => (filters.length > 1 ? `(${f})` : f)).join(' and '))}`
+          : '',
+        w.orderBy === undefined ? '' : `$orderby=${encodeURIComponent(w.orderBy)}`,
+      ].filter((p) => p !== '');
       const pathAndQuery = `${t.entitySetName}${parts.length > 0 ? `?${parts.join('&')}` : ''}`;
-      for (let i = 0; i < w.count; i++) ops.push({ kind: 'query', workload, ops: 1, set: t.entitySetName, table: w.table, pathAndQuery, pageSize: w.pageSize, followPaging: w.followPaging });
+      for (let i = 0; i < w.count; i++)
+        ops.push({
+          kind: 'query',
+          workload,
+          ops: 1,
+          set: t.entitySetName,
+          table: w.table,
+          pathAndQuery,
+          pageSize: w.pageSize,
+          followPaging: w.followPaging,
+        });
       break;
     }
     case 'update': {
       const t = entry(tables, w.table);
-      const ids = takeFresh(rows.get(seededRowsKey(w.table, w.filter)) ?? [], t.primaryKey, w.count, usedFor(w.table), prng);
-      ids.forEach((id, i) => ops.push({ kind: 'update', workload, ops: 1, set: t.entitySetName, table: w.table, primaryKey: t.primaryKey, id, changes: fill(w.set, i, seed) }));
+      const ids = takeFresh(
+        rows.get(seededRowsKey(w.table, w.filter)) ?? [],
+        t.primaryKey,
+        w.count,
+        usedFor(w.table),
+        prng,
+      );
+      ids.forEach((id, i) =>
+        ops.push({
+          kind: 'update',
+          workload,
+          ops: 1,
+          set: t.entitySetName,
+          table: w.table,
+          primaryKey: t.primaryKey,
+          id,
+          changes: fill(w.set, i, seed),
+        }),
+      );
       break;
     }
     case 'delete': {
       const t = entry(tables, w.table);
-      const ids = takeFresh(rows.get(seededRowsKey(w.table, w.filter)) ?? [], t.primaryKey, w.count, usedFor(w.table), prng);
+      const ids = takeFresh(
+        rows.get(seededRowsKey(w.table, w.filter)) ?? [],
+        t.primaryKey,
+        w.count,
+        usedFor(w.table),
+        prng,
+      );
       for (const id of ids) ops.push({ kind: 'delete', workload, ops: 1, set: t.entitySetName, table: w.table, id });
       break;
     }
@@ -171,7 +246,10 @@ function planWorkload(
       const t = entry(tables, w.table);
       // Existing keys come from records no other workload deletes or updates, and are then taken.
       const taken = usedFor(w.table);
-      const existing = shuffled(readable(w.table, t.primaryKey).filter((r) => !taken.has(String(r[t.primaryKey]))), prng)
+      const existing = shuffled(
+        readable(w.table, t.primaryKey).filter((r) => !taken.has(String(r[t.primaryKey]))),
+        prng,
+      )
         .slice(0, Math.ceil(w.count / 2))
         .map((r) => {
           taken.add(String(r[t.primaryKey]));
@@ -182,7 +260,16 @@ function planWorkload(
         // Half update a seeded record, half create a new one.
         const updatesExisting = i % 2 === 0 && existing.length > i / 2;
         const keyValue = updatesExisting ? (existing[i / 2] ?? '') : `UPS-${seed}-${i}`;
-        ops.push({ kind: 'upsert', workload, ops: 1, set: t.entitySetName, table: w.table, keyText: `${w.key}='${keyValue.replaceAll("'", "''")}'`, record: fill(w.values, i, seed), creates: !updatesExisting });
+        ops.push({
+          kind: 'upsert',
+          workload,
+          ops: 1,
+          set: t.entitySetName,
+          table: w.table,
+          keyText: `${w.key}='${keyValue.replaceAll("'", "''")}'`,
+          record: fill(w.values, i, seed),
+          creates: !updatesExisting,
+        });
       }
       break;
     }
@@ -194,8 +281,14 @@ function planWorkload(
       for (let i = 0; i < w.count; i++) {
         const shouldFail = prng.next() < w.failureRate;
         const quoteId = prng.uuid();
-        const header: Record<string, unknown> = { [quote.primaryKey]: quoteId, name: `Quote ${seed}-${i}`, totalamount: 0 };
-        if (accounts.length > 0) header['customerid_account@odata.bind'] = `/${account.entitySetName}(${String(prng.pick(accounts)[account.primaryKey])})`;
+        const header: Record<string, unknown> = {
+          [quote.primaryKey]: quoteId,
+          name: `Quote ${seed}-${i}`,
+          totalamount: 0,
+        };
+        if (accounts.length > 0)
+          header['customerid_account@odata.bind'] =
+            `/${account.entitySetName}(${String(prng.pick(accounts)[account.primaryKey])})`;
         const creates = [{ set: quote.entitySetName, table: 'quote', record: header }];
         for (let l = 0; l < w.linesPerUnit; l++) {
           const invalid = shouldFail && l === w.linesPerUnit - 1;
@@ -220,7 +313,10 @@ function planWorkload(
     case 'mixed': {
       const t = entry(tables, w.table);
       const pool = readable(w.table, t.primaryKey);
-      const fresh = shuffled(pool.map((r) => String(r[t.primaryKey])), prng).filter((id) => !usedFor(w.table).has(id));
+      const fresh = shuffled(
+        pool.map((r) => String(r[t.primaryKey])),
+        prng,
+      ).filter((id) => !usedFor(w.table).has(id));
       const { read, update, insert, delete: del } = w.weights;
       const total = read + update + insert + del;
       const kinds = Array.from({ length: w.count }, (): 'read' | 'update' | 'delete' | 'insert' => {
@@ -242,14 +338,39 @@ function planWorkload(
       kinds.forEach((k, i) => {
         const id = targets[i];
         if (k === 'read' && readPool.length > 0) {
-          ops.push({ kind: 'retrieve', workload, ops: 1, set: t.entitySetName, table: w.table, id: String(prng.pick(readPool)[t.primaryKey]), query: '' });
+          ops.push({
+            kind: 'retrieve',
+            workload,
+            ops: 1,
+            set: t.entitySetName,
+            table: w.table,
+            id: String(prng.pick(readPool)[t.primaryKey]),
+            query: '',
+          });
         } else if (k === 'update' && id !== undefined) {
-          ops.push({ kind: 'update', workload, ops: 1, set: t.entitySetName, table: w.table, primaryKey: t.primaryKey, id, changes: { ...fill(w.values, i, seed) } });
+          ops.push({
+            kind: 'update',
+            workload,
+            ops: 1,
+            set: t.entitySetName,
+            table: w.table,
+            primaryKey: t.primaryKey,
+            id,
+            changes: { ...fill(w.values, i, seed) },
+          });
         } else if (k === 'delete' && id !== undefined) {
           ops.push({ kind: 'delete', workload, ops: 1, set: t.entitySetName, table: w.table, id });
         } else {
           const id = prng.uuid();
-          ops.push({ kind: 'create', workload, ops: 1, set: t.entitySetName, table: w.table, id, record: { [t.primaryKey]: id, ...fill(w.values, i, seed) } });
+          ops.push({
+            kind: 'create',
+            workload,
+            ops: 1,
+            set: t.entitySetName,
+            table: w.table,
+            id,
+            record: { [t.primaryKey]: id, ...fill(w.values, i, seed) },
+          });
         }
       });
       break;

@@ -11,7 +11,11 @@ export const MAX_PAGE_SIZE = 5000;
 /** Records one scenario may seed (the mock's own limit per seed request). */
 export const MAX_SEEDED_RECORDS = 500_000;
 
-const count = z.int().min(1).max(MAX_PLANNED_OPERATIONS).describe('How many operations (or units) this workload plans.');
+const count = z
+  .int()
+  .min(1)
+  .max(MAX_PLANNED_OPERATIONS)
+  .describe('How many operations (or units) this workload plans.');
 const columnValues = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
   .describe('Column values; in strings, {i} is the operation number and {seed} the scenario seed.');
@@ -21,7 +25,10 @@ const readWorkload = z.strictObject({
   name: z.string().optional(),
   table: tableName,
   count,
-  mode: z.enum(['query', 'retrieve']).default('query').describe('query: a filtered collection query; retrieve: one record by id each.'),
+  mode: z
+    .enum(['query', 'retrieve'])
+    .default('query')
+    .describe('query: a filtered collection query; retrieve: one record by id each.'),
   select: z.array(z.string()).optional(),
   filter: z.string().optional().describe('An OData $filter expression.'),
   dateRange: z
@@ -30,7 +37,10 @@ const readWorkload = z.strictObject({
     .describe('Restricts createdon to a range, combined with filter by "and".'),
   orderBy: z.string().optional(),
   pageSize: z.int().min(1).max(MAX_PAGE_SIZE).default(MAX_PAGE_SIZE),
-  followPaging: z.boolean().default(true).describe('Read every page of each query (@odata.nextLink), or only the first.'),
+  followPaging: z
+    .boolean()
+    .default(true)
+    .describe('Read every page of each query (@odata.nextLink), or only the first.'),
 });
 
 const updateWorkload = z.strictObject({
@@ -39,7 +49,10 @@ const updateWorkload = z.strictObject({
   table: tableName,
   count,
   set: columnValues,
-  filter: z.string().optional().describe('Update records matching this $filter (else any seeded records); each record is updated once.'),
+  filter: z
+    .string()
+    .optional()
+    .describe('Update records matching this $filter (else any seeded records); each record is updated once.'),
 });
 
 const insertWorkload = z.strictObject({
@@ -51,7 +64,9 @@ const insertWorkload = z.strictObject({
   lookups: z
     .record(z.string(), tableName)
     .default({})
-    .describe('Navigation property → table: each record binds to a seeded record of that table, e.g. parentcustomerid_account: account.'),
+    .describe(
+      'Navigation property → table: each record binds to a seeded record of that table, e.g. parentcustomerid_account: account.',
+    ),
 });
 
 const deleteWorkload = z.strictObject({
@@ -67,7 +82,9 @@ const upsertWorkload = z.strictObject({
   name: z.string().optional(),
   table: tableName,
   count,
-  key: z.string().describe('The alternate key column, e.g. accountnumber; values are "{key}-{i}", half of them existing.'),
+  key: z
+    .string()
+    .describe('The alternate key column, e.g. accountnumber; values are "{key}-{i}", half of them existing.'),
   values: columnValues,
 });
 
@@ -75,14 +92,19 @@ const transactionalWorkload = z.strictObject({
   kind: z.literal('transactional'),
   name: z.string().optional(),
   count: count.describe('How many units (e.g. quotes with their lines).'),
-  unit: z.literal('quote-with-lines').default('quote-with-lines').describe('A quote and its lines, created all or nothing.'),
+  unit: z
+    .literal('quote-with-lines')
+    .default('quote-with-lines')
+    .describe('A quote and its lines, created all or nothing.'),
   linesPerUnit: z.int().min(1).max(999).default(5),
   failureRate: z
     .number()
     .min(0)
     .max(1)
     .default(0)
-    .describe('Share of units whose last line is made invalid on purpose, to prove the rollback leaves nothing behind.'),
+    .describe(
+      'Share of units whose last line is made invalid on purpose, to prove the rollback leaves nothing behind.',
+    ),
 });
 
 const mixedWorkload = z.strictObject({
@@ -91,12 +113,25 @@ const mixedWorkload = z.strictObject({
   table: tableName,
   count,
   weights: z
-    .strictObject({ read: z.number().min(0).default(0), update: z.number().min(0).default(0), insert: z.number().min(0).default(0), delete: z.number().min(0).default(0) })
+    .strictObject({
+      read: z.number().min(0).default(0),
+      update: z.number().min(0).default(0),
+      insert: z.number().min(0).default(0),
+      delete: z.number().min(0).default(0),
+    })
     .describe('Relative weights of single-record reads, updates, inserts and deletes.'),
   values: columnValues.default({}),
 });
 
-export const workloadSchema = z.discriminatedUnion('kind', [readWorkload, updateWorkload, insertWorkload, deleteWorkload, upsertWorkload, transactionalWorkload, mixedWorkload]);
+export const workloadSchema = z.discriminatedUnion('kind', [
+  readWorkload,
+  updateWorkload,
+  insertWorkload,
+  deleteWorkload,
+  upsertWorkload,
+  transactionalWorkload,
+  mixedWorkload,
+]);
 
 const counts = z.union([z.int().min(1).max(4096), z.array(z.int().min(1).max(4096)).min(1)]);
 
@@ -104,7 +139,8 @@ const counts = z.union([z.int().min(1).max(4096), z.array(z.int().min(1).max(409
  * The names dvbench prints are accepted as shorthand: `async:8`, `threads:4`, `processes:4`,
  * `batch:100x2` (`:stop` for stop-on-error), `transaction:4`, `bulk:100x2`, `adaptive:64`.
  */
-export const STRATEGY_SHORTHAND = /^(sequential|(async|threads|processes|transaction|adaptive):(\d+)|(batch|bulk):(\d+)x(\d+)(:stop)?)$/;
+export const STRATEGY_SHORTHAND =
+  /^(sequential|(async|threads|processes|transaction|adaptive):(\d+)|(batch|bulk):(\d+)x(\d+)(:stop)?)$/;
 
 function expandShorthand(text: string): unknown {
   const m = STRATEGY_SHORTHAND.exec(text);
@@ -122,30 +158,53 @@ function expandShorthand(text: string): unknown {
     case 'adaptive':
       return { kind, max: n };
     default:
-      return { kind, size: Number(m[5]), inFlight: Number(m[6]), ...(kind === 'batch' ? { continueOnError: m[7] === undefined } : {}) };
+      return {
+        kind,
+        size: Number(m[5]),
+        inFlight: Number(m[6]),
+        ...(kind === 'batch' ? { continueOnError: m[7] === undefined } : {}),
+      };
   }
 }
 
-export const STRATEGY_KINDS = ['sequential', 'async', 'threads', 'processes', 'batch', 'transaction', 'bulk', 'adaptive'] as const;
+export const STRATEGY_KINDS = [
+  'sequential',
+  'async',
+  'threads',
+  'processes',
+  'batch',
+  'transaction',
+  'bulk',
+  'adaptive',
+] as const;
 
 const strategyObject = z.discriminatedUnion(
   'kind',
   [
     z.strictObject({ kind: z.literal('sequential') }),
     z.strictObject({ kind: z.literal('async'), workers: counts.describe('Concurrent operations on one event loop.') }),
-    z.strictObject({ kind: z.literal('threads'), workers: counts.describe('worker_threads, each with its own HTTP client, one operation at a time each.') }),
-    z.strictObject({ kind: z.literal('processes'), workers: counts.describe('Child processes, each with its own HTTP client (like ProcessPoolExecutor).') }),
+    z.strictObject({
+      kind: z.literal('threads'),
+      workers: counts.describe('worker_threads, each with its own HTTP client, one operation at a time each.'),
+    }),
+    z.strictObject({
+      kind: z.literal('processes'),
+      workers: counts.describe('Child processes, each with its own HTTP client (like ProcessPoolExecutor).'),
+    }),
     z.strictObject({
       kind: z.literal('batch'),
       size: counts.describe('Operations per $batch (at most 1000).'),
       inFlight: counts.default(1).describe('$batch requests in flight at once.'),
       continueOnError: z.boolean().default(true),
     }),
-    z.strictObject({ kind: z.literal('transaction'), inFlight: counts.default(1).describe('Changesets in flight at once.') }),
+    z.strictObject({
+      kind: z.literal('transaction'),
+      inFlight: counts.default(1).describe('Changesets in flight at once.'),
+    }),
     z.strictObject({
       kind: z.literal('adaptive'),
       max: z.int().min(1).max(4096).default(64).describe('Upper bound of concurrency.'),
-      start: z.int().min(1).max(4096).optional().describe('Starting concurrency; default: the server\'s x-ms-dop-hint.'),
+      start: z.int().min(1).max(4096).optional().describe("Starting concurrency; default: the server's x-ms-dop-hint."),
     }),
     z.strictObject({
       kind: z.literal('bulk'),
@@ -160,11 +219,13 @@ export const strategySchema = z.preprocess(
   (v) => (typeof v === 'string' ? expandShorthand(v) : v),
   z.union([z.literal('sequential'), strategyObject], {
     error: (issue) => {
-      const kind = typeof issue.input === 'object' && issue.input !== null ? (issue.input as { kind?: unknown }).kind : undefined;
+      const kind =
+        typeof issue.input === 'object' && issue.input !== null ? (issue.input as { kind?: unknown }).kind : undefined;
       if (typeof issue.input === 'string') {
         return `'${issue.input}' is not a strategy: write sequential, a shorthand such as async:8, threads:4, processes:4, batch:100x2, transaction:4, bulk:100x2, adaptive:64, or an object such as { kind: async, workers: 8 } (kinds: ${STRATEGY_KINDS.join(', ')})`;
       }
-      if (!STRATEGY_KINDS.includes(kind as never)) return `kind ${JSON.stringify(kind ?? null)} is not a strategy kind; kinds: ${STRATEGY_KINDS.join(', ')}`;
+      if (!STRATEGY_KINDS.includes(kind as never))
+        return `kind ${JSON.stringify(kind ?? null)} is not a strategy kind; kinds: ${STRATEGY_KINDS.join(', ')}`;
       return undefined;
     },
   }),
@@ -176,43 +237,87 @@ export const thresholdSchema = z.strictObject({
     .union([z.int().min(0), z.string().min(1)])
     .optional()
     .describe('Only this workload (its index from 0, or its name): operations, errors and latency of its requests.'),
-  requestKind: z.enum(['single', 'batch', 'changeset', 'bulk']).optional().describe('Only requests of this kind (latency metrics, requests, errors).'),
-  metric: z.enum(['speedup', 'efficiency', 'opsPerSec', 'requestsPerSec', 'p50', 'p90', 'p95', 'p99', 'max', 'errors', 'errorRate', 'throttled', 'retries', 'wallMs']),
+  requestKind: z
+    .enum(['single', 'batch', 'changeset', 'bulk'])
+    .optional()
+    .describe('Only requests of this kind (latency metrics, requests, errors).'),
+  metric: z.enum([
+    'speedup',
+    'efficiency',
+    'opsPerSec',
+    'requestsPerSec',
+    'p50',
+    'p90',
+    'p95',
+    'p99',
+    'max',
+    'errors',
+    'errorRate',
+    'throttled',
+    'retries',
+    'wallMs',
+  ]),
   op: z.enum(['<', '<=', '>', '>=', '==']),
   value: z.number(),
 });
 
 export const scenarioSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, dot, dash or underscore (it names the output folder)'),
+  name: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+      'must be letters, digits, dot, dash or underscore (it names the output folder)',
+    ),
   description: z.string().default(''),
   target: z
-    .union([z.literal('mock'), z.strictObject({ url: z.url().describe('An org URL; credentials come from the environment.') })])
+    .union([
+      z.literal('mock'),
+      z.strictObject({ url: z.url().describe('An org URL; credentials come from the environment.') }),
+    ])
     .default('mock'),
-  mock: mockConfigSchema.prefault({}).describe('The embedded mock\'s configuration: the same block as a `dvbench mock --config` file.'),
+  mock: mockConfigSchema
+    .prefault({})
+    .describe("The embedded mock's configuration: the same block as a `dvbench mock --config` file."),
   seed: z.int().default(1),
   data: z
     .record(tableName, z.int().min(0).max(MAX_SEEDED_RECORDS))
     .default({})
-    .describe(`Records generated per table before each repetition, in this order (lookups point at tables listed earlier); at most ${MAX_SEEDED_RECORDS} in all.`),
+    .describe(
+      `Records generated per table before each repetition, in this order (lookups point at tables listed earlier); at most ${MAX_SEEDED_RECORDS} in all.`,
+    ),
   workloads: z.array(workloadSchema).min(1),
   strategies: z.array(strategySchema).min(1),
   repetitions: z.int().min(1).max(100).default(3),
   warmup: z.int().min(0).max(20).default(1),
-  connections: z.int().min(1).max(1024).optional().describe('HTTP connections per client; default: the strategy\'s concurrency.'),
-  identities: z.int().min(1).max(64).default(1).describe('On the mock: how many application users share the load (limits are per user).'),
+  connections: z
+    .int()
+    .min(1)
+    .max(1024)
+    .optional()
+    .describe("HTTP connections per client; default: the strategy's concurrency."),
+  identities: z
+    .int()
+    .min(1)
+    .max(64)
+    .default(1)
+    .describe('On the mock: how many application users share the load (limits are per user).'),
   thresholds: z.array(thresholdSchema).default([]),
   maxErrorRate: z
     .number()
     .min(0)
     .max(1)
     .default(0)
-    .describe('Share of operations that may fail before a strategy is failed (exit 1); up to it the strategy is degraded. Default 0: any failure fails the run.'),
+    .describe(
+      'Share of operations that may fail before a strategy is failed (exit 1); up to it the strategy is degraded. Default 0: any failure fails the run.',
+    ),
   failFast: z
     .int()
     .min(0)
     .max(MAX_PLANNED_OPERATIONS)
     .default(10)
-    .describe('Abort a strategy, saying why, when its first N operations all fail (0: never). An unreachable target or a refused sign-in stops the run at once.'),
+    .describe(
+      'Abort a strategy, saying why, when its first N operations all fail (0: never). An unreachable target or a refused sign-in stops the run at once.',
+    ),
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;

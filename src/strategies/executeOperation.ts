@@ -18,15 +18,31 @@ function clip(text: string): string {
 }
 
 /** The cause of an HTTP failure, as the server gave it. */
-export function httpFailure(op: PlannedOperation, status: number, error: { code: string; message: string } | undefined): FailureInput {
-  return { kind: errorKind(status, error?.code), status, code: error?.code === undefined || error.code === '' ? null : error.code, message: clip(error?.message ?? `HTTP ${status}`), firstOperation: describeOperation(op) };
+export function httpFailure(
+  op: PlannedOperation,
+  status: number,
+  error: { code: string; message: string } | undefined,
+): FailureInput {
+  return {
+    kind: errorKind(status, error?.code),
+    status,
+    code: error?.code === undefined || error.code === '' ? null : error.code,
+    message: clip(error?.message ?? `HTTP ${status}`),
+    firstOperation: describeOperation(op),
+  };
 }
 
 /** The cause of a call that got no HTTP answer (unreachable target, sign-in refused, retries exhausted). */
 export function thrownFailure(op: PlannedOperation, error: unknown): FailureInput {
   const code = (error as { code?: unknown }).code;
   const name = typeof code === 'string' ? code : 'error';
-  return { kind: `request failed: ${name}`, status: null, code: name, message: clip(error instanceof Error ? error.message : String(error)), firstOperation: describeOperation(op) };
+  return {
+    kind: `request failed: ${name}`,
+    status: null,
+    code: name,
+    message: clip(error instanceof Error ? error.message : String(error)),
+    firstOperation: describeOperation(op),
+  };
 }
 
 /** What one operation met, for strategies that adapt (429s and the service time of its last request). */
@@ -35,7 +51,13 @@ export interface OperationFeedback {
   serviceMs: number;
 }
 
-function record(sink: MeasurementSink, result: CallResult, kind: RequestKind, workloads: readonly number[], feedback?: OperationFeedback): void {
+function record(
+  sink: MeasurementSink,
+  result: CallResult,
+  kind: RequestKind,
+  workloads: readonly number[],
+  feedback?: OperationFeedback,
+): void {
   sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled, { kind, workloads });
   if (feedback !== undefined) {
     feedback.throttled += result.throttled;
@@ -44,15 +66,31 @@ function record(sink: MeasurementSink, result: CallResult, kind: RequestKind, wo
 }
 
 /** Counts one operation's outcome: ok, or failed with its cause. One cancelled by a stopping run is neither. */
-export function recordOutcome(sink: MeasurementSink, op: PlannedOperation, requestKind: RequestKind, failure: FailureInput | undefined): void {
+export function recordOutcome(
+  sink: MeasurementSink,
+  op: PlannedOperation,
+  requestKind: RequestKind,
+  failure: FailureInput | undefined,
+): void {
   if (failure?.code === 'DVB_ERR_CANCELLED') return;
   const where = { workload: op.workload, requestKind };
   if (failure === undefined) sink.recordOperations(op.ops, 0, where);
-  else sink.recordOperations(0, op.ops, where, failure, op.kind === 'query' || op.kind === 'retrieve' ? [] : [operationTarget(op)]);
+  else
+    sink.recordOperations(
+      0,
+      op.ops,
+      where,
+      failure,
+      op.kind === 'query' || op.kind === 'retrieve' ? [] : [operationTarget(op)],
+    );
 }
 
 /** Runs an operation and reports what it met; the measurements go to the sink as usual. */
-export async function executeWithFeedback(client: DataverseClient, op: PlannedOperation, sink: MeasurementSink): Promise<OperationFeedback> {
+export async function executeWithFeedback(
+  client: DataverseClient,
+  op: PlannedOperation,
+  sink: MeasurementSink,
+): Promise<OperationFeedback> {
   const feedback: OperationFeedback = { throttled: 0, serviceMs: 0 };
   await executeOperation(client, op, sink, undefined, feedback);
   return feedback;
@@ -65,7 +103,14 @@ function unitOutcome(op: Extract<PlannedOperation, { kind: 'unit' }>, ok: boolea
 
 /** The changeset that carries one transactional unit. */
 export function unitChangeset(op: Extract<PlannedOperation, { kind: 'unit' }>): BatchEntryInput {
-  return { changeset: op.creates.map((c, i): BatchOperation => ({ method: 'POST', url: c.set, body: c.record, contentId: String(i + 1) })) };
+  return {
+    changeset: op.creates.map((c, i): BatchOperation => ({
+      method: 'POST',
+      url: c.set,
+      body: c.record,
+      contentId: String(i + 1),
+    })),
+  };
 }
 
 /** A single operation as a `$batch` part (units are changesets). */
@@ -88,9 +133,19 @@ export function toBatchEntry(op: PlannedOperation): BatchEntryInput {
   }
 }
 
-async function followPages(client: DataverseClient, op: Extract<PlannedOperation, { kind: 'query' }>, nextLink: string | undefined, sink: MeasurementSink, kind: RequestKind, identity: number | undefined): Promise<FailureInput | undefined> {
+async function followPages(
+  client: DataverseClient,
+  op: Extract<PlannedOperation, { kind: 'query' }>,
+  nextLink: string | undefined,
+  sink: MeasurementSink,
+  kind: RequestKind,
+  identity: number | undefined,
+): Promise<FailureInput | undefined> {
   if (nextLink === undefined) return undefined;
-  for await (const page of client.queryPages(nextLink, { maxPageSize: op.pageSize, ...(identity === undefined ? {} : { identity }) })) {
+  for await (const page of client.queryPages(nextLink, {
+    maxPageSize: op.pageSize,
+    ...(identity === undefined ? {} : { identity }),
+  })) {
     record(sink, page, kind, [op.workload]);
     sink.records += page.records;
     if (page.status !== 200) return httpFailure(op, page.status, page.error);
@@ -98,7 +153,11 @@ async function followPages(client: DataverseClient, op: Extract<PlannedOperation
   return undefined;
 }
 
-async function runSingle(client: DataverseClient, op: Exclude<PlannedOperation, { kind: 'query' | 'unit' }>, pin: { identity?: number }): Promise<CallResult> {
+async function runSingle(
+  client: DataverseClient,
+  op: Exclude<PlannedOperation, { kind: 'query' | 'unit' }>,
+  pin: { identity?: number },
+): Promise<CallResult> {
   switch (op.kind) {
     case 'retrieve':
       return client.retrieve(op.set, op.id, op.query, pin);
@@ -117,7 +176,13 @@ async function runSingle(client: DataverseClient, op: Exclude<PlannedOperation, 
  * Runs one planned operation as single requests (a unit as one changeset) and records every
  * request and the operation's outcome. Never throws for a failure: it is counted, with its cause.
  */
-export async function executeOperation(client: DataverseClient, op: PlannedOperation, sink: MeasurementSink, identity?: number, feedback?: OperationFeedback): Promise<void> {
+export async function executeOperation(
+  client: DataverseClient,
+  op: PlannedOperation,
+  sink: MeasurementSink,
+  identity?: number,
+  feedback?: OperationFeedback,
+): Promise<void> {
   const pin = identity === undefined ? {} : { identity };
   const requestKind: RequestKind = op.kind === 'unit' ? 'changeset' : 'single';
   try {
@@ -140,12 +205,32 @@ export async function executeOperation(client: DataverseClient, op: PlannedOpera
       record(sink, batch, requestKind, [op.workload], feedback);
       const ok = batch.batch.failed === 0 && batch.status < 400;
       const failedPart = batch.batch.results.find((r) => !r.ok);
-      recordOutcome(sink, op, requestKind, unitOutcome(op, ok) ? undefined : httpFailure(op, failedPart?.status ?? batch.status, failedPart?.error ?? batch.error ?? { code: '', message: op.shouldFail ? 'the unit planned to fail was not rolled back' : `HTTP ${batch.status}` }));
+      recordOutcome(
+        sink,
+        op,
+        requestKind,
+        unitOutcome(op, ok)
+          ? undefined
+          : httpFailure(
+              op,
+              failedPart?.status ?? batch.status,
+              failedPart?.error ??
+                batch.error ?? {
+                  code: '',
+                  message: op.shouldFail ? 'the unit planned to fail was not rolled back' : `HTTP ${batch.status}`,
+                },
+            ),
+      );
       return;
     }
     const result = await runSingle(client, op, pin);
     record(sink, result, requestKind, [op.workload], feedback);
-    recordOutcome(sink, op, requestKind, result.status < 400 ? undefined : httpFailure(op, result.status, result.error));
+    recordOutcome(
+      sink,
+      op,
+      requestKind,
+      result.status < 400 ? undefined : httpFailure(op, result.status, result.error),
+    );
   } catch (error) {
     recordOutcome(sink, op, requestKind, thrownFailure(op, error));
   }
@@ -168,23 +253,48 @@ export async function recordBatchOutcome(
     const ok = mine.length === n && mine.every((x) => x.ok);
     const failed = mine.find((x) => !x.ok);
     if (op.kind === 'unit') {
-      recordOutcome(sink, op, requestKind, unitOutcome(op, ok) ? undefined : httpFailure(op, failed?.status ?? 0, failed?.error ?? { code: '', message: 'the unit planned to fail was not rolled back' }));
+      recordOutcome(
+        sink,
+        op,
+        requestKind,
+        unitOutcome(op, ok)
+          ? undefined
+          : httpFailure(
+              op,
+              failed?.status ?? 0,
+              failed?.error ?? { code: '', message: 'the unit planned to fail was not rolled back' },
+            ),
+      );
       continue;
     }
     if (op.kind === 'query' && ok) {
       const body = mine[0]?.body as { value?: unknown[]; '@odata.nextLink'?: string } | undefined;
       sink.records += body?.value?.length ?? 0;
-      const paging = op.followPaging ? await followPages(client, op, body?.['@odata.nextLink'], sink, 'single', identity) : undefined;
+      const paging = op.followPaging
+        ? await followPages(client, op, body?.['@odata.nextLink'], sink, 'single', identity)
+        : undefined;
       recordOutcome(sink, op, requestKind, paging);
       continue;
     }
     if (ok) recordOutcome(sink, op, requestKind, undefined);
-    else if (failed?.notRun === true) recordOutcome(sink, op, requestKind, { kind: 'not run (batch stopped)', status: null, code: null, message: 'an earlier part of the $batch failed and continue-on-error was off', firstOperation: describeOperation(op) });
+    else if (failed?.notRun === true)
+      recordOutcome(sink, op, requestKind, {
+        kind: 'not run (batch stopped)',
+        status: null,
+        code: null,
+        message: 'an earlier part of the $batch failed and continue-on-error was off',
+        firstOperation: describeOperation(op),
+      });
     else recordOutcome(sink, op, requestKind, httpFailure(op, failed?.status ?? 0, failed?.error));
   }
 }
 
 /** Every operation of a failed request (no answer at all) fails with the same cause. */
-export function recordThrown(sink: MeasurementSink, ops: readonly PlannedOperation[], requestKind: RequestKind, error: unknown): void {
+export function recordThrown(
+  sink: MeasurementSink,
+  ops: readonly PlannedOperation[],
+  requestKind: RequestKind,
+  error: unknown,
+): void {
   for (const op of ops) recordOutcome(sink, op, requestKind, thrownFailure(op, error));
 }

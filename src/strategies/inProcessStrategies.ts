@@ -1,7 +1,15 @@
 import type { BatchEntryInput } from '../client/batch/BatchTypes.js';
 import { createMultiple, updateMultiple, upsertMultiple, type BulkRequest } from '../client/bulk/bulkRequests.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
-import { executeOperation, httpFailure, recordBatchOutcome, recordOutcome, recordThrown, toBatchEntry, unitChangeset } from './executeOperation.js';
+import {
+  executeOperation,
+  httpFailure,
+  recordBatchOutcome,
+  recordOutcome,
+  recordThrown,
+  toBatchEntry,
+  unitChangeset,
+} from './executeOperation.js';
 import { runPool } from './runPool.js';
 import type { Strategy, StrategyContext } from './StrategyContext.js';
 
@@ -20,9 +28,15 @@ const NO_WORKERS = { counters: [], children: [] };
 export const poolStrategy: Strategy = async (ctx) => {
   const concurrency = ctx.spec.kind === 'async' ? ctx.spec.workers : 1;
   const advance = progress(ctx);
-  await runPool(ctx.ops, concurrency, (op) => executeOperation(ctx.client, op, ctx.sink), ctx.signal, (op) => {
-    advance(op.ops);
-  });
+  await runPool(
+    ctx.ops,
+    concurrency,
+    (op) => executeOperation(ctx.client, op, ctx.sink),
+    ctx.signal,
+    (op) => {
+      advance(op.ops);
+    },
+  );
   return NO_WORKERS;
 };
 
@@ -49,19 +63,28 @@ export const batchStrategy: Strategy = async (ctx) => {
   if (ctx.spec.kind !== 'batch') throw new Error('batchStrategy needs a batch spec');
   const { size, inFlight, continueOnError } = ctx.spec;
   const advance = progress(ctx);
-  await runPool(groupForBatch(ctx.ops, size), inFlight, async (group: PlannedOperation[]) => {
-    const entries: BatchEntryInput[] = group.map(toBatchEntry);
-    try {
-      // Every planned part is safe to repeat (creates carry client-chosen keys): a lost response is sent again.
-      const result = await ctx.client.batch(entries, { continueOnError, idempotent: true });
-      ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled, { kind: 'batch', workloads: group.map((op) => op.workload) });
-      await recordBatchOutcome(ctx.client, group, result.batch.results, ctx.sink, 'batch');
-    } catch (error) {
-      recordThrown(ctx.sink, group, 'batch', error);
-    }
-  }, ctx.signal, (group) => {
-    advance(group.reduce((a, op) => a + op.ops, 0));
-  });
+  await runPool(
+    groupForBatch(ctx.ops, size),
+    inFlight,
+    async (group: PlannedOperation[]) => {
+      const entries: BatchEntryInput[] = group.map(toBatchEntry);
+      try {
+        // Every planned part is safe to repeat (creates carry client-chosen keys): a lost response is sent again.
+        const result = await ctx.client.batch(entries, { continueOnError, idempotent: true });
+        ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled, {
+          kind: 'batch',
+          workloads: group.map((op) => op.workload),
+        });
+        await recordBatchOutcome(ctx.client, group, result.batch.results, ctx.sink, 'batch');
+      } catch (error) {
+        recordThrown(ctx.sink, group, 'batch', error);
+      }
+    },
+    ctx.signal,
+    (group) => {
+      advance(group.reduce((a, op) => a + op.ops, 0));
+    },
+  );
   return NO_WORKERS;
 };
 
@@ -69,30 +92,43 @@ export const batchStrategy: Strategy = async (ctx) => {
 export const transactionStrategy: Strategy = async (ctx) => {
   const inFlight = ctx.spec.kind === 'transaction' ? ctx.spec.inFlight : 1;
   const advance = progress(ctx);
-  await runPool(ctx.ops, inFlight, async (op) => {
-    const entry: BatchEntryInput = op.kind === 'unit' ? unitChangeset(op) : { changeset: [toBatchEntry(op) as never] };
-    if (op.kind === 'query' || op.kind === 'retrieve') {
-      // GET is not allowed in a changeset: reads go alone.
-      await executeOperation(ctx.client, op, ctx.sink);
-      return;
-    }
-    try {
-      const result = await ctx.client.batch([entry], { idempotent: true });
-      ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled, { kind: 'changeset', workloads: [op.workload] });
-      await recordBatchOutcome(ctx.client, [op], result.batch.results, ctx.sink, 'changeset');
-    } catch (error) {
-      recordThrown(ctx.sink, [op], 'changeset', error);
-    }
-  }, ctx.signal, (op) => {
-    advance(op.ops);
-  });
+  await runPool(
+    ctx.ops,
+    inFlight,
+    async (op) => {
+      const entry: BatchEntryInput =
+        op.kind === 'unit' ? unitChangeset(op) : { changeset: [toBatchEntry(op) as never] };
+      if (op.kind === 'query' || op.kind === 'retrieve') {
+        // GET is not allowed in a changeset: reads go alone.
+        await executeOperation(ctx.client, op, ctx.sink);
+        return;
+      }
+      try {
+        const result = await ctx.client.batch([entry], { idempotent: true });
+        ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled, {
+          kind: 'changeset',
+          workloads: [op.workload],
+        });
+        await recordBatchOutcome(ctx.client, [op], result.batch.results, ctx.sink, 'changeset');
+      } catch (error) {
+        recordThrown(ctx.sink, [op], 'changeset', error);
+      }
+    },
+    ctx.signal,
+    (op) => {
+      advance(op.ops);
+    },
+  );
   return NO_WORKERS;
 };
 
 type BulkKind = 'create' | 'update' | 'upsert';
 
 /** Splits operations into bulk groups (same kind and table, at most `size`) and the rest. */
-export function groupForBulk(ops: readonly PlannedOperation[], size: number): { groups: PlannedOperation[][]; singles: PlannedOperation[] } {
+export function groupForBulk(
+  ops: readonly PlannedOperation[],
+  size: number,
+): { groups: PlannedOperation[][]; singles: PlannedOperation[] } {
   const byKey = new Map<string, PlannedOperation[]>();
   const singles: PlannedOperation[] = [];
   for (const op of ops) {
@@ -110,7 +146,8 @@ export function groupForBulk(ops: readonly PlannedOperation[], size: number): { 
 
 function bulkRequest(group: readonly PlannedOperation[]): BulkRequest {
   const first = group[0];
-  if (first === undefined || (first.kind !== 'create' && first.kind !== 'update' && first.kind !== 'upsert')) throw new Error('empty or non-bulk group');
+  if (first === undefined || (first.kind !== 'create' && first.kind !== 'update' && first.kind !== 'upsert'))
+    throw new Error('empty or non-bulk group');
   const kind: BulkKind = first.kind;
   const records = group.map((op) => {
     if (op.kind === 'create') return { ...op.record };
@@ -132,22 +169,43 @@ export const bulkStrategy: Strategy = async (ctx) => {
   const { size, inFlight } = ctx.spec;
   const { groups, singles } = groupForBulk(ctx.ops, size);
   const advance = progress(ctx);
-  const work: ({ bulk: PlannedOperation[] } | { single: PlannedOperation })[] = [...groups.map((bulk) => ({ bulk })), ...singles.map((single) => ({ single }))];
-  await runPool(work, inFlight, async (item) => {
-    if ('single' in item) {
-      await executeOperation(ctx.client, item.single, ctx.sink);
-      return;
-    }
-    try {
-      // Bulk messages are all or nothing, and creates carry client-chosen keys: safe to send again.
-      const result = await ctx.client.bulk(bulkRequest(item.bulk), { idempotent: true, createWithKey: item.bulk[0]?.kind === 'create' });
-      ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled, { kind: 'bulk', workloads: item.bulk.map((op) => op.workload) });
-      for (const op of item.bulk) recordOutcome(ctx.sink, op, 'bulk', result.status < 400 ? undefined : httpFailure(op, result.status, result.error));
-    } catch (error) {
-      recordThrown(ctx.sink, item.bulk, 'bulk', error);
-    }
-  }, ctx.signal, (item) => {
-    advance('single' in item ? item.single.ops : item.bulk.length);
-  });
+  const work: ({ bulk: PlannedOperation[] } | { single: PlannedOperation })[] = [
+    ...groups.map((bulk) => ({ bulk })),
+    ...singles.map((single) => ({ single })),
+  ];
+  await runPool(
+    work,
+    inFlight,
+    async (item) => {
+      if ('single' in item) {
+        await executeOperation(ctx.client, item.single, ctx.sink);
+        return;
+      }
+      try {
+        // Bulk messages are all or nothing, and creates carry client-chosen keys: safe to send again.
+        const result = await ctx.client.bulk(bulkRequest(item.bulk), {
+          idempotent: true,
+          createWithKey: item.bulk[0]?.kind === 'create',
+        });
+        ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled, {
+          kind: 'bulk',
+          workloads: item.bulk.map((op) => op.workload),
+        });
+        for (const op of item.bulk)
+          recordOutcome(
+            ctx.sink,
+            op,
+            'bulk',
+            result.status < 400 ? undefined : httpFailure(op, result.status, result.error),
+          );
+      } catch (error) {
+        recordThrown(ctx.sink, item.bulk, 'bulk', error);
+      }
+    },
+    ctx.signal,
+    (item) => {
+      advance('single' in item ? item.single.ops : item.bulk.length);
+    },
+  );
   return NO_WORKERS;
 };

@@ -6,7 +6,13 @@
  * a queue holds a closure and a promise per pending item, which for a million operations is
  * over a gigabyte; this keeps memory flat whatever the count.
  */
-export async function runPool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>, signal: AbortSignal, onDone: (item: T) => void): Promise<number> {
+export async function runPool<T>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T) => Promise<void>,
+  signal: AbortSignal,
+  onDone: (item: T) => void,
+): Promise<number> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {

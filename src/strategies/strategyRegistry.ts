@@ -2,7 +2,14 @@ import type { RequestKind } from '../metrics/MeasurementSink.js';
 import type { StrategySpec } from '../scenario/expandStrategies.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import { adaptiveStrategy } from './adaptiveStrategy.js';
-import { batchStrategy, bulkStrategy, groupForBatch, groupForBulk, poolStrategy, transactionStrategy } from './inProcessStrategies.js';
+import {
+  batchStrategy,
+  bulkStrategy,
+  groupForBatch,
+  groupForBulk,
+  poolStrategy,
+  transactionStrategy,
+} from './inProcessStrategies.js';
 import type { Strategy } from './StrategyContext.js';
 import { processesStrategy, threadsStrategy } from './workerStrategies.js';
 
@@ -18,29 +25,65 @@ export interface StrategyDescriptor<K extends Kind> {
   /** The parameters reported in results.json. */
   readonly parameters: (spec: SpecOf<K>) => Record<string, number | boolean>;
   /** HTTP requests one repetition sends (for `--dry-run`), given how many requests each operation takes alone. */
-  readonly requestsPerRepetition: (spec: SpecOf<K>, ops: readonly PlannedOperation[], alone: (op: PlannedOperation) => number) => number;
+  readonly requestsPerRepetition: (
+    spec: SpecOf<K>,
+    ops: readonly PlannedOperation[],
+    alone: (op: PlannedOperation) => number,
+  ) => number;
   /** The request kind its headline latency describes. */
   readonly requestKind: RequestKind;
   /** Which chart family it is drawn in: by worker count, or by batch size. */
   readonly chartFamily: 'workers' | 'requests';
 }
 
-const sum = (ops: readonly PlannedOperation[], alone: (op: PlannedOperation) => number): number => ops.reduce((a, op) => a + alone(op), 0);
+const sum = (ops: readonly PlannedOperation[], alone: (op: PlannedOperation) => number): number =>
+  ops.reduce((a, op) => a + alone(op), 0);
 
 export const strategyRegistry: { readonly [K in Kind]: StrategyDescriptor<K> } = {
-  sequential: { run: poolStrategy, parameters: () => ({}), requestsPerRepetition: (_s, ops, alone) => sum(ops, alone), requestKind: 'single', chartFamily: 'workers' },
-  async: { run: poolStrategy, parameters: (s) => ({ workers: s.workers }), requestsPerRepetition: (_s, ops, alone) => sum(ops, alone), requestKind: 'single', chartFamily: 'workers' },
-  threads: { run: threadsStrategy, parameters: (s) => ({ workers: s.workers }), requestsPerRepetition: (_s, ops, alone) => sum(ops, alone), requestKind: 'single', chartFamily: 'workers' },
-  processes: { run: processesStrategy, parameters: (s) => ({ workers: s.workers }), requestsPerRepetition: (_s, ops, alone) => sum(ops, alone), requestKind: 'single', chartFamily: 'workers' },
+  sequential: {
+    run: poolStrategy,
+    parameters: () => ({}),
+    requestsPerRepetition: (_s, ops, alone) => sum(ops, alone),
+    requestKind: 'single',
+    chartFamily: 'workers',
+  },
+  async: {
+    run: poolStrategy,
+    parameters: (s) => ({ workers: s.workers }),
+    requestsPerRepetition: (_s, ops, alone) => sum(ops, alone),
+    requestKind: 'single',
+    chartFamily: 'workers',
+  },
+  threads: {
+    run: threadsStrategy,
+    parameters: (s) => ({ workers: s.workers }),
+    requestsPerRepetition: (_s, ops, alone) => sum(ops, alone),
+    requestKind: 'single',
+    chartFamily: 'workers',
+  },
+  processes: {
+    run: processesStrategy,
+    parameters: (s) => ({ workers: s.workers }),
+    requestsPerRepetition: (_s, ops, alone) => sum(ops, alone),
+    requestKind: 'single',
+    chartFamily: 'workers',
+  },
   batch: {
     run: batchStrategy,
     parameters: (s) => ({ size: s.size, inFlight: s.inFlight, continueOnError: s.continueOnError }),
     // Pages after a query's first are fetched outside the batch.
-    requestsPerRepetition: (s, ops, alone) => groupForBatch(ops, s.size).length + ops.reduce((a, op) => a + alone(op) - 1, 0),
+    requestsPerRepetition: (s, ops, alone) =>
+      groupForBatch(ops, s.size).length + ops.reduce((a, op) => a + alone(op) - 1, 0),
     requestKind: 'batch',
     chartFamily: 'requests',
   },
-  transaction: { run: transactionStrategy, parameters: (s) => ({ inFlight: s.inFlight }), requestsPerRepetition: (_s, ops, alone) => sum(ops, alone), requestKind: 'changeset', chartFamily: 'requests' },
+  transaction: {
+    run: transactionStrategy,
+    parameters: (s) => ({ inFlight: s.inFlight }),
+    requestsPerRepetition: (_s, ops, alone) => sum(ops, alone),
+    requestKind: 'changeset',
+    chartFamily: 'requests',
+  },
   bulk: {
     run: bulkStrategy,
     parameters: (s) => ({ size: s.size, inFlight: s.inFlight }),
@@ -71,6 +114,10 @@ export function strategyParameters(spec: StrategySpec): Record<string, number | 
 }
 
 /** Requests per repetition of any spec, through its descriptor. */
-export function estimateRequests(spec: StrategySpec, ops: readonly PlannedOperation[], alone: (op: PlannedOperation) => number): number {
+export function estimateRequests(
+  spec: StrategySpec,
+  ops: readonly PlannedOperation[],
+  alone: (op: PlannedOperation) => number,
+): number {
   return descriptorOf(spec).requestsPerRepetition(spec, ops, alone);
 }

@@ -17,13 +17,29 @@ const EAGER_REPORTS = 100;
  * waits at the run's Retry-After gates: the same shared memory for threads, relayed by the
  * parent for processes.
  */
-async function run(start: WorkerStart, gates: (count: number) => ThrottleGate[], next: () => Promise<number | undefined>, send: (m: WorkerMessage) => void, go: () => Promise<void>): Promise<void> {
+async function run(
+  start: WorkerStart,
+  gates: (count: number) => ThrottleGate[],
+  next: () => Promise<number | undefined>,
+  send: (m: WorkerMessage) => void,
+  go: () => Promise<void>,
+): Promise<void> {
   const { target } = start;
   const identities =
     target.identities.kind === 'mock'
       ? createMockTokenProviders(target.url, target.identities.count)
-      : await createOrgTokenProviders(target.url, target.identities.specs, target.identities.authorityHost === undefined ? {} : { authorityHost: target.identities.authorityHost });
-  const client = new DataverseClient({ url: target.url, identities, gates: gates(identities.length), connections: 1, ...(target.retry === undefined ? {} : { retry: target.retry }) });
+      : await createOrgTokenProviders(
+          target.url,
+          target.identities.specs,
+          target.identities.authorityHost === undefined ? {} : { authorityHost: target.identities.authorityHost },
+        );
+  const client = new DataverseClient({
+    url: target.url,
+    identities,
+    gates: gates(identities.length),
+    connections: 1,
+    ...(target.retry === undefined ? {} : { retry: target.retry }),
+  });
   const sink = new MeasurementSink();
   let done = 0;
   let failed = 0;
@@ -38,7 +54,11 @@ async function run(start: WorkerStart, gates: (count: number) => ThrottleGate[],
     failed += bad;
     if (c !== undefined && cause === undefined) cause = c;
     // Early outcomes and a lost target reach the parent's fail-fast monitor at once.
-    if (done <= EAGER_REPORTS || /DVB_ERR_TARGET_UNREACHABLE|DVB_ERR_AUTH/.test(c?.kind ?? '') || Date.now() - lastReport >= PROGRESS_INTERVAL_MS) {
+    if (
+      done <= EAGER_REPORTS ||
+      /DVB_ERR_TARGET_UNREACHABLE|DVB_ERR_AUTH/.test(c?.kind ?? '') ||
+      Date.now() - lastReport >= PROGRESS_INTERVAL_MS
+    ) {
       if (c !== undefined) cause = c;
       report();
     }
@@ -65,14 +85,22 @@ async function run(start: WorkerStart, gates: (count: number) => ThrottleGate[],
     type: 'done',
     sink: sink.encode(),
     counters: client.counters,
-    resources: { cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000, peakRssBytes: process.resourceUsage().maxRSS * 1024 },
+    resources: {
+      cpuUserMs: cpu.user / 1000,
+      cpuSystemMs: cpu.system / 1000,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    },
   });
 }
 
 if (!isMainThread && parentPort !== null) {
   // A worker thread: operations are claimed from a shared counter; gates are the parent's memory.
   const port = parentPort;
-  const { start, shared, gateBuffer } = workerData as { start: WorkerStart; shared: SharedArrayBuffer; gateBuffer: SharedArrayBuffer };
+  const { start, shared, gateBuffer } = workerData as {
+    start: WorkerStart;
+    shared: SharedArrayBuffer;
+    gateBuffer: SharedArrayBuffer;
+  };
   const view = new Int32Array(shared);
   const go = (): Promise<void> => {
     // Slot 2 is the start flag; this thread has nothing else to do until it is set.
@@ -84,11 +112,21 @@ if (!isMainThread && parentPort !== null) {
     const index = Atomics.add(view, 0, 1);
     return Promise.resolve(index < start.ops.length ? index : undefined);
   };
-  const gates = (count: number): ThrottleGate[] => Array.from({ length: count }, (_, index) => new ThrottleGate({ buffer: gateBuffer, index }));
-  run(start, gates, next, (m) => {
-    port.postMessage(m);
-  }, go).catch((error: unknown) => {
-    port.postMessage({ type: 'failed', message: redact(error instanceof Error ? error.message : String(error)) } satisfies WorkerMessage);
+  const gates = (count: number): ThrottleGate[] =>
+    Array.from({ length: count }, (_, index) => new ThrottleGate({ buffer: gateBuffer, index }));
+  run(
+    start,
+    gates,
+    next,
+    (m) => {
+      port.postMessage(m);
+    },
+    go,
+  ).catch((error: unknown) => {
+    port.postMessage({
+      type: 'failed',
+      message: redact(error instanceof Error ? error.message : String(error)),
+    } satisfies WorkerMessage);
   });
 } else if (process.send !== undefined) {
   // A child process: operations are handed out over IPC, one at a time; 429s are relayed.

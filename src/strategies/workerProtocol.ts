@@ -11,7 +11,9 @@ import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 export interface WorkerTarget {
   readonly url: string;
   /** `mock`: app ids on the mock's token endpoint; `org`: sign-in specs. */
-  readonly identities: { readonly kind: 'mock'; readonly count: number } | { readonly kind: 'org'; readonly specs: readonly AuthSpec[]; readonly authorityHost?: string };
+  readonly identities:
+    | { readonly kind: 'mock'; readonly count: number }
+    | { readonly kind: 'org'; readonly specs: readonly AuthSpec[]; readonly authorityHost?: string };
   readonly retry?: Partial<RetryPolicy>;
 }
 

@@ -26,11 +26,22 @@ class Totals {
     this.#failed[i] = failed;
     const all = this.#done.reduce((a, b) => a + b, 0);
     ctx.onProgress(all);
-    ctx.onWorkerOutcomes?.(all, this.#failed.reduce((a, b) => a + b, 0), cause);
+    ctx.onWorkerOutcomes?.(
+      all,
+      this.#failed.reduce((a, b) => a + b, 0),
+      cause,
+    );
   }
 }
 
-function handle(message: WorkerMessage, ctx: StrategyContext, totals: Totals, i: number, finished: Finished, fail: (e: Error) => void): void {
+function handle(
+  message: WorkerMessage,
+  ctx: StrategyContext,
+  totals: Totals,
+  i: number,
+  finished: Finished,
+  fail: (e: Error) => void,
+): void {
   if (message.type === 'progress') totals.update(ctx, i, message.done, message.failed, message.cause);
   else if (message.type === 'done') {
     ctx.sink.merge(message.sink);

@@ -14,7 +14,9 @@ const BIN = new URL('../../bin/dvbench.js', import.meta.url).pathname;
 
 describe('dvbench mock (CLI, compiled)', () => {
   it('prints the listening line first, serves, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, 'mock', '--port', '0', '--no-auth'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'mock', '--port', '0', '--no-auth'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const lines = createInterface({ input: child.stdout });
       const [first] = (await once(lines, 'line')) as [string];
@@ -86,7 +88,9 @@ describe('dvbench mock (CLI, compiled)', () => {
   it('--help lists the commands and the mock options', async () => {
     const main = await runCli(['--help']);
     expect(main.code).toBe(0);
-    expect(main.stdout).toMatch(/Commands:\n {2}run .*\n {2}validate .*\n {2}report .*\n {2}compare .*\n {2}tune .*\n {2}merge .*\n {2}cleanup .*\n {2}demo .*\n {2}mock /);
+    expect(main.stdout).toMatch(
+      /Commands:\n {2}run .*\n {2}validate .*\n {2}report .*\n {2}compare .*\n {2}tune .*\n {2}merge .*\n {2}cleanup .*\n {2}demo .*\n {2}mock /,
+    );
     const mock = await runCli(['mock', '--help']);
     for (const flag of ['--port', '--host', '--config', '--no-auth']) expect(mock.stdout).toContain(flag);
   });
@@ -101,7 +105,9 @@ describe('dvbench mock (CLI, compiled)', () => {
 
 describe('dvbench mock quick knobs', () => {
   it('--latency 300 shows 429s to a client that opens 70 concurrent requests', async () => {
-    const child = spawn(process.execPath, [BIN, 'mock', '--port', '0', '--latency', '300', '--no-auth'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'mock', '--port', '0', '--latency', '300', '--no-auth'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const [first] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
       const url = `${first.replace('listening on ', '')}/api/data/v9.2/WhoAmI`;

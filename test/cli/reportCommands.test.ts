@@ -32,10 +32,19 @@ describe('thresholds in dvbench run', () => {
     const d = await dir();
     await writeFile(join(d, 's.yaml'), STABLE('{ strategy: "async:4", metric: speedup, op: ">=", value: 2 }'));
     const summary = join(d, 'summary.md');
-    const result = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--quiet'], { env: { GITHUB_STEP_SUMMARY: summary } });
+    const result = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--quiet'], {
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('thresholds: all 1 passed');
-    for (const f of ['report.md', 'report.html', 'junit.xml', 'speedup-vs-workers.png', 'bencher.json', 'github-action-benchmark.smaller-is-better.json']) {
+    for (const f of [
+      'report.md',
+      'report.html',
+      'junit.xml',
+      'speedup-vs-workers.png',
+      'bencher.json',
+      'github-action-benchmark.smaller-is-better.json',
+    ]) {
       expect((await readFile(join(d, 'out', f))).length, f).toBeGreaterThan(0);
     }
     const appended = await readFile(summary, 'utf8');
@@ -57,7 +66,7 @@ describe('thresholds in dvbench run', () => {
 });
 
 describe('dvbench report', () => {
-  it('re-renders every report from results.json alone, with exit 1 for the fixture\'s missed thresholds', async () => {
+  it("re-renders every report from results.json alone, with exit 1 for the fixture's missed thresholds", async () => {
     const d = await dir();
     await copyFile(FIXTURE, join(d, 'results.json'));
     const result = await runCli(['report', d]);
@@ -86,7 +95,10 @@ describe('dvbench compare', () => {
       strategies: base.strategies.map((s) => ({
         ...s,
         wallMs: { ...s.wallMs, mean: s.wallMs.mean * factor },
-        throughput: { opsPerSec: s.throughput.opsPerSec / factor, requestsPerSec: s.throughput.requestsPerSec / factor },
+        throughput: {
+          opsPerSec: s.throughput.opsPerSec / factor,
+          requestsPerSec: s.throughput.requestsPerSec / factor,
+        },
         repetitions: s.repetitions.map((r) => ({ ...r, wallMs: r.wallMs * factor, opsPerSec: r.opsPerSec / factor })),
       })),
     };
@@ -101,23 +113,36 @@ describe('dvbench compare', () => {
     const { base, current } = await slowedCopy(1.2);
     const result = await runCli(['compare', base, current]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/\| async:8 \| wall time \| [\d.]+ ms \| [\d.]+ ms \| \+20\.0% \| [<\d.]+ \| slower \|/);
+    expect(result.stdout).toMatch(
+      /\| async:8 \| wall time \| [\d.]+ ms \| [\d.]+ ms \| \+20\.0% \| [<\d.]+ \| slower \|/,
+    );
     expect(result.stderr).toContain('regression: sequential is slower: wall time 20.0%');
-    for (const f of ['compare.md', 'compare.html', 'compare.png', 'compare.json']) expect((await readFile(join(current, f))).length).toBeGreaterThan(0);
+    for (const f of ['compare.md', 'compare.html', 'compare.png', 'compare.json'])
+      expect((await readFile(join(current, f))).length).toBeGreaterThan(0);
   });
 
   it('refuses different scenarios, and different environments unless --force', async () => {
     const { base, current } = await slowedCopy(1);
     const other = JSON.parse(await readFile(FIXTURE, 'utf8')) as RunResults;
-    await writeFile(join(current, 'results.json'), JSON.stringify({ ...other, scenario: { ...other.scenario, name: 'another' } }));
+    await writeFile(
+      join(current, 'results.json'),
+      JSON.stringify({ ...other, scenario: { ...other.scenario, name: 'another' } }),
+    );
     const scenarios = await runCli(['compare', base, current]);
     expect(scenarios.code).toBe(2);
-    expect(scenarios.stderr).toContain("refusing to compare different scenarios: 'fixture' (60 operations) vs 'another' (60 operations)");
-    await writeFile(join(current, 'results.json'), JSON.stringify({ ...other, environment: { ...other.environment, cores: 64 } }));
+    expect(scenarios.stderr).toContain(
+      "refusing to compare different scenarios: 'fixture' (60 operations) vs 'another' (60 operations)",
+    );
+    await writeFile(
+      join(current, 'results.json'),
+      JSON.stringify({ ...other, environment: { ...other.environment, cores: 64 } }),
+    );
     const env = await runCli(['compare', base, current]);
     expect(env.code).toBe(2);
     expect(env.stderr).toContain('different environments (2 vs 64 cores)');
     expect((await runCli(['compare', base, current, '--force'])).code).toBe(0);
-    expect((await runCli(['compare', base, current, '--tolerance', 'lots'])).stderr).toContain("--tolerance must be a share from 0 to under 1, e.g. 5% or 0.05, got 'lots'.");
+    expect((await runCli(['compare', base, current, '--tolerance', 'lots'])).stderr).toContain(
+      "--tolerance must be a share from 0 to under 1, e.g. 5% or 0.05, got 'lots'.",
+    );
   });
 });

@@ -77,10 +77,17 @@ describe('dvbench run (CLI)', () => {
     const d = await dir();
     await writeFile(join(d, 's.yaml'), SLOW);
     const out = join(d, 'out');
-    const child = spawn(process.execPath, [BIN, 'run', join(d, 's.yaml'), '--out', out], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+    const child = spawn(process.execPath, [BIN, 'run', join(d, 's.yaml'), '--out', out], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CI: 'true' },
+    });
     let stderr = '';
     let mockPids: number[] = [];
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { resolve(code); }));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => {
+        resolve(code);
+      }),
+    );
     await new Promise<void>((resolve) => {
       child.stderr.setEncoding('utf8').on('data', (d: string) => {
         stderr += d;
@@ -107,9 +114,16 @@ describe('dvbench run (CLI)', () => {
   it('a mock that dies mid-run ends the run with a clear error, not a hang', async () => {
     const d = await dir();
     await writeFile(join(d, 's.yaml'), SLOW);
-    const child = spawn(process.execPath, [BIN, 'run', join(d, 's.yaml'), '--out', join(d, 'out')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+    const child = spawn(process.execPath, [BIN, 'run', join(d, 's.yaml'), '--out', join(d, 'out')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CI: 'true' },
+    });
     let stderr = '';
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { resolve(code); }));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => {
+        resolve(code);
+      }),
+    );
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
@@ -121,7 +135,14 @@ describe('dvbench run (CLI)', () => {
     });
     await new Promise((r) => setTimeout(r, 300));
     for (const pid of childrenOf(child.pid!)) process.kill(pid, 'SIGKILL');
-    const code = await Promise.race([exited, new Promise<'hang'>((r) => setTimeout(() => { r('hang'); }, 20_000))]);
+    const code = await Promise.race([
+      exited,
+      new Promise<'hang'>((r) =>
+        setTimeout(() => {
+          r('hang');
+        }, 20_000),
+      ),
+    ]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/died|ECONNREFUSED|socket|other side closed/);
     expect(stderr).not.toMatch(/\n\s+at /);
@@ -136,7 +157,9 @@ describe('dvbench run (CLI)', () => {
     await writeFile(join(d, 'bad.yaml'), TINY('bad').replace('count: 10', 'count: -3'));
     const result = await runCli(['run', join(d, 'good.yaml'), join(d, 'bad.yaml'), '--out', join(d, 'out')]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${join(d, 'bad.yaml')}:4:58: workloads[0].count: Too small: expected number to be >=1`);
+    expect(result.stderr).toContain(
+      `${join(d, 'bad.yaml')}:4:58: workloads[0].count: Too small: expected number to be >=1`,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(d, 'out'))).toBe(false);
   });
@@ -148,8 +171,12 @@ describe('dvbench run (CLI)', () => {
     await writeFile(join(d, 'suite', 'b.yaml'), TINY('beta'));
     const result = await runCli(['run', join(d, 'suite'), '--out', join(d, 'out'), '--quiet']);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(await readFile(join(d, 'out', 'alpha', 'results.json'), 'utf8'))).toMatchObject({ partial: false });
-    expect(JSON.parse(await readFile(join(d, 'out', 'beta', 'results.json'), 'utf8'))).toMatchObject({ partial: false });
+    expect(JSON.parse(await readFile(join(d, 'out', 'alpha', 'results.json'), 'utf8'))).toMatchObject({
+      partial: false,
+    });
+    expect(JSON.parse(await readFile(join(d, 'out', 'beta', 'results.json'), 'utf8'))).toMatchObject({
+      partial: false,
+    });
     const md = await readFile(join(d, 'out', 'suite.md'), 'utf8');
     expect(md).toMatch(/\| alpha \| ok \|/);
     const junit = await readFile(join(d, 'out', 'junit.xml'), 'utf8');
@@ -162,7 +189,9 @@ describe('dvbench run (CLI)', () => {
     await writeFile(join(d, 's.yaml'), TINY('pick'));
     const ok = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'o1'), '--strategies', 'async:2', '--quiet']);
     expect(ok.code, ok.stderr).toBe(0);
-    expect((JSON.parse(await readFile(join(d, 'o1', 'results.json'), 'utf8')) as RunResults).strategies.map((s) => s.name)).toEqual(['async:2']);
+    expect(
+      (JSON.parse(await readFile(join(d, 'o1', 'results.json'), 'utf8')) as RunResults).strategies.map((s) => s.name),
+    ).toEqual(['async:2']);
     const bad = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'o2'), '--strategies', 'async:9']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('no strategy left to run: --strategies named none of sequential, async:2');
@@ -184,9 +213,16 @@ describe('dvbench run and Ctrl-C', () => {
   it('SIGINT (Ctrl-C) leaves partial results and no mock process, like SIGTERM', async () => {
     const d = await dir();
     await writeFile(join(d, 's.yaml'), SLOW);
-    const child = spawn(process.execPath, [BIN, 'run', join(d, 's.yaml'), '--out', join(d, 'out')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+    const child = spawn(process.execPath, [BIN, 'run', join(d, 's.yaml'), '--out', join(d, 'out')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CI: 'true' },
+    });
     let stderr = '';
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { resolve(code); }));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => {
+        resolve(code);
+      }),
+    );
     await new Promise<void>((resolve) => {
       child.stderr.setEncoding('utf8').on('data', (text: string) => {
         stderr += text;
@@ -207,16 +243,29 @@ describe('dvbench run and Ctrl-C', () => {
 describe('dvbench run target selection', () => {
   it('a URL in the scenario file is used only when DATAVERSE_URL or --target confirms it; a dry run needs no credentials', async () => {
     const d = await dir();
-    await writeFile(join(d, 's.yaml'), 'name: fromfile\ntarget: { url: "https://contoso.crm.dynamics.com" }\nworkloads: [{ kind: read, table: account, count: 5 }]\nstrategies: [sequential]\n');
+    await writeFile(
+      join(d, 's.yaml'),
+      'name: fromfile\ntarget: { url: "https://contoso.crm.dynamics.com" }\nworkloads: [{ kind: read, table: account, count: 5 }]\nstrategies: [sequential]\n',
+    );
     const env = { DATAVERSE_URL: '', DATAVERSE_TOKEN: '', AZURE_TENANT_ID: '' };
-    const refused = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out')], { env: { ...env, DATAVERSE_TOKEN: 'tok-123456789' } });
+    const refused = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out')], {
+      env: { ...env, DATAVERSE_TOKEN: 'tok-123456789' },
+    });
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('target: the scenario file names https://contoso.crm.dynamics.com; credentials are only sent to a URL given on the command line or in DATAVERSE_URL. Pass --target https://contoso.crm.dynamics.com to confirm it, or --target mock.');
-    const confirmed = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out')], { env: { ...env, DATAVERSE_URL: 'https://contoso.crm.dynamics.com' } });
+    expect(refused.stderr).toContain(
+      'target: the scenario file names https://contoso.crm.dynamics.com; credentials are only sent to a URL given on the command line or in DATAVERSE_URL. Pass --target https://contoso.crm.dynamics.com to confirm it, or --target mock.',
+    );
+    const confirmed = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out')], {
+      env: { ...env, DATAVERSE_URL: 'https://contoso.crm.dynamics.com' },
+    });
     expect(confirmed.code).toBe(2);
-    expect(confirmed.stderr).toContain('target: AZURE_TENANT_ID is not set; it is needed to sign in to https://contoso.crm.dynamics.com (the target, from DATAVERSE_URL) with DVBENCH_AUTH=client-secret.');
+    expect(confirmed.stderr).toContain(
+      'target: AZURE_TENANT_ID is not set; it is needed to sign in to https://contoso.crm.dynamics.com (the target, from DATAVERSE_URL) with DVBENCH_AUTH=client-secret.',
+    );
     expect(confirmed.stderr).toContain('pass --target mock');
-    const dry = await runCli(['run', join(d, 's.yaml'), '--dry-run', '--target', 'https://contoso.crm.dynamics.com'], { env });
+    const dry = await runCli(['run', join(d, 's.yaml'), '--dry-run', '--target', 'https://contoso.crm.dynamics.com'], {
+      env,
+    });
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toContain('target: the org https://contoso.crm.dynamics.com (from --target)');
     expect(dry.stdout).not.toContain('(The target is the mock');

@@ -33,28 +33,41 @@ describe('a failed benchmark fails (repro 13)', () => {
     const result = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--quiet']);
     expect(result.code).toBe(1);
     expect(Date.now() - started).toBeLessThan(60_000);
-    expect(result.stdout.split('\n').find((l) => l.startsWith('Verdict:'))).toMatch(/^Verdict: FAILED: sequential failed: aborted: its first 10 operations all failed \(HTTP 503: The service is temporarily unavailable/);
+    expect(result.stdout.split('\n').find((l) => l.startsWith('Verdict:'))).toMatch(
+      /^Verdict: FAILED: sequential failed: aborted: its first 10 operations all failed \(HTTP 503: The service is temporarily unavailable/,
+    );
     expect(result.stdout).not.toContain('fastest:');
     expect(result.stdout).toContain('recommended: none');
-    expect(result.stdout).toMatch(/sequential: \d+ × HTTP 503: The service is temporarily unavailable\. Please try again later\. \(first: workload 0 \(query account\): accounts\?\$select=name\)/);
+    expect(result.stdout).toMatch(
+      /sequential: \d+ × HTTP 503: The service is temporarily unavailable\. Please try again later\. \(first: workload 0 \(query account\): accounts\?\$select=name\)/,
+    );
     const results = JSON.parse(await readFile(join(d, 'out', 'results.json'), 'utf8')) as RunResults;
     expect(results.verdict.status).toBe('failed');
     expect(results.fastest).toBeNull();
-    expect(results.strategies.every((s) => s.verdict.status === 'failed' && s.speedup === null && s.aborted !== null)).toBe(true);
+    expect(
+      results.strategies.every((s) => s.verdict.status === 'failed' && s.speedup === null && s.aborted !== null),
+    ).toBe(true);
     expect(results.strategies[0]!.errors.causes[0]).toMatchObject({ kind: 'HTTP 503', status: 503, code: null });
     const md = await readFile(join(d, 'out', 'report.md'), 'utf8');
     expect(md.split('\n')[2]).toMatch(/^\*\*Verdict: FAILED: /);
     expect(md).toContain('## Causes of failed operations');
-    expect(await readFile(join(d, 'out', 'report.html'), 'utf8')).toContain('<p class="verdict v-failed">Verdict: FAILED');
+    expect(await readFile(join(d, 'out', 'report.html'), 'utf8')).toContain(
+      '<p class="verdict v-failed">Verdict: FAILED',
+    );
     const junit = await readFile(join(d, 'out', 'junit.xml'), 'utf8');
     expect(junit).toContain('failures="2"');
-    expect(junit).toMatch(/<testcase classname="dvbench.failing" name="sequential: verdict" time="[\d.]+"><failure message="sequential failed: aborted/);
-    for (const f of ['bencher.json', 'github-action-benchmark.smaller-is-better.json', 'speedup-vs-workers.png']) expect(await exists(join(d, 'out', f)), f).toBe(false);
+    expect(junit).toMatch(
+      /<testcase classname="dvbench.failing" name="sequential: verdict" time="[\d.]+"><failure message="sequential failed: aborted/,
+    );
+    for (const f of ['bencher.json', 'github-action-benchmark.smaller-is-better.json', 'speedup-vs-workers.png'])
+      expect(await exists(join(d, 'out', f)), f).toBe(false);
   });
 
   it('failures within maxErrorRate are degraded: exit 0, reported, not hidden', async () => {
     const d = await dir();
-    await writeFile(join(d, 's.yaml'), `name: degraded
+    await writeFile(
+      join(d, 's.yaml'),
+      `name: degraded
 mock: { seed: 3, faults: [{ kind: '503', rate: 0.5, table: account, operation: update }] }
 data: { account: 60 }
 workloads:
@@ -64,7 +77,8 @@ strategies: [sequential]
 maxErrorRate: 0.5
 repetitions: 1
 warmup: 0
-`);
+`,
+    );
     const result = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--quiet']);
     const results = JSON.parse(await readFile(join(d, 'out', 'results.json'), 'utf8')) as RunResults;
     const s = results.strategies[0]!;
@@ -82,22 +96,40 @@ warmup: 0
 
   it('an unreachable target ends the run within seconds, with a failed verdict and reports (repro 11)', async () => {
     const d = await dir();
-    await writeFile(join(d, 's.yaml'), 'name: nowhere\nworkloads: [{ kind: read, table: account, count: 10 }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n');
+    await writeFile(
+      join(d, 's.yaml'),
+      'name: nowhere\nworkloads: [{ kind: read, table: account, count: 10 }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n',
+    );
     const started = Date.now();
-    const result = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--target', 'http://127.0.0.1:9', '--quiet'], { env: { DATAVERSE_TOKEN: 'any-token-123456' } });
+    const result = await runCli(
+      ['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--target', 'http://127.0.0.1:9', '--quiet'],
+      { env: { DATAVERSE_TOKEN: 'any-token-123456' } },
+    );
     expect(result.code).toBe(1);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(result.stderr).toContain('dvbench: nowhere: target the org http://127.0.0.1:9 (from --target)');
-    expect(result.stdout).toContain('Verdict: FAILED: the run could not start: http://127.0.0.1:9 cannot be reached: connect ECONNREFUSED');
-    expect(await readFile(join(d, 'out', 'junit.xml'), 'utf8')).toContain('<failure message="Verdict: FAILED: the run could not start');
+    expect(result.stdout).toContain(
+      'Verdict: FAILED: the run could not start: http://127.0.0.1:9 cannot be reached: connect ECONNREFUSED',
+    );
+    expect(await readFile(join(d, 'out', 'junit.xml'), 'utf8')).toContain(
+      '<failure message="Verdict: FAILED: the run could not start',
+    );
   });
 
   it('a target that dies in the middle of a run stops it within seconds (repro 11)', async () => {
-    const org = await startMockServer({ port: 0, config: { latency: { default: { baseMs: 8, distribution: 'none' } } } });
+    const org = await startMockServer({
+      port: 0,
+      config: { latency: { default: { baseMs: 8, distribution: 'none' } } },
+    });
     const token = (await connectMock(org)).token;
     const d = await dir();
-    await writeFile(join(d, 's.yaml'), 'name: dies\nworkloads: [{ kind: insert, table: account, count: 3000, values: { name: "O{i}" } }]\nstrategies: [async:4]\nrepetitions: 2\nwarmup: 0\n');
-    const run = runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--allow-writes', '--quiet'], { env: { DATAVERSE_URL: org.url, DATAVERSE_TOKEN: token } });
+    await writeFile(
+      join(d, 's.yaml'),
+      'name: dies\nworkloads: [{ kind: insert, table: account, count: 3000, values: { name: "O{i}" } }]\nstrategies: [async:4]\nrepetitions: 2\nwarmup: 0\n',
+    );
+    const run = runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--allow-writes', '--quiet'], {
+      env: { DATAVERSE_URL: org.url, DATAVERSE_TOKEN: token },
+    });
     await new Promise((r) => setTimeout(r, 2500));
     const killedAt = Date.now();
     await org.close();
@@ -111,8 +143,13 @@ warmup: 0
     const org = await startMockServer({ port: 0 });
     try {
       const d = await dir();
-      await writeFile(join(d, 's.yaml'), 'name: refused\nworkloads: [{ kind: read, table: account, count: 10 }]\nstrategies: [sequential, async:4]\nrepetitions: 1\nwarmup: 0\n');
-      const result = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--quiet'], { env: { DATAVERSE_URL: org.url, DATAVERSE_TOKEN: 'not-a-token-of-this-org' } });
+      await writeFile(
+        join(d, 's.yaml'),
+        'name: refused\nworkloads: [{ kind: read, table: account, count: 10 }]\nstrategies: [sequential, async:4]\nrepetitions: 1\nwarmup: 0\n',
+      );
+      const result = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--quiet'], {
+        env: { DATAVERSE_URL: org.url, DATAVERSE_TOKEN: 'not-a-token-of-this-org' },
+      });
       expect(result.code).toBe(1);
       expect(result.stdout).toContain("refused identity 1's token: GET WhoAmI answered 401");
       expect(result.stdout).not.toContain('not-a-token-of-this-org');
@@ -140,10 +177,22 @@ describe('thresholds and --strategies', () => {
   it('thresholds on strategies left out by --strategies are skipped, not failed', async () => {
     const d = await dir();
     await writeFile(join(d, 's.yaml'), STABLE);
-    const result = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--strategies', 'sequential,async:4', '--quiet']);
+    const result = await runCli([
+      'run',
+      join(d, 's.yaml'),
+      '--out',
+      join(d, 'out'),
+      '--strategies',
+      'sequential,async:4',
+      '--quiet',
+    ]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain('threshold p95 of batch:10x1 (batch requests): skipped (--strategies left batch:10x1 out)');
-    expect(await readFile(join(d, 'out', 'junit.xml'), 'utf8')).toContain('<skipped message="left out by --strategies"/>');
+    expect(result.stderr).toContain(
+      'threshold p95 of batch:10x1 (batch requests): skipped (--strategies left batch:10x1 out)',
+    );
+    expect(await readFile(join(d, 'out', 'junit.xml'), 'utf8')).toContain(
+      '<skipped message="left out by --strategies"/>',
+    );
   });
 
   it('a threshold on a request kind judges those requests only', async () => {
@@ -151,12 +200,14 @@ describe('thresholds and --strategies', () => {
     await writeFile(join(d, 's.yaml'), STABLE);
     const result = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--quiet']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^threshold missed: p95 of batch:10x1 \(batch requests\) = [\d.]+ ms, needs < 0\.00 ms$/m);
+    expect(result.stderr).toMatch(
+      /^threshold missed: p95 of batch:10x1 \(batch requests\) = [\d.]+ ms, needs < 0\.00 ms$/m,
+    );
   });
 });
 
 describe('the output folder is checked before anything runs', () => {
-  it('one folder, one run at a time: a second run is refused (exit 2) and the first one\'s results survive (repro 10)', async () => {
+  it("one folder, one run at a time: a second run is refused (exit 2) and the first one's results survive (repro 10)", async () => {
     const d = await dir();
     const out = join(d, 'out');
     await mkdir(out);
@@ -200,11 +251,21 @@ describe('the output folder is checked before anything runs', () => {
 describe('compare counts errors and verdicts', () => {
   it('a change from 0 to N failed operations is a regression (exit 1), and both runs are named', async () => {
     const d = await dir();
-    const fixture = JSON.parse(await readFile(new URL('../fixtures/results.json', import.meta.url), 'utf8')) as RunResults;
+    const fixture = JSON.parse(
+      await readFile(new URL('../fixtures/results.json', import.meta.url), 'utf8'),
+    ) as RunResults;
     const failing: RunResults = {
       ...fixture,
       runId: 'current-run',
-      strategies: fixture.strategies.map((s) => (s.name === 'async:2' ? { ...s, errors: { ...s.errors, total: 9, rate: 0.05 }, verdict: { status: 'failed' as const, reasons: ['9 of 180 operations failed'] } } : s)),
+      strategies: fixture.strategies.map((s) =>
+        s.name === 'async:2'
+          ? {
+              ...s,
+              errors: { ...s.errors, total: 9, rate: 0.05 },
+              verdict: { status: 'failed' as const, reasons: ['9 of 180 operations failed'] },
+            }
+          : s,
+      ),
     };
     await mkdir(join(d, 'a'));
     await mkdir(join(d, 'b'));
@@ -212,7 +273,9 @@ describe('compare counts errors and verdicts', () => {
     await writeFile(join(d, 'b', 'results.json'), JSON.stringify(failing));
     const result = await runCli(['compare', join(d, 'a'), join(d, 'b')]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('regression: async:2 is worse; failed operations 0.00% → 5.00%; verdict ok → failed');
+    expect(result.stderr).toContain(
+      'regression: async:2 is worse; failed operations 0.00% → 5.00%; verdict ok → failed',
+    );
     expect(result.stdout).toContain(`- Base: ${join(d, 'a', 'results.json')} (run ${fixture.runId}`);
     expect(result.stdout).toContain(`- Current: ${join(d, 'b', 'results.json')} (run current-run`);
     expect(result.stdout).not.toContain('![');

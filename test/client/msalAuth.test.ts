@@ -26,7 +26,12 @@ const authorityMetadata = JSON.stringify({
   device_authorization_endpoint: `${HOST}/${TENANT}/oauth2/v2.0/devicecode`,
   end_session_endpoint: `${HOST}/${TENANT}/oauth2/v2.0/logout`,
 });
-const common: MsalCommon = { tenantId: TENANT, clientId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee', orgUrl: 'https://contoso.crm.dynamics.com', authorityMetadata };
+const common: MsalCommon = {
+  tenantId: TENANT,
+  clientId: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+  orgUrl: 'https://contoso.crm.dynamics.com',
+  authorityMetadata,
+};
 const SECRET = 'Sup3r-Secret-Value~xyz';
 
 let tokenRequests: URLSearchParams[] = [];
@@ -37,14 +42,28 @@ const server = setupServer(
   http.post(TOKEN_URL, async ({ request }) => {
     const form = new URLSearchParams(await request.text());
     tokenRequests.push(form);
-    if (form.get('grant_type') === 'client_credentials' && form.get('client_secret') !== null && form.get('client_secret') !== SECRET) {
+    if (
+      form.get('grant_type') === 'client_credentials' &&
+      form.get('client_secret') !== null &&
+      form.get('client_secret') !== SECRET
+    ) {
       return HttpResponse.json(
-        { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.', error_codes: [7000215] },
+        {
+          error: 'invalid_client',
+          error_description:
+            'AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.',
+          error_codes: [7000215],
+        },
         { status: 401 },
       );
     }
     issued++;
-    return HttpResponse.json({ token_type: 'Bearer', expires_in: expiresIn, ext_expires_in: expiresIn, access_token: `eyJ0eXAi.fake-access-token-${issued}.sig` });
+    return HttpResponse.json({
+      token_type: 'Bearer',
+      expires_in: expiresIn,
+      ext_expires_in: expiresIn,
+      access_token: `eyJ0eXAi.fake-access-token-${issued}.sig`,
+    });
   }),
 );
 
@@ -103,10 +122,14 @@ describe('MSAL client credentials (Entra ID intercepted with msw, no network)', 
   });
 
   it('creates one provider per identity from a target spec', async () => {
-    const providers = await createOrgTokenProviders(common.orgUrl, [
-      { method: 'client-secret', tenantId: TENANT, clientId: common.clientId, clientSecret: SECRET },
-      { method: 'token', token: 'static-token-value-1234' },
-    ], { authorityMetadata });
+    const providers = await createOrgTokenProviders(
+      common.orgUrl,
+      [
+        { method: 'client-secret', tenantId: TENANT, clientId: common.clientId, clientSecret: SECRET },
+        { method: 'token', token: 'static-token-value-1234' },
+      ],
+      { authorityMetadata },
+    );
     expect(providers.map((p) => p.description)).toEqual(['client secret for app aaaaaaaa…', 'static token']);
     expect(await providers[1]!.getToken()).toBe('static-token-value-1234');
     expect(await providers[0]!.getToken()).toMatch(/fake-access-token/);
@@ -119,9 +142,30 @@ describe('MSAL client credentials with a certificate', () => {
     try {
       const dir = await tempDir('dvbench-cert-');
       pemPath = join(dir, 'app.pem');
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=dvbench-test'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=dvbench-test',
+        ],
+        { stdio: 'ignore' },
+      );
       const { readFile } = await import('node:fs/promises');
-      await writeFile(pemPath, `${await readFile(join(dir, 'key.pem'), 'utf8')}${await readFile(join(dir, 'cert.pem'), 'utf8')}`);
+      await writeFile(
+        pemPath,
+        `${await readFile(join(dir, 'key.pem'), 'utf8')}${await readFile(join(dir, 'cert.pem'), 'utf8')}`,
+      );
     } catch {
       pemPath = undefined;
     }

@@ -5,7 +5,11 @@ import { startMockServer, type MockConfigInput } from '../../mock-server/index.j
 import { createMockTokenProviders } from '../../src/client/auth/createTokenProviders.js';
 import { DataverseClient } from '../../src/client/DataverseClient.js';
 
-async function withClient<T>(config: MockConfigInput, options: { identities?: number; connections?: number; retry?: Record<string, number> }, fn: (client: DataverseClient, mock: Awaited<ReturnType<typeof startMockServer>>) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  config: MockConfigInput,
+  options: { identities?: number; connections?: number; retry?: Record<string, number> },
+  fn: (client: DataverseClient, mock: Awaited<ReturnType<typeof startMockServer>>) => Promise<T>,
+): Promise<T> {
   const mock = await startMockServer({ port: 0, config });
   const client = new DataverseClient({
     url: mock.url,
@@ -29,7 +33,9 @@ async function stats(mock: { url: string }): Promise<any> {
 async function createAll(client: DataverseClient, n: number, concurrency: number): Promise<string[]> {
   const limit = pLimit(concurrency);
   const ids = Array.from({ length: n }, () => randomUUID());
-  const results = await Promise.all(ids.map((id, i) => limit(() => client.create('accounts', { accountid: id, name: `w${i}` }, { idempotent: true }))));
+  const results = await Promise.all(
+    ids.map((id, i) => limit(() => client.create('accounts', { accountid: id, name: `w${i}` }, { idempotent: true }))),
+  );
   expect(results.filter((r) => r.status !== 204)).toEqual([]);
   return ids;
 }
@@ -44,15 +50,21 @@ async function expectExactlyOnce(client: DataverseClient, ids: string[]): Promis
 }
 
 describe('DataverseClient retries', () => {
-  it('under a 429 storm every planned write lands exactly once, and the 429 counts match the mock\'s', async () => {
+  it("under a 429 storm every planned write lands exactly once, and the 429 counts match the mock's", async () => {
     // A 0.5 s window of 40 requests and a concurrency limit of 8, hit by 24 workers.
-    const config = { timeScale: 600, limits: { requestsPerWindow: 40, concurrentRequests: 8, evaluationIntervalSeconds: 0, penaltySeconds: 0 }, latency: { default: { baseMs: 5, distribution: 'none' as const } } };
+    const config = {
+      timeScale: 600,
+      limits: { requestsPerWindow: 40, concurrentRequests: 8, evaluationIntervalSeconds: 0, penaltySeconds: 0 },
+      latency: { default: { baseMs: 5, distribution: 'none' as const } },
+    };
     await withClient(config, {}, async (client, mock) => {
       const ids = await createAll(client, 200, 24);
       await expectExactlyOnce(client, ids);
       const server = await stats(mock);
       const serverThrottled = server.throttling.throttledByCode as Record<string, number>;
-      expect(client.counters.throttledByCode).toEqual(Object.fromEntries(Object.entries(serverThrottled).filter(([, n]) => n > 0)));
+      expect(client.counters.throttledByCode).toEqual(
+        Object.fromEntries(Object.entries(serverThrottled).filter(([, n]) => n > 0)),
+      );
       expect(Object.values(serverThrottled).reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
       expect(client.counters.retries).toBe(Object.values(client.counters.throttledByCode).reduce((a, b) => a + b, 0));
       expect(client.counters.retryWaitMs).toBeGreaterThan(0);
@@ -84,7 +96,9 @@ describe('DataverseClient retries', () => {
 
   it('does not resend a create without a client-chosen key after a lost response', async () => {
     await withClient({ faults: [{ kind: 'drop', rate: 1, operation: 'create' }] }, {}, async (client, mock) => {
-      await expect(client.create('accounts', { name: 'no key' })).rejects.toThrow(/DVB_ERR|POST accounts: .*after 1 attempt/);
+      await expect(client.create('accounts', { name: 'no key' })).rejects.toThrow(
+        /DVB_ERR|POST accounts: .*after 1 attempt/,
+      );
       expect((await stats(mock)).records.account).toBe(1);
     });
   });
@@ -137,7 +151,11 @@ describe('DataverseClient retries', () => {
 
   it('pages through a query and runs batches and bulk messages', async () => {
     await withClient({}, {}, async (client) => {
-      await fetch(`${client.origin}/_mock/seed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ counts: { account: 1234 } }) });
+      await fetch(`${client.origin}/_mock/seed`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ counts: { account: 1234 } }),
+      });
       let pages = 0;
       let records = 0;
       for await (const page of client.queryPages('accounts?$select=name', { maxPageSize: 100 })) {
@@ -145,7 +163,14 @@ describe('DataverseClient retries', () => {
         records += page.records;
       }
       expect([pages, records]).toEqual([13, 1234]);
-      const batch = await client.batch([{ changeset: [{ method: 'POST', url: 'contacts', body: { lastname: 'a' } }, { method: 'POST', url: 'contacts', body: { lastname: 'b' } }] }]);
+      const batch = await client.batch([
+        {
+          changeset: [
+            { method: 'POST', url: 'contacts', body: { lastname: 'a' } },
+            { method: 'POST', url: 'contacts', body: { lastname: 'b' } },
+          ],
+        },
+      ]);
       expect(batch.batch.succeeded).toBe(2);
       const { createMultiple } = await import('../../src/client/bulk/bulkRequests.js');
       const bulk = await client.bulk(createMultiple('contacts', 'contact', [{ lastname: 'c' }]));
@@ -156,9 +181,16 @@ describe('DataverseClient retries', () => {
 
 describe('DataverseClient and Server Busy', () => {
   it('retries a $batch refused with "Server Busy" (nothing ran), and every changeset lands once', async () => {
-    const config = { latency: { batchItem: { baseMs: 10, distribution: 'none' as const } }, limits: { maxConcurrentBatches: 1 } };
+    const config = {
+      latency: { batchItem: { baseMs: 10, distribution: 'none' as const } },
+      limits: { maxConcurrentBatches: 1 },
+    };
     await withClient(config, {}, async (client, mock) => {
-      const results = await Promise.all(Array.from({ length: 6 }, (_, i) => client.batch([{ changeset: [{ method: 'POST', url: 'accounts', body: { name: `busy ${i}` } }] }])));
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          client.batch([{ changeset: [{ method: 'POST', url: 'accounts', body: { name: `busy ${i}` } }] }]),
+        ),
+      );
       expect(results.every((r) => r.status === 200)).toBe(true);
       expect(client.counters.serverErrors).toBe((await stats(mock)).throttling.serverBusy);
       expect(client.counters.serverErrors).toBeGreaterThan(0);

@@ -14,9 +14,17 @@ export interface MockHandle {
   readonly server: RunningMockServer;
   readonly token: string;
   /** Calls the Web API with the handle's token; `path` is below `/api/data/v9.2/` unless absolute. */
-  readonly api: (method: string, path: string, options?: { body?: unknown; headers?: Record<string, string>; token?: string | null }) => Promise<ApiResult>;
+  readonly api: (
+    method: string,
+    path: string,
+    options?: { body?: unknown; headers?: Record<string, string>; token?: string | null },
+  ) => Promise<ApiResult>;
   /** Calls an absolute path on the mock's origin (admin, token endpoints) without a token. */
-  readonly raw: (method: string, path: string, options?: { body?: string; headers?: Record<string, string> }) => Promise<ApiResult>;
+  readonly raw: (
+    method: string,
+    path: string,
+    options?: { body?: string; headers?: Record<string, string> },
+  ) => Promise<ApiResult>;
   readonly getToken: (clientId?: string, secret?: string) => Promise<string>;
   readonly seed: (counts: Record<string, number>, seed?: number) => Promise<void>;
   readonly reset: () => Promise<void>;
@@ -35,11 +43,18 @@ async function toResult(res: Awaited<ReturnType<typeof request>>): Promise<ApiRe
 
 export async function connectMock(server: RunningMockServer): Promise<MockHandle> {
   const raw: MockHandle['raw'] = async (method, path, options = {}) =>
-    toResult(await request(`${server.url}${path}`, { method: method as 'GET', body: options.body, headers: options.headers }));
+    toResult(
+      await request(`${server.url}${path}`, { method: method as 'GET', body: options.body, headers: options.headers }),
+    );
   const getToken: MockHandle['getToken'] = async (clientId = 'test-app', secret = 'test-secret') => {
     const res = await raw('POST', '/test-tenant/oauth2/v2.0/token', {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, scope: `${server.url}/.default` }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: secret,
+        scope: `${server.url}/.default`,
+      }).toString(),
     });
     if (res.status !== 200) throw new Error(`token request failed: ${res.status} ${res.text}`);
     return (res.json as { access_token: string }).access_token;
@@ -51,7 +66,11 @@ export async function connectMock(server: RunningMockServer): Promise<MockHandle
     raw,
     getToken,
     api: async (method, path, options = {}) => {
-      const headers: Record<string, string> = { accept: 'application/json', 'odata-version': '4.0', 'odata-maxversion': '4.0' };
+      const headers: Record<string, string> = {
+        accept: 'application/json',
+        'odata-version': '4.0',
+        'odata-maxversion': '4.0',
+      };
       const bearer = options.token === undefined ? token : options.token;
       if (bearer !== null) headers.authorization = `Bearer ${bearer}`;
       let body: string | undefined;
@@ -64,7 +83,10 @@ export async function connectMock(server: RunningMockServer): Promise<MockHandle
       return toResult(await request(url, { method: method as 'GET', headers, body }));
     },
     seed: async (counts, seed = 1) => {
-      const res = await raw('POST', '/_mock/seed', { body: JSON.stringify({ seed, counts }), headers: { 'content-type': 'application/json' } });
+      const res = await raw('POST', '/_mock/seed', {
+        body: JSON.stringify({ seed, counts }),
+        headers: { 'content-type': 'application/json' },
+      });
       if (res.status !== 200) throw new Error(`seed failed: ${res.text}`);
     },
     reset: async () => {

@@ -36,10 +36,14 @@ describe('mock server: admin endpoints', () => {
 
   it('seed is deterministic: the same seed gives byte-identical data, another seed different data', async () => {
     const snapshot = async (seed: number): Promise<string> => {
-      const res = await mock.raw('POST', '/_mock/seed', { body: JSON.stringify({ seed, counts: { account: 50, contact: 80, quote: 10, quotedetail: 30 } }), headers: { 'content-type': 'application/json' } });
+      const res = await mock.raw('POST', '/_mock/seed', {
+        body: JSON.stringify({ seed, counts: { account: 50, contact: 80, quote: 10, quotedetail: 30 } }),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(res.json.created).toEqual({ account: 50, contact: 80, quote: 10, quotedetail: 30 });
       const parts: string[] = [];
-      for (const set of ['accounts', 'contacts', 'quotes', 'quotedetails']) parts.push((await mock.api('GET', `${set}?$orderby=createdon`)).text);
+      for (const set of ['accounts', 'contacts', 'quotes', 'quotedetails'])
+        parts.push((await mock.api('GET', `${set}?$orderby=createdon`)).text);
       return parts.join('\n');
     };
     const a = await snapshot(7);
@@ -47,7 +51,9 @@ describe('mock server: admin endpoints', () => {
     const c = await snapshot(8);
     expect(a).toBe(b);
     expect(c).not.toBe(a);
-    const contacts = (await mock.api('GET', 'contacts?$select=_parentcustomerid_value&$filter=_parentcustomerid_value ne null')).json.value;
+    const contacts = (
+      await mock.api('GET', 'contacts?$select=_parentcustomerid_value&$filter=_parentcustomerid_value ne null')
+    ).json.value;
     expect(contacts).toHaveLength(80);
   });
 

@@ -3,20 +3,32 @@ import { startMockServer } from '../../mock-server/index.js';
 import { connectMock, useMockServer } from '../helpers/useMockServer.js';
 
 function form(fields: Record<string, string>): { body: string; headers: Record<string, string> } {
-  return { body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+  return {
+    body: new URLSearchParams(fields).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  };
 }
 
 describe('mock server: authentication', () => {
   const mock = useMockServer({
     config: {
-      auth: { clients: [{ clientId: 'test-app', clientSecret: 'test-secret' }, { clientId: 'app-1', clientSecret: 's3cret' }, { clientId: 'app-2', clientSecret: 'other' }], users: [{ username: 'ann@contoso.com', password: 'pw' }] },
+      auth: {
+        clients: [
+          { clientId: 'test-app', clientSecret: 'test-secret' },
+          { clientId: 'app-1', clientSecret: 's3cret' },
+          { clientId: 'app-2', clientSecret: 'other' },
+        ],
+        users: [{ username: 'ann@contoso.com', password: 'pw' }],
+      },
     },
   });
 
   it('rejects a call without a token with 401 and a Bearer challenge', async () => {
     const res = await mock.api('GET', 'WhoAmI', { token: null });
     expect(res.status).toBe(401);
-    expect(res.headers['www-authenticate']).toMatch(/^Bearer authorization_uri=http:\/\/127\.0\.0\.1:\d+\/[0-9a-f-]+\/oauth2\/authorize, resource_id=/);
+    expect(res.headers['www-authenticate']).toMatch(
+      /^Bearer authorization_uri=http:\/\/127\.0\.0\.1:\d+\/[0-9a-f-]+\/oauth2\/authorize, resource_id=/,
+    );
     expect(res.json.error.message).toContain('no Authorization header');
   });
 
@@ -25,21 +37,52 @@ describe('mock server: authentication', () => {
   });
 
   it('issues v2 tokens for client_credentials with a /.default scope', async () => {
-    const res = await mock.raw('POST', '/any-tenant/oauth2/v2.0/token', form({ grant_type: 'client_credentials', client_id: 'app-1', client_secret: 's3cret', scope: 'https://org.crm.dynamics.com/.default' }));
+    const res = await mock.raw(
+      'POST',
+      '/any-tenant/oauth2/v2.0/token',
+      form({
+        grant_type: 'client_credentials',
+        client_id: 'app-1',
+        client_secret: 's3cret',
+        scope: 'https://org.crm.dynamics.com/.default',
+      }),
+    );
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599 });
     expect((await mock.api('GET', 'WhoAmI', { token: res.json.access_token })).status).toBe(200);
   });
 
   it('issues v1 tokens with resource, numbers as strings', async () => {
-    const res = await mock.raw('POST', '/common/oauth2/token', form({ grant_type: 'client_credentials', client_id: 'app-1', client_secret: 's3cret', resource: 'https://org.crm.dynamics.com' }));
+    const res = await mock.raw(
+      'POST',
+      '/common/oauth2/token',
+      form({
+        grant_type: 'client_credentials',
+        client_id: 'app-1',
+        client_secret: 's3cret',
+        resource: 'https://org.crm.dynamics.com',
+      }),
+    );
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ token_type: 'Bearer', expires_in: '3599', resource: 'https://org.crm.dynamics.com' });
+    expect(res.json).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: '3599',
+      resource: 'https://org.crm.dynamics.com',
+    });
     expect(res.json.expires_on).toMatch(/^\d+$/);
   });
 
   it('a wrong secret is invalid_client and never echoes the secret', async () => {
-    const res = await mock.raw('POST', '/t/oauth2/v2.0/token', form({ grant_type: 'client_credentials', client_id: 'app-1', client_secret: 'WRONG-SECRET-VALUE', scope: 'x/.default' }));
+    const res = await mock.raw(
+      'POST',
+      '/t/oauth2/v2.0/token',
+      form({
+        grant_type: 'client_credentials',
+        client_id: 'app-1',
+        client_secret: 'WRONG-SECRET-VALUE',
+        scope: 'x/.default',
+      }),
+    );
     expect(res.status).toBe(401);
     expect(res.json.error).toBe('invalid_client');
     expect(res.json.error_codes).toEqual([7000215]);
@@ -47,12 +90,24 @@ describe('mock server: authentication', () => {
   });
 
   it.each([
-    [{ grant_type: 'client_credentials', client_id: 'nobody', client_secret: 'x', scope: 'x/.default' }, 400, 'unauthorized_client'],
-    [{ grant_type: 'client_credentials', client_id: 'app-1', client_secret: 's3cret', scope: 'x/user_impersonation' }, 400, 'invalid_scope'],
+    [
+      { grant_type: 'client_credentials', client_id: 'nobody', client_secret: 'x', scope: 'x/.default' },
+      400,
+      'unauthorized_client',
+    ],
+    [
+      { grant_type: 'client_credentials', client_id: 'app-1', client_secret: 's3cret', scope: 'x/user_impersonation' },
+      400,
+      'invalid_scope',
+    ],
     [{ grant_type: 'client_credentials', client_id: 'app-1', scope: 'x/.default' }, 400, 'invalid_client'],
     [{ grant_type: 'authorization_code', client_id: 'app-1', scope: 'x/.default' }, 400, 'unsupported_grant_type'],
     [{ client_id: 'app-1', scope: 'x/.default' }, 400, 'invalid_request'],
-    [{ grant_type: 'password', client_id: 'app-1', username: 'ann@contoso.com', password: 'bad', scope: 'x/.default' }, 400, 'invalid_grant'],
+    [
+      { grant_type: 'password', client_id: 'app-1', username: 'ann@contoso.com', password: 'bad', scope: 'x/.default' },
+      400,
+      'invalid_grant',
+    ],
   ])('token request %j → %i %s', async (fields, status, error) => {
     const res = await mock.raw('POST', '/t/oauth2/v2.0/token', form(fields));
     expect(res.status).toBe(status);
@@ -70,7 +125,11 @@ describe('mock server: authentication', () => {
     const b = await who('app-2', 'other');
     expect(a1).toBe(a2);
     expect(b).not.toBe(a1);
-    const pw = await mock.raw('POST', '/t/oauth2/token', form({ grant_type: 'password', client_id: 'app-1', username: 'Ann@Contoso.com', password: 'pw', resource: 'x' }));
+    const pw = await mock.raw(
+      'POST',
+      '/t/oauth2/token',
+      form({ grant_type: 'password', client_id: 'app-1', username: 'Ann@Contoso.com', password: 'pw', resource: 'x' }),
+    );
     expect(pw.status).toBe(200);
     const user = (await mock.api('GET', 'WhoAmI', { token: pw.json.access_token })).json.UserId as string;
     expect([a1, b]).not.toContain(user);

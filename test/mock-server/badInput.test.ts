@@ -29,18 +29,21 @@ describe('mock server: bad input is a clear 4xx, never a 500, and changes nothin
     expect(await records()).toBe(before);
   });
 
-  it('a string longer than its column is 400 0x80044331 with Dataverse\'s message', async () => {
+  it("a string longer than its column is 400 0x80044331 with Dataverse's message", async () => {
     const res = await mock.api('POST', 'accounts', { body: { name: 'x'.repeat(161) } });
     expect(res.status).toBe(400);
     expect(res.json.error).toEqual({
       code: '0x80044331',
-      message: "A validation error occurred.  The length of the 'name' attribute of the 'account' entity exceeded the maximum allowed length of '160'.",
+      message:
+        "A validation error occurred.  The length of the 'name' attribute of the 'account' entity exceeded the maximum allowed length of '160'.",
     });
   });
 
   it('unknown property message names the property and the type', async () => {
     const res = await mock.api('POST', 'accounts', { body: { Name: 'x' } });
-    expect(res.json.error.message).toContain("Invalid property 'Name' was found in entity 'Microsoft.Dynamics.CRM.account'.");
+    expect(res.json.error.message).toContain(
+      "Invalid property 'Name' was found in entity 'Microsoft.Dynamics.CRM.account'.",
+    );
   });
 
   it.each([
@@ -70,7 +73,9 @@ describe('mock server: bad input is a clear 4xx, never a 500, and changes nothin
   });
 
   it('bad percent-encoding in the path and a bad key are 400s', async () => {
-    const res = await request(`${mock.server.apiUrl}accounts(%E0%A4%A)`, { headers: { authorization: `Bearer ${mock.token}` } });
+    const res = await request(`${mock.server.apiUrl}accounts(%E0%A4%A)`, {
+      headers: { authorization: `Bearer ${mock.token}` },
+    });
     expect(res.statusCode).toBe(400);
     await res.body.dump();
     expect((await mock.api('GET', "accounts(accountnumber='unterminated)")).status).toBe(400);

@@ -12,9 +12,16 @@ describe('mock server: $batch and changesets', () => {
     await mock.reset();
   });
 
-  async function batch(entries: BatchEntryInput[], options: { continueOnError?: boolean; discardBodies?: boolean } = {}): Promise<BatchResult & { contentType: string; raw: string }> {
+  async function batch(
+    entries: BatchEntryInput[],
+    options: { continueOnError?: boolean; discardBodies?: boolean } = {},
+  ): Promise<BatchResult & { contentType: string; raw: string }> {
     const encoded = encodeBatch(entries, { apiUrl: mock.server.apiUrl, continueOnError: options.continueOnError });
-    const res = await request(`${mock.server.apiUrl}$batch`, { method: 'POST', headers: { ...encoded.headers, authorization: `Bearer ${mock.token}` }, body: encoded.body });
+    const res = await request(`${mock.server.apiUrl}$batch`, {
+      method: 'POST',
+      headers: { ...encoded.headers, authorization: `Bearer ${mock.token}` },
+      body: encoded.body,
+    });
     const raw = await res.body.text();
     const contentType = String(res.headers['content-type']);
     return { ...decodeBatchResult(entries, res.statusCode, raw, contentType, options), contentType, raw };
@@ -43,14 +50,23 @@ describe('mock server: $batch and changesets', () => {
       {
         changeset: [
           { method: 'POST', url: 'accounts', body: { name: 'Parent' }, contentId: '1' },
-          { method: 'POST', url: 'contacts', body: { lastname: 'Child', 'parentcustomerid_account@odata.bind': '$1' }, contentId: '2' },
+          {
+            method: 'POST',
+            url: 'contacts',
+            body: { lastname: 'Child', 'parentcustomerid_account@odata.bind': '$1' },
+            contentId: '2',
+          },
           { method: 'PATCH', url: '$1', body: { telephone1: '555' }, contentId: '3' },
         ],
       },
     ]);
     expect(out.status).toBe(200);
     expect(out.raw).toMatch(/boundary=changesetresponse_[0-9a-f-]{36}/);
-    expect(out.results.map((r) => [r.status, r.contentId])).toEqual([[204, '1'], [204, '2'], [204, '3']]);
+    expect(out.results.map((r) => [r.status, r.contentId])).toEqual([
+      [204, '1'],
+      [204, '2'],
+      [204, '3'],
+    ]);
     const account = /\(([0-9a-f-]{36})\)$/.exec(out.results[0]!.entityId!)![1]!;
     const contact = (await mock.api('GET', 'contacts?$select=_parentcustomerid_value')).json.value[0];
     expect(contact._parentcustomerid_value).toBe(account);
@@ -78,8 +94,12 @@ describe('mock server: $batch and changesets', () => {
   });
 
   it('a failed changeset rolls back updates and deletes too', async () => {
-    const id = String((await mock.api('POST', 'accounts', { body: { name: 'before' } })).headers['odata-entityid']).split('(')[1]!.slice(0, 36);
-    const other = String((await mock.api('POST', 'accounts', { body: { name: 'keep me' } })).headers['odata-entityid']).split('(')[1]!.slice(0, 36);
+    const id = String((await mock.api('POST', 'accounts', { body: { name: 'before' } })).headers['odata-entityid'])
+      .split('(')[1]!
+      .slice(0, 36);
+    const other = String((await mock.api('POST', 'accounts', { body: { name: 'keep me' } })).headers['odata-entityid'])
+      .split('(')[1]!
+      .slice(0, 36);
     const out = await batch([
       {
         changeset: [
@@ -111,7 +131,12 @@ describe('mock server: $batch and changesets', () => {
       [
         { method: 'POST', url: 'accounts', body: { name: 'a' } },
         { method: 'POST', url: 'accounts', body: { Name: 'bad' } },
-        { changeset: [{ method: 'POST', url: 'accounts', body: { name: 'cs' } }, { method: 'POST', url: 'nosuch', body: {} }] },
+        {
+          changeset: [
+            { method: 'POST', url: 'accounts', body: { name: 'cs' } },
+            { method: 'POST', url: 'nosuch', body: {} },
+          ],
+        },
         { method: 'POST', url: 'accounts', body: { name: 'c' } },
       ],
       { continueOnError: true },
@@ -124,7 +149,14 @@ describe('mock server: $batch and changesets', () => {
   });
 
   it('GET inside a changeset, an unknown $n, and a nested $batch are refused', async () => {
-    const get = await batch([{ changeset: [{ method: 'POST', url: 'accounts', body: { name: 'x' } }, { method: 'GET', url: 'accounts' }] }]);
+    const get = await batch([
+      {
+        changeset: [
+          { method: 'POST', url: 'accounts', body: { name: 'x' } },
+          { method: 'GET', url: 'accounts' },
+        ],
+      },
+    ]);
     expect(get.status).toBe(400);
     expect(get.results[0]!.error!.message).toContain('a GET request is not allowed inside a changeset');
     expect(await count('accounts')).toBe(0);
@@ -135,7 +167,8 @@ describe('mock server: $batch and changesets', () => {
   });
 
   it('more than 1000 requests is a 400 before anything runs; 1000 is accepted', async () => {
-    const ops = (n: number): BatchEntryInput[] => Array.from({ length: n }, (_, i) => ({ method: 'POST' as const, url: 'accounts', body: { name: `n${i}` } }));
+    const ops = (n: number): BatchEntryInput[] =>
+      Array.from({ length: n }, (_, i) => ({ method: 'POST' as const, url: 'accounts', body: { name: `n${i}` } }));
     const tooMany = await batch(ops(1001));
     expect(tooMany.status).toBe(400);
     expect(tooMany.results[0]!.error!.message).toContain("maximum number of '1000' operations");
@@ -148,7 +181,13 @@ describe('mock server: $batch and changesets', () => {
 
   it('discarding bodies keeps statuses, ids and errors only (ReturnResponses=false)', async () => {
     await mock.api('POST', 'accounts', { body: { name: 'there' } });
-    const out = await batch([{ method: 'GET', url: 'accounts' }, { method: 'POST', url: 'accounts', body: {} }], { discardBodies: true });
+    const out = await batch(
+      [
+        { method: 'GET', url: 'accounts' },
+        { method: 'POST', url: 'accounts', body: {} },
+      ],
+      { discardBodies: true },
+    );
     expect(out.results[0]!.body).toBeUndefined();
     expect(out.results[0]!.status).toBe(200);
     expect(out.results[1]!.entityId).toBeDefined();
@@ -156,8 +195,18 @@ describe('mock server: $batch and changesets', () => {
 
   it.each([
     ['no multipart content type', { 'content-type': 'application/json' }, '{}', 'must be multipart/mixed'],
-    ['bare LF line endings', { 'content-type': 'multipart/mixed; boundary=b' }, '--b\nContent-Type: application/http\n\nGET accounts HTTP/1.1\n\n--b--\n', 'line endings must be CRLF'],
-    ['no closing delimiter', { 'content-type': 'multipart/mixed; boundary=b' }, '--b\r\nContent-Type: application/http\r\n\r\nPOST accounts HTTP/1.1\r\nContent-Type: application/json\r\n\r\n{"name":"x"}\r\n', "closing delimiter '--b--' is missing"],
+    [
+      'bare LF line endings',
+      { 'content-type': 'multipart/mixed; boundary=b' },
+      '--b\nContent-Type: application/http\n\nGET accounts HTTP/1.1\n\n--b--\n',
+      'line endings must be CRLF',
+    ],
+    [
+      'no closing delimiter',
+      { 'content-type': 'multipart/mixed; boundary=b' },
+      '--b\r\nContent-Type: application/http\r\n\r\nPOST accounts HTTP/1.1\r\nContent-Type: application/json\r\n\r\n{"name":"x"}\r\n',
+      "closing delimiter '--b--' is missing",
+    ],
   ])('a malformed body (%s) is 400 0x80048d19 and changes nothing', async (_label, headers, body, fragment) => {
     const res = await mock.api('POST', '$batch', { body, headers });
     expect(res.status).toBe(400);
@@ -166,9 +215,11 @@ describe('mock server: $batch and changesets', () => {
     expect(await count('accounts')).toBe(0);
   });
 
-  it('counts as one request toward the limit, with all its operations\' time', async () => {
+  it("counts as one request toward the limit, with all its operations' time", async () => {
     const before = Number((await mock.api('GET', 'WhoAmI')).headers['x-ms-ratelimit-burst-remaining-xrm-requests']);
-    await batch(Array.from({ length: 50 }, (_, i) => ({ method: 'POST' as const, url: 'accounts', body: { name: `b${i}` } })));
+    await batch(
+      Array.from({ length: 50 }, (_, i) => ({ method: 'POST' as const, url: 'accounts', body: { name: `b${i}` } })),
+    );
     const after = Number((await mock.api('GET', 'WhoAmI')).headers['x-ms-ratelimit-burst-remaining-xrm-requests']);
     expect(before - after).toBe(2);
     expect((await mock.raw('GET', '/_mock/stats')).json.requests.byRoute['POST $batch']).toEqual({ '200': 1 });
@@ -176,13 +227,23 @@ describe('mock server: $batch and changesets', () => {
 });
 
 describe('mock server: $batch time and the batch cap', () => {
-  const mock = useMockServer({ config: { latency: { batchItem: { baseMs: 5, distribution: 'none' } }, limits: { maxConcurrentBatches: 1 } } });
+  const mock = useMockServer({
+    config: { latency: { batchItem: { baseMs: 5, distribution: 'none' } }, limits: { maxConcurrentBatches: 1 } },
+  });
 
-  it('a batch\'s service time is the sum of its operations', async () => {
-    const entries: BatchEntryInput[] = Array.from({ length: 20 }, (_, i) => ({ method: 'POST' as const, url: 'accounts', body: { name: `t${i}` } }));
+  it("a batch's service time is the sum of its operations", async () => {
+    const entries: BatchEntryInput[] = Array.from({ length: 20 }, (_, i) => ({
+      method: 'POST' as const,
+      url: 'accounts',
+      body: { name: `t${i}` },
+    }));
     const encoded = encodeBatch(entries, { apiUrl: mock.server.apiUrl });
     const start = performance.now();
-    const res = await request(`${mock.server.apiUrl}$batch`, { method: 'POST', headers: { ...encoded.headers, authorization: `Bearer ${mock.token}` }, body: encoded.body });
+    const res = await request(`${mock.server.apiUrl}$batch`, {
+      method: 'POST',
+      headers: { ...encoded.headers, authorization: `Bearer ${mock.token}` },
+      body: encoded.body,
+    });
     await res.body.text();
     expect(performance.now() - start).toBeGreaterThanOrEqual(95);
     const busy = (await mock.raw('GET', '/_mock/stats')).json.server.busyMs as number;

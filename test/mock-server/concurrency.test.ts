@@ -7,7 +7,11 @@ describe('mock server: concurrent requests', () => {
 
   it('200 concurrent creates all land, with distinct ids', async () => {
     await mock.reset();
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => mock.api('POST', 'accounts', { body: { name: `c${i}`, accountnumber: `CC-${i}` } })));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        mock.api('POST', 'accounts', { body: { name: `c${i}`, accountnumber: `CC-${i}` } }),
+      ),
+    );
     expect(results.every((r) => r.status === 204)).toBe(true);
     expect(new Set(results.map(entityIdOf)).size).toBe(200);
     expect((await mock.api('GET', 'accounts/$count')).text).toBe('200');
@@ -23,7 +27,9 @@ describe('mock server: concurrent requests', () => {
 
   it('concurrent creates with the same client key: exactly one wins', async () => {
     const id = '11111111-2222-4333-8444-555555555555';
-    const results = await Promise.all(Array.from({ length: 20 }, () => mock.api('POST', 'accounts', { body: { accountid: id, name: 'race' } })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => mock.api('POST', 'accounts', { body: { accountid: id, name: 'race' } })),
+    );
     expect(results.filter((r) => r.status === 204)).toHaveLength(1);
     expect(results.filter((r) => r.status === 412)).toHaveLength(19);
   });

@@ -18,13 +18,51 @@ describe('mock config', () => {
     [{ nosuch: 1 }, '(root): Unrecognized key: "nosuch"'],
     [{ auth: { tokenLifetime: 5 } }, 'auth: Unrecognized key: "tokenLifetime"'],
     [{ auth: { tokenLifetimeSeconds: 0 } }, 'auth.tokenLifetimeSeconds: Too small: expected number to be >=1'],
-    [{ tables: [{ logicalName: 'Bad Name', entitySetName: 'x', columns: [{ name: 'a', type: 'string' }] }] }, 'tables[0].logicalName: must be lower-case letters'],
-    [{ tables: [{ logicalName: 'new_a', entitySetName: 'new_as', columns: [{ name: 'a', type: 'text' }] }] }, 'tables[0].columns[0].type: Invalid option'],
-    [{ tables: [{ logicalName: 'new_a', entitySetName: 'new_as', columns: [{ name: 'l', type: 'lookup' }] }] }, 'tables[0].columns[0].target: required for a lookup column'],
-    [{ tables: [{ logicalName: 'new_a', entitySetName: 'new_as', columns: [{ name: 'l', type: 'lookup', target: 'nosuch' }] }] }, "tables[0].columns[0].target: no table named 'nosuch'"],
-    [{ tables: [{ logicalName: 'account', entitySetName: 'new_as', columns: [{ name: 'a', type: 'string' }] }] }, "tables[0].logicalName: 'account' is already a table"],
-    [{ tables: [{ logicalName: 'new_a', entitySetName: 'new_as', columns: [{ name: 'a', type: 'string' }], alternateKeys: [['nope']] }] }, "tables[0].alternateKeys[0]: no column 'nope' in table 'new_a'"],
-    [{ tables: [{ logicalName: 'new_a', entitySetName: 'new_as', columns: [{ name: 'a', type: 'int', maxLength: 5 }] }] }, 'tables[0].columns[0].maxLength: only for string and memo columns'],
+    [
+      { tables: [{ logicalName: 'Bad Name', entitySetName: 'x', columns: [{ name: 'a', type: 'string' }] }] },
+      'tables[0].logicalName: must be lower-case letters',
+    ],
+    [
+      { tables: [{ logicalName: 'new_a', entitySetName: 'new_as', columns: [{ name: 'a', type: 'text' }] }] },
+      'tables[0].columns[0].type: Invalid option',
+    ],
+    [
+      { tables: [{ logicalName: 'new_a', entitySetName: 'new_as', columns: [{ name: 'l', type: 'lookup' }] }] },
+      'tables[0].columns[0].target: required for a lookup column',
+    ],
+    [
+      {
+        tables: [
+          { logicalName: 'new_a', entitySetName: 'new_as', columns: [{ name: 'l', type: 'lookup', target: 'nosuch' }] },
+        ],
+      },
+      "tables[0].columns[0].target: no table named 'nosuch'",
+    ],
+    [
+      { tables: [{ logicalName: 'account', entitySetName: 'new_as', columns: [{ name: 'a', type: 'string' }] }] },
+      "tables[0].logicalName: 'account' is already a table",
+    ],
+    [
+      {
+        tables: [
+          {
+            logicalName: 'new_a',
+            entitySetName: 'new_as',
+            columns: [{ name: 'a', type: 'string' }],
+            alternateKeys: [['nope']],
+          },
+        ],
+      },
+      "tables[0].alternateKeys[0]: no column 'nope' in table 'new_a'",
+    ],
+    [
+      {
+        tables: [
+          { logicalName: 'new_a', entitySetName: 'new_as', columns: [{ name: 'a', type: 'int', maxLength: 5 }] },
+        ],
+      },
+      'tables[0].columns[0].maxLength: only for string and memo columns',
+    ],
   ])('rejects %j naming the key and the rule', (input, fragment) => {
     let error: unknown;
     try {
@@ -73,17 +111,37 @@ describe('mock server: custom tables from config', () => {
   it('serves a custom table with its key, types, lookups and alternate key', async () => {
     const account = entityIdOf(await mock.api('POST', 'accounts', { body: { name: 'Owner' } }));
     const created = await mock.api('POST', 'new_projects', {
-      body: { new_name: 'Apollo', new_code: 'P-1', new_budget: 99.5, new_phase: 200, new_start: '2024-05-01T10:00:00Z', 'new_AccountId@odata.bind': `/accounts(${account})` },
+      body: {
+        new_name: 'Apollo',
+        new_code: 'P-1',
+        new_budget: 99.5,
+        new_phase: 200,
+        new_start: '2024-05-01T10:00:00Z',
+        'new_AccountId@odata.bind': `/accounts(${account})`,
+      },
     });
     expect(created.status, created.text).toBe(204);
     const id = entityIdOf(created);
     const got = await mock.api('GET', `new_projects(new_code='P-1')`);
-    expect(got.json).toMatchObject({ new_projectid: id, new_name: 'Apollo', new_budget: 99.5, new_phase: 200, new_start: '2024-05-01T10:00:00Z', _new_accountid_value: account, statecode: 0 });
-    const filtered = await mock.api('GET', `new_projects?$filter=${encodeURIComponent('new_start ge 2024-05-01 and new_phase eq 200')}&$expand=new_AccountId($select=name)`);
+    expect(got.json).toMatchObject({
+      new_projectid: id,
+      new_name: 'Apollo',
+      new_budget: 99.5,
+      new_phase: 200,
+      new_start: '2024-05-01T10:00:00Z',
+      _new_accountid_value: account,
+      statecode: 0,
+    });
+    const filtered = await mock.api(
+      'GET',
+      `new_projects?$filter=${encodeURIComponent('new_start ge 2024-05-01 and new_phase eq 200')}&$expand=new_AccountId($select=name)`,
+    );
     expect(filtered.json.value).toHaveLength(1);
     expect(filtered.json.value[0].new_AccountId.name).toBe('Owner');
     expect((await mock.api('POST', 'new_projects', { body: { new_phase: 300 } })).status).toBe(400);
-    expect((await mock.api('POST', 'new_projects', { body: { new_code: 'x'.repeat(11) } })).json.error.code).toBe('0x80044331');
+    expect((await mock.api('POST', 'new_projects', { body: { new_code: 'x'.repeat(11) } })).json.error.code).toBe(
+      '0x80044331',
+    );
   });
 
   it('seeds custom tables with lookups to tables seeded before them', async () => {

@@ -22,18 +22,30 @@ describe('mock server: create, retrieve, update, upsert, delete', () => {
   it('WhoAmI is GET only: POST is a 404 as in Dataverse', async () => {
     const res = await mock.api('POST', 'WhoAmI', { body: {} });
     expect(res.status).toBe(404);
-    expect(res.json.error.message).toBe(`No HTTP resource was found that matches the request URI '${mock.server.apiUrl}WhoAmI'.`);
+    expect(res.json.error.message).toBe(
+      `No HTTP resource was found that matches the request URI '${mock.server.apiUrl}WhoAmI'.`,
+    );
   });
 
   it('creates with 204 and OData-EntityId, then retrieves by id', async () => {
-    const created = await mock.api('POST', 'accounts', { body: { name: 'Contoso', accountnumber: 'C-1', revenue: 1000.5, numberofemployees: 12 } });
+    const created = await mock.api('POST', 'accounts', {
+      body: { name: 'Contoso', accountnumber: 'C-1', revenue: 1000.5, numberofemployees: 12 },
+    });
     expect(created.status).toBe(204);
     expect(created.text).toBe('');
     const id = entityIdOf(created);
     expect(created.headers['odata-entityid']).toBe(`${mock.server.apiUrl}accounts(${id})`);
     const got = await mock.api('GET', `accounts(${id})`);
     expect(got.status).toBe(200);
-    expect(got.json).toMatchObject({ accountid: id, name: 'Contoso', accountnumber: 'C-1', revenue: 1000.5, numberofemployees: 12, statecode: 0, statuscode: 1 });
+    expect(got.json).toMatchObject({
+      accountid: id,
+      name: 'Contoso',
+      accountnumber: 'C-1',
+      revenue: 1000.5,
+      numberofemployees: 12,
+      statecode: 0,
+      statuscode: 1,
+    });
     expect(got.json['@odata.etag']).toMatch(/^W\/"\d+"$/);
     expect(got.headers.etag).toBe(got.json['@odata.etag']);
     expect(got.json.createdon).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
@@ -43,7 +55,10 @@ describe('mock server: create, retrieve, update, upsert, delete', () => {
   });
 
   it('returns the record with 201 under Prefer: return=representation, honouring $select', async () => {
-    const res = await mock.api('POST', 'accounts?$select=name,revenue', { body: { name: 'Rep', revenue: 5 }, headers: { prefer: 'return=representation' } });
+    const res = await mock.api('POST', 'accounts?$select=name,revenue', {
+      body: { name: 'Rep', revenue: 5 },
+      headers: { prefer: 'return=representation' },
+    });
     expect(res.status).toBe(201);
     expect(res.headers['preference-applied']).toBe('return=representation');
     expect(Object.keys(res.json).sort()).toEqual(['@odata.context', '@odata.etag', 'accountid', 'name', 'revenue']);
@@ -82,7 +97,7 @@ describe('mock server: create, retrieve, update, upsert, delete', () => {
     expect((await mock.api('GET', 'accounts(not-a-guid)')).status).toBe(400);
   });
 
-  it('a missing record is 404 0x80040217 with Dataverse\'s message', async () => {
+  it("a missing record is 404 0x80040217 with Dataverse's message", async () => {
     const id = randomUUID();
     for (const method of ['GET', 'DELETE']) {
       const res = await mock.api(method, `accounts(${id})`);
@@ -129,10 +144,15 @@ describe('mock server: create, retrieve, update, upsert, delete', () => {
   it('a stale If-Match ETag is 412 0x80060882; the current one updates', async () => {
     const id = entityIdOf(await mock.api('POST', 'accounts', { body: { name: 'v1' } }));
     const etag = (await mock.api('GET', `accounts(${id})`)).headers.etag as string;
-    expect((await mock.api('PATCH', `accounts(${id})`, { body: { name: 'v2' }, headers: { 'if-match': etag } })).status).toBe(204);
+    expect(
+      (await mock.api('PATCH', `accounts(${id})`, { body: { name: 'v2' }, headers: { 'if-match': etag } })).status,
+    ).toBe(204);
     const stale = await mock.api('PATCH', `accounts(${id})`, { body: { name: 'v3' }, headers: { 'if-match': etag } });
     expect(stale.status).toBe(412);
-    expect(stale.json.error).toEqual({ code: '0x80060882', message: "The version of the existing record doesn't match the RowVersion property provided." });
+    expect(stale.json.error).toEqual({
+      code: '0x80060882',
+      message: "The version of the existing record doesn't match the RowVersion property provided.",
+    });
     expect((await mock.api('GET', `accounts(${id})?$select=name`)).json.name).toBe('v2');
     const staleDelete = await mock.api('DELETE', `accounts(${id})`, { headers: { 'if-match': etag } });
     expect(staleDelete.status).toBe(412);
@@ -172,7 +192,9 @@ describe('mock server: create, retrieve, update, upsert, delete', () => {
   });
 
   it('computes contact.fullname and keeps it read-only', async () => {
-    const id = entityIdOf(await mock.api('POST', 'contacts', { body: { firstname: 'Ada', lastname: 'Lovelace', fullname: 'ignored' } }));
+    const id = entityIdOf(
+      await mock.api('POST', 'contacts', { body: { firstname: 'Ada', lastname: 'Lovelace', fullname: 'ignored' } }),
+    );
     expect((await mock.api('GET', `contacts(${id})?$select=fullname`)).json.fullname).toBe('Ada Lovelace');
     await mock.api('PATCH', `contacts(${id})`, { body: { lastname: 'King' } });
     expect((await mock.api('GET', `contacts(${id})?$select=fullname`)).json.fullname).toBe('Ada King');

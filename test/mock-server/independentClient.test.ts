@@ -19,7 +19,12 @@ describe('mock server: an independent Dataverse client works unchanged', () => {
         const res = await request(`${mock.server.url}/contoso-tenant/oauth2/v2.0/token`, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'dwa', client_secret: 'x', scope: `${mock.server.url}/.default` }).toString(),
+          body: new URLSearchParams({
+            grant_type: 'client_credentials',
+            client_id: 'dwa',
+            client_secret: 'x',
+            scope: `${mock.server.url}/.default`,
+          }).toString(),
         });
         return ((await res.body.json()) as { access_token: string }).access_token;
       },
@@ -28,19 +33,36 @@ describe('mock server: an independent Dataverse client works unchanged', () => {
 
   it('authenticates, creates, retrieves by id and alternate key, updates, upserts and deletes', async () => {
     const api = client();
-    const id = await api.create<{ name: string; accountnumber: string; revenue: number }, string>({ collection: 'accounts', data: { name: 'DWA Ltd', accountnumber: 'DWA-1', revenue: 10 } });
+    const id = await api.create<{ name: string; accountnumber: string; revenue: number }, string>({
+      collection: 'accounts',
+      data: { name: 'DWA Ltd', accountnumber: 'DWA-1', revenue: 10 },
+    });
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
 
-    const byId = await api.retrieve<{ name: string; revenue: number }>({ collection: 'accounts', key: id, select: ['name', 'revenue'] });
+    const byId = await api.retrieve<{ name: string; revenue: number }>({
+      collection: 'accounts',
+      key: id,
+      select: ['name', 'revenue'],
+    });
     expect(byId).toMatchObject({ name: 'DWA Ltd', revenue: 10 });
-    const byAlt = await api.retrieve<{ accountid: string }>({ collection: 'accounts', key: "accountnumber='DWA-1'", select: ['name'] });
+    const byAlt = await api.retrieve<{ accountid: string }>({
+      collection: 'accounts',
+      key: "accountnumber='DWA-1'",
+      select: ['name'],
+    });
     expect(byAlt.accountid).toBe(id);
 
     await api.update({ collection: 'accounts', key: id, data: { revenue: 20 } });
-    expect((await api.retrieve<{ revenue: number }>({ collection: 'accounts', key: id, select: ['revenue'] })).revenue).toBe(20);
+    expect(
+      (await api.retrieve<{ revenue: number }>({ collection: 'accounts', key: id, select: ['revenue'] })).revenue,
+    ).toBe(20);
 
     await api.upsert({ collection: 'accounts', key: "accountnumber='DWA-2'", data: { name: 'Upserted by DWA' } });
-    const upserted = await api.retrieve<{ name: string }>({ collection: 'accounts', key: "accountnumber='DWA-2'", select: ['name'] });
+    const upserted = await api.retrieve<{ name: string }>({
+      collection: 'accounts',
+      key: "accountnumber='DWA-2'",
+      select: ['name'],
+    });
     expect(upserted.name).toBe('Upserted by DWA');
 
     const deleted = await api.deleteRecord({ collection: 'accounts', key: id });
@@ -52,12 +74,22 @@ describe('mock server: an independent Dataverse client works unchanged', () => {
     await mock.seed({ account: 700 });
     const api = client();
     const filter = "contains(name,'o')";
-    const all = await api.retrieveAll<{ name: string }>({ collection: 'accounts', select: ['name'], filter, maxPageSize: 100 });
+    const all = await api.retrieveAll<{ name: string }>({
+      collection: 'accounts',
+      select: ['name'],
+      filter,
+      maxPageSize: 100,
+    });
     const expected = Number((await mock.api('GET', `accounts/$count?$filter=${encodeURIComponent(filter)}`)).text);
     expect(expected).toBeGreaterThan(100);
     expect(all.value).toHaveLength(expected);
     expect(all.value.every((r) => r.name.toLowerCase().includes('o'))).toBe(true);
-    const firstPage = await api.retrieveMultiple({ collection: 'accounts', select: ['name'], maxPageSize: 50, count: true });
+    const firstPage = await api.retrieveMultiple({
+      collection: 'accounts',
+      select: ['name'],
+      maxPageSize: 50,
+      count: true,
+    });
     expect(firstPage.value).toHaveLength(50);
     expect(firstPage.oDataCount).toBe(700);
     expect(firstPage.oDataNextLink).toContain('$skiptoken=');
@@ -79,7 +111,10 @@ describe('mock server: an independent Dataverse client works unchanged', () => {
     api.startBatch();
     void api.retrieveMultiple({ collection: 'accounts', select: ['name'], filter: "startswith(name,'DWA batch')" });
     void api.retrieve({ collection: 'accounts', key: "accountnumber='DWAB-1'", select: ['name'] });
-    const [list, one] = (await api.executeBatch({ inChangeSet: false })) as [{ value: { name: string }[] }, { name: string }];
+    const [list, one] = (await api.executeBatch({ inChangeSet: false })) as [
+      { value: { name: string }[] },
+      { name: string },
+    ];
     expect(list.value.map((v) => v.name).sort()).toEqual(['DWA batch 1', 'DWA batch 2']);
     expect(one.name).toBe('DWA batch 1');
   });
@@ -94,4 +129,3 @@ describe('mock server: an independent Dataverse client works unchanged', () => {
     expect(Number((await mock.api('GET', 'accounts/$count')).text)).toBe(0);
   });
 });
-

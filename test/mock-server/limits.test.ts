@@ -31,7 +31,10 @@ describe('client mistakes are 4xx, never 500 (repro 02)', () => {
     await mock.seed({ account: 5000 });
     const filter = encodeURIComponent("contains(name,'%_%_%_%_%_%_%_%_%_%_%_%_!')");
     const started = Date.now();
-    const [query, health] = await Promise.all([mock.api('GET', `accounts?$filter=${filter}&$select=name`), mock.raw('GET', '/_mock/health')]);
+    const [query, health] = await Promise.all([
+      mock.api('GET', `accounts?$filter=${filter}&$select=name`),
+      mock.raw('GET', '/_mock/health'),
+    ]);
     expect(query.status).toBe(200);
     expect(health.status).toBe(200);
     // A backtracking regex took over 60 s here; a generous bound that only exponential time misses.
@@ -41,7 +44,10 @@ describe('client mistakes are 4xx, never 500 (repro 02)', () => {
   it('in $batch, a failing part answers alone; the parts before it keep their answers', async () => {
     const id = 'aaaaaaaa-0000-0000-0000-000000000001';
     const body = `${part('POST', 'accounts', JSON.stringify({ accountid: id, name: 'part 1' }))}${part('GET', 'accounts?$filter=nosuch%20eq%201')}--b--${CRLF}`;
-    const res = await mock.api('POST', '$batch', { body, headers: { 'content-type': 'multipart/mixed; boundary=b', prefer: 'odata.continue-on-error' } });
+    const res = await mock.api('POST', '$batch', {
+      body,
+      headers: { 'content-type': 'multipart/mixed; boundary=b', prefer: 'odata.continue-on-error' },
+    });
     expect(res.status).toBe(200);
     expect(res.text).toContain('HTTP/1.1 204');
     expect(res.text).toContain('HTTP/1.1 400');
@@ -49,13 +55,20 @@ describe('client mistakes are 4xx, never 500 (repro 02)', () => {
   });
 
   it('a POST with a body and no Content-Type is 415, as a cross-site form would be', async () => {
-    const res = await request(`${mock.server.apiUrl}accounts`, { method: 'POST', headers: { authorization: `Bearer ${mock.token}` }, body: '{"name":"csrf"}' });
+    const res = await request(`${mock.server.apiUrl}accounts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${mock.token}` },
+      body: '{"name":"csrf"}',
+    });
     expect(res.statusCode).toBe(415);
     await res.body.dump();
   });
 
   it('a 20,000-character URL is read and answered, not cut off with an empty 431', async () => {
-    const res = await mock.api('GET', `accounts?$select=name&$filter=${encodeURIComponent(`name eq '${'x'.repeat(20_000)}'`)}`);
+    const res = await mock.api(
+      'GET',
+      `accounts?$select=name&$filter=${encodeURIComponent(`name eq '${'x'.repeat(20_000)}'`)}`,
+    );
     expect(res.status).toBe(200);
   });
 });
@@ -68,7 +81,10 @@ describe('mock resource limits (repros 03, 09, 16)', () => {
       await mock.seed({ account: 3000 });
       let body = '';
       for (let i = 0; i < 300; i++) body += part('GET', 'accounts');
-      const res = await mock.api('POST', '$batch', { body: `${body}--b--${CRLF}`, headers: { 'content-type': 'multipart/mixed; boundary=b' } });
+      const res = await mock.api('POST', '$batch', {
+        body: `${body}--b--${CRLF}`,
+        headers: { 'content-type': 'multipart/mixed; boundary=b' },
+      });
       expect(res.status).toBe(400);
       expect(res.text).toContain('The $batch response would exceed 2000000 bytes; the batch stopped here.');
       expect(res.text.length).toBeLessThan(6_000_000);
@@ -83,9 +99,15 @@ describe('mock resource limits (repros 03, 09, 16)', () => {
     try {
       const mock = await connectMock(server);
       const started = Date.now();
-      const res = await mock.raw('POST', '/_mock/seed', { body: JSON.stringify({ counts: { account: 2_000_000, contact: 2_000_000 } }), headers: { 'content-type': 'application/json' } });
+      const res = await mock.raw('POST', '/_mock/seed', {
+        body: JSON.stringify({ counts: { account: 2_000_000, contact: 2_000_000 } }),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(res.status).toBe(400);
-      expect(res.json.error).toEqual({ code: 'DVB_MOCK_SEED_TOO_LARGE', message: expect.stringContaining('4000000 records in all; at most 500000 per request') });
+      expect(res.json.error).toEqual({
+        code: 'DVB_MOCK_SEED_TOO_LARGE',
+        message: expect.stringContaining('4000000 records in all; at most 500000 per request'),
+      });
       expect(Date.now() - started).toBeLessThan(2000);
       expect(server.context.store.counts().account).toBe(0);
     } finally {
@@ -99,20 +121,28 @@ describe('mock resource limits (repros 03, 09, 16)', () => {
     try {
       // Eight uploads that each send 1 MB of a 2 MB body and pause: 8 MB would be held at once.
       const answers = await Promise.all(
-        Array.from({ length: 8 }, () =>
-          new Promise<string>((resolve) => {
-            const socket = connect(server.port, '127.0.0.1');
-            sockets.push(socket);
-            let text = '';
-            socket.on('data', (d: Buffer) => {
-              text += d.toString('latin1');
-              if (text.includes('\r\n\r\n')) resolve(text);
-            });
-            socket.on('error', () => { resolve(text); });
-            socket.write(`POST /api/data/v9.2/accounts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`);
-            socket.write(Buffer.alloc(1024 * 1024, 0x20));
-            setTimeout(() => { resolve(text); }, 1500);
-          }),
+        Array.from(
+          { length: 8 },
+          () =>
+            new Promise<string>((resolve) => {
+              const socket = connect(server.port, '127.0.0.1');
+              sockets.push(socket);
+              let text = '';
+              socket.on('data', (d: Buffer) => {
+                text += d.toString('latin1');
+                if (text.includes('\r\n\r\n')) resolve(text);
+              });
+              socket.on('error', () => {
+                resolve(text);
+              });
+              socket.write(
+                `POST /api/data/v9.2/accounts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`,
+              );
+              socket.write(Buffer.alloc(1024 * 1024, 0x20));
+              setTimeout(() => {
+                resolve(text);
+              }, 1500);
+            }),
         ),
       );
       const busy = answers.filter((a) => a.startsWith('HTTP/1.1 503'));
@@ -133,7 +163,8 @@ describe('the admin API answers only the harness (repro 15)', () => {
 
   it('refuses a foreign Host, a cross-site Origin and a text/plain body; accepts the harness', async () => {
     await mock.seed({ account: 3 });
-    const reset = (headers: Record<string, string>, body?: string): Promise<{ status: number; json: any }> => mock.raw('POST', '/_mock/reset', { headers, ...(body === undefined ? {} : { body }) });
+    const reset = (headers: Record<string, string>, body?: string): Promise<{ status: number; json: any }> =>
+      mock.raw('POST', '/_mock/reset', { headers, ...(body === undefined ? {} : { body }) });
     expect((await reset({ host: 'rebind.evil.example' })).status).toBe(403);
     expect((await reset({ origin: 'http://evil.example' })).status).toBe(403);
     const text = await reset({ 'content-type': 'text/plain;charset=UTF-8' }, 'x');
@@ -147,14 +178,31 @@ describe('the admin API answers only the harness (repro 15)', () => {
 
 describe('token endpoint with a client list (repro 12)', () => {
   it('refuses a client_assertion it cannot verify, and its token is never issued', async () => {
-    const server = await startMockServer({ port: 0, config: { auth: { clients: [{ clientId: 'app-a', clientSecret: 'secret-a' }] } } });
+    const server = await startMockServer({
+      port: 0,
+      config: { auth: { clients: [{ clientId: 'app-a', clientSecret: 'secret-a' }] } },
+    });
     try {
-      const form = (extra: Record<string, string>): string => new URLSearchParams({ grant_type: 'client_credentials', client_id: 'app-a', scope: 'x/.default', ...extra }).toString();
-      const res = await request(`${server.url}/t/oauth2/v2.0/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form({ client_assertion: 'not-a-jwt' }) });
+      const form = (extra: Record<string, string>): string =>
+        new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: 'app-a',
+          scope: 'x/.default',
+          ...extra,
+        }).toString();
+      const res = await request(`${server.url}/t/oauth2/v2.0/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form({ client_assertion: 'not-a-jwt' }),
+      });
       const body = (await res.body.json()) as { error: string; error_codes: number[] };
       expect(res.statusCode).toBe(401);
       expect(body).toMatchObject({ error: 'invalid_client', error_codes: [700027] });
-      const ok = await request(`${server.url}/t/oauth2/v2.0/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form({ client_secret: 'secret-a' }) });
+      const ok = await request(`${server.url}/t/oauth2/v2.0/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form({ client_secret: 'secret-a' }),
+      });
       expect(ok.statusCode).toBe(200);
       await ok.body.dump();
     } finally {
@@ -165,7 +213,9 @@ describe('token endpoint with a client list (repro 12)', () => {
 
 describe('the repro inputs leave the mock alive and under 1 GB (repros 03, 09)', () => {
   it('1000 × GET accounts of 5000 records in one $batch, then 2M + 2M records to seed: answered, alive, bounded', async () => {
-    const child = spawn(process.execPath, [BIN, 'mock', '--port', '0', '--no-auth'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'mock', '--port', '0', '--no-auth'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -177,13 +227,29 @@ describe('the repro inputs leave the mock alive and under 1 GB (repros 03, 09)',
         });
       });
       const json = { 'content-type': 'application/json' };
-      expect((await request(`${url}/_mock/seed`, { method: 'POST', headers: json, body: JSON.stringify({ counts: { account: 5000 } }) })).statusCode).toBe(200);
+      expect(
+        (
+          await request(`${url}/_mock/seed`, {
+            method: 'POST',
+            headers: json,
+            body: JSON.stringify({ counts: { account: 5000 } }),
+          })
+        ).statusCode,
+      ).toBe(200);
       let body = '';
       for (let i = 0; i < 1000; i++) body += part('GET', 'accounts');
-      const batch = await request(`${url}/api/data/v9.2/$batch`, { method: 'POST', headers: { 'content-type': 'multipart/mixed; boundary=b' }, body: `${body}--b--${CRLF}` });
+      const batch = await request(`${url}/api/data/v9.2/$batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'multipart/mixed; boundary=b' },
+        body: `${body}--b--${CRLF}`,
+      });
       expect(batch.statusCode).toBe(400);
       await batch.body.dump();
-      const seed = await request(`${url}/_mock/seed`, { method: 'POST', headers: json, body: JSON.stringify({ counts: { account: 2_000_000, contact: 2_000_000 } }) });
+      const seed = await request(`${url}/_mock/seed`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ counts: { account: 2_000_000, contact: 2_000_000 } }),
+      });
       expect(seed.statusCode).toBe(400);
       await seed.body.dump();
       expect((await request(`${url}/_mock/health`)).statusCode).toBe(200);

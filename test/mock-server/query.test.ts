@@ -4,11 +4,46 @@ import { useMockServer } from '../helpers/useMockServer.js';
 describe('mock server: queries', () => {
   const mock = useMockServer();
   const accounts = [
-    { name: 'Contoso Ltd', accountnumber: 'Q-1', revenue: 100, numberofemployees: 10, address1_city: 'Seattle', creditonhold: true },
-    { name: "O'Brien & Sons", accountnumber: 'Q-2', revenue: 200, numberofemployees: 20, address1_city: 'London', creditonhold: false },
-    { name: 'Fabrikam', accountnumber: 'Q-3', revenue: 300, numberofemployees: 30, address1_city: 'Seattle', creditonhold: false },
-    { name: 'contoso east', accountnumber: 'Q-4', revenue: 300, numberofemployees: 40, address1_city: null, creditonhold: false },
-    { name: 'Northwind 50% off', accountnumber: 'Q-5', revenue: null, numberofemployees: 50, address1_city: 'Berlin', creditonhold: false },
+    {
+      name: 'Contoso Ltd',
+      accountnumber: 'Q-1',
+      revenue: 100,
+      numberofemployees: 10,
+      address1_city: 'Seattle',
+      creditonhold: true,
+    },
+    {
+      name: "O'Brien & Sons",
+      accountnumber: 'Q-2',
+      revenue: 200,
+      numberofemployees: 20,
+      address1_city: 'London',
+      creditonhold: false,
+    },
+    {
+      name: 'Fabrikam',
+      accountnumber: 'Q-3',
+      revenue: 300,
+      numberofemployees: 30,
+      address1_city: 'Seattle',
+      creditonhold: false,
+    },
+    {
+      name: 'contoso east',
+      accountnumber: 'Q-4',
+      revenue: 300,
+      numberofemployees: 40,
+      address1_city: null,
+      creditonhold: false,
+    },
+    {
+      name: 'Northwind 50% off',
+      accountnumber: 'Q-5',
+      revenue: null,
+      numberofemployees: 50,
+      address1_city: 'Berlin',
+      creditonhold: false,
+    },
   ];
 
   beforeAll(async () => {
@@ -35,7 +70,7 @@ describe('mock server: queries', () => {
     ['revenue ge 300 or numberofemployees lt 20', ['Contoso Ltd', 'Fabrikam', 'contoso east']],
     ['not (revenue eq 300)', ['Contoso Ltd', "O'Brien & Sons"]],
     ['revenue eq null', ['Northwind 50% off']],
-    ['address1_city ne null and (address1_city eq \'seattle\')', ['Contoso Ltd', 'Fabrikam']],
+    ["address1_city ne null and (address1_city eq 'seattle')", ['Contoso Ltd', 'Fabrikam']],
     ["contains(name,'CONTOSO')", ['Contoso Ltd', 'contoso east']],
     ["startswith(name,'fab')", ['Fabrikam']],
     ["endswith(name,'off')", ['Northwind 50% off']],
@@ -45,32 +80,61 @@ describe('mock server: queries', () => {
     ["name eq 'O''Brien & Sons'", ["O'Brien & Sons"]],
     ['creditonhold', ['Contoso Ltd']],
     ['creditonhold eq false and numberofemployees gt 25', ['Fabrikam', 'contoso east', 'Northwind 50% off']],
-    ["Microsoft.Dynamics.CRM.In(PropertyName='accountnumber',PropertyValues=['Q-1','Q-3'])", ['Contoso Ltd', 'Fabrikam']],
-    ['Microsoft.Dynamics.CRM.Between(PropertyName=\'numberofemployees\',PropertyValues=["20","30"])', ["O'Brien & Sons", 'Fabrikam']],
+    [
+      "Microsoft.Dynamics.CRM.In(PropertyName='accountnumber',PropertyValues=['Q-1','Q-3'])",
+      ['Contoso Ltd', 'Fabrikam'],
+    ],
+    [
+      'Microsoft.Dynamics.CRM.Between(PropertyName=\'numberofemployees\',PropertyValues=["20","30"])',
+      ["O'Brien & Sons", 'Fabrikam'],
+    ],
   ])('$filter=%s', async (filter, expected) => {
-    expect((await names(`$filter=${encodeURIComponent(filter)}&$orderby=accountnumber`)).sort()).toEqual([...expected].sort());
+    expect((await names(`$filter=${encodeURIComponent(filter)}&$orderby=accountnumber`)).sort()).toEqual(
+      [...expected].sort(),
+    );
   });
 
   it('filters on unquoted datetime literals and relative date functions', async () => {
     expect(await names(`$filter=${encodeURIComponent('createdon ge 2000-01-01T00:00:00.000Z')}`)).toHaveLength(5);
     expect(await names(`$filter=${encodeURIComponent('createdon lt 2000-01-01')}`)).toHaveLength(0);
-    expect(await names(`$filter=${encodeURIComponent("Microsoft.Dynamics.CRM.Today(PropertyName='createdon')")}`)).toHaveLength(5);
-    expect(await names(`$filter=${encodeURIComponent("Microsoft.Dynamics.CRM.LastMonth(PropertyName='createdon')")}`)).toHaveLength(0);
+    expect(
+      await names(`$filter=${encodeURIComponent("Microsoft.Dynamics.CRM.Today(PropertyName='createdon')")}`),
+    ).toHaveLength(5);
+    expect(
+      await names(`$filter=${encodeURIComponent("Microsoft.Dynamics.CRM.LastMonth(PropertyName='createdon')")}`),
+    ).toHaveLength(0);
   });
 
   it('filters by lookup value', async () => {
     const parent = (await mock.api('GET', "accounts(accountnumber='Q-1')")).json.accountid as string;
-    await mock.api('POST', 'contacts', { body: { lastname: 'Linked', 'parentcustomerid_account@odata.bind': `/accounts(${parent})` } });
+    await mock.api('POST', 'contacts', {
+      body: { lastname: 'Linked', 'parentcustomerid_account@odata.bind': `/accounts(${parent})` },
+    });
     const res = await mock.api('GET', `contacts?$select=lastname&$filter=_parentcustomerid_value eq ${parent}`);
     expect(res.json.value.map((c: { lastname: string }) => c.lastname)).toEqual(['Linked']);
-    const nav = await mock.api('GET', `contacts?$select=lastname&$filter=${encodeURIComponent("parentcustomerid_account/accountnumber eq 'Q-1'")}`);
+    const nav = await mock.api(
+      'GET',
+      `contacts?$select=lastname&$filter=${encodeURIComponent("parentcustomerid_account/accountnumber eq 'Q-1'")}`,
+    );
     expect(nav.json.value).toHaveLength(1);
   });
 
   it('orders by several keys, asc and desc, stably', async () => {
     // Strings order case-insensitively, as SQL Server's default collation does.
-    expect(await names('$orderby=revenue desc,name asc')).toEqual(['contoso east', 'Fabrikam', "O'Brien & Sons", 'Contoso Ltd', 'Northwind 50% off']);
-    expect(await names('$orderby=address1_city,numberofemployees desc')).toEqual(['contoso east', 'Northwind 50% off', "O'Brien & Sons", 'Fabrikam', 'Contoso Ltd']);
+    expect(await names('$orderby=revenue desc,name asc')).toEqual([
+      'contoso east',
+      'Fabrikam',
+      "O'Brien & Sons",
+      'Contoso Ltd',
+      'Northwind 50% off',
+    ]);
+    expect(await names('$orderby=address1_city,numberofemployees desc')).toEqual([
+      'contoso east',
+      'Northwind 50% off',
+      "O'Brien & Sons",
+      'Fabrikam',
+      'Contoso Ltd',
+    ]);
   });
 
   it('$top limits rows; $count=true adds @odata.count; /$count answers plain text', async () => {
@@ -94,8 +158,14 @@ describe('mock server: queries', () => {
     ['$filter=nosuch eq 1', "Could not find a property named 'nosuch' on type 'Microsoft.Dynamics.CRM.account'."],
     ["$filter=name eqq 'x'", "Syntax error at position 5 in 'name eqq 'x''."],
     ["$filter=name eq 'x", "There is an unterminated literal at position 10 in 'name eq 'x'."],
-    ["$filter=revenue eq 'x'", "A binary operator with incompatible types was detected. Found operand types 'Edm.Decimal' and 'Edm.String' for operator kind 'Equal'."],
-    ['$filter=nosuchfn(name)', "An unknown function with name 'nosuchfn' was found. This may also be a function import or a key lookup on a navigation property, which is not allowed."],
+    [
+      "$filter=revenue eq 'x'",
+      "A binary operator with incompatible types was detected. Found operand types 'Edm.Decimal' and 'Edm.String' for operator kind 'Equal'.",
+    ],
+    [
+      '$filter=nosuchfn(name)',
+      "An unknown function with name 'nosuchfn' was found. This may also be a function import or a key lookup on a navigation property, which is not allowed.",
+    ],
     ['$top=1&$top=2', "Query option '$top' was specified more than once, but it must be specified at most once."],
     ['$expand=nosuch', "Could not find a property named 'nosuch' on type 'Microsoft.Dynamics.CRM.account'."],
   ])('rejects %s with a 400 naming the problem', async (query, message) => {
@@ -120,7 +190,11 @@ describe('mock server: paging', () => {
     await mock.seed({ account: 1234 });
   });
 
-  async function pageThrough(first: string, pageSize: number, between?: (page: number) => Promise<void>): Promise<{ ids: string[]; pages: number }> {
+  async function pageThrough(
+    first: string,
+    pageSize: number,
+    between?: (page: number) => Promise<void>,
+  ): Promise<{ ids: string[]; pages: number }> {
     const ids: string[] = [];
     let url: string | undefined = first;
     let pages = 0;
@@ -151,7 +225,10 @@ describe('mock server: paging', () => {
 
   it('pages through a filtered, ordered query', async () => {
     const all = await mock.api('GET', `accounts/$count?$filter=${encodeURIComponent('numberofemployees gt 5000')}`);
-    const { ids } = await pageThrough(`accounts?$select=name,numberofemployees&$filter=${encodeURIComponent('numberofemployees gt 5000')}&$orderby=numberofemployees desc`, 50);
+    const { ids } = await pageThrough(
+      `accounts?$select=name,numberofemployees&$filter=${encodeURIComponent('numberofemployees gt 5000')}&$orderby=numberofemployees desc`,
+      50,
+    );
     expect(ids).toHaveLength(Number(all.text));
   });
 
@@ -168,7 +245,9 @@ describe('mock server: paging', () => {
         deleted.add(victim);
       }
       await mock.api('POST', 'accounts', { body: { name: `between ${page}a` } });
-      await mock.api('POST', 'accounts', { body: { accountid: `00000000-0000-4000-8000-${String(page).padStart(12, '0')}`, name: `between ${page}b` } });
+      await mock.api('POST', 'accounts', {
+        body: { accountid: `00000000-0000-4000-8000-${String(page).padStart(12, '0')}`, name: `between ${page}b` },
+      });
     });
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of initial) if (!deleted.has(id)) expect(ids).toContain(id);
@@ -179,14 +258,19 @@ describe('mock server: paging', () => {
     const res = await mock.api('GET', 'accounts?$select=name');
     expect(res.json.value).toHaveLength(5000);
     expect(res.json['@odata.nextLink']).toBeDefined();
-    const withTop = await mock.api('GET', 'accounts?$select=name&$top=3', { headers: { prefer: 'odata.maxpagesize=10' } });
+    const withTop = await mock.api('GET', 'accounts?$select=name&$top=3', {
+      headers: { prefer: 'odata.maxpagesize=10' },
+    });
     expect(withTop.json.value).toHaveLength(10);
     const count = await mock.api('GET', 'accounts?$select=name&$count=true&$top=1');
     expect(count.json['@odata.count']).toBe(5000);
   });
 
   it('a tampered skip token is a 400', async () => {
-    const res = await mock.api('GET', `accounts?$skiptoken=${encodeURIComponent('<cookie pagenumber="2" pagingcookie="garbage" istracking="False" />')}`);
+    const res = await mock.api(
+      'GET',
+      `accounts?$skiptoken=${encodeURIComponent('<cookie pagenumber="2" pagingcookie="garbage" istracking="False" />')}`,
+    );
     expect(res.status).toBe(400);
     expect(res.json.error.message).toContain('$skiptoken');
   });

@@ -13,7 +13,7 @@ async function withMock<T>(options: StartMockServerOptions, fn: (mock: MockHandl
 }
 
 describe('service protection limits', () => {
-  it('every response carries the rate-limit headers in Dataverse\'s format and the dop hint', async () => {
+  it("every response carries the rate-limit headers in Dataverse's format and the dop hint", async () => {
     await withMock({ config: { dopHint: 7 } }, async (mock) => {
       const first = await mock.api('GET', 'WhoAmI');
       expect(first.headers['x-ms-ratelimit-burst-remaining-xrm-requests']).toBe('5999');
@@ -33,7 +33,10 @@ describe('service protection limits', () => {
       expect(statuses).toEqual(Array(10).fill(200));
       const throttled = await mock.api('GET', 'WhoAmI');
       expect(throttled.status).toBe(429);
-      expect(throttled.json.error).toEqual({ code: '0x80072322', message: 'Number of requests exceeded the limit of 10 over time window of 300 seconds.' });
+      expect(throttled.json.error).toEqual({
+        code: '0x80072322',
+        message: 'Number of requests exceeded the limit of 10 over time window of 300 seconds.',
+      });
       expect(throttled.headers['retry-after']).toMatch(/^[12]$/);
       const waitMs = Number(throttled.headers['retry-after-ms']);
       expect(waitMs).toBeGreaterThan(0);
@@ -54,7 +57,7 @@ describe('service protection limits', () => {
     });
   });
 
-  it('the execution-time limit trips with 0x80072321 and Dataverse\'s message', async () => {
+  it("the execution-time limit trips with 0x80072321 and Dataverse's message", async () => {
     const config = {
       timeScale: 150,
       latency: { default: { baseMs: 40, distribution: 'none' as const } },
@@ -86,7 +89,10 @@ describe('service protection limits', () => {
       expect(ok.length).toBeLessThanOrEqual(60);
       expect(ok.length + throttled.length).toBe(70);
       for (const r of throttled) {
-        expect(r.json.error).toEqual({ code: '0x80072326', message: 'Number of concurrent requests exceeded the limit of 52.' });
+        expect(r.json.error).toEqual({
+          code: '0x80072326',
+          message: 'Number of concurrent requests exceeded the limit of 52.',
+        });
         expect(r.headers['retry-after']).toBe('1');
       }
       expect(Date.now() - started).toBeGreaterThanOrEqual(290);
@@ -95,7 +101,7 @@ describe('service protection limits', () => {
     });
   });
 
-  it('limits are per user: a second identity is not throttled by the first one\'s traffic', async () => {
+  it("limits are per user: a second identity is not throttled by the first one's traffic", async () => {
     const config = { timeScale: 150, limits: { requestsPerWindow: 3, evaluationIntervalSeconds: 0 } };
     await withMock({ config }, async (mock) => {
       for (let i = 0; i < 3; i++) await mock.api('GET', 'WhoAmI');
@@ -107,7 +113,10 @@ describe('service protection limits', () => {
 
   it('a client that keeps sending while throttled gets a longer Retry-After', async () => {
     // A 1 s window (300 s / 300); each request sent while blocked adds 30 s / 300 = 100 ms.
-    const config = { timeScale: 300, limits: { requestsPerWindow: 2, evaluationIntervalSeconds: 0, penaltySeconds: 30, maxRetryAfterSeconds: 3000 } };
+    const config = {
+      timeScale: 300,
+      limits: { requestsPerWindow: 2, evaluationIntervalSeconds: 0, penaltySeconds: 30, maxRetryAfterSeconds: 3000 },
+    };
     await withMock({ config }, async (mock) => {
       await mock.api('GET', 'WhoAmI');
       await mock.api('GET', 'WhoAmI');
@@ -123,13 +132,22 @@ describe('service protection limits', () => {
   });
 
   it('the $batch cap answers "Server Busy" before any operation runs', async () => {
-    const config = { latency: { default: { baseMs: 200, distribution: 'none' as const } }, limits: { maxConcurrentBatches: 2 } };
+    const config = {
+      latency: { default: { baseMs: 200, distribution: 'none' as const } },
+      limits: { maxConcurrentBatches: 2 },
+    };
     await withMock({ config }, async (mock) => {
-      const send = () => mock.api('POST', '$batch', { body: '--batch_x--\r\n', headers: { 'content-type': 'multipart/mixed; boundary=batch_x' } });
+      const send = () =>
+        mock.api('POST', '$batch', {
+          body: '--batch_x--\r\n',
+          headers: { 'content-type': 'multipart/mixed; boundary=batch_x' },
+        });
       const results = await Promise.all([send(), send(), send()]);
       const busy = results.filter((r) => r.status === 503);
       expect(busy).toHaveLength(1);
-      expect(busy[0]!.json.error.message).toBe('Server Busy: the number of concurrent $batch requests for this organization exceeded the limit of 2.');
+      expect(busy[0]!.json.error.message).toBe(
+        'Server Busy: the number of concurrent $batch requests for this organization exceeded the limit of 2.',
+      );
       expect((await mock.raw('GET', '/_mock/stats')).json.throttling.serverBusy).toBe(1);
     });
   });
@@ -167,7 +185,7 @@ describe('latency and capacity model', () => {
     });
   });
 
-  it('a serialized fraction bends the curve as Amdahl\'s law says', async () => {
+  it("a serialized fraction bends the curve as Amdahl's law says", async () => {
     // f = 0.5: the speedup with 8 clients is at most 1 / (0.5 + 0.5 / 8) ≈ 1.78.
     const config = { serializedFraction: 0.5, latency: { default: { baseMs: 40, distribution: 'none' as const } } };
     await withMock({ config }, async (mock) => {
@@ -218,29 +236,35 @@ describe('fault injection', () => {
   });
 
   it('a dropped connection before processing changes nothing', async () => {
-    await withMock({ config: { faults: [{ kind: 'drop', rate: 1, operation: 'create', afterProcessing: false }] } }, async (mock) => {
-      await expect(mock.api('POST', 'accounts', { body: { name: 'never' } })).rejects.toThrow();
-      expect((await mock.raw('GET', '/_mock/stats')).json.records.account).toBe(0);
-    });
+    await withMock(
+      { config: { faults: [{ kind: 'drop', rate: 1, operation: 'create', afterProcessing: false }] } },
+      async (mock) => {
+        await expect(mock.api('POST', 'accounts', { body: { name: 'never' } })).rejects.toThrow();
+        expect((await mock.raw('GET', '/_mock/stats')).json.records.account).toBe(0);
+      },
+    );
   });
 
   it('slow responses add their delay; a 30% rate hits about 30% of requests', async () => {
-    await withMock({ config: { seed: 3, faults: [{ kind: 'slow', rate: 0.3, slowMs: 30, operation: 'read' }] } }, async (mock) => {
-      let slow = 0;
-      for (let i = 0; i < 100; i++) {
-        const start = performance.now();
-        await mock.api('GET', 'WhoAmI');
-        if (performance.now() - start >= 29) slow++;
-      }
-      expect(slow).toBeGreaterThan(15);
-      expect(slow).toBeLessThan(45);
-      expect((await mock.raw('GET', '/_mock/stats')).json.faults.slow).toBe(slow);
-    });
+    await withMock(
+      { config: { seed: 3, faults: [{ kind: 'slow', rate: 0.3, slowMs: 30, operation: 'read' }] } },
+      async (mock) => {
+        let slow = 0;
+        for (let i = 0; i < 100; i++) {
+          const start = performance.now();
+          await mock.api('GET', 'WhoAmI');
+          if (performance.now() - start >= 29) slow++;
+        }
+        expect(slow).toBeGreaterThan(15);
+        expect(slow).toBeLessThan(45);
+        expect((await mock.raw('GET', '/_mock/stats')).json.faults.slow).toBe(slow);
+      },
+    );
   });
 });
 
 describe('stats report server cost', () => {
-  it('includes busy time, queue depth and the process\'s CPU and memory', async () => {
+  it("includes busy time, queue depth and the process's CPU and memory", async () => {
     await withMock({ config: { latency: { default: { baseMs: 5, distribution: 'none' } } } }, async (mock) => {
       for (let i = 0; i < 5; i++) await mock.api('GET', 'WhoAmI');
       const { server } = (await mock.raw('GET', '/_mock/stats')).json;

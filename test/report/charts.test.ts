@@ -6,9 +6,18 @@ import type { RunResults } from '../../src/runner/RunResults.js';
 
 describe('charts', () => {
   it('every chart renders to a valid, non-empty 1200×675 PNG on a white background', async () => {
-    const results = JSON.parse(await readFile(new URL('../fixtures/results.json', import.meta.url), 'utf8')) as RunResults;
+    const results = JSON.parse(
+      await readFile(new URL('../fixtures/results.json', import.meta.url), 'utf8'),
+    ) as RunResults;
     const charts = buildCharts(results);
-    expect(charts.map((c) => c.file)).toEqual(['speedup-vs-workers.png', 'throughput-vs-workers.png', 'latency-percentiles.png', 'cpu.png', 'memory.png', 'throughput-over-time.png']);
+    expect(charts.map((c) => c.file)).toEqual([
+      'speedup-vs-workers.png',
+      'throughput-vs-workers.png',
+      'latency-percentiles.png',
+      'cpu.png',
+      'memory.png',
+      'throughput-over-time.png',
+    ]);
     for (const chart of charts) {
       expect(chart.png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
       expect(chart.png.readUInt32BE(16)).toBe(1200);
@@ -28,8 +37,15 @@ describe('charts', () => {
   });
 
   it('leaves out the worker charts when no pool strategy ran', async () => {
-    const results = JSON.parse(await readFile(new URL('../fixtures/results.json', import.meta.url), 'utf8')) as RunResults;
+    const results = JSON.parse(
+      await readFile(new URL('../fixtures/results.json', import.meta.url), 'utf8'),
+    ) as RunResults;
     const onlyBatch = { ...results, strategies: results.strategies.filter((s) => s.kind === 'batch') };
-    expect(buildCharts(onlyBatch).map((c) => c.file)).toEqual(['latency-percentiles.png', 'cpu.png', 'memory.png', 'throughput-over-time.png']);
+    expect(buildCharts(onlyBatch).map((c) => c.file)).toEqual([
+      'latency-percentiles.png',
+      'cpu.png',
+      'memory.png',
+      'throughput-over-time.png',
+    ]);
   });
 });

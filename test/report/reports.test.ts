@@ -7,7 +7,8 @@ import { renderMarkdown } from '../../src/report/renderMarkdown.js';
 import { bencherMetricFormat, githubActionBenchmark } from '../../src/report/trackerFormats.js';
 import type { RunResults } from '../../src/runner/RunResults.js';
 
-const fixture = async (name: string): Promise<string> => readFile(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+const fixture = async (name: string): Promise<string> =>
+  readFile(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 const results = async (): Promise<RunResults> => JSON.parse(await fixture('results.json')) as RunResults;
 // Stand-ins for the PNGs: the charts' own rendering is tested in charts.test.ts.
 const FAKE_CHARTS = [
@@ -49,7 +50,7 @@ describe('reports from a fixed results.json match the expected output', () => {
     expect(missing[0]!.message).toContain('not measured (the strategy did not run)');
   });
 
-  it('a scenario\'s or a server\'s text never becomes raw HTML in report.md', async () => {
+  it("a scenario's or a server's text never becomes raw HTML in report.md", async () => {
     const r = await results();
     const hostile: RunResults = { ...r, scenario: { ...r.scenario, description: '<script>alert(1)</script> | pipes' } };
     const md = renderMarkdown(hostile, evaluateThresholds(hostile), []);
@@ -60,7 +61,12 @@ describe('reports from a fixed results.json match the expected output', () => {
   it('emits github-action-benchmark and Bencher formats', async () => {
     const r = await results();
     const gab = githubActionBenchmark(r);
-    expect(gab.smallerIsBetter).toContainEqual({ name: 'fixture sequential wall time', unit: 'ms', value: Number(r.strategies[0]!.wallMs.mean.toFixed(3)), range: expect.stringMatching(/^±\d+\.\d{3}$/) });
+    expect(gab.smallerIsBetter).toContainEqual({
+      name: 'fixture sequential wall time',
+      unit: 'ms',
+      value: Number(r.strategies[0]!.wallMs.mean.toFixed(3)),
+      range: expect.stringMatching(/^±\d+\.\d{3}$/),
+    });
     expect(gab.biggerIsBetter).toHaveLength(r.strategies.length);
     const bmf = bencherMetricFormat(r);
     expect(bmf['fixture/async:2']!.latency!.value).toBe(Math.round(r.strategies[1]!.wallMs.mean * 1e6));

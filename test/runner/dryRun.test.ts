@@ -26,7 +26,10 @@ describe('dvbench run --dry-run', () => {
   it('predicts exactly the requests a real run sends, per strategy', async () => {
     const loaded = parseScenarioText(YAML, 'dry.yaml');
     const plan = dryRun(loaded.scenario);
-    const results = await new ScenarioRun(loaded, { outDir: await tempDir('dvbench-dry-'), target: { kind: 'mock' } }).run();
+    const results = await new ScenarioRun(loaded, {
+      outDir: await tempDir('dvbench-dry-'),
+      target: { kind: 'mock' },
+    }).run();
     expect(plan.operations).toBe(results.plan.operations);
     for (const s of results.strategies) {
       expect(plan.strategies.find((p) => p.name === s.name)?.requestsPerRepetition, s.name).toBe(s.requests);
@@ -41,15 +44,24 @@ describe('dvbench run --dry-run', () => {
       const dir = await tempDir('dvbench-dry-cli-');
       await writeFile(join(dir, 's.yaml'), YAML);
       // A dry run refuses what a real run refuses: an org is never seeded or changed.
-      const refused = await runCli(['run', join(dir, 's.yaml'), '--dry-run', '--target', mock.url], { env: { DATAVERSE_TOKEN: '' } });
+      const refused = await runCli(['run', join(dir, 's.yaml'), '--dry-run', '--target', mock.url], {
+        env: { DATAVERSE_TOKEN: '' },
+      });
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain('target: a real org is not seeded');
-      await writeFile(join(dir, 'org.yaml'), 'name: dry-org\nworkloads:\n  - { kind: insert, table: account, count: 30, values: { name: "n{i}" } }\n  - { kind: read, table: account, count: 2, pageSize: 10 }\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n');
-      const writes = await runCli(['run', join(dir, 'org.yaml'), '--dry-run', '--target', mock.url], { env: { DATAVERSE_TOKEN: '' } });
+      await writeFile(
+        join(dir, 'org.yaml'),
+        'name: dry-org\nworkloads:\n  - { kind: insert, table: account, count: 30, values: { name: "n{i}" } }\n  - { kind: read, table: account, count: 2, pageSize: 10 }\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n',
+      );
+      const writes = await runCli(['run', join(dir, 'org.yaml'), '--dry-run', '--target', mock.url], {
+        env: { DATAVERSE_TOKEN: '' },
+      });
       expect(writes.code).toBe(2);
       expect(writes.stderr).toContain('pass --allow-writes');
       // No credentials in the environment: a dry run needs none.
-      const result = await runCli(['run', join(dir, 'org.yaml'), '--dry-run', '--allow-writes', '--target', mock.url], { env: { DATAVERSE_TOKEN: '', AZURE_TENANT_ID: '' } });
+      const result = await runCli(['run', join(dir, 'org.yaml'), '--dry-run', '--allow-writes', '--target', mock.url], {
+        env: { DATAVERSE_TOKEN: '', AZURE_TENANT_ID: '' },
+      });
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain('dry run of dry-org: nothing is sent');
       expect(result.stdout).toMatch(/^sequential\s+32\s+32\s+0\.5% per repetition\s+32\s+\?$/m);

@@ -32,8 +32,16 @@ warmup: 0
 describe('batch, transaction and bulk survive lost responses exactly once', () => {
   it('no failed operation, a clean audit, and retries that prove responses were lost', async () => {
     const outDir = await tempDir('dvbench-once-');
-    const results = await new ScenarioRun(parseScenarioText(SCENARIO, 'once.yaml'), { outDir, target: { kind: 'mock' } }).run();
-    expect(results.strategies.map((s) => s.name)).toEqual(['bulk:25x2', 'batch:25x2', 'batch:25x2:stop', 'transaction:4']);
+    const results = await new ScenarioRun(parseScenarioText(SCENARIO, 'once.yaml'), {
+      outDir,
+      target: { kind: 'mock' },
+    }).run();
+    expect(results.strategies.map((s) => s.name)).toEqual([
+      'bulk:25x2',
+      'batch:25x2',
+      'batch:25x2:stop',
+      'transaction:4',
+    ]);
     for (const s of results.strategies) {
       expect(s.errors, s.name).toMatchObject({ total: 0 });
       expect(s.integrity, s.name).toMatchObject({ ok: true, problemCount: 0 });

@@ -1,4 +1,4 @@
-import {  } from 'node:fs/promises';
+import {} from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScenarioRun } from '../../src/runner/runScenario.js';
@@ -27,7 +27,10 @@ warmup: 0
 const tempDir = useTempDirs();
 
 async function runText(text: string) {
-  return new ScenarioRun(parseScenarioText(text, 'audit.yaml'), { outDir: await tempDir('dvbench-audit-'), target: { kind: 'mock' } }).run();
+  return new ScenarioRun(parseScenarioText(text, 'audit.yaml'), {
+    outDir: await tempDir('dvbench-audit-'),
+    target: { kind: 'mock' },
+  }).run();
 }
 
 async function run(faults: string) {
@@ -39,17 +42,25 @@ describe('integrity audit', () => {
     const results = await run('[]');
     const s = results.strategies[0]!;
     expect(s.integrity).toMatchObject({ ok: true, problemCount: 0 });
-    expect(s.integrity.checked).toMatchObject({ creates: expect.any(Number), updates: 10, upserts: 6, deletes: 5, tables: 3 });
+    expect(s.integrity.checked).toMatchObject({
+      creates: expect.any(Number),
+      updates: 10,
+      upserts: 6,
+      deletes: 5,
+      tables: 3,
+    });
     expect(s.integrity.checked!.rolledBackUnits).toBeGreaterThan(0);
     expect(results.integrity).toEqual({ ok: true, failed: [] });
   });
 
   it('catches a lost write: a create acknowledged but not kept', async () => {
-    const results = await run("[{ kind: lose, rate: 0.1, operation: create, table: account }]");
+    const results = await run('[{ kind: lose, rate: 0.1, operation: create, table: account }]');
     const s = results.strategies[0]!;
     expect(s.errors.total).toBe(0);
     expect(s.integrity.ok).toBe(false);
-    expect(s.integrity.problems.join('\n')).toMatch(/lost write: account [0-9a-f-]{36} was acknowledged as created but does not exist/);
+    expect(s.integrity.problems.join('\n')).toMatch(
+      /lost write: account [0-9a-f-]{36} was acknowledged as created but does not exist/,
+    );
     expect(s.integrity.problems.join('\n')).not.toContain('duplicates');
     expect(results.integrity).toEqual({ ok: false, failed: ['async:4'] });
     expect(s.verdict.status).toBe('failed');
@@ -57,15 +68,18 @@ describe('integrity audit', () => {
   });
 
   it('catches a duplicate: a create kept twice', async () => {
-    const results = await run("[{ kind: duplicate, rate: 0.1, operation: create, table: account }]");
+    const results = await run('[{ kind: duplicate, rate: 0.1, operation: create, table: account }]');
     const s = results.strategies[0]!;
     expect(s.integrity.ok).toBe(false);
-    expect(s.integrity.problems.join('\n')).toMatch(/duplicates: account holds \d+ record\(s\) no planned operation created \(e\.g\. [0-9a-f-]{36}/);
+    expect(s.integrity.problems.join('\n')).toMatch(
+      /duplicates: account holds \d+ record\(s\) no planned operation created \(e\.g\. [0-9a-f-]{36}/,
+    );
     expect(s.integrity.problems.join('\n')).not.toContain('lost');
   });
 
   it('counts lost writes and duplicates apart, so one never hides the other (repro 05)', async () => {
-    const text = 'name: masks\nseed: 3\nmock: { seed: 3, faults: [{ kind: lose, rate: 0.03 }, { kind: duplicate, rate: 0.03 }] }\nworkloads: [{ kind: insert, table: account, count: 300, values: { name: "X{i}" } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n';
+    const text =
+      'name: masks\nseed: 3\nmock: { seed: 3, faults: [{ kind: lose, rate: 0.03 }, { kind: duplicate, rate: 0.03 }] }\nworkloads: [{ kind: insert, table: account, count: 300, values: { name: "X{i}" } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n';
     const s = (await runText(text)).strategies[0]!;
     const lost = s.integrity.problems.filter((p) => p.includes('lost write: account')).length;
     const dup = s.integrity.problems.find((p) => p.includes('duplicates: account'));
@@ -79,18 +93,27 @@ describe('integrity audit', () => {
   });
 
   it('works for a custom table named like a prototype key (repro 06)', async () => {
-    const text = 'name: proto\nmock:\n  tables: [{ logicalName: constructor, entitySetName: constructors, columns: [{ name: new_name, type: string }] }]\n  faults: [{ kind: duplicate, rate: 1, table: constructor }]\nworkloads: [{ kind: insert, table: constructor, count: 5, values: { new_name: "c{i}" } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n';
+    const text =
+      'name: proto\nmock:\n  tables: [{ logicalName: constructor, entitySetName: constructors, columns: [{ name: new_name, type: string }] }]\n  faults: [{ kind: duplicate, rate: 1, table: constructor }]\nworkloads: [{ kind: insert, table: constructor, count: 5, values: { new_name: "c{i}" } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n';
     const s = (await runText(text)).strategies[0]!;
     expect(s.integrity.ok).toBe(false);
-    expect(s.integrity.problems.join('\n')).toContain('duplicates: constructor holds 5 record(s) no planned operation created');
+    expect(s.integrity.problems.join('\n')).toContain(
+      'duplicates: constructor holds 5 record(s) no planned operation created',
+    );
   });
 
   it('an operation the client saw fail is a failed operation, not a lost write', async () => {
     // Every account create is answered 503 (refused before it runs): each one fails, none is "lost".
-    const text = 'name: refused\nmock: { faults: [{ kind: "503", rate: 1, operation: create, table: account }] }\nworkloads: [{ kind: insert, table: account, count: 6, values: { name: "R{i}" } }]\nstrategies: [sequential]\nfailFast: 0\nrepetitions: 1\nwarmup: 0\n';
+    const text =
+      'name: refused\nmock: { faults: [{ kind: "503", rate: 1, operation: create, table: account }] }\nworkloads: [{ kind: insert, table: account, count: 6, values: { name: "R{i}" } }]\nstrategies: [sequential]\nfailFast: 0\nrepetitions: 1\nwarmup: 0\n';
     const s = (await runText(text)).strategies[0]!;
     expect(s.errors.total).toBe(6);
-    expect(s.errors.causes[0]).toMatchObject({ kind: 'HTTP 503', status: 503, count: 6, message: 'The service is temporarily unavailable. Please try again later.' });
+    expect(s.errors.causes[0]).toMatchObject({
+      kind: 'HTTP 503',
+      status: 503,
+      count: 6,
+      message: 'The service is temporarily unavailable. Please try again later.',
+    });
     expect(s.errors.causes[0]!.firstOperation).toMatch(/^workload 0 \(create account\): accounts\([0-9a-f-]{36}\)$/);
     expect(s.integrity.problems.join('\n')).not.toContain('lost');
     expect(s.integrity.ok).toBe(true);
@@ -99,7 +122,7 @@ describe('integrity audit', () => {
 
   it('a failed audit fails the run: exit 1 with the problems listed', async () => {
     const dir = await tempDir('dvbench-audit-cli-');
-    await writeFile(join(dir, 's.yaml'), SCENARIO("[{ kind: lose, rate: 0.2, operation: create, table: account }]"));
+    await writeFile(join(dir, 's.yaml'), SCENARIO('[{ kind: lose, rate: 0.2, operation: create, table: account }]'));
     const result = await runCli(['run', join(dir, 's.yaml'), '--out', join(dir, 'out'), '--quiet']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^integrity audit failed for async:4: \d+ problem\(s\)$/m);

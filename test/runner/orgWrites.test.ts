@@ -24,7 +24,9 @@ beforeAll(async () => {
   token = handle.token;
   // The org's own data, which a run must never change.
   await handle.seed({ account: 10 });
-  existingIds = (await handle.api('GET', 'accounts?$select=accountid&$orderby=accountid')).json.value.map((r: { accountid: string }) => r.accountid);
+  existingIds = (await handle.api('GET', 'accounts?$select=accountid&$orderby=accountid')).json.value.map(
+    (r: { accountid: string }) => r.accountid,
+  );
 });
 
 afterAll(async () => {
@@ -43,21 +45,31 @@ warmup: 0
 
 function run(yaml: string, options: { allowWrites?: boolean; keep?: boolean } = {}) {
   return tempDir('dvbench-org-').then((outDir) => {
-    const r = new ScenarioRun(parseScenarioText(yaml, 'org.yaml'), { outDir, target: { kind: 'org', url: org.url, identities: [{ method: 'token', token }] }, ...options });
+    const r = new ScenarioRun(parseScenarioText(yaml, 'org.yaml'), {
+      outDir,
+      target: { kind: 'org', url: org.url, identities: [{ method: 'token', token }] },
+      ...options,
+    });
     return { r, outDir };
   });
 }
 
 describe('writes into a real org', () => {
   it('need --allow-writes; changing records the run did not create, and seeding, are refused', async () => {
-    await expect((await run(WRITES())).r.run()).rejects.toThrow(`target: this scenario writes into ${org.url}; pass --allow-writes`);
-    await expect((await run(WRITES().replace('workloads:', 'data: { account: 5 }\nworkloads:'), { allowWrites: true })).r.run()).rejects.toThrow('a real org is not seeded');
+    await expect((await run(WRITES())).r.run()).rejects.toThrow(
+      `target: this scenario writes into ${org.url}; pass --allow-writes`,
+    );
+    await expect(
+      (await run(WRITES().replace('workloads:', 'data: { account: 5 }\nworkloads:'), { allowWrites: true })).r.run(),
+    ).rejects.toThrow('a real org is not seeded');
     const update = `name: u\ntarget: { url: "${org.url}" }\nworkloads: [{ kind: delete, table: account, count: 1 }]\nstrategies: [sequential]\n`;
-    await expect((await run(update, { allowWrites: true })).r.run()).rejects.toThrow('delete workloads would change or delete records this run did not create');
+    await expect((await run(update, { allowWrites: true })).r.run()).rejects.toThrow(
+      'delete workloads would change or delete records this run did not create',
+    );
     expect(org.context.store.counts().account).toBe(10);
   });
 
-  it('with --allow-writes: created records are listed first, audited, and deleted after each repetition; the org\'s own records are untouched', async () => {
+  it("with --allow-writes: created records are listed first, audited, and deleted after each repetition; the org's own records are untouched", async () => {
     const { r, outDir } = await run(WRITES(), { allowWrites: true });
     const results = await r.run();
     expect(results.strategies.every((s) => s.integrity.ok && s.errors.total === 0)).toBe(true);
@@ -65,10 +77,14 @@ describe('writes into a real org', () => {
     const manifest = JSON.parse(await readFile(join(outDir, 'created-records.json'), 'utf8')) as CreatedRecordsManifest;
     expect(manifest).toMatchObject({ runId: results.runId, target: org.url, records: [] });
     const handle = await connectMock(org);
-    expect((await handle.api('GET', 'accounts?$select=accountid&$orderby=accountid')).json.value.map((x: { accountid: string }) => x.accountid)).toEqual(existingIds);
+    expect(
+      (await handle.api('GET', 'accounts?$select=accountid&$orderby=accountid')).json.value.map(
+        (x: { accountid: string }) => x.accountid,
+      ),
+    ).toEqual(existingIds);
   });
 
-  it('--keep keeps the last repetition\'s records, and dvbench cleanup removes them', async () => {
+  it("--keep keeps the last repetition's records, and dvbench cleanup removes them", async () => {
     const { r, outDir } = await run(WRITES(), { allowWrites: true, keep: true });
     await r.run();
     expect(org.context.store.counts()).toMatchObject({ account: 10, contact: 12, quote: 3, quotedetail: 6 });
@@ -77,7 +93,8 @@ describe('writes into a real org', () => {
     const cli = await runCli(['cleanup', outDir], { env: { DATAVERSE_TOKEN: token, DATAVERSE_URL: org.url } });
     expect(cli.code, cli.stderr).toBe(0);
     // Deletes run 8 at a time: a quote deleted before its lines takes them with it (a cascade), so some lines are "already gone".
-    const [, deleted, gone] = /deleted (\d+) record\(s\) of run [0-9a-f-]+; (\d+) were already gone; 0 skipped/.exec(cli.stdout) ?? [];
+    const [, deleted, gone] =
+      /deleted (\d+) record\(s\) of run [0-9a-f-]+; (\d+) were already gone; 0 skipped/.exec(cli.stdout) ?? [];
     expect(Number(deleted) + Number(gone)).toBe(21);
     expect(Number(deleted)).toBeGreaterThanOrEqual(15);
     expect(org.context.store.counts()).toMatchObject({ account: 10, contact: 0, quote: 0, quotedetail: 0 });
@@ -88,7 +105,12 @@ describe('writes into a real org', () => {
   it('cleanup deletes only records the run can be shown to have made, and only at the URL the environment names (repros 07b, 08)', async () => {
     const outDir = await tempDir('dvbench-org-cleanup-');
     const victim = existingIds[0]!;
-    const manifest = { runId: 'x', startedAt: new Date().toISOString(), target: org.url, records: [{ set: 'accounts', id: victim }] };
+    const manifest = {
+      runId: 'x',
+      startedAt: new Date().toISOString(),
+      target: org.url,
+      records: [{ set: 'accounts', id: victim }],
+    };
     await writeFile(join(outDir, 'created-records.json'), JSON.stringify(manifest));
     const cli = await runCli(['cleanup', outDir], { env: { DATAVERSE_TOKEN: token, DATAVERSE_URL: org.url } });
     expect(cli.code, cli.stderr).toBe(0);
@@ -96,7 +118,10 @@ describe('writes into a real org', () => {
     expect(cli.stderr).toMatch(new RegExp(`skipped accounts\\(${victim}\\): created .*, before the run started`));
     expect(org.context.store.counts().account).toBe(10);
     // A manifest naming another host never receives the environment's token.
-    await writeFile(join(outDir, 'created-records.json'), JSON.stringify({ ...manifest, target: 'https://elsewhere.example.com' }));
+    await writeFile(
+      join(outDir, 'created-records.json'),
+      JSON.stringify({ ...manifest, target: 'https://elsewhere.example.com' }),
+    );
     const foreign = await runCli(['cleanup', outDir], { env: { DATAVERSE_TOKEN: token, DATAVERSE_URL: org.url } });
     expect(foreign.code).toBe(2);
     expect(foreign.stderr).toContain('target: the manifest names https://elsewhere.example.com, but DATAVERSE_URL is');
@@ -107,14 +132,27 @@ describe('writes into a real org', () => {
     const echo = createServer((req, res) => {
       req.resume();
       res.writeHead(req.url?.endsWith('WhoAmI') === true ? 200 : 400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(req.url?.endsWith('WhoAmI') === true ? { UserId: 'u' } : { error: { code: '0x0', message: `rejected; you sent Authorization=${req.headers.authorization ?? ''}` } }));
+      res.end(
+        JSON.stringify(
+          req.url?.endsWith('WhoAmI') === true
+            ? { UserId: 'u' }
+            : {
+                error: { code: '0x0', message: `rejected; you sent Authorization=${req.headers.authorization ?? ''}` },
+              },
+        ),
+      );
     });
     await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
     try {
       const outDir = await tempDir('dvbench-org-echo-');
-      const yaml = 'name: echo\nworkloads: [{ kind: insert, table: account, count: 3, values: { name: "E{i}" } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n';
-      const r = new ScenarioRun(parseScenarioText(yaml, 'echo.yaml'), { outDir, target: { kind: 'org', url, identities: [{ method: 'token', token: secret }] }, allowWrites: true });
+      const yaml =
+        'name: echo\nworkloads: [{ kind: insert, table: account, count: 3, values: { name: "E{i}" } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n';
+      const r = new ScenarioRun(parseScenarioText(yaml, 'echo.yaml'), {
+        outDir,
+        target: { kind: 'org', url, identities: [{ method: 'token', token: secret }] },
+        allowWrites: true,
+      });
       const results = await r.run();
       expect(results.verdict.status).toBe('failed');
       const { writeReports } = await import('../../src/report/writeReports.js');

@@ -45,7 +45,15 @@ strategies:
 repetitions: 2
 warmup: 0
 `);
-    expect(results.strategies.map((s) => s.name)).toEqual(['sequential', 'async:4', 'threads:2', 'processes:2', 'batch:20x2', 'transaction:2', 'bulk:10x2']);
+    expect(results.strategies.map((s) => s.name)).toEqual([
+      'sequential',
+      'async:4',
+      'threads:2',
+      'processes:2',
+      'batch:20x2',
+      'transaction:2',
+      'bulk:10x2',
+    ]);
     const planned = results.plan.operations;
     expect(planned).toBe(30 + 20 + 10 + 10 + 6 + 6 * 4);
     const first = results.strategies[0]!.repetitions[0]!;
@@ -97,11 +105,46 @@ strategies: [sequential]
 repetitions: 1
 warmup: 0
 `);
-    expect(results).toMatchObject({ schemaVersion: 2, verdict: { status: 'ok', reasons: [] }, partial: false, interruption: null, target: { kind: 'mock' }, plan: { operations: 2, byKind: { query: 2 } }, selectedStrategies: null });
-    expect(results.environment).toMatchObject({ node: process.version, cores: expect.any(Number), cpuModel: expect.any(String) });
+    expect(results).toMatchObject({
+      schemaVersion: 2,
+      verdict: { status: 'ok', reasons: [] },
+      partial: false,
+      interruption: null,
+      target: { kind: 'mock' },
+      plan: { operations: 2, byKind: { query: 2 } },
+      selectedStrategies: null,
+    });
+    expect(results.environment).toMatchObject({
+      node: process.version,
+      cores: expect.any(Number),
+      cpuModel: expect.any(String),
+    });
     const s = results.strategies[0]!;
-    expect(Object.keys(s)).toEqual(expect.arrayContaining(['name', 'kind', 'verdict', 'aborted', 'workers', 'wallMs', 'speedup', 'efficiency', 'throughput', 'latencyMs', 'latencyOf', 'byWorkload', 'byRequestKind', 'errors', 'throttled', 'retries', 'client', 'server']));
-    expect(s.byWorkload).toEqual([expect.objectContaining({ workload: 0, name: 'read account', operations: 2, failedOperations: 0, requests: 2 })]);
+    expect(Object.keys(s)).toEqual(
+      expect.arrayContaining([
+        'name',
+        'kind',
+        'verdict',
+        'aborted',
+        'workers',
+        'wallMs',
+        'speedup',
+        'efficiency',
+        'throughput',
+        'latencyMs',
+        'latencyOf',
+        'byWorkload',
+        'byRequestKind',
+        'errors',
+        'throttled',
+        'retries',
+        'client',
+        'server',
+      ]),
+    );
+    expect(s.byWorkload).toEqual([
+      expect.objectContaining({ workload: 0, name: 'read account', operations: 2, failedOperations: 0, requests: 2 }),
+    ]);
     expect(s.byRequestKind.single).toMatchObject({ operations: 2, requests: 2 });
     // What a run writes is what report, compare and merge accept.
     expect(resultsSchema.safeParse(JSON.parse(JSON.stringify(results))).error).toBeUndefined();
@@ -113,7 +156,10 @@ warmup: 0
 
   it('never writes a token or a secret into results or reports', async () => {
     const outDir = await tempDir('dvbench-secrets-');
-    const loaded = parseScenarioText('name: secrets\ndata: { account: 5 }\nworkloads: [{ kind: insert, table: account, count: 3, values: { name: x } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n', 'inline.yaml');
+    const loaded = parseScenarioText(
+      'name: secrets\ndata: { account: 5 }\nworkloads: [{ kind: insert, table: account, count: 3, values: { name: x } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n',
+      'inline.yaml',
+    );
     const results = await new ScenarioRun(loaded, { outDir, target: { kind: 'mock' } }).run();
     const { writeReports } = await import('../../src/report/writeReports.js');
     await writeReports(outDir, results, { charts: false });

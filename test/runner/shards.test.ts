@@ -29,7 +29,11 @@ describe('sharded runs', () => {
     const base = await tempDir('dvbench-shards-');
     const whole = await new ScenarioRun(loaded, { outDir: join(base, 'whole'), target: { kind: 'mock' } }).run();
     for (const i of [1, 2]) {
-      const r = await new ScenarioRun(loaded, { outDir: join(base, `shard${i}`), target: { kind: 'mock' }, shard: { index: i, count: 2 } }).run();
+      const r = await new ScenarioRun(loaded, {
+        outDir: join(base, `shard${i}`),
+        target: { kind: 'mock' },
+        shard: { index: i, count: 2 },
+      }).run();
       expect(r.shard).toEqual({ index: i, count: 2 });
       expect(r.strategies[0]!.integrity.ok).toBe(true);
     }
@@ -41,7 +45,9 @@ describe('sharded runs', () => {
     expect(m.repetitions.map((r) => r.operations)).toEqual(w.repetitions.map((r) => r.operations));
     expect(m.requests).toBe(w.requests);
     expect(m.latencyMs.count).toBe(w.latencyMs.count);
-    expect(hdr.decodeFromCompressedBase64(m.histograms.response).totalCount).toBe(hdr.decodeFromCompressedBase64(w.histograms.response).totalCount);
+    expect(hdr.decodeFromCompressedBase64(m.histograms.response).totalCount).toBe(
+      hdr.decodeFromCompressedBase64(w.histograms.response).totalCount,
+    );
     expect(m.errors.total).toBe(0);
     expect(m.workers).toBe(6);
     expect(merged.shard).toEqual({ index: 0, count: 2 });
@@ -51,8 +57,16 @@ describe('sharded runs', () => {
   it('refuses incomplete or mismatched shard sets, and a bad --shard', async () => {
     const base = await tempDir('dvbench-shards-bad-');
     const loaded = parseScenarioText(YAML.replace('repetitions: 2', 'repetitions: 1'), 'sharded.yaml');
-    await new ScenarioRun(loaded, { outDir: join(base, 's1'), target: { kind: 'mock' }, shard: { index: 1, count: 3 } }).run();
-    await new ScenarioRun(loaded, { outDir: join(base, 's2'), target: { kind: 'mock' }, shard: { index: 2, count: 3 } }).run();
+    await new ScenarioRun(loaded, {
+      outDir: join(base, 's1'),
+      target: { kind: 'mock' },
+      shard: { index: 1, count: 3 },
+    }).run();
+    await new ScenarioRun(loaded, {
+      outDir: join(base, 's2'),
+      target: { kind: 'mock' },
+      shard: { index: 2, count: 3 },
+    }).run();
     const missing = await runCli(['merge', join(base, 's1'), join(base, 's2'), '--out', join(base, 'm')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('need each of shards 1..3 exactly once, got 1, 2');

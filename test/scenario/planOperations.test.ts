@@ -4,7 +4,10 @@ import { parseScenarioText } from '../../src/scenario/loadScenario.js';
 import { planOperations, seededRowsKey } from '../../src/scenario/planOperations.js';
 
 const tables = tableDirectory();
-const accounts = Array.from({ length: 100 }, (_, i) => ({ accountid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, accountnumber: `A-${i}` }));
+const accounts = Array.from({ length: 100 }, (_, i) => ({
+  accountid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  accountnumber: `A-${i}`,
+}));
 const rows = new Map([[seededRowsKey('account', undefined), accounts]]);
 
 function scenario(seed: number) {
@@ -41,7 +44,9 @@ describe('planOperations', () => {
     expect(new Set(updated).size).toBe(updated.length);
     for (const id of [...updated, ...read]) expect(deleted).not.toContain(id);
     expect(ops.filter((o) => o.workload === 0)).toHaveLength(30);
-    expect(ops.filter((o) => o.workload === 5 && o.kind === 'unit').every((o) => o.kind === 'unit' && o.ops === 4)).toBe(true);
+    expect(
+      ops.filter((o) => o.workload === 5 && o.kind === 'unit').every((o) => o.kind === 'unit' && o.ops === 4),
+    ).toBe(true);
     const failing = ops.filter((o) => o.kind === 'unit' && o.shouldFail).length;
     expect(failing).toBeGreaterThan(0);
     expect(failing).toBeLessThan(10);

@@ -25,7 +25,10 @@ warmup: 1
 `,
       'adaptive.yaml',
     );
-    const results = await new ScenarioRun(loaded, { outDir: await tempDir('dvbench-adaptive-'), target: { kind: 'mock' } }).run();
+    const results = await new ScenarioRun(loaded, {
+      outDir: await tempDir('dvbench-adaptive-'),
+      target: { kind: 'mock' },
+    }).run();
     const [fixed, adaptive] = results.strategies;
     expect(fixed!.throttled.total).toBeGreaterThan(20);
     expect(adaptive!.throttled.total).toBeLessThan(fixed!.throttled.total / 2);

@@ -28,11 +28,11 @@ describe('dvbench compare on a quiet machine', () => {
   it('does not flag two runs of the same scenario on the same machine', async () => {
     const d = await dir();
     await writeFile(join(d, 's.yaml'), STABLE);
-    for (const name of ['a', 'b']) expect((await runCli(['run', join(d, 's.yaml'), '--out', join(d, name), '--quiet'])).code).toBe(0);
+    for (const name of ['a', 'b'])
+      expect((await runCli(['run', join(d, 's.yaml'), '--out', join(d, name), '--quiet'])).code).toBe(0);
     const result = await runCli(['compare', join(d, 'a'), join(d, 'b')]);
     expect(result.code, result.stdout).toBe(0);
     expect(result.stdout).toContain('No regression: nothing significantly slower beyond 5%');
     expect(result.stdout).not.toMatch(/\| slower \|/);
   });
-
 });

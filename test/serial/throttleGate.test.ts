@@ -24,7 +24,10 @@ warmup: 0
 describe('one Retry-After gate per identity for the whole run', () => {
   it('threads and processes meet no more than twice the 429s of async, and no errors', async () => {
     const outDir = await tempDir('dvbench-gate-');
-    const results = await new ScenarioRun(parseScenarioText(SCENARIO, 'gate.yaml'), { outDir, target: { kind: 'mock' } }).run();
+    const results = await new ScenarioRun(parseScenarioText(SCENARIO, 'gate.yaml'), {
+      outDir,
+      target: { kind: 'mock' },
+    }).run();
     const [pool, threads, processes] = results.strategies;
     expect(pool!.throttled.total).toBeGreaterThan(0);
     for (const s of [pool!, threads!, processes!]) {

@@ -10,7 +10,10 @@ const tempDir = useTempDirs();
 describe('dvbench tune', () => {
   it('recommends about 8 workers for the capacity-8 example, with a fit, every point and a chart', async () => {
     const out = await tempDir('dvbench-tune-');
-    const result = await runCli(['tune', 'scenarios/tune-capacity-8.yaml', '--max', '16', '--repeat', '1', '--out', out], { timeoutMs: 120_000 });
+    const result = await runCli(
+      ['tune', 'scenarios/tune-capacity-8.yaml', '--max', '16', '--repeat', '1', '--out', out],
+      { timeoutMs: 120_000 },
+    );
     expect(result.code, result.stderr).toBe(0);
     const tune = JSON.parse(await readFile(join(out, 'tune.json'), 'utf8')) as TuneResult;
     expect(tune.recommendedWorkers).toBeGreaterThanOrEqual(6);
@@ -19,7 +22,9 @@ describe('dvbench tune', () => {
     expect(tune.fit).not.toBeNull();
     expect(tune.fit!.r2).toBeGreaterThan(0.8);
     expect(tune).toMatchObject({ dopHint: 8, concurrencyLimit: 52 });
-    expect(result.stdout).toMatch(/^Use \d+ workers: [\d.]+ ops\/s, within 5% of the best measured, with no 429s; .*x-ms-dop-hint is 8/m);
+    expect(result.stdout).toMatch(
+      /^Use \d+ workers: [\d.]+ ops\/s, within 5% of the best measured, with no 429s; .*x-ms-dop-hint is 8/m,
+    );
     const png = await readFile(join(out, 'tune.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
   });

@@ -3,7 +3,11 @@ import { writeFileAtomic } from '../../report/writeJsonAtomic.js';
 import { join } from 'node:path';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { compareRuns } from '../../report/compare/compareRuns.js';
-import { renderComparisonChart, renderComparisonHtml, renderComparisonMarkdown } from '../../report/compare/renderComparison.js';
+import {
+  renderComparisonChart,
+  renderComparisonHtml,
+  renderComparisonMarkdown,
+} from '../../report/compare/renderComparison.js';
 import { parseCommandArgs } from '../parseCommandArgs.js';
 import { readResults } from '../../report/readResults.js';
 
@@ -33,7 +37,9 @@ function parseTolerance(text: string | undefined): number {
   const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
   const value = m === null ? Number.NaN : Number(m[1]) / (m[2] === '%' ? 100 : 1);
   if (!Number.isFinite(value) || value < 0 || value >= 1) {
-    throw errorCatalogue.DVB_ERR_USAGE(`dvbench compare: --tolerance must be a share from 0 to under 1, e.g. 5% or 0.05, got '${text}'.`);
+    throw errorCatalogue.DVB_ERR_USAGE(
+      `dvbench compare: --tolerance must be a share from 0 to under 1, e.g. 5% or 0.05, got '${text}'.`,
+    );
   }
   return value;
 }
@@ -42,20 +48,40 @@ function resultsPath(p: string): string {
   return p.endsWith('.json') ? p : join(p, 'results.json');
 }
 
-export async function compareCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
-  const { values, positionals } = parseCommandArgs('compare', argv, { out: { type: 'string' }, tolerance: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, true);
+export async function compareCommand(
+  argv: readonly string[],
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    'compare',
+    argv,
+    {
+      out: { type: 'string' },
+      tolerance: { type: 'string' },
+      force: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
   if (values.help === true) {
     io.stdout.write(compareHelp);
     return EXIT.ok;
   }
   const [basePath, currentPath, extra] = positionals;
   if (basePath === undefined || currentPath === undefined || extra !== undefined) {
-    throw errorCatalogue.DVB_ERR_USAGE("dvbench compare: give a base and a current run (results.json files or their folders). See 'dvbench compare --help'.");
+    throw errorCatalogue.DVB_ERR_USAGE(
+      "dvbench compare: give a base and a current run (results.json files or their folders). See 'dvbench compare --help'.",
+    );
   }
   const tolerance = parseTolerance(values.tolerance);
   const base = await readResults(resultsPath(basePath));
   const current = await readResults(resultsPath(currentPath));
-  const comparison = compareRuns(base, current, { tolerance, force: values.force === true, basePath: resultsPath(basePath), currentPath: resultsPath(currentPath) });
+  const comparison = compareRuns(base, current, {
+    tolerance,
+    force: values.force === true,
+    basePath: resultsPath(basePath),
+    currentPath: resultsPath(currentPath),
+  });
   const out = values.out ?? (currentPath.endsWith('.json') ? join(currentPath, '..') : currentPath);
   await mkdir(out, { recursive: true });
   const chart = renderComparisonChart(comparison);
@@ -66,10 +92,15 @@ export async function compareCommand(argv: readonly string[], io: { stdout: Node
   await writeFileAtomic(join(out, 'compare.json'), `${JSON.stringify(comparison, null, 2)}\n`);
   // The terminal gets the text; the chart is a file beside it.
   io.stdout.write(markdown.replace(/\n!\[[^\]]*\]\([^)]*\)\n?/g, '\n'));
-  io.stdout.write(`wrote ${['compare.md', 'compare.html', ...(chart === undefined ? [] : ['compare.png']), 'compare.json'].map((f) => join(out, f)).join(', ')}\n`);
+  io.stdout.write(
+    `wrote ${['compare.md', 'compare.html', ...(chart === undefined ? [] : ['compare.png']), 'compare.json'].map((f) => join(out, f)).join(', ')}\n`,
+  );
   for (const s of comparison.strategies.filter((x) => x.regression)) {
     const wall = s.figures.find((f) => f.figure === 'wall time');
-    const slower = wall?.verdict === 'slower' ? `is slower: wall time ${(wall.change * 100).toFixed(1)}% (p ${wall.p === null ? '–' : wall.p.toFixed(4)})` : 'is worse';
+    const slower =
+      wall?.verdict === 'slower'
+        ? `is slower: wall time ${(wall.change * 100).toFixed(1)}% (p ${wall.p === null ? '–' : wall.p.toFixed(4)})`
+        : 'is worse';
     io.stderr.write(`regression: ${s.strategy} ${slower}${s.reasons.length > 0 ? `; ${s.reasons.join('; ')}` : ''}\n`);
   }
   return comparison.regressions > 0 ? EXIT.failed : EXIT.ok;

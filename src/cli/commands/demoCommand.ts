@@ -23,7 +23,10 @@ interface Timing {
 
 /** `dvbench demo`: exercises the embedded mock end to end over HTTP. */
 export async function demoCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream }): Promise<number> {
-  const { values } = parseCommandArgs('demo', argv, { records: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  const { values } = parseCommandArgs('demo', argv, {
+    records: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help === true) {
     io.stdout.write(demoHelp);
     return 0;
@@ -35,11 +38,25 @@ export async function demoCommand(argv: readonly string[], io: { stdout: NodeJS.
     const tokenRes = await request(`${server.url}/demo-tenant/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'dvbench-demo', client_secret: 'demo', scope: `${server.url}/.default` }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: 'dvbench-demo',
+        client_secret: 'demo',
+        scope: `${server.url}/.default`,
+      }).toString(),
     });
     const { access_token: token } = (await tokenRes.body.json()) as { access_token: string };
-    const headers = { authorization: `Bearer ${token}`, accept: 'application/json', 'odata-version': '4.0', 'content-type': 'application/json' };
-    await request(`${server.url}/_mock/seed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seed: 1, counts: { account: 1000, contact: 2000 } }) }).then((r) => r.body.dump());
+    const headers = {
+      authorization: `Bearer ${token}`,
+      accept: 'application/json',
+      'odata-version': '4.0',
+      'content-type': 'application/json',
+    };
+    await request(`${server.url}/_mock/seed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ seed: 1, counts: { account: 1000, contact: 2000 } }),
+    }).then((r) => r.body.dump());
 
     const timings: Timing[] = [];
     const time = async (name: string, fn: () => Promise<number>): Promise<void> => {
@@ -50,8 +67,16 @@ export async function demoCommand(argv: readonly string[], io: { stdout: NodeJS.
       t.ms.push(performance.now() - start);
       t.statuses.set(status, (t.statuses.get(status) ?? 0) + 1);
     };
-    const call = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; headers: Record<string, unknown>; json: unknown }> => {
-      const res = await request(`${server.apiUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const call = async (
+      method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+      path: string,
+      body?: unknown,
+    ): Promise<{ status: number; headers: Record<string, unknown>; json: unknown }> => {
+      const res = await request(`${server.apiUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const text = await res.body.text();
       return { status: res.statusCode, headers: res.headers, json: text === '' ? undefined : JSON.parse(text) };
     };
@@ -66,13 +91,17 @@ export async function demoCommand(argv: readonly string[], io: { stdout: NodeJS.
         return r.status;
       });
     }
-    for (const id of ids) await time('retrieve', async () => (await call('GET', `accounts(${id})?$select=name,revenue`)).status);
-    for (const id of ids) await time('update', async () => (await call('PATCH', `accounts(${id})`, { telephone1: '+1-555-0100' })).status);
+    for (const id of ids)
+      await time('retrieve', async () => (await call('GET', `accounts(${id})?$select=name,revenue`)).status);
+    for (const id of ids)
+      await time('update', async () => (await call('PATCH', `accounts(${id})`, { telephone1: '+1-555-0100' })).status);
     await time('query (all pages)', async () => {
       let url: string | undefined = "contacts?$select=fullname,emailaddress1&$filter=contains(emailaddress1,'example')";
       let status = 0;
       while (url !== undefined) {
-        const res = await request(url.startsWith('http') ? url : `${server.apiUrl}${url}`, { headers: { ...headers, prefer: 'odata.maxpagesize=500' } });
+        const res = await request(url.startsWith('http') ? url : `${server.apiUrl}${url}`, {
+          headers: { ...headers, prefer: 'odata.maxpagesize=500' },
+        });
         status = res.statusCode;
         const page = (await res.body.json()) as { '@odata.nextLink'?: string };
         url = page['@odata.nextLink'];
@@ -87,7 +116,9 @@ export async function demoCommand(argv: readonly string[], io: { stdout: NodeJS.
       const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
       const p95 = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] ?? 0;
       const statuses = [...t.statuses].map(([s, n]) => `${s}×${n}`).join(' ');
-      io.stdout.write(`${t.name.padEnd(20)} ${String(t.ms.length).padStart(5)}  ${statuses.padEnd(14)} ${mean.toFixed(2).padStart(8)} ${p95.toFixed(2).padStart(8)}\n`);
+      io.stdout.write(
+        `${t.name.padEnd(20)} ${String(t.ms.length).padStart(5)}  ${statuses.padEnd(14)} ${mean.toFixed(2).padStart(8)} ${p95.toFixed(2).padStart(8)}\n`,
+      );
     }
     const failed = timings.some((t) => [...t.statuses.keys()].some((s) => s >= 400));
     io.stdout.write(failed ? '\nsome calls failed\n' : '\nall calls succeeded\n');

@@ -15,18 +15,33 @@ are summed, and each repetition's wall time is its slowest shard's. Writes <out>
 and every report. Exit code 1 if a merged threshold is missed or an audit failed.
 `;
 
-export async function mergeCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
-  const { values, positionals } = parseCommandArgs('merge', argv, { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, true);
+export async function mergeCommand(
+  argv: readonly string[],
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    'merge',
+    argv,
+    { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    true,
+  );
   if (values.help === true) {
     io.stdout.write(mergeHelp);
     return EXIT.ok;
   }
-  if (positionals.length < 2 || values.out === undefined) throw errorCatalogue.DVB_ERR_USAGE("dvbench merge: give every shard's results and --out <dir>. See 'dvbench merge --help'.");
-  const shards = await Promise.all(positionals.map((p) => readResults(p.endsWith('.json') ? p : join(p, 'results.json'))));
+  if (positionals.length < 2 || values.out === undefined)
+    throw errorCatalogue.DVB_ERR_USAGE(
+      "dvbench merge: give every shard's results and --out <dir>. See 'dvbench merge --help'.",
+    );
+  const shards = await Promise.all(
+    positionals.map((p) => readResults(p.endsWith('.json') ? p : join(p, 'results.json'))),
+  );
   const merged = mergeShards(shards);
   await writeJsonAtomic(join(values.out, 'results.json'), merged);
   const reports = await writeReports(values.out, merged);
-  io.stdout.write(`${merged.scenario.name} (${shards.length} shards merged)\n${formatSummaryTable(merged)}results: ${join(values.out, 'results.json')}\n`);
+  io.stdout.write(
+    `${merged.scenario.name} (${shards.length} shards merged)\n${formatSummaryTable(merged)}results: ${join(values.out, 'results.json')}\n`,
+  );
   const missed = reports.thresholds.filter((t) => !t.passed);
   for (const t of missed) io.stderr.write(`threshold missed: ${t.message}\n`);
   return missed.length > 0 || !merged.integrity.ok ? EXIT.failed : EXIT.ok;

@@ -1,4 +1,10 @@
-import { loadMockConfigFile, MockConfigError, parseMockConfig, startMockServer, type MockConfig } from '../../../mock-server/index.js';
+import {
+  loadMockConfigFile,
+  MockConfigError,
+  parseMockConfig,
+  startMockServer,
+  type MockConfig,
+} from '../../../mock-server/index.js';
 import { errorCatalogue } from '../../errors/errorCatalogue.js';
 import { intFlag, numberFlag, parseCommandArgs } from '../parseCommandArgs.js';
 
@@ -27,9 +33,11 @@ Limits:       bodies 16 MiB each and 128 MiB at once, $batch answers 64 MiB, 500
               records per request (see the README's reliability section)
 `;
 
-
 /** `dvbench mock`: resolves when the server has stopped after a signal. */
-export async function mockCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
+export async function mockCommand(
+  argv: readonly string[],
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): Promise<number> {
   const { values } = parseCommandArgs('mock', argv, {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -60,7 +68,10 @@ export async function mockCommand(argv: readonly string[], io: { stdout: NodeJS.
   if (seed !== undefined) overrides.seed = seed;
   let config: MockConfig;
   try {
-    config = values.config === undefined ? parseMockConfig(overrides, 'command-line flags') : await loadMockConfigFile(values.config, overrides);
+    config =
+      values.config === undefined
+        ? parseMockConfig(overrides, 'command-line flags')
+        : await loadMockConfigFile(values.config, overrides);
   } catch (error) {
     if (error instanceof MockConfigError) throw errorCatalogue.DVB_ERR_MOCK_CONFIG_INVALID(error.message);
     throw error;
@@ -68,14 +79,25 @@ export async function mockCommand(argv: readonly string[], io: { stdout: NodeJS.
   const host = values.host ?? '127.0.0.1';
   const loopback = /^(127(\.\d{1,3}){3}|localhost|::1)$/i.test(host);
   if (!loopback) {
-    io.stderr.write(`dvbench mock: warning: listening on ${host} makes the mock reachable from other machines; its admin API (/_mock/reset, /_mock/seed) has no token${values['no-auth'] === true ? ', and --no-auth opens the Web API too' : ''}.\n`);
+    io.stderr.write(
+      `dvbench mock: warning: listening on ${host} makes the mock reachable from other machines; its admin API (/_mock/reset, /_mock/seed) has no token${values['no-auth'] === true ? ', and --no-auth opens the Web API too' : ''}.\n`,
+    );
   }
   let server;
   try {
-    server = await startMockServer({ port, host, config, noAuth: values['no-auth'] === true, loopbackAdminOnly: loopback });
+    server = await startMockServer({
+      port,
+      host,
+      config,
+      noAuth: values['no-auth'] === true,
+      loopbackAdminOnly: loopback,
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw errorCatalogue.DVB_ERR_LISTEN(`dvbench mock: port ${port} on ${host} is already in use; pick another with --port, or --port 0 for a free one.`);
+    if (code === 'EADDRINUSE')
+      throw errorCatalogue.DVB_ERR_LISTEN(
+        `dvbench mock: port ${port} on ${host} is already in use; pick another with --port, or --port 0 for a free one.`,
+      );
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
       throw errorCatalogue.DVB_ERR_LISTEN(`dvbench mock: cannot listen on ${host}:${port} (${code}).`);
     }

@@ -11,14 +11,23 @@ contained), PNG charts, junit.xml, and the CI benchmark trackers' files
 (github-action-benchmark, Bencher). Prints one line per missed threshold; exit code 1 if any.
 `;
 
-export async function reportCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
-  const { values, positionals } = parseCommandArgs('report', argv, { 'no-charts': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, true);
+export async function reportCommand(
+  argv: readonly string[],
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    'report',
+    argv,
+    { 'no-charts': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    true,
+  );
   if (values.help === true) {
     io.stdout.write(reportHelp);
     return EXIT.ok;
   }
   const [dir, extra] = positionals;
-  if (dir === undefined || extra !== undefined) throw errorCatalogue.DVB_ERR_USAGE("dvbench report: give exactly one run folder. See 'dvbench report --help'.");
+  if (dir === undefined || extra !== undefined)
+    throw errorCatalogue.DVB_ERR_USAGE("dvbench report: give exactly one run folder. See 'dvbench report --help'.");
   const results = await readResults(join(dir, 'results.json'));
   const written = await writeReports(dir, results, { charts: values['no-charts'] !== true });
   io.stdout.write(`wrote ${written.files.map((f) => join(dir, f)).join(', ')}\n`);

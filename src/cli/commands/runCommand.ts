@@ -75,7 +75,8 @@ async function expandPaths(paths: readonly string[]): Promise<string[]> {
     const info = await stat(p).catch(() => undefined);
     if (info?.isDirectory() === true) {
       const files = (await readdir(p)).filter((f) => /\.(ya?ml|json)$/i.test(f)).sort();
-      if (files.length === 0) throw errorCatalogue.DVB_ERR_USAGE(`dvbench: ${p} holds no .yaml, .yml or .json scenario files.`);
+      if (files.length === 0)
+        throw errorCatalogue.DVB_ERR_USAGE(`dvbench: ${p} holds no .yaml, .yml or .json scenario files.`);
       out.push(...files.map((f) => join(p, f)));
     } else out.push(p);
   }
@@ -83,7 +84,10 @@ async function expandPaths(paths: readonly string[]): Promise<string[]> {
 }
 
 /** Loads every scenario first, so a bad file stops the suite before anything runs. */
-async function loadAll(paths: readonly string[], checkNames: (path: string) => boolean = () => true): Promise<LoadedScenario[]> {
+async function loadAll(
+  paths: readonly string[],
+  checkNames: (path: string) => boolean = () => true,
+): Promise<LoadedScenario[]> {
   const loaded: LoadedScenario[] = [];
   const problems: string[] = [];
   for (const p of await expandPaths(paths)) {
@@ -109,10 +113,20 @@ export async function validateCommand(argv: readonly string[], io: { stdout: Nod
     io.stdout.write(validateHelp);
     return EXIT.ok;
   }
-  if (positionals.length === 0) throw errorCatalogue.DVB_ERR_USAGE("dvbench validate: give one or more scenario files or folders. See 'dvbench validate --help'.");
+  if (positionals.length === 0)
+    throw errorCatalogue.DVB_ERR_USAGE(
+      "dvbench validate: give one or more scenario files or folders. See 'dvbench validate --help'.",
+    );
   const loaded = await loadAll(positionals);
-  for (const l of loaded) io.stdout.write(`${l.path}: ok (${l.scenario.workloads.length} workload(s), ${expandStrategies(l.scenario.strategies).map((s) => s.name).join(', ')})\n`);
-  io.stdout.write('Queries were parsed as the mock parses them, and table, column and navigation property names checked against the mock\'s tables (standard plus mock.tables); against an org, names are checked by the org when the run starts.\n');
+  for (const l of loaded)
+    io.stdout.write(
+      `${l.path}: ok (${l.scenario.workloads.length} workload(s), ${expandStrategies(l.scenario.strategies)
+        .map((s) => s.name)
+        .join(', ')})\n`,
+    );
+  io.stdout.write(
+    "Queries were parsed as the mock parses them, and table, column and navigation property names checked against the mock's tables (standard plus mock.tables); against an org, names are checked by the org when the run starts.\n",
+  );
   return EXIT.ok;
 }
 
@@ -122,7 +136,9 @@ function parseShard(text: string | undefined): { index: number; count: number } 
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
   if (m === null || count < 2 || index < 1 || index > count) {
-    throw errorCatalogue.DVB_ERR_USAGE(`dvbench run: --shard must be i/n with n ≥ 2 and 1 ≤ i ≤ n, e.g. 1/4, got '${text}'.`);
+    throw errorCatalogue.DVB_ERR_USAGE(
+      `dvbench run: --shard must be i/n with n ≥ 2 and 1 ≤ i ≤ n, e.g. 1/4, got '${text}'.`,
+    );
   }
   return { index, count };
 }
@@ -130,7 +146,12 @@ function parseShard(text: string | undefined): { index: number; count: number } 
 /** --target wins; a URL in the scenario file only with the same URL in DATAVERSE_URL; else DATAVERSE_URL; else the embedded mock. */
 function targetFor(l: LoadedScenario, flag: string | undefined, credentials: boolean): TargetSpec {
   const fromScenario = typeof l.scenario.target === 'object' ? l.scenario.target.url : undefined;
-  return resolveTarget({ ...(flag === undefined ? {} : { flag }), ...(fromScenario === undefined ? {} : { fromFile: { url: fromScenario, what: 'the scenario file' as const } }), env: process.env, credentials });
+  return resolveTarget({
+    ...(flag === undefined ? {} : { flag }),
+    ...(fromScenario === undefined ? {} : { fromFile: { url: fromScenario, what: 'the scenario file' as const } }),
+    env: process.env,
+    credentials,
+  });
 }
 
 function describeTarget(t: TargetSpec): string {
@@ -142,7 +163,10 @@ function checkSuiteNames(loaded: readonly LoadedScenario[]): void {
   const seen = new Map<string, string>();
   for (const l of loaded) {
     const other = seen.get(l.scenario.name);
-    if (other !== undefined) throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(`${l.path}: name '${l.scenario.name}' is also the name of ${other}; scenarios of a suite need distinct names (each writes <out>/<name>/).`);
+    if (other !== undefined)
+      throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(
+        `${l.path}: name '${l.scenario.name}' is also the name of ${other}; scenarios of a suite need distinct names (each writes <out>/<name>/).`,
+      );
     seen.set(l.scenario.name, l.path);
   }
 }
@@ -158,12 +182,31 @@ interface RunFlags {
 }
 
 /** One scenario of the run: its results, reports and printed summary; the suite entry it makes. */
-async function runOne(l: LoadedScenario, target: TargetSpec, outDir: string, flags: RunFlags, signal: AbortSignal, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<SuiteEntry> {
-  const run = new ScenarioRun(l, { outDir, target, signal, allowWrites: flags.allowWrites, keep: flags.keep, ...(flags.shard === undefined ? {} : { shard: flags.shard }), ...(flags.repetitions === undefined ? {} : { repetitions: flags.repetitions }), ...(flags.warmup === undefined ? {} : { warmup: flags.warmup }), ...(flags.only === undefined ? {} : { only: flags.only }) });
+async function runOne(
+  l: LoadedScenario,
+  target: TargetSpec,
+  outDir: string,
+  flags: RunFlags,
+  signal: AbortSignal,
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): Promise<SuiteEntry> {
+  const run = new ScenarioRun(l, {
+    outDir,
+    target,
+    signal,
+    allowWrites: flags.allowWrites,
+    keep: flags.keep,
+    ...(flags.shard === undefined ? {} : { shard: flags.shard }),
+    ...(flags.repetitions === undefined ? {} : { repetitions: flags.repetitions }),
+    ...(flags.warmup === undefined ? {} : { warmup: flags.warmup }),
+    ...(flags.only === undefined ? {} : { only: flags.only }),
+  });
   attachProgressReporter(run, io.stderr, { quiet: flags.quiet });
   const results = await run.run();
   const reports = await writeReports(dirname(run.resultsPath), results);
-  io.stdout.write(`\n${l.scenario.name}\n${formatSummaryTable(results)}results: ${run.resultsPath}\nreport: ${join(dirname(run.resultsPath), 'report.md')} (and report.html, charts, junit.xml)\n`);
+  io.stdout.write(
+    `\n${l.scenario.name}\n${formatSummaryTable(results)}results: ${run.resultsPath}\nreport: ${join(dirname(run.resultsPath), 'report.md')} (and report.html, charts, junit.xml)\n`,
+  );
   const missed = reports.thresholds.filter((t) => !t.passed && !t.skipped);
   for (const t of missed) io.stderr.write(`threshold missed: ${t.message}\n`);
   for (const t of reports.thresholds.filter((x) => x.skipped)) io.stderr.write(`threshold ${t.message}\n`);
@@ -177,24 +220,44 @@ async function runOne(l: LoadedScenario, target: TargetSpec, outDir: string, fla
     ...(results.verdict.status === 'failed' ? [verdictHeadline(results.verdict)] : []),
     ...(missed.length > 0 ? [`${missed.length} threshold(s) missed: ${missed.map((t) => t.message).join('; ')}`] : []),
   ];
-  return { file: l.path, name: l.scenario.name, resultsPath: run.resultsPath, results, error: problems.length === 0 ? null : problems.join('; ') };
+  return {
+    file: l.path,
+    name: l.scenario.name,
+    resultsPath: run.resultsPath,
+    results,
+    error: problems.length === 0 ? null : problems.join('; '),
+  };
 }
 
-function printDryRun(loaded: readonly LoadedScenario[], targets: readonly TargetSpec[], flags: RunFlags, allowWrites: boolean, io: { stdout: NodeJS.WritableStream }): void {
+function printDryRun(
+  loaded: readonly LoadedScenario[],
+  targets: readonly TargetSpec[],
+  flags: RunFlags,
+  allowWrites: boolean,
+  io: { stdout: NodeJS.WritableStream },
+): void {
   for (const [i, l] of loaded.entries()) {
     const target = targets[i] ?? { kind: 'mock' as const };
     // A dry run refuses what a real run refuses: the same safety rules, before any estimate.
     checkTargetSafety(l.scenario, target, allowWrites);
-    const scenario = { ...l.scenario, ...(flags.repetitions === undefined ? {} : { repetitions: flags.repetitions }), ...(flags.warmup === undefined ? {} : { warmup: flags.warmup }) };
+    const scenario = {
+      ...l.scenario,
+      ...(flags.repetitions === undefined ? {} : { repetitions: flags.repetitions }),
+      ...(flags.warmup === undefined ? {} : { warmup: flags.warmup }),
+    };
     const plan = dryRun(scenario);
     const only = flags.only;
-    const kept = only === undefined ? plan : { ...plan, strategies: plan.strategies.filter((s) => only.includes(s.name)) };
+    const kept =
+      only === undefined ? plan : { ...plan, strategies: plan.strategies.filter((s) => only.includes(s.name)) };
     io.stdout.write(`target: ${describeTarget(target)}\n${formatDryRun(l.scenario.name, kept, target.kind === 'org')}`);
   }
 }
 
 /** `dvbench run`: one scenario, or a suite of them with one exit code. */
-export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
+export async function runCommand(
+  argv: readonly string[],
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     'run',
     argv,
@@ -217,12 +280,18 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
     io.stdout.write(runHelp);
     return EXIT.ok;
   }
-  if (positionals.length === 0) throw errorCatalogue.DVB_ERR_USAGE("dvbench run: give a scenario file or folder, e.g. 'dvbench run scenarios/paper-reproduction.yaml'. See 'dvbench run --help'.");
+  if (positionals.length === 0)
+    throw errorCatalogue.DVB_ERR_USAGE(
+      "dvbench run: give a scenario file or folder, e.g. 'dvbench run scenarios/paper-reproduction.yaml'. See 'dvbench run --help'.",
+    );
   const flags: RunFlags = {
     repetitions: intFlag('run', 'repeat', values.repeat, 1, 100),
     warmup: intFlag('run', 'warmup', values.warmup, 0, 20),
     shard: parseShard(values.shard),
-    only: values.strategies?.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    only: values.strategies
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
     allowWrites: values['allow-writes'] === true,
     keep: values.keep === true,
     quiet: values.quiet === true,
@@ -232,21 +301,32 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
   const targets = syntaxOnly.map((l) => targetFor(l, values.target, !dry));
   // Names are checked against the mock's tables when the mock is the target; an org knows its own.
   const onMock = new Set(syntaxOnly.filter((_, i) => targets[i]?.kind === 'mock').map((l) => l.path));
-  const loaded = onMock.size === 0 ? syntaxOnly : await loadAll(syntaxOnly.map((l) => l.path), (p) => onMock.has(p));
+  const loaded =
+    onMock.size === 0
+      ? syntaxOnly
+      : await loadAll(
+          syntaxOnly.map((l) => l.path),
+          (p) => onMock.has(p),
+        );
   if (dry) {
     printDryRun(loaded, targets, flags, flags.allowWrites, io);
     return EXIT.ok;
   }
   const suite = loaded.length > 1;
   if (suite) checkSuiteNames(loaded);
-  const root = resolve(values.out ?? (suite ? `reports/suite-${timestamp()}` : `reports/${loaded[0]?.scenario.name ?? 'run'}-${timestamp()}`));
+  const root = resolve(
+    values.out ??
+      (suite ? `reports/suite-${timestamp()}` : `reports/${loaded[0]?.scenario.name ?? 'run'}-${timestamp()}`),
+  );
 
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (name: NodeJS.Signals): void => {
     signals++;
     if (signals > 1) process.exit(EXIT.interrupted);
-    io.stderr.write(`\ndvbench: ${name}: finishing the operations in flight and writing partial results (again to quit at once)\n`);
+    io.stderr.write(
+      `\ndvbench: ${name}: finishing the operations in flight and writing partial results (again to quit at once)\n`,
+    );
     controller.abort(name);
   };
   process.on('SIGINT', onSignal);
@@ -261,10 +341,20 @@ export async function runCommand(argv: readonly string[], io: { stdout: NodeJS.W
       try {
         entries.push(await runOne(l, target, outDir, flags, controller.signal, io));
       } catch (error) {
-        if (!suite || (error instanceof DvbenchError && (error.code === 'DVB_ERR_INTERRUPTED' || error.code === 'DVB_ERR_OUTPUT'))) throw error;
+        if (
+          !suite ||
+          (error instanceof DvbenchError && (error.code === 'DVB_ERR_INTERRUPTED' || error.code === 'DVB_ERR_OUTPUT'))
+        )
+          throw error;
         const message = error instanceof Error ? error.message : String(error);
         io.stderr.write(`dvbench: ${l.scenario.name} failed: ${message}\n`);
-        entries.push({ file: l.path, name: l.scenario.name, resultsPath: join(outDir, 'results.json'), results: null, error: message });
+        entries.push({
+          file: l.path,
+          name: l.scenario.name,
+          resultsPath: join(outDir, 'results.json'),
+          results: null,
+          error: message,
+        });
       }
     }
     if (suite) {

@@ -22,19 +22,37 @@ Options:
   --target <t>    mock (default) or an org URL
 `;
 
-export async function tuneCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
-  const { values, positionals } = parseCommandArgs('tune', argv, { max: { type: 'string' }, out: { type: 'string' }, repeat: { type: 'string' }, target: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, true);
+export async function tuneCommand(
+  argv: readonly string[],
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    'tune',
+    argv,
+    {
+      max: { type: 'string' },
+      out: { type: 'string' },
+      repeat: { type: 'string' },
+      target: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
   if (values.help === true) {
     io.stdout.write(tuneHelp);
     return EXIT.ok;
   }
   const [file, extra] = positionals;
-  if (file === undefined || extra !== undefined) throw errorCatalogue.DVB_ERR_USAGE("dvbench tune: give exactly one scenario file. See 'dvbench tune --help'.");
+  if (file === undefined || extra !== undefined)
+    throw errorCatalogue.DVB_ERR_USAGE("dvbench tune: give exactly one scenario file. See 'dvbench tune --help'.");
   const max = intFlag('tune', 'max', values.max, 1, 4096) ?? 64;
   const repetitions = intFlag('tune', 'repeat', values.repeat, 1, 100);
   const loaded = await loadScenario(file);
   const target = resolveTarget({ ...(values.target === undefined ? {} : { flag: values.target }), env: process.env });
-  const outDir = resolve(values.out ?? `reports/${loaded.scenario.name}-tune-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`);
+  const outDir = resolve(
+    values.out ??
+      `reports/${loaded.scenario.name}-tune-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`,
+  );
   const controller = new AbortController();
   const stop = (): void => {
     controller.abort('interrupted');
@@ -42,8 +60,18 @@ export async function tuneCommand(argv: readonly string[], io: { stdout: NodeJS.
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const tuner = new WorkerTuner(loaded, { outDir, target, max, signal: controller.signal, ...(repetitions === undefined ? {} : { repetitions }) });
-    tuner.on('point', (p) => io.stderr.write(`  ${String(p.workers).padStart(4)} workers: ${p.opsPerSec.toFixed(1)} ops/s, p95 ${p.p95Ms.toFixed(1)} ms${p.throttled > 0 ? `, ${p.throttled} 429s` : ''}${p.errors > 0 ? `, ${p.errors} errors` : ''}\n`));
+    const tuner = new WorkerTuner(loaded, {
+      outDir,
+      target,
+      max,
+      signal: controller.signal,
+      ...(repetitions === undefined ? {} : { repetitions }),
+    });
+    tuner.on('point', (p) =>
+      io.stderr.write(
+        `  ${String(p.workers).padStart(4)} workers: ${p.opsPerSec.toFixed(1)} ops/s, p95 ${p.p95Ms.toFixed(1)} ms${p.throttled > 0 ? `, ${p.throttled} 429s` : ''}${p.errors > 0 ? `, ${p.errors} errors` : ''}\n`,
+      ),
+    );
     const result = await tuner.run();
     if (result.points.length > 0) await writeFileAtomic(join(outDir, 'tune.png'), renderTuneChart(result));
     io.stdout.write(`${result.sentence}\ntune.json: ${join(outDir, 'tune.json')}\n`);

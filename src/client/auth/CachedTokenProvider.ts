@@ -30,7 +30,8 @@ export class CachedTokenProvider implements TokenProvider {
 
   getToken(): Promise<string> {
     const current = this.#current;
-    if (current !== undefined && current.expiresOn - this.#renewBeforeMs > this.#now()) return Promise.resolve(current.token);
+    if (current !== undefined && current.expiresOn - this.#renewBeforeMs > this.#now())
+      return Promise.resolve(current.token);
     this.#pending ??= this.#renew().finally(() => {
       this.#pending = undefined;
     });

@@ -1,6 +1,12 @@
 import type { AuthSpec } from '../target/resolveTarget.js';
 import { CachedTokenProvider } from './CachedTokenProvider.js';
-import { clientCertificateSource, clientSecretSource, deviceCodeSource, usernamePasswordSource, type MsalCommon } from './msalSources.js';
+import {
+  clientCertificateSource,
+  clientSecretSource,
+  deviceCodeSource,
+  usernamePasswordSource,
+  type MsalCommon,
+} from './msalSources.js';
 import { mockTokenSource, staticTokenSource } from './simpleSources.js';
 import type { TokenProvider, TokenSource } from './TokenProvider.js';
 
@@ -15,10 +21,17 @@ export async function createOrgTokenProviders(
       let source: TokenSource;
       if (spec.method === 'token') source = staticTokenSource(spec.token);
       else {
-        const common: MsalCommon = { tenantId: spec.tenantId, clientId: spec.clientId, orgUrl: url, ...(options.authorityHost === undefined ? {} : { authorityHost: options.authorityHost }), ...(options.authorityMetadata === undefined ? {} : { authorityMetadata: options.authorityMetadata }) };
+        const common: MsalCommon = {
+          tenantId: spec.tenantId,
+          clientId: spec.clientId,
+          orgUrl: url,
+          ...(options.authorityHost === undefined ? {} : { authorityHost: options.authorityHost }),
+          ...(options.authorityMetadata === undefined ? {} : { authorityMetadata: options.authorityMetadata }),
+        };
         if (spec.method === 'client-secret') source = clientSecretSource(common, spec.clientSecret);
         else if (spec.method === 'certificate') source = await clientCertificateSource(common, spec.certificatePath);
-        else if (spec.method === 'device-code') source = deviceCodeSource(common, options.print ?? ((m) => process.stderr.write(`${m}\n`)));
+        else if (spec.method === 'device-code')
+          source = deviceCodeSource(common, options.print ?? ((m) => process.stderr.write(`${m}\n`)));
         else source = usernamePasswordSource(common, spec.username, spec.password);
       }
       return new CachedTokenProvider(source);
@@ -28,5 +41,8 @@ export async function createOrgTokenProviders(
 
 /** `count` distinct identities on the mock (apps `dvbench-1` … `dvbench-N`), each with its own limits. */
 export function createMockTokenProviders(origin: string, count = 1): TokenProvider[] {
-  return Array.from({ length: count }, (_, i) => new CachedTokenProvider(mockTokenSource(origin, `dvbench-${i + 1}`, 'dvbench-mock-secret')));
+  return Array.from(
+    { length: count },
+    (_, i) => new CachedTokenProvider(mockTokenSource(origin, `dvbench-${i + 1}`, 'dvbench-mock-secret')),
+  );
 }

@@ -1,6 +1,11 @@
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { ConfidentialClientApplication, PublicClientApplication, type AuthenticationResult, type Configuration } from '@azure/msal-node';
+import {
+  ConfidentialClientApplication,
+  PublicClientApplication,
+  type AuthenticationResult,
+  type Configuration,
+} from '@azure/msal-node';
 import { registerSecret } from './redact.js';
 import type { TokenSource } from './TokenProvider.js';
 
@@ -24,7 +29,9 @@ function configuration(common: MsalCommon): Configuration {
     auth: {
       clientId: common.clientId,
       authority: `${host}/${common.tenantId}`,
-      ...(common.authorityMetadata === undefined ? {} : { authorityMetadata: common.authorityMetadata, knownAuthorities: [new URL(host).host] }),
+      ...(common.authorityMetadata === undefined
+        ? {}
+        : { authorityMetadata: common.authorityMetadata, knownAuthorities: [new URL(host).host] }),
     },
     // MSAL's own logging is off: its messages may carry request details.
     system: { loggerOptions: { piiLoggingEnabled: false, loggerCallback: () => undefined } },
@@ -48,10 +55,16 @@ function shortId(clientId: string): string {
 /** Client credentials with a secret (application user): the usual choice for CI. */
 export function clientSecretSource(common: MsalCommon, clientSecret: string): TokenSource {
   registerSecret(clientSecret);
-  const app = new ConfidentialClientApplication({ ...configuration(common), auth: { ...configuration(common).auth, clientSecret } });
+  const app = new ConfidentialClientApplication({
+    ...configuration(common),
+    auth: { ...configuration(common).auth, clientSecret },
+  });
   return {
     description: `client secret for app ${shortId(common.clientId)}`,
-    acquire: async () => unwrap(await app.acquireTokenByClientCredential({ scopes: scopeFor(common.orgUrl, '.default'), skipCache: true })),
+    acquire: async () =>
+      unwrap(
+        await app.acquireTokenByClientCredential({ scopes: scopeFor(common.orgUrl, '.default'), skipCache: true }),
+      ),
   };
 }
 
@@ -70,7 +83,10 @@ export async function clientCertificateSource(common: MsalCommon, pemPath: strin
   });
   return {
     description: `certificate ${thumbprintSha256.slice(0, 8)}… for app ${shortId(common.clientId)}`,
-    acquire: async () => unwrap(await app.acquireTokenByClientCredential({ scopes: scopeFor(common.orgUrl, '.default'), skipCache: true })),
+    acquire: async () =>
+      unwrap(
+        await app.acquireTokenByClientCredential({ scopes: scopeFor(common.orgUrl, '.default'), skipCache: true }),
+      ),
   };
 }
 
@@ -80,7 +96,14 @@ export function deviceCodeSource(common: MsalCommon, print: (message: string) =>
   return {
     description: `device code sign-in for app ${shortId(common.clientId)}`,
     acquire: async () =>
-      unwrap(await app.acquireTokenByDeviceCode({ scopes: scopeFor(common.orgUrl, 'user_impersonation'), deviceCodeCallback: (r) => { print(r.message); } })),
+      unwrap(
+        await app.acquireTokenByDeviceCode({
+          scopes: scopeFor(common.orgUrl, 'user_impersonation'),
+          deviceCodeCallback: (r) => {
+            print(r.message);
+          },
+        }),
+      ),
   };
 }
 
@@ -93,7 +116,14 @@ export function usernamePasswordSource(common: MsalCommon, username: string, pas
   const app = new PublicClientApplication(configuration(common));
   return {
     description: `username/password for ${username}`,
-    // eslint-disable-next-line @typescript-eslint/no-deprecated -- kept on purpose, for parity with the paper; documented as discouraged
-    acquire: async () => unwrap(await app.acquireTokenByUsernamePassword({ scopes: scopeFor(common.orgUrl, 'user_impersonation'), username, password })),
+    acquire: async () =>
+      unwrap(
+        // eslint-disable-next-line @typescript-eslint/no-deprecated -- kept on purpose, for parity with the paper; documented as discouraged
+        await app.acquireTokenByUsernamePassword({
+          scopes: scopeFor(common.orgUrl, 'user_impersonation'),
+          username,
+          password,
+        }),
+      ),
   };
 }

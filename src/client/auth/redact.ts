@@ -14,5 +14,7 @@ export function redact(text: string): string {
   let out = text;
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('***');
   // Bearer tokens we never saw (e.g. echoed by a server) are masked by shape.
-  return out.replace(/(Bearer\s+)[A-Za-z0-9._~+/-]{16,}=*/gi, '$1***').replace(/("?access_token"?\s*[:=]\s*"?)[^"&\s,}]+/gi, '$1***');
+  return out
+    .replace(/(Bearer\s+)[A-Za-z0-9._~+/-]{16,}=*/gi, '$1***')
+    .replace(/("?access_token"?\s*[:=]\s*"?)[^"&\s,}]+/gi, '$1***');
 }

@@ -20,9 +20,19 @@ export function mockTokenSource(origin: string, clientId: string, clientSecret: 
       const res = await request(`${origin}/dvbench/oauth2/v2.0/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: `${origin}/.default` }).toString(),
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: clientId,
+          client_secret: clientSecret,
+          scope: `${origin}/.default`,
+        }).toString(),
       });
-      const body = (await res.body.json()) as { access_token?: string; expires_in?: number; error?: string; error_description?: string };
+      const body = (await res.body.json()) as {
+        access_token?: string;
+        expires_in?: number;
+        error?: string;
+        error_description?: string;
+      };
       if (res.statusCode !== 200 || body.access_token === undefined) {
         throw new Error(`${body.error ?? `HTTP ${res.statusCode}`}: ${body.error_description ?? 'no token'}`);
       }

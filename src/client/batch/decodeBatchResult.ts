@@ -8,7 +8,12 @@ export interface DecodeBatchOptions {
   readonly discardBodies?: boolean;
 }
 
-function result(part: HttpResponseMessage, contentId: string | undefined, options: DecodeBatchOptions, extra: Partial<BatchOperationResult> = {}): BatchOperationResult {
+function result(
+  part: HttpResponseMessage,
+  contentId: string | undefined,
+  options: DecodeBatchOptions,
+  extra: Partial<BatchOperationResult> = {},
+): BatchOperationResult {
   let body: unknown;
   if (part.body !== '' && /json/i.test(part.headers['content-type'] ?? '')) {
     try {
@@ -66,7 +71,10 @@ export function decodeBatchResult(
       return;
     }
     if (isChangeset(entry)) {
-      for (let k = 0; k < ops.length; k++) results.push(result(part.message, part.contentId, options, part.message.status >= 400 ? { rolledBack: true } : {}));
+      for (let k = 0; k < ops.length; k++)
+        results.push(
+          result(part.message, part.contentId, options, part.message.status >= 400 ? { rolledBack: true } : {}),
+        );
       return;
     }
     results.push(result(part.message, part.contentId, options));
@@ -87,7 +95,10 @@ const DUPLICATE_KEY = '0x80040237';
  * Returns the corrected result and the index of the first entry the retry never ran because
  * it stopped at such a part (stop-on-error batches), so the caller can send the rest.
  */
-export function recoverRetriedParts(entries: readonly BatchEntryInput[], batch: BatchResult): { batch: BatchResult; resumeAt: number | undefined } {
+export function recoverRetriedParts(
+  entries: readonly BatchEntryInput[],
+  batch: BatchResult,
+): { batch: BatchResult; resumeAt: number | undefined } {
   const results = [...batch.results];
   let r = 0;
   let resumeAt: number | undefined;
@@ -95,16 +106,38 @@ export function recoverRetriedParts(entries: readonly BatchEntryInput[], batch: 
     const ops = isChangeset(entry) ? entry.changeset : [entry];
     const mine = results.slice(r, r + ops.length);
     const recoveredOne = (res: BatchOperationResult | undefined, op: { method: string } | undefined): boolean =>
-      res !== undefined && op !== undefined && ((op.method === 'POST' && res.status === 412 && res.error?.code === DUPLICATE_KEY) || (op.method === 'DELETE' && res.status === 404));
-    const wholeChangeset = isChangeset(entry) && mine.every((x) => x.rolledBack === true) && mine[0]?.status === 412 && mine[0].error?.code === DUPLICATE_KEY && ops.every((o) => o.method === 'POST');
+      res !== undefined &&
+      op !== undefined &&
+      ((op.method === 'POST' && res.status === 412 && res.error?.code === DUPLICATE_KEY) ||
+        (op.method === 'DELETE' && res.status === 404));
+    const wholeChangeset =
+      isChangeset(entry) &&
+      mine.every((x) => x.rolledBack === true) &&
+      mine[0]?.status === 412 &&
+      mine[0].error?.code === DUPLICATE_KEY &&
+      ops.every((o) => o.method === 'POST');
     mine.forEach((res, k) => {
-      if (wholeChangeset || recoveredOne(res, ops[k])) results[r + k] = { status: 204, ok: true, ...(res.contentId === undefined ? {} : { contentId: res.contentId }) };
+      if (wholeChangeset || recoveredOne(res, ops[k]))
+        results[r + k] = {
+          status: 204,
+          ok: true,
+          ...(res.contentId === undefined ? {} : { contentId: res.contentId }),
+        };
     });
     const last = results[r + ops.length - 1];
     const next = results[r + ops.length];
-    if (resumeAt === undefined && last?.ok === true && next?.notRun === true && mine.some((x) => !x.ok)) resumeAt = i + 1;
+    if (resumeAt === undefined && last?.ok === true && next?.notRun === true && mine.some((x) => !x.ok))
+      resumeAt = i + 1;
     r += ops.length;
   });
   const succeeded = results.filter((x) => x.ok).length;
-  return { batch: { status: resumeAt === undefined && succeeded === results.length ? 200 : batch.status, results, succeeded, failed: results.length - succeeded }, resumeAt };
+  return {
+    batch: {
+      status: resumeAt === undefined && succeeded === results.length ? 200 : batch.status,
+      results,
+      succeeded,
+      failed: results.length - succeeded,
+    },
+    resumeAt,
+  };
 }

@@ -41,7 +41,10 @@ export function encodeBatch(entries: readonly BatchEntryInput[], options: Encode
     operations += entry.changeset.length;
     return {
       kind: 'changeset',
-      items: entry.changeset.map((op) => ({ message: toMessage(op, options.apiUrl), contentId: op.contentId ?? String(nextId++) })),
+      items: entry.changeset.map((op) => ({
+        message: toMessage(op, options.apiUrl),
+        contentId: op.contentId ?? String(nextId++),
+      })),
     };
   });
   const headers: Record<string, string> = {

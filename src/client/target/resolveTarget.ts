@@ -2,10 +2,26 @@ import { errorCatalogue } from '../../errors/errorCatalogue.js';
 
 /** How to sign in to a real org; secrets come from the environment, never from files. */
 export type AuthSpec =
-  | { readonly method: 'client-secret'; readonly tenantId: string; readonly clientId: string; readonly clientSecret: string }
-  | { readonly method: 'certificate'; readonly tenantId: string; readonly clientId: string; readonly certificatePath: string }
+  | {
+      readonly method: 'client-secret';
+      readonly tenantId: string;
+      readonly clientId: string;
+      readonly clientSecret: string;
+    }
+  | {
+      readonly method: 'certificate';
+      readonly tenantId: string;
+      readonly clientId: string;
+      readonly certificatePath: string;
+    }
   | { readonly method: 'device-code'; readonly tenantId: string; readonly clientId: string }
-  | { readonly method: 'password'; readonly tenantId: string; readonly clientId: string; readonly username: string; readonly password: string }
+  | {
+      readonly method: 'password';
+      readonly tenantId: string;
+      readonly clientId: string;
+      readonly username: string;
+      readonly password: string;
+    }
   | { readonly method: 'token'; readonly token: string };
 
 /** Where the target came from, said before a run starts so an exported DATAVERSE_URL never surprises. */
@@ -13,7 +29,13 @@ export type TargetSource = '--target' | 'DATAVERSE_URL' | 'the scenario file' | 
 
 export type TargetSpec =
   | { readonly kind: 'mock'; readonly source?: TargetSource }
-  | { readonly kind: 'org'; readonly url: string; readonly identities: readonly AuthSpec[]; readonly authorityHost?: string; readonly source?: TargetSource };
+  | {
+      readonly kind: 'org';
+      readonly url: string;
+      readonly identities: readonly AuthSpec[];
+      readonly authorityHost?: string;
+      readonly source?: TargetSource;
+    };
 
 export interface TargetInput {
   /** `--target mock` or `--target <url>`; wins over everything else. */
@@ -55,7 +77,8 @@ function chooseUrl(input: TargetInput): { chosen: string | undefined; source: Ta
   if (input.flag !== undefined && input.flag !== '') return { chosen: input.flag, source: '--target' };
   if (input.fromFile !== undefined) {
     const file = originOf(input.fromFile.url);
-    if (envUrl !== undefined && file !== undefined && originOf(envUrl) === file) return { chosen: envUrl, source: 'DATAVERSE_URL' };
+    if (envUrl !== undefined && file !== undefined && originOf(envUrl) === file)
+      return { chosen: envUrl, source: 'DATAVERSE_URL' };
     throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
       `target: ${input.fromFile.what} names ${input.fromFile.url}${envUrl === undefined ? '' : `, but DATAVERSE_URL is ${envUrl}`}; credentials are only sent to a URL given on the command line or in DATAVERSE_URL. Pass --target ${input.fromFile.url} to confirm it, or --target mock.`,
     );
@@ -65,7 +88,10 @@ function chooseUrl(input: TargetInput): { chosen: string | undefined; source: Ta
 
 /** Comma lists give several identities (application users): `AZURE_CLIENT_ID=a,b` with `AZURE_CLIENT_SECRET=s1,s2`. */
 function list(value: string): string[] {
-  return value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 /**
@@ -81,7 +107,9 @@ export function resolveTarget(input: TargetInput): TargetSpec {
   try {
     url = new URL(chosen);
   } catch {
-    throw errorCatalogue.DVB_ERR_TARGET_CONFIG(`target: '${chosen}' is neither 'mock' nor a URL such as https://contoso.crm.dynamics.com.`);
+    throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
+      `target: '${chosen}' is neither 'mock' nor a URL such as https://contoso.crm.dynamics.com.`,
+    );
   }
   if (url.protocol !== 'https:' && url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
     throw errorCatalogue.DVB_ERR_TARGET_CONFIG(`target: '${chosen}' must use https (Dataverse only serves https).`);
@@ -89,7 +117,13 @@ export function resolveTarget(input: TargetInput): TargetSpec {
   // An empty variable is an unset one (CI systems often export empty values).
   const has = (name: string): boolean => (env[name] ?? '').trim() !== '';
   if (input.credentials === false) return { kind: 'org', url: url.origin, identities: [], source };
-  const method = has('DVBENCH_AUTH') ? (env.DVBENCH_AUTH ?? '').trim() : has('DATAVERSE_TOKEN') ? 'token' : has('AZURE_CLIENT_CERTIFICATE_PATH') ? 'certificate' : 'client-secret';
+  const method = has('DVBENCH_AUTH')
+    ? (env.DVBENCH_AUTH ?? '').trim()
+    : has('DATAVERSE_TOKEN')
+      ? 'token'
+      : has('AZURE_CLIENT_CERTIFICATE_PATH')
+        ? 'certificate'
+        : 'client-secret';
   const why = `to sign in to ${url.origin} (the target, from ${source}) with DVBENCH_AUTH=${method}`;
   let identities: AuthSpec[];
   switch (method) {
@@ -101,26 +135,60 @@ export function resolveTarget(input: TargetInput): TargetSpec {
       const ids = list(need(env, 'AZURE_CLIENT_ID', why));
       const secrets = list(need(env, 'AZURE_CLIENT_SECRET', why));
       if (ids.length !== secrets.length) {
-        throw errorCatalogue.DVB_ERR_TARGET_CONFIG(`target: AZURE_CLIENT_ID lists ${ids.length} app(s) but AZURE_CLIENT_SECRET lists ${secrets.length} secret(s); give one secret per app, in the same order.`);
+        throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
+          `target: AZURE_CLIENT_ID lists ${ids.length} app(s) but AZURE_CLIENT_SECRET lists ${secrets.length} secret(s); give one secret per app, in the same order.`,
+        );
       }
-      identities = ids.map((clientId, i) => ({ method: 'client-secret', tenantId, clientId, clientSecret: secrets[i] ?? '' }));
+      identities = ids.map((clientId, i) => ({
+        method: 'client-secret',
+        tenantId,
+        clientId,
+        clientSecret: secrets[i] ?? '',
+      }));
       break;
     }
     case 'certificate': {
       const tenantId = need(env, 'AZURE_TENANT_ID', why);
-      identities = [{ method: 'certificate', tenantId, clientId: need(env, 'AZURE_CLIENT_ID', why), certificatePath: need(env, 'AZURE_CLIENT_CERTIFICATE_PATH', why) }];
+      identities = [
+        {
+          method: 'certificate',
+          tenantId,
+          clientId: need(env, 'AZURE_CLIENT_ID', why),
+          certificatePath: need(env, 'AZURE_CLIENT_CERTIFICATE_PATH', why),
+        },
+      ];
       break;
     }
     case 'device-code':
-      identities = [{ method: 'device-code', tenantId: need(env, 'AZURE_TENANT_ID', why), clientId: need(env, 'AZURE_CLIENT_ID', why) }];
+      identities = [
+        {
+          method: 'device-code',
+          tenantId: need(env, 'AZURE_TENANT_ID', why),
+          clientId: need(env, 'AZURE_CLIENT_ID', why),
+        },
+      ];
       break;
     case 'password':
       identities = [
-        { method: 'password', tenantId: need(env, 'AZURE_TENANT_ID', why), clientId: need(env, 'AZURE_CLIENT_ID', why), username: need(env, 'AZURE_USERNAME', why), password: need(env, 'AZURE_PASSWORD', why) },
+        {
+          method: 'password',
+          tenantId: need(env, 'AZURE_TENANT_ID', why),
+          clientId: need(env, 'AZURE_CLIENT_ID', why),
+          username: need(env, 'AZURE_USERNAME', why),
+          password: need(env, 'AZURE_PASSWORD', why),
+        },
       ];
       break;
     default:
-      throw errorCatalogue.DVB_ERR_TARGET_CONFIG(`target: DVBENCH_AUTH='${method}' is not one of client-secret, certificate, device-code, password, token.`);
+      throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
+        `target: DVBENCH_AUTH='${method}' is not one of client-secret, certificate, device-code, password, token.`,
+      );
   }
-  return { kind: 'org', url: url.origin, identities, source, ...(has('AZURE_AUTHORITY_HOST') ? { authorityHost: env.AZURE_AUTHORITY_HOST ?? '' } : {}) };
+  return {
+    kind: 'org',
+    url: url.origin,
+    identities,
+    source,
+    ...(has('AZURE_AUTHORITY_HOST') ? { authorityHost: env.AZURE_AUTHORITY_HOST ?? '' } : {}),
+  };
 }

@@ -16,18 +16,31 @@ function axis(title: string, extra: Record<string, unknown> = {}): Record<string
 }
 
 function titled(text: string, subtitle: string): Record<string, unknown> {
-  return { title: { display: true, text, font: { size: 24, weight: 'bold' } }, subtitle: { display: true, text: subtitle, font: { size: 16 } }, legend: { labels: { font: { size: 16 } } } };
+  return {
+    title: { display: true, text, font: { size: 24, weight: 'bold' } },
+    subtitle: { display: true, text: subtitle, font: { size: 16 } },
+    legend: { labels: { font: { size: 16 } } },
+  };
 }
 
 /** Pool strategies by family, with the sequential baseline as one worker. */
 function byWorkers(results: RunResults): { kind: string; points: StrategyResult[] }[] {
   const seq = results.strategies.find((s) => s.kind === 'sequential');
-  return POOL_KINDS.map((kind) => ({ kind, points: [...(seq === undefined ? [] : [seq]), ...results.strategies.filter((s) => s.kind === kind)].sort((a, b) => a.workers - b.workers) })).filter(
-    (f) => f.points.some((p) => p.kind !== 'sequential'),
-  );
+  return POOL_KINDS.map((kind) => ({
+    kind,
+    points: [...(seq === undefined ? [] : [seq]), ...results.strategies.filter((s) => s.kind === kind)].sort(
+      (a, b) => a.workers - b.workers,
+    ),
+  })).filter((f) => f.points.some((p) => p.kind !== 'sequential'));
 }
 
-function workersChart(results: RunResults, value: (s: StrategyResult) => number | null, title: string, yTitle: string, ideal: boolean): ChartConfiguration | undefined {
+function workersChart(
+  results: RunResults,
+  value: (s: StrategyResult) => number | null,
+  title: string,
+  yTitle: string,
+  ideal: boolean,
+): ChartConfiguration | undefined {
   const families = byWorkers(results);
   if (families.length === 0) return undefined;
   const maxWorkers = Math.max(...families.flatMap((f) => f.points.map((p) => p.workers)));
@@ -40,26 +53,51 @@ function workersChart(results: RunResults, value: (s: StrategyResult) => number 
     pointRadius: 6,
   }));
   if (ideal) {
-    datasets.push({ label: 'ideal (linear)', data: [{ x: 1, y: 1 }, { x: maxWorkers, y: maxWorkers }], borderColor: '#888888', borderDash: [8, 6], borderWidth: 2, pointRadius: 0 });
+    datasets.push({
+      label: 'ideal (linear)',
+      data: [
+        { x: 1, y: 1 },
+        { x: maxWorkers, y: maxWorkers },
+      ],
+      borderColor: '#888888',
+      borderDash: [8, 6],
+      borderWidth: 2,
+      pointRadius: 0,
+    });
   }
   return {
     type: 'line',
     data: { datasets },
     options: {
       plugins: titled(title, `${results.scenario.name}: ${results.plan.operations} operations per repetition`),
-      scales: { x: axis('workers (concurrent operations)', { type: 'linear', min: 1 }), y: axis(yTitle, { beginAtZero: true }) },
+      scales: {
+        x: axis('workers (concurrent operations)', { type: 'linear', min: 1 }),
+        y: axis(yTitle, { beginAtZero: true }),
+      },
     },
   };
 }
 
-function barChart(results: RunResults, title: string, yTitle: string, series: { label: string; value: (s: StrategyResult) => number | null }[]): ChartConfiguration {
+function barChart(
+  results: RunResults,
+  title: string,
+  yTitle: string,
+  series: { label: string; value: (s: StrategyResult) => number | null }[],
+): ChartConfiguration {
   return {
     type: 'bar',
     data: {
       labels: results.strategies.map((s) => s.name),
-      datasets: series.map((d, i) => ({ label: d.label, data: results.strategies.map((s) => d.value(s) ?? 0), backgroundColor: PALETTE[i % PALETTE.length] })),
+      datasets: series.map((d, i) => ({
+        label: d.label,
+        data: results.strategies.map((s) => d.value(s) ?? 0),
+        backgroundColor: PALETTE[i % PALETTE.length],
+      })),
     },
-    options: { plugins: titled(title, results.scenario.name), scales: { x: axis('strategy'), y: axis(yTitle, { beginAtZero: true }) } },
+    options: {
+      plugins: titled(title, results.scenario.name),
+      scales: { x: axis('strategy'), y: axis(yTitle, { beginAtZero: true }) },
+    },
   };
 }
 
@@ -75,16 +113,33 @@ function timelineChart(results: RunResults): ChartConfiguration | undefined {
     borderWidth: 2,
     pointRadius: 0,
   }));
-  const throttled = withData.flatMap((s) => s.timeline.filter((p) => p.throttled > 0).map((p) => ({ x: p.t, y: p.opsPerSec })));
+  const throttled = withData.flatMap((s) =>
+    s.timeline.filter((p) => p.throttled > 0).map((p) => ({ x: p.t, y: p.opsPerSec })),
+  );
   if (throttled.length > 0) {
-    datasets.push({ type: 'scatter' as const, label: '429 received', data: throttled, borderColor: '#d62728', backgroundColor: '#d62728', pointStyle: 'crossRot', pointRadius: 9, borderWidth: 3 });
+    datasets.push({
+      type: 'scatter' as const,
+      label: '429 received',
+      data: throttled,
+      borderColor: '#d62728',
+      backgroundColor: '#d62728',
+      pointStyle: 'crossRot',
+      pointRadius: 9,
+      borderWidth: 3,
+    });
   }
   return {
     type: 'line',
     data: { datasets },
     options: {
-      plugins: titled('Throughput over time (last repetition)', `${results.scenario.name}: 250 ms buckets; crosses mark buckets with 429 responses`),
-      scales: { x: axis('time since start (s)', { type: 'linear', min: 0 }), y: axis('operations per second', { beginAtZero: true }) },
+      plugins: titled(
+        'Throughput over time (last repetition)',
+        `${results.scenario.name}: 250 ms buckets; crosses mark buckets with 429 responses`,
+      ),
+      scales: {
+        x: axis('time since start (s)', { type: 'linear', min: 0 }),
+        y: axis('operations per second', { beginAtZero: true }),
+      },
     },
   };
 }
@@ -99,8 +154,16 @@ export function buildCharts(all: RunResults): RenderedChart[] {
   const results: RunResults = { ...all, strategies: all.strategies.filter((s) => s.verdict.status !== 'failed') };
   if (results.strategies.length === 0) return [];
   const specs: [string, string, ChartConfiguration | undefined][] = [
-    ['speedup-vs-workers.png', 'Speedup vs workers', workersChart(results, (s) => s.speedup, 'Speedup vs workers', 'speedup over sequential (×)', true)],
-    ['throughput-vs-workers.png', 'Throughput vs workers', workersChart(results, (s) => s.throughput.opsPerSec, 'Throughput vs workers', 'operations per second', false)],
+    [
+      'speedup-vs-workers.png',
+      'Speedup vs workers',
+      workersChart(results, (s) => s.speedup, 'Speedup vs workers', 'speedup over sequential (×)', true),
+    ],
+    [
+      'throughput-vs-workers.png',
+      'Throughput vs workers',
+      workersChart(results, (s) => s.throughput.opsPerSec, 'Throughput vs workers', 'operations per second', false),
+    ],
     [
       'latency-percentiles.png',
       'Latency percentiles',
@@ -129,5 +192,7 @@ export function buildCharts(all: RunResults): RenderedChart[] {
     ],
     ['throughput-over-time.png', 'Throughput over time', timelineChart(results)],
   ];
-  return specs.filter((s): s is [string, string, ChartConfiguration] => s[2] !== undefined).map(([file, title, config]) => ({ file, title, png: renderChart(config) }));
+  return specs
+    .filter((s): s is [string, string, ChartConfiguration] => s[2] !== undefined)
+    .map(([file, title, config]) => ({ file, title, png: renderChart(config) }));
 }

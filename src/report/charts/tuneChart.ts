@@ -7,16 +7,60 @@ import { renderChart } from './renderChart.js';
 export function renderTuneChart(tune: TuneResult): Buffer {
   const maxN = Math.max(...tune.points.map((p) => p.workers), 1);
   const fit = tune.fit;
-  const curve = fit === null ? [] : Array.from({ length: 60 }, (_, i) => 1 + ((maxN * 1.25 - 1) * i) / 59).map((n) => ({ x: n, y: uslThroughput(fit, n) }));
+  const curve =
+    fit === null
+      ? []
+      : Array.from({ length: 60 }, (_, i) => 1 + ((maxN * 1.25 - 1) * i) / 59).map((n) => ({
+          x: n,
+          y: uslThroughput(fit, n),
+        }));
   const rec = tune.points.find((p) => p.workers === tune.recommendedWorkers);
   const config: ChartConfiguration = {
     type: 'scatter',
     data: {
       datasets: [
-        { label: 'measured', data: tune.points.map((p) => ({ x: p.workers, y: p.opsPerSec })), backgroundColor: '#1f77b4', pointRadius: 8 },
-        ...(fit === null ? [] : [{ type: 'line' as const, label: `USL fit (σ ${fit.sigma.toFixed(3)}, κ ${fit.kappa.toFixed(4)}, R² ${fit.r2.toFixed(2)})`, data: curve, borderColor: '#ff7f0e', borderWidth: 3, pointRadius: 0 }]),
-        ...(rec === undefined ? [] : [{ label: `recommended: ${rec.workers} workers`, data: [{ x: rec.workers, y: rec.opsPerSec }], backgroundColor: '#2ca02c', pointStyle: 'star', pointRadius: 16, borderColor: '#2ca02c', borderWidth: 3 }]),
-        ...tune.points.filter((p) => p.throttled > 0).map((p) => ({ label: `429s at ${p.workers}`, data: [{ x: p.workers, y: p.opsPerSec }], backgroundColor: '#d62728', pointStyle: 'crossRot', pointRadius: 12, borderColor: '#d62728', borderWidth: 3 })),
+        {
+          label: 'measured',
+          data: tune.points.map((p) => ({ x: p.workers, y: p.opsPerSec })),
+          backgroundColor: '#1f77b4',
+          pointRadius: 8,
+        },
+        ...(fit === null
+          ? []
+          : [
+              {
+                type: 'line' as const,
+                label: `USL fit (σ ${fit.sigma.toFixed(3)}, κ ${fit.kappa.toFixed(4)}, R² ${fit.r2.toFixed(2)})`,
+                data: curve,
+                borderColor: '#ff7f0e',
+                borderWidth: 3,
+                pointRadius: 0,
+              },
+            ]),
+        ...(rec === undefined
+          ? []
+          : [
+              {
+                label: `recommended: ${rec.workers} workers`,
+                data: [{ x: rec.workers, y: rec.opsPerSec }],
+                backgroundColor: '#2ca02c',
+                pointStyle: 'star',
+                pointRadius: 16,
+                borderColor: '#2ca02c',
+                borderWidth: 3,
+              },
+            ]),
+        ...tune.points
+          .filter((p) => p.throttled > 0)
+          .map((p) => ({
+            label: `429s at ${p.workers}`,
+            data: [{ x: p.workers, y: p.opsPerSec }],
+            backgroundColor: '#d62728',
+            pointStyle: 'crossRot',
+            pointRadius: 12,
+            borderColor: '#d62728',
+            borderWidth: 3,
+          })),
       ],
     },
     options: {
@@ -26,8 +70,15 @@ export function renderTuneChart(tune: TuneResult): Buffer {
         legend: { labels: { font: { size: 16 } } },
       },
       scales: {
-        x: { type: 'linear', min: 0, title: { display: true, text: 'workers (concurrent operations)', font: { size: 18 } } },
-        y: { beginAtZero: true, title: { display: true, text: 'throughput (operations per second)', font: { size: 18 } } },
+        x: {
+          type: 'linear',
+          min: 0,
+          title: { display: true, text: 'workers (concurrent operations)', font: { size: 18 } },
+        },
+        y: {
+          beginAtZero: true,
+          title: { display: true, text: 'throughput (operations per second)', font: { size: 18 } },
+        },
       },
     },
   };

@@ -3,7 +3,15 @@ import { mean } from '../../metrics/statistics.js';
 import { welchTTest } from '../../metrics/welchTTest.js';
 import type { RunResults, StrategyResult } from '../../runner/RunResults.js';
 
-export type Verdict = 'faster' | 'slower' | 'no significant change' | 'too few repetitions' | 'not tested' | 'more errors' | 'fewer errors' | 'same errors';
+export type Verdict =
+  | 'faster'
+  | 'slower'
+  | 'no significant change'
+  | 'too few repetitions'
+  | 'not tested'
+  | 'more errors'
+  | 'fewer errors'
+  | 'same errors';
 
 export interface FigureChange {
   readonly figure: 'wall time' | 'throughput' | 'p95 latency' | 'errors' | 'verdict';
@@ -52,10 +60,13 @@ export interface Comparison {
 function environmentDifferences(a: RunResults, b: RunResults): string[] {
   const out: string[] = [];
   const major = (v: string): string => v.replace(/^v/, '').split('.')[0] ?? v;
-  if (a.environment.cpuModel !== b.environment.cpuModel) out.push(`CPU '${a.environment.cpuModel}' vs '${b.environment.cpuModel}'`);
+  if (a.environment.cpuModel !== b.environment.cpuModel)
+    out.push(`CPU '${a.environment.cpuModel}' vs '${b.environment.cpuModel}'`);
   if (a.environment.cores !== b.environment.cores) out.push(`${a.environment.cores} vs ${b.environment.cores} cores`);
-  if (major(a.environment.node) !== major(b.environment.node)) out.push(`Node ${a.environment.node} vs ${b.environment.node}`);
-  if (a.environment.os.split(' ')[0] !== b.environment.os.split(' ')[0]) out.push(`OS ${a.environment.os} vs ${b.environment.os}`);
+  if (major(a.environment.node) !== major(b.environment.node))
+    out.push(`Node ${a.environment.node} vs ${b.environment.node}`);
+  if (a.environment.os.split(' ')[0] !== b.environment.os.split(' ')[0])
+    out.push(`OS ${a.environment.os} vs ${b.environment.os}`);
   if (a.target.kind !== b.target.kind) out.push(`target ${a.target.kind} vs ${b.target.kind}`);
   return out;
 }
@@ -66,7 +77,13 @@ function environmentDifferences(a: RunResults, b: RunResults): string[] {
  * two runs (another process, another JIT, another memory layout), so a point estimate just past
  * the tolerance with a small p would cry wolf on two runs of the same code.
  */
-function judge(base: readonly number[], current: readonly number[], higherIsBetter: boolean, tolerance: number, alpha: number): { p: number | null; verdict: Verdict; change: number } {
+function judge(
+  base: readonly number[],
+  current: readonly number[],
+  higherIsBetter: boolean,
+  tolerance: number,
+  alpha: number,
+): { p: number | null; verdict: Verdict; change: number } {
   const baseMean = mean(base);
   const change = (mean(current) - baseMean) / baseMean;
   const { p, diff, halfWidth95 } = welchTTest(current, base);
@@ -81,27 +98,75 @@ function judge(base: readonly number[], current: readonly number[], higherIsBett
 
 const VERDICT_RANK: Record<string, number> = { ok: 0, degraded: 1, failed: 2 };
 
-function compareStrategy(base: StrategyResult, current: StrategyResult, tolerance: number, alpha: number): StrategyComparison {
-  const wall = judge(base.repetitions.map((r) => r.wallMs), current.repetitions.map((r) => r.wallMs), false, tolerance, alpha);
-  const tput = judge(base.repetitions.map((r) => r.opsPerSec), current.repetitions.map((r) => r.opsPerSec), true, tolerance, alpha);
+function compareStrategy(
+  base: StrategyResult,
+  current: StrategyResult,
+  tolerance: number,
+  alpha: number,
+): StrategyComparison {
+  const wall = judge(
+    base.repetitions.map((r) => r.wallMs),
+    current.repetitions.map((r) => r.wallMs),
+    false,
+    tolerance,
+    alpha,
+  );
+  const tput = judge(
+    base.repetitions.map((r) => r.opsPerSec),
+    current.repetitions.map((r) => r.opsPerSec),
+    true,
+    tolerance,
+    alpha,
+  );
   const p95change = base.latencyMs.p95 === 0 ? 0 : (current.latencyMs.p95 - base.latencyMs.p95) / base.latencyMs.p95;
   const errorsBase = base.errors.rate;
   const errorsCurrent = current.errors.rate;
-  const errorVerdict: Verdict = errorsCurrent > errorsBase ? 'more errors' : errorsCurrent < errorsBase ? 'fewer errors' : 'same errors';
+  const errorVerdict: Verdict =
+    errorsCurrent > errorsBase ? 'more errors' : errorsCurrent < errorsBase ? 'fewer errors' : 'same errors';
   const figures: FigureChange[] = [
     { figure: 'wall time', unit: 'ms', base: base.wallMs.mean, current: current.wallMs.mean, ...wall },
-    { figure: 'throughput', unit: 'ops/s', base: base.throughput.opsPerSec, current: current.throughput.opsPerSec, ...tput },
+    {
+      figure: 'throughput',
+      unit: 'ops/s',
+      base: base.throughput.opsPerSec,
+      current: current.throughput.opsPerSec,
+      ...tput,
+    },
     // One pooled histogram per run: no per-repetition samples to test, so the change is shown, not judged.
-    { figure: 'p95 latency', unit: 'ms', base: base.latencyMs.p95, current: current.latencyMs.p95, change: p95change, p: null, verdict: 'not tested' },
-    { figure: 'errors', unit: '%', base: errorsBase * 100, current: errorsCurrent * 100, change: errorsBase === 0 ? (errorsCurrent === 0 ? 0 : Infinity) : (errorsCurrent - errorsBase) / errorsBase, p: null, verdict: errorVerdict },
+    {
+      figure: 'p95 latency',
+      unit: 'ms',
+      base: base.latencyMs.p95,
+      current: current.latencyMs.p95,
+      change: p95change,
+      p: null,
+      verdict: 'not tested',
+    },
+    {
+      figure: 'errors',
+      unit: '%',
+      base: errorsBase * 100,
+      current: errorsCurrent * 100,
+      change: errorsBase === 0 ? (errorsCurrent === 0 ? 0 : Infinity) : (errorsCurrent - errorsBase) / errorsBase,
+      p: null,
+      verdict: errorVerdict,
+    },
   ];
   const reasons: string[] = [];
   if (wall.verdict === 'slower') reasons.push(`wall time ${(wall.change * 100).toFixed(1)}%`);
   if (tput.verdict === 'slower') reasons.push(`throughput ${(tput.change * 100).toFixed(1)}%`);
   // Any rise in failed operations is a regression: from 0 to N most of all.
-  if (errorVerdict === 'more errors') reasons.push(`failed operations ${(errorsBase * 100).toFixed(2)}% → ${(errorsCurrent * 100).toFixed(2)}%`);
-  if ((VERDICT_RANK[current.verdict.status] ?? 0) > (VERDICT_RANK[base.verdict.status] ?? 0)) reasons.push(`verdict ${base.verdict.status} → ${current.verdict.status}`);
-  return { strategy: base.name, figures, verdicts: { base: base.verdict.status, current: current.verdict.status }, regression: reasons.length > 0, reasons };
+  if (errorVerdict === 'more errors')
+    reasons.push(`failed operations ${(errorsBase * 100).toFixed(2)}% → ${(errorsCurrent * 100).toFixed(2)}%`);
+  if ((VERDICT_RANK[current.verdict.status] ?? 0) > (VERDICT_RANK[base.verdict.status] ?? 0))
+    reasons.push(`verdict ${base.verdict.status} → ${current.verdict.status}`);
+  return {
+    strategy: base.name,
+    figures,
+    verdicts: { base: base.verdict.status, current: current.verdict.status },
+    regression: reasons.length > 0,
+    reasons,
+  };
 }
 
 /**
@@ -110,7 +175,11 @@ function compareStrategy(base: StrategyResult, current: StrategyResult, toleranc
  * larger than the tolerance. Runs of different scenarios are refused; runs from different
  * environments too, unless forced.
  */
-export function compareRuns(base: RunResults, current: RunResults, options: { tolerance: number; alpha?: number; force?: boolean; basePath?: string; currentPath?: string }): Comparison {
+export function compareRuns(
+  base: RunResults,
+  current: RunResults,
+  options: { tolerance: number; alpha?: number; force?: boolean; basePath?: string; currentPath?: string },
+): Comparison {
   if (base.scenario.name !== current.scenario.name || base.plan.operations !== current.plan.operations) {
     throw errorCatalogue.DVB_ERR_USAGE(
       `dvbench compare: refusing to compare different scenarios: '${base.scenario.name}' (${base.plan.operations} operations) vs '${current.scenario.name}' (${current.plan.operations} operations).`,
@@ -118,14 +187,23 @@ export function compareRuns(base: RunResults, current: RunResults, options: { to
   }
   const environmentDiffers = environmentDifferences(base, current);
   if (environmentDiffers.length > 0 && options.force !== true) {
-    throw errorCatalogue.DVB_ERR_USAGE(`dvbench compare: the runs come from different environments (${environmentDiffers.join('; ')}); their figures are not comparable. Use --force to compare anyway.`);
+    throw errorCatalogue.DVB_ERR_USAGE(
+      `dvbench compare: the runs come from different environments (${environmentDiffers.join('; ')}); their figures are not comparable. Use --force to compare anyway.`,
+    );
   }
   const alpha = options.alpha ?? 0.05;
   const strategies = base.strategies.flatMap((b) => {
     const c = current.strategies.find((s) => s.name === b.name);
-    return c === undefined || b.repetitions.length === 0 || c.repetitions.length === 0 ? [] : [compareStrategy(b, c, options.tolerance, alpha)];
+    return c === undefined || b.repetitions.length === 0 || c.repetitions.length === 0
+      ? []
+      : [compareStrategy(b, c, options.tolerance, alpha)];
   });
-  const named = (r: RunResults, path: string | undefined): ComparedRun => ({ path: path ?? r.scenarioFile, runId: r.runId, startedAt: r.startedAt, verdict: r.verdict.status });
+  const named = (r: RunResults, path: string | undefined): ComparedRun => ({
+    path: path ?? r.scenarioFile,
+    runId: r.runId,
+    startedAt: r.startedAt,
+    verdict: r.verdict.status,
+  });
   return {
     scenario: base.scenario.name,
     base: named(base, options.basePath),

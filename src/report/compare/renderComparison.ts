@@ -8,13 +8,32 @@ const pval = (f: FigureChange): string => (f.p === null ? '–' : f.p < 0.001 ? 
 
 function rows(c: Comparison): string[][] {
   return c.strategies.flatMap((s) => [
-    ...s.figures.map((f) => [s.strategy, f.figure, `${f.base.toFixed(f.unit === '%' ? 2 : 1)} ${f.unit}`, `${f.current.toFixed(f.unit === '%' ? 2 : 1)} ${f.unit}`, pct(f.change), pval(f), f.verdict]),
-    [s.strategy, 'verdict', s.verdicts.base, s.verdicts.current, '', '', s.verdicts.base === s.verdicts.current ? 'same' : `${s.verdicts.base} → ${s.verdicts.current}`],
+    ...s.figures.map((f) => [
+      s.strategy,
+      f.figure,
+      `${f.base.toFixed(f.unit === '%' ? 2 : 1)} ${f.unit}`,
+      `${f.current.toFixed(f.unit === '%' ? 2 : 1)} ${f.unit}`,
+      pct(f.change),
+      pval(f),
+      f.verdict,
+    ]),
+    [
+      s.strategy,
+      'verdict',
+      s.verdicts.base,
+      s.verdicts.current,
+      '',
+      '',
+      s.verdicts.base === s.verdicts.current ? 'same' : `${s.verdicts.base} → ${s.verdicts.current}`,
+    ],
   ]);
 }
 
 function runs(c: Comparison): string[] {
-  return [`Base: ${c.base.path} (run ${c.base.runId}, started ${c.base.startedAt}, verdict ${c.base.verdict})`, `Current: ${c.current.path} (run ${c.current.runId}, started ${c.current.startedAt}, verdict ${c.current.verdict})`];
+  return [
+    `Base: ${c.base.path} (run ${c.base.runId}, started ${c.base.startedAt}, verdict ${c.base.verdict})`,
+    `Current: ${c.current.path} (run ${c.current.runId}, started ${c.current.startedAt}, verdict ${c.current.verdict})`,
+  ];
 }
 
 const HEADER = ['strategy', 'figure', 'base', 'current', 'change', 'p', 'verdict'];
@@ -25,13 +44,21 @@ function summary(c: Comparison): string {
     : `Regression in ${c.regressions} strateg${c.regressions === 1 ? 'y' : 'ies'}: ${c.strategies
         .filter((s) => s.regression)
         .map((s) => `${s.strategy} (${s.reasons.join(', ')})`)
-        .join('; ')}. Slower means significantly (Welch's t-test, p < ${c.alpha}) and beyond the ${(c.tolerance * 100).toFixed(0)}% tolerance.`;
+        .join(
+          '; ',
+        )}. Slower means significantly (Welch's t-test, p < ${c.alpha}) and beyond the ${(c.tolerance * 100).toFixed(0)}% tolerance.`;
 }
 
 export function renderComparisonMarkdown(c: Comparison, chartFile: string | undefined): string {
   const out = [`# dvbench compare: ${c.scenario}`, '', `**${summary(c)}**`, '', ...runs(c).map((r) => `- ${r}`), ''];
-  if (c.environmentDiffers.length > 0) out.push(`> Compared across different environments (forced): ${c.environmentDiffers.join('; ')}.`, '');
-  out.push(`| ${HEADER.join(' | ')} |`, `| ${HEADER.map(() => '---').join(' | ')} |`, ...rows(c).map((r) => `| ${r.join(' | ')} |`), '');
+  if (c.environmentDiffers.length > 0)
+    out.push(`> Compared across different environments (forced): ${c.environmentDiffers.join('; ')}.`, '');
+  out.push(
+    `| ${HEADER.join(' | ')} |`,
+    `| ${HEADER.map(() => '---').join(' | ')} |`,
+    ...rows(c).map((r) => `| ${r.join(' | ')} |`),
+    '',
+  );
   if (c.onlyInBase.length > 0) out.push(`Only in the base run: ${c.onlyInBase.join(', ')}.`, '');
   if (c.onlyInCurrent.length > 0) out.push(`Only in the current run: ${c.onlyInCurrent.join(', ')}.`, '');
   if (chartFile !== undefined) out.push(`![Change in wall time](${chartFile})`, '');
@@ -40,14 +67,19 @@ export function renderComparisonMarkdown(c: Comparison, chartFile: string | unde
 
 export function renderComparisonHtml(c: Comparison, chart: Buffer | undefined): string {
   const body = rows(c)
-    .map((r) => `<tr class="${r[6] === 'slower' || r[6] === 'more errors' || (r[6]?.includes('→') ?? false) ? 'fail' : r[6] === 'faster' ? 'pass' : ''}">${r.map((x) => `<td>${escapeHtml(x)}</td>`).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr class="${r[6] === 'slower' || r[6] === 'more errors' || (r[6]?.includes('→') ?? false) ? 'fail' : r[6] === 'faster' ? 'pass' : ''}">${r.map((x) => `<td>${escapeHtml(x)}</td>`).join('')}</tr>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>dvbench compare: ${escapeHtml(c.scenario)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem}th{background:#f3f3f3}.fail{color:#b00020;font-weight:bold}.pass{color:#1b5e20}img{max-width:100%}</style></head><body>
 <h1>dvbench compare: ${escapeHtml(c.scenario)}</h1>
 <p><strong>${escapeHtml(summary(c))}</strong></p>
-<ul>${runs(c).map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>
+<ul>${runs(c)
+    .map((r) => `<li>${escapeHtml(r)}</li>`)
+    .join('')}</ul>
 <table><thead><tr>${HEADER.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>
 ${body}
 </tbody></table>
@@ -68,7 +100,9 @@ export function renderComparisonChart(c: Comparison): Buffer | undefined {
         {
           label: 'change in mean wall time (%)',
           data: wall.map((f) => (f === undefined ? 0 : f.change * 100)),
-          backgroundColor: wall.map((f) => (f?.verdict === 'slower' ? '#d62728' : f?.verdict === 'faster' ? '#2ca02c' : '#9e9e9e')),
+          backgroundColor: wall.map((f) =>
+            f?.verdict === 'slower' ? '#d62728' : f?.verdict === 'faster' ? '#2ca02c' : '#9e9e9e',
+          ),
         },
       ],
     },
@@ -76,10 +110,17 @@ export function renderComparisonChart(c: Comparison): Buffer | undefined {
       indexAxis: 'y',
       plugins: {
         title: { display: true, text: `Change in wall time: ${c.scenario}`, font: { size: 24, weight: 'bold' } },
-        subtitle: { display: true, text: 'red: significantly slower; green: significantly faster; grey: no significant change', font: { size: 16 } },
+        subtitle: {
+          display: true,
+          text: 'red: significantly slower; green: significantly faster; grey: no significant change',
+          font: { size: 16 },
+        },
         legend: { display: false },
       },
-      scales: { x: { title: { display: true, text: 'change in mean wall time (%), lower is better' } }, y: { title: { display: true, text: 'strategy' } } },
+      scales: {
+        x: { title: { display: true, text: 'change in mean wall time (%), lower is better' } },
+        y: { title: { display: true, text: 'strategy' } },
+      },
     },
   };
   return renderChart(config);
