@@ -88,6 +88,7 @@ interface CallState {
   readonly started: number;
   attempts: number;
   errorAttempts: number;
+  serverErrors: number;
   throttleRetries: number;
   throttled: number;
   reauthenticated: boolean;
@@ -283,6 +284,7 @@ export class DataverseClient {
       started: performance.now(),
       attempts: 0,
       errorAttempts: 0,
+      serverErrors: 0,
       throttleRetries: 0,
       throttled: 0,
       reauthenticated: false,
@@ -367,7 +369,8 @@ export class DataverseClient {
     if (RETRYABLE_STATUSES.has(status)) {
       this.counters.serverErrors++;
       state.errorAttempts++;
-      if (idempotent && this.#mayRetryError(state)) {
+      state.serverErrors++;
+      if (idempotent && state.serverErrors < this.#policy.maxServerErrorAttempts && this.#mayRetryError(state)) {
         await this.#backoff(state.errorAttempts);
         return 'retry';
       }

@@ -103,12 +103,16 @@ describe('DataverseClient retries', () => {
     });
   });
 
-  it('gives up after maxAttempts and returns the last answer', async () => {
-    await withClient({ faults: [{ kind: '503', rate: 1 }] }, { retry: { maxAttempts: 3 } }, async (client) => {
-      const result = await client.whoAmI();
-      expect(result.status).toBe(503);
-      expect(result.attempts).toBe(3);
-    });
+  it('gives up after maxServerErrorAttempts and returns the last answer', async () => {
+    await withClient(
+      { faults: [{ kind: '503', rate: 1 }] },
+      { retry: { maxServerErrorAttempts: 3 } },
+      async (client) => {
+        const result = await client.whoAmI();
+        expect(result.status).toBe(503);
+        expect(result.attempts).toBe(3);
+      },
+    );
   });
 
   it('a 401 triggers one renewal and a retry', async () => {

@@ -5,8 +5,13 @@
  * connection errors until a call succeeds again.
  */
 export interface RetryPolicy {
-  /** Attempts per call after 5xx and connection errors, the first included. @default 6 */
+  /**
+   * Attempts per call after connection errors (a response lost on the way: the server is
+   * there, and faults come in bursts), the first included. @default 10
+   */
   readonly maxAttempts: number;
+  /** Attempts per call after 5xx answers (the server said it is failing), the first included. @default 4 */
+  readonly maxServerErrorAttempts: number;
   /** Time a call may spend on attempts and backoff after 5xx and connection errors, in ms. @default 10000 */
   readonly maxErrorMs: number;
   /** Retries per call after 429s; these are bounded mostly by `maxTotalMs`. @default 1000 */
@@ -26,7 +31,8 @@ export interface RetryPolicy {
 }
 
 export const defaultRetryPolicy: RetryPolicy = {
-  maxAttempts: 6,
+  maxAttempts: 10,
+  maxServerErrorAttempts: 4,
   maxErrorMs: 10_000,
   maxThrottleRetries: 1000,
   maxTotalMs: 300_000,
