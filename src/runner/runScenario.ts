@@ -123,6 +123,8 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
   readonly #loaded: LoadedScenario;
   readonly #options: RunOptions;
   readonly #tables: ReadonlyMap<string, TableEntry>;
+  /** Rejects, after stopping the run, when the embedded mock's process dies under it. */
+  #targetDied: Promise<never> | undefined;
 
   constructor(loaded: LoadedScenario, options: RunOptions) {
     super();
@@ -174,6 +176,12 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     try {
       connection = await this.#connect();
       state.targetUrl = connection.url;
+      // One handler for the run: each repetition races its work against it, and it is never left unhandled.
+      this.#targetDied = connection.mock?.died.catch((error: unknown) => {
+        stopping.abort('target failed');
+        throw error;
+      });
+      this.#targetDied?.catch(() => undefined);
       try {
         await preflight(connection.control, connection.url);
       } catch (error) {
@@ -361,10 +369,6 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
         { runId: state.runId, startedAt: state.startedAt, target: connection.url },
         creates,
       );
-    const died = mock?.died.catch((error: unknown) => {
-      stopping.abort('target failed');
-      throw error;
-    });
     const run = await runRepetition({
       spec,
       ops,
@@ -375,7 +379,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       connections: scenario.connections,
       failFast: scenario.failFast,
       signal: stopping.signal,
-      targetDied: died,
+      targetDied: this.#targetDied,
       onProgress: (done) => {
         this.emit('progress', { name: spec.name, repetition: rep - warmup + 1, warmup: isWarmup, done, total });
       },

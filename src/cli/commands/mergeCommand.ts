@@ -12,7 +12,8 @@ export const mergeHelp = `Usage: dvbench merge <shard results.json|dir>... --out
 Combines the results of 'dvbench run --shard 1/n' ... '--shard n/n' into one run, exactly:
 latency histograms are merged (not averaged), operations, requests, errors, 429s and retries
 are summed, and each repetition's wall time is its slowest shard's. Writes <out>/results.json
-and every report. Exit code 1 if a merged threshold is missed or an audit failed.
+and every report, with verdicts judged on the merged figures. Exit code 1 if the merged verdict is
+failed, a merged threshold is missed or an audit failed.
 `;
 
 export async function mergeCommand(
@@ -42,7 +43,7 @@ export async function mergeCommand(
   io.stdout.write(
     `${merged.scenario.name} (${shards.length} shards merged)\n${formatSummaryTable(merged)}results: ${join(values.out, 'results.json')}\n`,
   );
-  const missed = reports.thresholds.filter((t) => !t.passed);
+  const missed = reports.thresholds.filter((t) => !t.passed && !t.skipped);
   for (const t of missed) io.stderr.write(`threshold missed: ${t.message}\n`);
-  return missed.length > 0 || !merged.integrity.ok ? EXIT.failed : EXIT.ok;
+  return missed.length > 0 || !merged.integrity.ok || merged.verdict.status === 'failed' ? EXIT.failed : EXIT.ok;
 }

@@ -2,13 +2,15 @@ import { join } from 'node:path';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { writeReports } from '../../report/writeReports.js';
 import { readResults } from '../../report/readResults.js';
+import { verdictHeadline } from '../../runner/verdict.js';
 import { parseCommandArgs } from '../parseCommandArgs.js';
 
 export const reportHelp = `Usage: dvbench report <dir> [--no-charts]
 
 Re-renders every report of a run from <dir>/results.json alone: report.md, report.html (self-
 contained), PNG charts, junit.xml, and the CI benchmark trackers' files
-(github-action-benchmark, Bencher). Prints one line per missed threshold; exit code 1 if any.
+(github-action-benchmark, Bencher; not for a failed run). Prints the run's verdict and one line
+per missed threshold; exit code 1 if the verdict is failed or a threshold is missed.
 `;
 
 export async function reportCommand(
@@ -31,7 +33,8 @@ export async function reportCommand(
   const results = await readResults(join(dir, 'results.json'));
   const written = await writeReports(dir, results, { charts: values['no-charts'] !== true });
   io.stdout.write(`wrote ${written.files.map((f) => join(dir, f)).join(', ')}\n`);
-  const missed = written.thresholds.filter((t) => !t.passed);
+  io.stdout.write(`${verdictHeadline(results.verdict)}\n`);
+  const missed = written.thresholds.filter((t) => !t.passed && !t.skipped);
   for (const t of missed) io.stderr.write(`threshold missed: ${t.message}\n`);
-  return missed.length > 0 ? EXIT.failed : EXIT.ok;
+  return missed.length > 0 || results.verdict.status === 'failed' ? EXIT.failed : EXIT.ok;
 }
