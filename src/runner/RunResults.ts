@@ -1,5 +1,6 @@
 import type { ErrorCause, LatencyPercentiles, RequestKind } from '../metrics/MeasurementSink.js';
 import type { Verdict } from './verdict.js';
+import type { IntegrityReport } from './auditIntegrity.js';
 import type { Summary } from '../metrics/statistics.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
 
@@ -111,14 +112,7 @@ export interface StrategyResult {
     readonly ok: boolean;
     readonly problemCount: number;
     readonly problems: readonly string[];
-    readonly checked: {
-      readonly creates: number;
-      readonly updates: number;
-      readonly upserts: number;
-      readonly deletes: number;
-      readonly rolledBackUnits: number;
-      readonly tables: number;
-    } | null;
+    readonly checked: IntegrityReport['checked'] | null;
   };
   /** HDR histograms (microseconds, compressed base64) so runs and shards can be merged exactly. */
   readonly histograms: { readonly response: string; readonly service: string; readonly latency: string };

@@ -101,6 +101,26 @@ function unitOutcome(op: Extract<PlannedOperation, { kind: 'unit' }>, ok: boolea
   return op.shouldFail ? !ok : ok;
 }
 
+/**
+ * A unit's outcome: as planned (created, or rolled back when it was planned to fail), or
+ * failed with what its changeset met.
+ */
+function recordUnit(
+  sink: MeasurementSink,
+  op: Extract<PlannedOperation, { kind: 'unit' }>,
+  requestKind: RequestKind,
+  ok: boolean,
+  failed: { status: number; error?: { code: string; message: string } } | undefined,
+): void {
+  if (unitOutcome(op, ok)) {
+    recordOutcome(sink, op, requestKind, undefined);
+    return;
+  }
+  const status = failed?.status ?? 0;
+  const message = op.shouldFail ? 'the unit planned to fail was not rolled back' : `HTTP ${status}`;
+  recordOutcome(sink, op, requestKind, httpFailure(op, status, failed?.error ?? { code: '', message }));
+}
+
 /** The changeset that carries one transactional unit. */
 export function unitChangeset(op: Extract<PlannedOperation, { kind: 'unit' }>): BatchEntryInput {
   return {
@@ -204,22 +224,15 @@ export async function executeOperation(
       const batch = await client.batch([unitChangeset(op)], { ...pin, idempotent: true });
       record(sink, batch, requestKind, [op.workload], feedback);
       const ok = batch.batch.failed === 0 && batch.status < 400;
-      const failedPart = batch.batch.results.find((r) => !r.ok);
-      recordOutcome(
+      recordUnit(
         sink,
         op,
         requestKind,
-        unitOutcome(op, ok)
-          ? undefined
-          : httpFailure(
-              op,
-              failedPart?.status ?? batch.status,
-              failedPart?.error ??
-                batch.error ?? {
-                  code: '',
-                  message: op.shouldFail ? 'the unit planned to fail was not rolled back' : `HTTP ${batch.status}`,
-                },
-            ),
+        ok,
+        batch.batch.results.find((r) => !r.ok) ?? {
+          status: batch.status,
+          ...(batch.error === undefined ? {} : { error: batch.error }),
+        },
       );
       return;
     }
@@ -253,18 +266,7 @@ export async function recordBatchOutcome(
     const ok = mine.length === n && mine.every((x) => x.ok);
     const failed = mine.find((x) => !x.ok);
     if (op.kind === 'unit') {
-      recordOutcome(
-        sink,
-        op,
-        requestKind,
-        unitOutcome(op, ok)
-          ? undefined
-          : httpFailure(
-              op,
-              failed?.status ?? 0,
-              failed?.error ?? { code: '', message: 'the unit planned to fail was not rolled back' },
-            ),
-      );
+      recordUnit(sink, op, requestKind, ok, failed);
       continue;
     }
     if (op.kind === 'query' && ok) {
