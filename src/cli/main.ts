@@ -67,6 +67,10 @@ export async function main(
     }
     if (command === 'help') {
       const topic = rest[0];
+      if (topic !== undefined && commands[topic] === undefined) {
+        io.stderr.write(`dvbench help: no command '${topic}'. Commands: ${Object.keys(commands).join(', ')}.\n`);
+        return EXIT.invalidInput;
+      }
       io.stdout.write(topic === undefined ? mainHelp : (commands[topic]?.help ?? mainHelp));
       return EXIT.ok;
     }

@@ -1,7 +1,7 @@
 import { escapeMarkup as xml } from './escapeMarkup.js';
 import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from './writeJsonAtomic.js';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { RunResults } from '../runner/RunResults.js';
 
 export interface SuiteEntry {
@@ -29,7 +29,7 @@ export async function writeSuiteSummary(
     const errors = r?.strategies.reduce((a, s) => a + s.errors.total, 0) ?? 0;
     const throttled = r?.strategies.reduce((a, s) => a + s.throttled.total, 0) ?? 0;
     lines.push(
-      `| ${e.name} | ${e.error === null ? 'ok' : 'failed'} | ${r?.fastest ?? '–'} | ${r?.recommended ?? '–'} | ${r?.strategies.length ?? 0} | ${errors} | ${throttled} |`,
+      `| ${e.name} | ${e.error === null ? 'ok' : 'failed'} | ${r?.verdict.status ?? 'did not run'} | ${r?.fastest ?? '–'} | ${r?.recommended ?? '–'} | ${r?.strategies.length ?? 0} | ${errors} | ${throttled} | [report.md](${relative(dir, join(dirname(e.resultsPath), 'report.md'))}) |`,
     );
   }
   for (const e of entries.filter((x) => x.error !== null)) lines.push('', `**${e.name}** failed: ${e.error ?? ''}`);

@@ -76,6 +76,17 @@ describe('dvbench report', () => {
     expect((await readFile(join(d, 'throughput-over-time.png'))).length).toBeGreaterThan(10_000);
   });
 
+  it('takes the results.json path too, and help on an unknown command is a usage error', async () => {
+    const d = await tempDir('dvbench-reports-');
+    await copyFile(FIXTURE, join(d, 'results.json'));
+    const result = await runCli(['report', join(d, 'results.json'), '--no-charts']);
+    expect(result.stdout).toContain(join(d, 'report.md'));
+    expect(result.stdout).toContain('Verdict: OK');
+    const help = await runCli(['help', 'nosuch']);
+    expect(help.code).toBe(2);
+    expect(help.stderr).toContain("dvbench help: no command 'nosuch'. Commands: run, validate,");
+  });
+
   it('a folder without results.json, or a file that is not one, is a usage error', async () => {
     const d = await dir();
     expect((await runCli(['report', d])).stderr).toContain('no such results file');

@@ -178,7 +178,7 @@ describe('dvbench run (CLI)', () => {
       partial: false,
     });
     const md = await readFile(join(d, 'out', 'suite.md'), 'utf8');
-    expect(md).toMatch(/\| alpha \| ok \|/);
+    expect(md).toMatch(/\| alpha \| ok \| ok \| .* \| \[report\.md\]\(alpha\/report\.md\) \|/);
     const junit = await readFile(join(d, 'out', 'junit.xml'), 'utf8');
     expect(junit).toContain('<testsuites name="dvbench" tests="2" failures="0">');
     expect(junit).toContain('<testcase classname="dvbench.suite" name="beta"');

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { writeReports } from '../../report/writeReports.js';
 import { readResults } from '../../report/readResults.js';
@@ -27,10 +27,14 @@ export async function reportCommand(
     io.stdout.write(reportHelp);
     return EXIT.ok;
   }
-  const [dir, extra] = positionals;
-  if (dir === undefined || extra !== undefined)
-    throw errorCatalogue.DVB_ERR_USAGE("dvbench report: give exactly one run folder. See 'dvbench report --help'.");
-  const results = await readResults(join(dir, 'results.json'));
+  const [given, extra] = positionals;
+  if (given === undefined || extra !== undefined)
+    throw errorCatalogue.DVB_ERR_USAGE(
+      "dvbench report: give exactly one run folder (or its results.json). See 'dvbench report --help'.",
+    );
+  // A results.json path names its folder, as compare and merge accept it.
+  const dir = given.endsWith('.json') ? dirname(given) : given;
+  const results = await readResults(given.endsWith('.json') ? given : join(dir, 'results.json'));
   const written = await writeReports(dir, results, { charts: values['no-charts'] !== true });
   io.stdout.write(`wrote ${written.files.map((f) => join(dir, f)).join(', ')}\n`);
   io.stdout.write(`${verdictHeadline(results.verdict)}\n`);
