@@ -43,7 +43,11 @@ async function startBare(
 }
 
 async function capture(url: string, r: BenchRequest): Promise<CannedResponse> {
-  const res = await request(`${url}${r.path}`, { method: r.method, headers: r.headers, body: r.body });
+  const res = await request(`${url}${r.path}`, {
+    method: r.method,
+    ...(r.headers === undefined ? {} : { headers: r.headers }),
+    ...(r.body === undefined ? {} : { body: r.body }),
+  });
   const body = await res.body.text();
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers))

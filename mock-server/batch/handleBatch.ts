@@ -95,7 +95,7 @@ function runInner(
       body: message.body,
       baseUrl: outer.baseUrl,
       userId: outer.userId,
-      contentIdUrl: contentIds === undefined ? undefined : (r) => contentIds.get(r.replace(/^\$/, '')),
+      ...(contentIds === undefined ? {} : { contentIdUrl: (r: string) => contentIds.get(r.replace(/^\$/, '')) }),
     };
     const response = dispatchApiRequest(resource, request, ctx, extra);
     if (response instanceof Promise) throw new Error('inner batch requests must be synchronous');

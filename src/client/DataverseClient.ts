@@ -199,7 +199,7 @@ export class DataverseClient {
       method,
       path: fullPath,
       headers,
-      body,
+      ...(body === undefined ? {} : { body }),
       headersTimeout: this.#timeoutMs,
       bodyTimeout: this.#timeoutMs,
       ...(this.#signal === undefined ? {} : { signal: this.#signal }),
@@ -495,7 +495,10 @@ export class DataverseClient {
     entries: readonly BatchEntryInput[],
     options: CallOptions & { continueOnError?: boolean; resumed?: boolean } & DecodeBatchOptions = {},
   ): Promise<CallResult & { batch: BatchResult }> {
-    const encoded = encodeBatch(entries, { apiUrl: this.apiUrl, continueOnError: options.continueOnError });
+    const encoded = encodeBatch(entries, {
+      apiUrl: this.apiUrl,
+      ...(options.continueOnError === undefined ? {} : { continueOnError: options.continueOnError }),
+    });
     const result = await this.send('POST', '$batch', encoded.body, {
       ...options,
       idempotent: options.idempotent ?? false,

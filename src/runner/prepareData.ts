@@ -18,8 +18,7 @@ export interface ServerSnapshot {
 async function admin(mockUrl: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
   const res = await request(`${mockUrl}/_mock/${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   });
   const text = await res.body.text();
   if (res.statusCode !== 200)

@@ -44,7 +44,11 @@ async function toResult(res: Awaited<ReturnType<typeof request>>): Promise<ApiRe
 export async function connectMock(server: RunningMockServer): Promise<MockHandle> {
   const raw: MockHandle['raw'] = async (method, path, options = {}) =>
     toResult(
-      await request(`${server.url}${path}`, { method: method as 'GET', body: options.body, headers: options.headers }),
+      await request(`${server.url}${path}`, {
+        method: method as 'GET',
+        ...(options.body === undefined ? {} : { body: options.body }),
+        ...(options.headers === undefined ? {} : { headers: options.headers }),
+      }),
     );
   const getToken: MockHandle['getToken'] = async (clientId = 'test-app', secret = 'test-secret') => {
     const res = await raw('POST', '/test-tenant/oauth2/v2.0/token', {
@@ -80,7 +84,9 @@ export async function connectMock(server: RunningMockServer): Promise<MockHandle
       }
       Object.assign(headers, options.headers);
       const url = path.startsWith('http') ? path : `${server.apiUrl}${path}`;
-      return toResult(await request(url, { method: method as 'GET', headers, body }));
+      return toResult(
+        await request(url, { method: method as 'GET', headers, ...(body === undefined ? {} : { body }) }),
+      );
     },
     seed: async (counts, seed = 1) => {
       const res = await raw('POST', '/_mock/seed', {

@@ -16,7 +16,10 @@ describe('mock server: $batch and changesets', () => {
     entries: BatchEntryInput[],
     options: { continueOnError?: boolean; discardBodies?: boolean } = {},
   ): Promise<BatchResult & { contentType: string; raw: string }> {
-    const encoded = encodeBatch(entries, { apiUrl: mock.server.apiUrl, continueOnError: options.continueOnError });
+    const encoded = encodeBatch(entries, {
+      apiUrl: mock.server.apiUrl,
+      ...(options.continueOnError === undefined ? {} : { continueOnError: options.continueOnError }),
+    });
     const res = await request(`${mock.server.apiUrl}$batch`, {
       method: 'POST',
       headers: { ...encoded.headers, authorization: `Bearer ${mock.token}` },

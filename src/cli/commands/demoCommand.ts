@@ -75,7 +75,7 @@ export async function demoCommand(argv: readonly string[], io: { stdout: NodeJS.
       const res = await request(`${server.apiUrl}${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await res.body.text();
       return { status: res.statusCode, headers: res.headers, json: text === '' ? undefined : JSON.parse(text) };
