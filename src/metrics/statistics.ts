@@ -40,6 +40,8 @@ export interface Summary {
 }
 
 export function summarize(xs: readonly number[]): Summary {
+  // No sample: zeros with n = 0, never NaN (which JSON writes as null).
+  if (xs.length === 0) return { mean: 0, median: 0, stddev: 0, ci95: [0, 0], n: 0 };
   const m = mean(xs);
   const sd = Math.sqrt(variance(xs));
   const half = xs.length < 2 ? 0 : (tCritical975(xs.length - 1) * sd) / Math.sqrt(xs.length);

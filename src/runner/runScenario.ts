@@ -444,7 +444,8 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       failed: sink.failedOperations,
     });
     const aborted = run.aborted;
-    // An aborted warm-up still counts: the strategy cannot succeed, and its verdict says why.
+    // An aborted warm-up is kept as the strategy's one (incomplete) repetition: it is the only
+    // evidence of why the strategy cannot succeed, with its causes and counts.
     if (isWarmup && aborted === undefined) return {};
     const warning =
       run.eventLoopDelayP99Ms > 50
@@ -459,7 +460,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       server,
     };
     return {
-      ...(isWarmup ? {} : { measured }),
+      measured,
       ...(aborted === undefined ? {} : { aborted }),
       ...(warning === undefined ? {} : { warning }),
     };

@@ -22,7 +22,8 @@ data: { account: 10 }
 workloads: [{ kind: read, table: account, count: 40, select: [name] }]
 strategies: [sequential, async:4]
 repetitions: 1
-warmup: 0
+# Aborted in the warm-up: that repetition is kept, as the only evidence of why.
+warmup: 1
 `;
 
 describe('a failed benchmark fails (repro 13)', () => {
@@ -59,6 +60,11 @@ describe('a failed benchmark fails (repro 13)', () => {
     expect(junit).toMatch(
       /<testcase classname="dvbench.failing" name="sequential: verdict" time="[\d.]+"><failure message="sequential failed: aborted/,
     );
+    // The failed run's results are a valid file: report renders them again, with the verdict and exit 1.
+    const again = await runCli(['report', join(d, 'out'), '--no-charts']);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toMatch(/^Verdict: FAILED: sequential failed: aborted/m);
+    expect(results.strategies[0]!.repetitions).toHaveLength(1);
     for (const f of ['bencher.json', 'github-action-benchmark.smaller-is-better.json', 'speedup-vs-workers.png'])
       expect(await exists(join(d, 'out', f)), f).toBe(false);
   });
