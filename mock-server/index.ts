@@ -18,3 +18,5 @@ export type { TableEntry } from './metadata/tableDirectory.js';
 export { checkColumns, checkQuery } from './odata/checkQuery.js';
 export type { QueryParts } from './odata/checkQuery.js';
 export { adminErrors } from './admin/adminErrors.js';
+export { GUID } from './odata/guid.js';
+export { isLoopbackHost } from './admin/adminGuard.js';

@@ -1,7 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { adminErrors, type AdminResponse } from './adminErrors.js';
 
-const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)(:\d+)?$/i;
+
+/** A loopback name or address (`localhost`, `127.x.y.z`, `::1`, `[::1]`), with or without a port. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOST.test(host);
+}
 
 /**
  * The admin API can wipe and reseed the mock without a token, so it answers only the harness:
@@ -16,7 +21,7 @@ export function adminGuard(
 ): AdminResponse | undefined {
   if (loopbackOnly) {
     const host = headers.host ?? '';
-    if (!LOOPBACK_HOST.test(host))
+    if (!isLoopbackHost(host))
       return adminErrors.DVB_MOCK_FORBIDDEN(
         `admin requests must address the mock by a loopback name (127.0.0.1, localhost, [::1]), not '${host}'`,
       );
@@ -28,7 +33,7 @@ export function adminGuard(
       } catch {
         originHost = origin;
       }
-      if (!LOOPBACK_HOST.test(originHost))
+      if (!isLoopbackHost(originHost))
         return adminErrors.DVB_MOCK_FORBIDDEN(`admin requests from another site (Origin ${origin}) are refused`);
     }
   }

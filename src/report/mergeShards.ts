@@ -2,7 +2,7 @@ import hdr from 'hdr-histogram-js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
 import { MeasurementSink, REQUEST_KINDS, type ErrorCause, type RequestKind } from '../metrics/MeasurementSink.js';
 import { sum, summarize } from '../metrics/statistics.js';
-import { compareStrategies } from '../runner/aggregateStrategy.js';
+import { compareStrategies, sliceResult } from '../runner/aggregateStrategy.js';
 import type { RepetitionResult, RunResults, SliceResult, StrategyResult } from '../runner/RunResults.js';
 import { judgeRun, judgeStrategy } from '../runner/verdict.js';
 
@@ -71,13 +71,12 @@ function mergeStrategy(parts: readonly StrategyResult[], maxErrorRate: number): 
     if (head === undefined) return undefined;
     const h = hdr.decodeFromCompressedBase64(head.histogram);
     for (const x of present.slice(1)) h.add(hdr.decodeFromCompressedBase64(x.histogram));
-    return {
+    const counts = {
       operations: sum(present.map((x) => x.operations)),
       failedOperations: sum(present.map((x) => x.failedOperations)),
       requests: sum(present.map((x) => x.requests)),
-      latencyMs: MeasurementSink.percentiles(h),
-      histogram: hdr.encodeIntoCompressedBase64(h),
     };
+    return sliceResult(counts, h);
   };
   const byRequestKind: Partial<Record<RequestKind, SliceResult>> = {};
   for (const k of REQUEST_KINDS) {

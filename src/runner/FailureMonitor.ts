@@ -3,6 +3,11 @@ import type { FailureInput } from '../metrics/MeasurementSink.js';
 /** Causes that no later operation can escape: the run stops, not only the strategy. */
 const FATAL = /DVB_ERR_TARGET_UNREACHABLE|DVB_ERR_AUTH/;
 
+/** A failure no later operation can escape (the target is gone, or refuses the sign-in). */
+export function isFatalCause(kind: string | undefined): boolean {
+  return kind !== undefined && FATAL.test(kind);
+}
+
 export interface Abort {
   readonly reason: string;
   /** The target itself is gone or refuses us: stop the whole run. */
@@ -50,7 +55,7 @@ export class FailureMonitor {
 
   #check(cause: FailureInput | undefined): void {
     if (this.#aborted !== undefined) return;
-    if (cause !== undefined && FATAL.test(cause.kind)) {
+    if (cause !== undefined && isFatalCause(cause.kind)) {
       this.#stop({ reason: cause.message, fatal: true });
       return;
     }

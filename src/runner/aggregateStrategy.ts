@@ -26,6 +26,20 @@ export interface MeasuredRepetition {
   } | null;
 }
 
+/** A workload's or request kind's figures from its counts and its latency histogram (kept, for exact merging). */
+export function sliceResult(
+  counts: { readonly operations: number; readonly failedOperations: number; readonly requests: number },
+  histogram: Parameters<typeof MeasurementSink.percentiles>[0],
+): SliceResult {
+  return {
+    operations: counts.operations,
+    failedOperations: counts.failedOperations,
+    requests: counts.requests,
+    latencyMs: MeasurementSink.percentiles(histogram),
+    histogram: hdr.encodeIntoCompressedBase64(histogram),
+  };
+}
+
 /** The request kind a strategy's headline latency describes: its own, not a quick read sent beside it. */
 export function primaryRequestKind(kind: StrategySpec['kind']): RequestKind {
   return strategyRegistry[kind].requestKind;
@@ -54,26 +68,14 @@ export function aggregateStrategy(
   const { complete, warnings, aborted } = outcome;
   const sink = new MeasurementSink();
   for (const r of reps) sink.merge(r.sink);
-  const slice = (s: {
-    operations: number;
-    failedOperations: number;
-    requests: number;
-    response: Parameters<typeof MeasurementSink.percentiles>[0];
-  }): SliceResult => ({
-    operations: s.operations,
-    failedOperations: s.failedOperations,
-    requests: s.requests,
-    latencyMs: MeasurementSink.percentiles(s.response),
-    histogram: hdr.encodeIntoCompressedBase64(s.response),
-  });
   const byRequestKind: Partial<Record<RequestKind, SliceResult>> = {};
   for (const k of REQUEST_KINDS) {
     const s = sink.requestKinds.get(k);
-    if (s !== undefined && (s.requests > 0 || s.operations > 0)) byRequestKind[k] = slice(s);
+    if (s !== undefined && (s.requests > 0 || s.operations > 0)) byRequestKind[k] = sliceResult(s, s.response);
   }
   const byWorkload = [...sink.workloads.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([workload, s]) => ({ workload, name: workloadName(scenario, workload), ...slice(s) }));
+    .map(([workload, s]) => ({ workload, name: workloadName(scenario, workload), ...sliceResult(s, s.response) }));
   const primary = primaryRequestKind(spec.kind);
   const primarySlice = sink.requestKinds.get(primary);
   const latencyOf: RequestKind = primarySlice !== undefined && primarySlice.requests > 0 ? primary : 'single';

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { GUID } from '../../mock-server/index.js';
 import pLimit from 'p-limit';
 import type { DataverseClient } from '../client/DataverseClient.js';
 import { writeJsonAtomic } from '../report/writeJsonAtomic.js';
@@ -41,8 +42,6 @@ export function plannedCreates(
   }
   return out;
 }
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reads a manifest, checking its shape: a hand-edited or foreign file is refused, not trusted. */
 export async function readManifest(path: string): Promise<CreatedRecordsManifest | undefined> {

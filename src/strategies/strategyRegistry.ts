@@ -39,35 +39,25 @@ export interface StrategyDescriptor<K extends Kind> {
 const sum = (ops: readonly PlannedOperation[], alone: (op: PlannedOperation) => number): number =>
   ops.reduce((a, op) => a + alone(op), 0);
 
+/** A strategy that sends every operation as its own request(s), drawn by worker count. */
+function oneRequestEach<K extends Kind>(
+  run: Strategy,
+  parameters: StrategyDescriptor<K>['parameters'],
+): StrategyDescriptor<K> {
+  return {
+    run,
+    parameters,
+    requestsPerRepetition: (_s, ops, alone) => sum(ops, alone),
+    requestKind: 'single',
+    chartFamily: 'workers',
+  };
+}
+
 export const strategyRegistry: { readonly [K in Kind]: StrategyDescriptor<K> } = {
-  sequential: {
-    run: poolStrategy,
-    parameters: () => ({}),
-    requestsPerRepetition: (_s, ops, alone) => sum(ops, alone),
-    requestKind: 'single',
-    chartFamily: 'workers',
-  },
-  async: {
-    run: poolStrategy,
-    parameters: (s) => ({ workers: s.workers }),
-    requestsPerRepetition: (_s, ops, alone) => sum(ops, alone),
-    requestKind: 'single',
-    chartFamily: 'workers',
-  },
-  threads: {
-    run: threadsStrategy,
-    parameters: (s) => ({ workers: s.workers }),
-    requestsPerRepetition: (_s, ops, alone) => sum(ops, alone),
-    requestKind: 'single',
-    chartFamily: 'workers',
-  },
-  processes: {
-    run: processesStrategy,
-    parameters: (s) => ({ workers: s.workers }),
-    requestsPerRepetition: (_s, ops, alone) => sum(ops, alone),
-    requestKind: 'single',
-    chartFamily: 'workers',
-  },
+  sequential: oneRequestEach(poolStrategy, () => ({})),
+  async: oneRequestEach(poolStrategy, (s) => ({ workers: s.workers })),
+  threads: oneRequestEach(threadsStrategy, (s) => ({ workers: s.workers })),
+  processes: oneRequestEach(processesStrategy, (s) => ({ workers: s.workers })),
   batch: {
     run: batchStrategy,
     parameters: (s) => ({ size: s.size, inFlight: s.inFlight, continueOnError: s.continueOnError }),
@@ -94,13 +84,10 @@ export const strategyRegistry: { readonly [K in Kind]: StrategyDescriptor<K> } =
     requestKind: 'bulk',
     chartFamily: 'requests',
   },
-  adaptive: {
-    run: adaptiveStrategy,
-    parameters: (s) => ({ max: s.max, ...(s.start === undefined ? {} : { start: s.start }) }),
-    requestsPerRepetition: (_s, ops, alone) => sum(ops, alone),
-    requestKind: 'single',
-    chartFamily: 'workers',
-  },
+  adaptive: oneRequestEach(adaptiveStrategy, (s) => ({
+    max: s.max,
+    ...(s.start === undefined ? {} : { start: s.start }),
+  })),
 };
 
 /** The descriptor of a spec, typed for any kind: the registry's mapped type already tied each kind to its spec. */

@@ -4,6 +4,7 @@ import { redact } from '../client/auth/redact.js';
 import { DataverseClient } from '../client/DataverseClient.js';
 import { ThrottleGate } from '../client/retry/ThrottleGate.js';
 import { MeasurementSink, type FailureInput } from '../metrics/MeasurementSink.js';
+import { isFatalCause } from '../runner/FailureMonitor.js';
 import { executeOperation } from './executeOperation.js';
 import { PROGRESS_INTERVAL_MS, type ParentMessage, type WorkerMessage, type WorkerStart } from './workerProtocol.js';
 
@@ -54,11 +55,7 @@ async function run(
     failed += bad;
     if (c !== undefined && cause === undefined) cause = c;
     // Early outcomes and a lost target reach the parent's fail-fast monitor at once.
-    if (
-      done <= EAGER_REPORTS ||
-      /DVB_ERR_TARGET_UNREACHABLE|DVB_ERR_AUTH/.test(c?.kind ?? '') ||
-      Date.now() - lastReport >= PROGRESS_INTERVAL_MS
-    ) {
+    if (done <= EAGER_REPORTS || isFatalCause(c?.kind) || Date.now() - lastReport >= PROGRESS_INTERVAL_MS) {
       if (c !== undefined) cause = c;
       report();
     }

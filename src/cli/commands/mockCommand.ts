@@ -1,4 +1,5 @@
 import {
+  isLoopbackHost,
   loadMockConfigFile,
   MockConfigError,
   parseMockConfig,
@@ -77,7 +78,7 @@ export async function mockCommand(
     throw error;
   }
   const host = values.host ?? '127.0.0.1';
-  const loopback = /^(127(\.\d{1,3}){3}|localhost|::1)$/i.test(host);
+  const loopback = isLoopbackHost(host);
   if (!loopback) {
     io.stderr.write(
       `dvbench mock: warning: listening on ${host} makes the mock reachable from other machines; its admin API (/_mock/reset, /_mock/seed) has no token${values['no-auth'] === true ? ', and --no-auth opens the Web API too' : ''}.\n`,
