@@ -10,14 +10,14 @@ import {
 import { DataverseError } from '../errors/DataverseError.js';
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { ApiRequest, ApiResponse } from '../http/ApiMessage.js';
-import { JSON_CONTENT_TYPE } from '../http/ApiMessage.js';
+import { errorResponse } from '../http/ApiMessage.js';
 import { statusText } from '../http/statusText.js';
 import type { OperationCost } from '../latency/ServiceTimeSampler.js';
 import type { MockContext } from '../MockContext.js';
 import { operationKindOf } from '../routes/operationKindOf.js';
 import { parseResourcePath } from '../routes/parseResourcePath.js';
 import { parsePrefer } from '../odata/parsePrefer.js';
-import type { ExtraHandlers } from '../routes/dispatchApiRequest.js';
+import type { ApiRoutes } from '../routes/apiRoutes.js';
 import { dispatchApiRequest } from '../routes/dispatchApiRequest.js';
 
 /** Dataverse's limit of requests in one `$batch`, changeset operations included. */
@@ -38,14 +38,6 @@ function toPart(response: ApiResponse): HttpResponseMessage {
     statusText: statusText(response.status),
     headers: { 'OData-Version': '4.0', ...response.headers },
     body: response.body,
-  };
-}
-
-function errorResponse(error: DataverseError): ApiResponse {
-  return {
-    status: error.status,
-    headers: { 'Content-Type': JSON_CONTENT_TYPE, REQ_ID: randomUUID(), ...error.headers },
-    body: JSON.stringify(error.toBody()),
   };
 }
 
@@ -76,7 +68,7 @@ function runInner(
   message: HttpRequestMessage,
   outer: ApiRequest,
   ctx: MockContext,
-  extra: ExtraHandlers,
+  routes: ApiRoutes,
   contentIds: Map<string, string> | undefined,
   costs: OperationCost[],
 ): ApiResponse {
@@ -97,16 +89,16 @@ function runInner(
       userId: outer.userId,
       ...(contentIds === undefined ? {} : { contentIdUrl: (r: string) => contentIds.get(r.replace(/^\$/, '')) }),
     };
-    const response = dispatchApiRequest(resource, request, ctx, extra);
+    const response = dispatchApiRequest(resource, request, ctx, routes);
     if (response instanceof Promise) throw new Error('inner batch requests must be synchronous');
     for (const c of response.cost ?? [{ kind }]) costs.push({ ...c, inBatch: true });
     return response;
   } catch (error) {
     costs.push({ kind, inBatch: true });
-    if (error instanceof DataverseError) return errorResponse(error);
+    if (error instanceof DataverseError) return errorResponse(error, { REQ_ID: randomUUID() });
     // A bug in the mock answers this part alone: the parts before it stay answered, as they stay committed.
     console.error(`dvbench mock: internal error in a $batch part ${message.method} ${message.url}:`, error);
-    return errorResponse(new DataverseError(500, '0x80040216', 'An unexpected error occurred.'));
+    return errorResponse(dataverseErrors.internal(), { REQ_ID: randomUUID() });
   }
 }
 
@@ -136,7 +128,7 @@ function validate(entries: readonly BatchEntry<HttpRequestMessage>[]): void {
  * `Prefer: odata.continue-on-error` processing stops at the first failure and the top-level
  * status is that failure's; with it, every part is answered and the top level is 200.
  */
-export function handleBatch(request: ApiRequest, ctx: MockContext, extra: ExtraHandlers): ApiResponse {
+export function handleBatch(request: ApiRequest, ctx: MockContext, routes: ApiRoutes): ApiResponse {
   let entries: BatchEntry<HttpRequestMessage>[];
   try {
     entries = decodeBatchRequest(request.body, request.headers['content-type']);
@@ -164,7 +156,7 @@ export function handleBatch(request: ApiRequest, ctx: MockContext, extra: ExtraH
       break;
     }
     if (entry.kind === 'request') {
-      const response = runInner(entry.message, request, ctx, extra, undefined, costs);
+      const response = runInner(entry.message, request, ctx, routes, undefined, costs);
       responseBytes += response.body.length;
       out.push({
         kind: 'request',
@@ -177,7 +169,7 @@ export function handleBatch(request: ApiRequest, ctx: MockContext, extra: ExtraH
       try {
         const responses = ctx.store.transaction(() =>
           entry.items.map((item) => {
-            const response = runInner(item.message, request, ctx, extra, contentIds, costs);
+            const response = runInner(item.message, request, ctx, routes, contentIds, costs);
             if (response.status >= 400) throw new ChangesetFailed(response, item.contentId);
             responseBytes += response.body.length;
             const location = response.headers['OData-EntityId'] ?? response.headers.Location;

@@ -110,4 +110,18 @@ export const dataverseErrors = {
     new DataverseError(401, '0x80072560', `The user is not authenticated: ${reason}`, {
       'WWW-Authenticate': challenge,
     }),
+
+  /** A bug in the mock, never a client mistake; the caller logs the cause. */
+  internal: () => new DataverseError(500, '0x80040216', 'An unexpected error occurred.'),
+
+  // Text chosen for the mock: Dataverse's 503 bodies vary and are not documented.
+  serviceUnavailable: () =>
+    new DataverseError(503, '', 'The service is temporarily unavailable. Please try again later.', {
+      'Retry-After': '1',
+    }),
+
+  bodiesBusy: () =>
+    new DataverseError(503, '', 'Server Busy: too many request bodies are being received at once; try again shortly.', {
+      'Retry-After': '1',
+    }),
 } as const;

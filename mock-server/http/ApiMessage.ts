@@ -1,3 +1,4 @@
+import type { DataverseError } from '../errors/DataverseError.js';
 import type { OperationCost } from '../latency/ServiceTimeSampler.js';
 
 /** One Web API request as handlers see it, whether it came alone or as a `$batch` part. */
@@ -35,4 +36,13 @@ export function jsonResponse(status: number, value: unknown, headers: Record<str
 
 export function emptyResponse(status: number, headers: Record<string, string> = {}): ApiResponse {
   return { status, headers, body: '' };
+}
+
+/** A thrown `DataverseError` as the answer, in Dataverse's envelope. */
+export function errorResponse(error: DataverseError, headers: Record<string, string> = {}): ApiResponse {
+  return {
+    status: error.status,
+    headers: { 'Content-Type': JSON_CONTENT_TYPE, ...headers, ...error.headers },
+    body: JSON.stringify(error.toBody()),
+  };
 }

@@ -12,30 +12,9 @@ export type Resource =
   | { readonly kind: 'record'; readonly table: TableMetadata; readonly key: RecordKey; readonly keyText: string }
   | { readonly kind: 'action'; readonly table: TableMetadata; readonly action: string };
 
-const ACTION_PREFIX = 'Microsoft.Dynamics.CRM.';
+export const ACTION_PREFIX = 'Microsoft.Dynamics.CRM.';
 
-/** The route label used in stats: method plus the resource's shape, never its key values. */
-export function routeLabel(method: string, resource: Resource | undefined): string {
-  if (resource === undefined) return `${method} (unmatched)`;
-  switch (resource.kind) {
-    case 'serviceDocument':
-      return `${method} /`;
-    case 'metadata':
-      return `${method} $metadata`;
-    case 'batch':
-      return `${method} $batch`;
-    case 'whoAmI':
-      return `${method} WhoAmI`;
-    case 'collection':
-      return `${method} ${resource.table.entitySetName}`;
-    case 'count':
-      return `${method} ${resource.table.entitySetName}/$count`;
-    case 'record':
-      return `${method} ${resource.table.entitySetName}(key)`;
-    case 'action':
-      return `${method} ${resource.table.entitySetName}/${ACTION_PREFIX}${resource.action}`;
-  }
-}
+export type ResourceKind = Resource['kind'];
 
 /**
  * Parses the path below the Web API root. Keys may contain `/` and `)` inside quoted strings,

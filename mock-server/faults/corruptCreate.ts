@@ -1,0 +1,44 @@
+import type { ApiRequest, ApiResponse } from '../http/ApiMessage.js';
+import type { MockContext } from '../MockContext.js';
+import type { ApiRoutes } from '../routes/apiRoutes.js';
+import { dispatchApiRequest } from '../routes/dispatchApiRequest.js';
+import type { Resource } from '../routes/parseResourcePath.js';
+
+class LostWrite extends Error {}
+
+/** The `lose` and `duplicate` faults: a create answered as usual, but kept zero times or twice. */
+export function corruptCreate(
+  kind: 'lose' | 'duplicate',
+  resource: Extract<Resource, { kind: 'collection' }>,
+  request: ApiRequest,
+  ctx: MockContext,
+  routes: ApiRoutes,
+): ApiResponse {
+  if (kind === 'lose') {
+    let answer: ApiResponse | undefined;
+    try {
+      ctx.store.transaction(() => {
+        answer = dispatchApiRequest(resource, request, ctx, routes) as ApiResponse;
+        throw new LostWrite();
+      });
+    } catch (error) {
+      if (!(error instanceof LostWrite)) throw error;
+    }
+    return answer as ApiResponse;
+  }
+  const answer = dispatchApiRequest(resource, request, ctx, routes) as ApiResponse;
+  if (answer.status < 300) {
+    // The copy gets a new id (and no alternate key values, which would clash).
+    const keys = new Set([resource.table.primaryKey, ...resource.table.definition.alternateKeys.flat()]);
+    const body = Object.fromEntries(
+      Object.entries(JSON.parse(request.body) as Record<string, unknown>).filter(([k]) => !keys.has(k)),
+    );
+    void dispatchApiRequest(
+      resource,
+      { ...request, body: JSON.stringify(body), headers: { ...request.headers, prefer: undefined } },
+      ctx,
+      routes,
+    );
+  }
+  return answer;
+}

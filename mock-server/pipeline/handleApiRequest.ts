@@ -1,0 +1,40 @@
+import { DataverseError } from '../errors/DataverseError.js';
+import { dataverseErrors } from '../errors/dataverseErrors.js';
+import { errorResponse } from '../http/ApiMessage.js';
+import { parseResourcePath } from '../routes/parseResourcePath.js';
+import type { ApiExchange, PipelineEnv } from './ApiExchange.js';
+import { authenticate } from './authenticate.js';
+import { protect } from './protect.js';
+import { readApiBody } from './readApiBody.js';
+import { respond } from './respond.js';
+import { serveOperation, type Outcome } from './serveOperation.js';
+
+function asDataverseError(error: unknown, exchange: ApiExchange): DataverseError {
+  if (error instanceof DataverseError) return error;
+  // A bug in the mock, never a client mistake: log it and answer in Dataverse's envelope.
+  console.error(`dvbench mock: internal error on ${exchange.method} ${exchange.req.url ?? ''}:`, error);
+  return dataverseErrors.internal();
+}
+
+/**
+ * One Web API request, stage by stage: authenticate → route (parse the path) → read the
+ * body → protect (service protection limits) → fault → dispatch → delay → respond. Every
+ * stage may throw a `DataverseError`, which becomes the answer in Dataverse's envelope.
+ */
+export async function handleApiRequest(exchange: ApiExchange, env: PipelineEnv): Promise<void> {
+  let outcome: Outcome;
+  try {
+    const userId = authenticate(exchange, env);
+    exchange.userId = userId;
+    const resource = parseResourcePath(exchange.path, env.context.catalogue);
+    exchange.resource = resource;
+    const body = await readApiBody(exchange, env);
+    if (body === undefined) return;
+    outcome = await protect(userId, resource, env.context, (timing) =>
+      serveOperation(exchange, resource, userId, body, env, timing),
+    );
+  } catch (error) {
+    outcome = { kind: 'answer', response: errorResponse(asDataverseError(error, exchange)), dropAfter: false };
+  }
+  if (outcome.kind === 'answer') respond(exchange, env, outcome.response, outcome.dropAfter);
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { adminErrors } from '../admin/adminErrors.js';
+import { adminGuard } from '../admin/adminGuard.js';
+import { handleAdminRequest, type AdminResponse } from '../admin/handleAdminRequest.js';
+import { serverResourceStats } from '../admin/serverResourceStats.js';
+import { handleTokenRequest, TOKEN_PATH } from '../auth/handleTokenRequest.js';
+import { DataverseError } from '../errors/DataverseError.js';
+import { dataverseErrors } from '../errors/dataverseErrors.js';
+import { readRequestBody } from '../http/readRequestBody.js';
+import { writeResponse } from '../http/writeResponse.js';
+import type { PipelineEnv } from './ApiExchange.js';
+import { handleApiRequest } from './handleApiRequest.js';
+
+const API_ROOT = /^\/api\/data\/(v9\.[0-2])\/(.*)$/s;
+/** Admin requests are tiny (a seed request is a few counts): more is refused before it is buffered. */
+const ADMIN_MAX_BODY = 1024 * 1024;
+const JSON_HEADERS = { 'Content-Type': 'application/json' };
+
+export interface ServerEnv extends PipelineEnv {
+  readonly loopbackAdminOnly: boolean;
+}
+
+interface Target {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly method: string;
+  readonly pathname: string;
+}
+
+/** The body of a non-API request, or `undefined` once the refusal (or nothing, if the client left) is written. */
+async function readBody(target: Target, env: ServerEnv, limit: number): Promise<string | undefined> {
+  const body = await readRequestBody(target.req, limit, env.bodies);
+  if (body.ok) return body.body;
+  if (body.reason === 'aborted') return undefined;
+  const refusal =
+    body.reason === 'too-large'
+      ? adminErrors.DVB_MOCK_TOO_LARGE(`request body too large (at most ${limit} bytes)`)
+      : adminErrors.DVB_MOCK_BUSY('too many request bodies are being received at once; try again shortly');
+  const headers = { ...JSON_HEADERS, Connection: 'close', ...(refusal.status === 503 ? { 'Retry-After': '1' } : {}) };
+  writeResponse(target.res, refusal.status, headers, JSON.stringify(refusal.body));
+  return undefined;
+}
+
+async function serveAdmin(target: Target, env: ServerEnv): Promise<void> {
+  const body = await readBody(target, env, ADMIN_MAX_BODY);
+  if (body === undefined) return;
+  const { context } = env;
+  let answer: AdminResponse | undefined = adminGuard(target.method, target.req.headers, body, env.loopbackAdminOnly);
+  try {
+    answer ??= handleAdminRequest(target.method, target.pathname, body, context, () => ({
+      throttling: context.protection.stats(),
+      faults: context.faults.stats(),
+      server: { ...context.gate.stats(), ...serverResourceStats() },
+    }));
+  } catch (error) {
+    if (!(error instanceof DataverseError)) throw error;
+    answer = { status: error.status, body: error.toBody() };
+  }
+  writeResponse(target.res, answer.status, JSON_HEADERS, JSON.stringify(answer.body));
+}
+
+async function serveToken(target: Target, env: ServerEnv, v2: boolean): Promise<void> {
+  const body = await readBody(target, env, env.context.config.maxBodyBytes);
+  if (body === undefined) return;
+  const answer = handleTokenRequest(new URLSearchParams(body), v2, env.context);
+  const headers = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store, no-cache' };
+  writeResponse(target.res, answer.status, headers, JSON.stringify(answer.body));
+}
+
+async function serveNotFound(target: Target, env: ServerEnv): Promise<void> {
+  if ((await readBody(target, env, env.context.config.maxBodyBytes)) === undefined) return;
+  const url = `http://${target.req.headers.host ?? ''}${target.pathname}`;
+  writeResponse(target.res, 404, JSON_HEADERS, JSON.stringify(dataverseErrors.noHttpResource(url).toBody()));
+}
+
+/** The mock's three faces: the Web API, the token endpoint (Entra ID's shape) and `/_mock/*` for the harness. */
+export async function handleServerRequest(req: IncomingMessage, res: ServerResponse, env: ServerEnv): Promise<void> {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const pathname = q < 0 ? url : url.slice(0, q);
+  const method = req.method ?? 'GET';
+  const api = API_ROOT.exec(pathname);
+  if (api !== null) {
+    const version = api[1] ?? 'v9.2';
+    const host = req.headers.host ?? '127.0.0.1';
+    const exchange = {
+      req,
+      res,
+      requestId: randomUUID(),
+      method,
+      host,
+      path: api[2] ?? '',
+      query: q < 0 ? '' : url.slice(q + 1),
+    };
+    await handleApiRequest({ ...exchange, baseUrl: `http://${host}/api/data/${version}/` }, env);
+    return;
+  }
+  const target: Target = { req, res, method, pathname };
+  if (pathname === '/_mock' || pathname.startsWith('/_mock/')) return serveAdmin(target, env);
+  const token = TOKEN_PATH.exec(pathname);
+  if (token !== null && method === 'POST') return serveToken(target, env, token[2] !== undefined);
+  return serveNotFound(target, env);
+}

@@ -1,0 +1,27 @@
+import type { MockContext } from '../MockContext.js';
+import type { Resource } from '../routes/parseResourcePath.js';
+
+/** The server time the protected work took, filled in by the work itself. */
+export interface ServiceTiming {
+  serviceMs: number;
+}
+
+/**
+ * Stage 4: service protection. Admits the request or throws the 429 Dataverse would send,
+ * and charges the user's execution-time window with what the work took, failed or not.
+ */
+export async function protect<T>(
+  userId: string,
+  resource: Resource,
+  ctx: MockContext,
+  work: (timing: ServiceTiming) => Promise<T>,
+): Promise<T> {
+  const admission = ctx.protection.admit(userId, ctx.now(), resource.kind === 'batch');
+  if (!admission.ok) throw admission.error;
+  const timing: ServiceTiming = { serviceMs: 0 };
+  try {
+    return await work(timing);
+  } finally {
+    admission.release(timing.serviceMs, ctx.now());
+  }
+}

@@ -1,0 +1,31 @@
+import { writeResponse } from '../http/writeResponse.js';
+import type { ApiResponse } from '../http/ApiMessage.js';
+import { routeLabel } from '../routes/apiRoutes.js';
+import type { ApiExchange, PipelineEnv } from './ApiExchange.js';
+
+/** Stage 8: counts the request and writes Dataverse's standard headers around the answer. */
+export function respond(exchange: ApiExchange, env: PipelineEnv, response: ApiResponse, dropAfter: boolean): void {
+  const { context } = env;
+  const { req, res, method, resource, userId, requestId } = exchange;
+  context.stats.record(routeLabel(method, resource, env.routes), dropAfter ? 0 : response.status);
+  if (dropAfter) {
+    // The change is applied but the client never hears of it: what retries must survive.
+    req.socket.destroy();
+    return;
+  }
+  const now = context.now();
+  writeResponse(
+    res,
+    response.status,
+    {
+      'OData-Version': '4.0',
+      'Cache-Control': 'no-cache',
+      Expires: '-1',
+      'x-ms-service-request-id': requestId,
+      REQ_ID: requestId,
+      ...(userId === undefined ? {} : context.protection.headers(userId, now, context.config.dopHint)),
+      ...response.headers,
+    },
+    response.body,
+  );
+}

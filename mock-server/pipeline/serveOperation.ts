@@ -1,0 +1,75 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FaultSpec } from '../config/mockConfigSchema.js';
+import { dataverseErrors } from '../errors/dataverseErrors.js';
+import { corruptCreate } from '../faults/corruptCreate.js';
+import type { ApiRequest, ApiResponse } from '../http/ApiMessage.js';
+import type { OperationCost } from '../latency/ServiceTimeSampler.js';
+import { dispatchApiRequest } from '../routes/dispatchApiRequest.js';
+import { operationKindOf } from '../routes/operationKindOf.js';
+import type { Resource } from '../routes/parseResourcePath.js';
+import type { ApiExchange, PipelineEnv } from './ApiExchange.js';
+import type { ServiceTiming } from './protect.js';
+
+/** What the operation stages leave for `respond`: an answer, maybe to be lost, or a connection already cut. */
+export type Outcome =
+  | { readonly kind: 'answer'; readonly response: ApiResponse; readonly dropAfter: boolean }
+  | { readonly kind: 'dropped' };
+
+function requestOf(exchange: ApiExchange, userId: string, body: string): ApiRequest {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(exchange.req.headers))
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  const { method, path, query, baseUrl } = exchange;
+  return { method, path, query, headers, body, baseUrl, userId };
+}
+
+function dispatch(
+  fault: FaultSpec | undefined,
+  resource: Resource,
+  request: ApiRequest,
+  env: PipelineEnv,
+): Promise<ApiResponse> | ApiResponse {
+  if (
+    (fault?.kind === 'lose' || fault?.kind === 'duplicate') &&
+    resource.kind === 'collection' &&
+    request.method === 'POST'
+  )
+    return corruptCreate(fault.kind, resource, request, env.context, env.routes);
+  return dispatchApiRequest(resource, request, env.context, env.routes);
+}
+
+/** Stage 7: the latency model's service time, spent in the capacity queue. */
+async function delay(env: PipelineEnv, costs: readonly OperationCost[], timing: ServiceTiming): Promise<void> {
+  timing.serviceMs = env.context.sampler.serviceTime(costs);
+  await env.context.gate.serve(timing.serviceMs);
+}
+
+/** Stages 5 to 7, inside the admission: fault, dispatch to the route, delay. */
+export async function serveOperation(
+  exchange: ApiExchange,
+  resource: Resource,
+  userId: string,
+  body: string,
+  env: PipelineEnv,
+  timing: ServiceTiming,
+): Promise<Outcome> {
+  const kind = operationKindOf(exchange.method, resource);
+  const fault = env.context.faults.pick('table' in resource ? resource.table.logicalName : undefined, kind);
+  if (fault?.kind === 'drop' && !fault.afterProcessing) {
+    exchange.req.socket.destroy();
+    return { kind: 'dropped' };
+  }
+  if (fault?.kind === '503') throw dataverseErrors.serviceUnavailable();
+  let response: ApiResponse;
+  try {
+    response = await dispatch(fault, resource, requestOf(exchange, userId, body), env);
+  } catch (error) {
+    // A failed operation still took server time.
+    await delay(env, [{ kind }], timing);
+    throw error;
+  }
+  await delay(env, response.cost ?? [{ kind }], timing);
+  if (fault?.kind === 'slow') await sleep(fault.slowMs);
+  // A dropped response is lost whatever the operation answered.
+  return { kind: 'answer', response, dropAfter: fault?.kind === 'drop' };
+}

@@ -1,0 +1,102 @@
+import { handleBatch } from '../batch/handleBatch.js';
+import { handleBulkAction } from '../batch/handleBulkAction.js';
+import { DataverseError } from '../errors/DataverseError.js';
+import { jsonResponse, type ApiRequest, type ApiResponse } from '../http/ApiMessage.js';
+import type { MockContext } from '../MockContext.js';
+import { createRecord } from './createRecord.js';
+import { ACTION_PREFIX, type Resource, type ResourceKind } from './parseResourcePath.js';
+import { countCollection, queryCollection } from './queryCollection.js';
+import { deleteRecord, retrieveRecord, upsertRecord } from './recordRoutes.js';
+
+type ResourceOf<K extends ResourceKind> = Extract<Resource, { kind: K }>;
+
+export type RouteHandler<R extends Resource> = (
+  resource: R,
+  request: ApiRequest,
+  ctx: MockContext,
+  routes: ApiRoutes,
+) => Promise<ApiResponse> | ApiResponse;
+
+export interface ApiRoute<R extends Resource> {
+  /** The stats label: method plus the resource's shape, never its key values. */
+  readonly label: (resource: R) => string;
+  readonly methods: Readonly<Partial<Record<string, RouteHandler<R>>>>;
+  /**
+   * What another method gets. Dataverse answers 405 on entity sets and records but 404
+   * ("No HTTP resource") on functions and actions, as if the route did not exist.
+   */
+  readonly otherMethods: 'methodNotAllowed' | 'noHttpResource';
+}
+
+/** One entry per resource kind; the mapped type makes the compiler ask for a new kind's entry. */
+export type ApiRoutes = { readonly [K in ResourceKind]: ApiRoute<ResourceOf<K>> };
+
+function whoAmI(_resource: Resource, request: ApiRequest, ctx: MockContext): ApiResponse {
+  return jsonResponse(200, {
+    '@odata.context': `${request.baseUrl}$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`,
+    BusinessUnitId: ctx.config.organization.businessUnitId,
+    UserId: request.userId,
+    OrganizationId: ctx.config.organization.organizationId,
+  });
+}
+
+function serviceDocument(_resource: Resource, request: ApiRequest, ctx: MockContext): ApiResponse {
+  return jsonResponse(200, {
+    '@odata.context': `${request.baseUrl}$metadata`,
+    value: [...ctx.catalogue.tables()].map((t) => ({ name: t.entitySetName, kind: 'EntitySet', url: t.entitySetName })),
+  });
+}
+
+function metadataDocument(): never {
+  // Real Dataverse serves CSDL XML here; no workload needs it, so the mock says so plainly.
+  throw new DataverseError(501, '0x8006088b', 'The dvbench mock does not serve $metadata (CSDL).');
+}
+
+/** The Web API as the mock serves it: a new endpoint is a `Resource` kind, its path, and one entry here. */
+export const apiRoutes: ApiRoutes = {
+  serviceDocument: { label: () => '/', methods: { GET: serviceDocument }, otherMethods: 'methodNotAllowed' },
+  metadata: { label: () => '$metadata', methods: { GET: metadataDocument }, otherMethods: 'methodNotAllowed' },
+  whoAmI: { label: () => 'WhoAmI', methods: { GET: whoAmI }, otherMethods: 'noHttpResource' },
+  batch: {
+    label: () => '$batch',
+    methods: { POST: (_r, request, ctx, routes) => handleBatch(request, ctx, routes) },
+    otherMethods: 'methodNotAllowed',
+  },
+  action: {
+    label: (r) => `${r.table.entitySetName}/${ACTION_PREFIX}${r.action}`,
+    methods: { POST: (r, request, ctx) => handleBulkAction(r, request, ctx) },
+    otherMethods: 'noHttpResource',
+  },
+  collection: {
+    label: (r) => r.table.entitySetName,
+    methods: {
+      GET: (r, request, ctx) => queryCollection(r.table, request, ctx),
+      POST: (r, request, ctx) => createRecord(r.table, request, ctx),
+    },
+    otherMethods: 'methodNotAllowed',
+  },
+  count: {
+    label: (r) => `${r.table.entitySetName}/$count`,
+    methods: { GET: (r, request, ctx) => countCollection(r.table, request, ctx) },
+    otherMethods: 'methodNotAllowed',
+  },
+  record: {
+    label: (r) => `${r.table.entitySetName}(key)`,
+    methods: {
+      GET: (r, request, ctx) => retrieveRecord(r.table, r.key, request, ctx),
+      PATCH: (r, request, ctx) => upsertRecord(r.table, r.key, r.keyText, request, ctx),
+      DELETE: (r, request, ctx) => deleteRecord(r.table, r.key, request, ctx),
+    },
+    otherMethods: 'methodNotAllowed',
+  },
+};
+
+/** The entry for a resource, typed to it (TypeScript cannot correlate the lookup by itself). */
+export function routeOf<R extends Resource>(resource: R, routes: ApiRoutes = apiRoutes): ApiRoute<R> {
+  return routes[resource.kind] as unknown as ApiRoute<R>;
+}
+
+/** The route label used in stats. */
+export function routeLabel(method: string, resource: Resource | undefined, routes: ApiRoutes = apiRoutes): string {
+  return resource === undefined ? `${method} (unmatched)` : `${method} ${routeOf(resource, routes).label(resource)}`;
+}
