@@ -51,55 +51,118 @@ function mergeCauses(lists: readonly (readonly ErrorCause[])[]): ErrorCause[] {
   return [...out.values()].sort((a, b) => b.count - a.count);
 }
 
+type Histogram = ReturnType<typeof hdr.decodeFromCompressedBase64>;
+
+function mergeHistograms(encoded: readonly string[]): Histogram {
+  const [head = '', ...rest] = encoded;
+  const h = hdr.decodeFromCompressedBase64(head);
+  for (const x of rest) h.add(hdr.decodeFromCompressedBase64(x));
+  return h;
+}
+
+function mergeSlices(slices: readonly (SliceResult | undefined)[]): SliceResult | undefined {
+  const present = slices.filter((x): x is SliceResult => x !== undefined);
+  if (present.length === 0) return undefined;
+  const counts = {
+    operations: sum(present.map((x) => x.operations)),
+    failedOperations: sum(present.map((x) => x.failedOperations)),
+    requests: sum(present.map((x) => x.requests)),
+  };
+  return sliceResult(counts, mergeHistograms(present.map((x) => x.histogram)));
+}
+
+function mergeBreakdowns(parts: readonly StrategyResult[]): Pick<StrategyResult, 'byRequestKind' | 'byWorkload'> {
+  const byRequestKind: Partial<Record<RequestKind, SliceResult>> = {};
+  for (const k of REQUEST_KINDS) {
+    const s = mergeSlices(parts.map((p) => p.byRequestKind[k]));
+    if (s !== undefined) byRequestKind[k] = s;
+  }
+  const byWorkload = (parts[0]?.byWorkload ?? []).map((w) => ({
+    workload: w.workload,
+    name: w.name,
+    ...(mergeSlices(parts.map((p) => p.byWorkload.find((x) => x.workload === w.workload))) ?? w),
+  }));
+  return { byRequestKind, byWorkload };
+}
+
+/** Shards run side by side: CPU adds up, peaks are the largest shard's. */
+function mergeResources(parts: readonly StrategyResult[]): Pick<StrategyResult, 'client' | 'server'> {
+  const servers = parts.map((p) => p.server);
+  const client = {
+    cpuPercent: sum(parts.map((p) => p.client.cpuPercent)),
+    cpuUserMs: sum(parts.map((p) => p.client.cpuUserMs)),
+    cpuSystemMs: sum(parts.map((p) => p.client.cpuSystemMs)),
+    peakRssBytes: Math.max(...parts.map((p) => p.client.peakRssBytes)),
+    heapUsedBytes: Math.max(...parts.map((p) => p.client.heapUsedBytes)),
+    eventLoopDelayP99Ms: Math.max(...parts.map((p) => p.client.eventLoopDelayP99Ms)),
+  };
+  if (!servers.every((s) => s !== null)) return { client, server: null };
+  return {
+    client,
+    server: {
+      cpuPercent: sum(servers.map((s) => s.cpuPercent)),
+      cpuUserMs: sum(servers.map((s) => s.cpuUserMs)),
+      cpuSystemMs: sum(servers.map((s) => s.cpuSystemMs)),
+      peakRssBytes: Math.max(...servers.map((s) => s.peakRssBytes)),
+      busyMs: sum(servers.map((s) => s.busyMs)),
+      queuePeak: Math.max(...servers.map((s) => s.queuePeak)),
+    },
+  };
+}
+
+/** Errors, integrity and the verdict they give, over every shard. */
+function mergeOutcome(
+  parts: readonly StrategyResult[],
+  measuredRepetitions: number,
+  maxErrorRate: number,
+): Pick<StrategyResult, 'errors' | 'integrity' | 'aborted' | 'verdict'> {
+  const causes = mergeCauses(parts.map((p) => p.errors.causes));
+  const failed = sum(parts.map((p) => p.errors.total));
+  const attempted = sum(parts.map((p) => p.operations * p.repetitions.length));
+  const aborted = parts.find((p) => p.aborted !== null)?.aborted ?? null;
+  const integrity = {
+    ok: parts.every((p) => p.integrity.ok),
+    problemCount: sum(parts.map((p) => p.integrity.problemCount)),
+    problems: parts.flatMap((p, i) => p.integrity.problems.map((x) => `shard ${i + 1}: ${x}`)).slice(0, 20),
+    checked: null,
+  };
+  const verdict = judgeStrategy(
+    {
+      operationsAttempted: attempted,
+      failedOperations: failed,
+      causes,
+      integrityOk: integrity.ok,
+      integrityProblems: integrity.problemCount,
+      aborted,
+      measuredRepetitions,
+    },
+    maxErrorRate,
+  );
+  const errors = {
+    total: failed,
+    rate: attempted === 0 ? 0 : failed / attempted,
+    byKind: addCounts(parts.map((p) => p.errors.byKind)),
+    causes,
+  };
+  return { errors, integrity, aborted, verdict };
+}
+
 function mergeStrategy(parts: readonly StrategyResult[], maxErrorRate: number): StrategyResult {
   const first = parts[0];
   if (first === undefined) throw new Error('nothing to merge');
   const reps = Array.from({ length: Math.min(...parts.map((p) => p.repetitions.length)) }, (_, r) =>
     mergeRepetition(parts.map((p) => p.repetitions[r] as RepetitionResult)),
   );
-  const merged = (pick: (p: StrategyResult) => string): ReturnType<typeof hdr.decodeFromCompressedBase64> => {
-    const h = hdr.decodeFromCompressedBase64(pick(first));
-    for (const p of parts.slice(1)) h.add(hdr.decodeFromCompressedBase64(pick(p)));
-    return h;
-  };
-  const response = merged((p) => p.histograms.response);
-  const service = merged((p) => p.histograms.service);
-  const latency = merged((p) => p.histograms.latency);
-  const sliceOf = (slices: readonly (SliceResult | undefined)[]): SliceResult | undefined => {
-    const present = slices.filter((x): x is SliceResult => x !== undefined);
-    const head = present[0];
-    if (head === undefined) return undefined;
-    const h = hdr.decodeFromCompressedBase64(head.histogram);
-    for (const x of present.slice(1)) h.add(hdr.decodeFromCompressedBase64(x.histogram));
-    const counts = {
-      operations: sum(present.map((x) => x.operations)),
-      failedOperations: sum(present.map((x) => x.failedOperations)),
-      requests: sum(present.map((x) => x.requests)),
-    };
-    return sliceResult(counts, h);
-  };
-  const byRequestKind: Partial<Record<RequestKind, SliceResult>> = {};
-  for (const k of REQUEST_KINDS) {
-    const s = sliceOf(parts.map((p) => p.byRequestKind[k]));
-    if (s !== undefined) byRequestKind[k] = s;
-  }
-  const byWorkload = first.byWorkload.map((w) => ({
-    workload: w.workload,
-    name: w.name,
-    ...(sliceOf(parts.map((p) => p.byWorkload.find((x) => x.workload === w.workload))) ?? w),
-  }));
-  const causes = mergeCauses(parts.map((p) => p.errors.causes));
-  const failed = sum(parts.map((p) => p.errors.total));
-  const attempted = sum(parts.map((p) => p.operations * p.repetitions.length));
-  const aborted = parts.find((p) => p.aborted !== null)?.aborted ?? null;
-  const integrityOk = parts.every((p) => p.integrity.ok);
-  const integrityProblems = sum(parts.map((p) => p.integrity.problemCount));
+  const response = mergeHistograms(parts.map((p) => p.histograms.response));
+  const service = mergeHistograms(parts.map((p) => p.histograms.service));
+  const latency = mergeHistograms(parts.map((p) => p.histograms.latency));
   const totalWall = sum(reps.map((r) => r.wallMs));
-  const totalOps = sum(reps.map((r) => r.operations));
-  const totalRequests = sum(reps.map((r) => r.requests));
-  const servers = parts.map((p) => p.server);
+  const perSecond = (n: number): number => (totalWall > 0 ? (n / totalWall) * 1000 : 0);
   return {
     ...first,
+    ...mergeOutcome(parts, reps.length, maxErrorRate),
+    ...mergeBreakdowns(parts),
+    ...mergeResources(parts),
     workers: sum(parts.map((p) => p.workers)),
     complete: parts.every((p) => p.complete),
     repetitions: reps,
@@ -108,66 +171,21 @@ function mergeStrategy(parts: readonly StrategyResult[], maxErrorRate: number): 
     efficiency: null,
     timeReduction: null,
     throughput: {
-      opsPerSec: totalWall > 0 ? (totalOps / totalWall) * 1000 : 0,
-      requestsPerSec: totalWall > 0 ? (totalRequests / totalWall) * 1000 : 0,
+      opsPerSec: perSecond(sum(reps.map((r) => r.operations))),
+      requestsPerSec: perSecond(sum(reps.map((r) => r.requests))),
     },
-    verdict: judgeStrategy(
-      {
-        operationsAttempted: attempted,
-        failedOperations: failed,
-        causes,
-        integrityOk,
-        integrityProblems,
-        aborted,
-        measuredRepetitions: reps.length,
-      },
-      maxErrorRate,
-    ),
-    aborted,
     latencyMs: MeasurementSink.percentiles(latency),
-    byWorkload,
-    byRequestKind,
     serviceTimeMs: MeasurementSink.percentiles(service),
     operations: sum(parts.map((p) => p.operations)),
     requests: sum(parts.map((p) => p.requests)),
     recordsRead: sum(parts.map((p) => p.recordsRead)),
-    errors: {
-      total: failed,
-      rate: attempted === 0 ? 0 : failed / attempted,
-      byKind: addCounts(parts.map((p) => p.errors.byKind)),
-      causes,
-    },
     throttled: {
       total: sum(parts.map((p) => p.throttled.total)),
       byCode: addCounts(parts.map((p) => p.throttled.byCode)),
     },
     retries: sum(parts.map((p) => p.retries)),
     retryWaitMs: sum(parts.map((p) => p.retryWaitMs)),
-    client: {
-      cpuPercent: sum(parts.map((p) => p.client.cpuPercent)),
-      cpuUserMs: sum(parts.map((p) => p.client.cpuUserMs)),
-      cpuSystemMs: sum(parts.map((p) => p.client.cpuSystemMs)),
-      peakRssBytes: Math.max(...parts.map((p) => p.client.peakRssBytes)),
-      heapUsedBytes: Math.max(...parts.map((p) => p.client.heapUsedBytes)),
-      eventLoopDelayP99Ms: Math.max(...parts.map((p) => p.client.eventLoopDelayP99Ms)),
-    },
-    server: servers.every((s) => s !== null)
-      ? {
-          cpuPercent: sum(servers.map((s) => s.cpuPercent)),
-          cpuUserMs: sum(servers.map((s) => s.cpuUserMs)),
-          cpuSystemMs: sum(servers.map((s) => s.cpuSystemMs)),
-          peakRssBytes: Math.max(...servers.map((s) => s.peakRssBytes)),
-          busyMs: sum(servers.map((s) => s.busyMs)),
-          queuePeak: Math.max(...servers.map((s) => s.queuePeak)),
-        }
-      : null,
     timeline: [],
-    integrity: {
-      ok: integrityOk,
-      problemCount: integrityProblems,
-      problems: parts.flatMap((p, i) => p.integrity.problems.map((x) => `shard ${i + 1}: ${x}`)).slice(0, 20),
-      checked: null,
-    },
     histograms: {
       response: hdr.encodeIntoCompressedBase64(response),
       service: hdr.encodeIntoCompressedBase64(service),

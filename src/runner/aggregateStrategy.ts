@@ -11,6 +11,8 @@ import type { RepetitionResult, SliceResult, StrategyResult } from './RunResults
 import hdr from 'hdr-histogram-js';
 import type { IntegrityReport } from './auditIntegrity.js';
 
+type Histogram = MeasurementSink['response'];
+
 export interface MeasuredRepetition {
   readonly integrity: IntegrityReport | undefined;
   readonly result: RepetitionResult;
@@ -58,6 +60,86 @@ export interface StrategyOutcome {
   readonly warnings: readonly string[];
 }
 
+function requestKindSlices(sink: MeasurementSink): Partial<Record<RequestKind, SliceResult>> {
+  const out: Partial<Record<RequestKind, SliceResult>> = {};
+  for (const k of REQUEST_KINDS) {
+    const s = sink.requestKinds.get(k);
+    if (s !== undefined && (s.requests > 0 || s.operations > 0)) out[k] = sliceResult(s, s.response);
+  }
+  return out;
+}
+
+/** The latency a strategy is judged by: its own request kind's, or all responses when it sent none of that kind. */
+function headlineLatency(spec: StrategySpec, sink: MeasurementSink): { latencyOf: RequestKind; histogram: Histogram } {
+  const primary = primaryRequestKind(spec.kind);
+  const slice = sink.requestKinds.get(primary);
+  if (slice !== undefined && slice.requests > 0) return { latencyOf: primary, histogram: slice.response };
+  return { latencyOf: 'single', histogram: sink.response };
+}
+
+function integrityOf(reps: readonly MeasuredRepetition[]): StrategyResult['integrity'] {
+  return {
+    ok: reps.every((r) => r.integrity?.ok !== false),
+    problemCount: reps.reduce((a, r) => a + (r.integrity?.problemCount ?? 0), 0),
+    problems: reps
+      .flatMap((r, i) => (r.integrity?.problems ?? []).map((p) => `repetition ${i + 1}: ${p}`))
+      .slice(0, 20),
+    checked: reps[0]?.integrity?.checked ?? null,
+  };
+}
+
+function throttledOf(reps: readonly MeasuredRepetition[]): StrategyResult['throttled'] {
+  const byCode: Record<string, number> = {};
+  for (const r of reps)
+    for (const [code, n] of Object.entries(r.counters.throttledByCode)) byCode[code] = (byCode[code] ?? 0) + n;
+  return { total: sum(Object.values(byCode)), byCode };
+}
+
+function clientOf(reps: readonly MeasuredRepetition[], totalWallMs: number): StrategyResult['client'] {
+  // Client CPU is counted from the moment every worker is ready, so it is set against wall time.
+  const clientCpuMs = sum(reps.map((r) => r.client.cpuUserMs + r.client.cpuSystemMs + r.client.childCpuMs));
+  return {
+    cpuPercent: totalWallMs > 0 ? (clientCpuMs / totalWallMs) * 100 : 0,
+    cpuUserMs: Math.round(sum(reps.map((r) => r.client.cpuUserMs))),
+    cpuSystemMs: Math.round(sum(reps.map((r) => r.client.cpuSystemMs))),
+    peakRssBytes: Math.max(0, ...reps.map((r) => r.client.peakRssBytes + r.client.childPeakRssBytes)),
+    heapUsedBytes: Math.max(0, ...reps.map((r) => r.client.heapUsedBytes)),
+    eventLoopDelayP99Ms: Math.max(0, ...reps.map((r) => r.client.eventLoopDelayP99Ms)),
+  };
+}
+
+function serverOf(reps: readonly MeasuredRepetition[]): StrategyResult['server'] {
+  const servers = reps.map((r) => r.server).filter((s): s is NonNullable<typeof s> => s !== null);
+  if (servers.length === 0) return null;
+  // The server's CPU is sampled around the whole repetition, start-up included.
+  const totalSpanMs = sum(reps.map((r) => r.result.wallMs + r.result.startupMs));
+  return {
+    cpuPercent: totalSpanMs > 0 ? (sum(servers.map((s) => s.cpuUserMs + s.cpuSystemMs)) / totalSpanMs) * 100 : 0,
+    cpuUserMs: Math.round(sum(servers.map((s) => s.cpuUserMs))),
+    cpuSystemMs: Math.round(sum(servers.map((s) => s.cpuSystemMs))),
+    peakRssBytes: Math.max(...servers.map((s) => s.peakRssBytes)),
+    busyMs: Math.round(sum(servers.map((s) => s.busyMs))),
+    queuePeak: Math.max(...servers.map((s) => s.queuePeak)),
+  };
+}
+
+/** Adaptive runs at a varying concurrency: its mean is what efficiency should divide by. */
+function workersOf(spec: StrategySpec, reps: readonly MeasuredRepetition[]): number {
+  if (spec.kind !== 'adaptive') return spec.concurrency;
+  const mean = summarize(reps.map((r) => r.result.meanWorkers ?? spec.concurrency)).mean;
+  return Math.max(1, Math.round(mean * 10) / 10);
+}
+
+function errorsOf(sink: MeasurementSink): StrategyResult['errors'] {
+  const causes = Object.values(sink.errors).sort((a, b) => b.count - a.count);
+  return {
+    total: sink.failedOperations,
+    rate: sink.operations === 0 ? 0 : sink.failedOperations / sink.operations,
+    byKind: Object.fromEntries(causes.map((c) => [c.kind, c.count])),
+    causes: causes.slice(0, 20),
+  };
+}
+
 /** Folds a strategy's measured repetitions into its result and verdict; speedup is filled in once sequential is known. */
 export function aggregateStrategy(
   spec: StrategySpec,
@@ -68,28 +150,16 @@ export function aggregateStrategy(
   const { complete, warnings, aborted } = outcome;
   const sink = new MeasurementSink();
   for (const r of reps) sink.merge(r.sink);
-  const byRequestKind: Partial<Record<RequestKind, SliceResult>> = {};
-  for (const k of REQUEST_KINDS) {
-    const s = sink.requestKinds.get(k);
-    if (s !== undefined && (s.requests > 0 || s.operations > 0)) byRequestKind[k] = sliceResult(s, s.response);
-  }
-  const byWorkload = [...sink.workloads.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([workload, s]) => ({ workload, name: workloadName(scenario, workload), ...sliceResult(s, s.response) }));
-  const primary = primaryRequestKind(spec.kind);
-  const primarySlice = sink.requestKinds.get(primary);
-  const latencyOf: RequestKind = primarySlice !== undefined && primarySlice.requests > 0 ? primary : 'single';
-  const headline = primarySlice !== undefined && primarySlice.requests > 0 ? primarySlice.response : sink.response;
-  const causes = Object.values(sink.errors).sort((a, b) => b.count - a.count);
-  const integrityOk = reps.every((r) => r.integrity?.ok !== false);
-  const integrityProblems = reps.reduce((a, r) => a + (r.integrity?.problemCount ?? 0), 0);
+  const headline = headlineLatency(spec, sink);
+  const errors = errorsOf(sink);
+  const integrity = integrityOf(reps);
   const verdict = judgeStrategy(
     {
       operationsAttempted: sink.operations,
       failedOperations: sink.failedOperations,
-      causes,
-      integrityOk,
-      integrityProblems,
+      causes: Object.values(sink.errors).sort((a, b) => b.count - a.count),
+      integrityOk: integrity.ok,
+      integrityProblems: integrity.problemCount,
       aborted,
       measuredRepetitions: reps.length,
     },
@@ -97,25 +167,13 @@ export function aggregateStrategy(
   );
   const wall = reps.map((r) => r.result.wallMs);
   const totalWallMs = sum(wall);
-  // Client CPU is counted from the moment every worker is ready, so it is set against wall time; the
-  // server's is sampled around the whole repetition, start-up included.
-  const totalSpanMs = sum(reps.map((r) => r.result.wallMs + r.result.startupMs));
-  const byCode: Record<string, number> = {};
-  for (const r of reps)
-    for (const [code, n] of Object.entries(r.counters.throttledByCode)) byCode[code] = (byCode[code] ?? 0) + n;
-  const clientCpuMs = sum(reps.map((r) => r.client.cpuUserMs + r.client.cpuSystemMs + r.client.childCpuMs));
-  const servers = reps.map((r) => r.server).filter((s): s is NonNullable<typeof s> => s !== null);
   const n = Math.max(1, reps.length);
   return {
     name: spec.name,
     kind: spec.kind,
     verdict,
     aborted,
-    // Adaptive runs at a varying concurrency: its mean is what efficiency should divide by.
-    workers:
-      spec.kind === 'adaptive'
-        ? Math.max(1, Math.round(summarize(reps.map((r) => r.result.meanWorkers ?? spec.concurrency)).mean * 10) / 10)
-        : spec.concurrency,
+    workers: workersOf(spec, reps),
     parameters: strategyParameters(spec),
     complete,
     repetitions: reps.map((r) => r.result),
@@ -127,56 +185,28 @@ export function aggregateStrategy(
       opsPerSec: totalWallMs > 0 ? (sink.operations / totalWallMs) * 1000 : 0,
       requestsPerSec: totalWallMs > 0 ? (sink.requests / totalWallMs) * 1000 : 0,
     },
-    latencyMs: MeasurementSink.percentiles(headline),
-    latencyOf,
-    byWorkload,
-    byRequestKind,
+    latencyMs: MeasurementSink.percentiles(headline.histogram),
+    latencyOf: headline.latencyOf,
+    byWorkload: [...sink.workloads.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([workload, s]) => ({ workload, name: workloadName(scenario, workload), ...sliceResult(s, s.response) })),
+    byRequestKind: requestKindSlices(sink),
     serviceTimeMs: MeasurementSink.percentiles(sink.service),
     operations: Math.round(sink.operations / n),
     requests: Math.round(sink.requests / n),
     recordsRead: Math.round(sink.records / n),
-    errors: {
-      total: sink.failedOperations,
-      rate: sink.operations === 0 ? 0 : sink.failedOperations / sink.operations,
-      byKind: Object.fromEntries(causes.map((c) => [c.kind, c.count])),
-      causes: causes.slice(0, 20),
-    },
-    throttled: { total: sum(Object.values(byCode)), byCode },
+    errors,
+    throttled: throttledOf(reps),
     retries: sum(reps.map((r) => r.counters.retries)),
     retryWaitMs: Math.round(sum(reps.map((r) => r.counters.retryWaitMs))),
-    client: {
-      cpuPercent: totalWallMs > 0 ? (clientCpuMs / totalWallMs) * 100 : 0,
-      cpuUserMs: Math.round(sum(reps.map((r) => r.client.cpuUserMs))),
-      cpuSystemMs: Math.round(sum(reps.map((r) => r.client.cpuSystemMs))),
-      peakRssBytes: Math.max(0, ...reps.map((r) => r.client.peakRssBytes + r.client.childPeakRssBytes)),
-      heapUsedBytes: Math.max(0, ...reps.map((r) => r.client.heapUsedBytes)),
-      eventLoopDelayP99Ms: Math.max(0, ...reps.map((r) => r.client.eventLoopDelayP99Ms)),
-    },
-    server:
-      servers.length === 0
-        ? null
-        : {
-            cpuPercent:
-              totalSpanMs > 0 ? (sum(servers.map((s) => s.cpuUserMs + s.cpuSystemMs)) / totalSpanMs) * 100 : 0,
-            cpuUserMs: Math.round(sum(servers.map((s) => s.cpuUserMs))),
-            cpuSystemMs: Math.round(sum(servers.map((s) => s.cpuSystemMs))),
-            peakRssBytes: Math.max(...servers.map((s) => s.peakRssBytes)),
-            busyMs: Math.round(sum(servers.map((s) => s.busyMs))),
-            queuePeak: Math.max(...servers.map((s) => s.queuePeak)),
-          },
+    client: clientOf(reps, totalWallMs),
+    server: serverOf(reps),
     timeline: reps.at(-1)?.sink.timelinePoints() ?? [],
-    integrity: {
-      ok: integrityOk,
-      problemCount: integrityProblems,
-      problems: reps
-        .flatMap((r, i) => (r.integrity?.problems ?? []).map((p) => `repetition ${i + 1}: ${p}`))
-        .slice(0, 20),
-      checked: reps[0]?.integrity?.checked ?? null,
-    },
+    integrity,
     histograms: {
       response: hdr.encodeIntoCompressedBase64(sink.response),
       service: hdr.encodeIntoCompressedBase64(sink.service),
-      latency: hdr.encodeIntoCompressedBase64(headline),
+      latency: hdr.encodeIntoCompressedBase64(headline.histogram),
     },
     warnings,
   };

@@ -96,26 +96,31 @@ class Expectations {
     for (const op of ops) {
       // What the client saw fail is counted as failed already; whatever became of it is not a lost write.
       const saidFailed = op.kind !== 'query' && op.kind !== 'retrieve' && op.kind !== 'upsert' && failed.has(op.id);
-      if (op.kind === 'create') {
-        if (!saidFailed) Expectations.add(this.mustExist, op.table, op.id);
-        this.checked.creates++;
-      } else if (op.kind === 'unit') {
-        for (const c of op.creates) {
-          const id = String(c.record[pk(c.table)]);
-          if (op.shouldFail) Expectations.add(this.mustNotExist, c.table, id);
-          else if (!saidFailed) Expectations.add(this.mustExist, c.table, id);
-        }
-        if (op.shouldFail) this.checked.rolledBackUnits++;
-        else this.checked.creates += op.creates.length;
-      } else if (op.kind === 'delete') {
-        if (!saidFailed) Expectations.add(this.mustNotExist, op.table, op.id);
-        this.checked.deletes++;
-      } else if (op.kind === 'update') {
+      if (op.kind === 'unit') this.#unit(op, pk, saidFailed);
+      else if (op.kind === 'create' || op.kind === 'delete') this.#createOrDelete(op, saidFailed);
+      else if (op.kind === 'update') {
         if (!saidFailed) this.updates.push(op);
       } else if (op.kind === 'upsert') {
         if (!failed.has(`${op.set}(${op.keyText})`)) this.upserts.push(op);
       }
     }
+  }
+
+  #createOrDelete(op: Extract<PlannedOperation, { kind: 'create' | 'delete' }>, saidFailed: boolean): void {
+    const created = op.kind === 'create';
+    if (!saidFailed) Expectations.add(created ? this.mustExist : this.mustNotExist, op.table, op.id);
+    if (created) this.checked.creates++;
+    else this.checked.deletes++;
+  }
+
+  #unit(op: Extract<PlannedOperation, { kind: 'unit' }>, pk: (table: string) => string, saidFailed: boolean): void {
+    for (const c of op.creates) {
+      const id = String(c.record[pk(c.table)]);
+      if (op.shouldFail) Expectations.add(this.mustNotExist, c.table, id);
+      else if (!saidFailed) Expectations.add(this.mustExist, c.table, id);
+    }
+    if (op.shouldFail) this.checked.rolledBackUnits++;
+    else this.checked.creates += op.creates.length;
   }
 }
 
@@ -134,96 +139,121 @@ export async function auditIntegrity(
   tables: ReadonlyMap<string, TableEntry>,
   input: AuditInput,
 ): Promise<IntegrityReport> {
-  const problems: string[] = [];
-  const note = (p: string): void => {
-    problems.push(p);
+  const audit = new Audit(client, tables);
+  const expect = new Expectations(ops, audit.pk, input.failed);
+  await audit.existence(expect.mustExist, expect.mustNotExist);
+  await audit.updates(expect.updates, expect.checked);
+  const upserted = await audit.upserts(expect.upserts, expect.checked);
+  if (input.ids !== null) compareIds(ops, input.ids, upserted, audit.pk, input.failed, expect.checked, audit.note);
+  const { problems } = audit;
+  return {
+    ok: problems.length === 0,
+    checked: expect.checked,
+    problemCount: problems.length,
+    problems: problems.slice(0, MAX_LISTED),
   };
-  const pk = (table: string): string => tables.get(table)?.primaryKey ?? `${table}id`;
-  const expect = new Expectations(ops, pk, input.failed);
-  const { checked } = expect;
-  const fetchExisting = async (
-    table: string,
-    ids: readonly string[],
-    select: readonly string[],
-  ): Promise<Map<string, Record<string, unknown>>> => {
-    const t = tables.get(table);
-    const found = new Map<string, Record<string, unknown>>();
+}
+
+/** Reads the target back and notes every difference from what the plan says it must hold. */
+class Audit {
+  readonly problems: string[] = [];
+
+  constructor(
+    private readonly client: DataverseClient,
+    private readonly tables: ReadonlyMap<string, TableEntry>,
+  ) {}
+
+  readonly note = (p: string): void => {
+    this.problems.push(p);
+  };
+
+  readonly pk = (table: string): string => this.tables.get(table)?.primaryKey ?? `${table}id`;
+
+  async existence(mustExist: IdsByTable, mustNotExist: IdsByTable): Promise<void> {
+    for (const [table, ids] of mustExist) {
+      const found = await this.#fetch(table, [...ids], []);
+      for (const id of ids)
+        if (!found.has(id)) this.note(`lost write: ${table} ${id} was acknowledged as created but does not exist`);
+    }
+    for (const [table, ids] of mustNotExist) {
+      const found = await this.#fetch(table, [...ids], []);
+      for (const id of ids)
+        if (found.has(id))
+          this.note(`${table} ${id} should not exist (deleted, or part of a rolled-back transaction) but does`);
+    }
+  }
+
+  async updates(updates: readonly UpdateOp[], checked: { updates: number }): Promise<void> {
+    const byTable = new Map<string, UpdateOp[]>();
+    for (const u of updates) byTable.set(u.table, [...(byTable.get(u.table) ?? []), u]);
+    for (const [table, list] of byTable) {
+      const columns = [...new Set(list.flatMap((u) => plainColumns(u.changes).map(([k]) => k)))];
+      const found = await this.#fetch(
+        table,
+        list.map((u) => u.id),
+        columns,
+      );
+      for (const u of list) {
+        checked.updates++;
+        const row = found.get(u.id);
+        if (row === undefined) this.note(`lost update: ${table} ${u.id} does not exist`);
+        else this.#compare(`${table} ${u.id}`, plainColumns(u.changes), row);
+      }
+    }
+  }
+
+  /** Each upsert read back by its key; returns the ids they landed on, for the id comparison. */
+  async upserts(upserts: readonly UpsertOp[], checked: { upserts: number }): Promise<IdsByTable> {
+    const upserted: IdsByTable = new Map();
+    for (const u of upserts) {
+      checked.upserts++;
+      const columns = plainColumns(u.record).map(([k]) => k);
+      const select = columns.length > 0 ? `?$select=${columns.join(',')}` : '';
+      const res = await this.client.send('GET', `${u.set}(${u.keyText})${select}`);
+      if (res.status !== 200) {
+        this.note(`lost upsert: ${u.table} (${u.keyText}) answered ${res.status}`);
+        continue;
+      }
+      const row = JSON.parse(res.text) as Record<string, unknown>;
+      Expectations.add(upserted, u.table, String(row[this.pk(u.table)]));
+      this.#compare(`${u.table} (${u.keyText})`, plainColumns(u.record), row);
+    }
+    return upserted;
+  }
+
+  #compare(what: string, planned: readonly (readonly [string, unknown])[], row: Record<string, unknown>): void {
+    for (const [column, value] of planned)
+      if (!same(value, row[column]))
+        this.note(
+          `conflict: ${what}.${column} is ${JSON.stringify(row[column])}, the plan set ${JSON.stringify(value)}`,
+        );
+  }
+
+  async #fetch(table: string, ids: readonly string[], select: readonly string[]): Promise<Map<string, Row>> {
+    const t = this.tables.get(table);
+    const found = new Map<string, Row>();
     if (t === undefined) return found;
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
       const filter = `Microsoft.Dynamics.CRM.In(PropertyName='${t.primaryKey}',PropertyValues=[${chunk.map((id) => `'${id}'`).join(',')}])`;
       const path = `${t.entitySetName}?$select=${[t.primaryKey, ...select].join(',')}&$filter=${encodeURIComponent(filter)}`;
-      for await (const page of client.queryPages(path, { maxPageSize: MAX_PAGE_SIZE })) {
+      for await (const page of this.client.queryPages(path, { maxPageSize: MAX_PAGE_SIZE })) {
         if (page.status !== 200) {
-          note(
-            `could not read ${t.entitySetName} to audit it: HTTP ${page.status}${page.error === undefined ? '' : ` ${page.error.message}`}`,
-          );
+          const why = page.error === undefined ? '' : ` ${page.error.message}`;
+          this.note(`could not read ${t.entitySetName} to audit it: HTTP ${page.status}${why}`);
           return found;
         }
-        for (const row of (JSON.parse(page.text) as { value: Record<string, unknown>[] }).value)
-          found.set(String(row[t.primaryKey]), row);
+        for (const row of (JSON.parse(page.text) as { value: Row[] }).value) found.set(String(row[t.primaryKey]), row);
       }
     }
     return found;
-  };
-  for (const [table, ids] of expect.mustExist) {
-    const found = await fetchExisting(table, [...ids], []);
-    for (const id of ids)
-      if (!found.has(id)) note(`lost write: ${table} ${id} was acknowledged as created but does not exist`);
   }
-  for (const [table, ids] of expect.mustNotExist) {
-    const found = await fetchExisting(table, [...ids], []);
-    for (const id of ids)
-      if (found.has(id))
-        note(`${table} ${id} should not exist (deleted, or part of a rolled-back transaction) but does`);
-  }
-  const byTable = new Map<string, Extract<PlannedOperation, { kind: 'update' }>[]>();
-  for (const u of expect.updates) byTable.set(u.table, [...(byTable.get(u.table) ?? []), u]);
-  for (const [table, list] of byTable) {
-    const columns = [...new Set(list.flatMap((u) => plainColumns(u.changes).map(([k]) => k)))];
-    const found = await fetchExisting(
-      table,
-      list.map((u) => u.id),
-      columns,
-    );
-    for (const u of list) {
-      checked.updates++;
-      const row = found.get(u.id);
-      if (row === undefined) {
-        note(`lost update: ${table} ${u.id} does not exist`);
-        continue;
-      }
-      for (const [column, value] of plainColumns(u.changes)) {
-        if (!same(value, row[column]))
-          note(
-            `conflict: ${table} ${u.id}.${column} is ${JSON.stringify(row[column])}, the plan set ${JSON.stringify(value)}`,
-          );
-      }
-    }
-  }
-  const upserted = new Map<string, Set<string>>();
-  for (const u of expect.upserts) {
-    checked.upserts++;
-    const columns = plainColumns(u.record).map(([k]) => k);
-    const res = await client.send(
-      'GET',
-      `${u.set}(${u.keyText})${columns.length > 0 ? `?$select=${columns.join(',')}` : ''}`,
-    );
-    if (res.status !== 200) {
-      note(`lost upsert: ${u.table} (${u.keyText}) answered ${res.status}`);
-      continue;
-    }
-    const row = JSON.parse(res.text) as Record<string, unknown>;
-    Expectations.add(upserted, u.table, String(row[pk(u.table)]));
-    for (const [column, value] of plainColumns(u.record))
-      if (!same(value, row[column]))
-        note(
-          `conflict: ${u.table} (${u.keyText}).${column} is ${JSON.stringify(row[column])}, the plan set ${JSON.stringify(value)}`,
-        );
-  }
-  if (input.ids !== null) compareIds(ops, input.ids, upserted, pk, input.failed, checked, note);
-  return { ok: problems.length === 0, checked, problemCount: problems.length, problems: problems.slice(0, MAX_LISTED) };
 }
+
+type Row = Record<string, unknown>;
+type IdsByTable = Map<string, Set<string>>;
+type UpdateOp = Extract<PlannedOperation, { kind: 'update' }>;
+type UpsertOp = Extract<PlannedOperation, { kind: 'upsert' }>;
 
 /** Every record after the run that no plan explains is a duplicate; every record gone that no delete explains is lost. */
 function compareIds(

@@ -24,6 +24,7 @@ import { lockOutputFolder } from './outputFolder.js';
 import { preflight } from './preflight.js';
 import { fetchRows, fingerprint, resetAndSeed, serverSnapshot } from './prepareData.js';
 import { runRepetition } from './runRepetition.js';
+import { busyClientWarning, repetitionResult, serverDelta } from './summarizeRepetition.js';
 import { RESULTS_SCHEMA_VERSION, type RunResults, type StrategyResult } from './RunResults.js';
 import { startEmbeddedMock, type EmbeddedMock } from './startEmbeddedMock.js';
 import { checkTargetSafety } from './targetSafety.js';
@@ -79,6 +80,21 @@ function costsNothing(scenario: LoadedScenario['scenario']): boolean {
   return specs.every((x) => x === undefined || (x.baseMs === 0 && x.spreadMs === 0)) && l.perRecordMs === 0;
 }
 
+/** Errors that end a run before its first strategy, as a failed run rather than a crash. */
+const RUN_STOPPERS: ReadonlySet<string> = new Set(['DVB_ERR_TARGET_UNREACHABLE', 'DVB_ERR_AUTH']);
+
+/** Forwards the user's interrupt to the run's own controller; returns the unlinking function. */
+function linkSignal(userSignal: AbortSignal | undefined, stopping: AbortController): () => void {
+  const forward = (): void => {
+    stopping.abort(userSignal?.reason);
+  };
+  if (userSignal?.aborted === true) forward();
+  else userSignal?.addEventListener('abort', forward, { once: true });
+  return () => {
+    userSignal?.removeEventListener('abort', forward);
+  };
+}
+
 /** The strategies to run: all of the scenario's, or those `--strategies` named. */
 export function selectStrategies(loaded: LoadedScenario, only: readonly string[] | undefined): StrategySpec[] {
   const all = expandStrategies(loaded.scenario.strategies);
@@ -101,6 +117,24 @@ interface RunState {
   /** Why the run as a whole could not go on (target unreachable, sign-in refused), or null. */
   runError: string | null;
   targetUrl: string;
+}
+
+/** One repetition to run: which strategy, which round, on what plan. */
+interface RepetitionTask {
+  readonly spec: StrategySpec;
+  readonly rep: number;
+  readonly warmup: number;
+  readonly plan: { ops: PlannedOperation[]; dataFingerprint: string };
+  readonly connection: Connection;
+  readonly stopping: AbortController;
+  readonly lastOfRun: boolean;
+  readonly state: RunState;
+}
+
+interface RepetitionOutcome {
+  readonly measured?: MeasuredRepetition;
+  readonly aborted?: { reason: string; fatal: boolean };
+  readonly warning?: string;
 }
 
 /** The run's connection to its target: identities, their shared Retry-After gates, a control client. */
@@ -151,12 +185,31 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     const stopping = new AbortController();
     // Every in-flight request listens to this signal; hundreds at once are expected, not a leak.
     setMaxListeners(0, stopping.signal);
-    const userSignal = options.signal;
-    const forward = (): void => {
-      stopping.abort(userSignal?.reason);
-    };
-    if (userSignal?.aborted === true) forward();
-    else userSignal?.addEventListener('abort', forward, { once: true });
+    const unlink = linkSignal(options.signal, stopping);
+    const state = this.#newState();
+    let connection: Connection | undefined;
+    try {
+      connection = await this.#connect();
+      state.targetUrl = connection.url;
+      this.#watchTarget(connection, stopping);
+      await this.#preflight(connection, state);
+      if (state.runError === null) await this.#runStrategies(specs, state, connection, stopping);
+      return await this.#finish(state);
+    } catch (error) {
+      stopping.abort('error');
+      state.interruption = `error: ${redact(error instanceof Error ? error.message : String(error))}`;
+      await this.#save(state, true).catch(() => undefined);
+      throw error;
+    } finally {
+      unlink();
+      await connection?.control.close();
+      await connection?.mock?.stop();
+      await release();
+    }
+  }
+
+  #newState(): RunState {
+    const { target } = this.#options;
     const state: RunState = {
       runId: randomUUID(),
       startedAt: new Date().toISOString(),
@@ -165,55 +218,46 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       plannedOps: [],
       interruption: null,
       runError: null,
-      targetUrl: options.target.kind === 'org' ? options.target.url : '',
+      targetUrl: target.kind === 'org' ? target.url : '',
     };
-    if (options.target.kind === 'mock' && costsNothing(this.#loaded.scenario)) {
+    if (target.kind === 'mock' && costsNothing(this.#loaded.scenario)) {
       state.warnings.push(
         "the mock ran with no costs (no latency in the scenario's mock block): its figures describe this machine's client and HTTP stack, not Dataverse; give the mock latency (and capacity) to compare strategies as an org would",
       );
     }
-    let connection: Connection | undefined;
-    try {
-      connection = await this.#connect();
-      state.targetUrl = connection.url;
-      // One handler for the run: each repetition races its work against it, and it is never left unhandled.
-      this.#targetDied = connection.mock?.died.catch((error: unknown) => {
-        stopping.abort('target failed');
-        throw error;
-      });
-      this.#targetDied?.catch(() => undefined);
-      try {
-        await preflight(connection.control, connection.url);
-      } catch (error) {
-        // The target is there to judge: a run that cannot start is a failed run, with reports that say why.
-        if (
-          !(error instanceof DvbenchError) ||
-          (error.code !== 'DVB_ERR_TARGET_UNREACHABLE' && error.code !== 'DVB_ERR_AUTH')
-        )
-          throw error;
-        state.runError = `the run could not start: ${redact(error.message)}`;
-      }
-      if (state.runError === null) await this.#runStrategies(specs, state, connection, stopping);
-      if (userSignal?.aborted === true) {
-        state.interruption = typeof userSignal.reason === 'string' ? userSignal.reason : 'interrupted';
-        await this.#save(state, true);
-        return this.#snapshot(state, true);
-      }
-      await this.#save(state, false);
-      const final = this.#snapshot(state, false);
-      this.emit('done', final);
-      return final;
-    } catch (error) {
-      stopping.abort('error');
-      state.interruption = `error: ${redact(error instanceof Error ? error.message : String(error))}`;
-      await this.#save(state, true).catch(() => undefined);
+    return state;
+  }
+
+  /** One handler for the run: each repetition races its work against it, and it is never left unhandled. */
+  #watchTarget(connection: Connection, stopping: AbortController): void {
+    this.#targetDied = connection.mock?.died.catch((error: unknown) => {
+      stopping.abort('target failed');
       throw error;
-    } finally {
-      userSignal?.removeEventListener('abort', forward);
-      await connection?.control.close();
-      await connection?.mock?.stop();
-      await release();
+    });
+    this.#targetDied?.catch(() => undefined);
+  }
+
+  /** The target is there to judge: a run that cannot start is a failed run, with reports that say why. */
+  async #preflight(connection: Connection, state: RunState): Promise<void> {
+    try {
+      await preflight(connection.control, connection.url);
+    } catch (error) {
+      if (!(error instanceof DvbenchError) || !RUN_STOPPERS.has(error.code)) throw error;
+      state.runError = `the run could not start: ${redact(error.message)}`;
     }
+  }
+
+  async #finish(state: RunState): Promise<RunResults> {
+    const userSignal = this.#options.signal;
+    if (userSignal?.aborted === true) {
+      state.interruption = typeof userSignal.reason === 'string' ? userSignal.reason : 'interrupted';
+      await this.#save(state, true);
+      return this.#snapshot(state, true);
+    }
+    await this.#save(state, false);
+    const final = this.#snapshot(state, false);
+    this.emit('done', final);
+    return final;
   }
 
   async #connect(): Promise<Connection> {
@@ -342,42 +386,24 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     this.emit('strategy-end', compareStrategies(state.results).strategies.at(-1) ?? aggregated);
   }
 
-  async #repetition(input: {
-    spec: StrategySpec;
-    rep: number;
-    warmup: number;
-    plan: { ops: PlannedOperation[]; dataFingerprint: string };
-    connection: Connection;
-    stopping: AbortController;
-    lastOfRun: boolean;
-    state: RunState;
-  }): Promise<{ measured?: MeasuredRepetition; aborted?: { reason: string; fatal: boolean }; warning?: string }> {
-    const { spec, rep, warmup, plan, connection, stopping, state } = input;
-    const { scenario } = this.#loaded;
+  async #repetition(input: RepetitionTask): Promise<RepetitionOutcome> {
+    const { spec, rep, warmup, plan, connection, stopping } = input;
     const isWarmup = rep < warmup;
     const { mock, control } = connection;
-    const { ops } = plan;
-    const total = operationsOf(ops);
+    const total = operationsOf(plan.ops);
     const before = mock === undefined ? undefined : await serverSnapshot(mock.url);
-    const written = writtenTables(ops);
+    const written = writtenTables(plan.ops);
     const idsBefore = mock === undefined || isWarmup ? undefined : await idsOfTables(control, this.#tables, written);
-    // On an org, what this repetition will create is written down before anything is sent.
-    const creates = mock === undefined ? plannedCreates(ops, (t) => this.#tables.get(t)?.primaryKey ?? `${t}id`) : [];
-    if (creates.length > 0)
-      await recordPlannedCreates(
-        this.manifestPath,
-        { runId: state.runId, startedAt: state.startedAt, target: connection.url },
-        creates,
-      );
+    const creates = await this.#recordCreates(input);
     const run = await runRepetition({
       spec,
-      ops,
+      ops: plan.ops,
       targetUrl: connection.url,
       target: connection.worker,
       identities: connection.identities,
       gates: connection.gates,
-      connections: scenario.connections,
-      failFast: scenario.failFast,
+      connections: this.#loaded.scenario.connections,
+      failFast: this.#loaded.scenario.failFast,
       signal: stopping.signal,
       targetDied: this.#targetDied,
       onProgress: (done) => {
@@ -390,80 +416,58 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     const integrity =
       isWarmup || run.aborted !== undefined
         ? undefined
-        : await auditIntegrity(control, ops, this.#tables, {
+        : await auditIntegrity(control, plan.ops, this.#tables, {
             failed: new Set(run.sink.failedIds),
             ids:
               idsBefore === undefined
                 ? null
                 : { before: idsBefore, after: await idsOfTables(control, this.#tables, written) },
           });
-    if (creates.length > 0 && !(input.lastOfRun && this.#options.keep === true)) {
-      const cleanup = await deleteCreated(control, this.manifestPath, creates);
-      if (cleanup.failed.length > 0)
-        state.warnings.push(
-          redact(
-            `could not delete ${cleanup.failed.length} created record(s); see created-records.json and run 'dvbench cleanup': ${cleanup.failed.slice(0, 3).join('; ')}`,
-          ),
-        );
-    }
-    const throttled = Object.values(run.counters.throttledByCode).reduce((a, b) => a + b, 0);
-    const server =
-      before === undefined || after === undefined
-        ? null
-        : {
-            cpuUserMs: after.cpuUserMs - before.cpuUserMs,
-            cpuSystemMs: after.cpuSystemMs - before.cpuSystemMs,
-            peakRssBytes: after.peakRssBytes,
-            busyMs: after.busyMs - before.busyMs,
-            queuePeak: after.queuePeak,
-          };
-    const { sink, wallMs } = run;
-    const result = {
-      wallMs,
-      startupMs: run.startupMs,
-      meanWorkers: run.meanWorkers,
-      operations: sink.operations,
-      failedOperations: sink.failedOperations,
-      requests: sink.requests,
-      opsPerSec: (sink.operations / wallMs) * 1000,
-      requestsPerSec: (sink.requests / wallMs) * 1000,
-      throttled,
-      retries: run.counters.retries,
-      clientCpuMs: run.client.cpuUserMs + run.client.cpuSystemMs + run.client.childCpuMs,
-      serverCpuMs: server === null ? null : server.cpuUserMs + server.cpuSystemMs,
-      records: after?.records ?? null,
-      dataFingerprint: plan.dataFingerprint,
-      planFingerprint: fingerprint(ops),
-    };
+    await this.#cleanUp(input, creates);
+    const server = serverDelta(before, after);
+    const result = repetitionResult(run, server, after, plan);
     this.emit('repetition', {
       name: spec.name,
       repetition: rep - warmup + 1,
       warmup: isWarmup,
-      wallMs,
+      wallMs: run.wallMs,
       opsPerSec: result.opsPerSec,
-      failed: sink.failedOperations,
+      failed: run.sink.failedOperations,
     });
-    const aborted = run.aborted;
+    const { aborted } = run;
     // An aborted warm-up is kept as the strategy's one (incomplete) repetition: it is the only
     // evidence of why the strategy cannot succeed, with its causes and counts.
     if (isWarmup && aborted === undefined) return {};
-    const warning =
-      run.eventLoopDelayP99Ms > 50
-        ? `the load generator was busy: event-loop delay p99 ${run.eventLoopDelayP99Ms.toFixed(0)} ms in repetition ${rep - warmup + 1}; latencies include client-side queuing`
-        : undefined;
-    const measured: MeasuredRepetition = {
-      integrity,
-      result,
-      sink,
-      counters: run.counters,
-      client: run.client,
-      server,
-    };
+    const warning = busyClientWarning(run, rep - warmup + 1);
+    const { sink, counters, client } = run;
     return {
-      measured,
+      measured: { integrity, result, sink, counters, client, server },
       ...(aborted === undefined ? {} : { aborted }),
       ...(warning === undefined ? {} : { warning }),
     };
+  }
+
+  /** On an org, what this repetition will create is written down before anything is sent. */
+  async #recordCreates(input: RepetitionTask): Promise<ReturnType<typeof plannedCreates>> {
+    if (input.connection.mock !== undefined) return [];
+    const creates = plannedCreates(input.plan.ops, (t) => this.#tables.get(t)?.primaryKey ?? `${t}id`);
+    if (creates.length > 0) {
+      const { runId, startedAt } = input.state;
+      await recordPlannedCreates(this.manifestPath, { runId, startedAt, target: input.connection.url }, creates);
+    }
+    return creates;
+  }
+
+  /** Deletes what the repetition created on an org, except the last one's under `--keep`. */
+  async #cleanUp(input: RepetitionTask, creates: ReturnType<typeof plannedCreates>): Promise<void> {
+    if (creates.length === 0 || (input.lastOfRun && this.#options.keep === true)) return;
+    const cleanup = await deleteCreated(input.connection.control, this.manifestPath, creates);
+    if (cleanup.failed.length > 0)
+      input.state.warnings.push(
+        redact(
+          `could not delete ${cleanup.failed.length} created record(s); see created-records.json and run 'dvbench cleanup': ${cleanup.failed.slice(0, 3).join('; ')}`,
+        ),
+      );
   }
 
   #snapshot(state: RunState, partial: boolean): RunResults {

@@ -66,6 +66,14 @@ function sentence(r: Omit<TuneResult, 'sentence'>): string {
  * Sweeps concurrency 1, 2, 4, … up to `max` with the scenario's work (async pool), stopping
  * once throughput falls or 429s start, fits the USL, and recommends a worker count.
  */
+/** Why the sweep should stop after this point: throttling began, or throughput fell past the noise. */
+function stopReason(points: readonly TunePoint[], point: TunePoint): string | undefined {
+  if (point.throttled > 0) return `429s started at ${point.workers} workers`;
+  const best = Math.max(...points.map((p) => p.opsPerSec));
+  if (points.length >= 3 && point.opsPerSec < best * 0.97) return `throughput fell at ${point.workers} workers`;
+  return undefined;
+}
+
 export class WorkerTuner extends EventEmitter<TuneEvents> {
   constructor(
     private readonly loaded: LoadedScenario,
@@ -81,7 +89,6 @@ export class WorkerTuner extends EventEmitter<TuneEvents> {
   }
 
   async run(): Promise<TuneResult> {
-    const { scenario } = this.loaded;
     const points: TunePoint[] = [];
     let stoppedBecause = `reached --max ${this.options.max}`;
     for (const workers of sweep(this.options.max)) {
@@ -89,36 +96,13 @@ export class WorkerTuner extends EventEmitter<TuneEvents> {
         stoppedBecause = 'interrupted';
         break;
       }
-      const strategy = workers === 1 ? ('sequential' as const) : { kind: 'async' as const, workers };
-      const run = new ScenarioRun(
-        { path: this.loaded.path, scenario: { ...scenario, strategies: [strategy], thresholds: [] } },
-        {
-          outDir: `${this.options.outDir}/workers-${workers}`,
-          target: this.options.target,
-          repetitions: this.options.repetitions ?? Math.min(scenario.repetitions, 2),
-          warmup: Math.min(scenario.warmup, 1),
-          ...(this.options.signal === undefined ? {} : { signal: this.options.signal }),
-        },
-      );
-      const results = await run.run();
-      const s = results.strategies[0];
-      if (s === undefined) break;
-      const point = {
-        workers,
-        opsPerSec: s.throughput.opsPerSec,
-        throttled: s.throttled.total,
-        errors: s.errors.total,
-        p95Ms: s.latencyMs.p95,
-      };
+      const point = await this.#measure(workers);
+      if (point === undefined) break;
       points.push(point);
       this.emit('point', point);
-      const best = Math.max(...points.map((p) => p.opsPerSec));
-      if (point.throttled > 0) {
-        stoppedBecause = `429s started at ${workers} workers`;
-        break;
-      }
-      if (points.length >= 3 && point.opsPerSec < best * 0.97) {
-        stoppedBecause = `throughput fell at ${workers} workers`;
+      const stop = stopReason(points, point);
+      if (stop !== undefined) {
+        stoppedBecause = stop;
         break;
       }
     }
@@ -138,6 +122,7 @@ export class WorkerTuner extends EventEmitter<TuneEvents> {
           clean: p.throttled === 0 && p.errors === 0,
         })),
       )?.workers ?? null;
+    const { scenario } = this.loaded;
     const mock = this.options.target.kind === 'mock';
     const partial = {
       schemaVersion: 1 as const,
@@ -152,5 +137,30 @@ export class WorkerTuner extends EventEmitter<TuneEvents> {
     const result: TuneResult = { ...partial, sentence: sentence(partial) };
     await writeJsonAtomic(`${this.options.outDir}/tune.json`, result);
     return result;
+  }
+
+  /** One point of the sweep: a full run of the scenario's work at this many workers. */
+  async #measure(workers: number): Promise<TunePoint | undefined> {
+    const { scenario } = this.loaded;
+    const strategy = workers === 1 ? ('sequential' as const) : { kind: 'async' as const, workers };
+    const run = new ScenarioRun(
+      { path: this.loaded.path, scenario: { ...scenario, strategies: [strategy], thresholds: [] } },
+      {
+        outDir: `${this.options.outDir}/workers-${workers}`,
+        target: this.options.target,
+        repetitions: this.options.repetitions ?? Math.min(scenario.repetitions, 2),
+        warmup: Math.min(scenario.warmup, 1),
+        ...(this.options.signal === undefined ? {} : { signal: this.options.signal }),
+      },
+    );
+    const s = (await run.run()).strategies[0];
+    if (s === undefined) return undefined;
+    return {
+      workers,
+      opsPerSec: s.throughput.opsPerSec,
+      throttled: s.throttled.total,
+      errors: s.errors.total,
+      p95Ms: s.latencyMs.p95,
+    };
   }
 }

@@ -253,38 +253,24 @@ function printDryRun(
   }
 }
 
-/** `dvbench run`: one scenario, or a suite of them with one exit code. */
-export async function runCommand(
-  argv: readonly string[],
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
-): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    'run',
-    argv,
-    {
-      out: { type: 'string' },
-      repeat: { type: 'string' },
-      warmup: { type: 'string' },
-      strategies: { type: 'string' },
-      target: { type: 'string' },
-      quiet: { type: 'boolean' },
-      'dry-run': { type: 'boolean' },
-      shard: { type: 'string' },
-      'allow-writes': { type: 'boolean' },
-      keep: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    true,
-  );
-  if (values.help === true) {
-    io.stdout.write(runHelp);
-    return EXIT.ok;
-  }
-  if (positionals.length === 0)
-    throw errorCatalogue.DVB_ERR_USAGE(
-      "dvbench run: give a scenario file or folder, e.g. 'dvbench run scenarios/paper-reproduction.yaml'. See 'dvbench run --help'.",
-    );
-  const flags: RunFlags = {
+const RUN_OPTIONS = {
+  out: { type: 'string' },
+  repeat: { type: 'string' },
+  warmup: { type: 'string' },
+  strategies: { type: 'string' },
+  target: { type: 'string' },
+  quiet: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  shard: { type: 'string' },
+  'allow-writes': { type: 'boolean' },
+  keep: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type RunValues = ReturnType<typeof parseCommandArgs<typeof RUN_OPTIONS>>['values'];
+
+function runFlags(values: RunValues): RunFlags {
+  return {
     repetitions: intFlag('run', 'repeat', values.repeat, 1, 100),
     warmup: intFlag('run', 'warmup', values.warmup, 0, 20),
     shard: parseShard(values.shard),
@@ -296,76 +282,123 @@ export async function runCommand(
     keep: values.keep === true,
     quiet: values.quiet === true,
   };
-  const dry = values['dry-run'] === true;
-  const syntaxOnly = await loadAll(positionals, () => false);
-  const targets = syntaxOnly.map((l) => targetFor(l, values.target, !dry));
-  // Names are checked against the mock's tables when the mock is the target; an org knows its own.
-  const onMock = new Set(syntaxOnly.filter((_, i) => targets[i]?.kind === 'mock').map((l) => l.path));
-  const loaded =
-    onMock.size === 0
-      ? syntaxOnly
-      : await loadAll(
-          syntaxOnly.map((l) => l.path),
-          (p) => onMock.has(p),
-        );
-  if (dry) {
-    printDryRun(loaded, targets, flags, flags.allowWrites, io);
-    return EXIT.ok;
-  }
-  const suite = loaded.length > 1;
-  if (suite) checkSuiteNames(loaded);
-  const root = resolve(
-    values.out ??
-      (suite ? `reports/suite-${timestamp()}` : `reports/${loaded[0]?.scenario.name ?? 'run'}-${timestamp()}`),
-  );
+}
 
+/** Loads every scenario; names are checked against the mock's tables when the mock is the target (an org knows its own). */
+async function loadForTargets(
+  paths: readonly string[],
+  targetFlag: string | undefined,
+  needCredentials: boolean,
+): Promise<{ loaded: LoadedScenario[]; targets: TargetSpec[] }> {
+  const syntaxOnly = await loadAll(paths, () => false);
+  const targets = syntaxOnly.map((l) => targetFor(l, targetFlag, needCredentials));
+  const onMock = new Set(syntaxOnly.filter((_, i) => targets[i]?.kind === 'mock').map((l) => l.path));
+  if (onMock.size === 0) return { loaded: syntaxOnly, targets };
+  const loaded = await loadAll(
+    syntaxOnly.map((l) => l.path),
+    (p) => onMock.has(p),
+  );
+  return { loaded, targets };
+}
+
+/** The first Ctrl-C finishes what is in flight and writes partial results; the second quits at once. */
+function interruptOnSignals(stderr: NodeJS.WritableStream): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (name: NodeJS.Signals): void => {
     signals++;
     if (signals > 1) process.exit(EXIT.interrupted);
-    io.stderr.write(
+    stderr.write(
       `\ndvbench: ${name}: finishing the operations in flight and writing partial results (again to quit at once)\n`,
     );
     controller.abort(name);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** Errors that end a whole suite rather than one scenario of it. */
+function endsSuite(error: unknown): boolean {
+  return error instanceof DvbenchError && (error.code === 'DVB_ERR_INTERRUPTED' || error.code === 'DVB_ERR_OUTPUT');
+}
+
+async function runAll(
+  loaded: readonly LoadedScenario[],
+  targets: readonly TargetSpec[],
+  root: string,
+  flags: RunFlags,
+  signal: AbortSignal,
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): Promise<SuiteEntry[]> {
+  const suite = loaded.length > 1;
   const entries: SuiteEntry[] = [];
-  try {
-    for (const [n, l] of loaded.entries()) {
-      if (controller.signal.aborted) break;
-      const target = targets[n] ?? { kind: 'mock' as const };
-      const outDir = suite ? join(root, l.scenario.name) : root;
-      io.stderr.write(`dvbench: ${l.scenario.name}: target ${describeTarget(target)}\n`);
-      try {
-        entries.push(await runOne(l, target, outDir, flags, controller.signal, io));
-      } catch (error) {
-        if (
-          !suite ||
-          (error instanceof DvbenchError && (error.code === 'DVB_ERR_INTERRUPTED' || error.code === 'DVB_ERR_OUTPUT'))
-        )
-          throw error;
-        const message = error instanceof Error ? error.message : String(error);
-        io.stderr.write(`dvbench: ${l.scenario.name} failed: ${message}\n`);
-        entries.push({
-          file: l.path,
-          name: l.scenario.name,
-          resultsPath: join(outDir, 'results.json'),
-          results: null,
-          error: message,
-        });
-      }
+  for (const [n, l] of loaded.entries()) {
+    if (signal.aborted) break;
+    const target = targets[n] ?? { kind: 'mock' as const };
+    const outDir = suite ? join(root, l.scenario.name) : root;
+    io.stderr.write(`dvbench: ${l.scenario.name}: target ${describeTarget(target)}\n`);
+    try {
+      entries.push(await runOne(l, target, outDir, flags, signal, io));
+    } catch (error) {
+      if (!suite || endsSuite(error)) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      io.stderr.write(`dvbench: ${l.scenario.name} failed: ${message}\n`);
+      entries.push({
+        file: l.path,
+        name: l.scenario.name,
+        resultsPath: join(outDir, 'results.json'),
+        results: null,
+        error: message,
+      });
     }
-    if (suite) {
-      const written = await writeSuiteSummary(root, entries);
-      io.stdout.write(`suite summary: ${written.markdown}\njunit: ${written.junit}\n`);
-    }
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
-  if (controller.signal.aborted) {
+  if (suite) {
+    const written = await writeSuiteSummary(root, entries);
+    io.stdout.write(`suite summary: ${written.markdown}\njunit: ${written.junit}\n`);
+  }
+  return entries;
+}
+
+/** `dvbench run`: one scenario, or a suite of them with one exit code. */
+export async function runCommand(
+  argv: readonly string[],
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): Promise<number> {
+  const { values, positionals } = parseCommandArgs('run', argv, RUN_OPTIONS, true);
+  if (values.help === true) {
+    io.stdout.write(runHelp);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0)
+    throw errorCatalogue.DVB_ERR_USAGE(
+      "dvbench run: give a scenario file or folder, e.g. 'dvbench run scenarios/paper-reproduction.yaml'. See 'dvbench run --help'.",
+    );
+  const flags = runFlags(values);
+  const dry = values['dry-run'] === true;
+  const { loaded, targets } = await loadForTargets(positionals, values.target, !dry);
+  if (dry) {
+    printDryRun(loaded, targets, flags, flags.allowWrites, io);
+    return EXIT.ok;
+  }
+  const suite = loaded.length > 1;
+  if (suite) checkSuiteNames(loaded);
+  const name = suite ? 'suite' : (loaded[0]?.scenario.name ?? 'run');
+  const root = resolve(values.out ?? `reports/${name}-${timestamp()}`);
+  const interrupt = interruptOnSignals(io.stderr);
+  let entries: SuiteEntry[];
+  try {
+    entries = await runAll(loaded, targets, root, flags, interrupt.signal, io);
+  } finally {
+    interrupt.dispose();
+  }
+  if (interrupt.signal.aborted) {
     throw errorCatalogue.DVB_ERR_INTERRUPTED(`dvbench: interrupted; partial results written to ${root}`);
   }
   // A failed verdict, a missed threshold or a failed audit was already printed line by line.

@@ -1,0 +1,57 @@
+import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import type { MeasuredRepetition } from './aggregateStrategy.js';
+import type { ServerSnapshot } from './prepareData.js';
+import { fingerprint } from './prepareData.js';
+import type { RepetitionRun } from './runRepetition.js';
+import type { RepetitionResult } from './RunResults.js';
+
+/** Past this, the load generator itself queued work: the latencies it reports include its own delay. */
+const BUSY_EVENT_LOOP_P99_MS = 50;
+
+/** The mock's own work during the repetition: the difference of two `/_mock/stats` snapshots. */
+export function serverDelta(
+  before: ServerSnapshot | undefined,
+  after: ServerSnapshot | undefined,
+): MeasuredRepetition['server'] {
+  if (before === undefined || after === undefined) return null;
+  return {
+    cpuUserMs: after.cpuUserMs - before.cpuUserMs,
+    cpuSystemMs: after.cpuSystemMs - before.cpuSystemMs,
+    peakRssBytes: after.peakRssBytes,
+    busyMs: after.busyMs - before.busyMs,
+    queuePeak: after.queuePeak,
+  };
+}
+
+/** The figures results.json keeps for one repetition. */
+export function repetitionResult(
+  run: RepetitionRun,
+  server: MeasuredRepetition['server'],
+  after: ServerSnapshot | undefined,
+  plan: { readonly ops: readonly PlannedOperation[]; readonly dataFingerprint: string },
+): RepetitionResult {
+  const { sink, wallMs } = run;
+  return {
+    wallMs,
+    startupMs: run.startupMs,
+    meanWorkers: run.meanWorkers,
+    operations: sink.operations,
+    failedOperations: sink.failedOperations,
+    requests: sink.requests,
+    opsPerSec: (sink.operations / wallMs) * 1000,
+    requestsPerSec: (sink.requests / wallMs) * 1000,
+    throttled: Object.values(run.counters.throttledByCode).reduce((a, b) => a + b, 0),
+    retries: run.counters.retries,
+    clientCpuMs: run.client.cpuUserMs + run.client.cpuSystemMs + run.client.childCpuMs,
+    serverCpuMs: server === null ? null : server.cpuUserMs + server.cpuSystemMs,
+    records: after?.records ?? null,
+    dataFingerprint: plan.dataFingerprint,
+    planFingerprint: fingerprint(plan.ops),
+  };
+}
+
+/** A warning when the harness, not the target, was the bottleneck in this repetition. */
+export function busyClientWarning(run: RepetitionRun, repetition: number): string | undefined {
+  if (run.eventLoopDelayP99Ms <= BUSY_EVENT_LOOP_P99_MS) return undefined;
+  return `the load generator was busy: event-loop delay p99 ${run.eventLoopDelayP99Ms.toFixed(0)} ms in repetition ${repetition}; latencies include client-side queuing`;
+}
