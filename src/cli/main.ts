@@ -50,6 +50,32 @@ const commands: Record<string, { run: (argv: readonly string[], io: Io) => Promi
   demo: { run: demoCommand, help: demoHelp },
 };
 
+function helpCommand(topic: string | undefined, io: Io): number {
+  if (topic !== undefined && commands[topic] === undefined) {
+    io.stderr.write(`dvbench help: no command '${topic}'. Commands: ${Object.keys(commands).join(', ')}.\n`);
+    return EXIT.invalidInput;
+  }
+  io.stdout.write(topic === undefined ? mainHelp : (commands[topic]?.help ?? mainHelp));
+  return EXIT.ok;
+}
+
+async function dispatch(command: string | undefined, rest: readonly string[], io: Io): Promise<number> {
+  if (command === undefined || command === '-h' || command === '--help') return helpCommand(undefined, io);
+  if (command === '-v' || command === '--version') {
+    io.stdout.write(`${readPackageVersion()}\n`);
+    return EXIT.ok;
+  }
+  if (command === 'help') return helpCommand(rest[0], io);
+  const entry = Object.hasOwn(commands, command) ? commands[command] : undefined;
+  if (entry === undefined) {
+    io.stderr.write(
+      `dvbench: unknown command '${command}'. Commands: ${Object.keys(commands).join(', ')}. See 'dvbench --help'.\n`,
+    );
+    return EXIT.invalidInput;
+  }
+  return entry.run(rest, io);
+}
+
 /** Runs one CLI invocation and returns its exit code; user mistakes print one message, no stack. */
 export async function main(
   argv: readonly string[],
@@ -57,31 +83,7 @@ export async function main(
 ): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === undefined || command === '-h' || command === '--help') {
-      io.stdout.write(mainHelp);
-      return EXIT.ok;
-    }
-    if (command === '-v' || command === '--version') {
-      io.stdout.write(`${readPackageVersion()}\n`);
-      return EXIT.ok;
-    }
-    if (command === 'help') {
-      const topic = rest[0];
-      if (topic !== undefined && commands[topic] === undefined) {
-        io.stderr.write(`dvbench help: no command '${topic}'. Commands: ${Object.keys(commands).join(', ')}.\n`);
-        return EXIT.invalidInput;
-      }
-      io.stdout.write(topic === undefined ? mainHelp : (commands[topic]?.help ?? mainHelp));
-      return EXIT.ok;
-    }
-    const entry = commands[command];
-    if (entry === undefined) {
-      io.stderr.write(
-        `dvbench: unknown command '${command}'. Commands: ${Object.keys(commands).join(', ')}. See 'dvbench --help'.\n`,
-      );
-      return EXIT.invalidInput;
-    }
-    return await entry.run(rest, io);
+    return await dispatch(command, rest, io);
   } catch (error) {
     if (error instanceof DvbenchError) {
       io.stderr.write(`${error.message}\n`);

@@ -324,56 +324,70 @@ export class DataverseClient {
   ): Promise<'retry' | 'done'> {
     const { status } = attempt;
     const error = status >= 400 ? errorOf(attempt.text) : undefined;
-    if (status === 401 && identity !== undefined && !state.reauthenticated) {
-      // One fresh token per call: a second 401 is a real authorization failure.
-      state.reauthenticated = true;
-      identity.tokens.invalidate();
-      this.counters.reauthentications++;
-      this.counters.retries++;
+    if (status === 401 && identity !== undefined && !state.reauthenticated)
+      return this.#reauthenticate(state, identity);
+    if (status === 429) return this.#throttled(attempt, state, identity, error?.code ?? '');
+    if (status === 503 && error?.message.startsWith('Server Busy') === true) return this.#serverBusy(state);
+    if (RETRYABLE_STATUSES.has(status)) return this.#serverError(state, idempotent);
+    return 'done';
+  }
+
+  /** One fresh token per call: a second 401 is a real authorization failure. */
+  #reauthenticate(state: CallState, identity: Identity): 'retry' {
+    state.reauthenticated = true;
+    identity.tokens.invalidate();
+    this.counters.reauthentications++;
+    this.counters.retries++;
+    return 'retry';
+  }
+
+  #mayWaitAgain(state: CallState): boolean {
+    return (
+      performance.now() - state.started < this.#policy.maxTotalMs &&
+      state.throttleRetries < this.#policy.maxThrottleRetries
+    );
+  }
+
+  /** Dataverse guarantees a throttled request did not run, so any call may be sent again after Retry-After. */
+  async #throttled(
+    attempt: Attempt,
+    state: CallState,
+    identity: Identity | undefined,
+    code: string,
+  ): Promise<'retry' | 'done'> {
+    state.throttled++;
+    this.counters.throttledByCode[code] = (this.counters.throttledByCode[code] ?? 0) + 1;
+    if (!this.#mayWaitAgain(state)) return 'done';
+    state.throttleRetries++;
+    const wait = retryAfterMs(attempt.headers);
+    if (identity !== undefined) identity.gate.block(Date.now() + wait);
+    else {
+      await sleep(wait, undefined, { signal: this.#signal }).catch(() => undefined);
+      this.counters.retryWaitMs += wait;
+    }
+    this.counters.retries++;
+    return 'retry';
+  }
+
+  /**
+   * "Server Busy" (the ExecuteMultiple concurrency rule) is refused before anything runs: safe for
+   * any call, and like throttling it is waited out within the call's total time, not its error budget.
+   */
+  async #serverBusy(state: CallState): Promise<'retry' | 'done'> {
+    this.counters.serverErrors++;
+    if (!this.#mayWaitAgain(state)) return 'done';
+    state.throttleRetries++;
+    await this.#backoff(Math.min(state.throttleRetries, 6));
+    return 'retry';
+  }
+
+  async #serverError(state: CallState, idempotent: boolean): Promise<'retry' | 'done'> {
+    this.counters.serverErrors++;
+    state.errorAttempts++;
+    state.serverErrors++;
+    if (idempotent && state.serverErrors < this.#policy.maxServerErrorAttempts && this.#mayRetryError(state)) {
+      await this.#backoff(state.errorAttempts);
       return 'retry';
-    }
-    if (status === 429) {
-      const code = error?.code ?? '';
-      state.throttled++;
-      this.counters.throttledByCode[code] = (this.counters.throttledByCode[code] ?? 0) + 1;
-      if (
-        performance.now() - state.started < this.#policy.maxTotalMs &&
-        state.throttleRetries < this.#policy.maxThrottleRetries
-      ) {
-        state.throttleRetries++;
-        // Dataverse guarantees a throttled request did not run, so any call may be sent again.
-        const wait = retryAfterMs(attempt.headers);
-        if (identity !== undefined) identity.gate.block(Date.now() + wait);
-        else {
-          await sleep(wait, undefined, { signal: this.#signal }).catch(() => undefined);
-          this.counters.retryWaitMs += wait;
-        }
-        this.counters.retries++;
-        return 'retry';
-      }
-    }
-    if (status === 503 && error?.message.startsWith('Server Busy') === true) {
-      // "Server Busy" (the ExecuteMultiple concurrency rule) is refused before anything runs: safe for
-      // any call, and like throttling it is waited out within the call's total time, not its error budget.
-      this.counters.serverErrors++;
-      if (
-        performance.now() - state.started < this.#policy.maxTotalMs &&
-        state.throttleRetries < this.#policy.maxThrottleRetries
-      ) {
-        state.throttleRetries++;
-        await this.#backoff(Math.min(state.throttleRetries, 6));
-        return 'retry';
-      }
-      return 'done';
-    }
-    if (RETRYABLE_STATUSES.has(status)) {
-      this.counters.serverErrors++;
-      state.errorAttempts++;
-      state.serverErrors++;
-      if (idempotent && state.serverErrors < this.#policy.maxServerErrorAttempts && this.#mayRetryError(state)) {
-        await this.#backoff(state.errorAttempts);
-        return 'retry';
-      }
     }
     return 'done';
   }

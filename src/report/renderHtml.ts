@@ -2,6 +2,7 @@ import { escapeMarkup as escapeHtml } from './escapeMarkup.js';
 import type { RunResults } from '../runner/RunResults.js';
 import { verdictHeadline } from '../runner/verdict.js';
 import type { ThresholdOutcome } from './evaluateThresholds.js';
+import { runFacts } from './runFacts.js';
 import {
   BREAKDOWN_HEADER,
   breakdownRows,
@@ -34,21 +35,10 @@ function table(
   return `<div class="scroll"><table><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
-/** report.html: one self-contained file (styles and charts inline, nothing fetched) that opens offline. */
-export function renderHtml(
-  results: RunResults,
-  thresholds: readonly ThresholdOutcome[],
-  charts: readonly { title: string; png: Buffer }[],
-): string {
-  const e = results.environment;
+function headerParts(results: RunResults, thresholds: readonly ThresholdOutcome[]): string[] {
   const counted = thresholds.filter((t) => !t.skipped);
   const missed = counted.filter((t) => !t.passed).length;
-  const causes = causeLines(results);
-  const breakdown = breakdownRows(results);
-  const parts = [
-    '<!doctype html>',
-    '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">',
-    `<title>dvbench: ${escapeHtml(results.scenario.name)}</title><style>${STYLE}</style></head><body>`,
+  return [
     `<h1>dvbench: ${escapeHtml(results.scenario.name)}</h1>`,
     `<p class="verdict v-${results.verdict.status}">${escapeHtml(verdictHeadline(results.verdict))}</p>`,
     counted.length === 0
@@ -59,50 +49,61 @@ export function renderHtml(
       ? `<p class="note"><strong>Partial results</strong> (${escapeHtml(results.interruption ?? 'interrupted')}): only what finished is shown.</p>`
       : '',
     '<ul>',
-    `<li>Target: ${results.target.kind === 'mock' ? 'embedded mock' : 'org'} ${escapeHtml(results.target.url)}</li>`,
-    `<li>Plan: ${results.plan.operations} operations per repetition (${escapeHtml(
-      Object.entries(results.plan.byKind)
-        .map(([k, n]) => `${n} ${k}`)
-        .join(', '),
-    )}), ${results.strategies[0]?.repetitions.length ?? 0} measured repetition(s) after ${results.scenario.warmup} warm-up</li>`,
-    `<li>Environment: dvbench ${escapeHtml(e.dvbenchVersion)}, Node ${escapeHtml(e.node)}, ${escapeHtml(e.os)} ${escapeHtml(e.arch)}, ${escapeHtml(e.cpuModel)} × ${e.cores}</li>`,
-    `<li>Run ${escapeHtml(results.runId)}, started ${escapeHtml(results.startedAt)}</li>`,
+    ...runFacts(results).map(
+      (f) =>
+        `<li>${f.label}: ${escapeHtml(f.text)}${f.code === undefined ? '' : ` <code>${escapeHtml(f.code)}</code>`}</li>`,
+    ),
     '</ul>',
+  ];
+}
+
+function listSection(title: string, items: readonly string[], itemClass: (i: number) => string): string[] {
+  if (items.length === 0) return [];
+  return [
+    `<h2>${title}</h2><ul>`,
+    ...items.map((text, i) => `<li class="${itemClass(i)}">${escapeHtml(text)}</li>`),
+    '</ul>',
+  ];
+}
+
+/** report.html: one self-contained file (styles and charts inline, nothing fetched) that opens offline. */
+export function renderHtml(
+  results: RunResults,
+  thresholds: readonly ThresholdOutcome[],
+  charts: readonly { title: string; png: Buffer }[],
+): string {
+  const breakdown = breakdownRows(results);
+  const thresholdClass = (i: number): string => {
+    const t = thresholds[i];
+    return t === undefined || t.skipped ? '' : t.passed ? 'pass' : 'fail';
+  };
+  const parts = [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">',
+    `<title>dvbench: ${escapeHtml(results.scenario.name)}</title><style>${STYLE}</style></head><body>`,
+    ...headerParts(results, thresholds),
     table(STRATEGY_HEADER, strategyRows(results), (i) => results.strategies[i]?.verdict.status ?? ''),
     "<p>Latencies are response times of each strategy's own requests ($batch, changesets, bulk messages or single requests); CPU in % of one core.</p>",
     ...verdictLines(results).map((l) => `<p>${inline(l)}</p>`),
     `<p class="${results.integrity.ok ? 'pass' : 'fail'}">${inline(integrityLine(results))}</p>`,
-    ...(causes.length === 0
+    ...listSection('Causes of failed operations', causeLines(results), () => 'fail'),
+    ...(breakdown.length === 0 ? [] : ['<h2>Per workload and request kind</h2>', table(BREAKDOWN_HEADER, breakdown)]),
+    ...listSection('Warnings', results.warnings, () => 'fail'),
+    ...listSection(
+      'Thresholds',
+      thresholds.map((t) => `${t.skipped ? 'skipped' : t.passed ? 'pass' : 'FAIL'}: ${t.message}`),
+      thresholdClass,
+    ),
+    ...(charts.length === 0
       ? []
       : [
-          '<h2>Causes of failed operations</h2><ul>',
-          ...causes.map((c) => `<li class="fail">${escapeHtml(c)}</li>`),
-          '</ul>',
+          '<h2>Charts</h2>',
+          ...charts.map(
+            (c) =>
+              `<figure><img alt="${escapeHtml(c.title)}" src="data:image/png;base64,${c.png.toString('base64')}"></figure>`,
+          ),
         ]),
-    ...(breakdown.length === 0 ? [] : ['<h2>Per workload and request kind</h2>', table(BREAKDOWN_HEADER, breakdown)]),
-    ...(results.warnings.length === 0
-      ? []
-      : ['<h2>Warnings</h2><ul>', ...results.warnings.map((w) => `<li class="fail">${escapeHtml(w)}</li>`), '</ul>']),
+    '</body></html>',
   ];
-  if (thresholds.length > 0) {
-    parts.push(
-      '<h2>Thresholds</h2><ul>',
-      ...thresholds.map(
-        (t) =>
-          `<li class="${t.skipped ? '' : t.passed ? 'pass' : 'fail'}">${t.skipped ? 'skipped' : t.passed ? 'pass' : 'FAIL'}: ${escapeHtml(t.message)}</li>`,
-      ),
-      '</ul>',
-    );
-  }
-  if (charts.length > 0) {
-    parts.push(
-      '<h2>Charts</h2>',
-      ...charts.map(
-        (c) =>
-          `<figure><img alt="${escapeHtml(c.title)}" src="data:image/png;base64,${c.png.toString('base64')}"></figure>`,
-      ),
-    );
-  }
-  parts.push('</body></html>');
   return `${parts.filter((p) => p !== '').join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 import type { RunResults, StrategyResult } from '../runner/RunResults.js';
 import { verdictHeadline } from '../runner/verdict.js';
 import type { ThresholdOutcome } from './evaluateThresholds.js';
+import { runFacts } from './runFacts.js';
 
 const num = (n: number | null, digits = 2): string => (n === null || !Number.isFinite(n) ? '–' : n.toFixed(digits));
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
@@ -123,22 +124,22 @@ function cell(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\|/g, '\\|');
 }
 
-/** report.md: the verdict, scenario and environment, the strategies table, causes, breakdown, thresholds, charts. */
-export function renderMarkdown(
-  results: RunResults,
-  thresholds: readonly ThresholdOutcome[],
-  chartFiles: readonly { file: string; title: string }[],
-): string {
-  const e = results.environment;
-  const out: string[] = [];
-  out.push(`# dvbench: ${cell(results.scenario.name)}`, '', `**${cell(verdictHeadline(results.verdict))}**`, '');
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map((_, i) => (i <= 1 ? '---' : '---:')).join(' | ')} |`,
+    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+  ];
+}
+
+/** The verdict, the threshold count, and what was run where. */
+function headerLines(results: RunResults, thresholds: readonly ThresholdOutcome[]): string[] {
+  const out = [`# dvbench: ${cell(results.scenario.name)}`, '', `**${cell(verdictHeadline(results.verdict))}**`, ''];
   const counted = thresholds.filter((t) => !t.skipped);
   if (counted.length > 0) {
     const missed = counted.filter((t) => !t.passed).length;
-    out.push(
-      `**Thresholds: ${missed === 0 ? `all ${counted.length} passed` : `${missed} of ${counted.length} missed`}**`,
-      '',
-    );
+    const summary = missed === 0 ? `all ${counted.length} passed` : `${missed} of ${counted.length} missed`;
+    out.push(`**Thresholds: ${summary}**`, '');
   }
   if (results.scenario.description !== '') out.push(cell(results.scenario.description), '');
   if (results.partial)
@@ -146,44 +147,23 @@ export function renderMarkdown(
       `> **Partial results** (${cell(results.interruption ?? 'interrupted')}): only what finished is shown.`,
       '',
     );
-  out.push(
-    `- Target: ${results.target.kind === 'mock' ? 'embedded mock' : 'org'} \`${results.target.url}\``,
-    `- Plan: ${results.plan.operations} operations per repetition (${Object.entries(results.plan.byKind)
-      .map(([k, n]) => `${n} ${k}`)
-      .join(
-        ', ',
-      )}), ${results.strategies[0]?.repetitions.length ?? 0} measured repetition(s) after ${results.scenario.warmup} warm-up; allowed error rate ${(results.scenario.maxErrorRate * 100).toFixed(1)}%`,
-    `- Environment: dvbench ${e.dvbenchVersion}, Node ${e.node}, ${e.os} ${e.arch}, ${cell(e.cpuModel)} × ${e.cores}${e.ci ? ', CI' : ''}`,
-    `- Run ${results.runId}, started ${results.startedAt}`,
-    '',
-  );
-  out.push(
-    `| ${STRATEGY_HEADER.join(' | ')} |`,
-    `| ${STRATEGY_HEADER.map((_, i) => (i <= 1 ? '---' : '---:')).join(' | ')} |`,
-  );
-  for (const row of strategyRows(results)) out.push(`| ${row.map(cell).join(' | ')} |`);
-  out.push(
-    '',
-    "Latencies are response times of each strategy's own requests ($batch, changesets, bulk messages or single requests); CPU in % of one core.",
-    '',
-    ...verdictLines(results),
-    '',
-    integrityLine(results),
-    '',
-  );
+  for (const f of runFacts(results))
+    out.push(`- ${f.label}: ${cell(f.text)}${f.code === undefined ? '' : ` \`${f.code}\``}`);
+  out.push('');
+  return out;
+}
+
+/** Causes, the breakdown, warnings, thresholds and charts: each only when it has something to say. */
+function detailLines(
+  results: RunResults,
+  thresholds: readonly ThresholdOutcome[],
+  chartFiles: readonly { file: string; title: string }[],
+): string[] {
+  const out: string[] = [];
   const causes = causeLines(results);
   if (causes.length > 0) out.push('## Causes of failed operations', '', ...causes.map((c) => `- ${cell(c)}`), '');
   const breakdown = breakdownRows(results);
-  if (breakdown.length > 0) {
-    out.push(
-      '## Per workload and request kind',
-      '',
-      `| ${BREAKDOWN_HEADER.join(' | ')} |`,
-      `| ${BREAKDOWN_HEADER.map((_, i) => (i <= 1 ? '---' : '---:')).join(' | ')} |`,
-    );
-    for (const row of breakdown) out.push(`| ${row.map(cell).join(' | ')} |`);
-    out.push('');
-  }
+  if (breakdown.length > 0) out.push('## Per workload and request kind', '', ...table(BREAKDOWN_HEADER, breakdown), '');
   if (results.warnings.length > 0) out.push('Warnings:', '', ...results.warnings.map((w) => `- ${cell(w)}`), '');
   if (thresholds.length > 0) {
     out.push('## Thresholds', '');
@@ -195,5 +175,26 @@ export function renderMarkdown(
     out.push('## Charts', '');
     for (const c of chartFiles) out.push(`![${c.title}](${c.file})`, '');
   }
+  return out;
+}
+
+/** report.md: the verdict, scenario and environment, the strategies table, causes, breakdown, thresholds, charts. */
+export function renderMarkdown(
+  results: RunResults,
+  thresholds: readonly ThresholdOutcome[],
+  chartFiles: readonly { file: string; title: string }[],
+): string {
+  const out = [
+    ...headerLines(results, thresholds),
+    ...table(STRATEGY_HEADER, strategyRows(results)),
+    '',
+    "Latencies are response times of each strategy's own requests ($batch, changesets, bulk messages or single requests); CPU in % of one core.",
+    '',
+    ...verdictLines(results),
+    '',
+    integrityLine(results),
+    '',
+    ...detailLines(results, thresholds, chartFiles),
+  ];
   return `${out.join('\n').trimEnd()}\n`;
 }

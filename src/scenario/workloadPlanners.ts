@@ -223,7 +223,7 @@ function quoteLines(ctx: PlanContext, linesPerUnit: number, i: number, shouldFai
         quantity: ctx.prng.int(1, 20),
         priceperunit: ctx.prng.int(100, 100_000) / 100,
         lineitemnumber: l + 1,
-      } as Record<string, unknown>,
+      },
     };
   });
 }

@@ -48,6 +48,20 @@ function resultsPath(p: string): string {
   return p.endsWith('.json') ? p : join(p, 'results.json');
 }
 
+/** One line per regressed strategy, saying what got worse. */
+function regressionLines(comparison: ReturnType<typeof compareRuns>): string[] {
+  return comparison.strategies
+    .filter((x) => x.regression)
+    .map((s) => {
+      const wall = s.figures.find((f) => f.figure === 'wall time');
+      const slower =
+        wall?.verdict === 'slower'
+          ? `is slower: wall time ${(wall.change * 100).toFixed(1)}% (p ${wall.p === null ? '–' : wall.p.toFixed(4)})`
+          : 'is worse';
+      return `regression: ${s.strategy} ${slower}${s.reasons.length > 0 ? `; ${s.reasons.join('; ')}` : ''}`;
+    });
+}
+
 export async function compareCommand(
   argv: readonly string[],
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
@@ -95,13 +109,6 @@ export async function compareCommand(
   io.stdout.write(
     `wrote ${['compare.md', 'compare.html', ...(chart === undefined ? [] : ['compare.png']), 'compare.json'].map((f) => join(out, f)).join(', ')}\n`,
   );
-  for (const s of comparison.strategies.filter((x) => x.regression)) {
-    const wall = s.figures.find((f) => f.figure === 'wall time');
-    const slower =
-      wall?.verdict === 'slower'
-        ? `is slower: wall time ${(wall.change * 100).toFixed(1)}% (p ${wall.p === null ? '–' : wall.p.toFixed(4)})`
-        : 'is worse';
-    io.stderr.write(`regression: ${s.strategy} ${slower}${s.reasons.length > 0 ? `; ${s.reasons.join('; ')}` : ''}\n`);
-  }
+  for (const line of regressionLines(comparison)) io.stderr.write(`${line}\n`);
   return comparison.regressions > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -34,28 +34,23 @@ Limits:       bodies 16 MiB each and 128 MiB at once, $batch answers 64 MiB, 500
               records per request (see the README's reliability section)
 `;
 
-/** `dvbench mock`: resolves when the server has stopped after a signal. */
-export async function mockCommand(
-  argv: readonly string[],
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
-): Promise<number> {
-  const { values } = parseCommandArgs('mock', argv, {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    config: { type: 'string' },
-    'no-auth': { type: 'boolean' },
-    latency: { type: 'string' },
-    capacity: { type: 'string' },
-    'time-scale': { type: 'string' },
-    'dop-hint': { type: 'string' },
-    seed: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help === true) {
-    io.stdout.write(mockHelp);
-    return 0;
-  }
-  const port = intFlag('mock', 'port', values.port, 0, 65535) ?? 5555;
+const MOCK_OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  config: { type: 'string' },
+  'no-auth': { type: 'boolean' },
+  latency: { type: 'string' },
+  capacity: { type: 'string' },
+  'time-scale': { type: 'string' },
+  'dop-hint': { type: 'string' },
+  seed: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type MockValues = ReturnType<typeof parseCommandArgs<typeof MOCK_OPTIONS>>['values'];
+
+/** The config keys the flags set, over the file's (or the defaults). */
+function flagOverrides(values: MockValues): Record<string, unknown> {
   const overrides: Record<string, unknown> = {};
   const latency = numberFlag('mock', 'latency', values.latency, 0, 600_000);
   if (latency !== undefined) overrides.latency = { default: { baseMs: latency, distribution: 'lognormal' } };
@@ -67,32 +62,27 @@ export async function mockCommand(
   if (dopHint !== undefined) overrides.dopHint = dopHint;
   const seed = intFlag('mock', 'seed', values.seed, 0, 2 ** 31 - 1);
   if (seed !== undefined) overrides.seed = seed;
-  let config: MockConfig;
+  return overrides;
+}
+
+async function mockConfig(values: MockValues): Promise<MockConfig> {
+  const overrides = flagOverrides(values);
   try {
-    config =
-      values.config === undefined
-        ? parseMockConfig(overrides, 'command-line flags')
-        : await loadMockConfigFile(values.config, overrides);
+    return values.config === undefined
+      ? parseMockConfig(overrides, 'command-line flags')
+      : await loadMockConfigFile(values.config, overrides);
   } catch (error) {
     if (error instanceof MockConfigError) throw errorCatalogue.DVB_ERR_MOCK_CONFIG_INVALID(error.message);
     throw error;
   }
-  const host = values.host ?? '127.0.0.1';
-  const loopback = isLoopbackHost(host);
-  if (!loopback) {
-    io.stderr.write(
-      `dvbench mock: warning: listening on ${host} makes the mock reachable from other machines; its admin API (/_mock/reset, /_mock/seed) has no token${values['no-auth'] === true ? ', and --no-auth opens the Web API too' : ''}.\n`,
-    );
-  }
-  let server;
+}
+
+async function listen(
+  options: Parameters<typeof startMockServer>[0] & { port: number; host: string },
+): Promise<Awaited<ReturnType<typeof startMockServer>>> {
+  const { port, host } = options;
   try {
-    server = await startMockServer({
-      port,
-      host,
-      config,
-      noAuth: values['no-auth'] === true,
-      loopbackAdminOnly: loopback,
-    });
+    return await startMockServer(options);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
@@ -104,6 +94,29 @@ export async function mockCommand(
     }
     throw error;
   }
+}
+
+/** `dvbench mock`: resolves when the server has stopped after a signal. */
+export async function mockCommand(
+  argv: readonly string[],
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): Promise<number> {
+  const { values } = parseCommandArgs('mock', argv, MOCK_OPTIONS);
+  if (values.help === true) {
+    io.stdout.write(mockHelp);
+    return 0;
+  }
+  const port = intFlag('mock', 'port', values.port, 0, 65535) ?? 5555;
+  const config = await mockConfig(values);
+  const host = values.host ?? '127.0.0.1';
+  const loopback = isLoopbackHost(host);
+  const noAuth = values['no-auth'] === true;
+  if (!loopback) {
+    io.stderr.write(
+      `dvbench mock: warning: listening on ${host} makes the mock reachable from other machines; its admin API (/_mock/reset, /_mock/seed) has no token${noAuth ? ', and --no-auth opens the Web API too' : ''}.\n`,
+    );
+  }
+  const server = await listen({ port, host, config, noAuth, loopbackAdminOnly: loopback });
   io.stdout.write(`listening on ${server.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {

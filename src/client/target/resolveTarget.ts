@@ -94,15 +94,58 @@ function list(value: string): string[] {
     .filter((v) => v !== '');
 }
 
-/**
- * Picks the target: the embedded mock unless `--target <url>` or `DATAVERSE_URL` names an org,
- * then the sign-in method from `DVBENCH_AUTH` (default: a static token if `DATAVERSE_TOKEN` is
- * set, a certificate if `AZURE_CLIENT_CERTIFICATE_PATH` is, else a client secret).
- */
-export function resolveTarget(input: TargetInput): TargetSpec {
-  const { env } = input;
-  const { chosen, source } = chooseUrl(input);
-  if (chosen === undefined || chosen === '' || chosen === 'mock') return { kind: 'mock', source };
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** How each sign-in method reads its identities from the environment; `why` says what they are for. */
+const IDENTITIES_FROM: Readonly<Record<string, (env: Env, why: string) => AuthSpec[]>> = {
+  token: (env, why) => [{ method: 'token', token: need(env, 'DATAVERSE_TOKEN', why) }],
+  'client-secret': (env, why) => {
+    const tenantId = need(env, 'AZURE_TENANT_ID', why);
+    const ids = list(need(env, 'AZURE_CLIENT_ID', why));
+    const secrets = list(need(env, 'AZURE_CLIENT_SECRET', why));
+    if (ids.length !== secrets.length) {
+      throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
+        `target: AZURE_CLIENT_ID lists ${ids.length} app(s) but AZURE_CLIENT_SECRET lists ${secrets.length} secret(s); give one secret per app, in the same order.`,
+      );
+    }
+    return ids.map((clientId, i) => ({ method: 'client-secret', tenantId, clientId, clientSecret: secrets[i] ?? '' }));
+  },
+  certificate: (env, why) => [
+    {
+      method: 'certificate',
+      tenantId: need(env, 'AZURE_TENANT_ID', why),
+      clientId: need(env, 'AZURE_CLIENT_ID', why),
+      certificatePath: need(env, 'AZURE_CLIENT_CERTIFICATE_PATH', why),
+    },
+  ],
+  'device-code': (env, why) => [
+    { method: 'device-code', tenantId: need(env, 'AZURE_TENANT_ID', why), clientId: need(env, 'AZURE_CLIENT_ID', why) },
+  ],
+  password: (env, why) => [
+    {
+      method: 'password',
+      tenantId: need(env, 'AZURE_TENANT_ID', why),
+      clientId: need(env, 'AZURE_CLIENT_ID', why),
+      username: need(env, 'AZURE_USERNAME', why),
+      password: need(env, 'AZURE_PASSWORD', why),
+    },
+  ],
+};
+
+/** An empty variable is an unset one (CI systems often export empty values). */
+function has(env: Env, name: string): boolean {
+  return (env[name] ?? '').trim() !== '';
+}
+
+/** `DVBENCH_AUTH`, else a static token if `DATAVERSE_TOKEN` is set, a certificate if its path is, else a client secret. */
+function authMethod(env: Env): string {
+  if (has(env, 'DVBENCH_AUTH')) return (env.DVBENCH_AUTH ?? '').trim();
+  if (has(env, 'DATAVERSE_TOKEN')) return 'token';
+  if (has(env, 'AZURE_CLIENT_CERTIFICATE_PATH')) return 'certificate';
+  return 'client-secret';
+}
+
+function targetUrl(chosen: string): URL {
   let url: URL;
   try {
     url = new URL(chosen);
@@ -114,81 +157,32 @@ export function resolveTarget(input: TargetInput): TargetSpec {
   if (url.protocol !== 'https:' && url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
     throw errorCatalogue.DVB_ERR_TARGET_CONFIG(`target: '${chosen}' must use https (Dataverse only serves https).`);
   }
-  // An empty variable is an unset one (CI systems often export empty values).
-  const has = (name: string): boolean => (env[name] ?? '').trim() !== '';
+  return url;
+}
+
+/**
+ * Picks the target: the embedded mock unless `--target <url>` or `DATAVERSE_URL` names an org,
+ * then the sign-in method from `DVBENCH_AUTH` (default: a static token if `DATAVERSE_TOKEN` is
+ * set, a certificate if `AZURE_CLIENT_CERTIFICATE_PATH` is, else a client secret).
+ */
+export function resolveTarget(input: TargetInput): TargetSpec {
+  const { env } = input;
+  const { chosen, source } = chooseUrl(input);
+  if (chosen === undefined || chosen === '' || chosen === 'mock') return { kind: 'mock', source };
+  const url = targetUrl(chosen);
   if (input.credentials === false) return { kind: 'org', url: url.origin, identities: [], source };
-  const method = has('DVBENCH_AUTH')
-    ? (env.DVBENCH_AUTH ?? '').trim()
-    : has('DATAVERSE_TOKEN')
-      ? 'token'
-      : has('AZURE_CLIENT_CERTIFICATE_PATH')
-        ? 'certificate'
-        : 'client-secret';
-  const why = `to sign in to ${url.origin} (the target, from ${source}) with DVBENCH_AUTH=${method}`;
-  let identities: AuthSpec[];
-  switch (method) {
-    case 'token':
-      identities = [{ method: 'token', token: need(env, 'DATAVERSE_TOKEN', why) }];
-      break;
-    case 'client-secret': {
-      const tenantId = need(env, 'AZURE_TENANT_ID', why);
-      const ids = list(need(env, 'AZURE_CLIENT_ID', why));
-      const secrets = list(need(env, 'AZURE_CLIENT_SECRET', why));
-      if (ids.length !== secrets.length) {
-        throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
-          `target: AZURE_CLIENT_ID lists ${ids.length} app(s) but AZURE_CLIENT_SECRET lists ${secrets.length} secret(s); give one secret per app, in the same order.`,
-        );
-      }
-      identities = ids.map((clientId, i) => ({
-        method: 'client-secret',
-        tenantId,
-        clientId,
-        clientSecret: secrets[i] ?? '',
-      }));
-      break;
-    }
-    case 'certificate': {
-      const tenantId = need(env, 'AZURE_TENANT_ID', why);
-      identities = [
-        {
-          method: 'certificate',
-          tenantId,
-          clientId: need(env, 'AZURE_CLIENT_ID', why),
-          certificatePath: need(env, 'AZURE_CLIENT_CERTIFICATE_PATH', why),
-        },
-      ];
-      break;
-    }
-    case 'device-code':
-      identities = [
-        {
-          method: 'device-code',
-          tenantId: need(env, 'AZURE_TENANT_ID', why),
-          clientId: need(env, 'AZURE_CLIENT_ID', why),
-        },
-      ];
-      break;
-    case 'password':
-      identities = [
-        {
-          method: 'password',
-          tenantId: need(env, 'AZURE_TENANT_ID', why),
-          clientId: need(env, 'AZURE_CLIENT_ID', why),
-          username: need(env, 'AZURE_USERNAME', why),
-          password: need(env, 'AZURE_PASSWORD', why),
-        },
-      ];
-      break;
-    default:
-      throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
-        `target: DVBENCH_AUTH='${method}' is not one of client-secret, certificate, device-code, password, token.`,
-      );
-  }
+  const method = authMethod(env);
+  const from = Object.hasOwn(IDENTITIES_FROM, method) ? IDENTITIES_FROM[method] : undefined;
+  if (from === undefined)
+    throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
+      `target: DVBENCH_AUTH='${method}' is not one of client-secret, certificate, device-code, password, token.`,
+    );
+  const identities = from(env, `to sign in to ${url.origin} (the target, from ${source}) with DVBENCH_AUTH=${method}`);
   return {
     kind: 'org',
     url: url.origin,
     identities,
     source,
-    ...(has('AZURE_AUTHORITY_HOST') ? { authorityHost: env.AZURE_AUTHORITY_HOST ?? '' } : {}),
+    ...(has(env, 'AZURE_AUTHORITY_HOST') ? { authorityHost: env.AZURE_AUTHORITY_HOST ?? '' } : {}),
   };
 }

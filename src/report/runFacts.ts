@@ -1,0 +1,30 @@
+import type { RunResults } from '../runner/RunResults.js';
+
+export interface RunFact {
+  readonly label: string;
+  /** Plain text; each renderer escapes it for its format. */
+  readonly text: string;
+  /** A URL or id a renderer may set as code. */
+  readonly code?: string;
+}
+
+/** What was run, where and on what: the same facts at the top of every report. */
+export function runFacts(results: RunResults): RunFact[] {
+  const e = results.environment;
+  const byKind = Object.entries(results.plan.byKind)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+  const measured = results.strategies[0]?.repetitions.length ?? 0;
+  return [
+    { label: 'Target', text: results.target.kind === 'mock' ? 'embedded mock' : 'org', code: results.target.url },
+    {
+      label: 'Plan',
+      text: `${results.plan.operations} operations per repetition (${byKind}), ${measured} measured repetition(s) after ${results.scenario.warmup} warm-up; allowed error rate ${(results.scenario.maxErrorRate * 100).toFixed(1)}%`,
+    },
+    {
+      label: 'Environment',
+      text: `dvbench ${e.dvbenchVersion}, Node ${e.node}, ${e.os} ${e.arch}, ${e.cpuModel} × ${e.cores}${e.ci ? ', CI' : ''}`,
+    },
+    { label: 'Run', text: `${results.runId}, started ${results.startedAt}` },
+  ];
+}
