@@ -1,20 +1,12 @@
-import { DataverseError } from '../errors/DataverseError.js';
-import { dataverseErrors } from '../errors/dataverseErrors.js';
 import { errorResponse } from '../http/ApiMessage.js';
 import { parseResourcePath } from '../routes/parseResourcePath.js';
 import type { ApiExchange, PipelineEnv } from './ApiExchange.js';
+import { asDataverseError } from './asDataverseError.js';
 import { authenticate } from './authenticate.js';
 import { protect } from './protect.js';
 import { readApiBody } from './readApiBody.js';
 import { respond } from './respond.js';
 import { serveOperation, type Outcome } from './serveOperation.js';
-
-function asDataverseError(error: unknown, exchange: ApiExchange): DataverseError {
-  if (error instanceof DataverseError) return error;
-  // A bug in the mock, never a client mistake: log it and answer in Dataverse's envelope.
-  console.error(`dvbench mock: internal error on ${exchange.method} ${exchange.req.url ?? ''}:`, error);
-  return dataverseErrors.internal();
-}
 
 /**
  * One Web API request, stage by stage: authenticate → route (parse the path) → read the

@@ -2,12 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultSpec } from '../config/mockConfigSchema.js';
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import { corruptCreate } from '../faults/corruptCreate.js';
-import type { ApiRequest, ApiResponse } from '../http/ApiMessage.js';
+import { errorResponse, type ApiRequest, type ApiResponse } from '../http/ApiMessage.js';
 import type { OperationCost } from '../latency/ServiceTimeSampler.js';
 import { dispatchApiRequest } from '../routes/dispatchApiRequest.js';
 import { operationKindOf } from '../routes/operationKindOf.js';
 import type { Resource } from '../routes/parseResourcePath.js';
 import type { ApiExchange, PipelineEnv } from './ApiExchange.js';
+import { asDataverseError } from './asDataverseError.js';
 import type { ServiceTiming } from './protect.js';
 
 /** What the operation stages leave for `respond`: an answer, maybe to be lost, or a connection already cut. */
@@ -60,16 +61,17 @@ export async function serveOperation(
     return { kind: 'dropped' };
   }
   if (fault?.kind === '503') throw dataverseErrors.serviceUnavailable();
+  // A dropped response is lost whatever the operation answered, an error included.
+  const dropAfter = fault?.kind === 'drop';
   let response: ApiResponse;
   try {
     response = await dispatch(fault, resource, requestOf(exchange, userId, body), env);
   } catch (error) {
     // A failed operation still took server time.
     await delay(env, [{ kind }], timing);
-    throw error;
+    return { kind: 'answer', response: errorResponse(asDataverseError(error, exchange)), dropAfter };
   }
   await delay(env, response.cost ?? [{ kind }], timing);
   if (fault?.kind === 'slow') await sleep(fault.slowMs);
-  // A dropped response is lost whatever the operation answered.
-  return { kind: 'answer', response, dropAfter: fault?.kind === 'drop' };
+  return { kind: 'answer', response, dropAfter };
 }

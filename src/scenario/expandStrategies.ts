@@ -32,49 +32,62 @@ export type StrategySpec =
 
 const asList = (v: number | readonly number[]): readonly number[] => (typeof v === 'number' ? [v] : v);
 
+type StrategyObject = Exclude<StrategyInput, 'sequential'>;
+type InputOf<K extends StrategyObject['kind']> = Extract<StrategyObject, { kind: K }>;
+
+/** Every combination of two lists, in order. */
+function pairs(a: number | readonly number[], b: number | readonly number[]): [number, number][] {
+  return asList(a).flatMap((x) => asList(b).map((y): [number, number] => [x, y]));
+}
+
+function pool(s: InputOf<'async' | 'threads' | 'processes'>): StrategySpec[] {
+  return asList(s.workers).map((workers) => ({
+    kind: s.kind,
+    name: `${s.kind}:${workers}`,
+    workers,
+    concurrency: workers,
+  }));
+}
+
+/** One expander per strategy kind; the mapped type makes the compiler ask for a new kind's. */
+const expanders: { readonly [K in StrategyObject['kind']]: (s: InputOf<K>) => StrategySpec[] } = {
+  sequential: () => [{ kind: 'sequential', name: 'sequential', concurrency: 1 }],
+  async: pool,
+  threads: pool,
+  processes: pool,
+  batch: (s) =>
+    pairs(s.size, s.inFlight).map(([size, inFlight]) => ({
+      kind: 'batch',
+      name: `batch:${size}x${inFlight}${s.continueOnError ? '' : ':stop'}`,
+      size,
+      inFlight,
+      continueOnError: s.continueOnError,
+      concurrency: inFlight,
+    })),
+  transaction: (s) =>
+    asList(s.inFlight).map((inFlight) => ({
+      kind: 'transaction',
+      name: `transaction:${inFlight}`,
+      inFlight,
+      concurrency: inFlight,
+    })),
+  adaptive: (s) => [{ kind: 'adaptive', name: `adaptive:${s.max}`, max: s.max, start: s.start, concurrency: s.max }],
+  bulk: (s) =>
+    pairs(s.size, s.inFlight).map(([size, inFlight]) => ({
+      kind: 'bulk',
+      name: `bulk:${size}x${inFlight}`,
+      size,
+      inFlight,
+      concurrency: inFlight,
+    })),
+};
+
 /** Names are stable identifiers used in results, thresholds and comparisons: `async:8`, `batch:100x2`. */
 export function expandStrategies(inputs: readonly StrategyInput[]): StrategySpec[] {
-  const out: StrategySpec[] = [];
-  for (const s of inputs) {
-    if (s === 'sequential' || s.kind === 'sequential') {
-      out.push({ kind: 'sequential', name: 'sequential', concurrency: 1 });
-      continue;
-    }
-    switch (s.kind) {
-      case 'async':
-      case 'threads':
-      case 'processes':
-        for (const workers of asList(s.workers))
-          out.push({ kind: s.kind, name: `${s.kind}:${workers}`, workers, concurrency: workers });
-        break;
-      case 'batch':
-        for (const size of asList(s.size)) {
-          for (const inFlight of asList(s.inFlight)) {
-            out.push({
-              kind: 'batch',
-              name: `batch:${size}x${inFlight}${s.continueOnError ? '' : ':stop'}`,
-              size,
-              inFlight,
-              continueOnError: s.continueOnError,
-              concurrency: inFlight,
-            });
-          }
-        }
-        break;
-      case 'transaction':
-        for (const inFlight of asList(s.inFlight))
-          out.push({ kind: 'transaction', name: `transaction:${inFlight}`, inFlight, concurrency: inFlight });
-        break;
-      case 'adaptive':
-        out.push({ kind: 'adaptive', name: `adaptive:${s.max}`, max: s.max, start: s.start, concurrency: s.max });
-        break;
-      case 'bulk':
-        for (const size of asList(s.size))
-          for (const inFlight of asList(s.inFlight))
-            out.push({ kind: 'bulk', name: `bulk:${size}x${inFlight}`, size, inFlight, concurrency: inFlight });
-        break;
-    }
-  }
+  const out = inputs.flatMap((s) => {
+    if (s === 'sequential') return expanders.sequential({ kind: 'sequential' });
+    return (expanders[s.kind] as (s: StrategyObject) => StrategySpec[])(s);
+  });
   // A strategy listed twice runs once.
   return out.filter((s, i) => out.findIndex((o) => o.name === s.name) === i);
 }

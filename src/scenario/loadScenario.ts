@@ -104,47 +104,53 @@ function operationsOf(w: Scenario['workloads'][number]): number {
   return w.kind === 'transactional' ? w.count * (w.linesPerUnit + 1) : w.count;
 }
 
+type ScenarioWorkload = Scenario['workloads'][number];
+
+/** The columns a workload writes, by the key they are given under. */
+function writtenColumns(w: ScenarioWorkload): string[] {
+  if (w.kind === 'insert' || w.kind === 'upsert' || w.kind === 'mixed') return Object.keys(w.values);
+  if (w.kind === 'update') return Object.keys(w.set);
+  return [];
+}
+
+function queryProblems(w: ScenarioWorkload, i: number, scenario: Scenario, checkNames: boolean): Problem[] {
+  if (w.kind !== 'read' && w.kind !== 'update' && w.kind !== 'delete') return [];
+  const parts = w.kind === 'read' ? { select: w.select, filter: w.filter, orderBy: w.orderBy } : { filter: w.filter };
+  return checkQuery(scenario.mock.tables, w.table, parts, checkNames).map((p): Problem => [
+    ['workloads', i, p.option],
+    p.message,
+  ]);
+}
+
+function columnProblems(w: ScenarioWorkload, i: number, scenario: Scenario): Problem[] {
+  if (!('table' in w)) return [];
+  const lookups = w.kind === 'insert' ? w.lookups : {};
+  return checkColumns(scenario.mock.tables, w.table, writtenColumns(w), lookups).map((p): Problem => {
+    const [name = ''] = p.split(':');
+    const key = w.kind === 'update' ? 'set' : Object.hasOwn(lookups, name) ? 'lookups' : 'values';
+    return [['workloads', i, key, name], p.slice(name.length + 2)];
+  });
+}
+
+function upsertKeyProblems(w: ScenarioWorkload, i: number, scenario: Scenario): Problem[] {
+  if (w.kind !== 'upsert') return [];
+  const keys = tableDirectory(scenario.mock.tables).get(w.table)?.alternateKeys ?? [];
+  if (keys.some((k) => k.length === 1 && k[0] === w.key)) return [];
+  const single = keys.filter((k) => k.length === 1).map((k) => k[0]);
+  return [
+    [
+      ['workloads', i, 'key'],
+      `'${w.key}' is not an alternate key of ${w.table} (its single-column keys: ${single.join(', ') || 'none'})`,
+    ],
+  ];
+}
+
 /** Queries and column names, checked as the mock would answer them: a typo fails here, not as 30 failed operations. */
 function workloadNameProblems(scenario: Scenario, checkNames: boolean): Problem[] {
-  const problems: Problem[] = [];
-  const custom = scenario.mock.tables;
-  scenario.workloads.forEach((w, i) => {
-    if (w.kind === 'read' || w.kind === 'update' || w.kind === 'delete') {
-      const parts =
-        w.kind === 'read' ? { select: w.select, filter: w.filter, orderBy: w.orderBy } : { filter: w.filter };
-      for (const p of checkQuery(custom, w.table, parts, checkNames))
-        problems.push([['workloads', i, p.option], p.message]);
-    }
-    if (!checkNames) return;
-    const columns =
-      w.kind === 'insert' || w.kind === 'upsert' || w.kind === 'mixed'
-        ? Object.keys(w.values)
-        : w.kind === 'update'
-          ? Object.keys(w.set)
-          : [];
-    const lookups = w.kind === 'insert' ? w.lookups : {};
-    if ('table' in w) {
-      for (const p of checkColumns(custom, w.table, columns, lookups)) {
-        const [name = ''] = p.split(':');
-        const key = w.kind === 'update' ? 'set' : Object.hasOwn(lookups, name) ? 'lookups' : 'values';
-        problems.push([['workloads', i, key, name], p.slice(name.length + 2)]);
-      }
-      if (w.kind === 'upsert') {
-        const keys = tableDirectory(custom).get(w.table)?.alternateKeys ?? [];
-        if (!keys.some((k) => k.length === 1 && k[0] === w.key))
-          problems.push([
-            ['workloads', i, 'key'],
-            `'${w.key}' is not an alternate key of ${w.table} (its single-column keys: ${
-              keys
-                .filter((k) => k.length === 1)
-                .map((k) => k[0])
-                .join(', ') || 'none'
-            })`,
-          ]);
-      }
-    }
-  });
-  return problems;
+  return scenario.workloads.flatMap((w, i) => [
+    ...queryProblems(w, i, scenario, checkNames),
+    ...(checkNames ? [...columnProblems(w, i, scenario), ...upsertKeyProblems(w, i, scenario)] : []),
+  ]);
 }
 
 function limitProblems(scenario: Scenario): Problem[] {
@@ -204,6 +210,34 @@ function thresholdProblems(scenario: Scenario): Problem[] {
   return problems;
 }
 
+/** On the mock every record comes from data:; an org's reads and binds use its own records. */
+function seededDataProblems(w: ScenarioWorkload, i: number, scenario: Scenario): Problem[] {
+  const problems: Problem[] = [];
+  const needsData = w.kind === 'update' || w.kind === 'delete' || (w.kind === 'read' && w.mode === 'retrieve');
+  if (needsData && (scenario.data[w.table] ?? 0) === 0) {
+    problems.push([
+      ['workloads', i, 'table'],
+      `${w.kind === 'update' ? 'an' : 'a'} ${w.kind} workload needs seeded records: add data.${w.table}`,
+    ]);
+  } else if ((w.kind === 'delete' || w.kind === 'update') && w.count > (scenario.data[w.table] ?? 0)) {
+    problems.push([
+      ['workloads', i, 'count'],
+      `${w.count} ${w.kind}s need as many seeded records, but data.${w.table} is ${scenario.data[w.table] ?? 0} (each record is ${w.kind}d once)`,
+    ]);
+  }
+  return [...problems, ...lookupDataProblems(w, i, scenario)];
+}
+
+function lookupDataProblems(w: ScenarioWorkload, i: number, scenario: Scenario): Problem[] {
+  if (w.kind !== 'insert') return [];
+  return Object.entries(w.lookups)
+    .filter(([, target]) => (scenario.data[target] ?? 0) === 0)
+    .map(([nav, target]): Problem => [
+      ['workloads', i, 'lookups', nav],
+      `binds to seeded '${target}' records: add data.${target}`,
+    ]);
+}
+
 function crossFieldProblems(scenario: Scenario, checkNames: boolean): Problem[] {
   const problems: Problem[] = [];
   const tables = new Set([...KNOWN_TABLES, ...scenario.mock.tables.map((t) => t.logicalName)]);
@@ -211,8 +245,6 @@ function crossFieldProblems(scenario: Scenario, checkNames: boolean): Problem[] 
   for (const table of Object.keys(scenario.data))
     if (!tables.has(table))
       problems.push([['data', table], `no table '${table}' (tables: ${tableList}; add others under mock.tables)`]);
-  // On the mock every record comes from data:; an org's reads and binds use its own records.
-  const onMock = scenario.target === 'mock';
   scenario.workloads.forEach((w, i) => {
     if ('table' in w && !tables.has(w.table)) {
       problems.push([
@@ -221,23 +253,7 @@ function crossFieldProblems(scenario: Scenario, checkNames: boolean): Problem[] 
       ]);
       return;
     }
-    if (!onMock) return;
-    const needsData = w.kind === 'update' || w.kind === 'delete' || (w.kind === 'read' && w.mode === 'retrieve');
-    if (needsData && 'table' in w && (scenario.data[w.table] ?? 0) === 0) {
-      problems.push([
-        ['workloads', i, 'table'],
-        `${w.kind === 'update' ? 'an' : 'a'} ${w.kind} workload needs seeded records: add data.${w.table}`,
-      ]);
-    } else if ((w.kind === 'delete' || w.kind === 'update') && w.count > (scenario.data[w.table] ?? 0)) {
-      problems.push([
-        ['workloads', i, 'count'],
-        `${w.count} ${w.kind}s need as many seeded records, but data.${w.table} is ${scenario.data[w.table] ?? 0} (each record is ${w.kind}d once)`,
-      ]);
-    }
-    if (w.kind === 'insert')
-      for (const [nav, target] of Object.entries(w.lookups))
-        if ((scenario.data[target] ?? 0) === 0)
-          problems.push([['workloads', i, 'lookups', nav], `binds to seeded '${target}' records: add data.${target}`]);
+    if (scenario.target === 'mock' && 'table' in w) problems.push(...seededDataProblems(w, i, scenario));
     if (w.kind === 'mixed' && w.weights.read + w.weights.update + w.weights.insert + w.weights.delete === 0)
       problems.push([['workloads', i, 'weights'], 'at least one weight must be above 0']);
   });

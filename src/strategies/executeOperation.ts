@@ -249,6 +249,19 @@ export async function executeOperation(
   }
 }
 
+/** Why a batched operation failed: not run because the batch stopped, or its part's own error. */
+function batchPartFailure(op: PlannedOperation, failed: BatchOperationResult | undefined): FailureInput {
+  if (failed?.notRun === true)
+    return {
+      kind: 'not run (batch stopped)',
+      status: null,
+      code: null,
+      message: 'an earlier part of the $batch failed and continue-on-error was off',
+      firstOperation: describeOperation(op),
+    };
+  return httpFailure(op, failed?.status ?? 0, failed?.error);
+}
+
 /** Counts the outcome of operations sent inside a `$batch`, following query pages after the batch. */
 export async function recordBatchOutcome(
   client: DataverseClient,
@@ -265,29 +278,15 @@ export async function recordBatchOutcome(
     r += n;
     const ok = mine.length === n && mine.every((x) => x.ok);
     const failed = mine.find((x) => !x.ok);
-    if (op.kind === 'unit') {
-      recordUnit(sink, op, requestKind, ok, failed);
-      continue;
-    }
-    if (op.kind === 'query' && ok) {
+    if (op.kind === 'unit') recordUnit(sink, op, requestKind, ok, failed);
+    else if (op.kind === 'query' && ok) {
       const body = mine[0]?.body as { value?: unknown[]; '@odata.nextLink'?: string } | undefined;
       sink.records += body?.value?.length ?? 0;
       const paging = op.followPaging
         ? await followPages(client, op, body?.['@odata.nextLink'], sink, 'single', identity)
         : undefined;
       recordOutcome(sink, op, requestKind, paging);
-      continue;
-    }
-    if (ok) recordOutcome(sink, op, requestKind, undefined);
-    else if (failed?.notRun === true)
-      recordOutcome(sink, op, requestKind, {
-        kind: 'not run (batch stopped)',
-        status: null,
-        code: null,
-        message: 'an earlier part of the $batch failed and continue-on-error was off',
-        firstOperation: describeOperation(op),
-      });
-    else recordOutcome(sink, op, requestKind, httpFailure(op, failed?.status ?? 0, failed?.error));
+    } else recordOutcome(sink, op, requestKind, ok ? undefined : batchPartFailure(op, failed));
   }
 }
 
