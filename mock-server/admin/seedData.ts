@@ -63,6 +63,73 @@ export interface SeedRequest {
   readonly referenceTime: number;
 }
 
+/** What a generator knows about the cell it fills. */
+interface Cell {
+  readonly table: TableMetadata;
+  readonly column: ColumnDefinition;
+  /** The record's number, zero-padded: unique within the table. */
+  readonly n: string;
+  readonly prng: Prng;
+  readonly row: Record<string, CellValue>;
+}
+
+const fit = (c: Cell, s: string): string => s.slice(0, c.column.maxLength ?? s.length);
+
+/** Columns with a realistic shape of their own, by name. */
+const BY_NAME: Readonly<Record<string, (c: Cell) => CellValue>> = {
+  name: (c) =>
+    fit(
+      c,
+      c.table.logicalName === 'account'
+        ? `${c.prng.pick(COMPANY_WORDS)} ${c.prng.pick(COMPANY_SUFFIX)} ${c.n}`
+        : `${c.table.logicalName} ${c.n}`,
+    ),
+  accountnumber: (c) => `A-${c.n}`,
+  firstname: (c) => c.prng.pick(FIRST),
+  lastname: (c) => c.prng.pick(LAST),
+  emailaddress1: (c) => email(c),
+  internalemailaddress: (c) => email(c),
+  telephone1: (c) => `+1-555-${c.n.slice(2)}`,
+  address1_city: (c) => c.prng.pick(CITIES),
+  jobtitle: (c) => c.prng.pick(JOBS),
+  quotenumber: (c) => `QUO-${c.n}`,
+  domainname: (c) => `user${c.n}@example.com`,
+};
+
+function email(c: Cell): string {
+  const local = typeof c.row.firstname === 'string' ? c.row.firstname : c.table.logicalName;
+  return fit(c, `${local.toLowerCase()}.${c.n}@example.com`);
+}
+
+/** Every other column, by type. */
+const BY_TYPE: Readonly<Record<ColumnDefinition['type'], (c: Cell) => CellValue>> = {
+  string: (c) => fit(c, `${c.column.name} ${c.n}`),
+  memo: () => null,
+  int: (c) => c.prng.int(1, 10_000),
+  decimal: (c) => c.prng.int(1, 100),
+  money: (c) => c.prng.int(100, 10_000_000) / 100,
+  bool: (c) => c.prng.next() < 0.5,
+  choice: (c) =>
+    c.column.options === undefined || c.column.options.length === 0 ? null : c.prng.pick(c.column.options),
+  datetime: () => null,
+  guid: () => null,
+  lookup: () => null,
+};
+
+/** Key columns must stay unique however short the column is: keep the distinguishing end. */
+function keyValue(c: Cell, i: number): CellValue | undefined {
+  const { column } = c;
+  if (!c.table.definition.alternateKeys.some((k) => k.includes(column.name))) return undefined;
+  if ((column.type === 'string' || column.type === 'memo') && column.name !== 'accountnumber') {
+    const value = `${column.name.toUpperCase()}-${c.n}`;
+    return column.maxLength === undefined || value.length <= column.maxLength
+      ? value
+      : (i + 1).toString(36).toUpperCase().slice(-column.maxLength);
+  }
+  if (column.type === 'int' || column.type === 'decimal') return i + 1;
+  return undefined;
+}
+
 function valueFor(
   table: TableMetadata,
   column: ColumnDefinition,
@@ -70,70 +137,11 @@ function valueFor(
   prng: Prng,
   row: Record<string, CellValue>,
 ): CellValue {
-  const n = String(i + 1).padStart(6, '0');
-  const fit = (s: string): string => s.slice(0, column.maxLength ?? s.length);
-  const isKey = table.definition.alternateKeys.some((k) => k.includes(column.name));
-  // Key columns must stay unique however short the column is: keep the distinguishing end.
-  if (isKey && (column.type === 'string' || column.type === 'memo') && column.name !== 'accountnumber') {
-    const value = `${column.name.toUpperCase()}-${n}`;
-    return column.maxLength === undefined || value.length <= column.maxLength
-      ? value
-      : (i + 1).toString(36).toUpperCase().slice(-column.maxLength);
-  }
-  if (isKey && (column.type === 'int' || column.type === 'decimal')) return i + 1;
-  switch (column.name) {
-    case 'name':
-      return fit(
-        table.logicalName === 'account'
-          ? `${prng.pick(COMPANY_WORDS)} ${prng.pick(COMPANY_SUFFIX)} ${n}`
-          : `${table.logicalName} ${n}`,
-      );
-    case 'accountnumber':
-      return `A-${n}`;
-    case 'firstname':
-      return prng.pick(FIRST);
-    case 'lastname':
-      return prng.pick(LAST);
-    case 'emailaddress1':
-    case 'internalemailaddress':
-      return fit(
-        `${(typeof row.firstname === 'string' ? row.firstname : table.logicalName).toLowerCase()}.${n}@example.com`,
-      );
-    case 'telephone1':
-      return `+1-555-${n.slice(2)}`;
-    case 'address1_city':
-      return prng.pick(CITIES);
-    case 'jobtitle':
-      return prng.pick(JOBS);
-    case 'quotenumber':
-      return `QUO-${n}`;
-    case 'domainname':
-      return `user${n}@example.com`;
-    default:
-      break;
-  }
-  switch (column.type) {
-    case 'string':
-      return fit(`${column.name} ${n}`);
-    case 'memo':
-      return null;
-    case 'int':
-      return prng.int(1, 10_000);
-    case 'decimal':
-      return prng.int(1, 100);
-    case 'money':
-      return prng.int(100, 10_000_000) / 100;
-    case 'bool':
-      return prng.next() < 0.5;
-    case 'choice':
-      return column.options === undefined || column.options.length === 0 ? null : prng.pick(column.options);
-    case 'datetime':
-      return null;
-    case 'guid':
-      return null;
-    case 'lookup':
-      return null;
-  }
+  const cell: Cell = { table, column, n: String(i + 1).padStart(6, '0'), prng, row };
+  const key = keyValue(cell, i);
+  if (key !== undefined) return key;
+  const byName = Object.hasOwn(BY_NAME, column.name) ? BY_NAME[column.name] : undefined;
+  return (byName ?? BY_TYPE[column.type])(cell);
 }
 
 /**
@@ -141,6 +149,46 @@ function valueFor(
  * order given, and a lookup points at a record of a target table generated before it, so
  * the same request always produces byte-identical data.
  */
+function lookupValue(column: ColumnDefinition, prng: Prng, generatedIds: ReadonlyMap<string, string[]>): CellValue {
+  const target = column.targets?.find((t) => (generatedIds.get(t.table)?.length ?? 0) > 0);
+  const pool = target === undefined ? undefined : generatedIds.get(target.table);
+  if (target === undefined || pool === undefined) return null;
+  return { id: prng.pick(pool), table: target.table } satisfies LookupValue;
+}
+
+/** One generated record of `table`, system columns and computed columns included; returns its id. */
+function seedRecord(
+  table: TableMetadata,
+  i: number,
+  prng: Prng,
+  generatedIds: ReadonlyMap<string, string[]>,
+  request: SeedRequest,
+  store: Store,
+): string {
+  const values: Record<string, CellValue> = {};
+  for (const column of table.definition.columns) {
+    if (column.readOnly === true || column.name === table.primaryKey) continue;
+    values[column.name] =
+      column.type === 'lookup' ? lookupValue(column, prng, generatedIds) : valueFor(table, column, i, prng, values);
+  }
+  const id = prng.uuid();
+  const createdOn = toDataverseDateTime(
+    request.referenceTime - prng.int(0, 364) * DAY - prng.int(0, DAY / 1000 - 1) * 1000,
+  );
+  values[table.primaryKey] = id;
+  values.statecode = 0;
+  values.statuscode = 1;
+  values.createdon = createdOn;
+  values.modifiedon = createdOn;
+  const version = store.nextVersion();
+  values.versionnumber = version;
+  for (const column of table.definition.columns) {
+    if (column.compute !== undefined) values[column.name] = (column.compute(values) ?? null) as CellValue;
+  }
+  store.insert(table.logicalName, { values, version });
+  return id;
+}
+
 export function seedData(request: SeedRequest, catalogue: Catalogue, store: Store): Record<string, number> {
   const created: Record<string, number> = {};
   const generatedIds = new Map<string, string[]>();
@@ -149,38 +197,7 @@ export function seedData(request: SeedRequest, catalogue: Catalogue, store: Stor
     if (table === undefined) continue;
     const prng = createPrng(hashSeed(request.seed, logicalName));
     const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const values: Record<string, CellValue> = {};
-      for (const column of table.definition.columns) {
-        if (column.readOnly === true || column.name === table.primaryKey) continue;
-        if (column.type === 'lookup') {
-          const target = column.targets?.find((t) => (generatedIds.get(t.table)?.length ?? 0) > 0);
-          const pool = target === undefined ? undefined : generatedIds.get(target.table);
-          values[column.name] =
-            target === undefined || pool === undefined
-              ? null
-              : ({ id: prng.pick(pool), table: target.table } satisfies LookupValue);
-          continue;
-        }
-        values[column.name] = valueFor(table, column, i, prng, values);
-      }
-      const id = prng.uuid();
-      const createdOn = toDataverseDateTime(
-        request.referenceTime - prng.int(0, 364) * DAY - prng.int(0, DAY / 1000 - 1) * 1000,
-      );
-      values[table.primaryKey] = id;
-      values.statecode = 0;
-      values.statuscode = 1;
-      values.createdon = createdOn;
-      values.modifiedon = createdOn;
-      const version = store.nextVersion();
-      values.versionnumber = version;
-      for (const column of table.definition.columns) {
-        if (column.compute !== undefined) values[column.name] = (column.compute(values) ?? null) as CellValue;
-      }
-      store.insert(table.logicalName, { values, version });
-      ids.push(id);
-    }
+    for (let i = 0; i < count; i++) ids.push(seedRecord(table, i, prng, generatedIds, request, store));
     generatedIds.set(logicalName, [...(generatedIds.get(logicalName) ?? []), ...ids]);
     created[logicalName] = (created[logicalName] ?? 0) + count;
   }

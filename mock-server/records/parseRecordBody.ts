@@ -22,64 +22,83 @@ export function toDataverseDateTime(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
+/** A short, safe rendering of a bad value for the error message; never serialized (a deep one would overflow the stack). */
+function shownValue(value: unknown): string {
+  if (typeof value === 'string') return value.slice(0, 200);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return Array.isArray(value) ? '[array]' : `{${typeof value}}`;
+}
+
+interface Coercion {
+  readonly column: ColumnDefinition;
+  readonly table: TableMetadata;
+  readonly bad: () => Error;
+}
+
+function coerceText(value: unknown, { column, table, bad }: Coercion): CellValue {
+  if (typeof value !== 'string') throw bad();
+  if (column.maxLength !== undefined && value.length > column.maxLength) {
+    throw dataverseErrors.stringTooLong(column.name, table.logicalName, column.maxLength);
+  }
+  return value;
+}
+
+function coerceWhole(value: unknown, { column, bad }: Coercion): CellValue {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) throw bad();
+  if (column.type === 'choice' && column.options !== undefined && !column.options.includes(value)) {
+    throw dataverseErrors.invalidChoice(column.name, value);
+  }
+  return value;
+}
+
+function coerceDecimal(value: unknown, { bad }: Coercion): CellValue {
+  // OData allows decimals as strings (IEEE754Compatible); accept both.
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n)) throw bad();
+  return n;
+}
+
+function coerceDateTime(value: unknown, { bad }: Coercion): CellValue {
+  if (typeof value !== 'string') throw bad();
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}/.test(value)) throw bad();
+  return toDataverseDateTime(ms);
+}
+
+/** How a JSON value becomes a cell, per column type; a wrong JSON type is Dataverse's "cannot convert" error. */
+const COERCE: Readonly<Record<ColumnDefinition['type'], (value: unknown, c: Coercion) => CellValue>> = {
+  string: coerceText,
+  memo: coerceText,
+  int: coerceWhole,
+  choice: coerceWhole,
+  decimal: coerceDecimal,
+  money: coerceDecimal,
+  bool: (value, { bad }) => {
+    if (typeof value !== 'boolean') throw bad();
+    return value;
+  },
+  datetime: coerceDateTime,
+  guid: (value, { bad }) => {
+    if (typeof value !== 'string' || !GUID.test(value)) throw bad();
+    return value.toLowerCase();
+  },
+  lookup: (_value, { bad }) => {
+    throw bad();
+  },
+};
+
 function coerce(column: ColumnDefinition, value: unknown, table: TableMetadata): CellValue {
   if (value === null) return null;
-  // Never serialize the value: a deeply nested one would overflow the stack (a 500 for a client mistake).
-  const shown =
-    typeof value === 'string'
-      ? value.slice(0, 200)
-      : typeof value === 'number' || typeof value === 'boolean'
-        ? String(value)
-        : Array.isArray(value)
-          ? '[array]'
-          : `{${typeof value}}`;
-  const bad = (): Error => dataverseErrors.invalidValue(shown, edmTypeOf(column));
-  switch (column.type) {
-    case 'string':
-    case 'memo': {
-      if (typeof value !== 'string') throw bad();
-      if (column.maxLength !== undefined && value.length > column.maxLength) {
-        throw dataverseErrors.stringTooLong(column.name, table.logicalName, column.maxLength);
-      }
-      return value;
-    }
-    case 'int':
-    case 'choice': {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) throw bad();
-      if (column.type === 'choice' && column.options !== undefined && !column.options.includes(value)) {
-        throw dataverseErrors.invalidChoice(column.name, value);
-      }
-      return value;
-    }
-    case 'decimal':
-    case 'money': {
-      // OData allows decimals as strings (IEEE754Compatible); accept both.
-      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-      if (typeof n !== 'number' || !Number.isFinite(n)) throw bad();
-      return n;
-    }
-    case 'bool':
-      if (typeof value !== 'boolean') throw bad();
-      return value;
-    case 'datetime': {
-      if (typeof value !== 'string') throw bad();
-      const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-      if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}/.test(value)) throw bad();
-      return toDataverseDateTime(ms);
-    }
-    case 'guid':
-      if (typeof value !== 'string' || !GUID.test(value)) throw bad();
-      return value.toLowerCase();
-    case 'lookup':
-      throw bad();
-  }
+  const bad = (): Error => dataverseErrors.invalidValue(shownValue(value), edmTypeOf(column));
+  return COERCE[column.type](value, { column, table, bad });
 }
 
 /**
  * Resolves an `@odata.bind` reference (`/accounts(id)`, `accounts(id)`, an absolute URL, the
  * alternate-key form, or `$n` in a changeset) to the id of an existing record of `targetTable`.
  */
-function resolveBind(reference: string, expectedTable: string, entitySet: string, ctx: BodyContext): string {
+/** The bind reference as `set(key)` below the Web API root, `$n` Content-ID references resolved. */
+function relativeReference(reference: string, ctx: BodyContext): string {
   let ref = reference;
   if (ref.startsWith('$') && ctx.contentIdUrl !== undefined) {
     const resolved = ctx.contentIdUrl(ref);
@@ -90,8 +109,30 @@ function resolveBind(reference: string, expectedTable: string, entitySet: string
   }
   if (ref.startsWith(ctx.baseUrl)) ref = ref.slice(ctx.baseUrl.length);
   else if (/^https?:\/\//.test(ref)) ref = ref.replace(/^https?:\/\/[^/]+\/api\/data\/v[0-9.]+\//, '');
-  ref = ref.replace(/^\/api\/data\/v[0-9.]+\//, '').replace(/^\//, '');
-  const m = /^([A-Za-z_][A-Za-z0-9_]*)\((.*)\)$/s.exec(ref);
+  return ref.replace(/^\/api\/data\/v[0-9.]+\//, '').replace(/^\//, '');
+}
+
+/** The id of the record a key names, or Dataverse's 404 for it. */
+function existingId(target: TableMetadata, keyText: string, ctx: BodyContext): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(keyText);
+  } catch {
+    throw dataverseErrors.invalidKey(target.logicalName);
+  }
+  const key = parseKeySegment(decoded, target);
+  if (key.kind === 'primary') {
+    if (ctx.store.get(target.logicalName, key.id) === undefined)
+      throw dataverseErrors.recordNotFound(target.logicalName, key.id);
+    return key.id;
+  }
+  const row = ctx.store.findByKey(target.logicalName, key.columns, key.values);
+  if (row === undefined) throw dataverseErrors.recordNotFoundByKey(target.logicalName);
+  return row.values[target.primaryKey] as string;
+}
+
+function resolveBind(reference: string, expectedTable: string, entitySet: string, ctx: BodyContext): string {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)\((.*)\)$/s.exec(relativeReference(reference, ctx));
   if (m === null)
     throw dataverseErrors.payloadError(
       entitySet,
@@ -105,21 +146,7 @@ function resolveBind(reference: string, expectedTable: string, entitySet: string
       `The @odata.bind value '${reference}' refers to '${target.logicalName}', but the navigation property expects '${expectedTable}'.`,
     );
   }
-  let keyText = m[2] ?? '';
-  try {
-    keyText = decodeURIComponent(keyText);
-  } catch {
-    throw dataverseErrors.invalidKey(target.logicalName);
-  }
-  const key = parseKeySegment(keyText, target);
-  if (key.kind === 'primary') {
-    if (ctx.store.get(target.logicalName, key.id) === undefined)
-      throw dataverseErrors.recordNotFound(target.logicalName, key.id);
-    return key.id;
-  }
-  const row = ctx.store.findByKey(target.logicalName, key.columns, key.values);
-  if (row === undefined) throw dataverseErrors.recordNotFoundByKey(target.logicalName);
-  return row.values[target.primaryKey] as string;
+  return existingId(target, m[2] ?? '', ctx);
 }
 
 /**
@@ -127,6 +154,43 @@ function resolveBind(reference: string, expectedTable: string, entitySet: string
  * unknown names, wrong types, lengths, choice values, and `@odata.bind` navigation properties.
  * Server-maintained columns are ignored.
  */
+/** `@odata.type` must name the table; other annotations on the body itself are ignored. */
+function checkBodyAnnotation(table: TableMetadata, annotation: string, value: unknown): void {
+  if (annotation !== 'odata.type' || typeof value !== 'string') return;
+  const expected = `Microsoft.Dynamics.CRM.${table.logicalName}`;
+  if (value.replace(/^#/, '') !== expected) {
+    throw dataverseErrors.payloadError(table.entitySetName, `The @odata.type '${value}' does not match '${expected}'.`);
+  }
+}
+
+/** `nav@odata.bind`: the lookup column it sets and the record it points at. */
+function bindValue(table: TableMetadata, property: string, value: unknown, ctx: BodyContext): [string, CellValue] {
+  const nav = table.navigationProperties.get(property);
+  if (nav === undefined) throw dataverseErrors.undeclaredBindProperty(table.entitySetName, property);
+  if (value === null) throw dataverseErrors.nullBind(table.entitySetName);
+  if (typeof value !== 'string') {
+    throw dataverseErrors.payloadError(table.entitySetName, `The @odata.bind value of '${property}' must be a string.`);
+  }
+  const id = resolveBind(value, nav.target.table, table.entitySetName, ctx);
+  return [nav.column.name, { id, table: nav.target.table }];
+}
+
+/** A plain column's value; `undefined` for a read-only column, which Dataverse ignores. */
+function columnValue(table: TableMetadata, name: string, value: unknown): CellValue | undefined {
+  if (table.navigationProperties.has(name) && typeof value === 'object' && value !== null) {
+    throw dataverseErrors.payloadError(
+      table.entitySetName,
+      `Deep insert through '${name}' is not supported by the dvbench mock; use ${name}@odata.bind to set the lookup.`,
+    );
+  }
+  const column = table.columns.get(name);
+  if (column === undefined || column.type === 'lookup')
+    throw dataverseErrors.invalidBodyProperty(name, table.logicalName);
+  if (column.readOnly === true) return undefined;
+  if (name === table.primaryKey && value === null) throw dataverseErrors.invalidValue('null', 'Edm.Guid');
+  return coerce(column, value, table);
+}
+
 export function parseRecordBody(table: TableMetadata, body: unknown, ctx: BodyContext): Record<string, CellValue> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw dataverseErrors.payloadError(table.entitySetName, 'The request body must be a JSON object.');
@@ -134,49 +198,18 @@ export function parseRecordBody(table: TableMetadata, body: unknown, ctx: BodyCo
   const changes: Record<string, CellValue> = {};
   for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
     const at = name.indexOf('@');
-    if (at >= 0) {
-      const property = name.slice(0, at);
-      const annotation = name.slice(at + 1);
-      if (property === '') {
-        if (annotation === 'odata.type' && typeof value === 'string') {
-          const expected = `Microsoft.Dynamics.CRM.${table.logicalName}`;
-          if (value.replace(/^#/, '') !== expected) {
-            throw dataverseErrors.payloadError(
-              table.entitySetName,
-              `The @odata.type '${value}' does not match '${expected}'.`,
-            );
-          }
-        }
-        continue;
-      }
-      if (annotation !== 'odata.bind') continue;
-      const nav = table.navigationProperties.get(property);
-      if (nav === undefined) throw dataverseErrors.undeclaredBindProperty(table.entitySetName, property);
-      if (value === null) throw dataverseErrors.nullBind(table.entitySetName);
-      if (typeof value !== 'string') {
-        throw dataverseErrors.payloadError(
-          table.entitySetName,
-          `The @odata.bind value of '${property}' must be a string.`,
-        );
-      }
-      changes[nav.column.name] = {
-        id: resolveBind(value, nav.target.table, table.entitySetName, ctx),
-        table: nav.target.table,
-      };
+    if (at < 0) {
+      const cell = columnValue(table, name, value);
+      if (cell !== undefined) changes[name] = cell;
       continue;
     }
-    if (table.navigationProperties.has(name) && typeof value === 'object' && value !== null) {
-      throw dataverseErrors.payloadError(
-        table.entitySetName,
-        `Deep insert through '${name}' is not supported by the dvbench mock; use ${name}@odata.bind to set the lookup.`,
-      );
+    const property = name.slice(0, at);
+    const annotation = name.slice(at + 1);
+    if (property === '') checkBodyAnnotation(table, annotation, value);
+    else if (annotation === 'odata.bind') {
+      const [column, cell] = bindValue(table, property, value, ctx);
+      changes[column] = cell;
     }
-    const column = table.columns.get(name);
-    if (column === undefined || column.type === 'lookup')
-      throw dataverseErrors.invalidBodyProperty(name, table.logicalName);
-    if (column.readOnly === true) continue;
-    if (name === table.primaryKey && value === null) throw dataverseErrors.invalidValue('null', 'Edm.Guid');
-    changes[name] = coerce(column, value, table);
   }
   return changes;
 }
