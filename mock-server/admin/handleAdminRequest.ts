@@ -18,6 +18,42 @@ function defaultReferenceTime(now: number): number {
   return Math.floor(now / 86_400_000) * 86_400_000;
 }
 
+/** `POST /_mock/seed`: generates records from a seed, replacing what is there unless `reset: false`. */
+function seed(body: string, ctx: MockContext): AdminResponse {
+  let json: unknown;
+  try {
+    json = JSON.parse(body === '' ? '{}' : body);
+  } catch (error) {
+    return adminErrors.DVB_MOCK_SEED_INVALID(`seed body is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = seedSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
+    return adminErrors.DVB_MOCK_SEED_INVALID(`invalid seed request: ${problems.join('; ')}`);
+  }
+  const total = Object.values(parsed.data.counts).reduce((a, n) => a + n, 0);
+  if (total > ctx.config.maxSeedRecords) {
+    return adminErrors.DVB_MOCK_SEED_TOO_LARGE(
+      `invalid seed request: ${total} records in all; at most ${ctx.config.maxSeedRecords} per request (maxSeedRecords), so the mock stays responsive and within memory`,
+    );
+  }
+  const unknown = Object.keys(parsed.data.counts).filter((t) => ctx.catalogue.byLogicalName(t) === undefined);
+  if (unknown.length > 0) {
+    return adminErrors.DVB_MOCK_SEED_INVALID(
+      `invalid seed request: counts.${unknown[0] ?? ''}: no table with that logical name`,
+    );
+  }
+  const referenceTime =
+    parsed.data.referenceDate === undefined ? defaultReferenceTime(ctx.now()) : Date.parse(parsed.data.referenceDate);
+  if (parsed.data.reset) ctx.store.clear();
+  const created = seedData(
+    { seed: parsed.data.seed, counts: parsed.data.counts, referenceTime },
+    ctx.catalogue,
+    ctx.store,
+  );
+  return { status: 200, body: { created, records: ctx.store.counts() } };
+}
+
 /**
  * `/_mock/*`: health, stats, reset and seed. Outside the Web API root, not authenticated, and
  * never throttled: these are for the harness, not part of what it measures.
@@ -58,40 +94,7 @@ export function handleAdminRequest(
     case 'seed': {
       const notAllowed = allow('POST');
       if (notAllowed !== undefined) return notAllowed;
-      let json: unknown;
-      try {
-        json = JSON.parse(body === '' ? '{}' : body);
-      } catch (error) {
-        return adminErrors.DVB_MOCK_SEED_INVALID(`seed body is not valid JSON: ${(error as Error).message}`);
-      }
-      const parsed = seedSchema.safeParse(json);
-      if (!parsed.success) {
-        const problems = parsed.error.issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
-        return adminErrors.DVB_MOCK_SEED_INVALID(`invalid seed request: ${problems.join('; ')}`);
-      }
-      const total = Object.values(parsed.data.counts).reduce((a, n) => a + n, 0);
-      if (total > ctx.config.maxSeedRecords) {
-        return adminErrors.DVB_MOCK_SEED_TOO_LARGE(
-          `invalid seed request: ${total} records in all; at most ${ctx.config.maxSeedRecords} per request (maxSeedRecords), so the mock stays responsive and within memory`,
-        );
-      }
-      const unknown = Object.keys(parsed.data.counts).filter((t) => ctx.catalogue.byLogicalName(t) === undefined);
-      if (unknown.length > 0) {
-        return adminErrors.DVB_MOCK_SEED_INVALID(
-          `invalid seed request: counts.${unknown[0] ?? ''}: no table with that logical name`,
-        );
-      }
-      const referenceTime =
-        parsed.data.referenceDate === undefined
-          ? defaultReferenceTime(ctx.now())
-          : Date.parse(parsed.data.referenceDate);
-      if (parsed.data.reset) ctx.store.clear();
-      const created = seedData(
-        { seed: parsed.data.seed, counts: parsed.data.counts, referenceTime },
-        ctx.catalogue,
-        ctx.store,
-      );
-      return { status: 200, body: { created, records: ctx.store.counts() } };
+      return seed(body, ctx);
     }
     default:
       return adminErrors.DVB_MOCK_NOT_FOUND(`no admin endpoint /_mock/${route}; try health, stats, reset or seed.`);

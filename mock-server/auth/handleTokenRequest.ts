@@ -21,6 +21,123 @@ function entraError(status: number, error: string, code: number, description: st
   };
 }
 
+/** An identity (`app:…`, `user:…`), or the refusal Entra ID would send. */
+type GrantOutcome = { readonly identity: string } | { readonly refusal: TokenEndpointResponse };
+
+const missing = (what: string): TokenEndpointResponse =>
+  entraError(400, 'invalid_request', 900144, `The request body must contain the following parameter: ${what}.`);
+
+function checkClient(ctx: MockContext, clientId: string, secret: string | null, assertion: string | null) {
+  const client = ctx.config.auth.clients.find((c) => c.clientId === clientId);
+  if (client === undefined)
+    return entraError(
+      400,
+      'unauthorized_client',
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory.`,
+    );
+  // The mock holds no certificates, so it cannot verify an assertion: with a client list, only secrets prove who calls.
+  if (assertion !== null && assertion !== '')
+    return entraError(
+      401,
+      'invalid_client',
+      700027,
+      `Client assertion failed signature validation: the dvbench mock cannot verify certificates; give '${clientId}' a clientSecret in auth.clients and sign in with it.`,
+    );
+  if (client.clientSecret !== secret)
+    return entraError(
+      401,
+      'invalid_client',
+      7000215,
+      'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.',
+    );
+  return undefined;
+}
+
+function clientCredentials(
+  form: URLSearchParams,
+  clientId: string,
+  audience: string,
+  v2: boolean,
+  ctx: MockContext,
+): GrantOutcome {
+  const secret = form.get('client_secret');
+  const assertion = form.get('client_assertion');
+  if ((secret === null || secret === '') && (assertion === null || assertion === ''))
+    return {
+      refusal: entraError(
+        400,
+        'invalid_client',
+        7000216,
+        "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.",
+      ),
+    };
+  const refused = ctx.config.auth.clients.length > 0 ? checkClient(ctx, clientId, secret, assertion) : undefined;
+  if (refused !== undefined) return { refusal: refused };
+  if (v2 && !audience.split(' ').some((s) => s.endsWith('/.default')))
+    return {
+      refusal: entraError(
+        400,
+        'invalid_scope',
+        1002012,
+        'The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).',
+      ),
+    };
+  return { identity: `app:${clientId}` };
+}
+
+function password(form: URLSearchParams, ctx: MockContext): GrantOutcome {
+  const username = form.get('username') ?? '';
+  const secret = form.get('password') ?? '';
+  if (username === '' || secret === '')
+    return {
+      refusal: entraError(
+        400,
+        'invalid_request',
+        900144,
+        "The request body must contain the following parameters: 'username' and 'password'.",
+      ),
+    };
+  const { users } = ctx.config.auth;
+  if (users.length > 0) {
+    const user = users.find((u) => u.username.toLowerCase() === username.toLowerCase());
+    if (user?.password !== secret)
+      return {
+        refusal: entraError(
+          400,
+          'invalid_grant',
+          50126,
+          'Error validating credentials due to invalid username or password.',
+        ),
+      };
+  }
+  return { identity: `user:${username.toLowerCase()}` };
+}
+
+/** The token answer; v1 answers numbers as strings and names the resource. */
+function issued(ctx: MockContext, identity: string, audience: string, v2: boolean): TokenEndpointResponse {
+  const lifetime = ctx.config.auth.tokenLifetimeSeconds;
+  const guid = identityGuid(identity, ctx.config.organization.organizationId);
+  const { token, expiresAt } = ctx.tokens.issue(guid, lifetime);
+  if (v2)
+    return {
+      status: 200,
+      body: { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token },
+    };
+  return {
+    status: 200,
+    body: {
+      token_type: 'Bearer',
+      expires_in: String(lifetime),
+      ext_expires_in: String(lifetime),
+      expires_on: String(Math.floor(expiresAt / 1000)),
+      not_before: String(Math.floor(ctx.now() / 1000)),
+      resource: audience,
+      access_token: token,
+    },
+  };
+}
+
 /**
  * Emulates Entra ID's token endpoint for the client_credentials and password grants. With no
  * clients (or users) configured any credentials are accepted; each identity gets its own
@@ -29,132 +146,19 @@ function entraError(status: number, error: string, code: number, description: st
 export function handleTokenRequest(form: URLSearchParams, v2: boolean, ctx: MockContext): TokenEndpointResponse {
   const grantType = form.get('grant_type');
   const clientId = form.get('client_id');
-  if (grantType === null)
-    return entraError(
-      400,
-      'invalid_request',
-      900144,
-      "The request body must contain the following parameter: 'grant_type'.",
-    );
-  if (clientId === null || clientId === '') {
-    return entraError(
-      400,
-      'invalid_request',
-      900144,
-      "The request body must contain the following parameter: 'client_id'.",
-    );
-  }
+  if (grantType === null) return missing("'grant_type'");
+  if (clientId === null || clientId === '') return missing("'client_id'");
   const audience = v2 ? form.get('scope') : form.get('resource');
-  if (audience === null || audience === '') {
-    const name = v2 ? 'scope' : 'resource';
-    return entraError(
-      400,
-      'invalid_request',
-      900144,
-      `The request body must contain the following parameter: '${name}'.`,
-    );
-  }
-  const { auth, organization } = ctx.config;
-  let identity: string;
-  if (grantType === 'client_credentials') {
-    const secret = form.get('client_secret');
-    const assertion = form.get('client_assertion');
-    if ((secret === null || secret === '') && (assertion === null || assertion === '')) {
-      return entraError(
-        400,
-        'invalid_client',
-        7000216,
-        "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.",
-      );
-    }
-    if (auth.clients.length > 0) {
-      const client = auth.clients.find((c) => c.clientId === clientId);
-      if (client === undefined) {
-        return entraError(
-          400,
-          'unauthorized_client',
-          700016,
-          `Application with identifier '${clientId}' was not found in the directory.`,
-        );
-      }
-      // The mock holds no certificates, so it cannot verify an assertion: with a client list, only secrets prove who calls.
-      if (assertion !== null && assertion !== '') {
-        return entraError(
-          401,
-          'invalid_client',
-          700027,
-          `Client assertion failed signature validation: the dvbench mock cannot verify certificates; give '${clientId}' a clientSecret in auth.clients and sign in with it.`,
-        );
-      }
-      if (client.clientSecret !== secret) {
-        return entraError(
-          401,
-          'invalid_client',
-          7000215,
-          'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.',
-        );
-      }
-    }
-    if (v2 && !audience.split(' ').some((s) => s.endsWith('/.default'))) {
-      return entraError(
-        400,
-        'invalid_scope',
-        1002012,
-        'The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).',
-      );
-    }
-    identity = `app:${clientId}`;
-  } else if (grantType === 'password') {
-    const username = form.get('username') ?? '';
-    const password = form.get('password') ?? '';
-    if (username === '' || password === '') {
-      return entraError(
-        400,
-        'invalid_request',
-        900144,
-        "The request body must contain the following parameters: 'username' and 'password'.",
-      );
-    }
-    if (auth.users.length > 0) {
-      const user = auth.users.find((u) => u.username.toLowerCase() === username.toLowerCase());
-      if (user?.password !== password) {
-        return entraError(
-          400,
-          'invalid_grant',
-          50126,
-          'Error validating credentials due to invalid username or password.',
-        );
-      }
-    }
-    identity = `user:${username.toLowerCase()}`;
-  } else {
+  if (audience === null || audience === '') return missing(v2 ? "'scope'" : "'resource'");
+  let outcome: GrantOutcome;
+  if (grantType === 'client_credentials') outcome = clientCredentials(form, clientId, audience, v2, ctx);
+  else if (grantType === 'password') outcome = password(form, ctx);
+  else
     return entraError(
       400,
       'unsupported_grant_type',
       70003,
       `The app requested an unsupported grant type '${grantType}'.`,
     );
-  }
-  const lifetime = auth.tokenLifetimeSeconds;
-  const { token, expiresAt } = ctx.tokens.issue(identityGuid(identity, organization.organizationId), lifetime);
-  if (v2) {
-    return {
-      status: 200,
-      body: { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token },
-    };
-  }
-  // v1 answers numbers as strings.
-  const nowSec = Math.floor(ctx.now() / 1000);
-  return {
-    status: 200,
-    body: {
-      token_type: 'Bearer',
-      expires_in: String(lifetime),
-      ext_expires_in: String(lifetime),
-      expires_on: String(Math.floor(expiresAt / 1000)),
-      not_before: String(nowSec),
-      resource: audience,
-      access_token: token,
-    },
-  };
+  return 'refusal' in outcome ? outcome.refusal : issued(ctx, outcome.identity, audience, v2);
 }

@@ -20,25 +20,25 @@ export interface TableMetadata {
   readonly lookupValueNames: ReadonlyMap<string, ColumnDefinition>;
 }
 
+type CustomColumnConfig = CustomTableConfig['columns'][number];
+
+/** A configured column with the defaults Dataverse gives: text lengths, no options, one lookup target. */
+function columnFromConfig(c: CustomColumnConfig): ColumnDefinition {
+  const base = { name: c.name, type: c.type } as const;
+  if (c.type === 'string' || c.type === 'memo')
+    return { ...base, maxLength: c.maxLength ?? (c.type === 'memo' ? 2000 : 100) };
+  if (c.type === 'choice') return { ...base, options: c.options ?? [] };
+  if (c.type === 'lookup')
+    return { ...base, targets: [{ table: c.target ?? '', navigationProperty: c.navigationProperty ?? c.name }] };
+  return base;
+}
+
 function fromConfig(table: CustomTableConfig): TableDefinition {
   const primaryKey = table.primaryKey ?? `${table.logicalName}id`;
-  const columns: ColumnDefinition[] = [{ name: primaryKey, type: 'guid' }];
-  for (const c of table.columns) {
-    if (c.name === primaryKey) continue;
-    const base = { name: c.name, type: c.type } as const;
-    if (c.type === 'string' || c.type === 'memo') {
-      columns.push({ ...base, maxLength: c.maxLength ?? (c.type === 'memo' ? 2000 : 100) });
-    } else if (c.type === 'choice') {
-      columns.push({ ...base, options: c.options ?? [] });
-    } else if (c.type === 'lookup') {
-      columns.push({
-        ...base,
-        targets: [{ table: c.target ?? '', navigationProperty: c.navigationProperty ?? c.name }],
-      });
-    } else {
-      columns.push(base);
-    }
-  }
+  const columns: ColumnDefinition[] = [
+    { name: primaryKey, type: 'guid' },
+    ...table.columns.filter((c) => c.name !== primaryKey).map(columnFromConfig),
+  ];
   for (const s of systemColumns()) if (!columns.some((c) => c.name === s.name)) columns.push(s);
   const primaryName = table.primaryName ?? columns.find((c) => c.type === 'string')?.name ?? primaryKey;
   return {

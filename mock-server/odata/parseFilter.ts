@@ -136,15 +136,20 @@ class FilterParser {
         return { kind: 'literal', type: t.kind, value: ms, text: t.text };
       }
       case 'identifier':
-        if (t.text === 'true' || t.text === 'false') {
-          return { kind: 'literal', type: 'bool', value: t.text === 'true', text: t.text };
-        }
-        if (t.text === 'null') return { kind: 'literal', type: 'null', value: null, text: t.text };
-        if (t.text.includes('.') || /^(and|or|not|eq|ne|gt|ge|lt|le)$/.test(t.text)) throw this.#syntaxError(t);
-        return { kind: 'property', path: t.text.split('/'), position: t.position } satisfies PropertyPath;
+        return this.#identifierOperand(t);
       default:
         throw this.#syntaxError(t);
     }
+  }
+
+  /** `true`, `false`, `null`, or a property path; a keyword or a dotted name here is a syntax error. */
+  #identifierOperand(t: Token): Operand {
+    if (t.text === 'true' || t.text === 'false') {
+      return { kind: 'literal', type: 'bool', value: t.text === 'true', text: t.text };
+    }
+    if (t.text === 'null') return { kind: 'literal', type: 'null', value: null, text: t.text };
+    if (t.text.includes('.') || /^(and|or|not|eq|ne|gt|ge|lt|le)$/.test(t.text)) throw this.#syntaxError(t);
+    return { kind: 'property', path: t.text.split('/'), position: t.position } satisfies PropertyPath;
   }
 
   #functionCall(): FilterNode {

@@ -1,5 +1,6 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { TableMetadata } from '../metadata/Catalogue.js';
+import type { ColumnDefinition } from '../metadata/TableDefinition.js';
 import type { CellValue } from '../store/Row.js';
 import { GUID } from './guid.js';
 
@@ -66,6 +67,35 @@ function literalValue(raw: string): string | number | boolean | undefined {
   return undefined;
 }
 
+/** Whether a key literal has the shape its column's type needs (a quoted string, a GUID, a number). */
+function fitsColumn(column: ColumnDefinition, raw: string, value: string | number | boolean): boolean {
+  switch (column.type) {
+    case 'string':
+    case 'memo':
+      return raw.startsWith("'");
+    case 'guid':
+    case 'lookup':
+      return typeof value === 'string' && GUID.test(raw);
+    case 'int':
+    case 'decimal':
+    case 'money':
+    case 'choice':
+      return typeof value === 'number';
+    case 'datetime':
+      return typeof value === 'string';
+    default:
+      return false;
+  }
+}
+
+/** A bare GUID, or the primary key named: `(id)` or `(accountid=id)`. */
+function primaryKeyOf(pairs: readonly RawPair[], table: TableMetadata): RecordKey | undefined {
+  const only = pairs.length === 1 ? pairs[0] : undefined;
+  if (only === undefined || (only.name !== undefined && only.name !== table.primaryKey)) return undefined;
+  if (!GUID.test(only.raw)) throw dataverseErrors.invalidKey(table.logicalName);
+  return { kind: 'primary', id: only.raw.toLowerCase() };
+}
+
 /**
  * Parses the key text (without its parentheses) against a table's primary and alternate keys.
  * Anything that is not a declared key, or a value of the wrong type, is Dataverse's
@@ -74,35 +104,16 @@ function literalValue(raw: string): string | number | boolean | undefined {
 export function parseKeySegment(text: string, table: TableMetadata): RecordKey {
   const pairs = splitPairs(text);
   if (pairs === undefined || pairs.length === 0) throw dataverseErrors.invalidKey(table.logicalName);
-  if (pairs.length === 1 && pairs[0]?.name === undefined) {
-    const raw = pairs[0]?.raw ?? '';
-    if (!GUID.test(raw)) throw dataverseErrors.invalidKey(table.logicalName);
-    return { kind: 'primary', id: raw.toLowerCase() };
-  }
+  const primary = primaryKeyOf(pairs, table);
+  if (primary !== undefined) return primary;
   if (pairs.some((p) => p.name === undefined)) throw dataverseErrors.invalidKey(table.logicalName);
-  if (pairs.length === 1 && pairs[0]?.name === table.primaryKey) {
-    const raw = pairs[0].raw;
-    if (!GUID.test(raw)) throw dataverseErrors.invalidKey(table.logicalName);
-    return { kind: 'primary', id: raw.toLowerCase() };
-  }
   const values: Record<string, CellValue> = {};
   const columns: string[] = [];
   for (const { name = '', raw } of pairs) {
-    const lookup = table.lookupValueNames.get(name);
-    const column = lookup ?? table.columns.get(name);
+    const column = table.lookupValueNames.get(name) ?? table.columns.get(name);
     const value = literalValue(raw);
-    if (column === undefined || value === undefined || columns.includes(column.name)) {
+    if (column === undefined || value === undefined || columns.includes(column.name) || !fitsColumn(column, raw, value))
       throw dataverseErrors.invalidKey(table.logicalName);
-    }
-    const isString = column.type === 'string' || column.type === 'memo';
-    const isGuid = column.type === 'guid' || column.type === 'lookup';
-    const isNumber = ['int', 'decimal', 'money', 'choice'].includes(column.type);
-    const ok =
-      (isString && raw.startsWith("'")) ||
-      (isGuid && typeof value === 'string' && GUID.test(raw)) ||
-      (isNumber && typeof value === 'number') ||
-      (column.type === 'datetime' && typeof value === 'string');
-    if (!ok) throw dataverseErrors.invalidKey(table.logicalName);
     columns.push(column.name);
     values[column.name] = column.type === 'lookup' ? { id: value as string, table: '' } : value;
   }

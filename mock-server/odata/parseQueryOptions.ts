@@ -76,11 +76,8 @@ function parseExpand(text: string): ExpandItem[] {
   return items;
 }
 
-/**
- * Parses the system query options Dataverse supports. `$skip`, `$search`, `$format` and any
- * other `$` option are rejected as Dataverse rejects them; parameters without `$` are ignored.
- */
-export function parseQueryOptions(query: string): QueryOptions {
+/** The `$` options, each at most once; an unsupported one is refused as Dataverse refuses it. */
+function systemOptions(query: string): Map<string, string> {
   let params: URLSearchParams;
   try {
     params = new URLSearchParams(query);
@@ -90,10 +87,7 @@ export function parseQueryOptions(query: string): QueryOptions {
   const seen = new Map<string, string>();
   for (const [name, value] of params) {
     if (!name.startsWith('$')) continue;
-    if (!SUPPORTED.has(name)) {
-      if (name === 'fetchXml') continue;
-      throw dataverseErrors.unsupportedQueryOption(name);
-    }
+    if (!SUPPORTED.has(name)) throw dataverseErrors.unsupportedQueryOption(name);
     if (seen.has(name)) {
       throw dataverseErrors.querySyntax(
         `Query option '${name}' was specified more than once, but it must be specified at most once.`,
@@ -106,30 +100,44 @@ export function parseQueryOptions(query: string): QueryOptions {
       'FetchXML queries (fetchXml=) are not supported by the dvbench mock; use OData query options.',
     );
   }
-  const topText = seen.get('$top');
-  let top: number | undefined;
-  if (topText !== undefined) {
-    if (!/^\d+$/.test(topText))
-      throw dataverseErrors.querySyntax(`Invalid value '${topText}' for $top query option found.`);
-    top = Number(topText);
+  return seen;
+}
+
+function parseTop(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw dataverseErrors.querySyntax(`Invalid value '${text}' for $top query option found.`);
+  return Number(text);
+}
+
+function parseCount(text: string | undefined): boolean {
+  if (text !== undefined && text !== 'true' && text !== 'false') {
+    throw dataverseErrors.querySyntax(`'${text}' is not a valid count option.`);
   }
-  const countText = seen.get('$count');
-  if (countText !== undefined && countText !== 'true' && countText !== 'false') {
-    throw dataverseErrors.querySyntax(`'${countText}' is not a valid count option.`);
-  }
+  return text === 'true';
+}
+
+/** Parses an option when it is present. */
+function optional<T>(text: string | undefined, parse: (text: string) => T, absent: T): T {
+  return text === undefined ? absent : parse(text);
+}
+
+/**
+ * Parses the system query options Dataverse supports. `$skip`, `$search`, `$format` and any
+ * other `$` option are rejected as Dataverse rejects them; parameters without `$` are ignored.
+ */
+export function parseQueryOptions(query: string): QueryOptions {
+  const seen = systemOptions(query);
   const filterText = seen.get('$filter');
-  const selectText = seen.get('$select');
   const orderByText = seen.get('$orderby');
-  const expandText = seen.get('$expand');
   return {
-    select: selectText === undefined ? undefined : parseSelect(selectText),
-    filter: filterText === undefined ? undefined : parseFilter(filterText),
+    select: optional(seen.get('$select'), parseSelect, undefined),
+    filter: optional(filterText, parseFilter, undefined),
     filterText,
-    orderBy: orderByText === undefined ? [] : parseOrderBy(orderByText),
+    orderBy: optional(orderByText, parseOrderBy, []),
     orderByText: orderByText ?? '',
-    top,
-    count: countText === 'true',
-    expand: expandText === undefined ? [] : parseExpand(expandText),
+    top: parseTop(seen.get('$top')),
+    count: parseCount(seen.get('$count')),
+    expand: optional(seen.get('$expand'), parseExpand, []),
     skipToken: seen.get('$skiptoken'),
   };
 }

@@ -10,7 +10,7 @@ import { parseQueryOptions } from '../odata/parseQueryOptions.js';
 import { buildNewRow, buildUpdatedRow } from '../records/buildRow.js';
 import { etagOf, formatRecord, validateProjection } from '../records/formatRecord.js';
 import { parseRecordBody } from '../records/parseRecordBody.js';
-import type { Row } from '../store/Row.js';
+import type { CellValue, Row } from '../store/Row.js';
 
 function findRow(table: TableMetadata, key: RecordKey, ctx: MockContext): Row | undefined {
   return key.kind === 'primary'
@@ -65,6 +65,39 @@ export function retrieveRecord(
   );
 }
 
+/** `If-Match` (the record must exist, at that ETag unless `*`) and `If-None-Match: *` (it must not). */
+function checkConditions(table: TableMetadata, key: RecordKey, existing: Row | undefined, request: ApiRequest): void {
+  const ifMatch = request.headers['if-match'];
+  if (ifMatch !== undefined && existing === undefined) throw notFound(table, key);
+  if (ifMatch !== undefined && existing !== undefined && !etagMatches(ifMatch, existing))
+    throw dataverseErrors.versionMismatch();
+  if (request.headers['if-none-match'] === '*' && existing !== undefined) throw dataverseErrors.recordAlreadyExists();
+}
+
+/** Keys cannot change through a key URL: key values sent in the body are dropped. */
+function updateByKey(
+  table: TableMetadata,
+  key: RecordKey,
+  existing: Row,
+  changes: Record<string, CellValue>,
+  ctx: MockContext,
+): Row {
+  const keyColumns = new Set([table.primaryKey, ...(key.kind === 'alternate' ? key.columns : [])]);
+  const kept = Object.fromEntries(Object.entries(changes).filter(([c]) => !keyColumns.has(c)));
+  const row = buildUpdatedRow(table, existing, kept, ctx.store, ctx.now());
+  ctx.store.replace(table.logicalName, row);
+  return row;
+}
+
+/** On create, body key values win; URL key values fill in what the body lacks. */
+function insertByKey(table: TableMetadata, key: RecordKey, changes: Record<string, CellValue>, ctx: MockContext): Row {
+  if (key.kind === 'primary') changes[table.primaryKey] = key.id;
+  else for (const c of key.columns) if (changes[c] === undefined) changes[c] = key.values[c] ?? null;
+  const row = buildNewRow(table, changes, ctx.store, ctx.now());
+  ctx.store.insert(table.logicalName, row);
+  return row;
+}
+
 /**
  * `PATCH /<set>(<key>)`: an upsert unless `If-Match: *` (update only) or `If-None-Match: *`
  * (create only); a stale `If-Match` ETag is 412.
@@ -81,12 +114,7 @@ export function upsertRecord(
   const format = { select: options.select, expand: [], lookupAnnotations: false };
   validateProjection(table, format, ctx.catalogue);
   const existing = findRow(table, key, ctx);
-  const ifMatch = request.headers['if-match'];
-  const ifNoneMatch = request.headers['if-none-match'];
-  if (ifMatch !== undefined && existing === undefined) throw notFound(table, key);
-  if (ifMatch !== undefined && existing !== undefined && !etagMatches(ifMatch, existing))
-    throw dataverseErrors.versionMismatch();
-  if (ifNoneMatch === '*' && existing !== undefined) throw dataverseErrors.recordAlreadyExists();
+  checkConditions(table, key, existing, request);
   const changes = parseRecordBody(table, parseJsonBody(request, table.entitySetName), {
     catalogue: ctx.catalogue,
     store: ctx.store,
@@ -94,23 +122,8 @@ export function upsertRecord(
     contentIdUrl: request.contentIdUrl,
   });
   const entityUrl = `${request.baseUrl}${table.entitySetName}(${keyText})`;
-  let row: Row;
-  let created: boolean;
-  if (existing !== undefined) {
-    // Keys cannot change through a key URL: key values sent in the body are dropped.
-    const keyColumns = new Set([table.primaryKey, ...(key.kind === 'alternate' ? key.columns : [])]);
-    const kept = Object.fromEntries(Object.entries(changes).filter(([c]) => !keyColumns.has(c)));
-    row = buildUpdatedRow(table, existing, kept, ctx.store, ctx.now());
-    ctx.store.replace(table.logicalName, row);
-    created = false;
-  } else {
-    if (key.kind === 'primary') changes[table.primaryKey] = key.id;
-    // On create, body key values win; URL key values fill in what the body lacks.
-    else for (const c of key.columns) if (changes[c] === undefined) changes[c] = key.values[c] ?? null;
-    row = buildNewRow(table, changes, ctx.store, ctx.now());
-    ctx.store.insert(table.logicalName, row);
-    created = true;
-  }
+  const created = existing === undefined;
+  const row = created ? insertByKey(table, key, changes, ctx) : updateByKey(table, key, existing, changes, ctx);
   if (prefer.returnRepresentation) {
     return jsonResponse(
       created ? 201 : 200,
