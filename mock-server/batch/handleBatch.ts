@@ -73,10 +73,12 @@ function runInner(
   costs: OperationCost[],
 ): ApiResponse {
   let kind: OperationCost['kind'] = 'read';
+  let table: string | undefined;
   try {
     const { path, query } = innerTarget(message.url, outer, contentIds);
     const resource = parseResourcePath(path, ctx.catalogue);
     kind = operationKindOf(message.method, resource);
+    if ('table' in resource) table = resource.table.logicalName;
     if (resource.kind === 'batch')
       throw dataverseErrors.badRequest('A $batch request cannot contain another $batch request.');
     const request: ApiRequest = {
@@ -91,10 +93,11 @@ function runInner(
     };
     const response = dispatchApiRequest(resource, request, ctx, routes);
     if (response instanceof Promise) throw new Error('inner batch requests must be synchronous');
-    for (const c of response.cost ?? [{ kind }]) costs.push({ ...c, inBatch: true });
+    for (const c of response.cost ?? [{ kind, ...(table === undefined ? {} : { table }) }])
+      costs.push({ ...c, inBatch: true });
     return response;
   } catch (error) {
-    costs.push({ kind, inBatch: true });
+    costs.push({ kind, inBatch: true, ...(table === undefined ? {} : { table }) });
     if (error instanceof DataverseError) return errorResponse(error, { REQ_ID: randomUUID() });
     // A bug in the mock answers this part alone: the parts before it stay answered, as they stay committed.
     console.error(`dvbench mock: internal error in a $batch part ${message.method} ${message.url}:`, error);

@@ -90,12 +90,12 @@ export function handleBulkAction(
   }
   const targets = targetsOf(table, request, action);
   const bodyCtx = { catalogue: ctx.catalogue, store: ctx.store, baseUrl: request.baseUrl };
-  const costs: OperationCost[] = [{ kind: 'batch' }];
+  const costs: OperationCost[] = [{ kind: 'bulk' }];
   const ids = ctx.store.transaction(() =>
     targets.map((target, i) => {
       const data = Object.fromEntries(Object.entries(target).filter(([k]) => k !== '@odata.type' && k !== '@odata.id'));
       if (action === 'CreateMultiple') {
-        costs.push({ kind: 'create', inBatch: true });
+        costs.push({ kind: 'create', inBulk: true, table: table.logicalName });
         const row = buildNewRow(table, parseRecordBody(table, data, bodyCtx), ctx.store, ctx.now());
         ctx.store.insert(table.logicalName, row);
         return row.values[table.primaryKey] as string;
@@ -103,7 +103,7 @@ export function handleBulkAction(
       const { row: existing, keyValues } = findTarget(table, target, ctx, i);
       const changes = parseRecordBody(table, data, bodyCtx);
       if (existing !== undefined) {
-        costs.push({ kind: 'update', inBatch: true });
+        costs.push({ kind: 'update', inBulk: true, table: table.logicalName });
         for (const k of Object.keys(keyValues)) delete changes[k]; // eslint-disable-line @typescript-eslint/no-dynamic-delete -- key columns never change through an update
         const row = buildUpdatedRow(table, existing, changes, ctx.store, ctx.now());
         ctx.store.replace(table.logicalName, row);
@@ -113,7 +113,7 @@ export function handleBulkAction(
         const id = typeof keyValues[table.primaryKey] === 'string' ? (keyValues[table.primaryKey] as string) : '(key)';
         throw dataverseErrors.recordNotFound(table.logicalName, id);
       }
-      costs.push({ kind: 'create', inBatch: true });
+      costs.push({ kind: 'create', inBulk: true, table: table.logicalName });
       for (const [k, v] of Object.entries(keyValues)) if (changes[k] === undefined) changes[k] = v as never;
       const row = buildNewRow(table, changes, ctx.store, ctx.now());
       ctx.store.insert(table.logicalName, row);

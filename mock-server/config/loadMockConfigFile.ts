@@ -17,11 +17,8 @@ export function mergeConfig(base: unknown, overrides: Record<string, unknown>): 
   return out;
 }
 
-/**
- * Reads a YAML or JSON mock config file (JSON is YAML), applies `overrides` (the CLI's quick
- * knobs) on top, and validates the result once.
- */
-export async function loadMockConfigFile(path: string, overrides: Record<string, unknown> = {}): Promise<MockConfig> {
+/** Reads a YAML or JSON mock config file (JSON is YAML) as it is written, not yet validated. */
+export async function readMockConfigFile(path: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -37,5 +34,13 @@ export async function loadMockConfigFile(path: string, overrides: Record<string,
   }
   if (data !== null && data !== undefined && !isPlainObject(data))
     throw new MockConfigError(path, ['(root): expected a mapping of keys']);
-  return parseMockConfig(mergeConfig(data ?? {}, overrides), path);
+  return isPlainObject(data) ? data : {};
+}
+
+/**
+ * Reads a YAML or JSON mock config file, applies `overrides` (the CLI's quick knobs) on top,
+ * and validates the result once.
+ */
+export async function loadMockConfigFile(path: string, overrides: Record<string, unknown> = {}): Promise<MockConfig> {
+  return parseMockConfig(mergeConfig(await readMockConfigFile(path), overrides), path);
 }

@@ -85,6 +85,13 @@ export type FaultSpec = z.output<typeof faultSpec>;
  * `--config` flag and (later) the `mock` block of scenario files. Unknown keys are rejected.
  */
 export const mockConfigSchema = z.strictObject({
+  profile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "A cost profile: 'default' (published Dataverse figures), 'zero' (no costs: for testing the harness) or a profile file. Keys set beside it win.",
+    ),
   auth: z
     .strictObject({
       enabled: z.boolean().default(true).describe('Require a bearer token on the Web API, as Dataverse does.'),
@@ -200,7 +207,30 @@ export const mockConfigSchema = z.strictObject({
       batchItem: latencySpec
         .optional()
         .describe("Each operation inside a $batch or bulk request; unset: the operation kind's own latency."),
+      bulk: latencySpec
+        .optional()
+        .describe('Fixed overhead of one bulk message (CreateMultiple, UpdateMultiple, UpsertMultiple); unset: batch.'),
+      bulkCreate: latencySpec
+        .optional()
+        .describe(
+          'Each record a bulk message creates; unset: batchItem. Bulk messages are cheaper per record than $batch.',
+        ),
+      bulkUpdate: latencySpec.optional().describe('Each record a bulk message updates; unset: batchItem.'),
       perRecordMs: z.number().min(0).default(0).describe('Added per record returned by a query, in ms.'),
+      roundTripMs: z
+        .number()
+        .min(0)
+        .max(60_000)
+        .default(0)
+        .describe(
+          'Network round trip added to every answer, apart from server time: it holds no server capacity and no execution time, and a $batch pays it once.',
+        ),
+      tables: z
+        .record(z.string(), z.number().min(0).max(1000))
+        .default({})
+        .describe(
+          'Service-time multiplier per table (logical name): synchronous plug-ins and workflows make some tables dear.',
+        ),
     })
     .prefault({}),
   capacity: z
@@ -220,4 +250,7 @@ export const mockConfigSchema = z.strictObject({
 
 export type MockConfigInput = z.input<typeof mockConfigSchema>;
 export type MockConfig = z.output<typeof mockConfigSchema>;
+/** The keys a cost profile sets: what the mock charges for work, and how it scales and throttles. */
+export const COST_KEYS = ['latency', 'capacity', 'serializedFraction', 'dopHint', 'limits'] as const;
+
 export type CustomTableConfig = z.output<typeof customTableSchema>;

@@ -3,13 +3,17 @@ import { MockConfigError } from './MockConfigError.js';
 import { formatIssuePath } from './formatIssuePath.js';
 import { deepFreeze } from './deepFreeze.js';
 import { Catalogue } from '../metadata/Catalogue.js';
+import { applyProfile } from '../profiles/applyProfile.js';
 
 /**
  * Validates a mock configuration once and returns it deep-frozen. `source` names where the
  * input came from (a file path, "--config", "scenario mock block") for the error message.
  */
 export function parseMockConfig(input: unknown, source = 'mock configuration'): MockConfig {
-  const result = mockConfigSchema.safeParse(input ?? {});
+  // A `profile` key is resolved here for library users; the CLI resolves it earlier, with its fallback.
+  const withProfile =
+    typeof input === 'object' && input !== null && 'profile' in input ? applyProfile(input).input : input;
+  const result = mockConfigSchema.safeParse(withProfile ?? {});
   if (!result.success) {
     throw new MockConfigError(
       source,

@@ -3,10 +3,15 @@ import type { LatencySpec, MockConfig, OperationKind } from '../config/mockConfi
 
 /** One unit of server work: its kind and, for queries, how many records it returned. */
 export interface OperationCost {
-  readonly kind: OperationKind;
+  /** `bulk` is the fixed overhead of a bulk message; its records are costs of their own kind with `inBulk`. */
+  readonly kind: OperationKind | 'bulk';
   readonly records?: number;
   /** True for an operation inside a `$batch` or bulk request. */
   readonly inBatch?: boolean;
+  /** True for a record of a bulk message (CreateMultiple, UpdateMultiple, UpsertMultiple). */
+  readonly inBulk?: boolean;
+  /** The table's logical name, for its multiplier. */
+  readonly table?: string;
 }
 
 /**
@@ -51,18 +56,23 @@ export class ServiceTimeSampler {
     }
   }
 
-  #spec(kind: OperationKind, inBatch: boolean): LatencySpec {
+  /** The most specific latency the config gives for this unit of work. */
+  #spec(cost: OperationCost): LatencySpec {
     const l = this.#latency;
-    if (inBatch && l.batchItem !== undefined) return l.batchItem;
-    return l[kind] ?? l.default;
+    if (cost.kind === 'bulk') return l.bulk ?? l.batch ?? l.default;
+    const bulkItem = cost.kind === 'create' ? l.bulkCreate : l.bulkUpdate;
+    if (cost.inBulk === true && bulkItem !== undefined) return bulkItem;
+    if ((cost.inBatch === true || cost.inBulk === true) && l.batchItem !== undefined) return l.batchItem;
+    return l[cost.kind] ?? l.default;
   }
 
   /** Total service time, in ms, of a list of operations run one after another. */
   serviceTime(costs: readonly OperationCost[]): number {
     let total = 0;
     for (const cost of costs) {
-      total += this.#sample(this.#spec(cost.kind, cost.inBatch === true));
-      total += (cost.records ?? 0) * this.#latency.perRecordMs;
+      const { tables } = this.#latency;
+      const multiplier = cost.table !== undefined && Object.hasOwn(tables, cost.table) ? (tables[cost.table] ?? 1) : 1;
+      total += multiplier * (this.#sample(this.#spec(cost)) + (cost.records ?? 0) * this.#latency.perRecordMs);
     }
     return total;
   }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { errorResponse } from '../http/ApiMessage.js';
 import { parseResourcePath } from '../routes/parseResourcePath.js';
 import type { ApiExchange, PipelineEnv } from './ApiExchange.js';
@@ -10,7 +11,7 @@ import { serveOperation, type Outcome } from './serveOperation.js';
 
 /**
  * One Web API request, stage by stage: authenticate → route (parse the path) → read the
- * body → protect (service protection limits) → fault → dispatch → delay → respond. Every
+ * body → protect (service protection limits) → fault → dispatch → delay → round trip → respond. Every
  * stage may throw a `DataverseError`, which becomes the answer in Dataverse's envelope.
  */
 export async function handleApiRequest(exchange: ApiExchange, env: PipelineEnv): Promise<void> {
@@ -28,5 +29,9 @@ export async function handleApiRequest(exchange: ApiExchange, env: PipelineEnv):
   } catch (error) {
     outcome = { kind: 'answer', response: errorResponse(asDataverseError(error, exchange)), dropAfter: false };
   }
-  if (outcome.kind === 'answer') respond(exchange, env, outcome.response, outcome.dropAfter);
+  if (outcome.kind === 'dropped') return;
+  // The network's share of the answer: after the server's work, outside its capacity and execution time.
+  const { roundTripMs } = env.context.config.latency;
+  if (roundTripMs > 0) await sleep(roundTripMs);
+  respond(exchange, env, outcome.response, outcome.dropAfter);
 }

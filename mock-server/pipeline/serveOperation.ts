@@ -55,7 +55,9 @@ export async function serveOperation(
   timing: ServiceTiming,
 ): Promise<Outcome> {
   const kind = operationKindOf(exchange.method, resource);
-  const fault = env.context.faults.pick('table' in resource ? resource.table.logicalName : undefined, kind);
+  const table = 'table' in resource ? resource.table.logicalName : undefined;
+  const fault = env.context.faults.pick(table, kind);
+  const ownCost: OperationCost[] = [table === undefined ? { kind } : { kind, table }];
   if (fault?.kind === 'drop' && !fault.afterProcessing) {
     exchange.req.socket.destroy();
     return { kind: 'dropped' };
@@ -68,10 +70,10 @@ export async function serveOperation(
     response = await dispatch(fault, resource, requestOf(exchange, userId, body), env);
   } catch (error) {
     // A failed operation still took server time.
-    await delay(env, [{ kind }], timing);
+    await delay(env, ownCost, timing);
     return { kind: 'answer', response: errorResponse(asDataverseError(error, exchange)), dropAfter };
   }
-  await delay(env, response.cost ?? [{ kind }], timing);
+  await delay(env, response.cost ?? ownCost, timing);
   if (fault?.kind === 'slow') await sleep(fault.slowMs);
   return { kind: 'answer', response, dropAfter };
 }

@@ -42,7 +42,7 @@ export function queryCollection(table: TableMetadata, request: ApiRequest, ctx: 
   if (prefer.includeAnnotations !== undefined) applied.push(`odata.include-annotations="${prefer.includeAnnotations}"`);
   return {
     ...jsonResponse(200, body, applied.length > 0 ? { 'Preference-Applied': applied.join(',') } : {}),
-    cost: [{ kind: 'read', records: page.rows.length }],
+    cost: [{ kind: 'read', records: page.rows.length, table: table.logicalName }],
   };
 }
 

@@ -1,3 +1,4 @@
+import { describeMockCosts } from '../../mock-server/index.js';
 import type { RunResults } from '../runner/RunResults.js';
 
 export interface RunFact {
@@ -17,6 +18,7 @@ export function runFacts(results: RunResults): RunFact[] {
   const measured = results.strategies[0]?.repetitions.length ?? 0;
   return [
     { label: 'Target', text: results.target.kind === 'mock' ? 'embedded mock' : 'org', code: results.target.url },
+    ...(results.mockCosts === null ? [] : [{ label: 'Mock costs', text: describeMockCosts(results.mockCosts) }]),
     {
       label: 'Plan',
       text: `${results.plan.operations} operations per repetition (${byKind}), ${measured} measured repetition(s) after ${results.scenario.warmup} warm-up; allowed error rate ${(results.scenario.maxErrorRate * 100).toFixed(1)}%`,

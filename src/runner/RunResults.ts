@@ -1,3 +1,4 @@
+import type { MockCosts } from '../../mock-server/index.js';
 import type { ErrorCause, LatencyPercentiles, RequestKind } from '../metrics/MeasurementSink.js';
 import type { Verdict } from './verdict.js';
 import type { IntegrityReport } from './auditIntegrity.js';
@@ -138,6 +139,8 @@ export interface RunResults {
   readonly scenarioFile: string;
   readonly scenario: Scenario;
   readonly target: { readonly kind: 'mock' | 'org'; readonly url: string };
+  /** Where the embedded mock's costs came from; null on an org (and in files written before profiles). */
+  readonly mockCosts: MockCosts | null;
   readonly environment: Environment;
   readonly startedAt: string;
   readonly finishedAt: string | null;

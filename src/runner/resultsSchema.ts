@@ -103,6 +103,19 @@ export const resultsSchema = z.strictObject({
   scenarioFile: z.string(),
   scenario: scenarioSchema,
   target: z.strictObject({ kind: z.enum(['mock', 'org']), url: z.string() }),
+  mockCosts: z
+    .strictObject({
+      kind: z.enum(['profile', 'hand-set']),
+      profile: z.string().nullable(),
+      version: z.int().nullable(),
+      origin: z.string().nullable(),
+      description: z.string(),
+      source: z.string(),
+      handSet: z.array(z.string()),
+    })
+    .nullable()
+    .default(null)
+    .describe("Where the embedded mock's costs came from: a profile (built-in or file) or the scenario's own keys."),
   environment: z.strictObject({
     dvbenchVersion: z.string(),
     node: z.string(),

@@ -76,8 +76,31 @@ function operationsOf(ops: readonly PlannedOperation[]): number {
 /** True when the scenario gives the mock no service time at all: every operation is free. */
 function costsNothing(scenario: LoadedScenario['scenario']): boolean {
   const l = scenario.mock.latency;
-  const specs = [l.default, l.read, l.create, l.update, l.delete, l.batch, l.batchItem];
-  return specs.every((x) => x === undefined || (x.baseMs === 0 && x.spreadMs === 0)) && l.perRecordMs === 0;
+  const specs = [
+    l.default,
+    l.read,
+    l.create,
+    l.update,
+    l.delete,
+    l.batch,
+    l.batchItem,
+    l.bulk,
+    l.bulkCreate,
+    l.bulkUpdate,
+  ];
+  return (
+    specs.every((x) => x === undefined || (x.baseMs === 0 && x.spreadMs === 0)) &&
+    l.perRecordMs === 0 &&
+    l.roundTripMs === 0
+  );
+}
+
+/** The mock's figures describe this machine, not Dataverse, when its costs are zero: say so in the run. */
+function costWarning(loaded: LoadedScenario): string | undefined {
+  if (!costsNothing(loaded.scenario)) return undefined;
+  const which =
+    loaded.mockCosts.profile === 'zero' ? "with the 'zero' profile (no costs)" : 'with no costs (no latency set)';
+  return `the mock ran ${which}: its figures describe this machine's client and HTTP stack, not Dataverse; use the 'default' profile or a calibrated one to compare strategies as an org would`;
 }
 
 /** Errors that end a run before its first strategy, as a failed run rather than a crash. */
@@ -220,10 +243,9 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       runError: null,
       targetUrl: target.kind === 'org' ? target.url : '',
     };
-    if (target.kind === 'mock' && costsNothing(this.#loaded.scenario)) {
-      state.warnings.push(
-        "the mock ran with no costs (no latency in the scenario's mock block): its figures describe this machine's client and HTTP stack, not Dataverse; give the mock latency (and capacity) to compare strategies as an org would",
-      );
+    if (target.kind === 'mock') {
+      const warning = costWarning(this.#loaded);
+      if (warning !== undefined) state.warnings.push(warning);
     }
     return state;
   }
@@ -483,6 +505,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       scenarioFile: this.#loaded.path,
       scenario,
       target: { kind: this.#options.target.kind, url: state.targetUrl },
+      mockCosts: this.#options.target.kind === 'mock' ? this.#loaded.mockCosts : null,
       environment: describeEnvironment(),
       startedAt: state.startedAt,
       finishedAt: partial ? null : new Date().toISOString(),

@@ -144,7 +144,7 @@ export class WorkerTuner extends EventEmitter<TuneEvents> {
     const { scenario } = this.loaded;
     const strategy = workers === 1 ? ('sequential' as const) : { kind: 'async' as const, workers };
     const run = new ScenarioRun(
-      { path: this.loaded.path, scenario: { ...scenario, strategies: [strategy], thresholds: [] } },
+      { ...this.loaded, scenario: { ...scenario, strategies: [strategy], thresholds: [] } },
       {
         outDir: `${this.options.outDir}/workers-${workers}`,
         target: this.options.target,

@@ -1,7 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
-import { checkColumns, checkQuery, deepFreeze, formatIssuePath, tableDirectory } from '../../mock-server/index.js';
+import { dirname } from 'node:path';
+import {
+  applyProfile,
+  checkColumns,
+  checkQuery,
+  deepFreeze,
+  formatIssuePath,
+  MockConfigError,
+  tableDirectory,
+  type MockCosts,
+} from '../../mock-server/index.js';
 import {
   MAX_BATCH_SIZE,
   MAX_PLANNED_OPERATIONS,
@@ -14,6 +24,8 @@ import { expandStrategies } from './expandStrategies.js';
 export interface LoadedScenario {
   readonly path: string;
   readonly scenario: Scenario;
+  /** Where the embedded mock's costs come from (a profile, or the scenario's own keys). */
+  readonly mockCosts: MockCosts;
 }
 
 export interface LoadOptions {
@@ -23,6 +35,8 @@ export interface LoadOptions {
    * not know; query syntax is checked either way. @default true
    */
   readonly checkNames?: boolean;
+  /** A cost profile (name or file) replacing the scenario's mock costs: `dvbench run --profile`. */
+  readonly profile?: string;
 }
 
 function locate(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path: readonly PropertyKey[]): string {
@@ -56,6 +70,32 @@ export async function loadScenario(path: string, options: LoadOptions = {}): Pro
   return parseScenarioText(text, path, options);
 }
 
+/**
+ * The scenario's mock block with its cost profile under it: the one `--profile` names, else
+ * the block's `profile`, else `default` when the block sets no costs of its own.
+ */
+function withProfile(
+  data: unknown,
+  path: string,
+  override: string | undefined,
+  where: (p: PropertyKey[]) => string,
+): { mock: Record<string, unknown>; mockCosts: MockCosts } {
+  const raw = (data as { mock?: unknown }).mock;
+  try {
+    const { input, costs } = applyProfile(raw, {
+      fallback: 'default',
+      baseDir: dirname(path),
+      ...(override === undefined ? {} : { override }),
+    });
+    return { mock: input, mockCosts: costs };
+  } catch (error) {
+    if (!(error instanceof MockConfigError)) throw error;
+    const at = override === undefined ? `${path}${where(['mock', 'profile'])}: mock.profile` : '--profile';
+    const source = error.source === 'profile' ? '' : `${error.source}: `;
+    throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(`invalid scenario:\n  ${at}: ${source}${error.problems.join('; ')}`);
+  }
+}
+
 export function parseScenarioText(text: string, path: string, options: LoadOptions = {}): LoadedScenario {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
@@ -79,7 +119,8 @@ export function parseScenarioText(text: string, path: string, options: LoadOptio
       `${path}: not valid YAML: ${(error as Error).message.split('\n')[0] ?? ''}`,
     );
   }
-  const result = scenarioSchema.safeParse(data);
+  const { mock, mockCosts } = withProfile(data, path, options.profile, (p) => locate(doc, lines, p));
+  const result = scenarioSchema.safeParse({ ...(data as Record<string, unknown>), mock });
   if (!result.success) {
     const problems = result.error.issues.map(
       (issue) => `${path}${locate(doc, lines, issue.path)}: ${formatIssuePath(issue.path)}: ${issue.message}`,
@@ -92,7 +133,7 @@ export function parseScenarioText(text: string, path: string, options: LoadOptio
       `invalid scenario:\n  ${problems.map(([p, rule]) => `${path}${locate(doc, lines, p)}: ${formatIssuePath(p)}: ${rule}`).join('\n  ')}`,
     );
   }
-  return { path, scenario: deepFreeze(result.data) };
+  return { path, scenario: deepFreeze(result.data), mockCosts };
 }
 
 const KNOWN_TABLES = new Set(['account', 'contact', 'opportunity', 'quote', 'quotedetail', 'systemuser']);

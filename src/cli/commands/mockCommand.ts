@@ -1,10 +1,15 @@
+import { dirname } from 'node:path';
 import {
+  applyProfile,
+  describeMockCosts,
   isLoopbackHost,
-  loadMockConfigFile,
+  mergeConfig,
   MockConfigError,
   parseMockConfig,
+  readMockConfigFile,
   startMockServer,
   type MockConfig,
+  type MockCosts,
 } from '../../../mock-server/index.js';
 import { errorCatalogue } from '../../errors/errorCatalogue.js';
 import { intFlag, numberFlag, parseCommandArgs } from '../parseCommandArgs.js';
@@ -18,11 +23,14 @@ Options:
   --port <n>       port to listen on; 0 picks a free one (default 5555)
   --host <h>       address to bind (default 127.0.0.1)
   --config <file>  mock configuration, YAML or JSON (custom tables, auth, ...)
+  --profile <p>    costs from a profile, replacing the config's: default (published
+                   Dataverse figures), zero (no costs) or a profile file; a config that
+                   sets no latency, capacity or serializedFraction gets 'default'
   --no-auth        accept requests without a bearer token
   --latency <ms>   base service time of every operation, in ms (lognormal jitter)
   --capacity <n>   operations served in parallel; more wait in a queue
   --time-scale <x> compress windows and Retry-After by x (60: 300 s becomes 5 s)
-  --dop-hint <n>   value of the x-ms-dop-hint header (default 48)
+  --dop-hint <n>   value of the x-ms-dop-hint header (the profile's, else 48)
   --seed <n>       seed for sampled latencies and faults
   -h, --help       show this help
 
@@ -44,6 +52,7 @@ const MOCK_OPTIONS = {
   'time-scale': { type: 'string' },
   'dop-hint': { type: 'string' },
   seed: { type: 'string' },
+  profile: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -65,12 +74,21 @@ function flagOverrides(values: MockValues): Record<string, unknown> {
   return overrides;
 }
 
-async function mockConfig(values: MockValues): Promise<MockConfig> {
+/**
+ * The config file (if any) with its profile under it and the flags over it. `--profile`
+ * replaces the file's costs; without it, a config that sets no costs gets the default profile.
+ */
+async function mockConfig(values: MockValues): Promise<{ config: MockConfig; costs: MockCosts }> {
   const overrides = flagOverrides(values);
+  const source = values.config ?? 'command-line flags';
   try {
-    return values.config === undefined
-      ? parseMockConfig(overrides, 'command-line flags')
-      : await loadMockConfigFile(values.config, overrides);
+    const raw = values.config === undefined ? {} : await readMockConfigFile(values.config);
+    const baseDir = values.config === undefined ? process.cwd() : dirname(values.config);
+    const { input, costs } =
+      values.profile === undefined
+        ? applyProfile(mergeConfig(raw, overrides), { fallback: 'default', baseDir })
+        : applyProfile(raw, { override: values.profile, baseDir });
+    return { config: parseMockConfig(mergeConfig(input, overrides), source), costs };
   } catch (error) {
     if (error instanceof MockConfigError) throw errorCatalogue.DVB_ERR_MOCK_CONFIG_INVALID(error.message);
     throw error;
@@ -107,7 +125,7 @@ export async function mockCommand(
     return 0;
   }
   const port = intFlag('mock', 'port', values.port, 0, 65535) ?? 5555;
-  const config = await mockConfig(values);
+  const { config, costs } = await mockConfig(values);
   const host = values.host ?? '127.0.0.1';
   const loopback = isLoopbackHost(host);
   const noAuth = values['no-auth'] === true;
@@ -118,6 +136,7 @@ export async function mockCommand(
   }
   const server = await listen({ port, host, config, noAuth, loopbackAdminOnly: loopback });
   io.stdout.write(`listening on ${server.url}\n`);
+  io.stderr.write(`dvbench mock: costs: ${describeMockCosts(costs)}\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);

@@ -9,6 +9,7 @@ import { writeReports } from '../../report/writeReports.js';
 import { dirname } from 'node:path';
 import { resolveTarget, type TargetSpec } from '../../client/target/resolveTarget.js';
 import { DvbenchError } from '../../errors/DvbenchError.js';
+import { describeMockCosts } from '../../../mock-server/index.js';
 import { ScenarioRun } from '../../runner/runScenario.js';
 import { checkTargetSafety } from '../../runner/targetSafety.js';
 import { verdictHeadline } from '../../runner/verdict.js';
@@ -31,6 +32,9 @@ Options:
   --strategies <a,b>    run only these strategies, by name (e.g. sequential,async:4)
   --target <mock|url>   the embedded mock (default) or an org URL (credentials from the
                         environment: see the README)
+  --profile <name|file> the embedded mock's costs from this profile, replacing the
+                        scenario's: default (published Dataverse figures), zero (no costs,
+                        for testing the harness) or a profile file
   --quiet               no progress output
   --allow-writes        against an org: allow workloads that create records (insert,
                         transactional); they are listed in created-records.json before they
@@ -42,7 +46,8 @@ Options:
                         service protection limits and daily API entitlements; send nothing
   -h, --help            show this help
 
-The target is printed first. A run against DATAVERSE_URL needs its credentials; --target mock
+The target is printed first, and on the mock which costs it runs: the scenario's mock.profile,
+its own latency/capacity keys, or else the 'default' profile. A run against DATAVERSE_URL needs its credentials; --target mock
 always means the embedded mock. A URL in a scenario file is used only when DATAVERSE_URL or
 --target names the same URL: credentials never follow a file.
 
@@ -87,12 +92,13 @@ async function expandPaths(paths: readonly string[]): Promise<string[]> {
 async function loadAll(
   paths: readonly string[],
   checkNames: (path: string) => boolean = () => true,
+  profile?: string,
 ): Promise<LoadedScenario[]> {
   const loaded: LoadedScenario[] = [];
   const problems: string[] = [];
   for (const p of await expandPaths(paths)) {
     try {
-      loaded.push(await loadScenario(p, { checkNames: checkNames(p) }));
+      loaded.push(await loadScenario(p, { checkNames: checkNames(p), ...(profile === undefined ? {} : { profile }) }));
     } catch (error) {
       if (error instanceof DvbenchError && error.code === 'DVB_ERR_SCENARIO_INVALID') problems.push(error.message);
       else throw error;
@@ -264,6 +270,7 @@ const RUN_OPTIONS = {
   shard: { type: 'string' },
   'allow-writes': { type: 'boolean' },
   keep: { type: 'boolean' },
+  profile: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -287,16 +294,18 @@ function runFlags(values: RunValues): RunFlags {
 /** Loads every scenario; names are checked against the mock's tables when the mock is the target (an org knows its own). */
 async function loadForTargets(
   paths: readonly string[],
-  targetFlag: string | undefined,
+  values: RunValues,
   needCredentials: boolean,
 ): Promise<{ loaded: LoadedScenario[]; targets: TargetSpec[] }> {
-  const syntaxOnly = await loadAll(paths, () => false);
-  const targets = syntaxOnly.map((l) => targetFor(l, targetFlag, needCredentials));
+  const { profile } = values;
+  const syntaxOnly = await loadAll(paths, () => false, profile);
+  const targets = syntaxOnly.map((l) => targetFor(l, values.target, needCredentials));
   const onMock = new Set(syntaxOnly.filter((_, i) => targets[i]?.kind === 'mock').map((l) => l.path));
   if (onMock.size === 0) return { loaded: syntaxOnly, targets };
   const loaded = await loadAll(
     syntaxOnly.map((l) => l.path),
     (p) => onMock.has(p),
+    profile,
   );
   return { loaded, targets };
 }
@@ -344,6 +353,8 @@ async function runAll(
     const target = targets[n] ?? { kind: 'mock' as const };
     const outDir = suite ? join(root, l.scenario.name) : root;
     io.stderr.write(`dvbench: ${l.scenario.name}: target ${describeTarget(target)}\n`);
+    if (target.kind === 'mock')
+      io.stderr.write(`dvbench: ${l.scenario.name}: mock costs: ${describeMockCosts(l.mockCosts)}\n`);
     try {
       entries.push(await runOne(l, target, outDir, flags, signal, io));
     } catch (error) {
@@ -382,7 +393,7 @@ export async function runCommand(
     );
   const flags = runFlags(values);
   const dry = values['dry-run'] === true;
-  const { loaded, targets } = await loadForTargets(positionals, values.target, !dry);
+  const { loaded, targets } = await loadForTargets(positionals, values, !dry);
   if (dry) {
     printDryRun(loaded, targets, flags, flags.allowWrites, io);
     return EXIT.ok;

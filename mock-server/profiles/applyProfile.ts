@@ -1,0 +1,90 @@
+import { mergeConfig } from '../config/loadMockConfigFile.js';
+import { COST_KEYS } from '../config/mockConfigSchema.js';
+import { resolveProfile, type ResolvedProfile } from './resolveProfile.js';
+
+/** Where the mock's costs came from, as results.json and every report state it. */
+export interface MockCosts {
+  /** `profile`: a built-in or file profile (maybe with keys set over it); `hand-set`: the config's own keys only. */
+  readonly kind: 'profile' | 'hand-set';
+  /** The profile's name (`default`, `zero`, or the file's `profile.name`); null when hand-set. */
+  readonly profile: string | null;
+  readonly version: number | null;
+  /** `built-in`, the profile file's path, or null. */
+  readonly origin: string | null;
+  readonly description: string;
+  /** Where the figures come from. */
+  readonly source: string;
+  /** Cost keys the config set itself, over the profile's. */
+  readonly handSet: readonly string[];
+}
+
+export interface ProfileOptions {
+  /** Replaces every cost key of the config (`--profile`). */
+  readonly override?: string;
+  /** Used when the config names no profile and sets none of latency, capacity, serializedFraction. */
+  readonly fallback?: string;
+  /** Where a relative profile path is resolved from. */
+  readonly baseDir?: string;
+}
+
+/** Keys that, set by hand, mean the author chose costs: no fallback profile is added under them. */
+const CHOSEN_COSTS = ['latency', 'capacity', 'serializedFraction'];
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function costsOf(resolved: ResolvedProfile, handSet: readonly string[]): MockCosts {
+  const { profile } = resolved;
+  return {
+    kind: 'profile',
+    profile: profile.profile.name,
+    version: profile.profile.version,
+    origin: resolved.origin === 'built-in' ? 'built-in' : resolved.origin.file,
+    description: profile.profile.description,
+    source: profile.profile.source,
+    handSet,
+  };
+}
+
+const HAND_SET: MockCosts = {
+  kind: 'hand-set',
+  profile: null,
+  version: null,
+  origin: null,
+  description: "costs set by hand in the mock's configuration",
+  source: 'the configuration itself',
+  handSet: [],
+};
+
+/**
+ * Puts a profile under a raw mock config: the profile's cost keys first, the config's own keys
+ * merged over them (key by key). The result has no `profile` key, so applying it twice does
+ * nothing more. Which profile applies: `override`, else the config's `profile`, else
+ * `fallback` when the config chose no costs itself.
+ */
+export function applyProfile(
+  raw: unknown,
+  options: ProfileOptions = {},
+): { input: Record<string, unknown>; costs: MockCosts } {
+  const given = isPlainObject(raw) ? raw : {};
+  const named = typeof given.profile === 'string' ? given.profile : undefined;
+  const dropped = new Set<string>(['profile', ...(options.override === undefined ? [] : COST_KEYS)]);
+  const config = Object.fromEntries(Object.entries(given).filter(([key]) => !dropped.has(key)));
+  const chosen = CHOSEN_COSTS.some((key) => config[key] !== undefined);
+  const name = options.override ?? named ?? (chosen ? undefined : options.fallback);
+  const handSet = COST_KEYS.filter((key) => config[key] !== undefined);
+  if (name === undefined) return { input: config, costs: { ...HAND_SET, handSet } };
+  const resolved = resolveProfile(name, options.baseDir);
+  return { input: mergeConfig(resolved.costs, config), costs: costsOf(resolved, handSet) };
+}
+
+/** One line for a terminal or a report: which costs the mock ran, and how far to trust them. */
+export function describeMockCosts(costs: MockCosts): string {
+  if (costs.kind === 'hand-set')
+    return `hand-set in the scenario (${costs.handSet.join(', ') || 'no costs: every operation is free'})`;
+  const over = costs.handSet.length > 0 ? `, with ${costs.handSet.join(', ')} set over it` : '';
+  const origin = costs.origin === 'built-in' ? 'built-in' : `from ${costs.origin ?? '?'}`;
+  const warning = costs.profile === 'zero' ? ': no costs, for testing the harness; not Dataverse figures' : '';
+  return `profile ${costs.profile ?? '?'} v${costs.version ?? '?'} (${origin}${over})${warning}`;
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { mockConfigSchema } from '../config/mockConfigSchema.js';
+
+/** The mock config keys a profile may set: costs, scaling and throttling, nothing else. */
+export const profileCostsSchema = mockConfigSchema.pick({
+  latency: true,
+  capacity: true,
+  serializedFraction: true,
+  dopHint: true,
+  limits: true,
+});
+
+/**
+ * A cost profile file (YAML or JSON): the mock's cost model plus where it came from. Built-in
+ * profiles have the same shape; `dvbench calibrate` will write it.
+ */
+export const profileSchema = z.strictObject({
+  profile: z.strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, dot, dash or underscore')
+      .describe('Shown in every report that used the profile.'),
+    version: z.int().min(1).describe('Bump it when the figures change, so reports can tell two versions apart.'),
+    description: z.string().default(''),
+    source: z
+      .string()
+      .min(1)
+      .describe('Where the figures come from: the documents cited, or the org and date a calibration measured.'),
+    createdAt: z.string().min(1).describe('When the profile was made (ISO 8601 date).'),
+    samples: z
+      .int()
+      .min(0)
+      .nullable()
+      .default(null)
+      .describe('Requests a calibration measured; null for a hand-made profile.'),
+    fit: z
+      .record(z.string(), z.number())
+      .nullable()
+      .default(null)
+      .describe('Fit quality of a calibrated profile (e.g. medianErrorPercent); null for a hand-made one.'),
+  }),
+  mock: profileCostsSchema.describe(
+    'The mock config keys the profile sets (latency, capacity, serializedFraction, dopHint, limits).',
+  ),
+});
+
+export type ProfileInput = z.input<typeof profileSchema>;
+export type Profile = z.output<typeof profileSchema>;
