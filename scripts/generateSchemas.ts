@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { mockConfigSchema } from '../mock-server/index.js';
+import { mockConfigSchema, profileSchema } from '../mock-server/index.js';
 import { resultsSchema } from '../src/runner/resultsSchema.js';
 import { scenarioSchema } from '../src/scenario/scenarioSchema.js';
 
@@ -9,9 +9,11 @@ export function schemaFiles(): Record<string, string> {
   const mock = z.toJSONSchema(mockConfigSchema, { io: 'input', unrepresentable: 'any' });
   const scenario = z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' });
   const results = z.toJSONSchema(resultsSchema, { io: 'output', unrepresentable: 'any' });
+  const profile = z.toJSONSchema(profileSchema, { io: 'input', unrepresentable: 'any' });
   return {
     'results.schema.json': `${JSON.stringify({ ...results, title: 'dvbench results.json', $id: 'https://dvbench.dev/schemas/results.schema.json' }, null, 2)}\n`,
     'scenario.schema.json': `${JSON.stringify({ ...scenario, title: 'dvbench scenario', $id: 'https://dvbench.dev/schemas/scenario.schema.json' }, null, 2)}\n`,
+    'profile.schema.json': `${JSON.stringify({ ...profile, title: 'dvbench mock cost profile', $id: 'https://dvbench.dev/schemas/profile.schema.json' }, null, 2)}\n`,
     'mock-config.schema.json': `${JSON.stringify({ ...mock, title: 'dvbench mock server configuration', $id: 'https://dvbench.dev/schemas/mock-config.schema.json' }, null, 2)}\n`,
   };
 }

@@ -42,5 +42,6 @@ export async function readResults(path: string): Promise<RunResults> {
       `dvbench: ${path}: not a valid dvbench results file of schema version ${RESULTS_SCHEMA_VERSION}: ${problems.join('; ')}${result.error.issues.length > 5 ? '; …' : ''}.`,
     );
   }
-  return parsed as RunResults;
+  // Files written before cost profiles have no mockCosts: the schema reads them as null.
+  return { ...(parsed as RunResults), mockCosts: result.data.mockCosts };
 }

@@ -12,6 +12,7 @@ const tempDir = useTempDirs();
 const BIN = new URL('../../bin/dvbench.js', import.meta.url).pathname;
 
 const TINY = (name: string, extra = ''): string => `name: ${name}
+mock: { profile: zero }
 data: { account: 20 }
 workloads:
   - { kind: read, mode: retrieve, table: account, count: 10 }
@@ -158,7 +159,7 @@ describe('dvbench run (CLI)', () => {
     const result = await runCli(['run', join(d, 'good.yaml'), join(d, 'bad.yaml'), '--out', join(d, 'out')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      `${join(d, 'bad.yaml')}:4:58: workloads[0].count: Too small: expected number to be >=1`,
+      `${join(d, 'bad.yaml')}:5:58: workloads[0].count: Too small: expected number to be >=1`,
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(d, 'out'))).toBe(false);
@@ -245,7 +246,7 @@ describe('dvbench run target selection', () => {
     const d = await dir();
     await writeFile(
       join(d, 's.yaml'),
-      'name: fromfile\ntarget: { url: "https://contoso.crm.dynamics.com" }\nworkloads: [{ kind: read, table: account, count: 5 }]\nstrategies: [sequential]\n',
+      'name: fromfile\nmock: { profile: zero }\ntarget: { url: "https://contoso.crm.dynamics.com" }\nworkloads: [{ kind: read, table: account, count: 5 }]\nstrategies: [sequential]\n',
     );
     const env = { DATAVERSE_URL: '', DATAVERSE_TOKEN: '', AZURE_TENANT_ID: '' };
     const refused = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out')], {

@@ -17,7 +17,7 @@ const exists = (p: string): Promise<boolean> =>
   );
 
 const FAILING = `name: failing
-mock: { faults: [{ kind: '503', rate: 1, table: account, operation: read }] }
+mock: { profile: zero, faults: [{ kind: '503', rate: 1, table: account, operation: read }] }
 data: { account: 10 }
 workloads: [{ kind: read, table: account, count: 40, select: [name] }]
 strategies: [sequential, async:4]
@@ -74,7 +74,7 @@ describe('a failed benchmark fails (repro 13)', () => {
     await writeFile(
       join(d, 's.yaml'),
       `name: degraded
-mock: { seed: 3, faults: [{ kind: '503', rate: 0.5, table: account, operation: update }] }
+mock: { profile: zero, seed: 3, faults: [{ kind: '503', rate: 0.5, table: account, operation: update }] }
 data: { account: 60 }
 workloads:
   - { kind: read, mode: retrieve, table: account, count: 40 }
@@ -104,7 +104,7 @@ warmup: 0
     const d = await dir();
     await writeFile(
       join(d, 's.yaml'),
-      'name: nowhere\nworkloads: [{ kind: read, table: account, count: 10 }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n',
+      'name: nowhere\nmock: { profile: zero }\nworkloads: [{ kind: read, table: account, count: 10 }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n',
     );
     const started = Date.now();
     const result = await runCli(
@@ -131,7 +131,7 @@ warmup: 0
     const d = await dir();
     await writeFile(
       join(d, 's.yaml'),
-      'name: dies\nworkloads: [{ kind: insert, table: account, count: 3000, values: { name: "O{i}" } }]\nstrategies: [async:4]\nrepetitions: 2\nwarmup: 0\n',
+      'name: dies\nmock: { profile: zero }\nworkloads: [{ kind: insert, table: account, count: 3000, values: { name: "O{i}" } }]\nstrategies: [async:4]\nrepetitions: 2\nwarmup: 0\n',
     );
     const run = runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--allow-writes', '--quiet'], {
       env: { DATAVERSE_URL: org.url, DATAVERSE_TOKEN: token },
@@ -153,7 +153,7 @@ warmup: 0
       const d = await dir();
       await writeFile(
         join(d, 's.yaml'),
-        'name: refused\nworkloads: [{ kind: read, table: account, count: 10 }]\nstrategies: [sequential, async:4]\nrepetitions: 1\nwarmup: 0\n',
+        'name: refused\nmock: { profile: zero }\nworkloads: [{ kind: read, table: account, count: 10 }]\nstrategies: [sequential, async:4]\nrepetitions: 1\nwarmup: 0\n',
       );
       const result = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--quiet'], {
         env: { DATAVERSE_URL: org.url, DATAVERSE_TOKEN: 'not-a-token-of-this-org' },
@@ -171,6 +171,7 @@ warmup: 0
 });
 
 const STABLE = `name: stable
+mock: { profile: zero }
 data: { account: 20 }
 workloads: [{ kind: read, mode: retrieve, table: account, count: 20 }]
 strategies: [sequential, async:4, { kind: batch, size: 10, inFlight: 1 }]

@@ -11,6 +11,7 @@ import { useTempDirs } from '../helpers/tempDirs.js';
 const tempDir = useTempDirs();
 
 const YAML = `name: dry
+mock: { profile: zero }
 data: { account: 25, contact: 25 }
 workloads:
   - { kind: insert, table: account, count: 30, values: { name: "n{i}" } }
@@ -51,7 +52,7 @@ describe('dvbench run --dry-run', () => {
       expect(refused.stderr).toContain('target: a real org is not seeded');
       await writeFile(
         join(dir, 'org.yaml'),
-        'name: dry-org\nworkloads:\n  - { kind: insert, table: account, count: 30, values: { name: "n{i}" } }\n  - { kind: read, table: account, count: 2, pageSize: 10 }\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n',
+        'name: dry-org\nmock: { profile: zero }\nworkloads:\n  - { kind: insert, table: account, count: 30, values: { name: "n{i}" } }\n  - { kind: read, table: account, count: 2, pageSize: 10 }\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n',
       );
       const writes = await runCli(['run', join(dir, 'org.yaml'), '--dry-run', '--target', mock.url], {
         env: { DATAVERSE_TOKEN: '' },

@@ -10,6 +10,7 @@ import { useTempDirs } from '../helpers/tempDirs.js';
 const SCENARIO = (faults: string): string => `name: audit
 seed: 9
 mock:
+  profile: zero
   seed: 4
   faults: ${faults}
 data: { account: 40 }
@@ -79,7 +80,7 @@ describe('integrity audit', () => {
 
   it('counts lost writes and duplicates apart, so one never hides the other (repro 05)', async () => {
     const text =
-      'name: masks\nseed: 3\nmock: { seed: 3, faults: [{ kind: lose, rate: 0.03 }, { kind: duplicate, rate: 0.03 }] }\nworkloads: [{ kind: insert, table: account, count: 300, values: { name: "X{i}" } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n';
+      'name: masks\nseed: 3\nmock: { profile: zero, seed: 3, faults: [{ kind: lose, rate: 0.03 }, { kind: duplicate, rate: 0.03 }] }\nworkloads: [{ kind: insert, table: account, count: 300, values: { name: "X{i}" } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n';
     const s = (await runText(text)).strategies[0]!;
     const lost = s.integrity.problems.filter((p) => p.includes('lost write: account')).length;
     const dup = s.integrity.problems.find((p) => p.includes('duplicates: account'));
@@ -94,7 +95,7 @@ describe('integrity audit', () => {
 
   it('works for a custom table named like a prototype key (repro 06)', async () => {
     const text =
-      'name: proto\nmock:\n  tables: [{ logicalName: constructor, entitySetName: constructors, columns: [{ name: new_name, type: string }] }]\n  faults: [{ kind: duplicate, rate: 1, table: constructor }]\nworkloads: [{ kind: insert, table: constructor, count: 5, values: { new_name: "c{i}" } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n';
+      'name: proto\nmock:\n  profile: zero\n  tables: [{ logicalName: constructor, entitySetName: constructors, columns: [{ name: new_name, type: string }] }]\n  faults: [{ kind: duplicate, rate: 1, table: constructor }]\nworkloads: [{ kind: insert, table: constructor, count: 5, values: { new_name: "c{i}" } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n';
     const s = (await runText(text)).strategies[0]!;
     expect(s.integrity.ok).toBe(false);
     expect(s.integrity.problems.join('\n')).toContain(
@@ -105,7 +106,7 @@ describe('integrity audit', () => {
   it('an operation the client saw fail is a failed operation, not a lost write', async () => {
     // Every account create is answered 503 (refused before it runs): each one fails, none is "lost".
     const text =
-      'name: refused\nmock: { faults: [{ kind: "503", rate: 1, operation: create, table: account }] }\nworkloads: [{ kind: insert, table: account, count: 6, values: { name: "R{i}" } }]\nstrategies: [sequential]\nfailFast: 0\nrepetitions: 1\nwarmup: 0\n';
+      'name: refused\nmock: { profile: zero, faults: [{ kind: "503", rate: 1, operation: create, table: account }] }\nworkloads: [{ kind: insert, table: account, count: 6, values: { name: "R{i}" } }]\nstrategies: [sequential]\nfailFast: 0\nrepetitions: 1\nwarmup: 0\n';
     const s = (await runText(text)).strategies[0]!;
     expect(s.errors.total).toBe(6);
     expect(s.errors.causes[0]).toMatchObject({

@@ -34,6 +34,7 @@ afterAll(async () => {
 });
 
 const WRITES = (): string => `name: org-writes
+mock: { profile: zero }
 target: { url: "${org.url}" }
 workloads:
   - { kind: insert, table: contact, count: 12, values: { lastname: "run {i}" }, lookups: { parentcustomerid_account: account } }
@@ -62,7 +63,7 @@ describe('writes into a real org', () => {
     await expect(
       (await run(WRITES().replace('workloads:', 'data: { account: 5 }\nworkloads:'), { allowWrites: true })).r.run(),
     ).rejects.toThrow('a real org is not seeded');
-    const update = `name: u\ntarget: { url: "${org.url}" }\nworkloads: [{ kind: delete, table: account, count: 1 }]\nstrategies: [sequential]\n`;
+    const update = `name: u\nmock: { profile: zero }\ntarget: { url: "${org.url}" }\nworkloads: [{ kind: delete, table: account, count: 1 }]\nstrategies: [sequential]\n`;
     await expect((await run(update, { allowWrites: true })).r.run()).rejects.toThrow(
       'delete workloads would change or delete records this run did not create',
     );
@@ -147,7 +148,7 @@ describe('writes into a real org', () => {
     try {
       const outDir = await tempDir('dvbench-org-echo-');
       const yaml =
-        'name: echo\nworkloads: [{ kind: insert, table: account, count: 3, values: { name: "E{i}" } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n';
+        'name: echo\nmock: { profile: zero }\nworkloads: [{ kind: insert, table: account, count: 3, values: { name: "E{i}" } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n';
       const r = new ScenarioRun(parseScenarioText(yaml, 'echo.yaml'), {
         outDir,
         target: { kind: 'org', url, identities: [{ method: 'token', token: secret }] },

@@ -99,6 +99,7 @@ warmup: 0
 
   it('writes a results.json with the documented fields', async () => {
     const results = await run(`name: shape
+mock: { profile: zero }
 data: { account: 5 }
 workloads: [{ kind: read, table: account, count: 2 }]
 strategies: [sequential]
@@ -157,7 +158,7 @@ warmup: 0
   it('never writes a token or a secret into results or reports', async () => {
     const outDir = await tempDir('dvbench-secrets-');
     const loaded = parseScenarioText(
-      'name: secrets\ndata: { account: 5 }\nworkloads: [{ kind: insert, table: account, count: 3, values: { name: x } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n',
+      'name: secrets\nmock: { profile: zero }\ndata: { account: 5 }\nworkloads: [{ kind: insert, table: account, count: 3, values: { name: x } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n',
       'inline.yaml',
     );
     const results = await new ScenarioRun(loaded, { outDir, target: { kind: 'mock' } }).run();

@@ -11,6 +11,7 @@ import { useTempDirs } from '../helpers/tempDirs.js';
 const tempDir = useTempDirs();
 
 const YAML = `name: sharded
+mock: { profile: zero }
 seed: 12
 data: { account: 60 }
 workloads:
