@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { TargetSpec } from '../client/target/resolveTarget.js';
-import { fitUsl, type UslFit } from '../metrics/fitUsl.js';
+import { fitScaling, refinement, type ScalingFit } from '../metrics/fitScaling.js';
+import type { UslFit } from '../metrics/fitUsl.js';
 import { recommendWorkers } from '../metrics/recommendWorkers.js';
 import { writeJsonAtomic } from '../report/writeJsonAtomic.js';
 import type { LoadedScenario } from '../scenario/loadScenario.js';
@@ -19,7 +20,10 @@ export interface TuneResult {
   readonly scenario: string;
   readonly points: readonly TunePoint[];
   readonly stoppedBecause: string;
+  /** The USL fit, whichever model won. */
   readonly fit: UslFit | null;
+  /** The USL and a capacity bound fitted to the clean points, the better one chosen, and the knee. */
+  readonly scaling: ScalingFit | null;
   /** The fewest workers within 5% of the best measured throughput, with no 429s and no errors. */
   readonly recommendedWorkers: number | null;
   readonly dopHint: number | null;
@@ -38,6 +42,24 @@ function sweep(max: number): number[] {
   return out;
 }
 
+/** Where throughput levels off, by the model that fits, and what the measured points say. */
+function scalingClause(scaling: ScalingFit | null): string | undefined {
+  if (scaling === null) return undefined;
+  const [low, high] = scaling.kneeRange;
+  const measured = low === high ? `measured at ${low}` : `measured between ${low} and ${high}`;
+  if (scaling.model === 'bound') {
+    const { bound } = scaling;
+    if (!Number.isFinite(bound.capacity)) return 'throughput grew about linearly over the whole sweep';
+    return `throughput levels off at about ${scaling.knee.toFixed(1)} workers (${measured}): a capacity bound of ${bound.capacity.toFixed(1)} ops/s fits best (R² = ${bound.r2.toFixed(2)})`;
+  }
+  const usl = scaling.usl;
+  if (usl === null) return undefined;
+  const shape = Number.isFinite(usl.peakWorkers)
+    ? `peaks at about ${scaling.knee.toFixed(1)} workers`
+    : `shows no decline, only diminishing returns past about ${scaling.knee.toFixed(1)} workers`;
+  return `the Universal Scalability Law fits best (σ = ${usl.sigma.toFixed(3)}, κ = ${usl.kappa.toFixed(4)}, R² = ${usl.r2.toFixed(2)}) and ${shape} (${measured})`;
+}
+
 /** "How many workers should I use?": the sentence a person can act on. */
 function sentence(r: Omit<TuneResult, 'sentence'>): string {
   if (r.recommendedWorkers === null)
@@ -46,14 +68,8 @@ function sentence(r: Omit<TuneResult, 'sentence'>): string {
   const parts = [
     `Use ${r.recommendedWorkers} worker${r.recommendedWorkers === 1 ? '' : 's'}: ${best?.opsPerSec.toFixed(1) ?? '?'} ops/s, within 5% of the best measured, with no 429s`,
   ];
-  if (r.fit !== null && Number.isFinite(r.fit.peakWorkers))
-    parts.push(
-      `the Universal Scalability Law fit (σ = ${r.fit.sigma.toFixed(3)}, κ = ${r.fit.kappa.toFixed(4)}, R² = ${r.fit.r2.toFixed(2)}) puts the peak at about ${r.fit.peakWorkers.toFixed(1)}`,
-    );
-  else if (r.fit !== null)
-    parts.push(
-      `the USL fit (σ = ${r.fit.sigma.toFixed(3)}, R² = ${r.fit.r2.toFixed(2)}) shows no decline, only diminishing returns`,
-    );
+  const scaling = scalingClause(r.scaling);
+  if (scaling !== undefined) parts.push(scaling);
   if (r.dopHint !== null)
     parts.push(
       `the server's x-ms-dop-hint is ${r.dopHint}${r.recommendedWorkers > r.dopHint ? ' (you are above it: expect 429s on a busier org)' : ''}`,
@@ -106,14 +122,12 @@ export class WorkerTuner extends EventEmitter<TuneEvents> {
         break;
       }
     }
-    let fit: UslFit | null = null;
-    try {
-      // Throttled points measure Retry-After waits, not the server's scalability.
-      const fitted = points.filter((p) => p.throttled === 0);
-      fit = fitted.length >= 3 ? fitUsl(fitted.map((p) => ({ workers: p.workers, throughput: p.opsPerSec }))) : null;
-    } catch {
-      fit = null;
-    }
+    stoppedBecause = await this.#refine(points, stoppedBecause);
+    // Throttled points measure Retry-After waits, not the server's scalability.
+    const scaling = fitScaling(
+      points.filter((p) => p.throttled === 0).map((p) => ({ workers: p.workers, throughput: p.opsPerSec })),
+    );
+    const fit = scaling?.usl ?? null;
     const recommendedWorkers =
       recommendWorkers(
         points.map((p) => ({
@@ -130,6 +144,7 @@ export class WorkerTuner extends EventEmitter<TuneEvents> {
       points,
       stoppedBecause,
       fit,
+      scaling,
       recommendedWorkers,
       dopHint: mock ? scenario.mock.dopHint : null,
       concurrencyLimit: mock && scenario.mock.limits.enabled ? scenario.mock.limits.concurrentRequests : null,
@@ -137,6 +152,23 @@ export class WorkerTuner extends EventEmitter<TuneEvents> {
     const result: TuneResult = { ...partial, sentence: sentence(partial) };
     await writeJsonAtomic(`${this.options.outDir}/tune.json`, result);
     return result;
+  }
+
+  /**
+   * Measures a few worker counts between the doubling points around the knee, so the knee is
+   * located to better than a factor of two; points stay in worker order.
+   */
+  async #refine(points: TunePoint[], stoppedBecause: string): Promise<string> {
+    const clean = points.filter((p) => p.throttled === 0).map((p) => ({ workers: p.workers, throughput: p.opsPerSec }));
+    for (const workers of refinement(clean)) {
+      if (this.options.signal?.aborted === true) return 'interrupted';
+      const point = await this.#measure(workers);
+      if (point === undefined) break;
+      points.push(point);
+      this.emit('point', point);
+    }
+    points.sort((a, b) => a.workers - b.workers);
+    return stoppedBecause;
   }
 
   /** One point of the sweep: a full run of the scenario's work at this many workers. */

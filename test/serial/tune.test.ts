@@ -18,12 +18,17 @@ describe('dvbench tune', () => {
     const tune = JSON.parse(await readFile(join(out, 'tune.json'), 'utf8')) as TuneResult;
     expect(tune.recommendedWorkers).toBeGreaterThanOrEqual(6);
     expect(tune.recommendedWorkers).toBeLessThanOrEqual(10);
-    expect(tune.points.map((p) => p.workers)).toEqual([1, 2, 4, 8, 16]);
-    expect(tune.fit).not.toBeNull();
-    expect(tune.fit!.r2).toBeGreaterThan(0.8);
+    // The doubling sweep, then three counts inside the bracket where the knee is.
+    expect(tune.points.map((p) => p.workers)).toEqual([1, 2, 4, 8, 10, 12, 14, 16]);
+    // A hard capacity is a knee, not a USL curve: the bound wins and puts the knee at 8.
+    expect(tune.scaling?.model).toBe('bound');
+    expect(tune.scaling!.knee).toBeGreaterThan(7);
+    expect(tune.scaling!.knee).toBeLessThan(9.5);
+    expect(tune.scaling!.bound.r2).toBeGreaterThan(0.9);
+    expect(tune.scaling!.kneeRange[1]).toBeLessThanOrEqual(10);
     expect(tune).toMatchObject({ dopHint: 8, concurrencyLimit: 52 });
     expect(result.stdout).toMatch(
-      /^Use \d+ workers: [\d.]+ ops\/s, within 5% of the best measured, with no 429s; .*x-ms-dop-hint is 8/m,
+      /^Use \d+ workers: [\d.]+ ops\/s, within 5% of the best measured, with no 429s; throughput levels off at about [\d.]+ workers .*x-ms-dop-hint is 8/m,
     );
     const png = await readFile(join(out, 'tune.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');

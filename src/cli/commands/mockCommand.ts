@@ -90,8 +90,12 @@ async function mockConfig(values: MockValues): Promise<{ config: MockConfig; cos
         : applyProfile(raw, { override: values.profile, baseDir });
     return { config: parseMockConfig(mergeConfig(input, overrides), source), costs };
   } catch (error) {
-    if (error instanceof MockConfigError) throw errorCatalogue.DVB_ERR_MOCK_CONFIG_INVALID(error.message);
-    throw error;
+    if (!(error instanceof MockConfigError)) throw error;
+    const message =
+      error.source === 'profile' && values.profile !== undefined
+        ? `dvbench mock: --profile: ${error.problems.join('; ')}`
+        : error.message;
+    throw errorCatalogue.DVB_ERR_MOCK_CONFIG_INVALID(message);
   }
 }
 

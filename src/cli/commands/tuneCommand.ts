@@ -10,10 +10,13 @@ import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
 export const tuneHelp = `Usage: dvbench tune <scenario> [--max N] [--out DIR] [--repeat R] [--target mock|URL]
 
 Answers "how many workers should I use?": runs the scenario's work with 1, 2, 4, ... up to N
-concurrent workers (stopping once throughput falls or 429s start), fits the Universal
-Scalability Law X(N) = λN / (1 + σ(N−1) + κN(N−1)), and recommends the fewest workers within 5%
-of the best measured throughput with no 429s, set against x-ms-dop-hint and the concurrency
-limit. Writes DIR/tune.json and DIR/tune.png, and prints one sentence.
+concurrent workers (stopping once throughput falls or 429s start), then up to three counts
+between the doubling points around the knee. Fits both the Universal Scalability Law
+X(N) = λN / (1 + σ(N−1) + κN(N−1)) and a capacity bound min(N·λ, C), keeps the one that
+explains the points better, and reports the knee with the range the points bracket. Recommends
+the fewest workers within 5% of the best measured throughput with no 429s, set against
+x-ms-dop-hint and the concurrency limit. Writes DIR/tune.json and DIR/tune.png, and prints one
+sentence.
 
 Options:
   --max <n>       largest worker count to try (default 64)

@@ -1,19 +1,37 @@
 import type { ChartConfiguration } from 'chart.js';
+import { boundThroughput } from '../../metrics/fitScaling.js';
 import { uslThroughput } from '../../metrics/fitUsl.js';
 import type { TuneResult } from '../../runner/tuneWorkers.js';
 import { renderChart } from './renderChart.js';
 
-/** Measured throughput per worker count, the fitted USL curve, and the recommendation. */
+/** The chosen model's curve over `xs`, labelled with its parameters and knee. */
+function modelCurve(
+  scaling: TuneResult['scaling'],
+  xs: readonly number[],
+): { label: string; curve: { x: number; y: number }[] } | undefined {
+  if (scaling === null) return undefined;
+  const knee = Number.isFinite(scaling.knee) ? `, knee ≈ ${scaling.knee.toFixed(1)}` : '';
+  if (scaling.model === 'bound') {
+    const { bound } = scaling;
+    return {
+      label: `capacity bound (${bound.capacity.toFixed(1)} ops/s, R² ${bound.r2.toFixed(2)}${knee})`,
+      curve: xs.map((n) => ({ x: n, y: boundThroughput(bound, n) })),
+    };
+  }
+  const usl = scaling.usl;
+  if (usl === null) return undefined;
+  return {
+    label: `USL fit (σ ${usl.sigma.toFixed(3)}, κ ${usl.kappa.toFixed(4)}, R² ${usl.r2.toFixed(2)}${knee})`,
+    curve: xs.map((n) => ({ x: n, y: uslThroughput(usl, n) })),
+  };
+}
+
+/** Measured throughput per worker count, the better-fitting model's curve, and the recommendation. */
 export function renderTuneChart(tune: TuneResult): Buffer {
   const maxN = Math.max(...tune.points.map((p) => p.workers), 1);
-  const fit = tune.fit;
-  const curve =
-    fit === null
-      ? []
-      : Array.from({ length: 60 }, (_, i) => 1 + ((maxN * 1.25 - 1) * i) / 59).map((n) => ({
-          x: n,
-          y: uslThroughput(fit, n),
-        }));
+  const { scaling } = tune;
+  const xs = Array.from({ length: 60 }, (_, i) => 1 + ((maxN * 1.25 - 1) * i) / 59);
+  const model = modelCurve(scaling, xs);
   const rec = tune.points.find((p) => p.workers === tune.recommendedWorkers);
   const config: ChartConfiguration = {
     type: 'scatter',
@@ -25,13 +43,13 @@ export function renderTuneChart(tune: TuneResult): Buffer {
           backgroundColor: '#1f77b4',
           pointRadius: 8,
         },
-        ...(fit === null
+        ...(model === undefined
           ? []
           : [
               {
                 type: 'line' as const,
-                label: `USL fit (σ ${fit.sigma.toFixed(3)}, κ ${fit.kappa.toFixed(4)}, R² ${fit.r2.toFixed(2)})`,
-                data: curve,
+                label: model.label,
+                data: model.curve,
                 borderColor: '#ff7f0e',
                 borderWidth: 3,
                 pointRadius: 0,
