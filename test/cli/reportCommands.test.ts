@@ -2,6 +2,7 @@ import { readFile, writeFile, copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunResults } from '../../src/runner/RunResults.js';
+import { comparisonSchema } from '../../src/report/compare/comparisonSchema.js';
 import { runCli } from '../helpers/runCli.js';
 import { useTempDirs } from '../helpers/tempDirs.js';
 
@@ -133,6 +134,9 @@ describe('dvbench compare', () => {
     expect(result.stderr).toContain('regression: sequential is slower: wall time 20.0%');
     for (const f of ['compare.md', 'compare.html', 'compare.png', 'compare.json'])
       expect((await readFile(join(current, f))).length).toBeGreaterThan(0);
+    // compare.json is what its published schema says.
+    const comparison = comparisonSchema.parse(JSON.parse(await readFile(join(current, 'compare.json'), 'utf8')));
+    expect(comparison.regressions).toBeGreaterThan(0);
   });
 
   it('refuses different scenarios, and different environments unless --force', async () => {
@@ -155,6 +159,16 @@ describe('dvbench compare', () => {
     expect(env.code).toBe(2);
     expect(env.stderr).toContain('different environments (2 vs 64 cores)');
     expect((await runCli(['compare', base, current, '--force'])).code).toBe(0);
+    await writeFile(
+      join(current, 'results.json'),
+      JSON.stringify({
+        ...other,
+        mockCosts: { ...other.mockCosts, kind: 'profile', profile: 'zero', version: 1, origin: 'built-in' },
+      }),
+    );
+    expect((await runCli(['compare', base, current])).stderr).toContain(
+      'mock costs hand-set (latency) vs profile zero v1 (built-in)',
+    );
     expect((await runCli(['compare', base, current, '--tolerance', 'lots'])).stderr).toContain(
       "--tolerance must be a share from 0 to under 1, e.g. 5% or 0.05, got 'lots'.",
     );

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { TuneResult } from '../../src/runner/tuneWorkers.js';
+import { tuneSchema } from '../../src/runner/tuneSchema.js';
 import { runCli } from '../helpers/runCli.js';
 import { useTempDirs } from '../helpers/tempDirs.js';
 
@@ -15,7 +15,8 @@ describe('dvbench tune', () => {
       { timeoutMs: 120_000 },
     );
     expect(result.code, result.stderr).toBe(0);
-    const tune = JSON.parse(await readFile(join(out, 'tune.json'), 'utf8')) as TuneResult;
+    // The file is what its published schema says.
+    const tune = tuneSchema.parse(JSON.parse(await readFile(join(out, 'tune.json'), 'utf8')));
     expect(tune.recommendedWorkers).toBeGreaterThanOrEqual(6);
     expect(tune.recommendedWorkers).toBeLessThanOrEqual(10);
     // The doubling sweep, then three counts inside the bracket where the knee is.

@@ -1,3 +1,4 @@
+import { strategyRegistry } from '../../strategies/strategyRegistry.js';
 import type { ChartConfiguration, ChartDataset } from 'chart.js';
 import type { RunResults, StrategyResult } from '../../runner/RunResults.js';
 import { renderChart } from './renderChart.js';
@@ -9,7 +10,10 @@ export interface RenderedChart {
 }
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
-const POOL_KINDS = ['async', 'threads', 'processes'] as const;
+/** Strategies drawn by worker count, each as one line from the sequential baseline: the registry says which. */
+const WORKER_KINDS = (Object.keys(strategyRegistry) as (keyof typeof strategyRegistry)[]).filter(
+  (kind) => kind !== 'sequential' && strategyRegistry[kind].chartFamily === 'workers',
+);
 
 function axis(title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { title: { display: true, text: title, font: { size: 18 } }, ticks: { font: { size: 16 } }, ...extra };
@@ -26,7 +30,7 @@ function titled(text: string, subtitle: string): Record<string, unknown> {
 /** Pool strategies by family, with the sequential baseline as one worker. */
 function byWorkers(results: RunResults): { kind: string; points: StrategyResult[] }[] {
   const seq = results.strategies.find((s) => s.kind === 'sequential');
-  return POOL_KINDS.map((kind) => ({
+  return WORKER_KINDS.map((kind) => ({
     kind,
     points: [...(seq === undefined ? [] : [seq]), ...results.strategies.filter((s) => s.kind === kind)].sort(
       (a, b) => a.workers - b.workers,

@@ -1,3 +1,4 @@
+import { describeMockCosts } from '../../../mock-server/index.js';
 import { errorCatalogue } from '../../errors/errorCatalogue.js';
 import { mean } from '../../metrics/statistics.js';
 import { welchTTest } from '../../metrics/welchTTest.js';
@@ -68,6 +69,11 @@ function environmentDifferences(a: RunResults, b: RunResults): string[] {
   if (a.environment.os.split(' ')[0] !== b.environment.os.split(' ')[0])
     out.push(`OS ${a.environment.os} vs ${b.environment.os}`);
   if (a.target.kind !== b.target.kind) out.push(`target ${a.target.kind} vs ${b.target.kind}`);
+  // Two cost models answer two different questions; a file from before profiles is not judged.
+  if (a.mockCosts !== null && b.mockCosts !== null) {
+    const [costsA, costsB] = [describeMockCosts(a.mockCosts), describeMockCosts(b.mockCosts)];
+    if (costsA !== costsB) out.push(`mock costs ${costsA} vs ${costsB}`);
+  }
   return out;
 }
 
