@@ -81,8 +81,7 @@ export function applyProfile(
 
 /** One line for a terminal or a report: which costs the mock ran, and how far to trust them. */
 export function describeMockCosts(costs: MockCosts): string {
-  if (costs.kind === 'hand-set')
-    return `hand-set (${costs.handSet.join(', ') || 'no costs: every operation is free'})`;
+  if (costs.kind === 'hand-set') return `hand-set (${costs.handSet.join(', ') || 'no costs: every operation is free'})`;
   const over = costs.handSet.length > 0 ? `, with ${costs.handSet.join(', ')} set over it` : '';
   const origin = costs.origin === 'built-in' ? 'built-in' : `from ${costs.origin ?? '?'}`;
   const warning = costs.profile === 'zero' ? ': no costs, for testing the harness; not Dataverse figures' : '';

@@ -167,7 +167,7 @@ describe('dvbench compare', () => {
       }),
     );
     expect((await runCli(['compare', base, current])).stderr).toContain(
-      'mock costs hand-set (latency) vs profile zero v1 (built-in)',
+      'mock costs hand-set (latency) vs profile zero v1 (built-in, with latency set over it)',
     );
     expect((await runCli(['compare', base, current, '--tolerance', 'lots'])).stderr).toContain(
       "--tolerance must be a share from 0 to under 1, e.g. 5% or 0.05, got 'lots'.",

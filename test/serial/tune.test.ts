@@ -33,5 +33,5 @@ describe('dvbench tune', () => {
     );
     const png = await readFile(join(out, 'tune.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
-  });
+  }, 120_000);
 });
