@@ -6,7 +6,7 @@ export type { RunningMockServer, StartMockServerOptions } from './startMockServe
 export { parseMockConfig } from './config/parseMockConfig.js';
 export { loadMockConfigFile, mergeConfig, readMockConfigFile } from './config/loadMockConfigFile.js';
 export { mockConfigSchema } from './config/mockConfigSchema.js';
-export type { MockConfig, MockConfigInput } from './config/mockConfigSchema.js';
+export type { LatencySpec, MockConfig, MockConfigInput } from './config/mockConfigSchema.js';
 export { MockConfigError } from './config/MockConfigError.js';
 export type { MockContext } from './MockContext.js';
 export { formatIssuePath } from './config/formatIssuePath.js';
@@ -24,4 +24,5 @@ export { applyProfile, describeMockCosts } from './profiles/applyProfile.js';
 export type { MockCosts, ProfileOptions } from './profiles/applyProfile.js';
 export { resolveProfile } from './profiles/resolveProfile.js';
 export { profileSchema } from './profiles/profileSchema.js';
+export type { Profile, ProfileInput } from './profiles/profileSchema.js';
 export { BUILT_IN_PROFILES } from './profiles/builtInProfiles.js';

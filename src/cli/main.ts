@@ -8,6 +8,7 @@ import { compareCommand, compareHelp } from './commands/compareCommand.js';
 import { tuneCommand, tuneHelp } from './commands/tuneCommand.js';
 import { mergeCommand, mergeHelp } from './commands/mergeCommand.js';
 import { cleanupCommand, cleanupHelp } from './commands/cleanupCommand.js';
+import { calibrateCommand, calibrateHelp } from './commands/calibrateCommand.js';
 import { readPackageVersion } from './readPackageVersion.js';
 
 export const mainHelp = `Usage: dvbench <command> [options]
@@ -20,6 +21,7 @@ Commands:
   report   re-render a run's reports (Markdown, HTML, charts, JUnit) from its results.json
   compare  compare two runs of a scenario: faster, slower or no significant change
   tune     how many workers? sweep concurrency, fit the USL, recommend a count
+  calibrate measure an org and write a cost profile that makes the mock predict it
   merge    combine the results of a sharded run (--shard i/n) exactly
   cleanup  delete the records a run against an org left behind
   demo     start the embedded mock, exercise it with a few CRUD calls and print timings
@@ -44,6 +46,7 @@ const commands: Record<string, { run: (argv: readonly string[], io: Io) => Promi
   report: { run: reportCommand, help: reportHelp },
   compare: { run: compareCommand, help: compareHelp },
   tune: { run: tuneCommand, help: tuneHelp },
+  calibrate: { run: calibrateCommand, help: calibrateHelp },
   merge: { run: mergeCommand, help: mergeHelp },
   cleanup: { run: cleanupCommand, help: cleanupHelp },
   mock: { run: mockCommand, help: mockHelp },

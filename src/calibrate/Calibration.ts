@@ -1,0 +1,285 @@
+import { EventEmitter } from 'node:events';
+import { basename, dirname, extname, join } from 'node:path';
+import { stringify } from 'yaml';
+import type { ProfileInput } from '../../mock-server/index.js';
+import { createOrgTokenProviders } from '../client/auth/createTokenProviders.js';
+import { DataverseClient } from '../client/DataverseClient.js';
+import type { TargetSpec } from '../client/target/resolveTarget.js';
+import { median } from '../metrics/statistics.js';
+import { writeFileAtomic, writeJsonAtomic } from '../report/writeJsonAtomic.js';
+import { buildProfile } from './buildProfile.js';
+import { chooseScaling, sweepOperation, type ScalingChoice } from './chooseScaling.js';
+import { emptySamples, type CostSamples, type ScalingPoint } from './CostSamples.js';
+import { fitCosts, type FittedLatency } from './fitCosts.js';
+import { BudgetSpent, ProbeBudget } from './ProbeBudget.js';
+import { CostProbe, type CostProbeOptions } from './probeCosts.js';
+import { ProbeRecords } from './ProbeRecords.js';
+import { startLocalMock } from './startLocalMock.js';
+import { sweepConcurrency } from './sweepConcurrency.js';
+import { validateProfile, validationRequests, type ValidationRow } from './validateProfile.js';
+
+export interface CalibrateOptions {
+  readonly target: Extract<TargetSpec, { kind: 'org' }>;
+  /** Where the profile (YAML) goes; `<name>.calibration.json` and the validation runs go beside it. */
+  readonly out: string;
+  readonly name: string;
+  readonly allowWrites: boolean;
+  readonly maxRequests: number;
+  readonly maxMinutes: number;
+  /** Records per held-out strategy; 0 skips validation. */
+  readonly validationRecords: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface CalibrationResult {
+  readonly schemaVersion: 1;
+  readonly target: string;
+  readonly profilePath: string;
+  readonly profile: ProfileInput;
+  readonly measured: readonly string[];
+  readonly fromDefault: readonly string[];
+  /** Why probing stopped before the plan was done (budget, headroom); null when it finished. */
+  readonly stoppedEarly: string | null;
+  readonly samples: CostSamples;
+  /** The same probes against a zero-cost mock on this machine: its client and HTTP stack. */
+  readonly localSamples: CostSamples;
+  readonly sweep: { readonly points: readonly ScalingPoint[]; readonly stoppedBecause: string } | null;
+  readonly scaling: ScalingChoice | null;
+  readonly validation: readonly ValidationRow[];
+  /** Why validation did not run, or null. */
+  readonly validationSkipped: string | null;
+  readonly requests: number;
+  readonly elapsedMs: number;
+  readonly cleanup: { readonly deleted: number; readonly failed: number; readonly leftBehind: number | null };
+}
+
+export interface CalibrationEvents {
+  step: [string];
+  point: [ScalingPoint];
+}
+
+/** The sweep doubles workers until throughput levels off, up to this many (past any dop hint an org sends). */
+const MAX_SWEEP_WORKERS = 64;
+
+/**
+ * Enough calls for a median within a few percent, few enough for the budget. Size 1 pins a
+ * request's overhead; 5 and 25 its cost per item.
+ */
+const PROBE_PLAN: Omit<CostProbeOptions, 'writes'> = { samples: 20, sizes: [1, 5, 25], sizeRepeats: 5 };
+
+/**
+ * `dvbench calibrate`: probes an org within a request and time budget, fits the mock's cost
+ * model to it, writes the profile, cleans up every record it made, and validates the profile
+ * on strategies it did not fit on.
+ */
+export class Calibration extends EventEmitter<CalibrationEvents> {
+  readonly #o: CalibrateOptions;
+  readonly #budget: ProbeBudget;
+
+  constructor(options: CalibrateOptions) {
+    super();
+    this.#o = options;
+    this.#budget = new ProbeBudget({
+      maxRequests: options.maxRequests,
+      maxMs: options.maxMinutes * 60_000,
+      minHeadroom: 500,
+    });
+  }
+
+  async run(): Promise<CalibrationResult> {
+    const { target } = this.#o;
+    const identities = await createOrgTokenProviders(target.url, target.identities.slice(0, 1), {
+      ...(target.authorityHost === undefined ? {} : { authorityHost: target.authorityHost }),
+    });
+    const client = new DataverseClient({
+      url: target.url,
+      identities,
+      connections: 64,
+      ...(this.#o.signal === undefined ? {} : { signal: this.#o.signal }),
+    });
+    this.#budget.track(client);
+    const records = new ProbeRecords(client);
+    this.#budget.reserveFor(() => records.cleanupRequests + 2);
+    try {
+      return await this.#calibrate(client, records);
+    } finally {
+      await client.close();
+    }
+  }
+
+  async #calibrate(client: DataverseClient, records: ProbeRecords): Promise<CalibrationResult> {
+    const localSamples = await this.#probeLocally();
+    const samples = emptySamples();
+    let stoppedEarly: string | null = null;
+    let sweep: CalibrationResult['sweep'] = null;
+    let scaling: ScalingChoice | null = null;
+    let costs: FittedLatency = {};
+    try {
+      const probe = new CostProbe(client, records, this.#budget, { ...PROBE_PLAN, writes: this.#o.allowWrites });
+      await probe.run(samples, (step) => this.emit('step', step));
+      costs = fitCosts(samples, localSamples);
+      sweep = await this.#sweep(client, records, samples);
+      if (sweep.stoppedBecause.startsWith('the ')) stoppedEarly = sweep.stoppedBecause;
+      scaling = await this.#scaling(sweep.points, costs, client.hints.dopHint ?? 4);
+    } catch (error) {
+      if (!(error instanceof BudgetSpent)) {
+        await records.deleteAll();
+        throw error;
+      }
+      stoppedEarly = error.reason;
+      costs = fitCosts(samples, localSamples);
+    }
+    const built = buildProfile({
+      name: this.#o.name,
+      origin: client.origin,
+      costs,
+      scaling,
+      dopHint: client.hints.dopHint,
+      requests: this.#budget.requests,
+      date: new Date(),
+    });
+    await this.#writeProfile(built.profile);
+    this.emit('step', 'cleanup');
+    const cleanup = await records.deleteAll();
+    const validation = await this.#validate(stoppedEarly, records.prefix, client.hints.dopHint ?? 4);
+    const leftBehind = await records.countLeft();
+    const profile = withFit(built.profile, validation.rows);
+    await this.#writeProfile(profile);
+    const result: CalibrationResult = {
+      schemaVersion: 1,
+      target: client.origin,
+      profilePath: this.#o.out,
+      profile,
+      measured: built.measured,
+      fromDefault: built.fromDefault,
+      stoppedEarly,
+      samples,
+      localSamples,
+      sweep,
+      scaling,
+      validation: validation.rows,
+      validationSkipped: validation.skipped,
+      requests: this.#budget.requests,
+      elapsedMs: this.#budget.elapsedMs,
+      cleanup: { deleted: cleanup.deleted, failed: cleanup.failed, leftBehind: leftBehind ?? null },
+    };
+    await writeJsonAtomic(calibrationPath(this.#o.out), result);
+    return result;
+  }
+
+  /** The same probes on a zero-cost mock here: what this machine's client and HTTP stack take. */
+  async #probeLocally(): Promise<CostSamples> {
+    this.emit('step', 'reference probes on a zero-cost local mock');
+    const local = await startLocalMock({ profile: 'zero' }, 600);
+    try {
+      const samples = emptySamples();
+      const unlimited = new ProbeBudget({ maxRequests: Infinity, maxMs: Infinity, minHeadroom: 0 });
+      const probe = new CostProbe(local.client, new ProbeRecords(local.client), unlimited, {
+        ...PROBE_PLAN,
+        writes: this.#o.allowWrites,
+      });
+      await probe.run(samples);
+      return samples;
+    } finally {
+      await local.stop();
+    }
+  }
+
+  async #sweep(
+    client: DataverseClient,
+    records: ProbeRecords,
+    samples: CostSamples,
+  ): Promise<{ points: ScalingPoint[]; stoppedBecause: string }> {
+    const writes = this.#o.allowWrites && records.ids.length > 0;
+    const ids = writes ? records.ids : await readableIds(client);
+    if (ids.length === 0 || (writes ? samples.update : samples.read).length === 0)
+      return { points: [], stoppedBecause: 'nothing to sweep' };
+    this.emit('step', `concurrency sweep (${writes ? 'updates' : 'retrieves'})`);
+    return sweepConcurrency(
+      sweepOperation(client, ids, writes ? 'update' : 'read'),
+      MAX_SWEEP_WORKERS,
+      this.#budget,
+      (p) => this.emit('point', p),
+    );
+  }
+
+  async #scaling(
+    points: readonly ScalingPoint[],
+    costs: FittedLatency,
+    dopHint: number,
+  ): Promise<ScalingChoice | null> {
+    const kind = this.#o.allowWrites ? 'update' : 'read';
+    const spec = costs[kind];
+    if (points.length < 3 || spec === undefined) return null;
+    this.emit('step', 'scaling: replaying the sweep on the embedded mock');
+    return chooseScaling(points, costs, spec, kind, dopHint);
+  }
+
+  async #validate(
+    stoppedEarly: string | null,
+    prefix: string,
+    dopHint: number,
+  ): Promise<{ rows: ValidationRow[]; skipped: string | null }> {
+    if (this.#o.validationRecords === 0) return { rows: [], skipped: 'validation was turned off (--validate 0)' };
+    if (stoppedEarly !== null) return { rows: [], skipped: `probing stopped early: ${stoppedEarly}` };
+    const writes = this.#o.allowWrites;
+    const perRecord = validationRequests(1, writes) - validationRequests(0, writes);
+    const affordable = Math.floor((this.#budget.remainingRequests - validationRequests(0, writes)) / perRecord);
+    const records = Math.min(this.#o.validationRecords, affordable);
+    if (records < 10)
+      return { rows: [], skipped: `the request budget leaves too little for it (${affordable} records)` };
+    this.emit('step', `validation: held-out strategies, ${records} records each, on the org and on the mock`);
+    const before = this.#budget.requests;
+    const rows = await validateProfile({
+      profilePath: this.#o.out,
+      target: this.#o.target,
+      records,
+      writes,
+      dopHint,
+      prefix,
+      outDir: validationDir(this.#o.out),
+      ...(this.#o.signal === undefined ? {} : { signal: this.#o.signal }),
+    });
+    this.#budget.spend(validationRequests(records, writes) - (this.#budget.requests - before));
+    return { rows, skipped: null };
+  }
+
+  async #writeProfile(profile: ProfileInput): Promise<void> {
+    const header = `# Written by dvbench calibrate. Use it with: dvbench run <scenario> --profile ${basename(this.#o.out)}\n`;
+    await writeFileAtomic(this.#o.out, `${header}${stringify(profile)}`);
+  }
+}
+
+async function readableIds(client: DataverseClient): Promise<string[]> {
+  const page = await client.send('GET', 'accounts?$select=accountid&$top=200');
+  if (page.status !== 200) return [];
+  return (JSON.parse(page.text) as { value: { accountid: string }[] }).value.map((r) => r.accountid);
+}
+
+/** The profile with the validation's errors as its fit quality. */
+function withFit(profile: ProfileInput, rows: readonly ValidationRow[]): ProfileInput {
+  if (rows.length === 0) return profile;
+  const abs = rows.map((r) => Math.abs(r.errorPercent));
+  const fit: Record<string, number> = {
+    medianAbsErrorPercent: round1(median(abs)),
+    maxAbsErrorPercent: round1(Math.max(...abs)),
+  };
+  for (const r of rows) fit[`${r.strategy}.errorPercent`] = round1(r.errorPercent);
+  return { ...profile, profile: { ...profile.profile, fit } };
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+function stem(out: string): string {
+  return join(dirname(out), basename(out, extname(out)));
+}
+
+export function calibrationPath(out: string): string {
+  return `${stem(out)}.calibration.json`;
+}
+
+export function validationDir(out: string): string {
+  return `${stem(out)}.validation`;
+}

@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import type { DataverseClient } from '../client/DataverseClient.js';
+
+/** The table every org has: probes create, update and delete only records of their own in it. */
+export const PROBE_TABLE = { logicalName: 'account', set: 'accounts', key: 'accountid', name: 'name' } as const;
+
+const ID_AT_END = /\(([0-9a-fA-F-]{36})\)$/;
+
+/** Deletes in one `$batch`: few requests for cleanup, whatever the budget has left. */
+const DELETES_PER_BATCH = 100;
+
+/**
+ * The records a calibration creates: each named with a tag unique to this calibration, so
+ * cleanup deletes exactly them and a final query proves none is left.
+ */
+export class ProbeRecords {
+  /** `dvbench-calibrate-<tag>`: the prefix of every name this calibration writes. */
+  readonly prefix: string;
+  readonly #ids: string[] = [];
+  readonly #failed: string[] = [];
+  #next = 0;
+
+  constructor(private readonly client: DataverseClient) {
+    this.prefix = `dvbench-calibrate-${randomBytes(4).toString('hex')}`;
+  }
+
+  /** A new record's columns; its name carries the tag. */
+  body(): Record<string, unknown> {
+    return { [PROBE_TABLE.name]: `${this.prefix} ${++this.#next}` };
+  }
+
+  get ids(): readonly string[] {
+    return this.#ids;
+  }
+
+  /** Records the id of a created record from an `OData-EntityId` URL or a plain id. */
+  add(...ids: (string | undefined)[]): void {
+    for (const id of ids) {
+      const plain = id === undefined ? undefined : (ID_AT_END.exec(id)?.[1] ?? id);
+      if (plain !== undefined && /^[0-9a-fA-F-]{36}$/.test(plain)) this.#ids.push(plain);
+    }
+  }
+
+  /** Forgets records deleted one by one (the delete probe). */
+  remove(id: string): void {
+    const at = this.#ids.indexOf(id);
+    if (at >= 0) this.#ids.splice(at, 1);
+  }
+
+  /** Requests cleanup needs for what is recorded now. */
+  get cleanupRequests(): number {
+    return Math.ceil(this.#ids.length / DELETES_PER_BATCH) + 1;
+  }
+
+  /** Deletes every recorded record, a `$batch` of deletes at a time; a 404 is already gone. */
+  async deleteAll(): Promise<{ deleted: number; failed: number }> {
+    let deleted = 0;
+    let failed = 0;
+    while (this.#ids.length > 0) {
+      const chunk = this.#ids.splice(0, DELETES_PER_BATCH);
+      const result = await this.client
+        .batch(
+          chunk.map((id) => ({ method: 'DELETE' as const, url: `${PROBE_TABLE.set}(${id})` })),
+          { continueOnError: true, idempotent: true },
+        )
+        .catch(() => undefined);
+      for (const [i, part] of (result?.batch.results ?? chunk.map(() => undefined)).entries()) {
+        if (part?.status === 204 || part?.status === 404) deleted++;
+        else {
+          failed++;
+          this.#failed.push(chunk[i] ?? '');
+        }
+      }
+    }
+    return { deleted, failed };
+  }
+
+  /** Records that could not be deleted, for the person to remove. */
+  get undeleted(): readonly string[] {
+    return this.#failed;
+  }
+
+  /** Counts the records left whose name carries this calibration's tag: the proof of cleanup. */
+  async countLeft(): Promise<number | undefined> {
+    let left = 0;
+    const filter = encodeURIComponent(`startswith(${PROBE_TABLE.name},'${this.prefix}')`);
+    for await (const page of this.client.queryPages(`${PROBE_TABLE.set}?$select=${PROBE_TABLE.key}&$filter=${filter}`, {
+      maxPageSize: 5000,
+    })) {
+      if (page.status !== 200) return undefined;
+      left += page.records;
+    }
+    return left;
+  }
+}

@@ -1,0 +1,113 @@
+import type { LatencySpec } from '../../mock-server/index.js';
+import { median } from '../metrics/statistics.js';
+import type { CostSamples, SizedSamples } from './CostSamples.js';
+
+/** A fitted latency in the mock config's input shape. */
+export type FittedSpec = Pick<LatencySpec, 'baseMs' | 'distribution'> & { readonly sigma?: number };
+
+/** The latency keys a calibration can fit, in the mock config's shape. */
+export interface FittedLatency {
+  roundTripMs?: number;
+  perRecordMs?: number;
+  read?: FittedSpec;
+  default?: FittedSpec;
+  create?: FittedSpec;
+  update?: FittedSpec;
+  delete?: FittedSpec;
+  batch?: FittedSpec;
+  batchItem?: FittedSpec;
+  bulk?: FittedSpec;
+  bulkCreate?: FittedSpec;
+  bulkUpdate?: FittedSpec;
+}
+
+/** Below this a cost is this machine's noise, not the org's: it is fitted as a fixed value. */
+const NOISE_MS = 0.5;
+
+function round(value: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/**
+ * A lognormal whose median is the org's service time: each sample less what this machine's
+ * client and HTTP stack take (`localMs`) and the round trip. Its sigma is the spread of the
+ * logs of what is left.
+ */
+export function serviceSpec(samples: readonly number[], localMs: number, roundTripMs: number): FittedSpec {
+  const service = samples.map((t) => t - localMs - roundTripMs);
+  const baseMs = Math.max(0, median(service));
+  if (baseMs < NOISE_MS || samples.length < 3) return { baseMs: round(baseMs), distribution: 'none' };
+  const logs = service.map((s) => Math.log(Math.max(s, baseMs / 20)));
+  const mean = logs.reduce((a, x) => a + x, 0) / logs.length;
+  const sd = Math.sqrt(logs.reduce((a, x) => a + (x - mean) ** 2, 0) / (logs.length - 1));
+  return { baseMs: round(baseMs), distribution: 'lognormal', sigma: round(Math.min(sd, 2), 3) };
+}
+
+/**
+ * Least squares of (median at the target − median here) against size: the intercept is what
+ * one request of the shape costs whatever its size, the slope what each item adds.
+ */
+export function fitSizes(
+  target: readonly SizedSamples[],
+  local: readonly SizedSamples[],
+): { interceptMs: number; perItemMs: number } | undefined {
+  const points = target.flatMap((t) => {
+    const here = local.find((l) => l.size === t.size);
+    if (t.ms.length === 0) return [];
+    return [{ x: t.size, y: median(t.ms) - (here === undefined || here.ms.length === 0 ? 0 : median(here.ms)) }];
+  });
+  if (new Set(points.map((p) => p.x)).size < 2) return undefined;
+  const mx = points.reduce((a, p) => a + p.x, 0) / points.length;
+  const my = points.reduce((a, p) => a + p.y, 0) / points.length;
+  const sxx = points.reduce((a, p) => a + (p.x - mx) ** 2, 0);
+  const slope = points.reduce((a, p) => a + (p.x - mx) * (p.y - my), 0) / sxx;
+  return { interceptMs: my - slope * mx, perItemMs: Math.max(0, slope) };
+}
+
+function fixed(ms: number, sigma: number): FittedSpec {
+  const baseMs = round(Math.max(0, ms));
+  return baseMs < NOISE_MS ? { baseMs, distribution: 'none' } : { baseMs, distribution: 'lognormal', sigma };
+}
+
+function singles(target: CostSamples, local: CostSamples, rtt: number): FittedLatency {
+  const out: FittedLatency = {};
+  const kinds = ['read', 'create', 'update', 'delete'] as const;
+  for (const kind of kinds) {
+    if (target[kind].length === 0) continue;
+    out[kind] = serviceSpec(target[kind], local[kind].length === 0 ? 0 : median(local[kind]), rtt);
+  }
+  // WhoAmI and other functions cost what a read does, as in the default profile.
+  if (out.read !== undefined) out.default = out.read;
+  return out;
+}
+
+function sized(target: CostSamples, local: CostSamples, rtt: number): FittedLatency {
+  const out: FittedLatency = {};
+  const query = fitSizes(target.query, local.query);
+  if (query !== undefined) out.perRecordMs = round(query.perItemMs, 4);
+  const batch = fitSizes(target.batch, local.batch);
+  if (batch !== undefined) {
+    out.batch = fixed(batch.interceptMs - rtt, 0.1);
+    out.batchItem = fixed(batch.perItemMs, 0.25);
+  }
+  const bulkCreate = fitSizes(target.bulkCreate, local.bulkCreate);
+  const bulkUpdate = fitSizes(target.bulkUpdate, local.bulkUpdate);
+  const overheads = [bulkCreate, bulkUpdate].flatMap((f) => (f === undefined ? [] : [f.interceptMs - rtt]));
+  if (overheads.length > 0) out.bulk = fixed(overheads.reduce((a, x) => a + x, 0) / overheads.length, 0.1);
+  if (bulkCreate !== undefined) out.bulkCreate = fixed(bulkCreate.perItemMs, 0.25);
+  if (bulkUpdate !== undefined) out.bulkUpdate = fixed(bulkUpdate.perItemMs, 0.25);
+  return out;
+}
+
+/**
+ * The org's costs from its probes (`target`) and the same probes against a zero-cost mock on
+ * this machine (`local`): subtracting the local medians takes this machine's client and HTTP
+ * stack out, so the embedded mock, which adds them back, predicts what the org measured.
+ */
+export function fitCosts(target: CostSamples, local: CostSamples): FittedLatency {
+  if (target.roundTrip.length === 0) return {};
+  const localRtt = local.roundTrip.length === 0 ? 0 : median(local.roundTrip);
+  const rtt = Math.max(0, median(target.roundTrip) - localRtt);
+  return { roundTripMs: round(rtt), ...singles(target, local, rtt), ...sized(target, local, rtt) };
+}

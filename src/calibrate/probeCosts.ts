@@ -1,0 +1,192 @@
+import { Pool } from 'undici';
+import { performance } from 'node:perf_hooks';
+import type { CallResult } from '../client/CallResult.js';
+import type { DataverseClient } from '../client/DataverseClient.js';
+import { createMultiple, updateMultiple } from '../client/bulk/bulkRequests.js';
+import { errorCatalogue } from '../errors/errorCatalogue.js';
+import type { CostSamples, SizedSamples } from './CostSamples.js';
+import type { ProbeBudget } from './ProbeBudget.js';
+import { PROBE_TABLE, type ProbeRecords } from './ProbeRecords.js';
+
+export interface CostProbeOptions {
+  /** Create, update and delete probe records (`--allow-writes`); else reads and WhoAmI only. */
+  readonly writes: boolean;
+  /** Calls per single-operation probe, after one warm-up call. */
+  readonly samples: number;
+  /** `$batch` and bulk sizes: two or more, to split a request's overhead from each item's cost. */
+  readonly sizes: readonly number[];
+  /** Calls per size. */
+  readonly sizeRepeats: number;
+}
+
+const { set, key, logicalName } = PROBE_TABLE;
+
+/**
+ * Measures the org's costs one call at a time: the round trip, each operation kind, query
+ * pages, `$batch` and bulk messages at several sizes. Fills `samples` as it goes, so what was
+ * measured before the budget ran out is kept.
+ */
+export class CostProbe {
+  constructor(
+    private readonly client: DataverseClient,
+    private readonly records: ProbeRecords,
+    private readonly budget: ProbeBudget,
+    private readonly options: CostProbeOptions,
+  ) {}
+
+  async run(samples: CostSamples, step: (name: string) => void = () => undefined): Promise<void> {
+    const { writes } = this.options;
+    step('round trip');
+    samples.roundTrip = await this.#roundTrip();
+    if (writes) {
+      step('create');
+      samples.create = await this.#repeat('create', () => this.#create());
+    }
+    const ids = writes ? this.records.ids : await this.#existingIds();
+    if (ids.length > 0) {
+      step('retrieve');
+      samples.read = await this.#repeat('retrieve', (i) =>
+        this.client.retrieve(set, ids[i % ids.length] ?? '', '$select=name'),
+      );
+    }
+    if (writes) {
+      step('update');
+      samples.update = await this.#repeat('update', (i) =>
+        this.client.update(set, ids[i % ids.length] ?? '', { telephone1: `cal-${i}` }),
+      );
+    }
+    step('$batch');
+    samples.batchKind = writes ? 'create' : 'read';
+    samples.batch = await this.#sized('$batch', (size) => this.#batch(size, writes ? [] : ids));
+    if (writes) await this.#bulk(samples, step);
+    step('query pages');
+    samples.query = await this.#queryPages();
+    if (writes) {
+      step('delete');
+      samples.delete = await this.#repeat('delete', () => this.#deleteOne());
+    }
+  }
+
+  /** Unauthenticated WhoAmI: the front end answers 401 before any work, so the time is the network's. */
+  async #roundTrip(): Promise<number[]> {
+    const pool = new Pool(this.client.origin, { connections: 1 });
+    const out: number[] = [];
+    try {
+      for (let i = 0; i <= this.options.samples; i++) {
+        this.budget.check();
+        const started = performance.now();
+        const res = await pool.request({ method: 'GET', path: `${this.client.apiPath}WhoAmI` });
+        await res.body.dump();
+        this.budget.spend(1);
+        if (i > 0) out.push(performance.now() - started);
+      }
+    } finally {
+      await pool.close();
+    }
+    return out;
+  }
+
+  /** One call, timed; an error answer stops the calibration (it would fit the error's cost). */
+  async #time(what: string, call: () => Promise<CallResult>): Promise<number | undefined> {
+    this.budget.check();
+    const result = await call();
+    if (result.status >= 400)
+      throw errorCatalogue.DVB_ERR_REQUEST_FAILED(
+        `calibrate: the ${what} probe got HTTP ${result.status}${result.error === undefined ? '' : ` ${result.error.code}: ${result.error.message}`}`,
+      );
+    // A retried call's time holds waits: it is no sample of the cost.
+    return result.attempts === 1 && result.throttled === 0 ? result.totalMs : undefined;
+  }
+
+  /** A warm-up call, then `samples` timed ones. */
+  async #repeat(what: string, call: (i: number) => Promise<CallResult>, n = this.options.samples): Promise<number[]> {
+    const out: number[] = [];
+    for (let i = 0; i <= n; i++) {
+      const ms = await this.#time(what, () => call(i));
+      if (i > 0 && ms !== undefined) out.push(ms);
+    }
+    return out;
+  }
+
+  async #sized(what: string, call: (size: number) => Promise<CallResult>): Promise<SizedSamples[]> {
+    const out: SizedSamples[] = [];
+    for (const size of this.options.sizes) {
+      this.budget.check(this.options.sizeRepeats + 1);
+      out.push({ size, ms: await this.#repeat(`${what} of ${size}`, () => call(size), this.options.sizeRepeats) });
+    }
+    return out;
+  }
+
+  async #create(): Promise<CallResult> {
+    const result = await this.client.create(set, this.records.body());
+    this.records.add(result.id);
+    return result;
+  }
+
+  async #deleteOne(): Promise<CallResult> {
+    const id = this.records.ids.at(-1);
+    if (id === undefined) throw errorCatalogue.DVB_ERR_REQUEST_FAILED('calibrate: no probe record left to delete');
+    const result = await this.client.delete(set, id);
+    if (result.status === 204) this.records.remove(id);
+    return result;
+  }
+
+  async #batch(size: number, readIds: readonly string[]): Promise<CallResult> {
+    const entries = Array.from({ length: size }, (_, i) =>
+      readIds.length > 0
+        ? { method: 'GET' as const, url: `${set}(${readIds[i % readIds.length] ?? ''})?$select=name` }
+        : { method: 'POST' as const, url: set, body: this.records.body() },
+    );
+    const result = await this.client.batch(entries, { continueOnError: true });
+    if (readIds.length === 0) this.records.add(...result.batch.results.map((r) => r.entityId));
+    const failed = result.batch.results.find((r) => !r.ok);
+    return failed === undefined
+      ? result
+      : { ...result, status: failed.status, ...(failed.error ? { error: failed.error } : {}) };
+  }
+
+  async #bulk(samples: CostSamples, step: (name: string) => void): Promise<void> {
+    step('CreateMultiple');
+    samples.bulkCreate = await this.#sized('CreateMultiple', async (size) => {
+      const records = Array.from({ length: size }, () => this.records.body());
+      const result = await this.client.bulk(createMultiple(set, logicalName, records));
+      if (result.status === 200) this.records.add(...((JSON.parse(result.text) as { Ids?: string[] }).Ids ?? []));
+      return result;
+    });
+    step('UpdateMultiple');
+    let turn = 0;
+    samples.bulkUpdate = await this.#sized('UpdateMultiple', (size) => {
+      const ids = this.records.ids;
+      const targets = Array.from({ length: size }, (_, i) => ({
+        [key]: ids[(turn * size + i) % ids.length],
+        telephone1: `bulk-${turn}`,
+      }));
+      turn++;
+      return this.client.bulk(updateMultiple(set, logicalName, targets));
+    });
+  }
+
+  async #existingIds(): Promise<string[]> {
+    const result = await this.client.send('GET', `${set}?$select=${key}&$top=50`);
+    this.budget.check(0);
+    if (result.status !== 200) return [];
+    return (JSON.parse(result.text) as { value: Record<string, string>[] }).value.flatMap((r) => r[key] ?? []);
+  }
+
+  /** A page of one record and a page of as many as the table has (up to 500): the slope is the cost per record. */
+  async #queryPages(): Promise<SizedSamples[]> {
+    const all = await this.client.send('GET', `${set}?$select=${key}&$top=500`);
+    const available = all.status === 200 ? (JSON.parse(all.text) as { value: unknown[] }).value.length : 0;
+    if (available < 20) return [];
+    const sizes = [1, available];
+    const out: SizedSamples[] = [];
+    for (const size of sizes)
+      out.push({
+        size,
+        ms: await this.#repeat(`query page of ${size}`, () =>
+          this.client.send('GET', `${set}?$select=name&$top=${size}`),
+        ),
+      });
+    return out;
+  }
+}

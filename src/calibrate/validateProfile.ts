@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import type { TargetSpec } from '../client/target/resolveTarget.js';
+import type { RunResults } from '../runner/RunResults.js';
+import { ScenarioRun } from '../runner/runScenario.js';
+import { parseScenarioText } from '../scenario/loadScenario.js';
+
+/** One held-out strategy: what the embedded mock with the fitted profile predicted, and what the org did. */
+export interface ValidationRow {
+  readonly strategy: string;
+  readonly predictedOpsPerSec: number;
+  readonly measuredOpsPerSec: number;
+  /** (predicted − measured) ÷ measured, in percent. */
+  readonly errorPercent: number;
+}
+
+export interface ValidationOptions {
+  readonly profilePath: string;
+  readonly target: Extract<TargetSpec, { kind: 'org' }>;
+  /** Records per strategy. */
+  readonly records: number;
+  readonly writes: boolean;
+  readonly dopHint: number;
+  /** Names of created records start with it, so the calibration's final check finds any left. */
+  readonly prefix: string;
+  readonly outDir: string;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Strategies the calibration did not fit on: sequential, async at the dop hint and at twice
+ * it, `$batch` of 50, and (with writes) bulk of 100 and changesets. The probes fitted single
+ * calls at concurrency 1, batches and bulk messages of 5 and 25, and one kind of operation
+ * across worker counts; these mix them at sizes and concurrencies the fit never saw.
+ */
+function heldOutScenario(o: ValidationOptions, forMock: boolean): string {
+  const n = o.records;
+  const workload = o.writes
+    ? `{ kind: insert, table: account, count: ${n}, values: { name: ${JSON.stringify(`${o.prefix} v{i}`)} } }`
+    : `{ kind: read, mode: retrieve, table: account, count: ${n}, select: [name] }`;
+  const strategies = [
+    'sequential',
+    `{ kind: async, workers: ${o.dopHint} }`,
+    `{ kind: async, workers: ${2 * o.dopHint} }`,
+    `{ kind: batch, size: ${Math.min(50, n)} }`,
+    ...(o.writes ? [`{ kind: bulk, size: ${Math.min(100, n)} }`, '{ kind: transaction, inFlight: 1 }'] : []),
+  ];
+  return [
+    'name: calibrate-validation',
+    'seed: 11',
+    `mock: { profile: ${JSON.stringify(o.profilePath)} }`,
+    ...(forMock && !o.writes ? ['data: { account: 200 }'] : []),
+    `workloads: [${workload}]`,
+    `strategies: [${strategies.join(', ')}]`,
+    'repetitions: 1',
+    // The org is warm from the probes; a fresh mock process is not (its first requests compile code).
+    `warmup: ${forMock ? 1 : 0}`,
+  ].join('\n');
+}
+
+/** Requests the org side of the validation sends, its cleanup included (a retrieve and a delete per record). */
+export function validationRequests(records: number, writes: boolean): number {
+  return writes ? records * 16 + 10 : records * 3 + 10;
+}
+
+async function runOn(o: ValidationOptions, forMock: boolean): Promise<RunResults> {
+  const loaded = parseScenarioText(heldOutScenario(o, forMock), join(o.outDir, 'validation.yaml'));
+  const run = new ScenarioRun(loaded, {
+    outDir: join(o.outDir, forMock ? 'predicted-on-mock' : 'measured-on-org'),
+    target: forMock ? { kind: 'mock' } : o.target,
+    allowWrites: o.writes,
+    ...(o.signal === undefined ? {} : { signal: o.signal }),
+  });
+  return run.run();
+}
+
+/** Runs the held-out strategies on the org, then on the embedded mock with the profile, and compares. */
+export async function validateProfile(o: ValidationOptions): Promise<ValidationRow[]> {
+  const measured = await runOn(o, false);
+  const predicted = await runOn(o, true);
+  return measured.strategies.flatMap((m) => {
+    const p = predicted.strategies.find((s) => s.name === m.name);
+    if (p === undefined || m.throughput.opsPerSec <= 0 || m.errors.total > 0) return [];
+    const errorPercent = ((p.throughput.opsPerSec - m.throughput.opsPerSec) / m.throughput.opsPerSec) * 100;
+    return [
+      {
+        strategy: m.name,
+        predictedOpsPerSec: p.throughput.opsPerSec,
+        measuredOpsPerSec: m.throughput.opsPerSec,
+        errorPercent,
+      },
+    ];
+  });
+}
