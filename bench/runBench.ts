@@ -10,6 +10,7 @@ import { decodeBatchRequest } from '../protocol/batch/index.js';
 import { encodeBatch } from '../src/client/batch/encodeBatch.js';
 import { DataverseClient } from '../src/client/DataverseClient.js';
 import { MeasurementSink } from '../src/metrics/MeasurementSink.js';
+import { median } from '../src/metrics/statistics.js';
 import { writeJsonAtomic } from '../src/report/writeJsonAtomic.js';
 import { startEmbeddedMock, type EmbeddedMock } from '../src/runner/startEmbeddedMock.js';
 import { parseScenarioText } from '../src/scenario/loadScenario.js';
@@ -19,6 +20,7 @@ import { poolStrategy } from '../src/strategies/inProcessStrategies.js';
 import type { BenchRequest } from './loadEngines.js';
 import { runAutocannon, runDvbenchAsync } from './loadEngines.js';
 import type { CannedResponse } from './bareServer.js';
+import { calibrationAccuracy } from './calibrationAccuracy.js';
 
 const quick = process.argv.includes('--quick');
 const CONNECTIONS = 16;
@@ -367,6 +369,23 @@ async function micro(): Promise<void> {
   out.micro = micro;
 }
 
+/** 6. Calibration: profiles fitted on stand-in orgs, scored on strategies the fit never saw. */
+async function calibration(): Promise<void> {
+  const results = await calibrationAccuracy(quick);
+  for (const r of results)
+    rows.push([
+      `6. calibrate ${r.standIn} (${r.scaling})`,
+      `median |error| ${r.medianAbsErrorPercent.toFixed(1)}%, max ${r.maxAbsErrorPercent.toFixed(1)}%`,
+      `${r.requests} requests, ${r.minutes.toFixed(1)} min, ${r.leftBehind ?? '?'} left`,
+      'goal ±15%, median ±8%',
+    ]);
+  out.calibration = {
+    standIns: results,
+    maxAbsErrorPercent: Math.max(...results.map((r) => r.maxAbsErrorPercent)),
+    medianAbsErrorPercent: median(results.flatMap((r) => Object.values(r.errors).map(Math.abs))),
+  };
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   log(
@@ -376,6 +395,7 @@ async function main(): Promise<void> {
     ['generator overhead', generatorOverhead],
     ['mock throughput', mockThroughput],
     ['measurement accuracy', measurementAccuracy],
+    ['calibration accuracy', calibration],
     ...(quick
       ? []
       : [

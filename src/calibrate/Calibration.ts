@@ -10,13 +10,13 @@ import { writeFileAtomic, writeJsonAtomic } from '../report/writeJsonAtomic.js';
 import { buildProfile } from './buildProfile.js';
 import { chooseScaling, sweepOperation, type ScalingChoice } from './chooseScaling.js';
 import { emptySamples, type CostSamples, type ScalingPoint } from './CostSamples.js';
-import { fitCosts, type FittedLatency } from './fitCosts.js';
+import { fitCosts, type FittedLatency, type FittedSpec } from './fitCosts.js';
 import { BudgetSpent, ProbeBudget } from './ProbeBudget.js';
 import { CostProbe, type CostProbeOptions } from './probeCosts.js';
 import { ProbeRecords } from './ProbeRecords.js';
 import { startLocalMock } from './startLocalMock.js';
 import { sweepConcurrency } from './sweepConcurrency.js';
-import { validateProfile, validationRequests, type ValidationRow } from './validateProfile.js';
+import { validateProfile, validationMsPerRecord, validationRequests, type ValidationRow } from './validateProfile.js';
 
 export interface CalibrateOptions {
   readonly target: Extract<TargetSpec, { kind: 'org' }>;
@@ -97,13 +97,17 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
       connections: 64,
       ...(this.#o.signal === undefined ? {} : { signal: this.#o.signal }),
     });
+    // Cleanup has a client of its own, which Ctrl-C does not cancel: the records must go.
+    const cleaner = new DataverseClient({ url: target.url, identities, connections: 4 });
     this.#budget.track(client);
-    const records = new ProbeRecords(client);
+    this.#budget.track(cleaner);
+    const records = new ProbeRecords(cleaner);
     this.#budget.reserveFor(() => records.cleanupRequests + 2);
     try {
       return await this.#calibrate(client, records);
     } finally {
       await client.close();
+      await cleaner.close();
     }
   }
 
@@ -141,7 +145,7 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
     await this.#writeProfile(built.profile);
     this.emit('step', 'cleanup');
     const cleanup = await records.deleteAll();
-    const validation = await this.#validate(stoppedEarly, records.prefix, client.hints.dopHint ?? 4);
+    const validation = await this.#validate(stoppedEarly, records.prefix, client.hints.dopHint ?? 4, costs);
     const leftBehind = await records.countLeft();
     const profile = withFit(built.profile, validation.rows);
     await this.#writeProfile(profile);
@@ -219,17 +223,25 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
     stoppedEarly: string | null,
     prefix: string,
     dopHint: number,
+    costs: FittedLatency,
   ): Promise<{ rows: ValidationRow[]; skipped: string | null }> {
     if (this.#o.validationRecords === 0) return { rows: [], skipped: 'validation was turned off (--validate 0)' };
     if (stoppedEarly !== null) return { rows: [], skipped: `probing stopped early: ${stoppedEarly}` };
     const writes = this.#o.allowWrites;
     const perRecord = validationRequests(1, writes) - validationRequests(0, writes);
-    const affordable = Math.floor((this.#budget.remainingRequests - validationRequests(0, writes)) / perRecord);
-    const records = Math.min(this.#o.validationRecords, affordable);
+    const byRequests = Math.floor((this.#budget.remainingRequests - validationRequests(0, writes)) / perRecord);
+    const byTime = Math.floor((this.#budget.remainingMs * 0.8) / msPerRecord(costs));
+    const records = Math.min(this.#o.validationRecords, byRequests, byTime);
     if (records < 10)
-      return { rows: [], skipped: `the request budget leaves too little for it (${affordable} records)` };
+      return {
+        rows: [],
+        skipped: `the budget leaves too little for it (${Math.min(byRequests, byTime)} records a strategy; 10 needed)`,
+      };
     this.emit('step', `validation: held-out strategies, ${records} records each, on the org and on the mock`);
     const before = this.#budget.requests;
+    // The time budget is a hard stop: the runner keeps what finished and cleans up.
+    const deadline = AbortSignal.timeout(Math.max(1, this.#budget.remainingMs));
+    const signal = this.#o.signal === undefined ? deadline : AbortSignal.any([this.#o.signal, deadline]);
     const rows = await validateProfile({
       profilePath: this.#o.out,
       target: this.#o.target,
@@ -238,7 +250,7 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
       dopHint,
       prefix,
       outDir: validationDir(this.#o.out),
-      ...(this.#o.signal === undefined ? {} : { signal: this.#o.signal }),
+      signal,
     });
     this.#budget.spend(validationRequests(records, writes) - (this.#budget.requests - before));
     return { rows, skipped: null };
@@ -266,6 +278,17 @@ function withFit(profile: ProfileInput, rows: readonly ValidationRow[]): Profile
   };
   for (const r of rows) fit[`${r.strategy}.errorPercent`] = round1(r.errorPercent);
   return { ...profile, profile: { ...profile.profile, fit } };
+}
+
+/** The validation's time per record from the fitted costs; `default`'s figures where none was fitted. */
+function msPerRecord(costs: FittedLatency): number {
+  const mean = (spec: FittedSpec | undefined, fallback: number): number =>
+    spec === undefined ? fallback : spec.baseMs * Math.exp((spec.sigma ?? 0) ** 2 / 2);
+  return validationMsPerRecord(
+    costs.roundTripMs ?? 10,
+    mean(costs.create ?? costs.read, 90),
+    mean(costs.delete ?? costs.read, 110),
+  );
 }
 
 function round1(x: number): number {

@@ -20,7 +20,8 @@ export class ProbeRecords {
   readonly #failed: string[] = [];
   #next = 0;
 
-  constructor(private readonly client: DataverseClient) {
+  /** `cleaner` deletes and checks: a client no interruption cancels. */
+  constructor(private readonly cleaner: DataverseClient) {
     this.prefix = `dvbench-calibrate-${randomBytes(4).toString('hex')}`;
   }
 
@@ -58,7 +59,7 @@ export class ProbeRecords {
     let failed = 0;
     while (this.#ids.length > 0) {
       const chunk = this.#ids.splice(0, DELETES_PER_BATCH);
-      const result = await this.client
+      const result = await this.cleaner
         .batch(
           chunk.map((id) => ({ method: 'DELETE' as const, url: `${PROBE_TABLE.set}(${id})` })),
           { continueOnError: true, idempotent: true },
@@ -84,9 +85,12 @@ export class ProbeRecords {
   async countLeft(): Promise<number | undefined> {
     let left = 0;
     const filter = encodeURIComponent(`startswith(${PROBE_TABLE.name},'${this.prefix}')`);
-    for await (const page of this.client.queryPages(`${PROBE_TABLE.set}?$select=${PROBE_TABLE.key}&$filter=${filter}`, {
-      maxPageSize: 5000,
-    })) {
+    for await (const page of this.cleaner.queryPages(
+      `${PROBE_TABLE.set}?$select=${PROBE_TABLE.key}&$filter=${filter}`,
+      {
+        maxPageSize: 5000,
+      },
+    )) {
       if (page.status !== 200) return undefined;
       left += page.records;
     }

@@ -55,9 +55,11 @@ export class CostProbe {
         this.client.update(set, ids[i % ids.length] ?? '', { telephone1: `cal-${i}` }),
       );
     }
-    step('$batch');
-    samples.batchKind = writes ? 'create' : 'read';
-    samples.batch = await this.#sized('$batch', (size) => this.#batch(size, writes ? [] : ids));
+    if (writes || ids.length > 0) {
+      step('$batch');
+      samples.batchKind = writes ? 'create' : 'read';
+      samples.batch = await this.#sized('$batch', (size) => this.#batch(size, writes ? [] : ids));
+    }
     if (writes) await this.#bulk(samples, step);
     step('query pages');
     samples.query = await this.#queryPages();

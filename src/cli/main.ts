@@ -16,17 +16,17 @@ export const mainHelp = `Usage: dvbench <command> [options]
 Benchmarks and load-tests Microsoft Dataverse (Dynamics 365) Web API workloads.
 
 Commands:
-  run      run scenario files: every strategy on the same planned work, with a summary table
-  validate check scenario files without running anything
-  report   re-render a run's reports (Markdown, HTML, charts, JUnit) from its results.json
-  compare  compare two runs of a scenario: faster, slower or no significant change
-  tune     how many workers? sweep concurrency, fit the USL, recommend a count
-  calibrate measure an org and write a cost profile that makes the mock predict it
-  merge    combine the results of a sharded run (--shard i/n) exactly
-  cleanup  delete the records a run against an org left behind
-  demo     start the embedded mock, exercise it with a few CRUD calls and print timings
-  mock     run the mock Dataverse Web API server
-  help     show help for a command (dvbench help mock)
+  run        run scenario files: every strategy on the same planned work, with a summary table
+  validate   check scenario files without running anything
+  report     re-render a run's reports (Markdown, HTML, charts, JUnit) from its results.json
+  compare    compare two runs of a scenario: faster, slower or no significant change
+  tune       how many workers? sweep concurrency, fit the USL, recommend a count
+  calibrate  measure an org and write a cost profile that makes the mock predict it
+  merge      combine the results of a sharded run (--shard i/n) exactly
+  cleanup    delete the records a run against an org left behind
+  demo       start the embedded mock, exercise it with a few CRUD calls and print timings
+  mock       run the mock Dataverse Web API server
+  help       show help for a command (dvbench help mock)
 
 Options:
   -h, --help     show this help

@@ -1,0 +1,137 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStandInOrg, type StandInOrg } from '../../bench/standIn/startStandInOrg.js';
+import { profileSchema } from '../../mock-server/index.js';
+import type { CalibrationResult } from '../../src/calibrate/Calibration.js';
+import { runCli } from '../helpers/runCli.js';
+import { useTempDirs } from '../helpers/tempDirs.js';
+
+const tempDir = useTempDirs();
+
+const lognormal = (baseMs: number) => ({ baseMs, distribution: 'lognormal', sigma: 0.15 }) as const;
+
+/** What the stand-in costs: the calibrator is never told. */
+const HIDDEN = {
+  latency: {
+    read: lognormal(8),
+    default: lognormal(8),
+    create: lognormal(20),
+    update: lognormal(25),
+    delete: lognormal(20),
+    batch: { baseMs: 15, distribution: 'none' },
+    batchItem: lognormal(10),
+    bulk: { baseMs: 20, distribution: 'none' },
+    bulkCreate: lognormal(3),
+    bulkUpdate: lognormal(6),
+    perRecordMs: 0.02,
+  },
+  capacity: 4,
+  dopHint: 4,
+} as const;
+const ROUND_TRIP_MS = 6;
+
+async function apiGet(org: StandInOrg, path: string): Promise<{ value: Record<string, unknown>[] }> {
+  const res = await request(`${org.url}/api/data/v9.2/${path}`, {
+    headers: { authorization: `Bearer ${org.token}`, accept: 'application/json' },
+  });
+  return (await res.body.json()) as { value: Record<string, unknown>[] };
+}
+
+function calibrate(org: StandInOrg, out: string, args: readonly string[]) {
+  return runCli(['calibrate', '--out', out, ...args], {
+    timeoutMs: 170_000,
+    env: { DATAVERSE_URL: org.url, DATAVERSE_TOKEN: org.token },
+  });
+}
+
+describe('dvbench calibrate against a stand-in org', () => {
+  let org: StandInOrg;
+  beforeAll(async () => {
+    org = await startStandInOrg(HIDDEN, ROUND_TRIP_MS);
+  });
+  afterAll(async () => {
+    await org.close();
+  });
+
+  it('fits costs it was not told, validates held-out strategies, and leaves no record behind', async () => {
+    const out = join(await tempDir('dvbench-calibrate-'), 'org.yaml');
+    const r = await calibrate(org, out, ['--allow-writes', '--validate', '20']);
+    expect(r.code, r.stderr).toBe(0);
+    const profile = profileSchema.parse(parse(await readFile(out, 'utf8')));
+    const { latency } = profile.mock;
+    expect(latency.roundTripMs).toBeGreaterThan(ROUND_TRIP_MS * 0.6);
+    expect(latency.roundTripMs).toBeLessThan(ROUND_TRIP_MS * 1.6);
+    expect(latency.create?.baseMs).toBeGreaterThan(20 * 0.7);
+    expect(latency.create?.baseMs).toBeLessThan(20 * 1.3);
+    expect(latency.bulkCreate?.baseMs).toBeLessThan(latency.batchItem?.baseMs ?? 0);
+    // Capacity 4 is a plateau of 4 operations at once, as a capacity or as a serialized share.
+    const servedAtOnce = profile.mock.capacity ?? 1 / profile.mock.serializedFraction;
+    expect(servedAtOnce).toBeGreaterThanOrEqual(3);
+    expect(servedAtOnce).toBeLessThanOrEqual(5.5);
+    expect(profile.profile.fit?.medianAbsErrorPercent).toBeDefined();
+    const details = JSON.parse(
+      await readFile(out.replace(/\.yaml$/, '.calibration.json'), 'utf8'),
+    ) as CalibrationResult;
+    expect(details.validation.map((v) => v.strategy)).toEqual([
+      'sequential',
+      'async:4',
+      'async:8',
+      'batch:20x1',
+      'bulk:20x1',
+      'transaction:1',
+    ]);
+    for (const v of details.validation) expect(Math.abs(v.errorPercent), v.strategy).toBeLessThan(35);
+    expect(details.cleanup).toEqual({ deleted: details.cleanup.deleted, failed: 0, leftBehind: 0 });
+    expect(details.requests).toBeLessThanOrEqual(3000);
+    expect(details.fromDefault).toEqual(['limits']);
+    // The org holds nothing the calibration made: probes and validation runs alike.
+    expect((await apiGet(org, 'accounts?$select=accountid')).value).toHaveLength(0);
+    expect(r.stdout).toMatch(/^ {2}sequential +[\d.]+ +[\d.]+ +[+-][\d.]+%/m);
+    expect(r.stdout).toContain('left behind: 0');
+  }, 180_000);
+
+  it('keeps to a small request budget: stops probing, fits what it has, says what came from default', async () => {
+    const out = join(await tempDir('dvbench-calibrate-'), 'small.yaml');
+    const r = await calibrate(org, out, ['--allow-writes', '--max-requests', '150', '--name', 'tiny-budget']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('probing stopped early: the request budget (150, cleanup held back) was spent');
+    expect(r.stdout).toContain('validation: not run (probing stopped early');
+    const details = JSON.parse(
+      await readFile(out.replace(/\.yaml$/, '.calibration.json'), 'utf8'),
+    ) as CalibrationResult;
+    expect(details.requests).toBeLessThanOrEqual(150);
+    expect(details.fromDefault).toContain('capacity');
+    expect(details.cleanup.leftBehind).toBe(0);
+    const profile = profileSchema.parse(parse(await readFile(out, 'utf8')));
+    expect(profile.profile.name).toBe('tiny-budget');
+    expect(profile.profile.source).toContain('From the default profile');
+    expect((await apiGet(org, 'accounts?$select=accountid')).value).toHaveLength(0);
+  }, 60_000);
+
+  it("without --allow-writes it only reads: the org's records are unchanged, writes' costs come from default", async () => {
+    const seeded = await request(`${org.mockUrl}/_mock/seed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ seed: 3, counts: { account: 60 } }),
+    });
+    expect(seeded.statusCode).toBe(200);
+    const before = await apiGet(org, 'accounts?$select=accountid,name,modifiedon&$orderby=accountid');
+    const out = join(await tempDir('dvbench-calibrate-'), 'reads.yaml');
+    const r = await calibrate(org, out, ['--validate', '20']);
+    expect(r.code, r.stderr).toBe(0);
+    const details = JSON.parse(
+      await readFile(out.replace(/\.yaml$/, '.calibration.json'), 'utf8'),
+    ) as CalibrationResult;
+    expect(details.samples.create).toEqual([]);
+    expect(details.samples.batchKind).toBe('read');
+    expect(details.measured).toContain('latency.read');
+    expect(details.fromDefault).toEqual(
+      expect.arrayContaining(['latency.create', 'latency.batchItem', 'latency.bulk']),
+    );
+    expect(details.validation.map((v) => v.strategy)).toEqual(['sequential', 'async:4', 'async:8', 'batch:20x1']);
+    expect(await apiGet(org, 'accounts?$select=accountid,name,modifiedon&$orderby=accountid')).toEqual(before);
+  }, 120_000);
+});
