@@ -15,13 +15,16 @@ const ln = (baseMs: number, sigma = 0.2) => ({ baseMs, distribution: 'lognormal'
 /**
  * Orgs the calibrator is never told about: different costs, round trips and scaling. `default`
  * is the built-in profile itself (capacity and a serialized share at once, which no single
- * candidate of the fit is); the others cap throughput one way each.
+ * candidate of the fit is); the others cap throughput one way each. Each draws its service
+ * times from its own seed: with the mock's default seed on both sides, every run met the same
+ * draws, and one draw's luck read as a bias of the method.
  */
 const STAND_INS: { name: string; config: MockConfigInput; roundTripMs: number }[] = [
   {
     name: 'remote-serialized',
     roundTripMs: 20,
     config: {
+      seed: 7,
       latency: {
         read: ln(8),
         default: ln(8),
@@ -43,6 +46,7 @@ const STAND_INS: { name: string; config: MockConfigInput; roundTripMs: number }[
     name: 'capacity-8',
     roundTripMs: 4,
     config: {
+      seed: 8,
       latency: {
         read: ln(15),
         default: ln(15),
@@ -65,6 +69,7 @@ const STAND_INS: { name: string; config: MockConfigInput; roundTripMs: number }[
     roundTripMs: 10,
     config: {
       ...BUILT_IN_PROFILES.default?.mock,
+      seed: 9,
       latency: { ...BUILT_IN_PROFILES.default?.mock.latency, roundTripMs: 0 },
     },
   },

@@ -65,7 +65,7 @@ const MAX_SWEEP_WORKERS = 64;
  * Enough calls for a median within a few percent, few enough for the budget. Size 1 pins a
  * request's overhead; 5 and 25 its cost per item.
  */
-const PROBE_PLAN: Omit<CostProbeOptions, 'writes'> = { samples: 20, sizes: [1, 5, 25], sizeRepeats: 5 };
+const PROBE_PLAN: Omit<CostProbeOptions, 'writes'> = { samples: 30, sizes: [1, 5, 25], sizeRepeats: 6 };
 
 /**
  * `dvbench calibrate`: probes an org within a request and time budget, fits the mock's cost

@@ -29,19 +29,29 @@ function round(value: number, digits = 2): number {
   return Math.round(value * f) / f;
 }
 
+/** The mean of the middle 80% of the values: close to the mean's precision, deaf to a few stalls. */
+function trimmedMean(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const cut = Math.floor(sorted.length * 0.1);
+  const kept = sorted.slice(cut, sorted.length - cut);
+  return kept.reduce((a, x) => a + x, 0) / kept.length;
+}
+
 /**
- * A lognormal whose median is the org's service time: each sample less what this machine's
- * client and HTTP stack take (`localMs`) and the round trip. Its sigma is the spread of the
- * logs of what is left.
+ * A lognormal fitted to the org's service times: each sample less what this machine's client
+ * and HTTP stack take (`localMs`) and the round trip. Its median is the exponential of the
+ * trimmed mean of the logs, not the samples' median: on 20 to 30 samples with a spread of
+ * 0.25 the median wanders about 7% from run to run, the log mean about 5%, and every
+ * prediction carries that error. Its sigma is the spread of the logs.
  */
 export function serviceSpec(samples: readonly number[], localMs: number, roundTripMs: number): FittedSpec {
   const service = samples.map((t) => t - localMs - roundTripMs);
-  const baseMs = Math.max(0, median(service));
-  if (baseMs < NOISE_MS || samples.length < 3) return { baseMs: round(baseMs), distribution: 'none' };
-  const logs = service.map((s) => Math.log(Math.max(s, baseMs / 20)));
+  const middle = Math.max(0, median(service));
+  if (middle < NOISE_MS || samples.length < 3) return { baseMs: round(middle), distribution: 'none' };
+  const logs = service.map((s) => Math.log(Math.max(s, middle / 20)));
   const mean = logs.reduce((a, x) => a + x, 0) / logs.length;
   const sd = Math.sqrt(logs.reduce((a, x) => a + (x - mean) ** 2, 0) / (logs.length - 1));
-  return { baseMs: round(baseMs), distribution: 'lognormal', sigma: round(Math.min(sd, 2), 3) };
+  return { baseMs: round(Math.exp(trimmedMean(logs))), distribution: 'lognormal', sigma: round(Math.min(sd, 2), 3) };
 }
 
 /**
