@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formatIssuePath } from '../config/formatIssuePath.js';
 import type { MockContext } from '../MockContext.js';
+import { DataverseError } from '../errors/DataverseError.js';
 import { seedData } from './seedData.js';
 import { adminErrors, type AdminResponse } from './adminErrors.js';
 
@@ -46,12 +47,18 @@ function seed(body: string, ctx: MockContext): AdminResponse {
   const referenceTime =
     parsed.data.referenceDate === undefined ? defaultReferenceTime(ctx.now()) : Date.parse(parsed.data.referenceDate);
   if (parsed.data.reset) ctx.store.clear();
-  const created = seedData(
-    { seed: parsed.data.seed, counts: parsed.data.counts, referenceTime },
-    ctx.catalogue,
-    ctx.store,
-  );
-  return { status: 200, body: { created, records: ctx.store.counts() } };
+  try {
+    // All or nothing: a seed that meets records already there (reset: false on a seeded table) leaves the store as it was.
+    const created = ctx.store.transaction(() =>
+      seedData({ seed: parsed.data.seed, counts: parsed.data.counts, referenceTime }, ctx.catalogue, ctx.store),
+    );
+    return { status: 200, body: { created, records: ctx.store.counts() } };
+  } catch (error) {
+    if (!(error instanceof DataverseError)) throw error;
+    return adminErrors.DVB_MOCK_SEED_INVALID(
+      `invalid seed request: it generates records that are already there (${error.message}); with reset: false, seed only tables that are empty`,
+    );
+  }
 }
 
 /**

@@ -3,6 +3,11 @@ import { errorCatalogue } from '../errors/errorCatalogue.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** What `parseArgs` answers for these options: named, because the declarations must name it. */
+type ParsedArgs<T extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: boolean; allowNegative: false }>
+>;
+
 /**
  * `util.parseArgs` in strict mode, with its errors turned into a usage error that names the
  * command, the flag and where to look.
@@ -12,7 +17,7 @@ export function parseCommandArgs<T extends Options>(
   argv: readonly string[],
   options: T,
   allowPositionals = false,
-) {
+): ParsedArgs<T> {
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals, allowNegative: false });
   } catch (error) {

@@ -1,0 +1,131 @@
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../helpers/tempDirs.js';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const EXAMPLES = join(ROOT, 'examples', 'library');
+const tempDir = useTempDirs();
+
+/** Runs a command in `cwd` and answers its exit code and output, never throwing on a non-zero exit. */
+async function sh(cmd: string, args: readonly string[], cwd: string) {
+  try {
+    const { stdout, stderr } = await run(cmd, [...args], {
+      cwd,
+      maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+const TYPES_CHECK = `import { compare, run, type RunResults } from 'dvbench';
+import { mockAdmin, startMockServer, type MockConfigInput } from 'dvbench/mock';
+
+const config: MockConfigInput = { dopHint: 8 };
+export async function check(): Promise<number> {
+  const mock = await startMockServer({ config, noAuth: true });
+  await mockAdmin(mock.url).seed({ account: 1 });
+  const results: RunResults = await run('s.yaml', { outDir: 'out', target: 'mock' });
+  const c = await compare(results, 'out');
+  // @ts-expect-error outDir is required
+  await run('s.yaml', {});
+  await mock.close();
+  return c.regressions + results.strategies.length;
+}
+`;
+
+describe('the packed tarball, installed into an empty project', () => {
+  it('runs the README examples as written, with types, and keeps internals private', { timeout: 240_000 }, async () => {
+    const dir = await tempDir('dvbench-pack-');
+    const pack = await sh('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], ROOT);
+    expect(pack.stderr).toBe('');
+    const tarball = (await readdir(dir)).find((f) => f.endsWith('.tgz'));
+    expect(tarball).toMatch(/^dvbench-\d+\.\d+\.\d+\.tgz$/);
+
+    const project = join(dir, 'project');
+    await mkdir(project);
+    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'my-job', private: true, type: 'module' }));
+    // Package tarballs come from the cache `npm ci` of this repository filled; npm still asks the
+    // registry (the one source these machines reach) for the version lists it keeps no copy of.
+    const install = await sh(
+      'npm',
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', join(dir, tarball ?? '')],
+      project,
+    );
+    expect(install.stderr, 'npm install of the tarball').toBe('');
+    expect(install.code).toBe(0);
+    for (const f of await readdir(EXAMPLES)) await copyFile(join(EXAMPLES, f), join(project, f));
+
+    const nodeTest = await sh(process.execPath, ['--test', 'mock-fixture.node-test.test.js'], project);
+    expect(nodeTest.stdout).toMatch(/# pass 2\n# fail 0/);
+
+    // vitest comes from this repository (a symlink), the package under test from the tarball.
+    await symlink(join(ROOT, 'node_modules', 'vitest'), join(project, 'node_modules', 'vitest'), 'dir');
+    const vitest = await sh(
+      process.execPath,
+      [join(project, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'mock-fixture.vitest.test.js', '--root', project],
+      project,
+    );
+    expect(vitest.stdout + vitest.stderr).toMatch(/Tests\s+2 passed \(2\)/);
+    expect(vitest.code).toBe(0);
+
+    const script = await sh(process.execPath, ['run-a-scenario.js'], project);
+    expect(script.stderr).not.toMatch(/Error|at .*\.js:\d+/);
+    expect(script.stdout).toMatch(/^sequential: \d+\.\d ops\/s, verdict ok$/m);
+    expect(script.stdout).toMatch(/^async:4: \d+\.\d ops\/s, verdict ok$/m);
+    expect(script.stdout).toMatch(/^fastest: async:4, run verdict: ok$/m);
+    expect(script.stdout).toMatch(/^regressions: \d+$/m);
+    const results = JSON.parse(await readFile(join(project, 'out', 'current', 'results.json'), 'utf8')) as {
+      mockCosts: { profile: string };
+    };
+    expect(results.mockCosts.profile).toBe('default');
+
+    await writeFile(join(project, 'check.ts'), TYPES_CHECK);
+    const tsc = await sh(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '--noEmit',
+        '--strict',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--skipLibCheck',
+        '--typeRoots',
+        join(ROOT, 'node_modules', '@types'),
+        'check.ts',
+      ],
+      project,
+    );
+    expect(tsc.stdout + tsc.stderr).toBe('');
+
+    const internal = await sh(
+      process.execPath,
+      ['-e', "await import('dvbench/dist/src/runner/runScenario.js')"],
+      project,
+    );
+    expect(internal.stderr).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
+  });
+
+  it('the README shows each library example exactly as the file the test runs', async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const files = await readdir(EXAMPLES);
+    expect(files.sort()).toEqual([
+      'mock-fixture.node-test.test.js',
+      'mock-fixture.vitest.test.js',
+      'run-a-scenario.js',
+    ]);
+    for (const f of files) expect(readme).toContain(`\`\`\`js\n${await readFile(join(EXAMPLES, f), 'utf8')}\`\`\``);
+  });
+});
