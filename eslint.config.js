@@ -9,7 +9,9 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'examples/library/*.js'] },
+        projectService: {
+          allowDefaultProject: ['*.js', 'bin/*.js', 'examples/library/*.js', 'scenarios/own-code/jobs/*.js'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -163,6 +163,14 @@ export class DataverseClient {
     return Math.max(1, this.#identities.length);
   }
 
+  /**
+   * A bearer token of one identity (pinned, else the next in turn), for code that sends its
+   * own requests; undefined when the target needs none (the mock with auth off).
+   */
+  async token(identity?: number): Promise<string | undefined> {
+    return this.#identity(identity)?.tokens.getToken();
+  }
+
   /** Why the target counts as unreachable, once it does. */
   get unreachable(): string | undefined {
     return this.#unreachable;

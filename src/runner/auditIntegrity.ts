@@ -1,5 +1,6 @@
 import type { TableEntry } from '../../mock-server/index.js';
 import type { DataverseClient } from '../client/DataverseClient.js';
+import { runScriptChecks } from './runScriptChecks.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import { MAX_PAGE_SIZE } from '../scenario/scenarioSchema.js';
 
@@ -95,7 +96,12 @@ class Expectations {
   constructor(ops: readonly PlannedOperation[], pk: (table: string) => string, failed: ReadonlySet<string>) {
     for (const op of ops) {
       // What the client saw fail is counted as failed already; whatever became of it is not a lost write.
-      const saidFailed = op.kind !== 'query' && op.kind !== 'retrieve' && op.kind !== 'upsert' && failed.has(op.id);
+      const saidFailed =
+        op.kind !== 'query' &&
+        op.kind !== 'retrieve' &&
+        op.kind !== 'upsert' &&
+        op.kind !== 'script' &&
+        failed.has(op.id);
       if (op.kind === 'unit') this.#unit(op, pk, saidFailed);
       else if (op.kind === 'create' || op.kind === 'delete') this.#createOrDelete(op, saidFailed);
       else if (op.kind === 'update') {
@@ -145,6 +151,7 @@ export async function auditIntegrity(
   await audit.updates(expect.updates, expect.checked);
   const upserted = await audit.upserts(expect.upserts, expect.checked);
   if (input.ids !== null) compareIds(ops, input.ids, upserted, audit.pk, input.failed, expect.checked, audit.note);
+  await runScriptChecks(client, ops, input.failed, audit.note);
   const { problems } = audit;
   return {
     ok: problems.length === 0,

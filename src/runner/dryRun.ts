@@ -134,6 +134,11 @@ export function formatDryRun(name: string, plan: DryRunPlan, targetIsOrg: boolea
   lines.push(
     '',
     'Queries are counted at the pages the seeded data fills; writes into the same table during the run add pages.',
+    ...((plan.byKind.script ?? 0) > 0
+      ? [
+          'Script operations are counted as one request each (and timed at the default cost): your code may send more; a dry run does not run it.',
+        ]
+      : []),
     targetIsOrg
       ? 'Time: unknown for an org (it depends on the org); the mock-based estimate does not apply.'
       : `Time: about ${duration(totalMs)} in all, estimated from the mock's latency, capacity and serialized share plus ${OVERHEAD_MS} ms per request; seeding and auditing come on top.`,

@@ -28,6 +28,7 @@ import { busyClientWarning, repetitionResult, serverDelta } from './summarizeRep
 import { RESULTS_SCHEMA_VERSION, type RunResults, type StrategyResult } from './RunResults.js';
 import { startEmbeddedMock, type EmbeddedMock } from './startEmbeddedMock.js';
 import { checkTargetSafety } from './targetSafety.js';
+import { RUN_TAG_VARIABLE } from '../strategies/runScript.js';
 import { judgeRun } from './verdict.js';
 
 export interface RunOptions {
@@ -210,6 +211,9 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     setMaxListeners(0, stopping.signal);
     const unlink = linkSignal(options.signal, stopping);
     const state = this.#newState();
+    // Script workloads read the run's tag here; worker threads and processes inherit it.
+    const previousTag = process.env[RUN_TAG_VARIABLE];
+    process.env[RUN_TAG_VARIABLE] = `dvb-${state.runId.slice(0, 8)}`;
     let connection: Connection | undefined;
     try {
       connection = await this.#connect();
@@ -224,6 +228,8 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       await this.#save(state, true).catch(() => undefined);
       throw error;
     } finally {
+      if (previousTag === undefined) Reflect.deleteProperty(process.env, RUN_TAG_VARIABLE);
+      else process.env[RUN_TAG_VARIABLE] = previousTag;
       unlink();
       await connection?.control.close();
       await connection?.mock?.stop();

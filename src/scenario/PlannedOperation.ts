@@ -1,3 +1,5 @@
+import { basename } from 'node:path';
+
 /**
  * One planned unit of work, serializable so worker threads and processes run exactly the same
  * list. `ops` is how many Dataverse operations it counts as (a quote with 5 lines is 6).
@@ -75,6 +77,15 @@ export type PlannedOperation =
       }[];
       /** Planned to fail (an invalid last line), to prove the rollback. */
       readonly shouldFail: boolean;
+    }
+  | {
+      readonly kind: 'script';
+      readonly workload: number;
+      readonly ops: 1;
+      /** Absolute path of the user's module (resolved from the scenario's folder when it was loaded). */
+      readonly module: string;
+      /** The operation's number within its workload, from 0. */
+      readonly index: number;
     };
 
 export type OperationKind = PlannedOperation['kind'];
@@ -86,6 +97,8 @@ export function operationTarget(op: PlannedOperation): string {
       return op.pathAndQuery;
     case 'upsert':
       return `${op.set}(${op.keyText})`;
+    case 'script':
+      return `${basename(op.module)} #${op.index}`;
     default:
       return op.id;
   }
@@ -93,6 +106,7 @@ export function operationTarget(op: PlannedOperation): string {
 
 /** `workload 2 (update account): accounts(<id>)`: names an operation in an error cause. */
 export function describeOperation(op: PlannedOperation): string {
+  if (op.kind === 'script') return `workload ${op.workload} (script ${basename(op.module)}): operation ${op.index}`;
   const what = op.kind === 'unit' ? 'transactional unit' : `${op.kind} ${op.table}`;
   const where =
     op.kind === 'query'

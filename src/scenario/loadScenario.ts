@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import {
   applyProfile,
   checkColumns,
@@ -127,13 +128,55 @@ export function parseScenarioText(text: string, path: string, options: LoadOptio
     );
     throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(`invalid scenario:\n  ${problems.join('\n  ')}`);
   }
-  const problems = crossFieldProblems(result.data, options.checkNames !== false);
+  const problems = [
+    ...crossFieldProblems(result.data, options.checkNames !== false),
+    ...scriptProblems(result.data, path),
+  ];
   if (problems.length > 0) {
     throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(
       `invalid scenario:\n  ${problems.map(([p, rule]) => `${path}${locate(doc, lines, p)}: ${formatIssuePath(p)}: ${rule}`).join('\n  ')}`,
     );
   }
-  return { path, scenario: deepFreeze(result.data), mockCosts };
+  return { path, scenario: deepFreeze(withScriptPaths(result.data, path)), mockCosts };
+}
+
+/**
+ * Script modules resolved from the scenario's folder, and checked: the plan carries absolute
+ * paths, so worker threads and processes import the same file whatever their working folder.
+ */
+function withScriptPaths(scenario: Scenario, path: string): Scenario {
+  if (!scenario.workloads.some((w) => w.kind === 'script')) return scenario;
+  return {
+    ...scenario,
+    workloads: scenario.workloads.map((w) =>
+      w.kind === 'script' ? { ...w, module: resolve(dirname(path), w.module) } : w,
+    ),
+  };
+}
+
+/** Script workloads need their module, and strategies that run operations one by one. */
+function scriptProblems(scenario: Scenario, path: string): Problem[] {
+  const problems: Problem[] = [];
+  const scripts = scenario.workloads.flatMap((w, i) => (w.kind === 'script' ? [{ w, i }] : []));
+  if (scripts.length === 0) return problems;
+  for (const { w, i } of scripts) {
+    const file = resolve(dirname(path), w.module);
+    if (!existsSync(file)) problems.push([['workloads', i, 'module'], `file not found: ${file}`]);
+    else if (!/\.(m?js|cjs)$/.test(file))
+      problems.push([
+        ['workloads', i, 'module'],
+        'must be a JavaScript module (.js, .mjs or .cjs); compile TypeScript first',
+      ]);
+  }
+  scenario.strategies.forEach((s, j) => {
+    const kind = typeof s === 'string' ? s : s.kind;
+    if (kind === 'batch' || kind === 'transaction' || kind === 'bulk')
+      problems.push([
+        ['strategies', j],
+        `a ${kind} strategy cannot run a script workload (your code sends its own requests); use sequential, async, threads, processes or adaptive`,
+      ]);
+  });
+  return problems;
 }
 
 const KNOWN_TABLES = new Set(['account', 'contact', 'opportunity', 'quote', 'quotedetail', 'systemuser']);

@@ -123,6 +123,18 @@ const mixedWorkload = z.strictObject({
   values: columnValues.default({}),
 });
 
+const scriptWorkload = z.strictObject({
+  kind: z.literal('script'),
+  name: z.string().optional(),
+  module: z
+    .string()
+    .min(1)
+    .describe(
+      "Your own code: an ES module (path from the scenario's folder) whose default export is async function (ctx), run once per operation.",
+    ),
+  count: count.describe('How many times the function runs (operations).'),
+});
+
 export const workloadSchema = z.discriminatedUnion('kind', [
   readWorkload,
   updateWorkload,
@@ -131,6 +143,7 @@ export const workloadSchema = z.discriminatedUnion('kind', [
   upsertWorkload,
   transactionalWorkload,
   mixedWorkload,
+  scriptWorkload,
 ]);
 
 const counts = z.union([z.int().min(1).max(4096), z.array(z.int().min(1).max(4096)).min(1)]);

@@ -297,6 +297,17 @@ function planMixed(w: WorkloadOf<'mixed'>, ctx: PlanContext): PlannedOperation[]
 }
 
 /** One planner per workload kind; the mapped type makes the compiler ask for a new kind's planner. */
+/** Runs of the user's function: nothing to draw, the index is the operation's number. */
+function planScript(w: WorkloadOf<'script'>, ctx: PlanContext): PlannedOperation[] {
+  return Array.from({ length: w.count }, (_, index) => ({
+    kind: 'script',
+    workload: ctx.workload,
+    ops: 1,
+    module: w.module,
+    index,
+  }));
+}
+
 const planners: { readonly [K in Workload['kind']]: (w: WorkloadOf<K>, ctx: PlanContext) => PlannedOperation[] } = {
   read: planRead,
   update: planUpdate,
@@ -305,6 +316,7 @@ const planners: { readonly [K in Workload['kind']]: (w: WorkloadOf<K>, ctx: Plan
   upsert: planUpsert,
   transactional: planTransactional,
   mixed: planMixed,
+  script: planScript,
 };
 
 export function planWorkload(w: Workload, ctx: PlanContext): PlannedOperation[] {

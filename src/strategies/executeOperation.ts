@@ -4,6 +4,7 @@ import type { CallResult } from '../client/CallResult.js';
 import type { DataverseClient } from '../client/DataverseClient.js';
 import type { FailureInput, MeasurementSink, RequestKind } from '../metrics/MeasurementSink.js';
 import { describeOperation, operationTarget, type PlannedOperation } from '../scenario/PlannedOperation.js';
+import { runScript } from './runScript.js';
 
 /** How a failure is counted: status and Dataverse code. */
 export function errorKind(status: number, code: string | undefined): string {
@@ -51,7 +52,7 @@ export interface OperationFeedback {
   serviceMs: number;
 }
 
-function record(
+export function record(
   sink: MeasurementSink,
   result: CallResult,
   kind: RequestKind,
@@ -150,6 +151,9 @@ export function toBatchEntry(op: PlannedOperation): BatchEntryInput {
       return { method: 'DELETE', url: `${op.set}(${op.id})` };
     case 'unit':
       return unitChangeset(op);
+    case 'script':
+      // The scenario check refuses batch, transaction and bulk strategies for script workloads.
+      throw new Error('a script operation cannot be a $batch part');
   }
 }
 
@@ -175,7 +179,7 @@ async function followPages(
 
 async function runSingle(
   client: DataverseClient,
-  op: Exclude<PlannedOperation, { kind: 'query' | 'unit' }>,
+  op: Exclude<PlannedOperation, { kind: 'query' | 'unit' | 'script' }>,
   pin: { identity?: number },
 ): Promise<CallResult> {
   switch (op.kind) {
@@ -202,8 +206,20 @@ export async function executeOperation(
   sink: MeasurementSink,
   identity?: number,
   feedback?: OperationFeedback,
+  worker?: number,
 ): Promise<void> {
   const pin = identity === undefined ? {} : { identity };
+  if (op.kind === 'script') await runScript(client, op, sink, { ...pin, worker: worker ?? identity ?? 0 }, feedback);
+  else await executePlanned(client, op, sink, pin, feedback);
+}
+
+async function executePlanned(
+  client: DataverseClient,
+  op: Exclude<PlannedOperation, { kind: 'script' }>,
+  sink: MeasurementSink,
+  pin: { identity?: number },
+  feedback: OperationFeedback | undefined,
+): Promise<void> {
   const requestKind: RequestKind = op.kind === 'unit' ? 'changeset' : 'single';
   try {
     if (op.kind === 'query') {

@@ -31,7 +31,7 @@ export const poolStrategy: Strategy = async (ctx) => {
   await runPool(
     ctx.ops,
     concurrency,
-    (op) => executeOperation(ctx.client, op, ctx.sink),
+    (op, slot) => executeOperation(ctx.client, op, ctx.sink, undefined, undefined, slot),
     ctx.signal,
     (op) => {
       advance(op.ops);

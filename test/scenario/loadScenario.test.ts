@@ -31,8 +31,10 @@ describe('example scenarios', () => {
       'threads',
       'transaction',
     ]);
+    const ownCode = await loadScenario(join(SCENARIOS, 'own-code', 'own-code.yaml'));
+    for (const w of ownCode.scenario.workloads) workloadKinds.add(w.kind);
     expect([...workloadKinds].sort()).toEqual(
-      expect.arrayContaining(['delete', 'insert', 'read', 'transactional', 'update']),
+      expect.arrayContaining(['delete', 'insert', 'read', 'script', 'transactional', 'update']),
     );
   });
 });

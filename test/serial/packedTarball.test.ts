@@ -88,6 +88,23 @@ describe('the packed tarball, installed into an empty project', () => {
     };
     expect(results.mockCosts.profile).toBe('default');
 
+    // The script workload, through the installed bin, as a user's CI would run it.
+    const job = await sh(
+      'npx',
+      ['--offline', 'dvbench', 'run', 'my-job.yaml', '--profile', 'zero', '--out', 'job-out', '--quiet'],
+      project,
+    );
+    expect(job.stderr).not.toMatch(/Error|at .*\.js:\d+/);
+    expect(job.code).toBe(0);
+    const jobResults = JSON.parse(await readFile(join(project, 'job-out', 'results.json'), 'utf8')) as {
+      strategies: { name: string; operations: number; requests: number; integrity: { ok: boolean } }[];
+    };
+    expect(jobResults.strategies.map((s) => [s.name, s.operations, s.requests, s.integrity.ok])).toEqual([
+      ['sequential', 50, 50, true],
+      ['async:4', 50, 50, true],
+      ['threads:2', 50, 50, true],
+    ]);
+
     await writeFile(join(project, 'check.ts'), TYPES_CHECK);
     const tsc = await sh(
       process.execPath,
@@ -124,8 +141,13 @@ describe('the packed tarball, installed into an empty project', () => {
     expect(files.sort()).toEqual([
       'mock-fixture.node-test.test.js',
       'mock-fixture.vitest.test.js',
+      'my-job.js',
+      'my-job.yaml',
       'run-a-scenario.js',
     ]);
-    for (const f of files) expect(readme).toContain(`\`\`\`js\n${await readFile(join(EXAMPLES, f), 'utf8')}\`\`\``);
+    for (const f of files) {
+      const fence = f.endsWith('.yaml') ? 'yaml' : 'js';
+      expect(readme).toContain(`\`\`\`${fence}\n${await readFile(join(EXAMPLES, f), 'utf8')}\`\`\``);
+    }
   });
 });
