@@ -4,6 +4,7 @@ import type { Store } from './store/Store.js';
 import type { MockStats } from './admin/MockStats.js';
 import type { TokenIssuer } from './auth/TokenIssuer.js';
 import type { FaultInjector } from './faults/FaultInjector.js';
+import type { WebServers } from './balancer/WebServers.js';
 import type { CapacityGate } from './latency/CapacityGate.js';
 import type { ServiceTimeSampler } from './latency/ServiceTimeSampler.js';
 import type { ServiceProtection } from './throttle/ServiceProtection.js';
@@ -18,6 +19,7 @@ export interface MockContext {
   readonly protection: ServiceProtection;
   readonly sampler: ServiceTimeSampler;
   readonly gate: CapacityGate;
+  readonly webServers: WebServers;
   readonly faults: FaultInjector;
   /** Wall-clock time in ms; injectable so tests can move time. */
   readonly now: () => number;

@@ -11,6 +11,7 @@ import { handleServerRequest, type ServerEnv } from './pipeline/handleServerRequ
 import { apiRoutes } from './routes/apiRoutes.js';
 import { Store } from './store/Store.js';
 import { FaultInjector } from './faults/FaultInjector.js';
+import { WebServers } from './balancer/WebServers.js';
 import { CapacityGate } from './latency/CapacityGate.js';
 import { ServiceTimeSampler } from './latency/ServiceTimeSampler.js';
 import { ServiceProtection } from './throttle/ServiceProtection.js';
@@ -61,7 +62,8 @@ function buildContext(config: MockConfig, now: () => number): MockContext {
     tokens: new TokenIssuer(now, config.maxTokens),
     protection: new ServiceProtection(config),
     sampler: new ServiceTimeSampler(config),
-    gate: new CapacityGate(config.capacity, config.serializedFraction),
+    gate: new CapacityGate(config.capacity, config.serializedFraction, config.webServers),
+    webServers: new WebServers(config.webServers, config.organization.organizationId),
     faults: new FaultInjector(config),
     now,
   };

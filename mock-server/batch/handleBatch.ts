@@ -77,7 +77,7 @@ function runInner(
   try {
     const { path, query } = innerTarget(message.url, outer, contentIds);
     const resource = parseResourcePath(path, ctx.catalogue);
-    kind = operationKindOf(message.method, resource);
+    kind = operationKindOf(message.method, resource, message.headers);
     if ('table' in resource) table = resource.table.logicalName;
     if (resource.kind === 'batch')
       throw dataverseErrors.badRequest('A $batch request cannot contain another $batch request.');
@@ -102,6 +102,49 @@ function runInner(
     // A bug in the mock answers this part alone: the parts before it stay answered, as they stay committed.
     console.error(`dvbench mock: internal error in a $batch part ${message.method} ${message.url}:`, error);
     return errorResponse(dataverseErrors.internal(), { REQ_ID: randomUUID() });
+  }
+}
+
+/**
+ * One changeset, all or nothing: its transaction's cost, then its items in one store
+ * transaction; a failed item rolls all of it back and answers for it alone (OData 4.0 §11.7.4).
+ */
+function runChangeset(
+  entry: Extract<BatchEntry<HttpRequestMessage>, { kind: 'changeset' }>,
+  request: ApiRequest,
+  ctx: MockContext,
+  routes: ApiRoutes,
+  costs: OperationCost[],
+): { entry: BatchEntry<HttpResponseMessage>; bytes: number; failedStatus: number | undefined } {
+  costs.push({ kind: 'changeset' });
+  const contentIds = new Map<string, string>();
+  let bytes = 0;
+  try {
+    const responses = ctx.store.transaction(() =>
+      entry.items.map((item) => {
+        const response = runInner(item.message, request, ctx, routes, contentIds, costs);
+        if (response.status >= 400) throw new ChangesetFailed(response, item.contentId);
+        bytes += response.body.length;
+        const location = response.headers['OData-EntityId'] ?? response.headers.Location;
+        if (item.contentId !== undefined && location !== undefined) contentIds.set(item.contentId, location);
+        return {
+          message: toPart(response),
+          ...(item.contentId === undefined ? {} : { contentId: item.contentId }),
+        };
+      }),
+    );
+    return { entry: { kind: 'changeset', items: responses }, bytes, failedStatus: undefined };
+  } catch (error) {
+    if (!(error instanceof ChangesetFailed)) throw error;
+    return {
+      entry: {
+        kind: 'request',
+        message: toPart(error.response),
+        ...(error.contentId === undefined ? {} : { contentId: error.contentId }),
+      },
+      bytes: 0,
+      failedStatus: error.response.status,
+    };
   }
 }
 
@@ -168,32 +211,10 @@ export function handleBatch(request: ApiRequest, ctx: MockContext, routes: ApiRo
       });
       if (response.status >= 400) failedStatus = response.status;
     } else {
-      const contentIds = new Map<string, string>();
-      try {
-        const responses = ctx.store.transaction(() =>
-          entry.items.map((item) => {
-            const response = runInner(item.message, request, ctx, routes, contentIds, costs);
-            if (response.status >= 400) throw new ChangesetFailed(response, item.contentId);
-            responseBytes += response.body.length;
-            const location = response.headers['OData-EntityId'] ?? response.headers.Location;
-            if (item.contentId !== undefined && location !== undefined) contentIds.set(item.contentId, location);
-            return {
-              message: toPart(response),
-              ...(item.contentId === undefined ? {} : { contentId: item.contentId }),
-            };
-          }),
-        );
-        out.push({ kind: 'changeset', items: responses });
-      } catch (error) {
-        if (!(error instanceof ChangesetFailed)) throw error;
-        // A failed changeset is answered by one error response for all of it (OData 4.0 §11.7.4).
-        out.push({
-          kind: 'request',
-          message: toPart(error.response),
-          ...(error.contentId === undefined ? {} : { contentId: error.contentId }),
-        });
-        failedStatus = error.response.status;
-      }
+      const answered = runChangeset(entry, request, ctx, routes, costs);
+      responseBytes += answered.bytes;
+      out.push(answered.entry);
+      failedStatus = answered.failedStatus;
     }
     if (failedStatus !== undefined && !continueOnError) {
       topStatus = failedStatus;

@@ -57,7 +57,7 @@ const latencySpec = z.strictObject({
 
 export type LatencySpec = z.output<typeof latencySpec>;
 
-const OPERATION_KINDS = ['read', 'create', 'update', 'delete', 'batch', 'batchItem'] as const;
+const OPERATION_KINDS = ['read', 'create', 'update', 'upsert', 'delete', 'batch', 'batchItem'] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 const faultSpec = z.strictObject({
@@ -68,7 +68,10 @@ const faultSpec = z.strictObject({
     ),
   rate: z.number().min(0).max(1).describe('Share of matching requests that get this fault (seeded).'),
   table: z.string().optional().describe('Only requests on this table (logical name).'),
-  operation: z.enum(OPERATION_KINDS).optional().describe('Only this kind of operation.'),
+  operation: z
+    .enum(OPERATION_KINDS)
+    .optional()
+    .describe('Only this kind of operation (update also matches upserts: PATCH without If-Match).'),
   afterProcessing: z
     .boolean()
     .default(true)
@@ -157,6 +160,14 @@ export const mockConfigSchema = z.strictObject({
     .max(1000)
     .default(48)
     .describe('Value of the x-ms-dop-hint header (recommended degree of parallelism).'),
+  webServers: z
+    .int()
+    .min(1)
+    .max(64)
+    .default(1)
+    .describe(
+      "Web servers behind the org's load balancer. Each has its own `capacity`, and the limits count per user per web server; a client that keeps the ARRAffinity cookie stays on one server, one that drops it is spread over all.",
+    ),
   limits: z
     .strictObject({
       enabled: z.boolean().default(true),
@@ -201,12 +212,18 @@ export const mockConfigSchema = z.strictObject({
       default: latencySpec.prefault({ baseMs: 0, distribution: 'none' }),
       read: latencySpec.optional(),
       create: latencySpec.optional(),
-      update: latencySpec.optional(),
+      update: latencySpec.optional().describe('PATCH with If-Match (update only), and PUT of one column.'),
+      upsert: latencySpec
+        .optional()
+        .describe('PATCH without If-Match: Dataverse looks the record up, then creates or updates it. Unset: update.'),
       delete: latencySpec.optional(),
       batch: latencySpec.optional().describe('Fixed overhead of one $batch or bulk request, beside its operations.'),
       batchItem: latencySpec
         .optional()
         .describe("Each operation inside a $batch or bulk request; unset: the operation kind's own latency."),
+      changeset: latencySpec
+        .optional()
+        .describe('Each changeset in a $batch: its transaction, beside its operations. Unset: none.'),
       bulk: latencySpec
         .optional()
         .describe('Fixed overhead of one bulk message (CreateMultiple, UpdateMultiple, UpsertMultiple); unset: batch.'),
@@ -238,19 +255,21 @@ export const mockConfigSchema = z.strictObject({
     .min(1)
     .nullable()
     .default(null)
-    .describe('Operations the server works on in parallel; more wait in a queue. null: unlimited.'),
+    .describe('Operations each web server works on in parallel; more wait in its queue. null: unlimited.'),
   serializedFraction: z
     .number()
     .min(0)
     .max(1)
     .default(0)
-    .describe("Share of each operation's service time spent under one server-wide lock (Amdahl's serial part)."),
+    .describe(
+      "Share of each operation's service time spent under one lock shared by every web server (the database; Amdahl's serial part).",
+    ),
   faults: z.array(faultSpec).default([]),
 });
 
 export type MockConfigInput = z.input<typeof mockConfigSchema>;
 export type MockConfig = z.output<typeof mockConfigSchema>;
 /** The keys a cost profile sets: what the mock charges for work, and how it scales and throttles. */
-export const COST_KEYS = ['latency', 'capacity', 'serializedFraction', 'dopHint', 'limits'] as const;
+export const COST_KEYS = ['latency', 'capacity', 'serializedFraction', 'dopHint', 'webServers', 'limits'] as const;
 
 export type CustomTableConfig = z.output<typeof customTableSchema>;

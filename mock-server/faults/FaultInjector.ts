@@ -15,7 +15,10 @@ export class FaultInjector {
   pick(table: string | undefined, operation: OperationKind): FaultSpec | undefined {
     for (const fault of this.#faults) {
       if (fault.table !== undefined && fault.table !== table) continue;
-      if (fault.operation !== undefined && fault.operation !== operation) continue;
+      if (fault.operation !== undefined && fault.operation !== operation) {
+        // Before upserts had a kind of their own, `update` matched every PATCH: it still does.
+        if (!(fault.operation === 'update' && operation === 'upsert')) continue;
+      }
       if (this.#prng.next() < fault.rate) {
         this.#injected[fault.kind] = (this.#injected[fault.kind] ?? 0) + 1;
         return fault;

@@ -1,51 +1,58 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
+interface Slots {
+  busy: number;
+  readonly waiting: (() => void)[];
+}
+
 /**
- * The server's capacity model: at most `capacity` operations are served at once (the rest
- * wait in a FIFO queue), and a `serializedFraction` of each service time is spent holding one
- * server-wide lock. Together they give throughput curves the Amdahl / USL shape real servers
- * show instead of growing without bound with client concurrency.
+ * The server's capacity model: each web server works on at most `capacity` operations at once
+ * (the rest wait in its FIFO queue), and a `serializedFraction` of each service time is spent
+ * holding one lock shared by every web server (the organization's database). Together they
+ * give throughput curves the Amdahl / USL shape real servers show instead of growing without
+ * bound with client concurrency.
  */
 export class CapacityGate {
   readonly #capacity: number;
   readonly #serialized: number;
-  #busy = 0;
-  readonly #waiting: (() => void)[] = [];
+  readonly #servers: Slots[];
   #lock: Promise<void> = Promise.resolve();
   #queuePeak = 0;
   #busyMs = 0;
 
-  constructor(capacity: number | null, serializedFraction: number) {
+  constructor(capacity: number | null, serializedFraction: number, webServers = 1) {
     this.#capacity = capacity ?? Infinity;
     this.#serialized = serializedFraction;
+    this.#servers = Array.from({ length: Math.max(1, webServers) }, () => ({ busy: 0, waiting: [] }));
   }
 
   get queueDepth(): number {
-    return this.#waiting.length;
+    return this.#servers.reduce((n, s) => n + s.waiting.length, 0);
   }
 
-  async #acquire(): Promise<void> {
-    if (this.#busy < this.#capacity) {
-      this.#busy++;
+  async #acquire(slots: Slots): Promise<void> {
+    if (slots.busy < this.#capacity) {
+      slots.busy++;
       return;
     }
     await new Promise<void>((resolve) => {
-      this.#waiting.push(resolve);
-      this.#queuePeak = Math.max(this.#queuePeak, this.#waiting.length);
+      slots.waiting.push(resolve);
+      this.#queuePeak = Math.max(this.#queuePeak, this.queueDepth);
     });
   }
 
-  #release(): void {
-    const next = this.#waiting.shift();
-    // The slot passes straight to the next waiter, so #busy stays the same.
+  #release(slots: Slots): void {
+    const next = slots.waiting.shift();
+    // The slot passes straight to the next waiter, so `busy` stays the same.
     if (next !== undefined) next();
-    else this.#busy--;
+    else slots.busy--;
   }
 
-  /** Holds a slot for `serviceMs`, part of it under the server-wide lock. */
-  async serve(serviceMs: number): Promise<void> {
+  /** Holds a slot of web server `server` for `serviceMs`, part of it under the shared lock. */
+  async serve(serviceMs: number, server = 0): Promise<void> {
     if (serviceMs <= 0) return;
-    await this.#acquire();
+    const slots = this.#servers[server % this.#servers.length] ?? { busy: 0, waiting: [] };
+    await this.#acquire(slots);
     try {
       const serialMs = serviceMs * this.#serialized;
       const parallelMs = serviceMs - serialMs;
@@ -63,12 +70,12 @@ export class CapacityGate {
       }
       this.#busyMs += serviceMs;
     } finally {
-      this.#release();
+      this.#release(slots);
     }
   }
 
   stats(): { queuePeak: number; queueDepth: number; busyMs: number } {
-    return { queuePeak: this.#queuePeak, queueDepth: this.#waiting.length, busyMs: Math.round(this.#busyMs) };
+    return { queuePeak: this.#queuePeak, queueDepth: this.queueDepth, busyMs: Math.round(this.#busyMs) };
   }
 
   resetStats(): void {

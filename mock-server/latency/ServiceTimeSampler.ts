@@ -3,8 +3,11 @@ import type { LatencySpec, MockConfig, OperationKind } from '../config/mockConfi
 
 /** One unit of server work: its kind and, for queries, how many records it returned. */
 export interface OperationCost {
-  /** `bulk` is the fixed overhead of a bulk message; its records are costs of their own kind with `inBulk`. */
-  readonly kind: OperationKind | 'bulk';
+  /**
+   * `bulk` is the fixed overhead of a bulk message (its records are costs of their own kind
+   * with `inBulk`); `changeset` the transaction of one changeset in a `$batch`.
+   */
+  readonly kind: OperationKind | 'bulk' | 'changeset';
   readonly records?: number;
   /** True for an operation inside a `$batch` or bulk request. */
   readonly inBatch?: boolean;
@@ -13,6 +16,8 @@ export interface OperationCost {
   /** The table's logical name, for its multiplier. */
   readonly table?: string;
 }
+
+const FREE: LatencySpec = { baseMs: 0, distribution: 'none', sigma: 0, spreadMs: 0 };
 
 /**
  * Draws service times from the configured per-kind distributions with a seeded PRNG, so two
@@ -60,10 +65,18 @@ export class ServiceTimeSampler {
   #spec(cost: OperationCost): LatencySpec {
     const l = this.#latency;
     if (cost.kind === 'bulk') return l.bulk ?? l.batch ?? l.default;
+    if (cost.kind === 'changeset') return l.changeset ?? FREE;
     const bulkItem = cost.kind === 'create' ? l.bulkCreate : l.bulkUpdate;
     if (cost.inBulk === true && bulkItem !== undefined) return bulkItem;
     if ((cost.inBatch === true || cost.inBulk === true) && l.batchItem !== undefined) return l.batchItem;
-    return l[cost.kind] ?? l.default;
+    return this.#single(cost.kind);
+  }
+
+  /** An operation on its own: its kind's latency; an upsert unset costs an update. */
+  #single(kind: OperationKind): LatencySpec {
+    const l = this.#latency;
+    if (kind === 'upsert') return l.upsert ?? l.update ?? l.default;
+    return l[kind] ?? l.default;
   }
 
   /** Total service time, in ms, of a list of operations run one after another. */

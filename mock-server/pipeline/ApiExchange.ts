@@ -26,6 +26,10 @@ export interface ApiExchange {
   /** The path below the Web API root, still percent-encoded. */
   readonly path: string;
   readonly query: string;
+  /** The web server the load balancer chose (see `WebServers`). */
+  server: number;
+  /** The affinity cookie to set on the answer, when the request came without a known one. */
+  setCookie: string | undefined;
   userId?: string;
   resource?: Resource;
 }

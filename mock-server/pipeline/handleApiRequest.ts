@@ -23,7 +23,7 @@ export async function handleApiRequest(exchange: ApiExchange, env: PipelineEnv):
     exchange.resource = resource;
     const body = await readApiBody(exchange, env);
     if (body === undefined) return;
-    outcome = await protect(userId, resource, env.context, (timing) =>
+    outcome = await protect(userId, exchange.server, resource, env.context, (timing) =>
       serveOperation(exchange, resource, userId, body, env, timing),
     );
   } catch (error) {

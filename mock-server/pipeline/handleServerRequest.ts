@@ -52,6 +52,7 @@ async function serveAdmin(target: Target, env: ServerEnv): Promise<void> {
       throttling: context.protection.stats(),
       faults: context.faults.stats(),
       server: { ...context.gate.stats(), ...serverResourceStats() },
+      webServers: context.webServers.stats(),
     }));
   } catch (error) {
     if (!(error instanceof DataverseError)) throw error;
@@ -84,9 +85,13 @@ export async function handleServerRequest(req: IncomingMessage, res: ServerRespo
   if (api !== null) {
     const version = api[1] ?? 'v9.2';
     const host = req.headers.host ?? '127.0.0.1';
+    // The load balancer decides before the server sees anything, authentication included.
+    const { server, setCookie } = env.context.webServers.pick(req.headers.cookie);
     const exchange = {
       req,
       res,
+      server,
+      setCookie,
       requestId: randomUUID(),
       method,
       host,

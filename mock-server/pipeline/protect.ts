@@ -12,11 +12,12 @@ export interface ServiceTiming {
  */
 export async function protect<T>(
   userId: string,
+  server: number,
   resource: Resource,
   ctx: MockContext,
   work: (timing: ServiceTiming) => Promise<T>,
 ): Promise<T> {
-  const admission = ctx.protection.admit(userId, ctx.now(), resource.kind === 'batch');
+  const admission = ctx.protection.admit(userId, ctx.now(), resource.kind === 'batch', server);
   if (!admission.ok) throw admission.error;
   const timing: ServiceTiming = { serviceMs: 0 };
   try {

@@ -6,8 +6,9 @@ import type { ApiExchange, PipelineEnv } from './ApiExchange.js';
 /** Stage 8: counts the request and writes Dataverse's standard headers around the answer. */
 export function respond(exchange: ApiExchange, env: PipelineEnv, response: ApiResponse, dropAfter: boolean): void {
   const { context } = env;
-  const { req, res, method, resource, userId, requestId } = exchange;
+  const { req, res, method, resource, userId, requestId, server, setCookie } = exchange;
   context.stats.record(routeLabel(method, resource, env.routes), dropAfter ? 0 : response.status);
+  context.webServers.record(server, dropAfter ? 0 : response.status);
   if (dropAfter) {
     // The change is applied but the client never hears of it: what retries must survive.
     req.socket.destroy();
@@ -23,7 +24,8 @@ export function respond(exchange: ApiExchange, env: PipelineEnv, response: ApiRe
       Expires: '-1',
       'x-ms-service-request-id': requestId,
       REQ_ID: requestId,
-      ...(userId === undefined ? {} : context.protection.headers(userId, now, context.config.dopHint)),
+      ...(setCookie === undefined ? {} : { 'Set-Cookie': setCookie }),
+      ...(userId === undefined ? {} : context.protection.headers(userId, now, context.config.dopHint, server)),
       ...response.headers,
     },
     response.body,

@@ -40,9 +40,14 @@ function dispatch(
 }
 
 /** Stage 7: the latency model's service time, spent in the capacity queue. */
-async function delay(env: PipelineEnv, costs: readonly OperationCost[], timing: ServiceTiming): Promise<void> {
+async function delay(
+  env: PipelineEnv,
+  server: number,
+  costs: readonly OperationCost[],
+  timing: ServiceTiming,
+): Promise<void> {
   timing.serviceMs = env.context.sampler.serviceTime(costs);
-  await env.context.gate.serve(timing.serviceMs);
+  await env.context.gate.serve(timing.serviceMs, server);
 }
 
 /** Stages 5 to 7, inside the admission: fault, dispatch to the route, delay. */
@@ -54,7 +59,7 @@ export async function serveOperation(
   env: PipelineEnv,
   timing: ServiceTiming,
 ): Promise<Outcome> {
-  const kind = operationKindOf(exchange.method, resource);
+  const kind = operationKindOf(exchange.method, resource, exchange.req.headers);
   const table = 'table' in resource ? resource.table.logicalName : undefined;
   const fault = env.context.faults.pick(table, kind);
   const ownCost: OperationCost[] = [table === undefined ? { kind } : { kind, table }];
@@ -70,10 +75,10 @@ export async function serveOperation(
     response = await dispatch(fault, resource, requestOf(exchange, userId, body), env);
   } catch (error) {
     // A failed operation still took server time.
-    await delay(env, ownCost, timing);
+    await delay(env, exchange.server, ownCost, timing);
     return { kind: 'answer', response: errorResponse(asDataverseError(error, exchange)), dropAfter };
   }
-  await delay(env, response.cost ?? ownCost, timing);
+  await delay(env, exchange.server, response.cost ?? ownCost, timing);
   if (fault?.kind === 'slow') await sleep(fault.slowMs);
   return { kind: 'answer', response, dropAfter };
 }

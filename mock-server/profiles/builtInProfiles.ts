@@ -37,6 +37,8 @@ const defaultProfile: ProfileInput = {
       create: { baseMs: 90, distribution: 'lognormal', sigma: 0.25 },
       // [S-BULK] SimpleLoop: 100 updates in 12 s = 120 ms a call, less the round trip.
       update: { baseMs: 110, distribution: 'lognormal', sigma: 0.25 },
+      // [ASSUMED] an upsert by id looks the record up, then updates it: an update and a third of a read.
+      upsert: { baseMs: 120, distribution: 'lognormal', sigma: 0.25 },
       // [ASSUMED] a delete does an update's work (cascades, audit) and no more.
       delete: { baseMs: 110, distribution: 'lognormal', sigma: 0.25 },
       // [ASSUMED] a retrieve or one query page skips plug-ins and the transaction: about a third of a create.
@@ -48,6 +50,8 @@ const defaultProfile: ProfileInput = {
       // 10 ms round trip + 50 ms overhead + 100 x 39 ms = 3.96 s.
       batch: { baseMs: 50, distribution: 'lognormal', sigma: 0.1 },
       batchItem: { baseMs: 39, distribution: 'lognormal', sigma: 0.25 },
+      // [ASSUMED] a changeset's own transaction (begin, commit) beside its operations.
+      changeset: { baseMs: 10, distribution: 'lognormal', sigma: 0.25 },
       // [S-BULK] CreateMultiple of 100 in 1 s: 10 ms + 90 ms overhead + 100 x 9 ms.
       bulk: { baseMs: 90, distribution: 'lognormal', sigma: 0.1 },
       bulkCreate: { baseMs: 9, distribution: 'lognormal', sigma: 0.25 },
@@ -63,6 +67,9 @@ const defaultProfile: ProfileInput = {
     // hint queues, as Microsoft warns it does.
     dopHint: 4,
     capacity: 4,
+    // [LIMITS] trial environments have one web server, production ones usually several; one
+    // keeps the paper's figures, and `dvbench calibrate` counts an org's from its cookies.
+    webServers: 1,
     // [LIMITS] the documented per-user limits (these are also the mock's own defaults).
     limits: {
       requestsPerWindow: 6000,

@@ -7,6 +7,7 @@ export const profileCostsSchema = mockConfigSchema.pick({
   capacity: true,
   serializedFraction: true,
   dopHint: true,
+  webServers: true,
   limits: true,
 });
 
@@ -40,7 +41,7 @@ export const profileSchema = z.strictObject({
       .describe('Fit quality of a calibrated profile (e.g. medianErrorPercent); null for a hand-made one.'),
   }),
   mock: profileCostsSchema.describe(
-    'The mock config keys the profile sets (latency, capacity, serializedFraction, dopHint, limits).',
+    'The mock config keys the profile sets (latency, capacity, serializedFraction, dopHint, webServers, limits).',
   ),
 });
 

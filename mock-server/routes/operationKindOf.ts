@@ -1,13 +1,24 @@
 import type { OperationKind } from '../config/mockConfigSchema.js';
 import type { Resource } from './parseResourcePath.js';
 
-/** The latency and fault class of a request, from its method and resource. */
-export function operationKindOf(method: string, resource: Resource): OperationKind {
+/**
+ * The latency and fault class of a request, from its method, resource and headers: a PATCH of
+ * a record without `If-Match` or `If-None-Match` is an upsert (Dataverse looks the record up
+ * first), with either it is an update.
+ */
+export function operationKindOf(
+  method: string,
+  resource: Resource,
+  headers: Readonly<Record<string, string | string[] | undefined>> = {},
+): OperationKind {
   if (resource.kind === 'batch' || resource.kind === 'action') return 'batch';
   switch (method) {
     case 'POST':
       return 'create';
     case 'PATCH':
+      return resource.kind === 'record' && headers['if-match'] === undefined && headers['if-none-match'] === undefined
+        ? 'upsert'
+        : 'update';
     case 'PUT':
       return 'update';
     case 'DELETE':

@@ -56,8 +56,10 @@ export class ServiceProtection {
     this.#executionLimitMs = (config.limits.executionSecondsPerWindow * 1000) / config.timeScale;
   }
 
-  #user(userId: string): UserState {
-    let state = this.#users.get(userId);
+  /** A user's counters on one web server: Dataverse evaluates its limits per user per web server. */
+  #user(userId: string, server: number): UserState {
+    const key = server === 0 ? userId : `${server}\u0000${userId}`;
+    let state = this.#users.get(key);
     if (state === undefined) {
       state = {
         requests: new SlidingWindow(this.#windowMs),
@@ -67,7 +69,7 @@ export class ServiceProtection {
         blockedBy: undefined,
         evaluatedAt: -Infinity,
       };
-      this.#users.set(userId, state);
+      this.#users.set(key, state);
     }
     return state;
   }
@@ -92,7 +94,7 @@ export class ServiceProtection {
   }
 
   /** Decides whether a request may run; on success the caller must `release` it with its execution time. */
-  admit(userId: string, now: number, isBatch: boolean): Admission {
+  admit(userId: string, now: number, isBatch: boolean, server = 0): Admission {
     const l = this.#limits;
     if (isBatch && l.maxConcurrentBatches !== null && this.#batchesRunning >= l.maxConcurrentBatches) {
       this.#serverBusy++;
@@ -107,7 +109,7 @@ export class ServiceProtection {
       };
     }
     if (!l.enabled) return this.#admitted(undefined, isBatch);
-    const user = this.#user(userId);
+    const user = this.#user(userId, server);
     if (user.inFlight >= l.concurrentRequests) {
       return this.#reject('concurrency', (l.concurrencyRetryAfterSeconds * 1000) / this.#scale);
     }
@@ -155,8 +157,8 @@ export class ServiceProtection {
   }
 
   /** The `x-ms-ratelimit-*` and `x-ms-dop-hint` headers for a response to this user. */
-  headers(userId: string, now: number, dopHint: number): Record<string, string> {
-    const user = this.#user(userId);
+  headers(userId: string, now: number, dopHint: number, server = 0): Record<string, string> {
+    const user = this.#user(userId, server);
     const burst = Math.max(0, this.#limits.requestsPerWindow - user.requests.total(now));
     // Reported in Dataverse's own units (real seconds), whatever the time scale.
     const timeLeft = Math.max(0, (this.#executionLimitMs - user.executionMs.total(now)) * this.#scale) / 1000;

@@ -68,6 +68,16 @@ const MAX_SWEEP_WORKERS = 64;
 const PROBE_PLAN: Omit<CostProbeOptions, 'writes'> = { samples: 30, sizes: [1, 5, 25], sizeRepeats: 6 };
 
 /**
+ * Web servers the org answered from, told apart by the affinity cookie each answer set (the
+ * probe client drops it, so the balancer spreads the probes); undefined when the org sets none.
+ * A lower bound: a server the balancer never chose is not seen.
+ */
+function webServersSeen(client: DataverseClient): number | undefined {
+  const seen = Object.keys(client.counters.affinity).length;
+  return seen === 0 ? undefined : seen;
+}
+
+/**
  * `dvbench calibrate`: probes an org within a request and time budget, fits the mock's cost
  * model to it, writes the profile, cleans up every record it made, and validates the profile
  * on strategies it did not fit on.
@@ -124,7 +134,7 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
       costs = fitCosts(samples, localSamples);
       sweep = await this.#sweep(client, records, samples);
       if (sweep.stoppedBecause.startsWith('the ')) stoppedEarly = sweep.stoppedBecause;
-      scaling = await this.#scaling(sweep.points, costs, client.hints.dopHint ?? 4);
+      scaling = await this.#scaling(sweep.points, costs, client.hints.dopHint ?? 4, webServersSeen(client));
     } catch (error) {
       if (!(error instanceof BudgetSpent)) {
         await records.deleteAll();
@@ -139,6 +149,7 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
       costs,
       scaling,
       dopHint: client.hints.dopHint,
+      webServers: webServersSeen(client),
       requests: this.#budget.requests,
       date: new Date(),
     });
@@ -211,12 +222,13 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
     points: readonly ScalingPoint[],
     costs: FittedLatency,
     dopHint: number,
+    webServers: number | undefined,
   ): Promise<ScalingChoice | null> {
     const kind = this.#o.allowWrites ? 'update' : 'read';
     const spec = costs[kind];
     if (points.length < 3 || spec === undefined) return null;
     this.emit('step', 'scaling: replaying the sweep on the embedded mock');
-    return chooseScaling(points, costs, spec, kind, dopHint);
+    return chooseScaling(points, costs, spec, kind, dopHint, webServers ?? 1);
   }
 
   async #validate(

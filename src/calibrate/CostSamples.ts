@@ -18,12 +18,19 @@ export interface CostSamples {
   query: SizedSamples[];
   create: number[];
   update: number[];
+  /** PATCH by id without If-Match on an own record: an upsert that updates. */
+  upsert: number[];
   delete: number[];
   /** `$batch` of several sizes, of creates (writes allowed) or retrieves. */
   batch: SizedSamples[];
   batchKind: 'create' | 'read';
   bulkCreate: SizedSamples[];
   bulkUpdate: SizedSamples[];
+  /**
+   * A `$batch` of one create, plain and in a changeset, taken in turns so both meet the same
+   * conditions: the difference is the changeset's transaction.
+   */
+  changeset: { plain: number[]; inChangeset: number[] };
 }
 
 export function emptySamples(): CostSamples {
@@ -33,11 +40,13 @@ export function emptySamples(): CostSamples {
     query: [],
     create: [],
     update: [],
+    upsert: [],
     delete: [],
     batch: [],
     batchKind: 'read',
     bulkCreate: [],
     bulkUpdate: [],
+    changeset: { plain: [], inChangeset: [] },
   };
 }
 

@@ -11,6 +11,8 @@ export interface ProfileFacts {
   readonly scaling: ScalingChoice | null;
   /** From `x-ms-dop-hint`; undefined when the org sent none. */
   readonly dopHint: number | undefined;
+  /** Web servers seen by their affinity cookies; undefined when the org set none. */
+  readonly webServers: number | undefined;
   readonly requests: number;
   readonly date: Date;
 }
@@ -38,8 +40,13 @@ export function buildProfile(facts: ProfileFacts): BuiltProfile {
     facts.scaling === null
       ? { capacity: base.capacity ?? null, serializedFraction: base.serializedFraction ?? 0 }
       : { capacity: facts.scaling.chosen.capacity, serializedFraction: facts.scaling.chosen.serializedFraction };
-  (facts.scaling === null ? fromDefault : measured).push('capacity', 'serializedFraction');
-  (facts.dopHint === undefined ? fromDefault : measured).push('dopHint');
+  const found: Record<string, boolean> = {
+    capacity: facts.scaling !== null,
+    serializedFraction: facts.scaling !== null,
+    dopHint: facts.dopHint !== undefined,
+    webServers: facts.webServers !== undefined,
+  };
+  for (const [key, wasMeasured] of Object.entries(found)) (wasMeasured ? measured : fromDefault).push(key);
   fromDefault.push('limits');
   const host = new URL(facts.origin).host;
   const day = facts.date.toISOString().slice(0, 10);
@@ -60,6 +67,7 @@ export function buildProfile(facts: ProfileFacts): BuiltProfile {
         latency: { ...baseLatency, ...facts.costs },
         ...scaling,
         dopHint: facts.dopHint ?? base.dopHint ?? 4,
+        webServers: facts.webServers ?? base.webServers ?? 1,
         ...(base.limits === undefined ? {} : { limits: base.limits }),
       },
     },

@@ -50,7 +50,8 @@ function shapeError(predicted: readonly ScalingPoint[], measured: readonly Scali
  * operations served at once (capacity), or by a share of each operation's time spent under one
  * lock (serialized fraction). Both give the same plateau but bend differently before it, so
  * each is replayed on the embedded mock at the sweep's worker counts and the closer one is
- * kept; without a knee in the sweep the mock is left unbounded.
+ * kept; without a knee in the sweep the mock is left unbounded. Capacity is per web server,
+ * as the mock counts it.
  */
 export async function chooseScaling(
   measured: readonly ScalingPoint[],
@@ -58,6 +59,7 @@ export async function chooseScaling(
   sweptSpec: FittedSpec,
   sweptKind: 'update' | 'read',
   dopHint: number,
+  webServers = 1,
 ): Promise<ScalingChoice> {
   const clean = measured.filter((p) => p.throttled === 0);
   const knee = boundKnee(clean.map((p) => ({ workers: p.workers, throughput: p.opsPerSec })));
@@ -73,13 +75,14 @@ export async function chooseScaling(
   const plateau = Math.max(...clean.map((p) => p.opsPerSec));
   const concurrent = (plateau * meanMs(sweptSpec)) / 1000;
   const shapes = [
-    { name: 'capacity' as const, capacity: Math.max(1, Math.round(concurrent)), serializedFraction: 0 },
+    // The sweep's requests spread over the web servers: each holds its share of the plateau.
+    { name: 'capacity' as const, capacity: Math.max(1, Math.round(concurrent / webServers)), serializedFraction: 0 },
     { name: 'serialized' as const, capacity: null, serializedFraction: Math.min(1, 1 / Math.max(1, concurrent)) },
   ];
   const candidates: ScalingCandidate[] = [];
   for (const shape of shapes) {
     const local = await startLocalMock(
-      { latency: costs, dopHint, capacity: shape.capacity, serializedFraction: shape.serializedFraction },
+      { latency: costs, dopHint, webServers, capacity: shape.capacity, serializedFraction: shape.serializedFraction },
       100,
     );
     try {

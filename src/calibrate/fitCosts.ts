@@ -13,7 +13,9 @@ export interface FittedLatency {
   default?: FittedSpec;
   create?: FittedSpec;
   update?: FittedSpec;
+  upsert?: FittedSpec;
   delete?: FittedSpec;
+  changeset?: FittedSpec;
   batch?: FittedSpec;
   batchItem?: FittedSpec;
   bulk?: FittedSpec;
@@ -82,7 +84,7 @@ function fixed(ms: number, sigma: number): FittedSpec {
 
 function singles(target: CostSamples, local: CostSamples, rtt: number): FittedLatency {
   const out: FittedLatency = {};
-  const kinds = ['read', 'create', 'update', 'delete'] as const;
+  const kinds = ['read', 'create', 'update', 'upsert', 'delete'] as const;
   for (const kind of kinds) {
     if (target[kind].length === 0) continue;
     out[kind] = serviceSpec(target[kind], local[kind].length === 0 ? 0 : median(local[kind]), rtt);
@@ -90,6 +92,15 @@ function singles(target: CostSamples, local: CostSamples, rtt: number): FittedLa
   // WhoAmI and other functions cost what a read does, as in the default profile.
   if (out.read !== undefined) out.default = out.read;
   return out;
+}
+
+/** What a changeset adds to a `$batch` of one create at the target, beyond what it adds here. */
+function changesetMs(target: CostSamples, local: CostSamples): number | undefined {
+  const { plain, inChangeset } = target.changeset;
+  if (plain.length < 3 || inChangeset.length < 3) return undefined;
+  const here =
+    local.changeset.plain.length === 0 ? 0 : median(local.changeset.inChangeset) - median(local.changeset.plain);
+  return median(inChangeset) - median(plain) - here;
 }
 
 function sized(target: CostSamples, local: CostSamples, rtt: number): FittedLatency {
@@ -109,6 +120,8 @@ function sized(target: CostSamples, local: CostSamples, rtt: number): FittedLate
   if (overheads.length > 0) out.bulk = fixed(overheads.reduce((a, x) => a + x, 0) / overheads.length, 0.1);
   if (bulkCreate !== undefined) out.bulkCreate = fixed(bulkCreate.perItemMs, 0.25);
   if (bulkUpdate !== undefined) out.bulkUpdate = fixed(bulkUpdate.perItemMs, 0.25);
+  const changeset = changesetMs(target, local);
+  if (changeset !== undefined) out.changeset = fixed(changeset, 0.1);
   return out;
 }
 

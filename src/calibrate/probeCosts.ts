@@ -54,13 +54,22 @@ export class CostProbe {
       samples.update = await this.#repeat('update', (i) =>
         this.client.update(set, ids[i % ids.length] ?? '', { telephone1: `cal-${i}` }),
       );
+      step('upsert');
+      // Only records the probe made, by id: each upsert updates, none creates.
+      samples.upsert = await this.#repeat('upsert', (i) =>
+        this.client.send('PATCH', `${set}(${ids[i % ids.length] ?? ''})`, JSON.stringify({ telephone1: `ups-${i}` })),
+      );
     }
     if (writes || ids.length > 0) {
       step('$batch');
       samples.batchKind = writes ? 'create' : 'read';
       samples.batch = await this.#sized('$batch', (size) => this.#batch(size, writes ? [] : ids));
     }
-    if (writes) await this.#bulk(samples, step);
+    if (writes) {
+      step('changeset');
+      await this.#changesets(samples);
+      await this.#bulk(samples, step);
+    }
     step('query pages');
     samples.query = await this.#queryPages();
     if (writes) {
@@ -145,6 +154,23 @@ export class CostProbe {
     return failed === undefined
       ? result
       : { ...result, status: failed.status, ...(failed.error ? { error: failed.error } : {}) };
+  }
+
+  /** `$batch`es of one create, plain and in a changeset, in turns. */
+  async #changesets(samples: CostSamples): Promise<void> {
+    const pairs = Math.ceil(this.options.samples / 2);
+    for (let i = 0; i <= pairs; i++) {
+      for (const inChangeset of [false, true]) {
+        const create = { method: 'POST' as const, url: set, body: this.records.body() };
+        const ms = await this.#time(inChangeset ? 'changeset' : '$batch of 1', async () => {
+          const result = await this.client.batch(inChangeset ? [{ changeset: [create] }] : [create]);
+          this.records.add(...result.batch.results.flatMap((r) => (r.entityId === undefined ? [] : [r.entityId])));
+          const failed = result.batch.results.find((r) => !r.ok);
+          return failed === undefined ? result : { ...result, status: failed.status };
+        });
+        if (i > 0 && ms !== undefined) samples.changeset[inChangeset ? 'inChangeset' : 'plain'].push(ms);
+      }
+    }
   }
 
   async #bulk(samples: CostSamples, step: (name: string) => void): Promise<void> {

@@ -14,6 +14,12 @@ export interface ClientCounters {
   reauthentications: number;
   /** A retried create met its own earlier attempt (duplicate key), or a retried delete found it gone: counted as success. */
   recoveredOnRetry: number;
+  /**
+   * Responses by the web server their affinity cookie names (its first 8 characters): Dataverse
+   * sets `ARRAffinity` on every answer to a request that came without it, so a client that drops
+   * the cookie sees how its requests spread over the org's web servers.
+   */
+  affinity: Record<string, number>;
 }
 
 export function emptyCounters(): ClientCounters {
@@ -26,6 +32,7 @@ export function emptyCounters(): ClientCounters {
     serverErrors: 0,
     reauthentications: 0,
     recoveredOnRetry: 0,
+    affinity: {},
   };
 }
 
@@ -39,5 +46,6 @@ export function mergeCounters(into: ClientCounters, from: ClientCounters): Clien
   into.recoveredOnRetry += from.recoveredOnRetry;
   for (const [code, n] of Object.entries(from.throttledByCode))
     into.throttledByCode[code] = (into.throttledByCode[code] ?? 0) + n;
+  for (const [server, n] of Object.entries(from.affinity)) into.affinity[server] = (into.affinity[server] ?? 0) + n;
   return into;
 }

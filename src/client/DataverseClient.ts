@@ -47,6 +47,12 @@ export interface DataverseClientOptions {
   readonly random?: () => number;
   /** Aborting cancels in-flight requests and every wait: calls then fail at once instead of retrying. */
   readonly signal?: AbortSignal;
+  /**
+   * Keep the `ARRAffinity` cookie and send it back, as browsers and the SDK's ServiceClient do
+   * by default: every request of this client then goes to one web server. @default false
+   * (dropped, as Microsoft advises for throughput: requests spread over the web servers).
+   */
+  readonly affinityCookie?: boolean;
 }
 
 export interface CallOptions {
@@ -65,6 +71,8 @@ export interface Hints {
   burstRemaining: number | undefined;
   timeRemainingSeconds: number | undefined;
 }
+
+const AFFINITY = /(?:^|[;,]\s*)ARRAffinity=([^;,\s]+)/;
 
 const BASE_HEADERS = { accept: 'application/json', 'odata-maxversion': '4.0', 'odata-version': '4.0' } as const;
 
@@ -122,6 +130,9 @@ export class DataverseClient {
   readonly #timeoutMs: number;
   readonly #random: () => number;
   readonly #signal: AbortSignal | undefined;
+  readonly #keepAffinity: boolean;
+  /** The `ARRAffinity` value this client sends back, once the server has set one (when kept). */
+  #affinity: string | undefined;
   #next = 0;
   /** Consecutive attempts that could not connect at all, across calls; see `RetryPolicy.unreachableAfter`. */
   #connectFailures = 0;
@@ -147,6 +158,7 @@ export class DataverseClient {
     this.#timeoutMs = options.timeoutMs ?? 120_000;
     this.#random = options.random ?? Math.random;
     this.#signal = options.signal;
+    this.#keepAffinity = options.affinityCookie ?? false;
   }
 
   #checkAborted(method: string, path: string): void {
@@ -193,6 +205,13 @@ export class DataverseClient {
     if (Number.isFinite(burst)) this.hints.burstRemaining = burst;
     const time = Number(headerValue(headers['x-ms-ratelimit-time-remaining-xrm-requests'])?.replace(/,/g, ''));
     if (Number.isFinite(time)) this.hints.timeRemainingSeconds = time;
+    const setCookie = headers['set-cookie'];
+    if (setCookie === undefined) return;
+    const value = AFFINITY.exec(Array.isArray(setCookie) ? setCookie.join('; ') : setCookie)?.[1];
+    if (value === undefined) return;
+    const server = value.slice(0, 8);
+    this.counters.affinity[server] = (this.counters.affinity[server] ?? 0) + 1;
+    if (this.#keepAffinity) this.#affinity = value;
   }
 
   /** The transport layer: one attempt, no retries. Throws what undici throws. */
@@ -226,6 +245,7 @@ export class DataverseClient {
     const headers: Record<string, string> = { ...BASE_HEADERS, ...extra };
     if (body !== undefined) headers['content-type'] ??= 'application/json';
     if (identity !== undefined) headers.authorization = `Bearer ${await identity.tokens.getToken()}`;
+    if (this.#affinity !== undefined) headers.cookie = `ARRAffinity=${this.#affinity}`;
     return headers;
   }
 

@@ -90,6 +90,11 @@ export interface StrategyResult {
   readonly throttled: { readonly total: number; readonly byCode: Readonly<Record<string, number>> };
   readonly retries: number;
   readonly retryWaitMs: number;
+  /**
+   * How the requests spread over the org's web servers, told apart by the ARRAffinity cookie
+   * each answer set (first 8 characters). Absent in results written before dvbench knew of it.
+   */
+  readonly webServers?: { readonly seen: number; readonly responses: Readonly<Record<string, number>> } | undefined;
   readonly client: {
     readonly cpuPercent: number;
     readonly cpuUserMs: number;

@@ -95,6 +95,13 @@ function throttledOf(reps: readonly MeasuredRepetition[]): StrategyResult['throt
   return { total: sum(Object.values(byCode)), byCode };
 }
 
+function webServersOf(reps: readonly MeasuredRepetition[]): NonNullable<StrategyResult['webServers']> {
+  const responses: Record<string, number> = {};
+  for (const r of reps)
+    for (const [server, n] of Object.entries(r.counters.affinity)) responses[server] = (responses[server] ?? 0) + n;
+  return { seen: Object.keys(responses).length, responses };
+}
+
 function clientOf(reps: readonly MeasuredRepetition[], totalWallMs: number): StrategyResult['client'] {
   // Client CPU is counted from the moment every worker is ready, so it is set against wall time.
   const clientCpuMs = sum(reps.map((r) => r.client.cpuUserMs + r.client.cpuSystemMs + r.client.childCpuMs));
@@ -199,6 +206,7 @@ export function aggregateStrategy(
     throttled: throttledOf(reps),
     retries: sum(reps.map((r) => r.counters.retries)),
     retryWaitMs: Math.round(sum(reps.map((r) => r.counters.retryWaitMs))),
+    webServers: webServersOf(reps),
     client: clientOf(reps, totalWallMs),
     server: serverOf(reps),
     timeline: reps.at(-1)?.sink.timelinePoints() ?? [],

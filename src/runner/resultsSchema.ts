@@ -72,6 +72,16 @@ const strategy = z.strictObject({
   throttled: z.strictObject({ total: num, byCode: z.record(z.string(), num) }),
   retries: num,
   retryWaitMs: num,
+  webServers: z
+    .strictObject({
+      seen: num.describe('Web servers that answered, told apart by their ARRAffinity cookie (a lower bound).'),
+      responses: z
+        .record(z.string(), num)
+        .describe(
+          "Responses that carried each server's cookie (first 8 characters): all of them when the cookie is dropped.",
+        ),
+    })
+    .optional(),
   client: z.strictObject({
     cpuPercent: num,
     cpuUserMs: num,

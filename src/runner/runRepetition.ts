@@ -60,6 +60,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
     identities: input.identities,
     gates: input.gates.gates,
     connections: input.connections ?? Math.max(1, spec.concurrency),
+    affinityCookie: input.target.affinityCookie ?? false,
     signal: stop.signal,
   });
   const sink = new MeasurementSink();

@@ -300,17 +300,19 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
           : createMockTokenProviders(url, scenario.identities);
       const buffer = ThrottleGate.buffer(identities.length);
       const gates: RunGates = { buffer, gates: identities.map((_, index) => new ThrottleGate({ buffer, index })) };
+      const { affinityCookie } = scenario;
       const worker: WorkerTarget =
         target.kind === 'org'
           ? {
               url,
+              affinityCookie,
               identities: {
                 kind: 'org',
                 specs: target.identities,
                 ...(target.authorityHost === undefined ? {} : { authorityHost: target.authorityHost }),
               },
             }
-          : { url, identities: { kind: 'mock', count: scenario.identities } };
+          : { url, affinityCookie, identities: { kind: 'mock', count: scenario.identities } };
       // The control client's calls (planning, audit) wait at the same gates as the work.
       const control = new DataverseClient({ url, identities, gates: gates.gates, connections: 2 });
       return { mock, url, identities, gates, control, worker };

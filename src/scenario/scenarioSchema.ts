@@ -308,6 +308,12 @@ export const scenarioSchema = z.strictObject({
     .max(1024)
     .optional()
     .describe("HTTP connections per client; default: the strategy's concurrency."),
+  affinityCookie: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Keep the ARRAffinity cookie, as browsers and the SDK's ServiceClient do by default: each client (the pool, or each thread or process) then stays on one web server and meets its limits alone. Default false: dropped, as Microsoft advises for throughput.",
+    ),
   identities: z
     .int()
     .min(1)

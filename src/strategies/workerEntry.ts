@@ -39,6 +39,7 @@ async function run(
     identities,
     gates: gates(identities.length),
     connections: 1,
+    affinityCookie: target.affinityCookie ?? false,
     ...(target.retry === undefined ? {} : { retry: target.retry }),
   });
   const sink = new MeasurementSink();

@@ -15,6 +15,8 @@ export interface WorkerTarget {
     | { readonly kind: 'mock'; readonly count: number }
     | { readonly kind: 'org'; readonly specs: readonly AuthSpec[]; readonly authorityHost?: string };
   readonly retry?: Partial<RetryPolicy>;
+  /** Keep the ARRAffinity cookie (see `DataverseClientOptions.affinityCookie`). */
+  readonly affinityCookie?: boolean;
 }
 
 export interface WorkerStart {

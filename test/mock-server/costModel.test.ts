@@ -13,6 +13,9 @@ describe('mock server: the cost model charges $batch, bulk and tables as configu
       latency: {
         default: fixed(2),
         create: fixed(6),
+        update: fixed(8),
+        upsert: fixed(11),
+        changeset: fixed(9),
         batch: fixed(5),
         batchItem: fixed(4),
         bulk: fixed(7),
@@ -68,5 +71,29 @@ describe('mock server: the cost model charges $batch, bulk and tables as configu
     expect((await mock.api('GET', 'WhoAmI')).status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(29);
     expect(await busyMs()).toBe(2);
+  });
+
+  it('a PATCH without If-Match is an upsert (11 ms), with If-Match: * an update (8 ms)', async () => {
+    const id = '00000000-0000-4000-8000-0000000000a1';
+    expect((await mock.api('PATCH', `accounts(${id})`, { body: { name: 'u' } })).status).toBe(204);
+    expect(await busyMs()).toBe(11);
+    const update = await mock.api('PATCH', `accounts(${id})`, { body: { name: 'v' }, headers: { 'If-Match': '*' } });
+    expect(update.status).toBe(204);
+    expect(await busyMs()).toBe(11 + 8);
+  });
+
+  it('each changeset of a $batch pays its transaction once: 5 + 2 x 9 + 4 x 4 ms', async () => {
+    const op = (i: number) => ({ method: 'POST' as const, url: 'accounts', body: { name: `c${i}` } });
+    const encoded = encodeBatch([{ changeset: [op(1), op(2), op(3)] }, { changeset: [op(4)] }], {
+      apiUrl: mock.server.apiUrl,
+    });
+    const res = await request(`${mock.server.apiUrl}$batch`, {
+      method: 'POST',
+      headers: { ...encoded.headers, authorization: `Bearer ${mock.token}` },
+      body: encoded.body,
+    });
+    await res.body.dump();
+    expect(res.statusCode).toBe(200);
+    expect(await busyMs()).toBe(39);
   });
 });

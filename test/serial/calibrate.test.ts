@@ -20,7 +20,9 @@ const HIDDEN = {
     default: lognormal(8),
     create: lognormal(20),
     update: lognormal(25),
+    upsert: lognormal(32),
     delete: lognormal(20),
+    changeset: { baseMs: 12, distribution: 'none' },
     batch: { baseMs: 15, distribution: 'none' },
     batchItem: lognormal(10),
     bulk: { baseMs: 20, distribution: 'none' },
@@ -28,7 +30,9 @@ const HIDDEN = {
     bulkUpdate: lognormal(6),
     perRecordMs: 0.02,
   },
-  capacity: 4,
+  // Two web servers of two: four operations at once for a client that drops the cookie.
+  webServers: 2,
+  capacity: 2,
   dopHint: 4,
 } as const;
 const ROUND_TRIP_MS = 6;
@@ -67,8 +71,15 @@ describe('dvbench calibrate against a stand-in org', () => {
     expect(latency.create?.baseMs).toBeGreaterThan(20 * 0.7);
     expect(latency.create?.baseMs).toBeLessThan(20 * 1.3);
     expect(latency.bulkCreate?.baseMs).toBeLessThan(latency.batchItem?.baseMs ?? 0);
-    // Capacity 4 is a plateau of 4 operations at once, as a capacity or as a serialized share.
-    const servedAtOnce = profile.mock.capacity ?? 1 / profile.mock.serializedFraction;
+    expect(latency.upsert?.baseMs).toBeGreaterThan(32 * 0.7);
+    expect(latency.upsert?.baseMs).toBeLessThan(32 * 1.3);
+    // A difference of two medians of 16: looser than a single kind's cost.
+    expect(latency.changeset?.baseMs).toBeGreaterThan(12 * 0.5);
+    expect(latency.changeset?.baseMs).toBeLessThan(12 * 1.6);
+    expect(profile.mock.webServers).toBe(2);
+    // Two servers of capacity 2 are a plateau of 4 operations at once, as a capacity per server or a serialized share.
+    const servedAtOnce =
+      profile.mock.capacity === null ? 1 / profile.mock.serializedFraction : profile.mock.capacity * 2;
     expect(servedAtOnce).toBeGreaterThanOrEqual(3);
     expect(servedAtOnce).toBeLessThanOrEqual(5.5);
     expect(profile.profile.fit?.medianAbsErrorPercent).toBeDefined();
