@@ -21,6 +21,7 @@ import type { BenchRequest } from './loadEngines.js';
 import { runAutocannon, runDvbenchAsync } from './loadEngines.js';
 import type { CannedResponse } from './bareServer.js';
 import { calibrationAccuracy } from './calibrationAccuracy.js';
+import { loadGeneratorLimit } from './loadGeneratorLimit.js';
 
 const quick = process.argv.includes('--quick');
 const CONNECTIONS = 16;
@@ -386,6 +387,20 @@ async function calibration(): Promise<void> {
   };
 }
 
+/** 7. Load tests: the highest constant arrival rate the generator holds against a no-cost mock. */
+async function loadLimit(): Promise<void> {
+  const steps = await loadGeneratorLimit(quick);
+  const held = steps.filter((s) => s.held).at(-1);
+  const failed = steps.find((s) => !s.held);
+  rows.push([
+    '7. load generator (open model)',
+    `holds ${held?.rate ?? 0}/s${failed === undefined ? '' : `; at ${failed.rate}/s sent ${(failed.sentShare * 100).toFixed(1)}%, late ${(failed.lateShare * 100).toFixed(1)}%, achieved ${(failed.achievedShare * 100).toFixed(1)}%`}`,
+    'no-cost mock on the same 2 cores',
+    'report it',
+  ]);
+  out.loadGenerator = { heldRate: held?.rate ?? 0, steps };
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   log(
@@ -396,6 +411,7 @@ async function main(): Promise<void> {
     ['mock throughput', mockThroughput],
     ['measurement accuracy', measurementAccuracy],
     ['calibration accuracy', calibration],
+    ['load generator limit', loadLimit],
     ...(quick
       ? []
       : [

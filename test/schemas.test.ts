@@ -17,12 +17,14 @@ describe('published JSON Schemas', () => {
     },
   );
 
-  it('the published scenario schema requires name, workloads and strategies and closes the root', () => {
+  it('the published scenario schema requires name and workloads, offers strategies and load, and closes the root', () => {
     const schema = JSON.parse(schemaFiles()['scenario.schema.json']!) as {
       required: string[];
       additionalProperties: boolean;
+      properties: Record<string, unknown>;
     };
-    expect(schema.required.sort()).toEqual(['name', 'strategies', 'workloads']);
+    expect(schema.required.sort()).toEqual(['name', 'workloads']);
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['strategies', 'load']));
     expect(schema.additionalProperties).toBe(false);
   });
 

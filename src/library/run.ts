@@ -1,3 +1,4 @@
+import { errorCatalogue } from '../errors/errorCatalogue.js';
 import type { AuthSpec, TargetSpec } from '../client/target/resolveTarget.js';
 import { writeReports } from '../report/writeReports.js';
 import type { RunResults } from '../runner/RunResults.js';
@@ -61,6 +62,10 @@ export async function run(
           ...options,
           checkNames: options.checkNames ?? target.kind === 'mock',
         });
+  if (loaded.scenario.load !== undefined)
+    throw errorCatalogue.DVB_ERR_USAGE(
+      `${loaded.path}: a load test (it has a load section); run it with 'dvbench run' (the library's run() runs benchmarks)`,
+    );
   const runner = new ScenarioRun(loaded, {
     outDir: options.outDir,
     target,

@@ -1,8 +1,8 @@
 import hdr from 'hdr-histogram-js';
 
-type Histogram = ReturnType<typeof hdr.build>;
+export type Histogram = ReturnType<typeof hdr.build>;
 
-function histogram(): Histogram {
+export function latencyHistogram(): Histogram {
   // Microseconds from 1 µs to one hour, 3 significant digits.
   return hdr.build({
     lowestDiscernibleValue: 1,
@@ -73,7 +73,7 @@ interface Slice extends SliceTotals {
 }
 
 function newSlice(): Slice {
-  return { operations: 0, failedOperations: 0, requests: 0, response: histogram() };
+  return { operations: 0, failedOperations: 0, requests: 0, response: latencyHistogram() };
 }
 
 /** The tags of one request: how it travelled and which workloads its operations came from. */
@@ -89,8 +89,8 @@ export interface RequestTags {
  * not averaged, so percentiles across workers and repetitions stay exact.
  */
 export class MeasurementSink {
-  readonly service: Histogram = histogram();
-  readonly response: Histogram = histogram();
+  readonly service: Histogram = latencyHistogram();
+  readonly response: Histogram = latencyHistogram();
   operations = 0;
   failedOperations = 0;
   requests = 0;

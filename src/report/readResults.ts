@@ -24,6 +24,10 @@ export async function readResults(path: string): Promise<RunResults> {
   } catch (error) {
     throw errorCatalogue.DVB_ERR_USAGE(`dvbench: ${path}: not valid JSON (${(error as Error).message}).`);
   }
+  if ((parsed as { kind?: unknown } | null)?.kind === 'load')
+    throw errorCatalogue.DVB_ERR_USAGE(
+      `dvbench: ${path}: the results of a load test; report, compare and merge read benchmark runs (a load test's report is the load.md beside it).`,
+    );
   const version = (parsed as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (typeof version === 'number' && version < RESULTS_SCHEMA_VERSION) {
     throw errorCatalogue.DVB_ERR_USAGE(

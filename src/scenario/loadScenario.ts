@@ -21,6 +21,7 @@ import {
   type Scenario,
 } from './scenarioSchema.js';
 import { expandStrategies } from './expandStrategies.js';
+import { rampsOf, totalArrivals } from '../load/arrivalSchedule.js';
 
 export interface LoadedScenario {
   readonly path: string;
@@ -131,6 +132,7 @@ export function parseScenarioText(text: string, path: string, options: LoadOptio
   const problems = [
     ...crossFieldProblems(result.data, options.checkNames !== false),
     ...scriptProblems(result.data, path),
+    ...loadProblems(result.data),
   ];
   if (problems.length > 0) {
     throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(
@@ -152,6 +154,47 @@ function withScriptPaths(scenario: Scenario, path: string): Scenario {
       w.kind === 'script' ? { ...w, module: resolve(dirname(path), w.module) } : w,
     ),
   };
+}
+
+/** Workloads a load test can repeat for as long as it runs: deletes and units cannot be repeated. */
+const LOAD_KINDS = new Set(['read', 'update', 'insert', 'upsert', 'script']);
+
+/** A scenario is a benchmark (strategies) or a load test (load), and a load test's mix names its workloads. */
+function loadProblems(scenario: Scenario): Problem[] {
+  const { load } = scenario;
+  if (load === undefined)
+    return scenario.strategies.length === 0
+      ? [[['strategies'], 'list at least one strategy (or give a load section for a load test)']]
+      : [];
+  const problems: Problem[] = [];
+  if (scenario.strategies.length > 0)
+    problems.push([
+      ['load'],
+      'a scenario is a benchmark (strategies) or a load test (load), not both: put them in two files',
+    ]);
+  const names = scenario.workloads.map((w, i) => w.name ?? `workload ${i}`);
+  scenario.workloads.forEach((w, i) => {
+    if (!LOAD_KINDS.has(w.kind))
+      problems.push([
+        ['workloads', i, 'kind'],
+        `a load test repeats its workloads for as long as it runs; ${w.kind} cannot be repeated (use read, update, insert, upsert or script)`,
+      ]);
+  });
+  for (const name of Object.keys(load.mix ?? {}))
+    if (!names.includes(name))
+      problems.push([
+        ['load', 'mix', name],
+        `no workload is named ${JSON.stringify(name)}; names: ${names.join(', ')}`,
+      ]);
+  if (load.mix !== undefined && !Object.values(load.mix).some((w) => w > 0))
+    problems.push([['load', 'mix'], 'give at least one workload a weight above 0']);
+  load.slos.forEach((slo, i) => {
+    if (slo.workload !== undefined && !names.includes(slo.workload))
+      problems.push([['load', 'slos', i, 'workload'], `no workload is named ${JSON.stringify(slo.workload)}`]);
+  });
+  if (totalArrivals(rampsOf(load)) === 0)
+    problems.push([['load', 'stages'], 'the stages plan no arrival at all (every rate is 0)']);
+  return problems;
 }
 
 /** Script workloads need their module, and strategies that run operations one by one. */

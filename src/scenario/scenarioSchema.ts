@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { mockConfigSchema } from '../../mock-server/index.js';
+import { loadSchema } from '../load/loadSchema.js';
 
 const tableName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a table logical name (lower case), e.g. account');
 /** Operations one plan may hold: beyond it the plan alone would not fit a 2-core, few-GB CI machine. */
@@ -299,7 +300,15 @@ export const scenarioSchema = z.strictObject({
       `Records generated per table before each repetition, in this order (lookups point at tables listed earlier); at most ${MAX_SEEDED_RECORDS} in all.`,
     ),
   workloads: z.array(workloadSchema).min(1),
-  strategies: z.array(strategySchema).min(1),
+  strategies: z
+    .array(strategySchema)
+    .default([])
+    .describe('The strategies to compare (a benchmark); a load test has a load section instead.'),
+  load: loadSchema
+    .optional()
+    .describe(
+      'A load test instead of a benchmark: arrivals at planned rates in stages, a weighted mix of the workloads, objectives over time windows.',
+    ),
   repetitions: z.int().min(1).max(100).default(3),
   warmup: z.int().min(0).max(20).default(1),
   connections: z

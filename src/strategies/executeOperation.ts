@@ -50,6 +50,8 @@ export function thrownFailure(op: PlannedOperation, error: unknown): FailureInpu
 export interface OperationFeedback {
   throttled: number;
   serviceMs: number;
+  /** How the operation ended, once it has: for a caller that times each operation itself (load tests). */
+  outcome?: 'ok' | 'failed' | 'cancelled';
 }
 
 export function record(
@@ -72,7 +74,10 @@ export function recordOutcome(
   op: PlannedOperation,
   requestKind: RequestKind,
   failure: FailureInput | undefined,
+  feedback?: OperationFeedback,
 ): void {
+  if (feedback !== undefined)
+    feedback.outcome = failure === undefined ? 'ok' : failure.code === 'DVB_ERR_CANCELLED' ? 'cancelled' : 'failed';
   if (failure?.code === 'DVB_ERR_CANCELLED') return;
   const where = { workload: op.workload, requestKind };
   if (failure === undefined) sink.recordOperations(op.ops, 0, where);
@@ -112,14 +117,15 @@ function recordUnit(
   requestKind: RequestKind,
   ok: boolean,
   failed: { status: number; error?: { code: string; message: string } } | undefined,
+  feedback?: OperationFeedback,
 ): void {
   if (unitOutcome(op, ok)) {
-    recordOutcome(sink, op, requestKind, undefined);
+    recordOutcome(sink, op, requestKind, undefined, feedback);
     return;
   }
   const status = failed?.status ?? 0;
   const message = op.shouldFail ? 'the unit planned to fail was not rolled back' : `HTTP ${status}`;
-  recordOutcome(sink, op, requestKind, httpFailure(op, status, failed?.error ?? { code: '', message }));
+  recordOutcome(sink, op, requestKind, httpFailure(op, status, failed?.error ?? { code: '', message }), feedback);
 }
 
 /** The changeset that carries one transactional unit. */
@@ -232,7 +238,7 @@ async function executePlanned(
         if (!op.followPaging && first) break;
         first = false;
       }
-      recordOutcome(sink, op, requestKind, failure);
+      recordOutcome(sink, op, requestKind, failure, feedback);
       return;
     }
     if (op.kind === 'unit') {
@@ -249,6 +255,7 @@ async function executePlanned(
           status: batch.status,
           ...(batch.error === undefined ? {} : { error: batch.error }),
         },
+        feedback,
       );
       return;
     }
@@ -259,9 +266,10 @@ async function executePlanned(
       op,
       requestKind,
       result.status < 400 ? undefined : httpFailure(op, result.status, result.error),
+      feedback,
     );
   } catch (error) {
-    recordOutcome(sink, op, requestKind, thrownFailure(op, error));
+    recordOutcome(sink, op, requestKind, thrownFailure(op, error), feedback);
   }
 }
 

@@ -105,15 +105,21 @@ export async function runScript(
     await fn(ctx);
   } catch (error) {
     const failure = thrownFailure(op, error);
-    recordOutcome(sink, op, 'single', {
-      ...failure,
-      kind: failure.code === 'DVB_ERR_CANCELLED' ? failure.kind : 'script threw',
-      message: redact(failure.message),
-      firstOperation: describeOperation(op),
-    });
+    recordOutcome(
+      sink,
+      op,
+      'single',
+      {
+        ...failure,
+        kind: failure.code === 'DVB_ERR_CANCELLED' ? failure.kind : 'script threw',
+        message: redact(failure.message),
+        firstOperation: describeOperation(op),
+      },
+      feedback,
+    );
     return;
   }
   const ms = performance.now() - started;
   if (sent === 0) sink.recordRequest(ms, ms, 0, { kind: 'single', workloads: [op.workload] });
-  recordOutcome(sink, op, 'single', undefined);
+  recordOutcome(sink, op, 'single', undefined, feedback);
 }

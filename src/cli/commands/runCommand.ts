@@ -17,6 +17,9 @@ import { dryRun, formatDryRun } from '../../runner/dryRun.js';
 import { expandStrategies } from '../../scenario/expandStrategies.js';
 import { loadScenario, type LoadedScenario } from '../../scenario/loadScenario.js';
 import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
+import { durationMs, durationSchema } from '../../load/loadSchema.js';
+import { describeLoadPlan, runLoadScenario } from './runLoadScenario.js';
+import { checkLoadSafety } from '../../load/runLoad.js';
 
 export const runHelp = `Usage: dvbench run <scenario.yaml|folder>... [options]
 
@@ -44,6 +47,8 @@ Options:
                         combine the shards' results with 'dvbench merge'
   --dry-run             print the planned requests per strategy and the estimated use of the
                         service protection limits and daily API entitlements; send nothing
+  --duration <d>        a load test (a scenario with a load section): run its stages scaled
+                        to this total length, e.g. 30s, 5m, 1h
   -h, --help            show this help
 
 The target is printed first, and on the mock which costs it runs: the scenario's mock.profile,
@@ -61,7 +66,13 @@ must be writable and not in use by another run; it is checked before anything ru
 scenarios or a folder make a suite, with suite.md and junit.xml in the output folder and one
 exit code. Thresholds on strategies left out by --strategies are skipped.
 
-Exit codes: 0 ok or degraded, 1 a strategy failed, a threshold was missed or a report could not
+A scenario with a load section instead of strategies is a load test: arrivals at the planned
+rates for the stages' time (open model: latency from each intended start; arrivals past
+maxInFlight dropped and counted), one progress line per interval, objectives judged per
+window (abortOnFail stops at the first window lost). It writes results.json (kind: load, with
+the time series), load.md, load.png and junit.xml.
+
+Exit codes: 0 ok or degraded, 1 a strategy failed or a load test missed an objective, a threshold was missed or a report could not
 be written, 2 invalid input (nothing runs), 130 interrupted.
 `;
 
@@ -126,9 +137,13 @@ export async function validateCommand(argv: readonly string[], io: { stdout: Nod
   const loaded = await loadAll(positionals);
   for (const l of loaded)
     io.stdout.write(
-      `${l.path}: ok (${l.scenario.workloads.length} workload(s), ${expandStrategies(l.scenario.strategies)
-        .map((s) => s.name)
-        .join(', ')})\n`,
+      `${l.path}: ok (${l.scenario.workloads.length} workload(s), ${
+        l.scenario.load === undefined
+          ? expandStrategies(l.scenario.strategies)
+              .map((s) => s.name)
+              .join(', ')
+          : `load test: ${l.scenario.load.stages.length} stage(s)`
+      })\n`,
     );
   io.stdout.write(
     "Queries were parsed as the mock parses them, and table, column and navigation property names checked against the mock's tables (standard plus mock.tables); against an org, names are checked by the org when the run starts.\n",
@@ -185,6 +200,8 @@ interface RunFlags {
   readonly allowWrites: boolean;
   readonly keep: boolean;
   readonly quiet: boolean;
+  /** `--duration`: a load test's stages scaled to this length, ms. */
+  readonly durationMs: number | undefined;
 }
 
 /** One scenario of the run: its results, reports and printed summary; the suite entry it makes. */
@@ -251,6 +268,13 @@ function printDryRun(
       ...(flags.repetitions === undefined ? {} : { repetitions: flags.repetitions }),
       ...(flags.warmup === undefined ? {} : { warmup: flags.warmup }),
     };
+    if (l.scenario.load !== undefined) {
+      checkLoadSafety(l, { outDir: '', target, allowWrites });
+      io.stdout.write(
+        `target: ${describeTarget(target)}\n${describeLoadPlan(l.scenario.name, l.scenario.load, flags.durationMs)}`,
+      );
+      continue;
+    }
     const plan = dryRun(scenario);
     const only = flags.only;
     const kept =
@@ -271,6 +295,7 @@ const RUN_OPTIONS = {
   'allow-writes': { type: 'boolean' },
   keep: { type: 'boolean' },
   profile: { type: 'string' },
+  duration: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -288,7 +313,18 @@ function runFlags(values: RunValues): RunFlags {
     allowWrites: values['allow-writes'] === true,
     keep: values.keep === true,
     quiet: values.quiet === true,
+    durationMs: durationFlag(values.duration),
   };
+}
+
+function durationFlag(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const parsed = durationSchema.safeParse(/^\d+(\.\d+)?$/.test(text) ? Number(text) : text);
+  if (!parsed.success)
+    throw errorCatalogue.DVB_ERR_USAGE(
+      `dvbench run: --duration must be a duration such as 90s, 5m or 1h (or seconds), got '${text}'.`,
+    );
+  return durationMs(parsed.data);
 }
 
 /** Loads every scenario; names are checked against the mock's tables when the mock is the target (an org knows its own). */
@@ -356,7 +392,11 @@ async function runAll(
     if (target.kind === 'mock')
       io.stderr.write(`dvbench: ${l.scenario.name}: mock costs: ${describeMockCosts(l.mockCosts)}\n`);
     try {
-      entries.push(await runOne(l, target, outDir, flags, signal, io));
+      entries.push(
+        await (l.scenario.load === undefined
+          ? runOne(l, target, outDir, flags, signal, io)
+          : runLoadScenario(l, target, outDir, flags, signal, io)),
+      );
     } catch (error) {
       if (!suite || endsSuite(error)) throw error;
       const message = error instanceof Error ? error.message : String(error);

@@ -1,0 +1,66 @@
+import type { MockCosts } from '../../mock-server/index.js';
+import type { LatencyPercentiles } from '../metrics/MeasurementSink.js';
+import type { Environment } from '../runner/RunResults.js';
+import type { LoadSpec } from './loadSchema.js';
+import type { LoadPoint } from './LoadSeries.js';
+import type { SloResult } from './SloTracker.js';
+
+/** A soak signal: how a figure moved over the run (least-squares slope), and whether that is growth. */
+export interface Trend {
+  readonly start: number;
+  readonly end: number;
+  /** Change per minute. */
+  readonly perMinute: number;
+  /** It grew by more than 20% from the fitted start to the fitted end. */
+  readonly growing: boolean;
+}
+
+/** results.json of a load run (`kind: "load"`): what `dvbench run` writes for a scenario with `load`. */
+export interface LoadResults {
+  readonly kind: 'load';
+  readonly schemaVersion: 1;
+  readonly runId: string;
+  readonly scenarioFile: string;
+  readonly scenarioName: string;
+  readonly target: string;
+  readonly mockCosts: MockCosts | null;
+  readonly environment: Environment;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  /** True until the run has ended; a file left partial was interrupted. */
+  readonly partial: boolean;
+  /** Why the run ended before its stages did: an objective lost (abortOnFail), an interruption, an error. */
+  readonly stoppedEarly: string | null;
+  readonly verdict: { readonly status: 'ok' | 'failed'; readonly reasons: readonly string[] };
+  readonly load: LoadSpec;
+  /** Planned length and the length run, s. */
+  readonly plannedSeconds: number;
+  readonly elapsedSeconds: number;
+  readonly arrivals: {
+    readonly planned: number;
+    readonly due: number;
+    readonly sent: number;
+    readonly dropped: number;
+    readonly late: number;
+  };
+  readonly operations: number;
+  readonly failed: number;
+  readonly throttledOps: number;
+  readonly throttledByCode: Readonly<Record<string, number>>;
+  readonly retries: number;
+  /** Latency from each operation's intended start, over the whole run, ms. */
+  readonly latencyMs: LatencyPercentiles;
+  readonly byWorkload: readonly {
+    readonly name: string;
+    readonly operations: number;
+    readonly failed: number;
+    readonly latencyMs: LatencyPercentiles;
+  }[];
+  readonly errors: readonly { readonly kind: string; readonly count: number; readonly message: string }[];
+  readonly slos: readonly SloResult[];
+  /** Stage boundaries, s from the start, for the charts. */
+  readonly stageBoundaries: readonly number[];
+  readonly series: readonly LoadPoint[];
+  /** Trends over the constant-rate stages (null with fewer than 5 points there). */
+  readonly soak: { readonly clientRssMb: Trend | null; readonly p95Ms: Trend | null };
+}

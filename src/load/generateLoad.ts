@@ -1,0 +1,108 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DataverseClient } from '../client/DataverseClient.js';
+import type { MeasurementSink } from '../metrics/MeasurementSink.js';
+import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import { executeOperation, type OperationFeedback } from '../strategies/executeOperation.js';
+import type { ArrivalOutcome } from './LoadSeries.js';
+import { WorkloadMix } from './workloadMix.js';
+
+export interface GeneratorInput {
+  readonly client: DataverseClient;
+  readonly sink: MeasurementSink;
+  /** Intended arrival times, ms from the start, in order. */
+  readonly arrivals: Iterator<number>;
+  /** Planned operations per workload index, and the weight of each. */
+  readonly templates: ReadonlyMap<number, readonly PlannedOperation[]>;
+  readonly weights: readonly { readonly workload: number; readonly weight: number }[];
+  readonly maxInFlight: number;
+  readonly lateMs: number;
+  readonly signal: AbortSignal;
+  readonly materialize: (templates: readonly PlannedOperation[], n: number) => PlannedOperation;
+  /** An arrival came due: sent (late or not) or dropped. */
+  readonly onArrival: (atMs: number, workload: number, sent: boolean, lateByMs: number) => void;
+  readonly onOutcome: (outcome: ArrivalOutcome) => void;
+  /** Operations in flight after each change, for the series' peak. */
+  readonly onInFlight: (inFlight: number) => void;
+}
+
+export interface GeneratorTotals {
+  /** When the clock started (performance.now()), so the caller can tell elapsed time. */
+  readonly startedAt: number;
+  readonly due: number;
+  readonly sent: number;
+  readonly dropped: number;
+  readonly late: number;
+}
+
+/** Longest sleep between checks, so a stop is seen promptly even between sparse arrivals. */
+const MAX_NAP_MS = 50;
+
+/**
+ * The open-model generator: every arrival goes at its intended time whatever the target is
+ * doing. At `maxInFlight` an arrival is dropped and counted (never queued, which would hide the
+ * overload); one sent after `lateMs` is counted late, and every latency runs from the intended
+ * time, so a slow target cannot shorten its own measurements (no coordinated omission).
+ */
+export async function generateLoad(
+  input: GeneratorInput,
+  onStart: (startedAt: number) => void,
+): Promise<GeneratorTotals> {
+  const mix = new WorkloadMix(input.weights.map((w) => w.weight));
+  const counters = new Map<number, number>();
+  const inFlight = new Set<Promise<void>>();
+  const totals = { due: 0, sent: 0, dropped: 0, late: 0 };
+  const startedAt = performance.now();
+  onStart(startedAt);
+  let next = input.arrivals.next();
+  while (next.done !== true && !input.signal.aborted) {
+    const now = performance.now() - startedAt;
+    if (next.value > now) {
+      await sleep(Math.min(next.value - now, MAX_NAP_MS));
+      continue;
+    }
+    const intendedMs = next.value;
+    next = input.arrivals.next();
+    const workload = input.weights[mix.next()]?.workload ?? 0;
+    totals.due++;
+    if (inFlight.size >= input.maxInFlight) {
+      totals.dropped++;
+      input.onArrival(intendedMs, workload, false, 0);
+      continue;
+    }
+    const n = counters.get(workload) ?? 0;
+    counters.set(workload, n + 1);
+    const op = input.materialize(input.templates.get(workload) ?? [], n);
+    const lateBy = now - intendedMs;
+    if (lateBy > input.lateMs) totals.late++;
+    totals.sent++;
+    input.onArrival(intendedMs, workload, true, lateBy);
+    const run = send(input, op, workload, intendedMs, startedAt).finally(() => {
+      inFlight.delete(run);
+      input.onInFlight(inFlight.size);
+    });
+    inFlight.add(run);
+    input.onInFlight(inFlight.size);
+  }
+  await Promise.all(inFlight);
+  return { startedAt, ...totals };
+}
+
+async function send(
+  input: GeneratorInput,
+  op: PlannedOperation,
+  workload: number,
+  intendedMs: number,
+  startedAt: number,
+): Promise<void> {
+  const feedback: OperationFeedback = { throttled: 0, serviceMs: 0 };
+  await executeOperation(input.client, op, input.sink, undefined, feedback);
+  if (feedback.outcome === 'cancelled') return;
+  input.onOutcome({
+    workload,
+    intendedMs,
+    endMs: performance.now() - startedAt,
+    failed: feedback.outcome !== 'ok',
+    throttled: feedback.throttled,
+  });
+}

@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter, setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { tableDirectory } from '../../mock-server/index.js';
+import { createMockTokenProviders, createOrgTokenProviders } from '../client/auth/createTokenProviders.js';
+import { redact } from '../client/auth/redact.js';
+import { DataverseClient } from '../client/DataverseClient.js';
+import { ThrottleGate } from '../client/retry/ThrottleGate.js';
+import type { TargetSpec } from '../client/target/resolveTarget.js';
+import { errorCatalogue } from '../errors/errorCatalogue.js';
+import { MeasurementSink } from '../metrics/MeasurementSink.js';
+import { writeJsonAtomic } from '../report/writeJsonAtomic.js';
+import { describeEnvironment } from '../runner/environment.js';
+import { lockOutputFolder } from '../runner/outputFolder.js';
+import { preflight } from '../runner/preflight.js';
+import { fetchRows, resetAndSeed } from '../runner/prepareData.js';
+import { startEmbeddedMock, type EmbeddedMock } from '../runner/startEmbeddedMock.js';
+import { checkTargetSafety } from '../runner/targetSafety.js';
+import type { LoadedScenario } from '../scenario/loadScenario.js';
+import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import { planOperations } from '../scenario/planOperations.js';
+import { arrivalTimes, rampsOf, totalArrivals, totalMs, type Ramp } from './arrivalSchedule.js';
+import { generateLoad } from './generateLoad.js';
+import { durationMs, type LoadSpec } from './loadSchema.js';
+import { LoadRecorder } from './LoadRecorder.js';
+import type { LoadResults } from './LoadResults.js';
+import type { LoadPoint } from './LoadSeries.js';
+import { materializeArrival } from './materializeArrival.js';
+
+export interface LoadRunOptions {
+  readonly outDir: string;
+  readonly target: TargetSpec;
+  readonly allowWrites?: boolean;
+  /** Run the stages scaled to this total length, ms (`--duration`). */
+  readonly durationMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface LoadRunEvents {
+  start: [{ plannedSeconds: number; arrivals: number; target: string }];
+  point: [LoadPoint, { stage: number; stages: number; remainingSeconds: number }];
+  'slo-lost': [{ name: string; from: number; to: number; value: number | null }];
+}
+
+interface Connection {
+  readonly mock: EmbeddedMock | undefined;
+  readonly url: string;
+  readonly client: DataverseClient;
+  readonly control: DataverseClient;
+}
+
+/**
+ * A load test's creates get fresh keys as they go, so they cannot be listed in
+ * created-records.json before they are sent, as a benchmark's are: against an org, a load
+ * test reads only (and meets the run's other rules).
+ */
+export function checkLoadSafety(loaded: LoadedScenario, options: LoadRunOptions): void {
+  checkTargetSafety(loaded.scenario, options.target, options.allowWrites === true);
+  if (options.target.kind !== 'org') return;
+  const writing = loaded.scenario.workloads.filter((w) => w.kind !== 'read').map((w) => w.kind);
+  if (writing.length > 0)
+    throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
+      `target: a load test against a real org runs read workloads only (found ${[...new Set(writing)].join(', ')}): its creates would not be listed for cleanup before they are sent. Run writes on the mock, or as a benchmark (strategies).`,
+    );
+}
+
+/** The scenario's load section, which `loadScenario` has made sure is there. */
+export function loadOf(loaded: LoadedScenario): LoadSpec {
+  const { load } = loaded.scenario;
+  if (load === undefined) throw new Error(`${loaded.path}: no load section`);
+  return load;
+}
+
+/**
+ * A load test: the scenario's workloads at planned arrival rates for the stages' time, on the
+ * embedded mock or an org, with a time series, objectives judged per window as it goes, and
+ * results.json rewritten (atomically) every few intervals so an interrupted run keeps what it
+ * measured.
+ */
+export class LoadRun extends EventEmitter<LoadRunEvents> {
+  readonly #loaded: LoadedScenario;
+  readonly #options: LoadRunOptions;
+  readonly #load: LoadSpec;
+  readonly #ramps: Ramp[];
+
+  constructor(loaded: LoadedScenario, options: LoadRunOptions) {
+    super();
+    this.#loaded = loaded;
+    this.#options = options;
+    this.#load = loadOf(loaded);
+    const planned = rampsOf(this.#load);
+    const scale = options.durationMs === undefined ? 1 : options.durationMs / totalMs(planned);
+    this.#ramps = rampsOf(this.#load, scale);
+  }
+
+  get resultsPath(): string {
+    return `${this.#options.outDir}/results.json`;
+  }
+
+  async run(): Promise<LoadResults> {
+    checkLoadSafety(this.#loaded, this.#options);
+    const release = await lockOutputFolder(this.#options.outDir);
+    const stopping = new AbortController();
+    setMaxListeners(0, stopping.signal);
+    const forward = (): void => {
+      stopping.abort(this.#options.signal?.reason ?? 'interrupted');
+    };
+    this.#options.signal?.addEventListener('abort', forward, { once: true });
+    let connection: Connection | undefined;
+    try {
+      connection = await this.#connect();
+      return await this.#measure(connection, stopping);
+    } finally {
+      this.#options.signal?.removeEventListener('abort', forward);
+      await connection?.client.close();
+      await connection?.control.close();
+      await connection?.mock?.stop();
+      await release();
+    }
+  }
+
+  async #connect(): Promise<Connection> {
+    const { scenario } = this.#loaded;
+    const target = this.#options.target;
+    const mock = target.kind === 'mock' ? await startEmbeddedMock(scenario.mock) : undefined;
+    try {
+      const url = mock?.url ?? (target.kind === 'org' ? target.url : '');
+      const identities =
+        target.kind === 'org'
+          ? await createOrgTokenProviders(url, target.identities)
+          : createMockTokenProviders(url, scenario.identities);
+      const buffer = ThrottleGate.buffer(identities.length);
+      const gates = identities.map((_, index) => new ThrottleGate({ buffer, index }));
+      const client = new DataverseClient({
+        url,
+        identities,
+        gates,
+        connections: this.#load.maxInFlight,
+        affinityCookie: scenario.affinityCookie,
+      });
+      const control = new DataverseClient({ url, identities, gates, connections: 2 });
+      await preflight(control, url);
+      if (mock !== undefined) await resetAndSeed(mock.url, scenario);
+      return { mock, url, client, control };
+    } catch (error) {
+      await mock?.stop();
+      throw error;
+    }
+  }
+
+  async #templates(connection: Connection): Promise<Map<number, PlannedOperation[]>> {
+    const { scenario } = this.#loaded;
+    const tables = tableDirectory(scenario.mock.tables);
+    const rows = await fetchRows(connection.control, scenario, tables);
+    const byWorkload = new Map<number, PlannedOperation[]>();
+    for (const op of planOperations(scenario, tables, rows)) {
+      const list = byWorkload.get(op.workload);
+      if (list === undefined) byWorkload.set(op.workload, [op]);
+      else list.push(op);
+    }
+    return byWorkload;
+  }
+
+  #weights(templates: ReadonlyMap<number, readonly PlannedOperation[]>): { workload: number; weight: number }[] {
+    const { workloads } = this.#loaded.scenario;
+    const mix = this.#load.mix;
+    return workloads.flatMap((w, i) => {
+      const name = w.name ?? `workload ${i}`;
+      const weight = mix === undefined ? w.count : (mix[name] ?? 0);
+      return weight > 0 && (templates.get(i)?.length ?? 0) > 0 ? [{ workload: i, weight }] : [];
+    });
+  }
+
+  async #measure(connection: Connection, stopping: AbortController): Promise<LoadResults> {
+    const templates = await this.#templates(connection);
+    const sink = new MeasurementSink();
+    const recorder = new LoadRecorder({
+      loaded: this.#loaded,
+      load: this.#load,
+      ramps: this.#ramps,
+      runId: randomUUID(),
+      target: connection.url,
+      mockUrl: connection.mock?.url,
+      environment: describeEnvironment(),
+      sink,
+      client: connection.client,
+    });
+    const planned = totalArrivals(this.#ramps);
+    this.emit('start', { plannedSeconds: totalMs(this.#ramps) / 1000, arrivals: planned, target: connection.url });
+    const intervalMs = durationMs(this.#load.interval);
+    let ticker: NodeJS.Timeout | undefined;
+    let startedAt = performance.now();
+    let saving = Promise.resolve();
+    const tick = (final: boolean): void => {
+      const now = performance.now() - startedAt;
+      const { point, lost } = recorder.closeInterval(now, final);
+      if (point !== undefined) this.emit('point', point, recorder.progress(now));
+      for (const l of lost) this.emit('slo-lost', l);
+      if (lost.length > 0 && this.#load.abortOnFail && !stopping.signal.aborted) {
+        recorder.stoppedEarly ??= `objective lost: ${lost[0]?.name ?? ''}`;
+        stopping.abort('slo');
+      }
+      if (!final && recorder.points % 5 === 0)
+        saving = saving.then(() => writeJsonAtomic(this.resultsPath, recorder.results(true, now)));
+    };
+    try {
+      const totals = await generateLoad(
+        {
+          client: connection.client,
+          sink,
+          arrivals: arrivalTimes(this.#ramps),
+          templates,
+          weights: this.#weights(templates),
+          maxInFlight: this.#load.maxInFlight,
+          lateMs: this.#load.lateMs,
+          signal: stopping.signal,
+          materialize: materializeArrival,
+          onArrival: (at, workload, sent, lateBy) => {
+            recorder.arrival(at, workload, sent, lateBy);
+          },
+          onOutcome: (o) => {
+            recorder.outcome(o);
+          },
+          onInFlight: (n) => {
+            recorder.inFlight(n);
+          },
+        },
+        (at) => {
+          startedAt = at;
+          recorder.start();
+          ticker = setInterval(() => {
+            tick(false);
+          }, intervalMs);
+        },
+      );
+      recorder.planned = planned;
+      recorder.totals = totals;
+    } catch (error) {
+      recorder.stoppedEarly ??= `error: ${redact(error instanceof Error ? error.message : String(error))}`;
+      throw error;
+    } finally {
+      clearInterval(ticker);
+      if (this.#options.signal?.aborted === true) recorder.stoppedEarly ??= 'interrupted';
+      tick(true);
+      await saving;
+      await recorder.pollServer();
+      const final = recorder.results(false, performance.now() - startedAt);
+      await writeJsonAtomic(this.resultsPath, final);
+    }
+    return recorder.results(false, performance.now() - startedAt);
+  }
+}

@@ -1,0 +1,111 @@
+import type { ChartConfiguration, Plugin } from 'chart.js';
+import type { LoadResults } from '../../load/LoadResults.js';
+import { durationMs } from '../../load/loadSchema.js';
+import { renderChart } from '../charts/renderChart.js';
+
+/** The part of a 2D context the stage-line plugin uses. */
+interface LineContext {
+  save(): void;
+  restore(): void;
+  beginPath(): void;
+  moveTo(x: number, y: number): void;
+  lineTo(x: number, y: number): void;
+  stroke(): void;
+  setLineDash(segments: number[]): void;
+  strokeStyle: string;
+  lineWidth: number;
+}
+
+/** Dashed vertical lines where each stage begins. */
+function stageLines(boundaries: readonly number[]): Plugin<'line'> {
+  return {
+    id: 'dvbenchStageLines',
+    afterDraw(chart): void {
+      const ctx = (chart as unknown as { ctx: LineContext }).ctx;
+      const x = chart.scales.x;
+      const { top, bottom } = chart.chartArea;
+      if (x === undefined) return;
+      ctx.save();
+      ctx.setLineDash([6, 6]);
+      ctx.strokeStyle = '#888888';
+      ctx.lineWidth = 1;
+      for (const b of boundaries) {
+        const px = x.getPixelForValue(b);
+        ctx.beginPath();
+        ctx.moveTo(px, top);
+        ctx.lineTo(px, bottom);
+        ctx.stroke();
+      }
+      ctx.restore();
+    },
+  };
+}
+
+/**
+ * The load over time: planned and achieved rate and 429s (left axis), p95 and p99 latency
+ * from the intended start (right axis), stage boundaries dashed. The knee shows where achieved
+ * stops following planned and latency leaves the floor.
+ */
+export function loadChart(results: LoadResults): Buffer {
+  const points = results.series;
+  const xy = (f: (p: (typeof points)[number]) => number): { x: number; y: number }[] =>
+    points.map((p) => ({ x: p.t, y: f(p) }));
+  const seconds = durationMs(results.load.interval) / 1000;
+  const config: ChartConfiguration<'line', { x: number; y: number }[]> = {
+    type: 'line',
+    data: {
+      datasets: [
+        {
+          label: 'planned ops/s',
+          data: xy((p) => p.targetRate),
+          borderColor: '#999999',
+          borderDash: [4, 4],
+          yAxisID: 'rate',
+          pointRadius: 0,
+        },
+        {
+          label: 'achieved ops/s',
+          data: xy((p) => p.opsPerSec),
+          borderColor: '#1f77b4',
+          yAxisID: 'rate',
+          pointRadius: 0,
+        },
+        {
+          label: '429s/s',
+          data: xy((p) => Object.values(p.throttledByCode).reduce((a, b) => a + b, 0) / seconds),
+          borderColor: '#d62728',
+          yAxisID: 'rate',
+          pointRadius: 0,
+        },
+        {
+          label: 'dropped/s',
+          data: xy((p) => p.dropped / seconds),
+          borderColor: '#9467bd',
+          yAxisID: 'rate',
+          pointRadius: 0,
+        },
+        { label: 'p95 ms', data: xy((p) => p.p95), borderColor: '#ff7f0e', yAxisID: 'latency', pointRadius: 0 },
+        { label: 'p99 ms', data: xy((p) => p.p99), borderColor: '#2ca02c', yAxisID: 'latency', pointRadius: 0 },
+      ],
+    },
+    options: {
+      plugins: {
+        title: { display: true, text: `${results.scenarioName}: load over time (stages dashed)` },
+        legend: { position: 'bottom' },
+      },
+      scales: {
+        x: { type: 'linear', title: { display: true, text: 's from start' } },
+        rate: { type: 'linear', position: 'left', beginAtZero: true, title: { display: true, text: 'per second' } },
+        latency: {
+          type: 'linear',
+          position: 'right',
+          beginAtZero: true,
+          grid: { drawOnChartArea: false },
+          title: { display: true, text: 'latency from intended start, ms' },
+        },
+      },
+    },
+    plugins: [stageLines(results.stageBoundaries)],
+  };
+  return renderChart(config);
+}
