@@ -2,10 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter, setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { tableDirectory } from '../../mock-server/index.js';
-import { createMockTokenProviders, createOrgTokenProviders } from '../client/auth/createTokenProviders.js';
 import { redact } from '../client/auth/redact.js';
 import { DataverseClient } from '../client/DataverseClient.js';
-import { ThrottleGate } from '../client/retry/ThrottleGate.js';
 import type { TargetSpec } from '../client/target/resolveTarget.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
 import { MeasurementSink } from '../metrics/MeasurementSink.js';
@@ -14,7 +12,8 @@ import { describeEnvironment } from '../runner/environment.js';
 import { lockOutputFolder } from '../runner/outputFolder.js';
 import { preflight } from '../runner/preflight.js';
 import { fetchRows, resetAndSeed } from '../runner/prepareData.js';
-import { startEmbeddedMock, type EmbeddedMock } from '../runner/startEmbeddedMock.js';
+import type { EmbeddedMock } from '../runner/startEmbeddedMock.js';
+import { openTarget } from '../runner/openTarget.js';
 import { checkTargetSafety } from '../runner/targetSafety.js';
 import type { LoadedScenario } from '../scenario/loadScenario.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
@@ -121,31 +120,19 @@ export class LoadRun extends EventEmitter<LoadRunEvents> {
 
   async #connect(): Promise<Connection> {
     const { scenario } = this.#loaded;
-    const target = this.#options.target;
-    const mock = target.kind === 'mock' ? await startEmbeddedMock(scenario.mock) : undefined;
-    try {
-      const url = mock?.url ?? (target.kind === 'org' ? target.url : '');
-      const identities =
-        target.kind === 'org'
-          ? await createOrgTokenProviders(url, target.identities)
-          : createMockTokenProviders(url, scenario.identities);
-      const buffer = ThrottleGate.buffer(identities.length);
-      const gates = identities.map((_, index) => new ThrottleGate({ buffer, index }));
+    return openTarget(scenario, this.#options.target, async ({ mock, url, identities, gates }) => {
       const client = new DataverseClient({
         url,
         identities,
-        gates,
+        gates: gates.gates,
         connections: this.#load.maxInFlight,
         affinityCookie: scenario.affinityCookie,
       });
-      const control = new DataverseClient({ url, identities, gates, connections: 2 });
+      const control = new DataverseClient({ url, identities, gates: gates.gates, connections: 2 });
       await preflight(control, url);
       if (mock !== undefined) await resetAndSeed(mock.url, scenario);
       return { mock, url, client, control };
-    } catch (error) {
-      await mock?.stop();
-      throw error;
-    }
+    });
   }
 
   async #templates(connection: Connection): Promise<Map<number, PlannedOperation[]>> {

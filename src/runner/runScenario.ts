@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter, setMaxListeners } from 'node:events';
 import { tableDirectory, type TableEntry } from '../../mock-server/index.js';
-import { createMockTokenProviders, createOrgTokenProviders } from '../client/auth/createTokenProviders.js';
 import { redact } from '../client/auth/redact.js';
 import type { TokenProvider } from '../client/auth/TokenProvider.js';
 import { DataverseClient } from '../client/DataverseClient.js';
-import { ThrottleGate } from '../client/retry/ThrottleGate.js';
 import type { TargetSpec } from '../client/target/resolveTarget.js';
 import { DvbenchError } from '../errors/DvbenchError.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
@@ -26,7 +24,8 @@ import { fetchRows, fingerprint, resetAndSeed, serverSnapshot } from './prepareD
 import { runRepetition } from './runRepetition.js';
 import { busyClientWarning, repetitionResult, serverDelta } from './summarizeRepetition.js';
 import { RESULTS_SCHEMA_VERSION, type RunResults, type StrategyResult } from './RunResults.js';
-import { startEmbeddedMock, type EmbeddedMock } from './startEmbeddedMock.js';
+import type { EmbeddedMock } from './startEmbeddedMock.js';
+import { openTarget } from './openTarget.js';
 import { checkTargetSafety } from './targetSafety.js';
 import { RUN_TAG_VARIABLE } from '../strategies/runScript.js';
 import { judgeRun } from './verdict.js';
@@ -291,15 +290,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
   async #connect(): Promise<Connection> {
     const { scenario } = this.#loaded;
     const target = this.#options.target;
-    const mock = target.kind === 'mock' ? await startEmbeddedMock(scenario.mock) : undefined;
-    try {
-      const url = mock?.url ?? (target.kind === 'org' ? target.url : '');
-      const identities =
-        target.kind === 'org'
-          ? await createOrgTokenProviders(url, target.identities)
-          : createMockTokenProviders(url, scenario.identities);
-      const buffer = ThrottleGate.buffer(identities.length);
-      const gates: RunGates = { buffer, gates: identities.map((_, index) => new ThrottleGate({ buffer, index })) };
+    return openTarget(scenario, target, ({ mock, url, identities, gates }) => {
       const { affinityCookie } = scenario;
       const worker: WorkerTarget =
         target.kind === 'org'
@@ -315,11 +306,8 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
           : { url, affinityCookie, identities: { kind: 'mock', count: scenario.identities } };
       // The control client's calls (planning, audit) wait at the same gates as the work.
       const control = new DataverseClient({ url, identities, gates: gates.gates, connections: 2 });
-      return { mock, url, identities, gates, control, worker };
-    } catch (error) {
-      await mock?.stop();
-      throw error;
-    }
+      return Promise.resolve({ mock, url, identities, gates, control, worker });
+    });
   }
 
   /** Resets and seeds the mock (each repetition starts from identical data) and plans this run's slice. */

@@ -101,6 +101,16 @@ export async function connectMock(server: RunningMockServer): Promise<MockHandle
   };
 }
 
+/** A mock server for one test: started, connected, and closed whatever the test does. */
+export async function withMock<T>(options: StartMockServerOptions, fn: (mock: MockHandle) => Promise<T>): Promise<T> {
+  const server = await startMockServer({ port: 0, ...options });
+  try {
+    return await fn(await connectMock(server));
+  } finally {
+    await server.close();
+  }
+}
+
 /**
  * Starts a mock on a free loopback port for the enclosing `describe`, and closes it after.
  * The returned object is filled in by `beforeAll`, so read it inside tests only.

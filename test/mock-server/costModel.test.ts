@@ -35,6 +35,18 @@ describe('mock server: the cost model charges $batch, bulk and tables as configu
     return (stats.json as { server: { busyMs: number } }).server.busyMs;
   }
 
+  /** Sends one `$batch` and answers its status. */
+  async function sendBatch(entries: Parameters<typeof encodeBatch>[0]): Promise<number> {
+    const encoded = encodeBatch(entries, { apiUrl: mock.server.apiUrl });
+    const res = await request(`${mock.server.apiUrl}$batch`, {
+      method: 'POST',
+      headers: { ...encoded.headers, authorization: `Bearer ${mock.token}` },
+      body: encoded.body,
+    });
+    await res.body.dump();
+    return res.statusCode;
+  }
+
   const records = Array.from({ length: 20 }, (_, i) => ({ name: `r${i}` }));
 
   it('a bulk create pays its overhead once and the bulk per-record cost: 7 + 20 x 1 ms', async () => {
@@ -45,17 +57,7 @@ describe('mock server: the cost model charges $batch, bulk and tables as configu
   });
 
   it('a $batch of the same creates pays the batch overhead and the batch item cost: 5 + 20 x 4 ms', async () => {
-    const encoded = encodeBatch(
-      records.map((body) => ({ method: 'POST' as const, url: 'accounts', body })),
-      { apiUrl: mock.server.apiUrl },
-    );
-    const res = await request(`${mock.server.apiUrl}$batch`, {
-      method: 'POST',
-      headers: { ...encoded.headers, authorization: `Bearer ${mock.token}` },
-      body: encoded.body,
-    });
-    await res.body.dump();
-    expect(res.statusCode).toBe(200);
+    expect(await sendBatch(records.map((body) => ({ method: 'POST' as const, url: 'accounts', body })))).toBe(200);
     expect(await busyMs()).toBe(85);
   });
 
@@ -84,16 +86,7 @@ describe('mock server: the cost model charges $batch, bulk and tables as configu
 
   it('each changeset of a $batch pays its transaction once: 5 + 2 x 9 + 4 x 4 ms', async () => {
     const op = (i: number) => ({ method: 'POST' as const, url: 'accounts', body: { name: `c${i}` } });
-    const encoded = encodeBatch([{ changeset: [op(1), op(2), op(3)] }, { changeset: [op(4)] }], {
-      apiUrl: mock.server.apiUrl,
-    });
-    const res = await request(`${mock.server.apiUrl}$batch`, {
-      method: 'POST',
-      headers: { ...encoded.headers, authorization: `Bearer ${mock.token}` },
-      body: encoded.body,
-    });
-    await res.body.dump();
-    expect(res.statusCode).toBe(200);
+    expect(await sendBatch([{ changeset: [op(1), op(2), op(3)] }, { changeset: [op(4)] }])).toBe(200);
     expect(await busyMs()).toBe(39);
   });
 });

@@ -1,16 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { startMockServer, type StartMockServerOptions } from '../../mock-server/index.js';
-import { connectMock, type MockHandle } from '../helpers/useMockServer.js';
-
-async function withMock<T>(options: StartMockServerOptions, fn: (mock: MockHandle) => Promise<T>): Promise<T> {
-  const server = await startMockServer({ port: 0, ...options });
-  try {
-    return await fn(await connectMock(server));
-  } finally {
-    await server.close();
-  }
-}
+import { withMock, type MockHandle } from '../helpers/useMockServer.js';
 
 describe('service protection limits', () => {
   it("every response carries the rate-limit headers in Dataverse's format and the dop hint", async () => {

@@ -1,16 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { startMockServer, type StartMockServerOptions } from '../../mock-server/index.js';
-import { connectMock, type ApiResult, type MockHandle } from '../helpers/useMockServer.js';
-
-async function withMock<T>(options: StartMockServerOptions, fn: (mock: MockHandle) => Promise<T>): Promise<T> {
-  const server = await startMockServer({ port: 0, ...options });
-  try {
-    return await fn(await connectMock(server));
-  } finally {
-    await server.close();
-  }
-}
+import { withMock, type ApiResult } from '../helpers/useMockServer.js';
 
 function affinityOf(result: ApiResult): string | undefined {
   const header = result.headers['set-cookie'];
