@@ -71,6 +71,9 @@ export function applyProfile(
   const named = typeof given.profile === 'string' ? given.profile : undefined;
   const dropped = new Set<string>(['profile', ...(options.override === undefined ? [] : COST_KEYS)]);
   const config = Object.fromEntries(Object.entries(given).filter(([key]) => !dropped.has(key)));
+  // Limits set by hand are wanted, even over a profile that turns them off (zero).
+  if (isPlainObject(config.limits) && config.limits.enabled === undefined)
+    config.limits = { enabled: true, ...config.limits };
   const chosen = CHOSEN_COSTS.some((key) => config[key] !== undefined);
   const name = options.override ?? named ?? (chosen ? undefined : options.fallback);
   const handSet = COST_KEYS.filter((key) => config[key] !== undefined);

@@ -86,7 +86,7 @@ const zeroProfile: ProfileInput = {
     name: 'zero',
     version: 1,
     description:
-      "No costs: every operation is free and the mock scales without limit. For testing the harness itself; its figures describe this machine's client and HTTP stack, not Dataverse.",
+      "No costs and no service protection limits: every operation is free and the mock scales without limit. For testing the harness itself; its figures describe this machine's client and HTTP stack, not Dataverse. A scenario that wants 429s sets `limits` over it.",
     source: 'none: every cost is zero by construction',
     createdAt: '2026-11-22',
     samples: null,
@@ -97,6 +97,8 @@ const zeroProfile: ProfileInput = {
     serializedFraction: 0,
     capacity: null,
     dopHint: 48,
+    // Dataverse's 6,000 requests per 5 minutes would throttle a harness test at 2,000/s after 3 s.
+    limits: { enabled: false },
   },
 };
 

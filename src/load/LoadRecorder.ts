@@ -70,7 +70,7 @@ export class LoadRecorder {
   #serverAt = 0;
   readonly #startedAt = new Date().toISOString();
   planned = 0;
-  totals: Omit<GeneratorTotals, 'startedAt'> = { due: 0, sent: 0, dropped: 0, late: 0 };
+  totals: Omit<GeneratorTotals, 'startedAt'> = { due: 0, sent: 0, dropped: 0, late: 0, interrupted: 0 };
   stoppedEarly: string | undefined;
 
   constructor(input: RecorderInput) {
@@ -243,9 +243,7 @@ export class LoadRecorder {
     const operations = sink.operations;
     const reasons = [
       ...slos.filter((s) => !s.ok).map((s) => `objective missed: ${s.name}`),
-      ...(operations > 0 && sink.failedOperations / operations > loaded.scenario.maxErrorRate
-        ? [`${sink.failedOperations} of ${operations} operations failed (maxErrorRate ${loaded.scenario.maxErrorRate})`]
-        : []),
+      ...failureReasons(sink.failedOperations, operations, this.totals.interrupted, loaded.scenario.maxErrorRate),
       ...(operations === 0 && !partial ? ['no operation finished'] : []),
       ...(this.stoppedEarly === undefined ? [] : [`stopped early: ${this.stoppedEarly}`]),
     ];
@@ -292,4 +290,12 @@ export class LoadRecorder {
       soak: this.#soak(),
     };
   }
+}
+
+/** Operations cancelled unanswered at the graceful stop did not succeed either: they count against maxErrorRate. */
+function failureReasons(failed: number, operations: number, interrupted: number, maxErrorRate: number): string[] {
+  const all = operations + interrupted;
+  if (all === 0 || (failed + interrupted) / all <= maxErrorRate) return [];
+  const cancelled = interrupted === 0 ? '' : ` and ${interrupted} cancelled unanswered at the graceful stop`;
+  return [`${failed} of ${all} operations failed${cancelled} (maxErrorRate ${maxErrorRate})`];
 }

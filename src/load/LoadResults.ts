@@ -42,6 +42,8 @@ export interface LoadResults {
     readonly sent: number;
     readonly dropped: number;
     readonly late: number;
+    /** Sent but cancelled unanswered: in flight at the graceful stop, or when the run was stopped. */
+    readonly interrupted: number;
   };
   readonly operations: number;
   readonly failed: number;

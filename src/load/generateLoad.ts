@@ -17,7 +17,12 @@ export interface GeneratorInput {
   readonly weights: readonly { readonly workload: number; readonly weight: number }[];
   readonly maxInFlight: number;
   readonly lateMs: number;
+  /** How long operations still in flight after the last arrival may take before they are cancelled. */
+  readonly gracefulStopMs: number;
+  /** Stops the arrivals; operations in flight are then cancelled at once. */
   readonly signal: AbortSignal;
+  /** Cancels the operations in flight (their requests and Retry-After waits). */
+  readonly cancel: () => void;
   readonly materialize: (templates: readonly PlannedOperation[], n: number) => PlannedOperation;
   /** An arrival came due: sent (late or not) or dropped. */
   readonly onArrival: (atMs: number, workload: number, sent: boolean, lateByMs: number) => void;
@@ -33,6 +38,8 @@ export interface GeneratorTotals {
   readonly sent: number;
   readonly dropped: number;
   readonly late: number;
+  /** Sent, but cancelled before an answer: still in flight at the graceful stop, or when the run was stopped. */
+  readonly interrupted: number;
 }
 
 /** Longest sleep between checks, so a stop is seen promptly even between sparse arrivals. */
@@ -51,7 +58,7 @@ export async function generateLoad(
   const mix = new WorkloadMix(input.weights.map((w) => w.weight));
   const counters = new Map<number, number>();
   const inFlight = new Set<Promise<void>>();
-  const totals = { due: 0, sent: 0, dropped: 0, late: 0 };
+  const totals = { due: 0, sent: 0, dropped: 0, late: 0, interrupted: 0 };
   const startedAt = performance.now();
   onStart(startedAt);
   let next = input.arrivals.next();
@@ -77,15 +84,35 @@ export async function generateLoad(
     if (lateBy > input.lateMs) totals.late++;
     totals.sent++;
     input.onArrival(intendedMs, workload, true, lateBy);
-    const run = send(input, op, workload, intendedMs, startedAt).finally(() => {
+    const run = send(input, op, workload, intendedMs, startedAt, () => totals.interrupted++).finally(() => {
       inFlight.delete(run);
       input.onInFlight(inFlight.size);
     });
     inFlight.add(run);
     input.onInFlight(inFlight.size);
   }
-  await Promise.all(inFlight);
+  await drain(inFlight, input);
   return { startedAt, ...totals };
+}
+
+/**
+ * Waits for the operations in flight, at most `gracefulStopMs` (as k6's gracefulStop), and not
+ * at all once the run is stopping: one waiting out a long Retry-After must not hold the run open.
+ */
+async function drain(inFlight: ReadonlySet<Promise<void>>, input: GeneratorInput): Promise<void> {
+  if (inFlight.size > 0 && !input.signal.aborted) {
+    const waiting = new AbortController();
+    const stop = (): void => {
+      waiting.abort();
+    };
+    input.signal.addEventListener('abort', stop, { once: true });
+    const grace = sleep(input.gracefulStopMs, undefined, { signal: waiting.signal }).catch(() => undefined);
+    await Promise.race([Promise.all(inFlight), grace]);
+    waiting.abort();
+    input.signal.removeEventListener('abort', stop);
+  }
+  if (inFlight.size > 0) input.cancel();
+  await Promise.all(inFlight);
 }
 
 async function send(
@@ -94,10 +121,14 @@ async function send(
   workload: number,
   intendedMs: number,
   startedAt: number,
+  interrupted: () => void,
 ): Promise<void> {
   const feedback: OperationFeedback = { throttled: 0, serviceMs: 0 };
   await executeOperation(input.client, op, input.sink, undefined, feedback);
-  if (feedback.outcome === 'cancelled') return;
+  if (feedback.outcome === 'cancelled') {
+    interrupted();
+    return;
+  }
   input.onOutcome({
     workload,
     intendedMs,

@@ -75,6 +75,11 @@ export const loadSchema = z.strictObject({
     .min(0)
     .default(25)
     .describe('An arrival sent more than this after its intended time is counted late.'),
+  gracefulStop: durationSchema
+    .default('30s')
+    .describe(
+      'After the last arrival, operations still in flight (a Retry-After wait included) get this long to finish; then they are cancelled and counted as interrupted. A stopped run (Ctrl-C, abortOnFail) cancels them at once.',
+    ),
   interval: durationSchema.default('1s').describe('Length of one point of the time series.'),
   slos: z.array(sloSchema).default([]),
   abortOnFail: z

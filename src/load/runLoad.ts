@@ -19,7 +19,7 @@ import type { LoadedScenario } from '../scenario/loadScenario.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import { planOperations } from '../scenario/planOperations.js';
 import { arrivalTimes, rampsOf, totalArrivals, totalMs, type Ramp } from './arrivalSchedule.js';
-import { generateLoad } from './generateLoad.js';
+import { generateLoad, type GeneratorInput } from './generateLoad.js';
 import { durationMs, type LoadSpec } from './loadSchema.js';
 import { LoadRecorder } from './LoadRecorder.js';
 import type { LoadResults } from './LoadResults.js';
@@ -45,6 +45,8 @@ interface Connection {
   readonly mock: EmbeddedMock | undefined;
   readonly url: string;
   readonly client: DataverseClient;
+  /** Cancels the load client's requests and waits (not the control client's). */
+  readonly cancelling: AbortController;
   readonly control: DataverseClient;
 }
 
@@ -121,7 +123,10 @@ export class LoadRun extends EventEmitter<LoadRunEvents> {
   async #connect(): Promise<Connection> {
     const { scenario } = this.#loaded;
     return openTarget(scenario, this.#options.target, async ({ mock, url, identities, gates }) => {
+      const cancelling = new AbortController();
+      setMaxListeners(0, cancelling.signal);
       const client = new DataverseClient({
+        signal: cancelling.signal,
         url,
         identities,
         gates: gates.gates,
@@ -131,7 +136,7 @@ export class LoadRun extends EventEmitter<LoadRunEvents> {
       const control = new DataverseClient({ url, identities, gates: gates.gates, connections: 2 });
       await preflight(control, url);
       if (mock !== undefined) await resetAndSeed(mock.url, scenario);
-      return { mock, url, client, control };
+      return { mock, url, client, cancelling, control };
     });
   }
 
@@ -156,6 +161,39 @@ export class LoadRun extends EventEmitter<LoadRunEvents> {
       const weight = mix === undefined ? w.count : (mix[name] ?? 0);
       return weight > 0 && (templates.get(i)?.length ?? 0) > 0 ? [{ workload: i, weight }] : [];
     });
+  }
+
+  #generatorInput(
+    connection: Connection,
+    signal: AbortSignal,
+    templates: ReadonlyMap<number, readonly PlannedOperation[]>,
+    sink: MeasurementSink,
+    recorder: LoadRecorder,
+  ): GeneratorInput {
+    return {
+      client: connection.client,
+      sink,
+      arrivals: arrivalTimes(this.#ramps),
+      templates,
+      weights: this.#weights(templates),
+      maxInFlight: this.#load.maxInFlight,
+      lateMs: this.#load.lateMs,
+      gracefulStopMs: durationMs(this.#load.gracefulStop),
+      signal,
+      cancel: () => {
+        connection.cancelling.abort('graceful stop');
+      },
+      materialize: materializeArrival,
+      onArrival: (at, workload, sent, lateBy) => {
+        recorder.arrival(at, workload, sent, lateBy);
+      },
+      onOutcome: (o) => {
+        recorder.outcome(o);
+      },
+      onInFlight: (n) => {
+        recorder.inFlight(n);
+      },
+    };
   }
 
   async #measure(connection: Connection, stopping: AbortController): Promise<LoadResults> {
@@ -192,26 +230,7 @@ export class LoadRun extends EventEmitter<LoadRunEvents> {
     };
     try {
       const totals = await generateLoad(
-        {
-          client: connection.client,
-          sink,
-          arrivals: arrivalTimes(this.#ramps),
-          templates,
-          weights: this.#weights(templates),
-          maxInFlight: this.#load.maxInFlight,
-          lateMs: this.#load.lateMs,
-          signal: stopping.signal,
-          materialize: materializeArrival,
-          onArrival: (at, workload, sent, lateBy) => {
-            recorder.arrival(at, workload, sent, lateBy);
-          },
-          onOutcome: (o) => {
-            recorder.outcome(o);
-          },
-          onInFlight: (n) => {
-            recorder.inFlight(n);
-          },
-        },
+        this.#generatorInput(connection, stopping.signal, templates, sink, recorder),
         (at) => {
           startedAt = at;
           recorder.start();

@@ -55,6 +55,19 @@ describe('cost profiles in scenarios', () => {
     expect(describeMockCosts(loaded.mockCosts)).toContain('for testing the harness');
   });
 
+  it("'zero' turns the service protection limits off; limits set over it turn them back on", () => {
+    const zero = parseScenarioText(scenario('mock: { profile: zero }'), 's.yaml');
+    expect(zero.scenario.mock.limits.enabled).toBe(false);
+    const limited = parseScenarioText(scenario('mock: { profile: zero, limits: { concurrentRequests: 5 } }'), 's.yaml');
+    expect(limited.scenario.mock.limits).toMatchObject({
+      enabled: true,
+      concurrentRequests: 5,
+      requestsPerWindow: 6000,
+    });
+    const off = parseScenarioText(scenario('mock: { limits: { enabled: false, concurrentRequests: 5 } }'), 's.yaml');
+    expect(off.scenario.mock.limits.enabled).toBe(false);
+  });
+
   it('an unknown profile name is a scenario error at its line, listing the built-in ones', () => {
     expect(() => parseScenarioText(scenario('mock:\n  profile: fast'), 's.yaml')).toThrow(
       /s\.yaml:3:12: mock\.profile: 'fast' is not a built-in profile \(default, zero\)/,

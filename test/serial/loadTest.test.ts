@@ -84,6 +84,30 @@ describe('load tests (open model) on the embedded mock', () => {
     expect(r.elapsedSeconds).toBeGreaterThan(1.4);
   }, 60_000);
 
+  it('operations waiting out a long Retry-After at the end are cancelled after gracefulStop, counted as interrupted', async () => {
+    const started = Date.now();
+    const r = await runLoad({
+      name: 'graceful',
+      // 20 requests per 5 minutes: the 21st is told to retry in minutes.
+      mock: { profile: 'zero', limits: { requestsPerWindow: 20, evaluationIntervalSeconds: 0 } },
+      data: { account: 50 },
+      workloads: [READS],
+      load: { stages: [{ duration: '1s', rate: 40 }], gracefulStop: '1s' },
+    });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(r.arrivals.sent).toBe(40);
+    // The run's own set-up requests (WhoAmI, reading the records) spend some of the 20.
+    expect(r.operations).toBeGreaterThanOrEqual(15);
+    expect(r.operations).toBeLessThan(20);
+    expect(r.arrivals.interrupted).toBe(40 - r.operations);
+    expect(r.failed).toBe(0);
+    expect(r.throttledByCode['0x80072322']).toBeGreaterThanOrEqual(1);
+    expect(r.verdict.status).toBe('failed');
+    expect(r.verdict.reasons.join()).toContain(
+      `0 of 40 operations failed and ${40 - r.operations} cancelled unanswered at the graceful stop`,
+    );
+  }, 60_000);
+
   it('abortOnFail stops the run at the first window lost: exit 1, partial series kept, the objective named', async () => {
     const dir = await tempDir('dvbench-load-');
     const path = await scenarioFile(dir, {

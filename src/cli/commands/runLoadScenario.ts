@@ -20,7 +20,7 @@ function summary(r: LoadResults): string {
   const l = r.latencyMs;
   return [
     `Verdict: ${r.verdict.status.toUpperCase()}${r.verdict.reasons.length > 0 ? ` (${r.verdict.reasons.join('; ')})` : ''}`,
-    `arrivals: ${a.planned} planned, ${a.sent} sent, ${a.dropped} dropped at maxInFlight, ${a.late} late; ${r.operations} operations, ${r.failed} failed, ${r.throttledOps} met a 429`,
+    `arrivals: ${a.planned} planned, ${a.sent} sent, ${a.dropped} dropped at maxInFlight, ${a.late} late${a.interrupted > 0 ? `, ${a.interrupted} cancelled unanswered at the end` : ''}; ${r.operations} operations, ${r.failed} failed, ${r.throttledOps} met a 429`,
     `latency from intended start: p50 ${l.p50.toFixed(1)} ms, p95 ${l.p95.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms`,
     ...r.slos.map(
       (s) =>
