@@ -20,6 +20,7 @@ import {
   type RetryPolicy,
 } from './retry/RetryPolicy.js';
 import { ThrottleGate } from './retry/ThrottleGate.js';
+import { sendAttempt, type Attempt } from './transport/sendAttempt.js';
 
 export interface Identity {
   readonly tokens: TokenProvider;
@@ -83,13 +84,6 @@ const FAILING_CALLS = 3;
 export const DUPLICATE_KEY = '0x80040237';
 
 /** One answered attempt, before the retry policy looks at it. */
-interface Attempt {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly text: string;
-  readonly ttfbMs: number;
-  readonly serviceMs: number;
-}
 
 /** What one call has been through so far. */
 interface CallState {
@@ -215,25 +209,20 @@ export class DataverseClient {
   }
 
   /** The transport layer: one attempt, no retries. Throws what undici throws. */
-  async #attempt(
+  #attempt(
     method: Dispatcher.HttpMethod,
     fullPath: string,
     body: string | undefined,
     headers: Record<string, string>,
   ): Promise<Attempt> {
-    const sentAt = performance.now();
-    const res = await this.#pool.request({
+    return sendAttempt(this.#pool, {
       method,
       path: fullPath,
       headers,
-      ...(body === undefined ? {} : { body }),
-      headersTimeout: this.#timeoutMs,
-      bodyTimeout: this.#timeoutMs,
-      ...(this.#signal === undefined ? {} : { signal: this.#signal }),
+      body,
+      timeoutMs: this.#timeoutMs,
+      signal: this.#signal,
     });
-    const ttfbMs = performance.now() - sentAt;
-    const text = await res.body.text();
-    return { status: res.statusCode, headers: res.headers, text, ttfbMs, serviceMs: performance.now() - sentAt };
   }
 
   /** The authentication layer: the identity's bearer token on every attempt. */

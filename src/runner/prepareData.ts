@@ -76,3 +76,17 @@ export async function fetchRows(
 export function fingerprint(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 }
+
+/**
+ * `fingerprint(ops)`, the same digest, hashed operation by operation: a million operations
+ * never become one string of some 150 MB.
+ */
+export function planFingerprint(ops: readonly unknown[]): string {
+  const hash = createHash('sha256');
+  hash.update('[');
+  ops.forEach((op, i) => {
+    hash.update(i === 0 ? JSON.stringify(op) : `,${JSON.stringify(op)}`);
+  });
+  hash.update(']');
+  return hash.digest('hex').slice(0, 16);
+}

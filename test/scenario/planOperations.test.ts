@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tableDirectory } from '../../mock-server/index.js';
+import { fingerprint, planFingerprint } from '../../src/runner/prepareData.js';
 import { parseScenarioText } from '../../src/scenario/loadScenario.js';
 import { planOperations, seededRowsKey } from '../../src/scenario/planOperations.js';
 
@@ -33,6 +34,14 @@ describe('planOperations', () => {
   it('is deterministic for a seed and differs between seeds', () => {
     expect(planOperations(scenario(1), tables, rows)).toEqual(planOperations(scenario(1), tables, rows));
     expect(planOperations(scenario(2), tables, rows)).not.toEqual(planOperations(scenario(1), tables, rows));
+  });
+
+  it('fingerprints a plan operation by operation to the digest of the whole list, and tells plans apart', () => {
+    const ops = planOperations(scenario(1), tables, rows);
+    expect(planFingerprint(ops)).toBe(fingerprint(ops));
+    expect(planFingerprint([])).toBe(fingerprint([]));
+    expect(planFingerprint(ops.slice(1))).not.toBe(planFingerprint(ops));
+    expect(planFingerprint(planOperations(scenario(2), tables, rows))).not.toBe(planFingerprint(ops));
   });
 
   it('plans the requested counts, and never updates, deletes or reads a record another operation deletes', () => {

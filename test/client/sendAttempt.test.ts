@@ -1,0 +1,75 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Pool } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendAttempt } from '../../src/client/transport/sendAttempt.js';
+
+let server: Server;
+let pool: Pool;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.url === '/slow') {
+      setTimeout(() => res.end('late'), 5_000).unref();
+      return;
+    }
+    // Three chunks, one multi-byte character split across two of them.
+    const bytes = Buffer.from('{"name":"Zürich"}');
+    res.writeHead(201, { 'content-type': 'application/json', 'x-ms-dop-hint': '8' });
+    res.write(bytes.subarray(0, 11));
+    setTimeout(() => {
+      res.write(bytes.subarray(11, 13));
+      res.end(bytes.subarray(13));
+    }, 5);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  pool = new Pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { connections: 2 });
+});
+
+afterAll(async () => {
+  await pool.close();
+  server.closeAllConnections();
+  server.close();
+});
+
+describe('the transport (sendAttempt)', () => {
+  it('answers status, lower-cased headers and the whole body decoded once, with its timings', async () => {
+    const a = await sendAttempt(pool, { method: 'GET', path: '/ok', headers: {}, timeoutMs: 2_000 });
+    expect(a.status).toBe(201);
+    expect(a.headers['x-ms-dop-hint']).toBe('8');
+    expect(a.text).toBe('{"name":"Zürich"}');
+    expect(a.ttfbMs).toBeGreaterThan(0);
+    expect(a.serviceMs).toBeGreaterThanOrEqual(a.ttfbMs);
+  });
+
+  it('an abort cancels a request in flight at once, and one aborted before it starts is never sent', async () => {
+    const stop = new AbortController();
+    const started = Date.now();
+    const pending = sendAttempt(pool, {
+      method: 'GET',
+      path: '/slow',
+      headers: {},
+      timeoutMs: 10_000,
+      signal: stop.signal,
+    });
+    setTimeout(() => {
+      stop.abort();
+    }, 50);
+    await expect(pending).rejects.toMatchObject({ code: 'UND_ERR_ABORTED' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    let seen = 0;
+    server.once('request', () => seen++);
+    await expect(
+      sendAttempt(pool, { method: 'GET', path: '/ok', headers: {}, timeoutMs: 2_000, signal: stop.signal }),
+    ).rejects.toMatchObject({ code: 'UND_ERR_ABORTED' });
+    expect(seen).toBe(0);
+  });
+
+  it('a response slower than the time limit fails with the headers timeout', async () => {
+    await expect(
+      sendAttempt(pool, { method: 'GET', path: '/slow', headers: {}, timeoutMs: 100 }),
+    ).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
+  });
+});
