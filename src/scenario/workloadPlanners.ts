@@ -119,21 +119,24 @@ function planRead(w: WorkloadOf<'read'>, ctx: PlanContext): PlannedOperation[] {
   if (w.mode === 'retrieve') {
     const pool = ctx.readable(w.table);
     const query = w.select === undefined ? '' : `$select=${w.select.join(',')}`;
-    return Array.from({ length: w.count }, () => ({
-      kind: 'retrieve' as const,
-      ...base,
-      id: String(ctx.pick(pool, w.table)[t.primaryKey]),
-      query,
-    }));
+    // A plan is never changed, so equal reads share one object: a million retrieves of a
+    // thousand records hold a thousand objects, not a million (and threads get them cloned once).
+    const byId = new Map<string, PlannedOperation>();
+    return Array.from({ length: w.count }, () => {
+      const id = String(ctx.pick(pool, w.table)[t.primaryKey]);
+      let op = byId.get(id);
+      if (op === undefined) byId.set(id, (op = { kind: 'retrieve', ...base, id, query }));
+      return op;
+    });
   }
-  const pathAndQuery = `${t.entitySetName}${queryString(w)}`;
-  return Array.from({ length: w.count }, () => ({
-    kind: 'query' as const,
+  const query: PlannedOperation = {
+    kind: 'query',
     ...base,
-    pathAndQuery,
+    pathAndQuery: `${t.entitySetName}${queryString(w)}`,
     pageSize: w.pageSize,
     followPaging: w.followPaging,
-  }));
+  };
+  return new Array<PlannedOperation>(w.count).fill(query);
 }
 
 function planUpdate(w: WorkloadOf<'update'>, ctx: PlanContext): PlannedOperation[] {

@@ -44,6 +44,20 @@ describe('planOperations', () => {
     expect(planFingerprint(planOperations(scenario(2), tables, rows))).not.toBe(planFingerprint(ops));
   });
 
+  it('equal reads share one object: 100,000 retrieves of 100 records hold at most 100 operations', () => {
+    const reads = parseScenarioText(
+      `name: r\ndata: { account: 100 }\nworkloads:\n  - { kind: read, mode: retrieve, table: account, count: 100000 }\n  - { kind: read, table: account, count: 1000, filter: "revenue gt 0" }\nstrategies: [sequential]\n`,
+      'r.yaml',
+    ).scenario;
+    const ops = planOperations(reads, tables, rows);
+    expect(ops).toHaveLength(101_000);
+    const retrieves = ops.filter((o) => o.kind === 'retrieve');
+    expect(retrieves).toHaveLength(100_000);
+    expect(new Set(retrieves).size).toBe(new Set(retrieves.map((o) => o.id)).size);
+    expect(new Set(retrieves).size).toBeLessThanOrEqual(100);
+    expect(new Set(ops.filter((o) => o.kind === 'query')).size).toBe(1);
+  });
+
   it('plans the requested counts, and never updates, deletes or reads a record another operation deletes', () => {
     const ops = planOperations(scenario(1), tables, rows);
     const deleted = ops.filter((o) => o.kind === 'delete').map((o) => o.id);
