@@ -8,22 +8,34 @@ export interface CannedResponse {
   readonly body: string;
 }
 
+export interface BareServerOptions {
+  readonly responses: Record<string, CannedResponse>;
+  readonly fallback: CannedResponse;
+  /** A fixed service time before each answer: a pure-delay server, to measure the harness alone. */
+  readonly delayMs?: number;
+}
+
 /**
  * The baseline: a bare node:http server that does nothing but answer with fixed bytes. Run in
  * its own process (forked by the benchmark) and told its responses over IPC.
  */
-process.once('message', (message: { responses: Record<string, CannedResponse>; fallback: CannedResponse }) => {
+process.once('message', (message: BareServerOptions) => {
   const responses = new Map(
     Object.entries(message.responses).map(([k, v]) => [k, { ...v, buffer: Buffer.from(v.body) }]),
   );
   const fallback = { ...message.fallback, buffer: Buffer.from(message.fallback.body) };
+  const delayMs = message.delayMs ?? 0;
   const server = createServer((req, res) => {
     // Read the whole body, as any server must, before answering.
     req.resume();
     req.on('end', () => {
       const canned = responses.get(`${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0] ?? '/'}`) ?? fallback;
-      res.writeHead(canned.status, { ...canned.headers, 'content-length': String(canned.buffer.length) });
-      res.end(canned.buffer);
+      const answer = (): void => {
+        res.writeHead(canned.status, { ...canned.headers, 'content-length': String(canned.buffer.length) });
+        res.end(canned.buffer);
+      };
+      if (delayMs > 0) setTimeout(answer, delayMs);
+      else answer();
     });
   });
   server.keepAliveTimeout = 65_000;

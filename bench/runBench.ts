@@ -3,9 +3,9 @@ import { once } from 'node:events';
 import { cpus, platform, release } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { request } from 'undici';
+import { Pool, request } from 'undici';
 import { Bench } from 'tinybench';
-import { parseMockConfig, tableDirectory, type MockConfigInput } from '../mock-server/index.js';
+import { parseMockConfig, type MockConfigInput } from '../mock-server/index.js';
 import { decodeBatchRequest } from '../protocol/batch/index.js';
 import { encodeBatch } from '../src/client/batch/encodeBatch.js';
 import { DataverseClient } from '../src/client/DataverseClient.js';
@@ -13,17 +13,21 @@ import { MeasurementSink } from '../src/metrics/MeasurementSink.js';
 import { median } from '../src/metrics/statistics.js';
 import { writeJsonAtomic } from '../src/report/writeJsonAtomic.js';
 import { startEmbeddedMock, type EmbeddedMock } from '../src/runner/startEmbeddedMock.js';
-import { parseScenarioText } from '../src/scenario/loadScenario.js';
-import { planOperations, seededRowsKey } from '../src/scenario/planOperations.js';
 import type { PlannedOperation } from '../src/scenario/PlannedOperation.js';
 import { poolStrategy } from '../src/strategies/inProcessStrategies.js';
-import type { BenchRequest } from './loadEngines.js';
+import type { BenchRequest, LoadResult } from './loadEngines.js';
 import { runAutocannon, runDvbenchAsync } from './loadEngines.js';
-import type { CannedResponse } from './bareServer.js';
+import type { BareServerOptions, CannedResponse } from './bareServer.js';
 import { calibrationAccuracy } from './calibrationAccuracy.js';
 import { loadGeneratorLimit } from './loadGeneratorLimit.js';
+import type { MillionOpsResult } from './millionOps.js';
 
 const quick = process.argv.includes('--quick');
+/** `--only accuracy,mock`: run only these sections (keys in SECTIONS), quick or not. */
+const only = (() => {
+  const at = process.argv.indexOf('--only');
+  return at === -1 ? undefined : (process.argv[at + 1] ?? '').split(',').filter((w) => w !== '');
+})();
 const CONNECTIONS = 16;
 const SECONDS = quick ? 3 : 8;
 const rows: string[][] = [];
@@ -36,11 +40,13 @@ function log(line: string): void {
 async function startBare(
   responses: Record<string, CannedResponse>,
   fallback: CannedResponse,
+  delayMs = 0,
 ): Promise<{ url: string; stop: () => void }> {
   const child = fork(fileURLToPath(new URL('./bareServer.js', import.meta.url)), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  child.send({ responses, fallback });
+  const options: BareServerOptions = { responses, fallback, delayMs };
+  child.send(options);
   const [reply] = (await once(child, 'message')) as [{ url: string }];
   return { url: reply.url, stop: () => child.kill() };
 }
@@ -79,6 +85,15 @@ async function seed(url: string, counts: Record<string, number>): Promise<void> 
   await res.body.dump();
 }
 
+/** Each figure's median over rounds. */
+function medianResult(rounds: readonly LoadResult[]): LoadResult {
+  return {
+    requestsPerSec: median(rounds.map((r) => r.requestsPerSec)),
+    requests: median(rounds.map((r) => r.requests)),
+    cpuMicrosPerRequest: median(rounds.map((r) => r.cpuMicrosPerRequest)),
+  };
+}
+
 /** 1. Is the load generator the bottleneck? dvbench's async engine vs autocannon on a bare server. */
 async function generatorOverhead(): Promise<void> {
   const canned: CannedResponse = {
@@ -101,30 +116,34 @@ async function generatorOverhead(): Promise<void> {
       id: '00000000-0000-4000-8000-000000000001',
       query: '',
     };
-    const ac = await runAutocannon(
-      bare.url,
-      { method: 'GET', path: '/api/data/v9.2/accounts(00000000-0000-4000-8000-000000000001)' },
-      CONNECTIONS,
-      SECONDS,
-    );
-    const dv = await runDvbenchAsync(bare.url, op, CONNECTIONS, SECONDS);
+    const path = '/api/data/v9.2/accounts(00000000-0000-4000-8000-000000000001)';
+    // Warm both up (JIT, connections), then alternate: a VM's noisy neighbours hit both alike.
+    await runAutocannon(bare.url, { method: 'GET', path }, CONNECTIONS, 1);
+    await runDvbenchAsync(bare.url, op, CONNECTIONS, 1);
+    const acRounds: LoadResult[] = [];
+    const dvRounds: LoadResult[] = [];
+    for (let round = 0; round < (quick ? 2 : 3); round++) {
+      acRounds.push(await runAutocannon(bare.url, { method: 'GET', path }, CONNECTIONS, SECONDS));
+      dvRounds.push(await runDvbenchAsync(bare.url, op, CONNECTIONS, SECONDS));
+    }
+    const ac = medianResult(acRounds);
+    const dv = medianResult(dvRounds);
     const ratio = dv.requestsPerSec / ac.requestsPerSec;
+    const cpuRatio = dv.cpuMicrosPerRequest / ac.cpuMicrosPerRequest;
     out.generatorRatio = ratio;
+    out.clientCpuRatio = cpuRatio;
     out.generator = {
       autocannon: ac,
-      dvbench: {
-        requestsPerSec: dv.requestsPerSec,
-        requests: dv.requests,
-        cpuMicrosPerRequest: dv.cpuMicrosPerRequest,
-      },
+      dvbench: dv,
+      rounds: acRounds.length,
       connections: CONNECTIONS,
       seconds: SECONDS,
     };
     rows.push([
       '1. generator: dvbench async vs autocannon (bare server, 16 conn.)',
-      `${dv.requestsPerSec.toFixed(0)} vs ${ac.requestsPerSec.toFixed(0)} req/s`,
-      `ratio ${ratio.toFixed(2)} (goal ≥ 0.9)`,
-      `${dv.cpuMicrosPerRequest.toFixed(0)} µs CPU/request (autocannon ${ac.cpuMicrosPerRequest.toFixed(0)})`,
+      `${dv.requestsPerSec.toFixed(0)} vs ${ac.requestsPerSec.toFixed(0)} req/s: ratio ${ratio.toFixed(2)} (goal ≥ 0.9)`,
+      `${dv.cpuMicrosPerRequest.toFixed(0)} vs ${ac.cpuMicrosPerRequest.toFixed(0)} µs CPU/request: ratio ${cpuRatio.toFixed(2)} (goal ≤ 1.2)`,
+      `median of ${acRounds.length} rounds`,
     ]);
   } finally {
     bare.stop();
@@ -146,33 +165,31 @@ async function mockThroughput(): Promise<void> {
     );
     const cases: { name: string; ops: number; req: BenchRequest }[] = [
       { name: 'GET by id', ops: 1, req: { method: 'GET', path: `/api/data/v9.2/accounts(${id})` } },
-      ...(quick
-        ? []
-        : [
-            {
-              name: 'POST create',
-              ops: 1,
-              req: {
-                method: 'POST' as const,
-                path: '/api/data/v9.2/accounts',
-                headers: { 'content-type': 'application/json' },
-                body: '{"name":"bench"}',
-              },
-            },
-            {
-              name: 'query, 50 records',
-              ops: 1,
-              req: {
-                method: 'GET' as const,
-                path: `/api/data/v9.2/accounts?$select=name,revenue&$filter=${encodeURIComponent('revenue gt 0')}&$top=50`,
-              },
-            },
-            {
-              name: '$batch of 100 creates',
-              ops: 100,
-              req: { method: 'POST' as const, path: '/api/data/v9.2/$batch', headers: batch.headers, body: batch.body },
-            },
-          ]),
+      ...[
+        {
+          name: 'POST create',
+          ops: 1,
+          req: {
+            method: 'POST' as const,
+            path: '/api/data/v9.2/accounts',
+            headers: { 'content-type': 'application/json' },
+            body: '{"name":"bench"}',
+          },
+        },
+        {
+          name: 'query, 50 records',
+          ops: 1,
+          req: {
+            method: 'GET' as const,
+            path: `/api/data/v9.2/accounts?$select=name,revenue&$filter=${encodeURIComponent('revenue gt 0')}&$top=50`,
+          },
+        },
+        {
+          name: '$batch of 100 creates',
+          ops: 100,
+          req: { method: 'POST' as const, path: '/api/data/v9.2/$batch', headers: batch.headers, body: batch.body },
+        },
+      ],
     ];
     const results: Record<string, unknown> = {};
     for (const c of cases) {
@@ -194,7 +211,7 @@ async function mockThroughput(): Promise<void> {
         rows.push([
           `2. mock: ${c.name}`,
           `${onMock.requestsPerSec.toFixed(0)} req/s (${(onMock.requestsPerSec * c.ops).toFixed(0)} ops/s) vs bare ${onBare.requestsPerSec.toFixed(0)}`,
-          `ratio ${ratio.toFixed(2)}${c.name === 'GET by id' ? ' (goal ≥ 0.5)' : ''}`,
+          `ratio ${ratio.toFixed(2)}${c.name === 'GET by id' ? ' (goal ≥ 0.6)' : ''}`,
           '',
         ]);
       } finally {
@@ -208,11 +225,151 @@ async function mockThroughput(): Promise<void> {
 /** The harness's own benchmarks send no identity: no Retry-After gate to share. */
 const noGates = { buffer: new SharedArrayBuffer(8), gates: [] };
 
-/** 3. Are speedups measured right? A fixed 20 ms mock: async N should be N times faster. */
+const SPEEDUP_WORKERS = [1, 2, 4, 8, 16, 32, 64] as const;
+
+interface SpeedupPoint {
+  readonly n: number;
+  readonly speedup: number;
+  readonly error: number;
+}
+
+async function runPool(client: DataverseClient, url: string, n: number, ops: PlannedOperation[]): Promise<number> {
+  const t0 = performance.now();
+  await poolStrategy({
+    spec:
+      n === 1
+        ? { kind: 'sequential', name: 'sequential', concurrency: 1 }
+        : { kind: 'async', name: `async:${n}`, workers: n, concurrency: n },
+    ops,
+    client,
+    sink: new MeasurementSink(),
+    target: { url, identities: { kind: 'mock', count: 1 } },
+    signal: new AbortController().signal,
+    gates: noGates,
+    onProgress: () => undefined,
+    onReady: () => undefined,
+  });
+  return ops.length / (performance.now() - t0);
+}
+
+/**
+ * async N against `url`, where every call takes the same fixed time: the ideal speedup is
+ * exactly N. Each N gets two warm-up rounds first (connections opened, code compiled), as a
+ * run's warm-up repetition does.
+ */
+async function speedups(url: string, op: PlannedOperation, rounds: number): Promise<SpeedupPoint[]> {
+  const points: SpeedupPoint[] = [];
+  let base = 0;
+  for (const n of SPEEDUP_WORKERS) {
+    const client = new DataverseClient({ url, connections: n });
+    await runPool(
+      client,
+      url,
+      n,
+      Array.from({ length: n * 2 }, () => op),
+    );
+    // Whole rounds: n × rounds operations, so no round runs part-empty and the ideal is exactly n.
+    const throughput = await runPool(
+      client,
+      url,
+      n,
+      Array.from({ length: n * rounds }, () => op),
+    );
+    await client.close();
+    if (n === 1) base = throughput;
+    const speedup = throughput / base;
+    points.push({ n, speedup, error: Math.abs(speedup / n - 1) });
+  }
+  return points;
+}
+
+/**
+ * The machine's floor: the same fixed-delay rounds sent by a bare undici loop (no planning, no
+ * retries, no measurement). What it loses to the ideal is this machine's and the server's share;
+ * what dvbench loses beyond it is dvbench's own.
+ */
+async function rawSpeedups(url: string, path: string, rounds: number): Promise<SpeedupPoint[]> {
+  const points: SpeedupPoint[] = [];
+  let base = 0;
+  for (const n of SPEEDUP_WORKERS) {
+    const pool = new Pool(url, { connections: n });
+    const loop = async (times: number): Promise<void> => {
+      for (let i = 0; i < times; i++) await (await pool.request({ method: 'GET', path })).body.text();
+    };
+    await Promise.all(Array.from({ length: n }, () => loop(2)));
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: n }, () => loop(rounds)));
+    const throughput = (n * rounds) / (performance.now() - t0);
+    await pool.close();
+    if (n === 1) base = throughput;
+    points.push({ n, speedup: throughput / base, error: Math.abs(throughput / base / n - 1) });
+  }
+  return points;
+}
+
+const worstError = (points: readonly SpeedupPoint[], upTo: number): number =>
+  Math.max(...points.filter((p) => p.n <= upTo).map((p) => p.error));
+
+/** Fixed service times of the pure-delay server: Dataverse-like (about 100 ms), and a fast 20 ms. */
+const HARNESS_DELAYS_MS = [100, 20] as const;
+
+/**
+ * 3. Are speedups measured right? async N should be N times faster when each call takes a fixed
+ * time. First against a pure-delay server in its own process (the harness alone: its scheduling,
+ * client and measurement), then against the mock, whose CPU shares the cores with the client.
+ */
 async function measurementAccuracy(): Promise<void> {
-  await withMock({ ...FAST_MOCK, latency: { default: { baseMs: 20, distribution: 'none' } } }, async (mock) => {
+  const delayMs = 20;
+  const id = '00000000-0000-4000-8000-000000000001';
+  const retrieve: PlannedOperation = {
+    kind: 'retrieve',
+    workload: 0,
+    ops: 1,
+    set: 'accounts',
+    table: 'account',
+    id,
+    query: '',
+  };
+  const canned: CannedResponse = {
+    status: 200,
+    headers: { 'content-type': 'application/json; odata.metadata=minimal', 'odata-version': '4.0' },
+    body: JSON.stringify({ '@odata.etag': 'W/"1"', accountid: id, name: 'Contoso Ltd' }),
+  };
+  const harness: Record<
+    string,
+    { points: SpeedupPoint[]; error: number; rawClient: SpeedupPoint[]; rawError: number }
+  > = {};
+  for (const delay of HARNESS_DELAYS_MS) {
+    const bare = await startBare({}, canned, delay);
+    try {
+      const rounds = delay >= 100 ? (quick ? 10 : 20) : quick ? 20 : 40;
+      const points = await speedups(bare.url, retrieve, rounds);
+      const raw = await rawSpeedups(bare.url, `/api/data/v9.2/accounts(${id})`, rounds);
+      const entry = { points, error: worstError(points, 64), rawClient: raw, rawError: worstError(raw, 64) };
+      harness[`${delay}ms`] = entry;
+      rows.push([
+        `3a. accuracy, harness alone: async N vs ideal N (pure-delay server, ${delay} ms)`,
+        points.map((p) => `${p.n}:${p.speedup.toFixed(2)}`).join(' '),
+        `max error ≤64: ${(entry.error * 100).toFixed(1)}%${delay === HARNESS_DELAYS_MS[0] ? ' (goal ≤ 3%)' : ''}, ≤16: ${(worstError(points, 16) * 100).toFixed(1)}%`,
+        `bare undici loop: ${raw.map((p) => `${p.n}:${p.speedup.toFixed(2)}`).join(' ')} (max ${(entry.rawError * 100).toFixed(1)}%)`,
+      ]);
+    } finally {
+      bare.stop();
+    }
+  }
+  // The goal figure: at a Dataverse-like service time. At 20 ms, 64 answers due at once cost
+  // the client and the server (on the same 2 cores) a measurable share of each round.
+  const goal = harness[`${HARNESS_DELAYS_MS[0]}ms`];
+  out.harnessSpeedupError = goal?.error;
+  // What dvbench loses beyond a bare undici loop on the same machine and server: its own share.
+  out.harnessExcessError =
+    goal === undefined
+      ? undefined
+      : Math.max(0, ...goal.points.map((p, i) => ((goal.rawClient[i]?.speedup ?? 0) - p.speedup) / p.n));
+  out.harnessSpeedup = harness;
+  await withMock({ ...FAST_MOCK, latency: { default: { baseMs: delayMs, distribution: 'none' } } }, async (mock) => {
     await seed(mock.url, { account: 10 });
-    const op: PlannedOperation = {
+    const query: PlannedOperation = {
       kind: 'query',
       workload: 0,
       ops: 1,
@@ -222,39 +379,11 @@ async function measurementAccuracy(): Promise<void> {
       pageSize: 1,
       followPaging: false,
     };
-    const points: { n: number; speedup: number; error: number }[] = [];
-    let base = 0;
-    for (const n of [1, 2, 4, 8, 16, 32, 64]) {
-      // Whole rounds: n × rounds operations, so no round runs part-empty and the ideal is exactly n.
-      const ops = Array.from({ length: n * (quick ? 10 : 25) }, () => op);
-      const client = new DataverseClient({ url: mock.url, connections: n });
-      const sink = new MeasurementSink();
-      const t0 = performance.now();
-      await poolStrategy({
-        spec:
-          n === 1
-            ? { kind: 'sequential', name: 'sequential', concurrency: 1 }
-            : { kind: 'async', name: `async:${n}`, workers: n, concurrency: n },
-        ops,
-        client,
-        sink,
-        target: { url: mock.url, identities: { kind: 'mock', count: 1 } },
-        signal: new AbortController().signal,
-        gates: noGates,
-        onProgress: () => undefined,
-        onReady: () => undefined,
-      });
-      const throughput = ops.length / (performance.now() - t0);
-      await client.close();
-      if (n === 1) base = throughput;
-      const speedup = throughput / base;
-      points.push({ n, speedup, error: Math.abs(speedup / n - 1) });
-    }
-    const upTo32 = points.filter((p) => p.n <= 32);
-    out.speedupError = Math.max(...upTo32.map((p) => p.error));
+    const points = await speedups(mock.url, query, quick ? 10 : 25);
+    out.speedupError = worstError(points, 32);
     out.speedup = points;
     rows.push([
-      '3. accuracy: async N vs ideal N (20 ms fixed latency)',
+      `3b. accuracy, mock included: async N vs ideal N (${delayMs} ms fixed latency)`,
       points.map((p) => `${p.n}:${p.speedup.toFixed(2)}`).join(' '),
       `max error ≤32: ${((out.speedupError as number) * 100).toFixed(1)}% (goal ≤ 5%)`,
       `at 64: ${((points.at(-1)?.error ?? 0) * 100).toFixed(1)}%`,
@@ -262,9 +391,8 @@ async function measurementAccuracy(): Promise<void> {
   });
 }
 
-/** 4. Scale: a million planned operations with flat memory; a paged read of 200,000 records. */
-async function scale(): Promise<void> {
-  // The paged read first: RSS never shrinks, so it must not inherit the million-operation run's.
+/** 4b. A paged read of 200,000 records: the client's memory stays flat. */
+async function pagedRead(): Promise<void> {
   await withMock(FAST_MOCK, async (mock) => {
     await seed(mock.url, { account: 200_000 });
     const client = new DataverseClient({ url: mock.url, connections: 1 });
@@ -286,6 +414,13 @@ async function scale(): Promise<void> {
       `client peak RSS ${(peak / 1e6).toFixed(0)} MB`,
     ]);
   });
+}
+
+/**
+ * 4a. A million planned retrieves run with async:64 against a bare server, in a child process
+ * of its own: its peak memory is the plan's and the run's alone.
+ */
+async function millionOps(): Promise<void> {
   const canned: CannedResponse = {
     status: 200,
     headers: { 'content-type': 'application/json; odata.metadata=minimal' },
@@ -293,39 +428,18 @@ async function scale(): Promise<void> {
   };
   const bare = await startBare({}, canned);
   try {
-    const scenario = parseScenarioText(
-      'name: scale\ndata: { account: 1000 }\nworkloads: [{ kind: read, mode: retrieve, table: account, count: 1000000 }]\nstrategies: [{ kind: async, workers: 64 }]\n',
-      'scale.yaml',
-    ).scenario;
-    const ids = Array.from({ length: 1000 }, (_, i) => ({
-      accountid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-    }));
-    let peak = process.memoryUsage.rss();
-    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 100);
-    const t0 = performance.now();
-    const ops = planOperations(scenario, tableDirectory(), new Map([[seededRowsKey('account', undefined), ids]]));
-    const client = new DataverseClient({ url: bare.url, connections: 64 });
-    const sink = new MeasurementSink();
-    await poolStrategy({
-      spec: { kind: 'async', name: 'async:64', workers: 64, concurrency: 64 },
-      ops,
-      client,
-      sink,
-      target: { url: bare.url, identities: { kind: 'mock', count: 1 } },
-      signal: new AbortController().signal,
-      gates: noGates,
-      onProgress: () => undefined,
-      onReady: () => undefined,
+    const child = fork(fileURLToPath(new URL('./millionOps.js', import.meta.url)), [bare.url, '1000000'], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    const seconds = (performance.now() - t0) / 1000;
-    clearInterval(timer);
-    await client.close();
-    out.scale = { operations: sink.operations, seconds, peakRssBytes: peak };
+    const [r] = (await once(child, 'message')) as [MillionOpsResult];
+    const peakMb = r.peakRssBytes / 1e6;
+    out.millionOpsPeakRssMb = peakMb;
+    out.scale = r;
     rows.push([
-      '4a. scale: 1,000,000 planned retrieves, async:64 (bare server)',
-      `${(sink.operations / seconds).toFixed(0)} ops/s, ${seconds.toFixed(0)} s`,
-      `peak RSS ${(peak / 1e6).toFixed(0)} MB (goal < 300)`,
-      '',
+      '4a. scale: 1,000,000 planned retrieves, async:64 (bare server, own process)',
+      `${(r.operations / r.seconds).toFixed(0)} ops/s, ${r.seconds.toFixed(0)} s (plan ${r.planSeconds.toFixed(1)} s)`,
+      `peak RSS ${peakMb.toFixed(0)} MB (goal < 200)`,
+      `at start ${(r.rssBeforeBytes / 1e6).toFixed(0)} MB`,
     ]);
   } finally {
     bare.stop();
@@ -401,26 +515,34 @@ async function loadLimit(): Promise<void> {
   out.loadGenerator = { heldRate: held?.rate ?? 0, steps };
 }
 
+/** Each section by the key `--only` takes; `quick: false` sections run only in the full bench. */
+const SECTIONS: readonly { key: string; title: string; quick: boolean; run: () => Promise<void> }[] = [
+  { key: 'generator', title: 'dvbench async vs autocannon', quick: true, run: generatorOverhead },
+  { key: 'mock', title: 'the mock vs a bare server', quick: true, run: mockThroughput },
+  { key: 'accuracy', title: 'speedups measured against ideal', quick: true, run: measurementAccuracy },
+  { key: 'scale', title: 'a million planned operations', quick: true, run: millionOps },
+  { key: 'paging', title: 'a paged read of 200,000 records', quick: false, run: pagedRead },
+  { key: 'micro', title: 'hot-path microbenchmarks', quick: false, run: micro },
+  { key: 'calibration', title: 'profiles fitted on stand-in orgs', quick: true, run: calibration },
+  { key: 'load', title: 'the open-model generator limit', quick: true, run: loadLimit },
+];
+
 async function main(): Promise<void> {
+  const unknown = only?.filter((key) => !SECTIONS.some((s) => s.key === key)) ?? [];
+  if (unknown.length > 0 || only?.length === 0) {
+    process.stderr.write(
+      `--only: unknown section ${unknown.join(', ') || '(none given)'}; sections: ${SECTIONS.map((s) => s.key).join(', ')}\n`,
+    );
+    process.exit(2);
+  }
   const started = performance.now();
   log(
     `dvbench bench${quick ? ' --quick' : ''}: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}`,
   );
-  for (const [name, fn] of [
-    ['generator overhead', generatorOverhead],
-    ['mock throughput', mockThroughput],
-    ['measurement accuracy', measurementAccuracy],
-    ['calibration accuracy', calibration],
-    ['load generator limit', loadLimit],
-    ...(quick
-      ? []
-      : [
-          ['scale', scale],
-          ['microbenchmarks', micro],
-        ]),
-  ] as [string, () => Promise<void>][]) {
-    log(`running ${name}…`);
-    await fn();
+  for (const section of SECTIONS) {
+    if (only === undefined ? !section.quick && quick : !only.includes(section.key)) continue;
+    log(`running ${section.key}: ${section.title}…`);
+    await section.run();
   }
   const machine = {
     cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
@@ -428,8 +550,11 @@ async function main(): Promise<void> {
     node: process.version,
     os: `${platform()} ${release()}`,
   };
-  await writeJsonAtomic('reports/bench.json', {
+  // A partial run must not pass for a whole one: it gets a file of its own.
+  const file = only === undefined ? 'reports/bench.json' : 'reports/bench-only.json';
+  await writeJsonAtomic(file, {
     quick,
+    ...(only === undefined ? {} : { only }),
     machine,
     finishedAt: new Date().toISOString(),
     seconds: (performance.now() - started) / 1000,
@@ -444,7 +569,7 @@ async function main(): Promise<void> {
           .join('  ')
           .trimEnd(),
       )
-      .join('\n')}\n\nwrote reports/bench.json (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+      .join('\n')}\n\nwrote ${file} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
   );
 }
 
