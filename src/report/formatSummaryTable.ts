@@ -23,7 +23,7 @@ function row(s: StrategyResult): string[] {
     String(s.errors.total),
     String(s.throttled.total),
     String(s.retries),
-    `${s.client.cpuPercent.toFixed(0)}%`,
+    `${s.client.cpuPercent.toFixed(0)}%${s.client.generatorBound === true ? '!' : ''}`,
     s.server === null ? '–' : `${s.server.cpuPercent.toFixed(0)}%`,
   ];
 }
@@ -61,6 +61,8 @@ export function formatSummaryTable(results: RunResults): string {
   notes.push(
     `${results.plan.operations} operations per repetition; ${results.strategies[0]?.repetitions.length ?? 0} measured repetition(s) per strategy; latencies are response times of each strategy's own requests ($batch for batch, changesets for transaction, bulk messages for bulk); CPU in % of one core.`,
   );
+  if (results.strategies.some((s) => s.client.generatorBound === true))
+    notes.push('client CPU marked !: the load generator, not the target, set the pace (see the warnings).');
   if (results.fastest !== null) notes.push(`fastest: ${results.fastest}`);
   if (results.recommended !== null)
     notes.push(

@@ -85,6 +85,16 @@ function mergeBreakdowns(parts: readonly StrategyResult[]): Pick<StrategyResult,
   return { byRequestKind, byWorkload };
 }
 
+/** Client CPU per request over every shard, weighted by the requests each sent. */
+function perRequestCpu(parts: readonly StrategyResult[]): { cpuMicrosPerRequest?: number } {
+  const known = parts.filter((p) => typeof p.client.cpuMicrosPerRequest === 'number' && p.requests > 0);
+  if (known.length !== parts.length || known.length === 0) return {};
+  const requests = sum(known.map((p) => p.requests));
+  return {
+    cpuMicrosPerRequest: Math.round(sum(known.map((p) => (p.client.cpuMicrosPerRequest ?? 0) * p.requests)) / requests),
+  };
+}
+
 /** Shards run side by side: CPU adds up, peaks are the largest shard's. */
 function mergeResources(parts: readonly StrategyResult[]): Pick<StrategyResult, 'client' | 'server'> {
   const servers = parts.map((p) => p.server);
@@ -92,6 +102,8 @@ function mergeResources(parts: readonly StrategyResult[]): Pick<StrategyResult, 
     cpuPercent: sum(parts.map((p) => p.client.cpuPercent)),
     cpuUserMs: sum(parts.map((p) => p.client.cpuUserMs)),
     cpuSystemMs: sum(parts.map((p) => p.client.cpuSystemMs)),
+    ...perRequestCpu(parts),
+    generatorBound: parts.some((p) => p.client.generatorBound === true),
     peakRssBytes: Math.max(...parts.map((p) => p.client.peakRssBytes)),
     heapUsedBytes: Math.max(...parts.map((p) => p.client.heapUsedBytes)),
     eventLoopDelayP99Ms: Math.max(...parts.map((p) => p.client.eventLoopDelayP99Ms)),

@@ -12,6 +12,13 @@ function throttledCell(s: StrategyResult): string {
 }
 
 /** The strategies table, shared by the Markdown and HTML reports. */
+/** Client CPU, with its cost per request and a mark when the generator set the pace. */
+function clientCpuCell(s: StrategyResult): string {
+  const perRequest =
+    typeof s.client.cpuMicrosPerRequest === 'number' ? ` (${s.client.cpuMicrosPerRequest} µs/req)` : '';
+  return `${s.client.cpuPercent.toFixed(0)}%${perRequest}${s.client.generatorBound === true ? ' ⚠ generator-bound' : ''}`;
+}
+
 export function strategyRows(results: RunResults): string[][] {
   return results.strategies.map((s) => [
     s.name + (s.complete ? '' : ' (partial)'),
@@ -28,7 +35,7 @@ export function strategyRows(results: RunResults): string[][] {
     String(s.errors.total),
     throttledCell(s),
     String(s.retries),
-    `${s.client.cpuPercent.toFixed(0)}%`,
+    clientCpuCell(s),
     mb(s.client.peakRssBytes),
     s.server === null ? '–' : `${s.server.cpuPercent.toFixed(0)}%`,
   ]);

@@ -96,9 +96,16 @@ export interface StrategyResult {
    */
   readonly webServers?: { readonly seen: number; readonly responses: Readonly<Record<string, number>> } | undefined;
   readonly client: {
+    /** Client CPU over wall time, % of one core (threads and processes can pass 100). */
     readonly cpuPercent: number;
     readonly cpuUserMs: number;
     readonly cpuSystemMs: number;
+    /** Client CPU per request sent, µs: the harness's own cost (null when nothing was sent). */
+    readonly cpuMicrosPerRequest?: number | null | undefined;
+    /** Cores the client could keep busy: 1 for one event loop, else the workers (up to the machine's cores). */
+    readonly cores?: number | undefined;
+    /** The load generator set the pace: its CPU at ≥ 90% of those cores, or event-loop delay p99 over 50 ms. */
+    readonly generatorBound?: boolean | undefined;
     readonly peakRssBytes: number;
     readonly heapUsedBytes: number;
     readonly eventLoopDelayP99Ms: number;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { ClientCounters } from '../client/ClientCounters.js';
 import { MeasurementSink, REQUEST_KINDS, type RequestKind } from '../metrics/MeasurementSink.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
@@ -102,16 +103,38 @@ function webServersOf(reps: readonly MeasuredRepetition[]): NonNullable<Strategy
   return { seen: Object.keys(responses).length, responses };
 }
 
-function clientOf(reps: readonly MeasuredRepetition[], totalWallMs: number): StrategyResult['client'] {
+/** Past this share of the cores the client may use, the load generator, not the target, set the pace. */
+const GENERATOR_BOUND_CPU_SHARE = 0.9;
+/** Past this event-loop delay p99, the generator queued work of its own (latencies include it). */
+const GENERATOR_BOUND_LOOP_DELAY_MS = 50;
+
+/** Cores the strategy's client can keep busy: one event loop, or a thread or process per worker. */
+function clientCores(spec: StrategySpec): number {
+  return spec.kind === 'threads' || spec.kind === 'processes' ? Math.min(spec.workers, availableParallelism()) : 1;
+}
+
+function clientOf(
+  reps: readonly MeasuredRepetition[],
+  totalWallMs: number,
+  spec: StrategySpec,
+): StrategyResult['client'] {
   // Client CPU is counted from the moment every worker is ready, so it is set against wall time.
   const clientCpuMs = sum(reps.map((r) => r.client.cpuUserMs + r.client.cpuSystemMs + r.client.childCpuMs));
+  const requests = sum(reps.map((r) => r.sink.requests));
+  const cpuPercent = totalWallMs > 0 ? (clientCpuMs / totalWallMs) * 100 : 0;
+  const eventLoopDelayP99Ms = Math.max(0, ...reps.map((r) => r.client.eventLoopDelayP99Ms));
+  const cores = clientCores(spec);
   return {
-    cpuPercent: totalWallMs > 0 ? (clientCpuMs / totalWallMs) * 100 : 0,
+    cpuPercent,
     cpuUserMs: Math.round(sum(reps.map((r) => r.client.cpuUserMs))),
     cpuSystemMs: Math.round(sum(reps.map((r) => r.client.cpuSystemMs))),
+    cpuMicrosPerRequest: requests > 0 ? Math.round((clientCpuMs * 1000) / requests) : null,
+    cores,
+    generatorBound:
+      cpuPercent / 100 >= GENERATOR_BOUND_CPU_SHARE * cores || eventLoopDelayP99Ms > GENERATOR_BOUND_LOOP_DELAY_MS,
     peakRssBytes: Math.max(0, ...reps.map((r) => r.client.peakRssBytes + r.client.childPeakRssBytes)),
     heapUsedBytes: Math.max(0, ...reps.map((r) => r.client.heapUsedBytes)),
-    eventLoopDelayP99Ms: Math.max(0, ...reps.map((r) => r.client.eventLoopDelayP99Ms)),
+    eventLoopDelayP99Ms,
   };
 }
 
@@ -175,6 +198,7 @@ export function aggregateStrategy(
   const wall = reps.map((r) => r.result.wallMs);
   const totalWallMs = sum(wall);
   const n = Math.max(1, reps.length);
+  const client = clientOf(reps, totalWallMs, spec);
   return {
     name: spec.name,
     kind: spec.kind,
@@ -207,7 +231,7 @@ export function aggregateStrategy(
     retries: sum(reps.map((r) => r.counters.retries)),
     retryWaitMs: Math.round(sum(reps.map((r) => r.counters.retryWaitMs))),
     webServers: webServersOf(reps),
-    client: clientOf(reps, totalWallMs),
+    client,
     server: serverOf(reps),
     timeline: reps.at(-1)?.sink.timelinePoints() ?? [],
     integrity,
@@ -216,8 +240,18 @@ export function aggregateStrategy(
       service: hdr.encodeIntoCompressedBase64(sink.service),
       latency: hdr.encodeIntoCompressedBase64(headline.histogram),
     },
-    warnings,
+    warnings: [...warnings, ...generatorBoundWarning(client)],
   };
+}
+
+/** Said once per strategy when the client's CPU set the pace (a busy event loop is warned per repetition). */
+function generatorBoundWarning(client: StrategyResult['client']): string[] {
+  if (client.generatorBound !== true || client.cpuPercent / 100 < GENERATOR_BOUND_CPU_SHARE * (client.cores ?? 1))
+    return [];
+  const perRequest = client.cpuMicrosPerRequest == null ? '' : `, ${client.cpuMicrosPerRequest} µs per request`;
+  return [
+    `the load generator set the pace: client CPU ${client.cpuPercent.toFixed(0)}% of ${client.cores ?? 1} core${client.cores === 1 ? '' : 's'}${perRequest}; this throughput describes the client machine, not the target (more threads or processes, or --shard over machines)`,
+  ];
 }
 
 /**

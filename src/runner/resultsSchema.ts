@@ -86,6 +86,17 @@ const strategy = z.strictObject({
     cpuPercent: num,
     cpuUserMs: num,
     cpuSystemMs: num,
+    // Optional: results written before these were recorded still read.
+    cpuMicrosPerRequest: num.nullable().optional().describe("Client CPU per request sent, µs: the harness's own cost."),
+    cores: num
+      .optional()
+      .describe('Cores the client could keep busy (1 for one event loop; threads and processes: workers).'),
+    generatorBound: z
+      .boolean()
+      .optional()
+      .describe(
+        'The load generator set the pace: its CPU at ≥ 90% of those cores, or event-loop delay p99 over 50 ms.',
+      ),
     peakRssBytes: num,
     heapUsedBytes: num,
     eventLoopDelayP99Ms: num,

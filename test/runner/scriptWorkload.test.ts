@@ -116,3 +116,38 @@ export async function check(ctx) { return ctx.succeeded === 11 ? [] : ['expected
     ).rejects.toThrow(/a script workload runs your own code .* pass --allow-writes/);
   });
 });
+
+describe('the client’s own cost in every run', () => {
+  it('records client CPU per request, and flags the strategy whose client CPU set the pace', async () => {
+    // 60 ms of CPU per operation on the client, against a mock that answers at once: the event
+    // loop is blocked past 50 ms even when a busy test machine leaves the process short of CPU.
+    const busy = `export default async function (ctx) {
+  const t = performance.now();
+  while (performance.now() - t < 60) {}
+  await ctx.request('GET', 'WhoAmI');
+}\n`;
+    const { dir, scenario } = await project(busy, ['sequential'], 10);
+    const results = await run(scenario, { outDir: join(dir, 'out'), baseDir: dir, reports: false });
+    const seq = results.strategies[0];
+    expect(seq?.requests).toBe(10);
+    expect(seq?.client.cores).toBe(1);
+    expect(seq?.client.cpuMicrosPerRequest).toBeGreaterThan(20_000);
+    expect(seq?.client.generatorBound).toBe(true);
+    expect(results.warnings.join('\n')).toMatch(/sequential: the load generator (set the pace|was busy)/);
+  });
+
+  it('a client that waits on a slow target is not flagged, and its CPU per request is small', async () => {
+    const { dir, scenario } = await project(
+      `export default async function (ctx) { await ctx.request('GET', 'WhoAmI'); }\n`,
+      ['sequential'],
+      20,
+    );
+    const slow = { ...scenario, mock: { profile: 'zero', latency: { default: { baseMs: 20, distribution: 'none' } } } };
+    const results = await run(slow, { outDir: join(dir, 'out'), baseDir: dir, reports: false });
+    const seq = results.strategies[0];
+    expect(seq?.client.generatorBound).toBe(false);
+    expect(seq?.client.cpuMicrosPerRequest).toBeGreaterThan(0);
+    expect(seq?.client.cpuMicrosPerRequest).toBeLessThan(7000);
+    expect(results.warnings.join('\n')).not.toContain('set the pace');
+  });
+});
