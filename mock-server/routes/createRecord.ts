@@ -28,10 +28,7 @@ export function createRecord(table: TableMetadata, request: ApiRequest, ctx: Moc
   if (prefer.returnRepresentation) {
     return jsonResponse(
       201,
-      {
-        '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}/$entity`,
-        ...formatRecord(table, row, format, ctx),
-      },
+      formatRecord(table, row, format, ctx, `${request.baseUrl}$metadata#${table.entitySetName}/$entity`),
       { 'Preference-Applied': 'return=representation', ETag: etagOf(row), Location: entityUrl },
     );
   }

@@ -57,10 +57,7 @@ export function retrieveRecord(
   const selectPart = options.select === undefined ? '' : `(${options.select.join(',')})`;
   return jsonResponse(
     200,
-    {
-      '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}${selectPart}/$entity`,
-      ...formatRecord(table, row, format, ctx),
-    },
+    formatRecord(table, row, format, ctx, `${request.baseUrl}$metadata#${table.entitySetName}${selectPart}/$entity`),
     { ETag: etagOf(row) },
   );
 }
@@ -127,10 +124,7 @@ export function upsertRecord(
   if (prefer.returnRepresentation) {
     return jsonResponse(
       created ? 201 : 200,
-      {
-        '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}/$entity`,
-        ...formatRecord(table, row, format, ctx),
-      },
+      formatRecord(table, row, format, ctx, `${request.baseUrl}$metadata#${table.entitySetName}/$entity`),
       { 'Preference-Applied': 'return=representation', ETag: etagOf(row) },
     );
   }
