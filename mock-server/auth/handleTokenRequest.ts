@@ -139,6 +139,59 @@ function issued(ctx: MockContext, identity: string, audience: string, v2: boolea
 }
 
 /**
+ * `client_secret_basic` (RFC 6749 §2.3.1): the client's id and secret, each form-encoded, in an
+ * `Authorization: Basic` header instead of the body, as MSAL and other OAuth clients may send
+ * them. Their values join the form; a header that is not such a pair, or that names another
+ * client than the body, is refused. Entra ID's own wording for these refusals is not documented.
+ */
+export function withBasicCredentials(
+  form: URLSearchParams,
+  authorization: string | undefined,
+): URLSearchParams | TokenEndpointResponse {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization ?? '');
+  if (match === null) {
+    if (authorization !== undefined && /^Basic\b/i.test(authorization))
+      return entraError(
+        401,
+        'invalid_client',
+        7000216,
+        'The Authorization header is not a Basic pair of client id and secret.',
+      );
+    return form;
+  }
+  const pair = Buffer.from(match[1] ?? '', 'base64').toString('utf8');
+  const colon = pair.indexOf(':');
+  let clientId: string;
+  let secret: string;
+  try {
+    clientId = decodeURIComponent(pair.slice(0, colon).replace(/\+/g, ' '));
+    secret = decodeURIComponent(pair.slice(colon + 1).replace(/\+/g, ' '));
+  } catch {
+    clientId = '';
+    secret = '';
+  }
+  if (colon < 1 || clientId === '')
+    return entraError(
+      401,
+      'invalid_client',
+      7000216,
+      'The Authorization header is not a Basic pair of client id and secret.',
+    );
+  const named = form.get('client_id');
+  if (named !== null && named !== '' && named !== clientId)
+    return entraError(
+      401,
+      'invalid_client',
+      7000216,
+      'The client_id in the body is not the one in the Authorization header.',
+    );
+  const merged = new URLSearchParams(form);
+  merged.set('client_id', clientId);
+  if ((merged.get('client_secret') ?? '') === '') merged.set('client_secret', secret);
+  return merged;
+}
+
+/**
  * Emulates Entra ID's token endpoint for the client_credentials and password grants. With no
  * clients (or users) configured any credentials are accepted; each identity gets its own
  * user id, since Dataverse keeps service protection limits per user.

@@ -4,7 +4,7 @@ import { adminErrors } from '../admin/adminErrors.js';
 import { adminGuard } from '../admin/adminGuard.js';
 import { handleAdminRequest, type AdminResponse } from '../admin/handleAdminRequest.js';
 import { serverResourceStats } from '../admin/serverResourceStats.js';
-import { handleTokenRequest, TOKEN_PATH } from '../auth/handleTokenRequest.js';
+import { handleTokenRequest, TOKEN_PATH, withBasicCredentials } from '../auth/handleTokenRequest.js';
 import { DataverseError } from '../errors/DataverseError.js';
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import { readRequestBody } from '../http/readRequestBody.js';
@@ -64,7 +64,8 @@ async function serveAdmin(target: Target, env: ServerEnv): Promise<void> {
 async function serveToken(target: Target, env: ServerEnv, v2: boolean): Promise<void> {
   const body = await readBody(target, env, env.context.config.maxBodyBytes);
   if (body === undefined) return;
-  const answer = handleTokenRequest(new URLSearchParams(body), v2, env.context);
+  const form = withBasicCredentials(new URLSearchParams(body), target.req.headers.authorization);
+  const answer = form instanceof URLSearchParams ? handleTokenRequest(form, v2, env.context) : form;
   const headers = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store, no-cache' };
   writeResponse(target.res, answer.status, headers, JSON.stringify(answer.body));
 }

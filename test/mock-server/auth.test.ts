@@ -72,6 +72,30 @@ describe('mock server: authentication', () => {
     expect(res.json.expires_on).toMatch(/^\d+$/);
   });
 
+  it('takes client_secret_basic: the client id and secret in an Authorization: Basic header', async () => {
+    const basic = (id: string, secret: string): string =>
+      `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+    const send = (authorization: string, fields: Record<string, string> = {}) => {
+      const f = form({ grant_type: 'client_credentials', scope: 'https://org.crm.dynamics.com/.default', ...fields });
+      return mock.raw('POST', '/t/oauth2/v2.0/token', { ...f, headers: { ...f.headers, authorization } });
+    };
+    const ok = await send(basic('app-1', 's3cret'));
+    expect(ok.status).toBe(200);
+    expect((await mock.api('GET', 'WhoAmI', { token: ok.json.access_token })).status).toBe(200);
+    // The same client named in the body too is fine; another one is refused.
+    expect((await send(basic('app-1', 's3cret'), { client_id: 'app-1' })).status).toBe(200);
+    const other = await send(basic('app-1', 's3cret'), { client_id: 'app-2' });
+    expect([other.status, other.json.error]).toEqual([401, 'invalid_client']);
+    const wrong = await send(basic('app-1', 'WRONG-BASIC-SECRET'));
+    expect([wrong.status, wrong.json.error_codes]).toEqual([401, [7000215]]);
+    expect(wrong.text).not.toContain('WRONG-BASIC-SECRET');
+    for (const malformed of ['Basic !!!', `Basic ${Buffer.from('no-colon').toString('base64')}`]) {
+      const res = await send(malformed);
+      expect([res.status, res.json.error]).toEqual([401, 'invalid_client']);
+      expect(res.json.error_description).toContain('not a Basic pair');
+    }
+  });
+
   it('a wrong secret is invalid_client and never echoes the secret', async () => {
     const res = await mock.raw(
       'POST',
