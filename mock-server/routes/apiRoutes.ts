@@ -6,6 +6,7 @@ import type { MockContext } from '../MockContext.js';
 import { createRecord } from './createRecord.js';
 import { ACTION_PREFIX, type Resource, type ResourceKind } from './parseResourcePath.js';
 import { countCollection, queryCollection } from './queryCollection.js';
+import { deleteProperty, putProperty, retrieveProperty } from './propertyRoutes.js';
 import { deleteRecord, retrieveRecord, upsertRecord } from './recordRoutes.js';
 
 type ResourceOf<K extends ResourceKind> = Extract<Resource, { kind: K }>;
@@ -87,6 +88,11 @@ export const apiRoutes: ApiRoutes = {
       PATCH: (r, request, ctx) => upsertRecord(r.table, r.key, r.keyText, request, ctx),
       DELETE: (r, request, ctx) => deleteRecord(r.table, r.key, request, ctx),
     },
+    otherMethods: 'methodNotAllowed',
+  },
+  property: {
+    label: (r) => `${r.table.entitySetName}(key)/${r.property}${r.raw ? '/$value' : ''}`,
+    methods: { GET: retrieveProperty, PUT: putProperty, DELETE: deleteProperty },
     otherMethods: 'methodNotAllowed',
   },
 };

@@ -22,7 +22,8 @@ export function operationKindOf(
     case 'PUT':
       return 'update';
     case 'DELETE':
-      return 'delete';
+      // Deleting one property's value is an update of the record.
+      return resource.kind === 'property' ? 'update' : 'delete';
     default:
       return 'read';
   }

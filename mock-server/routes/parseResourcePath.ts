@@ -10,7 +10,17 @@ export type Resource =
   | { readonly kind: 'collection'; readonly table: TableMetadata }
   | { readonly kind: 'count'; readonly table: TableMetadata }
   | { readonly kind: 'record'; readonly table: TableMetadata; readonly key: RecordKey; readonly keyText: string }
-  | { readonly kind: 'action'; readonly table: TableMetadata; readonly action: string };
+  | { readonly kind: 'action'; readonly table: TableMetadata; readonly action: string }
+  | {
+      readonly kind: 'property';
+      readonly table: TableMetadata;
+      readonly key: RecordKey;
+      readonly keyText: string;
+      /** The property as named in the URL: a column, or a lookup's `_<name>_value`. */
+      readonly property: string;
+      /** `/$value`: the raw value as text. */
+      readonly raw: boolean;
+    };
 
 export const ACTION_PREFIX = 'Microsoft.Dynamics.CRM.';
 
@@ -39,8 +49,17 @@ function recordResource(table: TableMetadata, rest: string): Resource {
   const key = parseKeySegment(keyText, table);
   const after = rest.slice(i + 1);
   if (after === '' || after === '/') return { kind: 'record', table, key, keyText };
-  // Single-property URLs (`accounts(id)/name`) exist in Dataverse; the mock does not serve them.
-  throw dataverseErrors.resourceNotFound(after.replace(/^\//, '').split('/')[0] ?? '');
+  return propertyResource(table, key, keyText, after);
+}
+
+/** A single-property URL: `accounts(id)/name`, or `accounts(id)/name/$value` for the raw value. */
+function propertyResource(table: TableMetadata, key: RecordKey, keyText: string, after: string): Resource {
+  const [property = '', value, ...more] = after.replace(/^\//, '').split('/');
+  // A lookup by its own name is a navigation property (the related record), not served here.
+  const known = (table.columns.get(property)?.type ?? 'lookup') !== 'lookup' || table.lookupValueNames.has(property);
+  if (!known || more.length > 0 || (value !== undefined && value !== '$value'))
+    throw dataverseErrors.resourceNotFound(known ? (value ?? property) : property);
+  return { kind: 'property', table, key, keyText, property, raw: value === '$value' };
 }
 
 /** What follows an entity set's name: nothing, a key, `/$count` or a bound action. */

@@ -12,13 +12,13 @@ import { etagOf, formatRecord, validateProjection } from '../records/formatRecor
 import { parseRecordBody } from '../records/parseRecordBody.js';
 import type { CellValue, Row } from '../store/Row.js';
 
-function findRow(table: TableMetadata, key: RecordKey, ctx: MockContext): Row | undefined {
+export function findRow(table: TableMetadata, key: RecordKey, ctx: MockContext): Row | undefined {
   return key.kind === 'primary'
     ? ctx.store.get(table.logicalName, key.id)
     : ctx.store.findByKey(table.logicalName, key.columns, key.values);
 }
 
-function notFound(table: TableMetadata, key: RecordKey): Error {
+export function notFound(table: TableMetadata, key: RecordKey): Error {
   return key.kind === 'primary'
     ? dataverseErrors.recordNotFound(table.logicalName, key.id)
     : dataverseErrors.recordNotFoundByKey(table.logicalName);
