@@ -8,7 +8,7 @@ import type { RecordKey } from '../odata/parseKeySegment.js';
 import { parsePrefer } from '../odata/parsePrefer.js';
 import { parseQueryOptions } from '../odata/parseQueryOptions.js';
 import { buildNewRow, buildUpdatedRow } from '../records/buildRow.js';
-import { etagOf, formatRecord, validateProjection } from '../records/formatRecord.js';
+import { etagOf, formatRecord, validateProjection, wantsLookupAnnotations } from '../records/formatRecord.js';
 import { parseRecordBody } from '../records/parseRecordBody.js';
 import type { CellValue, Row } from '../store/Row.js';
 
@@ -40,16 +40,23 @@ export function retrieveRecord(
   ctx: MockContext,
 ): ApiResponse {
   const options = parseQueryOptions(request.query);
-  const format = { select: options.select, expand: options.expand, lookupAnnotations: false };
+  const annotations = parsePrefer(request.headers.prefer).includeAnnotations;
+  const format = {
+    select: options.select,
+    expand: options.expand,
+    lookupAnnotations: wantsLookupAnnotations(annotations),
+  };
   validateProjection(table, format, ctx.catalogue);
   const row = findRow(table, key, ctx);
   if (row === undefined) throw notFound(table, key);
   const ifNoneMatch = request.headers['if-none-match'];
-  // `If-None-Match: null` is what Microsoft's samples send: it matches nothing.
+  // `If-None-Match: null` is what Microsoft's samples send: it matches nothing. With $expand or
+  // annotations asked for, Dataverse always answers in full: never 304.
   if (
     ifNoneMatch !== undefined &&
     ifNoneMatch !== 'null' &&
     options.expand.length === 0 &&
+    annotations === undefined &&
     etagMatches(ifNoneMatch, row)
   ) {
     return emptyResponse(304, { ETag: etagOf(row) });
@@ -58,7 +65,10 @@ export function retrieveRecord(
   return jsonResponse(
     200,
     formatRecord(table, row, format, ctx, `${request.baseUrl}$metadata#${table.entitySetName}${selectPart}/$entity`),
-    { ETag: etagOf(row) },
+    {
+      ETag: etagOf(row),
+      ...(annotations === undefined ? {} : { 'Preference-Applied': `odata.include-annotations="${annotations}"` }),
+    },
   );
 }
 

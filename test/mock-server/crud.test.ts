@@ -165,6 +165,26 @@ describe('mock server: create, retrieve, update, upsert, delete', () => {
     expect((await mock.api('GET', `accounts(${id})`, { headers: { 'if-none-match': 'null' } })).status).toBe(200);
   });
 
+  it('a conditional GET asking for annotations is answered in full, never 304, with the lookup annotations', async () => {
+    const contact = entityIdOf(await mock.api('POST', 'contacts', { body: { lastname: 'Reyes' } }));
+    const id = entityIdOf(
+      await mock.api('POST', 'accounts', {
+        body: { name: 'annotated', 'primarycontactid@odata.bind': `/contacts(${contact})` },
+      }),
+    );
+    const etag = (await mock.api('GET', `accounts(${id})`)).headers.etag as string;
+    const res = await mock.api('GET', `accounts(${id})?$select=name,_primarycontactid_value`, {
+      headers: { 'if-none-match': etag, prefer: 'odata.include-annotations="*"' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers['preference-applied']).toBe('odata.include-annotations="*"');
+    expect(res.json).toMatchObject({
+      name: 'annotated',
+      _primarycontactid_value: contact,
+      '_primarycontactid_value@Microsoft.Dynamics.CRM.lookuplogicalname': 'contact',
+    });
+  });
+
   it('upsert by alternate key: creates with the URL key value, updates without changing keys', async () => {
     const url = `accounts(accountnumber='UPS-1')`;
     const created = await mock.api('PATCH', url, { body: { name: 'by key' } });
