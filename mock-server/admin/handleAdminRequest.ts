@@ -97,6 +97,7 @@ export function handleAdminRequest(
       ctx.protection.reset();
       ctx.faults.reset();
       ctx.gate.resetStats();
+      ctx.sampler.resetPluginStats();
       ctx.webServers.reset();
       return { status: 200, body: { records: ctx.store.counts() } };
     case 'seed': {

@@ -57,6 +57,21 @@ const latencySpec = z.strictObject({
 
 export type LatencySpec = z.output<typeof latencySpec>;
 
+const PLUGIN_MESSAGES = ['create', 'update', 'upsert', 'delete'] as const;
+
+const pluginSpec = z.strictObject({
+  name: z.string().min(1).max(200).optional().describe('A label for reports and stats.'),
+  table: z.string().min(1).describe('The table (logical name) the plug-in step is registered on.'),
+  messages: z
+    .array(z.enum(PLUGIN_MESSAGES))
+    .min(1)
+    .default([...PLUGIN_MESSAGES])
+    .describe('The messages it runs on; a bulk message runs it for each of its records, as Dataverse does.'),
+  ms: z.number().min(0).max(60_000).describe('Synchronous time it adds to each operation, in ms.'),
+});
+
+export type PluginSpec = z.output<typeof pluginSpec>;
+
 const OPERATION_KINDS = ['read', 'create', 'update', 'upsert', 'delete', 'batch', 'batchItem'] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
@@ -265,6 +280,13 @@ export const mockConfigSchema = z.strictObject({
       "Share of each operation's service time spent under one lock shared by every web server (the database; Amdahl's serial part).",
     ),
   faults: z.array(faultSpec).default([]),
+  plugins: z
+    .array(pluginSpec)
+    .max(100)
+    .default([])
+    .describe(
+      'Synchronous custom plug-ins: time added to each operation on their table and messages, unless the request bypasses custom logic (MSCRM.BypassCustomPluginExecution: true, or MSCRM.BypassBusinessLogicExecution with CustomSync).',
+    ),
 });
 
 export type MockConfigInput = z.input<typeof mockConfigSchema>;

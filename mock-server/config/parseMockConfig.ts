@@ -20,7 +20,12 @@ export function parseMockConfig(input: unknown, source = 'mock configuration'): 
       result.error.issues.map((issue) => `${formatIssuePath(issue.path)}: ${issue.message}`),
     );
   }
-  const { problems } = Catalogue.build(result.data.tables);
+  const { catalogue, problems } = Catalogue.build(result.data.tables);
+  // A misspelt table would never match an operation: the plug-in would silently cost nothing.
+  result.data.plugins.forEach((p, i) => {
+    if (catalogue.byLogicalName(p.table) === undefined)
+      problems.push(`plugins[${i}].table: '${p.table}' is not a table of the mock (a logical name, e.g. account)`);
+  });
   if (problems.length > 0) throw new MockConfigError(source, problems);
   return deepFreeze(result.data);
 }

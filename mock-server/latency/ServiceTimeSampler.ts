@@ -26,11 +26,38 @@ const FREE: LatencySpec = { baseMs: 0, distribution: 'none', sigma: 0, spreadMs:
 export class ServiceTimeSampler {
   readonly #latency: MockConfig['latency'];
   readonly #prng: Prng;
+  /** Synchronous plug-in time per `table|message`. */
+  readonly #plugins = new Map<string, number>();
   #spare: number | undefined;
+  /** Plug-in executions, those bypassed, and the time they added. */
+  readonly pluginStats = { ran: 0, bypassed: 0, ms: 0 };
 
   constructor(config: MockConfig) {
     this.#latency = config.latency;
     this.#prng = createPrng(hashSeed(config.seed, 'latency'));
+    for (const p of config.plugins)
+      for (const m of p.messages)
+        this.#plugins.set(`${p.table}|${m}`, (this.#plugins.get(`${p.table}|${m}`) ?? 0) + p.ms);
+  }
+
+  resetPluginStats(): void {
+    this.pluginStats.ran = 0;
+    this.pluginStats.bypassed = 0;
+    this.pluginStats.ms = 0;
+  }
+
+  /** The synchronous plug-in time of one operation, counted as run or bypassed. */
+  #pluginMs(cost: OperationCost, bypass: boolean): number {
+    if (this.#plugins.size === 0 || cost.table === undefined) return 0;
+    const ms = this.#plugins.get(`${cost.table}|${cost.kind}`);
+    if (ms === undefined) return 0;
+    if (bypass) {
+      this.pluginStats.bypassed++;
+      return 0;
+    }
+    this.pluginStats.ran++;
+    this.pluginStats.ms += ms;
+    return ms;
   }
 
   /** A standard normal variate (Box-Muller, caching the second value). */
@@ -79,13 +106,17 @@ export class ServiceTimeSampler {
     return l[kind] ?? l.default;
   }
 
-  /** Total service time, in ms, of a list of operations run one after another. */
-  serviceTime(costs: readonly OperationCost[]): number {
+  /**
+   * Total service time, in ms, of a list of operations run one after another, with their
+   * synchronous plug-ins unless the request bypasses custom logic.
+   */
+  serviceTime(costs: readonly OperationCost[], bypassPlugins = false): number {
     let total = 0;
     for (const cost of costs) {
       const { tables } = this.#latency;
       const multiplier = cost.table !== undefined && Object.hasOwn(tables, cost.table) ? (tables[cost.table] ?? 1) : 1;
       total += multiplier * (this.#sample(this.#spec(cost)) + (cost.records ?? 0) * this.#latency.perRecordMs);
+      total += this.#pluginMs(cost, bypassPlugins);
     }
     return total;
   }

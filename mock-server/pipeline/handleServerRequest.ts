@@ -51,6 +51,7 @@ async function serveAdmin(target: Target, env: ServerEnv): Promise<void> {
     answer ??= handleAdminRequest(target.method, target.pathname, body, context, () => ({
       throttling: context.protection.stats(),
       faults: context.faults.stats(),
+      plugins: { ...context.sampler.pluginStats },
       server: { ...context.gate.stats(), ...serverResourceStats() },
       webServers: context.webServers.stats(),
     }));

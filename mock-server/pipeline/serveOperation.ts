@@ -39,14 +39,27 @@ function dispatch(
   return dispatchApiRequest(resource, request, env.context, env.routes);
 }
 
+/**
+ * The request asks Dataverse to skip custom synchronous logic: `MSCRM.BypassCustomPluginExecution:
+ * true`, or `MSCRM.BypassBusinessLogicExecution` naming `CustomSync`. On a `$batch`, the outer
+ * request's headers decide for every part.
+ */
+function bypassesCustomLogic(headers: Readonly<Record<string, string | string[] | undefined>>): boolean {
+  const plugins = headers['mscrm.bypasscustompluginexecution'];
+  if (typeof plugins === 'string' && plugins.trim().toLowerCase() === 'true') return true;
+  const logic = headers['mscrm.bypassbusinesslogicexecution'];
+  return typeof logic === 'string' && logic.split(',').some((v) => v.trim().toLowerCase() === 'customsync');
+}
+
 /** Stage 7: the latency model's service time, spent in the capacity queue. */
 async function delay(
   env: PipelineEnv,
-  server: number,
+  exchange: ApiExchange,
   costs: readonly OperationCost[],
   timing: ServiceTiming,
 ): Promise<void> {
-  timing.serviceMs = env.context.sampler.serviceTime(costs);
+  const { server } = exchange;
+  timing.serviceMs = env.context.sampler.serviceTime(costs, bypassesCustomLogic(exchange.req.headers));
   await env.context.gate.serve(timing.serviceMs, server);
 }
 
@@ -75,10 +88,10 @@ export async function serveOperation(
     response = await dispatch(fault, resource, requestOf(exchange, userId, body), env);
   } catch (error) {
     // A failed operation still took server time.
-    await delay(env, exchange.server, ownCost, timing);
+    await delay(env, exchange, ownCost, timing);
     return { kind: 'answer', response: errorResponse(asDataverseError(error, exchange)), dropAfter };
   }
-  await delay(env, exchange.server, response.cost ?? ownCost, timing);
+  await delay(env, exchange, response.cost ?? ownCost, timing);
   if (fault?.kind === 'slow') await sleep(fault.slowMs);
   return { kind: 'answer', response, dropAfter };
 }
