@@ -54,6 +54,8 @@ export interface DataverseClientOptions {
    * (dropped, as Microsoft advises for throughput: requests spread over the web servers).
    */
   readonly affinityCookie?: boolean;
+  /** Ask Dataverse to skip custom synchronous plug-ins on every request (`MSCRM.BypassCustomPluginExecution`). */
+  readonly bypassCustomLogic?: boolean;
 }
 
 export interface CallOptions {
@@ -125,6 +127,7 @@ export class DataverseClient {
   readonly #random: () => number;
   readonly #signal: AbortSignal | undefined;
   readonly #keepAffinity: boolean;
+  readonly #baseHeaders: Readonly<Record<string, string>>;
   /** The `ARRAffinity` value this client sends back, once the server has set one (when kept). */
   #affinity: string | undefined;
   #next = 0;
@@ -153,6 +156,10 @@ export class DataverseClient {
     this.#random = options.random ?? Math.random;
     this.#signal = options.signal;
     this.#keepAffinity = options.affinityCookie ?? false;
+    this.#baseHeaders =
+      options.bypassCustomLogic === true
+        ? { ...BASE_HEADERS, 'MSCRM.BypassCustomPluginExecution': 'true' }
+        : BASE_HEADERS;
   }
 
   #checkAborted(method: string, path: string): void {
@@ -231,7 +238,7 @@ export class DataverseClient {
     body: string | undefined,
     extra: Readonly<Record<string, string>> | undefined,
   ): Promise<Record<string, string>> {
-    const headers: Record<string, string> = { ...BASE_HEADERS, ...extra };
+    const headers: Record<string, string> = { ...this.#baseHeaders, ...extra };
     if (body !== undefined) headers['content-type'] ??= 'application/json';
     if (identity !== undefined) headers.authorization = `Bearer ${await identity.tokens.getToken()}`;
     if (this.#affinity !== undefined) headers.cookie = `ARRAffinity=${this.#affinity}`;

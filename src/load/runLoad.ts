@@ -132,6 +132,7 @@ export class LoadRun extends EventEmitter<LoadRunEvents> {
         gates: gates.gates,
         connections: this.#load.maxInFlight,
         affinityCookie: scenario.affinityCookie,
+        bypassCustomLogic: scenario.bypassCustomLogic,
       });
       const control = new DataverseClient({ url, identities, gates: gates.gates, connections: 2 });
       await preflight(control, url);

@@ -61,6 +61,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
     gates: input.gates.gates,
     connections: input.connections ?? Math.max(1, spec.concurrency),
     affinityCookie: input.target.affinityCookie ?? false,
+    bypassCustomLogic: input.target.bypassCustomLogic ?? false,
     signal: stop.signal,
   });
   const sink = new MeasurementSink();

@@ -291,19 +291,20 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     const { scenario } = this.#loaded;
     const target = this.#options.target;
     return openTarget(scenario, target, ({ mock, url, identities, gates }) => {
-      const { affinityCookie } = scenario;
+      const { affinityCookie, bypassCustomLogic } = scenario;
       const worker: WorkerTarget =
         target.kind === 'org'
           ? {
               url,
               affinityCookie,
+              bypassCustomLogic,
               identities: {
                 kind: 'org',
                 specs: target.identities,
                 ...(target.authorityHost === undefined ? {} : { authorityHost: target.authorityHost }),
               },
             }
-          : { url, affinityCookie, identities: { kind: 'mock', count: scenario.identities } };
+          : { url, affinityCookie, bypassCustomLogic, identities: { kind: 'mock', count: scenario.identities } };
       // The control client's calls (planning, audit) wait at the same gates as the work.
       const control = new DataverseClient({ url, identities, gates: gates.gates, connections: 2 });
       return Promise.resolve({ mock, url, identities, gates, control, worker });

@@ -317,6 +317,12 @@ export const scenarioSchema = z.strictObject({
     .max(1024)
     .optional()
     .describe("HTTP connections per client; default: the strategy's concurrency."),
+  bypassCustomLogic: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Send MSCRM.BypassCustomPluginExecution: true on every request: Dataverse then skips custom synchronous plug-ins (the user needs the prvBypassCustomPlugins privilege on an org). Run the scenario with and without it to measure what the plug-ins cost.',
+    ),
   affinityCookie: z
     .boolean()
     .default(false)

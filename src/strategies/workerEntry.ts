@@ -40,6 +40,7 @@ async function run(
     gates: gates(identities.length),
     connections: 1,
     affinityCookie: target.affinityCookie ?? false,
+    bypassCustomLogic: target.bypassCustomLogic ?? false,
     ...(target.retry === undefined ? {} : { retry: target.retry }),
   });
   const sink = new MeasurementSink();

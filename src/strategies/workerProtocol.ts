@@ -17,6 +17,8 @@ export interface WorkerTarget {
   readonly retry?: Partial<RetryPolicy>;
   /** Keep the ARRAffinity cookie (see `DataverseClientOptions.affinityCookie`). */
   readonly affinityCookie?: boolean;
+  /** See `DataverseClientOptions.bypassCustomLogic`. */
+  readonly bypassCustomLogic?: boolean;
 }
 
 export interface WorkerStart {
