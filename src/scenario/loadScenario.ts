@@ -39,6 +39,8 @@ export interface LoadOptions {
   readonly checkNames?: boolean;
   /** A cost profile (name or file) replacing the scenario's mock costs: `dvbench run --profile`. */
   readonly profile?: string;
+  /** Send the bypass header whatever the file says: `dvbench run --bypass-custom-logic`. */
+  readonly bypassCustomLogic?: boolean;
 }
 
 function locate(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path: readonly PropertyKey[]): string {
@@ -122,7 +124,8 @@ export function parseScenarioText(text: string, path: string, options: LoadOptio
     );
   }
   const { mock, mockCosts } = withProfile(data, path, options.profile, (p) => locate(doc, lines, p));
-  const result = scenarioSchema.safeParse({ ...(data as Record<string, unknown>), mock });
+  const bypass = options.bypassCustomLogic === true ? { bypassCustomLogic: true } : {};
+  const result = scenarioSchema.safeParse({ ...(data as Record<string, unknown>), mock, ...bypass });
   if (!result.success) {
     const problems = result.error.issues.map(
       (issue) => `${path}${locate(doc, lines, issue.path)}: ${formatIssuePath(issue.path)}: ${issue.message}`,

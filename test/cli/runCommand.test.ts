@@ -271,4 +271,24 @@ describe('dvbench run target selection', () => {
     expect(dry.stdout).toContain('target: the org https://contoso.crm.dynamics.com (from --target)');
     expect(dry.stdout).not.toContain('(The target is the mock');
   });
+
+  it('--bypass-custom-logic runs the same scenario with the plug-ins skipped: same name, so compare takes both', async () => {
+    const dir = await tempDir('dvbench-cli-');
+    const file = join(dir, 'plugins.yaml');
+    await writeFile(
+      file,
+      'name: plugins\nmock: { profile: zero, plugins: [{ table: account, messages: [create], ms: 25 }] }\nworkloads: [{ kind: insert, table: account, count: 4, values: { name: "p{i}" } }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n',
+    );
+    const busy = async (out: string): Promise<[boolean, number | undefined]> => {
+      const r = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResults;
+      return [r.scenario.bypassCustomLogic, r.strategies[0]?.server?.busyMs];
+    };
+    expect((await runCli(['run', file, '--out', join(dir, 'a'), '--quiet'])).code).toBe(0);
+    const bypassed = await runCli(['run', file, '--bypass-custom-logic', '--out', join(dir, 'b'), '--quiet']);
+    expect(bypassed.code, bypassed.stderr).toBe(0);
+    expect(await busy(join(dir, 'a'))).toEqual([false, 100]);
+    expect(await busy(join(dir, 'b'))).toEqual([true, 0]);
+    const compared = await runCli(['compare', join(dir, 'a', 'results.json'), join(dir, 'b', 'results.json')]);
+    expect(compared.stdout).toContain('# dvbench compare: plugins');
+  }, 60_000);
 });

@@ -15,7 +15,7 @@ import { checkTargetSafety } from '../../runner/targetSafety.js';
 import { verdictHeadline } from '../../runner/verdict.js';
 import { dryRun, formatDryRun } from '../../runner/dryRun.js';
 import { expandStrategies } from '../../scenario/expandStrategies.js';
-import { loadScenario, type LoadedScenario } from '../../scenario/loadScenario.js';
+import { loadScenario, type LoadedScenario, type LoadOptions } from '../../scenario/loadScenario.js';
 import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
 import { durationMs, durationSchema } from '../../load/loadSchema.js';
 import { describeLoadPlan, runLoadScenario } from './runLoadScenario.js';
@@ -38,6 +38,9 @@ Options:
   --profile <name|file> the embedded mock's costs from this profile, replacing the
                         scenario's: default (published Dataverse figures), zero (no costs,
                         for testing the harness) or a profile file
+  --bypass-custom-logic send MSCRM.BypassCustomPluginExecution: true on every request (as the
+                        scenario's bypassCustomLogic): custom synchronous plug-ins are skipped;
+                        compare with a run without it to see what they cost
   --quiet               no progress output
   --allow-writes        against an org: allow workloads that create records (insert,
                         transactional); they are listed in created-records.json before they
@@ -103,13 +106,13 @@ async function expandPaths(paths: readonly string[]): Promise<string[]> {
 async function loadAll(
   paths: readonly string[],
   checkNames: (path: string) => boolean = () => true,
-  profile?: string,
+  overrides: Pick<LoadOptions, 'profile' | 'bypassCustomLogic'> = {},
 ): Promise<LoadedScenario[]> {
   const loaded: LoadedScenario[] = [];
   const problems: string[] = [];
   for (const p of await expandPaths(paths)) {
     try {
-      loaded.push(await loadScenario(p, { checkNames: checkNames(p), ...(profile === undefined ? {} : { profile }) }));
+      loaded.push(await loadScenario(p, { checkNames: checkNames(p), ...overrides }));
     } catch (error) {
       if (error instanceof DvbenchError && error.code === 'DVB_ERR_SCENARIO_INVALID') problems.push(error.message);
       else throw error;
@@ -295,6 +298,7 @@ const RUN_OPTIONS = {
   'allow-writes': { type: 'boolean' },
   keep: { type: 'boolean' },
   profile: { type: 'string' },
+  'bypass-custom-logic': { type: 'boolean' },
   duration: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -333,15 +337,18 @@ async function loadForTargets(
   values: RunValues,
   needCredentials: boolean,
 ): Promise<{ loaded: LoadedScenario[]; targets: TargetSpec[] }> {
-  const { profile } = values;
-  const syntaxOnly = await loadAll(paths, () => false, profile);
+  const overrides = {
+    ...(values.profile === undefined ? {} : { profile: values.profile }),
+    ...(values['bypass-custom-logic'] === true ? { bypassCustomLogic: true } : {}),
+  };
+  const syntaxOnly = await loadAll(paths, () => false, overrides);
   const targets = syntaxOnly.map((l) => targetFor(l, values.target, needCredentials));
   const onMock = new Set(syntaxOnly.filter((_, i) => targets[i]?.kind === 'mock').map((l) => l.path));
   if (onMock.size === 0) return { loaded: syntaxOnly, targets };
   const loaded = await loadAll(
     syntaxOnly.map((l) => l.path),
     (p) => onMock.has(p),
-    profile,
+    overrides,
   );
   return { loaded, targets };
 }
