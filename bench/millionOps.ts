@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { tableDirectory } from '../mock-server/index.js';
 import { DataverseClient } from '../src/client/DataverseClient.js';
 import { MeasurementSink } from '../src/metrics/MeasurementSink.js';
-import { planFingerprint } from '../src/runner/prepareData.js';
+import { fingerprint } from '../src/runner/prepareData.js';
 import { parseScenarioText } from '../src/scenario/loadScenario.js';
 import { planOperations, seededRowsKey } from '../src/scenario/planOperations.js';
 import { poolStrategy } from '../src/strategies/inProcessStrategies.js';
@@ -36,7 +36,7 @@ async function main(url: string, count: number): Promise<MillionOpsResult> {
   }));
   const t0 = performance.now();
   const ops = planOperations(scenario, tableDirectory(), new Map([[seededRowsKey('account', undefined), ids]]));
-  const fingerprint = planFingerprint(ops);
+  const planHash = fingerprint(ops);
   const planSeconds = (performance.now() - t0) / 1000;
   const client = new DataverseClient({ url, connections: 64 });
   const sink = new MeasurementSink();
@@ -55,7 +55,14 @@ async function main(url: string, count: number): Promise<MillionOpsResult> {
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage.rss());
   await client.close();
-  return { operations: sink.operations, seconds, planSeconds, peakRssBytes: peak, rssBeforeBytes, fingerprint };
+  return {
+    operations: sink.operations,
+    seconds,
+    planSeconds,
+    peakRssBytes: peak,
+    rssBeforeBytes,
+    fingerprint: planHash,
+  };
 }
 
 const [url, count] = process.argv.slice(2);

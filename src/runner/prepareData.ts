@@ -73,20 +73,20 @@ export async function fetchRows(
   return out;
 }
 
-export function fingerprint(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
-}
-
 /**
- * `fingerprint(ops)`, the same digest, hashed operation by operation: a million operations
- * never become one string of some 150 MB.
+ * A short hash of a value's JSON. An array is hashed element by element, to the same digest as
+ * its whole JSON: a plan of a million operations never becomes one string of some 150 MB.
  */
-export function planFingerprint(ops: readonly unknown[]): string {
+export function fingerprint(value: unknown): string {
   const hash = createHash('sha256');
-  hash.update('[');
-  ops.forEach((op, i) => {
-    hash.update(i === 0 ? JSON.stringify(op) : `,${JSON.stringify(op)}`);
-  });
-  hash.update(']');
+  if (Array.isArray(value)) {
+    hash.update('[');
+    value.forEach((item: unknown, i) => {
+      // JSON.stringify writes null for an element it cannot represent.
+      const json = (JSON.stringify(item) as string | undefined) ?? 'null';
+      hash.update(i === 0 ? json : `,${json}`);
+    });
+    hash.update(']');
+  } else hash.update(JSON.stringify(value));
   return hash.digest('hex').slice(0, 16);
 }

@@ -1,7 +1,7 @@
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import type { MeasuredRepetition } from './aggregateStrategy.js';
 import type { ServerSnapshot } from './prepareData.js';
-import { planFingerprint } from './prepareData.js';
+import { fingerprint } from './prepareData.js';
 import type { RepetitionRun } from './runRepetition.js';
 import type { RepetitionResult } from './RunResults.js';
 
@@ -46,7 +46,7 @@ export function repetitionResult(
     serverCpuMs: server === null ? null : server.cpuUserMs + server.cpuSystemMs,
     records: after?.records ?? null,
     dataFingerprint: plan.dataFingerprint,
-    planFingerprint: planFingerprint(plan.ops),
+    planFingerprint: fingerprint(plan.ops),
   };
 }
 
