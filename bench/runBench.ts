@@ -252,30 +252,12 @@ async function runPool(client: DataverseClient, url: string, n: number, ops: Pla
   return ops.length / (performance.now() - t0);
 }
 
-/**
- * async N against `url`, where every call takes the same fixed time: the ideal speedup is
- * exactly N. Each N gets two warm-up rounds first (connections opened, code compiled), as a
- * run's warm-up repetition does.
- */
-async function speedups(url: string, op: PlannedOperation, rounds: number): Promise<SpeedupPoint[]> {
+/** Speedup of each N in SPEEDUP_WORKERS over N = 1, from a throughput measured at each N. */
+async function speedupCurve(throughputAt: (n: number) => Promise<number>): Promise<SpeedupPoint[]> {
   const points: SpeedupPoint[] = [];
   let base = 0;
   for (const n of SPEEDUP_WORKERS) {
-    const client = new DataverseClient({ url, connections: n });
-    await runPool(
-      client,
-      url,
-      n,
-      Array.from({ length: n * 2 }, () => op),
-    );
-    // Whole rounds: n × rounds operations, so no round runs part-empty and the ideal is exactly n.
-    const throughput = await runPool(
-      client,
-      url,
-      n,
-      Array.from({ length: n * rounds }, () => op),
-    );
-    await client.close();
+    const throughput = await throughputAt(n);
     if (n === 1) base = throughput;
     const speedup = throughput / base;
     points.push({ n, speedup, error: Math.abs(speedup / n - 1) });
@@ -284,27 +266,53 @@ async function speedups(url: string, op: PlannedOperation, rounds: number): Prom
 }
 
 /**
+ * async N against `url`, where every call takes the same fixed time: the ideal speedup is
+ * exactly N. Each N gets two warm-up rounds first (connections opened, code compiled), as a
+ * run's warm-up repetition does.
+ */
+function speedups(url: string, op: PlannedOperation, rounds: number): Promise<SpeedupPoint[]> {
+  return speedupCurve(async (n) => {
+    const client = new DataverseClient({ url, connections: n });
+    try {
+      await runPool(
+        client,
+        url,
+        n,
+        Array.from({ length: n * 2 }, () => op),
+      );
+      // Whole rounds: n × rounds operations, so no round runs part-empty and the ideal is exactly n.
+      return await runPool(
+        client,
+        url,
+        n,
+        Array.from({ length: n * rounds }, () => op),
+      );
+    } finally {
+      await client.close();
+    }
+  });
+}
+
+/**
  * The machine's floor: the same fixed-delay rounds sent by a bare undici loop (no planning, no
  * retries, no measurement). What it loses to the ideal is this machine's and the server's share;
  * what dvbench loses beyond it is dvbench's own.
  */
-async function rawSpeedups(url: string, path: string, rounds: number): Promise<SpeedupPoint[]> {
-  const points: SpeedupPoint[] = [];
-  let base = 0;
-  for (const n of SPEEDUP_WORKERS) {
+function rawSpeedups(url: string, path: string, rounds: number): Promise<SpeedupPoint[]> {
+  return speedupCurve(async (n) => {
     const pool = new Pool(url, { connections: n });
     const loop = async (times: number): Promise<void> => {
       for (let i = 0; i < times; i++) await (await pool.request({ method: 'GET', path })).body.text();
     };
-    await Promise.all(Array.from({ length: n }, () => loop(2)));
-    const t0 = performance.now();
-    await Promise.all(Array.from({ length: n }, () => loop(rounds)));
-    const throughput = (n * rounds) / (performance.now() - t0);
-    await pool.close();
-    if (n === 1) base = throughput;
-    points.push({ n, speedup: throughput / base, error: Math.abs(throughput / base / n - 1) });
-  }
-  return points;
+    try {
+      await Promise.all(Array.from({ length: n }, () => loop(2)));
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: n }, () => loop(rounds)));
+      return (n * rounds) / (performance.now() - t0);
+    } finally {
+      await pool.close();
+    }
+  });
 }
 
 const worstError = (points: readonly SpeedupPoint[], upTo: number): number =>
