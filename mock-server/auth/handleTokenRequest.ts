@@ -138,6 +138,18 @@ function issued(ctx: MockContext, identity: string, audience: string, v2: boolea
   };
 }
 
+const notABasicPair = (): TokenEndpointResponse =>
+  entraError(401, 'invalid_client', 7000216, 'The Authorization header is not a Basic pair of client id and secret.');
+
+/** `application/x-www-form-urlencoded` decoding of one component; undefined when it is not valid. */
+function formDecoded(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * `client_secret_basic` (RFC 6749 §2.3.1): the client's id and secret, each form-encoded, in an
  * `Authorization: Basic` header instead of the body, as MSAL and other OAuth clients may send
@@ -148,35 +160,13 @@ export function withBasicCredentials(
   form: URLSearchParams,
   authorization: string | undefined,
 ): URLSearchParams | TokenEndpointResponse {
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization ?? '');
-  if (match === null) {
-    if (authorization !== undefined && /^Basic\b/i.test(authorization))
-      return entraError(
-        401,
-        'invalid_client',
-        7000216,
-        'The Authorization header is not a Basic pair of client id and secret.',
-      );
-    return form;
-  }
-  const pair = Buffer.from(match[1] ?? '', 'base64').toString('utf8');
+  if (authorization === undefined || !/^Basic\b/i.test(authorization)) return form;
+  const encoded = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization)?.[1];
+  const pair = encoded === undefined ? '' : Buffer.from(encoded, 'base64').toString('utf8');
   const colon = pair.indexOf(':');
-  let clientId: string;
-  let secret: string;
-  try {
-    clientId = decodeURIComponent(pair.slice(0, colon).replace(/\+/g, ' '));
-    secret = decodeURIComponent(pair.slice(colon + 1).replace(/\+/g, ' '));
-  } catch {
-    clientId = '';
-    secret = '';
-  }
-  if (colon < 1 || clientId === '')
-    return entraError(
-      401,
-      'invalid_client',
-      7000216,
-      'The Authorization header is not a Basic pair of client id and secret.',
-    );
+  const clientId = formDecoded(pair.slice(0, colon));
+  const secret = formDecoded(pair.slice(colon + 1));
+  if (colon < 1 || clientId === undefined || clientId === '' || secret === undefined) return notABasicPair();
   const named = form.get('client_id');
   if (named !== null && named !== '' && named !== clientId)
     return entraError(
