@@ -108,6 +108,11 @@ const GENERATOR_BOUND_CPU_SHARE = 0.9;
 /** Past this event-loop delay p99, the generator queued work of its own (latencies include it). */
 const GENERATOR_BOUND_LOOP_DELAY_MS = 50;
 
+/** The client's CPU was at or past the share of the cores it could use. */
+function cpuBound(cpuPercent: number, cores: number): boolean {
+  return cpuPercent / 100 >= GENERATOR_BOUND_CPU_SHARE * cores;
+}
+
 /** Cores the strategy's client can keep busy: one event loop, or a thread or process per worker. */
 function clientCores(spec: StrategySpec): number {
   return spec.kind === 'threads' || spec.kind === 'processes' ? Math.min(spec.workers, availableParallelism()) : 1;
@@ -130,8 +135,7 @@ function clientOf(
     cpuSystemMs: Math.round(sum(reps.map((r) => r.client.cpuSystemMs))),
     cpuMicrosPerRequest: requests > 0 ? Math.round((clientCpuMs * 1000) / requests) : null,
     cores,
-    generatorBound:
-      cpuPercent / 100 >= GENERATOR_BOUND_CPU_SHARE * cores || eventLoopDelayP99Ms > GENERATOR_BOUND_LOOP_DELAY_MS,
+    generatorBound: cpuBound(cpuPercent, cores) || eventLoopDelayP99Ms > GENERATOR_BOUND_LOOP_DELAY_MS,
     peakRssBytes: Math.max(0, ...reps.map((r) => r.client.peakRssBytes + r.client.childPeakRssBytes)),
     heapUsedBytes: Math.max(0, ...reps.map((r) => r.client.heapUsedBytes)),
     eventLoopDelayP99Ms,
@@ -246,8 +250,7 @@ export function aggregateStrategy(
 
 /** Said once per strategy when the client's CPU set the pace (a busy event loop is warned per repetition). */
 function generatorBoundWarning(client: StrategyResult['client']): string[] {
-  if (client.generatorBound !== true || client.cpuPercent / 100 < GENERATOR_BOUND_CPU_SHARE * (client.cores ?? 1))
-    return [];
+  if (client.generatorBound !== true || !cpuBound(client.cpuPercent, client.cores ?? 1)) return [];
   const perRequest = client.cpuMicrosPerRequest == null ? '' : `, ${client.cpuMicrosPerRequest} µs per request`;
   return [
     `the load generator set the pace: client CPU ${client.cpuPercent.toFixed(0)}% of ${client.cores ?? 1} core${client.cores === 1 ? '' : 's'}${perRequest}; this throughput describes the client machine, not the target (more threads or processes, or --shard over machines)`,
