@@ -36,8 +36,10 @@ export class ServiceTimeSampler {
     this.#latency = config.latency;
     this.#prng = createPrng(hashSeed(config.seed, 'latency'));
     for (const p of config.plugins)
-      for (const m of p.messages)
-        this.#plugins.set(`${p.table}|${m}`, (this.#plugins.get(`${p.table}|${m}`) ?? 0) + p.ms);
+      for (const m of p.messages) {
+        const key = `${p.table}|${m}`;
+        this.#plugins.set(key, (this.#plugins.get(key) ?? 0) + p.ms);
+      }
   }
 
   resetPluginStats(): void {
