@@ -1,7 +1,8 @@
 import { handleBatch } from '../batch/handleBatch.js';
 import { handleBulkAction } from '../batch/handleBulkAction.js';
-import { DataverseError } from '../errors/DataverseError.js';
 import { jsonResponse, type ApiRequest, type ApiResponse } from '../http/ApiMessage.js';
+import type { Catalogue } from '../metadata/Catalogue.js';
+import { csdlDocument } from '../metadata/csdlDocument.js';
 import type { MockContext } from '../MockContext.js';
 import { createRecord } from './createRecord.js';
 import { ACTION_PREFIX, type Resource, type ResourceKind } from './parseResourcePath.js';
@@ -48,9 +49,16 @@ function serviceDocument(_resource: Resource, request: ApiRequest, ctx: MockCont
   });
 }
 
-function metadataDocument(): never {
-  // Real Dataverse serves CSDL XML here; no workload needs it, so the mock says so plainly.
-  throw new DataverseError(501, '0x8006088b', 'The dvbench mock does not serve $metadata (CSDL).');
+// The catalogue is fixed for a server's life, so its document is built once.
+const csdlByCatalogue = new WeakMap<Catalogue, string>();
+
+function metadataDocument(_resource: Resource, _request: ApiRequest, ctx: MockContext): ApiResponse {
+  let body = csdlByCatalogue.get(ctx.catalogue);
+  if (body === undefined) {
+    body = csdlDocument(ctx.catalogue);
+    csdlByCatalogue.set(ctx.catalogue, body);
+  }
+  return { status: 200, headers: { 'Content-Type': 'application/xml' }, body };
 }
 
 /** The Web API as the mock serves it: a new endpoint is a `Resource` kind, its path, and one entry here. */

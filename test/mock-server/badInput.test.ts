@@ -54,7 +54,7 @@ describe('mock server: bad input is a clear 4xx, never a 500, and changes nothin
     ['GET', 'accounts(00000000-0000-0000-0000-000000000001)/name', 404],
     ['GET', 'accounts/foo', 404],
     ['GET', 'nosuchset', 404],
-    ['GET', '$metadata', 501],
+    ['POST', '$metadata', 405],
   ])('%s %s → %i', async (method, path, status) => {
     const res = await mock.api(method, path);
     expect(res.status).toBe(status);
