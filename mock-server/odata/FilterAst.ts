@@ -25,7 +25,8 @@ export type FilterNode =
   | { readonly kind: 'compare'; readonly op: ComparisonOperator; readonly left: Operand; readonly right: Operand }
   | {
       readonly kind: 'stringFunction';
-      readonly name: 'contains' | 'startswith' | 'endswith';
+      /** `like` (FetchXML's operator) anchors both ends; the OData functions leave one or both open. */
+      readonly name: 'contains' | 'startswith' | 'endswith' | 'like';
       readonly property: PropertyPath;
       readonly value: Literal;
     }

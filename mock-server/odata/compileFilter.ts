@@ -186,7 +186,7 @@ function compileNode(node: FilterNode, ctx: FilterContext): RowPredicate {
       const matches = likeMatcher(
         value,
         node.name !== 'contains' && node.name !== 'endswith',
-        node.name === 'endswith',
+        node.name === 'endswith' || node.name === 'like',
       );
       return (row) => {
         const v = prop.get(row);

@@ -29,3 +29,16 @@ export function parsePrefer(header: string | undefined): Preferences {
   }
   return { returnRepresentation, maxPageSize, includeAnnotations, continueOnError };
 }
+
+/**
+ * Whether `Prefer: odata.include-annotations` selects an annotation: `*`, its namespace with
+ * `.*` (`Microsoft.Dynamics.CRM.*`), or its full name, in a comma-separated list.
+ */
+export function includesAnnotation(includeAnnotations: string | undefined, name: string): boolean {
+  if (includeAnnotations === undefined) return false;
+  const namespace = name.slice(0, name.lastIndexOf('.'));
+  return includeAnnotations
+    .split(',')
+    .map((s) => s.trim())
+    .some((s) => s === '*' || s === `${namespace}.*` || s === name);
+}

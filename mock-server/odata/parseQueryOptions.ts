@@ -95,11 +95,6 @@ function systemOptions(query: string): Map<string, string> {
     }
     seen.set(name, value);
   }
-  if (params.has('fetchXml')) {
-    throw dataverseErrors.querySyntax(
-      'FetchXML queries (fetchXml=) are not supported by the dvbench mock; use OData query options.',
-    );
-  }
   return seen;
 }
 

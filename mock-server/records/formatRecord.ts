@@ -1,5 +1,6 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { Catalogue, TableMetadata } from '../metadata/Catalogue.js';
+import { includesAnnotation } from '../odata/parsePrefer.js';
 import type { ExpandItem } from '../odata/QueryOptions.js';
 import { isLookupValue, type Row } from '../store/Row.js';
 import type { Store } from '../store/Store.js';
@@ -34,11 +35,7 @@ export function validateProjection(table: TableMetadata, options: FormatOptions,
 
 /** Annotation selection in `Prefer: odata.include-annotations` ("*", or a list of names and wildcards). */
 export function wantsLookupAnnotations(includeAnnotations: string | undefined): boolean {
-  if (includeAnnotations === undefined) return false;
-  return includeAnnotations
-    .split(',')
-    .map((s) => s.trim())
-    .some((s) => s === '*' || s === 'Microsoft.Dynamics.CRM.*' || s === 'Microsoft.Dynamics.CRM.lookuplogicalname');
+  return includesAnnotation(includeAnnotations, 'Microsoft.Dynamics.CRM.lookuplogicalname');
 }
 
 /**

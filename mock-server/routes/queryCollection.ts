@@ -5,6 +5,7 @@ import type { MockContext } from '../MockContext.js';
 import { executeQuery, MAX_COUNT, MAX_PAGE_SIZE } from '../odata/executeQuery.js';
 import { parsePrefer } from '../odata/parsePrefer.js';
 import { parseQueryOptions } from '../odata/parseQueryOptions.js';
+import { queryFetchXml } from './queryFetchXml.js';
 import { formatRecord, validateProjection, wantsLookupAnnotations } from '../records/formatRecord.js';
 
 function nextLink(request: ApiRequest, skipToken: string): string {
@@ -17,6 +18,11 @@ function nextLink(request: ApiRequest, skipToken: string): string {
 
 /** `GET /<set>`: filter, select, order, expand, count and page, as Dataverse answers a query. */
 export function queryCollection(table: TableMetadata, request: ApiRequest, ctx: MockContext): ApiResponse {
+  if (request.query.includes('fetchXml=')) {
+    const params = new URLSearchParams(request.query);
+    const xml = params.get('fetchXml');
+    if (xml !== null) return queryFetchXml(table, xml, params, request, ctx);
+  }
   const options = parseQueryOptions(request.query);
   const prefer = parsePrefer(request.headers.prefer);
   const format = {

@@ -97,6 +97,64 @@ describe('mock server: an independent Dataverse client works unchanged', () => {
     expect(await api.countAll({ collection: 'accounts', filter, select: ['accountid'] })).toBe(expected);
   });
 
+  it('its FetchXML calls page with the paging cookie, and fetchAll reads every page', async () => {
+    await mock.reset();
+    await mock.seed({ account: 230 });
+    const api = client();
+    const fetchXml =
+      '<fetch count="100"><entity name="account"><attribute name="name"/><order attribute="name"/><filter><condition attribute="name" operator="like" value="%o%"/></filter></entity></fetch>';
+    const expected = Number(
+      (await mock.api('GET', `accounts/$count?$filter=${encodeURIComponent("contains(name,'o')")}`)).text,
+    );
+    expect(expected).toBeGreaterThan(100);
+    const includeAnnotations = 'Microsoft.Dynamics.CRM.fetchxmlpagingcookie';
+    const first = await api.fetch<{ name: string }>({ collection: 'accounts', fetchXml, includeAnnotations });
+    expect(first.value).toHaveLength(100);
+    expect(first.PagingInfo).toMatchObject({ page: 1, nextPage: 2 });
+    const second = await api.fetch<{ name: string }>({
+      collection: 'accounts',
+      fetchXml,
+      includeAnnotations,
+      pageNumber: first.PagingInfo?.nextPage ?? 0,
+      pagingCookie: first.PagingInfo?.cookie ?? '',
+    });
+    expect(second.value[0]?.name).not.toBe(first.value[0]?.name);
+    const all = await api.fetchAll<{ name: string; accountid: string }>({
+      collection: 'accounts',
+      fetchXml,
+      includeAnnotations,
+    });
+    expect(all.value).toHaveLength(expected);
+    expect(new Set(all.value.map((r) => r.accountid)).size).toBe(expected);
+    expect(all.value.every((r) => r.name.toLowerCase().includes('o'))).toBe(true);
+  });
+
+  it('reads $metadata (retrieveCsdlMetadata) and lookup annotations on retrieveMultiple', async () => {
+    await mock.reset();
+    const api = client();
+    const csdl = await api.retrieveCsdlMetadata();
+    expect(csdl).toContain('<EntitySet Name="accounts" EntityType="Microsoft.Dynamics.CRM.account">');
+    const contactId = await api.create<{ firstname: string; lastname: string }, string>({
+      collection: 'contacts',
+      data: { firstname: 'Ada', lastname: 'Lovelace' },
+    });
+    await api.create({
+      collection: 'accounts',
+      data: { name: 'Annotated', 'primarycontactid@odata.bind': `/contacts(${contactId})` },
+    });
+    const list = await api.retrieveMultiple<Record<string, unknown>>({
+      collection: 'accounts',
+      select: ['name', '_primarycontactid_value'],
+      includeAnnotations: '*',
+    });
+    expect(list.value[0]).toMatchObject({
+      name: 'Annotated',
+      _primarycontactid_value: contactId,
+      '_primarycontactid_value@Microsoft.Dynamics.CRM.lookuplogicalname': 'contact',
+      '_primarycontactid_value@Microsoft.Dynamics.CRM.associatednavigationproperty': 'primarycontactid',
+    });
+  });
+
   it('its $batch support works unchanged: a changeset of creates, then a batch of reads', async () => {
     await mock.reset();
     const api = client();

@@ -1,0 +1,105 @@
+import { dataverseErrors } from '../errors/dataverseErrors.js';
+import { parseFetchXml } from '../fetchxml/parseFetchXml.js';
+import type { ApiRequest, ApiResponse } from '../http/ApiMessage.js';
+import { jsonResponse } from '../http/ApiMessage.js';
+import type { TableMetadata } from '../metadata/Catalogue.js';
+import type { MockContext } from '../MockContext.js';
+import { executeQuery, MAX_COUNT, MAX_PAGE_SIZE } from '../odata/executeQuery.js';
+import { includesAnnotation, parsePrefer } from '../odata/parsePrefer.js';
+import { formatRecord, wantsLookupAnnotations } from '../records/formatRecord.js';
+import type { Row } from '../store/Row.js';
+
+const CRM = 'Microsoft.Dynamics.CRM';
+
+/**
+ * The paging cookie as Dataverse shapes it: a `<cookie>` whose `pagingcookie` attribute holds
+ * the page's first and last primary keys, URL-encoded twice. Clients pass it back as opaque
+ * text; the mock pages by the `page` number, so the cookie is never needed to find a page.
+ */
+function pagingCookie(table: TableMetadata, page: number, rows: readonly Row[]): string {
+  const id = (row: Row | undefined): string => {
+    const value = row?.values[table.primaryKey];
+    return `{${typeof value === 'string' ? value.toUpperCase() : ''}}`;
+  };
+  const inner = `<cookie page="${page}"><${table.primaryKey} last="${id(rows.at(-1))}" first="${id(rows[0])}" /></cookie>`;
+  const encoded = encodeURIComponent(encodeURIComponent(inner));
+  return `<cookie pagenumber="${page + 1}" pagingcookie="${encoded}" istracking="False" />`;
+}
+
+/** `$count=true` is the one query option Dataverse takes beside `fetchXml`. */
+function countOption(params: URLSearchParams): boolean {
+  for (const name of params.keys()) {
+    if (name.startsWith('$') && name !== '$count') {
+      throw dataverseErrors.querySyntax(`The query option '${name}' cannot be combined with fetchXml.`);
+    }
+  }
+  return params.get('$count') === 'true';
+}
+
+/**
+ * `GET /<set>?fetchXml=…`: the query in FetchXML, run by the same executor as OData queries.
+ * Rows leave out null columns (as FetchXML results do); `count`/`page` page it, and with the
+ * annotations asked for, a page that has more after it carries the paging cookie and
+ * `morerecords`, and `returntotalrecordcount` the total.
+ */
+export function queryFetchXml(
+  table: TableMetadata,
+  xml: string,
+  params: URLSearchParams,
+  request: ApiRequest,
+  ctx: MockContext,
+): ApiResponse {
+  const count = countOption(params);
+  const query = parseFetchXml(xml, table);
+  const prefer = parsePrefer(request.headers.prefer);
+  const pageSize = query.top ?? query.count ?? MAX_PAGE_SIZE;
+  const page = query.top === undefined ? query.page : 1;
+  const options = {
+    select: query.select,
+    filter: query.filter,
+    filterText: xml,
+    orderBy: query.orderBy,
+    orderByText: '',
+    top: undefined,
+    count: false,
+    expand: [],
+    skipToken: undefined,
+  };
+  // Simple paging, as Dataverse does it: the rows up to this page, then this page's share.
+  const result = executeQuery(table, options, pageSize * page, ctx);
+  const rows = result.rows.slice((page - 1) * pageSize);
+  const more = result.nextSkipToken !== undefined && query.top === undefined;
+  const format = {
+    select: query.select,
+    expand: [],
+    lookupAnnotations: wantsLookupAnnotations(prefer.includeAnnotations),
+  };
+  const selectPart = query.select === undefined ? '' : `(${query.select.join(',')})`;
+  const body: Record<string, unknown> = {
+    '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}${selectPart}`,
+  };
+  if (count) body['@odata.count'] = Math.min(result.total, MAX_COUNT);
+  const wants = (name: string): boolean => includesAnnotation(prefer.includeAnnotations, `${CRM}.${name}`);
+  if (query.returnTotalRecordCount && (wants('totalrecordcount') || wants('totalrecordcountlimitexceeded'))) {
+    body[`@${CRM}.totalrecordcount`] = Math.min(result.total, MAX_COUNT);
+    body[`@${CRM}.totalrecordcountlimitexceeded`] = result.total > MAX_COUNT;
+  }
+  if (more && (wants('fetchxmlpagingcookie') || wants('morerecords'))) {
+    // Learn shows the two together; which one a narrower selection brings is not documented, so both come.
+    body[`@${CRM}.fetchxmlpagingcookie`] = pagingCookie(table, page, rows);
+    body[`@${CRM}.morerecords`] = true;
+  }
+  body.value = rows.map((row) => withoutNulls(formatRecord(table, row, format, ctx)));
+  const headers: Record<string, string> =
+    prefer.includeAnnotations === undefined
+      ? {}
+      : { 'Preference-Applied': `odata.include-annotations="${prefer.includeAnnotations}"` };
+  return {
+    ...jsonResponse(200, body, headers),
+    cost: [{ kind: 'read', records: rows.length, table: table.logicalName }],
+  };
+}
+
+function withoutNulls(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== null));
+}
