@@ -3,6 +3,9 @@ import { DataverseError } from '../errors/DataverseError.js';
 import { Catalogue, type TableMetadata } from '../metadata/Catalogue.js';
 import { validateProjection } from '../records/formatRecord.js';
 import { Store } from '../store/Store.js';
+import { dataverseErrors } from '../errors/dataverseErrors.js';
+import { parseFetchXml } from '../fetchxml/parseFetchXml.js';
+import { readXmlElement } from '../fetchxml/readXmlElement.js';
 import { compileFilter } from './compileFilter.js';
 import { parseQueryOptions } from './parseQueryOptions.js';
 import { resolveProperty } from './resolveProperty.js';
@@ -11,7 +14,10 @@ export interface QueryParts {
   readonly select?: readonly string[] | undefined;
   readonly filter?: string | undefined;
   readonly orderBy?: string | undefined;
+  readonly fetchXml?: string | undefined;
 }
+
+type QueryOption = 'select' | 'filter' | 'orderBy' | 'fetchXml';
 
 /** Where a check looked: the standard tables and the custom ones given. */
 function catalogueOf(customTables: readonly CustomTableConfig[]): Catalogue {
@@ -32,12 +38,12 @@ export function checkQuery(
   logicalName: string,
   parts: QueryParts,
   checkNames = true,
-): { option: 'select' | 'filter' | 'orderBy'; message: string }[] {
+): { option: QueryOption; message: string }[] {
   const catalogue = catalogueOf(customTables);
   const table = catalogue.byLogicalName(logicalName);
-  const problems: { option: 'select' | 'filter' | 'orderBy'; message: string }[] = [];
+  const problems: { option: QueryOption; message: string }[] = [];
   const tryOption = (
-    option: 'select' | 'filter' | 'orderBy',
+    option: QueryOption,
     query: string,
     bind: (t: TableMetadata, parsed: ReturnType<typeof parseQueryOptions>) => void,
   ): void => {
@@ -63,6 +69,23 @@ export function checkQuery(
     tryOption('orderBy', `$orderby=${encodeURIComponent(parts.orderBy)}`, (t, q) => {
       for (const item of q.orderBy) resolveProperty(t, item.path, catalogue, new Store(catalogue));
     });
+  }
+  if (parts.fetchXml !== undefined) {
+    const xml = parts.fetchXml;
+    try {
+      // Without the table (an org's own), only the document's form can be checked.
+      if (checkNames && table !== undefined) {
+        const query = parseFetchXml(xml, table);
+        if (query.filter !== undefined)
+          compileFilter(query.filter, { table, catalogue, store: new Store(catalogue), now: Date.now });
+      } else {
+        const root = readXmlElement(xml);
+        if (typeof root === 'string')
+          throw dataverseErrors.querySyntax(`FetchXML: the query is not well-formed XML: ${root}`);
+      }
+    } catch (error) {
+      problems.push({ option: 'fetchXml', message: messageOf(error) });
+    }
   }
   return problems;
 }

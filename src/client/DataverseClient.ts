@@ -1,3 +1,4 @@
+import { nextQueryPage, queryPrefer, type QueryPageBody } from './queryPaging.js';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool, type Dispatcher } from 'undici';
@@ -501,25 +502,23 @@ export class DataverseClient {
     return this.send('DELETE', `${entitySet}(${key})`, undefined, options);
   }
 
-  /** Follows `@odata.nextLink` page by page with `Prefer: odata.maxpagesize`. */
+  /** Follows `@odata.nextLink` page by page with `Prefer: odata.maxpagesize`, or a FetchXML query's paging cookie. */
   async *queryPages(
     pathAndQuery: string,
     options: CallOptions & { maxPageSize?: number } = {},
   ): AsyncGenerator<CallResult & { records: number }> {
     let next: string | undefined = pathAndQuery;
-    const headers = {
-      ...options.headers,
-      ...(options.maxPageSize === undefined ? {} : { prefer: `odata.maxpagesize=${options.maxPageSize}` }),
-    };
+    const prefer = queryPrefer(pathAndQuery, options.maxPageSize);
+    const headers = { ...options.headers, ...(prefer === undefined ? {} : { prefer }) };
     while (next !== undefined) {
       const result = await this.send('GET', next, undefined, { ...options, headers });
       if (result.status !== 200) {
         yield { ...result, records: 0 };
         return;
       }
-      const page = JSON.parse(result.text) as { value?: unknown[]; '@odata.nextLink'?: string };
+      const page = JSON.parse(result.text) as QueryPageBody;
       yield { ...result, records: page.value?.length ?? 0 };
-      next = page['@odata.nextLink'];
+      next = nextQueryPage(next, page);
     }
   }
 

@@ -1,3 +1,4 @@
+import { nextQueryPage, queryPrefer, type QueryPageBody } from '../client/queryPaging.js';
 import { redact } from '../client/auth/redact.js';
 import type { BatchEntryInput, BatchOperation, BatchOperationResult } from '../client/batch/BatchTypes.js';
 import type { CallResult } from '../client/CallResult.js';
@@ -146,7 +147,11 @@ export function toBatchEntry(op: PlannedOperation): BatchEntryInput {
     case 'retrieve':
       return { method: 'GET', url: `${op.set}(${op.id})${op.query === '' ? '' : `?${op.query}`}` };
     case 'query':
-      return { method: 'GET', url: op.pathAndQuery, headers: { Prefer: `odata.maxpagesize=${op.pageSize}` } };
+      return {
+        method: 'GET',
+        url: op.pathAndQuery,
+        headers: { Prefer: queryPrefer(op.pathAndQuery, op.pageSize) ?? '' },
+      };
     case 'create':
       return { method: 'POST', url: op.set, body: op.record };
     case 'update':
@@ -304,11 +309,10 @@ export async function recordBatchOutcome(
     const failed = mine.find((x) => !x.ok);
     if (op.kind === 'unit') recordUnit(sink, op, requestKind, ok, failed);
     else if (op.kind === 'query' && ok) {
-      const body = mine[0]?.body as { value?: unknown[]; '@odata.nextLink'?: string } | undefined;
+      const body = mine[0]?.body as QueryPageBody | undefined;
       sink.records += body?.value?.length ?? 0;
-      const paging = op.followPaging
-        ? await followPages(client, op, body?.['@odata.nextLink'], sink, 'single', identity)
-        : undefined;
+      const next = body === undefined ? undefined : nextQueryPage(op.pathAndQuery, body);
+      const paging = op.followPaging ? await followPages(client, op, next, sink, 'single', identity) : undefined;
       recordOutcome(sink, op, requestKind, paging);
     } else recordOutcome(sink, op, requestKind, ok ? undefined : batchPartFailure(op, failed));
   }

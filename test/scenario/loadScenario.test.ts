@@ -190,6 +190,26 @@ describe('validate means it: queries and names checked as the mock checks them',
       READ('{ kind: update, table: acount, count: 2, set: { name: x } }'),
       "workloads[0].table: no table 'acount' (tables: account, contact, opportunity, quote, quotedetail, systemuser; add others under mock.tables)",
     ],
+    [
+      READ(
+        `{ kind: read, table: account, count: 2, fetchXml: '<fetch><entity name="account"><attribute name="nmae"/></entity></fetch>' }`,
+      ),
+      "workloads[0].fetchXml: 'account' entity doesn't contain attribute with Name = 'nmae'.",
+    ],
+    [
+      READ(`{ kind: read, table: account, count: 2, fetchXml: '<fetch><entity name="contact"/></fetch>' }`),
+      "workloads[0].fetchXml: FetchXML: the entity name 'contact' does not match the entity set 'accounts'",
+    ],
+    [
+      READ(`{ kind: read, table: account, count: 2, fetchXml: '<fetch><entity name="account"></fetch>' }`),
+      'workloads[0].fetchXml: FetchXML: the query is not well-formed XML',
+    ],
+    [
+      READ(
+        `{ kind: read, table: account, count: 2, select: [name], fetchXml: '<fetch><entity name="account"/></fetch>' }`,
+      ),
+      'workloads[0].select: cannot be combined with fetchXml',
+    ],
   ])('%#: %s', (text, expected) => {
     expect(problem(text)).toContain(expected);
   });
