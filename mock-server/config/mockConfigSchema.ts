@@ -20,6 +20,13 @@ const customColumnSchema = z.strictObject({
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
     .optional()
     .describe('For lookup columns: the single-valued navigation property used in @odata.bind and $expand.'),
+  relationship: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .optional()
+    .describe(
+      "For lookup columns: the one-to-many relationship's schema name, the target table's collection-valued navigation property ($ref, GET <set>(<id>)/<relationship>). Default: <target>_<table>_<column>.",
+    ),
 });
 
 const customTableSchema = z.strictObject({

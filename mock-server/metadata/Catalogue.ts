@@ -8,6 +8,16 @@ export interface NavigationProperty {
   readonly target: LookupTarget;
 }
 
+/** A one-to-many relationship seen from its target: the records of `table` whose `column` points here. */
+export interface CollectionNavigationProperty {
+  readonly name: string;
+  /** Logical name of the referencing table. */
+  readonly table: string;
+  readonly column: ColumnDefinition;
+  /** The referencing table's single-valued navigation property for this relationship (its partner). */
+  readonly partner: string;
+}
+
 /** One table with the indexes handlers need: columns and navigation properties by name. */
 export interface TableMetadata {
   readonly definition: TableDefinition;
@@ -18,18 +28,23 @@ export interface TableMetadata {
   readonly navigationProperties: ReadonlyMap<string, NavigationProperty>;
   /** `_<lookup>_value` → lookup column. */
   readonly lookupValueNames: ReadonlyMap<string, ColumnDefinition>;
+  /** One-to-many relationships by name: the records of other tables (or this one) that point here. */
+  readonly collectionNavigationProperties: ReadonlyMap<string, CollectionNavigationProperty>;
 }
 
 type CustomColumnConfig = CustomTableConfig['columns'][number];
 
 /** A configured column with the defaults Dataverse gives: text lengths, no options, one lookup target. */
-function columnFromConfig(c: CustomColumnConfig): ColumnDefinition {
+function columnFromConfig(c: CustomColumnConfig, table: string): ColumnDefinition {
   const base = { name: c.name, type: c.type } as const;
   if (c.type === 'string' || c.type === 'memo')
     return { ...base, maxLength: c.maxLength ?? (c.type === 'memo' ? 2000 : 100) };
   if (c.type === 'choice') return { ...base, options: c.options ?? [] };
-  if (c.type === 'lookup')
-    return { ...base, targets: [{ table: c.target ?? '', navigationProperty: c.navigationProperty ?? c.name }] };
+  if (c.type === 'lookup') {
+    const target = c.target ?? '';
+    const relationship = c.relationship ?? `${target}_${table}_${c.name}`;
+    return { ...base, targets: [{ table: target, navigationProperty: c.navigationProperty ?? c.name, relationship }] };
+  }
   return base;
 }
 
@@ -37,7 +52,7 @@ function fromConfig(table: CustomTableConfig): TableDefinition {
   const primaryKey = table.primaryKey ?? `${table.logicalName}id`;
   const columns: ColumnDefinition[] = [
     { name: primaryKey, type: 'guid' },
-    ...table.columns.filter((c) => c.name !== primaryKey).map(columnFromConfig),
+    ...table.columns.filter((c) => c.name !== primaryKey).map((c) => columnFromConfig(c, table.logicalName)),
   ];
   for (const s of systemColumns()) if (!columns.some((c) => c.name === s.name)) columns.push(s);
   const primaryName = table.primaryName ?? columns.find((c) => c.type === 'string')?.name ?? primaryKey;
@@ -49,6 +64,35 @@ function fromConfig(table: CustomTableConfig): TableDefinition {
     columns,
     alternateKeys: table.alternateKeys,
   };
+}
+
+/** A relationship is a navigation property of its target table: its name must be free there. */
+function relationshipClashes(
+  definitions: readonly TableDefinition[],
+  customTables: readonly CustomTableConfig[],
+): string[] {
+  const names = new Map<string, Set<string>>();
+  for (const d of definitions) {
+    const own = d.columns.flatMap((c) => [c.name, ...(c.targets ?? []).map((t) => t.navigationProperty)]);
+    names.set(d.logicalName, new Set(own));
+  }
+  const problems: string[] = [];
+  for (const d of definitions) {
+    const i = customTables.findIndex((t) => t.logicalName === d.logicalName);
+    for (const column of d.columns)
+      for (const target of column.targets ?? []) {
+        const taken = names.get(target.table);
+        if (taken === undefined) continue;
+        if (taken.has(target.relationship)) {
+          const j = customTables[i]?.columns.findIndex((c) => c.name === column.name) ?? -1;
+          problems.push(
+            `tables[${i}].columns[${j}].relationship: '${target.relationship}' is already a column or relationship of '${target.table}'`,
+          );
+        }
+        taken.add(target.relationship);
+      }
+  }
+  return problems;
 }
 
 /**
@@ -80,10 +124,20 @@ export class Catalogue {
         columns,
         navigationProperties,
         lookupValueNames,
+        collectionNavigationProperties: new Map(),
       };
       this.#byLogicalName.set(definition.logicalName, meta);
       this.#byEntitySet.set(definition.entitySetName, meta);
     }
+    // A relationship is declared on the referencing table's lookup; its target learns of it here.
+    for (const referencing of this.#byLogicalName.values())
+      for (const nav of referencing.navigationProperties.values()) {
+        const target = this.#byLogicalName.get(nav.target.table);
+        (target?.collectionNavigationProperties as Map<string, CollectionNavigationProperty> | undefined)?.set(
+          nav.target.relationship,
+          { name: nav.target.relationship, table: referencing.logicalName, column: nav.column, partner: nav.name },
+        );
+      }
   }
 
   static build(customTables: readonly CustomTableConfig[]): { catalogue: Catalogue; problems: string[] } {
@@ -107,8 +161,11 @@ export class Catalogue {
         if (seen.has(c.name)) problems.push(`${cat}.name: duplicate column '${c.name}'`);
         seen.add(c.name);
         if (c.type === 'lookup' && c.target === undefined) problems.push(`${cat}.target: required for a lookup column`);
-        if (c.type !== 'lookup' && (c.target !== undefined || c.navigationProperty !== undefined)) {
-          problems.push(`${cat}: target and navigationProperty are only for lookup columns`);
+        if (
+          c.type !== 'lookup' &&
+          (c.target !== undefined || c.navigationProperty !== undefined || c.relationship !== undefined)
+        ) {
+          problems.push(`${cat}: target, navigationProperty and relationship are only for lookup columns`);
         }
         if (c.type === 'choice' && c.options === undefined)
           problems.push(`${cat}.options: required for a choice column`);
@@ -136,6 +193,7 @@ export class Catalogue {
         }
       });
     });
+    problems.push(...relationshipClashes(definitions, customTables));
     return { catalogue: new Catalogue(definitions), problems };
   }
 

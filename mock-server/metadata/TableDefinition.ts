@@ -7,6 +7,11 @@ export interface LookupTarget {
   readonly table: string;
   /** Single-valued navigation property used in `@odata.bind` and `$expand`. */
   readonly navigationProperty: string;
+  /**
+   * The one-to-many relationship's schema name: on the target table, the collection-valued
+   * navigation property of the records that point at it (`contact_customer_accounts`).
+   */
+  readonly relationship: string;
 }
 
 export interface ColumnDefinition {

@@ -47,7 +47,9 @@ export const builtInTables: readonly TableDefinition[] = [
       {
         name: 'primarycontactid',
         type: 'lookup',
-        targets: [{ table: 'contact', navigationProperty: 'primarycontactid' }],
+        targets: [
+          { table: 'contact', navigationProperty: 'primarycontactid', relationship: 'account_primary_contact' },
+        ],
       },
       ...systemColumns(),
     ],
@@ -71,8 +73,16 @@ export const builtInTables: readonly TableDefinition[] = [
         name: 'parentcustomerid',
         type: 'lookup',
         targets: [
-          { table: 'account', navigationProperty: 'parentcustomerid_account' },
-          { table: 'contact', navigationProperty: 'parentcustomerid_contact' },
+          {
+            table: 'account',
+            navigationProperty: 'parentcustomerid_account',
+            relationship: 'contact_customer_accounts',
+          },
+          {
+            table: 'contact',
+            navigationProperty: 'parentcustomerid_contact',
+            relationship: 'contact_customer_contacts',
+          },
         ],
       },
       ...systemColumns(),
@@ -94,14 +104,16 @@ export const builtInTables: readonly TableDefinition[] = [
       {
         name: 'parentaccountid',
         type: 'lookup',
-        targets: [{ table: 'account', navigationProperty: 'parentaccountid' }],
+        targets: [
+          { table: 'account', navigationProperty: 'parentaccountid', relationship: 'opportunity_parent_account' },
+        ],
       },
       {
         name: 'customerid',
         type: 'lookup',
         targets: [
-          { table: 'account', navigationProperty: 'customerid_account' },
-          { table: 'contact', navigationProperty: 'customerid_contact' },
+          { table: 'account', navigationProperty: 'customerid_account', relationship: 'opportunity_customer_accounts' },
+          { table: 'contact', navigationProperty: 'customerid_contact', relationship: 'opportunity_customer_contacts' },
         ],
       },
       ...systemColumns(),
@@ -122,14 +134,14 @@ export const builtInTables: readonly TableDefinition[] = [
       {
         name: 'opportunityid',
         type: 'lookup',
-        targets: [{ table: 'opportunity', navigationProperty: 'opportunityid' }],
+        targets: [{ table: 'opportunity', navigationProperty: 'opportunityid', relationship: 'opportunity_quotes' }],
       },
       {
         name: 'customerid',
         type: 'lookup',
         targets: [
-          { table: 'account', navigationProperty: 'customerid_account' },
-          { table: 'contact', navigationProperty: 'customerid_contact' },
+          { table: 'account', navigationProperty: 'customerid_account', relationship: 'quote_customer_accounts' },
+          { table: 'contact', navigationProperty: 'customerid_contact', relationship: 'quote_customer_contacts' },
         ],
       },
       ...systemColumns(),
@@ -143,7 +155,11 @@ export const builtInTables: readonly TableDefinition[] = [
     alternateKeys: [],
     columns: [
       { name: 'quotedetailid', type: 'guid' },
-      { name: 'quoteid', type: 'lookup', targets: [{ table: 'quote', navigationProperty: 'quoteid' }] },
+      {
+        name: 'quoteid',
+        type: 'lookup',
+        targets: [{ table: 'quote', navigationProperty: 'quoteid', relationship: 'quote_details' }],
+      },
       { name: 'productdescription', type: 'string', maxLength: 500 },
       { name: 'quantity', type: 'decimal' },
       { name: 'priceperunit', type: 'money' },

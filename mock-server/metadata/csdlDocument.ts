@@ -23,11 +23,15 @@ function entityType(table: TableMetadata, catalogue: Catalogue): string[] {
   }
   for (const nav of table.navigationProperties.values()) {
     lines.push(
-      `      <NavigationProperty Name="${attr(nav.name)}" Type="${ALIAS}.${attr(nav.target.table)}">`,
+      `      <NavigationProperty Name="${attr(nav.name)}" Type="${ALIAS}.${attr(nav.target.table)}" Partner="${attr(nav.target.relationship)}">`,
       `        <ReferentialConstraint Property="_${attr(nav.column.name)}_value" ReferencedProperty="${attr(catalogue.byLogicalName(nav.target.table)?.primaryKey ?? '')}"/>`,
       `      </NavigationProperty>`,
     );
   }
+  for (const rel of table.collectionNavigationProperties.values())
+    lines.push(
+      `      <NavigationProperty Name="${attr(rel.name)}" Type="Collection(${ALIAS}.${attr(rel.table)})" Partner="${attr(rel.partner)}"/>`,
+    );
   lines.push('    </EntityType>');
   return lines;
 }
@@ -41,6 +45,13 @@ function entitySet(table: TableMetadata, catalogue: Catalogue): string[] {
     if (target !== undefined)
       lines.push(
         `        <NavigationPropertyBinding Path="${attr(nav.name)}" Target="${attr(target.entitySetName)}"/>`,
+      );
+  }
+  for (const rel of table.collectionNavigationProperties.values()) {
+    const target = catalogue.byLogicalName(rel.table);
+    if (target !== undefined)
+      lines.push(
+        `        <NavigationPropertyBinding Path="${attr(rel.name)}" Target="${attr(target.entitySetName)}"/>`,
       );
   }
   lines.push('      </EntitySet>');

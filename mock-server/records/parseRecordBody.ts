@@ -131,22 +131,33 @@ function existingId(target: TableMetadata, keyText: string, ctx: BodyContext): s
   return row.values[target.primaryKey] as string;
 }
 
-function resolveBind(reference: string, expectedTable: string, entitySet: string, ctx: BodyContext): string {
+/**
+ * The existing record an entity reference names (`@odata.bind`, `@odata.id`, `$id`): its table
+ * and id, or Dataverse's 400 or 404. `what` names the reference in messages.
+ */
+export function resolveEntityReference(
+  reference: string,
+  entitySet: string,
+  ctx: BodyContext,
+  what = 'The @odata.bind value',
+): { target: TableMetadata; id: string } {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)\((.*)\)$/s.exec(relativeReference(reference, ctx));
   if (m === null)
-    throw dataverseErrors.payloadError(
-      entitySet,
-      `The @odata.bind value '${reference}' is not a valid entity reference.`,
-    );
+    throw dataverseErrors.payloadError(entitySet, `${what} '${reference}' is not a valid entity reference.`);
   const target = ctx.catalogue.byEntitySet(m[1] ?? '');
   if (target === undefined) throw dataverseErrors.resourceNotFound(m[1] ?? '');
+  return { target, id: existingId(target, m[2] ?? '', ctx) };
+}
+
+function resolveBind(reference: string, expectedTable: string, entitySet: string, ctx: BodyContext): string {
+  const { target, id } = resolveEntityReference(reference, entitySet, ctx);
   if (target.logicalName !== expectedTable) {
     throw dataverseErrors.payloadError(
       entitySet,
       `The @odata.bind value '${reference}' refers to '${target.logicalName}', but the navigation property expects '${expectedTable}'.`,
     );
   }
-  return existingId(target, m[2] ?? '', ctx);
+  return id;
 }
 
 /**

@@ -9,6 +9,13 @@ import { ACTION_PREFIX, type Resource, type ResourceKind } from './parseResource
 import { countCollection, queryCollection } from './queryCollection.js';
 import { deleteProperty, putProperty, retrieveProperty } from './propertyRoutes.js';
 import { deleteRecord, retrieveRecord, upsertRecord } from './recordRoutes.js';
+import {
+  deleteCollectionReference,
+  deleteSingleReference,
+  postCollectionReference,
+  putSingleReference,
+  queryRelated,
+} from './referenceRoutes.js';
 
 type ResourceOf<K extends ResourceKind> = Extract<Resource, { kind: K }>;
 
@@ -101,6 +108,22 @@ export const apiRoutes: ApiRoutes = {
   property: {
     label: (r) => `${r.table.entitySetName}(key)/${r.property}${r.raw ? '/$value' : ''}`,
     methods: { GET: retrieveProperty, PUT: putProperty, DELETE: deleteProperty },
+    otherMethods: 'methodNotAllowed',
+  },
+  singleReference: {
+    label: (r) => `${r.table.entitySetName}(key)/${r.navigation.name}/$ref`,
+    methods: { PUT: putSingleReference, DELETE: deleteSingleReference },
+    otherMethods: 'methodNotAllowed',
+  },
+  collectionReference: {
+    label: (r) =>
+      `${r.table.entitySetName}(key)/${r.relationship.name}${r.relatedKeyText === undefined ? '' : '(key)'}/$ref`,
+    methods: { POST: postCollectionReference, DELETE: deleteCollectionReference },
+    otherMethods: 'methodNotAllowed',
+  },
+  related: {
+    label: (r) => `${r.table.entitySetName}(key)/${r.relationship.name}`,
+    methods: { GET: queryRelated },
     otherMethods: 'methodNotAllowed',
   },
 };

@@ -12,6 +12,8 @@ export function operationKindOf(
   headers: Readonly<Record<string, string | string[] | undefined>> = {},
 ): OperationKind {
   if (resource.kind === 'batch' || resource.kind === 'action') return 'batch';
+  // Associating or disassociating changes one lookup: an update of the referencing record.
+  if (resource.kind === 'singleReference' || resource.kind === 'collectionReference') return 'update';
   switch (method) {
     case 'POST':
       return 'create';

@@ -1,5 +1,10 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
-import type { Catalogue, TableMetadata } from '../metadata/Catalogue.js';
+import type {
+  Catalogue,
+  CollectionNavigationProperty,
+  NavigationProperty,
+  TableMetadata,
+} from '../metadata/Catalogue.js';
 import { parseKeySegment, type RecordKey } from '../odata/parseKeySegment.js';
 
 export type Resource =
@@ -20,6 +25,32 @@ export type Resource =
       readonly property: string;
       /** `/$value`: the raw value as text. */
       readonly raw: boolean;
+    }
+  /** `<set>(<key>)/<single-valued navigation property>/$ref`: the lookup, set (PUT) or cleared (DELETE). */
+  | {
+      readonly kind: 'singleReference';
+      readonly table: TableMetadata;
+      readonly key: RecordKey;
+      readonly keyText: string;
+      readonly navigation: NavigationProperty;
+    }
+  /** `<set>(<key>)/<relationship>/$ref` or `…/<relationship>(<key>)/$ref`: associate (POST), disassociate (DELETE). */
+  | {
+      readonly kind: 'collectionReference';
+      readonly table: TableMetadata;
+      readonly key: RecordKey;
+      readonly keyText: string;
+      readonly relationship: CollectionNavigationProperty;
+      /** The related record's key from the URL; otherwise a DELETE names it in `$id`. */
+      readonly relatedKeyText: string | undefined;
+    }
+  /** `GET <set>(<key>)/<relationship>`: the records that point at this one, as a query. */
+  | {
+      readonly kind: 'related';
+      readonly table: TableMetadata;
+      readonly key: RecordKey;
+      readonly keyText: string;
+      readonly relationship: CollectionNavigationProperty;
     };
 
 export const ACTION_PREFIX = 'Microsoft.Dynamics.CRM.';
@@ -49,7 +80,27 @@ function recordResource(table: TableMetadata, rest: string): Resource {
   const key = parseKeySegment(keyText, table);
   const after = rest.slice(i + 1);
   if (after === '' || after === '/') return { kind: 'record', table, key, keyText };
-  return propertyResource(table, key, keyText, after);
+  return navigationResource(table, key, keyText, after) ?? propertyResource(table, key, keyText, after);
+}
+
+/** A relationship after a record's key: its `$ref`, or (collection-valued) the related records; else undefined. */
+function navigationResource(
+  table: TableMetadata,
+  key: RecordKey,
+  keyText: string,
+  after: string,
+): Resource | undefined {
+  const m = /^\/?([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?(\/\$ref)?\/?$/s.exec(after);
+  if (m === null) return undefined;
+  const [, name = '', relatedKeyText, ref] = m;
+  const navigation = table.navigationProperties.get(name);
+  if (navigation !== undefined && ref !== undefined && relatedKeyText === undefined)
+    return { kind: 'singleReference', table, key, keyText, navigation };
+  const relationship = table.collectionNavigationProperties.get(name);
+  if (relationship === undefined) return undefined;
+  if (ref !== undefined) return { kind: 'collectionReference', table, key, keyText, relationship, relatedKeyText };
+  if (relatedKeyText === undefined) return { kind: 'related', table, key, keyText, relationship };
+  throw dataverseErrors.resourceNotFound(`${name}(${relatedKeyText})`);
 }
 
 /** A single-property URL: `accounts(id)/name`, or `accounts(id)/name/$value` for the raw value. */

@@ -1,6 +1,7 @@
 import type { ApiRequest, ApiResponse } from '../http/ApiMessage.js';
 import { jsonResponse } from '../http/ApiMessage.js';
 import type { TableMetadata } from '../metadata/Catalogue.js';
+import type { FilterNode } from '../odata/FilterAst.js';
 import type { MockContext } from '../MockContext.js';
 import { executeQuery, MAX_COUNT, MAX_PAGE_SIZE } from '../odata/executeQuery.js';
 import { parsePrefer } from '../odata/parsePrefer.js';
@@ -16,14 +17,27 @@ function nextLink(request: ApiRequest, skipToken: string): string {
   return `${request.baseUrl}${request.path}?${kept.join('&')}`;
 }
 
-/** `GET /<set>`: filter, select, order, expand, count and page, as Dataverse answers a query. */
-export function queryCollection(table: TableMetadata, request: ApiRequest, ctx: MockContext): ApiResponse {
+/** `GET /<set>`: filter, select, order, expand, count and page, as Dataverse answers a query; `scope` narrows it. */
+export function queryCollection(
+  table: TableMetadata,
+  request: ApiRequest,
+  ctx: MockContext,
+  scope?: FilterNode,
+): ApiResponse {
   if (request.query.includes('fetchXml=')) {
     const params = new URLSearchParams(request.query);
     const xml = params.get('fetchXml');
     if (xml !== null) return queryFetchXml(table, xml, params, request, ctx);
   }
-  const options = parseQueryOptions(request.query);
+  const parsed = parseQueryOptions(request.query);
+  // A scope (the records of one relationship) narrows the query; the text, and so the skip token, stays the client's.
+  const options =
+    scope === undefined
+      ? parsed
+      : {
+          ...parsed,
+          filter: parsed.filter === undefined ? scope : { kind: 'and' as const, left: scope, right: parsed.filter },
+        };
   const prefer = parsePrefer(request.headers.prefer);
   const format = {
     select: options.select,

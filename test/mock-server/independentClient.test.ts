@@ -155,6 +155,60 @@ describe('mock server: an independent Dataverse client works unchanged', () => {
     });
   });
 
+  it('associates and disassociates through $ref: collection-valued and single-valued', async () => {
+    await mock.reset();
+    const api = client();
+    const accountId = await api.create<{ name: string }, string>({ collection: 'accounts', data: { name: 'Ref Ltd' } });
+    const opportunityId = await api.create<{ name: string }, string>({
+      collection: 'opportunities',
+      data: { name: 'Ref deal' },
+    });
+    const customer = async (): Promise<string | null> =>
+      (
+        await api.retrieve<{ _customerid_value: string | null }>({
+          collection: 'opportunities',
+          key: opportunityId,
+          select: ['_customerid_value'],
+        })
+      )._customerid_value;
+
+    await api.associate({
+      collection: 'accounts',
+      primaryKey: accountId,
+      relationshipName: 'opportunity_customer_accounts',
+      relatedCollection: 'opportunities',
+      relatedKey: opportunityId,
+    });
+    expect(await customer()).toBe(accountId);
+    const related = await api.retrieveMultiple<{ name: string }>({
+      collection: `accounts(${accountId})/opportunity_customer_accounts`,
+      select: ['name'],
+    });
+    expect(related.value.map((r) => r.name)).toEqual(['Ref deal']);
+    await api.disassociate({
+      collection: 'accounts',
+      primaryKey: accountId,
+      relationshipName: 'opportunity_customer_accounts',
+      relatedKey: opportunityId,
+    });
+    expect(await customer()).toBeNull();
+
+    await api.associateSingleValued({
+      collection: 'opportunities',
+      primaryKey: opportunityId,
+      navigationProperty: 'customerid_account',
+      relatedCollection: 'accounts',
+      relatedKey: accountId,
+    });
+    expect(await customer()).toBe(accountId);
+    await api.disassociateSingleValued({
+      collection: 'opportunities',
+      primaryKey: opportunityId,
+      navigationProperty: 'customerid_account',
+    });
+    expect(await customer()).toBeNull();
+  });
+
   it('its $batch support works unchanged: a changeset of creates, then a batch of reads', async () => {
     await mock.reset();
     const api = client();
