@@ -14,6 +14,12 @@ const customColumnSchema = z.strictObject({
     .optional()
     .describe('For string and memo columns. Default 100 (string), 2000 (memo).'),
   options: z.array(z.int()).min(1).optional().describe('For choice columns: the allowed values.'),
+  labels: z
+    .record(z.string(), z.string().min(1))
+    .optional()
+    .describe(
+      'For choice and bool columns: the label of each value ("100": Planning, "true": Active), returned as the FormattedValue annotation. A bool without labels reads Yes and No.',
+    ),
   target: identifier.optional().describe('For lookup columns: the logical name of the target table.'),
   navigationProperty: z
     .string()

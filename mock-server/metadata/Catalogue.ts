@@ -36,7 +36,7 @@ type CustomColumnConfig = CustomTableConfig['columns'][number];
 
 /** A configured column with the defaults Dataverse gives: text lengths, no options, one lookup target. */
 function columnFromConfig(c: CustomColumnConfig, table: string): ColumnDefinition {
-  const base = { name: c.name, type: c.type } as const;
+  const base = { name: c.name, type: c.type, ...(c.labels === undefined ? {} : { labels: c.labels }) } as const;
   if (c.type === 'string' || c.type === 'memo')
     return { ...base, maxLength: c.maxLength ?? (c.type === 'memo' ? 2000 : 100) };
   if (c.type === 'choice') return { ...base, options: c.options ?? [] };
@@ -64,6 +64,16 @@ function fromConfig(table: CustomTableConfig): TableDefinition {
     columns,
     alternateKeys: table.alternateKeys,
   };
+}
+
+/** Labels name values the column can hold: a choice's options, or true and false. */
+function labelProblems(c: CustomColumnConfig, at: string): string[] {
+  if (c.labels === undefined) return [];
+  if (c.type !== 'choice' && c.type !== 'bool') return [`${at}.labels: only for choice and bool columns`];
+  const values = c.type === 'bool' ? ['true', 'false'] : (c.options ?? []).map(String);
+  return Object.keys(c.labels)
+    .filter((k) => !values.includes(k))
+    .map((k) => `${at}.labels.${k}: not a value of this column (${values.join(', ')})`);
 }
 
 /** A relationship is a navigation property of its target table: its name must be free there. */
@@ -169,6 +179,7 @@ export class Catalogue {
         }
         if (c.type === 'choice' && c.options === undefined)
           problems.push(`${cat}.options: required for a choice column`);
+        problems.push(...labelProblems(c, cat));
         if (c.maxLength !== undefined && c.type !== 'string' && c.type !== 'memo') {
           problems.push(`${cat}.maxLength: only for string and memo columns`);
         }

@@ -21,6 +21,8 @@ export interface ColumnDefinition {
   readonly maxLength?: number;
   /** For choice columns: the allowed option values. */
   readonly options?: readonly number[];
+  /** For choice and yes/no columns: the label of each value (`"1"`, `"true"`), for `FormattedValue`. */
+  readonly labels?: Readonly<Record<string, string>>;
   /** For lookup columns: one target, or several for polymorphic (customer) lookups. */
   readonly targets?: readonly LookupTarget[];
   /** Set by the server; ignored in request bodies. */

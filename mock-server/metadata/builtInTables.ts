@@ -1,14 +1,30 @@
 import type { ColumnDefinition, TableDefinition } from './TableDefinition.js';
 
-/** Columns every table has, maintained by the server. */
-export function systemColumns(): ColumnDefinition[] {
+/** Account's and contact's state and status labels; other tables' differ, and the mock does not list them. */
+const ACTIVE_INACTIVE = {
+  statecode: { '0': 'Active', '1': 'Inactive' },
+  statuscode: { '1': 'Active', '2': 'Inactive' },
+} as const;
+
+/** Columns every table has, maintained by the server; `labels` name the state and status values where known. */
+export function systemColumns(labels?: typeof ACTIVE_INACTIVE): ColumnDefinition[] {
   return [
     { name: 'createdon', type: 'datetime', readOnly: true },
     { name: 'modifiedon', type: 'datetime', readOnly: true },
     { name: 'versionnumber', type: 'int', readOnly: true },
     // statecode/statuscode are writable: a state change is a PATCH in the Web API.
-    { name: 'statecode', type: 'choice', options: [0, 1] },
-    { name: 'statuscode', type: 'choice', options: [1, 2] },
+    {
+      name: 'statecode',
+      type: 'choice',
+      options: [0, 1],
+      ...(labels === undefined ? {} : { labels: labels.statecode }),
+    },
+    {
+      name: 'statuscode',
+      type: 'choice',
+      options: [1, 2],
+      ...(labels === undefined ? {} : { labels: labels.statuscode }),
+    },
   ];
 }
 
@@ -51,7 +67,7 @@ export const builtInTables: readonly TableDefinition[] = [
           { table: 'contact', navigationProperty: 'primarycontactid', relationship: 'account_primary_contact' },
         ],
       },
-      ...systemColumns(),
+      ...systemColumns(ACTIVE_INACTIVE),
     ],
   },
   {
@@ -85,7 +101,7 @@ export const builtInTables: readonly TableDefinition[] = [
           },
         ],
       },
-      ...systemColumns(),
+      ...systemColumns(ACTIVE_INACTIVE),
     ],
   },
   {
@@ -170,7 +186,7 @@ export const builtInTables: readonly TableDefinition[] = [
         compute: (row) => multiply(row.quantity, row.priceperunit),
       },
       { name: 'lineitemnumber', type: 'int' },
-      { name: 'isproductoverridden', type: 'bool' },
+      { name: 'isproductoverridden', type: 'bool', labels: { false: 'Existing', true: 'Write-In' } },
       ...systemColumns(),
     ],
   },
@@ -187,7 +203,7 @@ export const builtInTables: readonly TableDefinition[] = [
       { name: 'fullname', type: 'string', maxLength: 200, readOnly: true, compute: joinName },
       { name: 'domainname', type: 'string', maxLength: 1024 },
       { name: 'internalemailaddress', type: 'string', maxLength: 100 },
-      { name: 'isdisabled', type: 'bool' },
+      { name: 'isdisabled', type: 'bool', labels: { false: 'Enabled', true: 'Disabled' } },
       { name: 'applicationid', type: 'guid' },
       ...systemColumns(),
     ],

@@ -1,6 +1,7 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { Catalogue, TableMetadata } from '../metadata/Catalogue.js';
 import { includesAnnotation } from '../odata/parsePrefer.js';
+import { FORMATTED_VALUE, formattedValue } from './formattedValue.js';
 import type { ExpandItem } from '../odata/QueryOptions.js';
 import { isLookupValue, type Row } from '../store/Row.js';
 import type { Store } from '../store/Store.js';
@@ -14,6 +15,8 @@ export interface FormatOptions {
   readonly expand: readonly ExpandItem[];
   /** From `Prefer: odata.include-annotations`; lookups then carry their target table and navigation property. */
   readonly lookupAnnotations: boolean;
+  /** From `Prefer: odata.include-annotations`: `FormattedValue` beside each value the mock can format. */
+  readonly formattedValues?: boolean;
 }
 
 /** Checks `$select`/`$expand` names once per request, before any row is formatted. */
@@ -38,6 +41,16 @@ export function wantsLookupAnnotations(includeAnnotations: string | undefined): 
   return includesAnnotation(includeAnnotations, 'Microsoft.Dynamics.CRM.lookuplogicalname');
 }
 
+/** The annotations a request asks for, as format options. */
+export function annotationOptions(
+  includeAnnotations: string | undefined,
+): Pick<FormatOptions, 'lookupAnnotations' | 'formattedValues'> {
+  return {
+    lookupAnnotations: wantsLookupAnnotations(includeAnnotations),
+    formattedValues: includesAnnotation(includeAnnotations, FORMATTED_VALUE),
+  };
+}
+
 /**
  * A stored row as Dataverse returns it: `@odata.context` when given, `@odata.etag`, the
  * selected columns (all when no `$select`), lookups as `_<name>_value`, and the primary key always.
@@ -58,8 +71,12 @@ export function formatRecord(
     const column = table.columns.get(columnName) ?? table.lookupValueNames.get(columnName);
     if (column === undefined) return;
     const value = row.values[column.name] ?? null;
+    const key = column.type === 'lookup' ? `_${column.name}_value` : column.name;
+    if (options.formattedValues === true) {
+      const formatted = formattedValue(column, value, ctx);
+      if (formatted !== undefined) out[`${key}@${FORMATTED_VALUE}`] = formatted;
+    }
     if (column.type === 'lookup') {
-      const key = `_${column.name}_value`;
       out[key] = isLookupValue(value) ? value.id : null;
       if (options.lookupAnnotations && isLookupValue(value)) {
         const nav = column.targets?.find((t) => t.table === value.table);

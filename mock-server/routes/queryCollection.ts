@@ -7,7 +7,7 @@ import { executeQuery, MAX_COUNT, MAX_PAGE_SIZE } from '../odata/executeQuery.js
 import { parsePrefer } from '../odata/parsePrefer.js';
 import { parseQueryOptions } from '../odata/parseQueryOptions.js';
 import { queryFetchXml } from './queryFetchXml.js';
-import { formatRecord, validateProjection, wantsLookupAnnotations } from '../records/formatRecord.js';
+import { formatRecord, validateProjection, annotationOptions } from '../records/formatRecord.js';
 
 function nextLink(request: ApiRequest, skipToken: string): string {
   const kept = request.query
@@ -42,7 +42,7 @@ export function queryCollection(
   const format = {
     select: options.select,
     expand: options.expand,
-    lookupAnnotations: wantsLookupAnnotations(prefer.includeAnnotations),
+    ...annotationOptions(prefer.includeAnnotations),
   };
   validateProjection(table, format, ctx.catalogue);
   // With odata.maxpagesize present, $top is ignored (Dataverse's documented rule).

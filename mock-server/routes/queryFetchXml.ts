@@ -6,7 +6,7 @@ import type { TableMetadata } from '../metadata/Catalogue.js';
 import type { MockContext } from '../MockContext.js';
 import { executeQuery, MAX_COUNT, MAX_PAGE_SIZE } from '../odata/executeQuery.js';
 import { includesAnnotation, parsePrefer } from '../odata/parsePrefer.js';
-import { formatRecord, wantsLookupAnnotations } from '../records/formatRecord.js';
+import { formatRecord, annotationOptions } from '../records/formatRecord.js';
 import type { Row } from '../store/Row.js';
 
 const CRM = 'Microsoft.Dynamics.CRM';
@@ -72,7 +72,7 @@ export function queryFetchXml(
   const format = {
     select: query.select,
     expand: [],
-    lookupAnnotations: wantsLookupAnnotations(prefer.includeAnnotations),
+    ...annotationOptions(prefer.includeAnnotations),
   };
   const selectPart = query.select === undefined ? '' : `(${query.select.join(',')})`;
   const body: Record<string, unknown> = {

@@ -8,7 +8,7 @@ import type { RecordKey } from '../odata/parseKeySegment.js';
 import { parsePrefer } from '../odata/parsePrefer.js';
 import { parseQueryOptions } from '../odata/parseQueryOptions.js';
 import { buildNewRow, buildUpdatedRow } from '../records/buildRow.js';
-import { etagOf, formatRecord, validateProjection, wantsLookupAnnotations } from '../records/formatRecord.js';
+import { etagOf, formatRecord, validateProjection, annotationOptions } from '../records/formatRecord.js';
 import { parseRecordBody } from '../records/parseRecordBody.js';
 import type { CellValue, Row } from '../store/Row.js';
 
@@ -44,7 +44,7 @@ export function retrieveRecord(
   const format = {
     select: options.select,
     expand: options.expand,
-    lookupAnnotations: wantsLookupAnnotations(annotations),
+    ...annotationOptions(annotations),
   };
   validateProjection(table, format, ctx.catalogue);
   const row = findRow(table, key, ctx);

@@ -129,7 +129,7 @@ describe('mock server: an independent Dataverse client works unchanged', () => {
     expect(all.value.every((r) => r.name.toLowerCase().includes('o'))).toBe(true);
   });
 
-  it('reads $metadata (retrieveCsdlMetadata) and lookup annotations on retrieveMultiple', async () => {
+  it('reads $metadata (retrieveCsdlMetadata), and lookup and formatted-value annotations on retrieveMultiple', async () => {
     await mock.reset();
     const api = client();
     const csdl = await api.retrieveCsdlMetadata();
@@ -152,6 +152,7 @@ describe('mock server: an independent Dataverse client works unchanged', () => {
       _primarycontactid_value: contactId,
       '_primarycontactid_value@Microsoft.Dynamics.CRM.lookuplogicalname': 'contact',
       '_primarycontactid_value@Microsoft.Dynamics.CRM.associatednavigationproperty': 'primarycontactid',
+      '_primarycontactid_value@OData.Community.Display.V1.FormattedValue': 'Ada Lovelace',
     });
   });
 
