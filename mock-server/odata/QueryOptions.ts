@@ -8,6 +8,10 @@ export interface OrderByItem {
 export interface ExpandItem {
   readonly navigationProperty: string;
   readonly select: readonly string[] | undefined;
+  /** `$filter`, `$orderby` and `$top` inside the parentheses: for collection-valued navigation properties only. */
+  readonly filter?: FilterNode | undefined;
+  readonly orderBy?: readonly OrderByItem[];
+  readonly top?: number | undefined;
 }
 
 export interface QueryOptions {

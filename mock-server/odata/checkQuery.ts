@@ -14,10 +14,11 @@ export interface QueryParts {
   readonly select?: readonly string[] | undefined;
   readonly filter?: string | undefined;
   readonly orderBy?: string | undefined;
+  readonly expand?: string | undefined;
   readonly fetchXml?: string | undefined;
 }
 
-type QueryOption = 'select' | 'filter' | 'orderBy' | 'fetchXml';
+type QueryOption = 'select' | 'filter' | 'orderBy' | 'expand' | 'fetchXml';
 
 /** Where a check looked: the standard tables and the custom ones given. */
 function catalogueOf(customTables: readonly CustomTableConfig[]): Catalogue {
@@ -68,6 +69,11 @@ export function checkQuery(
   if (parts.orderBy !== undefined) {
     tryOption('orderBy', `$orderby=${encodeURIComponent(parts.orderBy)}`, (t, q) => {
       for (const item of q.orderBy) resolveProperty(t, item.path, catalogue, new Store(catalogue));
+    });
+  }
+  if (parts.expand !== undefined) {
+    tryOption('expand', `$expand=${encodeURIComponent(parts.expand)}`, (t, q) => {
+      validateProjection(t, { select: undefined, expand: q.expand, lookupAnnotations: false }, catalogue);
     });
   }
   if (parts.fetchXml !== undefined) {

@@ -50,25 +50,34 @@ function parseOrderBy(text: string): OrderByItem[] {
   });
 }
 
+/** The options inside `nav(...)`: `$select` for any navigation property; `$filter`, `$orderby`, `$top` for collections. */
+function parseExpandOptions(navigationProperty: string, text: string): Omit<ExpandItem, 'navigationProperty'> {
+  let item: Omit<ExpandItem, 'navigationProperty'> = { select: undefined };
+  for (const option of splitTopLevel(text, ';')) {
+    const eq = option.indexOf('=');
+    const name = eq < 0 ? option : option.slice(0, eq);
+    const value = option.slice(eq + 1);
+    if (name === '$select') item = { ...item, select: parseSelect(value) };
+    else if (name === '$filter') item = { ...item, filter: parseFilter(value) };
+    else if (name === '$orderby') item = { ...item, orderBy: parseOrderBy(value) };
+    else if (name === '$top') item = { ...item, top: parseTop(value) };
+    else
+      throw dataverseErrors.querySyntax(
+        `The query option '${name}' is not supported inside $expand of '${navigationProperty}' by the dvbench mock ($select, $filter, $orderby, $top are).`,
+      );
+  }
+  return item;
+}
+
 function parseExpand(text: string): ExpandItem[] {
   const items = splitTopLevel(text, ',').map((part): ExpandItem => {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?$/s.exec(part);
     if (m === null) throw dataverseErrors.querySyntax(`Syntax error in $expand at '${part}' ('${text}').`);
     const navigationProperty = m[1] ?? '';
-    let select: string[] | undefined;
-    if (m[2] !== undefined) {
-      for (const option of splitTopLevel(m[2], ';')) {
-        const eq = option.indexOf('=');
-        const name = eq < 0 ? option : option.slice(0, eq);
-        if (name !== '$select') {
-          throw dataverseErrors.querySyntax(
-            `The query option '${name}' is not supported inside $expand of the single-valued navigation property '${navigationProperty}'.`,
-          );
-        }
-        select = parseSelect(option.slice(eq + 1));
-      }
-    }
-    return { navigationProperty, select };
+    return {
+      navigationProperty,
+      ...(m[2] === undefined ? { select: undefined } : parseExpandOptions(navigationProperty, m[2])),
+    };
   });
   if (items.length > MAX_EXPANDS) {
     throw dataverseErrors.querySyntax(`The number of $expand options exceeds the limit of ${MAX_EXPANDS}.`);

@@ -1,10 +1,14 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
-import type { Catalogue, TableMetadata } from '../metadata/Catalogue.js';
+import type { Catalogue, CollectionNavigationProperty, TableMetadata } from '../metadata/Catalogue.js';
+import { compileFilter } from '../odata/compileFilter.js';
+import { executeQuery, MAX_PAGE_SIZE } from '../odata/executeQuery.js';
+import type { FilterNode } from '../odata/FilterAst.js';
+import { resolveProperty } from '../odata/resolveProperty.js';
+import { Store } from '../store/Store.js';
 import { includesAnnotation } from '../odata/parsePrefer.js';
 import { FORMATTED_VALUE, formattedValue } from './formattedValue.js';
 import type { ExpandItem } from '../odata/QueryOptions.js';
 import { isLookupValue, type Row } from '../store/Row.js';
-import type { Store } from '../store/Store.js';
 
 export function etagOf(row: Row): string {
   return `W/"${row.version}"`;
@@ -27,13 +31,36 @@ export function validateProjection(table: TableMetadata, options: FormatOptions,
     if (column === undefined || column.type === 'lookup')
       throw dataverseErrors.unknownProperty(name, table.logicalName);
   }
-  for (const item of options.expand) {
-    const nav = table.navigationProperties.get(item.navigationProperty);
-    if (nav === undefined) throw dataverseErrors.unknownProperty(item.navigationProperty, table.logicalName);
-    const target = catalogue.byLogicalName(nav.target.table);
-    if (target !== undefined)
-      validateProjection(target, { select: item.select, expand: [], lookupAnnotations: false }, catalogue);
-  }
+  for (const item of options.expand) validateExpand(table, item, catalogue);
+}
+
+/** One `$expand` item: a navigation property of the table, with the options its kind takes. */
+function validateExpand(table: TableMetadata, item: ExpandItem, catalogue: Catalogue): void {
+  const nav = table.navigationProperties.get(item.navigationProperty);
+  const relationship = table.collectionNavigationProperties.get(item.navigationProperty);
+  if (nav === undefined && relationship === undefined)
+    throw dataverseErrors.unknownProperty(item.navigationProperty, table.logicalName);
+  const given: [string, unknown][] = [
+    ['$filter', item.filter],
+    ['$orderby', item.orderBy],
+    ['$top', item.top],
+  ];
+  const collectionOnly = given.find(([, value]) => value !== undefined)?.[0];
+  if (nav !== undefined && collectionOnly !== undefined)
+    throw dataverseErrors.querySyntax(
+      `The query option '${collectionOnly}' is not supported inside $expand of the single-valued navigation property '${nav.name}'.`,
+    );
+  const target = catalogue.byLogicalName(nav?.target.table ?? relationship?.table ?? '');
+  if (target === undefined) return;
+  validateProjection(target, { select: item.select, expand: [], lookupAnnotations: false }, catalogue);
+  if (relationship !== undefined) checkExpandQuery(target, item, catalogue);
+}
+
+/** A collection's `$filter` and `$orderby` bound to its table once, so a mistake is a 400 even with no rows to expand. */
+function checkExpandQuery(target: TableMetadata, item: ExpandItem, catalogue: Catalogue): void {
+  const store = new Store(catalogue);
+  if (item.filter !== undefined) compileFilter(item.filter, { table: target, catalogue, store, now: Date.now });
+  for (const order of item.orderBy ?? []) resolveProperty(target, order.path, catalogue, store);
 }
 
 /** Annotation selection in `Prefer: odata.include-annotations` ("*", or a list of names and wildcards). */
@@ -51,6 +78,44 @@ export function annotationOptions(
   };
 }
 
+type FormatContext = { readonly catalogue: Catalogue; readonly store: Store; readonly now: () => number };
+
+/**
+ * `$expand` of a collection-valued navigation property: the records pointing at this row,
+ * filtered, ordered and cut by the options inside the parentheses, up to a page (5000).
+ */
+function relatedRecords(
+  table: TableMetadata,
+  row: Row,
+  relationship: CollectionNavigationProperty,
+  item: ExpandItem,
+  ctx: FormatContext,
+): Record<string, unknown>[] {
+  const target = ctx.catalogue.byLogicalName(relationship.table);
+  if (target === undefined) return [];
+  const id = row.values[table.primaryKey] as string;
+  const scope: FilterNode = {
+    kind: 'compare',
+    op: 'eq',
+    left: { kind: 'property', path: [`_${relationship.column.name}_value`], position: 0 },
+    right: { kind: 'literal', type: 'guid', value: id, text: id },
+  };
+  const query = {
+    select: item.select,
+    filter: item.filter === undefined ? scope : { kind: 'and' as const, left: scope, right: item.filter },
+    filterText: undefined,
+    orderBy: item.orderBy ?? [],
+    orderByText: '',
+    top: undefined,
+    count: false,
+    expand: [],
+    skipToken: undefined,
+  };
+  const page = executeQuery(target, query, Math.min(item.top ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE), ctx);
+  const format = { select: item.select, expand: [], lookupAnnotations: false };
+  return page.rows.map((related) => formatRecord(target, related, format, ctx));
+}
+
 /**
  * A stored row as Dataverse returns it: `@odata.context` when given, `@odata.etag`, the
  * selected columns (all when no `$select`), lookups as `_<name>_value`, and the primary key always.
@@ -59,7 +124,7 @@ export function formatRecord(
   table: TableMetadata,
   row: Row,
   options: FormatOptions,
-  ctx: { catalogue: Catalogue; store: Store },
+  ctx: FormatContext,
   context?: string,
 ): Record<string, unknown> {
   // The context goes in first, not spread in later: spreading a record into a new literal
@@ -91,6 +156,11 @@ export function formatRecord(
   for (const name of names) emit(name);
   if (!(table.primaryKey in out)) out[table.primaryKey] = row.values[table.primaryKey];
   for (const item of options.expand) {
+    const relationship = table.collectionNavigationProperties.get(item.navigationProperty);
+    if (relationship !== undefined) {
+      out[item.navigationProperty] = relatedRecords(table, row, relationship, item, ctx);
+      continue;
+    }
     const nav = table.navigationProperties.get(item.navigationProperty);
     if (nav === undefined) continue;
     const link = row.values[nav.column.name];

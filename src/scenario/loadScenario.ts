@@ -251,7 +251,7 @@ function fetchXmlProblems(
   checkNames: boolean,
 ): Problem[] {
   const problems: Problem[] = [];
-  for (const key of ['select', 'filter', 'orderBy', 'dateRange'] as const)
+  for (const key of ['select', 'filter', 'orderBy', 'expand', 'dateRange'] as const)
     if (w[key] !== undefined) problems.push([['workloads', i, key], 'cannot be combined with fetchXml']);
   if (w.mode === 'retrieve') problems.push([['workloads', i, 'mode'], 'a fetchXml read is a query (mode: query)']);
   const parts = { fetchXml: w.fetchXml };
@@ -263,7 +263,10 @@ function fetchXmlProblems(
 function queryProblems(w: ScenarioWorkload, i: number, scenario: Scenario, checkNames: boolean): Problem[] {
   if (w.kind !== 'read' && w.kind !== 'update' && w.kind !== 'delete') return [];
   if (w.kind === 'read' && w.fetchXml !== undefined) return fetchXmlProblems(w, i, scenario, checkNames);
-  const parts = w.kind === 'read' ? { select: w.select, filter: w.filter, orderBy: w.orderBy } : { filter: w.filter };
+  const parts =
+    w.kind === 'read'
+      ? { select: w.select, filter: w.filter, orderBy: w.orderBy, expand: w.expand }
+      : { filter: w.filter };
   return checkQuery(scenario.mock.tables, w.table, parts, checkNames).map((p): Problem => [
     ['workloads', i, p.option],
     p.message,

@@ -37,12 +37,18 @@ const readWorkload = z.strictObject({
     .optional()
     .describe('Restricts createdon to a range, combined with filter by "and".'),
   orderBy: z.string().optional(),
+  expand: z
+    .string()
+    .optional()
+    .describe(
+      'An OData $expand: single-valued navigation properties, or collection-valued ones (relationships) with $select, $filter, $orderby and $top inside, e.g. contact_customer_accounts($select=fullname;$top=10).',
+    ),
   fetchXml: z
     .string()
     .min(1)
     .optional()
     .describe(
-      'The query in FetchXML instead of select, filter, orderBy and dateRange (mode query only); its <entity> must be the table. Its count attribute sets the page size (pageSize does not apply), and followPaging follows the paging cookie.',
+      'The query in FetchXML instead of select, filter, orderBy, expand and dateRange (mode query only); its <entity> must be the table. Its count attribute sets the page size (pageSize does not apply), and followPaging follows the paging cookie.',
     ),
   pageSize: z.int().min(1).max(MAX_PAGE_SIZE).default(MAX_PAGE_SIZE),
   followPaging: z

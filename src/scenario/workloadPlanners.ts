@@ -109,6 +109,7 @@ function queryString(w: WorkloadOf<'read'>): string {
       ? `$filter=${encodeURIComponent(filters.map((f) => (filters.length > 1 ? `(${f})` : f)).join(' and '))}`
       : '',
     w.orderBy === undefined ? '' : `$orderby=${encodeURIComponent(w.orderBy)}`,
+    w.expand === undefined ? '' : `$expand=${encodeURIComponent(w.expand)}`,
   ].filter((p) => p !== '');
   return parts.length > 0 ? `?${parts.join('&')}` : '';
 }

@@ -106,6 +106,55 @@ describe('mock server: $ref associate and disassociate, and collection-valued na
     expect(some.json.value).toEqual([expect.objectContaining({ lastname: 'C3', contactid: contacts[3] })]);
   });
 
+  it('$expand of a collection-valued navigation property, with $select, $filter, $orderby and $top inside', async () => {
+    for (const lastname of ['Ames', 'Bell', 'Cole'])
+      await mock.api('POST', 'contacts', {
+        body: { lastname, 'parentcustomerid_account@odata.bind': `/accounts(${account})` },
+      });
+    const one = await mock.api(
+      'GET',
+      `accounts(${account})?$select=name&$expand=contact_customer_accounts($select=lastname;$filter=lastname ne 'Bell';$orderby=lastname desc;$top=5)`,
+    );
+    expect(one.status, one.text).toBe(200);
+    expect(one.json.contact_customer_accounts.map((c: { lastname: string }) => c.lastname)).toEqual(['Cole', 'Ames']);
+    expect(Object.keys(one.json.contact_customer_accounts[0] as object).sort()).toEqual([
+      '@odata.etag',
+      'contactid',
+      'lastname',
+    ]);
+
+    const many = await mock.api(
+      'GET',
+      `accounts?$select=name&$orderby=name&$expand=contact_customer_accounts($select=lastname;$top=2)`,
+    );
+    expect(
+      many.json.value.map((a: { name: string; contact_customer_accounts: unknown[] }) => [
+        a.name,
+        a.contact_customer_accounts.length,
+      ]),
+    ).toEqual([
+      ['Contoso', 2],
+      ['Fabrikam', 0],
+    ]);
+  });
+
+  it.each([
+    [
+      'primarycontactid($filter=lastname eq null)',
+      "The query option '$filter' is not supported inside $expand of the single-valued navigation property 'primarycontactid'.",
+    ],
+    [
+      'contact_customer_accounts($expand=parentcustomerid_account)',
+      "The query option '$expand' is not supported inside $expand of 'contact_customer_accounts' by the dvbench mock",
+    ],
+    ['contact_customer_accounts($filter=nosuch eq 1)', "Could not find a property named 'nosuch'"],
+    ['contact_customer_accounts($orderby=nosuch)', "'nosuch'"],
+  ])('$expand=%s → 400 naming the rule', async (expand, message) => {
+    const res = await mock.api('GET', `accounts?$expand=${expand}`);
+    expect(res.status, res.text).toBe(400);
+    expect(res.json.error.message).toContain(message);
+  });
+
   it.each([
     [
       'POST',

@@ -205,6 +205,10 @@ describe('validate means it: queries and names checked as the mock checks them',
       'workloads[0].fetchXml: FetchXML: the query is not well-formed XML',
     ],
     [
+      READ('{ kind: read, table: account, count: 2, expand: "contact_customer_accounts($select=nmae)" }'),
+      "workloads[0].expand: Could not find a property named 'nmae'",
+    ],
+    [
       READ(
         `{ kind: read, table: account, count: 2, select: [name], fetchXml: '<fetch><entity name="account"/></fetch>' }`,
       ),
