@@ -36,4 +36,15 @@ export type FilterNode =
       readonly position: number;
       readonly args: Readonly<Record<string, string | number | readonly (string | number)[]>>;
     }
-  | { readonly kind: 'boolProperty'; readonly property: PropertyPath };
+  | { readonly kind: 'boolProperty'; readonly property: PropertyPath }
+  /**
+   * `<relationship>/any(x: …)` or `/all(x: …)` over a collection-valued navigation property;
+   * the predicate's paths are the related table's, the variable already taken off.
+   */
+  | {
+      readonly kind: 'lambda';
+      readonly quantifier: 'any' | 'all';
+      readonly navigation: string;
+      readonly predicate: FilterNode | undefined;
+      readonly position: number;
+    };

@@ -1,7 +1,7 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { Catalogue, TableMetadata } from '../metadata/Catalogue.js';
 import { edmTypeOf, type ColumnDefinition } from '../metadata/TableDefinition.js';
-import type { Row } from '../store/Row.js';
+import { isLookupValue, type Row } from '../store/Row.js';
 import type { Store } from '../store/Store.js';
 import { compareComparable, comparable } from './compareCells.js';
 import type { ComparisonOperator, FilterNode, Literal, Operand } from './FilterAst.js';
@@ -195,6 +195,8 @@ function compileNode(node: FilterNode, ctx: FilterContext): RowPredicate {
     }
     case 'crmFunction':
       return crmFunctionPredicate(node, ctx);
+    case 'lambda':
+      return lambdaPredicate(node, ctx);
     case 'boolProperty': {
       const prop = resolveProperty(ctx.table, node.property.path, ctx.catalogue, ctx.store);
       if (prop.column.type !== 'bool') {
@@ -208,6 +210,40 @@ function compileNode(node: FilterNode, ctx: FilterContext): RowPredicate {
       };
     }
   }
+}
+
+/**
+ * `any`/`all` over a one-to-many relationship. The related records are grouped by the record
+ * they point at once per query, on first use, so each row's test reads only its own.
+ */
+function lambdaPredicate(node: Extract<FilterNode, { kind: 'lambda' }>, ctx: FilterContext): RowPredicate {
+  const relationship = ctx.table.collectionNavigationProperties.get(node.navigation);
+  const related = relationship === undefined ? undefined : ctx.catalogue.byLogicalName(relationship.table);
+  if (relationship === undefined || related === undefined)
+    throw dataverseErrors.querySyntax(
+      `'${node.navigation}' at position ${node.position} is not a collection-valued navigation property of '${ctx.table.logicalName}'.`,
+    );
+  const test = node.predicate === undefined ? () => true : compileNode(node.predicate, { ...ctx, table: related });
+  const column = relationship.column.name;
+  let byParent: Map<string, Row[]> | undefined;
+  const childrenOf = (id: string): readonly Row[] => {
+    if (byParent === undefined) {
+      byParent = new Map();
+      for (const child of ctx.store.rows(related.logicalName)) {
+        const link = child.values[column];
+        if (!isLookupValue(link) || link.table !== ctx.table.logicalName) continue;
+        const list = byParent.get(link.id);
+        if (list === undefined) byParent.set(link.id, [child]);
+        else list.push(child);
+      }
+    }
+    return byParent.get(id) ?? [];
+  };
+  const primaryKey = ctx.table.primaryKey;
+  return (row) => {
+    const children = childrenOf(row.values[primaryKey] as string);
+    return node.quantifier === 'any' ? children.some((c) => test(c) === true) : children.every((c) => test(c) === true);
+  };
 }
 
 /** Binds a parsed filter to a table: unknown columns and type mismatches fail here, before any row is read. */

@@ -155,6 +155,8 @@ class FilterParser {
   #functionCall(): FilterNode {
     const nameToken = this.#next();
     this.#expect('open');
+    const lambda = /^([A-Za-z_][A-Za-z0-9_]*)\/(any|all)$/.exec(nameToken.text);
+    if (lambda !== null) return this.#lambda(nameToken, lambda[1] ?? '', lambda[2] === 'all' ? 'all' : 'any');
     if (STRING_FUNCTIONS.has(nameToken.text)) {
       const property = this.#operand();
       if (property.kind !== 'property') throw this.#syntaxError(nameToken);
@@ -192,6 +194,21 @@ class FilterParser {
     );
   }
 
+  /** `nav/any(x: …)`, `nav/all(x: …)`, or `nav/any()`: the body is parsed, then its paths made relative to `nav`. */
+  #lambda(nameToken: Token, navigation: string, quantifier: 'any' | 'all'): FilterNode {
+    if (this.#peek().kind === 'close') {
+      this.#next();
+      if (quantifier === 'all') throw this.#syntaxError(nameToken);
+      return { kind: 'lambda', quantifier, navigation, predicate: undefined, position: nameToken.position };
+    }
+    const variable = this.#expect('identifier');
+    this.#expect('colon');
+    const body = this.#or();
+    this.#expect('close');
+    const predicate = withoutVariable(body, variable.text, this.#text);
+    return { kind: 'lambda', quantifier, navigation, predicate, position: nameToken.position };
+  }
+
   #argumentValue(): string | number | (string | number)[] {
     const t = this.#next();
     if (t.kind === 'string') return t.value ?? '';
@@ -210,6 +227,50 @@ class FilterParser {
       return values;
     }
     throw this.#syntaxError(t);
+  }
+}
+
+function relativePath(path: PropertyPath, variable: string, text: string): PropertyPath {
+  if (path.path[0] !== variable || path.path.length < 2) {
+    throw dataverseErrors.querySyntax(
+      `Inside a lambda, properties are read through its variable ('${variable}/<property>'); '${path.path.join('/')}' at position ${path.position} in '${text}' is not.`,
+    );
+  }
+  return { ...path, path: path.path.slice(1) };
+}
+
+/** The lambda body with every property path read through its variable, made relative to the related table. */
+function withoutVariable(node: FilterNode, variable: string, text: string): FilterNode {
+  const operand = (o: Operand): Operand => (o.kind === 'property' ? relativePath(o, variable, text) : o);
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return {
+        ...node,
+        left: withoutVariable(node.left, variable, text),
+        right: withoutVariable(node.right, variable, text),
+      };
+    case 'not':
+      return { ...node, operand: withoutVariable(node.operand, variable, text) };
+    case 'compare':
+      return { ...node, left: operand(node.left), right: operand(node.right) };
+    case 'stringFunction':
+    case 'boolProperty':
+      return { ...node, property: relativePath(node.property, variable, text) };
+    case 'crmFunction': {
+      const name = node.args.PropertyName;
+      if (typeof name !== 'string') return node;
+      const property = relativePath(
+        { kind: 'property', path: name.split('/'), position: node.position },
+        variable,
+        text,
+      );
+      return { ...node, args: { ...node.args, PropertyName: property.path.join('/') } };
+    }
+    case 'lambda':
+      throw dataverseErrors.querySyntax(
+        `A lambda inside a lambda (position ${node.position} in '${text}') is not supported by the dvbench mock.`,
+      );
   }
 }
 

@@ -13,6 +13,7 @@ export type TokenKind =
   | 'equals'
   | 'openBracket'
   | 'closeBracket'
+  | 'colon'
   | 'end';
 
 export interface Token {
@@ -66,6 +67,7 @@ export function tokenizeFilter(text: string): Token[] {
       '=': 'equals',
       '[': 'openBracket',
       ']': 'closeBracket',
+      ':': 'colon',
     };
     const kind = single[ch];
     if (kind !== undefined) {

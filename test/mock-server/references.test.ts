@@ -138,6 +138,39 @@ describe('mock server: $ref associate and disassociate, and collection-valued na
     ]);
   });
 
+  it('lambda operators: any and all over a relationship in $filter', async () => {
+    for (const lastname of ['Ames', 'Bell'])
+      await mock.api('POST', 'contacts', {
+        body: { lastname, 'parentcustomerid_account@odata.bind': `/accounts(${account})` },
+      });
+    const names = async (filter: string): Promise<string[]> => {
+      const res = await mock.api('GET', `accounts?$select=name&$orderby=name&$filter=${encodeURIComponent(filter)}`);
+      expect(res.status, res.text).toBe(200);
+      return res.json.value.map((a: { name: string }) => a.name);
+    };
+    expect(await names("contact_customer_accounts/any(c:c/lastname eq 'Ames')")).toEqual(['Contoso']);
+    expect(await names("contact_customer_accounts/any(c: startswith(c/lastname,'B') and c/lastname ne null)")).toEqual([
+      'Contoso',
+    ]);
+    expect(await names('contact_customer_accounts/any()')).toEqual(['Contoso']);
+    expect(await names("contact_customer_accounts/all(c:c/lastname ne 'Bell')")).toEqual(['Fabrikam']);
+    expect(await names("not contact_customer_accounts/any() or name eq 'Contoso'")).toEqual(['Contoso', 'Fabrikam']);
+  });
+
+  it.each([
+    ["contact_customer_accounts/any(c:lastname eq 'x')", "properties are read through its variable ('c/<property>')"],
+    [
+      "primarycontactid/any(c:c/lastname eq 'x')",
+      "'primarycontactid' at position 0 is not a collection-valued navigation property of 'account'",
+    ],
+    ['contact_customer_accounts/any(c:c/nosuch eq 1)', "Could not find a property named 'nosuch'"],
+    ['contact_customer_accounts/all()', 'Syntax error at position 0'],
+  ])('$filter=%s → 400 naming the rule', async (filter, message) => {
+    const res = await mock.api('GET', `accounts?$filter=${encodeURIComponent(filter)}`);
+    expect(res.status, res.text).toBe(400);
+    expect(res.json.error.message).toContain(message);
+  });
+
   it.each([
     [
       'primarycontactid($filter=lastname eq null)',
