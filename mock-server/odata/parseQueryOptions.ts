@@ -85,6 +85,40 @@ function parseExpand(text: string): ExpandItem[] {
   return items;
 }
 
+/** `@name=value` parameters, which `$filter` and `$orderby` may name instead of a literal. */
+function parameterAliases(query: string): Map<string, string> {
+  const aliases = new Map<string, string>();
+  for (const [name, value] of new URLSearchParams(query)) if (name.startsWith('@')) aliases.set(name.slice(1), value);
+  return aliases;
+}
+
+/** The expression with each `@alias` outside a string literal replaced by its value; an alias without one is a 400. */
+export function withAliases(
+  text: string | undefined,
+  aliases: ReadonlyMap<string, string> | undefined,
+): string | undefined {
+  if (text === undefined || !text.includes('@')) return text;
+  let out = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charAt(i);
+    if (ch === "'") quoted = !quoted;
+    const name = !quoted && ch === '@' ? /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i + 1))?.[0] : undefined;
+    if (name === undefined) {
+      out += ch;
+      continue;
+    }
+    const value = aliases?.get(name);
+    if (value === undefined)
+      throw dataverseErrors.querySyntax(
+        `The parameter alias '@${name}' at position ${i} in '${text}' has no value: add @${name}=<value> to the query.`,
+      );
+    out += value;
+    i += name.length;
+  }
+  return out;
+}
+
 /** The `$` options, each at most once; an unsupported one is refused as Dataverse refuses it. */
 function systemOptions(query: string): Map<string, string> {
   let params: URLSearchParams;
@@ -131,8 +165,9 @@ function optional<T>(text: string | undefined, parse: (text: string) => T, absen
  */
 export function parseQueryOptions(query: string): QueryOptions {
   const seen = systemOptions(query);
-  const filterText = seen.get('$filter');
-  const orderByText = seen.get('$orderby');
+  const aliases = query.includes('@') ? parameterAliases(query) : undefined;
+  const filterText = withAliases(seen.get('$filter'), aliases);
+  const orderByText = withAliases(seen.get('$orderby'), aliases);
   return {
     select: optional(seen.get('$select'), parseSelect, undefined),
     filter: optional(filterText, parseFilter, undefined),

@@ -9,6 +9,7 @@ import { ACTION_PREFIX, type Resource, type ResourceKind } from './parseResource
 import { countCollection, queryCollection } from './queryCollection.js';
 import { deleteProperty, putProperty, retrieveProperty } from './propertyRoutes.js';
 import { deleteRecord, retrieveRecord, upsertRecord } from './recordRoutes.js';
+import { retrieveTotalRecordCount } from './retrieveTotalRecordCount.js';
 import {
   deleteCollectionReference,
   deleteSingleReference,
@@ -73,6 +74,11 @@ export const apiRoutes: ApiRoutes = {
   serviceDocument: { label: () => '/', methods: { GET: serviceDocument }, otherMethods: 'methodNotAllowed' },
   metadata: { label: () => '$metadata', methods: { GET: metadataDocument }, otherMethods: 'methodNotAllowed' },
   whoAmI: { label: () => 'WhoAmI', methods: { GET: whoAmI }, otherMethods: 'noHttpResource' },
+  totalRecordCount: {
+    label: () => 'RetrieveTotalRecordCount',
+    methods: { GET: retrieveTotalRecordCount },
+    otherMethods: 'noHttpResource',
+  },
   batch: {
     label: () => '$batch',
     methods: { POST: (_r, request, ctx, routes) => handleBatch(request, ctx, routes) },

@@ -12,6 +12,8 @@ export type Resource =
   | { readonly kind: 'metadata' }
   | { readonly kind: 'batch' }
   | { readonly kind: 'whoAmI' }
+  /** `RetrieveTotalRecordCount(EntityNames=…)`: the argument as written (a list, or an `@alias`). */
+  | { readonly kind: 'totalRecordCount'; readonly argument: string }
   | { readonly kind: 'collection'; readonly table: TableMetadata }
   | { readonly kind: 'count'; readonly table: TableMetadata }
   | { readonly kind: 'record'; readonly table: TableMetadata; readonly key: RecordKey; readonly keyText: string }
@@ -138,6 +140,8 @@ export function parseResourcePath(rawPath: string, catalogue: Catalogue): Resour
   }
   const fixed = Object.hasOwn(FIXED_PATHS, path) ? FIXED_PATHS[path] : undefined;
   if (fixed !== undefined) return fixed;
+  const total = /^RetrieveTotalRecordCount\((.*)\)$/s.exec(path);
+  if (total !== null) return { kind: 'totalRecordCount', argument: total[1] ?? '' };
   const nameMatch = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(path);
   const name = nameMatch?.[0] ?? path.split(/[/(]/)[0] ?? path;
   const table = catalogue.byEntitySet(name);

@@ -4,10 +4,12 @@ import type { TableMetadata } from '../metadata/Catalogue.js';
 import type { FilterNode } from '../odata/FilterAst.js';
 import type { MockContext } from '../MockContext.js';
 import { executeQuery, MAX_COUNT, MAX_PAGE_SIZE } from '../odata/executeQuery.js';
-import { parsePrefer } from '../odata/parsePrefer.js';
+import { includesAnnotation, parsePrefer } from '../odata/parsePrefer.js';
 import { parseQueryOptions } from '../odata/parseQueryOptions.js';
 import { queryFetchXml } from './queryFetchXml.js';
 import { formatRecord, validateProjection, annotationOptions } from '../records/formatRecord.js';
+
+const CRM = 'Microsoft.Dynamics.CRM';
 
 function nextLink(request: ApiRequest, skipToken: string): string {
   const kept = request.query
@@ -53,7 +55,7 @@ export function queryCollection(
   const body: Record<string, unknown> = {
     '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}${selectPart}`,
   };
-  if (options.count) body['@odata.count'] = Math.min(page.total, MAX_COUNT);
+  if (options.count) Object.assign(body, countAnnotations(page.total, prefer.includeAnnotations));
   body.value = page.rows.map((row) => formatRecord(table, row, format, ctx));
   const topLimited = !paged && options.top !== undefined;
   if (page.nextSkipToken !== undefined && !topLimited) body['@odata.nextLink'] = nextLink(request, page.nextSkipToken);
@@ -64,6 +66,16 @@ export function queryCollection(
     ...jsonResponse(200, body, applied.length > 0 ? { 'Preference-Applied': applied.join(',') } : {}),
     cost: [{ kind: 'read', records: page.rows.length, table: table.logicalName }],
   };
+}
+
+/** `@odata.count`, capped at 5000; past it, when asked for, the annotations that say the count stopped there. */
+function countAnnotations(total: number, includeAnnotations: string | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = { '@odata.count': Math.min(total, MAX_COUNT) };
+  if (includesAnnotation(includeAnnotations, `${CRM}.totalrecordcount`)) {
+    out[`@${CRM}.totalrecordcount`] = Math.min(total, MAX_COUNT);
+    out[`@${CRM}.totalrecordcountlimitexceeded`] = total > MAX_COUNT;
+  }
+  return out;
 }
 
 /** `GET /<set>/$count`: the number of matching records as plain text, capped like `@odata.count`. */

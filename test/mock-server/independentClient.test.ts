@@ -129,9 +129,14 @@ describe('mock server: an independent Dataverse client works unchanged', () => {
     expect(all.value.every((r) => r.name.toLowerCase().includes('o'))).toBe(true);
   });
 
-  it('reads $metadata (retrieveCsdlMetadata), and lookup and formatted-value annotations on retrieveMultiple', async () => {
+  it('reads $metadata (retrieveCsdlMetadata), RetrieveTotalRecordCount, and annotations on retrieveMultiple', async () => {
     await mock.reset();
     const api = client();
+    const counts = await api.callFunction<{ EntityRecordCountCollection: { Keys: string[]; Values: number[] } }>({
+      name: 'RetrieveTotalRecordCount',
+      parameters: { EntityNames: ['account', 'contact'] },
+    });
+    expect(counts.EntityRecordCountCollection).toMatchObject({ Keys: ['account', 'contact'], Values: [0, 0] });
     const csdl = await api.retrieveCsdlMetadata();
     expect(csdl).toContain('<EntitySet Name="accounts" EntityType="Microsoft.Dynamics.CRM.account">');
     const contactId = await api.create<{ firstname: string; lastname: string }, string>({

@@ -264,6 +264,15 @@ describe('mock server: paging', () => {
     expect(withTop.json.value).toHaveLength(10);
     const count = await mock.api('GET', 'accounts?$select=name&$count=true&$top=1');
     expect(count.json['@odata.count']).toBe(5000);
+    expect(count.json).not.toHaveProperty('@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded');
+    const annotated = await mock.api('GET', 'accounts?$select=name&$count=true&$top=1', {
+      headers: { prefer: 'odata.include-annotations="Microsoft.Dynamics.CRM.totalrecordcount"' },
+    });
+    expect(annotated.json).toMatchObject({
+      '@odata.count': 5000,
+      '@Microsoft.Dynamics.CRM.totalrecordcount': 5000,
+      '@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded': true,
+    });
   });
 
   it('a tampered skip token is a 400', async () => {
