@@ -191,7 +191,7 @@ function columnValue(table: TableMetadata, name: string, value: unknown): CellVa
   if (table.navigationProperties.has(name) && typeof value === 'object' && value !== null) {
     throw dataverseErrors.payloadError(
       table.entitySetName,
-      `Deep insert through '${name}' is not supported by the dvbench mock; use ${name}@odata.bind to set the lookup.`,
+      `A related record inside the body ('${name}') is a deep insert, which only a create (POST) takes; use ${name}@odata.bind to set the lookup.`,
     );
   }
   const column = table.columns.get(name);

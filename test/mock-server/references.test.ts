@@ -223,6 +223,52 @@ describe('mock server: $ref associate and disassociate, and collection-valued na
     if (message !== '') expect(res.json.error.message).toContain(message);
   });
 
+  it('deep insert: related records nested in a create are made with it, bound both ways, all or none', async () => {
+    await mock.reset();
+    const res = await mock.api('POST', 'accounts', {
+      body: {
+        name: 'Sample Account',
+        primarycontactid: { firstname: 'John', lastname: 'Smith' },
+        opportunity_customer_accounts: [{ name: 'Opp 1' }, { name: 'Opp 2', estimatedvalue: 10 }],
+      },
+    });
+    expect(res.status, res.text).toBe(204);
+    const id = entityIdOf(res);
+    const created = await mock.api(
+      'GET',
+      `accounts(${id})?$select=name&$expand=primarycontactid($select=fullname),opportunity_customer_accounts($select=name;$orderby=name)`,
+    );
+    expect(created.json.primarycontactid.fullname).toBe('John Smith');
+    expect(created.json.opportunity_customer_accounts.map((o: { name: string }) => o.name)).toEqual(['Opp 1', 'Opp 2']);
+
+    const counts = async (): Promise<number[]> =>
+      Promise.all(
+        ['accounts', 'contacts', 'opportunities'].map(async (set) =>
+          Number((await mock.api('GET', `${set}/$count`)).text),
+        ),
+      );
+    const before = await counts();
+    expect(before).toEqual([1, 1, 2]);
+    const bad = await mock.api('POST', 'accounts', {
+      body: {
+        name: 'Rolled back',
+        primarycontactid: { lastname: 'Ok' },
+        opportunity_customer_accounts: [{ name: 'x'.repeat(301) }],
+      },
+    });
+    expect(bad.status).toBe(400);
+    expect(await counts()).toEqual(before);
+
+    const notArray = await mock.api('POST', 'accounts', {
+      body: { name: 'x', opportunity_customer_accounts: { name: 'y' } },
+    });
+    expect(notArray.status).toBe(400);
+    expect(notArray.json.error.message).toContain("'opportunity_customer_accounts' takes an array of related records");
+    const onUpdate = await mock.api('PATCH', `accounts(${id})`, { body: { primarycontactid: { lastname: 'No' } } });
+    expect(onUpdate.status).toBe(400);
+    expect(onUpdate.json.error.message).toContain('is a deep insert, which only a create (POST) takes');
+  });
+
   it('the parent must exist: 404 for $ref and the related collection alike', async () => {
     const missing = '00000000-0000-0000-0000-00000000000a';
     expect((await mock.api('GET', `accounts(${missing})/opportunity_customer_accounts`)).status).toBe(404);
