@@ -10,6 +10,7 @@ import { countCollection, queryCollection } from './queryCollection.js';
 import { deleteProperty, putProperty, retrieveProperty } from './propertyRoutes.js';
 import { deleteRecord, retrieveRecord, upsertRecord } from './recordRoutes.js';
 import { retrieveTotalRecordCount } from './retrieveTotalRecordCount.js';
+import { getEntityDefinitions } from './entityDefinitionRoutes.js';
 import {
   deleteCollectionReference,
   deleteSingleReference,
@@ -74,6 +75,12 @@ export const apiRoutes: ApiRoutes = {
   serviceDocument: { label: () => '/', methods: { GET: serviceDocument }, otherMethods: 'methodNotAllowed' },
   metadata: { label: () => '$metadata', methods: { GET: metadataDocument }, otherMethods: 'methodNotAllowed' },
   whoAmI: { label: () => 'WhoAmI', methods: { GET: whoAmI }, otherMethods: 'noHttpResource' },
+  entityDefinitions: {
+    label: (r) =>
+      `EntityDefinitions${r.key === undefined ? '' : '(key)'}${r.attributes ? '/Attributes' : ''}${r.attributeKey === undefined ? '' : '(key)'}`,
+    methods: { GET: getEntityDefinitions },
+    otherMethods: 'methodNotAllowed',
+  },
   totalRecordCount: {
     label: () => 'RetrieveTotalRecordCount',
     methods: { GET: retrieveTotalRecordCount },

@@ -12,6 +12,13 @@ export type Resource =
   | { readonly kind: 'metadata' }
   | { readonly kind: 'batch' }
   | { readonly kind: 'whoAmI' }
+  /** `EntityDefinitions`, one by `(LogicalName='…')` or `(<MetadataId>)`, its `/Attributes`, or one attribute. */
+  | {
+      readonly kind: 'entityDefinitions';
+      readonly key: string | undefined;
+      readonly attributes: boolean;
+      readonly attributeKey: string | undefined;
+    }
   /** `RetrieveTotalRecordCount(EntityNames=…)`: the argument as written (a list, or an `@alias`). */
   | { readonly kind: 'totalRecordCount'; readonly argument: string }
   | { readonly kind: 'collection'; readonly table: TableMetadata }
@@ -140,6 +147,14 @@ export function parseResourcePath(rawPath: string, catalogue: Catalogue): Resour
   }
   const fixed = Object.hasOwn(FIXED_PATHS, path) ? FIXED_PATHS[path] : undefined;
   if (fixed !== undefined) return fixed;
+  const definitions = /^EntityDefinitions(?:\(([^)]*)\))?(\/Attributes(?:\(([^)]*)\))?)?\/?$/.exec(path);
+  if (definitions !== null)
+    return {
+      kind: 'entityDefinitions',
+      key: definitions[1],
+      attributes: definitions[2] !== undefined,
+      attributeKey: definitions[3],
+    };
   const total = /^RetrieveTotalRecordCount\((.*)\)$/s.exec(path);
   if (total !== null) return { kind: 'totalRecordCount', argument: total[1] ?? '' };
   const nameMatch = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(path);

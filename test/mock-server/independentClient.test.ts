@@ -137,6 +137,11 @@ describe('mock server: an independent Dataverse client works unchanged', () => {
       parameters: { EntityNames: ['account', 'contact'] },
     });
     expect(counts.EntityRecordCountCollection).toMatchObject({ Keys: ['account', 'contact'], Values: [0, 0] });
+    const definition = await api.retrieveEntity<{ EntitySetName: string; PrimaryIdAttribute: string }>({
+      key: "LogicalName='contact'",
+      select: ['EntitySetName', 'PrimaryIdAttribute'],
+    });
+    expect(definition).toMatchObject({ EntitySetName: 'contacts', PrimaryIdAttribute: 'contactid' });
     const csdl = await api.retrieveCsdlMetadata();
     expect(csdl).toContain('<EntitySet Name="accounts" EntityType="Microsoft.Dynamics.CRM.account">');
     const contactId = await api.create<{ firstname: string; lastname: string }, string>({

@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import type { Catalogue, TableMetadata } from './Catalogue.js';
+import type { ColumnDefinition } from './TableDefinition.js';
+
+/** Object type codes of the standard tables, as every org numbers them; custom tables get 10000 and up. */
+const OBJECT_TYPE_CODES: Readonly<Record<string, number>> = {
+  account: 1,
+  contact: 2,
+  opportunity: 3,
+  systemuser: 8,
+  quote: 1084,
+  quotedetail: 1085,
+};
+
+/** A stable id from a name, so a definition's MetadataId is the same on every run. */
+function metadataId(name: string): string {
+  const h = createHash('sha1').update(`dvbench-metadata:${name}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** AttributeType and the metadata type Dataverse names for each column type. */
+const ATTRIBUTE_TYPES: Readonly<Record<ColumnDefinition['type'], readonly [string, string]>> = {
+  string: ['String', 'StringAttributeMetadata'],
+  memo: ['Memo', 'MemoAttributeMetadata'],
+  int: ['Integer', 'IntegerAttributeMetadata'],
+  decimal: ['Decimal', 'DecimalAttributeMetadata'],
+  money: ['Money', 'MoneyAttributeMetadata'],
+  bool: ['Boolean', 'BooleanAttributeMetadata'],
+  datetime: ['DateTime', 'DateTimeAttributeMetadata'],
+  choice: ['Picklist', 'PicklistAttributeMetadata'],
+  lookup: ['Lookup', 'LookupAttributeMetadata'],
+  guid: ['Uniqueidentifier', 'AttributeMetadata'],
+};
+
+function attributeType(column: ColumnDefinition): readonly [string, string] {
+  if (column.name === 'statecode') return ['State', 'StateAttributeMetadata'];
+  if (column.name === 'statuscode') return ['Status', 'StatusAttributeMetadata'];
+  // A lookup with several targets is a customer lookup (account or contact).
+  if (column.type === 'lookup' && (column.targets?.length ?? 0) > 1) return ['Customer', 'LookupAttributeMetadata'];
+  return ATTRIBUTE_TYPES[column.type];
+}
+
+/** One column as an attribute definition: the properties the mock knows, no invented ones. */
+export function attributeDefinition(table: TableMetadata, column: ColumnDefinition): Record<string, unknown> {
+  const [type, odataType] = attributeType(column);
+  return {
+    '@odata.type': `#Microsoft.Dynamics.CRM.${odataType}`,
+    MetadataId: metadataId(`${table.logicalName}.${column.name}`),
+    LogicalName: column.name,
+    EntityLogicalName: table.logicalName,
+    AttributeType: type,
+    IsPrimaryId: column.name === table.primaryKey,
+    IsPrimaryName: column.name === table.definition.primaryName,
+    ...(column.maxLength === undefined ? {} : { MaxLength: column.maxLength }),
+    ...(column.targets === undefined ? {} : { Targets: column.targets.map((t) => t.table) }),
+  };
+}
+
+/** One table as an entity definition: its names, keys and type code. */
+export function entityDefinition(table: TableMetadata, catalogue: Catalogue): Record<string, unknown> {
+  const custom = !(table.logicalName in OBJECT_TYPE_CODES);
+  const customIndex = [...catalogue.tables()].filter((t) => !(t.logicalName in OBJECT_TYPE_CODES)).indexOf(table);
+  return {
+    MetadataId: metadataId(table.logicalName),
+    LogicalName: table.logicalName,
+    EntitySetName: table.entitySetName,
+    LogicalCollectionName: table.entitySetName,
+    PrimaryIdAttribute: table.primaryKey,
+    PrimaryNameAttribute: table.definition.primaryName,
+    ObjectTypeCode: custom ? 10_000 + customIndex : OBJECT_TYPE_CODES[table.logicalName],
+    IsCustomEntity: custom,
+  };
+}
+
+export const ENTITY_PROPERTIES = Object.freeze([
+  'MetadataId',
+  'LogicalName',
+  'EntitySetName',
+  'LogicalCollectionName',
+  'PrimaryIdAttribute',
+  'PrimaryNameAttribute',
+  'ObjectTypeCode',
+  'IsCustomEntity',
+  'Attributes',
+]);
+
+export const ATTRIBUTE_PROPERTIES = Object.freeze([
+  'MetadataId',
+  'LogicalName',
+  'EntityLogicalName',
+  'AttributeType',
+  'IsPrimaryId',
+  'IsPrimaryName',
+  'MaxLength',
+  'Targets',
+]);
