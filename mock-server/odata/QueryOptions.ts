@@ -24,4 +24,6 @@ export interface QueryOptions {
   readonly count: boolean;
   readonly expand: readonly ExpandItem[];
   readonly skipToken: string | undefined;
+  /** A change-tracking token from an earlier answer's `@odata.deltaLink`. */
+  readonly deltaToken?: string | undefined;
 }

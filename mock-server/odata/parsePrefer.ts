@@ -3,6 +3,8 @@ export interface Preferences {
   readonly maxPageSize: number | undefined;
   readonly includeAnnotations: string | undefined;
   readonly continueOnError: boolean;
+  /** `odata.track-changes`: the answer ends with a delta link for the changes that follow. */
+  readonly trackChanges: boolean;
 }
 
 /** Reads the `Prefer` header's preferences; unknown or malformed ones are ignored, as HTTP says. */
@@ -11,6 +13,7 @@ export function parsePrefer(header: string | undefined): Preferences {
   let maxPageSize: number | undefined;
   let includeAnnotations: string | undefined;
   let continueOnError = false;
+  let trackChanges = false;
   for (const raw of (header ?? '').match(/(?:[^,"]|"[^"]*")+/g) ?? []) {
     const item = raw.trim();
     const eq = item.indexOf('=');
@@ -26,8 +29,9 @@ export function parsePrefer(header: string | undefined): Preferences {
     else if (name === 'odata.maxpagesize' && /^\d+$/.test(value) && Number(value) > 0) maxPageSize = Number(value);
     else if (name === 'odata.include-annotations') includeAnnotations = value;
     else if (name === 'odata.continue-on-error') continueOnError = value === '' || value === 'true';
+    else if (name === 'odata.track-changes') trackChanges = true;
   }
-  return { returnRepresentation, maxPageSize, includeAnnotations, continueOnError };
+  return { returnRepresentation, maxPageSize, includeAnnotations, continueOnError, trackChanges };
 }
 
 /**

@@ -2,7 +2,7 @@ import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { ExpandItem, OrderByItem, QueryOptions } from './QueryOptions.js';
 import { parseFilter } from './parseFilter.js';
 
-const SUPPORTED = new Set(['$select', '$filter', '$orderby', '$top', '$count', '$expand', '$skiptoken']);
+const SUPPORTED = new Set(['$select', '$filter', '$orderby', '$top', '$count', '$expand', '$skiptoken', '$deltatoken']);
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*$/;
 const MAX_EXPANDS = 15;
 
@@ -178,5 +178,6 @@ export function parseQueryOptions(query: string): QueryOptions {
     count: parseCount(seen.get('$count')),
     expand: optional(seen.get('$expand'), parseExpand, []),
     skipToken: seen.get('$skiptoken'),
+    deltaToken: seen.get('$deltatoken'),
   };
 }

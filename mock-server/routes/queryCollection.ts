@@ -4,19 +4,56 @@ import type { TableMetadata } from '../metadata/Catalogue.js';
 import type { FilterNode } from '../odata/FilterAst.js';
 import type { MockContext } from '../MockContext.js';
 import { executeQuery, MAX_COUNT, MAX_PAGE_SIZE } from '../odata/executeQuery.js';
-import { includesAnnotation, parsePrefer } from '../odata/parsePrefer.js';
+import { includesAnnotation, parsePrefer, type Preferences } from '../odata/parsePrefer.js';
+import type { QueryOptions } from '../odata/QueryOptions.js';
 import { parseQueryOptions } from '../odata/parseQueryOptions.js';
 import { queryFetchXml } from './queryFetchXml.js';
+import { checkTrackingOptions, deltaLink, queryDelta, SYNC_START_PARAM } from './trackChanges.js';
 import { formatRecord, validateProjection, annotationOptions } from '../records/formatRecord.js';
 
 const CRM = 'Microsoft.Dynamics.CRM';
 
-function nextLink(request: ApiRequest, skipToken: string): string {
+function nextLink(request: ApiRequest, skipToken: string, syncStart: number | undefined): string {
   const kept = request.query
     .split('&')
     .filter((p) => p !== '' && !p.startsWith('$skiptoken=') && !p.startsWith('%24skiptoken='));
+  if (syncStart !== undefined && !kept.some((p) => p.startsWith(`${SYNC_START_PARAM}=`)))
+    kept.push(`${SYNC_START_PARAM}=${syncStart}`);
   kept.push(`$skiptoken=${encodeURIComponent(skipToken)}`);
   return `${request.baseUrl}${request.path}?${kept.join('&')}`;
+}
+
+/** With change tracking asked for (or carried in a next link), the version the sync started at. */
+function syncStartOf(
+  request: ApiRequest,
+  prefer: Preferences,
+  options: QueryOptions,
+  ctx: MockContext,
+): number | undefined {
+  const carried = request.query.includes(SYNC_START_PARAM)
+    ? new URLSearchParams(request.query).get(SYNC_START_PARAM)
+    : null;
+  if (!prefer.trackChanges && carried === null) return undefined;
+  checkTrackingOptions(options);
+  const start = carried === null ? Number.NaN : Number(carried);
+  return Number.isSafeInteger(start) && start <= ctx.store.currentVersion() ? start : ctx.store.currentVersion();
+}
+
+/** A scope (the records of one relationship) narrows the query; the text, and so the skip token, stays the client's. */
+function scoped(options: QueryOptions, scope: FilterNode | undefined): QueryOptions {
+  if (scope === undefined) return options;
+  return {
+    ...options,
+    filter: options.filter === undefined ? scope : { kind: 'and', left: scope, right: options.filter },
+  };
+}
+
+function preferenceApplied(prefer: Preferences, pageSize: number): Record<string, string> {
+  const applied: string[] = [];
+  if (prefer.maxPageSize !== undefined) applied.push(`odata.maxpagesize=${pageSize}`);
+  if (prefer.includeAnnotations !== undefined) applied.push(`odata.include-annotations="${prefer.includeAnnotations}"`);
+  if (prefer.trackChanges) applied.push('odata.track-changes');
+  return applied.length > 0 ? { 'Preference-Applied': applied.join(',') } : {};
 }
 
 /** `GET /<set>`: filter, select, order, expand, count and page, as Dataverse answers a query; `scope` narrows it. */
@@ -32,14 +69,8 @@ export function queryCollection(
     if (xml !== null) return queryFetchXml(table, xml, params, request, ctx);
   }
   const parsed = parseQueryOptions(request.query);
-  // A scope (the records of one relationship) narrows the query; the text, and so the skip token, stays the client's.
-  const options =
-    scope === undefined
-      ? parsed
-      : {
-          ...parsed,
-          filter: parsed.filter === undefined ? scope : { kind: 'and' as const, left: scope, right: parsed.filter },
-        };
+  if (parsed.deltaToken !== undefined && scope === undefined) return queryDelta(table, parsed, request, ctx);
+  const options = scoped(parsed, scope);
   const prefer = parsePrefer(request.headers.prefer);
   const format = {
     select: options.select,
@@ -47,6 +78,7 @@ export function queryCollection(
     ...annotationOptions(prefer.includeAnnotations),
   };
   validateProjection(table, format, ctx.catalogue);
+  const syncStart = scope === undefined ? syncStartOf(request, prefer, options, ctx) : undefined;
   // With odata.maxpagesize present, $top is ignored (Dataverse's documented rule).
   const paged = prefer.maxPageSize !== undefined;
   const pageSize = Math.min(prefer.maxPageSize ?? options.top ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
@@ -58,12 +90,11 @@ export function queryCollection(
   if (options.count) Object.assign(body, countAnnotations(page.total, prefer.includeAnnotations));
   body.value = page.rows.map((row) => formatRecord(table, row, format, ctx));
   const topLimited = !paged && options.top !== undefined;
-  if (page.nextSkipToken !== undefined && !topLimited) body['@odata.nextLink'] = nextLink(request, page.nextSkipToken);
-  const applied: string[] = [];
-  if (paged) applied.push(`odata.maxpagesize=${pageSize}`);
-  if (prefer.includeAnnotations !== undefined) applied.push(`odata.include-annotations="${prefer.includeAnnotations}"`);
+  if (page.nextSkipToken !== undefined && !topLimited)
+    body['@odata.nextLink'] = nextLink(request, page.nextSkipToken, syncStart);
+  else if (syncStart !== undefined) body['@odata.deltaLink'] = deltaLink(request, options, syncStart);
   return {
-    ...jsonResponse(200, body, applied.length > 0 ? { 'Preference-Applied': applied.join(',') } : {}),
+    ...jsonResponse(200, body, preferenceApplied(prefer, pageSize)),
     cost: [{ kind: 'read', records: page.rows.length, table: table.logicalName }],
   };
 }

@@ -12,7 +12,17 @@ interface TableState {
 
 type JournalEntry =
   | { readonly kind: 'inserted'; readonly table: string; readonly id: string }
-  | { readonly kind: 'replaced'; readonly table: string; readonly previous: Row };
+  | { readonly kind: 'replaced'; readonly table: string; readonly previous: Row }
+  | { readonly kind: 'tombstoned'; readonly table: string };
+
+/** A deleted record, kept for change tracking: its id and the version its deletion took. */
+export interface Tombstone {
+  readonly id: string;
+  readonly version: number;
+}
+
+/** Deletions kept per table for change tracking; past it the oldest go, and older delta tokens expire. */
+const MAX_TOMBSTONES = 100_000;
 
 /** Lookups that delete their children with the parent (parental relationships); others are unlinked. */
 const CASCADE_DELETE = new Set(['quotedetail.quoteid']);
@@ -49,6 +59,9 @@ export class Store {
   readonly #references = new Map<string, Set<string>>();
   #journal: JournalEntry[] | undefined;
   #nextVersion = 1_000_001;
+  readonly #tombstones = new Map<string, Tombstone[]>();
+  /** Per table: a delta token below this may have missed deletions that were dropped. */
+  readonly #tombstoneFloor = new Map<string, number>();
 
   constructor(catalogue: Catalogue) {
     for (const meta of catalogue.tables()) {
@@ -68,6 +81,28 @@ export class Store {
 
   nextVersion(): number {
     return this.#nextVersion++;
+  }
+
+  /** The last version handed out: every change so far has a version at or below it. */
+  currentVersion(): number {
+    return this.#nextVersion - 1;
+  }
+
+  /** Records of `table` deleted after `version`, or undefined when deletions that old are no longer kept. */
+  deletedSince(table: string, version: number): readonly Tombstone[] | undefined {
+    if (version < (this.#tombstoneFloor.get(table) ?? 0)) return undefined;
+    return (this.#tombstones.get(table) ?? []).filter((t) => t.version > version);
+  }
+
+  #tombstone(table: string, id: string): void {
+    let list = this.#tombstones.get(table);
+    if (list === undefined) this.#tombstones.set(table, (list = []));
+    list.push({ id, version: this.nextVersion() });
+    this.#journal?.push({ kind: 'tombstoned', table });
+    if (list.length > MAX_TOMBSTONES) {
+      const dropped = list.splice(0, list.length - MAX_TOMBSTONES * 0.9);
+      this.#tombstoneFloor.set(table, dropped.at(-1)?.version ?? 0);
+    }
   }
 
   get(table: string, id: string): Row | undefined {
@@ -126,6 +161,7 @@ export class Store {
     if (previous === undefined) throw dataverseErrors.recordNotFound(table, id);
     this.#remove(state, previous);
     this.#journal?.push({ kind: 'replaced', table, previous });
+    this.#tombstone(table, id);
     const refs = this.#references.get(`${table}:${id}`);
     if (refs === undefined) return;
     for (const ref of [...refs]) {
@@ -165,11 +201,17 @@ export class Store {
       for (const k of state.altKeys) k.index.clear();
     }
     this.#references.clear();
+    this.#tombstones.clear();
+    this.#tombstoneFloor.clear();
     // Restarting the row versions makes a reset-and-seed byte-identical to the previous one.
     this.#nextVersion = 1_000_001;
   }
 
   #undo(entry: JournalEntry): void {
+    if (entry.kind === 'tombstoned') {
+      this.#tombstones.get(entry.table)?.pop();
+      return;
+    }
     const state = this.#state(entry.table);
     if (entry.kind === 'inserted') {
       const row = state.rows.get(entry.id);
