@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadMockConfigFile, MockConfigError, parseMockConfig } from '../../mock-server/index.js';
 import { entityIdOf, useMockServer } from '../helpers/useMockServer.js';
+import { projectTableConfig } from '../helpers/projectTable.js';
 import { useTempDirs } from '../helpers/tempDirs.js';
 
 const tempDir = useTempDirs();
@@ -89,23 +90,17 @@ describe('mock config', () => {
 
 describe('mock server: custom tables from config', () => {
   const mock = useMockServer({
-    config: {
-      tables: [
-        {
-          logicalName: 'new_project',
-          entitySetName: 'new_projects',
-          columns: [
-            { name: 'new_name', type: 'string', maxLength: 50 },
-            { name: 'new_code', type: 'string', maxLength: 10 },
-            { name: 'new_budget', type: 'money' },
-            { name: 'new_phase', type: 'choice', options: [100, 200] },
-            { name: 'new_start', type: 'datetime' },
-            { name: 'new_accountid', type: 'lookup', target: 'account', navigationProperty: 'new_AccountId' },
-          ],
-          alternateKeys: [['new_code']],
-        },
+    config: projectTableConfig(
+      [
+        { name: 'new_name', type: 'string', maxLength: 50 },
+        { name: 'new_code', type: 'string', maxLength: 10 },
+        { name: 'new_budget', type: 'money' },
+        { name: 'new_phase', type: 'choice', options: [100, 200] },
+        { name: 'new_start', type: 'datetime' },
+        { name: 'new_accountid', type: 'lookup', target: 'account', navigationProperty: 'new_AccountId' },
       ],
-    },
+      { alternateKeys: [['new_code']] },
+    ),
   });
 
   it('serves a custom table with its key, types, lookups and alternate key', async () => {

@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { useMockServer } from '../helpers/useMockServer.js';
+import { projectTableConfig } from '../helpers/projectTable.js';
 
 describe('mock server: EntityDefinitions (table metadata), from the same definitions as the store', () => {
   const mock = useMockServer({
-    config: {
-      tables: [
-        {
-          logicalName: 'new_project',
-          entitySetName: 'new_projects',
-          columns: [
-            { name: 'new_name', type: 'string', maxLength: 120 },
-            { name: 'new_accountid', type: 'lookup', target: 'account' },
-          ],
-        },
-      ],
-    },
+    config: projectTableConfig([
+      { name: 'new_name', type: 'string', maxLength: 120 },
+      { name: 'new_accountid', type: 'lookup', target: 'account' },
+    ]),
   });
 
   it("finds a table's entity set, keys and type code by logical name, as discovery code asks", async () => {

@@ -1,29 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseMockConfig } from '../../mock-server/config/parseMockConfig.js';
+import { projectTableConfig } from '../helpers/projectTable.js';
 import { entityIdOf, useMockServer } from '../helpers/useMockServer.js';
 
 const FV = 'OData.Community.Display.V1.FormattedValue';
 
 describe('mock server: FormattedValue annotations (Prefer: odata.include-annotations)', () => {
   const mock = useMockServer({
-    config: {
-      tables: [
-        {
-          logicalName: 'new_project',
-          entitySetName: 'new_projects',
-          columns: [
-            { name: 'new_name', type: 'string' },
-            {
-              name: 'new_phase',
-              type: 'choice',
-              options: [100, 200],
-              labels: { '100': 'Planning', '200': 'Delivery' },
-            },
-            { name: 'new_open', type: 'bool', labels: { true: 'Open', false: 'Closed' } },
-          ],
-        },
-      ],
-    },
+    config: projectTableConfig([
+      { name: 'new_name', type: 'string' },
+      { name: 'new_phase', type: 'choice', options: [100, 200], labels: { '100': 'Planning', '200': 'Delivery' } },
+      { name: 'new_open', type: 'bool', labels: { true: 'Open', false: 'Closed' } },
+    ]),
   });
   let account = '';
 

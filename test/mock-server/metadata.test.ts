@@ -5,25 +5,18 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { FetchClient, type FetchRequestConfig } from '@odata2ts/http-client-fetch';
 import { afterAll, describe, expect, it } from 'vitest';
+import { projectTableConfig } from '../helpers/projectTable.js';
 import { useMockServer } from '../helpers/useMockServer.js';
 
 const require = createRequire(import.meta.url);
 const repoRoot = resolve(import.meta.dirname, '../..');
 
 /** A custom table with a lookup to a standard one: `$metadata` must come from the same definitions as the store. */
-const config = {
-  tables: [
-    {
-      logicalName: 'new_project',
-      entitySetName: 'new_projects',
-      columns: [
-        { name: 'new_name', type: 'string' as const },
-        { name: 'new_budget', type: 'money' as const },
-        { name: 'new_accountid', type: 'lookup' as const, target: 'account', navigationProperty: 'new_AccountId' },
-      ],
-    },
-  ],
-};
+const config = projectTableConfig([
+  { name: 'new_name', type: 'string' },
+  { name: 'new_budget', type: 'money' },
+  { name: 'new_accountid', type: 'lookup', target: 'account', navigationProperty: 'new_AccountId' },
+]);
 
 interface OdatajsSchema {
   namespace: string;
