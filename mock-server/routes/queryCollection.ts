@@ -7,6 +7,7 @@ import { executeQuery, MAX_COUNT, MAX_PAGE_SIZE } from '../odata/executeQuery.js
 import { includesAnnotation, parsePrefer, type Preferences } from '../odata/parsePrefer.js';
 import type { QueryOptions } from '../odata/QueryOptions.js';
 import { parseQueryOptions } from '../odata/parseQueryOptions.js';
+import { queryApply } from './queryApply.js';
 import { queryFetchXml } from './queryFetchXml.js';
 import { checkTrackingOptions, deltaLink, queryDelta, SYNC_START_PARAM } from './trackChanges.js';
 import { formatRecord, validateProjection, annotationOptions } from '../records/formatRecord.js';
@@ -39,6 +40,15 @@ function syncStartOf(
   return Number.isSafeInteger(start) && start <= ctx.store.currentVersion() ? start : ctx.store.currentVersion();
 }
 
+/** FetchXML and `$apply` take the whole query string: each has a handler of its own. */
+function specialQuery(table: TableMetadata, request: ApiRequest, ctx: MockContext): ApiResponse | undefined {
+  if (!request.query.includes('fetchXml=') && !request.query.includes('apply=')) return undefined;
+  const params = new URLSearchParams(request.query);
+  const xml = params.get('fetchXml');
+  if (xml !== null) return queryFetchXml(table, xml, params, request, ctx);
+  return params.has('$apply') ? queryApply(table, params, request, ctx) : undefined;
+}
+
 /** A scope (the records of one relationship) narrows the query; the text, and so the skip token, stays the client's. */
 function scoped(options: QueryOptions, scope: FilterNode | undefined): QueryOptions {
   if (scope === undefined) return options;
@@ -63,11 +73,8 @@ export function queryCollection(
   ctx: MockContext,
   scope?: FilterNode,
 ): ApiResponse {
-  if (request.query.includes('fetchXml=')) {
-    const params = new URLSearchParams(request.query);
-    const xml = params.get('fetchXml');
-    if (xml !== null) return queryFetchXml(table, xml, params, request, ctx);
-  }
+  const special = specialQuery(table, request, ctx);
+  if (special !== undefined) return special;
   const parsed = parseQueryOptions(request.query);
   if (parsed.deltaToken !== undefined && scope === undefined) return queryDelta(table, parsed, request, ctx);
   const options = scoped(parsed, scope);
