@@ -6,7 +6,8 @@ const SUPPORTED = new Set(['$select', '$filter', '$orderby', '$top', '$count', '
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*$/;
 const MAX_EXPANDS = 15;
 
-function splitTopLevel(text: string, separator: string): string[] {
+/** Splits at `separator` outside parentheses and quoted strings, each part trimmed. */
+export function splitTopLevel(text: string, separator: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let quoted = false;

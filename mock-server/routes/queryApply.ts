@@ -5,6 +5,7 @@ import type { MockContext } from '../MockContext.js';
 import { comparable, compareComparable } from '../odata/compareCells.js';
 import { compileFilter, type RowPredicate } from '../odata/compileFilter.js';
 import { parseFilter } from '../odata/parseFilter.js';
+import { splitTopLevel } from '../odata/parseQueryOptions.js';
 import { resolveProperty, type ResolvedProperty } from '../odata/resolveProperty.js';
 import { isLookupValue, type CellValue, type Row } from '../store/Row.js';
 
@@ -29,26 +30,6 @@ function invalid(rule: string): Error {
   return dataverseErrors.querySyntax(`$apply: ${rule}`);
 }
 
-/** Splits at top-level separators, outside parentheses and quotes. */
-function splitTop(text: string, separator: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charAt(i);
-    if (ch === "'") quoted = !quoted;
-    else if (!quoted && ch === '(') depth++;
-    else if (!quoted && ch === ')') depth--;
-    else if (!quoted && depth === 0 && ch === separator) {
-      parts.push(text.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  parts.push(text.slice(start).trim());
-  return parts;
-}
-
 /** `revenue with sum as total`, or `$count as n`. */
 function aggregateOf(text: string, table: TableMetadata, ctx: MockContext): Aggregate {
   const count = /^\$count\s+as\s+([A-Za-z_][A-Za-z0-9_]*)$/.exec(text);
@@ -66,7 +47,7 @@ function aggregateOf(text: string, table: TableMetadata, ctx: MockContext): Aggr
 
 function parseApply(text: string, table: TableMetadata, ctx: MockContext): Apply {
   const apply: Apply = { filters: [], groupBy: [], aggregates: [] };
-  for (const step of splitTop(text, '/')) {
+  for (const step of splitTopLevel(text, '/')) {
     const m = /^(filter|groupby|aggregate)\((.*)\)$/s.exec(step);
     if (m === null)
       throw invalid(`'${step}' is not a transformation the dvbench mock serves (filter, groupby, aggregate).`);
@@ -76,9 +57,9 @@ function parseApply(text: string, table: TableMetadata, ctx: MockContext): Apply
         compileFilter(parseFilter(body), { table, catalogue: ctx.catalogue, store: ctx.store, now: ctx.now }),
       );
     } else if (kind === 'aggregate') {
-      apply.aggregates.push(...splitTop(body, ',').map((a) => aggregateOf(a, table, ctx)));
+      apply.aggregates.push(...splitTopLevel(body, ',').map((a) => aggregateOf(a, table, ctx)));
     } else {
-      const [keys = '', ...rest] = splitTop(body, ',');
+      const [keys = '', ...rest] = splitTopLevel(body, ',');
       const names = /^\((.*)\)$/s.exec(keys)?.[1];
       if (names === undefined)
         throw invalid(`groupby takes a list of properties in parentheses: groupby((name),…); got '${keys}'.`);
@@ -88,7 +69,7 @@ function parseApply(text: string, table: TableMetadata, ctx: MockContext): Apply
         const agg = /^aggregate\((.*)\)$/s.exec(inner)?.[1];
         if (agg === undefined)
           throw invalid(`after groupby's properties, only aggregate(…) may follow; got '${inner}'.`);
-        apply.aggregates.push(...splitTop(agg, ',').map((a) => aggregateOf(a, table, ctx)));
+        apply.aggregates.push(...splitTopLevel(agg, ',').map((a) => aggregateOf(a, table, ctx)));
       }
     }
   }
