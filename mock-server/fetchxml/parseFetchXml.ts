@@ -2,6 +2,7 @@ import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { TableMetadata } from '../metadata/Catalogue.js';
 import type { ColumnDefinition } from '../metadata/TableDefinition.js';
 import type { FilterNode, Literal, PropertyPath } from '../odata/FilterAst.js';
+import { GUID } from '../odata/guid.js';
 import type { OrderByItem } from '../odata/QueryOptions.js';
 import { readXmlElement, type XmlElement } from './readXmlElement.js';
 
@@ -101,8 +102,6 @@ function responseName(column: ColumnDefinition): string {
   return column.type === 'lookup' ? `_${column.name}_value` : column.name;
 }
 
-const GUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 function numberLiteral(raw: string): Literal {
   const n = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(n)) throw dataverseErrors.invalidValue(raw, 'Edm.Decimal');
@@ -118,7 +117,7 @@ function boolLiteral(raw: string): Literal {
 function guidLiteral(raw: string): Literal {
   // FetchXML writes ids with or without braces, in either case.
   const id = raw.replace(/^\{(.*)\}$/, '$1').toLowerCase();
-  if (!GUID_TEXT.test(id)) throw dataverseErrors.invalidValue(raw, 'Edm.Guid');
+  if (!GUID.test(id)) throw dataverseErrors.invalidValue(raw, 'Edm.Guid');
   return { kind: 'literal', type: 'guid', value: id, text: raw };
 }
 

@@ -2,7 +2,7 @@ import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { Catalogue, CollectionNavigationProperty, TableMetadata } from '../metadata/Catalogue.js';
 import { compileFilter } from '../odata/compileFilter.js';
 import { executeQuery, MAX_PAGE_SIZE } from '../odata/executeQuery.js';
-import type { FilterNode } from '../odata/FilterAst.js';
+import { relationshipScope } from '../odata/relationshipScope.js';
 import { resolveProperty } from '../odata/resolveProperty.js';
 import { Store } from '../store/Store.js';
 import { includesAnnotation } from '../odata/parsePrefer.js';
@@ -94,12 +94,7 @@ function relatedRecords(
   const target = ctx.catalogue.byLogicalName(relationship.table);
   if (target === undefined) return [];
   const id = row.values[table.primaryKey] as string;
-  const scope: FilterNode = {
-    kind: 'compare',
-    op: 'eq',
-    left: { kind: 'property', path: [`_${relationship.column.name}_value`], position: 0 },
-    right: { kind: 'literal', type: 'guid', value: id, text: id },
-  };
+  const scope = relationshipScope(relationship, id);
   const query = {
     select: item.select,
     filter: item.filter === undefined ? scope : { kind: 'and' as const, left: scope, right: item.filter },

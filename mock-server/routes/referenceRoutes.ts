@@ -1,10 +1,10 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import { emptyResponse, type ApiRequest, type ApiResponse } from '../http/ApiMessage.js';
 import { parseJsonBody } from '../http/parseJsonBody.js';
-import type { CollectionNavigationProperty, TableMetadata } from '../metadata/Catalogue.js';
+import type { TableMetadata } from '../metadata/Catalogue.js';
 import type { ColumnDefinition } from '../metadata/TableDefinition.js';
 import type { MockContext } from '../MockContext.js';
-import type { FilterNode } from '../odata/FilterAst.js';
+import { relationshipScope } from '../odata/relationshipScope.js';
 import { buildUpdatedRow } from '../records/buildRow.js';
 import { resolveEntityReference } from '../records/parseRecordBody.js';
 import { isLookupValue, type CellValue, type Row } from '../store/Row.js';
@@ -116,14 +116,10 @@ export function queryRelated(r: Related, request: ApiRequest, ctx: MockContext):
   const parent = existing(r, ctx);
   const table = ctx.catalogue.byLogicalName(r.relationship.table);
   if (table === undefined) throw dataverseErrors.resourceNotFound(r.relationship.name);
-  return queryCollection(table, request, ctx, scopeOf(r.relationship, parent.values[r.table.primaryKey] as string));
-}
-
-function scopeOf(relationship: CollectionNavigationProperty, id: string): FilterNode {
-  return {
-    kind: 'compare',
-    op: 'eq',
-    left: { kind: 'property', path: [`_${relationship.column.name}_value`], position: 0 },
-    right: { kind: 'literal', type: 'guid', value: id, text: id },
-  };
+  return queryCollection(
+    table,
+    request,
+    ctx,
+    relationshipScope(r.relationship, parent.values[r.table.primaryKey] as string),
+  );
 }
