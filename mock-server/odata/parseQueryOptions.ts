@@ -86,6 +86,16 @@ function parseExpand(text: string): ExpandItem[] {
   return items;
 }
 
+/**
+ * For a query that takes the whole query string (FetchXML, `$apply`): any `$` option other than
+ * those `allowed` is a 400 naming it and what it met.
+ */
+export function refuseOtherOptions(params: URLSearchParams, allowed: readonly string[], what: string): void {
+  for (const name of params.keys())
+    if (name.startsWith('$') && !allowed.includes(name))
+      throw dataverseErrors.querySyntax(`The query option '${name}' cannot be combined with ${what}.`);
+}
+
 /** `@name=value` parameters, which `$filter` and `$orderby` may name instead of a literal. */
 function parameterAliases(query: string): Map<string, string> {
   const aliases = new Map<string, string>();

@@ -5,7 +5,7 @@ import type { MockContext } from '../MockContext.js';
 import { comparable, compareComparable } from '../odata/compareCells.js';
 import { compileFilter, type RowPredicate } from '../odata/compileFilter.js';
 import { parseFilter } from '../odata/parseFilter.js';
-import { splitTopLevel } from '../odata/parseQueryOptions.js';
+import { refuseOtherOptions, splitTopLevel } from '../odata/parseQueryOptions.js';
 import { resolveProperty, type ResolvedProperty } from '../odata/resolveProperty.js';
 import { isLookupValue, type CellValue, type Row } from '../store/Row.js';
 
@@ -107,11 +107,7 @@ export function queryApply(
   request: ApiRequest,
   ctx: MockContext,
 ): ApiResponse {
-  for (const name of params.keys())
-    if (name.startsWith('$') && name !== '$apply')
-      throw dataverseErrors.querySyntax(
-        `The query option '${name}' cannot be combined with $apply in the dvbench mock.`,
-      );
+  refuseOtherOptions(params, ['$apply'], '$apply in the dvbench mock');
   const apply = parseApply(params.get('$apply') ?? '', table, ctx);
   const groups = new Map<string, { keys: CellValue[]; rows: Row[] }>();
   for (const row of ctx.store.rows(table.logicalName)) {

@@ -1,4 +1,3 @@
-import { dataverseErrors } from '../errors/dataverseErrors.js';
 import { parseFetchXml } from '../fetchxml/parseFetchXml.js';
 import type { ApiRequest, ApiResponse } from '../http/ApiMessage.js';
 import { jsonResponse } from '../http/ApiMessage.js';
@@ -6,6 +5,7 @@ import type { TableMetadata } from '../metadata/Catalogue.js';
 import type { MockContext } from '../MockContext.js';
 import { executeQuery, MAX_COUNT, MAX_PAGE_SIZE } from '../odata/executeQuery.js';
 import { includesAnnotation, parsePrefer } from '../odata/parsePrefer.js';
+import { refuseOtherOptions } from '../odata/parseQueryOptions.js';
 import { formatRecord, annotationOptions } from '../records/formatRecord.js';
 import type { Row } from '../store/Row.js';
 
@@ -28,11 +28,7 @@ function pagingCookie(table: TableMetadata, page: number, rows: readonly Row[]):
 
 /** `$count=true` is the one query option Dataverse takes beside `fetchXml`. */
 function countOption(params: URLSearchParams): boolean {
-  for (const name of params.keys()) {
-    if (name.startsWith('$') && name !== '$count') {
-      throw dataverseErrors.querySyntax(`The query option '${name}' cannot be combined with fetchXml.`);
-    }
-  }
+  refuseOtherOptions(params, ['$count'], 'fetchXml');
   return params.get('$count') === 'true';
 }
 
