@@ -13,7 +13,7 @@ const OBJECT_TYPE_CODES: Readonly<Record<string, number>> = {
 };
 
 /** A stable id from a name, so a definition's MetadataId is the same on every run. */
-function metadataId(name: string): string {
+export function metadataId(name: string): string {
   const h = createHash('sha1').update(`dvbench-metadata:${name}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

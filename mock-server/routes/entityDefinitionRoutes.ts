@@ -6,6 +6,7 @@ import {
   attributeDefinition,
   ENTITY_PROPERTIES,
   entityDefinition,
+  metadataId,
 } from '../metadata/entityDefinitions.js';
 import type { MockContext } from '../MockContext.js';
 import type { Resource } from './parseResourcePath.js';
@@ -71,12 +72,17 @@ function attributesOf(table: TableMetadata, select: readonly string[] | undefine
   return table.definition.columns.map((c) => pick(attributeDefinition(table, c), select));
 }
 
+/** The name in a `(LogicalName='…')` key, or undefined for another key. */
+function logicalNameIn(key: string): string | undefined {
+  return /^LogicalName\s*=\s*'([^']*)'$/.exec(key)?.[1];
+}
+
 function tableNamed(key: string, ctx: MockContext): TableMetadata {
-  const byName = /^LogicalName\s*=\s*'([^']*)'$/.exec(key)?.[1];
+  const byName = logicalNameIn(key);
   const table =
     byName !== undefined
       ? ctx.catalogue.byLogicalName(byName)
-      : [...ctx.catalogue.tables()].find((t) => entityDefinition(t, ctx.catalogue).MetadataId === key.toLowerCase());
+      : [...ctx.catalogue.tables()].find((t) => metadataId(t.logicalName) === key.toLowerCase());
   if (table === undefined) throw dataverseErrors.resourceNotFound(`EntityDefinitions(${key})`);
   return table;
 }
@@ -106,7 +112,7 @@ export function getEntityDefinitions(r: EntityDefinitions, request: ApiRequest, 
       '@odata.context': `${root}(${r.key})/Attributes`,
       value: attributesOf(table, q.select),
     });
-  const name = /^LogicalName\s*=\s*'([^']*)'$/.exec(r.attributeKey)?.[1] ?? r.attributeKey;
+  const name = logicalNameIn(r.attributeKey) ?? r.attributeKey;
   const column = table.columns.get(name);
   if (column === undefined) throw dataverseErrors.resourceNotFound(`Attributes(${r.attributeKey})`);
   return jsonResponse(200, {
