@@ -47,6 +47,13 @@ export function readXmlElement(xml: string): XmlElement | string {
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
-  const roots = (parser.parse(xml) as OrderedNode[]).map(toElement).filter((e) => e !== undefined);
+  let nodes: OrderedNode[];
+  try {
+    nodes = parser.parse(xml) as OrderedNode[];
+  } catch (error) {
+    // The parser has limits of its own (nesting depth): past them, the query is refused, not a 500.
+    return error instanceof Error ? error.message : String(error);
+  }
+  const roots = nodes.map(toElement).filter((e) => e !== undefined);
   return roots[0] ?? 'the document has no element';
 }

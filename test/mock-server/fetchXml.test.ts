@@ -172,6 +172,15 @@ describe('mock server: FetchXML queries (?fetchXml=)', () => {
     expect(res.json.error.message).toContain(message);
   });
 
+  it("filters nested past the XML parser's depth limit are a 400, not a 500", async () => {
+    const n = 2000;
+    const res = await fetch(
+      `<fetch><entity name="account">${'<filter>'.repeat(n)}<condition attribute="name" operator="null"/>${'</filter>'.repeat(n)}</entity></fetch>`,
+    );
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toContain('the query is not well-formed XML: Maximum nested tags exceeded');
+  });
+
   it('other query options beside fetchXml are refused', async () => {
     const res = await mock.api(
       'GET',
