@@ -5,6 +5,9 @@ import type { Row } from '../store/Row.js';
 import { buildNewRow } from './buildRow.js';
 import { parseRecordBody, type BodyContext } from './parseRecordBody.js';
 
+/** How deep related records may nest: a bound so a hostile body cannot exhaust the stack (Dataverse's own limit is not documented). */
+const MAX_DEPTH = 10;
+
 interface DeepContext extends BodyContext {
   readonly now: () => number;
 }
@@ -60,10 +63,16 @@ export function insertDeep(
   body: unknown,
   ctx: DeepContext,
   costs: OperationCost[] = [],
+  depth = 0,
 ): { row: Row; costs: OperationCost[] } {
+  if (depth > MAX_DEPTH)
+    throw dataverseErrors.payloadError(
+      table.entitySetName,
+      `Deep insert nests related records more than ${MAX_DEPTH} levels deep; the dvbench mock stops there.`,
+    );
   const { own, single, many } = splitBody(table, body, ctx);
   for (const [name, target, related] of single) {
-    const child = insertDeep(target, related, ctx, costs).row;
+    const child = insertDeep(target, related, ctx, costs, depth + 1).row;
     own[`${name}@odata.bind`] = `${target.entitySetName}(${child.values[target.primaryKey] as string})`;
   }
   const row = buildNewRow(table, parseRecordBody(table, own, ctx), ctx.store, ctx.now());
@@ -75,7 +84,7 @@ export function insertDeep(
       const bound = isRecord(related)
         ? { ...related, [`${partner}@odata.bind`]: `${table.entitySetName}(${id})` }
         : related;
-      insertDeep(target, bound, ctx, costs);
+      insertDeep(target, bound, ctx, costs, depth + 1);
     }
   return { row, costs };
 }

@@ -259,6 +259,14 @@ describe('mock server: $ref associate and disassociate, and collection-valued na
     expect(bad.status).toBe(400);
     expect(await counts()).toEqual(before);
 
+    let nested: Record<string, unknown> = { lastname: 'Deepest' };
+    for (let i = 0; i < 6; i++)
+      nested = { lastname: `C${i}`, parentcustomerid_account: { name: `A${i}`, primarycontactid: nested } };
+    const tooDeep = await mock.api('POST', 'contacts', { body: nested });
+    expect(tooDeep.status).toBe(400);
+    expect(tooDeep.json.error.message).toContain('Deep insert nests related records more than 10 levels deep');
+    expect(await counts()).toEqual(before);
+
     const notArray = await mock.api('POST', 'accounts', {
       body: { name: 'x', opportunity_customer_accounts: { name: 'y' } },
     });
