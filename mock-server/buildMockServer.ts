@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { MockStats } from './admin/MockStats.js';
 import { identityGuid, TokenIssuer } from './auth/TokenIssuer.js';
 import type { MockConfig, MockConfigInput } from './config/mockConfigSchema.js';
@@ -52,6 +52,17 @@ function rejectUnparsable(error: NodeJS.ErrnoException, socket: NodeJS.WritableS
   );
 }
 
+/** A bug in the mock, not the client's mistake: logged, and a 500 in Dataverse's envelope. */
+function answerUnexpected(res: ServerResponse, error: unknown): void {
+  console.error('dvbench mock: unhandled error', error);
+  writeResponse(
+    res,
+    500,
+    { 'Content-Type': 'application/json' },
+    '{"error":{"code":"0x80040216","message":"An unexpected error occurred."}}',
+  );
+}
+
 function buildContext(config: MockConfig, now: () => number): MockContext {
   const { catalogue } = Catalogue.build(config.tables);
   return {
@@ -87,15 +98,15 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
   };
   // Dataverse takes URLs up to 32,768 characters (GET) and more inside $batch: headers this long must be read, not refused.
   const server = createServer({ maxHeaderSize: 96 * 1024 }, (req, res) => {
-    handleServerRequest(req, res, env).catch((error: unknown) => {
-      console.error('dvbench mock: unhandled error', error);
-      writeResponse(
-        res,
-        500,
-        { 'Content-Type': 'application/json' },
-        '{"error":{"code":"0x80040216","message":"An unexpected error occurred."}}',
-      );
-    });
+    try {
+      const pending = handleServerRequest(req, res, env);
+      if (pending instanceof Promise)
+        pending.catch((error: unknown) => {
+          answerUnexpected(res, error);
+        });
+    } catch (error) {
+      answerUnexpected(res, error);
+    }
   });
   // Clients such as undici keep connections alive for 4 s by default; outlive that.
   server.keepAliveTimeout = 65_000;

@@ -1,6 +1,10 @@
 import type { ServerResponse } from 'node:http';
 
-/** Writes status, headers and body in one go; a client that went away is not an error. */
+/**
+ * Writes status, headers and body in one go; a client that went away is not an error. `headers`
+ * is taken over (Content-Length is added to it): pass an object of its own. The body goes out as
+ * a string, which Node joins to the header block for one socket write instead of two.
+ */
 export function writeResponse(
   res: ServerResponse,
   status: number,
@@ -8,7 +12,8 @@ export function writeResponse(
   body: string,
 ): void {
   if (res.headersSent || res.destroyed) return;
-  const payload = Buffer.from(body, 'utf8');
-  res.writeHead(status, { ...headers, 'Content-Length': String(payload.length) });
-  res.end(status === 204 || status === 304 ? undefined : payload);
+  const empty = status === 204 || status === 304;
+  headers['Content-Length'] = empty ? '0' : String(Buffer.byteLength(body, 'utf8'));
+  res.writeHead(status, headers);
+  res.end(empty ? undefined : body);
 }

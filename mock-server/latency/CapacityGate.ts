@@ -48,9 +48,15 @@ export class CapacityGate {
     else slots.busy--;
   }
 
-  /** Holds a slot of web server `server` for `serviceMs`, part of it under the shared lock. */
-  async serve(serviceMs: number, server = 0): Promise<void> {
-    if (serviceMs <= 0) return;
+  /**
+   * Holds a slot of web server `server` for `serviceMs`, part of it under the shared lock.
+   * `undefined` when there is nothing to wait for, so a no-cost request stays synchronous.
+   */
+  serve(serviceMs: number, server = 0): Promise<void> | undefined {
+    return serviceMs > 0 ? this.#serve(serviceMs, server) : undefined;
+  }
+
+  async #serve(serviceMs: number, server: number): Promise<void> {
     const slots = this.#servers[server % this.#servers.length] ?? { busy: 0, waiting: [] };
     await this.#acquire(slots);
     try {

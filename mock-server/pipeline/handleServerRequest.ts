@@ -11,11 +11,13 @@ import { readRequestBody } from '../http/readRequestBody.js';
 import { writeResponse } from '../http/writeResponse.js';
 import type { PipelineEnv } from './ApiExchange.js';
 import { handleApiRequest } from './handleApiRequest.js';
+import type { MaybePromise } from './MaybePromise.js';
 
 const API_ROOT = /^\/api\/data\/(v9\.[0-2])\/(.*)$/s;
 /** Admin requests are tiny (a seed request is a few counts): more is refused before it is buffered. */
 const ADMIN_MAX_BODY = 1024 * 1024;
-const JSON_HEADERS = { 'Content-Type': 'application/json' };
+/** A fresh object each time: `writeResponse` adds Content-Length to the headers it is given. */
+const jsonHeaders = (): Record<string, string> => ({ 'Content-Type': 'application/json' });
 
 export interface ServerEnv extends PipelineEnv {
   readonly loopbackAdminOnly: boolean;
@@ -37,7 +39,7 @@ async function readBody(target: Target, env: ServerEnv, limit: number): Promise<
     body.reason === 'too-large'
       ? adminErrors.DVB_MOCK_TOO_LARGE(`request body too large (at most ${limit} bytes)`)
       : adminErrors.DVB_MOCK_BUSY('too many request bodies are being received at once; try again shortly');
-  const headers = { ...JSON_HEADERS, Connection: 'close', ...(refusal.status === 503 ? { 'Retry-After': '1' } : {}) };
+  const headers = { ...jsonHeaders(), Connection: 'close', ...(refusal.status === 503 ? { 'Retry-After': '1' } : {}) };
   writeResponse(target.res, refusal.status, headers, JSON.stringify(refusal.body));
   return undefined;
 }
@@ -59,7 +61,7 @@ async function serveAdmin(target: Target, env: ServerEnv): Promise<void> {
     if (!(error instanceof DataverseError)) throw error;
     answer = { status: error.status, body: error.toBody() };
   }
-  writeResponse(target.res, answer.status, JSON_HEADERS, JSON.stringify(answer.body));
+  writeResponse(target.res, answer.status, jsonHeaders(), JSON.stringify(answer.body));
 }
 
 async function serveToken(target: Target, env: ServerEnv, v2: boolean): Promise<void> {
@@ -74,34 +76,38 @@ async function serveToken(target: Target, env: ServerEnv, v2: boolean): Promise<
 async function serveNotFound(target: Target, env: ServerEnv): Promise<void> {
   if ((await readBody(target, env, env.context.config.maxBodyBytes)) === undefined) return;
   const url = `http://${target.req.headers.host ?? ''}${target.pathname}`;
-  writeResponse(target.res, 404, JSON_HEADERS, JSON.stringify(dataverseErrors.noHttpResource(url).toBody()));
+  writeResponse(target.res, 404, jsonHeaders(), JSON.stringify(dataverseErrors.noHttpResource(url).toBody()));
 }
 
-/** The mock's three faces: the Web API, the token endpoint (Entra ID's shape) and `/_mock/*` for the harness. */
-export async function handleServerRequest(req: IncomingMessage, res: ServerResponse, env: ServerEnv): Promise<void> {
+/**
+ * The mock's three faces: the Web API, the token endpoint (Entra ID's shape) and `/_mock/*` for
+ * the harness. A Web API request with nothing to wait for is answered before this returns.
+ */
+export function handleServerRequest(req: IncomingMessage, res: ServerResponse, env: ServerEnv): MaybePromise<void> {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const pathname = q < 0 ? url : url.slice(0, q);
   const method = req.method ?? 'GET';
   const api = API_ROOT.exec(pathname);
   if (api !== null) {
-    const version = api[1] ?? 'v9.2';
     const host = req.headers.host ?? '127.0.0.1';
     // The load balancer decides before the server sees anything, authentication included.
     const { server, setCookie } = env.context.webServers.pick(req.headers.cookie);
-    const exchange = {
-      req,
-      res,
-      server,
-      setCookie,
-      requestId: randomUUID(),
-      method,
-      host,
-      path: api[2] ?? '',
-      query: q < 0 ? '' : url.slice(q + 1),
-    };
-    await handleApiRequest({ ...exchange, baseUrl: `http://${host}/api/data/${version}/` }, env);
-    return;
+    return handleApiRequest(
+      {
+        req,
+        res,
+        server,
+        setCookie,
+        requestId: randomUUID(),
+        method,
+        host,
+        path: api[2] ?? '',
+        query: q < 0 ? '' : url.slice(q + 1),
+        baseUrl: `http://${host}/api/data/${api[1] ?? 'v9.2'}/`,
+      },
+      env,
+    );
   }
   const target: Target = { req, res, method, pathname };
   if (pathname === '/_mock' || pathname.startsWith('/_mock/')) return serveAdmin(target, env);

@@ -1,17 +1,12 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
-import { readRequestBody } from '../http/readRequestBody.js';
+import { readRequestBody, type BodyResult } from '../http/readRequestBody.js';
 import type { ApiExchange, PipelineEnv } from './ApiExchange.js';
+import type { MaybePromise } from './MaybePromise.js';
 
 const WRITES = new Set(['POST', 'PATCH', 'PUT']);
 
-/**
- * Stage 3: the whole body, read before the request is admitted so that a slow upload holds
- * no concurrency slot. `undefined` when the client went away mid-body (nothing to answer).
- */
-export async function readApiBody(exchange: ApiExchange, env: PipelineEnv): Promise<string | undefined> {
+function checked(exchange: ApiExchange, maxBodyBytes: number, body: BodyResult): string | undefined {
   const { req, res, method } = exchange;
-  const { maxBodyBytes } = env.context.config;
-  const body = await readRequestBody(req, maxBodyBytes, env.bodies);
   if (!body.ok) {
     if (body.reason === 'aborted') return undefined;
     res.setHeader('Connection', 'close');
@@ -22,4 +17,17 @@ export async function readApiBody(exchange: ApiExchange, env: PipelineEnv): Prom
     throw dataverseErrors.unsupportedMediaType('(none)');
   }
   return body.body;
+}
+
+/**
+ * Stage 3: the whole body, read before the request is admitted so that a slow upload holds
+ * no concurrency slot. `undefined` when the client went away mid-body (nothing to answer).
+ * A request without a body is answered synchronously.
+ */
+export function readApiBody(exchange: ApiExchange, env: PipelineEnv): MaybePromise<string | undefined> {
+  const { maxBodyBytes } = env.context.config;
+  const body = readRequestBody(exchange.req, maxBodyBytes, env.bodies);
+  return body instanceof Promise
+    ? body.then((b) => checked(exchange, maxBodyBytes, b))
+    : checked(exchange, maxBodyBytes, body);
 }

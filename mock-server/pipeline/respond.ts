@@ -14,20 +14,15 @@ export function respond(exchange: ApiExchange, env: PipelineEnv, response: ApiRe
     req.socket.destroy();
     return;
   }
-  const now = context.now();
-  writeResponse(
-    res,
-    response.status,
-    {
-      'OData-Version': '4.0',
-      'Cache-Control': 'no-cache',
-      Expires: '-1',
-      'x-ms-service-request-id': requestId,
-      REQ_ID: requestId,
-      ...(setCookie === undefined ? {} : { 'Set-Cookie': setCookie }),
-      ...(userId === undefined ? {} : context.protection.headers(userId, now, context.config.dopHint, server)),
-      ...response.headers,
-    },
-    response.body,
-  );
+  const headers: Record<string, string> = {
+    'OData-Version': '4.0',
+    'Cache-Control': 'no-cache',
+    Expires: '-1',
+    'x-ms-service-request-id': requestId,
+    REQ_ID: requestId,
+  };
+  if (setCookie !== undefined) headers['Set-Cookie'] = setCookie;
+  if (userId !== undefined)
+    Object.assign(headers, context.protection.headers(userId, context.now(), context.config.dopHint, server));
+  writeResponse(res, response.status, Object.assign(headers, response.headers), response.body);
 }

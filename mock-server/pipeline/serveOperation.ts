@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultSpec } from '../config/mockConfigSchema.js';
 import { dataverseErrors } from '../errors/dataverseErrors.js';
@@ -9,6 +10,7 @@ import { operationKindOf } from '../routes/operationKindOf.js';
 import type { Resource } from '../routes/parseResourcePath.js';
 import type { ApiExchange, PipelineEnv } from './ApiExchange.js';
 import { asDataverseError } from './asDataverseError.js';
+import type { MaybePromise } from './MaybePromise.js';
 import type { ServiceTiming } from './protect.js';
 
 /** What the operation stages leave for `respond`: an answer, maybe to be lost, or a connection already cut. */
@@ -16,12 +18,15 @@ export type Outcome =
   | { readonly kind: 'answer'; readonly response: ApiResponse; readonly dropAfter: boolean }
   | { readonly kind: 'dropped' };
 
+/** Node joins a repeated request header with commas itself; only `set-cookie` can come as an array. */
+function flatHeaders(headers: IncomingHttpHeaders): ApiRequest['headers'] {
+  const cookies = headers['set-cookie'];
+  return cookies === undefined ? (headers as ApiRequest['headers']) : { ...headers, 'set-cookie': cookies.join(', ') };
+}
+
 function requestOf(exchange: ApiExchange, userId: string, body: string): ApiRequest {
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(exchange.req.headers))
-    headers[name] = Array.isArray(value) ? value.join(', ') : value;
   const { method, path, query, baseUrl } = exchange;
-  return { method, path, query, headers, body, baseUrl, userId };
+  return { method, path, query, headers: flatHeaders(exchange.req.headers), body, baseUrl, userId };
 }
 
 function dispatch(
@@ -51,27 +56,30 @@ function bypassesCustomLogic(headers: Readonly<Record<string, string | string[] 
   return typeof logic === 'string' && logic.split(',').some((v) => v.trim().toLowerCase() === 'customsync');
 }
 
-/** Stage 7: the latency model's service time, spent in the capacity queue. */
-async function delay(
+/** Stage 7: the latency model's service time, spent in the capacity queue (nothing to wait for at no cost). */
+function delay(
   env: PipelineEnv,
   exchange: ApiExchange,
   costs: readonly OperationCost[],
   timing: ServiceTiming,
-): Promise<void> {
-  const { server } = exchange;
+): Promise<void> | undefined {
   timing.serviceMs = env.context.sampler.serviceTime(costs, bypassesCustomLogic(exchange.req.headers));
-  await env.context.gate.serve(timing.serviceMs, server);
+  return env.context.gate.serve(timing.serviceMs, exchange.server);
+}
+
+function answerAfter(wait: Promise<void> | undefined, outcome: Outcome): MaybePromise<Outcome> {
+  return wait === undefined ? outcome : wait.then(() => outcome);
 }
 
 /** Stages 5 to 7, inside the admission: fault, dispatch to the route, delay. */
-export async function serveOperation(
+export function serveOperation(
   exchange: ApiExchange,
   resource: Resource,
   userId: string,
   body: string,
   env: PipelineEnv,
   timing: ServiceTiming,
-): Promise<Outcome> {
+): MaybePromise<Outcome> {
   const kind = operationKindOf(exchange.method, resource, exchange.req.headers);
   const table = 'table' in resource ? resource.table.logicalName : undefined;
   const fault = env.context.faults.pick(table, kind);
@@ -83,15 +91,23 @@ export async function serveOperation(
   if (fault?.kind === '503') throw dataverseErrors.serviceUnavailable();
   // A dropped response is lost whatever the operation answered, an error included.
   const dropAfter = fault?.kind === 'drop';
-  let response: ApiResponse;
+  // A failed operation still took server time.
+  const failed = (error: unknown): MaybePromise<Outcome> =>
+    answerAfter(delay(env, exchange, ownCost, timing), {
+      kind: 'answer',
+      response: errorResponse(asDataverseError(error, exchange)),
+      dropAfter,
+    });
+  const served = (response: ApiResponse): MaybePromise<Outcome> => {
+    const wait = delay(env, exchange, response.cost ?? ownCost, timing);
+    const slowed = fault?.kind === 'slow' ? (wait ?? Promise.resolve()).then(() => sleep(fault.slowMs)) : wait;
+    return answerAfter(slowed, { kind: 'answer', response, dropAfter });
+  };
+  let response: MaybePromise<ApiResponse>;
   try {
-    response = await dispatch(fault, resource, requestOf(exchange, userId, body), env);
+    response = dispatch(fault, resource, requestOf(exchange, userId, body), env);
   } catch (error) {
-    // A failed operation still took server time.
-    await delay(env, exchange, ownCost, timing);
-    return { kind: 'answer', response: errorResponse(asDataverseError(error, exchange)), dropAfter };
+    return failed(error);
   }
-  await delay(env, exchange, response.cost ?? ownCost, timing);
-  if (fault?.kind === 'slow') await sleep(fault.slowMs);
-  return { kind: 'answer', response, dropAfter };
+  return response instanceof Promise ? response.then(served, failed) : served(response);
 }

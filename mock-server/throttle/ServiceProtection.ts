@@ -25,10 +25,27 @@ export type Admission =
 
 const numberFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
-/** `1,199.46`: Dataverse's format, without Intl's cost on every response. */
+let lastSeconds = NaN;
+let lastFormatted = '';
+
+/**
+ * `1,199.46`: Dataverse's format, written on every response. Integer arithmetic and a one-entry
+ * memo (the figure repeats while a user's windows are idle) instead of Intl or a regex.
+ */
 function formatSeconds(value: number): string {
-  const [whole = '0', fraction = '00'] = value.toFixed(2).split('.');
-  return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${fraction}`;
+  if (value === lastSeconds) return lastFormatted;
+  const cents = Math.round(value * 100);
+  let whole = Math.floor(cents / 100);
+  const fraction = cents % 100;
+  let text = `.${fraction < 10 ? '0' : ''}${fraction}`;
+  while (whole >= 1000) {
+    const group = whole % 1000;
+    text = `,${group < 10 ? '00' : group < 100 ? '0' : ''}${group}${text}`;
+    whole = Math.floor(whole / 1000);
+  }
+  lastSeconds = value;
+  lastFormatted = `${whole}${text}`;
+  return lastFormatted;
 }
 
 /**
