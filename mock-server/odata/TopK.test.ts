@@ -13,4 +13,18 @@ describe('TopK', () => {
       { numRuns: 500 },
     );
   });
+
+  it('names its largest kept item only once it is full, and that item is the k-th smallest so far', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer()), fc.integer({ min: 1, max: 20 }), (xs, k) => {
+        const top = new TopK<number>(k, (a, b) => a - b);
+        xs.forEach((x, i) => {
+          top.offer(x);
+          const seen = xs.slice(0, i + 1).sort((a, b) => a - b);
+          expect(top.largest()).toBe(seen.length < k ? undefined : seen[k - 1]);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

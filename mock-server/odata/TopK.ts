@@ -26,6 +26,11 @@ export class TopK<T> {
     this.#down(0);
   }
 
+  /** The largest kept item once k are kept (an item not below it would be refused), else `undefined`. */
+  largest(): T | undefined {
+    return this.#heap.length < this.#k ? undefined : this.#heap[0];
+  }
+
   /** The kept items, smallest first. */
   sorted(): T[] {
     return [...this.#heap].sort(this.#compare);

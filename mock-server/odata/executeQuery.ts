@@ -23,6 +23,19 @@ export interface QueryPage {
 
 type SortKey = (string | number | boolean | null)[];
 
+interface Match {
+  readonly row: Row;
+  readonly key: SortKey;
+  readonly id: string;
+}
+
+const NO_KEY: SortKey = [];
+
+/** The last tie-break, and the whole order without `$orderby`. */
+function compareIds(_a: SortKey, aId: string, _b: SortKey, bId: string): number {
+  return aId < bId ? -1 : aId > bId ? 1 : 0;
+}
+
 /**
  * Runs a query: filter, order (by the requested keys, then the primary key, so the order is
  * total and stable), then page with a keyset cursor. Because the cursor holds the last row's
@@ -47,19 +60,21 @@ export function executeQuery(
   const queryId = `${options.filterText ?? ''}|${options.orderByText}`;
   const cursor = options.skipToken === undefined ? undefined : decodeSkipToken(options.skipToken, queryId);
   const pk = table.primaryKey;
-  const keyOf = (row: Row): SortKey => sorters.map((s) => s.get(row));
-  const compareKeys = (a: SortKey, aId: string, b: SortKey, bId: string): number => {
-    for (let i = 0; i < sorters.length; i++) {
-      const order = compareComparable(a[i] ?? null, b[i] ?? null);
-      if (order !== 0) return sorters[i]?.descending === true ? -order : order;
-    }
-    return aId < bId ? -1 : aId > bId ? 1 : 0;
-  };
+  // Without $orderby every row's key is empty and the order is the id's: no key to build per row.
+  const keyOf = sorters.length === 0 ? () => NO_KEY : (row: Row): SortKey => sorters.map((s) => s.get(row));
+  const compareKeys =
+    sorters.length === 0
+      ? compareIds
+      : (a: SortKey, aId: string, b: SortKey, bId: string): number => {
+          for (let i = 0; i < sorters.length; i++) {
+            const order = compareComparable(a[i] ?? null, b[i] ?? null);
+            if (order !== 0) return sorters[i]?.descending === true ? -order : order;
+          }
+          return compareIds(a, aId, b, bId);
+        };
 
   // One more than a page, to know whether another page follows.
-  const top = new TopK<{ row: Row; key: SortKey; id: string }>(pageSize + 1, (a, b) =>
-    compareKeys(a.key, a.id, b.key, b.id),
-  );
+  const top = new TopK<Match>(pageSize + 1, (a, b) => compareKeys(a.key, a.id, b.key, b.id));
   let total = 0;
   for (const row of ctx.store.rows(table.logicalName)) {
     if (predicate !== undefined && predicate(row) !== true) continue;
@@ -67,6 +82,9 @@ export function executeQuery(
     const key = keyOf(row);
     const id = row.values[pk] as string;
     if (cursor !== undefined && compareKeys(key, id, cursor.last as SortKey, cursor.id) <= 0) continue;
+    // Most rows of a large table lose to the page's last row: reject them before allocating a match.
+    const largest = top.largest();
+    if (largest !== undefined && compareKeys(key, id, largest.key, largest.id) >= 0) continue;
     top.offer({ row, key, id });
   }
   const matches = top.sorted();
