@@ -36,6 +36,34 @@ function compareIds(_a: SortKey, aId: string, _b: SortKey, bId: string): number 
   return aId < bId ? -1 : aId > bId ? 1 : 0;
 }
 
+interface Order {
+  readonly keyOf: (row: Row) => SortKey;
+  readonly compareKeys: (a: SortKey, aId: string, b: SortKey, bId: string) => number;
+}
+
+/** `$orderby` as a sort key per row and a comparison of keys, the id breaking ties. */
+function orderOf(table: TableMetadata, options: QueryOptions, ctx: QueryContext): Order {
+  const sorters = options.orderBy.map((item) => {
+    const prop = resolveProperty(table, item.path, ctx.catalogue, ctx.store);
+    const isDate = prop.column.type === 'datetime';
+    return { get: (row: Row) => comparable(prop.get(row), isDate), descending: item.descending };
+  });
+  // Without $orderby every row's key is empty and the order is the id's: no key to build per row.
+  if (sorters.length === 0) return { keyOf: () => NO_KEY, compareKeys: compareIds };
+  return {
+    keyOf: (row) => sorters.map((s) => s.get(row)),
+    compareKeys: (a, aId, b, bId) => {
+      for (let i = 0; i < sorters.length; i++) {
+        const order = compareComparable(a[i] ?? null, b[i] ?? null);
+        if (order !== 0) return sorters[i]?.descending === true ? -order : order;
+      }
+      return compareIds(a, aId, b, bId);
+    },
+  };
+}
+
+type QueryContext = { catalogue: Catalogue; store: Store; now: () => number };
+
 /**
  * Runs a query: filter, order (by the requested keys, then the primary key, so the order is
  * total and stable), then page with a keyset cursor. Because the cursor holds the last row's
@@ -46,33 +74,16 @@ export function executeQuery(
   table: TableMetadata,
   options: QueryOptions,
   pageSize: number,
-  ctx: { catalogue: Catalogue; store: Store; now: () => number },
+  ctx: QueryContext,
 ): QueryPage {
   const predicate =
     options.filter === undefined
       ? undefined
       : compileFilter(options.filter, { table, catalogue: ctx.catalogue, store: ctx.store, now: ctx.now });
-  const sorters = options.orderBy.map((item) => {
-    const prop = resolveProperty(table, item.path, ctx.catalogue, ctx.store);
-    const isDate = prop.column.type === 'datetime';
-    return { get: (row: Row) => comparable(prop.get(row), isDate), descending: item.descending };
-  });
+  const { keyOf, compareKeys } = orderOf(table, options, ctx);
   const queryId = `${options.filterText ?? ''}|${options.orderByText}`;
   const cursor = options.skipToken === undefined ? undefined : decodeSkipToken(options.skipToken, queryId);
   const pk = table.primaryKey;
-  // Without $orderby every row's key is empty and the order is the id's: no key to build per row.
-  const keyOf = sorters.length === 0 ? () => NO_KEY : (row: Row): SortKey => sorters.map((s) => s.get(row));
-  const compareKeys =
-    sorters.length === 0
-      ? compareIds
-      : (a: SortKey, aId: string, b: SortKey, bId: string): number => {
-          for (let i = 0; i < sorters.length; i++) {
-            const order = compareComparable(a[i] ?? null, b[i] ?? null);
-            if (order !== 0) return sorters[i]?.descending === true ? -order : order;
-          }
-          return compareIds(a, aId, b, bId);
-        };
-
   // One more than a page, to know whether another page follows.
   const top = new TopK<Match>(pageSize + 1, (a, b) => compareKeys(a.key, a.id, b.key, b.id));
   let total = 0;
@@ -87,7 +98,17 @@ export function executeQuery(
     if (largest !== undefined && compareKeys(key, id, largest.key, largest.id) >= 0) continue;
     top.offer({ row, key, id });
   }
-  const matches = top.sorted();
+  return pageOf(top.sorted(), pageSize, total, cursor, queryId);
+}
+
+/** The page from the page-and-one best matches, and the cursor to the next page if there is one. */
+function pageOf(
+  matches: readonly Match[],
+  pageSize: number,
+  total: number,
+  cursor: PageCursor | undefined,
+  queryId: string,
+): QueryPage {
   const pageRows = matches.slice(0, pageSize);
   const last = pageRows[pageRows.length - 1];
   const hasMore = matches.length > pageSize && last !== undefined;
