@@ -96,6 +96,10 @@ export const dataverseErrors = {
 
   querySyntax: (message: string) => new DataverseError(400, '0x80060888', message),
 
+  /** FetchXML aggregates stop at 50,000 records (Dataverse's AggregateQueryRecordLimit). */
+  aggregateLimit: () =>
+    new DataverseError(400, '0x8004E023', 'AggregateQueryRecordLimit exceeded. Cannot perform this operation.'),
+
   unsupportedQueryOption: (name: string) =>
     new DataverseError(400, '0x0', `The query parameter '${name}' is not supported.`),
 

@@ -1,10 +1,34 @@
-import { dataverseErrors } from '../errors/dataverseErrors.js';
-import type { TableMetadata } from '../metadata/Catalogue.js';
+import type { Catalogue, TableMetadata } from '../metadata/Catalogue.js';
 import type { ColumnDefinition } from '../metadata/TableDefinition.js';
-import type { FilterNode, Literal, PropertyPath } from '../odata/FilterAst.js';
-import { GUID } from '../odata/guid.js';
+import type { FilterNode } from '../odata/FilterAst.js';
 import type { OrderByItem } from '../odata/QueryOptions.js';
+import type { AggregateMethod } from '../odata/aggregateRows.js';
+import { invalid, unsupported } from './fetchXmlErrors.js';
+import { allOf, childrenNamed, fetchFilter } from './fetchFilter.js';
+import { columnOf, responseName, type FetchScope } from './FetchScope.js';
 import { readXmlElement, type XmlElement } from './readXmlElement.js';
+
+/** A many-to-one `<link-entity>` whose columns the rows carry, as `<alias>.<column>`. */
+export interface FetchLink {
+  readonly alias: string;
+  readonly table: TableMetadata;
+  /** The queried table's lookup column the link follows. */
+  readonly lookup: string;
+  readonly outer: boolean;
+  /** Columns to return; empty: none (a link used only to filter). */
+  readonly columns: readonly ColumnDefinition[];
+  /** An outer link's own filter, on the linked table's columns: a record that fails it is not shown. */
+  readonly filter: FilterNode | undefined;
+}
+
+/** One column of an aggregate query: a group key or an aggregate, by its alias. */
+export interface FetchAggregateColumn {
+  readonly alias: string;
+  /** From the queried table: a column, or a navigation path to a linked one. */
+  readonly path: readonly string[];
+  /** `undefined`: a group key. */
+  readonly method: AggregateMethod | undefined;
+}
 
 /** A FetchXML query bound to its table, in the terms of the OData query executor. */
 export interface FetchQuery {
@@ -12,6 +36,10 @@ export interface FetchQuery {
   readonly select: readonly string[] | undefined;
   readonly filter: FilterNode | undefined;
   readonly orderBy: readonly OrderByItem[];
+  readonly links: readonly FetchLink[];
+  /** `aggregate="true"`: the columns, and the aliases to order the groups by. */
+  readonly aggregate:
+    { readonly columns: readonly FetchAggregateColumn[]; readonly orderBy: readonly OrderByItem[] } | undefined;
   readonly top: number | undefined;
   /** Page size (`count`) and 1-based page number; simple paging. */
   readonly count: number | undefined;
@@ -22,60 +50,17 @@ export interface FetchQuery {
 /** Dataverse's page-size ceiling; `count` above it is capped. */
 const MAX_COUNT = 5000;
 
-/** Relative date operators, as the query functions the OData filter already evaluates. */
-const DATE_OPERATORS: Readonly<Record<string, string>> = {
-  today: 'Today',
-  yesterday: 'Yesterday',
-  tomorrow: 'Tomorrow',
-  'this-month': 'ThisMonth',
-  'last-month': 'LastMonth',
-  'next-month': 'NextMonth',
-  'this-year': 'ThisYear',
-  'last-year': 'LastYear',
-  'last-x-days': 'LastXDays',
-  'next-x-days': 'NextXDays',
-  'last-x-hours': 'LastXHours',
-  'next-x-hours': 'NextXHours',
+const AGGREGATES: Readonly<Record<string, AggregateMethod>> = {
+  count: 'count',
+  countcolumn: 'countcolumn',
+  sum: 'sum',
+  avg: 'average',
+  min: 'min',
+  max: 'max',
 };
 
-const LIST_OPERATORS: Readonly<Record<string, string>> = {
-  in: 'In',
-  'not-in': 'NotIn',
-  between: 'Between',
-  'not-between': 'NotBetween',
-};
-
-const COMPARISONS: Readonly<Record<string, 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le'>> = {
-  eq: 'eq',
-  ne: 'ne',
-  neq: 'ne',
-  gt: 'gt',
-  ge: 'ge',
-  lt: 'lt',
-  le: 'le',
-};
-
-const LIKE_OPERATORS: Readonly<Record<string, { name: 'like' | 'startswith' | 'endswith'; negated: boolean }>> = {
-  like: { name: 'like', negated: false },
-  'not-like': { name: 'like', negated: true },
-  'begins-with': { name: 'startswith', negated: false },
-  'not-begin-with': { name: 'startswith', negated: true },
-  'ends-with': { name: 'endswith', negated: false },
-  'not-end-with': { name: 'endswith', negated: true },
-};
-
-function invalid(rule: string): Error {
-  return dataverseErrors.querySyntax(`FetchXML: ${rule}`);
-}
-
-/** What the mock does not evaluate is refused by name, so a test never passes on a silently wrong answer. */
-function unsupported(what: string): Error {
-  return invalid(`${what} is not supported by the dvbench mock.`);
-}
-
-function childrenNamed(element: XmlElement, name: string): XmlElement[] {
-  return element.children.filter((c) => c.name === name);
-}
+/** Link types that only test for related records (a semi-join): the rows never multiply. */
+const SEMI_JOINS = new Set(['exists', 'in', 'any', 'not any']);
 
 function integerAttribute(element: XmlElement, name: string, min: number): number | undefined {
   const text = element.attributes[name];
@@ -86,184 +71,6 @@ function integerAttribute(element: XmlElement, name: string, min: number): numbe
     );
   }
   return Number(text);
-}
-
-function columnOf(table: TableMetadata, name: string | undefined, where: string): ColumnDefinition {
-  if (name === undefined || name === '') throw invalid(`<${where}> needs an attribute name.`);
-  const column = table.columns.get(name);
-  if (column === undefined) {
-    throw dataverseErrors.querySyntax(`'${table.logicalName}' entity doesn't contain attribute with Name = '${name}'.`);
-  }
-  return column;
-}
-
-/** The name the response and the executor use: a lookup is read as `_<name>_value`. */
-function responseName(column: ColumnDefinition): string {
-  return column.type === 'lookup' ? `_${column.name}_value` : column.name;
-}
-
-function numberLiteral(raw: string): Literal {
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n)) throw dataverseErrors.invalidValue(raw, 'Edm.Decimal');
-  return { kind: 'literal', type: 'number', value: n, text: raw };
-}
-
-function boolLiteral(raw: string): Literal {
-  const text = raw.toLowerCase();
-  if (!['0', '1', 'true', 'false'].includes(text)) throw dataverseErrors.invalidValue(raw, 'Edm.Boolean');
-  return { kind: 'literal', type: 'bool', value: text === '1' || text === 'true', text: raw };
-}
-
-function guidLiteral(raw: string): Literal {
-  // FetchXML writes ids with or without braces, in either case.
-  const id = raw.replace(/^\{(.*)\}$/, '$1').toLowerCase();
-  if (!GUID.test(id)) throw dataverseErrors.invalidValue(raw, 'Edm.Guid');
-  return { kind: 'literal', type: 'guid', value: id, text: raw };
-}
-
-function dateLiteral(raw: string): Literal {
-  const ms = Date.parse(raw);
-  if (Number.isNaN(ms)) throw dataverseErrors.invalidValue(raw, 'Edm.DateTimeOffset');
-  return { kind: 'literal', type: 'datetime', value: ms, text: raw };
-}
-
-const LITERALS: Readonly<Record<ColumnDefinition['type'], (raw: string) => Literal>> = {
-  string: (raw) => ({ kind: 'literal', type: 'string', value: raw, text: raw }),
-  memo: (raw) => ({ kind: 'literal', type: 'string', value: raw, text: raw }),
-  int: numberLiteral,
-  decimal: numberLiteral,
-  money: numberLiteral,
-  choice: numberLiteral,
-  bool: boolLiteral,
-  guid: guidLiteral,
-  lookup: guidLiteral,
-  datetime: dateLiteral,
-};
-
-/** A condition's value typed by its column, so the executor compares as it does for OData. */
-function literalFor(column: ColumnDefinition, raw: string): Literal {
-  return LITERALS[column.type](raw);
-}
-
-function likeNode(op: string, column: ColumnDefinition, property: PropertyPath, value: string): FilterNode {
-  const like = LIKE_OPERATORS[op];
-  if (like === undefined) throw unsupported(`The condition operator '${op}'`);
-  if (column.type !== 'string' && column.type !== 'memo') {
-    throw invalid(`the '${op}' operator needs a text column; '${column.name}' is ${column.type}.`);
-  }
-  const node: FilterNode = { kind: 'stringFunction', name: like.name, property, value: literalFor(column, value) };
-  return like.negated ? { kind: 'not', operand: node } : node;
-}
-
-/** Operators without a single value: null checks, value lists and relative dates. */
-function valuelessNode(
-  condition: XmlElement,
-  op: string,
-  column: ColumnDefinition,
-  property: PropertyPath,
-): FilterNode {
-  if (op === 'null' || op === 'not-null') {
-    const nullLiteral: Literal = { kind: 'literal', type: 'null', value: null, text: 'null' };
-    return { kind: 'compare', op: op === 'null' ? 'eq' : 'ne', left: property, right: nullLiteral };
-  }
-  const list = LIST_OPERATORS[op];
-  if (list !== undefined) {
-    const values = childrenNamed(condition, 'value').map((v) => v.text);
-    if (values.length === 0) throw invalid(`the '${op}' condition on '${column.name}' needs <value> elements.`);
-    return {
-      kind: 'crmFunction',
-      name: list,
-      position: 0,
-      args: { PropertyName: responseName(column), PropertyValues: values },
-    };
-  }
-  const date = DATE_OPERATORS[op];
-  if (date === undefined) throw unsupported(`The condition operator '${op}'`);
-  const args: Record<string, string> = { PropertyName: responseName(column) };
-  if (op.includes('-x-')) args.PropertyValue = requiredValue(condition, op, column);
-  return { kind: 'crmFunction', name: date, position: 0, args };
-}
-
-function requiredValue(condition: XmlElement, op: string, column: ColumnDefinition): string {
-  const value = condition.attributes.value;
-  if (value === undefined) throw invalid(`the '${op}' condition on '${column.name}' needs a value attribute.`);
-  return value;
-}
-
-function conditionNode(condition: XmlElement, table: TableMetadata): FilterNode {
-  const { attribute, operator, entityname: entityName } = condition.attributes;
-  if (entityName !== undefined) throw unsupported(`A condition on a linked entity (entityname='${entityName}')`);
-  const column = columnOf(table, attribute, 'condition');
-  const property: PropertyPath = { kind: 'property', path: [responseName(column)], position: 0 };
-  const op = (operator ?? '').toLowerCase();
-  const comparison = COMPARISONS[op];
-  if (comparison !== undefined) {
-    return {
-      kind: 'compare',
-      op: comparison,
-      left: property,
-      right: literalFor(column, requiredValue(condition, op, column)),
-    };
-  }
-  if (op in LIKE_OPERATORS) return likeNode(op, column, property, requiredValue(condition, op, column));
-  return valuelessNode(condition, op, column, property);
-}
-
-function filterNode(filter: XmlElement, table: TableMetadata): FilterNode | undefined {
-  const type = (filter.attributes.type ?? 'and').toLowerCase();
-  if (type !== 'and' && type !== 'or') throw invalid(`a filter's type must be 'and' or 'or'; got '${type}'.`);
-  const parts: FilterNode[] = [];
-  for (const child of filter.children) {
-    if (child.name === 'condition') parts.push(conditionNode(child, table));
-    else if (child.name === 'filter') {
-      const inner = filterNode(child, table);
-      if (inner !== undefined) parts.push(inner);
-    } else throw invalid(`<${child.name}> is not allowed inside <filter>.`);
-  }
-  return parts.reduce<FilterNode | undefined>(
-    (acc, part) => (acc === undefined ? part : { kind: type, left: acc, right: part }),
-    undefined,
-  );
-}
-
-function entityParts(entity: XmlElement, table: TableMetadata): Pick<FetchQuery, 'select' | 'filter' | 'orderBy'> {
-  let all = false;
-  const select: string[] = [];
-  const filters: FilterNode[] = [];
-  const orderBy: OrderByItem[] = [];
-  for (const child of entity.children) {
-    switch (child.name) {
-      case 'attribute':
-        if (child.attributes.alias !== undefined || child.attributes.aggregate !== undefined)
-          throw unsupported('An attribute alias or aggregate');
-        select.push(responseName(columnOf(table, child.attributes.name, 'attribute')));
-        break;
-      case 'all-attributes':
-        all = true;
-        break;
-      case 'filter': {
-        const node = filterNode(child, table);
-        if (node !== undefined) filters.push(node);
-        break;
-      }
-      case 'order':
-        if (child.attributes.alias !== undefined) throw unsupported('Ordering by an alias');
-        orderBy.push({
-          path: [responseName(columnOf(table, child.attributes.attribute, 'order'))],
-          descending: child.attributes.descending === 'true',
-        });
-        break;
-      case 'link-entity':
-        throw unsupported('<link-entity>');
-      default:
-        throw invalid(`<${child.name}> is not allowed inside <entity>.`);
-    }
-  }
-  const filter = filters.reduce<FilterNode | undefined>(
-    (acc, f) => (acc === undefined ? f : { kind: 'and', left: acc, right: f }),
-    undefined,
-  );
-  return { select: all || select.length === 0 ? undefined : [...new Set(select)], filter, orderBy };
 }
 
 /** `top`, or `count` and `page`: Dataverse refuses the two together. */
@@ -277,16 +84,249 @@ function pagingOf(root: XmlElement): Pick<FetchQuery, 'top' | 'count' | 'page'> 
   return { top, count: count === undefined ? undefined : Math.min(count, MAX_COUNT), page: page ?? 1 };
 }
 
+interface Placed {
+  readonly scope: FetchScope;
+  readonly element: XmlElement;
+}
+
+/** What `<entity>` and its links hold, before the query is assembled. */
+interface Collected {
+  readonly attributes: Placed[];
+  /** Scopes with `<all-attributes/>`. */
+  readonly all: FetchScope[];
+  /** Joined by `and`, on the queried table's rows. */
+  readonly filters: FilterNode[];
+  readonly orders: Placed[];
+  readonly links: { readonly scope: FetchScope; readonly link: Omit<FetchLink, 'columns'> }[];
+}
+
+interface LinkContext {
+  readonly root: FetchScope;
+  readonly aliases: Map<string, FetchScope>;
+  readonly catalogue: Catalogue;
+  /** `<fetch distinct="true">`: a one-to-many inner link cannot repeat rows. */
+  readonly distinct: boolean;
+  readonly collected: Collected;
+}
+
+function definedFilters(elements: readonly XmlElement[], scope: FetchScope): FilterNode[] {
+  return elements.map((f) => fetchFilter(f, scope)).filter((f): f is FilterNode => f !== undefined);
+}
+
+function linkedTable(catalogue: Catalogue, name: string | undefined): TableMetadata {
+  const table = name === undefined ? undefined : catalogue.byLogicalName(name);
+  if (table === undefined)
+    throw invalid(`<link-entity> names a table the organization does not have: '${name ?? ''}'.`);
+  return table;
+}
+
+/** The linked record is there (and, given its link's filters, meets them). */
+function linkedExists(linked: TableMetadata, scope: FetchScope, filters: readonly FilterNode[]): FilterNode {
+  const present: FilterNode = {
+    kind: 'compare',
+    op: 'ne',
+    left: { kind: 'property', path: [...scope.prefix, linked.primaryKey], position: 0 },
+    right: { kind: 'literal', type: 'null', value: null, text: 'null' },
+  };
+  return allOf([present, ...filters]) ?? present;
+}
+
+/** A many-to-one link's attributes and orders join the query's; its `<filter>` elements are returned. */
+function linkChildren(element: XmlElement, scope: FetchScope, collected: Collected, returns: boolean): XmlElement[] {
+  const filters: XmlElement[] = [];
+  for (const child of element.children) {
+    if (child.name === 'filter') filters.push(child);
+    else if (child.name === 'link-entity') throw unsupported('A <link-entity> inside a <link-entity>');
+    else if (!returns && ['attribute', 'all-attributes', 'order'].includes(child.name))
+      throw invalid(`<${child.name}> is not allowed in a <link-entity> whose link-type returns no columns.`);
+    else if (child.name === 'attribute') collected.attributes.push({ scope, element: child });
+    else if (child.name === 'all-attributes') collected.all.push(scope);
+    else if (child.name === 'order') collected.orders.push({ scope, element: child });
+    else throw invalid(`<${child.name}> is not allowed inside <link-entity>.`);
+  }
+  return filters;
+}
+
+/**
+ * A many-to-one link (its `to` is a lookup of the queried table, its `from` the linked table's
+ * key). Inner: only rows with the linked record (meeting the link's filters); outer: every row,
+ * the linked columns when the record is there and meets them; a semi-join type: a test only.
+ */
+function manyToOneLink(
+  element: XmlElement,
+  linked: TableMetadata,
+  navigation: string,
+  lookup: string,
+  ctx: LinkContext,
+  type: string,
+): void {
+  if (type !== 'inner' && type !== 'outer' && !SEMI_JOINS.has(type)) throw unsupported(`link-type='${type}'`);
+  const alias = element.attributes.alias ?? `${linked.logicalName}${ctx.collected.links.length + 1}`;
+  const scope: FetchScope = { table: linked, prefix: [navigation], links: new Map() };
+  ctx.aliases.set(alias, scope);
+  const outer = type === 'outer';
+  const own = linkChildren(element, scope, ctx.collected, type === 'inner' || outer);
+  if (!outer) {
+    const test = linkedExists(linked, scope, definedFilters(own, scope));
+    ctx.collected.filters.push(type === 'not any' ? { kind: 'not', operand: test } : test);
+  }
+  // An outer link's filters decide which linked records show, never which rows come.
+  const filter = outer ? allOf(definedFilters(own, { table: linked, prefix: [], links: new Map() })) : undefined;
+  ctx.collected.links.push({ scope, link: { alias, table: linked, lookup, outer, filter } });
+}
+
+/**
+ * A one-to-many link (its `from` is the linked table's lookup to the queried table): a test for
+ * related records. A join would repeat each row once per related record; the mock does not
+ * repeat rows, so it takes this link only where Dataverse would not either (a semi-join
+ * link-type, or distinct="true") and refuses it otherwise.
+ */
+function oneToManyLink(
+  element: XmlElement,
+  linked: TableMetadata,
+  relationship: string,
+  ctx: LinkContext,
+  type: string,
+): void {
+  const semi = SEMI_JOINS.has(type) || ((type === 'inner' || type === 'outer') && ctx.distinct);
+  if (!semi)
+    throw unsupported(
+      `A one-to-many <link-entity> with link-type='${type}' and without distinct='true' (each related record would repeat the row)`,
+    );
+  for (const child of element.children)
+    if (child.name !== 'filter')
+      throw unsupported(`<${child.name}> inside a one-to-many <link-entity> (only <filter> is evaluated there)`);
+  if (type === 'outer') return;
+  const scope: FetchScope = { table: linked, prefix: [], links: new Map() };
+  const predicate = allOf(definedFilters(childrenNamed(element, 'filter'), scope));
+  const any: FilterNode = { kind: 'lambda', quantifier: 'any', navigation: relationship, predicate, position: 0 };
+  ctx.collected.filters.push(type === 'not any' ? { kind: 'not', operand: any } : any);
+}
+
+function linkEntity(element: XmlElement, ctx: LinkContext): void {
+  const { name, from, to } = element.attributes;
+  const type = (element.attributes['link-type'] ?? 'inner').toLowerCase();
+  const linked = linkedTable(ctx.catalogue, name);
+  const { table } = ctx.root;
+  const toOne = [...table.navigationProperties.values()].find(
+    (n) => n.column.name === to && n.target.table === linked.logicalName && from === linked.primaryKey,
+  );
+  if (toOne !== undefined) {
+    manyToOneLink(element, linked, toOne.name, toOne.column.name, ctx, type);
+    return;
+  }
+  const toMany = [...table.collectionNavigationProperties.values()].find(
+    (r) => r.table === linked.logicalName && r.column.name === from && to === table.primaryKey,
+  );
+  if (toMany !== undefined) {
+    oneToManyLink(element, linked, toMany.name, ctx, type);
+    return;
+  }
+  throw unsupported(
+    `A <link-entity> that does not follow a lookup between '${table.logicalName}' and '${linked.logicalName}' (from='${from ?? ''}' to='${to ?? ''}')`,
+  );
+}
+
+function collect(entity: XmlElement, table: TableMetadata, catalogue: Catalogue, distinct: boolean): Collected {
+  const collected: Collected = { attributes: [], all: [], filters: [], orders: [], links: [] };
+  const aliases = new Map<string, FetchScope>();
+  const root: FetchScope = { table, prefix: [], links: aliases };
+  // Links first: a condition anywhere in the entity may name their aliases.
+  for (const link of childrenNamed(entity, 'link-entity'))
+    linkEntity(link, { root, aliases, catalogue, distinct, collected });
+  for (const child of entity.children) {
+    if (child.name === 'attribute') collected.attributes.push({ scope: root, element: child });
+    else if (child.name === 'all-attributes') collected.all.push(root);
+    else if (child.name === 'filter') collected.filters.push(...definedFilters([child], root));
+    else if (child.name === 'order') collected.orders.push({ scope: root, element: child });
+    else if (child.name !== 'link-entity') throw invalid(`<${child.name}> is not allowed inside <entity>.`);
+  }
+  return collected;
+}
+
+function pathOf(placed: Placed, where: string): readonly string[] {
+  const column = columnOf(
+    placed.scope.table,
+    placed.element.attributes[where === 'order' ? 'attribute' : 'name'],
+    where,
+  );
+  return [...placed.scope.prefix, responseName(column)];
+}
+
+/** A plain query: the entity's columns, each link's columns, and orders by attribute. */
+function plainParts(c: Collected, table: TableMetadata): Pick<FetchQuery, 'select' | 'orderBy' | 'links'> {
+  for (const { element } of c.attributes)
+    if (
+      element.attributes.alias !== undefined ||
+      element.attributes.aggregate !== undefined ||
+      element.attributes.groupby !== undefined
+    )
+      throw unsupported('An attribute alias, aggregate or groupby outside aggregate="true"');
+  const own = c.attributes.filter((a) => a.scope.prefix.length === 0);
+  const select = own.map((a) => responseName(columnOf(table, a.element.attributes.name, 'attribute')));
+  const links = c.links.map(({ scope, link }) => ({
+    ...link,
+    columns: c.all.includes(scope)
+      ? link.table.definition.columns
+      : c.attributes
+          .filter((a) => a.scope === scope)
+          .map((a) => columnOf(link.table, a.element.attributes.name, 'attribute')),
+  }));
+  const orderBy = c.orders.map((o) => {
+    if (o.element.attributes.alias !== undefined) throw unsupported('Ordering by an alias outside aggregate="true"');
+    return { path: pathOf(o, 'order'), descending: o.element.attributes.descending === 'true' };
+  });
+  const all = c.all.some((scope) => scope.prefix.length === 0);
+  return { select: all || select.length === 0 ? undefined : [...new Set(select)], orderBy, links };
+}
+
+function aggregateColumn(placed: Placed): FetchAggregateColumn {
+  const { alias, aggregate, groupby, distinct, dategrouping } = placed.element.attributes;
+  if (alias === undefined || alias === '') throw invalid('every <attribute> of an aggregate query needs an alias.');
+  if (dategrouping !== undefined) throw unsupported('dategrouping');
+  const path = pathOf(placed, 'attribute');
+  if (groupby === 'true') {
+    if (aggregate !== undefined) throw invalid(`the attribute '${alias}' cannot both group and aggregate.`);
+    return { alias, path, method: undefined };
+  }
+  const method = aggregate === undefined ? undefined : AGGREGATES[aggregate.toLowerCase()];
+  if (method === undefined)
+    throw invalid(
+      `the attribute '${alias}' of an aggregate query needs groupby='true' or aggregate= one of ${Object.keys(AGGREGATES).join(', ')}.`,
+    );
+  return { alias, path, method: method === 'countcolumn' && distinct === 'true' ? 'countdistinct' : method };
+}
+
+/** `aggregate="true"`: every attribute a group key or an aggregate, each with an alias; orders by alias. */
+function aggregateParts(c: Collected): NonNullable<FetchQuery['aggregate']> {
+  if (c.all.length > 0) throw invalid('<all-attributes> is not allowed in an aggregate query.');
+  if (c.links.some(({ link }) => link.filter !== undefined))
+    throw unsupported('A <filter> inside an outer <link-entity> of an aggregate query');
+  const columns = c.attributes.map(aggregateColumn);
+  if (columns.length === 0) throw invalid('an aggregate query needs at least one aggregate or groupby attribute.');
+  const aliases = new Set(columns.map((col) => col.alias));
+  if (aliases.size !== columns.length) throw invalid('each attribute of an aggregate query needs an alias of its own.');
+  const orderBy = c.orders.map(({ element }) => {
+    const alias = element.attributes.alias;
+    if (alias === undefined || !aliases.has(alias))
+      throw invalid(
+        `an <order> in an aggregate query names one of the attributes' aliases (${[...aliases].join(', ')}); got '${alias ?? element.attributes.attribute ?? ''}'.`,
+      );
+    return { path: [alias], descending: element.attributes.descending === 'true' };
+  });
+  return { columns, orderBy };
+}
+
 /**
  * Parses `?fetchXml=` for the entity set it was sent to: one `<entity>` whose name is that
- * set's table, its attributes, nested and/or filters, orders, `top`, and `count`/`page`.
- * Aggregates, aliases and `<link-entity>` are refused by name (400).
+ * set's table, its attributes, nested and/or filters, orders, `top`, `count`/`page`,
+ * many-to-one `<link-entity>` joins (and one-to-many ones as tests for related records), and
+ * `aggregate="true"` queries. What the mock does not evaluate is refused by name (400).
  */
-export function parseFetchXml(xml: string, table: TableMetadata): FetchQuery {
+export function parseFetchXml(xml: string, table: TableMetadata, catalogue: Catalogue): FetchQuery {
   const root = readXmlElement(xml);
   if (typeof root === 'string') throw invalid(`the query is not well-formed XML: ${root}`);
   if (root.name !== 'fetch') throw invalid(`the root element must be <fetch>; got <${root.name}>.`);
-  if (root.attributes.aggregate === 'true') throw unsupported('An aggregate query');
   const entities = childrenNamed(root, 'entity');
   const entity = entities[0];
   if (entities.length !== 1 || entity === undefined || root.children.length !== 1)
@@ -296,12 +336,14 @@ export function parseFetchXml(xml: string, table: TableMetadata): FetchQuery {
       `the entity name '${entity.attributes.name ?? ''}' does not match the entity set '${table.entitySetName}' (table '${table.logicalName}').`,
     );
   }
-  const { top, count, page } = pagingOf(root);
+  const collected = collect(entity, table, catalogue, root.attributes.distinct === 'true');
+  const aggregate = root.attributes.aggregate === 'true' ? aggregateParts(collected) : undefined;
+  const plain = aggregate === undefined ? plainParts(collected, table) : { select: undefined, orderBy: [], links: [] };
   return {
-    ...entityParts(entity, table),
-    top,
-    count,
-    page,
+    ...plain,
+    filter: allOf(collected.filters),
+    aggregate,
+    ...pagingOf(root),
     returnTotalRecordCount: root.attributes.returntotalrecordcount === 'true',
   };
 }

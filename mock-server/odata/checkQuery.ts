@@ -81,7 +81,7 @@ export function checkQuery(
     try {
       // Without the table (an org's own), only the document's form can be checked.
       if (checkNames && table !== undefined) {
-        const query = parseFetchXml(xml, table);
+        const query = parseFetchXml(xml, table, catalogue);
         if (query.filter !== undefined)
           compileFilter(query.filter, { table, catalogue, store: new Store(catalogue), now: Date.now });
       } else {

@@ -1,3 +1,4 @@
+import { addLinkedColumns, bindLinks } from '../fetchxml/linkedColumns.js';
 import { parseFetchXml } from '../fetchxml/parseFetchXml.js';
 import type { ApiRequest, ApiResponse } from '../http/ApiMessage.js';
 import { jsonResponse } from '../http/ApiMessage.js';
@@ -8,6 +9,7 @@ import { includesAnnotation, parsePrefer } from '../odata/parsePrefer.js';
 import { refuseOtherOptions } from '../odata/parseQueryOptions.js';
 import { formatRecord, annotationOptions } from '../records/formatRecord.js';
 import type { Row } from '../store/Row.js';
+import { queryFetchAggregate } from './queryFetchAggregate.js';
 
 const CRM = 'Microsoft.Dynamics.CRM';
 
@@ -46,7 +48,9 @@ export function queryFetchXml(
   ctx: MockContext,
 ): ApiResponse {
   const count = countOption(params);
-  const query = parseFetchXml(xml, table);
+  const query = parseFetchXml(xml, table, ctx.catalogue);
+  if (query.aggregate !== undefined)
+    return queryFetchAggregate(table, { ...query, aggregate: query.aggregate }, request, ctx);
   const prefer = parsePrefer(request.headers.prefer);
   const pageSize = query.top ?? query.count ?? MAX_PAGE_SIZE;
   const page = query.top === undefined ? query.page : 1;
@@ -85,7 +89,13 @@ export function queryFetchXml(
     body[`@${CRM}.fetchxmlpagingcookie`] = pagingCookie(table, page, rows);
     body[`@${CRM}.morerecords`] = true;
   }
-  body.value = rows.map((row) => withoutNulls(formatRecord(table, row, format, ctx)));
+  const links = bindLinks(query.links, ctx);
+  const annotated = format.formattedValues === true;
+  body.value = rows.map((row) => {
+    const record = withoutNulls(formatRecord(table, row, format, ctx));
+    addLinkedColumns(record, row, links, annotated, ctx);
+    return record;
+  });
   const headers: Record<string, string> =
     prefer.includeAnnotations === undefined
       ? {}

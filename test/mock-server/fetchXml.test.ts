@@ -150,10 +150,39 @@ describe('mock server: FetchXML queries (?fetchXml=)', () => {
     ],
     ['<fetch top="2" page="1"><entity name="account"/></fetch>', 'top attribute cannot be combined'],
     [
-      '<fetch><entity name="account"><link-entity name="contact" from="contactid" to="primarycontactid"/></entity></fetch>',
-      '<link-entity> is not supported by the dvbench mock',
+      '<fetch><entity name="account"><link-entity name="contact" from="contactid" to="name"/></entity></fetch>',
+      "does not follow a lookup between 'account' and 'contact'",
     ],
-    ['<fetch aggregate="true"><entity name="account"/></fetch>', 'An aggregate query is not supported'],
+    [
+      '<fetch><entity name="account"><link-entity name="contact" from="parentcustomerid" to="accountid"/></entity></fetch>',
+      "without distinct='true'",
+    ],
+    [
+      '<fetch><entity name="account"><link-entity name="contact" from="contactid" to="primarycontactid"><link-entity name="account" from="accountid" to="parentcustomerid"/></link-entity></entity></fetch>',
+      'A <link-entity> inside a <link-entity> is not supported',
+    ],
+    [
+      '<fetch><entity name="account"><filter><condition entityname="pc" attribute="fullname" operator="eq" value="x"/></filter></entity></fetch>',
+      "entityname='pc', which is not the alias",
+    ],
+    ['<fetch><entity name="account"><link-entity name="nosuch" from="a" to="b"/></entity></fetch>', "'nosuch'"],
+    ['<fetch aggregate="true"><entity name="account"/></fetch>', 'needs at least one aggregate or groupby'],
+    [
+      '<fetch aggregate="true"><entity name="account"><attribute name="revenue" aggregate="sum"/></entity></fetch>',
+      'needs an alias',
+    ],
+    [
+      '<fetch aggregate="true"><entity name="account"><attribute name="revenue" aggregate="median" alias="m"/></entity></fetch>',
+      'aggregate= one of count, countcolumn, sum, avg, min, max',
+    ],
+    [
+      '<fetch aggregate="true"><entity name="account"><attribute name="createdon" groupby="true" dategrouping="year" alias="y"/></entity></fetch>',
+      'dategrouping is not supported',
+    ],
+    [
+      '<fetch aggregate="true"><entity name="account"><attribute name="revenue" aggregate="sum" alias="t"/><order attribute="revenue"/></entity></fetch>',
+      "names one of the attributes' aliases (t)",
+    ],
     [
       '<fetch><entity name="account"><filter><condition attribute="ownerid" operator="eq-userid"/></filter></entity></fetch>',
       "Name = 'ownerid'",

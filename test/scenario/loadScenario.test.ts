@@ -197,6 +197,12 @@ describe('validate means it: queries and names checked as the mock checks them',
       "workloads[0].fetchXml: 'account' entity doesn't contain attribute with Name = 'nmae'.",
     ],
     [
+      READ(
+        `{ kind: read, table: account, count: 2, fetchXml: '<fetch><entity name="account"><link-entity name="contact" from="contactid" to="primarycontactid"><attribute name="fulname"/></link-entity></entity></fetch>' }`,
+      ),
+      "workloads[0].fetchXml: 'contact' entity doesn't contain attribute with Name = 'fulname'.",
+    ],
+    [
       READ(`{ kind: read, table: account, count: 2, fetchXml: '<fetch><entity name="contact"/></fetch>' }`),
       "workloads[0].fetchXml: FetchXML: the entity name 'contact' does not match the entity set 'accounts'",
     ],
