@@ -98,7 +98,8 @@ function runInner(
     return response;
   } catch (error) {
     costs.push({ kind, inBatch: true, ...(table === undefined ? {} : { table }) });
-    if (error instanceof DataverseError) return errorResponse(error, { REQ_ID: randomUUID() });
+    if (error instanceof DataverseError)
+      return errorResponse(error, { REQ_ID: randomUUID() }, parsePrefer(message.headers.prefer).includeAnnotations);
     // A bug in the mock answers this part alone: the parts before it stay answered, as they stay committed.
     console.error(`dvbench mock: internal error in a $batch part ${message.method} ${message.url}:`, error);
     return errorResponse(dataverseErrors.internal(), { REQ_ID: randomUUID() });

@@ -1,5 +1,6 @@
 import type { DataverseError } from '../errors/DataverseError.js';
 import type { OperationCost } from '../latency/ServiceTimeSampler.js';
+import { includesAnnotation } from '../odata/parsePrefer.js';
 
 /** One Web API request as handlers see it, whether it came alone or as a `$batch` part. */
 export interface ApiRequest {
@@ -38,11 +39,46 @@ export function emptyResponse(status: number, headers: Record<string, string> = 
   return { status, headers, body: '' };
 }
 
-/** A thrown `DataverseError` as the answer, in Dataverse's envelope. */
-export function errorResponse(error: DataverseError, headers: Record<string, string> = {}): ApiResponse {
+const CDS = 'Microsoft.PowerApps.CDS';
+
+/**
+ * The error-detail annotations Dataverse adds inside `error` when the request's
+ * `Prefer: odata.include-annotations` covers them. The help link is built from the code as
+ * Dataverse builds it; operation status, sub-error code and trace text carry the values of
+ * Learn's documented example, since the mock runs no plug-in to report its own.
+ */
+function errorDetails(error: DataverseError, includeAnnotations: string | undefined): Record<string, string> {
+  if (includeAnnotations === undefined) return {};
+  const details: Record<string, string> = {
+    [`${CDS}.ErrorDetails.OperationStatus`]: '0',
+    [`${CDS}.ErrorDetails.SubErrorCode`]: '-2146233088',
+    [`${CDS}.HelpLink`]: `http://go.microsoft.com/fwlink/?LinkID=398563&error=Microsoft.Crm.CrmException%3a${error.code.replace(/^0x/i, '')}&client=platform`,
+    [`${CDS}.TraceText`]: '',
+    [`${CDS}.InnerError.Message`]: error.message,
+  };
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(details))
+    if (includesAnnotation(includeAnnotations, name)) out[`@${name}`] = value;
+  return out;
+}
+
+/**
+ * A thrown `DataverseError` as the answer, in Dataverse's envelope; with `includeAnnotations`
+ * (the request's `Prefer: odata.include-annotations`), the error-detail annotations it covers.
+ */
+export function errorResponse(
+  error: DataverseError,
+  headers: Record<string, string> = {},
+  includeAnnotations?: string,
+): ApiResponse {
+  const body = error.toBody();
   return {
     status: error.status,
     headers: { 'Content-Type': JSON_CONTENT_TYPE, ...headers, ...error.headers },
-    body: JSON.stringify(error.toBody()),
+    body: JSON.stringify(
+      includeAnnotations === undefined
+        ? body
+        : { error: { ...body.error, ...errorDetails(error, includeAnnotations) } },
+    ),
   };
 }

@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errorResponse } from '../http/ApiMessage.js';
 import { parseResourcePath, type Resource } from '../routes/parseResourcePath.js';
 import type { ApiExchange, PipelineEnv } from './ApiExchange.js';
-import { asDataverseError } from './asDataverseError.js';
+import { errorAnswer } from './asDataverseError.js';
 import { authenticate } from './authenticate.js';
 import { andThen, type MaybePromise } from './MaybePromise.js';
 import { protect } from './protect.js';
@@ -13,7 +12,7 @@ import { serveOperation, type Outcome } from './serveOperation.js';
 const GONE: Outcome = { kind: 'dropped' };
 
 function failure(error: unknown, exchange: ApiExchange): Outcome {
-  return { kind: 'answer', response: errorResponse(asDataverseError(error, exchange)), dropAfter: false };
+  return { kind: 'answer', response: errorAnswer(error, exchange), dropAfter: false };
 }
 
 /** Stages 4 to 7 for a request whose body is in (or `undefined`: the client left mid-body). */

@@ -3,13 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultSpec } from '../config/mockConfigSchema.js';
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import { corruptCreate } from '../faults/corruptCreate.js';
-import { errorResponse, type ApiRequest, type ApiResponse } from '../http/ApiMessage.js';
+import type { ApiRequest, ApiResponse } from '../http/ApiMessage.js';
 import type { OperationCost } from '../latency/ServiceTimeSampler.js';
 import { dispatchApiRequest } from '../routes/dispatchApiRequest.js';
 import { operationKindOf } from '../routes/operationKindOf.js';
 import type { Resource } from '../routes/parseResourcePath.js';
 import type { ApiExchange, PipelineEnv } from './ApiExchange.js';
-import { asDataverseError } from './asDataverseError.js';
+import { errorAnswer } from './asDataverseError.js';
 import type { MaybePromise } from './MaybePromise.js';
 import type { ServiceTiming } from './protect.js';
 
@@ -95,7 +95,7 @@ export function serveOperation(
   const failed = (error: unknown): MaybePromise<Outcome> =>
     answerAfter(delay(env, exchange, ownCost, timing), {
       kind: 'answer',
-      response: errorResponse(asDataverseError(error, exchange)),
+      response: errorAnswer(error, exchange),
       dropAfter,
     });
   const served = (response: ApiResponse): MaybePromise<Outcome> => {
