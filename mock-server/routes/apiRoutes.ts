@@ -17,6 +17,7 @@ import {
   postCollectionReference,
   putSingleReference,
   queryRelated,
+  retrieveNavigationTarget,
 } from './referenceRoutes.js';
 
 type ResourceOf<K extends ResourceKind> = Extract<Resource, { kind: K }>;
@@ -135,8 +136,13 @@ export const apiRoutes: ApiRoutes = {
     otherMethods: 'methodNotAllowed',
   },
   related: {
-    label: (r) => `${r.table.entitySetName}(key)/${r.relationship.name}`,
+    label: (r) => `${r.table.entitySetName}(key)/${r.relationship.name}${r.count ? '/$count' : ''}`,
     methods: { GET: queryRelated },
+    otherMethods: 'methodNotAllowed',
+  },
+  navigationTarget: {
+    label: (r) => `${r.table.entitySetName}(key)/${r.navigation.name}`,
+    methods: { GET: retrieveNavigationTarget },
     otherMethods: 'methodNotAllowed',
   },
 };

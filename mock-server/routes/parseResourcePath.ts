@@ -53,13 +53,22 @@ export type Resource =
       /** The related record's key from the URL; otherwise a DELETE names it in `$id`. */
       readonly relatedKeyText: string | undefined;
     }
-  /** `GET <set>(<key>)/<relationship>`: the records that point at this one, as a query. */
+  /** `GET <set>(<key>)/<relationship>`: the records that point at this one, as a query; `/$count`: how many. */
   | {
       readonly kind: 'related';
       readonly table: TableMetadata;
       readonly key: RecordKey;
       readonly keyText: string;
       readonly relationship: CollectionNavigationProperty;
+      readonly count: boolean;
+    }
+  /** `GET <set>(<key>)/<single-valued navigation property>`: the record the lookup points at. */
+  | {
+      readonly kind: 'navigationTarget';
+      readonly table: TableMetadata;
+      readonly key: RecordKey;
+      readonly keyText: string;
+      readonly navigation: NavigationProperty;
     };
 
 export const ACTION_PREFIX = 'Microsoft.Dynamics.CRM.';
@@ -99,16 +108,20 @@ function navigationResource(
   keyText: string,
   after: string,
 ): Resource | undefined {
-  const m = /^\/?([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?(\/\$ref)?\/?$/s.exec(after);
+  const m = /^\/?([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?(\/\$ref|\/\$count)?\/?$/s.exec(after);
   if (m === null) return undefined;
-  const [, name = '', relatedKeyText, ref] = m;
+  const [, name = '', relatedKeyText, suffix] = m;
+  const ref = suffix === '/$ref';
   const navigation = table.navigationProperties.get(name);
-  if (navigation !== undefined && ref !== undefined && relatedKeyText === undefined)
-    return { kind: 'singleReference', table, key, keyText, navigation };
+  if (navigation !== undefined && relatedKeyText === undefined && suffix !== '/$count')
+    return ref
+      ? { kind: 'singleReference', table, key, keyText, navigation }
+      : { kind: 'navigationTarget', table, key, keyText, navigation };
   const relationship = table.collectionNavigationProperties.get(name);
   if (relationship === undefined) return undefined;
-  if (ref !== undefined) return { kind: 'collectionReference', table, key, keyText, relationship, relatedKeyText };
-  if (relatedKeyText === undefined) return { kind: 'related', table, key, keyText, relationship };
+  if (ref) return { kind: 'collectionReference', table, key, keyText, relationship, relatedKeyText };
+  if (relatedKeyText === undefined)
+    return { kind: 'related', table, key, keyText, relationship, count: suffix === '/$count' };
   throw dataverseErrors.resourceNotFound(`${name}(${relatedKeyText})`);
 }
 

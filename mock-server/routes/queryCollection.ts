@@ -117,8 +117,13 @@ function countAnnotations(total: number, includeAnnotations: string | undefined)
 }
 
 /** `GET /<set>/$count`: the number of matching records as plain text, capped like `@odata.count`. */
-export function countCollection(table: TableMetadata, request: ApiRequest, ctx: MockContext): ApiResponse {
-  const options = parseQueryOptions(request.query);
+export function countCollection(
+  table: TableMetadata,
+  request: ApiRequest,
+  ctx: MockContext,
+  scope?: FilterNode,
+): ApiResponse {
+  const options = scoped(parseQueryOptions(request.query), scope);
   const page = executeQuery(table, { ...options, orderBy: [], skipToken: undefined }, 0, ctx);
   return { status: 200, headers: { 'Content-Type': 'text/plain' }, body: String(Math.min(page.total, MAX_COUNT)) };
 }

@@ -9,12 +9,13 @@ import { buildUpdatedRow } from '../records/buildRow.js';
 import { resolveEntityReference } from '../records/parseRecordBody.js';
 import { isLookupValue, type CellValue, type Row } from '../store/Row.js';
 import type { Resource } from './parseResourcePath.js';
-import { queryCollection } from './queryCollection.js';
-import { findRow, notFound, upsertRecord } from './recordRoutes.js';
+import { countCollection, queryCollection } from './queryCollection.js';
+import { findRow, notFound, retrieveRecord, upsertRecord } from './recordRoutes.js';
 
 type SingleReference = Extract<Resource, { kind: 'singleReference' }>;
 type CollectionReference = Extract<Resource, { kind: 'collectionReference' }>;
 type Related = Extract<Resource, { kind: 'related' }>;
+type NavigationTarget = Extract<Resource, { kind: 'navigationTarget' }>;
 
 function existing(r: { table: TableMetadata; key: Parameters<typeof findRow>[1] }, ctx: MockContext): Row {
   const row = findRow(r.table, r.key, ctx);
@@ -116,10 +117,19 @@ export function queryRelated(r: Related, request: ApiRequest, ctx: MockContext):
   const parent = existing(r, ctx);
   const table = ctx.catalogue.byLogicalName(r.relationship.table);
   if (table === undefined) throw dataverseErrors.resourceNotFound(r.relationship.name);
-  return queryCollection(
-    table,
-    request,
-    ctx,
-    relationshipScope(r.relationship, parent.values[r.table.primaryKey] as string),
-  );
+  const scope = relationshipScope(r.relationship, parent.values[r.table.primaryKey] as string);
+  return r.count ? countCollection(table, request, ctx, scope) : queryCollection(table, request, ctx, scope);
+}
+
+/**
+ * `GET <set>(<key>)/<single-valued navigation property>`: the related record, answered as a
+ * retrieve of it (`$select`, `$expand`, annotations and ETags alike); 204 when the lookup is
+ * empty or points at a record of another table (OData's answer for a null navigation property).
+ */
+export function retrieveNavigationTarget(r: NavigationTarget, request: ApiRequest, ctx: MockContext): ApiResponse {
+  const link = existing(r, ctx).values[r.navigation.column.name];
+  const target = ctx.catalogue.byLogicalName(r.navigation.target.table);
+  if (!isLookupValue(link) || link.table !== r.navigation.target.table || target === undefined)
+    return emptyResponse(204);
+  return retrieveRecord(target, { kind: 'primary', id: link.id }, request, ctx);
 }
