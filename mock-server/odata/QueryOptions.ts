@@ -12,6 +12,8 @@ export interface ExpandItem {
   readonly filter?: FilterNode | undefined;
   readonly orderBy?: readonly OrderByItem[];
   readonly top?: number | undefined;
+  /** `$expand` inside the parentheses: the related records' own navigation properties. */
+  readonly expand?: readonly ExpandItem[];
 }
 
 export interface QueryOptions {

@@ -155,7 +155,8 @@ class FilterParser {
   #functionCall(): FilterNode {
     const nameToken = this.#next();
     this.#expect('open');
-    const lambda = /^([A-Za-z_][A-Za-z0-9_]*)\/(any|all)$/.exec(nameToken.text);
+    // `nav/any(…)`, or inside another lambda `x/nav/any(…)` (the outer variable is taken off later).
+    const lambda = /^((?:[A-Za-z_][A-Za-z0-9_]*\/)?[A-Za-z_][A-Za-z0-9_]*)\/(any|all)$/.exec(nameToken.text);
     if (lambda !== null) return this.#lambda(nameToken, lambda[1] ?? '', lambda[2] === 'all' ? 'all' : 'any');
     if (STRING_FUNCTIONS.has(nameToken.text)) {
       const property = this.#operand();
@@ -267,10 +268,15 @@ function withoutVariable(node: FilterNode, variable: string, text: string): Filt
       );
       return { ...node, args: { ...node.args, PropertyName: property.path.join('/') } };
     }
-    case 'lambda':
-      throw dataverseErrors.querySyntax(
-        `A lambda inside a lambda (position ${node.position} in '${text}') is not supported by the dvbench mock.`,
+    case 'lambda': {
+      // A nested lambda's own body is already relative to its table; only its navigation is read through this variable.
+      const navigation = relativePath(
+        { kind: 'property', path: node.navigation.split('/'), position: node.position },
+        variable,
+        text,
       );
+      return { ...node, navigation: navigation.path.join('/') };
+    }
   }
 }
 

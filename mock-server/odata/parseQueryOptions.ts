@@ -51,8 +51,12 @@ function parseOrderBy(text: string): OrderByItem[] {
   });
 }
 
-/** The options inside `nav(...)`: `$select` for any navigation property; `$filter`, `$orderby`, `$top` for collections. */
-function parseExpandOptions(navigationProperty: string, text: string): Omit<ExpandItem, 'navigationProperty'> {
+/** The options inside `nav(...)`: `$select` and `$expand` for any navigation property; `$filter`, `$orderby`, `$top` for collections. */
+function parseExpandOptions(
+  navigationProperty: string,
+  text: string,
+  count: { items: number },
+): Omit<ExpandItem, 'navigationProperty'> {
   let item: Omit<ExpandItem, 'navigationProperty'> = { select: undefined };
   for (const option of splitTopLevel(text, ';')) {
     const eq = option.indexOf('=');
@@ -62,28 +66,32 @@ function parseExpandOptions(navigationProperty: string, text: string): Omit<Expa
     else if (name === '$filter') item = { ...item, filter: parseFilter(value) };
     else if (name === '$orderby') item = { ...item, orderBy: parseOrderBy(value) };
     else if (name === '$top') item = { ...item, top: parseTop(value) };
+    else if (name === '$expand') item = { ...item, expand: expandItems(value, count) };
     else
       throw dataverseErrors.querySyntax(
-        `The query option '${name}' is not supported inside $expand of '${navigationProperty}' by the dvbench mock ($select, $filter, $orderby, $top are).`,
+        `The query option '${name}' is not supported inside $expand of '${navigationProperty}' by the dvbench mock ($select, $filter, $orderby, $top, $expand are).`,
       );
   }
   return item;
 }
 
-function parseExpand(text: string): ExpandItem[] {
-  const items = splitTopLevel(text, ',').map((part): ExpandItem => {
+/** The items of one `$expand` level; `count` totals them over every level, so nesting stops at the limit too. */
+function expandItems(text: string, count: { items: number }): ExpandItem[] {
+  return splitTopLevel(text, ',').map((part): ExpandItem => {
+    if (++count.items > MAX_EXPANDS)
+      throw dataverseErrors.querySyntax(`The number of $expand options exceeds the limit of ${MAX_EXPANDS}.`);
     const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?$/s.exec(part);
     if (m === null) throw dataverseErrors.querySyntax(`Syntax error in $expand at '${part}' ('${text}').`);
     const navigationProperty = m[1] ?? '';
     return {
       navigationProperty,
-      ...(m[2] === undefined ? { select: undefined } : parseExpandOptions(navigationProperty, m[2])),
+      ...(m[2] === undefined ? { select: undefined } : parseExpandOptions(navigationProperty, m[2], count)),
     };
   });
-  if (items.length > MAX_EXPANDS) {
-    throw dataverseErrors.querySyntax(`The number of $expand options exceeds the limit of ${MAX_EXPANDS}.`);
-  }
-  return items;
+}
+
+function parseExpand(text: string): ExpandItem[] {
+  return expandItems(text, { items: 0 });
 }
 
 /**

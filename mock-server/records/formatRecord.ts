@@ -1,5 +1,10 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
-import type { Catalogue, CollectionNavigationProperty, TableMetadata } from '../metadata/Catalogue.js';
+import type {
+  Catalogue,
+  CollectionNavigationProperty,
+  NavigationProperty,
+  TableMetadata,
+} from '../metadata/Catalogue.js';
 import type { ColumnDefinition } from '../metadata/TableDefinition.js';
 import { compileFilter } from '../odata/compileFilter.js';
 import { executeQuery, MAX_PAGE_SIZE } from '../odata/executeQuery.js';
@@ -35,12 +40,12 @@ export function validateProjection(table: TableMetadata, options: FormatOptions,
   for (const item of options.expand) validateExpand(table, item, catalogue);
 }
 
-/** One `$expand` item: a navigation property of the table, with the options its kind takes. */
-function validateExpand(table: TableMetadata, item: ExpandItem, catalogue: Catalogue): void {
-  const nav = table.navigationProperties.get(item.navigationProperty);
-  const relationship = table.collectionNavigationProperties.get(item.navigationProperty);
-  if (nav === undefined && relationship === undefined)
-    throw dataverseErrors.unknownProperty(item.navigationProperty, table.logicalName);
+/** Which options an `$expand` item may take: the collection-only ones, and none of `$orderby`/`$top` beside a nested `$expand`. */
+function checkExpandOptions(
+  item: ExpandItem,
+  nav: NavigationProperty | undefined,
+  relationship: CollectionNavigationProperty | undefined,
+): void {
   const given: [string, unknown][] = [
     ['$filter', item.filter],
     ['$orderby', item.orderBy],
@@ -51,9 +56,27 @@ function validateExpand(table: TableMetadata, item: ExpandItem, catalogue: Catal
     throw dataverseErrors.querySyntax(
       `The query option '${collectionOnly}' is not supported inside $expand of the single-valued navigation property '${nav.name}'.`,
     );
+  if (
+    relationship !== undefined &&
+    (item.expand ?? []).length > 0 &&
+    (item.orderBy !== undefined || item.top !== undefined)
+  )
+    throw dataverseErrors.querySyntax(
+      `$orderby and $top are not supported inside $expand of the collection '${relationship.name}' when it has a nested $expand.`,
+    );
+}
+
+/** One `$expand` item: a navigation property of the table, with the options its kind takes. */
+function validateExpand(table: TableMetadata, item: ExpandItem, catalogue: Catalogue): void {
+  const nav = table.navigationProperties.get(item.navigationProperty);
+  const relationship = table.collectionNavigationProperties.get(item.navigationProperty);
+  if (nav === undefined && relationship === undefined)
+    throw dataverseErrors.unknownProperty(item.navigationProperty, table.logicalName);
+  checkExpandOptions(item, nav, relationship);
+  const nested = item.expand ?? [];
   const target = catalogue.byLogicalName(nav?.target.table ?? relationship?.table ?? '');
   if (target === undefined) return;
-  validateProjection(target, { select: item.select, expand: [], lookupAnnotations: false }, catalogue);
+  validateProjection(target, { select: item.select, expand: nested, lookupAnnotations: false }, catalogue);
   if (relationship !== undefined) checkExpandQuery(target, item, catalogue);
 }
 
@@ -108,8 +131,27 @@ function relatedRecords(
     skipToken: undefined,
   };
   const page = executeQuery(target, query, Math.min(item.top ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE), ctx);
-  const format = { select: item.select, expand: [], lookupAnnotations: false };
+  const format = { select: item.select, expand: item.expand ?? [], lookupAnnotations: false };
   return page.rows.map((related) => formatRecord(target, related, format, ctx));
+}
+
+/** One `$expand` item's value for a row: the related records, the related record, or null. */
+function expanded(table: TableMetadata, row: Row, item: ExpandItem, ctx: FormatContext): unknown {
+  const relationship = table.collectionNavigationProperties.get(item.navigationProperty);
+  if (relationship !== undefined) return relatedRecords(table, row, relationship, item, ctx);
+  const nav = table.navigationProperties.get(item.navigationProperty);
+  if (nav === undefined) return undefined;
+  const link = row.values[nav.column.name];
+  const target = ctx.catalogue.byLogicalName(nav.target.table);
+  const related =
+    isLookupValue(link) && link.table === nav.target.table ? ctx.store.get(link.table, link.id) : undefined;
+  if (related === undefined || target === undefined) return null;
+  return formatRecord(
+    target,
+    related,
+    { select: item.select, expand: item.expand ?? [], lookupAnnotations: false },
+    ctx,
+  );
 }
 
 /**
@@ -153,22 +195,6 @@ export function formatRecord(
       if (column !== undefined) emit(column);
     }
   if (!(table.primaryKey in out)) out[table.primaryKey] = row.values[table.primaryKey];
-  for (const item of options.expand) {
-    const relationship = table.collectionNavigationProperties.get(item.navigationProperty);
-    if (relationship !== undefined) {
-      out[item.navigationProperty] = relatedRecords(table, row, relationship, item, ctx);
-      continue;
-    }
-    const nav = table.navigationProperties.get(item.navigationProperty);
-    if (nav === undefined) continue;
-    const link = row.values[nav.column.name];
-    const target = ctx.catalogue.byLogicalName(nav.target.table);
-    const related =
-      isLookupValue(link) && link.table === nav.target.table ? ctx.store.get(link.table, link.id) : undefined;
-    out[item.navigationProperty] =
-      related === undefined || target === undefined
-        ? null
-        : formatRecord(target, related, { select: item.select, expand: [], lookupAnnotations: false }, ctx);
-  }
+  for (const item of options.expand) out[item.navigationProperty] = expanded(table, row, item, ctx);
   return out;
 }

@@ -178,8 +178,8 @@ describe('mock server: $ref associate and disassociate, and collection-valued na
       "The query option '$filter' is not supported inside $expand of the single-valued navigation property 'primarycontactid'.",
     ],
     [
-      'contact_customer_accounts($expand=parentcustomerid_account)',
-      "The query option '$expand' is not supported inside $expand of 'contact_customer_accounts' by the dvbench mock",
+      'contact_customer_accounts($levels=2)',
+      "The query option '$levels' is not supported inside $expand of 'contact_customer_accounts' by the dvbench mock",
     ],
     ['contact_customer_accounts($filter=nosuch eq 1)', "Could not find a property named 'nosuch'"],
     ['contact_customer_accounts($orderby=nosuch)', "'nosuch'"],
