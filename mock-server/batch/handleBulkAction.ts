@@ -96,7 +96,7 @@ export function handleBulkAction(
       const data = Object.fromEntries(Object.entries(target).filter(([k]) => k !== '@odata.type' && k !== '@odata.id'));
       if (action === 'CreateMultiple') {
         costs.push({ kind: 'create', inBulk: true, table: table.logicalName });
-        const row = buildNewRow(table, parseRecordBody(table, data, bodyCtx), ctx.store, ctx.now());
+        const row = buildNewRow(table, parseRecordBody(table, data, bodyCtx), ctx.store, ctx.now(), request.userId);
         ctx.store.insert(table.logicalName, row);
         return row.values[table.primaryKey] as string;
       }
@@ -115,7 +115,7 @@ export function handleBulkAction(
       }
       costs.push({ kind: 'create', inBulk: true, table: table.logicalName });
       for (const [k, v] of Object.entries(keyValues)) if (changes[k] === undefined) changes[k] = v as never;
-      const row = buildNewRow(table, changes, ctx.store, ctx.now());
+      const row = buildNewRow(table, changes, ctx.store, ctx.now(), request.userId);
       ctx.store.insert(table.logicalName, row);
       return row.values[table.primaryKey] as string;
     }),

@@ -22,6 +22,12 @@ const DATE_OPERATORS: Readonly<Record<string, string>> = {
   'next-x-hours': 'NextXHours',
 };
 
+/** The caller's own records, as the query functions the OData filter evaluates. */
+const USER_OPERATORS: Readonly<Record<string, string>> = {
+  'eq-userid': 'EqualUserId',
+  'ne-userid': 'NotEqualUserId',
+};
+
 const LIST_OPERATORS: Readonly<Record<string, string>> = {
   in: 'In',
   'not-in': 'NotIn',
@@ -127,6 +133,9 @@ function valuelessNode(
       args: { PropertyName: property.path.join('/'), PropertyValues: values },
     };
   }
+  const user = USER_OPERATORS[op];
+  if (user !== undefined)
+    return { kind: 'crmFunction', name: user, position: 0, args: { PropertyName: property.path.join('/') } };
   const date = DATE_OPERATORS[op];
   if (date === undefined) throw unsupported(`The condition operator '${op}'`);
   const args: Record<string, string> = { PropertyName: property.path.join('/') };

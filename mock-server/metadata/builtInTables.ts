@@ -28,6 +28,18 @@ export function systemColumns(labels?: typeof ACTIVE_INACTIVE): ColumnDefinition
   ];
 }
 
+/**
+ * `ownerid`, which every user-owned table has: the user (or team; the mock has no teams) that
+ * owns the record, set to the caller on create. `relationship` is Dataverse's `owner_<set>` name.
+ */
+function ownerColumn(relationship: string): ColumnDefinition {
+  return {
+    name: 'ownerid',
+    type: 'lookup',
+    targets: [{ table: 'systemuser', navigationProperty: 'ownerid', relationship }],
+  };
+}
+
 function joinName(row: Readonly<Record<string, unknown>>): string | null {
   const parts = [row.firstname, row.lastname].filter((p): p is string => typeof p === 'string' && p !== '');
   return parts.length > 0 ? parts.join(' ') : null;
@@ -67,6 +79,7 @@ export const builtInTables: readonly TableDefinition[] = [
           { table: 'contact', navigationProperty: 'primarycontactid', relationship: 'account_primary_contact' },
         ],
       },
+      ownerColumn('owner_accounts'),
       ...systemColumns(ACTIVE_INACTIVE),
     ],
   },
@@ -101,6 +114,7 @@ export const builtInTables: readonly TableDefinition[] = [
           },
         ],
       },
+      ownerColumn('owner_contacts'),
       ...systemColumns(ACTIVE_INACTIVE),
     ],
   },
@@ -132,6 +146,7 @@ export const builtInTables: readonly TableDefinition[] = [
           { table: 'contact', navigationProperty: 'customerid_contact', relationship: 'opportunity_customer_contacts' },
         ],
       },
+      ownerColumn('owner_opportunitys'),
       ...systemColumns(),
     ],
   },
@@ -160,6 +175,7 @@ export const builtInTables: readonly TableDefinition[] = [
           { table: 'contact', navigationProperty: 'customerid_contact', relationship: 'quote_customer_contacts' },
         ],
       },
+      ownerColumn('owner_quotes'),
       ...systemColumns(),
     ],
   },

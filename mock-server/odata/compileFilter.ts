@@ -21,6 +21,8 @@ export interface FilterContext {
   readonly store: Store;
   /** Current time, for relative date functions. */
   readonly now: () => number;
+  /** The caller, for `EqualUserId` (FetchXML's `eq-userid`); no caller: nothing equals it. */
+  readonly userId?: string | undefined;
 }
 
 const OPERATOR_KIND: Record<ComparisonOperator, string> = {

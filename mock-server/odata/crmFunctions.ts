@@ -2,7 +2,8 @@ import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { FilterNode } from './FilterAst.js';
 import type { FilterContext, RowPredicate } from './compileFilter.js';
 import { comparable, compareComparable } from './compareCells.js';
-import { resolveProperty } from './resolveProperty.js';
+import { resolveProperty, type ResolvedProperty } from './resolveProperty.js';
+import { isLookupValue } from '../store/Row.js';
 
 type CrmFunctionNode = Extract<FilterNode, { kind: 'crmFunction' }>;
 
@@ -42,6 +43,12 @@ const DATE_RANGES: Record<string, (now: number, n: number) => [number, number]> 
 
 const X_FUNCTIONS = new Set(['LastXDays', 'NextXDays', 'LastXHours', 'NextXHours']);
 
+/** The caller's own records (`ownerid` and other user lookups): the user hierarchy functions are not served. */
+const USER_FUNCTIONS: Readonly<Record<string, { equal: boolean }>> = {
+  EqualUserId: { equal: true },
+  NotEqualUserId: { equal: false },
+};
+
 function fail(node: CrmFunctionNode, rule: string): Error {
   return dataverseErrors.querySyntax(`Microsoft.Dynamics.CRM.${node.name} at position ${node.position}: ${rule}`);
 }
@@ -60,26 +67,57 @@ function literalFor(type: string, raw: string | number): string | number | boole
   return String(raw).toLowerCase();
 }
 
+/** The relative date functions: the column's value within the range from now. */
+function datePredicate(
+  node: CrmFunctionNode,
+  prop: ResolvedProperty,
+  range: (now: number, n: number) => [number, number],
+  ctx: FilterContext,
+): RowPredicate {
+  if (prop.column.type !== 'datetime')
+    throw fail(node, `'${String(node.args.PropertyName)}' is not a date and time column`);
+  let n = 0;
+  if (X_FUNCTIONS.has(node.name)) {
+    n = Number(node.args.PropertyValue);
+    if (!Number.isInteger(n) || n < 0) throw fail(node, 'PropertyValue must be a whole number of days or hours');
+  }
+  return (row) => {
+    const [from, to] = range(ctx.now(), n);
+    const v = comparable(prop.get(row), true);
+    return typeof v === 'number' ? v >= from && v < to : null;
+  };
+}
+
+/** `EqualUserId` / `NotEqualUserId`: the column holds (or not) the caller's id. */
+function userPredicate(
+  node: CrmFunctionNode,
+  prop: ResolvedProperty,
+  equal: boolean,
+  ctx: FilterContext,
+): RowPredicate {
+  if (prop.column.type !== 'lookup' && prop.column.type !== 'guid')
+    throw fail(node, `'${String(node.args.PropertyName)}' is not a lookup or unique identifier column`);
+  const caller = ctx.userId?.toLowerCase();
+  return (row) => {
+    const v = prop.get(row);
+    const id = isLookupValue(v) ? v.id : typeof v === 'string' ? v : null;
+    return id === null ? null : (id.toLowerCase() === caller) === equal;
+  };
+}
+
 /** The subset of Dataverse's query functions the mock evaluates; others are a 400 naming the function. */
 export function crmFunctionPredicate(node: CrmFunctionNode, ctx: FilterContext): RowPredicate {
   const propertyName = node.args.PropertyName;
   if (typeof propertyName !== 'string') throw fail(node, "PropertyName='<column>' is required");
-  const prop = resolveProperty(ctx.table, propertyName.split('/'), ctx.catalogue, ctx.store);
+  // The query functions name columns by logical name, a lookup included (`PropertyName='ownerid'`).
+  const path = propertyName.split('/');
+  const lookup = path.length === 1 && ctx.table.columns.get(propertyName)?.type === 'lookup';
+  const prop = resolveProperty(ctx.table, lookup ? [`_${propertyName}_value`] : path, ctx.catalogue, ctx.store);
   const isDate = prop.column.type === 'datetime';
   const range = DATE_RANGES[node.name];
-  if (range !== undefined) {
-    if (!isDate) throw fail(node, `'${propertyName}' is not a date and time column`);
-    let n = 0;
-    if (X_FUNCTIONS.has(node.name)) {
-      n = Number(node.args.PropertyValue);
-      if (!Number.isInteger(n) || n < 0) throw fail(node, 'PropertyValue must be a whole number of days or hours');
-    }
-    return (row) => {
-      const [from, to] = range(ctx.now(), n);
-      const v = comparable(prop.get(row), true);
-      return typeof v === 'number' ? v >= from && v < to : null;
-    };
-  }
+  if (range !== undefined) return datePredicate(node, prop, range, ctx);
+  const user = USER_FUNCTIONS[node.name];
+  if (user !== undefined) return userPredicate(node, prop, user.equal, ctx);
   const values = node.args.PropertyValues;
   if (!Array.isArray(values)) throw fail(node, 'PropertyValues=[...] is required');
   const literals = (values as readonly (string | number)[]).map((v) => literalFor(prop.column.type, v));

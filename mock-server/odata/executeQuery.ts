@@ -62,7 +62,8 @@ function orderOf(table: TableMetadata, options: QueryOptions, ctx: QueryContext)
   };
 }
 
-type QueryContext = { catalogue: Catalogue; store: Store; now: () => number };
+/** `userId`: the caller, for the filter's user functions. */
+type QueryContext = { catalogue: Catalogue; store: Store; now: () => number; userId?: string | undefined };
 
 /**
  * Runs a query: filter, order (by the requested keys, then the primary key, so the order is
@@ -79,7 +80,13 @@ export function executeQuery(
   const predicate =
     options.filter === undefined
       ? undefined
-      : compileFilter(options.filter, { table, catalogue: ctx.catalogue, store: ctx.store, now: ctx.now });
+      : compileFilter(options.filter, {
+          table,
+          catalogue: ctx.catalogue,
+          store: ctx.store,
+          now: ctx.now,
+          userId: ctx.userId,
+        });
   const { keyOf, compareKeys } = orderOf(table, options, ctx);
   const queryId = `${options.filterText ?? ''}|${options.orderByText}`;
   const cursor = options.skipToken === undefined ? undefined : decodeSkipToken(options.skipToken, queryId);

@@ -17,10 +17,14 @@ export function buildNewRow(
   changes: Record<string, CellValue>,
   store: Store,
   nowMs: number,
+  caller?: string,
 ): Row {
   const values: Record<string, CellValue> = {};
   for (const column of table.definition.columns) values[column.name] = null;
   Object.assign(values, changes);
+  // A record with an owner belongs to whoever created it unless the body names another.
+  if (caller !== undefined && values.ownerid === null && table.columns.get('ownerid')?.type === 'lookup')
+    values.ownerid = { id: caller, table: 'systemuser' };
   const now = toDataverseDateTime(nowMs);
   const version = store.nextVersion();
   values[table.primaryKey] =

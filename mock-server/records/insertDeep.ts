@@ -10,6 +10,8 @@ const MAX_DEPTH = 10;
 
 interface DeepContext extends BodyContext {
   readonly now: () => number;
+  /** The caller, who owns what is created. */
+  readonly userId: string;
 }
 
 /** Related records nested in a create body, apart from the record's own properties. */
@@ -75,7 +77,7 @@ export function insertDeep(
     const child = insertDeep(target, related, ctx, costs, depth + 1).row;
     own[`${name}@odata.bind`] = `${target.entitySetName}(${child.values[target.primaryKey] as string})`;
   }
-  const row = buildNewRow(table, parseRecordBody(table, own, ctx), ctx.store, ctx.now());
+  const row = buildNewRow(table, parseRecordBody(table, own, ctx), ctx.store, ctx.now(), ctx.userId);
   ctx.store.insert(table.logicalName, row);
   costs.push({ kind: 'create', table: table.logicalName });
   const id = row.values[table.primaryKey] as string;

@@ -27,6 +27,7 @@ export function createRecord(table: TableMetadata, request: ApiRequest, ctx: Moc
     baseUrl: request.baseUrl,
     contentIdUrl: request.contentIdUrl,
     now: ctx.now,
+    userId: request.userId,
   };
   // Related records nested in the body are created with it, all or none.
   const { row, costs } = ctx.store.transaction(() => insertDeep(table, body, deep));

@@ -7,6 +7,7 @@ import { compileFilter, type RowPredicate } from '../odata/compileFilter.js';
 import { parseFilter } from '../odata/parseFilter.js';
 import { refuseOtherOptions, splitTopLevel } from '../odata/parseQueryOptions.js';
 import { resolveProperty } from '../odata/resolveProperty.js';
+import { asCaller, type CallerContext } from './asCaller.js';
 
 interface Apply {
   readonly filters: RowPredicate[];
@@ -36,7 +37,7 @@ function aggregateOf(text: string, table: TableMetadata, ctx: MockContext): Aggr
   return { alias, method: method as AggregateMethod, property };
 }
 
-function parseApply(text: string, table: TableMetadata, ctx: MockContext): Apply {
+function parseApply(text: string, table: TableMetadata, ctx: MockContext, caller: CallerContext): Apply {
   const apply: Apply = { filters: [], groupBy: [], aggregates: [] };
   for (const step of splitTopLevel(text, '/')) {
     const m = /^(filter|groupby|aggregate)\((.*)\)$/s.exec(step);
@@ -44,9 +45,7 @@ function parseApply(text: string, table: TableMetadata, ctx: MockContext): Apply
       throw invalid(`'${step}' is not a transformation the dvbench mock serves (filter, groupby, aggregate).`);
     const [, kind, body = ''] = m;
     if (kind === 'filter') {
-      apply.filters.push(
-        compileFilter(parseFilter(body), { table, catalogue: ctx.catalogue, store: ctx.store, now: ctx.now }),
-      );
+      apply.filters.push(compileFilter(parseFilter(body), { table, ...caller }));
     } else if (kind === 'aggregate') {
       apply.aggregates.push(...splitTopLevel(body, ',').map((a) => aggregateOf(a, table, ctx)));
     } else {
@@ -80,7 +79,7 @@ export function queryApply(
   ctx: MockContext,
 ): ApiResponse {
   refuseOtherOptions(params, ['$apply'], '$apply in the dvbench mock');
-  const apply = parseApply(params.get('$apply') ?? '', table, ctx);
+  const apply = parseApply(params.get('$apply') ?? '', table, ctx, asCaller(ctx, request));
   const matching = [...ctx.store.rows(table.logicalName)].filter((row) => apply.filters.every((f) => f(row) === true));
   const value = aggregateRows(matching, apply.groupBy, apply.aggregates);
   const names = [...apply.groupBy.map((g) => g.alias), ...apply.aggregates.map((a) => a.alias)];

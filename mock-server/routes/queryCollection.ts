@@ -7,6 +7,7 @@ import { executeQuery, MAX_COUNT, MAX_PAGE_SIZE } from '../odata/executeQuery.js
 import { includesAnnotation, parsePrefer, type Preferences } from '../odata/parsePrefer.js';
 import type { QueryOptions } from '../odata/QueryOptions.js';
 import { parseQueryOptions } from '../odata/parseQueryOptions.js';
+import { asCaller } from './asCaller.js';
 import { queryApply } from './queryApply.js';
 import { queryFetchXml } from './queryFetchXml.js';
 import { checkTrackingOptions, deltaLink, queryDelta, SYNC_START_PARAM } from './trackChanges.js';
@@ -89,7 +90,7 @@ export function queryCollection(
   // With odata.maxpagesize present, $top is ignored (Dataverse's documented rule).
   const paged = prefer.maxPageSize !== undefined;
   const pageSize = Math.min(prefer.maxPageSize ?? options.top ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
-  const page = executeQuery(table, options, pageSize, ctx);
+  const page = executeQuery(table, options, pageSize, asCaller(ctx, request));
   const selectPart = options.select === undefined ? '' : `(${options.select.join(',')})`;
   const body: Record<string, unknown> = {
     '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}${selectPart}`,
@@ -124,6 +125,6 @@ export function countCollection(
   scope?: FilterNode,
 ): ApiResponse {
   const options = scoped(parseQueryOptions(request.query), scope);
-  const page = executeQuery(table, { ...options, orderBy: [], skipToken: undefined }, 0, ctx);
+  const page = executeQuery(table, { ...options, orderBy: [], skipToken: undefined }, 0, asCaller(ctx, request));
   return { status: 200, headers: { 'Content-Type': 'text/plain' }, body: String(Math.min(page.total, MAX_COUNT)) };
 }

@@ -7,6 +7,7 @@ import { aggregateRows, type Aggregate, type GroupKey } from '../odata/aggregate
 import { comparable, compareComparable } from '../odata/compareCells.js';
 import { compileFilter } from '../odata/compileFilter.js';
 import { resolveProperty } from '../odata/resolveProperty.js';
+import { asCaller } from './asCaller.js';
 import type { Row } from '../store/Row.js';
 
 /** Dataverse aggregates at most this many records per query (AggregateQueryRecordLimit). */
@@ -43,7 +44,7 @@ export function queryFetchAggregate(
 ): ApiResponse {
   const { catalogue, store } = ctx;
   const test =
-    query.filter === undefined ? undefined : compileFilter(query.filter, { table, catalogue, store, now: ctx.now });
+    query.filter === undefined ? undefined : compileFilter(query.filter, { table, ...asCaller(ctx, request) });
   const rows: Row[] = [];
   for (const row of store.rows(table.logicalName)) {
     if (test !== undefined && test(row) !== true) continue;

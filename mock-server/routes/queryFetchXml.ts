@@ -9,6 +9,7 @@ import { includesAnnotation, parsePrefer } from '../odata/parsePrefer.js';
 import { refuseOtherOptions } from '../odata/parseQueryOptions.js';
 import { formatRecord, annotationOptions } from '../records/formatRecord.js';
 import type { Row } from '../store/Row.js';
+import { asCaller } from './asCaller.js';
 import { queryFetchAggregate } from './queryFetchAggregate.js';
 
 const CRM = 'Microsoft.Dynamics.CRM';
@@ -66,7 +67,7 @@ export function queryFetchXml(
     skipToken: undefined,
   };
   // Simple paging, as Dataverse does it: the rows up to this page, then this page's share.
-  const result = executeQuery(table, options, pageSize * page, ctx);
+  const result = executeQuery(table, options, pageSize * page, asCaller(ctx, request));
   const rows = result.rows.slice((page - 1) * pageSize);
   const more = result.nextSkipToken !== undefined && query.top === undefined;
   const format = {

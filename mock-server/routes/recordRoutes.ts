@@ -97,10 +97,16 @@ function updateByKey(
 }
 
 /** On create, body key values win; URL key values fill in what the body lacks. */
-function insertByKey(table: TableMetadata, key: RecordKey, changes: Record<string, CellValue>, ctx: MockContext): Row {
+function insertByKey(
+  table: TableMetadata,
+  key: RecordKey,
+  changes: Record<string, CellValue>,
+  ctx: MockContext,
+  caller: string,
+): Row {
   if (key.kind === 'primary') changes[table.primaryKey] = key.id;
   else for (const c of key.columns) if (changes[c] === undefined) changes[c] = key.values[c] ?? null;
-  const row = buildNewRow(table, changes, ctx.store, ctx.now());
+  const row = buildNewRow(table, changes, ctx.store, ctx.now(), caller);
   ctx.store.insert(table.logicalName, row);
   return row;
 }
@@ -130,7 +136,9 @@ export function upsertRecord(
   });
   const entityUrl = `${request.baseUrl}${table.entitySetName}(${keyText})`;
   const created = existing === undefined;
-  const row = created ? insertByKey(table, key, changes, ctx) : updateByKey(table, key, existing, changes, ctx);
+  const row = created
+    ? insertByKey(table, key, changes, ctx, request.userId)
+    : updateByKey(table, key, existing, changes, ctx);
   if (prefer.returnRepresentation) {
     return jsonResponse(
       created ? 201 : 200,

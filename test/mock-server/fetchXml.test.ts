@@ -184,12 +184,16 @@ describe('mock server: FetchXML queries (?fetchXml=)', () => {
       "names one of the attributes' aliases (t)",
     ],
     [
-      '<fetch><entity name="account"><filter><condition attribute="ownerid" operator="eq-userid"/></filter></entity></fetch>',
-      "Name = 'ownerid'",
+      '<fetch><entity name="account"><filter><condition attribute="nosuch" operator="eq-userid"/></filter></entity></fetch>',
+      "Name = 'nosuch'",
     ],
     [
       '<fetch><entity name="account"><filter><condition attribute="name" operator="eq-userid"/></filter></entity></fetch>',
-      "The condition operator 'eq-userid' is not supported",
+      "'name' is not a lookup or unique identifier column",
+    ],
+    [
+      '<fetch><entity name="account"><filter><condition attribute="ownerid" operator="eq-useroruserhierarchy"/></filter></entity></fetch>',
+      "The condition operator 'eq-useroruserhierarchy' is not supported",
     ],
     [
       '<!DOCTYPE fetch [<!ENTITY x "aaaaaaaa">]><fetch><entity name="account"><attribute name="&x;"/></entity></fetch>',

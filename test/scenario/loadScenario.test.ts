@@ -180,7 +180,7 @@ describe('validate means it: queries and names checked as the mock checks them',
       READ(
         '{ kind: insert, table: contact, count: 2, values: { lastname: x }, lookups: { parentcustomerid: account } }',
       ),
-      "workloads[0].lookups.parentcustomerid: no navigation property 'parentcustomerid' on contact (its navigation properties: parentcustomerid_account, parentcustomerid_contact)",
+      "workloads[0].lookups.parentcustomerid: no navigation property 'parentcustomerid' on contact (its navigation properties: parentcustomerid_account, parentcustomerid_contact, ownerid)",
     ],
     [
       READ('{ kind: upsert, table: account, count: 2, key: name, values: { name: x } }'),
