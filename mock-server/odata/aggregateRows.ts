@@ -1,4 +1,9 @@
+import { dataverseErrors } from '../errors/dataverseErrors.js';
+import type { Catalogue } from '../metadata/Catalogue.js';
+import type { ColumnDefinition } from '../metadata/TableDefinition.js';
+import { FORMATTED_VALUE, formattedValue } from '../records/formattedValue.js';
 import { isLookupValue, type CellValue, type Row } from '../store/Row.js';
+import type { Store } from '../store/Store.js';
 import { comparable, compareComparable } from './compareCells.js';
 import type { ResolvedProperty } from './resolveProperty.js';
 
@@ -9,6 +14,40 @@ export interface Aggregate {
   readonly alias: string;
   readonly method: AggregateMethod;
   readonly property: ResolvedProperty | undefined;
+}
+
+/** Dataverse aggregates at most this many records per query, in `$apply` and FetchXML alike (AggregateQueryRecordLimit). */
+export const AGGREGATE_RECORD_LIMIT = 50_000;
+
+/** The rows `test` keeps, refused past the aggregate limit as Dataverse refuses the query. */
+export function rowsToAggregate(rows: Iterable<Row>, test: (row: Row) => boolean): Row[] {
+  const kept: Row[] = [];
+  for (const row of rows) {
+    if (!test(row)) continue;
+    if (kept.length === AGGREGATE_RECORD_LIMIT) throw dataverseErrors.aggregateLimit();
+    kept.push(row);
+  }
+  return kept;
+}
+
+/** With `Prefer: odata.include-annotations` covering it, each value's `FormattedValue` goes before it. */
+export type AggregateFormat = { readonly catalogue: Catalogue; readonly store: Store } | undefined;
+
+/** A count formats as a whole number; other aggregates as their column's values do. */
+const COUNTED: ColumnDefinition = { name: 'count', type: 'int' };
+
+function put(
+  out: Record<string, unknown>,
+  alias: string,
+  value: CellValue,
+  column: ColumnDefinition,
+  format: AggregateFormat,
+): void {
+  if (format !== undefined && value !== null) {
+    const text = formattedValue(column, value, format);
+    if (text !== undefined) out[`${alias}@${FORMATTED_VALUE}`] = text;
+  }
+  out[alias] = isLookupValue(value) ? value.id : value;
 }
 
 export interface GroupKey {
@@ -50,6 +89,7 @@ export function aggregateRows(
   rows: Iterable<Row>,
   groupBy: readonly GroupKey[],
   aggregates: readonly Aggregate[],
+  format?: AggregateFormat,
 ): Record<string, unknown>[] {
   const groups = new Map<string, { keys: CellValue[]; rows: Row[] }>();
   for (const row of rows) {
@@ -71,10 +111,18 @@ export function aggregateRows(
   return ordered.map((group) => {
     const out: Record<string, unknown> = {};
     groupBy.forEach((g, i) => {
-      const key = group.keys[i] ?? null;
-      out[g.alias] = isLookupValue(key) ? key.id : key;
+      put(out, g.alias, group.keys[i] ?? null, g.property.column, format);
     });
-    for (const a of aggregates) out[a.alias] = compute(a, group.rows);
+    for (const a of aggregates) {
+      const counted = a.method === 'count' || a.method === 'countcolumn' || a.method === 'countdistinct';
+      put(
+        out,
+        a.alias,
+        compute(a, group.rows) as CellValue,
+        counted ? COUNTED : (a.property?.column ?? COUNTED),
+        format,
+      );
+    }
     return out;
   });
 }

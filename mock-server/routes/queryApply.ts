@@ -2,7 +2,15 @@ import { dataverseErrors } from '../errors/dataverseErrors.js';
 import { jsonResponse, type ApiRequest, type ApiResponse } from '../http/ApiMessage.js';
 import type { TableMetadata } from '../metadata/Catalogue.js';
 import type { MockContext } from '../MockContext.js';
-import { aggregateRows, type Aggregate, type AggregateMethod, type GroupKey } from '../odata/aggregateRows.js';
+import {
+  aggregateRows,
+  rowsToAggregate,
+  type Aggregate,
+  type AggregateMethod,
+  type GroupKey,
+} from '../odata/aggregateRows.js';
+import { includesAnnotation, parsePrefer } from '../odata/parsePrefer.js';
+import { FORMATTED_VALUE } from '../records/formattedValue.js';
 import { compileFilter, type RowPredicate } from '../odata/compileFilter.js';
 import { parseFilter } from '../odata/parseFilter.js';
 import { refuseOtherOptions, splitTopLevel } from '../odata/parseQueryOptions.js';
@@ -37,6 +45,26 @@ function aggregateOf(text: string, table: TableMetadata, ctx: MockContext): Aggr
   return { alias, method: method as AggregateMethod, property };
 }
 
+/** `groupby((a,b),aggregate(…))`: the keys, and the aggregates that may follow them. */
+function groupByOf(body: string, table: TableMetadata, ctx: MockContext, apply: Apply): void {
+  const [keys = '', ...rest] = splitTopLevel(body, ',');
+  const names = /^\((.*)\)$/s.exec(keys)?.[1];
+  if (names === undefined)
+    throw invalid(`groupby takes a list of properties in parentheses: groupby((name),…); got '${keys}'.`);
+  for (const name of names.split(',').map((n) => n.trim())) {
+    const property = resolveProperty(table, [name], ctx.catalogue, ctx.store);
+    // Learn: "groupby with datetime values isn't supported".
+    if (property.column.type === 'datetime')
+      throw invalid(`groupby on the date and time column '${name}' is not supported by Dataverse.`);
+    apply.groupBy.push({ alias: name, property });
+  }
+  for (const inner of rest) {
+    const agg = /^aggregate\((.*)\)$/s.exec(inner)?.[1];
+    if (agg === undefined) throw invalid(`after groupby's properties, only aggregate(…) may follow; got '${inner}'.`);
+    apply.aggregates.push(...splitTopLevel(agg, ',').map((a) => aggregateOf(a, table, ctx)));
+  }
+}
+
 function parseApply(text: string, table: TableMetadata, ctx: MockContext, caller: CallerContext): Apply {
   const apply: Apply = { filters: [], groupBy: [], aggregates: [] };
   for (const step of splitTopLevel(text, '/')) {
@@ -49,18 +77,7 @@ function parseApply(text: string, table: TableMetadata, ctx: MockContext, caller
     } else if (kind === 'aggregate') {
       apply.aggregates.push(...splitTopLevel(body, ',').map((a) => aggregateOf(a, table, ctx)));
     } else {
-      const [keys = '', ...rest] = splitTopLevel(body, ',');
-      const names = /^\((.*)\)$/s.exec(keys)?.[1];
-      if (names === undefined)
-        throw invalid(`groupby takes a list of properties in parentheses: groupby((name),…); got '${keys}'.`);
-      for (const name of names.split(',').map((n) => n.trim()))
-        apply.groupBy.push({ alias: name, property: resolveProperty(table, [name], ctx.catalogue, ctx.store) });
-      for (const inner of rest) {
-        const agg = /^aggregate\((.*)\)$/s.exec(inner)?.[1];
-        if (agg === undefined)
-          throw invalid(`after groupby's properties, only aggregate(…) may follow; got '${inner}'.`);
-        apply.aggregates.push(...splitTopLevel(agg, ',').map((a) => aggregateOf(a, table, ctx)));
-      }
+      groupByOf(body, table, ctx, apply);
     }
   }
   if (apply.groupBy.length === 0 && apply.aggregates.length === 0) throw invalid('groupby or aggregate is needed.');
@@ -80,8 +97,12 @@ export function queryApply(
 ): ApiResponse {
   refuseOtherOptions(params, ['$apply'], '$apply in the dvbench mock');
   const apply = parseApply(params.get('$apply') ?? '', table, ctx, asCaller(ctx, request));
-  const matching = [...ctx.store.rows(table.logicalName)].filter((row) => apply.filters.every((f) => f(row) === true));
-  const value = aggregateRows(matching, apply.groupBy, apply.aggregates);
+  const matching = rowsToAggregate(ctx.store.rows(table.logicalName), (row) =>
+    apply.filters.every((f) => f(row) === true),
+  );
+  const annotations = parsePrefer(request.headers.prefer).includeAnnotations;
+  const format = includesAnnotation(annotations, FORMATTED_VALUE) ? ctx : undefined;
+  const value = aggregateRows(matching, apply.groupBy, apply.aggregates, format);
   const names = [...apply.groupBy.map((g) => g.alias), ...apply.aggregates.map((a) => a.alias)];
   return {
     ...jsonResponse(200, {

@@ -1,17 +1,18 @@
-import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { FetchQuery } from '../fetchxml/parseFetchXml.js';
 import { jsonResponse, type ApiRequest, type ApiResponse } from '../http/ApiMessage.js';
 import type { TableMetadata } from '../metadata/Catalogue.js';
 import type { MockContext } from '../MockContext.js';
-import { aggregateRows, type Aggregate, type GroupKey } from '../odata/aggregateRows.js';
+import {
+  aggregateRows,
+  rowsToAggregate,
+  type Aggregate,
+  type AggregateFormat,
+  type GroupKey,
+} from '../odata/aggregateRows.js';
 import { comparable, compareComparable } from '../odata/compareCells.js';
 import { compileFilter } from '../odata/compileFilter.js';
 import { resolveProperty } from '../odata/resolveProperty.js';
 import { asCaller } from './asCaller.js';
-import type { Row } from '../store/Row.js';
-
-/** Dataverse aggregates at most this many records per query (AggregateQueryRecordLimit). */
-export const AGGREGATE_RECORD_LIMIT = 50_000;
 
 function ordered(
   groups: Record<string, unknown>[],
@@ -41,16 +42,12 @@ export function queryFetchAggregate(
   query: FetchQuery & { aggregate: NonNullable<FetchQuery['aggregate']> },
   request: ApiRequest,
   ctx: MockContext,
+  format: AggregateFormat,
 ): ApiResponse {
   const { catalogue, store } = ctx;
   const test =
     query.filter === undefined ? undefined : compileFilter(query.filter, { table, ...asCaller(ctx, request) });
-  const rows: Row[] = [];
-  for (const row of store.rows(table.logicalName)) {
-    if (test !== undefined && test(row) !== true) continue;
-    if (rows.length === AGGREGATE_RECORD_LIMIT) throw dataverseErrors.aggregateLimit();
-    rows.push(row);
-  }
+  const rows = rowsToAggregate(store.rows(table.logicalName), (row) => test === undefined || test(row) === true);
   const groupBy: GroupKey[] = [];
   const aggregates: Aggregate[] = [];
   for (const column of query.aggregate.columns) {
@@ -58,7 +55,7 @@ export function queryFetchAggregate(
     if (column.method === undefined) groupBy.push({ alias: column.alias, property });
     else aggregates.push({ alias: column.alias, method: column.method, property });
   }
-  const groups = ordered(aggregateRows(rows, groupBy, aggregates), query.aggregate.orderBy);
+  const groups = ordered(aggregateRows(rows, groupBy, aggregates, format), query.aggregate.orderBy);
   const pageSize = query.top ?? query.count ?? groups.length;
   const page = query.top === undefined ? query.page : 1;
   const value = groups.slice((page - 1) * pageSize, page * pageSize);

@@ -1,5 +1,6 @@
 import { addLinkedColumns, bindLinks } from '../fetchxml/linkedColumns.js';
-import { parseFetchXml } from '../fetchxml/parseFetchXml.js';
+import { parseFetchXml, type FetchQuery } from '../fetchxml/parseFetchXml.js';
+import type { QueryOptions } from '../odata/QueryOptions.js';
 import type { ApiRequest, ApiResponse } from '../http/ApiMessage.js';
 import { jsonResponse } from '../http/ApiMessage.js';
 import type { TableMetadata } from '../metadata/Catalogue.js';
@@ -8,6 +9,7 @@ import { executeQuery, MAX_COUNT, MAX_PAGE_SIZE } from '../odata/executeQuery.js
 import { includesAnnotation, parsePrefer } from '../odata/parsePrefer.js';
 import { refuseOtherOptions } from '../odata/parseQueryOptions.js';
 import { formatRecord, annotationOptions } from '../records/formatRecord.js';
+import { FORMATTED_VALUE } from '../records/formattedValue.js';
 import type { Row } from '../store/Row.js';
 import { asCaller } from './asCaller.js';
 import { queryFetchAggregate } from './queryFetchAggregate.js';
@@ -50,22 +52,14 @@ export function queryFetchXml(
 ): ApiResponse {
   const count = countOption(params);
   const query = parseFetchXml(xml, table, ctx.catalogue);
-  if (query.aggregate !== undefined)
-    return queryFetchAggregate(table, { ...query, aggregate: query.aggregate }, request, ctx);
   const prefer = parsePrefer(request.headers.prefer);
+  if (query.aggregate !== undefined) {
+    const format = includesAnnotation(prefer.includeAnnotations, FORMATTED_VALUE) ? ctx : undefined;
+    return queryFetchAggregate(table, { ...query, aggregate: query.aggregate }, request, ctx, format);
+  }
   const pageSize = query.top ?? query.count ?? MAX_PAGE_SIZE;
   const page = query.top === undefined ? query.page : 1;
-  const options = {
-    select: query.select,
-    filter: query.filter,
-    filterText: xml,
-    orderBy: query.orderBy,
-    orderByText: '',
-    top: undefined,
-    count: false,
-    expand: [],
-    skipToken: undefined,
-  };
+  const options = executorOptions(query, xml);
   // Simple paging, as Dataverse does it: the rows up to this page, then this page's share.
   const result = executeQuery(table, options, pageSize * page, asCaller(ctx, request));
   const rows = result.rows.slice((page - 1) * pageSize);
@@ -80,16 +74,14 @@ export function queryFetchXml(
     '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}${selectPart}`,
   };
   if (count) body['@odata.count'] = Math.min(result.total, MAX_COUNT);
-  const wants = (name: string): boolean => includesAnnotation(prefer.includeAnnotations, `${CRM}.${name}`);
-  if (query.returnTotalRecordCount && (wants('totalrecordcount') || wants('totalrecordcountlimitexceeded'))) {
-    body[`@${CRM}.totalrecordcount`] = Math.min(result.total, MAX_COUNT);
-    body[`@${CRM}.totalrecordcountlimitexceeded`] = result.total > MAX_COUNT;
-  }
-  if (more && (wants('fetchxmlpagingcookie') || wants('morerecords'))) {
-    // Learn shows the two together; which one a narrower selection brings is not documented, so both come.
-    body[`@${CRM}.fetchxmlpagingcookie`] = pagingCookie(table, page, rows);
-    body[`@${CRM}.morerecords`] = true;
-  }
+  Object.assign(
+    body,
+    pageAnnotations(
+      prefer.includeAnnotations,
+      query.returnTotalRecordCount ? result.total : undefined,
+      more ? pagingCookie(table, page, rows) : undefined,
+    ),
+  );
   const links = bindLinks(query.links, ctx);
   const annotated = format.formattedValues === true;
   body.value = rows.map((row) => {
@@ -104,6 +96,47 @@ export function queryFetchXml(
   return {
     ...jsonResponse(200, body, headers),
     cost: [{ kind: 'read', records: rows.length, table: table.logicalName }],
+  };
+}
+
+/** The FetchXML query in the executor's terms (its text stands in for the filter's in the skip token). */
+function executorOptions(query: FetchQuery, xml: string): QueryOptions {
+  return {
+    select: query.select,
+    filter: query.filter,
+    filterText: xml,
+    orderBy: query.orderBy,
+    orderByText: '',
+    top: undefined,
+    count: false,
+    expand: [],
+    skipToken: undefined,
+  };
+}
+
+/**
+ * The page's annotations, as far as `Prefer` asks for them: the total (when the query asked
+ * `returntotalrecordcount`) and, with more records after this page, the paging cookie.
+ */
+function pageAnnotations(
+  includeAnnotations: string | undefined,
+  total: number | undefined,
+  cookie: string | undefined,
+): Record<string, unknown> {
+  const wants = (name: string): boolean => includesAnnotation(includeAnnotations, `${CRM}.${name}`);
+  const out: Record<string, unknown> = {};
+  if (total !== undefined && (wants('totalrecordcount') || wants('totalrecordcountlimitexceeded')))
+    Object.assign(out, totalAnnotations(total));
+  // Learn shows the two together; which one a narrower selection brings is not documented, so both come.
+  if (cookie !== undefined && (wants('fetchxmlpagingcookie') || wants('morerecords')))
+    Object.assign(out, { [`@${CRM}.fetchxmlpagingcookie`]: cookie, [`@${CRM}.morerecords`]: true });
+  return out;
+}
+
+function totalAnnotations(total: number): Record<string, unknown> {
+  return {
+    [`@${CRM}.totalrecordcount`]: Math.min(total, MAX_COUNT),
+    [`@${CRM}.totalrecordcountlimitexceeded`]: total > MAX_COUNT,
   };
 }
 

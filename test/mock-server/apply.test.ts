@@ -57,4 +57,47 @@ describe('mock server: $apply (groupby, aggregate, filter)', () => {
     expect(res.status).toBe(400);
     expect(res.json.error.message).toBe("The query option '$top' cannot be combined with $apply in the dvbench mock.");
   });
+
+  it('with FormattedValue asked for, each group key and aggregate carries it before the value, as Learn shows', async () => {
+    const res = await mock.api(
+      'GET',
+      `accounts?$apply=${encodeURIComponent('groupby((statuscode),aggregate($count as count,revenue with sum as total))')}`,
+      { headers: { Prefer: 'odata.include-annotations="OData.Community.Display.V1.FormattedValue"' } },
+    );
+    expect(res.status, res.text).toBe(200);
+    const group = res.json.value[0] as Record<string, unknown>;
+    expect(Object.keys(group)).toEqual([
+      'statuscode@OData.Community.Display.V1.FormattedValue',
+      'statuscode',
+      'count@OData.Community.Display.V1.FormattedValue',
+      'count',
+      'total@OData.Community.Display.V1.FormattedValue',
+      'total',
+    ]);
+    expect(group).toMatchObject({
+      statuscode: 1,
+      'statuscode@OData.Community.Display.V1.FormattedValue': 'Active',
+      count: 4,
+      'count@OData.Community.Display.V1.FormattedValue': '4',
+      total: 450,
+      'total@OData.Community.Display.V1.FormattedValue': '$450.00',
+    });
+  });
+
+  it('refuses groupby on a date and time column, as Dataverse does', async () => {
+    const res = await apply('groupby((createdon))');
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toContain("groupby on the date and time column 'createdon' is not supported");
+  });
+
+  it('refuses to aggregate more than 50,000 records (AggregateQueryRecordLimit), and aggregates 50,000', async () => {
+    await mock.seed({ account: 50_001 });
+    const over = await apply('aggregate($count as n)');
+    expect(over.status).toBe(400);
+    expect(over.json.error.code).toBe('0x8004E023');
+    const first = (await mock.api('GET', 'accounts?$select=accountid&$top=1')).json.value[0].accountid as string;
+    const under = await apply(`filter(accountid ne ${first})/aggregate($count as n)`);
+    expect(under.status, under.text).toBe(200);
+    expect(under.json.value).toEqual([{ n: 50_000 }]);
+  });
 });

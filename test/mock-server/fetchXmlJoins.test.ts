@@ -144,6 +144,13 @@ describe('mock server: FetchXML joins and aggregates', () => {
       { city: 'London', total: 50, n: 1, mean: 50, top: 50 },
     ]);
     for (const g of got) expect(byCity.get(g.city as string)).toMatchObject({ total: g.total, n: g.n, mean: g.mean });
+    const annotated = await fetchXml(
+      '<fetch aggregate="true"><entity name="account"><attribute name="revenue" aggregate="sum" alias="total"/></entity></fetch>',
+      { Prefer: 'odata.include-annotations="*"' },
+    );
+    expect(annotated.json.value).toEqual([
+      { 'total@OData.Community.Display.V1.FormattedValue': '$750.00', total: 750 },
+    ]);
   });
 
   it('groups by a linked column and counts values, distinct or not; count and page page the groups', async () => {
