@@ -7,6 +7,7 @@ import { dataverseErrors } from '../errors/dataverseErrors.js';
 import { parseFetchXml } from '../fetchxml/parseFetchXml.js';
 import { readXmlElement } from '../fetchxml/readXmlElement.js';
 import { compileFilter } from './compileFilter.js';
+import { parseApply } from './parseApply.js';
 import { parseQueryOptions } from './parseQueryOptions.js';
 import { resolveProperty } from './resolveProperty.js';
 
@@ -16,9 +17,10 @@ export interface QueryParts {
   readonly orderBy?: string | undefined;
   readonly expand?: string | undefined;
   readonly fetchXml?: string | undefined;
+  readonly apply?: string | undefined;
 }
 
-type QueryOption = 'select' | 'filter' | 'orderBy' | 'expand' | 'fetchXml';
+type QueryOption = 'select' | 'filter' | 'orderBy' | 'expand' | 'fetchXml' | 'apply';
 
 /** Where a check looked: the standard tables and the custom ones given. */
 function catalogueOf(customTables: readonly CustomTableConfig[]): Catalogue {
@@ -74,6 +76,12 @@ export function checkQuery(
   if (parts.expand !== undefined) {
     tryOption('expand', `$expand=${encodeURIComponent(parts.expand)}`, (t, q) => {
       validateProjection(t, { select: undefined, expand: q.expand, lookupAnnotations: false }, catalogue);
+    });
+  }
+  if (parts.apply !== undefined) {
+    const text = parts.apply;
+    tryOption('apply', '', (t) => {
+      parseApply(text, t, { catalogue, store: new Store(catalogue), now: Date.now });
     });
   }
   if (parts.fetchXml !== undefined) {

@@ -1,88 +1,12 @@
-import { dataverseErrors } from '../errors/dataverseErrors.js';
 import { jsonResponse, type ApiRequest, type ApiResponse } from '../http/ApiMessage.js';
 import type { TableMetadata } from '../metadata/Catalogue.js';
 import type { MockContext } from '../MockContext.js';
-import {
-  aggregateRows,
-  rowsToAggregate,
-  type Aggregate,
-  type AggregateMethod,
-  type GroupKey,
-} from '../odata/aggregateRows.js';
+import { aggregateRows, rowsToAggregate } from '../odata/aggregateRows.js';
+import { parseApply } from '../odata/parseApply.js';
 import { includesAnnotation, parsePrefer } from '../odata/parsePrefer.js';
+import { refuseOtherOptions } from '../odata/parseQueryOptions.js';
 import { FORMATTED_VALUE } from '../records/formattedValue.js';
-import { compileFilter, type RowPredicate } from '../odata/compileFilter.js';
-import { parseFilter } from '../odata/parseFilter.js';
-import { refuseOtherOptions, splitTopLevel } from '../odata/parseQueryOptions.js';
-import { resolveProperty } from '../odata/resolveProperty.js';
-import { asCaller, type CallerContext } from './asCaller.js';
-
-interface Apply {
-  readonly filters: RowPredicate[];
-  readonly groupBy: GroupKey[];
-  readonly aggregates: Aggregate[];
-}
-
-const METHODS = new Set(['sum', 'min', 'max', 'average', 'countdistinct']);
-const NUMERIC = new Set(['int', 'decimal', 'money']);
-
-function invalid(rule: string): Error {
-  return dataverseErrors.querySyntax(`$apply: ${rule}`);
-}
-
-/** `revenue with sum as total`, or `$count as n`. */
-function aggregateOf(text: string, table: TableMetadata, ctx: MockContext): Aggregate {
-  const count = /^\$count\s+as\s+([A-Za-z_][A-Za-z0-9_]*)$/.exec(text);
-  if (count !== null) return { alias: count[1] ?? '', method: 'count', property: undefined };
-  const m = /^([A-Za-z_][A-Za-z0-9_]*)\s+with\s+([a-z]+)\s+as\s+([A-Za-z_][A-Za-z0-9_]*)$/.exec(text);
-  if (m === null) throw invalid(`'${text}' is not '<property> with <method> as <alias>' or '$count as <alias>'.`);
-  const [, name = '', method = '', alias = ''] = m;
-  if (!METHODS.has(method))
-    throw invalid(`'${method}' is not an aggregation method (sum, min, max, average, countdistinct).`);
-  const property = resolveProperty(table, [name], ctx.catalogue, ctx.store);
-  if ((method === 'sum' || method === 'average') && !NUMERIC.has(property.column.type))
-    throw invalid(`${method} needs a number column; '${name}' is ${property.column.type}.`);
-  return { alias, method: method as AggregateMethod, property };
-}
-
-/** `groupby((a,b),aggregate(…))`: the keys, and the aggregates that may follow them. */
-function groupByOf(body: string, table: TableMetadata, ctx: MockContext, apply: Apply): void {
-  const [keys = '', ...rest] = splitTopLevel(body, ',');
-  const names = /^\((.*)\)$/s.exec(keys)?.[1];
-  if (names === undefined)
-    throw invalid(`groupby takes a list of properties in parentheses: groupby((name),…); got '${keys}'.`);
-  for (const name of names.split(',').map((n) => n.trim())) {
-    const property = resolveProperty(table, [name], ctx.catalogue, ctx.store);
-    // Learn: "groupby with datetime values isn't supported".
-    if (property.column.type === 'datetime')
-      throw invalid(`groupby on the date and time column '${name}' is not supported by Dataverse.`);
-    apply.groupBy.push({ alias: name, property });
-  }
-  for (const inner of rest) {
-    const agg = /^aggregate\((.*)\)$/s.exec(inner)?.[1];
-    if (agg === undefined) throw invalid(`after groupby's properties, only aggregate(…) may follow; got '${inner}'.`);
-    apply.aggregates.push(...splitTopLevel(agg, ',').map((a) => aggregateOf(a, table, ctx)));
-  }
-}
-
-function parseApply(text: string, table: TableMetadata, ctx: MockContext, caller: CallerContext): Apply {
-  const apply: Apply = { filters: [], groupBy: [], aggregates: [] };
-  for (const step of splitTopLevel(text, '/')) {
-    const m = /^(filter|groupby|aggregate)\((.*)\)$/s.exec(step);
-    if (m === null)
-      throw invalid(`'${step}' is not a transformation the dvbench mock serves (filter, groupby, aggregate).`);
-    const [, kind, body = ''] = m;
-    if (kind === 'filter') {
-      apply.filters.push(compileFilter(parseFilter(body), { table, ...caller }));
-    } else if (kind === 'aggregate') {
-      apply.aggregates.push(...splitTopLevel(body, ',').map((a) => aggregateOf(a, table, ctx)));
-    } else {
-      groupByOf(body, table, ctx, apply);
-    }
-  }
-  if (apply.groupBy.length === 0 && apply.aggregates.length === 0) throw invalid('groupby or aggregate is needed.');
-  return apply;
-}
+import { asCaller } from './asCaller.js';
 
 /**
  * `GET /<set>?$apply=…`: `filter(…)`, `groupby((…),aggregate(…))` and `aggregate(…)` with sum,
@@ -96,7 +20,7 @@ export function queryApply(
   ctx: MockContext,
 ): ApiResponse {
   refuseOtherOptions(params, ['$apply'], '$apply in the dvbench mock');
-  const apply = parseApply(params.get('$apply') ?? '', table, ctx, asCaller(ctx, request));
+  const apply = parseApply(params.get('$apply') ?? '', table, asCaller(ctx, request));
   const matching = rowsToAggregate(ctx.store.rows(table.logicalName), (row) =>
     apply.filters.every((f) => f(row) === true),
   );

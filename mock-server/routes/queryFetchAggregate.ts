@@ -61,6 +61,6 @@ export function queryFetchAggregate(
   const value = groups.slice((page - 1) * pageSize, page * pageSize);
   return {
     ...jsonResponse(200, { '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}`, value }),
-    cost: [{ kind: 'read', records: rows.length, table: table.logicalName }],
+    cost: [{ kind: 'read', records: value.length, table: table.logicalName }],
   };
 }

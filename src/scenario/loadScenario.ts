@@ -243,18 +243,23 @@ function writtenColumns(w: ScenarioWorkload): string[] {
   return [];
 }
 
-/** A FetchXML read is the whole query: OData parts beside it, or a retrieve, would be ignored, so they are refused. */
-function fetchXmlProblems(
+/**
+ * A FetchXML or `$apply` read is the whole query: OData parts beside it, or a retrieve, would be
+ * ignored, so they are refused.
+ */
+function wholeQueryProblems(
   w: Extract<ScenarioWorkload, { kind: 'read' }>,
   i: number,
   scenario: Scenario,
   checkNames: boolean,
 ): Problem[] {
   const problems: Problem[] = [];
-  for (const key of ['select', 'filter', 'orderBy', 'expand', 'dateRange'] as const)
-    if (w[key] !== undefined) problems.push([['workloads', i, key], 'cannot be combined with fetchXml']);
-  if (w.mode === 'retrieve') problems.push([['workloads', i, 'mode'], 'a fetchXml read is a query (mode: query)']);
-  const parts = { fetchXml: w.fetchXml };
+  const whole = w.fetchXml !== undefined ? 'fetchXml' : 'apply';
+  for (const key of ['select', 'filter', 'orderBy', 'expand', 'dateRange', 'apply'] as const)
+    if (key !== whole && w[key] !== undefined)
+      problems.push([['workloads', i, key], `cannot be combined with ${whole}`]);
+  if (w.mode === 'retrieve') problems.push([['workloads', i, 'mode'], `a ${whole} read is a query (mode: query)`]);
+  const parts = { fetchXml: w.fetchXml, apply: w.apply };
   for (const p of checkQuery(scenario.mock.tables, w.table, parts, checkNames))
     problems.push([['workloads', i, p.option], p.message]);
   return problems;
@@ -262,7 +267,8 @@ function fetchXmlProblems(
 
 function queryProblems(w: ScenarioWorkload, i: number, scenario: Scenario, checkNames: boolean): Problem[] {
   if (w.kind !== 'read' && w.kind !== 'update' && w.kind !== 'delete') return [];
-  if (w.kind === 'read' && w.fetchXml !== undefined) return fetchXmlProblems(w, i, scenario, checkNames);
+  if (w.kind === 'read' && (w.fetchXml !== undefined || w.apply !== undefined))
+    return wholeQueryProblems(w, i, scenario, checkNames);
   const parts =
     w.kind === 'read'
       ? { select: w.select, filter: w.filter, orderBy: w.orderBy, expand: w.expand }

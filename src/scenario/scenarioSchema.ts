@@ -50,6 +50,13 @@ const readWorkload = z.strictObject({
     .describe(
       'The query in FetchXML instead of select, filter, orderBy, expand and dateRange (mode query only); its <entity> must be the table. Its count attribute sets the page size (pageSize does not apply), and followPaging follows the paging cookie.',
     ),
+  apply: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'An OData $apply aggregation instead of select, filter, orderBy, expand and dateRange (mode query only): filter(…), groupby((…),aggregate(…)) or aggregate(…), joined by /, e.g. groupby((address1_city),aggregate($count as n)).',
+    ),
   pageSize: z.int().min(1).max(MAX_PAGE_SIZE).default(MAX_PAGE_SIZE),
   followPaging: z
     .boolean()

@@ -100,6 +100,7 @@ export class PlanContext {
 
 function queryString(w: WorkloadOf<'read'>): string {
   if (w.fetchXml !== undefined) return `?fetchXml=${encodeURIComponent(w.fetchXml)}`;
+  if (w.apply !== undefined) return `?$apply=${encodeURIComponent(w.apply)}`;
   const filters = [w.filter, w.dateRange === undefined ? undefined : DATE_FILTERS[w.dateRange]].filter(
     (f): f is string => f !== undefined,
   );

@@ -203,6 +203,20 @@ describe('validate means it: queries and names checked as the mock checks them',
       "workloads[0].fetchXml: 'contact' entity doesn't contain attribute with Name = 'fulname'.",
     ],
     [
+      READ(
+        '{ kind: read, table: account, count: 2, apply: "groupby((address1_city),aggregate(revenue with median as m))" }',
+      ),
+      "workloads[0].apply: $apply: 'median' is not an aggregation method",
+    ],
+    [
+      READ('{ kind: read, table: account, count: 2, apply: "aggregate($count as n)", select: [name] }'),
+      'workloads[0].select: cannot be combined with apply',
+    ],
+    [
+      READ('{ kind: read, table: account, count: 2, apply: "groupby((createdon))" }'),
+      "workloads[0].apply: $apply: groupby on the date and time column 'createdon' is not supported",
+    ],
+    [
       READ(`{ kind: read, table: account, count: 2, fetchXml: '<fetch><entity name="contact"/></fetch>' }`),
       "workloads[0].fetchXml: FetchXML: the entity name 'contact' does not match the entity set 'accounts'",
     ],
