@@ -1,10 +1,11 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { Catalogue, TableMetadata } from '../metadata/Catalogue.js';
 import { edmTypeOf, type ColumnDefinition } from '../metadata/TableDefinition.js';
-import { isLookupValue, type Row } from '../store/Row.js';
+import type { Row } from '../store/Row.js';
 import type { Store } from '../store/Store.js';
 import { compareComparable, comparable } from './compareCells.js';
 import type { ComparisonOperator, FilterNode, Literal, Operand } from './FilterAst.js';
+import { childrenByParent } from './childrenByParent.js';
 import { crmFunctionPredicate } from './crmFunctions.js';
 import { likeMatcher } from './likeMatcher.js';
 import { resolveProperty, type ResolvedProperty } from './resolveProperty.js';
@@ -226,21 +227,9 @@ function lambdaPredicate(node: Extract<FilterNode, { kind: 'lambda' }>, ctx: Fil
       `'${node.navigation}' at position ${node.position} is not a collection-valued navigation property of '${ctx.table.logicalName}'.`,
     );
   const test = node.predicate === undefined ? () => true : compileNode(node.predicate, { ...ctx, table: related });
-  const column = relationship.column.name;
   let byParent: Map<string, Row[]> | undefined;
-  const childrenOf = (id: string): readonly Row[] => {
-    if (byParent === undefined) {
-      byParent = new Map();
-      for (const child of ctx.store.rows(related.logicalName)) {
-        const link = child.values[column];
-        if (!isLookupValue(link) || link.table !== ctx.table.logicalName) continue;
-        const list = byParent.get(link.id);
-        if (list === undefined) byParent.set(link.id, [child]);
-        else list.push(child);
-      }
-    }
-    return byParent.get(id) ?? [];
-  };
+  const childrenOf = (id: string): readonly Row[] =>
+    (byParent ??= childrenByParent(ctx.store, relationship, ctx.table)).get(id) ?? [];
   const primaryKey = ctx.table.primaryKey;
   return (row) => {
     const children = childrenOf(row.values[primaryKey] as string);

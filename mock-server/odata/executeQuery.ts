@@ -69,13 +69,15 @@ type QueryContext = { catalogue: Catalogue; store: Store; now: () => number; use
  * Runs a query: filter, order (by the requested keys, then the primary key, so the order is
  * total and stable), then page with a keyset cursor. Because the cursor holds the last row's
  * sort values rather than an offset, records created or deleted between pages never make a
- * page repeat or skip a record that existed throughout.
+ * page repeat or skip a record that existed throughout. `source`: the rows to consider, when
+ * the caller has narrowed them already (the related records of one parent); default the table.
  */
 export function executeQuery(
   table: TableMetadata,
   options: QueryOptions,
   pageSize: number,
   ctx: QueryContext,
+  source?: Iterable<Row>,
 ): QueryPage {
   const predicate =
     options.filter === undefined
@@ -94,7 +96,7 @@ export function executeQuery(
   // One more than a page, to know whether another page follows.
   const top = new TopK<Match>(pageSize + 1, (a, b) => compareKeys(a.key, a.id, b.key, b.id));
   let total = 0;
-  for (const row of ctx.store.rows(table.logicalName)) {
+  for (const row of source ?? ctx.store.rows(table.logicalName)) {
     if (predicate !== undefined && predicate(row) !== true) continue;
     total++;
     const key = keyOf(row);

@@ -8,7 +8,7 @@ import type {
 import type { ColumnDefinition } from '../metadata/TableDefinition.js';
 import { compileFilter } from '../odata/compileFilter.js';
 import { executeQuery, MAX_PAGE_SIZE } from '../odata/executeQuery.js';
-import { relationshipScope } from '../odata/relationshipScope.js';
+import { childrenByParent } from '../odata/childrenByParent.js';
 import { resolveProperty } from '../odata/resolveProperty.js';
 import { Store } from '../store/Store.js';
 import { includesAnnotation } from '../odata/parsePrefer.js';
@@ -104,9 +104,13 @@ export function annotationOptions(
 
 type FormatContext = { readonly catalogue: Catalogue; readonly store: Store; readonly now: () => number };
 
+/** Per `$expand` item (one parsed query), the related records grouped by parent: built on first use. */
+const relatedByItem = new WeakMap<ExpandItem, Map<string, Row[]>>();
+
 /**
  * `$expand` of a collection-valued navigation property: the records pointing at this row,
- * filtered, ordered and cut by the options inside the parentheses, up to a page (5000).
+ * filtered, ordered and cut by the options inside the parentheses, up to a page (5000). The
+ * related table is grouped by parent once per query, not scanned once per parent row.
  */
 function relatedRecords(
   table: TableMetadata,
@@ -117,11 +121,11 @@ function relatedRecords(
 ): Record<string, unknown>[] {
   const target = ctx.catalogue.byLogicalName(relationship.table);
   if (target === undefined) return [];
-  const id = row.values[table.primaryKey] as string;
-  const scope = relationshipScope(relationship, id);
+  let byParent = relatedByItem.get(item);
+  if (byParent === undefined) relatedByItem.set(item, (byParent = childrenByParent(ctx.store, relationship, table)));
   const query = {
     select: item.select,
-    filter: item.filter === undefined ? scope : { kind: 'and' as const, left: scope, right: item.filter },
+    filter: item.filter,
     filterText: undefined,
     orderBy: item.orderBy ?? [],
     orderByText: '',
@@ -130,9 +134,10 @@ function relatedRecords(
     expand: [],
     skipToken: undefined,
   };
-  const page = executeQuery(target, query, Math.min(item.top ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE), ctx);
+  const related = byParent.get(row.values[table.primaryKey] as string) ?? [];
+  const page = executeQuery(target, query, Math.min(item.top ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE), ctx, related);
   const format = { select: item.select, expand: item.expand ?? [], lookupAnnotations: false };
-  return page.rows.map((related) => formatRecord(target, related, format, ctx));
+  return page.rows.map((child) => formatRecord(target, child, format, ctx));
 }
 
 /** One `$expand` item's value for a row: the related records, the related record, or null. */
