@@ -129,6 +129,25 @@ describe('mock server: an independent Dataverse client works unchanged', () => {
     expect(all.value.every((r) => r.name.toLowerCase().includes('o'))).toBe(true);
   });
 
+  it('its FetchXML calls take a <link-entity> join and an aggregate query', async () => {
+    await mock.reset();
+    await mock.seed({ contact: 20, account: 50 });
+    const api = client();
+    const joined = await api.fetch<Record<string, unknown>>({
+      collection: 'accounts',
+      fetchXml:
+        '<fetch top="5"><entity name="account"><attribute name="name"/><order attribute="name"/><link-entity name="contact" from="contactid" to="primarycontactid" alias="pc"><attribute name="fullname"/></link-entity></entity></fetch>',
+    });
+    expect(joined.value).toHaveLength(5);
+    for (const row of joined.value) expect(typeof row['pc.fullname']).toBe('string');
+    const totals = await api.fetch<{ n: number }>({
+      collection: 'accounts',
+      fetchXml:
+        '<fetch aggregate="true"><entity name="account"><attribute name="accountid" aggregate="count" alias="n"/></entity></fetch>',
+    });
+    expect(totals.value).toEqual([expect.objectContaining({ n: 50 })]);
+  });
+
   it('reads $metadata (retrieveCsdlMetadata), RetrieveTotalRecordCount, and annotations on retrieveMultiple', async () => {
     await mock.reset();
     const api = client();
