@@ -141,3 +141,15 @@ export function entityIdOf(result: ApiResult): string {
   if (m?.[1] === undefined) throw new Error(`no entity id in OData-EntityId '${header}'`);
   return m[1];
 }
+
+/** Creates a record over the Web API (as `token`'s user, default the handle's) and returns its id; anything but 204 fails the test. */
+export async function createRecord(
+  mock: MockHandle,
+  set: string,
+  body: Record<string, unknown>,
+  token?: string,
+): Promise<string> {
+  const res = await mock.api('POST', set, { body, ...(token === undefined ? {} : { token }) });
+  if (res.status !== 204) throw new Error(`POST ${set}: ${res.status} ${res.text}`);
+  return entityIdOf(res);
+}

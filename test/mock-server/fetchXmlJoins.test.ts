@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useMockServer } from '../helpers/useMockServer.js';
+import { createRecord, useMockServer } from '../helpers/useMockServer.js';
 
 /**
  * FetchXML's `<link-entity>` and `aggregate="true"`, as Microsoft Learn's "Join tables" and
@@ -9,11 +9,7 @@ describe('mock server: FetchXML joins and aggregates', () => {
   const mock = useMockServer();
   const ids: Record<string, string> = {};
 
-  async function create(set: string, body: Record<string, unknown>): Promise<string> {
-    const res = await mock.api('POST', set, { body });
-    expect(res.status, res.text).toBe(204);
-    return /\(([0-9a-f-]{36})\)/.exec(String(res.headers['odata-entityid']))?.[1] ?? '';
-  }
+  const create = (set: string, body: Record<string, unknown>) => createRecord(mock, set, body);
 
   beforeAll(async () => {
     await mock.reset();

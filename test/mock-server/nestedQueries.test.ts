@@ -1,16 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useMockServer } from '../helpers/useMockServer.js';
+import { createRecord, useMockServer } from '../helpers/useMockServer.js';
 
 /** Nested `$expand` (Learn: "Join tables using OData": nested expand of collections) and a lambda inside a lambda. */
 describe('mock server: nested $expand and nested lambdas', () => {
   const mock = useMockServer();
   const ids: Record<string, string> = {};
 
-  async function create(set: string, body: Record<string, unknown>): Promise<string> {
-    const res = await mock.api('POST', set, { body });
-    expect(res.status, res.text).toBe(204);
-    return /\(([0-9a-f-]{36})\)/.exec(String(res.headers['odata-entityid']))?.[1] ?? '';
-  }
+  const create = (set: string, body: Record<string, unknown>) => createRecord(mock, set, body);
 
   const bind = (nav: string, set: string, id: string | undefined) => ({
     [`${nav}@odata.bind`]: `/${set}(${id ?? ''})`,

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useMockServer } from '../helpers/useMockServer.js';
+import { createRecord, useMockServer } from '../helpers/useMockServer.js';
 
 /** `ownerid` on the user-owned standard tables: the caller owns what it creates; "my records" queries find it. */
 describe('mock server: record ownership (ownerid)', () => {
@@ -8,11 +8,7 @@ describe('mock server: record ownership (ownerid)', () => {
   let other = '';
   let otherToken = '';
 
-  async function create(body: Record<string, unknown>, token?: string): Promise<string> {
-    const res = await mock.api('POST', 'accounts', { body, ...(token === undefined ? {} : { token }) });
-    expect(res.status, res.text).toBe(204);
-    return /\(([0-9a-f-]{36})\)/.exec(String(res.headers['odata-entityid']))?.[1] ?? '';
-  }
+  const create = (body: Record<string, unknown>, token?: string) => createRecord(mock, 'accounts', body, token);
 
   const whoAmI = async (token?: string) =>
     (await mock.api('GET', 'WhoAmI', token === undefined ? {} : { token })).json.UserId as string;
@@ -40,8 +36,7 @@ describe('mock server: record ownership (ownerid)', () => {
   });
 
   it('a body that names an owner keeps it; CreateMultiple and an upsert that creates set the caller', async () => {
-    const user = await mock.api('POST', 'systemusers', { body: { firstname: 'Pat', lastname: 'Kim' } });
-    const pat = /\(([0-9a-f-]{36})\)/.exec(String(user.headers['odata-entityid']))?.[1] ?? '';
+    const pat = await createRecord(mock, 'systemusers', { firstname: 'Pat', lastname: 'Kim' });
     const named = await create({ name: 'Pat owns', 'ownerid@odata.bind': `/systemusers(${pat})` });
     const owner = await mock.api('GET', `accounts(${named})/ownerid?$select=fullname`);
     expect(owner.json).toMatchObject({ systemuserid: pat, fullname: 'Pat Kim' });
