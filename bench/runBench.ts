@@ -79,6 +79,13 @@ async function withMock<T>(config: MockConfigInput, fn: (mock: EmbeddedMock) => 
   }
 }
 
+/** The mock process's CPU so far (user + system), ms, from its own stats. */
+async function mockCpuMs(url: string): Promise<number> {
+  const res = await request(`${url}/_mock/stats`);
+  const stats = (await res.body.json()) as { server: { cpuUserMs: number; cpuSystemMs: number } };
+  return stats.server.cpuUserMs + stats.server.cpuSystemMs;
+}
+
 async function seed(url: string, counts: Record<string, number>): Promise<void> {
   const res = await request(`${url}/_mock/seed`, {
     method: 'POST',
@@ -205,12 +212,19 @@ async function mockThroughput(): Promise<void> {
         // alike within a round, so the median of the per-round ratios is steadier than one pair.
         await runAutocannon(mock.url, c.req, CONNECTIONS, 1);
         await runAutocannon(bare.url, c.req, CONNECTIONS, 1);
-        const pairs: { mock: LoadResult; bare: LoadResult }[] = [];
-        for (let round = 0; round < MOCK_ROUNDS; round++)
+        const pairs: { mock: LoadResult; bare: LoadResult; mockCpuMicros: number }[] = [];
+        for (let round = 0; round < MOCK_ROUNDS; round++) {
+          const cpuBefore = await mockCpuMs(mock.url);
+          const onMockRound = await runAutocannon(mock.url, c.req, CONNECTIONS, MOCK_SECONDS);
+          // The mock's own CPU per request: steadier than throughput when neighbours steal cycles.
+          const mockCpuMicros = (((await mockCpuMs(mock.url)) - cpuBefore) * 1000) / Math.max(1, onMockRound.requests);
           pairs.push({
-            mock: await runAutocannon(mock.url, c.req, CONNECTIONS, MOCK_SECONDS),
+            mock: onMockRound,
             bare: await runAutocannon(bare.url, c.req, CONNECTIONS, MOCK_SECONDS),
+            mockCpuMicros,
           });
+        }
+        const mockCpuMicrosPerRequest = median(pairs.map((p) => p.mockCpuMicros));
         const onMock = medianResult(pairs.map((p) => p.mock));
         const onBare = medianResult(pairs.map((p) => p.bare));
         const ratio = median(pairs.map((p) => p.mock.requestsPerSec / p.bare.requestsPerSec));
@@ -219,11 +233,12 @@ async function mockThroughput(): Promise<void> {
           bareRequestsPerSec: onBare.requestsPerSec,
           ratio,
           mockOperationsPerSec: onMock.requestsPerSec * c.ops,
+          mockCpuMicrosPerRequest,
         };
         if (c.name === 'GET by id') out.mockRatio = ratio;
         rows.push([
           `2. mock: ${c.name}`,
-          `${onMock.requestsPerSec.toFixed(0)} req/s (${(onMock.requestsPerSec * c.ops).toFixed(0)} ops/s) vs bare ${onBare.requestsPerSec.toFixed(0)}`,
+          `${onMock.requestsPerSec.toFixed(0)} req/s (${(onMock.requestsPerSec * c.ops).toFixed(0)} ops/s, ${mockCpuMicrosPerRequest.toFixed(0)} µs mock CPU/req) vs bare ${onBare.requestsPerSec.toFixed(0)}`,
           `ratio ${ratio.toFixed(2)} (median of ${MOCK_ROUNDS} rounds: ${pairs.map((p) => (p.mock.requestsPerSec / p.bare.requestsPerSec).toFixed(2)).join(' ')})${c.name === 'GET by id' ? ' (goal ≥ 0.6)' : ''}`,
           '',
         ]);
