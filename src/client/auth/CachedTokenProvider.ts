@@ -28,10 +28,14 @@ export class CachedTokenProvider implements TokenProvider {
     return this.#acquisitions;
   }
 
-  getToken(): Promise<string> {
+  cachedToken(): string | undefined {
     const current = this.#current;
-    if (current !== undefined && current.expiresOn - this.#renewBeforeMs > this.#now())
-      return Promise.resolve(current.token);
+    return current !== undefined && current.expiresOn - this.#renewBeforeMs > this.#now() ? current.token : undefined;
+  }
+
+  getToken(): Promise<string> {
+    const cached = this.cachedToken();
+    if (cached !== undefined) return Promise.resolve(cached);
     this.#pending ??= this.#renew().finally(() => {
       this.#pending = undefined;
     });

@@ -9,6 +9,8 @@ export interface TokenSource {
 export interface TokenProvider {
   readonly description: string;
   getToken(): Promise<string>;
+  /** The token `getToken` would resolve to at once, when one is cached and fresh; else undefined. */
+  cachedToken?(): string | undefined;
   invalidate(): void;
   /** How many tokens were fetched from the source (for tests and counters). */
   readonly acquisitions: number;

@@ -42,6 +42,11 @@ export class ThrottleGate {
     if (!relayed) this.onBlock?.(until);
   }
 
+  /** Whether a request may go now: checked before `wait`, so an open gate costs no promise. */
+  get isOpen(): boolean {
+    return this.openAt - this.#now() <= 0;
+  }
+
   /** Resolves when the gate is open; returns how long it waited, in ms. */
   async wait(signal?: AbortSignal): Promise<number> {
     let waited = 0;
