@@ -1,18 +1,14 @@
-import type { Catalogue } from '../metadata/Catalogue.js';
-import { compileFilter, type RowPredicate } from '../odata/compileFilter.js';
+import { compileFilter, type QueryContext, type RowPredicate } from '../odata/compileFilter.js';
 import { FORMATTED_VALUE, formattedValue } from '../records/formattedValue.js';
 import { isLookupValue, type Row } from '../store/Row.js';
-import type { Store } from '../store/Store.js';
 import type { FetchLink } from './parseFetchXml.js';
-
-type Context = { readonly catalogue: Catalogue; readonly store: Store; readonly now: () => number };
 
 /** A link ready to read rows with: an outer link's own filter compiled on its table. */
 export interface BoundLink extends FetchLink {
   readonly shows: RowPredicate | undefined;
 }
 
-export function bindLinks(links: readonly FetchLink[], ctx: Context): BoundLink[] {
+export function bindLinks(links: readonly FetchLink[], ctx: QueryContext): BoundLink[] {
   return links
     .filter((link) => link.columns.length > 0)
     .map((link) => ({
@@ -33,7 +29,7 @@ export function addLinkedColumns(
   row: Row,
   links: readonly BoundLink[],
   annotations: boolean,
-  ctx: Context,
+  ctx: QueryContext,
 ): void {
   for (const link of links) {
     const ref = row.values[link.lookup];

@@ -3,6 +3,7 @@ import type { ColumnDefinition } from '../metadata/TableDefinition.js';
 import type { FilterNode } from '../odata/FilterAst.js';
 import type { OrderByItem } from '../odata/QueryOptions.js';
 import type { AggregateMethod } from '../odata/aggregateRows.js';
+import { MAX_PAGE_SIZE } from '../odata/executeQuery.js';
 import { invalid, unsupported } from './fetchXmlErrors.js';
 import { allOf, childrenNamed, fetchFilter } from './fetchFilter.js';
 import { columnOf, responseName, type FetchScope } from './FetchScope.js';
@@ -47,9 +48,6 @@ export interface FetchQuery {
   readonly returnTotalRecordCount: boolean;
 }
 
-/** Dataverse's page-size ceiling; `count` above it is capped. */
-const MAX_COUNT = 5000;
-
 const AGGREGATES: Readonly<Record<string, AggregateMethod>> = {
   count: 'count',
   countcolumn: 'countcolumn',
@@ -80,8 +78,9 @@ function pagingOf(root: XmlElement): Pick<FetchQuery, 'top' | 'count' | 'page'> 
   const page = integerAttribute(root, 'page', 1);
   if (top !== undefined && (count !== undefined || page !== undefined))
     throw invalid('the top attribute cannot be combined with count or page (paging).');
-  if (top !== undefined && top > MAX_COUNT) throw invalid(`top must be at most ${MAX_COUNT}; got ${top}.`);
-  return { top, count: count === undefined ? undefined : Math.min(count, MAX_COUNT), page: page ?? 1 };
+  // Dataverse's page-size ceiling: `top` above it is refused, `count` above it capped.
+  if (top !== undefined && top > MAX_PAGE_SIZE) throw invalid(`top must be at most ${MAX_PAGE_SIZE}; got ${top}.`);
+  return { top, count: count === undefined ? undefined : Math.min(count, MAX_PAGE_SIZE), page: page ?? 1 };
 }
 
 interface Placed {
@@ -101,8 +100,8 @@ interface Collected {
 }
 
 interface LinkContext {
-  readonly root: FetchScope;
-  readonly aliases: Map<string, FetchScope>;
+  /** The queried entity's scope; its `links` collects the many-to-one links' aliases as they are read. */
+  readonly root: FetchScope & { readonly links: Map<string, FetchScope> };
   readonly catalogue: Catalogue;
   /** `<fetch distinct="true">`: a one-to-many inner link cannot repeat rows. */
   readonly distinct: boolean;
@@ -163,7 +162,7 @@ function manyToOneLink(
   if (type !== 'inner' && type !== 'outer' && !SEMI_JOINS.has(type)) throw unsupported(`link-type='${type}'`);
   const alias = element.attributes.alias ?? `${linked.logicalName}${ctx.collected.links.length + 1}`;
   const scope: FetchScope = { table: linked, prefix: [navigation], links: new Map() };
-  ctx.aliases.set(alias, scope);
+  ctx.root.links.set(alias, scope);
   const outer = type === 'outer';
   const own = linkChildren(element, scope, ctx.collected, type === 'inner' || outer);
   if (!outer) {
@@ -229,11 +228,9 @@ function linkEntity(element: XmlElement, ctx: LinkContext): void {
 
 function collect(entity: XmlElement, table: TableMetadata, catalogue: Catalogue, distinct: boolean): Collected {
   const collected: Collected = { attributes: [], all: [], filters: [], orders: [], links: [] };
-  const aliases = new Map<string, FetchScope>();
-  const root: FetchScope = { table, prefix: [], links: aliases };
+  const root = { table, prefix: [], links: new Map<string, FetchScope>() };
   // Links first: a condition anywhere in the entity may name their aliases.
-  for (const link of childrenNamed(entity, 'link-entity'))
-    linkEntity(link, { root, aliases, catalogue, distinct, collected });
+  for (const link of childrenNamed(entity, 'link-entity')) linkEntity(link, { root, catalogue, distinct, collected });
   for (const child of entity.children) {
     if (child.name === 'attribute') collected.attributes.push({ scope: root, element: child });
     else if (child.name === 'all-attributes') collected.all.push(root);

@@ -29,3 +29,24 @@ export interface QueryOptions {
   /** A change-tracking token from an earlier answer's `@odata.deltaLink`. */
   readonly deltaToken?: string | undefined;
 }
+
+/**
+ * A query the mock builds itself (a FetchXML query, an expanded relationship's records) rather
+ * than parses from a URL: no `$top`, `$count`, `$expand` or skip token.
+ */
+export function builtQuery(
+  parts: Pick<QueryOptions, 'select' | 'filter' | 'orderBy'> & { readonly filterText?: string },
+): QueryOptions {
+  const { select, filter, orderBy, filterText } = parts;
+  return {
+    select,
+    filter,
+    filterText,
+    orderBy,
+    orderByText: '',
+    top: undefined,
+    count: false,
+    expand: [],
+    skipToken: undefined,
+  };
+}

@@ -26,6 +26,9 @@ export interface FilterContext {
   readonly userId?: string | undefined;
 }
 
+/** What a query reads, whatever table it names: the tables, the clock and the caller. */
+export type QueryContext = Omit<FilterContext, 'table'>;
+
 const OPERATOR_KIND: Record<ComparisonOperator, string> = {
   eq: 'Equal',
   ne: 'NotEqual',

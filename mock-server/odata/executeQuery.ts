@@ -1,8 +1,7 @@
-import type { Catalogue, TableMetadata } from '../metadata/Catalogue.js';
+import type { TableMetadata } from '../metadata/Catalogue.js';
 import type { Row } from '../store/Row.js';
-import type { Store } from '../store/Store.js';
 import { compareComparable, comparable } from './compareCells.js';
-import { compileFilter } from './compileFilter.js';
+import { compileFilter, type QueryContext } from './compileFilter.js';
 import type { QueryOptions } from './QueryOptions.js';
 import { resolveProperty } from './resolveProperty.js';
 import { decodeSkipToken, encodeSkipToken, type PageCursor } from './skipToken.js';
@@ -61,9 +60,6 @@ function orderOf(table: TableMetadata, options: QueryOptions, ctx: QueryContext)
     },
   };
 }
-
-/** `userId`: the caller, for the filter's user functions. */
-type QueryContext = { catalogue: Catalogue; store: Store; now: () => number; userId?: string | undefined };
 
 /**
  * Runs a query: filter, order (by the requested keys, then the primary key, so the order is

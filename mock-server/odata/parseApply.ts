@@ -1,17 +1,10 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
-import type { Catalogue, TableMetadata } from '../metadata/Catalogue.js';
-import type { Store } from '../store/Store.js';
+import type { TableMetadata } from '../metadata/Catalogue.js';
 import type { Aggregate, AggregateMethod, GroupKey } from './aggregateRows.js';
-import { compileFilter, type FilterContext, type RowPredicate } from './compileFilter.js';
+import { compileFilter, type QueryContext, type RowPredicate } from './compileFilter.js';
 import { parseFilter } from './parseFilter.js';
 import { splitTopLevel } from './parseQueryOptions.js';
 import { resolveProperty } from './resolveProperty.js';
-
-/** What names are bound against. */
-type QueryTables = { readonly catalogue: Catalogue; readonly store: Store };
-
-/** The filter context of the caller: tables, clock and user. */
-type CallerContext = Omit<FilterContext, 'table'>;
 
 /** A parsed `$apply`: filters to run first, then the group keys and aggregates. */
 export interface Apply {
@@ -28,7 +21,7 @@ function invalid(rule: string): Error {
 }
 
 /** `revenue with sum as total`, or `$count as n`. */
-function aggregateOf(text: string, table: TableMetadata, ctx: QueryTables): Aggregate {
+function aggregateOf(text: string, table: TableMetadata, ctx: QueryContext): Aggregate {
   const count = /^\$count\s+as\s+([A-Za-z_][A-Za-z0-9_]*)$/.exec(text);
   if (count !== null) return { alias: count[1] ?? '', method: 'count', property: undefined };
   const m = /^([A-Za-z_][A-Za-z0-9_]*)\s+with\s+([a-z]+)\s+as\s+([A-Za-z_][A-Za-z0-9_]*)$/.exec(text);
@@ -43,7 +36,7 @@ function aggregateOf(text: string, table: TableMetadata, ctx: QueryTables): Aggr
 }
 
 /** `groupby((a,b),aggregate(…))`: the keys, and the aggregates that may follow them. */
-function groupByOf(body: string, table: TableMetadata, ctx: QueryTables, apply: Apply): void {
+function groupByOf(body: string, table: TableMetadata, ctx: QueryContext, apply: Apply): void {
   const [keys = '', ...rest] = splitTopLevel(body, ',');
   const names = /^\((.*)\)$/s.exec(keys)?.[1];
   if (names === undefined)
@@ -67,7 +60,7 @@ function groupByOf(body: string, table: TableMetadata, ctx: QueryTables, apply: 
  * bound to the table (names and types checked; filters compiled for `caller`). Other
  * transformations, groupby on dates and unknown methods are a 400 naming them.
  */
-export function parseApply(text: string, table: TableMetadata, caller: CallerContext): Apply {
+export function parseApply(text: string, table: TableMetadata, caller: QueryContext): Apply {
   const apply: Apply = { filters: [], groupBy: [], aggregates: [] };
   for (const step of splitTopLevel(text, '/')) {
     const m = /^(filter|groupby|aggregate)\((.*)\)$/s.exec(step);

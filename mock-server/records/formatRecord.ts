@@ -6,14 +6,14 @@ import type {
   TableMetadata,
 } from '../metadata/Catalogue.js';
 import type { ColumnDefinition } from '../metadata/TableDefinition.js';
-import { compileFilter } from '../odata/compileFilter.js';
+import { compileFilter, type QueryContext } from '../odata/compileFilter.js';
 import { executeQuery, MAX_PAGE_SIZE } from '../odata/executeQuery.js';
 import { childrenByParent } from '../odata/childrenByParent.js';
 import { resolveProperty } from '../odata/resolveProperty.js';
 import { Store } from '../store/Store.js';
 import { includesAnnotation } from '../odata/parsePrefer.js';
 import { FORMATTED_VALUE, formattedValue } from './formattedValue.js';
-import type { ExpandItem } from '../odata/QueryOptions.js';
+import { builtQuery, type ExpandItem } from '../odata/QueryOptions.js';
 import { isLookupValue, type Row } from '../store/Row.js';
 
 export function etagOf(row: Row): string {
@@ -102,8 +102,6 @@ export function annotationOptions(
   };
 }
 
-type FormatContext = { readonly catalogue: Catalogue; readonly store: Store; readonly now: () => number };
-
 /** Per `$expand` item (one parsed query), the related records grouped by parent: built on first use. */
 const relatedByItem = new WeakMap<ExpandItem, Map<string, Row[]>>();
 
@@ -117,23 +115,13 @@ function relatedRecords(
   row: Row,
   relationship: CollectionNavigationProperty,
   item: ExpandItem,
-  ctx: FormatContext,
+  ctx: QueryContext,
 ): Record<string, unknown>[] {
   const target = ctx.catalogue.byLogicalName(relationship.table);
   if (target === undefined) return [];
   let byParent = relatedByItem.get(item);
   if (byParent === undefined) relatedByItem.set(item, (byParent = childrenByParent(ctx.store, relationship, table)));
-  const query = {
-    select: item.select,
-    filter: item.filter,
-    filterText: undefined,
-    orderBy: item.orderBy ?? [],
-    orderByText: '',
-    top: undefined,
-    count: false,
-    expand: [],
-    skipToken: undefined,
-  };
+  const query = builtQuery({ select: item.select, filter: item.filter, orderBy: item.orderBy ?? [] });
   const related = byParent.get(row.values[table.primaryKey] as string) ?? [];
   const page = executeQuery(target, query, Math.min(item.top ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE), ctx, related);
   const format = { select: item.select, expand: item.expand ?? [], lookupAnnotations: false };
@@ -141,7 +129,7 @@ function relatedRecords(
 }
 
 /** One `$expand` item's value for a row: the related records, the related record, or null. */
-function expanded(table: TableMetadata, row: Row, item: ExpandItem, ctx: FormatContext): unknown {
+function expanded(table: TableMetadata, row: Row, item: ExpandItem, ctx: QueryContext): unknown {
   const relationship = table.collectionNavigationProperties.get(item.navigationProperty);
   if (relationship !== undefined) return relatedRecords(table, row, relationship, item, ctx);
   const nav = table.navigationProperties.get(item.navigationProperty);
@@ -167,7 +155,7 @@ export function formatRecord(
   table: TableMetadata,
   row: Row,
   options: FormatOptions,
-  ctx: FormatContext,
+  ctx: QueryContext,
   context?: string,
 ): Record<string, unknown> {
   // The context goes in first, not spread in later: spreading a record into a new literal

@@ -1,6 +1,6 @@
 import { addLinkedColumns, bindLinks } from '../fetchxml/linkedColumns.js';
-import { parseFetchXml, type FetchQuery } from '../fetchxml/parseFetchXml.js';
-import type { QueryOptions } from '../odata/QueryOptions.js';
+import { parseFetchXml } from '../fetchxml/parseFetchXml.js';
+import { builtQuery } from '../odata/QueryOptions.js';
 import type { ApiRequest, ApiResponse } from '../http/ApiMessage.js';
 import { jsonResponse } from '../http/ApiMessage.js';
 import type { TableMetadata } from '../metadata/Catalogue.js';
@@ -59,7 +59,8 @@ export function queryFetchXml(
   }
   const pageSize = query.top ?? query.count ?? MAX_PAGE_SIZE;
   const page = query.top === undefined ? query.page : 1;
-  const options = executorOptions(query, xml);
+  // The query's text stands in for the filter's in the skip token.
+  const options = builtQuery({ select: query.select, filter: query.filter, orderBy: query.orderBy, filterText: xml });
   // Simple paging, as Dataverse does it: the rows up to this page, then this page's share.
   const result = executeQuery(table, options, pageSize * page, asCaller(ctx, request));
   const rows = result.rows.slice((page - 1) * pageSize);
@@ -96,21 +97,6 @@ export function queryFetchXml(
   return {
     ...jsonResponse(200, body, headers),
     cost: [{ kind: 'read', records: rows.length, table: table.logicalName }],
-  };
-}
-
-/** The FetchXML query in the executor's terms (its text stands in for the filter's in the skip token). */
-function executorOptions(query: FetchQuery, xml: string): QueryOptions {
-  return {
-    select: query.select,
-    filter: query.filter,
-    filterText: xml,
-    orderBy: query.orderBy,
-    orderByText: '',
-    top: undefined,
-    count: false,
-    expand: [],
-    skipToken: undefined,
   };
 }
 
