@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
@@ -12,6 +13,12 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/slow') {
       setTimeout(() => res.end('late'), 5_000).unref();
+      return;
+    }
+    if (req.url === '/stalls') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"name":');
+      setTimeout(() => res.end('"late"}'), 5_000).unref();
       return;
     }
     // Three chunks, one multi-byte character split across two of them.
@@ -71,5 +78,30 @@ describe('the transport (sendAttempt)', () => {
     await expect(
       sendAttempt(pool, { method: 'GET', path: '/slow', headers: {}, timeoutMs: 100 }),
     ).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
+  });
+
+  it('a body that stops coming fails with the body timeout, and the time limit counts from sending', async () => {
+    const started = performance.now();
+    await expect(
+      sendAttempt(pool, { method: 'GET', path: '/stalls', headers: {}, timeoutMs: 150 }),
+    ).rejects.toMatchObject({ code: 'UND_ERR_BODY_TIMEOUT' });
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(149);
+    expect(waited).toBeLessThan(2_000);
+  });
+
+  it('attempts with different time limits each fail at their own, and the pool still serves', async () => {
+    const started = performance.now();
+    const failedAt = (timeoutMs: number): Promise<number> =>
+      sendAttempt(pool, { method: 'GET', path: '/slow', headers: {}, timeoutMs }).then(
+        () => Number.NaN,
+        () => performance.now() - started,
+      );
+    const [long, short] = await Promise.all([failedAt(400), failedAt(100)]);
+    expect(short).toBeGreaterThanOrEqual(99);
+    expect(long).toBeGreaterThanOrEqual(399);
+    expect(short).toBeLessThan(long);
+    const a = await sendAttempt(pool, { method: 'GET', path: '/ok', headers: {}, timeoutMs: 2_000 });
+    expect(a.status).toBe(201);
   });
 });

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { errors, type Dispatcher } from 'undici';
+import { attemptDeadlines, type Expirable } from './AttemptDeadlines.js';
 
 /** One HTTP exchange, as the retry layers above the transport see it. */
 export interface Attempt {
@@ -17,6 +18,10 @@ export interface AttemptRequest {
   readonly path: string;
   readonly headers: Record<string, string>;
   readonly body?: string | undefined;
+  /**
+   * From sending to the body's last byte, ms: past it the attempt fails with undici's headers
+   * timeout error, or its body timeout error once the headers came.
+   */
   readonly timeoutMs: number;
   readonly signal?: AbortSignal | undefined;
 }
@@ -25,7 +30,8 @@ export interface AttemptRequest {
  * The transport: one request on a dispatcher, no retries; rejects with what undici rejects
  * with. It uses undici's `dispatch` and gathers the body's chunks itself: `request()` wraps
  * every body in a Readable stream, a measurable share of the client's CPU per request at the
- * rates a load generator runs at (the harness must not be what it measures).
+ * rates a load generator runs at (the harness must not be what it measures). For the same
+ * reason the time limit is kept by `attemptDeadlines`, not by undici's per-request timers.
  */
 export function sendAttempt(dispatcher: Dispatcher, request: AttemptRequest): Promise<Attempt> {
   return new Promise<Attempt>((resolve, reject) => {
@@ -33,14 +39,28 @@ export function sendAttempt(dispatcher: Dispatcher, request: AttemptRequest): Pr
     const sentAt = performance.now();
     let controller: Dispatcher.DispatchController | undefined;
     let settled = false;
+    let status = 0;
+    let headers: Record<string, string | string[] | undefined> = {};
+    let ttfbMs = 0;
+    const chunks: Buffer[] = [];
     const onAbort = (): void => {
-      const reason = new errors.RequestAbortedError();
+      stop(new errors.RequestAbortedError());
+    };
+    const stop = (reason: Error): void => {
       if (controller === undefined) finish(reason);
       else controller.abort(reason);
+    };
+    const deadline: Expirable = {
+      deadline: sentAt + request.timeoutMs,
+      slot: -1,
+      expire: () => {
+        stop(status === 0 ? new errors.HeadersTimeoutError() : new errors.BodyTimeoutError());
+      },
     };
     const finish = (error: Error | undefined, attempt?: Attempt): void => {
       if (settled) return;
       settled = true;
+      attemptDeadlines.delete(deadline);
       signal?.removeEventListener('abort', onAbort);
       if (error === undefined && attempt !== undefined) resolve(attempt);
       else reject(error ?? new Error('no response'));
@@ -50,18 +70,15 @@ export function sendAttempt(dispatcher: Dispatcher, request: AttemptRequest): Pr
       return;
     }
     signal?.addEventListener('abort', onAbort, { once: true });
-    let status = 0;
-    let headers: Record<string, string | string[] | undefined> = {};
-    let ttfbMs = 0;
-    const chunks: Buffer[] = [];
+    attemptDeadlines.add(deadline);
     dispatcher.dispatch(
       {
         method: request.method,
         path: request.path,
         headers: request.headers,
         body: request.body ?? null,
-        headersTimeout: request.timeoutMs,
-        bodyTimeout: request.timeoutMs,
+        headersTimeout: 0,
+        bodyTimeout: 0,
       },
       {
         onRequestStart(c) {
