@@ -1,7 +1,7 @@
 import { nextQueryPage, queryPrefer, type QueryPageBody } from './queryPaging.js';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
 import { redact } from './auth/redact.js';
 import { errorEnvelope } from './errorEnvelope.js';
@@ -21,7 +21,8 @@ import {
   type RetryPolicy,
 } from './retry/RetryPolicy.js';
 import { ThrottleGate } from './retry/ThrottleGate.js';
-import { sendAttempt, type Attempt } from './transport/sendAttempt.js';
+import type { Attempt } from './transport/Attempt.js';
+import { Http1Pool } from './transport/Http1Pool.js';
 
 export interface Identity {
   readonly tokens: TokenProvider;
@@ -44,7 +45,7 @@ export interface DataverseClientOptions {
   /** Keep-alive connections in the pool. @default 16 */
   readonly connections?: number;
   readonly retry?: Partial<RetryPolicy>;
-  /** Per-attempt time limit for headers and body, in ms. @default 120000 */
+  /** Per-attempt time limit, from sending to the body's last byte, in ms. @default 120000 */
   readonly timeoutMs?: number;
   readonly random?: () => number;
   /** Aborting cancels in-flight requests and every wait: calls then fail at once instead of retrying. */
@@ -121,7 +122,7 @@ export class DataverseClient {
   readonly apiPath: string;
   readonly counters: ClientCounters = emptyCounters();
   readonly hints: Hints = { dopHint: undefined, burstRemaining: undefined, timeRemainingSeconds: undefined };
-  readonly #pool: Pool;
+  readonly #pool: Http1Pool;
   readonly #identities: Identity[];
   readonly #policy: RetryPolicy;
   readonly #timeoutMs: number;
@@ -143,11 +144,7 @@ export class DataverseClient {
     const url = new URL(options.url);
     this.origin = url.origin;
     this.apiPath = `/api/data/${options.apiVersion ?? 'v9.2'}/`;
-    this.#pool = new Pool(this.origin, {
-      connections: options.connections ?? 16,
-      keepAliveTimeout: 30_000,
-      pipelining: 1,
-    });
+    this.#pool = new Http1Pool(this.origin, { connections: options.connections ?? 16, keepAliveMs: 30_000 });
     this.#identities = (options.identities ?? []).map((tokens, i) => ({
       tokens,
       gate: options.gates?.[i] ?? new ThrottleGate(),
@@ -216,14 +213,14 @@ export class DataverseClient {
     if (this.#keepAffinity) this.#affinity = value;
   }
 
-  /** The transport layer: one attempt, no retries. Throws what undici throws. */
+  /** The transport layer: one attempt, no retries. Throws undici's error classes, or `net`'s. */
   #attempt(
     method: Dispatcher.HttpMethod,
     fullPath: string,
     body: string | undefined,
     headers: Record<string, string>,
   ): Promise<Attempt> {
-    return sendAttempt(this.#pool, {
+    return this.#pool.send({
       method,
       path: fullPath,
       headers,

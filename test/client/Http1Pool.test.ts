@@ -2,12 +2,11 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendAttempt } from '../../src/client/transport/sendAttempt.js';
+import { Http1Pool } from '../../src/client/transport/Http1Pool.js';
 
 let server: Server;
-let pool: Pool;
+let pool: Http1Pool;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -32,7 +31,7 @@ beforeAll(async () => {
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  pool = new Pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { connections: 2 });
+  pool = new Http1Pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { connections: 2 });
 });
 
 afterAll(async () => {
@@ -41,9 +40,9 @@ afterAll(async () => {
   server.close();
 });
 
-describe('the transport (sendAttempt)', () => {
+describe('the transport (Http1Pool)', () => {
   it('answers status, lower-cased headers and the whole body decoded once, with its timings', async () => {
-    const a = await sendAttempt(pool, { method: 'GET', path: '/ok', headers: {}, timeoutMs: 2_000 });
+    const a = await pool.send({ method: 'GET', path: '/ok', headers: {}, timeoutMs: 2_000 });
     expect(a.status).toBe(201);
     expect(a.headers['x-ms-dop-hint']).toBe('8');
     expect(a.text).toBe('{"name":"Zürich"}');
@@ -54,7 +53,7 @@ describe('the transport (sendAttempt)', () => {
   it('an abort cancels a request in flight at once, and one aborted before it starts is never sent', async () => {
     const stop = new AbortController();
     const started = Date.now();
-    const pending = sendAttempt(pool, {
+    const pending = pool.send({
       method: 'GET',
       path: '/slow',
       headers: {},
@@ -69,22 +68,22 @@ describe('the transport (sendAttempt)', () => {
     let seen = 0;
     server.once('request', () => seen++);
     await expect(
-      sendAttempt(pool, { method: 'GET', path: '/ok', headers: {}, timeoutMs: 2_000, signal: stop.signal }),
+      pool.send({ method: 'GET', path: '/ok', headers: {}, timeoutMs: 2_000, signal: stop.signal }),
     ).rejects.toMatchObject({ code: 'UND_ERR_ABORTED' });
     expect(seen).toBe(0);
   });
 
   it('a response slower than the time limit fails with the headers timeout', async () => {
-    await expect(
-      sendAttempt(pool, { method: 'GET', path: '/slow', headers: {}, timeoutMs: 100 }),
-    ).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
+    await expect(pool.send({ method: 'GET', path: '/slow', headers: {}, timeoutMs: 100 })).rejects.toMatchObject({
+      code: 'UND_ERR_HEADERS_TIMEOUT',
+    });
   });
 
   it('a body that stops coming fails with the body timeout, and the time limit counts from sending', async () => {
     const started = performance.now();
-    await expect(
-      sendAttempt(pool, { method: 'GET', path: '/stalls', headers: {}, timeoutMs: 150 }),
-    ).rejects.toMatchObject({ code: 'UND_ERR_BODY_TIMEOUT' });
+    await expect(pool.send({ method: 'GET', path: '/stalls', headers: {}, timeoutMs: 150 })).rejects.toMatchObject({
+      code: 'UND_ERR_BODY_TIMEOUT',
+    });
     const waited = performance.now() - started;
     expect(waited).toBeGreaterThanOrEqual(149);
     expect(waited).toBeLessThan(2_000);
@@ -93,7 +92,7 @@ describe('the transport (sendAttempt)', () => {
   it('attempts with different time limits each fail at their own, and the pool still serves', async () => {
     const started = performance.now();
     const failedAt = (timeoutMs: number): Promise<number> =>
-      sendAttempt(pool, { method: 'GET', path: '/slow', headers: {}, timeoutMs }).then(
+      pool.send({ method: 'GET', path: '/slow', headers: {}, timeoutMs }).then(
         () => Number.NaN,
         () => performance.now() - started,
       );
@@ -101,7 +100,7 @@ describe('the transport (sendAttempt)', () => {
     expect(short).toBeGreaterThanOrEqual(99);
     expect(long).toBeGreaterThanOrEqual(399);
     expect(short).toBeLessThan(long);
-    const a = await sendAttempt(pool, { method: 'GET', path: '/ok', headers: {}, timeoutMs: 2_000 });
+    const a = await pool.send({ method: 'GET', path: '/ok', headers: {}, timeoutMs: 2_000 });
     expect(a.status).toBe(201);
   });
 });
