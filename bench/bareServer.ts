@@ -11,8 +11,6 @@ export interface CannedResponse {
 export interface BareServerOptions {
   readonly responses: Record<string, CannedResponse>;
   readonly fallback: CannedResponse;
-  /** A fixed service time before each answer: a pure-delay server, to measure the harness alone. */
-  readonly delayMs?: number;
 }
 
 /**
@@ -24,18 +22,13 @@ process.once('message', (message: BareServerOptions) => {
     Object.entries(message.responses).map(([k, v]) => [k, { ...v, buffer: Buffer.from(v.body) }]),
   );
   const fallback = { ...message.fallback, buffer: Buffer.from(message.fallback.body) };
-  const delayMs = message.delayMs ?? 0;
   const server = createServer((req, res) => {
     // Read the whole body, as any server must, before answering.
     req.resume();
     req.on('end', () => {
       const canned = responses.get(`${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0] ?? '/'}`) ?? fallback;
-      const answer = (): void => {
-        res.writeHead(canned.status, { ...canned.headers, 'content-length': String(canned.buffer.length) });
-        res.end(canned.buffer);
-      };
-      if (delayMs > 0) setTimeout(answer, delayMs);
-      else answer();
+      res.writeHead(canned.status, { ...canned.headers, 'content-length': String(canned.buffer.length) });
+      res.end(canned.buffer);
     });
   });
   server.keepAliveTimeout = 65_000;

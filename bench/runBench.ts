@@ -18,6 +18,7 @@ import { poolStrategy } from '../src/strategies/inProcessStrategies.js';
 import type { BenchRequest, LoadResult } from './loadEngines.js';
 import { runAutocannon, runDvbenchAsync } from './loadEngines.js';
 import type { BareServerOptions, CannedResponse } from './bareServer.js';
+import type { DelayServerOptions } from './delayServer.js';
 import { calibrationAccuracy } from './calibrationAccuracy.js';
 import { loadGeneratorLimit } from './loadGeneratorLimit.js';
 import type { MillionOpsResult } from './millionOps.js';
@@ -43,12 +44,22 @@ function log(line: string): void {
 async function startBare(
   responses: Record<string, CannedResponse>,
   fallback: CannedResponse,
-  delayMs = 0,
 ): Promise<{ url: string; stop: () => void }> {
   const child = fork(fileURLToPath(new URL('./bareServer.js', import.meta.url)), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const options: BareServerOptions = { responses, fallback, delayMs };
+  const options: BareServerOptions = { responses, fallback };
+  child.send(options);
+  const [reply] = (await once(child, 'message')) as [{ url: string }];
+  return { url: reply.url, stop: () => child.kill() };
+}
+
+/** The pure-delay server (`delayServer.ts`) in a process of its own. */
+async function startDelayServer(response: CannedResponse, delayMs: number): Promise<{ url: string; stop: () => void }> {
+  const child = fork(fileURLToPath(new URL('./delayServer.js', import.meta.url)), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const options: DelayServerOptions = { response, delayMs };
   child.send(options);
   const [reply] = (await once(child, 'message')) as [{ url: string }];
   return { url: reply.url, stop: () => child.kill() };
@@ -376,7 +387,7 @@ async function measurementAccuracy(): Promise<void> {
     { points: SpeedupPoint[]; error: number; rawClient: SpeedupPoint[]; rawError: number }
   > = {};
   for (const delay of HARNESS_DELAYS_MS) {
-    const bare = await startBare({}, canned, delay);
+    const bare = await startDelayServer(canned, delay);
     try {
       const rounds = delay >= 100 ? (quick ? 10 : 20) : quick ? 20 : 40;
       const points = await speedups(bare.url, retrieve, rounds);
