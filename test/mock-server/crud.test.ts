@@ -220,3 +220,29 @@ describe('mock server: create, retrieve, update, upsert, delete', () => {
     expect((await mock.api('GET', `contacts(${id})?$select=fullname`)).json.fullname).toBe('Ada King');
   });
 });
+
+describe('mock server: repeated reads of a record', () => {
+  const mock = useMockServer();
+
+  it('answer from the latest version, in the shape each URL and Prefer header asks for', async () => {
+    const created = await mock.api('POST', 'accounts', { body: { name: 'Before', revenue: 10 } });
+    const id = entityIdOf(created);
+    const first = await mock.api('GET', `accounts(${id})`);
+    const again = await mock.api('GET', `accounts(${id})`);
+    expect(again.text).toBe(first.text);
+    expect(again.headers.etag).toBe(first.headers.etag);
+    expect(again.headers['content-type']).toBe('application/json; odata.metadata=minimal');
+    const selected = await mock.api('GET', `accounts(${id})?$select=name`);
+    expect(Object.keys(selected.json as object).sort()).toEqual(['@odata.context', '@odata.etag', 'accountid', 'name']);
+    const annotated = await mock.api('GET', `accounts(${id})`, {
+      headers: { prefer: 'odata.include-annotations="OData.Community.Display.V1.FormattedValue"' },
+    });
+    expect(annotated.json['revenue@OData.Community.Display.V1.FormattedValue']).toBe('$10.00');
+    expect((await mock.api('GET', `accounts(${id})`)).text).toBe(first.text);
+    expect((await mock.api('PATCH', `accounts(${id})`, { body: { name: 'After' } })).status).toBe(204);
+    const updated = await mock.api('GET', `accounts(${id})`);
+    expect(updated.json.name).toBe('After');
+    expect(updated.headers.etag).not.toBe(first.headers.etag);
+    expect((await mock.api('GET', `accounts(${id})?$select=name`)).json.name).toBe('After');
+  });
+});
