@@ -58,6 +58,10 @@ export class Http1Pool {
   readonly #gone = (connection: Http1Connection): void => {
     this.#onGone(connection);
   };
+  readonly #settled = (): void => {
+    this.#active--;
+    if (this.#active === 0 && this.#drained !== undefined) this.#drained();
+  };
 
   constructor(origin: string, options: Http1PoolOptions = {}) {
     this.#origin = new URL(origin);
@@ -87,7 +91,7 @@ export class Http1Pool {
         reject(new errors.RequestAbortedError());
         return;
       }
-      const pending = new PendingAttempt(this, request, wire, resolve, reject);
+      const pending = new PendingAttempt(request, wire, resolve, reject, this.#settled);
       this.#active++;
       this.#dispatch(pending);
     });
@@ -98,12 +102,6 @@ export class Http1Pool {
     this.#closing = true;
     if (this.#active > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
     for (const connection of [...this.#connections]) connection.destroy();
-  }
-
-  /** @internal A pending attempt has settled. */
-  settled(): void {
-    this.#active--;
-    if (this.#active === 0 && this.#drained !== undefined) this.#drained();
   }
 
   #serialize(request: AttemptRequest): string {
@@ -189,7 +187,7 @@ class PendingAttempt implements Exchange, Expirable {
   readonly wire: string;
   readonly encoding: 'latin1' | 'utf8';
   readonly noBody: boolean;
-  readonly #pool: Http1Pool;
+  readonly #onSettled: () => void;
   readonly #sentAt: number;
   readonly #signal: AbortSignal | undefined;
   readonly #resolve: (attempt: Attempt) => void;
@@ -202,13 +200,13 @@ class PendingAttempt implements Exchange, Expirable {
   };
 
   constructor(
-    pool: Http1Pool,
     request: AttemptRequest,
     wire: string,
     resolve: (attempt: Attempt) => void,
     reject: (error: Error) => void,
+    onSettled: () => void,
   ) {
-    this.#pool = pool;
+    this.#onSettled = onSettled;
     this.#sentAt = performance.now();
     this.deadline = this.#sentAt + request.timeoutMs;
     this.wire = wire;
@@ -268,7 +266,7 @@ class PendingAttempt implements Exchange, Expirable {
     this.#settled = true;
     attemptDeadlines.delete(this);
     this.#signal?.removeEventListener('abort', this.#onAbort);
-    this.#pool.settled();
+    this.#onSettled();
     return false;
   }
 }
