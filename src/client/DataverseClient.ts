@@ -15,6 +15,7 @@ import { emptyCounters, type ClientCounters } from './ClientCounters.js';
 import {
   backoffMs,
   defaultRetryPolicy,
+  isCertificateFailure,
   isConnectFailure,
   RETRYABLE_STATUSES,
   retryAfterMs,
@@ -267,6 +268,10 @@ export class DataverseClient {
     this.counters.connectionErrors++;
     state.errorAttempts++;
     const reason = redact(error instanceof Error ? error.message : String(error));
+    if (isCertificateFailure(error)) {
+      this.#unreachable = `${this.origin} cannot be reached: its TLS certificate is not trusted: ${reason} (NODE_EXTRA_CA_CERTS=<file.pem> adds a CA that signs it)`;
+      throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(this.#unreachable);
+    }
     if (isConnectFailure(error) && ++this.#connectFailures >= this.#policy.unreachableAfter) {
       this.#unreachable = `${this.origin} cannot be reached: ${reason} (${this.#connectFailures} attempts in a row could not connect)`;
       throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(this.#unreachable);

@@ -60,13 +60,36 @@ const CONNECT_FAILURES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-export function isConnectFailure(error: unknown): boolean {
+/** OpenSSL's verdicts on a server certificate Node does not trust: trying again cannot change them. */
+const CERTIFICATE_FAILURES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function hasCode(error: unknown, codes: ReadonlySet<string>): boolean {
   for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 4; depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && CONNECT_FAILURES.has(code)) return true;
+    if (typeof code === 'string' && codes.has(code)) return true;
     e = (e as { cause?: unknown }).cause;
   }
   return false;
+}
+
+export function isConnectFailure(error: unknown): boolean {
+  return hasCode(error, CONNECT_FAILURES);
+}
+
+/** The server's certificate was refused: no request was sent, and none will be. */
+export function isCertificateFailure(error: unknown): boolean {
+  return hasCode(error, CERTIFICATE_FAILURES);
 }
 
 /** The wait a 429 asks for, in ms: `retry-after-ms` when present (the mock's compressed time), else `Retry-After` seconds. */
