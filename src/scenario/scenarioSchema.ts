@@ -171,10 +171,11 @@ const counts = z.union([z.int().min(1).max(4096), z.array(z.int().min(1).max(409
 
 /**
  * The names dvbench prints are accepted as shorthand: `async:8`, `threads:4`, `processes:4`,
- * `batch:100x2` (`:stop` for stop-on-error), `transaction:4`, `bulk:100x2`, `adaptive:64`.
+ * `batch:100x2` (`:stop` for stop-on-error), `transaction:4`, `bulk:100x2`, `adaptive:64`; and
+ * `batch:100`, `bulk:100` for one in flight, as the object form defaults.
  */
 export const STRATEGY_SHORTHAND =
-  /^(sequential|(async|threads|processes|transaction|adaptive):(\d+)|(batch|bulk):(\d+)x(\d+)(:stop)?)$/;
+  /^(sequential|(async|threads|processes|transaction|adaptive):(\d+)|(batch|bulk):(\d+)(?:x(\d+))?(:stop)?)$/;
 
 function expandShorthand(text: string): unknown {
   const m = STRATEGY_SHORTHAND.exec(text);
@@ -195,7 +196,7 @@ function expandShorthand(text: string): unknown {
       return {
         kind,
         size: Number(m[5]),
-        inFlight: Number(m[6]),
+        ...(m[6] === undefined ? {} : { inFlight: Number(m[6]) }),
         ...(kind === 'batch' ? { continueOnError: m[7] === undefined } : {}),
       };
   }

@@ -256,7 +256,7 @@ describe('validate means it: queries and names checked as the mock checks them',
 
   it('strategies may be written as dvbench names them; a wrong kind lists the valid ones', () => {
     const loaded = parseScenarioText(
-      'name: t\nworkloads: [{ kind: read, table: account, count: 1 }]\nstrategies: [sequential, "async:8", threads:2, processes:2, "batch:100x2", "batch:10x1:stop", transaction:4, "bulk:100x2", adaptive:32]\n',
+      'name: t\nworkloads: [{ kind: read, table: account, count: 1 }]\nstrategies: [sequential, "async:8", threads:2, processes:2, "batch:100x2", "batch:10x1:stop", transaction:4, "bulk:100x2", adaptive:32, "batch:50", "bulk:20", "batch:5:stop"]\n',
       'x.yaml',
     );
     expect(expandStrategies(loaded.scenario.strategies).map((s) => s.name)).toEqual([
@@ -269,6 +269,9 @@ describe('validate means it: queries and names checked as the mock checks them',
       'transaction:4',
       'bulk:100x2',
       'adaptive:32',
+      'batch:50x1',
+      'bulk:20x1',
+      'batch:5x1:stop',
     ]);
     expect(
       problem(
