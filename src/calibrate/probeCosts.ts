@@ -1,8 +1,8 @@
-import { Pool } from 'undici';
 import { performance } from 'node:perf_hooks';
 import type { CallResult } from '../client/CallResult.js';
 import type { DataverseClient } from '../client/DataverseClient.js';
 import { createMultiple, updateMultiple } from '../client/bulk/bulkRequests.js';
+import { Http1Pool } from '../client/transport/Http1Pool.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
 import type { CostSamples, SizedSamples } from './CostSamples.js';
 import type { ProbeBudget } from './ProbeBudget.js';
@@ -78,16 +78,18 @@ export class CostProbe {
     }
   }
 
-  /** Unauthenticated WhoAmI: the front end answers 401 before any work, so the time is the network's. */
+  /**
+   * Unauthenticated WhoAmI: the front end answers 401 before any work, so the time is the
+   * network's. Sent on the transport the probed calls use, so its own cost cancels out.
+   */
   async #roundTrip(): Promise<number[]> {
-    const pool = new Pool(this.client.origin, { connections: 1 });
+    const pool = new Http1Pool(this.client.origin, { connections: 1 });
     const out: number[] = [];
     try {
       for (let i = 0; i <= this.options.samples; i++) {
         this.budget.check();
         const started = performance.now();
-        const res = await pool.request({ method: 'GET', path: `${this.client.apiPath}WhoAmI` });
-        await res.body.dump();
+        await pool.send({ method: 'GET', path: `${this.client.apiPath}WhoAmI`, headers: {}, timeoutMs: 30_000 });
         this.budget.spend(1);
         if (i > 0) out.push(performance.now() - started);
       }
