@@ -32,7 +32,12 @@ export interface ApiResponse {
 export const JSON_CONTENT_TYPE = 'application/json; odata.metadata=minimal';
 
 export function jsonResponse(status: number, value: unknown, headers: Record<string, string> = {}): ApiResponse {
-  return { status, headers: { 'Content-Type': JSON_CONTENT_TYPE, ...headers }, body: JSON.stringify(value) };
+  return jsonTextResponse(status, JSON.stringify(value), headers);
+}
+
+/** A JSON answer whose body is serialized already. */
+export function jsonTextResponse(status: number, body: string, headers: Record<string, string> = {}): ApiResponse {
+  return { status, headers: { 'Content-Type': JSON_CONTENT_TYPE, ...headers }, body };
 }
 
 export function emptyResponse(status: number, headers: Record<string, string> = {}): ApiResponse {

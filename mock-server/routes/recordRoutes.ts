@@ -1,6 +1,6 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { ApiRequest, ApiResponse } from '../http/ApiMessage.js';
-import { emptyResponse, JSON_CONTENT_TYPE, jsonResponse } from '../http/ApiMessage.js';
+import { emptyResponse, jsonResponse, jsonTextResponse } from '../http/ApiMessage.js';
 import { parseJsonBody } from '../http/parseJsonBody.js';
 import type { TableMetadata } from '../metadata/Catalogue.js';
 import type { MockContext } from '../MockContext.js';
@@ -32,8 +32,6 @@ function etagMatches(header: string, row: Row): boolean {
     .map((s) => s.trim())
     .some((tag) => tag === '*' || tag === etagOf(row) || tag === `"${row.version}"`);
 }
-
-const JSON_HEADERS = { 'Content-Type': JSON_CONTENT_TYPE } as const;
 
 /**
  * The last plain answer (no `$expand`, no annotations) of recently read rows, by the URL it
@@ -73,12 +71,12 @@ export function retrieveRecord(
   ) {
     return emptyResponse(304, { ETag: etagOf(row) });
   }
-  const plain = options.expand.length === 0 && annotations === undefined;
-  if (plain) {
-    const url = `${request.baseUrl}${request.path}?${request.query}`;
-    const cached = plainAnswers.get(row);
-    if (cached?.url === url) return { status: 200, headers: { ...JSON_HEADERS, ETag: etagOf(row) }, body: cached.body };
-  }
+  const plainUrl =
+    options.expand.length === 0 && annotations === undefined
+      ? `${request.baseUrl}${request.path}?${request.query}`
+      : undefined;
+  const cached = plainUrl === undefined ? undefined : plainAnswers.get(row);
+  if (cached !== undefined && cached.url === plainUrl) return jsonTextResponse(200, cached.body, { ETag: etagOf(row) });
   const selectPart = options.select === undefined ? '' : `(${options.select.join(',')})`;
   const answer = jsonResponse(
     200,
@@ -88,7 +86,7 @@ export function retrieveRecord(
       ...(annotations === undefined ? {} : { 'Preference-Applied': `odata.include-annotations="${annotations}"` }),
     },
   );
-  if (plain) plainAnswers.set(row, { url: `${request.baseUrl}${request.path}?${request.query}`, body: answer.body });
+  if (plainUrl !== undefined) plainAnswers.set(row, { url: plainUrl, body: answer.body });
   return answer;
 }
 

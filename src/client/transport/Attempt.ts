@@ -12,10 +12,8 @@ export interface Attempt {
   readonly serviceMs: number;
 }
 
-export type HttpMethod = Dispatcher.HttpMethod;
-
 export interface AttemptRequest {
-  readonly method: HttpMethod;
+  readonly method: Dispatcher.HttpMethod;
   /** Origin-relative, already percent-encoded: `/api/data/v9.2/accounts?$top=1`. */
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;

@@ -89,10 +89,6 @@ export class Http1Connection {
     return this.#gone;
   }
 
-  get busy(): boolean {
-    return this.#exchange !== undefined;
-  }
-
   send(exchange: Exchange): void {
     this.#exchange = exchange;
     this.#reader = new ResponseReader(exchange.noBody);
