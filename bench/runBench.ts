@@ -41,28 +41,30 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-async function startBare(
-  responses: Record<string, CannedResponse>,
-  fallback: CannedResponse,
+/** Forks a benchmark server script, tells it its options over IPC, and waits for its URL. */
+async function forkServer(
+  script: string,
+  options: BareServerOptions | DelayServerOptions,
 ): Promise<{ url: string; stop: () => void }> {
-  const child = fork(fileURLToPath(new URL('./bareServer.js', import.meta.url)), [], {
+  const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const options: BareServerOptions = { responses, fallback };
   child.send(options);
   const [reply] = (await once(child, 'message')) as [{ url: string }];
   return { url: reply.url, stop: () => child.kill() };
 }
 
+/** The bare node:http server (`bareServer.ts`) in a process of its own. */
+function startBare(
+  responses: Record<string, CannedResponse>,
+  fallback: CannedResponse,
+): Promise<{ url: string; stop: () => void }> {
+  return forkServer('./bareServer.js', { responses, fallback });
+}
+
 /** The pure-delay server (`delayServer.ts`) in a process of its own. */
-async function startDelayServer(response: CannedResponse, delayMs: number): Promise<{ url: string; stop: () => void }> {
-  const child = fork(fileURLToPath(new URL('./delayServer.js', import.meta.url)), [], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const options: DelayServerOptions = { response, delayMs };
-  child.send(options);
-  const [reply] = (await once(child, 'message')) as [{ url: string }];
-  return { url: reply.url, stop: () => child.kill() };
+function startDelayServer(response: CannedResponse, delayMs: number): Promise<{ url: string; stop: () => void }> {
+  return forkServer('./delayServer.js', { response, delayMs });
 }
 
 async function capture(url: string, r: BenchRequest): Promise<CannedResponse> {
