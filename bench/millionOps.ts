@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { tableDirectory } from '../mock-server/index.js';
 import { DataverseClient } from '../src/client/DataverseClient.js';
 import { MeasurementSink } from '../src/metrics/MeasurementSink.js';
-import { fingerprint } from '../src/runner/prepareData.js';
+import { fingerprint } from '../src/target/prepareData.js';
 import { parseScenarioText } from '../src/scenario/loadScenario.js';
 import { planOperations, seededRowsKey } from '../src/scenario/planOperations.js';
 import { poolStrategy } from '../src/strategies/inProcessStrategies.js';

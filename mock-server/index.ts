@@ -12,6 +12,8 @@ export type { MockContext } from './MockContext.js';
 export { formatIssuePath } from './config/formatIssuePath.js';
 export { deepFreeze } from './config/deepFreeze.js';
 export { createPrng, hashSeed } from './admin/createPrng.js';
+export { seedBodies } from './admin/seedBodies.js';
+export type { SeedBody } from './admin/seedBodies.js';
 export type { Prng } from './admin/createPrng.js';
 export { tableDirectory } from './metadata/tableDirectory.js';
 export type { TableEntry } from './metadata/tableDirectory.js';

@@ -12,5 +12,5 @@ export type { Comparison, StrategyComparison } from './report/compare/compareRun
 export type { RunResults, StrategyResult } from './runner/RunResults.js';
 export type { RunEvents } from './runner/runScenario.js';
 export type { Scenario } from './scenario/scenarioSchema.js';
-export type { AuthSpec } from './client/target/resolveTarget.js';
+export type { AuthSpec } from './target/resolveTarget.js';
 export { DvbenchError } from './errors/DvbenchError.js';

@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { parseMockConfig, type MockConfigInput } from '../../mock-server/index.js';
-import { startEmbeddedMock } from '../../src/runner/startEmbeddedMock.js';
+import { startEmbeddedMock } from '../../src/target/startEmbeddedMock.js';
 import { startDelayProxy } from './startDelayProxy.js';
 
 export interface StandInOrg {

@@ -144,11 +144,7 @@ function valueFor(
   return (byName ?? BY_TYPE[column.type])(cell);
 }
 
-/**
- * Generates `counts[table]` records per table from one seed. Tables are generated in the
- * order given, and a lookup points at a record of a target table generated before it, so
- * the same request always produces byte-identical data.
- */
+/** A record of the first target table generated so far, or null when there is none yet. */
 function lookupValue(column: ColumnDefinition, prng: Prng, generatedIds: ReadonlyMap<string, string[]>): CellValue {
   const target = column.targets?.find((t) => (generatedIds.get(t.table)?.length ?? 0) > 0);
   const pool = target === undefined ? undefined : generatedIds.get(target.table);
@@ -156,50 +152,75 @@ function lookupValue(column: ColumnDefinition, prng: Prng, generatedIds: Readonl
   return { id: prng.pick(pool), table: target.table } satisfies LookupValue;
 }
 
-/** One generated record of `table`, system columns and computed columns included; returns its id. */
-function seedRecord(
-  table: TableMetadata,
-  i: number,
-  prng: Prng,
-  generatedIds: ReadonlyMap<string, string[]>,
-  request: SeedRequest,
-  store: Store,
-): string {
-  const values: Record<string, CellValue> = {};
-  for (const column of table.definition.columns) {
-    if (column.readOnly === true || column.name === table.primaryKey) continue;
-    values[column.name] =
-      column.type === 'lookup' ? lookupValue(column, prng, generatedIds) : valueFor(table, column, i, prng, values);
-  }
-  const id = prng.uuid();
-  const createdOn = toDataverseDateTime(
-    request.referenceTime - prng.int(0, 364) * DAY - prng.int(0, DAY / 1000 - 1) * 1000,
-  );
-  values[table.primaryKey] = id;
-  values.statecode = 0;
-  values.statuscode = 1;
-  values.createdon = createdOn;
-  values.modifiedon = createdOn;
-  const version = store.nextVersion();
-  values.versionnumber = version;
-  for (const column of table.definition.columns) {
-    if (column.compute !== undefined) values[column.name] = (column.compute(values) ?? null) as CellValue;
-  }
-  store.insert(table.logicalName, { values, version });
-  return id;
+/** One generated record: its table, its number within the table, and every column's value. */
+export interface GeneratedRecord {
+  readonly table: TableMetadata;
+  readonly index: number;
+  readonly id: string;
+  /** Writable columns, lookups as `{ id, table }`, and `createdon`; no system or computed columns. */
+  readonly values: Record<string, CellValue>;
+  readonly createdOn: string;
 }
 
-export function seedData(request: SeedRequest, catalogue: Catalogue, store: Store): Record<string, number> {
-  const created: Record<string, number> = {};
+/**
+ * Generates `counts[table]` records per table from one seed. Tables are generated in the order
+ * given, and a lookup points at a record of a target table generated before it, so the same
+ * request always produces byte-identical data. `idOf` chooses the primary keys (an org run's
+ * own, unguessable ids); the values never depend on it, so every target holds the same data.
+ */
+export function* generateRecords(
+  request: SeedRequest,
+  catalogue: Catalogue,
+  idOf?: (table: string, index: number) => string,
+): Generator<GeneratedRecord> {
   const generatedIds = new Map<string, string[]>();
   for (const [logicalName, count] of Object.entries(request.counts)) {
     const table = catalogue.byLogicalName(logicalName);
     if (table === undefined) continue;
     const prng = createPrng(hashSeed(request.seed, logicalName));
     const ids: string[] = [];
-    for (let i = 0; i < count; i++) ids.push(seedRecord(table, i, prng, generatedIds, request, store));
+    const offset = generatedIds.get(logicalName)?.length ?? 0;
+    for (let i = 0; i < count; i++) {
+      const values: Record<string, CellValue> = {};
+      for (const column of table.definition.columns) {
+        if (column.readOnly === true || column.name === table.primaryKey) continue;
+        values[column.name] =
+          column.type === 'lookup' ? lookupValue(column, prng, generatedIds) : valueFor(table, column, i, prng, values);
+      }
+      // Drawn even when idOf chooses the key: the values that follow must not depend on it.
+      const drawn = prng.uuid();
+      const id = idOf?.(logicalName, offset + i) ?? drawn;
+      const createdOn = toDataverseDateTime(
+        request.referenceTime - prng.int(0, 364) * DAY - prng.int(0, DAY / 1000 - 1) * 1000,
+      );
+      ids.push(id);
+      yield { table, index: offset + i, id, values, createdOn };
+    }
     generatedIds.set(logicalName, [...(generatedIds.get(logicalName) ?? []), ...ids]);
-    created[logicalName] = (created[logicalName] ?? 0) + count;
   }
+}
+
+/** A generated record as the store holds it: system columns and computed columns included. */
+function insertRecord(record: GeneratedRecord, store: Store): void {
+  const { table } = record;
+  const values: Record<string, CellValue> = { ...record.values };
+  values[table.primaryKey] = record.id;
+  values.statecode = 0;
+  values.statuscode = 1;
+  values.createdon = record.createdOn;
+  values.modifiedon = record.createdOn;
+  const version = store.nextVersion();
+  values.versionnumber = version;
+  for (const column of table.definition.columns) {
+    if (column.compute !== undefined) values[column.name] = (column.compute(values) ?? null) as CellValue;
+  }
+  store.insert(table.logicalName, { values, version });
+}
+
+export function seedData(request: SeedRequest, catalogue: Catalogue, store: Store): Record<string, number> {
+  const created: Record<string, number> = {};
+  for (const [table, count] of Object.entries(request.counts))
+    if (catalogue.byLogicalName(table) !== undefined) created[table] = (created[table] ?? 0) + count;
+  for (const record of generateRecords(request, catalogue)) insertRecord(record, store);
   return created;
 }

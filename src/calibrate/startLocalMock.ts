@@ -3,7 +3,7 @@ import { applyProfile, parseMockConfig } from '../../mock-server/index.js';
 import { createMockTokenProviders } from '../client/auth/createTokenProviders.js';
 import { DataverseClient } from '../client/DataverseClient.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
-import { startEmbeddedMock } from '../runner/startEmbeddedMock.js';
+import { startEmbeddedMock } from '../target/startEmbeddedMock.js';
 import { PROBE_TABLE } from './ProbeRecords.js';
 
 export interface LocalMock {

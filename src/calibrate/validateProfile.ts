@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { TargetSpec } from '../client/target/resolveTarget.js';
+import type { TargetSpec } from '../target/resolveTarget.js';
 import type { RunResults } from '../runner/RunResults.js';
 import { ScenarioRun } from '../runner/runScenario.js';
 import { parseScenarioText } from '../scenario/loadScenario.js';

@@ -9,7 +9,7 @@ import { tuneCommand, tuneHelp } from './commands/tuneCommand.js';
 import { mergeCommand, mergeHelp } from './commands/mergeCommand.js';
 import { cleanupCommand, cleanupHelp } from './commands/cleanupCommand.js';
 import { calibrateCommand, calibrateHelp } from './commands/calibrateCommand.js';
-import { readPackageVersion } from './readPackageVersion.js';
+import { readPackageVersion } from '../output/readPackageVersion.js';
 
 export const mainHelp = `Usage: dvbench <command> [options]
 

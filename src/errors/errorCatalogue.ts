@@ -22,6 +22,7 @@ export const errorCatalogue = {
   DVB_ERR_CANCELLED: (message: string) => new DvbenchError('DVB_ERR_CANCELLED', message, EXIT.interrupted),
   DVB_ERR_OUTPUT: (message: string) => new DvbenchError('DVB_ERR_OUTPUT', message, EXIT.invalidInput),
   DVB_ERR_REPORT_WRITE: (message: string) => new DvbenchError('DVB_ERR_REPORT_WRITE', message, EXIT.failed),
+  DVB_ERR_SETUP: (message: string) => new DvbenchError('DVB_ERR_SETUP', message, EXIT.failed),
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -1,5 +1,5 @@
 import { errorCatalogue } from '../errors/errorCatalogue.js';
-import type { AuthSpec, TargetSpec } from '../client/target/resolveTarget.js';
+import type { AuthSpec, TargetSpec } from '../target/resolveTarget.js';
 import { writeReports } from '../report/writeReports.js';
 import type { RunResults } from '../runner/RunResults.js';
 import { ScenarioRun, type RunEvents } from '../runner/runScenario.js';

@@ -1,6 +1,6 @@
 import type { DataverseClient } from '../client/DataverseClient.js';
 import { latencyHistogram, MeasurementSink, type Histogram } from '../metrics/MeasurementSink.js';
-import { serverSnapshot, type ServerSnapshot } from '../runner/prepareData.js';
+import { serverSnapshot, type ServerSnapshot } from '../target/prepareData.js';
 import type { Environment } from '../runner/RunResults.js';
 import type { LoadedScenario } from '../scenario/loadScenario.js';
 import type { Ramp } from './arrivalSchedule.js';

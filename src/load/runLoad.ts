@@ -4,17 +4,17 @@ import { performance } from 'node:perf_hooks';
 import { tableDirectory } from '../../mock-server/index.js';
 import { redact } from '../client/auth/redact.js';
 import { DataverseClient } from '../client/DataverseClient.js';
-import type { TargetSpec } from '../client/target/resolveTarget.js';
+import type { TargetSpec } from '../target/resolveTarget.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
 import { MeasurementSink } from '../metrics/MeasurementSink.js';
-import { writeJsonAtomic } from '../report/writeJsonAtomic.js';
-import { describeEnvironment } from '../runner/environment.js';
-import { lockOutputFolder } from '../runner/outputFolder.js';
-import { preflight } from '../runner/preflight.js';
-import { fetchRows, resetAndSeed } from '../runner/prepareData.js';
-import type { EmbeddedMock } from '../runner/startEmbeddedMock.js';
-import { openTarget } from '../runner/openTarget.js';
-import { checkTargetSafety } from '../runner/targetSafety.js';
+import { writeJsonAtomic } from '../output/writeJsonAtomic.js';
+import { describeEnvironment } from '../output/environment.js';
+import { lockOutputFolder } from '../output/outputFolder.js';
+import { preflight } from '../target/preflight.js';
+import { fetchRows, resetAndSeed } from '../target/prepareData.js';
+import type { EmbeddedMock } from '../target/startEmbeddedMock.js';
+import { openTarget } from '../target/openTarget.js';
+import { checkTargetSafety } from '../target/targetSafety.js';
 import type { LoadedScenario } from '../scenario/loadScenario.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import { planOperations } from '../scenario/planOperations.js';
@@ -58,6 +58,10 @@ interface Connection {
 export function checkLoadSafety(loaded: LoadedScenario, options: LoadRunOptions): void {
   checkTargetSafety(loaded.scenario, options.target, options.allowWrites === true);
   if (options.target.kind !== 'org') return;
+  if (Object.keys(loaded.scenario.data).length > 0)
+    throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
+      "target: a load test against a real org reads the org's own records: it does not create data: there (a benchmark does). Remove the data: block, or run the load test on the mock.",
+    );
   const writing = loaded.scenario.workloads.filter((w) => w.kind !== 'read').map((w) => w.kind);
   if (writing.length > 0)
     throw errorCatalogue.DVB_ERR_TARGET_CONFIG(

@@ -1,4 +1,11 @@
 import type { ScenarioRun } from '../runner/runScenario.js';
+import type { SetupStep } from '../target/RunTarget.js';
+
+const SETUP_LABELS: Readonly<Record<SetupStep, string>> = {
+  data: "creating the scenario's data (not measured)",
+  restore: 'restoring the records a repetition changed (not measured)',
+  cleanup: 'deleting what the run created',
+};
 
 /**
  * Progress on stderr: a live bar on a terminal; one plain line per repetition when not a
@@ -39,6 +46,11 @@ export function attachProgressReporter(
     stream.write(
       `${tty ? '\r\x1b[2K' : ''}  ${label}: ${e.wallMs.toFixed(0)} ms, ${e.opsPerSec.toFixed(1)} ops/s${e.failed > 0 ? `, ${e.failed} failed` : ''}\n`,
     );
+  });
+  run.on('setup', (e) => {
+    const label = SETUP_LABELS[e.step];
+    if (tty) stream.write(`\r\x1b[2K  ${label}: ${e.done}/${e.total} records${e.done === e.total ? '\n' : ''}`);
+    else if (e.done === e.total) stream.write(`  ${label}: ${e.total} records\n`);
   });
   run.on('warning', (w) => {
     stream.write(`  warning: ${w}\n`);

@@ -1,7 +1,7 @@
 import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { DvbenchError } from '../errors/DvbenchError.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
-import { writeFileAtomic } from './writeJsonAtomic.js';
+import { writeFileAtomic } from '../output/writeJsonAtomic.js';
 import { join } from 'node:path';
 import type { RunResults } from '../runner/RunResults.js';
 import { buildCharts } from './charts/buildCharts.js';

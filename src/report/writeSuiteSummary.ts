@@ -1,6 +1,6 @@
 import { escapeMarkup as xml } from './escapeMarkup.js';
 import { mkdir } from 'node:fs/promises';
-import { writeFileAtomic } from './writeJsonAtomic.js';
+import { writeFileAtomic } from '../output/writeJsonAtomic.js';
 import { dirname, join, relative } from 'node:path';
 import type { RunResults } from '../runner/RunResults.js';
 

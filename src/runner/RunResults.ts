@@ -172,5 +172,19 @@ export interface RunResults {
   readonly shard: { readonly index: number; readonly count: number } | null;
   /** The strategies `--strategies` chose, or null for all: thresholds on the others are skipped. */
   readonly selectedStrategies: readonly string[] | null;
+  /**
+   * Work on the target that was not measured: creating the scenario's data (on an org through the
+   * Web API; on the mock through its admin API), putting it back between repetitions, and
+   * deleting what the run created. Absent in files written before it was reported.
+   */
+  readonly setup?:
+    | {
+        readonly ms: number;
+        readonly requests: number;
+        readonly created: number;
+        readonly deleted: number;
+      }
+    | null
+    | undefined;
   readonly warnings: readonly string[];
 }

@@ -24,7 +24,18 @@ export interface DryRunPlan {
   readonly strategies: readonly DryRunStrategy[];
   /** The per-user request limit per window the estimate is set against. */
   readonly requestLimit: { readonly requests: number; readonly windowSeconds: number };
+  /** Against an org: the data created before measuring, and what is put back between repetitions. */
+  readonly setup: {
+    readonly records: number;
+    /** CreateMultiple requests (FIXTURE_CHUNK records each at most, per table). */
+    readonly createRequests: number;
+    /** Records of the data a repetition changes or deletes, put back (UpsertMultiple) before the next. */
+    readonly restoredPerRepetition: number;
+  };
 }
+
+/** Records per bulk message when an org's data is created (see OrgFixture). */
+const FIXTURE_CHUNK = 100;
 
 /** Queries read every page: one request per page of the table's seeded size. */
 function requestsFor(op: PlannedOperation, data: Readonly<Record<string, number>>): number {
@@ -101,16 +112,38 @@ export function dryRun(scenario: Scenario): DryRunPlan {
       estimatedMs: estimateMs(scenario, spec.concurrency, perRep, operations) * repetitions,
     };
   });
+  const consumed = ops.filter(
+    (op) => (op.kind === 'update' || op.kind === 'delete') && (scenario.data[op.table] ?? 0) > 0,
+  );
   return {
     operations,
     byKind,
     repetitions,
     strategies,
+    setup: {
+      records: Object.values(scenario.data).reduce((a, n) => a + n, 0),
+      createRequests: Object.values(scenario.data).reduce((a, n) => a + Math.ceil(n / FIXTURE_CHUNK), 0),
+      restoredPerRepetition: consumed.length,
+    },
     requestLimit: {
       requests: scenario.mock.limits.requestsPerWindow,
       windowSeconds: scenario.mock.limits.windowSeconds,
     },
   };
+}
+
+/** What the run does on an org before and between measuring: it is sent, and counts, but is not measured. */
+function setupLines(plan: DryRunPlan, targetIsOrg: boolean): string[] {
+  const { records, createRequests, restoredPerRepetition } = plan.setup;
+  if (!targetIsOrg || records === 0) return [];
+  const laterReps = plan.strategies.length * plan.repetitions - 1;
+  return [
+    `set-up (not measured): ${records} record(s) of data created by ${createRequests} bulk request(s) (CreateMultiple, at most ${FIXTURE_CHUNK} records each) before the first repetition;` +
+      (restoredPerRepetition > 0
+        ? ` ${restoredPerRepetition} changed or deleted record(s) put back (UpsertMultiple) before each of the ${laterReps} later repetitions;`
+        : '') +
+      ` everything the run created deleted at the end (one request per record).`,
+  ];
 }
 
 /** The printed estimate. */
@@ -131,8 +164,8 @@ export function formatDryRun(name: string, plan: DryRunPlan, targetIsOrg: boolea
   }
   const totalMs = plan.strategies.reduce((a, s) => a + s.estimatedMs, 0);
   const total = plan.strategies.reduce((a, s) => a + s.entitlementRequests, 0);
+  lines.push('', ...setupLines(plan, targetIsOrg));
   lines.push(
-    '',
     'Queries are counted at the pages the seeded data fills; writes into the same table during the run add pages.',
     ...((plan.byKind.script ?? 0) > 0
       ? [

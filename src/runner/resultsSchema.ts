@@ -158,6 +158,7 @@ export const resultsSchema = z.strictObject({
   integrity: z.strictObject({ ok: z.boolean(), failed: z.array(z.string()) }),
   shard: z.strictObject({ index: num, count: num }).nullable(),
   selectedStrategies: z.array(z.string()).nullable(),
+  setup: z.strictObject({ ms: num, requests: num, created: num, deleted: num }).nullable().optional(),
   warnings: z.array(z.string()),
 });
 

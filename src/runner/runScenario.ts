@@ -2,31 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter, setMaxListeners } from 'node:events';
 import { tableDirectory, type TableEntry } from '../../mock-server/index.js';
 import { redact } from '../client/auth/redact.js';
-import type { TokenProvider } from '../client/auth/TokenProvider.js';
-import { DataverseClient } from '../client/DataverseClient.js';
-import type { TargetSpec } from '../client/target/resolveTarget.js';
+import type { TargetSpec } from '../target/resolveTarget.js';
 import { DvbenchError } from '../errors/DvbenchError.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
-import { writeJsonAtomic } from '../report/writeJsonAtomic.js';
+import { writeJsonAtomic } from '../output/writeJsonAtomic.js';
 import { expandStrategies, type StrategySpec } from '../scenario/expandStrategies.js';
 import type { LoadedScenario } from '../scenario/loadScenario.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import { planOperations } from '../scenario/planOperations.js';
-import type { RunGates } from '../strategies/StrategyContext.js';
-import type { WorkerTarget } from '../strategies/workerProtocol.js';
 import { aggregateStrategy, compareStrategies, type MeasuredRepetition } from './aggregateStrategy.js';
 import { auditIntegrity, idsOfTables, writtenTables } from './auditIntegrity.js';
-import { deleteCreated, plannedCreates, recordPlannedCreates } from './createdRecords.js';
-import { describeEnvironment } from './environment.js';
-import { lockOutputFolder } from './outputFolder.js';
-import { preflight } from './preflight.js';
-import { fetchRows, fingerprint, resetAndSeed, serverSnapshot } from './prepareData.js';
+import { describeEnvironment } from '../output/environment.js';
+import { lockOutputFolder } from '../output/outputFolder.js';
+import { preflight } from '../target/preflight.js';
+import { fingerprint } from '../target/prepareData.js';
 import { runRepetition } from './runRepetition.js';
 import { busyClientWarning, repetitionResult, serverDelta } from './summarizeRepetition.js';
 import { RESULTS_SCHEMA_VERSION, type RunResults, type StrategyResult } from './RunResults.js';
-import type { EmbeddedMock } from './startEmbeddedMock.js';
-import { openTarget } from './openTarget.js';
-import { checkTargetSafety } from './targetSafety.js';
+import { openRunTarget } from '../target/openRunTarget.js';
+import type { RunTarget, SetupProgress } from '../target/RunTarget.js';
+import { checkTargetSafety } from '../target/targetSafety.js';
 import { RUN_TAG_VARIABLE } from '../strategies/runScript.js';
 import { judgeRun } from './verdict.js';
 
@@ -40,9 +35,9 @@ export interface RunOptions {
   /** Run only these strategies (by name, e.g. async:8). */
   readonly only?: readonly string[];
   readonly signal?: AbortSignal;
-  /** Against an org: allow the workloads that create records (insert, transactional). */
+  /** Against an org: allow what writes there (creating the scenario's data, and any workload that writes). */
   readonly allowWrites?: boolean;
-  /** Against an org: keep the records of the last repetition instead of deleting them. */
+  /** Against an org: keep the data and the last repetition's records instead of deleting them. */
   readonly keep?: boolean;
   /** Run only this deterministic slice of the planned operations: shard `index` (1-based) of `count`. */
   readonly shard?: { readonly index: number; readonly count: number };
@@ -59,6 +54,8 @@ export interface RunEvents {
     { name: string; repetition: number; warmup: boolean; wallMs: number; opsPerSec: number; failed: number },
   ];
   'strategy-end': [StrategyResult];
+  /** Work on the target that is not measured: creating the scenario's data, restoring it, deleting it. */
+  setup: [SetupProgress];
   warning: [string];
   done: [RunResults];
 }
@@ -140,6 +137,8 @@ interface RunState {
   /** Why the run as a whole could not go on (target unreachable, sign-in refused), or null. */
   runError: string | null;
   targetUrl: string;
+  /** Set-up work on the target, once it is closed. */
+  setup: RunResults['setup'];
 }
 
 /** One repetition to run: which strategy, which round, on what plan. */
@@ -148,7 +147,7 @@ interface RepetitionTask {
   readonly rep: number;
   readonly warmup: number;
   readonly plan: { ops: PlannedOperation[]; dataFingerprint: string };
-  readonly connection: Connection;
+  readonly target: RunTarget;
   readonly stopping: AbortController;
   readonly lastOfRun: boolean;
   readonly state: RunState;
@@ -158,16 +157,6 @@ interface RepetitionOutcome {
   readonly measured?: MeasuredRepetition;
   readonly aborted?: { reason: string; fatal: boolean };
   readonly warning?: string;
-}
-
-/** The run's connection to its target: identities, their shared Retry-After gates, a control client. */
-interface Connection {
-  readonly mock: EmbeddedMock | undefined;
-  readonly url: string;
-  readonly identities: readonly TokenProvider[];
-  readonly gates: RunGates;
-  readonly control: DataverseClient;
-  readonly worker: WorkerTarget;
 }
 
 /**
@@ -213,25 +202,31 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     // Script workloads read the run's tag here; worker threads and processes inherit it.
     const previousTag = process.env[RUN_TAG_VARIABLE];
     process.env[RUN_TAG_VARIABLE] = `dvb-${state.runId.slice(0, 8)}`;
-    let connection: Connection | undefined;
+    let target: RunTarget | undefined;
     try {
-      connection = await this.#connect();
-      state.targetUrl = connection.url;
-      this.#watchTarget(connection, stopping);
-      await this.#preflight(connection, state);
-      if (state.runError === null) await this.#runStrategies(specs, state, connection, stopping);
+      target = await this.#connect(state);
+      state.targetUrl = target.url;
+      this.#watchTarget(target, stopping);
+      await this.#preflight(target, state);
+      if (state.runError === null) await this.#runStrategies(specs, state, target, stopping);
+      // Closed before the results are final: what the clean-up could not delete is in them.
+      const closing = target;
+      target = undefined;
+      await this.#close(closing, state);
       return await this.#finish(state);
     } catch (error) {
       stopping.abort('error');
       state.interruption = `error: ${redact(error instanceof Error ? error.message : String(error))}`;
+      const closing = target;
+      target = undefined;
+      if (closing !== undefined) await this.#close(closing, state).catch(() => undefined);
       await this.#save(state, true).catch(() => undefined);
       throw error;
     } finally {
       if (previousTag === undefined) Reflect.deleteProperty(process.env, RUN_TAG_VARIABLE);
       else process.env[RUN_TAG_VARIABLE] = previousTag;
       unlink();
-      await connection?.control.close();
-      await connection?.mock?.stop();
+      await target?.close(this.#options.keep === true).catch(() => undefined);
       await release();
     }
   }
@@ -247,6 +242,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       interruption: null,
       runError: null,
       targetUrl: target.kind === 'org' ? target.url : '',
+      setup: null,
     };
     if (target.kind === 'mock') {
       const warning = costWarning(this.#loaded);
@@ -255,9 +251,19 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     return state;
   }
 
+  /** Removes what the run created on the target (unless --keep); what it could not is a warning. */
+  async #close(target: RunTarget, state: RunState): Promise<void> {
+    const warnings = await target.close(this.#options.keep === true);
+    state.setup = { ...target.setup };
+    for (const w of warnings) {
+      state.warnings.push(w);
+      this.emit('warning', w);
+    }
+  }
+
   /** One handler for the run: each repetition races its work against it, and it is never left unhandled. */
-  #watchTarget(connection: Connection, stopping: AbortController): void {
-    this.#targetDied = connection.mock?.died.catch((error: unknown) => {
+  #watchTarget(target: RunTarget, stopping: AbortController): void {
+    this.#targetDied = target.died?.catch((error: unknown) => {
       stopping.abort('target failed');
       throw error;
     });
@@ -265,9 +271,9 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
   }
 
   /** The target is there to judge: a run that cannot start is a failed run, with reports that say why. */
-  async #preflight(connection: Connection, state: RunState): Promise<void> {
+  async #preflight(target: RunTarget, state: RunState): Promise<void> {
     try {
-      await preflight(connection.control, connection.url);
+      await preflight(target.control, target.url);
     } catch (error) {
       if (!(error instanceof DvbenchError) || !RUN_STOPPERS.has(error.code)) throw error;
       state.runError = `the run could not start: ${redact(error.message)}`;
@@ -287,36 +293,20 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     return final;
   }
 
-  async #connect(): Promise<Connection> {
-    const { scenario } = this.#loaded;
-    const target = this.#options.target;
-    return openTarget(scenario, target, ({ mock, url, identities, gates }) => {
-      const { affinityCookie, bypassCustomLogic } = scenario;
-      const worker: WorkerTarget =
-        target.kind === 'org'
-          ? {
-              url,
-              affinityCookie,
-              bypassCustomLogic,
-              identities: {
-                kind: 'org',
-                specs: target.identities,
-                ...(target.authorityHost === undefined ? {} : { authorityHost: target.authorityHost }),
-              },
-            }
-          : { url, affinityCookie, bypassCustomLogic, identities: { kind: 'mock', count: scenario.identities } };
-      // The control client's calls (planning, audit) wait at the same gates as the work.
-      const control = new DataverseClient({ url, identities, gates: gates.gates, connections: 2 });
-      return Promise.resolve({ mock, url, identities, gates, control, worker });
+  #connect(state: RunState): Promise<RunTarget> {
+    const { outDir } = this.#options;
+    const run = { runId: state.runId, startedAt: state.startedAt, manifestPath: this.manifestPath, outDir };
+    return openRunTarget(this.#loaded.scenario, this.#options.target, {
+      run,
+      onSetup: (p) => this.emit('setup', p),
     });
   }
 
-  /** Resets and seeds the mock (each repetition starts from identical data) and plans this run's slice. */
-  async #plan(connection: Connection): Promise<{ ops: PlannedOperation[]; dataFingerprint: string }> {
+  /** Puts the scenario's data in place on the target (identical for every repetition) and plans this run's slice. */
+  async #plan(target: RunTarget): Promise<{ ops: PlannedOperation[]; dataFingerprint: string }> {
     const { scenario } = this.#loaded;
-    if (connection.mock !== undefined) await resetAndSeed(connection.mock.url, scenario);
-    const rows = await fetchRows(connection.control, scenario, this.#tables);
-    const all = planOperations(scenario, this.#tables, rows);
+    const rows = await target.prepare();
+    const all = planOperations(scenario, this.#tables, rows, (label) => target.ids.idFor(label));
     // Every shard plans the same list and keeps every count-th item: disjoint records, since
     // the planner gives each record to one operation only.
     const shard = this.#options.shard;
@@ -327,7 +317,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
   async #runStrategies(
     specs: readonly StrategySpec[],
     state: RunState,
-    connection: Connection,
+    target: RunTarget,
     stopping: AbortController,
   ): Promise<void> {
     const { scenario } = this.#loaded;
@@ -336,14 +326,14 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     // A function, not the property: the signal changes under us while awaiting, which narrowing cannot see.
     const stopped = (): boolean => stopping.signal.aborted;
     // The first plan serves the first repetition too: its reset and seed are what that repetition needs.
-    let prepared: { ops: PlannedOperation[]; dataFingerprint: string } | undefined = await this.#plan(connection);
+    let prepared: { ops: PlannedOperation[]; dataFingerprint: string } | undefined = await this.#plan(target);
     state.plannedOps = prepared.ops;
     this.emit('start', {
       scenario: scenario.name,
       strategies: specs.map((s) => s.name),
       operations: operationsOf(state.plannedOps),
-      target: connection.url,
-      targetKind: this.#options.target.kind,
+      target: target.url,
+      targetKind: target.kind,
     });
     for (const [index, spec] of specs.entries()) {
       if (stopped()) break;
@@ -364,10 +354,10 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
           complete = false;
           break;
         }
-        const plan = prepared ?? (await this.#plan(connection));
+        const plan = prepared ?? (await this.#plan(target));
         prepared = undefined;
         const lastOfRun = index === specs.length - 1 && rep === warmup + repetitions - 1;
-        const outcome = await this.#repetition({ spec, rep, warmup, plan, connection, stopping, lastOfRun, state });
+        const outcome = await this.#repetition({ spec, rep, warmup, plan, target, stopping, lastOfRun, state });
         if (outcome.aborted !== undefined) {
           aborted = outcome.aborted.reason;
           complete = false;
@@ -406,21 +396,22 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
   }
 
   async #repetition(input: RepetitionTask): Promise<RepetitionOutcome> {
-    const { spec, rep, warmup, plan, connection, stopping } = input;
+    const { spec, rep, warmup, plan, target, stopping } = input;
     const isWarmup = rep < warmup;
-    const { mock, control } = connection;
+    const { control } = target;
     const total = operationsOf(plan.ops);
-    const before = mock === undefined ? undefined : await serverSnapshot(mock.url);
+    const before = await target.snapshot();
     const written = writtenTables(plan.ops);
-    const idsBefore = mock === undefined || isWarmup ? undefined : await idsOfTables(control, this.#tables, written);
-    const creates = await this.#recordCreates(input);
+    // Whole tables are counted only where every record in them is the run's own.
+    const idsBefore = !target.ownsTables || isWarmup ? undefined : await idsOfTables(control, this.#tables, written);
+    await target.beforeRepetition(plan.ops);
     const run = await runRepetition({
       spec,
       ops: plan.ops,
-      targetUrl: connection.url,
-      target: connection.worker,
-      identities: connection.identities,
-      gates: connection.gates,
+      targetUrl: target.url,
+      target: target.worker,
+      identities: target.identities,
+      gates: target.gates,
       connections: this.#loaded.scenario.connections,
       failFast: this.#loaded.scenario.failFast,
       signal: stopping.signal,
@@ -430,7 +421,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       },
     });
     if (stopping.signal.aborted && run.aborted === undefined) return {};
-    const after = mock === undefined ? undefined : await serverSnapshot(mock.url);
+    const after = await target.snapshot();
     // Audited after every measured repetition, before the next reset wipes the evidence.
     const integrity =
       isWarmup || run.aborted !== undefined
@@ -442,7 +433,8 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
                 ? null
                 : { before: idsBefore, after: await idsOfTables(control, this.#tables, written) },
           });
-    await this.#cleanUp(input, creates);
+    for (const w of await target.afterRepetition(plan.ops, input.lastOfRun && this.#options.keep === true))
+      input.state.warnings.push(w);
     const server = serverDelta(before, after);
     const result = repetitionResult(run, server, after, plan);
     this.emit('repetition', {
@@ -464,29 +456,6 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       ...(aborted === undefined ? {} : { aborted }),
       ...(warning === undefined ? {} : { warning }),
     };
-  }
-
-  /** On an org, what this repetition will create is written down before anything is sent. */
-  async #recordCreates(input: RepetitionTask): Promise<ReturnType<typeof plannedCreates>> {
-    if (input.connection.mock !== undefined) return [];
-    const creates = plannedCreates(input.plan.ops, (t) => this.#tables.get(t)?.primaryKey ?? `${t}id`);
-    if (creates.length > 0) {
-      const { runId, startedAt } = input.state;
-      await recordPlannedCreates(this.manifestPath, { runId, startedAt, target: input.connection.url }, creates);
-    }
-    return creates;
-  }
-
-  /** Deletes what the repetition created on an org, except the last one's under `--keep`. */
-  async #cleanUp(input: RepetitionTask, creates: ReturnType<typeof plannedCreates>): Promise<void> {
-    if (creates.length === 0 || (input.lastOfRun && this.#options.keep === true)) return;
-    const cleanup = await deleteCreated(input.connection.control, this.manifestPath, creates);
-    if (cleanup.failed.length > 0)
-      input.state.warnings.push(
-        redact(
-          `could not delete ${cleanup.failed.length} created record(s); see created-records.json and run 'dvbench cleanup': ${cleanup.failed.slice(0, 3).join('; ')}`,
-        ),
-      );
   }
 
   #snapshot(state: RunState, partial: boolean): RunResults {
@@ -522,6 +491,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       },
       shard: this.#options.shard ?? null,
       selectedStrategies: this.#options.only === undefined ? null : [...this.#options.only],
+      setup: state.setup,
       warnings: state.warnings,
     };
   }

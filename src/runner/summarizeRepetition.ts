@@ -1,7 +1,7 @@
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import type { MeasuredRepetition } from './aggregateStrategy.js';
-import type { ServerSnapshot } from './prepareData.js';
-import { fingerprint } from './prepareData.js';
+import type { ServerSnapshot } from '../target/prepareData.js';
+import { fingerprint } from '../target/prepareData.js';
 import type { RepetitionRun } from './runRepetition.js';
 import type { RepetitionResult } from './RunResults.js';
 

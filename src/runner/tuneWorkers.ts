@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import type { TargetSpec } from '../client/target/resolveTarget.js';
+import type { TargetSpec } from '../target/resolveTarget.js';
 import { fitScaling, refinement, type ScalingFit } from '../metrics/fitScaling.js';
 import type { UslFit } from '../metrics/fitUsl.js';
 import { recommendWorkers } from '../metrics/recommendWorkers.js';
-import { writeJsonAtomic } from '../report/writeJsonAtomic.js';
+import { writeJsonAtomic } from '../output/writeJsonAtomic.js';
 import type { LoadedScenario } from '../scenario/loadScenario.js';
 import { ScenarioRun } from './runScenario.js';
 

@@ -41,6 +41,13 @@ export interface LoadOptions {
   readonly profile?: string;
   /** Send the bypass header whatever the file says: `dvbench run --bypass-custom-logic`. */
   readonly bypassCustomLogic?: boolean;
+  /**
+   * The target the scenario will run on, for the rules that depend on it: on the mock every
+   * record comes from data:, so reads by id and lookups need it; on an org they may use the
+   * org's own records, but updates, deletes, upserts and mixed work need the run's own (data:).
+   * `unknown` checks neither. @default the scenario's own `target` (mock unless it names a URL)
+   */
+  readonly target?: 'mock' | 'org' | 'unknown';
 }
 
 function locate(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path: readonly PropertyKey[]): string {
@@ -132,17 +139,23 @@ export function parseScenarioText(text: string, path: string, options: LoadOptio
     );
     throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(`invalid scenario:\n  ${problems.join('\n  ')}`);
   }
-  const problems = [
-    ...crossFieldProblems(result.data, options.checkNames !== false),
-    ...scriptProblems(result.data, path),
-    ...loadProblems(result.data),
-  ];
+  const problems = ruleProblems(result.data, path, options);
   if (problems.length > 0) {
     throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(
       `invalid scenario:\n  ${problems.map(([p, rule]) => `${path}${locate(doc, lines, p)}: ${formatIssuePath(p)}: ${rule}`).join('\n  ')}`,
     );
   }
   return { path, scenario: deepFreeze(withScriptPaths(result.data, path)), mockCosts };
+}
+
+/** Every rule beyond the schema's, each as a path and what it asks for. */
+function ruleProblems(scenario: Scenario, path: string, options: LoadOptions): Problem[] {
+  return [
+    ...crossFieldProblems(scenario, options.checkNames !== false),
+    ...targetDataProblems(scenario, options.target ?? (scenario.target === 'mock' ? 'mock' : 'org')),
+    ...scriptProblems(scenario, path),
+    ...loadProblems(scenario),
+  ];
 }
 
 /**
@@ -367,32 +380,53 @@ function thresholdProblems(scenario: Scenario): Problem[] {
   return problems;
 }
 
-/** On the mock every record comes from data:; an org's reads and binds use its own records. */
+/** Updates and deletes take each of the run's own records once, on every target. */
 function seededDataProblems(w: ScenarioWorkload, i: number, scenario: Scenario): Problem[] {
-  const problems: Problem[] = [];
-  const needsData = w.kind === 'update' || w.kind === 'delete' || (w.kind === 'read' && w.mode === 'retrieve');
-  if (needsData && (scenario.data[w.table] ?? 0) === 0) {
-    problems.push([
-      ['workloads', i, 'table'],
-      `${w.kind === 'update' ? 'an' : 'a'} ${w.kind} workload needs seeded records: add data.${w.table}`,
-    ]);
-  } else if ((w.kind === 'delete' || w.kind === 'update') && w.count > (scenario.data[w.table] ?? 0)) {
-    problems.push([
+  if ((w.kind !== 'delete' && w.kind !== 'update') || w.count <= (scenario.data[w.table] ?? 0)) return [];
+  if ((scenario.data[w.table] ?? 0) === 0)
+    return [
+      [
+        ['workloads', i, 'table'],
+        `${w.kind === 'update' ? 'an' : 'a'} ${w.kind} workload needs records of the run's own: add data.${w.table}`,
+      ],
+    ];
+  return [
+    [
       ['workloads', i, 'count'],
-      `${w.count} ${w.kind}s need as many seeded records, but data.${w.table} is ${scenario.data[w.table] ?? 0} (each record is ${w.kind}d once)`,
-    ]);
-  }
-  return [...problems, ...lookupDataProblems(w, i, scenario)];
+      `${w.count} ${w.kind}s need as many records, but data.${w.table} is ${scenario.data[w.table] ?? 0} (each record is ${w.kind}d once)`,
+    ],
+  ];
 }
 
-function lookupDataProblems(w: ScenarioWorkload, i: number, scenario: Scenario): Problem[] {
-  if (w.kind !== 'insert') return [];
-  return Object.entries(w.lookups)
-    .filter(([, target]) => (scenario.data[target] ?? 0) === 0)
-    .map(([nav, target]): Problem => [
-      ['workloads', i, 'lookups', nav],
-      `binds to seeded '${target}' records: add data.${target}`,
-    ]);
+/** Workloads that change the records they are given: against an org, only ever the run's own. */
+const CHANGING_KINDS: ReadonlySet<string> = new Set(['update', 'delete', 'upsert', 'mixed']);
+
+/**
+ * The rules that depend on the target. On the mock every record comes from data:. On an org a
+ * read by id or a lookup may use the org's own records, but a workload that changes records
+ * gets only the records the run created from data:, never the org's.
+ */
+function targetDataProblems(scenario: Scenario, target: 'mock' | 'org' | 'unknown'): Problem[] {
+  const has = (table: string): boolean => (scenario.data[table] ?? 0) > 0;
+  return scenario.workloads.flatMap((w, i): Problem[] => {
+    if (target === 'org' && 'table' in w && CHANGING_KINDS.has(w.kind) && !has(w.table))
+      return [
+        [
+          ['workloads', i, 'table'],
+          `against an org, ${w.kind} works only on records the run creates itself: add data.${w.table} (created before the run, deleted after it)`,
+        ],
+      ];
+    if (target !== 'mock') return [];
+    if (w.kind === 'read' && w.mode === 'retrieve' && !has(w.table))
+      return [[['workloads', i, 'table'], `a read workload needs records on the mock: add data.${w.table}`]];
+    if (w.kind !== 'insert') return [];
+    return Object.entries(w.lookups)
+      .filter(([, table]) => !has(table))
+      .map(([nav, table]): Problem => [
+        ['workloads', i, 'lookups', nav],
+        `binds to '${table}' records, and the mock has only those of data:; add data.${table}`,
+      ]);
+  });
 }
 
 function crossFieldProblems(scenario: Scenario, checkNames: boolean): Problem[] {
@@ -410,7 +444,7 @@ function crossFieldProblems(scenario: Scenario, checkNames: boolean): Problem[] 
       ]);
       return;
     }
-    if (scenario.target === 'mock' && 'table' in w) problems.push(...seededDataProblems(w, i, scenario));
+    if ('table' in w) problems.push(...seededDataProblems(w, i, scenario));
     if (w.kind === 'mixed' && w.weights.read + w.weights.update + w.weights.insert + w.weights.delete === 0)
       problems.push([['workloads', i, 'weights'], 'at least one weight must be above 0']);
   });

@@ -36,6 +36,7 @@ export function planOperations(
   scenario: Scenario,
   tables: ReadonlyMap<string, TableEntry>,
   rows: SeededRows,
+  idOf?: (label: string) => string,
 ): PlannedOperation[] {
   const used = new Map<string, Set<string>>();
   const deleted = new Map<string, Set<string>>();
@@ -46,7 +47,10 @@ export function planOperations(
   const order = scenario.workloads.map((w, i) => [w, i] as const).sort(([a], [b]) => rank(a) - rank(b));
   for (const [workload, index] of order) {
     const prng = createPrng(hashSeed(scenario.seed, 'plan', index));
-    const ops = planWorkload(workload, new PlanContext(index, scenario.seed, prng, tables, rows, used, deleted));
+    const ops = planWorkload(
+      workload,
+      new PlanContext({ workload: index, seed: scenario.seed, prng, tables, rows, used, deleted, idOf }),
+    );
     for (const op of ops) {
       if (op.kind !== 'delete') continue;
       let set = deleted.get(op.table);

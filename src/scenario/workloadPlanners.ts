@@ -38,16 +38,54 @@ export function shuffled<T>(items: readonly T[], prng: Prng): T[] {
 }
 
 /** What planning one workload may draw on: its seeded PRNG, the seeded rows, and the records other workloads took. */
+export interface PlanInputs {
+  readonly workload: number;
+  readonly seed: number;
+  readonly prng: Prng;
+  readonly tables: ReadonlyMap<string, TableEntry>;
+  readonly rows: SeededRows;
+  readonly used: Map<string, Set<string>>;
+  readonly deleted: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Turns a drawn id into the run's own (see RunIds); the plan's shape never depends on it. */
+  readonly idOf?: ((label: string) => string) | undefined;
+}
+
 export class PlanContext {
-  constructor(
-    readonly workload: number,
-    readonly seed: number,
-    readonly prng: Prng,
-    private readonly tables: ReadonlyMap<string, TableEntry>,
-    private readonly rows: SeededRows,
-    private readonly used: Map<string, Set<string>>,
-    private readonly deleted: ReadonlyMap<string, ReadonlySet<string>>,
-  ) {}
+  readonly workload: number;
+  readonly seed: number;
+  readonly prng: Prng;
+  private readonly tables: ReadonlyMap<string, TableEntry>;
+  private readonly rows: SeededRows;
+  private readonly used: Map<string, Set<string>>;
+  private readonly deleted: ReadonlyMap<string, ReadonlySet<string>>;
+  private readonly idOf: ((label: string) => string) | undefined;
+
+  constructor(inputs: PlanInputs) {
+    ({
+      workload: this.workload,
+      seed: this.seed,
+      prng: this.prng,
+      tables: this.tables,
+      rows: this.rows,
+      used: this.used,
+      deleted: this.deleted,
+      idOf: this.idOf,
+    } = inputs);
+  }
+
+  /**
+   * A new record's id. The PRNG draws it either way, so the rest of the plan is the same; a run
+   * maps it to an id of its own, so two runs of one scenario never create the same record.
+   */
+  newId(): string {
+    const drawn = this.prng.uuid();
+    return this.idOf === undefined ? drawn : this.idOf(`plan:${drawn}`);
+  }
+
+  /** What makes an upsert's new alternate key this run's own (the seed, or a tag of the run's ids). */
+  keyTag(): string {
+    return this.idOf === undefined ? String(this.seed) : this.idOf('upsert-keys').slice(0, 8);
+  }
 
   entry(table: string): TableEntry {
     const t = this.tables.get(table);
@@ -172,7 +210,7 @@ function planInsert(w: WorkloadOf<'insert'>, ctx: PlanContext): PlannedOperation
   const t = ctx.entry(w.table);
   return Array.from({ length: w.count }, (_, i) => {
     // A client-chosen key makes the create safe to retry (a duplicate-key answer means it landed).
-    const id = ctx.prng.uuid();
+    const id = ctx.newId();
     const record: Record<string, unknown> = { [t.primaryKey]: id, ...ctx.fill(w.values, i) };
     for (const [nav, target] of Object.entries(w.lookups)) {
       const te = ctx.entry(target);
@@ -200,7 +238,7 @@ function planUpsert(w: WorkloadOf<'upsert'>, ctx: PlanContext): PlannedOperation
   return Array.from({ length: w.count }, (_, i) => {
     // Half update a seeded record, half create a new one.
     const updatesExisting = i % 2 === 0 && existing.length > i / 2;
-    const keyValue = updatesExisting ? (existing[i / 2] ?? '') : `UPS-${ctx.seed}-${i}`;
+    const keyValue = updatesExisting ? (existing[i / 2] ?? '') : `UPS-${ctx.keyTag()}-${i}`;
     return {
       kind: 'upsert',
       workload: ctx.workload,
@@ -222,7 +260,7 @@ function quoteLines(ctx: PlanContext, linesPerUnit: number, i: number, shouldFai
       set: line.entitySetName,
       table: 'quotedetail',
       record: {
-        [line.primaryKey]: ctx.prng.uuid(),
+        [line.primaryKey]: ctx.newId(),
         'quoteid@odata.bind': '$1',
         // 501 characters: one over the column's length, so this line, and the unit, fail.
         productdescription: invalid ? 'x'.repeat(501) : `Line ${l + 1} of quote ${i}`,
@@ -240,7 +278,7 @@ function planTransactional(w: WorkloadOf<'transactional'>, ctx: PlanContext): Pl
   const accounts = ctx.readable('account');
   return Array.from({ length: w.count }, (_, i) => {
     const shouldFail = ctx.prng.next() < w.failureRate;
-    const quoteId = ctx.prng.uuid();
+    const quoteId = ctx.newId();
     const header: Record<string, unknown> = {
       [quote.primaryKey]: quoteId,
       name: `Quote ${ctx.seed}-${i}`,
@@ -297,7 +335,7 @@ function planMixed(w: WorkloadOf<'mixed'>, ctx: PlanContext): PlannedOperation[]
     if (k === 'update' && id !== undefined)
       return { kind: 'update', ...base, primaryKey: t.primaryKey, id, changes: { ...ctx.fill(w.values, i) } };
     if (k === 'delete' && id !== undefined) return { kind: 'delete', ...base, id };
-    const newId = ctx.prng.uuid();
+    const newId = ctx.newId();
     return { kind: 'create', ...base, id: newId, record: { [t.primaryKey]: newId, ...ctx.fill(w.values, i) } };
   });
 }

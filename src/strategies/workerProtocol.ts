@@ -1,6 +1,6 @@
 import type { ClientCounters } from '../client/ClientCounters.js';
 import type { RetryPolicy } from '../client/retry/RetryPolicy.js';
-import type { AuthSpec } from '../client/target/resolveTarget.js';
+import type { AuthSpec } from '../client/auth/AuthSpec.js';
 import type { EncodedSink, FailureInput } from '../metrics/MeasurementSink.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 

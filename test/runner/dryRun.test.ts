@@ -44,12 +44,12 @@ describe('dvbench run --dry-run', () => {
     try {
       const dir = await tempDir('dvbench-dry-cli-');
       await writeFile(join(dir, 's.yaml'), YAML);
-      // A dry run refuses what a real run refuses: an org is never seeded or changed.
+      // A dry run refuses what a real run refuses: the data is created, and the org changed, only with --allow-writes.
       const refused = await runCli(['run', join(dir, 's.yaml'), '--dry-run', '--target', mock.url], {
         env: { DATAVERSE_TOKEN: '' },
       });
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toContain('target: a real org is not seeded');
+      expect(refused.stderr).toContain("target: this scenario creates the scenario's data");
       await writeFile(
         join(dir, 'org.yaml'),
         'name: dry-org\nmock: { profile: zero }\nworkloads:\n  - { kind: insert, table: account, count: 30, values: { name: "n{i}" } }\n  - { kind: read, table: account, count: 2, pageSize: 10 }\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n',

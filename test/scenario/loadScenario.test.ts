@@ -87,7 +87,7 @@ describe('scenario validation messages name the file, line, path and rule', () =
     ],
     [
       VALID.replace('count: 5', 'count: 50'),
-      'x.yaml:7:12: workloads[0].count: 50 updates need as many seeded records, but data.account is 10 (each record is updated once)',
+      'x.yaml:7:12: workloads[0].count: 50 updates need as many records, but data.account is 10 (each record is updated once)',
     ],
     [VALID.replace('table: account', 'table: acount'), "x.yaml:6:12: workloads[0].table: no table 'acount'"],
     [

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { tableDirectory } from '../../mock-server/index.js';
-import { fingerprint } from '../../src/runner/prepareData.js';
+import { fingerprint } from '../../src/target/prepareData.js';
 import { parseScenarioText } from '../../src/scenario/loadScenario.js';
 import { planOperations, seededRowsKey } from '../../src/scenario/planOperations.js';
 

@@ -148,7 +148,7 @@ describe('load tests (open model) on the embedded mock', () => {
     });
     const cli = await runCli(['run', path, '--dry-run', '--target', 'http://127.0.0.1:9', '--allow-writes']);
     expect(cli.code).toBe(2);
-    expect(cli.stderr).toContain('target: a real org is not seeded');
+    expect(cli.stderr).toContain("target: a load test against a real org reads the org's own records");
     expect(cli.stderr).not.toMatch(/\n\s+at /);
     const reads = await scenarioFile(dir, {
       name: 'org-reads',

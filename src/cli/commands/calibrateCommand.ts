@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
-import { resolveTarget } from '../../client/target/resolveTarget.js';
+import { resolveTarget } from '../../target/resolveTarget.js';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { calibrationPath, Calibration, type CalibrationResult } from '../../calibrate/Calibration.js';
 import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';

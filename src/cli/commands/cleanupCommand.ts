@@ -1,17 +1,19 @@
 import { join } from 'node:path';
 import { createOrgTokenProviders } from '../../client/auth/createTokenProviders.js';
 import { DataverseClient } from '../../client/DataverseClient.js';
-import { resolveTarget } from '../../client/target/resolveTarget.js';
+import { resolveTarget } from '../../target/resolveTarget.js';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
-import { deleteCreated, readManifest } from '../../runner/createdRecords.js';
+import { deleteCreated, provenByManifest, readManifest } from '../../target/createdRecords.js';
 import { parseCommandArgs } from '../parseCommandArgs.js';
 
 export const cleanupHelp = `Usage: dvbench cleanup <run dir> [--target URL]
 
 Deletes the records a run against an org created and did not delete (an interrupted run, or
 --keep), as listed in <run dir>/created-records.json. Only records the run can be shown to
-have made are deleted: listed under the run's manifest and created after the run started;
-others are listed as skipped and left alone. A record already gone counts as deleted.
+carry the run's proof are deleted: every id a run creates is made from a secret of the run
+(kept in the manifest) and carries an HMAC of it, which no other record's id can; others are
+listed as skipped and left alone, whatever the file says. A record already gone counts as
+deleted.
 Credentials come from the environment, as for 'dvbench run', and go only to DATAVERSE_URL or
 --target: a manifest naming another URL is refused.
 
@@ -61,7 +63,7 @@ export async function cleanupCommand(
     connections: 8,
   });
   try {
-    const result = await deleteCreated(client, path, manifest.records, { createdAfter: manifest.startedAt });
+    const result = await deleteCreated(client, path, manifest.records, (r) => provenByManifest(manifest, r));
     const gone = manifest.records.length - result.deleted - result.failed.length - result.skipped.length;
     io.stdout.write(
       `deleted ${result.deleted} record(s) of run ${manifest.runId}; ${gone} were already gone; ${result.skipped.length} skipped (not shown to be this run's)\n`,

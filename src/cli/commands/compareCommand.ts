@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { writeFileAtomic } from '../../report/writeJsonAtomic.js';
+import { writeFileAtomic } from '../../output/writeJsonAtomic.js';
 import { join } from 'node:path';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { compareRuns } from '../../report/compare/compareRuns.js';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { formatSummaryTable } from '../../report/formatSummaryTable.js';
 import { mergeShards } from '../../report/mergeShards.js';
-import { writeJsonAtomic } from '../../report/writeJsonAtomic.js';
+import { writeJsonAtomic } from '../../output/writeJsonAtomic.js';
 import { writeReports } from '../../report/writeReports.js';
 import { parseCommandArgs } from '../parseCommandArgs.js';
 import { readResults } from '../../report/readResults.js';

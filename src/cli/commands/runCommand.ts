@@ -7,11 +7,11 @@ import { formatSummaryTable } from '../../report/formatSummaryTable.js';
 import { writeSuiteSummary, type SuiteEntry } from '../../report/writeSuiteSummary.js';
 import { writeReports } from '../../report/writeReports.js';
 import { dirname } from 'node:path';
-import { resolveTarget, type TargetSpec } from '../../client/target/resolveTarget.js';
+import { resolveTarget, type TargetSpec } from '../../target/resolveTarget.js';
 import { DvbenchError } from '../../errors/DvbenchError.js';
 import { describeMockCosts } from '../../../mock-server/index.js';
 import { ScenarioRun } from '../../runner/runScenario.js';
-import { checkTargetSafety } from '../../runner/targetSafety.js';
+import { checkTargetSafety } from '../../target/targetSafety.js';
 import { verdictHeadline } from '../../runner/verdict.js';
 import { dryRun, formatDryRun } from '../../runner/dryRun.js';
 import { expandStrategies } from '../../scenario/expandStrategies.js';
@@ -105,14 +105,13 @@ async function expandPaths(paths: readonly string[]): Promise<string[]> {
 /** Loads every scenario first, so a bad file stops the suite before anything runs. */
 async function loadAll(
   paths: readonly string[],
-  checkNames: (path: string) => boolean = () => true,
-  overrides: Pick<LoadOptions, 'profile' | 'bypassCustomLogic'> = {},
+  optionsFor: (path: string) => LoadOptions = () => ({}),
 ): Promise<LoadedScenario[]> {
   const loaded: LoadedScenario[] = [];
   const problems: string[] = [];
   for (const p of await expandPaths(paths)) {
     try {
-      loaded.push(await loadScenario(p, { checkNames: checkNames(p), ...overrides }));
+      loaded.push(await loadScenario(p, optionsFor(p)));
     } catch (error) {
       if (error instanceof DvbenchError && error.code === 'DVB_ERR_SCENARIO_INVALID') problems.push(error.message);
       else throw error;
@@ -331,7 +330,10 @@ function durationFlag(text: string | undefined): number | undefined {
   return durationMs(parsed.data);
 }
 
-/** Loads every scenario; names are checked against the mock's tables when the mock is the target (an org knows its own). */
+/**
+ * Loads every scenario for the target it will run on: names are checked against the mock's tables
+ * when the mock is the target (an org knows its own), and the rules about data: are the target's.
+ */
 async function loadForTargets(
   paths: readonly string[],
   values: RunValues,
@@ -341,14 +343,13 @@ async function loadForTargets(
     ...(values.profile === undefined ? {} : { profile: values.profile }),
     ...(values['bypass-custom-logic'] === true ? { bypassCustomLogic: true } : {}),
   };
-  const syntaxOnly = await loadAll(paths, () => false, overrides);
+  // The target comes from the flag, the environment or the file: known only once the file is read.
+  const syntaxOnly = await loadAll(paths, () => ({ checkNames: false, target: 'unknown', ...overrides }));
   const targets = syntaxOnly.map((l) => targetFor(l, values.target, needCredentials));
-  const onMock = new Set(syntaxOnly.filter((_, i) => targets[i]?.kind === 'mock').map((l) => l.path));
-  if (onMock.size === 0) return { loaded: syntaxOnly, targets };
+  const kinds = new Map(syntaxOnly.map((l, i) => [l.path, targets[i]?.kind ?? 'mock']));
   const loaded = await loadAll(
     syntaxOnly.map((l) => l.path),
-    (p) => onMock.has(p),
-    overrides,
+    (p) => ({ checkNames: kinds.get(p) !== 'org', target: kinds.get(p) ?? 'mock', ...overrides }),
   );
   return { loaded, targets };
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { TargetSpec } from '../../client/target/resolveTarget.js';
+import type { TargetSpec } from '../../target/resolveTarget.js';
 import { rampsOf, totalArrivals, totalMs } from '../../load/arrivalSchedule.js';
 import type { LoadSpec } from '../../load/loadSchema.js';
 import { LoadRun } from '../../load/runLoad.js';

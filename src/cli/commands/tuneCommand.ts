@@ -1,6 +1,6 @@
-import { writeFileAtomic } from '../../report/writeJsonAtomic.js';
+import { writeFileAtomic } from '../../output/writeJsonAtomic.js';
 import { join, resolve } from 'node:path';
-import { resolveTarget } from '../../client/target/resolveTarget.js';
+import { resolveTarget } from '../../target/resolveTarget.js';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { renderTuneChart } from '../../report/charts/tuneChart.js';
 import { WorkerTuner } from '../../runner/tuneWorkers.js';

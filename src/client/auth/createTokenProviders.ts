@@ -1,4 +1,4 @@
-import type { AuthSpec } from '../target/resolveTarget.js';
+import type { AuthSpec } from './AuthSpec.js';
 import { CachedTokenProvider } from './CachedTokenProvider.js';
 import {
   clientCertificateSource,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { LoadResults } from '../../load/LoadResults.js';
-import { writeFileAtomic } from '../writeJsonAtomic.js';
+import { writeFileAtomic } from '../../output/writeJsonAtomic.js';
 import { loadChart } from './loadChart.js';
 import { renderLoadJunit, renderLoadMarkdown } from './renderLoadReports.js';
 

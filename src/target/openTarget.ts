@@ -1,7 +1,7 @@
 import { createMockTokenProviders, createOrgTokenProviders } from '../client/auth/createTokenProviders.js';
 import type { TokenProvider } from '../client/auth/TokenProvider.js';
 import { ThrottleGate } from '../client/retry/ThrottleGate.js';
-import type { TargetSpec } from '../client/target/resolveTarget.js';
+import type { TargetSpec } from './resolveTarget.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
 import type { RunGates } from '../strategies/StrategyContext.js';
 import { startEmbeddedMock, type EmbeddedMock } from './startEmbeddedMock.js';

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import type { MockConfig } from '../../mock-server/index.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
-import { compiledModule } from './compiledModule.js';
+import { compiledModule } from '../runner/compiledModule.js';
 
 export interface EmbeddedMock {
   readonly url: string;
@@ -18,7 +18,7 @@ export interface EmbeddedMock {
  * their CPU figures.
  */
 export async function startEmbeddedMock(config: MockConfig): Promise<EmbeddedMock> {
-  const child: ChildProcess = fork(compiledModule('runner/mockProcess.js'), [], {
+  const child: ChildProcess = fork(compiledModule('target/mockProcess.js'), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let stopping = false;

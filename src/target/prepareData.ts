@@ -6,6 +6,9 @@ import { errorCatalogue } from '../errors/errorCatalogue.js';
 import { rowsNeeded, seededRowsKey, type SeededRows } from '../scenario/planOperations.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
 
+/** Dataverse's largest page (Prefer: odata.maxpagesize). */
+export const MAX_PAGE_SIZE = 5000;
+
 export interface ServerSnapshot {
   readonly cpuUserMs: number;
   readonly cpuSystemMs: number;
@@ -41,6 +44,32 @@ export async function serverSnapshot(mockUrl: string): Promise<ServerSnapshot> {
   return { ...stats.server, records: stats.records };
 }
 
+/** One set of rows the planner asks for: a table's records, maybe filtered, with extra columns. */
+export type RowNeed = ReturnType<typeof rowsNeeded>[number];
+
+/** Reads one row set from the target, in key order: `[primary key, ...columns]` of every match. */
+export async function fetchRowSet(
+  client: DataverseClient,
+  t: TableEntry,
+  need: RowNeed,
+): Promise<Record<string, unknown>[]> {
+  const columns = [t.primaryKey, ...need.columns];
+  const filter = need.filter === undefined ? '' : `&$filter=${encodeURIComponent(need.filter)}`;
+  const rows: Record<string, unknown>[] = [];
+  for await (const page of client.queryPages(
+    `${t.entitySetName}?$select=${columns.join(',')}${filter}&$orderby=${t.primaryKey}`,
+    { maxPageSize: MAX_PAGE_SIZE },
+  )) {
+    if (page.status !== 200)
+      throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(
+        `reading ${t.entitySetName} to plan the work failed: HTTP ${page.status} ${page.error?.message ?? ''}`,
+      );
+    for (const r of (JSON.parse(page.text) as { value: Record<string, unknown>[] }).value)
+      rows.push(Object.fromEntries(columns.map((c) => [c, r[c]])));
+  }
+  return rows;
+}
+
 /** Fetches the seeded rows the planner needs (primary key plus any extra columns), in key order. */
 export async function fetchRows(
   client: DataverseClient,
@@ -50,25 +79,7 @@ export async function fetchRows(
   const out = new Map<string, Record<string, unknown>[]>();
   for (const need of rowsNeeded(scenario)) {
     const t = tables.get(need.table);
-    if (t === undefined) continue;
-    const select = [t.primaryKey, ...need.columns].join(',');
-    const filter = need.filter === undefined ? '' : `&$filter=${encodeURIComponent(need.filter)}`;
-    const rows: Record<string, unknown>[] = [];
-    for await (const page of client.queryPages(
-      `${t.entitySetName}?$select=${select}${filter}&$orderby=${t.primaryKey}`,
-      { maxPageSize: 5000 },
-    )) {
-      if (page.status !== 200)
-        throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(
-          `reading ${t.entitySetName} to plan the work failed: HTTP ${page.status} ${page.error?.message ?? ''}`,
-        );
-      rows.push(
-        ...(JSON.parse(page.text) as { value: Record<string, unknown>[] }).value.map((r) =>
-          Object.fromEntries([t.primaryKey, ...need.columns].map((c) => [c, r[c]])),
-        ),
-      );
-    }
-    out.set(seededRowsKey(need.table, need.filter), rows);
+    if (t !== undefined) out.set(seededRowsKey(need.table, need.filter), await fetchRowSet(client, t, need));
   }
   return out;
 }

@@ -1,28 +1,7 @@
-import { errorCatalogue } from '../../errors/errorCatalogue.js';
+import type { AuthSpec } from '../client/auth/AuthSpec.js';
+import { errorCatalogue } from '../errors/errorCatalogue.js';
 
-/** How to sign in to a real org; secrets come from the environment, never from files. */
-export type AuthSpec =
-  | {
-      readonly method: 'client-secret';
-      readonly tenantId: string;
-      readonly clientId: string;
-      readonly clientSecret: string;
-    }
-  | {
-      readonly method: 'certificate';
-      readonly tenantId: string;
-      readonly clientId: string;
-      readonly certificatePath: string;
-    }
-  | { readonly method: 'device-code'; readonly tenantId: string; readonly clientId: string }
-  | {
-      readonly method: 'password';
-      readonly tenantId: string;
-      readonly clientId: string;
-      readonly username: string;
-      readonly password: string;
-    }
-  | { readonly method: 'token'; readonly token: string };
+export type { AuthSpec } from '../client/auth/AuthSpec.js';
 
 /** Where the target came from, said before a run starts so an exported DATAVERSE_URL never surprises. */
 export type TargetSource = '--target' | 'DATAVERSE_URL' | 'the scenario file' | 'the manifest' | 'default';

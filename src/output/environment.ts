@@ -1,6 +1,6 @@
 import { cpus, platform, release, arch, totalmem } from 'node:os';
-import { readPackageVersion } from '../cli/readPackageVersion.js';
-import type { Environment } from './RunResults.js';
+import { readPackageVersion } from './readPackageVersion.js';
+import type { Environment } from '../runner/RunResults.js';
 
 export function describeEnvironment(): Environment {
   const cores = cpus();
