@@ -195,7 +195,11 @@ describe('an org run that is stopped', () => {
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.stdout.resume();
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('close', (code) => {
+        resolve(code);
+      }),
+    );
     const deadline = Date.now() + 30_000;
     while (!stderr.includes("creating the scenario's data (not measured): 100 records") && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
