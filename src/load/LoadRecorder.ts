@@ -1,6 +1,7 @@
+import type { MockCosts } from '../../mock-server/index.js';
 import type { DataverseClient } from '../client/DataverseClient.js';
 import { latencyHistogram, MeasurementSink, type Histogram } from '../metrics/MeasurementSink.js';
-import { serverSnapshot, type ServerSnapshot } from '../target/prepareData.js';
+import type { ServerSnapshot } from '../target/prepareData.js';
 import type { Environment } from '../runner/RunResults.js';
 import type { LoadedScenario } from '../scenario/loadScenario.js';
 import type { Ramp } from './arrivalSchedule.js';
@@ -16,7 +17,10 @@ export interface RecorderInput {
   readonly ramps: readonly Ramp[];
   readonly runId: string;
   readonly target: string;
-  readonly mockUrl: string | undefined;
+  /** The server's own figures (the embedded mock's); undefined where the target reports none. */
+  readonly server: () => Promise<ServerSnapshot | undefined>;
+  /** Where the mock's costs came from; null on an org. */
+  readonly mockCosts: MockCosts | null;
   readonly environment: Environment;
   readonly sink: MeasurementSink;
   readonly client: DataverseClient;
@@ -119,9 +123,8 @@ export class LoadRecorder {
 
   /** The embedded mock's CPU and peak memory so far (nothing against an org). */
   async pollServer(): Promise<ServerSnapshot | undefined> {
-    if (this.#in.mockUrl === undefined) return undefined;
     try {
-      return await serverSnapshot(this.#in.mockUrl);
+      return await this.#in.server();
     } catch {
       return undefined; // the mock is going away with the run; the point keeps null
     }
@@ -197,7 +200,6 @@ export class LoadRecorder {
 
   /** The server's figures arrive a moment after the point: they are filled in when they do. */
   #attachServer(point: LoadPoint): void {
-    if (this.#in.mockUrl === undefined) return;
     void this.pollServer().then((s) => {
       const at = performance.now();
       if (s !== undefined && this.#server !== undefined) {
@@ -255,7 +257,7 @@ export class LoadRecorder {
       scenarioFile: loaded.path,
       scenarioName: loaded.scenario.name,
       target: this.#in.target,
-      mockCosts: this.#in.mockUrl === undefined ? null : loaded.mockCosts,
+      mockCosts: this.#in.mockCosts,
       environment: this.#in.environment,
       startedAt: this.#startedAt,
       finishedAt: partial ? null : new Date().toISOString(),

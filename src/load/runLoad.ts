@@ -11,9 +11,8 @@ import { writeJsonAtomic } from '../output/writeJsonAtomic.js';
 import { describeEnvironment } from '../output/environment.js';
 import { lockOutputFolder } from '../output/outputFolder.js';
 import { preflight } from '../target/preflight.js';
-import { fetchRows, resetAndSeed } from '../target/prepareData.js';
-import type { EmbeddedMock } from '../target/startEmbeddedMock.js';
-import { openTarget } from '../target/openTarget.js';
+import { openRunTarget } from '../target/openRunTarget.js';
+import type { RunTarget } from '../target/RunTarget.js';
 import { checkTargetSafety } from '../target/targetSafety.js';
 import type { LoadedScenario } from '../scenario/loadScenario.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
@@ -42,30 +41,25 @@ export interface LoadRunEvents {
 }
 
 interface Connection {
-  readonly mock: EmbeddedMock | undefined;
-  readonly url: string;
+  readonly target: RunTarget;
   readonly client: DataverseClient;
   /** Cancels the load client's requests and waits (not the control client's). */
   readonly cancelling: AbortController;
-  readonly control: DataverseClient;
 }
 
 /**
  * A load test's creates get fresh keys as they go, so they cannot be listed in
- * created-records.json before they are sent, as a benchmark's are: against an org, a load
- * test reads only (and meets the run's other rules).
+ * created-records.json before they are sent, as a benchmark's are: against an org, a load test
+ * reads, and updates the run's own data (created before it, deleted after it), and meets the
+ * run's other rules.
  */
 export function checkLoadSafety(loaded: LoadedScenario, options: LoadRunOptions): void {
   checkTargetSafety(loaded.scenario, options.target, options.allowWrites === true);
   if (options.target.kind !== 'org') return;
-  if (Object.keys(loaded.scenario.data).length > 0)
-    throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
-      "target: a load test against a real org reads the org's own records: it does not create data: there (a benchmark does). Remove the data: block, or run the load test on the mock.",
-    );
-  const writing = loaded.scenario.workloads.filter((w) => w.kind !== 'read').map((w) => w.kind);
+  const writing = loaded.scenario.workloads.filter((w) => w.kind !== 'read' && w.kind !== 'update').map((w) => w.kind);
   if (writing.length > 0)
     throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
-      `target: a load test against a real org runs read workloads only (found ${[...new Set(writing)].join(', ')}): its creates would not be listed for cleanup before they are sent. Run writes on the mock, or as a benchmark (strategies).`,
+      `target: a load test against a real org runs read and update workloads only (found ${[...new Set(writing)].join(', ')}): its creates would not be listed for cleanup before they are sent. Run them on the mock, or as a benchmark (strategies).`,
     );
 }
 
@@ -112,45 +106,53 @@ export class LoadRun extends EventEmitter<LoadRunEvents> {
     };
     this.#options.signal?.addEventListener('abort', forward, { once: true });
     let connection: Connection | undefined;
+    const run = { runId: randomUUID(), startedAt: new Date().toISOString() };
     try {
-      connection = await this.#connect();
-      return await this.#measure(connection, stopping);
+      connection = await this.#connect(run);
+      return await this.#measure(connection, stopping, run.runId);
     } finally {
       this.#options.signal?.removeEventListener('abort', forward);
       await connection?.client.close();
-      await connection?.control.close();
-      await connection?.mock?.stop();
+      // Whatever ended the run, what it created goes (what cannot is listed for dvbench cleanup).
+      await connection?.target.close(false);
       await release();
     }
   }
 
-  async #connect(): Promise<Connection> {
+  async #connect(run: { runId: string; startedAt: string }): Promise<Connection> {
     const { scenario } = this.#loaded;
-    return openTarget(scenario, this.#options.target, async ({ mock, url, identities, gates }) => {
-      const cancelling = new AbortController();
-      setMaxListeners(0, cancelling.signal);
-      const client = new DataverseClient({
-        signal: cancelling.signal,
-        url,
-        identities,
-        gates: gates.gates,
-        connections: this.#load.maxInFlight,
-        affinityCookie: scenario.affinityCookie,
-        bypassCustomLogic: scenario.bypassCustomLogic,
-      });
-      const control = new DataverseClient({ url, identities, gates: gates.gates, connections: 2 });
-      await preflight(control, url);
-      if (mock !== undefined) await resetAndSeed(mock.url, scenario);
-      return { mock, url, client, cancelling, control };
+    const { outDir } = this.#options;
+    const target = await openRunTarget(scenario, this.#options.target, {
+      run: { ...run, outDir, manifestPath: `${outDir}/created-records.json` },
     });
+    const cancelling = new AbortController();
+    setMaxListeners(0, cancelling.signal);
+    const client = new DataverseClient({
+      signal: cancelling.signal,
+      url: target.url,
+      identities: target.identities,
+      gates: target.gates.gates,
+      connections: this.#load.maxInFlight,
+      affinityCookie: scenario.affinityCookie,
+      bypassCustomLogic: scenario.bypassCustomLogic,
+    });
+    try {
+      await preflight(target.control, target.url);
+    } catch (error) {
+      await client.close();
+      await target.close(false);
+      throw error;
+    }
+    return { target, client, cancelling };
   }
 
   async #templates(connection: Connection): Promise<Map<number, PlannedOperation[]>> {
     const { scenario } = this.#loaded;
+    const { target } = connection;
     const tables = tableDirectory(scenario.mock.tables);
-    const rows = await fetchRows(connection.control, scenario, tables);
+    const rows = await target.prepare();
     const byWorkload = new Map<number, PlannedOperation[]>();
-    for (const op of planOperations(scenario, tables, rows)) {
+    for (const op of planOperations(scenario, tables, rows, (label) => target.ids.idFor(label))) {
       const list = byWorkload.get(op.workload);
       if (list === undefined) byWorkload.set(op.workload, [op]);
       else list.push(op);
@@ -201,22 +203,27 @@ export class LoadRun extends EventEmitter<LoadRunEvents> {
     };
   }
 
-  async #measure(connection: Connection, stopping: AbortController): Promise<LoadResults> {
+  async #measure(connection: Connection, stopping: AbortController, runId: string): Promise<LoadResults> {
     const templates = await this.#templates(connection);
     const sink = new MeasurementSink();
     const recorder = new LoadRecorder({
       loaded: this.#loaded,
       load: this.#load,
       ramps: this.#ramps,
-      runId: randomUUID(),
-      target: connection.url,
-      mockUrl: connection.mock?.url,
+      runId,
+      target: connection.target.url,
+      server: () => connection.target.snapshot(),
+      mockCosts: connection.target.kind === 'mock' ? this.#loaded.mockCosts : null,
       environment: describeEnvironment(),
       sink,
       client: connection.client,
     });
     const planned = totalArrivals(this.#ramps);
-    this.emit('start', { plannedSeconds: totalMs(this.#ramps) / 1000, arrivals: planned, target: connection.url });
+    this.emit('start', {
+      plannedSeconds: totalMs(this.#ramps) / 1000,
+      arrivals: planned,
+      target: connection.target.url,
+    });
     const intervalMs = durationMs(this.#load.interval);
     let ticker: NodeJS.Timeout | undefined;
     let startedAt = performance.now();

@@ -17,6 +17,7 @@ import { lockOutputFolder } from '../output/outputFolder.js';
 import { preflight } from '../target/preflight.js';
 import { fingerprint } from '../target/prepareData.js';
 import { runRepetition } from './runRepetition.js';
+import { runScriptCleanups } from './runScriptChecks.js';
 import { busyClientWarning, repetitionResult, serverDelta } from './summarizeRepetition.js';
 import { RESULTS_SCHEMA_VERSION, type RunResults, type StrategyResult } from './RunResults.js';
 import { openRunTarget } from '../target/openRunTarget.js';
@@ -433,8 +434,12 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
                 ? null
                 : { before: idsBefore, after: await idsOfTables(control, this.#tables, written) },
           });
-    for (const w of await target.afterRepetition(plan.ops, input.lastOfRun && this.#options.keep === true))
-      input.state.warnings.push(w);
+    const keep = input.lastOfRun && this.#options.keep === true;
+    const leftovers = [
+      ...(keep ? [] : await runScriptCleanups(control, plan.ops)),
+      ...(await target.afterRepetition(plan.ops, keep)),
+    ];
+    for (const w of leftovers) input.state.warnings.push(w);
     const server = serverDelta(before, after);
     const result = repetitionResult(run, server, after, plan);
     this.emit('repetition', {

@@ -23,3 +23,15 @@ export async function check(ctx) {
     ? []
     : [`${ctx.succeeded} operations succeeded, but ${found} tagged accounts are updated`];
 }
+
+// Optional: runs after every repetition, to remove what the operations created. On the mock
+// each repetition starts from fresh data anyway; on an org this is what leaves it as it was.
+export async function cleanup(ctx) {
+  const filter = encodeURIComponent(`startswith(name,'${ctx.tag} updated ')`);
+  for (;;) {
+    const page = await ctx.request('GET', `accounts?$select=accountid&$top=500&$filter=${filter}`);
+    const ids = page.json().value.map((a) => a.accountid);
+    if (ids.length === 0) return;
+    for (const id of ids) await ctx.request('DELETE', `accounts(${id})`);
+  }
+}

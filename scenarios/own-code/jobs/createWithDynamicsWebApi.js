@@ -23,3 +23,20 @@ export default async function createAccountWithContact(ctx) {
     },
   });
 }
+
+// Optional: runs after every repetition, to remove what the operations created (contacts
+// first, then their accounts), so an org is left as it was.
+export async function cleanup(ctx) {
+  for (const [set, key, column] of [
+    ['contacts', 'contactid', 'lastname'],
+    ['accounts', 'accountid', 'name'],
+  ]) {
+    const filter = encodeURIComponent(`startswith(${column},'${ctx.tag} ')`);
+    for (;;) {
+      const page = await ctx.request('GET', `${set}?$select=${key}&$top=500&$filter=${filter}`);
+      const ids = page.json().value.map((r) => r[key]);
+      if (ids.length === 0) break;
+      for (const id of ids) await ctx.request('DELETE', `${set}(${id})`);
+    }
+  }
+}
