@@ -45,6 +45,22 @@ const HEADER = [
   'server CPU',
 ];
 
+/** With phases, each strategy's phases in order; against an org, what set-up cost. */
+function phaseAndSetupLines(results: RunResults): string[] {
+  const lines: string[] = [];
+  for (const s of results.strategies)
+    if (s.phases !== undefined && s.phases.length > 0)
+      lines.push(
+        `phases of ${s.name}: ${s.phases.map((p) => `${p.name} ${p.wallMs.toFixed(0)} ms (${p.opsPerSec.toFixed(1)} ops/s)`).join(', then ')}`,
+      );
+  const { setup } = results;
+  if (setup !== undefined && setup !== null && results.target.kind === 'org')
+    lines.push(
+      `set-up, not measured: ${setup.created} record(s) created or put back, ${setup.deleted} deleted, ${setup.requests} request(s), ${(setup.ms / 1000).toFixed(1)} s`,
+    );
+  return lines;
+}
+
 /** The plain-text summary printed at the end of a run: the verdict first, the table, then the causes of failures. */
 export function formatSummaryTable(results: RunResults): string {
   const rows = [HEADER, ...results.strategies.map(row)];
@@ -70,6 +86,7 @@ export function formatSummaryTable(results: RunResults): string {
     );
   else if (results.strategies.length > 0)
     notes.push('recommended: none (every strategy failed, or met errors or 429s)');
+  notes.push(...phaseAndSetupLines(results));
   const causes = causeLines(results);
   if (causes.length > 0) notes.push('', 'causes of failed operations:', ...causes.map((c) => `  ${c}`));
   for (const w of results.warnings) notes.push(`warning: ${w}`);

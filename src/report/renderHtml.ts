@@ -6,6 +6,8 @@ import { runFacts } from './runFacts.js';
 import {
   BREAKDOWN_HEADER,
   breakdownRows,
+  PHASE_HEADER,
+  phaseRows,
   causeLines,
   integrityLine,
   STRATEGY_HEADER,
@@ -87,6 +89,7 @@ export function renderHtml(
     ...verdictLines(results).map((l) => `<p>${inline(l)}</p>`),
     `<p class="${results.integrity.ok ? 'pass' : 'fail'}">${inline(integrityLine(results))}</p>`,
     ...listSection('Causes of failed operations', causeLines(results), () => 'fail'),
+    ...(phaseRows(results).length === 0 ? [] : ['<h2>Phases</h2>', table(PHASE_HEADER, phaseRows(results))]),
     ...(breakdown.length === 0 ? [] : ['<h2>Per workload and request kind</h2>', table(BREAKDOWN_HEADER, breakdown)]),
     ...listSection('Warnings', results.warnings, () => 'fail'),
     ...listSection(

@@ -88,6 +88,26 @@ export function integrityLine(results: RunResults): string {
     : `Integrity audit: **FAILED** for ${failedAudits.map((s) => `${s.name} (${s.integrity.problemCount} problem(s), e.g. ${s.integrity.problems[0] ?? ''})`).join('; ')}.`;
 }
 
+/** With phases: each strategy's phases in order, mean wall time and throughput, and their total. */
+export function phaseRows(results: RunResults): string[][] {
+  const rows: string[][] = [];
+  for (const s of results.strategies) {
+    if (s.phases === undefined || s.phases.length === 0) continue;
+    for (const p of s.phases)
+      rows.push([
+        s.name,
+        `${p.workload}: ${p.name}`,
+        String(Math.round(p.operations)),
+        num(p.wallMs, 0),
+        num(p.opsPerSec, 1),
+      ]);
+    rows.push([s.name, 'all phases', String(s.operations), num(s.wallMs.mean, 0), num(s.throughput.opsPerSec, 1)]);
+  }
+  return rows;
+}
+
+export const PHASE_HEADER = ['strategy', 'phase', 'operations', 'wall ms (mean)', 'ops/s'];
+
 /** Per workload and request kind: where each strategy's operations, errors and time went. */
 export function breakdownRows(results: RunResults): string[][] {
   const rows: string[][] = [];
@@ -169,6 +189,16 @@ function detailLines(
   const out: string[] = [];
   const causes = causeLines(results);
   if (causes.length > 0) out.push('## Causes of failed operations', '', ...causes.map((c) => `- ${cell(c)}`), '');
+  const phases = phaseRows(results);
+  if (phases.length > 0)
+    out.push(
+      '## Phases',
+      '',
+      "Each workload ran to its end before the next (the scenario's `phases`).",
+      '',
+      ...table(PHASE_HEADER, phases),
+      '',
+    );
   const breakdown = breakdownRows(results);
   if (breakdown.length > 0) out.push('## Per workload and request kind', '', ...table(BREAKDOWN_HEADER, breakdown), '');
   if (results.warnings.length > 0) out.push('Warnings:', '', ...results.warnings.map((w) => `- ${cell(w)}`), '');

@@ -29,6 +29,17 @@ export interface RepetitionResult {
   /** Hash of the starting data and of the plan: equal across strategies means they did the same work on the same data. */
   readonly dataFingerprint: string;
   readonly planFingerprint: string;
+  /** With the scenario's `phases`: each workload run on its own, in order; absent without. */
+  readonly phases?: readonly PhaseResult[] | undefined;
+}
+
+/** One phase of a repetition (a workload run to its end before the next), or their mean over repetitions. */
+export interface PhaseResult {
+  readonly workload: number;
+  readonly name: string;
+  readonly operations: number;
+  readonly wallMs: number;
+  readonly opsPerSec: number;
 }
 
 /** One slice of a strategy's work: a workload, or a request kind. */
@@ -71,6 +82,8 @@ export interface StrategyResult {
   readonly latencyMs: LatencyPercentiles;
   /** Which request kind `latencyMs` describes. */
   readonly latencyOf: RequestKind;
+  /** With the scenario's `phases`: each phase's mean wall time and throughput over the measured repetitions. */
+  readonly phases?: readonly PhaseResult[] | undefined;
   /** Per workload of the scenario, in order: what its operations did and met. */
   readonly byWorkload: readonly (SliceResult & { readonly workload: number; readonly name: string })[];
   /** Per request kind that was sent. */

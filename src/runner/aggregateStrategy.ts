@@ -8,7 +8,7 @@ import type { ResourceUsage } from '../metrics/ResourceSampler.js';
 import { sum, summarize } from '../metrics/statistics.js';
 import { recommendWorkers } from '../metrics/recommendWorkers.js';
 import type { StrategySpec } from '../scenario/expandStrategies.js';
-import type { RepetitionResult, SliceResult, StrategyResult } from './RunResults.js';
+import type { PhaseResult, RepetitionResult, SliceResult, StrategyResult } from './RunResults.js';
 import hdr from 'hdr-histogram-js';
 import type { IntegrityReport } from './auditIntegrity.js';
 
@@ -48,7 +48,7 @@ export function primaryRequestKind(kind: StrategySpec['kind']): RequestKind {
   return strategyRegistry[kind].requestKind;
 }
 
-function workloadName(scenario: Scenario, index: number): string {
+export function workloadName(scenario: Scenario, index: number): string {
   const w = scenario.workloads[index];
   if (w === undefined) return `workload ${index}`;
   return w.name ?? `${w.kind}${'table' in w ? ` ${w.table}` : ''}`;
@@ -174,6 +174,19 @@ function errorsOf(sink: MeasurementSink): StrategyResult['errors'] {
   };
 }
 
+/** Each phase's mean wall time over the repetitions that ran it, and its throughput over that time. */
+function meanPhases(reps: readonly (readonly PhaseResult[])[]): PhaseResult[] {
+  const byWorkload = new Map<number, PhaseResult[]>();
+  for (const phases of reps)
+    for (const p of phases) byWorkload.set(p.workload, [...(byWorkload.get(p.workload) ?? []), p]);
+  return [...byWorkload.values()].map((runs) => {
+    const wallMs = sum(runs.map((p) => p.wallMs)) / runs.length;
+    const operations = sum(runs.map((p) => p.operations)) / runs.length;
+    const first = runs[0] as PhaseResult;
+    return { ...first, operations, wallMs, opsPerSec: wallMs > 0 ? (operations / wallMs) * 1000 : 0 };
+  });
+}
+
 /** Folds a strategy's measured repetitions into its result and verdict; speedup is filled in once sequential is known. */
 export function aggregateStrategy(
   spec: StrategySpec,
@@ -222,6 +235,7 @@ export function aggregateStrategy(
     },
     latencyMs: MeasurementSink.percentiles(headline.histogram),
     latencyOf: headline.latencyOf,
+    ...(scenario.phases ? { phases: meanPhases(reps.map((r) => r.result.phases ?? [])) } : {}),
     byWorkload: [...sink.workloads.entries()]
       .sort(([a], [b]) => a - b)
       .map(([workload, s]) => ({ workload, name: workloadName(scenario, workload), ...sliceResult(s, s.response) })),

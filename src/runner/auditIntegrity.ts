@@ -114,6 +114,8 @@ class Expectations {
 
   #createOrDelete(op: Extract<PlannedOperation, { kind: 'create' | 'delete' }>, saidFailed: boolean): void {
     const created = op.kind === 'create';
+    // In phases a later phase may delete what an earlier one created: the plan's order decides.
+    if (!created) this.mustExist.get(op.table)?.delete(op.id);
     if (!saidFailed) Expectations.add(created ? this.mustExist : this.mustNotExist, op.table, op.id);
     if (created) this.checked.creates++;
     else this.checked.deletes++;

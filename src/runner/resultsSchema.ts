@@ -28,6 +28,8 @@ const cause = z.strictObject({
   count: num,
 });
 
+const phase = z.strictObject({ workload: num, name: z.string(), operations: num, wallMs: num, opsPerSec: num });
+
 const repetition = z.strictObject({
   wallMs: num,
   startupMs: num,
@@ -44,6 +46,7 @@ const repetition = z.strictObject({
   records: z.record(z.string(), num).nullable(),
   dataFingerprint: z.string(),
   planFingerprint: z.string(),
+  phases: z.array(phase).optional(),
 });
 
 const strategy = z.strictObject({
@@ -62,6 +65,7 @@ const strategy = z.strictObject({
   throughput: z.strictObject({ opsPerSec: num, requestsPerSec: num }),
   latencyMs: latency,
   latencyOf: requestKind,
+  phases: z.array(phase).optional(),
   byWorkload: z.array(slice.extend({ workload: num, name: z.string() })),
   byRequestKind: z.partialRecord(requestKind, slice),
   serviceTimeMs: latency,

@@ -27,6 +27,27 @@ export interface RepetitionInput {
   /** Rejects when the target's own process dies under the run (embedded mock). */
   readonly targetDied: Promise<never> | undefined;
   readonly onProgress: (done: number) => void;
+  /** Run the operations workload by workload, each to its end before the next (the scenario's `phases`). */
+  readonly phases?: boolean;
+}
+
+/** One phase of a repetition: a workload run on its own. */
+export interface PhaseRun {
+  readonly workload: number;
+  readonly wallMs: number;
+  readonly operations: number;
+}
+
+/** The operations in runs of one workload each, in order; all of them as one run without phases. */
+function phasesOf(ops: readonly PlannedOperation[], phases: boolean): { workload: number; ops: PlannedOperation[] }[] {
+  if (!phases) return [{ workload: -1, ops: [...ops] }];
+  const out: { workload: number; ops: PlannedOperation[] }[] = [];
+  for (const op of ops) {
+    const last = out.at(-1);
+    if (last?.workload === op.workload) last.ops.push(op);
+    else out.push({ workload: op.workload, ops: [op] });
+  }
+  return out;
 }
 
 /** What one repetition measured, before the audit; `aborted` when the fail-fast monitor stopped it. */
@@ -36,6 +57,80 @@ export interface RepetitionRun extends Omit<MeasuredRepetition, 'integrity' | 's
   readonly meanWorkers: number | null;
   readonly aborted: Abort | undefined;
   readonly eventLoopDelayP99Ms: number;
+  /** With phases: each phase's own wall time; empty without. */
+  readonly phases: readonly PhaseRun[];
+}
+
+type StrategyOutcome = Awaited<ReturnType<(typeof strategyRegistry)[StrategySpec['kind']]['run']>>;
+
+/** What one repetition's client, sink and stop signal are shared by: every phase of it. */
+interface RepetitionParts {
+  readonly client: DataverseClient;
+  readonly sink: MeasurementSink;
+  readonly stop: AbortSignal;
+  readonly monitor: FailureMonitor;
+  /** The first phase's workers are ready: the repetition's clock starts. */
+  readonly onFirstReady: () => void;
+}
+
+/**
+ * Runs the strategy over each phase in turn (one phase, all the operations, without the
+ * scenario's `phases`), on one client and sink. Each phase is timed from its own workers'
+ * readiness: starting workers again is set-up, not work.
+ */
+async function runPhases(
+  input: RepetitionInput,
+  parts: RepetitionParts,
+): Promise<{
+  phases: PhaseRun[];
+  outcomes: StrategyOutcome[];
+  wallMs: number;
+  startupMs: number;
+  meanWorkers: number | null;
+}> {
+  const { spec } = input;
+  const phases: PhaseRun[] = [];
+  const outcomes: StrategyOutcome[] = [];
+  let meanWorkers: number | null = null;
+  let wallMs = 0;
+  let startupMs = 0;
+  let before = 0;
+  for (const phase of phasesOf(input.ops, input.phases === true)) {
+    if (parts.stop.aborted) break;
+    const launched = performance.now();
+    let started = launched;
+    const done = before;
+    const run = strategyRegistry[spec.kind].run({
+      spec,
+      ops: phase.ops,
+      client: parts.client,
+      sink: parts.sink,
+      target: input.target,
+      gates: input.gates,
+      signal: parts.stop,
+      onAdaptiveWindow: (m) => {
+        meanWorkers = m;
+      },
+      onReady: () => {
+        started = performance.now();
+        if (outcomes.length === 0) parts.onFirstReady();
+      },
+      onProgress: (n) => {
+        input.onProgress(done + n);
+      },
+      onWorkerOutcomes: (n, failed, cause) => {
+        parts.monitor.observeTotals(done + n, failed, cause);
+      },
+    });
+    outcomes.push(await (input.targetDied === undefined ? run : Promise.race([run, input.targetDied])));
+    const phaseMs = performance.now() - started;
+    const operations = phase.ops.reduce((a, op) => a + op.ops, 0);
+    wallMs += phaseMs;
+    startupMs += started - launched;
+    before += operations;
+    if (phase.workload >= 0) phases.push({ workload: phase.workload, wallMs: phaseMs, operations });
+  }
+  return { phases, outcomes, wallMs, startupMs, meanWorkers };
 }
 
 /**
@@ -70,33 +165,21 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
   };
   const sampler = new ResourceSampler();
   sampler.start();
-  const launched = performance.now();
-  let t0 = launched;
-  let meanWorkers: number | null = null;
   try {
-    const run = strategyRegistry[spec.kind].run({
-      spec,
-      ops: input.ops,
+    const { phases, outcomes, wallMs, startupMs, meanWorkers } = await runPhases(input, {
       client,
       sink,
-      target: input.target,
-      gates: input.gates,
-      signal: stop.signal,
-      onAdaptiveWindow: (m) => {
-        meanWorkers = m;
-      },
-      onReady: () => {
-        t0 = performance.now();
+      stop: stop.signal,
+      monitor,
+      onFirstReady: () => {
         sink.startedAtEpochMs = Date.now();
         sampler.markReady();
       },
-      onProgress: input.onProgress,
-      onWorkerOutcomes: (done, failed, cause) => {
-        monitor.observeTotals(done, failed, cause);
-      },
     });
-    const outcome = await (input.targetDied === undefined ? run : Promise.race([run, input.targetDied]));
-    const wallMs = performance.now() - t0;
+    const outcome = {
+      counters: outcomes.flatMap((o) => o.counters),
+      children: outcomes.flatMap((o) => o.children),
+    };
     const usage = sampler.stop();
     const counters = mergeCounters(
       mergeCounters(emptyCounters(), client.counters),
@@ -105,8 +188,9 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
     const childCpuMs = outcome.children.reduce((a, c) => a + c.cpuUserMs + c.cpuSystemMs, 0);
     return {
       wallMs,
-      startupMs: t0 - launched,
+      startupMs,
       meanWorkers,
+      phases,
       sink,
       counters,
       client: { ...usage, childCpuMs, childPeakRssBytes: outcome.children.reduce((a, c) => a + c.peakRssBytes, 0) },

@@ -10,7 +10,7 @@ import { expandStrategies, type StrategySpec } from '../scenario/expandStrategie
 import type { LoadedScenario } from '../scenario/loadScenario.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import { planOperations } from '../scenario/planOperations.js';
-import { aggregateStrategy, compareStrategies, type MeasuredRepetition } from './aggregateStrategy.js';
+import { aggregateStrategy, compareStrategies, workloadName, type MeasuredRepetition } from './aggregateStrategy.js';
 import { auditIntegrity, idsOfTables, writtenTables } from './auditIntegrity.js';
 import { describeEnvironment } from '../output/environment.js';
 import { lockOutputFolder } from '../output/outputFolder.js';
@@ -415,6 +415,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       gates: target.gates,
       connections: this.#loaded.scenario.connections,
       failFast: this.#loaded.scenario.failFast,
+      phases: this.#loaded.scenario.phases,
       signal: stopping.signal,
       targetDied: this.#targetDied,
       onProgress: (done) => {
@@ -441,7 +442,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     ];
     for (const w of leftovers) input.state.warnings.push(w);
     const server = serverDelta(before, after);
-    const result = repetitionResult(run, server, after, plan);
+    const result = repetitionResult(run, server, after, plan, (w) => workloadName(this.#loaded.scenario, w));
     this.emit('repetition', {
       name: spec.name,
       repetition: rep - warmup + 1,

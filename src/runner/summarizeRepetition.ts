@@ -29,9 +29,18 @@ export function repetitionResult(
   server: MeasuredRepetition['server'],
   after: ServerSnapshot | undefined,
   plan: { readonly ops: readonly PlannedOperation[]; readonly dataFingerprint: string },
+  name: (workload: number) => string,
 ): RepetitionResult {
   const { sink, wallMs } = run;
+  const phases = run.phases.map((p) => ({
+    workload: p.workload,
+    name: name(p.workload),
+    operations: p.operations,
+    wallMs: p.wallMs,
+    opsPerSec: p.wallMs > 0 ? (p.operations / p.wallMs) * 1000 : 0,
+  }));
   return {
+    ...(phases.length > 0 ? { phases } : {}),
     wallMs,
     startupMs: run.startupMs,
     meanWorkers: run.meanWorkers,

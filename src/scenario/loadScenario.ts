@@ -21,6 +21,7 @@ import {
   type Scenario,
 } from './scenarioSchema.js';
 import { expandStrategies } from './expandStrategies.js';
+import { ownRecordsBefore } from './ownRecords.js';
 import { rampsOf, totalArrivals } from '../load/arrivalSchedule.js';
 
 export interface LoadedScenario {
@@ -183,6 +184,11 @@ function loadProblems(scenario: Scenario): Problem[] {
       ? [[['strategies'], 'list at least one strategy (or give a load section for a load test)']]
       : [];
   const problems: Problem[] = [];
+  if (scenario.phases)
+    problems.push([
+      ['phases'],
+      'a load test runs its workloads as a mix for its whole length; phases are for a benchmark',
+    ]);
   if (scenario.strategies.length > 0)
     problems.push([
       ['load'],
@@ -382,8 +388,11 @@ function thresholdProblems(scenario: Scenario): Problem[] {
 
 /** Updates and deletes take each of the run's own records once, on every target. */
 function seededDataProblems(w: ScenarioWorkload, i: number, scenario: Scenario): Problem[] {
-  if ((w.kind !== 'delete' && w.kind !== 'update') || w.count <= (scenario.data[w.table] ?? 0)) return [];
-  if ((scenario.data[w.table] ?? 0) === 0)
+  if (w.kind !== 'delete' && w.kind !== 'update') return [];
+  const own = ownRecordsBefore(scenario, i, w.table);
+  if (w.count <= own) return [];
+  const earlier = scenario.phases ? ' plus the records earlier phases insert' : '';
+  if (own === 0)
     return [
       [
         ['workloads', i, 'table'],
@@ -393,7 +402,7 @@ function seededDataProblems(w: ScenarioWorkload, i: number, scenario: Scenario):
   return [
     [
       ['workloads', i, 'count'],
-      `${w.count} ${w.kind}s need as many records, but data.${w.table} is ${scenario.data[w.table] ?? 0} (each record is ${w.kind}d once)`,
+      `${w.count} ${w.kind}s need as many records, but data.${w.table}${earlier} is ${own} (each record is ${w.kind}d once)`,
     ],
   ];
 }
@@ -407,8 +416,8 @@ const CHANGING_KINDS: ReadonlySet<string> = new Set(['update', 'delete', 'upsert
  * gets only the records the run created from data:, never the org's.
  */
 function targetDataProblems(scenario: Scenario, target: 'mock' | 'org' | 'unknown'): Problem[] {
-  const has = (table: string): boolean => (scenario.data[table] ?? 0) > 0;
   return scenario.workloads.flatMap((w, i): Problem[] => {
+    const has = (table: string): boolean => ownRecordsBefore(scenario, i, table) > 0;
     if (target === 'org' && 'table' in w && CHANGING_KINDS.has(w.kind) && !has(w.table))
       return [
         [

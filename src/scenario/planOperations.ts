@@ -41,16 +41,21 @@ export function planOperations(
   const used = new Map<string, Set<string>>();
   const deleted = new Map<string, Set<string>>();
   const planned = new Map<number, PlannedOperation[]>();
-  // Deletes first, so no read or update is planned on a record another workload deletes:
-  // otherwise the outcome would depend on the order operations happen to run in.
+  // Interleaved, deletes are planned first, so no read or update is planned on a record another
+  // workload deletes: otherwise the outcome would depend on the order operations run in. As
+  // phases the order is the file's, and what a phase inserts is there for the phases after it.
   const rank = (w: Workload): number => (w.kind === 'delete' ? 0 : w.kind === 'mixed' ? 1 : 2);
-  const order = scenario.workloads.map((w, i) => [w, i] as const).sort(([a], [b]) => rank(a) - rank(b));
+  const order = scenario.workloads
+    .map((w, i) => [w, i] as const)
+    .sort(([a, i], [b, j]) => (scenario.phases ? i - j : rank(a) - rank(b)));
+  const available = new Map(rows);
   for (const [workload, index] of order) {
     const prng = createPrng(hashSeed(scenario.seed, 'plan', index));
     const ops = planWorkload(
       workload,
-      new PlanContext({ workload: index, seed: scenario.seed, prng, tables, rows, used, deleted, idOf }),
+      new PlanContext({ workload: index, seed: scenario.seed, prng, tables, rows: available, used, deleted, idOf }),
     );
+    if (scenario.phases) addInserted(available, ops, tables);
     for (const op of ops) {
       if (op.kind !== 'delete') continue;
       let set = deleted.get(op.table);
@@ -60,6 +65,26 @@ export function planOperations(
     planned.set(index, ops);
   }
   const all = scenario.workloads.flatMap((_, i) => planned.get(i) ?? []);
-  // Interleave the workloads, as a real job's mix would arrive.
-  return scenario.workloads.length > 1 ? shuffled(all, createPrng(hashSeed(scenario.seed, 'interleave'))) : all;
+  // Interleave the workloads, as a real job's mix would arrive; phases keep their order.
+  return scenario.workloads.length > 1 && !scenario.phases
+    ? shuffled(all, createPrng(hashSeed(scenario.seed, 'interleave')))
+    : all;
+}
+
+/** Records a phase inserts join its table's unfiltered rows, for the phases after it. */
+function addInserted(
+  rows: Map<string, readonly Readonly<Record<string, unknown>>[]>,
+  ops: readonly PlannedOperation[],
+  tables: ReadonlyMap<string, TableEntry>,
+): void {
+  const added = new Map<string, Readonly<Record<string, unknown>>[]>();
+  for (const op of ops) {
+    if (op.kind !== 'create') continue;
+    const pk = tables.get(op.table)?.primaryKey ?? `${op.table}id`;
+    const key = seededRowsKey(op.table, undefined);
+    let list = added.get(key);
+    if (list === undefined) added.set(key, (list = [...(rows.get(key) ?? [])]));
+    list.push({ ...op.record, [pk]: op.id });
+  }
+  for (const [key, list] of added) rows.set(key, list);
 }

@@ -330,6 +330,12 @@ export const scenarioSchema = z.strictObject({
     .describe(
       'A load test instead of a benchmark: arrivals at planned rates in stages, a weighted mix of the workloads, objectives over time windows.',
     ),
+  phases: z
+    .boolean()
+    .default(false)
+    .describe(
+      "true: the workloads run as the phases of a job, in the file's order, each to its end before the next (import accounts, then contacts that look them up, then an update pass), each timed on its own and in total; a later phase may read, update or delete records an earlier one inserted. false: their operations are interleaved, as a mixed load arrives.",
+    ),
   repetitions: z.int().min(1).max(100).default(3),
   warmup: z.int().min(0).max(20).default(1),
   connections: z

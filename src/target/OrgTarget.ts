@@ -19,6 +19,8 @@ import { fetchRowSet } from './prepareData.js';
 import type { RunIds } from './RunIds.js';
 import { noSetup, type RunTarget, type SetupProgress, type SetupTotals } from './RunTarget.js';
 
+const CHANGING: ReadonlySet<string> = new Set(['update', 'delete', 'upsert', 'mixed']);
+
 export interface OrgRun {
   readonly runId: string;
   readonly startedAt: string;
@@ -86,12 +88,17 @@ export class OrgTarget implements RunTarget {
   /** The data's own records for what the data holds; the org's records only where a workload just reads or binds. */
   async #planRows(): Promise<SeededRows> {
     const out = new Map<string, Record<string, unknown>[]>();
+    const { workloads } = this.#parts.scenario;
+    // A table the run changes holds only the run's own records for it, even where it reads.
+    const changed = new Set(workloads.flatMap((w) => (CHANGING.has(w.kind) && 'table' in w ? [w.table] : [])));
     for (const need of rowsNeeded(this.#parts.scenario)) {
       const t = this.#parts.tables.get(need.table);
       if (t === undefined) continue;
       const rows = this.#fixture.has(need.table)
         ? await this.#fixture.rows(need, t)
-        : await fetchRowSet(this.control, t, need);
+        : changed.has(need.table)
+          ? []
+          : await fetchRowSet(this.control, t, need);
       out.set(seededRowsKey(need.table, need.filter), rows);
     }
     return out;

@@ -1,5 +1,6 @@
 import type { TargetSpec } from './resolveTarget.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
+import { ownRecordsBefore } from '../scenario/ownRecords.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
 
 const CHANGING: ReadonlySet<string> = new Set(['update', 'delete', 'upsert', 'mixed']);
@@ -14,7 +15,7 @@ const CREATING: ReadonlySet<string> = new Set(['insert', 'transactional', 'mixed
 export function checkTargetSafety(scenario: Scenario, target: TargetSpec, allowWrites: boolean): void {
   if (target.kind !== 'org') return;
   const foreign = scenario.workloads.filter(
-    (w) => CHANGING.has(w.kind) && 'table' in w && (scenario.data[w.table] ?? 0) === 0,
+    (w, i) => CHANGING.has(w.kind) && 'table' in w && ownRecordsBefore(scenario, i, w.table) === 0,
   );
   if (foreign.length > 0) {
     const w = foreign[0];

@@ -232,3 +232,62 @@ describe('an org run that is stopped', () => {
     expect(after[1]).toEqual([]);
   });
 });
+
+describe('phases', () => {
+  const PHASES = `name: import-then-update
+seed: 3
+mock: { profile: zero }
+phases: true
+data: { account: 20 }
+workloads:
+  - { name: import, kind: insert, table: contact, count: 30, values: { lastname: "I{i}" }, lookups: { parentcustomerid_account: account } }
+  - { name: update, kind: update, table: contact, count: 20, set: { jobtitle: "Buyer {i}" } }
+  - { name: prune, kind: delete, table: contact, count: 5 }
+strategies: [sequential, { kind: async, workers: 4 }, { kind: batch, size: 25 }]
+repetitions: 2
+warmup: 0
+`;
+
+  it('run in order on both targets, each timed, later phases working on what earlier ones inserted', async () => {
+    const dir = await tempDir('dvbench-phases-');
+    const file = join(dir, 'phases.yaml');
+    await writeFile(file, PHASES);
+    const onMock = await runCli(['run', file, '--out', join(dir, 'mock')], { timeoutMs: 60_000 });
+    expect(onMock.code, onMock.stderr).toBe(0);
+    expect(onMock.stdout).toMatch(/phases of sequential: import \d+ ms \([\d.]+ ops\/s\), then update \d+ ms/);
+    const onOrg = await runCli(['run', file, '--allow-writes', '--out', join(dir, 'org')], {
+      env: env(),
+      timeoutMs: 60_000,
+    });
+    expect(onOrg.code, onOrg.stderr).toBe(0);
+    for (const r of [await results(join(dir, 'mock')), await results(join(dir, 'org'))]) {
+      expect(r.plan.byKind).toEqual({ create: 30, update: 20, delete: 5 });
+      for (const s of r.strategies) {
+        expect(s.errors.total, s.name).toBe(0);
+        expect(s.integrity.ok, s.name).toBe(true);
+        expect(s.phases?.map((p) => [p.name, p.operations])).toEqual([
+          ['import', 30],
+          ['update', 20],
+          ['prune', 5],
+        ]);
+        expect(s.repetitions.every((rep) => rep.phases?.length === 3)).toBe(true);
+      }
+      // A $batch never spans two phases: 25 + 5 creates, 20 updates, 5 deletes.
+      expect(r.strategies.find((s) => s.name === 'batch:25x1')?.requests).toBe(4);
+    }
+    expect(await orgState()).toBe(before);
+    const report = await readFile(join(dir, 'org', 'report.md'), 'utf8');
+    expect(report).toContain('## Phases');
+  });
+
+  it('a later phase cannot take more records than the data and earlier phases give it', async () => {
+    const dir = await tempDir('dvbench-phases-bad-');
+    const file = join(dir, 'bad.yaml');
+    await writeFile(file, PHASES.replace('count: 20, set', 'count: 60, set'));
+    const cli = await runCli(['validate', file]);
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain(
+      'workloads[1].count: 60 updates need as many records, but data.contact plus the records earlier phases insert is 30',
+    );
+  });
+});
