@@ -9,6 +9,7 @@ import { tuneCommand, tuneHelp } from './commands/tuneCommand.js';
 import { mergeCommand, mergeHelp } from './commands/mergeCommand.js';
 import { cleanupCommand, cleanupHelp } from './commands/cleanupCommand.js';
 import { calibrateCommand, calibrateHelp } from './commands/calibrateCommand.js';
+import { predictCommand, predictHelp } from './commands/predictCommand.js';
 import { readPackageVersion } from '../output/readPackageVersion.js';
 
 export const mainHelp = `Usage: dvbench <command> [options]
@@ -22,6 +23,7 @@ Commands:
   compare    compare two runs of a scenario: faster, slower or no significant change
   tune       how many workers? sweep concurrency, fit the USL, recommend a count
   calibrate  measure an org and write a cost profile that makes the mock predict it
+  predict    check a profile's prediction: the scenario on the mock and on the org, side by side
   merge      combine the results of a sharded run (--shard i/n) exactly
   cleanup    delete the records a run against an org left behind
   demo       start the embedded mock, exercise it with a few CRUD calls and print timings
@@ -47,6 +49,7 @@ const commands: Record<string, { run: (argv: readonly string[], io: Io) => Promi
   compare: { run: compareCommand, help: compareHelp },
   tune: { run: tuneCommand, help: tuneHelp },
   calibrate: { run: calibrateCommand, help: calibrateHelp },
+  predict: { run: predictCommand, help: predictHelp },
   merge: { run: mergeCommand, help: mergeHelp },
   cleanup: { run: cleanupCommand, help: cleanupHelp },
   mock: { run: mockCommand, help: mockHelp },

@@ -291,3 +291,78 @@ warmup: 0
     );
   });
 });
+
+describe('dvbench predict', () => {
+  const SCENARIO = `name: predict-me
+seed: 4
+data: { account: 30 }
+workloads:
+  - { name: reads, kind: read, mode: retrieve, table: account, count: 10 }
+  - { name: updates, kind: update, table: account, count: 10, set: { telephone1: "555-{i}" } }
+  - { name: quotes, kind: transactional, count: 2, linesPerUnit: 2, failureRate: 0 }
+strategies: [sequential, { kind: async, workers: 4 }]
+repetitions: 1
+warmup: 0
+`;
+  const profile = (accuracy: number): string =>
+    `profile: { name: stand-in-fit, version: 1, source: a test, createdAt: "2026-12-03", fit: { maxAbsErrorPercent: ${accuracy} } }\nmock: { latency: { default: { baseMs: 1, distribution: none } } }\n`;
+
+  it('runs the scenario on the mock with the profile and on the org, and judges the errors against the stated accuracy', async () => {
+    const dir = await tempDir('dvbench-predict-');
+    await writeFile(join(dir, 's.yaml'), SCENARIO);
+    await writeFile(join(dir, 'loose.yaml'), profile(100_000));
+    const out = join(dir, 'out');
+    const cli = await runCli(
+      ['predict', join(dir, 's.yaml'), '--profile', join(dir, 'loose.yaml'), '--allow-writes', '--out', out],
+      { env: env(), timeoutMs: 120_000 },
+    );
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain(
+      'Prediction check of predict-me: profile stand-in-fit states ±100000.0% on throughput; every strategy within it.',
+    );
+    const check = JSON.parse(await readFile(join(out, 'prediction.json'), 'utf8')) as {
+      rows: {
+        strategy: string;
+        workload: string;
+        opsPerSec: { errorPercent: number | null };
+        within: boolean | null;
+      }[];
+    };
+    expect(check.rows.map((r) => `${r.strategy}/${r.workload}`)).toEqual([
+      'sequential/all',
+      'sequential/reads',
+      'sequential/updates',
+      'sequential/quotes',
+      'async:4/all',
+      'async:4/reads',
+      'async:4/updates',
+      'async:4/quotes',
+    ]);
+    expect(check.rows.filter((r) => r.workload === 'all').every((r) => r.within === true)).toBe(true);
+    expect(check.rows.every((r) => typeof r.opsPerSec.errorPercent === 'number')).toBe(true);
+    const html = await readFile(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<h2>Predicted: the embedded mock, profile stand-in-fit</h2>');
+    expect(html).toContain(`<h2>Measured: ${org.url}</h2>`);
+    expect(await orgState()).toBe(before);
+
+    const compared = await runCli(['compare', join(out, 'predicted'), join(out, 'measured'), '--out', dir]);
+    expect(compared.stdout).toContain('This compares a prediction (the embedded mock, profile stand-in-fit)');
+  });
+
+  it('a strategy outside the stated accuracy fails the check (exit 1), and an org is required', async () => {
+    const dir = await tempDir('dvbench-predict-tight-');
+    await writeFile(join(dir, 's.yaml'), SCENARIO);
+    await writeFile(join(dir, 'tight.yaml'), profile(0.0001));
+    const cli = await runCli(
+      ['predict', join(dir, 's.yaml'), '--profile', join(dir, 'tight.yaml'), '--allow-writes', '--out', join(dir, 'o')],
+      { env: env(), timeoutMs: 120_000 },
+    );
+    expect(cli.code, cli.stderr).toBe(1);
+    expect(cli.stdout).toMatch(/states ±0\.0% on throughput; outside it for sequential \([+-][\d.]+%\)/);
+    const noOrg = await runCli(['predict', join(dir, 's.yaml'), '--profile', 'default'], {
+      env: { DATAVERSE_URL: '' },
+    });
+    expect(noOrg.code).toBe(2);
+    expect(noOrg.stderr).toContain('dvbench predict: the measurement needs an org');
+  });
+});

@@ -17,6 +17,7 @@ import { dryRun, formatDryRun } from '../../runner/dryRun.js';
 import { expandStrategies } from '../../scenario/expandStrategies.js';
 import { loadScenario, type LoadedScenario, type LoadOptions } from '../../scenario/loadScenario.js';
 import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
+import { interruptOnSignals } from '../interruptOnSignals.js';
 import { durationMs, durationSchema } from '../../load/loadSchema.js';
 import { describeLoadPlan, runLoadScenario } from './runLoadScenario.js';
 import { checkLoadSafety } from '../../load/runLoad.js';
@@ -352,29 +353,6 @@ async function loadForTargets(
     (p) => ({ checkNames: kinds.get(p) !== 'org', target: kinds.get(p) ?? 'mock', ...overrides }),
   );
   return { loaded, targets };
-}
-
-/** The first Ctrl-C finishes what is in flight and writes partial results; the second quits at once. */
-function interruptOnSignals(stderr: NodeJS.WritableStream): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  let signals = 0;
-  const onSignal = (name: NodeJS.Signals): void => {
-    signals++;
-    if (signals > 1) process.exit(EXIT.interrupted);
-    stderr.write(
-      `\ndvbench: ${name}: finishing the operations in flight and writing partial results (again to quit at once)\n`,
-    );
-    controller.abort(name);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
 }
 
 /** Errors that end a whole suite rather than one scenario of it. */

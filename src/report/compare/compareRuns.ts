@@ -55,7 +55,20 @@ export interface Comparison {
   readonly onlyInBase: readonly string[];
   readonly onlyInCurrent: readonly string[];
   readonly environmentDiffers: readonly string[];
+  /**
+   * Set when one run is on the embedded mock and the other on an org: the comparison sets a
+   * prediction against a measurement, not two versions of a job. Absent otherwise.
+   */
+  readonly prediction?: string | undefined;
   readonly regressions: number;
+}
+
+/** What a mock run against an org run is, said where a reader of a version comparison would look. */
+function predictionNote(base: RunResults, current: RunResults): string | undefined {
+  if (base.target.kind === current.target.kind) return undefined;
+  const [mock, org] = base.target.kind === 'mock' ? [base, current] : [current, base];
+  const profile = mock.mockCosts?.profile ?? 'its own costs';
+  return `This compares a prediction (the embedded mock, profile ${profile}) with a measurement (${org.target.url}), not two versions of a job: 'slower' means the org is slower than predicted. 'dvbench predict' judges the errors against the profile's stated accuracy.`;
 }
 
 function environmentDifferences(a: RunResults, b: RunResults): string[] {
@@ -68,7 +81,7 @@ function environmentDifferences(a: RunResults, b: RunResults): string[] {
     out.push(`Node ${a.environment.node} vs ${b.environment.node}`);
   if (a.environment.os.split(' ')[0] !== b.environment.os.split(' ')[0])
     out.push(`OS ${a.environment.os} vs ${b.environment.os}`);
-  if (a.target.kind !== b.target.kind) out.push(`target ${a.target.kind} vs ${b.target.kind}`);
+  // A mock run against an org run is a prediction against a measurement: said, not refused.
   // Two cost models answer two different questions; a file from before profiles is not judged.
   if (a.mockCosts !== null && b.mockCosts !== null) {
     const [costsA, costsB] = [describeMockCosts(a.mockCosts), describeMockCosts(b.mockCosts)];
@@ -220,6 +233,7 @@ export function compareRuns(
     onlyInBase: base.strategies.filter((b) => !current.strategies.some((c) => c.name === b.name)).map((s) => s.name),
     onlyInCurrent: current.strategies.filter((c) => !base.strategies.some((b) => b.name === c.name)).map((s) => s.name),
     environmentDiffers,
+    ...(predictionNote(base, current) === undefined ? {} : { prediction: predictionNote(base, current) }),
     regressions: strategies.filter((s) => s.regression).length,
   };
 }

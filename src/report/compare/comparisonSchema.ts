@@ -48,6 +48,10 @@ export const comparisonSchema = z.strictObject({
   onlyInBase: z.array(z.string()),
   onlyInCurrent: z.array(z.string()),
   environmentDiffers: z.array(z.string()),
+  prediction: z
+    .string()
+    .optional()
+    .describe('Set when one run is on the embedded mock and the other on an org: a prediction against a measurement.'),
   regressions: z.int().min(0),
 });
 

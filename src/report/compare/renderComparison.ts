@@ -51,6 +51,7 @@ function summary(c: Comparison): string {
 
 export function renderComparisonMarkdown(c: Comparison, chartFile: string | undefined): string {
   const out = [`# dvbench compare: ${c.scenario}`, '', `**${summary(c)}**`, '', ...runs(c).map((r) => `- ${r}`), ''];
+  if (c.prediction !== undefined) out.push(`> ${c.prediction}`, '');
   if (c.environmentDiffers.length > 0)
     out.push(`> Compared across different environments (forced): ${c.environmentDiffers.join('; ')}.`, '');
   out.push(
@@ -77,6 +78,7 @@ export function renderComparisonHtml(c: Comparison, chart: Buffer | undefined): 
 <style>body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem}th{background:#f3f3f3}.fail{color:#b00020;font-weight:bold}.pass{color:#1b5e20}img{max-width:100%}</style></head><body>
 <h1>dvbench compare: ${escapeHtml(c.scenario)}</h1>
 <p><strong>${escapeHtml(summary(c))}</strong></p>
+${c.prediction === undefined ? '' : `<p class="note">${escapeHtml(c.prediction)}</p>`}
 <ul>${runs(c)
     .map((r) => `<li>${escapeHtml(r)}</li>`)
     .join('')}</ul>
