@@ -94,10 +94,13 @@ function withProfile(
 ): { mock: Record<string, unknown>; mockCosts: MockCosts } {
   const raw = (data as { mock?: unknown }).mock;
   try {
+    // A profile named on the command line is a path from the current folder, as a shell user
+    // expects; one named in the file is a path from the file's folder.
+    const fromCommandLine = override !== undefined && /[/\\.]/.test(override) ? resolve(override) : override;
     const { input, costs } = applyProfile(raw, {
       fallback: 'default',
       baseDir: dirname(path),
-      ...(override === undefined ? {} : { override }),
+      ...(fromCommandLine === undefined ? {} : { override: fromCommandLine }),
     });
     return { mock: input, mockCosts: costs };
   } catch (error) {

@@ -38,15 +38,19 @@ Options:
                         environment: see the README)
   --profile <name|file> the embedded mock's costs from this profile, replacing the
                         scenario's: default (published Dataverse figures), zero (no costs,
-                        for testing the harness) or a profile file
+                        for testing the harness) or a profile file (a path from the current
+                        folder); it means the embedded mock even with DATAVERSE_URL set
   --bypass-custom-logic send MSCRM.BypassCustomPluginExecution: true on every request (as the
                         scenario's bypassCustomLogic): custom synchronous plug-ins are skipped;
                         compare with a run without it to see what they cost
   --quiet               no progress output
-  --allow-writes        against an org: allow workloads that create records (insert,
-                        transactional); they are listed in created-records.json before they
-                        are sent and deleted after each repetition
-  --keep                against an org: keep the last repetition's records
+  --allow-writes        against an org: allow what writes there. The scenario's data: is
+                        created first (CreateMultiple, ids of the run's own), put back between
+                        repetitions, and deleted after the run; update, delete, upsert and
+                        mixed work only on those records; inserts are deleted after each
+                        repetition. Every record is listed in created-records.json first
+  --keep                against an org: keep the data and the last repetition's records
+                        ('dvbench cleanup <out>' deletes them later)
   --shard <i/n>         run only slice i of n of the planned operations (disjoint records);
                         combine the shards' results with 'dvbench merge'
   --dry-run             print the planned requests per strategy and the estimated use of the
@@ -179,7 +183,16 @@ function targetFor(l: LoadedScenario, flag: string | undefined, credentials: boo
 }
 
 function describeTarget(t: TargetSpec): string {
-  return t.kind === 'mock' ? 'the embedded mock' : `the org ${t.url} (from ${t.source ?? 'DATAVERSE_URL'})`;
+  if (t.kind === 'org') return `the org ${t.url} (from ${t.source ?? 'DATAVERSE_URL'})`;
+  const why =
+    t.source === '--profile'
+      ? " (from --profile: a profile is the mock's costs; DATAVERSE_URL is not used)"
+      : t.source === '--target'
+        ? ' (from --target)'
+        : process.env.DATAVERSE_URL === undefined || process.env.DATAVERSE_URL === ''
+          ? ' (no DATAVERSE_URL)'
+          : '';
+  return `the embedded mock${why}`;
 }
 
 /** Several scenarios of one name would write one folder: refused before anything runs. */
@@ -346,7 +359,14 @@ async function loadForTargets(
   };
   // The target comes from the flag, the environment or the file: known only once the file is read.
   const syntaxOnly = await loadAll(paths, () => ({ checkNames: false, target: 'unknown', ...overrides }));
-  const targets = syntaxOnly.map((l) => targetFor(l, values.target, needCredentials));
+  // A profile is the embedded mock's costs: --profile means the mock unless --target names an org.
+  const flag = values.target ?? (values.profile === undefined ? undefined : 'mock');
+  const targets = syntaxOnly.map((l) => {
+    const t = targetFor(l, flag, needCredentials);
+    return values.target === undefined && t.kind === 'mock' && values.profile !== undefined
+      ? { ...t, source: '--profile' as const }
+      : t;
+  });
   const kinds = new Map(syntaxOnly.map((l, i) => [l.path, targets[i]?.kind ?? 'mock']));
   const loaded = await loadAll(
     syntaxOnly.map((l) => l.path),
