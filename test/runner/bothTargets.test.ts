@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type RunningMockServer } from '../../mock-server/index.js';
 import type { RunResults } from '../../src/runner/RunResults.js';
@@ -364,5 +364,26 @@ warmup: 0
     });
     expect(noOrg.code).toBe(2);
     expect(noOrg.stderr).toContain('dvbench predict: the measurement needs an org');
+  });
+});
+
+describe('--profile', () => {
+  it('means the embedded mock even with DATAVERSE_URL exported, and its path is taken from the current folder', async () => {
+    const dir = await tempDir('dvbench-profile-path-');
+    await writeFile(
+      join(dir, 'p.yaml'),
+      'profile: { name: mine, version: 1, source: a test, createdAt: "2026-12-03" }\nmock: { latency: { default: { baseMs: 1 } } }\n',
+    );
+    const scenarioDir = await tempDir('dvbench-profile-scenario-');
+    await writeFile(
+      join(scenarioDir, 's.yaml'),
+      'name: p\ndata: { account: 5 }\nworkloads: [{ kind: update, table: account, count: 5, set: { telephone1: "1" } }]\nstrategies: [sequential]\n',
+    );
+    const cli = await runCli(
+      ['run', join(scenarioDir, 's.yaml'), '--dry-run', '--profile', relative(process.cwd(), join(dir, 'p.yaml'))],
+      { env: env() },
+    );
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain("target: the embedded mock (from --profile: a profile is the mock's costs");
   });
 });
