@@ -29,6 +29,8 @@ export interface MockServerOptions {
    * rebinding). Off when the mock is bound to a non-loopback address on purpose. @default true
    */
   readonly loopbackAdminOnly?: boolean;
+  /** How long a request's head may take to arrive before a 408 (Node's default, 60 s); tests shorten it. */
+  readonly headersTimeoutMs?: number;
 }
 
 export interface MockServer {
@@ -44,9 +46,19 @@ const ANONYMOUS = 'anonymous';
 function rejectUnparsable(error: NodeJS.ErrnoException, socket: NodeJS.WritableStream & { writable: boolean }): void {
   if (!socket.writable) return;
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-  const message = tooLarge ? 'The request headers or URL are too long.' : 'The request is not valid HTTP.';
+  // A head that never finished arriving is a timeout, which clients retry; not malformed HTTP.
+  const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const message = tooLarge
+    ? 'The request headers or URL are too long.'
+    : timedOut
+      ? 'The request was not received in time.'
+      : 'The request is not valid HTTP.';
   const body = JSON.stringify({ error: { code: '0x80060888', message } });
-  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  const status = tooLarge
+    ? '431 Request Header Fields Too Large'
+    : timedOut
+      ? '408 Request Timeout'
+      : '400 Bad Request';
   socket.end(
     `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
@@ -97,17 +109,26 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
     loopbackAdminOnly: options.loopbackAdminOnly !== false,
   };
   // Dataverse takes URLs up to 32,768 characters (GET) and more inside $batch: headers this long must be read, not refused.
-  const server = createServer({ maxHeaderSize: 96 * 1024 }, (req, res) => {
-    try {
-      const pending = handleServerRequest(req, res, env);
-      if (pending instanceof Promise)
-        pending.catch((error: unknown) => {
-          answerUnexpected(res, error);
-        });
-    } catch (error) {
-      answerUnexpected(res, error);
-    }
-  });
+  const headersTimeout = options.headersTimeoutMs ?? 60_000;
+  const server = createServer(
+    {
+      maxHeaderSize: 96 * 1024,
+      headersTimeout,
+      requestTimeout: Math.max(300_000, headersTimeout),
+      connectionsCheckingInterval: Math.min(30_000, Math.max(10, headersTimeout / 2)),
+    },
+    (req, res) => {
+      try {
+        const pending = handleServerRequest(req, res, env);
+        if (pending instanceof Promise)
+          pending.catch((error: unknown) => {
+            answerUnexpected(res, error);
+          });
+      } catch (error) {
+        answerUnexpected(res, error);
+      }
+    },
+  );
   // Clients such as undici keep connections alive for 4 s by default; outlive that.
   server.keepAliveTimeout = 65_000;
   server.on('clientError', rejectUnparsable);

@@ -12,3 +12,10 @@ export async function check(ctx) {
   const found = res.json()['@odata.count'];
   return found === ctx.succeeded ? [] : [`${ctx.succeeded} created, ${found} found`];
 }
+
+// Optional: dvbench calls it after every repetition; remove what the operations created.
+export async function cleanup(ctx) {
+  const filter = encodeURIComponent(`startswith(lastname,'${ctx.tag} ')`);
+  const res = await ctx.request('GET', `contacts?$select=contactid&$filter=${filter}`);
+  for (const c of res.json().value) await ctx.request('DELETE', `contacts(${c.contactid})`);
+}

@@ -85,6 +85,9 @@ const BASE_HEADERS = { accept: 'application/json', 'odata-maxversion': '4.0', 'o
 /** Calls in a row failing after their retries, past which a client stops retrying until a call succeeds. */
 const FAILING_CALLS = 3;
 
+/** Pages one query may follow: 100,000 pages of 5,000 records is more than any table holds. */
+export const MAX_QUERY_PAGES = 100_000;
+
 /** Dataverse's duplicate-key code ("Cannot insert duplicate key"). */
 export const DUPLICATE_KEY = '0x80040237';
 
@@ -518,7 +521,11 @@ export class DataverseClient {
     return this.send('DELETE', `${entitySet}(${key})`, undefined, options);
   }
 
-  /** Follows `@odata.nextLink` page by page with `Prefer: odata.maxpagesize`, or a FetchXML query's paging cookie. */
+  /**
+   * Follows `@odata.nextLink` page by page with `Prefer: odata.maxpagesize`, or a FetchXML
+   * query's paging cookie. A link that repeats, or more than MAX_QUERY_PAGES pages, throws
+   * DVB_ERR_REQUEST_FAILED.
+   */
   async *queryPages(
     pathAndQuery: string,
     options: CallOptions & { maxPageSize?: number } = {},
@@ -526,7 +533,16 @@ export class DataverseClient {
     let next: string | undefined = pathAndQuery;
     const prefer = queryPrefer(pathAndQuery, options.maxPageSize);
     const headers = { ...options.headers, ...(prefer === undefined ? {} : { prefer }) };
+    // A server whose next link repeats would be followed forever, spending the org's entitlement.
+    const seen = new Set<string>();
     while (next !== undefined) {
+      if (seen.has(next) || seen.size >= MAX_QUERY_PAGES)
+        throw errorCatalogue.DVB_ERR_REQUEST_FAILED(
+          seen.has(next)
+            ? `GET ${pathAndQuery}: the server's next-page link repeats an earlier page's (${next.slice(0, 200)}); the query was stopped after ${seen.size} page(s)`
+            : `GET ${pathAndQuery}: more than ${MAX_QUERY_PAGES} pages; the query was stopped (a larger page size, or a narrower filter)`,
+        );
+      seen.add(next);
       const result = await this.send('GET', next, undefined, { ...options, headers });
       if (result.status !== 200) {
         yield { ...result, records: 0 };

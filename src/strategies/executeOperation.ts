@@ -36,7 +36,8 @@ export function httpFailure(
 
 /** The cause of a call that got no HTTP answer (unreachable target, sign-in refused, retries exhausted). */
 export function thrownFailure(op: PlannedOperation, error: unknown): FailureInput {
-  const code = (error as { code?: unknown }).code;
+  // A rejection may carry anything, null and undefined included (a script's `throw null`).
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   const name = typeof code === 'string' ? code : 'error';
   return {
     kind: `request failed: ${name}`,

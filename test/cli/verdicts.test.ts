@@ -1,3 +1,4 @@
+import { lockOutputFolder } from '../../src/output/outputFolder.js';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -232,6 +233,22 @@ describe('the output folder is checked before anything runs', () => {
     const ok = await runCli(['run', join(d, 's.yaml'), '--out', out, '--quiet']);
     expect(ok.code, ok.stderr).toBe(0);
     expect(await exists(join(out, '.dvbench.lock'))).toBe(false);
+  });
+
+  it('a lock is proven live by its pid and the start time of that process, not the pid alone (repro 29)', async () => {
+    const d = await dir();
+    const out = join(d, 'out');
+    await mkdir(out);
+    await writeFile(join(d, 's.yaml'), STABLE.replace(/thresholds:[\s\S]*$/, ''));
+    // This test's pid, but a process that started at another moment: a pid reused after a SIGKILL.
+    await writeFile(join(out, '.dvbench.lock'), `${process.pid} 1\n`);
+    const ok = await runCli(['run', join(d, 's.yaml'), '--out', out, '--quiet']);
+    expect(ok.code, ok.stderr).toBe(0);
+    // The lock names the very process that asks (in a container every run is pid 1): stale too.
+    await writeFile(join(out, '.dvbench.lock'), `${process.pid}\n`);
+    const release = await lockOutputFolder(out);
+    await expect(lockOutputFolder(out)).rejects.toThrow(`another dvbench run (pid ${process.pid}) is writing there`);
+    await release();
   });
 
   it('an unwritable --out is exit 2 at once, with one line and no stack trace (repro 17)', async () => {

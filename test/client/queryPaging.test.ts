@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startMockServer } from '../../mock-server/index.js';
 import { createMockTokenProviders } from '../../src/client/auth/createTokenProviders.js';
@@ -69,6 +71,42 @@ describe('query paging: OData next links and FetchXML paging cookies', () => {
     } finally {
       await client.close();
       await mock.close();
+    }
+  });
+});
+
+describe('a next-page link that repeats (repro 26)', () => {
+  it('stops the query with DVB_ERR_REQUEST_FAILED instead of paging forever', async () => {
+    let requests = 0;
+    // A server whose every page points to the same next page: a broken or hostile org.
+    const server = createServer((req, res) => {
+      requests++;
+      req.resume();
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          value: [{ accountid: 'x' }],
+          '@odata.nextLink': `${origin}/api/data/v9.2/accounts?$skiptoken=1`,
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = new DataverseClient({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    try {
+      const pages: number[] = [];
+      const reading = (async () => {
+        for await (const page of client.queryPages('accounts?$select=accountid')) pages.push(page.status);
+      })();
+      await expect(reading).rejects.toMatchObject({
+        code: 'DVB_ERR_REQUEST_FAILED',
+        message: expect.stringContaining("the server's next-page link repeats an earlier page's") as unknown,
+      });
+      expect(pages).toEqual([200, 200]);
+      expect(requests).toBe(2);
+    } finally {
+      await client.close();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

@@ -73,6 +73,23 @@ describe('client mistakes are 4xx, never 500 (repro 02)', () => {
   });
 });
 
+describe('a request head that never finishes (repro 30)', () => {
+  it('is answered 408, which clients retry, not 400 "not valid HTTP"', async () => {
+    const mock = await startMockServer({ port: 0, headersTimeoutMs: 300 });
+    try {
+      const socket = connect(mock.port, '127.0.0.1');
+      let got = '';
+      socket.setEncoding('utf8').on('data', (d: string) => (got += d));
+      socket.write(`GET /api/data/v9.2/WhoAmI HTTP/1.1${CRLF}Host: 127.0.0.1${CRLF}`);
+      await new Promise((resolve) => socket.on('close', resolve));
+      expect(got.split(CRLF)[0]).toBe('HTTP/1.1 408 Request Timeout');
+      expect(got).toContain('"message":"The request was not received in time."');
+    } finally {
+      await mock.close();
+    }
+  });
+});
+
 describe('mock resource limits (repros 03, 09, 16)', () => {
   it('a $batch whose answer grows past maxResponseBytes stops there with a 400 part, and the mock stays small', async () => {
     const server = await startMockServer({ port: 0, config: { maxResponseBytes: 2_000_000 } });

@@ -80,6 +80,27 @@ export async function check(ctx) { return ctx.succeeded === 11 ? [] : ['expected
     expect(seq?.integrity.ok).toBe(true);
   });
 
+  it('a rejection with nothing (throw null, Promise.reject()) is one failed operation, not the end of the run (repro 28)', async () => {
+    const { dir, scenario } = await project(
+      `export default async function (ctx) {
+  if (ctx.index === 3) return Promise.reject();
+  if (ctx.index === 5) throw null;
+  await ctx.request('GET', 'WhoAmI');
+}`,
+      ['sequential', 'threads:2', 'processes:2'],
+    );
+    const results = await run(
+      { ...scenario, maxErrorRate: 0.5 },
+      { outDir: join(dir, 'out'), baseDir: dir, reports: false },
+    );
+    for (const s of results.strategies) {
+      expect([s.name, s.errors.total, s.requests]).toEqual([s.name, 4, 10]);
+      // One cause (same kind and code), first seen as the rejection with nothing at operation 3.
+      expect(s.errors.causes.map((c) => [c.kind, c.count])).toEqual([['script threw', 4]]);
+      expect(['undefined', 'null']).toContain(s.errors.causes[0]?.message);
+    }
+  });
+
   it('runs the example jobs (DynamicsWebApi, ctx.request) in worker threads and processes too', async () => {
     const dir = await tempDir('dvbench-own-code-');
     const results = await run(join(SCENARIOS, 'own-code', 'own-code.yaml'), {
