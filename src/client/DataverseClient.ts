@@ -102,6 +102,8 @@ interface CallState {
   throttleRetries: number;
   throttled: number;
   reauthenticated: boolean;
+  /** Why the call ended without waiting out a 429: its Retry-After was past the call's time budget. */
+  gaveUp?: string;
 }
 
 function errorOf(text: string): { code: string; message: string } | undefined {
@@ -402,8 +404,15 @@ export class DataverseClient {
     state.throttled++;
     this.counters.throttledByCode[code] = (this.counters.throttledByCode[code] ?? 0) + 1;
     if (!this.#mayWaitAgain(state)) return 'done';
-    state.throttleRetries++;
     const wait = retryAfterMs(attempt.headers);
+    const left = this.#policy.maxTotalMs - (performance.now() - state.started);
+    // A wait the call cannot afford ends it now, naming the wait: one Retry-After of a day must
+    // not hold every worker of the identity (and past 2^31 ms a timer would fire at once).
+    if (wait > left) {
+      state.gaveUp = `Retry-After ${String(attempt.headers['retry-after'] ?? `${wait / 1000}`)} s is longer than the ${Math.max(0, Math.round(left / 1000))} s left of the call's time budget (maxTotalMs ${this.#policy.maxTotalMs} ms)`;
+      return 'done';
+    }
+    state.throttleRetries++;
     if (identity !== undefined) identity.gate.block(Date.now() + wait);
     else {
       await sleep(wait, undefined, { signal: this.#signal }).catch(() => undefined);
@@ -448,7 +457,16 @@ export class DataverseClient {
       lastAttemptMs: attempt.serviceMs,
       attempts: state.attempts,
       throttled: state.throttled,
-      ...(error === undefined ? {} : { error: { code: error.code, message: redact(error.message) } }),
+      ...(error === undefined
+        ? state.gaveUp === undefined
+          ? {}
+          : { error: { code: '', message: state.gaveUp } }
+        : {
+            error: {
+              code: error.code,
+              message: redact(state.gaveUp === undefined ? error.message : `${error.message} (${state.gaveUp})`),
+            },
+          }),
     };
     // A lost response to an earlier attempt: the duplicate key or the missing record is its own work.
     const recovered =

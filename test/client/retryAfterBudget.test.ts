@@ -1,0 +1,35 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { DataverseClient } from '../../src/client/DataverseClient.js';
+
+describe('a Retry-After longer than the call can wait (repro 19)', () => {
+  it('ends the call at once with the 429, naming the wait, instead of holding the identity for a day', async () => {
+    let requests = 0;
+    const server = createServer((req, res) => {
+      requests++;
+      req.resume();
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '86400' });
+      res.end(JSON.stringify({ error: { code: '0x80072322', message: 'Number of requests exceeded the limit.' } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = new DataverseClient({
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      retry: { maxTotalMs: 20_000 },
+    });
+    try {
+      const started = performance.now();
+      const result = await client.send('GET', 'WhoAmI');
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(result.status).toBe(429);
+      expect(requests).toBe(1);
+      expect(result.error?.message).toMatch(
+        /^Number of requests exceeded the limit\. \(Retry-After 86400 s is longer than the (19|20) s left of the call's time budget \(maxTotalMs 20000 ms\)\)$/,
+      );
+      expect(client.counters.throttledByCode['0x80072322']).toBe(1);
+    } finally {
+      await client.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
