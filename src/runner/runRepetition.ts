@@ -9,6 +9,7 @@ import type { StrategySpec } from '../scenario/expandStrategies.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import type { RunGates } from '../strategies/StrategyContext.js';
 import { strategyRegistry } from '../strategies/strategyRegistry.js';
+import { WorkerLost } from '../strategies/workerStrategies.js';
 import type { WorkerTarget } from '../strategies/workerProtocol.js';
 import type { MeasuredRepetition } from './aggregateStrategy.js';
 import { FailureMonitor, type Abort } from './FailureMonitor.js';
@@ -87,6 +88,7 @@ async function runPhases(
   wallMs: number;
   startupMs: number;
   meanWorkers: number | null;
+  lost: Abort | undefined;
 }> {
   const { spec } = input;
   const phases: PhaseRun[] = [];
@@ -95,6 +97,7 @@ async function runPhases(
   let wallMs = 0;
   let startupMs = 0;
   let before = 0;
+  let lost: Abort | undefined;
   for (const phase of phasesOf(input.ops, input.phases === true)) {
     if (parts.stop.aborted) break;
     const launched = performance.now();
@@ -122,7 +125,15 @@ async function runPhases(
         parts.monitor.observeTotals(done + n, failed, cause);
       },
     });
-    outcomes.push(await (input.targetDied === undefined ? run : Promise.race([run, input.targetDied])));
+    try {
+      outcomes.push(await (input.targetDied === undefined ? run : Promise.race([run, input.targetDied])));
+    } catch (error) {
+      if (!(error instanceof WorkerLost)) throw error;
+      outcomes.push(error.outcome);
+      // Every planned operation is accounted for: a lost worker's are neither done nor failed, so the strategy fails.
+      lost = { reason: `${error.message}; its operation in flight and its measurements are lost`, fatal: false };
+      break;
+    }
     const phaseMs = performance.now() - started;
     const operations = phase.ops.reduce((a, op) => a + op.ops, 0);
     wallMs += phaseMs;
@@ -130,7 +141,7 @@ async function runPhases(
     before += operations;
     if (phase.workload >= 0) phases.push({ workload: phase.workload, wallMs: phaseMs, operations });
   }
-  return { phases, outcomes, wallMs, startupMs, meanWorkers };
+  return { phases, outcomes, wallMs, startupMs, meanWorkers, lost };
 }
 
 /**
@@ -166,7 +177,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
   const sampler = new ResourceSampler();
   sampler.start();
   try {
-    const { phases, outcomes, wallMs, startupMs, meanWorkers } = await runPhases(input, {
+    const { phases, outcomes, wallMs, startupMs, meanWorkers, lost } = await runPhases(input, {
       client,
       sink,
       stop: stop.signal,
@@ -194,7 +205,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
       sink,
       counters,
       client: { ...usage, childCpuMs, childPeakRssBytes: outcome.children.reduce((a, c) => a + c.peakRssBytes, 0) },
-      aborted: monitor.aborted,
+      aborted: monitor.aborted ?? lost,
       eventLoopDelayP99Ms: usage.eventLoopDelayP99Ms,
     };
   } finally {

@@ -6,12 +6,25 @@ import { compiledModule } from '../runner/compiledModule.js';
 import type { Strategy, StrategyContext } from './StrategyContext.js';
 import type { ParentMessage, WorkerMessage, WorkerStart } from './workerProtocol.js';
 
-interface Finished {
+export interface Finished {
   counters: ClientCounters[];
   children: { cpuUserMs: number; cpuSystemMs: number; peakRssBytes: number }[];
 }
 
 /** Running totals over every worker, for progress and the fail-fast monitor. */
+/**
+ * Workers that ended without reporting (killed, or exited): the strategy fails, not the run. It
+ * carries what the other workers finished, which they did: the queue went on without the lost one.
+ */
+export class WorkerLost extends Error {
+  readonly outcome: Finished;
+
+  constructor(lost: readonly string[], outcome: Finished) {
+    super(lost.join('; '));
+    this.outcome = outcome;
+  }
+}
+
 class Totals {
   readonly #done: number[];
   readonly #failed: number[];
@@ -64,6 +77,7 @@ export const threadsStrategy: Strategy = async (ctx) => {
   ctx.signal.addEventListener('abort', stop);
   if (ctx.signal.aborted) stop();
   const finished: Finished = { counters: [], children: [] };
+  const lost: string[] = [];
   const workers = ctx.spec.workers;
   const totals = new Totals(workers);
   const entry = compiledModule('strategies/workerEntry.js');
@@ -80,12 +94,16 @@ export const threadsStrategy: Strategy = async (ctx) => {
         const start: WorkerStart = { ops: ctx.ops, target: ctx.target, workerIndex: i };
         const worker = new Worker(entry, { workerData: { start, shared, gateBuffer: ctx.gates.buffer } });
         return new Promise<void>((resolve, reject) => {
+          let reported = false;
           worker.on('message', (m: WorkerMessage) => {
             if (m.type === 'ready') onReady();
+            if (m.type === 'done') reported = true;
             handle(m, ctx, totals, i, finished, reject);
           });
           worker.on('error', reject);
-          worker.on('exit', () => {
+          worker.on('exit', (code) => {
+            // A thread that ended without its report took its operation and measurements with it.
+            if (!reported) lost.push(`worker thread ${i + 1} ended (exit code ${code}) before reporting`);
             resolve();
           });
         });
@@ -95,6 +113,7 @@ export const threadsStrategy: Strategy = async (ctx) => {
     ctx.signal.removeEventListener('abort', stop);
   }
   // Threads share this process: their CPU and memory are in the process's own figures.
+  if (lost.length > 0) throw new WorkerLost(lost, { counters: finished.counters, children: [] });
   return { counters: finished.counters, children: [] };
 };
 
@@ -107,6 +126,7 @@ export const processesStrategy: Strategy = async (ctx) => {
   if (ctx.spec.kind !== 'processes') throw new Error('processesStrategy needs a processes spec');
   const entry = compiledModule('strategies/workerEntry.js');
   const finished: Finished = { counters: [], children: [] };
+  const lost: string[] = [];
   const workers = ctx.spec.workers;
   const totals = new Totals(workers);
   let nextIndex = 0;
@@ -116,11 +136,13 @@ export const processesStrategy: Strategy = async (ctx) => {
     Array.from({ length: workers }, (_, i) => {
       const child = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
       return new Promise<void>((resolve, reject) => {
+        let reported = false;
         const send = (m: ParentMessage): void => {
           if (child.connected) child.send(m, undefined, undefined, () => undefined);
         };
         children.push(send);
         child.on('message', (m: WorkerMessage) => {
+          if (m.type === 'done') reported = true;
           if (m.type === 'ready' && ++ready === workers) {
             ctx.onReady();
             for (const s of children) s({ type: 'go' });
@@ -140,13 +162,20 @@ export const processesStrategy: Strategy = async (ctx) => {
           handle(m, ctx, totals, i, finished, reject);
         });
         child.on('error', reject);
-        child.on('exit', (code) => {
-          if (code !== 0 && code !== null) reject(new Error(`worker process ${i + 1} exited with code ${code}`));
-          else resolve();
+        // 'close', not 'exit': by then every message the child sent has arrived.
+        child.on('close', (code, signal) => {
+          // Killed (SIGKILL, the OOM killer) or exited without its report: its operation in flight
+          // and its unsent measurements are gone, so the strategy cannot be judged as finished.
+          if (!reported || code !== 0)
+            lost.push(
+              `worker process ${i + 1} ${signal === null ? `exited with code ${code}` : `was killed by ${signal}`} before reporting`,
+            );
+          resolve();
         });
         send({ type: 'start', start: { ops: ctx.ops, target: ctx.target, workerIndex: i } });
       });
     }),
   );
+  if (lost.length > 0) throw new WorkerLost(lost, finished);
   return finished;
 };

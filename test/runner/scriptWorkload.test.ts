@@ -101,6 +101,34 @@ export async function check(ctx) { return ctx.succeeded === 11 ? [] : ['expected
     }
   });
 
+  it('a worker killed mid-run fails its strategy, naming the worker and the signal, instead of passing short (repro 27)', async () => {
+    const { dir, scenario } = await project(
+      `import { isMainThread } from 'node:worker_threads';
+export default async function (ctx) {
+  await ctx.request('GET', 'WhoAmI');
+  // Under processes a child kills itself; under threads one exits: as the OOM killer or a stray exit would.
+  if (ctx.index === 5 && isMainThread && (process.argv[1] ?? '').endsWith('workerEntry.js'))
+    process.kill(process.pid, 'SIGKILL');
+  if (ctx.index === 5 && !isMainThread) process.exit(0);
+}`,
+      ['sequential', 'threads:2', 'processes:2'],
+      30,
+    );
+    const results = await run(
+      { ...scenario, repetitions: 1 },
+      { outDir: join(dir, 'out'), baseDir: dir, reports: false },
+    );
+    const [seq, threads, processes] = results.strategies;
+    expect(seq?.verdict.status).toBe('ok');
+    expect(threads?.verdict.status).toBe('failed');
+    expect(threads?.aborted).toMatch(
+      /^worker thread [12] ended \(exit code 0\) before reporting; its operation in flight/,
+    );
+    expect(processes?.verdict.status).toBe('failed');
+    expect(processes?.aborted).toMatch(/^worker process [12] was killed by SIGKILL before reporting/);
+    expect(results.verdict.status).toBe('failed');
+  });
+
   it('runs the example jobs (DynamicsWebApi, ctx.request) in worker threads and processes too', async () => {
     const dir = await tempDir('dvbench-own-code-');
     const results = await run(join(SCENARIOS, 'own-code', 'own-code.yaml'), {
