@@ -26,7 +26,10 @@ export function adminGuard(
         `admin requests must address the mock by a loopback name (127.0.0.1, localhost, [::1]), not '${host}'`,
       );
     const origin = headers.origin;
-    if (origin !== undefined && origin !== 'null') {
+    // `Origin: null` is an opaque origin (a sandboxed frame, a file:// page): a page, not the harness.
+    if (origin === 'null')
+      return adminErrors.DVB_MOCK_FORBIDDEN('admin requests from an opaque origin (Origin: null) are refused');
+    if (origin !== undefined) {
       let originHost = '';
       try {
         originHost = new URL(origin).host;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { adminErrors } from '../admin/adminErrors.js';
-import { adminGuard } from '../admin/adminGuard.js';
+import { adminGuard, isLoopbackHost } from '../admin/adminGuard.js';
 import { handleAdminRequest, type AdminResponse } from '../admin/handleAdminRequest.js';
 import { serverResourceStats } from '../admin/serverResourceStats.js';
 import { handleTokenRequest, TOKEN_PATH, withBasicCredentials } from '../auth/handleTokenRequest.js';
@@ -88,6 +88,17 @@ export function handleServerRequest(req: IncomingMessage, res: ServerResponse, e
   const q = url.indexOf('?');
   const pathname = q < 0 ? url : url.slice(0, q);
   const method = req.method ?? 'GET';
+  // On loopback every route answers loopback names only: a page whose host name was rebound to
+  // 127.0.0.1 could otherwise sign in and read or write records (DNS rebinding).
+  const host = req.headers.host;
+  if (env.loopbackAdminOnly && host !== undefined && !isLoopbackHost(host)) {
+    const refusal = adminErrors.DVB_MOCK_FORBIDDEN(
+      `this mock listens on loopback and answers requests addressed to a loopback name (127.0.0.1, localhost, [::1]) only, not '${host}'`,
+    );
+    writeResponse(res, refusal.status, { ...jsonHeaders(), Connection: 'close' }, JSON.stringify(refusal.body));
+    req.resume();
+    return undefined;
+  }
   const api = API_ROOT.exec(pathname);
   if (api !== null) {
     const host = req.headers.host ?? '127.0.0.1';

@@ -191,6 +191,25 @@ describe('the admin API answers only the harness (repro 15)', () => {
     expect((await reset({ origin: 'http://127.0.0.1:3000' })).status).toBe(200);
     expect(mock.server.context.store.counts().account).toBe(0);
   });
+  it('refuses Origin: null on the admin API, and a foreign Host on every route, token and Web API too (repro 22)', async () => {
+    await mock.seed({ account: 3 });
+    const opaque = await mock.raw('POST', '/_mock/reset', { headers: { origin: 'null' } });
+    expect([opaque.status, opaque.json.error.code]).toEqual([403, 'DVB_MOCK_FORBIDDEN']);
+    const token = await mock.raw('POST', '/t/oauth2/v2.0/token', {
+      headers: { host: 'rebind.evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials&client_id=page&client_secret=x&scope=x/.default',
+    });
+    expect(token.status).toBe(403);
+    expect(token.json.error.message).toContain("not 'rebind.evil.example'");
+    const write = await mock.api('POST', 'accounts', {
+      body: { name: 'rebound' },
+      headers: { host: 'rebind.evil.example' },
+    });
+    expect(write.status).toBe(403);
+    expect(mock.server.context.store.counts().account).toBe(3);
+    // The harness itself, by a loopback name, is served as before.
+    expect((await mock.api('GET', 'accounts?$select=name')).json.value).toHaveLength(3);
+  });
 });
 
 describe('token endpoint with a client list (repro 12)', () => {
