@@ -80,6 +80,21 @@ async function serveNotFound(target: Target, env: ServerEnv): Promise<void> {
 }
 
 /**
+ * On loopback every route answers loopback names only: a page whose host name was rebound to
+ * 127.0.0.1 could otherwise sign in and read or write records (DNS rebinding). True when refused.
+ */
+function refusedHost(req: IncomingMessage, res: ServerResponse, env: ServerEnv): boolean {
+  const host = req.headers.host;
+  if (!env.loopbackAdminOnly || host === undefined || isLoopbackHost(host)) return false;
+  const refusal = adminErrors.DVB_MOCK_FORBIDDEN(
+    `this mock listens on loopback and answers requests addressed to a loopback name (127.0.0.1, localhost, [::1]) only, not '${host}'`,
+  );
+  writeResponse(res, refusal.status, { ...jsonHeaders(), Connection: 'close' }, JSON.stringify(refusal.body));
+  req.resume();
+  return true;
+}
+
+/**
  * The mock's three faces: the Web API, the token endpoint (Entra ID's shape) and `/_mock/*` for
  * the harness. A Web API request with nothing to wait for is answered before this returns.
  */
@@ -88,17 +103,7 @@ export function handleServerRequest(req: IncomingMessage, res: ServerResponse, e
   const q = url.indexOf('?');
   const pathname = q < 0 ? url : url.slice(0, q);
   const method = req.method ?? 'GET';
-  // On loopback every route answers loopback names only: a page whose host name was rebound to
-  // 127.0.0.1 could otherwise sign in and read or write records (DNS rebinding).
-  const host = req.headers.host;
-  if (env.loopbackAdminOnly && host !== undefined && !isLoopbackHost(host)) {
-    const refusal = adminErrors.DVB_MOCK_FORBIDDEN(
-      `this mock listens on loopback and answers requests addressed to a loopback name (127.0.0.1, localhost, [::1]) only, not '${host}'`,
-    );
-    writeResponse(res, refusal.status, { ...jsonHeaders(), Connection: 'close' }, JSON.stringify(refusal.body));
-    req.resume();
-    return undefined;
-  }
+  if (refusedHost(req, res, env)) return undefined;
   const api = API_ROOT.exec(pathname);
   if (api !== null) {
     const host = req.headers.host ?? '127.0.0.1';
