@@ -48,6 +48,8 @@ export interface DataverseClientOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Per-attempt time limit, from sending to the body's last byte, in ms. @default 120000 */
   readonly timeoutMs?: number;
+  /** The largest response body read; a larger one fails the call (not retried). @default 256 MiB */
+  readonly maxResponseBytes?: number;
   readonly random?: () => number;
   /** Aborting cancels in-flight requests and every wait: calls then fail at once instead of retrying. */
   readonly signal?: AbortSignal;
@@ -150,7 +152,11 @@ export class DataverseClient {
     const url = new URL(options.url);
     this.origin = url.origin;
     this.apiPath = `/api/data/${options.apiVersion ?? 'v9.2'}/`;
-    this.#pool = new Http1Pool(this.origin, { connections: options.connections ?? 16, keepAliveMs: 30_000 });
+    this.#pool = new Http1Pool(this.origin, {
+      connections: options.connections ?? 16,
+      keepAliveMs: 30_000,
+      ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
+    });
     this.#identities = (options.identities ?? []).map((tokens, i) => ({
       tokens,
       gate: options.gates?.[i] ?? new ThrottleGate(),
@@ -281,7 +287,9 @@ export class DataverseClient {
       this.#unreachable = `${this.origin} cannot be reached: ${reason} (${this.#connectFailures} attempts in a row could not connect)`;
       throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(this.#unreachable);
     }
-    if (!idempotent || !this.#mayRetryError(state)) {
+    // Too large a body would be as large again: not retried.
+    const tooLarge = (error as { code?: unknown }).code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
+    if (tooLarge || !idempotent || !this.#mayRetryError(state)) {
       this.#failedCalls++;
       throw errorCatalogue.DVB_ERR_REQUEST_FAILED(
         `${method} ${path}: ${reason} (after ${state.attempts} attempt${state.attempts === 1 ? '' : 's'})`,

@@ -19,6 +19,8 @@ export interface Exchange {
 
 export interface Http1ConnectionOptions {
   readonly connectTimeoutMs: number;
+  /** The largest response body read, bytes (see MAX_RESPONSE_BYTES). */
+  readonly maxResponseBytes: number;
   /** Extra TLS options for an https origin (a test's own CA). */
   readonly tls?: ConnectionOptions | undefined;
 }
@@ -39,6 +41,7 @@ export class Http1Connection {
   /** The server's `Keep-Alive: timeout`, ms, once it said one. */
   keepAliveHintMs: number | undefined;
 
+  readonly #maxResponseBytes: number;
   readonly #onFree: (connection: Http1Connection) => void;
   readonly #onGone: (connection: Http1Connection) => void;
 
@@ -50,6 +53,7 @@ export class Http1Connection {
   ) {
     this.#onFree = onFree;
     this.#onGone = onGone;
+    this.#maxResponseBytes = options.maxResponseBytes;
     const secure = origin.protocol === 'https:';
     const host = origin.hostname.replace(/^\[|\]$/g, '');
     const port = Number(origin.port || (secure ? 443 : 80));
@@ -91,7 +95,7 @@ export class Http1Connection {
 
   send(exchange: Exchange): void {
     this.#exchange = exchange;
-    this.#reader = new ResponseReader(exchange.noBody);
+    this.#reader = new ResponseReader(exchange.noBody, this.#maxResponseBytes);
     this.#socket.ref();
     this.#socket.write(exchange.wire, exchange.encoding);
   }

@@ -3,8 +3,8 @@ import type { ConnectionOptions } from 'node:tls';
 import { errors } from 'undici';
 import type { Attempt, AttemptRequest } from './Attempt.js';
 import { attemptDeadlines, type Expirable } from './AttemptDeadlines.js';
-import { Http1Connection, type Exchange } from './Http1Connection.js';
-import type { ResponseReader } from './ResponseReader.js';
+import { Http1Connection, type Exchange, type Http1ConnectionOptions } from './Http1Connection.js';
+import { MAX_RESPONSE_BYTES, type ResponseReader } from './ResponseReader.js';
 
 export interface Http1PoolOptions {
   /** The most connections open at once. @default 16 */
@@ -18,6 +18,8 @@ export interface Http1PoolOptions {
   readonly connectTimeoutMs?: number;
   /** Extra TLS options for an https origin (a test's own CA). */
   readonly tls?: ConnectionOptions;
+  /** The largest response body read; a larger one fails its request. @default MAX_RESPONSE_BYTES */
+  readonly maxResponseBytes?: number;
 }
 
 /** Headers the transport writes itself, from the request's framing. */
@@ -43,7 +45,7 @@ export class Http1Pool {
   readonly #host: string;
   readonly #max: number;
   readonly #keepAliveMs: number;
-  readonly #connectionOptions: { connectTimeoutMs: number; tls: ConnectionOptions | undefined };
+  readonly #connectionOptions: Http1ConnectionOptions;
   readonly #connections = new Set<Http1Connection>();
   /** Free connections, the most recently used last: reuse keeps the fewest sockets warm. */
   readonly #idle: Http1Connection[] = [];
@@ -70,7 +72,11 @@ export class Http1Pool {
     this.#host = this.#origin.host;
     this.#max = options.connections ?? 16;
     this.#keepAliveMs = options.keepAliveMs ?? 30_000;
-    this.#connectionOptions = { connectTimeoutMs: options.connectTimeoutMs ?? 10_000, tls: options.tls };
+    this.#connectionOptions = {
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      tls: options.tls,
+      maxResponseBytes: options.maxResponseBytes ?? MAX_RESPONSE_BYTES,
+    };
   }
 
   /** Connections open now, busy or idle. */

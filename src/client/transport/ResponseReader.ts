@@ -3,6 +3,12 @@ import { errors } from 'undici';
 /** Node's own limit on a response's status line and headers. */
 export const MAX_HEAD_BYTES = 16 * 1024;
 
+/**
+ * The largest response body the client reads: 256 MiB, four times the mock's largest `$batch`
+ * answer, and far below the ~512 MiB where a body can no longer become one string.
+ */
+export const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
 const CRLF = 0x0a0d; // '\r\n' read as a little-endian uint16
 const HEAD_END = Buffer.from('\r\n\r\n');
 
@@ -37,11 +43,29 @@ export class ResponseReader {
   #chunkState: ChunkState = 'size';
   #line: Buffer | undefined;
   readonly #body: Buffer[] = [];
+  #bodyBytes = 0;
+  readonly #maxBodyBytes: number;
   #done = false;
 
-  /** @param noBody the request was HEAD: no response to it has a body, whatever it says. */
-  constructor(noBody: boolean) {
+  /**
+   * @param noBody the request was HEAD: no response to it has a body, whatever it says.
+   * @param maxBodyBytes a longer body fails the request (undici's ResponseExceededMaxSizeError).
+   */
+  constructor(noBody: boolean, maxBodyBytes = MAX_RESPONSE_BYTES) {
     this.#noBody = noBody;
+    this.#maxBodyBytes = maxBodyBytes;
+  }
+
+  #keep(bytes: Buffer): void {
+    this.#bodyBytes += bytes.length;
+    if (this.#bodyBytes > this.#maxBodyBytes) this.#tooLarge();
+    this.#body.push(bytes);
+  }
+
+  #tooLarge(): never {
+    throw new errors.ResponseExceededMaxSizeError(
+      `the response body is larger than ${this.#maxBodyBytes} bytes, the client's limit (maxResponseBytes)`,
+    );
   }
 
   get done(): boolean {
@@ -143,6 +167,7 @@ export class ResponseReader {
       throw parserError(`invalid content-length: ${JSON.stringify(length)}`, 'INVALID_CONTENT_LENGTH');
     this.#framing = 'length';
     this.#remaining = Number(length);
+    if (this.#remaining > this.#maxBodyBytes) this.#tooLarge();
     if (this.#remaining === 0) this.#done = true;
   }
 
@@ -155,14 +180,14 @@ export class ResponseReader {
     switch (this.#framing) {
       case 'length': {
         const take = Math.min(bytes.length, this.#remaining);
-        this.#body.push(take === bytes.length ? bytes : bytes.subarray(0, take));
+        this.#keep(take === bytes.length ? bytes : bytes.subarray(0, take));
         this.#remaining -= take;
         if (this.#remaining === 0) this.#done = true;
         if (take < bytes.length) this.keepAlive = false;
         return;
       }
       case 'close':
-        this.#body.push(bytes);
+        this.#keep(bytes);
         return;
       case 'chunked':
         this.#readChunked(bytes);
@@ -181,7 +206,7 @@ export class ResponseReader {
       }
       if (this.#chunkState === 'data') {
         const take = Math.min(this.#remaining, bytes.length - at);
-        this.#body.push(bytes.subarray(at, at + take));
+        this.#keep(bytes.subarray(at, at + take));
         at += take;
         this.#remaining -= take;
         if (this.#remaining === 0) this.#chunkState = 'data-end';

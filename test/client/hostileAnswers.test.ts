@@ -33,3 +33,40 @@ describe('a Retry-After longer than the call can wait (repro 19)', () => {
     }
   });
 });
+
+describe('a response larger than the client reads (repro 25)', () => {
+  it('fails the call at once with DVB_ERR_REQUEST_FAILED naming the limit; the client goes on', async () => {
+    let requests = 0;
+    const server = createServer((req, res) => {
+      requests++;
+      req.resume();
+      if (req.url?.endsWith('WhoAmI') === true) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"UserId":"u"}');
+        return;
+      }
+      // Chunked, so no Content-Length gives it away before the bytes come.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      for (let i = 0; i < 64; i++) res.write(Buffer.alloc(64 * 1024, 0x20));
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = new DataverseClient({
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      maxResponseBytes: 1024 * 1024,
+    });
+    try {
+      await expect(client.send('GET', 'accounts')).rejects.toMatchObject({
+        code: 'DVB_ERR_REQUEST_FAILED',
+        message: expect.stringContaining(
+          "the response body is larger than 1048576 bytes, the client's limit",
+        ) as unknown,
+      });
+      expect(requests).toBe(1);
+      expect((await client.send('GET', 'WhoAmI')).status).toBe(200);
+    } finally {
+      await client.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
