@@ -67,10 +67,11 @@ function rejectUnparsable(error: NodeJS.ErrnoException, socket: NodeJS.WritableS
 /** A bug in the mock, not the client's mistake: logged, and a 500 in Dataverse's envelope. */
 function answerUnexpected(res: ServerResponse, error: unknown): void {
   console.error('dvbench mock: unhandled error', error);
+  // The answer may have been half written when the bug struck: the connection is not reused.
   writeResponse(
     res,
     500,
-    { 'Content-Type': 'application/json' },
+    { 'Content-Type': 'application/json', Connection: 'close' },
     '{"error":{"code":"0x80040216","message":"An unexpected error occurred."}}',
   );
 }

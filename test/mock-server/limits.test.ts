@@ -54,6 +54,18 @@ describe('client mistakes are 4xx, never 500 (repro 02)', () => {
     expect((await mock.api('GET', `accounts(${id})`)).status).toBe(200);
   });
 
+  it('an upsert by a non-Latin-1 alternate key answers 204 with the key percent-encoded in OData-EntityId (repro 20)', async () => {
+    const res = await mock.api('PATCH', `accounts(accountnumber='${encodeURIComponent('€1')}')`, {
+      body: { name: 'euro' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers['odata-entityid']).toMatch(/\/accounts\(accountnumber='%E2%82%AC1'\)$/);
+    // The connection stays in step: the next answer is the next request's.
+    expect(
+      (await mock.api('GET', `accounts(accountnumber='${encodeURIComponent('€1')}')?$select=name`)).json.name,
+    ).toBe('euro');
+  });
+
   it('a POST with a body and no Content-Type is 415, as a cross-site form would be', async () => {
     const res = await request(`${mock.server.apiUrl}accounts`, {
       method: 'POST',
