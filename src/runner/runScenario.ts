@@ -18,6 +18,7 @@ import { preflight } from '../target/preflight.js';
 import { fingerprint } from '../target/prepareData.js';
 import { runRepetition } from './runRepetition.js';
 import { runScriptCleanups } from './runScriptChecks.js';
+import { checkWorkerMemory } from './workerMemory.js';
 import { busyClientWarning, repetitionResult, serverDelta } from './summarizeRepetition.js';
 import { RESULTS_SCHEMA_VERSION, type RunResults, type StrategyResult } from './RunResults.js';
 import { openRunTarget } from '../target/openRunTarget.js';
@@ -193,6 +194,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     const options = this.#options;
     const specs = selectStrategies(this.#loaded, options.only);
     checkTargetSafety(this.#loaded.scenario, options.target, options.allowWrites === true);
+    const memoryWarnings = checkWorkerMemory(specs);
     const release = await lockOutputFolder(options.outDir);
     // Stops the work when the user interrupts, or when the target fails under it (the mock died).
     const stopping = new AbortController();
@@ -200,6 +202,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     setMaxListeners(0, stopping.signal);
     const unlink = linkSignal(options.signal, stopping);
     const state = this.#newState();
+    state.warnings.push(...memoryWarnings);
     // Script workloads read the run's tag here; worker threads and processes inherit it.
     const previousTag = process.env[RUN_TAG_VARIABLE];
     process.env[RUN_TAG_VARIABLE] = `dvb-${state.runId.slice(0, 8)}`;

@@ -14,6 +14,7 @@ import { ScenarioRun } from '../../runner/runScenario.js';
 import { checkTargetSafety } from '../../target/targetSafety.js';
 import { verdictHeadline } from '../../runner/verdict.js';
 import { dryRun, formatDryRun } from '../../runner/dryRun.js';
+import { checkWorkerMemory } from '../../runner/workerMemory.js';
 import { expandStrategies } from '../../scenario/expandStrategies.js';
 import { loadScenario, type LoadedScenario, type LoadOptions } from '../../scenario/loadScenario.js';
 import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
@@ -279,6 +280,7 @@ function printDryRun(
     const target = targets[i] ?? { kind: 'mock' as const };
     // A dry run refuses what a real run refuses: the same safety rules, before any estimate.
     checkTargetSafety(l.scenario, target, allowWrites);
+    const memory = checkWorkerMemory(expandStrategies(l.scenario.strategies));
     const scenario = {
       ...l.scenario,
       ...(flags.repetitions === undefined ? {} : { repetitions: flags.repetitions }),
@@ -296,6 +298,7 @@ function printDryRun(
     const kept =
       only === undefined ? plan : { ...plan, strategies: plan.strategies.filter((s) => only.includes(s.name)) };
     io.stdout.write(`target: ${describeTarget(target)}\n${formatDryRun(l.scenario.name, kept, target.kind === 'org')}`);
+    for (const w of memory) io.stdout.write(`warning: ${w}\n`);
   }
 }
 
