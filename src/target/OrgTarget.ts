@@ -1,11 +1,7 @@
-import type { TokenProvider } from '../client/auth/TokenProvider.js';
-import type { DataverseClient } from '../client/DataverseClient.js';
 import { redact } from '../client/auth/redact.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import { rowsNeeded } from '../scenario/planOperations.js';
 import { seededRowsKey, type SeededRows } from '../scenario/seededRows.js';
-import type { RunGates } from '../strategies/StrategyContext.js';
-import type { WorkerTarget } from '../strategies/workerProtocol.js';
 import {
   deleteCreated,
   plannedCreates,
@@ -13,11 +9,10 @@ import {
   recordPlannedCreates,
   type CreatedRecord,
 } from './createdRecords.js';
-import type { TargetParts } from './EmbeddedMockTarget.js';
+import { ConnectedTarget, type TargetParts } from './ConnectedTarget.js';
 import { OrgFixture } from './OrgFixture.js';
 import { fetchRowSet } from './prepareData.js';
-import type { RunIds } from './RunIds.js';
-import { noSetup, type RunTarget, type SetupProgress, type SetupTotals } from './RunTarget.js';
+import type { RunTarget, SetupProgress } from './RunTarget.js';
 
 const CHANGING: ReadonlySet<string> = new Set(['update', 'delete', 'upsert', 'mixed']);
 
@@ -37,33 +32,17 @@ export interface OrgRun {
  * when it closes, whatever ended it. Every record is listed in created-records.json, with the
  * run's secret, before it is sent, so `dvbench cleanup` can finish the job after a crash.
  */
-export class OrgTarget implements RunTarget {
+export class OrgTarget extends ConnectedTarget implements RunTarget {
   readonly kind = 'org';
   readonly ownsTables = false;
   readonly died = undefined;
-  readonly url: string;
-  readonly identities: readonly TokenProvider[];
-  readonly gates: RunGates;
-  readonly control: DataverseClient;
-  readonly worker: WorkerTarget;
-  readonly ids: RunIds;
-  readonly setup: SetupTotals = noSetup();
-  readonly #parts: TargetParts;
   readonly #run: OrgRun;
   readonly #fixture: OrgFixture;
   #rows: SeededRows | undefined;
   #consumed = new Set<string>();
 
   constructor(parts: TargetParts, run: OrgRun, onSetup: (p: SetupProgress) => void) {
-    ({
-      url: this.url,
-      identities: this.identities,
-      gates: this.gates,
-      control: this.control,
-      worker: this.worker,
-      ids: this.ids,
-    } = parts);
-    this.#parts = parts;
+    super(parts);
     this.#run = run;
     this.#fixture = new OrgFixture(
       { scenario: parts.scenario, client: parts.control, ids: parts.ids, totals: this.setup },
@@ -74,7 +53,7 @@ export class OrgTarget implements RunTarget {
   async prepare(): Promise<SeededRows> {
     if (this.#rows === undefined) {
       if (this.#fixture.size > 0) {
-        await this.#list(this.#fixture.records(this.#parts.tables));
+        await this.#list(this.#fixture.records(this.parts.tables));
         await this.#fixture.create();
       }
       this.#rows = await this.#planRows();
@@ -88,11 +67,11 @@ export class OrgTarget implements RunTarget {
   /** The data's own records for what the data holds; the org's records only where a workload just reads or binds. */
   async #planRows(): Promise<SeededRows> {
     const out = new Map<string, Record<string, unknown>[]>();
-    const { workloads } = this.#parts.scenario;
+    const { workloads } = this.parts.scenario;
     // A table the run changes holds only the run's own records for it, even where it reads.
     const changed = new Set(workloads.flatMap((w) => (CHANGING.has(w.kind) && 'table' in w ? [w.table] : [])));
-    for (const need of rowsNeeded(this.#parts.scenario)) {
-      const t = this.#parts.tables.get(need.table);
+    for (const need of rowsNeeded(this.parts.scenario)) {
+      const t = this.parts.tables.get(need.table);
       if (t === undefined) continue;
       const rows = this.#fixture.has(need.table)
         ? await this.#fixture.rows(need, t)
@@ -109,14 +88,14 @@ export class OrgTarget implements RunTarget {
   }
 
   async beforeRepetition(ops: readonly PlannedOperation[]): Promise<void> {
-    await this.#list(plannedCreates(ops, (t) => this.#parts.tables.get(t)?.primaryKey ?? `${t}id`));
+    await this.#list(plannedCreates(ops, (t) => this.parts.tables.get(t)?.primaryKey ?? `${t}id`));
   }
 
   /** Deletes what the repetition created (the next one creates the same ids) and notes what it consumed. */
   async afterRepetition(ops: readonly PlannedOperation[], keep: boolean): Promise<string[]> {
     for (const id of this.#fixture.consumedBy(ops)) this.#consumed.add(id);
     if (keep) return [];
-    const creates = plannedCreates(ops, (t) => this.#parts.tables.get(t)?.primaryKey ?? `${t}id`);
+    const creates = plannedCreates(ops, (t) => this.parts.tables.get(t)?.primaryKey ?? `${t}id`);
     return this.#delete(creates);
   }
 
