@@ -54,7 +54,7 @@ function phaseAndSetupLines(results: RunResults): string[] {
         `phases of ${s.name}: ${s.phases.map((p) => `${p.name} ${p.wallMs.toFixed(0)} ms (${p.opsPerSec.toFixed(1)} ops/s)`).join(', then ')}`,
       );
   const { setup } = results;
-  if (setup !== undefined && setup !== null && results.target.kind === 'org')
+  if (setup !== undefined && setup !== null && results.target.kind === 'org' && setup.requests > 0)
     lines.push(
       `set-up, not measured: ${setup.created} record(s) created or put back, ${setup.deleted} deleted, ${setup.requests} request(s), ${(setup.ms / 1000).toFixed(1)} s`,
     );

@@ -23,7 +23,10 @@ export function runFacts(results: RunResults): RunFact[] {
       label: 'Plan',
       text: `${results.plan.operations} operations per repetition (${byKind})${results.scenario.phases ? ', as phases in order' : ''}, ${measured} measured repetition(s) after ${results.scenario.warmup} warm-up; allowed error rate ${(results.scenario.maxErrorRate * 100).toFixed(1)}%`,
     },
-    ...(results.setup === undefined || results.setup === null || results.target.kind !== 'org'
+    ...(results.setup === undefined ||
+    results.setup === null ||
+    results.target.kind !== 'org' ||
+    results.setup.requests === 0
       ? []
       : [
           {
