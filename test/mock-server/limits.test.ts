@@ -85,6 +85,41 @@ describe('client mistakes are 4xx, never 500 (repro 02)', () => {
   });
 });
 
+describe('bounded work in one request (repro 24)', () => {
+  const mock = useMockServer();
+
+  it('a filter of more than 50 any/all lambdas is a 400 naming the bound; 50 share one index and answer', async () => {
+    await mock.seed({ account: 50, contact: 2000 });
+    const lambdas = (n: number): string =>
+      Array.from({ length: n }, (_, i) => `contact_customer_accounts/any(c:c/lastname eq 'L${i}')`).join(' or ');
+    const refused = await mock.api('GET', `accounts?$select=name&$filter=${encodeURIComponent(lambdas(51))}`);
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.message).toBe(
+      'The filter holds 51 any/all lambda expressions; the dvbench mock answers at most 50 in one filter.',
+    );
+    const started = performance.now();
+    const answered = await mock.api('GET', `accounts?$select=name&$filter=${encodeURIComponent(lambdas(50))}`);
+    expect(answered.status).toBe(200);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('a deep insert of more than 10,000 records is refused whole, naming the bound; the store is unchanged', async () => {
+    await mock.reset();
+    const children = (n: number): unknown[] => Array.from({ length: n }, (_, i) => ({ lastname: `C${i}` }));
+    const refused = await mock.api('POST', 'accounts', {
+      body: { name: 'big', contact_customer_accounts: children(10_000) },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.message).toContain('Deep insert creates more than 10000 records in one request');
+    expect(mock.server.context.store.counts()).toMatchObject({ account: 0, contact: 0 });
+    const fits = await mock.api('POST', 'accounts', {
+      body: { name: 'ok', contact_customer_accounts: children(9_999) },
+    });
+    expect(fits.status).toBe(204);
+    expect(mock.server.context.store.counts()).toMatchObject({ account: 1, contact: 9_999 });
+  });
+});
+
 describe('a request head that never finishes (repro 30)', () => {
   it('is answered 408, which clients retry, not 400 "not valid HTTP"', async () => {
     const mock = await startMockServer({ port: 0, headersTimeoutMs: 300 });
