@@ -102,6 +102,35 @@ export function annotationOptions(
   };
 }
 
+/**
+ * Related records one answer may hold through `$expand` (the mock's bound): a nested expand
+ * multiplies (accounts → contacts → their account → its contacts is c² rows for c contacts),
+ * and 2,500 contacts built 6 million rows, 1.5 GB and a 500. Formatting is synchronous, so one
+ * budget at a time, set by the outermost call, covers one answer.
+ */
+export const MAX_EXPANDED_RECORDS = 50_000;
+let expandBudget: { left: number } | undefined;
+
+/** Runs `format` with one budget of expanded records for the whole answer it builds. */
+export function withExpandBudget<T>(format: () => T): T {
+  if (expandBudget !== undefined) return format();
+  expandBudget = { left: MAX_EXPANDED_RECORDS };
+  try {
+    return format();
+  } finally {
+    expandBudget = undefined;
+  }
+}
+
+function spendExpandBudget(records: number): void {
+  if (expandBudget === undefined) return;
+  expandBudget.left -= records;
+  if (expandBudget.left < 0)
+    throw dataverseErrors.querySyntax(
+      `The $expand would answer more than ${MAX_EXPANDED_RECORDS} related records in one response; the dvbench mock stops there (narrow it with $top or $filter inside the expand, or ask for fewer parent records).`,
+    );
+}
+
 /** Per `$expand` item (one parsed query), the related records grouped by parent: built on first use. */
 const relatedByItem = new WeakMap<ExpandItem, Map<string, Row[]>>();
 
@@ -124,6 +153,7 @@ function relatedRecords(
   const query = builtQuery({ select: item.select, filter: item.filter, orderBy: item.orderBy ?? [] });
   const related = byParent.get(row.values[table.primaryKey] as string) ?? [];
   const page = executeQuery(target, query, Math.min(item.top ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE), ctx, related);
+  spendExpandBudget(page.rows.length);
   const format = { select: item.select, expand: item.expand ?? [], lookupAnnotations: false };
   return page.rows.map((child) => formatRecord(target, child, format, ctx));
 }
@@ -188,6 +218,9 @@ export function formatRecord(
       if (column !== undefined) emit(column);
     }
   if (!(table.primaryKey in out)) out[table.primaryKey] = row.values[table.primaryKey];
-  for (const item of options.expand) out[item.navigationProperty] = expanded(table, row, item, ctx);
+  if (options.expand.length > 0)
+    withExpandBudget(() => {
+      for (const item of options.expand) out[item.navigationProperty] = expanded(table, row, item, ctx);
+    });
   return out;
 }

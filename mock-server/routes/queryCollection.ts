@@ -11,7 +11,7 @@ import { asCaller } from './asCaller.js';
 import { queryApply } from './queryApply.js';
 import { queryFetchXml } from './queryFetchXml.js';
 import { checkTrackingOptions, deltaLink, queryDelta, SYNC_START_PARAM } from './trackChanges.js';
-import { formatRecord, validateProjection, annotationOptions } from '../records/formatRecord.js';
+import { formatRecord, validateProjection, annotationOptions, withExpandBudget } from '../records/formatRecord.js';
 
 const CRM = 'Microsoft.Dynamics.CRM';
 
@@ -96,7 +96,8 @@ export function queryCollection(
     '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}${selectPart}`,
   };
   if (options.count) Object.assign(body, countAnnotations(page.total, prefer.includeAnnotations));
-  body.value = page.rows.map((row) => formatRecord(table, row, format, ctx));
+  // One budget of expanded records for the whole page, not one per record.
+  body.value = withExpandBudget(() => page.rows.map((row) => formatRecord(table, row, format, ctx)));
   const topLimited = !paged && options.top !== undefined;
   if (page.nextSkipToken !== undefined && !topLimited)
     body['@odata.nextLink'] = nextLink(request, page.nextSkipToken, syncStart);

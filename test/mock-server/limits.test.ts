@@ -103,6 +103,23 @@ describe('bounded work in one request (repro 24)', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
+  it('a nested $expand that would answer more than 50,000 related records is a 400 naming the bound, at once (repro 23)', async () => {
+    await mock.reset();
+    await mock.seed({ account: 1, contact: 2_500 });
+    const path =
+      'accounts?$select=name&$expand=contact_customer_accounts($select=fullname;$expand=parentcustomerid_account($select=name;$expand=contact_customer_accounts($select=fullname)))';
+    const started = performance.now();
+    const refused = await mock.api('GET', path);
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.message).toContain(
+      'The $expand would answer more than 50000 related records in one response',
+    );
+    expect(performance.now() - started).toBeLessThan(5_000);
+    // One level down is well within it: 2,500 contacts of the one account.
+    const one = await mock.api('GET', 'accounts?$select=name&$expand=contact_customer_accounts($select=fullname)');
+    expect(one.json.value[0].contact_customer_accounts).toHaveLength(2_500);
+  });
+
   it('a deep insert of more than 10,000 records is refused whole, naming the bound; the store is unchanged', async () => {
     await mock.reset();
     const children = (n: number): unknown[] => Array.from({ length: n }, (_, i) => ({ lastname: `C${i}` }));
