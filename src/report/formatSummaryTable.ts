@@ -61,17 +61,24 @@ function phaseAndSetupLines(results: RunResults): string[] {
   return lines;
 }
 
+/** A plain-text table: the first two columns (names) left-aligned, the figures right-aligned. */
+export function textTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): { header: string; rule: string; rows: string[] } {
+  const all = [header, ...rows];
+  const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
+  const line = (r: readonly string[]): string =>
+    r.map((cell, c) => (c <= 1 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ');
+  return { header: line(header), rule: widths.map((w) => '-'.repeat(w)).join('  '), rows: rows.map(line) };
+}
+
 /** The plain-text summary printed at the end of a run: the verdict first, the table, then the causes of failures. */
 export function formatSummaryTable(results: RunResults): string {
-  const rows = [HEADER, ...results.strategies.map(row)];
-  const widths = HEADER.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  const line = (r: string[]): string =>
-    r.map((cell, c) => (c <= 1 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ');
+  const table = textTable(HEADER, results.strategies.map(row));
   const out = [
     verdictHeadline(results.verdict),
-    ...(results.strategies.length === 0
-      ? []
-      : ['', line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)]),
+    ...(results.strategies.length === 0 ? [] : ['', table.header, table.rule, ...table.rows]),
   ];
   const notes: string[] = [];
   notes.push(

@@ -4,6 +4,7 @@ import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import { planOperations, rowsNeeded, seededRowsKey } from '../scenario/planOperations.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
 import { estimateRequests } from '../strategies/strategyRegistry.js';
+import { FIXTURE_CHUNK } from '../target/OrgFixture.js';
 
 export interface DryRunStrategy {
   readonly name: string;
@@ -27,15 +28,12 @@ export interface DryRunPlan {
   /** Against an org: the data created before measuring, and what is put back between repetitions. */
   readonly setup: {
     readonly records: number;
-    /** CreateMultiple requests (FIXTURE_CHUNK records each at most, per table). */
+    /** CreateMultiple requests (FIXTURE_CHUNK records each at most, per table: see OrgFixture). */
     readonly createRequests: number;
     /** Records of the data a repetition changes or deletes, put back (UpsertMultiple) before the next. */
     readonly restoredPerRepetition: number;
   };
 }
-
-/** Records per bulk message when an org's data is created (see OrgFixture). */
-const FIXTURE_CHUNK = 100;
 
 /** Queries read every page: one request per page of the table's seeded size. */
 function requestsFor(op: PlannedOperation, data: Readonly<Record<string, number>>): number {

@@ -21,7 +21,7 @@ import {
   type Scenario,
 } from './scenarioSchema.js';
 import { expandStrategies } from './expandStrategies.js';
-import { ownRecordsBefore } from './ownRecords.js';
+import { CHANGING_KINDS, ownRecordsBefore } from './ownRecords.js';
 import { rampsOf, totalArrivals } from '../load/arrivalSchedule.js';
 
 export interface LoadedScenario {
@@ -409,9 +409,6 @@ function seededDataProblems(w: ScenarioWorkload, i: number, scenario: Scenario):
     ],
   ];
 }
-
-/** Workloads that change the records they are given: against an org, only ever the run's own. */
-const CHANGING_KINDS: ReadonlySet<string> = new Set(['update', 'delete', 'upsert', 'mixed']);
 
 /**
  * The rules that depend on the target. On the mock every record comes from data:. On an org a

@@ -1,5 +1,8 @@
 import type { Scenario } from './scenarioSchema.js';
 
+/** Workloads that change the records they are given: against an org, only ever the run's own. */
+export const CHANGING_KINDS: ReadonlySet<string> = new Set(['update', 'delete', 'upsert', 'mixed']);
+
 /**
  * How many records of `table` the run itself has when workload `index` starts: its data, and
  * with phases, the records earlier insert phases created. These are the records a workload

@@ -4,13 +4,13 @@ import type { DataverseClient } from '../client/DataverseClient.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import { rowsNeeded } from '../scenario/planOperations.js';
-import type { Scenario } from '../scenario/scenarioSchema.js';
+import { MAX_PAGE_SIZE, type Scenario } from '../scenario/scenarioSchema.js';
 import type { CreatedRecord } from './createdRecords.js';
 import type { RunIds } from './RunIds.js';
 import type { SetupProgress, SetupTotals } from './RunTarget.js';
 
 /** Records per bulk message: Microsoft's guidance starts at 100 (1,000 is the ceiling). */
-const CHUNK = 100;
+export const FIXTURE_CHUNK = 100;
 /** Bulk messages in flight while set-up runs: a small share of the 52 concurrent requests an identity may hold. */
 const IN_FLIGHT = 4;
 
@@ -74,17 +74,13 @@ export class OrgFixture {
   /** Creates every record, table by table (a table's lookups bind to tables created before it). */
   async create(): Promise<void> {
     const columns = this.#columnsRead();
-    const total = this.size;
-    let done = 0;
-    await this.#sendByTable(this.#bodies(), 'data', total, (b) => {
+    await this.#sendByTable(this.#bodies(), 'data', this.size, (b) => {
       this.#fixtureIds.add(b.id);
       const row: Row = { [b.primaryKey]: b.id };
       for (const c of columns.get(b.table) ?? []) row[c] = b.values[c];
       let list = this.#rows.get(b.table);
       if (list === undefined) this.#rows.set(b.table, (list = []));
       list.push(row);
-      done++;
-      return done;
     });
   }
 
@@ -105,8 +101,9 @@ export class OrgFixture {
     const affected = (b: SeedBody): boolean =>
       consumed.has(b.id) ||
       Object.entries(b.body).some(([k, v]) => k.endsWith('@odata.bind') && consumed.has(String(v).slice(-37, -1)));
-    const wanted = [...this.#bodies()].filter(affected);
-    await this.#sendByTable(wanted.values(), 'restore', wanted.length, () => 0);
+    const wanted: SeedBody[] = [];
+    for (const b of this.#bodies()) if (affected(b)) wanted.push(b);
+    await this.#sendByTable(wanted.values(), 'restore', wanted.length, () => undefined);
   }
 
   /** The data's rows for one of the planner's needs; a filtered need asks the org which of them match. */
@@ -116,7 +113,7 @@ export class OrgFixture {
     const matching = new Set<string>();
     const filter = encodeURIComponent(need.filter);
     for await (const page of this.#client.queryPages(`${t.entitySetName}?$select=${t.primaryKey}&$filter=${filter}`, {
-      maxPageSize: 5000,
+      maxPageSize: MAX_PAGE_SIZE,
     })) {
       this.#totals.requests += page.attempts;
       if (page.status !== 200)
@@ -137,14 +134,14 @@ export class OrgFixture {
   }
 
   /**
-   * Sends bodies as bulk messages of CHUNK records, IN_FLIGHT at once within a table, one table
+   * Sends bodies as bulk messages of FIXTURE_CHUNK records, IN_FLIGHT at once within a table, one table
    * after the other. `each` sees every body as its message is built.
    */
   async #sendByTable(
     bodies: Iterator<SeedBody>,
     step: 'data' | 'restore',
     total: number,
-    each: (b: SeedBody) => number,
+    each: (b: SeedBody) => void,
   ): Promise<void> {
     const started = performance.now();
     let table: string | undefined;
@@ -176,7 +173,7 @@ export class OrgFixture {
       table = b.table;
       each(b);
       chunk.push(b);
-      if (chunk.length === CHUNK) await flush();
+      if (chunk.length === FIXTURE_CHUNK) await flush();
     }
     await flush();
     await Promise.all(pending);

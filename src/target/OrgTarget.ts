@@ -1,5 +1,6 @@
 import { redact } from '../client/auth/redact.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import { CHANGING_KINDS } from '../scenario/ownRecords.js';
 import { rowsNeeded } from '../scenario/planOperations.js';
 import { seededRowsKey, type SeededRows } from '../scenario/seededRows.js';
 import {
@@ -13,8 +14,6 @@ import { ConnectedTarget, type TargetParts } from './ConnectedTarget.js';
 import { OrgFixture } from './OrgFixture.js';
 import { fetchRowSet } from './prepareData.js';
 import type { RunTarget, SetupProgress } from './RunTarget.js';
-
-const CHANGING: ReadonlySet<string> = new Set(['update', 'delete', 'upsert', 'mixed']);
 
 export interface OrgRun {
   readonly runId: string;
@@ -40,6 +39,8 @@ export class OrgTarget extends ConnectedTarget implements RunTarget {
   readonly #fixture: OrgFixture;
   #rows: SeededRows | undefined;
   #consumed = new Set<string>();
+  /** What the repetition under way creates, listed before it is sent. */
+  #creates: CreatedRecord[] = [];
 
   constructor(parts: TargetParts, run: OrgRun, onSetup: (p: SetupProgress) => void) {
     super(parts);
@@ -69,7 +70,7 @@ export class OrgTarget extends ConnectedTarget implements RunTarget {
     const out = new Map<string, Record<string, unknown>[]>();
     const { workloads } = this.parts.scenario;
     // A table the run changes holds only the run's own records for it, even where it reads.
-    const changed = new Set(workloads.flatMap((w) => (CHANGING.has(w.kind) && 'table' in w ? [w.table] : [])));
+    const changed = new Set(workloads.flatMap((w) => (CHANGING_KINDS.has(w.kind) && 'table' in w ? [w.table] : [])));
     for (const need of rowsNeeded(this.parts.scenario)) {
       const t = this.parts.tables.get(need.table);
       if (t === undefined) continue;
@@ -88,15 +89,15 @@ export class OrgTarget extends ConnectedTarget implements RunTarget {
   }
 
   async beforeRepetition(ops: readonly PlannedOperation[]): Promise<void> {
-    await this.#list(plannedCreates(ops, (t) => this.parts.tables.get(t)?.primaryKey ?? `${t}id`));
+    this.#creates = plannedCreates(ops, (t) => this.parts.tables.get(t)?.primaryKey ?? `${t}id`);
+    await this.#list(this.#creates);
   }
 
   /** Deletes what the repetition created (the next one creates the same ids) and notes what it consumed. */
   async afterRepetition(ops: readonly PlannedOperation[], keep: boolean): Promise<string[]> {
     for (const id of this.#fixture.consumedBy(ops)) this.#consumed.add(id);
     if (keep) return [];
-    const creates = plannedCreates(ops, (t) => this.parts.tables.get(t)?.primaryKey ?? `${t}id`);
-    return this.#delete(creates);
+    return this.#delete(this.#creates);
   }
 
   /** Deletes every record the manifest lists for this run: its data, and whatever a failure left behind. */

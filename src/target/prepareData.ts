@@ -4,10 +4,7 @@ import type { TableEntry } from '../../mock-server/index.js';
 import type { DataverseClient } from '../client/DataverseClient.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
 import { rowsNeeded, seededRowsKey, type SeededRows } from '../scenario/planOperations.js';
-import type { Scenario } from '../scenario/scenarioSchema.js';
-
-/** Dataverse's largest page (Prefer: odata.maxpagesize). */
-export const MAX_PAGE_SIZE = 5000;
+import { MAX_PAGE_SIZE, type Scenario } from '../scenario/scenarioSchema.js';
 
 export interface ServerSnapshot {
   readonly cpuUserMs: number;

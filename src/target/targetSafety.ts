@@ -1,9 +1,8 @@
 import type { TargetSpec } from './resolveTarget.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
-import { ownRecordsBefore } from '../scenario/ownRecords.js';
+import { CHANGING_KINDS, ownRecordsBefore } from '../scenario/ownRecords.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
 
-const CHANGING: ReadonlySet<string> = new Set(['update', 'delete', 'upsert', 'mixed']);
 const CREATING: ReadonlySet<string> = new Set(['insert', 'transactional', 'mixed', 'upsert']);
 
 /**
@@ -15,7 +14,7 @@ const CREATING: ReadonlySet<string> = new Set(['insert', 'transactional', 'mixed
 export function checkTargetSafety(scenario: Scenario, target: TargetSpec, allowWrites: boolean): void {
   if (target.kind !== 'org') return;
   const foreign = scenario.workloads.filter(
-    (w, i) => CHANGING.has(w.kind) && 'table' in w && ownRecordsBefore(scenario, i, w.table) === 0,
+    (w, i) => CHANGING_KINDS.has(w.kind) && 'table' in w && ownRecordsBefore(scenario, i, w.table) === 0,
   );
   if (foreign.length > 0) {
     const w = foreign[0];
@@ -30,7 +29,7 @@ export function checkTargetSafety(scenario: Scenario, target: TargetSpec, allowW
     );
   }
   const seeded = Object.values(scenario.data).reduce((a, n) => a + n, 0);
-  const writes = seeded > 0 || scenario.workloads.some((w) => CREATING.has(w.kind) || CHANGING.has(w.kind));
+  const writes = seeded > 0 || scenario.workloads.some((w) => CREATING.has(w.kind) || CHANGING_KINDS.has(w.kind));
   if (writes && !allowWrites) {
     const what =
       seeded > 0

@@ -10,6 +10,7 @@ import {
   predictionRows,
 } from '../../report/compare/checkPrediction.js';
 import { renderPredictionHtml, renderPredictionMarkdown } from '../../report/compare/renderPrediction.js';
+import { textTable } from '../../report/formatSummaryTable.js';
 import { writeReports } from '../../report/writeReports.js';
 import type { RunResults } from '../../runner/RunResults.js';
 import { ScenarioRun } from '../../runner/runScenario.js';
@@ -141,12 +142,9 @@ export async function predictCommand(
   await writeJsonAtomic(join(out, 'prediction.json'), check);
   await writeFileAtomic(join(out, 'prediction.md'), renderPredictionMarkdown(check, predicted, measured));
   await writeFileAtomic(join(out, 'report.html'), renderPredictionHtml(check, predicted, measured));
-  const rows = [PREDICTION_HEADER, ...predictionRows(check)];
-  const widths = PREDICTION_HEADER.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  const line = (r: readonly string[]): string =>
-    r.map((cell, c) => (c <= 1 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ');
+  const table = textTable(PREDICTION_HEADER, predictionRows(check));
   io.stdout.write(
-    `\n${predictionHeadline(check)}\n\n${rows.map(line).join('\n')}\n\nprediction: ${join(out, 'prediction.md')} (and prediction.json, report.html)\n`,
+    `\n${predictionHeadline(check)}\n\n${[table.header, ...table.rows].join('\n')}\n\nprediction: ${join(out, 'prediction.md')} (and prediction.json, report.html)\n`,
   );
   const failedRun = runs.some((r) => r.verdict.status === 'failed');
   return failedRun || check.withinAccuracy === false ? EXIT.failed : EXIT.ok;
