@@ -4,6 +4,9 @@ import type { TableMetadata } from '../metadata/Catalogue.js';
 import type { MockContext } from '../MockContext.js';
 import type { QueryOptions } from '../odata/QueryOptions.js';
 import { formatRecord } from '../records/formatRecord.js';
+import { MAX_PAGE_SIZE } from '../odata/executeQuery.js';
+import { parsePrefer } from '../odata/parsePrefer.js';
+import type { Row } from '../store/Row.js';
 
 /**
  * Carries the version an initial sync started at through its next links (clients treat a next
@@ -40,10 +43,27 @@ function tokenVersion(token: string, ctx: MockContext): number {
   return version;
 }
 
+type Change = { readonly version: number; readonly row?: Row; readonly id?: string };
+
+/** The changes after `since` in version order: a page of them is a consistent prefix of the log. */
+function changesSince(table: TableMetadata, since: number, ctx: MockContext): Change[] {
+  const deleted = ctx.store.deletedSince(table.logicalName, since);
+  if (deleted === undefined)
+    throw dataverseErrors.badRequest(
+      `The $deltatoken '${since}' has expired: deletions that old are no longer kept. Start again with Prefer: odata.track-changes.`,
+    );
+  const changes: Change[] = deleted.map((t) => ({ version: t.version, id: t.id }));
+  for (const row of ctx.store.rows(table.logicalName))
+    if (row.version > since) changes.push({ version: row.version, row });
+  return changes.sort((a, b) => a.version - b.version);
+}
+
 /**
  * `GET <set>?$deltatoken=…`: the records created or changed since the token (as the query
- * selects them), then those deleted (`$deletedEntity`, reason `deleted`), and the next delta
- * link. A token older than the deletions the mock keeps (100,000 per table) is refused.
+ * selects them) and those deleted (`$deletedEntity`, reason `deleted`), in the order they
+ * changed. One answer holds at most `odata.maxpagesize` (5,000 at most) changes; past it a next
+ * link continues from the last change served, and the last page carries the next delta link.
+ * A token older than the deletions the mock keeps (100,000 per table) is refused.
  */
 export function queryDelta(
   table: TableMetadata,
@@ -54,29 +74,29 @@ export function queryDelta(
   checkTrackingOptions(options);
   const since = tokenVersion(options.deltaToken ?? '', ctx);
   const now = ctx.store.currentVersion();
-  const deleted = ctx.store.deletedSince(table.logicalName, since);
-  if (deleted === undefined)
-    throw dataverseErrors.badRequest(
-      `The $deltatoken '${since}' has expired: deletions that old are no longer kept. Start again with Prefer: odata.track-changes.`,
-    );
+  const prefer = parsePrefer(request.headers.prefer);
+  const pageSize = Math.min(prefer.maxPageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+  const changes = changesSince(table, since, ctx);
+  const page = changes.slice(0, pageSize);
   const format = { select: options.select, expand: [], lookupAnnotations: false };
-  const changed = [];
-  for (const row of ctx.store.rows(table.logicalName))
-    if (row.version > since) changed.push(formatRecord(table, row, format, ctx));
+  const deletedContext = `${request.baseUrl}$metadata#${table.entitySetName}/$deletedEntity`;
+  const value = page.map((c) =>
+    c.row === undefined
+      ? { '@odata.context': deletedContext, id: c.id, reason: 'deleted' }
+      : formatRecord(table, c.row, format, ctx),
+  );
   const selectPart = options.select === undefined ? '' : `(${options.select.join(',')})`;
+  const more = changes.length > page.length;
+  const link = more
+    ? { '@odata.nextLink': deltaLink(request, options, page.at(-1)?.version ?? since) }
+    : { '@odata.deltaLink': deltaLink(request, options, now) };
+  const applied = prefer.maxPageSize === undefined ? {} : { 'Preference-Applied': `odata.maxpagesize=${pageSize}` };
   return {
-    ...jsonResponse(200, {
-      '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}${selectPart}/$delta`,
-      value: [
-        ...changed,
-        ...deleted.map((t) => ({
-          '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}/$deletedEntity`,
-          id: t.id,
-          reason: 'deleted',
-        })),
-      ],
-      '@odata.deltaLink': deltaLink(request, options, now),
-    }),
-    cost: [{ kind: 'read', records: changed.length + deleted.length, table: table.logicalName }],
+    ...jsonResponse(
+      200,
+      { '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}${selectPart}/$delta`, value, ...link },
+      applied,
+    ),
+    cost: [{ kind: 'read', records: page.length, table: table.logicalName }],
   };
 }

@@ -56,6 +56,49 @@ describe('mock server: change tracking (Prefer: odata.track-changes, $deltatoken
     expect((await mock.api('GET', next)).json.value).toEqual([]);
   });
 
+  it('a delta answer pages as a query does: at most odata.maxpagesize changes, in the order they happened, then the delta link', async () => {
+    await mock.reset();
+    const start = await mock.api('GET', 'accounts?$select=name', { headers: track });
+    const delta = start.json['@odata.deltaLink'] as string;
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(entityIdOf(await mock.api('POST', 'accounts', { body: { name: `D${i}` } })));
+    await mock.api('DELETE', `accounts(${ids[1] ?? ''})`);
+    await mock.api('PATCH', `accounts(${ids[0] ?? ''})`, { body: { name: 'D0 again' } });
+
+    const seen: unknown[] = [];
+    let url: string | undefined = delta;
+    let last: Record<string, unknown> = {};
+    const sizes: number[] = [];
+    while (url !== undefined) {
+      const res = await mock.api('GET', url, { headers: { prefer: 'odata.maxpagesize=2' } });
+      expect(res.status, res.text).toBe(200);
+      const value = res.json.value as Record<string, unknown>[];
+      sizes.push(value.length);
+      seen.push(...value.map((r) => (r.reason === 'deleted' ? `deleted ${String(r.id)}` : r.name)));
+      last = res.json;
+      url = res.json['@odata.nextLink'] as string | undefined;
+    }
+    // Five creates, one deletion, one rename of a record created in the window: 5 changes now.
+    expect(sizes).toEqual([2, 2, 1]);
+    expect(seen).toEqual(['D2', 'D3', 'D4', `deleted ${ids[1] ?? ''}`, 'D0 again']);
+    expect(last['@odata.deltaLink']).toMatch(/\$deltatoken=\d+$/);
+    const after = await mock.api('GET', last['@odata.deltaLink'] as string);
+    expect(after.json.value).toEqual([]);
+  });
+
+  it('an unpaged delta over more than 5,000 changes answers 5,000 and a next link', async () => {
+    await mock.reset();
+    const start = await mock.api('GET', 'accounts?$select=name', { headers: track });
+    await mock.seed({ account: 5003 });
+    const res = await mock.api('GET', start.json['@odata.deltaLink'] as string);
+    expect(res.status).toBe(200);
+    expect(res.json.value).toHaveLength(5000);
+    expect(res.json['@odata.deltaLink']).toBeUndefined();
+    const rest = await mock.api('GET', res.json['@odata.nextLink'] as string);
+    expect(rest.json.value).toHaveLength(3);
+    expect(rest.json['@odata.deltaLink']).toBeDefined();
+  });
+
   it.each([
     [
       "accounts?$select=name&$filter=name eq 'x'",
