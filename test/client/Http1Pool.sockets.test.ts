@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Http1Pool } from '../../src/client/transport/Http1Pool.js';
@@ -167,6 +168,60 @@ describe('Http1Pool over loopback sockets', () => {
     await expect(p.send(get())).rejects.toMatchObject({ code: 'HPE_INVALID_STATUS' });
     expect((await p.send(get())).text).toBe('ok');
     expect(n).toBe(2);
+  });
+
+  it('bytes after a response (an answer nobody asked for) end the connection: the next request gets its own answer', async () => {
+    const sockets = new Set<Socket>();
+    const url = await rawServer((socket) => {
+      const first = !sockets.has(socket) && sockets.size === 0;
+      sockets.add(socket);
+      socket.write(
+        first
+          ? 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirstHTTP/1.1 500 Stray\r\nContent-Length: 5\r\n\r\nstray'
+          : 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok',
+      );
+    });
+    const p = pool(url);
+    expect((await p.send(get())).text).toBe('first');
+    const next = await p.send(get());
+    expect([next.status, next.text]).toEqual([200, 'ok']);
+    expect(sockets.size).toBe(2);
+  });
+
+  it('an answer arriving on an idle connection ends it; the next request is not answered by it', async () => {
+    const sockets = new Set<Socket>();
+    const url = await rawServer((socket) => {
+      const first = sockets.size === 0;
+      sockets.add(socket);
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+      if (first) setTimeout(() => socket.write('HTTP/1.1 500 Stray\r\nContent-Length: 5\r\n\r\nstray'), 50);
+    });
+    const p = pool(url);
+    await p.send(get());
+    await sleep(150);
+    const next = await p.send(get());
+    expect([next.status, next.text]).toEqual([200, 'ok']);
+    expect(sockets.size).toBe(2);
+  });
+
+  it('a response whose promised body never comes fails at the time limit, and its connection is not reused', async () => {
+    const sockets = new Set<Socket>();
+    const url = await rawServer((socket) => {
+      const first = sockets.size === 0;
+      sockets.add(socket);
+      // Repro 20's shape: a bodiless 500 that promises 73 bytes on a kept-alive connection.
+      socket.write(
+        first
+          ? 'HTTP/1.1 500 No Content\r\nContent-Length: 73\r\n\r\n'
+          : 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok',
+      );
+    });
+    const p = pool(url);
+    const started = performance.now();
+    await expect(p.send({ ...get(), timeoutMs: 300 })).rejects.toMatchObject({ code: 'UND_ERR_BODY_TIMEOUT' });
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect((await p.send(get())).text).toBe('ok');
+    expect(sockets.size).toBe(2);
   });
 
   it("a refused connection fails with net's ECONNREFUSED, which the retry layer reads as unreachable", async () => {
