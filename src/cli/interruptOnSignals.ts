@@ -1,4 +1,5 @@
 import { EXIT } from '../errors/errorCatalogue.js';
+import { exitNow } from '../strategies/scriptExitGuard.js';
 
 /** The first Ctrl-C finishes what is in flight and writes partial results; the second quits at once. */
 export function interruptOnSignals(stderr: NodeJS.WritableStream): { signal: AbortSignal; dispose: () => void } {
@@ -6,7 +7,7 @@ export function interruptOnSignals(stderr: NodeJS.WritableStream): { signal: Abo
   let signals = 0;
   const onSignal = (name: NodeJS.Signals): void => {
     signals++;
-    if (signals > 1) process.exit(EXIT.interrupted);
+    if (signals > 1) exitNow(EXIT.interrupted);
     stderr.write(
       `\ndvbench: ${name}: finishing the operations in flight and writing partial results (again to quit at once)\n`,
     );

@@ -5,6 +5,7 @@ import type { CallResult } from '../client/CallResult.js';
 import type { DataverseClient } from '../client/DataverseClient.js';
 import type { MeasurementSink } from '../metrics/MeasurementSink.js';
 import { describeOperation, type PlannedOperation } from '../scenario/PlannedOperation.js';
+import { withScriptExitGuard } from './scriptExitGuard.js';
 import { record, recordOutcome, thrownFailure, type OperationFeedback } from './executeOperation.js';
 
 type ScriptOp = Extract<PlannedOperation, { kind: 'script' }>;
@@ -102,7 +103,7 @@ export async function runScript(
   const started = performance.now();
   try {
     const fn = await loadScript(op.module);
-    await fn(ctx);
+    await withScriptExitGuard(() => fn(ctx));
   } catch (error) {
     const failure = thrownFailure(op, error);
     recordOutcome(

@@ -6,6 +6,7 @@ import { ThrottleGate } from '../client/retry/ThrottleGate.js';
 import { MeasurementSink, type FailureInput } from '../metrics/MeasurementSink.js';
 import { isFatalCause } from '../runner/FailureMonitor.js';
 import { executeOperation } from './executeOperation.js';
+import { unguardScriptExit } from './scriptExitGuard.js';
 import { PROGRESS_INTERVAL_MS, type ParentMessage, type WorkerMessage, type WorkerStart } from './workerProtocol.js';
 
 /** Operations after which progress is reported on the interval only: the fail-fast window is over. */
@@ -25,6 +26,7 @@ async function run(
   send: (m: WorkerMessage) => void,
   go: () => Promise<void>,
 ): Promise<void> {
+  unguardScriptExit();
   const { target } = start;
   const identities =
     target.identities.kind === 'mock'

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DvbenchError } from '../../src/index.js';
@@ -99,6 +99,30 @@ export async function check(ctx) { return ctx.succeeded === 11 ? [] : ['expected
       expect(s.errors.causes.map((c) => [c.kind, c.count])).toEqual([['script threw', 4]]);
       expect(['undefined', 'null']).toContain(s.errors.causes[0]?.message);
     }
+  });
+
+  it("a script's process.exit in dvbench's own process fails its operation; the run goes on and writes its results", async () => {
+    const { dir, scenario } = await project(
+      `export default async function (ctx) {
+  await ctx.request('GET', 'WhoAmI');
+  if (ctx.index === 4) process.exit(0);
+}`,
+      ['sequential', 'async:3'],
+    );
+    const results = await run(
+      { ...scenario, maxErrorRate: 0.5 },
+      { outDir: join(dir, 'out'), baseDir: dir, reports: false },
+    );
+    for (const s of results.strategies) {
+      expect([s.name, s.operations, s.errors.total]).toEqual([s.name, 12, 2]);
+      expect(s.errors.causes[0]).toMatchObject({
+        kind: 'script threw',
+        message: expect.stringContaining('the script called process.exit(0)') as unknown,
+      });
+    }
+    expect(JSON.parse(await readFile(join(dir, 'out', 'results.json'), 'utf8')).strategies).toHaveLength(2);
+    // Restored once the scripts are done.
+    expect(String(Reflect.get(process, 'exit'))).not.toContain('ScriptExit');
   });
 
   it('a worker killed mid-run fails its strategy, naming the worker and the signal, instead of passing short (repro 27)', async () => {
