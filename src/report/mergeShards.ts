@@ -4,6 +4,7 @@ import { MeasurementSink, REQUEST_KINDS, type ErrorCause, type RequestKind } fro
 import { sum, summarize } from '../metrics/statistics.js';
 import { compareStrategies, sliceResult } from '../runner/aggregateStrategy.js';
 import type { RepetitionResult, RunResults, SliceResult, StrategyResult } from '../runner/RunResults.js';
+import { evaluateThresholds } from '../runner/evaluateThresholds.js';
 import { judgeRun, judgeStrategy } from '../runner/verdict.js';
 
 function addCounts(maps: readonly Readonly<Record<string, number>>[]): Record<string, number> {
@@ -207,6 +208,24 @@ function mergeStrategy(parts: readonly StrategyResult[], maxErrorRate: number): 
   };
 }
 
+/** The merged run's thresholds and verdict, judged as one run's would be. */
+function judgeMerged(
+  first: RunResults,
+  strategies: readonly StrategyResult[],
+  run: { runError: string | null; partial: boolean; interruption: string | null },
+): Pick<RunResults, 'verdict' | 'thresholds'> {
+  const { partial, interruption } = run;
+  const thresholds = evaluateThresholds({
+    scenario: first.scenario,
+    strategies,
+    selectedStrategies: first.selectedStrategies,
+    partial,
+    interruption,
+  });
+  const interrupted = partial && interruption !== null && !interruption.startsWith('error') ? interruption : null;
+  return { verdict: judgeRun(strategies, { runError: run.runError, interrupted, thresholds }), thresholds };
+}
+
 /**
  * Combines the results of `--shard 1/n` … `--shard n/n` into one run, exactly: histograms are
  * merged (not averaged), counts summed, and each repetition's wall time is its slowest shard's.
@@ -248,12 +267,14 @@ export function mergeShards(shards: readonly RunResults[]): RunResults {
     shards
       .map((s) => (s.verdict.status === 'failed' && s.strategies.length === 0 ? (s.verdict.reasons[0] ?? null) : null))
       .find((r) => r !== null) ?? null;
+  const partial = shards.some((s) => s.partial);
+  const interruption = shards.find((s) => s.interruption !== null)?.interruption ?? null;
   return {
     ...first,
-    verdict: judgeRun(compared.strategies, runError),
+    ...judgeMerged(first, compared.strategies, { runError, partial, interruption }),
     runId: `${first.runId}+${String(shards.length - 1)}`,
-    partial: shards.some((s) => s.partial),
-    interruption: shards.find((s) => s.interruption !== null)?.interruption ?? null,
+    partial,
+    interruption,
     finishedAt: shards.every((s) => s.finishedAt !== null)
       ? (shards
           .map((s) => s.finishedAt ?? '')

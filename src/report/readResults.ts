@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { formatIssuePath } from '../../mock-server/index.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
+import { evaluateThresholds } from '../runner/evaluateThresholds.js';
 import { resultsSchema } from '../runner/resultsSchema.js';
+import { withThresholds } from '../runner/verdict.js';
 import { RESULTS_SCHEMA_VERSION, type RunResults } from '../runner/RunResults.js';
 
 /**
@@ -47,5 +49,9 @@ export async function readResults(path: string): Promise<RunResults> {
     );
   }
   // Files written before cost profiles have no mockCosts: the schema reads them as null.
-  return { ...(parsed as RunResults), mockCosts: result.data.mockCosts };
+  const read = { ...(parsed as RunResults), mockCosts: result.data.mockCosts };
+  // Files written before the verdict counted thresholds: judged here, as the run would have.
+  if ((parsed as { thresholds?: unknown }).thresholds !== undefined) return read;
+  const thresholds = evaluateThresholds(read);
+  return { ...read, thresholds, verdict: withThresholds(read.verdict, thresholds) };
 }

@@ -1,7 +1,7 @@
 import { escapeMarkup as escapeHtml } from './escapeMarkup.js';
 import type { RunResults } from '../runner/RunResults.js';
 import { verdictHeadline } from '../runner/verdict.js';
-import type { ThresholdOutcome } from './evaluateThresholds.js';
+import type { ThresholdOutcome } from '../runner/evaluateThresholds.js';
 import { runFacts } from './runFacts.js';
 import {
   BREAKDOWN_HEADER,
@@ -18,7 +18,7 @@ import {
 export const STYLE = `body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1280px;color:#222;padding:0 1rem}
 .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.9rem}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:right;white-space:nowrap}th:first-child,td:first-child,th:nth-child(2),td:nth-child(2){text-align:left}
 th{background:#f3f3f3}.fail{color:#b00020;font-weight:bold}.pass{color:#1b5e20}img{max-width:100%;border:1px solid #ddd;margin:.5rem 0}.note{background:#fff4e5;padding:.5rem 1rem}
-.verdict{padding:.75rem 1rem;font-size:1.1rem;border-radius:4px}.v-ok{background:#e8f5e9}.v-degraded{background:#fff4e5}.v-failed{background:#fdecea;color:#b00020}
+.verdict{padding:.75rem 1rem;font-size:1.1rem;border-radius:4px}.v-ok{background:#e8f5e9}.v-degraded{background:#fff4e5}.v-failed{background:#fdecea;color:#b00020}.v-interrupted{background:#ede7f6;color:#4527a0}
 tr.failed td{color:#b00020}tr.degraded td{color:#8a5300}`;
 
 /** Markdown's **bold** to <strong>, after escaping. */

@@ -1,7 +1,7 @@
 import { escapeMarkup as xml } from './escapeMarkup.js';
 import type { RunResults } from '../runner/RunResults.js';
 import { verdictHeadline } from '../runner/verdict.js';
-import type { ThresholdOutcome } from './evaluateThresholds.js';
+import type { ThresholdOutcome } from '../runner/evaluateThresholds.js';
 
 /**
  * junit.xml: the run's verdict as one test case per strategy (failed: a failure naming the
@@ -33,7 +33,7 @@ export function renderJunit(results: RunResults, thresholds: readonly ThresholdO
       `threshold: ${t.message.replace(/ = .*|: (not measured|skipped).*/, '')} ${t.threshold.op} ${t.threshold.value}`,
     );
     const body = t.skipped
-      ? '<skipped message="left out by --strategies"/>'
+      ? `<skipped message="${xml(t.message)}"/>`
       : t.passed
         ? ''
         : `<failure message="${xml(t.message)}" type="threshold">measured: ${t.actual === null ? 'not measured' : t.actual}; bound: ${xml(`${t.threshold.op} ${t.threshold.value}`)}</failure>`;

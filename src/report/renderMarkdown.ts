@@ -1,6 +1,6 @@
 import type { RunResults, StrategyResult } from '../runner/RunResults.js';
 import { verdictHeadline } from '../runner/verdict.js';
-import type { ThresholdOutcome } from './evaluateThresholds.js';
+import type { ThresholdOutcome } from '../runner/evaluateThresholds.js';
 import { runFacts } from './runFacts.js';
 
 const num = (n: number | null, digits = 2): string => (n === null || !Number.isFinite(n) ? '–' : n.toFixed(digits));

@@ -5,14 +5,14 @@ import { writeFileAtomic } from '../output/writeJsonAtomic.js';
 import { join } from 'node:path';
 import type { RunResults } from '../runner/RunResults.js';
 import { buildCharts } from './charts/buildCharts.js';
-import { evaluateThresholds, type ThresholdOutcome } from './evaluateThresholds.js';
+import type { ThresholdOutcome } from '../runner/evaluateThresholds.js';
 import { renderHtml } from './renderHtml.js';
 import { renderJunit } from './renderJunit.js';
 import { renderMarkdown } from './renderMarkdown.js';
 import { bencherMetricFormat, githubActionBenchmark } from './trackerFormats.js';
 
 export interface WrittenReports {
-  readonly thresholds: ThresholdOutcome[];
+  readonly thresholds: readonly ThresholdOutcome[];
   readonly files: string[];
 }
 
@@ -45,7 +45,7 @@ export async function writeReports(
 
 async function write(dir: string, results: RunResults, options: { charts?: boolean }): Promise<WrittenReports> {
   await mkdir(dir, { recursive: true });
-  const thresholds = evaluateThresholds(results);
+  const { thresholds } = results;
   const charts = options.charts === false ? [] : buildCharts(results);
   const files: string[] = [];
   const put = async (name: string, data: string | Buffer): Promise<void> => {
@@ -57,7 +57,7 @@ async function write(dir: string, results: RunResults, options: { charts?: boole
   await put('report.md', markdown);
   await put('report.html', renderHtml(results, thresholds, charts));
   await put('junit.xml', renderJunit(results, thresholds));
-  if (results.verdict.status === 'failed' || results.partial) {
+  if (results.verdict.status === 'failed' || results.verdict.status === 'interrupted' || results.partial) {
     // A failed or unfinished run must not enter a benchmark history: its figures measure errors. Stale files go too.
     for (const f of TRACKER_FILES) await rm(join(dir, f), { force: true });
   } else {

@@ -1,5 +1,6 @@
 import type { MockCosts } from '../../mock-server/index.js';
 import type { ErrorCause, LatencyPercentiles, RequestKind } from '../metrics/MeasurementSink.js';
+import type { ThresholdOutcome } from './evaluateThresholds.js';
 import type { Verdict } from './verdict.js';
 import type { IntegrityReport } from './auditIntegrity.js';
 import type { Summary } from '../metrics/statistics.js';
@@ -158,8 +159,14 @@ export interface Environment {
 
 export interface RunResults {
   readonly schemaVersion: number;
-  /** The run's verdict: the worst of its strategies', or failed when the run could not go on. */
+  /**
+   * The run's verdict, which every output renders and the exit code follows: the worst of its
+   * strategies', failed when the run could not go on or a threshold was missed, interrupted
+   * when a signal stopped it.
+   */
   readonly verdict: Verdict;
+  /** Each of the scenario's thresholds, judged: passed, missed or skipped (and why). */
+  readonly thresholds: readonly ThresholdOutcome[];
   readonly runId: string;
   readonly scenarioFile: string;
   readonly scenario: Scenario;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { scenarioSchema } from '../scenario/scenarioSchema.js';
+import { scenarioSchema, thresholdSchema } from '../scenario/scenarioSchema.js';
 import { RESULTS_SCHEMA_VERSION, type RunResults } from './RunResults.js';
 
 /**
@@ -10,6 +10,17 @@ import { RESULTS_SCHEMA_VERSION, type RunResults } from './RunResults.js';
  */
 const num = z.number();
 const verdict = z.strictObject({ status: z.enum(['ok', 'degraded', 'failed']), reasons: z.array(z.string()) });
+const runVerdict = z.strictObject({
+  status: z.enum(['ok', 'degraded', 'failed', 'interrupted']),
+  reasons: z.array(z.string()),
+});
+const thresholdOutcome = z.strictObject({
+  threshold: thresholdSchema,
+  actual: num.nullable(),
+  passed: z.boolean(),
+  skipped: z.boolean(),
+  message: z.string(),
+});
 const latency = z.strictObject({ p50: num, p90: num, p95: num, p99: num, max: num, mean: num, count: num });
 const slice = z.strictObject({
   operations: num,
@@ -123,7 +134,11 @@ const strategy = z.strictObject({
 
 export const resultsSchema = z.strictObject({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
-  verdict,
+  verdict: runVerdict,
+  thresholds: z
+    .array(thresholdOutcome)
+    .optional()
+    .describe('Each threshold judged; absent in files written before the verdict counted them (judged again on read).'),
   runId: z.string(),
   scenarioFile: z.string(),
   scenario: scenarioSchema,
@@ -167,4 +182,7 @@ export const resultsSchema = z.strictObject({
 });
 
 // Compile-time: what the schema accepts is a RunResults (the schema cannot drift looser than the type).
-export const acceptsOnlyRunResults = (parsed: z.output<typeof resultsSchema>): RunResults => parsed;
+export const acceptsOnlyRunResults = (parsed: z.output<typeof resultsSchema>): RunResults => ({
+  ...parsed,
+  thresholds: parsed.thresholds ?? [],
+});

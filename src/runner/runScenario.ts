@@ -25,6 +25,7 @@ import { openRunTarget } from '../target/openRunTarget.js';
 import type { RunTarget, SetupProgress } from '../target/RunTarget.js';
 import { checkTargetSafety } from '../target/targetSafety.js';
 import { RUN_TAG_VARIABLE } from '../strategies/runScript.js';
+import { evaluateThresholds } from './evaluateThresholds.js';
 import { judgeRun } from './verdict.js';
 
 export interface RunOptions {
@@ -470,12 +471,24 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
   #snapshot(state: RunState, partial: boolean): RunResults {
     const { scenario } = this.#loaded;
     const compared = compareStrategies(state.results);
+    const selectedStrategies = this.#options.only === undefined ? null : [...this.#options.only];
+    const judged = {
+      scenario,
+      strategies: compared.strategies,
+      selectedStrategies,
+      partial,
+      interruption: state.interruption,
+    };
+    const thresholds = evaluateThresholds(judged);
+    const errored = partial && state.interruption?.startsWith('error') === true;
     return {
       schemaVersion: RESULTS_SCHEMA_VERSION,
-      verdict: judgeRun(
-        compared.strategies,
-        state.runError ?? (partial && state.interruption?.startsWith('error') === true ? state.interruption : null),
-      ),
+      verdict: judgeRun(compared.strategies, {
+        runError: state.runError ?? (errored ? state.interruption : null),
+        interrupted: partial && !errored ? state.interruption : null,
+        thresholds,
+      }),
+      thresholds,
       runId: state.runId,
       scenarioFile: this.#loaded.path,
       scenario,
@@ -499,7 +512,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
         failed: state.results.filter((s) => !s.integrity.ok).map((s) => s.name),
       },
       shard: this.#options.shard ?? null,
-      selectedStrategies: this.#options.only === undefined ? null : [...this.#options.only],
+      selectedStrategies,
       setup: state.setup,
       warnings: state.warnings,
     };

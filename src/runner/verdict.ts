@@ -1,7 +1,13 @@
+import { EXIT } from '../errors/errorCatalogue.js';
 import type { ErrorCause } from '../metrics/MeasurementSink.js';
+import type { ThresholdOutcome } from './evaluateThresholds.js';
 
-/** ok: nothing failed; degraded: some operations failed, within the scenario's `maxErrorRate`; failed: anything worse. */
-export type VerdictStatus = 'ok' | 'degraded' | 'failed';
+/**
+ * ok: nothing failed; degraded: some operations failed, within the scenario's `maxErrorRate`;
+ * failed: anything worse, or a threshold missed; interrupted (a run's only): stopped by Ctrl-C
+ * or a signal before it finished, whatever it had measured.
+ */
+export type VerdictStatus = 'ok' | 'degraded' | 'failed' | 'interrupted';
 
 export interface Verdict {
   readonly status: VerdictStatus;
@@ -9,12 +15,24 @@ export interface Verdict {
   readonly reasons: readonly string[];
 }
 
-const RANK: Record<VerdictStatus, number> = { ok: 0, degraded: 1, failed: 2 };
+const RANK: Record<VerdictStatus, number> = { ok: 0, degraded: 1, failed: 2, interrupted: 3 };
 
-/** The verdict's headline, the same in the terminal, report.md, report.html and junit.xml. */
+const WORD: Record<VerdictStatus, string> = {
+  ok: 'OK',
+  degraded: 'DEGRADED',
+  failed: 'FAILED',
+  interrupted: 'INTERRUPTED',
+};
+
+/** The verdict's headline, the same in the terminal, report.md, report.html, junit.xml and the step summary. */
 export function verdictHeadline(v: Verdict): string {
-  const word = v.status === 'ok' ? 'OK' : v.status === 'degraded' ? 'DEGRADED' : 'FAILED';
+  const word = WORD[v.status];
   return v.reasons.length === 0 ? `Verdict: ${word}` : `Verdict: ${word}: ${v.reasons.join('; ')}`;
+}
+
+/** The exit code a verdict means: 0 ok or degraded, 1 failed (a threshold missed included), 130 interrupted. */
+export function verdictExitCode(v: Verdict): number {
+  return v.status === 'failed' ? EXIT.failed : v.status === 'interrupted' ? EXIT.interrupted : EXIT.ok;
 }
 
 function percent(x: number): string {
@@ -54,19 +72,54 @@ export function judgeStrategy(s: JudgedStrategy, maxErrorRate: number): Verdict 
   return { status: 'ok', reasons: [] };
 }
 
-/** The run's verdict: the worst of its strategies', naming them, or failed when the run itself could not go on. */
+/** How a run ended beyond its strategies: an error that stopped it, a signal, the thresholds. */
+export interface RunEnding {
+  /** An error that stopped the run (the target failed, set-up failed), or null. */
+  readonly runError: string | null;
+  /** The signal (or reason) that interrupted it, or null when it ran to its end. */
+  readonly interrupted?: string | null;
+  readonly thresholds?: readonly ThresholdOutcome[];
+}
+
+/**
+ * The run's verdict, the one every output renders: the worst of its strategies', naming them;
+ * failed when the run could not go on or a threshold was missed; interrupted when a signal
+ * stopped it (what it found before is in the reasons).
+ */
 export function judgeRun(
   strategies: readonly { readonly name: string; readonly verdict: Verdict }[],
-  runError: string | null,
+  ending: RunEnding,
 ): Verdict {
+  const { runError } = ending;
   const reasons: string[] = [];
+  if (ending.interrupted !== undefined && ending.interrupted !== null)
+    reasons.push(`interrupted by ${ending.interrupted}`);
   if (runError !== null) reasons.push(runError);
   let worst: VerdictStatus = runError === null ? 'ok' : 'failed';
   for (const s of strategies) {
     if (RANK[s.verdict.status] > RANK[worst]) worst = s.verdict.status;
     if (s.verdict.status !== 'ok') reasons.push(`${s.name} ${s.verdict.status}: ${s.verdict.reasons[0] ?? ''}`);
   }
+  const missed = thresholdsMissed(ending.thresholds ?? []);
+  if (missed !== undefined) {
+    worst = 'failed';
+    reasons.push(missed);
+  }
+  if (ending.interrupted !== undefined && ending.interrupted !== null) return { status: 'interrupted', reasons };
   if (strategies.length === 0 && runError === null)
     return { status: 'failed', reasons: ['no strategy finished a measured repetition'] };
   return { status: worst, reasons };
+}
+
+function thresholdsMissed(thresholds: readonly ThresholdOutcome[]): string | undefined {
+  const missed = thresholds.filter((t) => !t.passed && !t.skipped);
+  if (missed.length === 0) return undefined;
+  return `${missed.length} threshold${missed.length === 1 ? '' : 's'} missed: ${missed.map((t) => t.message).join('; ')}`;
+}
+
+/** A verdict written before it counted thresholds, with them counted (results files read from older runs). */
+export function withThresholds(v: Verdict, thresholds: readonly ThresholdOutcome[]): Verdict {
+  const missed = thresholdsMissed(thresholds);
+  if (missed === undefined) return v;
+  return { status: v.status === 'interrupted' ? v.status : 'failed', reasons: [...v.reasons, missed] };
 }

@@ -114,7 +114,11 @@ describe('dvbench run (CLI)', () => {
 
   it('a mock that dies mid-run ends the run with a clear error, not a hang', async () => {
     const d = await dir();
-    await writeFile(join(d, 's.yaml'), SLOW);
+    // A threshold on the strategy the interruption stops before: skipped, not a failure.
+    await writeFile(
+      join(d, 's.yaml'),
+      `${SLOW}thresholds: [{ strategy: sequential, metric: errors, op: "==", value: 0 }]\n`,
+    );
     const child = spawn(process.execPath, [BIN, 'run', join(d, 's.yaml'), '--out', join(d, 'out')], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, CI: 'true' },
@@ -213,7 +217,11 @@ describe('dvbench run (CLI)', () => {
 describe('dvbench run and Ctrl-C', () => {
   it('SIGINT (Ctrl-C) leaves partial results and no mock process, like SIGTERM', async () => {
     const d = await dir();
-    await writeFile(join(d, 's.yaml'), SLOW);
+    // A threshold on the strategy the interruption stops before: skipped, not a failure.
+    await writeFile(
+      join(d, 's.yaml'),
+      `${SLOW}thresholds: [{ strategy: sequential, metric: errors, op: "==", value: 0 }]\n`,
+    );
     const child = spawn(process.execPath, [BIN, 'run', join(d, 's.yaml'), '--out', join(d, 'out')], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, CI: 'true' },
@@ -236,6 +244,18 @@ describe('dvbench run and Ctrl-C', () => {
     expect(await exited).toBe(130);
     const results = JSON.parse(await readFile(join(d, 'out', 'results.json'), 'utf8')) as RunResults;
     expect(results).toMatchObject({ partial: true, interruption: 'SIGINT' });
+    // Interrupted is its own verdict, in results.json and every report, not FAILED.
+    expect(results.verdict.status).toBe('interrupted');
+    expect(results.thresholds.map((t) => [t.skipped, t.passed])).toEqual([[true, true]]);
+    expect(results.thresholds[0]?.message).toContain(
+      'skipped (the run was interrupted (SIGINT) before sequential finished)',
+    );
+    expect(await readFile(join(d, 'out', 'report.md'), 'utf8')).toContain(
+      '**Verdict: INTERRUPTED: interrupted by SIGINT',
+    );
+    expect(await readFile(join(d, 'out', 'report.html'), 'utf8')).toContain(
+      '<p class="verdict v-interrupted">Verdict: INTERRUPTED',
+    );
     await new Promise((r) => setTimeout(r, 200));
     for (const pid of mocks) expect(alive(pid)).toBe(false);
   });

@@ -201,8 +201,52 @@ describe('thresholds and --strategies', () => {
       'threshold p95 of batch:10x1 (batch requests): skipped (--strategies left batch:10x1 out)',
     );
     expect(await readFile(join(d, 'out', 'junit.xml'), 'utf8')).toContain(
-      '<skipped message="left out by --strategies"/>',
+      '<skipped message="p95 of batch:10x1 (batch requests): skipped (--strategies left batch:10x1 out)',
     );
+  });
+
+  it('a speedup threshold without its sequential baseline (--strategies) is skipped, not failed', async () => {
+    const d = await dir();
+    await writeFile(
+      join(d, 's.yaml'),
+      STABLE.replace(
+        /thresholds:[\s\S]*$/,
+        'thresholds: [{ strategy: "async:4", metric: speedup, op: ">=", value: 1.5 }]\n',
+      ),
+    );
+    const result = await runCli([
+      'run',
+      join(d, 's.yaml'),
+      '--out',
+      join(d, 'out'),
+      '--strategies',
+      'async:4',
+      '--quiet',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^Verdict: OK$/m);
+    expect(result.stderr).toContain(
+      'threshold speedup of async:4: skipped (--strategies left sequential out, and speedup is measured against it), needs >= 1.50',
+    );
+  });
+
+  it('a missed threshold is the verdict: FAILED, in the same words in the terminal, report.md, report.html, junit.xml and results.json', async () => {
+    const d = await dir();
+    await writeFile(join(d, 's.yaml'), STABLE);
+    const result = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--quiet']);
+    expect(result.code).toBe(1);
+    const headline =
+      /^Verdict: FAILED: 1 threshold missed: p95 of batch:10x1 \(batch requests\) = [\d.]+ ms, needs < 0\.00 ms$/m;
+    expect(result.stdout).toMatch(headline);
+    const results = JSON.parse(await readFile(join(d, 'out', 'results.json'), 'utf8')) as RunResults;
+    expect(results.verdict.status).toBe('failed');
+    expect(results.thresholds.map((t) => t.passed)).toEqual([true, false]);
+    const line = result.stdout.split('\n').find((l) => headline.test(l)) ?? '';
+    // Both reports escape markup: the same words, with < written as &lt;.
+    const html = line.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    expect(await readFile(join(d, 'out', 'report.md'), 'utf8')).toContain(`**${html}**`);
+    expect(await readFile(join(d, 'out', 'report.html'), 'utf8')).toContain(`<p class="verdict v-failed">${html}</p>`);
+    expect(await readFile(join(d, 'out', 'junit.xml'), 'utf8')).toContain('type="threshold"');
   });
 
   it('a threshold on a request kind judges those requests only', async () => {

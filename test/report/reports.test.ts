@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { evaluateThresholds } from '../../src/report/evaluateThresholds.js';
+import { evaluateThresholds } from '../../src/runner/evaluateThresholds.js';
 import { renderHtml } from '../../src/report/renderHtml.js';
 import { renderJunit } from '../../src/report/renderJunit.js';
 import { renderMarkdown } from '../../src/report/renderMarkdown.js';

@@ -12,7 +12,7 @@ import { DvbenchError } from '../../errors/DvbenchError.js';
 import { describeMockCosts } from '../../../mock-server/index.js';
 import { ScenarioRun } from '../../runner/runScenario.js';
 import { checkTargetSafety } from '../../target/targetSafety.js';
-import { verdictHeadline } from '../../runner/verdict.js';
+import { verdictExitCode, verdictHeadline } from '../../runner/verdict.js';
 import { dryRun, formatDryRun } from '../../runner/dryRun.js';
 import { checkWorkerMemory } from '../../runner/workerMemory.js';
 import { expandStrategies } from '../../scenario/expandStrategies.js';
@@ -256,16 +256,13 @@ async function runOne(
   }
   const counted = reports.thresholds.filter((t) => !t.skipped);
   if (counted.length > 0 && missed.length === 0) io.stdout.write(`thresholds: all ${counted.length} passed\n`);
-  const problems = [
-    ...(results.verdict.status === 'failed' ? [verdictHeadline(results.verdict)] : []),
-    ...(missed.length > 0 ? [`${missed.length} threshold(s) missed: ${missed.map((t) => t.message).join('; ')}`] : []),
-  ];
   return {
     file: l.path,
     name: l.scenario.name,
     resultsPath: run.resultsPath,
     results,
-    error: problems.length === 0 ? null : problems.join('; '),
+    // The verdict already counts missed thresholds: one source for the summary, the reports and the exit code.
+    error: verdictExitCode(results.verdict) === EXIT.ok ? null : verdictHeadline(results.verdict),
   };
 }
 

@@ -115,7 +115,7 @@ function judge(
   return { p, verdict: up === higherIsBetter ? 'faster' : 'slower', change };
 }
 
-const VERDICT_RANK: Record<string, number> = { ok: 0, degraded: 1, failed: 2 };
+const VERDICT_RANK: Record<string, number> = { ok: 0, degraded: 1, failed: 2, interrupted: 3 };
 
 function compareStrategy(
   base: StrategyResult,

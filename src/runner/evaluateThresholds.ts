@@ -1,5 +1,5 @@
 import type { RequestKind } from '../metrics/MeasurementSink.js';
-import type { RunResults, SliceResult, StrategyResult } from '../runner/RunResults.js';
+import type { RunResults, SliceResult, StrategyResult } from './RunResults.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
 
 type Threshold = Scenario['thresholds'][number];
@@ -9,7 +9,10 @@ export interface ThresholdOutcome {
   /** The measured value, or null when it was not measured. */
   readonly actual: number | null;
   readonly passed: boolean;
-  /** The strategy was left out by `--strategies`: the threshold is skipped, neither passed nor missed. */
+  /**
+   * Neither passed nor missed: `--strategies` left its strategy (or the sequential baseline a
+   * speedup needs) out, or the run was interrupted before it was measured.
+   */
   readonly skipped: boolean;
   /** `speedup of async:8 = 2.41, needs >= 3` */
   readonly message: string;
@@ -86,7 +89,7 @@ function format(n: number): string {
 }
 
 /** `p95 of batch:100x2 (workload 'update account', batch requests)`. */
-export function thresholdLabel(t: Threshold, results?: RunResults): string {
+export function thresholdLabel(t: Threshold, results?: Pick<RunResults, 'strategies'>): string {
   const parts: string[] = [];
   if (t.workload !== undefined) {
     const name =
@@ -121,29 +124,58 @@ function measure(t: Threshold, s: StrategyResult): { value: number | null; why: 
   };
 }
 
+/** What thresholds are judged on: a run's results, before its verdict. */
+export type ThresholdInput = Pick<
+  RunResults,
+  'scenario' | 'strategies' | 'selectedStrategies' | 'partial' | 'interruption'
+>;
+
+const BASELINE = 'sequential';
+
+/** Why a threshold cannot be judged on this run (skipped), or undefined when it can. */
+function skipReason(threshold: Threshold, results: ThresholdInput): string | undefined {
+  const ran = (name: string): boolean => results.strategies.some((s) => s.name === name);
+  const selected = (name: string): boolean =>
+    results.selectedStrategies === null || results.selectedStrategies.includes(name);
+  if (!ran(threshold.strategy) && !selected(threshold.strategy)) return `--strategies left ${threshold.strategy} out`;
+  const relative = threshold.metric === 'speedup' || threshold.metric === 'efficiency';
+  if (relative && !ran(BASELINE) && !selected(BASELINE))
+    return `--strategies left ${BASELINE} out, and ${threshold.metric} is measured against it`;
+  const cutShort = (name: string): boolean =>
+    !ran(name) || results.strategies.some((s) => s.name === name && !s.complete);
+  if (results.partial && (cutShort(threshold.strategy) || (relative && cutShort(BASELINE)))) {
+    const { interruption } = results;
+    const how =
+      interruption === null
+        ? 'ended'
+        : interruption.startsWith('error')
+          ? 'stopped on an error'
+          : `was interrupted (${interruption})`;
+    return `the run ${how} before ${cutShort(threshold.strategy) ? threshold.strategy : BASELINE} finished`;
+  }
+  return undefined;
+}
+
 /**
  * Checks every threshold of the scenario against the run. A strategy that did not run fails
- * its thresholds, unless `--strategies` left it out: then they are skipped.
+ * its thresholds, unless the run could not have run it: `--strategies` left it (or the
+ * baseline) out, or the run was interrupted first; then they are skipped.
  */
-export function evaluateThresholds(results: RunResults): ThresholdOutcome[] {
+export function evaluateThresholds(results: ThresholdInput): ThresholdOutcome[] {
   return results.scenario.thresholds.map((threshold) => {
     const strategy = results.strategies.find((s) => s.name === threshold.strategy);
     const unit = UNITS[threshold.metric] ?? '';
     const label = thresholdLabel(threshold, results);
     const bound = `${threshold.op} ${format(threshold.value)}${unit}`;
-    if (
-      strategy === undefined &&
-      results.selectedStrategies !== null &&
-      !results.selectedStrategies.includes(threshold.strategy)
-    ) {
+    const skipped = skipReason(threshold, results);
+    if (skipped !== undefined)
       return {
         threshold,
         actual: null,
         passed: true,
         skipped: true,
-        message: `${label}: skipped (--strategies left ${threshold.strategy} out), needs ${bound}`,
+        message: `${label}: skipped (${skipped}), needs ${bound}`,
       };
-    }
     const { value, why } =
       strategy === undefined ? { value: null, why: 'the strategy did not run' } : measure(threshold, strategy);
     if (value === null)
