@@ -5,6 +5,7 @@ import type { FailureInput } from '../metrics/MeasurementSink.js';
 import { compiledModule } from '../runner/compiledModule.js';
 import type { Strategy, StrategyContext } from './StrategyContext.js';
 import type { ParentMessage, WorkerMessage, WorkerStart } from './workerProtocol.js';
+import { startBarrier } from './startBarrier.js';
 
 export interface Finished {
   counters: ClientCounters[];
@@ -81,27 +82,27 @@ export const threadsStrategy: Strategy = async (ctx) => {
   const workers = ctx.spec.workers;
   const totals = new Totals(workers);
   const entry = compiledModule('strategies/workerEntry.js');
-  let ready = 0;
-  const onReady = (): void => {
-    if (++ready < workers) return;
+  const barrier = startBarrier(workers, () => {
     ctx.onReady();
     Atomics.store(view, 2, 1);
     Atomics.notify(view, 2);
-  };
+  });
   try {
     await Promise.all(
       Array.from({ length: workers }, (_, i) => {
         const start: WorkerStart = { ops: ctx.ops, target: ctx.target, workerIndex: i };
         const worker = new Worker(entry, { workerData: { start, shared, gateBuffer: ctx.gates.buffer } });
+        const arrive = barrier.member();
         return new Promise<void>((resolve, reject) => {
           let reported = false;
           worker.on('message', (m: WorkerMessage) => {
-            if (m.type === 'ready') onReady();
+            if (m.type === 'ready') arrive();
             if (m.type === 'done') reported = true;
             handle(m, ctx, totals, i, finished, reject);
           });
           worker.on('error', reject);
           worker.on('exit', (code) => {
+            arrive();
             // A thread that ended without its report took its operation and measurements with it.
             if (!reported) lost.push(`worker thread ${i + 1} ended (exit code ${code}) before reporting`);
             resolve();
@@ -131,10 +132,14 @@ export const processesStrategy: Strategy = async (ctx) => {
   const totals = new Totals(workers);
   let nextIndex = 0;
   const children: ((m: ParentMessage) => void)[] = [];
-  let ready = 0;
+  const barrier = startBarrier(workers, () => {
+    ctx.onReady();
+    for (const s of children) s({ type: 'go' });
+  });
   await Promise.all(
     Array.from({ length: workers }, (_, i) => {
       const child = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+      const arrive = barrier.member();
       return new Promise<void>((resolve, reject) => {
         let reported = false;
         const send = (m: ParentMessage): void => {
@@ -143,10 +148,7 @@ export const processesStrategy: Strategy = async (ctx) => {
         children.push(send);
         child.on('message', (m: WorkerMessage) => {
           if (m.type === 'done') reported = true;
-          if (m.type === 'ready' && ++ready === workers) {
-            ctx.onReady();
-            for (const s of children) s({ type: 'go' });
-          }
+          if (m.type === 'ready') arrive();
           if (m.type === 'next') {
             if (ctx.signal.aborted || nextIndex >= ctx.ops.length) send({ type: 'stop' });
             else send({ type: 'op', index: nextIndex++ });
@@ -164,6 +166,7 @@ export const processesStrategy: Strategy = async (ctx) => {
         child.on('error', reject);
         // 'close', not 'exit': by then every message the child sent has arrived.
         child.on('close', (code, signal) => {
+          arrive();
           // Killed (SIGKILL, the OOM killer) or exited without its report: its operation in flight
           // and its unsent measurements are gone, so the strategy cannot be judged as finished.
           if (!reported || code !== 0)
