@@ -24,6 +24,8 @@ export interface RecorderInput {
   readonly environment: Environment;
   readonly sink: MeasurementSink;
   readonly client: DataverseClient;
+  /** Said before the load started: a plan that cannot fit the users' service protection limits. */
+  readonly warnings: readonly string[];
 }
 
 export interface LostWindow {
@@ -263,6 +265,7 @@ export class LoadRecorder {
       finishedAt: partial ? null : new Date().toISOString(),
       partial,
       stoppedEarly: this.stoppedEarly ?? null,
+      warnings: this.#in.warnings,
       verdict: { status: reasons.length === 0 ? 'ok' : 'failed', reasons },
       load,
       plannedSeconds: round(

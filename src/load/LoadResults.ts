@@ -31,6 +31,8 @@ export interface LoadResults {
   readonly partial: boolean;
   /** Why the run ended before its stages did: an objective lost (abortOnFail), an interruption, an error. */
   readonly stoppedEarly: string | null;
+  /** Said at the start: a plan that cannot fit the service protection limits (maxInFlight, requests per window). */
+  readonly warnings: readonly string[];
   readonly verdict: { readonly status: 'ok' | 'failed'; readonly reasons: readonly string[] };
   readonly load: LoadSpec;
   /** Planned length and the length run, s. */

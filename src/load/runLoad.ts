@@ -24,6 +24,7 @@ import { LoadRecorder } from './LoadRecorder.js';
 import type { LoadResults } from './LoadResults.js';
 import type { LoadPoint } from './LoadSeries.js';
 import { materializeArrival } from './materializeArrival.js';
+import { DATAVERSE_LIMITS, limitWarnings } from './limitWarnings.js';
 
 export interface LoadRunOptions {
   readonly outDir: string;
@@ -35,7 +36,7 @@ export interface LoadRunOptions {
 }
 
 export interface LoadRunEvents {
-  start: [{ plannedSeconds: number; arrivals: number; target: string }];
+  start: [{ plannedSeconds: number; arrivals: number; target: string; warnings: readonly string[] }];
   point: [LoadPoint, { stage: number; stages: number; remainingSeconds: number }];
   'slo-lost': [{ name: string; from: number; to: number; value: number | null }];
 }
@@ -206,7 +207,13 @@ export class LoadRun extends EventEmitter<LoadRunEvents> {
   async #measure(connection: Connection, stopping: AbortController, runId: string): Promise<LoadResults> {
     const templates = await this.#templates(connection);
     const sink = new MeasurementSink();
+    const { target } = connection;
+    const warnings = limitWarnings(
+      { maxInFlight: this.#load.maxInFlight, ramps: this.#ramps, identities: target.identities.length },
+      target.kind === 'mock' ? this.#loaded.scenario.mock.limits : DATAVERSE_LIMITS,
+    );
     const recorder = new LoadRecorder({
+      warnings,
       loaded: this.#loaded,
       load: this.#load,
       ramps: this.#ramps,
@@ -223,6 +230,7 @@ export class LoadRun extends EventEmitter<LoadRunEvents> {
       plannedSeconds: totalMs(this.#ramps) / 1000,
       arrivals: planned,
       target: connection.target.url,
+      warnings,
     });
     const intervalMs = durationMs(this.#load.interval);
     let ticker: NodeJS.Timeout | undefined;

@@ -136,6 +136,13 @@ describe('load tests (open model) on the embedded mock', () => {
     const junit = await readFile(join(dir, 'out', 'junit.xml'), 'utf8');
     expect(junit).toContain('name="objective: p95 &lt; 5 (1s windows)"><failure');
     expect((await readFile(join(dir, 'out', 'load.png'))).subarray(1, 4).toString()).toBe('PNG');
+    // load.html: the same verdict, self-contained (the chart inlined).
+    const html = await readFile(join(dir, 'out', 'load.html'), 'utf8');
+    expect(html).toContain(
+      '<p class="verdict v-failed"><strong>Verdict: FAILED</strong>: objective missed: p95 &lt; 5 (1s windows)',
+    );
+    expect(html).toContain('src="data:image/png;base64,');
+    expect(html).not.toMatch(/(?:src|href)="(?!data:)/);
   }, 60_000);
 
   it('against an org a load test reads and updates its own data only: creates are refused before anything is sent (exit 2), dry run included', async () => {

@@ -8,6 +8,8 @@ import { attachLoadProgress } from '../../report/load/attachLoadProgress.js';
 import { writeLoadReports } from '../../report/load/writeLoadReports.js';
 import type { SuiteEntry } from '../../report/writeSuiteSummary.js';
 import type { LoadedScenario } from '../../scenario/loadScenario.js';
+import { describeWindow, windowCount, worstWindow } from '../../report/load/objectiveText.js';
+import { throttledByLimit } from '../../report/throttledByLimit.js';
 
 export interface LoadFlags {
   readonly allowWrites: boolean;
@@ -21,12 +23,14 @@ function summary(r: LoadResults): string {
   return [
     `Verdict: ${r.verdict.status.toUpperCase()}${r.verdict.reasons.length > 0 ? ` (${r.verdict.reasons.join('; ')})` : ''}`,
     `arrivals: ${a.planned} planned, ${a.sent} sent, ${a.dropped} dropped at maxInFlight, ${a.late} late${a.interrupted > 0 ? `, ${a.interrupted} cancelled unanswered at the end` : ''}; ${r.operations} operations, ${r.failed} failed, ${r.throttledOps} met a 429`,
+    `429s by limit: ${throttledByLimit(r.throttledByCode)}`,
     `latency from intended start: p50 ${l.p50.toFixed(1)} ms, p95 ${l.p95.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms`,
-    ...r.slos.map(
-      (s) =>
-        `objective ${s.ok ? 'met' : 'MISSED'}: ${s.name} (${s.windows.filter((w) => w.ok).length} of ${s.windows.length} windows)`,
-    ),
+    ...r.slos.map((s) => {
+      const worst = worstWindow(s);
+      return `objective ${s.ok ? 'met' : 'MISSED'}: ${s.name} (${windowCount(s)}${worst === undefined ? '' : `; worst ${describeWindow(worst)}`})`;
+    }),
     ...(r.soak.clientRssMb?.growing === true ? ['soak: client memory grew over the run'] : []),
+    ...r.warnings.map((w) => `warning: ${w}`),
   ].join('\n');
 }
 
@@ -50,7 +54,7 @@ export async function runLoadScenario(
   const results = await run.run();
   await writeLoadReports(outDir, results);
   io.stdout.write(
-    `\n${l.scenario.name} (load test)\n${summary(results)}\nresults: ${run.resultsPath}\nreport: ${join(outDir, 'load.md')} (and load.png, junit.xml)\n`,
+    `\n${l.scenario.name} (load test)\n${summary(results)}\nresults: ${run.resultsPath}\nreport: ${join(outDir, 'load.md')} (and load.html, load.png, junit.xml)\n`,
   );
   return {
     file: l.path,

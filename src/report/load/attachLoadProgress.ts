@@ -10,6 +10,7 @@ export function attachLoadProgress(run: LoadRun, stderr: NodeJS.WritableStream, 
   if (quiet) return;
   run.on('start', (s) => {
     stderr.write(`load: ${s.arrivals} arrivals planned over ${n1(s.plannedSeconds)} s against ${s.target}\n`);
+    for (const w of s.warnings) stderr.write(`warning: ${w}\n`);
   });
   run.on('point', (p, at) => {
     const throttled = Object.values(p.throttledByCode).reduce((a, b) => a + b, 0);

@@ -1,5 +1,7 @@
 import type { LoadResults, Trend } from '../../load/LoadResults.js';
 import { escapeMarkup as xml } from '../escapeMarkup.js';
+import { throttledByLimit } from '../throttledByLimit.js';
+import { describeWindow, windowCount, worstWindow } from './objectiveText.js';
 
 const fmt = (v: number | null, digits = 1): string => (v === null ? '–' : v.toFixed(digits));
 
@@ -23,6 +25,9 @@ export function renderLoadMarkdown(r: LoadResults): string {
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     `| ${a.planned} | ${a.due} | ${a.sent} | ${a.dropped} | ${a.late} | ${a.interrupted} | ${r.operations} | ${r.failed} | ${r.throttledOps} | ${r.retries} |`,
     '',
+    `429s by limit: ${throttledByLimit(r.throttledByCode)}.`,
+    '',
+    ...(r.warnings.length === 0 ? [] : ['Warnings:', '', ...r.warnings.map((w) => `- ${w}`), '']),
     'Latency is measured from each operation’s intended start, so time an arrival spent waiting to be sent counts (no coordinated omission).',
     '',
     '| workload | operations | failed | p50 ms | p95 ms | p99 ms | max ms |',
@@ -38,12 +43,11 @@ export function renderLoadMarkdown(r: LoadResults): string {
     ...(r.slos.length === 0
       ? ['None set (`load.slos`).']
       : [
-          '| objective | result | windows met | worst window |',
-          '| --- | --- | ---: | --- |',
+          '| objective | result | windows | worst window |',
+          '| --- | --- | --- | --- |',
           ...r.slos.map((s) => {
-            const lost = s.windows.filter((w) => !w.ok);
-            const worst = lost[0];
-            return `| ${s.name} | ${s.ok ? 'met' : '**missed**'} | ${s.windows.length - lost.length} of ${s.windows.length} | ${worst === undefined ? '–' : `${fmt(worst.from)}–${fmt(worst.to)} s: ${worst.value ?? 'nothing finished'}`} |`;
+            const worst = worstWindow(s);
+            return `| ${s.name} | ${s.ok ? 'met' : '**missed**'} | ${windowCount(s)} | ${worst === undefined ? '–' : describeWindow(worst)} |`;
           }),
         ]),
     '',
@@ -70,10 +74,11 @@ export function renderLoadJunit(r: LoadResults): string {
     `    <testcase classname="dvbench.${name}" name="load: verdict" time="${r.elapsedSeconds.toFixed(3)}">${r.verdict.status === 'failed' ? `<failure message="${xml(r.verdict.reasons.join('; '))}" type="verdict"/>` : ''}</testcase>`,
     ...r.slos.map((s) => {
       const lost = s.windows.filter((w) => !w.ok);
+      const worst = worstWindow(s);
       const body =
         lost.length === 0
           ? ''
-          : `<failure message="${xml(`${s.name}: missed in ${lost.length} of ${s.windows.length} windows`)}" type="objective">${xml(lost.map((w) => `${w.from}–${w.to} s: ${w.value ?? 'nothing finished'}`).join('\n'))}</failure>`;
+          : `<failure message="${xml(`${s.name}: ${windowCount(s)}${worst === undefined ? '' : `; worst ${describeWindow(worst)}`}`)}" type="objective">${xml(lost.map(describeWindow).join('\n'))}</failure>`;
       return `    <testcase classname="dvbench.${name}" name="${xml(`objective: ${s.name}`)}">${body}</testcase>`;
     }),
   ];
