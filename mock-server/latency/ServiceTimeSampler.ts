@@ -19,6 +19,65 @@ export interface OperationCost {
 
 const FREE: LatencySpec = { baseMs: 0, distribution: 'none', sigma: 0, spreadMs: 0 };
 
+/** The most specific latency the config gives for this unit of work. */
+function latencySpecFor(l: MockConfig['latency'], cost: OperationCost): LatencySpec {
+  if (cost.kind === 'bulk') return l.bulk ?? l.batch ?? l.default;
+  if (cost.kind === 'changeset') return l.changeset ?? FREE;
+  const bulkItem = cost.kind === 'create' ? l.bulkCreate : l.bulkUpdate;
+  if (cost.inBulk === true && bulkItem !== undefined) return bulkItem;
+  if ((cost.inBatch === true || cost.inBulk === true) && l.batchItem !== undefined) return l.batchItem;
+  return singleSpec(l, cost.kind);
+}
+
+/** An operation on its own: its kind's latency; an upsert unset costs an update. */
+function singleSpec(l: MockConfig['latency'], kind: OperationKind): LatencySpec {
+  if (kind === 'upsert') return l.upsert ?? l.update ?? l.default;
+  return l[kind] ?? l.default;
+}
+
+/** The mean of a latency distribution, ms. */
+function meanOf(spec: LatencySpec): number {
+  switch (spec.distribution) {
+    case 'none':
+      return spec.baseMs;
+    case 'lognormal':
+      return spec.baseMs * Math.exp((spec.sigma * spec.sigma) / 2);
+    case 'uniform':
+      return Math.max(0, spec.baseMs);
+    case 'exponential':
+      return spec.baseMs + spec.spreadMs;
+  }
+}
+
+function tableMultiplier(l: MockConfig['latency'], table: string | undefined): number {
+  return table !== undefined && Object.hasOwn(l.tables, table) ? (l.tables[table] ?? 1) : 1;
+}
+
+function pluginTimes(config: MockConfig): Map<string, number> {
+  const plugins = new Map<string, number>();
+  for (const p of config.plugins)
+    for (const m of p.messages) {
+      const key = `${p.table}|${m}`;
+      plugins.set(key, (plugins.get(key) ?? 0) + p.ms);
+    }
+  return plugins;
+}
+
+/**
+ * The mean service time, ms, of a list of operations run one after another: what the sampler
+ * draws around, for estimates (a dry run's time, a progress ETA) made from the same model.
+ */
+export function meanServiceMs(config: MockConfig, costs: readonly OperationCost[], bypassPlugins = false): number {
+  const l = config.latency;
+  const plugins = bypassPlugins ? new Map<string, number>() : pluginTimes(config);
+  let total = 0;
+  for (const cost of costs) {
+    total += tableMultiplier(l, cost.table) * (meanOf(latencySpecFor(l, cost)) + (cost.records ?? 0) * l.perRecordMs);
+    total += plugins.get(`${cost.table ?? ''}|${cost.kind}`) ?? 0;
+  }
+  return total;
+}
+
 /**
  * Draws service times from the configured per-kind distributions with a seeded PRNG, so two
  * runs with the same seed see the same sequence of latencies.
@@ -35,11 +94,7 @@ export class ServiceTimeSampler {
   constructor(config: MockConfig) {
     this.#latency = config.latency;
     this.#prng = createPrng(hashSeed(config.seed, 'latency'));
-    for (const p of config.plugins)
-      for (const m of p.messages) {
-        const key = `${p.table}|${m}`;
-        this.#plugins.set(key, (this.#plugins.get(key) ?? 0) + p.ms);
-      }
+    for (const [key, ms] of pluginTimes(config)) this.#plugins.set(key, ms);
   }
 
   resetPluginStats(): void {
@@ -90,24 +145,6 @@ export class ServiceTimeSampler {
     }
   }
 
-  /** The most specific latency the config gives for this unit of work. */
-  #spec(cost: OperationCost): LatencySpec {
-    const l = this.#latency;
-    if (cost.kind === 'bulk') return l.bulk ?? l.batch ?? l.default;
-    if (cost.kind === 'changeset') return l.changeset ?? FREE;
-    const bulkItem = cost.kind === 'create' ? l.bulkCreate : l.bulkUpdate;
-    if (cost.inBulk === true && bulkItem !== undefined) return bulkItem;
-    if ((cost.inBatch === true || cost.inBulk === true) && l.batchItem !== undefined) return l.batchItem;
-    return this.#single(cost.kind);
-  }
-
-  /** An operation on its own: its kind's latency; an upsert unset costs an update. */
-  #single(kind: OperationKind): LatencySpec {
-    const l = this.#latency;
-    if (kind === 'upsert') return l.upsert ?? l.update ?? l.default;
-    return l[kind] ?? l.default;
-  }
-
   /**
    * Total service time, in ms, of a list of operations run one after another, with their
    * synchronous plug-ins unless the request bypasses custom logic.
@@ -115,9 +152,9 @@ export class ServiceTimeSampler {
   serviceTime(costs: readonly OperationCost[], bypassPlugins = false): number {
     let total = 0;
     for (const cost of costs) {
-      const { tables } = this.#latency;
-      const multiplier = cost.table !== undefined && Object.hasOwn(tables, cost.table) ? (tables[cost.table] ?? 1) : 1;
-      total += multiplier * (this.#sample(this.#spec(cost)) + (cost.records ?? 0) * this.#latency.perRecordMs);
+      total +=
+        tableMultiplier(this.#latency, cost.table) *
+        (this.#sample(latencySpecFor(this.#latency, cost)) + (cost.records ?? 0) * this.#latency.perRecordMs);
       total += this.#pluginMs(cost, bypassPlugins);
     }
     return total;

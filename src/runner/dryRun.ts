@@ -1,10 +1,11 @@
 import { tableDirectory } from '../../mock-server/index.js';
-import { expandStrategies } from '../scenario/expandStrategies.js';
+import { expandStrategies, type StrategySpec } from '../scenario/expandStrategies.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import { planOperations, rowsNeeded, seededRowsKey } from '../scenario/planOperations.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
 import { estimateRequests } from '../strategies/strategyRegistry.js';
 import { FIXTURE_CHUNK } from '../target/OrgFixture.js';
+import { estimateRepetitionMs, type EstimateTarget } from '../estimate/estimateStrategy.js';
 
 export interface DryRunStrategy {
   readonly name: string;
@@ -14,7 +15,10 @@ export interface DryRunStrategy {
   readonly requestsTotal: number;
   /** Operations toward the daily API request entitlement (each operation inside a batch counts). */
   readonly entitlementRequests: number;
-  /** A rough duration of every repetition (warm-up included) on the mock, from its latency and capacity model, in ms. */
+  /**
+   * Every repetition (warm-up included), ms: from the cost model the mock serves (the profile's
+   * or the scenario's costs) through a queueing model of the strategy (see src/estimate/).
+   */
   readonly estimatedMs: number;
 }
 
@@ -23,6 +27,8 @@ export interface DryRunPlan {
   readonly byKind: Readonly<Record<string, number>>;
   readonly repetitions: number;
   readonly strategies: readonly DryRunStrategy[];
+  /** The whole run, ms: every strategy's repetitions and the run's own start. */
+  readonly estimatedMs: number;
   /** The per-user request limit per window the estimate is set against. */
   readonly requestLimit: { readonly requests: number; readonly windowSeconds: number };
   /** Against an org: the data created before measuring, and what is put back between repetitions. */
@@ -37,34 +43,26 @@ export interface DryRunPlan {
 
 /** Queries read every page: one request per page of the table's seeded size. */
 function requestsFor(op: PlannedOperation, data: Readonly<Record<string, number>>): number {
+  if (op.kind === 'script') return op.sends.length;
   if (op.kind !== 'query') return 1;
   const records = data[op.table] ?? 0;
   return op.followPaging ? Math.max(1, Math.ceil(records / op.pageSize)) : 1;
 }
 
-/** Client and HTTP cost per request on this kind of machine, beside the mock's service time, in ms. */
-const OVERHEAD_MS = 1.5;
-
-function meanMs(spec: { baseMs: number; distribution: string; sigma: number; spreadMs: number } | undefined): number {
-  if (spec === undefined) return 0;
-  if (spec.distribution === 'lognormal') return spec.baseMs * Math.exp((spec.sigma * spec.sigma) / 2);
-  if (spec.distribution === 'exponential') return spec.baseMs + spec.spreadMs;
-  return spec.baseMs;
-}
-
-/**
- * One repetition's duration from the mock's model: requests times their mean service time plus
- * overhead, shared by the concurrency the capacity allows, and never faster than the
- * serialized share allows. An estimate for planning, not a measurement.
+/*
+ * Work around the measured repetitions that takes time, measured on the paper's scenario on a
+ * 2-core machine: starting the run (the mock, preflight) and writing its reports and charts,
+ * about 2.4 s; each repetition's reset, seed (about 10 µs a record) and audit, about 150 ms;
+ * and the worker pools each repetition starts: about 350 ms a process, 60 ms a thread.
  */
-function estimateMs(scenario: Scenario, concurrency: number, requests: number, operations: number): number {
-  const m = scenario.mock;
-  const perRequest = meanMs(m.latency.default) + OVERHEAD_MS;
-  const inBatch =
-    Math.max(0, operations - requests) * (m.latency.batchItem === undefined ? 0 : meanMs(m.latency.batchItem));
-  const work = requests * perRequest + inBatch;
-  const parallel = Math.max(1, Math.min(concurrency, m.capacity ?? Infinity));
-  return Math.max(work / parallel, work * m.serializedFraction);
+const RUN_OVERHEAD_MS = 2400;
+const REPETITION_OVERHEAD_MS = 150;
+const SEED_MS_PER_RECORD = 0.01;
+
+function workerStartMs(spec: StrategySpec): number {
+  if (spec.kind === 'processes') return 350 * spec.workers;
+  if (spec.kind === 'threads') return 60 * spec.workers;
+  return 0;
 }
 
 function duration(ms: number): string {
@@ -76,11 +74,8 @@ function duration(ms: number): string {
       : `${(s / 3600).toFixed(1)} h`;
 }
 
-/**
- * What a run would send, without sending anything: the plan is made from stand-in records
- * (the counts in `data:`), which gives the same operations and requests as the real data.
- */
-export function dryRun(scenario: Scenario): DryRunPlan {
+/** The operations a run would plan, from stand-in records (the counts in `data:`): what the estimates are made of. */
+export function standInOperations(scenario: Scenario): PlannedOperation[] {
   const tables = tableDirectory(scenario.mock.tables);
   const rows = new Map<string, Record<string, unknown>[]>();
   for (const need of rowsNeeded(scenario)) {
@@ -95,11 +90,21 @@ export function dryRun(scenario: Scenario): DryRunPlan {
       })),
     );
   }
-  const ops = planOperations(scenario, tables, rows);
+  return planOperations(scenario, tables, rows);
+}
+
+/**
+ * What a run would send, without sending anything: the plan is made from stand-in records
+ * (the counts in `data:`), which gives the same operations and requests as the real data.
+ */
+export function dryRun(scenario: Scenario, target: EstimateTarget = 'mock'): DryRunPlan {
+  const ops = standInOperations(scenario);
   const operations = ops.reduce((a, op) => a + op.ops, 0);
   const byKind: Record<string, number> = {};
   for (const op of ops) byKind[op.kind] = (byKind[op.kind] ?? 0) + op.ops;
   const repetitions = scenario.warmup + scenario.repetitions;
+  const records = Object.values(scenario.data).reduce((a, n) => a + n, 0);
+  const overheadMs = REPETITION_OVERHEAD_MS + SEED_MS_PER_RECORD * records;
   const strategies = expandStrategies(scenario.strategies).map((spec) => {
     const perRep = estimateRequests(spec, ops, (op) => requestsFor(op, scenario.data));
     return {
@@ -107,7 +112,7 @@ export function dryRun(scenario: Scenario): DryRunPlan {
       requestsPerRepetition: perRep,
       requestsTotal: perRep * repetitions,
       entitlementRequests: operations * repetitions,
-      estimatedMs: estimateMs(scenario, spec.concurrency, perRep, operations) * repetitions,
+      estimatedMs: (estimateRepetitionMs(scenario, spec, ops, target) + overheadMs + workerStartMs(spec)) * repetitions,
     };
   });
   const consumed = ops.filter(
@@ -123,6 +128,7 @@ export function dryRun(scenario: Scenario): DryRunPlan {
       createRequests: Object.values(scenario.data).reduce((a, n) => a + Math.ceil(n / FIXTURE_CHUNK), 0),
       restoredPerRepetition: consumed.length,
     },
+    estimatedMs: RUN_OVERHEAD_MS + strategies.reduce((a, s) => a + s.estimatedMs, 0),
     requestLimit: {
       requests: scenario.mock.limits.requestsPerWindow,
       windowSeconds: scenario.mock.limits.windowSeconds,
@@ -157,22 +163,19 @@ export function formatDryRun(name: string, plan: DryRunPlan, targetIsOrg: boolea
   for (const s of plan.strategies) {
     const share = (s.requestsPerRepetition / plan.requestLimit.requests) * 100;
     lines.push(
-      `${s.name.padEnd(18)}  ${String(s.requestsPerRepetition).padStart(12)}  ${String(s.requestsTotal).padStart(14)}  ${`${share.toFixed(1)}% per repetition`.padStart(26)}  ${String(s.entitlementRequests).padStart(24)}  ${(targetIsOrg ? '?' : duration(s.estimatedMs)).padStart(9)}`,
+      `${s.name.padEnd(18)}  ${String(s.requestsPerRepetition).padStart(12)}  ${String(s.requestsTotal).padStart(14)}  ${`${share.toFixed(1)}% per repetition`.padStart(26)}  ${String(s.entitlementRequests).padStart(24)}  ${duration(s.estimatedMs).padStart(9)}`,
     );
   }
-  const totalMs = plan.strategies.reduce((a, s) => a + s.estimatedMs, 0);
   const total = plan.strategies.reduce((a, s) => a + s.entitlementRequests, 0);
   lines.push('', ...setupLines(plan, targetIsOrg));
   lines.push(
     'Queries are counted at the pages the seeded data fills; writes into the same table during the run add pages.',
     ...((plan.byKind.script ?? 0) > 0
       ? [
-          'Script operations are counted as one request each (and timed at the default cost): your code may send more; a dry run does not run it.',
+          "Script operations are counted and timed as their workload's `sends` declares (unset: one read each); a dry run does not run your code, nor its cleanup.",
         ]
       : []),
-    targetIsOrg
-      ? 'Time: unknown for an org (it depends on the org); the mock-based estimate does not apply.'
-      : `Time: about ${duration(totalMs)} in all, estimated from the mock's latency, capacity and serialized share plus ${OVERHEAD_MS} ms per request; seeding and auditing come on top.`,
+    `Time: about ${duration(plan.estimatedMs)} in all, estimated from the cost model (each operation kind's cost, $batch and bulk overhead and per-item costs, the round trip, capacity, serialized share and limits) through a queueing model of each strategy${targetIsOrg ? "; against an org these are the profile's costs, not the org's: run 'dvbench calibrate' for its own" : ''}.`,
     `The request limit is ${plan.requestLimit.requests} per user per ${plan.requestLimit.windowSeconds} s: a strategy whose repetition exceeds it within that time will meet 429s unless the load is spread over several application users.`,
     `In all, ${total} API requests count toward the daily Power Platform request entitlement of the user(s) (every operation inside a $batch or bulk message counts); for example a Dynamics 365 Enterprise licence carries 40,000 per user per 24 hours.${targetIsOrg ? '' : ' (The target is the mock: nothing would be charged.)'}`,
   );

@@ -86,6 +86,8 @@ export type PlannedOperation =
       readonly module: string;
       /** The operation's number within its workload, from 0. */
       readonly index: number;
+      /** What one call is declared to send (the workload's `sends`), for estimates. */
+      readonly sends: readonly ('read' | 'create' | 'update' | 'upsert' | 'delete')[];
     };
 
 export type OperationKind = PlannedOperation['kind'];

@@ -154,6 +154,14 @@ const scriptWorkload = z.strictObject({
       "Your own code: an ES module (path from the scenario's folder) whose default export is async function (ctx), run once per operation.",
     ),
   count: count.describe('How many times the function runs (operations).'),
+  sends: z
+    .array(z.enum(['read', 'create', 'update', 'upsert', 'delete']))
+    .min(1)
+    .max(100)
+    .default(['read'])
+    .describe(
+      "What one call sends, in order (e.g. [create, update]), for estimates only: the dry run's requests and time, and the progress ETA. It changes nothing at run time; unset, one read.",
+    ),
 });
 
 export const workloadSchema = z.discriminatedUnion('kind', [

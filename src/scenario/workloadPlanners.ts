@@ -1,3 +1,4 @@
+import { MAX_PAGE_SIZE } from './scenarioSchema.js';
 import type { Prng, TableEntry } from '../../mock-server/index.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
 import type { PlannedOperation } from './PlannedOperation.js';
@@ -174,7 +175,8 @@ function planRead(w: WorkloadOf<'read'>, ctx: PlanContext): PlannedOperation[] {
     kind: 'query',
     ...base,
     pathAndQuery: `${t.entitySetName}${queryString(w)}`,
-    pageSize: w.pageSize,
+    // A FetchXML query pages by its own count attribute (the scenario's pageSize does not apply).
+    pageSize: w.fetchXml === undefined ? w.pageSize : fetchPageSize(w.fetchXml),
     followPaging: w.followPaging,
   };
   return new Array<PlannedOperation>(w.count).fill(query);
@@ -349,6 +351,7 @@ function planScript(w: WorkloadOf<'script'>, ctx: PlanContext): PlannedOperation
     ops: 1,
     module: w.module,
     index,
+    sends: w.sends,
   }));
 }
 
@@ -366,4 +369,10 @@ const planners: { readonly [K in Workload['kind']]: (w: WorkloadOf<K>, ctx: Plan
 export function planWorkload(w: Workload, ctx: PlanContext): PlannedOperation[] {
   const planner = planners[w.kind] as (w: Workload, ctx: PlanContext) => PlannedOperation[];
   return planner(w, ctx);
+}
+
+/** The page size a `<fetch>` asks for: its `count` attribute, else Dataverse's 5,000. */
+function fetchPageSize(fetchXml: string): number {
+  const count = /<fetch\b[^>]*?\bcount\s*=\s*["'](\d+)["']/.exec(fetchXml)?.[1];
+  return count === undefined ? MAX_PAGE_SIZE : Math.min(MAX_PAGE_SIZE, Math.max(1, Number(count)));
 }

@@ -1,6 +1,7 @@
 import type { RequestKind } from '../metrics/MeasurementSink.js';
 import type { StrategySpec } from '../scenario/expandStrategies.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import type { RequestGroup } from '../estimate/requestCosts.js';
 import { adaptiveStrategy } from './adaptiveStrategy.js';
 import {
   batchStrategy,
@@ -24,20 +25,22 @@ export interface StrategyDescriptor<K extends Kind> {
   readonly run: Strategy;
   /** The parameters reported in results.json. */
   readonly parameters: (spec: SpecOf<K>) => Record<string, number | boolean>;
-  /** HTTP requests one repetition sends (for `--dry-run`), given how many requests each operation takes alone. */
-  readonly requestsPerRepetition: (
-    spec: SpecOf<K>,
-    ops: readonly PlannedOperation[],
-    alone: (op: PlannedOperation) => number,
-  ) => number;
+  /**
+   * The requests one repetition sends, each with the operations it carries (a query's later
+   * pages come on top, each its own GET): the dry run's request counts and time estimate.
+   */
+  readonly requestGroups: (spec: SpecOf<K>, ops: readonly PlannedOperation[]) => RequestGroup[];
   /** The request kind its headline latency describes. */
   readonly requestKind: RequestKind;
   /** Which chart family it is drawn in: by worker count, or by batch size. */
   readonly chartFamily: 'workers' | 'requests';
 }
 
-const sum = (ops: readonly PlannedOperation[], alone: (op: PlannedOperation) => number): number =>
-  ops.reduce((a, op) => a + alone(op), 0);
+/** An operation sent on its own: a unit is a changeset in its own $batch. */
+const alone = (op: PlannedOperation): RequestGroup => ({
+  kind: op.kind === 'unit' ? 'changeset' : 'single',
+  ops: [op],
+});
 
 /** A strategy that sends every operation as its own request(s), drawn by worker count. */
 function oneRequestEach<K extends Kind>(
@@ -47,7 +50,7 @@ function oneRequestEach<K extends Kind>(
   return {
     run,
     parameters,
-    requestsPerRepetition: (_s, ops, alone) => sum(ops, alone),
+    requestGroups: (_s, ops) => ops.map(alone),
     requestKind: 'single',
     chartFamily: 'workers',
   };
@@ -61,25 +64,25 @@ export const strategyRegistry: { readonly [K in Kind]: StrategyDescriptor<K> } =
   batch: {
     run: batchStrategy,
     parameters: (s) => ({ size: s.size, inFlight: s.inFlight, continueOnError: s.continueOnError }),
-    // Pages after a query's first are fetched outside the batch.
-    requestsPerRepetition: (s, ops, alone) =>
-      groupForBatch(ops, s.size).length + ops.reduce((a, op) => a + alone(op) - 1, 0),
+    requestGroups: (s, ops) => groupForBatch(ops, s.size).map((g) => ({ kind: 'batch', ops: g })),
     requestKind: 'batch',
     chartFamily: 'requests',
   },
   transaction: {
     run: transactionStrategy,
     parameters: (s) => ({ inFlight: s.inFlight }),
-    requestsPerRepetition: (_s, ops, alone) => sum(ops, alone),
+    // GET is not allowed in a changeset: reads go alone.
+    requestGroups: (_s, ops) =>
+      ops.map((op) => (op.kind === 'query' || op.kind === 'retrieve' ? alone(op) : { kind: 'changeset', ops: [op] })),
     requestKind: 'changeset',
     chartFamily: 'requests',
   },
   bulk: {
     run: bulkStrategy,
     parameters: (s) => ({ size: s.size, inFlight: s.inFlight }),
-    requestsPerRepetition: (s, ops, alone) => {
+    requestGroups: (s, ops) => {
       const { groups, singles } = groupForBulk(ops, s.size);
-      return groups.length + sum(singles, alone);
+      return [...groups.map((g): RequestGroup => ({ kind: 'bulk', ops: g })), ...singles.map(alone)];
     },
     requestKind: 'bulk',
     chartFamily: 'requests',
@@ -100,11 +103,17 @@ export function strategyParameters(spec: StrategySpec): Record<string, number | 
   return descriptorOf(spec).parameters(spec);
 }
 
-/** Requests per repetition of any spec, through its descriptor. */
+/** The requests one repetition of any spec sends, through its descriptor. */
+export function requestGroupsOf(spec: StrategySpec, ops: readonly PlannedOperation[]): RequestGroup[] {
+  return descriptorOf(spec).requestGroups(spec, ops);
+}
+
+/** Requests per repetition of any spec, given how many requests each operation takes alone (a query's pages). */
 export function estimateRequests(
   spec: StrategySpec,
   ops: readonly PlannedOperation[],
-  alone: (op: PlannedOperation) => number,
+  requestsAlone: (op: PlannedOperation) => number,
 ): number {
-  return descriptorOf(spec).requestsPerRepetition(spec, ops, alone);
+  // Pages after a query's first are fetched on their own, whatever carried the first.
+  return requestGroupsOf(spec, ops).length + ops.reduce((a, op) => a + requestsAlone(op) - 1, 0);
 }

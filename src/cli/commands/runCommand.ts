@@ -290,7 +290,7 @@ function printDryRun(
       );
       continue;
     }
-    const plan = dryRun(scenario);
+    const plan = dryRun(scenario, target.kind);
     const only = flags.only;
     const kept =
       only === undefined ? plan : { ...plan, strategies: plan.strategies.filter((s) => only.includes(s.name)) };
