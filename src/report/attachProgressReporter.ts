@@ -1,5 +1,6 @@
 import type { ScenarioRun } from '../runner/runScenario.js';
 import type { SetupStep } from '../target/RunTarget.js';
+import { formatLeft, RunEta } from './RunEta.js';
 
 const SETUP_LABELS: Readonly<Record<SetupStep, string>> = {
   data: "creating the scenario's data (not measured)",
@@ -19,9 +20,12 @@ export function attachProgressReporter(
   if (options.quiet === true) return;
   const tty = 'isTTY' in stream && stream.isTTY && process.env.CI !== 'true';
   let lastDraw = 0;
+  let eta: RunEta | undefined;
   run.on('start', (e) => {
+    eta = new RunEta(e.estimates, e.repetitionsEach);
+    const total = formatLeft(eta.remainingMs()).replace(/ left$/, '');
     stream.write(
-      `dvbench: ${e.scenario}: ${e.strategies.length} strateg${e.strategies.length === 1 ? 'y' : 'ies'}, ${e.operations} operations each, target ${e.target}\n`,
+      `dvbench: ${e.scenario}: ${e.strategies.length} strateg${e.strategies.length === 1 ? 'y' : 'ies'}, ${e.operations} operations each, target ${e.target}; ${total} by the cost model\n`,
     );
   });
   run.on('strategy-start', (e) => {
@@ -43,8 +47,10 @@ export function attachProgressReporter(
   });
   run.on('repetition', (e) => {
     const label = e.warmup ? 'warm-up' : `repetition ${e.repetition}`;
+    eta?.finished(e.name, e.wallMs);
+    const left = eta === undefined ? '' : ` (run: ${formatLeft(eta.remainingMs())})`;
     stream.write(
-      `${tty ? '\r\x1b[2K' : ''}  ${label}: ${e.wallMs.toFixed(0)} ms, ${e.opsPerSec.toFixed(1)} ops/s${e.failed > 0 ? `, ${e.failed} failed` : ''}\n`,
+      `${tty ? '\r\x1b[2K' : ''}  ${label}: ${e.wallMs.toFixed(0)} ms, ${e.opsPerSec.toFixed(1)} ops/s${e.failed > 0 ? `, ${e.failed} failed` : ''}${left}\n`,
     );
   });
   run.on('setup', (e) => {

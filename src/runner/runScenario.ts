@@ -25,6 +25,7 @@ import { openRunTarget } from '../target/openRunTarget.js';
 import type { RunTarget, SetupProgress } from '../target/RunTarget.js';
 import { checkTargetSafety } from '../target/targetSafety.js';
 import { RUN_TAG_VARIABLE } from '../strategies/runScript.js';
+import { estimateRepetitionMs } from '../estimate/estimateStrategy.js';
 import { evaluateThresholds } from './evaluateThresholds.js';
 import { judgeRun } from './verdict.js';
 
@@ -48,7 +49,19 @@ export interface RunOptions {
 
 /** Events a reporter can listen to; none of them sits inside the measuring loop. */
 export interface RunEvents {
-  start: [{ scenario: string; strategies: string[]; operations: number; target: string; targetKind: 'mock' | 'org' }];
+  start: [
+    {
+      scenario: string;
+      strategies: string[];
+      operations: number;
+      target: string;
+      targetKind: 'mock' | 'org';
+      /** Each strategy's repetition, ms, from the cost model (src/estimate/): the progress ETA starts from these. */
+      estimates: { name: string; repetitionMs: number }[];
+      /** Repetitions each strategy runs, warm-up included. */
+      repetitionsEach: number;
+    },
+  ];
   'strategy-start': [
     { name: string; index: number; count: number; repetitions: number; warmup: number; operations: number },
   ];
@@ -339,6 +352,11 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       operations: operationsOf(state.plannedOps),
       target: target.url,
       targetKind: target.kind,
+      estimates: specs.map((spec) => ({
+        name: spec.name,
+        repetitionMs: estimateRepetitionMs(scenario, spec, state.plannedOps, target.kind),
+      })),
+      repetitionsEach: warmup + repetitions,
     });
     for (const [index, spec] of specs.entries()) {
       if (stopped()) break;
