@@ -70,7 +70,7 @@ export interface StrategyResult {
   readonly wallMs: Summary;
   /** Sequential's mean wall time ÷ this one's; null without a sequential strategy. */
   readonly speedup: number | null;
-  /** Speedup ÷ workers. */
+  /** Speedup ÷ workers; null for batch and bulk (many operations per request) and without a sequential strategy. */
   readonly efficiency: number | null;
   /** Sequential's mean wall time minus this one's, as a share of sequential's: the paper's "efficiency gain". */
   readonly timeReduction: number | null;

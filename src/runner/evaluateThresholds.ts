@@ -104,7 +104,13 @@ export function thresholdLabel(t: Threshold, results?: Pick<RunResults, 'strateg
 
 function measure(t: Threshold, s: StrategyResult): { value: number | null; why: string } {
   if (t.workload === undefined && t.requestKind === undefined)
-    return { value: metricValue(s, t.metric), why: 'no sequential baseline' };
+    return {
+      value: metricValue(s, t.metric),
+      why:
+        t.metric === 'efficiency' && (s.kind === 'batch' || s.kind === 'bulk')
+          ? 'efficiency is per worker; a batch or bulk request carries many operations'
+          : 'no sequential baseline',
+    };
   let slice: SliceResult | undefined;
   if (t.workload !== undefined) {
     const w = s.byWorkload.find((x) =>

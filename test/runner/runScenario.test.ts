@@ -84,11 +84,14 @@ mock:
 data: { account: 50 }
 workloads:
   - { kind: read, mode: retrieve, table: account, count: 80 }
-strategies: [sequential, { kind: async, workers: 8 }]
+strategies: [sequential, { kind: async, workers: 8 }, { kind: batch, size: 10, inFlight: 2 }]
 repetitions: 2
 warmup: 0
 `);
-    const [seq, async8] = results.strategies;
+    const [seq, async8, batch] = results.strategies;
+    // Efficiency is per worker: a batch request carries 10 operations, so it has a speedup and no efficiency.
+    expect(batch!.speedup).toBeGreaterThan(1);
+    expect(batch!.efficiency).toBeNull();
     expect(seq!.wallMs.mean).toBeGreaterThan(80 * 20 * 0.95);
     expect(async8!.speedup).toBeGreaterThanOrEqual(5);
     expect(async8!.efficiency).toBeCloseTo(async8!.speedup! / 8, 6);
