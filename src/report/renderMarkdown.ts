@@ -1,4 +1,4 @@
-import type { RunResults, StrategyResult } from '../runner/RunResults.js';
+import type { RunResults, SliceResult, StrategyResult } from '../runner/RunResults.js';
 import { verdictHeadline } from '../runner/verdict.js';
 import type { ThresholdOutcome } from '../runner/evaluateThresholds.js';
 import { runFacts } from './runFacts.js';
@@ -109,28 +109,30 @@ export function phaseRows(results: RunResults): string[][] {
 export const PHASE_HEADER = ['strategy', 'phase', 'operations', 'wall ms (mean)', 'ops/s'];
 
 /** Per workload and request kind: where each strategy's operations, errors and time went. */
+/** A count over all measured repetitions, per repetition (one decimal when they differed). */
+function perRepetition(total: number, repetitions: number): string {
+  const n = total / Math.max(1, repetitions);
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+/** Per workload and request kind, counts per measured repetition (as the plan line counts operations). */
 export function breakdownRows(results: RunResults): string[][] {
   const rows: string[][] = [];
   for (const s of results.strategies) {
-    for (const w of s.byWorkload)
+    const reps = s.repetitions.length;
+    const slices: [string, SliceResult][] = [
+      ...s.byWorkload.map((w): [string, SliceResult] => [`${w.workload}: ${w.name}`, w]),
+      ...Object.entries(s.byRequestKind).map(([kind, k]): [string, SliceResult] => [`${kind} requests`, k]),
+    ];
+    for (const [label, slice] of slices)
       rows.push([
         s.name,
-        `${w.workload}: ${w.name}`,
-        String(w.operations),
-        String(w.failedOperations),
-        String(w.requests),
-        num(w.latencyMs.p50, 1),
-        num(w.latencyMs.p95, 1),
-      ]);
-    for (const [kind, k] of Object.entries(s.byRequestKind))
-      rows.push([
-        s.name,
-        `${kind} requests`,
-        String(k.operations),
-        String(k.failedOperations),
-        String(k.requests),
-        num(k.latencyMs.p50, 1),
-        num(k.latencyMs.p95, 1),
+        label,
+        perRepetition(slice.operations, reps),
+        perRepetition(slice.failedOperations, reps),
+        perRepetition(slice.requests, reps),
+        num(slice.latencyMs.p50, 1),
+        num(slice.latencyMs.p95, 1),
       ]);
   }
   return rows;
@@ -139,9 +141,9 @@ export function breakdownRows(results: RunResults): string[][] {
 export const BREAKDOWN_HEADER = [
   'strategy',
   'workload / request kind',
-  'operations',
-  'failed',
-  'requests',
+  'operations / rep',
+  'failed / rep',
+  'requests / rep',
   'p50 ms',
   'p95 ms',
 ];
