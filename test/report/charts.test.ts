@@ -13,6 +13,7 @@ describe('charts', () => {
     expect(charts.map((c) => c.file)).toEqual([
       'speedup-vs-workers.png',
       'throughput-vs-workers.png',
+      'throughput-by-strategy.png',
       'latency-percentiles.png',
       'cpu.png',
       'memory.png',
@@ -42,6 +43,7 @@ describe('charts', () => {
     ) as RunResults;
     const onlyBatch = { ...results, strategies: results.strategies.filter((s) => s.kind === 'batch') };
     expect(buildCharts(onlyBatch).map((c) => c.file)).toEqual([
+      'throughput-by-strategy.png',
       'latency-percentiles.png',
       'cpu.png',
       'memory.png',

@@ -149,7 +149,8 @@ function timelineChart(results: RunResults): ChartConfiguration | undefined {
 }
 
 /**
- * The report's charts: speedup and throughput vs workers (with the ideal line), latency
+ * The report's charts: speedup and throughput vs workers (with the ideal line), throughput of
+ * every strategy side by side, latency
  * percentiles, client and server CPU and memory, and throughput over time with 429s marked.
  * Charts that have nothing to show for this run (e.g. no pools) are left out.
  */
@@ -167,6 +168,14 @@ export function buildCharts(all: RunResults): RenderedChart[] {
       'throughput-vs-workers.png',
       'Throughput vs workers',
       workersChart(results, (s) => s.throughput.opsPerSec, 'Throughput vs workers', 'operations per second', false),
+    ],
+    [
+      // Every strategy side by side, batch and bulk included: the chart that answers "batch or bulk?".
+      'throughput-by-strategy.png',
+      'Throughput by strategy',
+      barChart(results, 'Throughput per strategy', 'operations per second', [
+        { label: 'operations/s', value: (s) => s.throughput.opsPerSec },
+      ]),
     ],
     [
       'latency-percentiles.png',
