@@ -7,8 +7,8 @@ export const demoHelp = `Usage: dvbench demo [options]
 
 Starts the embedded mock Dataverse server on a free loopback port, signs in through its token
 endpoint, seeds data, then runs create, retrieve, update, query (paged) and delete calls one at
-a time and prints how long each kind took. A quick check that everything works; 'dvbench run'
-(coming with the runner) is the benchmark.
+a time and prints how long each kind took. A quick check that everything works; the benchmark
+is 'dvbench run <scenario>' (see 'dvbench run --help').
 
 Options:
   --records <n>  records to create, update and delete (default 200)

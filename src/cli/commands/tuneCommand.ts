@@ -1,5 +1,6 @@
 import { writeFileAtomic } from '../../output/writeJsonAtomic.js';
 import { join, resolve } from 'node:path';
+import { describeTarget } from '../../target/describeTarget.js';
 import { resolveTarget } from '../../target/resolveTarget.js';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { renderTuneChart } from '../../report/charts/tuneChart.js';
@@ -23,6 +24,10 @@ Options:
   --out <dir>     output folder (default reports/<scenario>-tune-<timestamp>/)
   --repeat <n>    measured repetitions per worker count (default: the scenario's, at most 2)
   --target <t>    mock (default) or an org URL
+  -h, --help      show this help
+
+Exit codes: 0 a recommendation, 1 none (every count failed or met 429s, or the run stopped),
+2 invalid input, 130 interrupted.
 `;
 
 export async function tuneCommand(
@@ -70,14 +75,20 @@ export async function tuneCommand(
       signal: controller.signal,
       ...(repetitions === undefined ? {} : { repetitions }),
     });
+    io.stderr.write(
+      `dvbench tune: ${loaded.scenario.name}: 1, 2, 4, … up to ${max} workers, then the counts around the knee; target ${describeTarget(target)}\n`,
+    );
     tuner.on('point', (p) =>
       io.stderr.write(
-        `  ${String(p.workers).padStart(4)} workers: ${p.opsPerSec.toFixed(1)} ops/s, p95 ${p.p95Ms.toFixed(1)} ms${p.throttled > 0 ? `, ${p.throttled} 429s` : ''}${p.errors > 0 ? `, ${p.errors} errors` : ''}\n`,
+        `  ${String(p.workers).padStart(4)} ${p.workers === 1 ? 'worker: ' : 'workers:'} ${p.opsPerSec.toFixed(1)} ops/s, p95 ${p.p95Ms.toFixed(1)} ms${p.throttled > 0 ? `, ${p.throttled} 429s` : ''}${p.errors > 0 ? `, ${p.errors} errors` : ''}\n`,
       ),
     );
     const result = await tuner.run();
-    if (result.points.length > 0) await writeFileAtomic(join(outDir, 'tune.png'), renderTuneChart(result));
-    io.stdout.write(`${result.sentence}\ntune.json: ${join(outDir, 'tune.json')}\n`);
+    const chart = result.points.length > 0 ? join(outDir, 'tune.png') : undefined;
+    if (chart !== undefined) await writeFileAtomic(chart, renderTuneChart(result));
+    io.stdout.write(
+      `${result.sentence}\ntune.json: ${join(outDir, 'tune.json')}${chart === undefined ? '' : `\ntune.png: ${chart}`}\n`,
+    );
     return result.recommendedWorkers === null ? EXIT.failed : EXIT.ok;
   } finally {
     process.off('SIGINT', stop);
