@@ -30,8 +30,13 @@ export interface TargetInput {
 function need(env: TargetInput['env'], name: string, why: string): string {
   const value = env[name];
   if (value === undefined || value.trim() === '') {
+    // Chosen by default (no DVBENCH_AUTH): a static token is the other way in, and the simplest.
+    const orToken =
+      name !== 'DATAVERSE_TOKEN' && (env.DVBENCH_AUTH ?? '').trim() === ''
+        ? " Or set DATAVERSE_TOKEN to a bearer token for the org (e.g. from 'az account get-access-token --resource <org URL>')."
+        : '';
     throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
-      `target: ${name} is not set; it is needed ${why}. See the README, "Running against a real org"; to run against the embedded mock instead, pass --target mock.`,
+      `target: ${name} is not set; it is needed ${why}.${orToken} See the README, "Running against a real org"; to run against the embedded mock instead, pass --target mock.`,
     );
   }
   return value.trim();

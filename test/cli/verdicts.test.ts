@@ -148,6 +148,34 @@ warmup: 0
     expect(result.stdout).toMatch(/Verdict: FAILED: the run stopped: .*cannot be reached/);
   });
 
+  it('an expired DATAVERSE_TOKEN is refused before anything is sent, with the way to a fresh one; one expiring mid-run is warned about', async () => {
+    const org = await startMockServer({ port: 0 });
+    try {
+      const d = await dir();
+      await writeFile(
+        join(d, 's.yaml'),
+        'name: stale\nworkloads: [{ kind: read, table: account, count: 200 }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n',
+      );
+      const jwt = (exp: number): string =>
+        `e30.${Buffer.from(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + exp })).toString('base64url')}.x`;
+      const expired = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--quiet'], {
+        env: { DATAVERSE_URL: org.url, DATAVERSE_TOKEN: jwt(-600) },
+      });
+      expect(expired.code).toBe(1);
+      expect(expired.stderr).toContain('target: DATAVERSE_TOKEN expired 10 min ago. Get a fresh one');
+      expect(org.context.stats.snapshot().total).toBe(0);
+      // 200 reads at the default profile's costs take longer than 8 s: said at the start, and the run goes on.
+      const expiring = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out2'), '--quiet'], {
+        env: { DATAVERSE_URL: org.url, DATAVERSE_TOKEN: jwt(8) },
+      });
+      expect(expiring.stderr).toMatch(
+        /warning: DATAVERSE_TOKEN expires in [1-8] s, and the run is estimated at about \d+ s/,
+      );
+    } finally {
+      await org.close();
+    }
+  });
+
   it('a token the target refuses stops the run before any work, naming the identity (DVB_ERR_AUTH)', async () => {
     const org = await startMockServer({ port: 0 });
     try {

@@ -22,6 +22,8 @@ import { interruptOnSignals } from '../interruptOnSignals.js';
 import { durationMs, durationSchema } from '../../load/loadSchema.js';
 import { describeLoadPlan, runLoadScenario } from './runLoadScenario.js';
 import { checkLoadSafety } from '../../load/runLoad.js';
+import { describeTarget } from '../../target/describeTarget.js';
+import { checkTokenLifetime } from '../../client/auth/tokenExpiry.js';
 
 export const runHelp = `Usage: dvbench run <scenario.yaml|folder>... [options]
 
@@ -183,17 +185,39 @@ function targetFor(l: LoadedScenario, flag: string | undefined, credentials: boo
   });
 }
 
-function describeTarget(t: TargetSpec): string {
-  if (t.kind === 'org') return `the org ${t.url} (from ${t.source ?? 'DATAVERSE_URL'})`;
-  const why =
-    t.source === '--profile'
-      ? " (from --profile: a profile is the mock's costs; DATAVERSE_URL is not used)"
-      : t.source === '--target'
-        ? ' (from --target)'
-        : process.env.DATAVERSE_URL === undefined || process.env.DATAVERSE_URL === ''
-          ? ' (no DATAVERSE_URL)'
-          : '';
-  return `the embedded mock${why}`;
+/**
+ * A static token (DATAVERSE_TOKEN) cannot be renewed: one already expired is refused before
+ * anything is sent, and one that expires before the run's estimated end is warned about.
+ */
+function checkStaticTokens(
+  loaded: readonly LoadedScenario[],
+  targets: readonly TargetSpec[],
+  flags: RunFlags,
+  io: { stderr: NodeJS.WritableStream },
+): void {
+  let estimatedMs = 0;
+  let token: string | undefined;
+  for (const [i, l] of loaded.entries()) {
+    const target = targets[i];
+    if (target?.kind !== 'org') continue;
+    const spec = target.identities.find((a) => a.method === 'token');
+    if (spec?.method !== 'token') continue;
+    token = spec.token;
+    if (l.scenario.load !== undefined) estimatedMs += flags.durationMs ?? 0;
+    else
+      estimatedMs += dryRun(
+        {
+          ...l.scenario,
+          ...(flags.repetitions === undefined ? {} : { repetitions: flags.repetitions }),
+          ...(flags.warmup === undefined ? {} : { warmup: flags.warmup }),
+        },
+        'org',
+      ).estimatedMs;
+  }
+  if (token === undefined) return;
+  const check = checkTokenLifetime(token, estimatedMs);
+  if (check !== undefined && 'expired' in check) throw errorCatalogue.DVB_ERR_AUTH(`target: ${check.expired}`);
+  if (check !== undefined) io.stderr.write(`warning: ${check.warning}\n`);
 }
 
 /** Several scenarios of one name would write one folder: refused before anything runs. */
@@ -446,6 +470,7 @@ export async function runCommand(
   }
   const suite = loaded.length > 1;
   if (suite) checkSuiteNames(loaded);
+  checkStaticTokens(loaded, targets, flags, io);
   const name = suite ? 'suite' : (loaded[0]?.scenario.name ?? 'run');
   const root = resolve(values.out ?? `reports/${name}-${timestamp()}`);
   const interrupt = interruptOnSignals(io.stderr);

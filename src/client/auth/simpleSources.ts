@@ -1,11 +1,17 @@
 import { request } from 'undici';
 import { registerSecret } from './redact.js';
+import { tokenExpiresAt } from './tokenExpiry.js';
 import type { TokenSource } from './TokenProvider.js';
 
 /** A token given as is (e.g. `DATAVERSE_TOKEN` from `az account get-access-token`); it cannot be renewed. */
 export function staticTokenSource(token: string, lifetimeMs = 3_600_000): TokenSource {
   registerSecret(token);
-  return { description: 'static token', acquire: () => Promise.resolve({ token, expiresOn: Date.now() + lifetimeMs }) };
+  // Its own `exp` when it has one: the provider then knows when it stops working.
+  const expiresOn = tokenExpiresAt(token);
+  return {
+    description: 'static token',
+    acquire: () => Promise.resolve({ token, expiresOn: expiresOn ?? Date.now() + lifetimeMs }),
+  };
 }
 
 /**
