@@ -2,6 +2,9 @@ import type { ScenarioRun } from '../runner/runScenario.js';
 import type { SetupStep } from '../target/RunTarget.js';
 import { formatLeft, RunEta } from './RunEta.js';
 
+/** How often a plain (non-terminal) log gets a line during one repetition. */
+const PLAIN_PROGRESS_MS = 10_000;
+
 const SETUP_LABELS: Readonly<Record<SetupStep, string>> = {
   data: "creating the scenario's data (not measured)",
   restore: 'restoring the records a repetition changed (not measured)',
@@ -15,7 +18,7 @@ const SETUP_LABELS: Readonly<Record<SetupStep, string>> = {
 export function attachProgressReporter(
   run: ScenarioRun,
   stream: NodeJS.WriteStream | NodeJS.WritableStream,
-  options: { quiet?: boolean } = {},
+  options: { quiet?: boolean; plainEveryMs?: number } = {},
 ): void {
   if (options.quiet === true) return;
   const tty = 'isTTY' in stream && stream.isTTY && process.env.CI !== 'true';
@@ -29,12 +32,23 @@ export function attachProgressReporter(
     );
   });
   run.on('strategy-start', (e) => {
+    lastLine = Date.now();
     stream.write(
       `[${e.index + 1}/${e.count}] ${e.name}: ${e.warmup} warm-up + ${e.repetitions} measured repetition(s)\n`,
     );
   });
+  // Without a terminal, a long repetition still says it is alive: one line every 10 s.
+  let lastLine = Date.now();
   run.on('progress', (e) => {
-    if (!tty) return;
+    if (!tty) {
+      const now = Date.now();
+      if (now - lastLine < (options.plainEveryMs ?? PLAIN_PROGRESS_MS) || e.done >= e.total) return;
+      lastLine = now;
+      stream.write(
+        `  ${e.warmup ? 'warm-up' : `repetition ${e.repetition}`}: ${e.done}/${e.total} operations so far\n`,
+      );
+      return;
+    }
     const now = Date.now();
     if (now - lastDraw < 100 && e.done < e.total) return;
     lastDraw = now;
@@ -46,6 +60,7 @@ export function attachProgressReporter(
     );
   });
   run.on('repetition', (e) => {
+    lastLine = Date.now();
     const label = e.warmup ? 'warm-up' : `repetition ${e.repetition}`;
     eta?.finished(e.name, e.wallMs);
     const left = eta === undefined ? '' : ` (run: ${formatLeft(eta.remainingMs())})`;
