@@ -141,7 +141,9 @@ describe('load tests (open model) on the embedded mock', () => {
     expect(html).toContain(
       '<p class="verdict v-failed"><strong>Verdict: FAILED</strong>: objective missed: p95 &lt; 5 (1s windows)',
     );
-    expect(html).toContain('src="data:image/png;base64,');
+    // Both charts inlined: the load over time, and CPU and memory over time.
+    expect(html.match(/src="data:image\/png;base64,/g)).toHaveLength(2);
+    expect((await readFile(join(dir, 'out', 'load-resources.png'))).subarray(1, 4).toString()).toBe('PNG');
     expect(html).not.toMatch(/(?:src|href)="(?!data:)/);
   }, 60_000);
 

@@ -109,3 +109,87 @@ export function loadChart(results: LoadResults): Buffer {
   };
   return renderChart(config);
 }
+
+/**
+ * The machine's side of a load test over time: client CPU (all its threads) and the embedded
+ * mock's, in % of one core (left), and their resident memory (right). A generator at 100% CPU
+ * sets the pace itself; memory that climbs through constant stages is a leak (see Soak).
+ */
+export function loadResourcesChart(results: LoadResults): Buffer {
+  const points = results.series;
+  const xy = (f: (p: (typeof points)[number]) => number | null): { x: number; y: number }[] =>
+    points.flatMap((p) => {
+      const y = f(p);
+      return y === null ? [] : [{ x: p.t, y }];
+    });
+  const onMock = points.some((p) => p.serverCpuPercent !== null);
+  const config: ChartConfiguration<'line', { x: number; y: number }[]> = {
+    type: 'line',
+    data: {
+      datasets: [
+        {
+          label: 'client CPU %',
+          data: xy((p) => p.clientCpuPercent),
+          borderColor: '#1f77b4',
+          yAxisID: 'cpu',
+          pointRadius: 0,
+        },
+        ...(onMock
+          ? [
+              {
+                label: 'mock CPU %',
+                data: xy((p) => p.serverCpuPercent),
+                borderColor: '#ff7f0e',
+                yAxisID: 'cpu',
+                pointRadius: 0,
+              },
+            ]
+          : []),
+        {
+          label: 'client RSS MB',
+          data: xy((p) => p.clientRssMb),
+          borderColor: '#1f77b4',
+          borderDash: [6, 4],
+          yAxisID: 'memory',
+          pointRadius: 0,
+        },
+        ...(onMock
+          ? [
+              {
+                label: 'mock RSS MB',
+                data: xy((p) => p.serverRssMb),
+                borderColor: '#ff7f0e',
+                borderDash: [6, 4],
+                yAxisID: 'memory',
+                pointRadius: 0,
+              },
+            ]
+          : []),
+      ],
+    },
+    options: {
+      plugins: {
+        title: { display: true, text: `${results.scenarioName}: CPU and memory over time (stages dashed)` },
+        legend: { position: 'bottom' },
+      },
+      scales: {
+        x: { type: 'linear', title: { display: true, text: 's from start' } },
+        cpu: {
+          type: 'linear',
+          position: 'left',
+          beginAtZero: true,
+          title: { display: true, text: 'CPU, % of one core' },
+        },
+        memory: {
+          type: 'linear',
+          position: 'right',
+          beginAtZero: true,
+          grid: { drawOnChartArea: false },
+          title: { display: true, text: 'resident memory, MB' },
+        },
+      },
+    },
+    plugins: [stageLines(results.stageBoundaries)],
+  };
+  return renderChart(config);
+}

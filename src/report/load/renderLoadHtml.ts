@@ -32,12 +32,21 @@ function tableHtml(rows: readonly string[]): string {
   return `<div class="scroll"><table><thead><tr>${th}</tr></thead><tbody>\n${tr}\n</tbody></table></div>`;
 }
 
+/** A Markdown image line as a figure with the chart inlined; nothing for a chart not drawn. */
+function figure(line: string, charts: ReadonlyMap<string, Buffer>): string[] {
+  const [, alt = '', file = ''] = /^!\[([^\]]*)\]\(([^)]*)\)/.exec(line) ?? [];
+  const png = charts.get(file);
+  return png === undefined
+    ? []
+    : [`<figure><img alt="${escapeHtml(alt)}" src="data:image/png;base64,${png.toString('base64')}"></figure>`];
+}
+
 /**
- * load.html: load.md's content as one self-contained page (the chart inlined), so a load test
+ * load.html: load.md's content as one self-contained page (the charts inlined), so a load test
  * reads in a browser or a CI artifact viewer as a benchmark's report.html does. Built from the
  * Markdown so that the two never say different things.
  */
-export function renderLoadHtml(r: LoadResults, markdown: string, chart: Buffer | undefined): string {
+export function renderLoadHtml(r: LoadResults, markdown: string, charts: ReadonlyMap<string, Buffer>): string {
   const out: string[] = [];
   const lines = markdown.split('\n');
   let list: string[] = [];
@@ -57,10 +66,8 @@ export function renderLoadHtml(r: LoadResults, markdown: string, chart: Buffer |
     else if (line.startsWith('## ')) out.push(`<h2>${inline(line.slice(3))}</h2>`);
     else if (line.startsWith('- ')) list.push(line.slice(2));
     else if (line.startsWith('**Verdict:')) out.push(`<p class="verdict v-${r.verdict.status}">${inline(line)}</p>`);
-    else if (line.startsWith('![')) {
-      if (chart !== undefined)
-        out.push(`<figure><img alt="load over time" src="data:image/png;base64,${chart.toString('base64')}"></figure>`);
-    } else if (line.trim() !== '') out.push(`<p>${inline(line)}</p>`);
+    else if (line.startsWith('![')) out.push(...figure(line, charts));
+    else if (line.trim() !== '') out.push(`<p>${inline(line)}</p>`);
   }
   flush();
   return [

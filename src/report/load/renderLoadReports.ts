@@ -63,6 +63,8 @@ export function renderLoadMarkdown(r: LoadResults): string {
       : ['## Errors', '', ...r.errors.map((e) => `- ${e.count} × ${e.kind}: ${e.message}`), '']),
     '![load over time](load.png)',
     '',
+    '![CPU and memory over time](load-resources.png)',
+    '',
   ];
   return lines.join('\n');
 }

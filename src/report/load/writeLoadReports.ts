@@ -2,24 +2,28 @@ import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LoadResults } from '../../load/LoadResults.js';
 import { writeFileAtomic } from '../../output/writeJsonAtomic.js';
-import { loadChart } from './loadChart.js';
+import { loadChart, loadResourcesChart } from './loadChart.js';
 import { renderLoadHtml } from './renderLoadHtml.js';
 import { renderLoadJunit, renderLoadMarkdown } from './renderLoadReports.js';
 
-/** load.md, load.html, load.png and junit.xml beside a load run's results.json; load.md also to the GitHub step summary. */
+/** load.md, load.html, load.png, load-resources.png and junit.xml beside a load run's results.json; load.md also to the GitHub step summary. */
 export async function writeLoadReports(dir: string, results: LoadResults): Promise<string[]> {
   const markdown = renderLoadMarkdown(results);
-  const chart = results.series.length > 0 ? loadChart(results) : undefined;
+  const charts = new Map<string, Buffer>();
+  if (results.series.length > 0) {
+    charts.set('load.png', loadChart(results));
+    charts.set('load-resources.png', loadResourcesChart(results));
+  }
   const files: [string, string | Buffer][] = [
     ['load.md', markdown],
-    ['load.html', renderLoadHtml(results, markdown, chart)],
+    ['load.html', renderLoadHtml(results, markdown, charts)],
     ['junit.xml', renderLoadJunit(results)],
+    ...charts,
   ];
-  if (chart !== undefined) files.push(['load.png', chart]);
   for (const [file, data] of files) await writeFileAtomic(join(dir, file), data);
   const summary = process.env.GITHUB_STEP_SUMMARY;
   // The job summary cannot show a relative image: the text only, as for a benchmark run.
   if (summary !== undefined && summary !== '')
-    await appendFile(summary, `${markdown.replace(/\n!\[load over time\]\(load\.png\)\n?/, '\n')}\n`);
+    await appendFile(summary, `${markdown.replace(/\n!\[[^\]]*\]\([^)]*\.png\)/g, '')}\n`);
   return files.map(([file]) => join(dir, file));
 }
