@@ -90,7 +90,7 @@ const IDENTITIES_FROM: Readonly<Record<string, (env: Env, why: string) => AuthSp
     const secrets = list(need(env, 'AZURE_CLIENT_SECRET', why));
     if (ids.length !== secrets.length) {
       throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
-        `target: AZURE_CLIENT_ID lists ${ids.length} app(s) but AZURE_CLIENT_SECRET lists ${secrets.length} secret(s); give one secret per app, in the same order.`,
+        `target: AZURE_CLIENT_ID lists ${ids.length} app(s) but AZURE_CLIENT_SECRET lists ${secrets.length} secret(s); give one secret per app, in the same order; or pass --target mock.`,
       );
     }
     return ids.map((clientId, i) => ({ method: 'client-secret', tenantId, clientId, clientSecret: secrets[i] ?? '' }));
@@ -136,11 +136,13 @@ function targetUrl(chosen: string): URL {
     url = new URL(chosen);
   } catch {
     throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
-      `target: '${chosen}' is neither 'mock' nor a URL such as https://contoso.crm.dynamics.com.`,
+      `target: '${chosen}' is neither 'mock' nor a URL such as https://contoso.crm.dynamics.com; pass --target mock for the embedded mock.`,
     );
   }
   if (url.protocol !== 'https:' && url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
-    throw errorCatalogue.DVB_ERR_TARGET_CONFIG(`target: '${chosen}' must use https (Dataverse only serves https).`);
+    throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
+      `target: '${chosen}' must use https (Dataverse only serves https); pass --target mock for the embedded mock.`,
+    );
   }
   return url;
 }
@@ -160,7 +162,7 @@ export function resolveTarget(input: TargetInput): TargetSpec {
   const from = Object.hasOwn(IDENTITIES_FROM, method) ? IDENTITIES_FROM[method] : undefined;
   if (from === undefined)
     throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
-      `target: DVBENCH_AUTH='${method}' is not one of client-secret, certificate, device-code, password, token.`,
+      `target: DVBENCH_AUTH='${method}' is not one of client-secret, certificate, device-code, password, token; or pass --target mock.`,
     );
   const identities = from(env, `to sign in to ${url.origin} (the target, from ${source}) with DVBENCH_AUTH=${method}`);
   return {

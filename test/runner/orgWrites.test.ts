@@ -77,6 +77,10 @@ describe('writes into a real org', () => {
     await expect(refused.run()).rejects.toThrow(
       "upsert workloads would change records this run did not create; against an org they work only on the run's own records: add data.account",
     );
+    // The refusal names the org, where it came from, and the way back to the mock.
+    await expect(refused.run()).rejects.toThrow(
+      `(The target is the org ${org.url}, from DATAVERSE_URL; to run on the embedded mock instead, pass --target mock.)`,
+    );
     expect(org.context.store.counts().account).toBe(10);
   });
 
