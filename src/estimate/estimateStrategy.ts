@@ -124,3 +124,22 @@ export function estimateRepetitionMs(
   }
   return [...byWorkload.values()].reduce((a, phase) => a + estimateOps(scenario, spec, phase, target), 0);
 }
+
+/**
+ * A repetition's script cleanups, ms: what each script workload declares its module's
+ * `cleanup` sends per operation (`cleanupSends`), one request at a time after the repetition.
+ */
+export function estimateScriptCleanupMs(scenario: Scenario): number {
+  const m = scenario.mock;
+  let total = 0;
+  for (const w of scenario.workloads) {
+    if (w.kind !== 'script') continue;
+    const perOperation = w.cleanupSends.reduce(
+      (a, kind) =>
+        a + meanServiceMs(m, [{ kind }], scenario.bypassCustomLogic) + m.latency.roundTripMs + CLIENT_DELAY_MS,
+      0,
+    );
+    total += perOperation * w.count;
+  }
+  return total;
+}

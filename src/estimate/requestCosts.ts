@@ -19,9 +19,18 @@ type QueryOp = Extract<PlannedOperation, { kind: 'query' }>;
 /** How many records a query matches (counted on the seeded data where it can be, else the table's size). */
 export type MatchingRows = (op: QueryOp) => number;
 
+/** `$apply` or an aggregate FetchXML: the server reads the rows, and answers one row per group. */
+const AGGREGATE = /(?:^|&)(?:%24|\$)apply=|aggregate(?:=|%3D)(?:"|%22|'|%27)true/i;
+
+/** Groups an aggregate answers, when nothing better is known. */
+const AGGREGATE_ROWS = 50;
+
 /** Records the first page of a query returns. */
 function firstPage(op: QueryOp, rows: MatchingRows): number {
-  return Math.min(op.pageSize, rows(op));
+  const records = Math.min(op.pageSize, rows(op));
+  return AGGREGATE.test(op.pathAndQuery.slice(op.pathAndQuery.indexOf('?') + 1))
+    ? Math.min(records, AGGREGATE_ROWS)
+    : records;
 }
 
 /** The work of one operation, as the mock charges it (a unit is one changeset of creates). */

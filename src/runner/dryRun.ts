@@ -5,7 +5,7 @@ import { planOperations, rowsNeeded, seededRowsKey } from '../scenario/planOpera
 import type { Scenario } from '../scenario/scenarioSchema.js';
 import { estimateRequests } from '../strategies/strategyRegistry.js';
 import { FIXTURE_CHUNK } from '../target/OrgFixture.js';
-import { estimateRepetitionMs, type EstimateTarget } from '../estimate/estimateStrategy.js';
+import { estimateRepetitionMs, estimateScriptCleanupMs, type EstimateTarget } from '../estimate/estimateStrategy.js';
 
 export interface DryRunStrategy {
   readonly name: string;
@@ -104,7 +104,7 @@ export function dryRun(scenario: Scenario, target: EstimateTarget = 'mock'): Dry
   for (const op of ops) byKind[op.kind] = (byKind[op.kind] ?? 0) + op.ops;
   const repetitions = scenario.warmup + scenario.repetitions;
   const records = Object.values(scenario.data).reduce((a, n) => a + n, 0);
-  const overheadMs = REPETITION_OVERHEAD_MS + SEED_MS_PER_RECORD * records;
+  const overheadMs = REPETITION_OVERHEAD_MS + SEED_MS_PER_RECORD * records + estimateScriptCleanupMs(scenario);
   const strategies = expandStrategies(scenario.strategies).map((spec) => {
     const perRep = estimateRequests(spec, ops, (op) => requestsFor(op, scenario.data));
     return {
@@ -172,7 +172,7 @@ export function formatDryRun(name: string, plan: DryRunPlan, targetIsOrg: boolea
     'Queries are counted at the pages the seeded data fills; writes into the same table during the run add pages.',
     ...((plan.byKind.script ?? 0) > 0
       ? [
-          "Script operations are counted and timed as their workload's `sends` declares (unset: one read each); a dry run does not run your code, nor its cleanup.",
+          "Script operations are counted and timed as their workload's `sends` declares (unset: one read each), and their module's cleanup as `cleanupSends` does; a dry run does not run your code.",
         ]
       : []),
     `Time: about ${duration(plan.estimatedMs)} in all, estimated from the cost model (each operation kind's cost, $batch and bulk overhead and per-item costs, the round trip, capacity, serialized share and limits) through a queueing model of each strategy${targetIsOrg ? "; against an org these are the profile's costs, not the org's: run 'dvbench calibrate' for its own" : ''}.`,

@@ -162,6 +162,13 @@ const scriptWorkload = z.strictObject({
     .describe(
       "What one call sends, in order (e.g. [create, update]), for estimates only: the dry run's requests and time, and the progress ETA. It changes nothing at run time; unset, one read.",
     ),
+  cleanupSends: z
+    .array(z.enum(['read', 'create', 'update', 'upsert', 'delete']))
+    .max(100)
+    .default([])
+    .describe(
+      "What the module's cleanup export sends for each operation, one request at a time after every repetition (e.g. [delete]), for the dry run's time only. Unset: nothing.",
+    ),
 });
 
 export const workloadSchema = z.discriminatedUnion('kind', [
