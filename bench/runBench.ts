@@ -20,6 +20,7 @@ import { runAutocannon, runDvbenchAsync } from './loadEngines.js';
 import type { BareServerOptions, CannedResponse } from './bareServer.js';
 import type { DelayServerOptions } from './delayServer.js';
 import { calibrationAccuracy } from './calibrationAccuracy.js';
+import { dryRunAccuracy } from './dryRunAccuracy.js';
 import { loadGeneratorLimit } from './loadGeneratorLimit.js';
 import type { MillionOpsResult } from './millionOps.js';
 
@@ -566,6 +567,22 @@ async function loadLimit(): Promise<void> {
   out.loadGenerator = { heldRate: held?.rate ?? 0, steps };
 }
 
+/** 8. Dry-run estimates: every example's estimated time against the whole run, measured. */
+async function estimates(): Promise<void> {
+  const results = await dryRunAccuracy();
+  for (const r of results)
+    rows.push([
+      `8. dry run: ${r.scenario}`,
+      `estimated ${r.estimatedSeconds.toFixed(0)} s, measured ${r.measuredSeconds.toFixed(0)} s (${r.errorPercent > 0 ? '+' : ''}${r.errorPercent.toFixed(1)}%)`,
+      'the whole run, start to exit',
+      'goal ±25%',
+    ]);
+  out.estimates = {
+    scenarios: results,
+    maxAbsErrorPercent: Math.max(...results.map((r) => Math.abs(r.errorPercent))),
+  };
+}
+
 /** Each section by the key `--only` takes; `quick: false` sections run only in the full bench. */
 const SECTIONS: readonly { key: string; title: string; quick: boolean; run: () => Promise<void> }[] = [
   { key: 'generator', title: 'dvbench async vs autocannon', quick: true, run: generatorOverhead },
@@ -576,6 +593,7 @@ const SECTIONS: readonly { key: string; title: string; quick: boolean; run: () =
   { key: 'micro', title: 'hot-path microbenchmarks', quick: false, run: micro },
   { key: 'calibration', title: 'profiles fitted on stand-in orgs', quick: true, run: calibration },
   { key: 'load', title: 'the open-model generator limit', quick: true, run: loadLimit },
+  { key: 'estimates', title: "dry-run estimates against the examples' runs", quick: false, run: estimates },
 ];
 
 async function main(): Promise<void> {
