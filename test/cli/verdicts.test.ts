@@ -149,55 +149,60 @@ warmup: 0
   });
 
   it('an expired DATAVERSE_TOKEN is refused before anything is sent, with the way to a fresh one; one expiring mid-run is warned about', async () => {
-    const org = await startMockServer({ port: 0 });
-    try {
-      const d = await dir();
-      await writeFile(
-        join(d, 's.yaml'),
-        'name: stale\nworkloads: [{ kind: read, table: account, count: 200 }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n',
-      );
-      const jwt = (exp: number): string =>
-        `e30.${Buffer.from(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + exp })).toString('base64url')}.x`;
-      const expired = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--quiet'], {
-        env: { DATAVERSE_URL: org.url, DATAVERSE_TOKEN: jwt(-600) },
-      });
-      expect(expired.code).toBe(1);
-      expect(expired.stderr).toContain('target: DATAVERSE_TOKEN expired 10 min ago. Get a fresh one');
-      expect(org.context.stats.snapshot().total).toBe(0);
-      // 200 reads at the default profile's costs take longer than 8 s: said at the start, and the run goes on.
-      const expiring = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out2'), '--quiet'], {
-        env: { DATAVERSE_URL: org.url, DATAVERSE_TOKEN: jwt(8) },
-      });
-      expect(expiring.stderr).toMatch(
-        /warning: DATAVERSE_TOKEN expires in [1-8] s, and the run is estimated at about \d+ s/,
-      );
-    } finally {
-      await org.close();
-    }
+    await withOrgScenario(
+      'name: stale\nworkloads: [{ kind: read, table: account, count: 200 }]\nstrategies: [sequential]\nrepetitions: 1\nwarmup: 0\n',
+      async (org, d) => {
+        const jwt = (exp: number): string =>
+          `e30.${Buffer.from(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + exp })).toString('base64url')}.x`;
+        const expired = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--quiet'], {
+          env: { DATAVERSE_URL: org.url, DATAVERSE_TOKEN: jwt(-600) },
+        });
+        expect(expired.code).toBe(1);
+        expect(expired.stderr).toContain('target: DATAVERSE_TOKEN expired 10 min ago. Get a fresh one');
+        expect(org.context.stats.snapshot().total).toBe(0);
+        // 200 reads at the default profile's costs take longer than 8 s: said at the start, and the run goes on.
+        const expiring = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out2'), '--quiet'], {
+          env: { DATAVERSE_URL: org.url, DATAVERSE_TOKEN: jwt(8) },
+        });
+        expect(expiring.stderr).toMatch(
+          /warning: DATAVERSE_TOKEN expires in [1-8] s, and the run is estimated at about \d+ s/,
+        );
+      },
+    );
   });
 
   it('a token the target refuses stops the run before any work, naming the identity (DVB_ERR_AUTH)', async () => {
-    const org = await startMockServer({ port: 0 });
-    try {
-      const d = await dir();
-      await writeFile(
-        join(d, 's.yaml'),
-        'name: refused\nmock: { profile: zero }\nworkloads: [{ kind: read, table: account, count: 10 }]\nstrategies: [sequential, async:4]\nrepetitions: 1\nwarmup: 0\n',
-      );
-      const result = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--quiet'], {
-        env: { DATAVERSE_URL: org.url, DATAVERSE_TOKEN: 'not-a-token-of-this-org' },
-      });
-      expect(result.code).toBe(1);
-      expect(result.stdout).toContain("refused identity 1's token: GET WhoAmI answered 401");
-      expect(result.stdout).not.toContain('not-a-token-of-this-org');
-      const results = JSON.parse(await readFile(join(d, 'out', 'results.json'), 'utf8')) as RunResults;
-      expect(results.strategies).toEqual([]);
-      expect(results.verdict.status).toBe('failed');
-    } finally {
-      await org.close();
-    }
+    await withOrgScenario(
+      'name: refused\nmock: { profile: zero }\nworkloads: [{ kind: read, table: account, count: 10 }]\nstrategies: [sequential, async:4]\nrepetitions: 1\nwarmup: 0\n',
+      async (org, d) => {
+        const result = await runCli(['run', join(d, 's.yaml'), '--out', join(d, 'out'), '--quiet'], {
+          env: { DATAVERSE_URL: org.url, DATAVERSE_TOKEN: 'not-a-token-of-this-org' },
+        });
+        expect(result.code).toBe(1);
+        expect(result.stdout).toContain("refused identity 1's token: GET WhoAmI answered 401");
+        expect(result.stdout).not.toContain('not-a-token-of-this-org');
+        const results = JSON.parse(await readFile(join(d, 'out', 'results.json'), 'utf8')) as RunResults;
+        expect(results.strategies).toEqual([]);
+        expect(results.verdict.status).toBe('failed');
+      },
+    );
   });
 });
+
+/** A mock standing in for an org and a folder holding its scenario as s.yaml; the org is closed after. */
+async function withOrgScenario(
+  text: string,
+  body: (org: Awaited<ReturnType<typeof startMockServer>>, d: string) => Promise<void>,
+): Promise<void> {
+  const org = await startMockServer({ port: 0 });
+  try {
+    const d = await dir();
+    await writeFile(join(d, 's.yaml'), text);
+    await body(org, d);
+  } finally {
+    await org.close();
+  }
+}
 
 const STABLE = `name: stable
 mock: { profile: zero }
