@@ -11,7 +11,7 @@ export default defineConfig({
           ...shared,
           name: 'parallel',
           include: ['src/**/*.test.ts', 'mock-server/**/*.test.ts', 'protocol/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/serial/**'],
+          exclude: ['test/serial/**', 'test/e2e/**'],
           // Two cores: more forks than that only adds scheduling noise to the timing-sensitive suites.
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
@@ -25,6 +25,16 @@ export default defineConfig({
           include: ['test/serial/**/*.test.ts'],
           fileParallelism: false,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'e2e',
+          // Whole user paths from the README, minutes each: `npm run test:e2e`, which CI runs after `npm test`.
+          include: ['test/e2e/**/*.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],
