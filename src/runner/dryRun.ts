@@ -97,7 +97,7 @@ export function standInOperations(scenario: Scenario): PlannedOperation[] {
  * What a run would send, without sending anything: the plan is made from stand-in records
  * (the counts in `data:`), which gives the same operations and requests as the real data.
  */
-export function dryRun(scenario: Scenario, target: EstimateTarget = 'mock'): DryRunPlan {
+export function dryRun(scenario: Scenario, target: EstimateTarget = 'mock', only?: readonly string[]): DryRunPlan {
   const ops = standInOperations(scenario);
   const operations = ops.reduce((a, op) => a + op.ops, 0);
   const byKind: Record<string, number> = {};
@@ -105,7 +105,8 @@ export function dryRun(scenario: Scenario, target: EstimateTarget = 'mock'): Dry
   const repetitions = scenario.warmup + scenario.repetitions;
   const records = Object.values(scenario.data).reduce((a, n) => a + n, 0);
   const overheadMs = REPETITION_OVERHEAD_MS + SEED_MS_PER_RECORD * records + estimateScriptCleanupMs(scenario);
-  const strategies = expandStrategies(scenario.strategies).map((spec) => {
+  const specs = expandStrategies(scenario.strategies).filter((spec) => only === undefined || only.includes(spec.name));
+  const strategies = specs.map((spec) => {
     const perRep = estimateRequests(spec, ops, (op) => requestsFor(op, scenario.data));
     return {
       name: spec.name,

@@ -39,6 +39,24 @@ describe('dvbench run --dry-run', () => {
     expect(plan.strategies.find((p) => p.name === 'sequential')?.requestsPerRepetition).toBe(46);
   });
 
+  it('--strategies is checked as a run checks it, and the total counts only the strategies kept', async () => {
+    const dir = await tempDir('dvbench-dry-');
+    await writeFile(join(dir, 'dry.yaml'), YAML);
+    const typo = await runCli(['run', join(dir, 'dry.yaml'), '--dry-run', '--strategies', 'asynch:8']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(
+      'no strategy left to run: --strategies named none of sequential, batch:10x1, bulk:10x1',
+    );
+    const loaded = parseScenarioText(YAML, 'dry.yaml');
+    const all = dryRun(loaded.scenario);
+    const one = dryRun(loaded.scenario, 'mock', ['bulk:10x1']);
+    expect(one.strategies.map((s) => s.name)).toEqual(['bulk:10x1']);
+    expect(all.estimatedMs - one.estimatedMs).toBeCloseTo(
+      all.strategies.filter((s) => s.name !== 'bulk:10x1').reduce((a, s) => a + s.estimatedMs, 0),
+      6,
+    );
+  });
+
   it('sends no request at all, checked at the target', async () => {
     const mock = await startMockServer({ port: 0 });
     try {

@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { resolveTarget, type TargetSpec } from '../../target/resolveTarget.js';
 import { DvbenchError } from '../../errors/DvbenchError.js';
 import { describeMockCosts } from '../../../mock-server/index.js';
-import { ScenarioRun } from '../../runner/runScenario.js';
+import { ScenarioRun, selectStrategies } from '../../runner/runScenario.js';
 import { checkTargetSafety } from '../../target/targetSafety.js';
 import { verdictExitCode, verdictHeadline } from '../../runner/verdict.js';
 import { dryRun, formatDryRun } from '../../runner/dryRun.js';
@@ -314,11 +314,10 @@ function printDryRun(
       );
       continue;
     }
-    const plan = dryRun(scenario, target.kind);
-    const only = flags.only;
-    const kept =
-      only === undefined ? plan : { ...plan, strategies: plan.strategies.filter((s) => only.includes(s.name)) };
-    io.stdout.write(`target: ${describeTarget(target)}\n${formatDryRun(l.scenario.name, kept, target.kind === 'org')}`);
+    // Refused as the run refuses it: --strategies that names none of the scenario's.
+    selectStrategies(l, flags.only);
+    const plan = dryRun(scenario, target.kind, flags.only);
+    io.stdout.write(`target: ${describeTarget(target)}\n${formatDryRun(l.scenario.name, plan, target.kind === 'org')}`);
     for (const w of memory) io.stdout.write(`warning: ${w}\n`);
   }
 }
