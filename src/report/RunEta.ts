@@ -1,16 +1,24 @@
 /**
  * The time a run has left: each remaining repetition at its strategy's estimate from the cost
- * model, scaled by how the finished repetitions compared with theirs (so a model that is 20%
+ * model, scaled by how the finished repetitions compared with theirs, plus the work around it (so a model that is 20%
  * optimistic on this machine or org is corrected as the run goes). Pure: fed by the progress
  * reporter.
  */
 export class RunEta {
-  readonly #remaining: Map<string, { count: number; estimateMs: number }>;
+  readonly #remaining: Map<string, { count: number; estimateMs: number; overheadMs: number }>;
   #measuredMs = 0;
   #estimatedMs = 0;
 
-  constructor(estimates: readonly { name: string; repetitionMs: number }[], repetitionsEach: number) {
-    this.#remaining = new Map(estimates.map((e) => [e.name, { count: repetitionsEach, estimateMs: e.repetitionMs }]));
+  constructor(
+    estimates: readonly { name: string; repetitionMs: number; overheadMs?: number }[],
+    repetitionsEach: number,
+  ) {
+    this.#remaining = new Map(
+      estimates.map((e) => [
+        e.name,
+        { count: repetitionsEach, estimateMs: e.repetitionMs, overheadMs: e.overheadMs ?? 0 },
+      ]),
+    );
   }
 
   /** A repetition (warm-up included) of `name` ended after `wallMs`. */
@@ -22,12 +30,15 @@ export class RunEta {
     this.#estimatedMs += r.estimateMs;
   }
 
-  /** What is left, ms, corrected by the ratio measured so far (held within 4× either way). */
+  /**
+   * What is left, ms: the measured work corrected by the ratio measured so far (held within 4×
+   * either way), and the work around each repetition (reset, audit, workers starting) as estimated.
+   */
   remainingMs(): number {
     const ratio = this.#estimatedMs > 0 ? Math.min(4, Math.max(0.25, this.#measuredMs / this.#estimatedMs)) : 1;
     let left = 0;
-    for (const r of this.#remaining.values()) left += r.count * r.estimateMs;
-    return left * ratio;
+    for (const r of this.#remaining.values()) left += r.count * (r.estimateMs * ratio + r.overheadMs);
+    return left;
   }
 }
 

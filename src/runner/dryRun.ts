@@ -59,6 +59,14 @@ const RUN_OVERHEAD_MS = 2400;
 const REPETITION_OVERHEAD_MS = 150;
 const SEED_MS_PER_RECORD = 0.01;
 
+/** What one repetition of `spec` costs beside its measured work, ms: reset and seed, audit, script cleanups, worker start. */
+export function repetitionOverheadMs(scenario: Scenario, spec: StrategySpec): number {
+  const records = Object.values(scenario.data).reduce((a, n) => a + n, 0);
+  return (
+    REPETITION_OVERHEAD_MS + SEED_MS_PER_RECORD * records + estimateScriptCleanupMs(scenario) + workerStartMs(spec)
+  );
+}
+
 function workerStartMs(spec: StrategySpec): number {
   if (spec.kind === 'processes') return 350 * spec.workers;
   if (spec.kind === 'threads') return 60 * spec.workers;
@@ -103,8 +111,6 @@ export function dryRun(scenario: Scenario, target: EstimateTarget = 'mock', only
   const byKind: Record<string, number> = {};
   for (const op of ops) byKind[op.kind] = (byKind[op.kind] ?? 0) + op.ops;
   const repetitions = scenario.warmup + scenario.repetitions;
-  const records = Object.values(scenario.data).reduce((a, n) => a + n, 0);
-  const overheadMs = REPETITION_OVERHEAD_MS + SEED_MS_PER_RECORD * records + estimateScriptCleanupMs(scenario);
   const specs = expandStrategies(scenario.strategies).filter((spec) => only === undefined || only.includes(spec.name));
   const strategies = specs.map((spec) => {
     const perRep = estimateRequests(spec, ops, (op) => requestsFor(op, scenario.data));
@@ -113,7 +119,8 @@ export function dryRun(scenario: Scenario, target: EstimateTarget = 'mock', only
       requestsPerRepetition: perRep,
       requestsTotal: perRep * repetitions,
       entitlementRequests: operations * repetitions,
-      estimatedMs: (estimateRepetitionMs(scenario, spec, ops, target) + overheadMs + workerStartMs(spec)) * repetitions,
+      estimatedMs:
+        (estimateRepetitionMs(scenario, spec, ops, target) + repetitionOverheadMs(scenario, spec)) * repetitions,
     };
   });
   const consumed = ops.filter(

@@ -26,6 +26,7 @@ import type { RunTarget, SetupProgress } from '../target/RunTarget.js';
 import { checkTargetSafety } from '../target/targetSafety.js';
 import { RUN_TAG_VARIABLE } from '../strategies/runScript.js';
 import { estimateRepetitionMs } from '../estimate/estimateStrategy.js';
+import { repetitionOverheadMs } from './dryRun.js';
 import { evaluateThresholds } from './evaluateThresholds.js';
 import { judgeRun } from './verdict.js';
 
@@ -56,8 +57,11 @@ export interface RunEvents {
       operations: number;
       target: string;
       targetKind: 'mock' | 'org';
-      /** Each strategy's repetition, ms, from the cost model (src/estimate/): the progress ETA starts from these. */
-      estimates: { name: string; repetitionMs: number }[];
+      /**
+       * Each strategy's measured repetition, ms, from the cost model (src/estimate/), and the
+       * work around it (reset, audit, workers starting): the progress ETA starts from these.
+       */
+      estimates: { name: string; repetitionMs: number; overheadMs: number }[];
       /** Repetitions each strategy runs, warm-up included. */
       repetitionsEach: number;
     },
@@ -355,6 +359,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       estimates: specs.map((spec) => ({
         name: spec.name,
         repetitionMs: estimateRepetitionMs(scenario, spec, state.plannedOps, target.kind),
+        overheadMs: repetitionOverheadMs(scenario, spec),
       })),
       repetitionsEach: warmup + repetitions,
     });
