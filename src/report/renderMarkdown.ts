@@ -81,11 +81,23 @@ export function causeLines(results: RunResults): string[] {
   return out;
 }
 
+/** Strategies whose every operation failed: their audit found nothing wrong because nothing landed to check. */
+export function uncheckedAudits(results: RunResults): StrategyResult[] {
+  return results.strategies.filter((s) => s.integrity.ok && s.errors.rate >= 1);
+}
+
 export function integrityLine(results: RunResults): string {
   const failedAudits = results.strategies.filter((s) => !s.integrity.ok);
-  return failedAudits.length === 0
-    ? 'Integrity audit: passed for every strategy (every planned create, update, upsert and delete found as planned; rolled-back transactions left nothing; no record unaccounted for).'
-    : `Integrity audit: **FAILED** for ${failedAudits.map((s) => `${s.name} (${s.integrity.problemCount} problem(s), e.g. ${s.integrity.problems[0] ?? ''})`).join('; ')}.`;
+  if (failedAudits.length > 0)
+    return `Integrity audit: **FAILED** for ${failedAudits.map((s) => `${s.name} (${s.integrity.problemCount} problem(s), e.g. ${s.integrity.problems[0] ?? ''})`).join('; ')}.`;
+  const unchecked = uncheckedAudits(results);
+  const what =
+    'every planned create, update, upsert and delete found as planned; rolled-back transactions left nothing; no record unaccounted for';
+  if (unchecked.length === 0) return `Integrity audit: passed for every strategy (${what}).`;
+  const names = unchecked.map((s) => s.name).join(', ');
+  return unchecked.length === results.strategies.length
+    ? 'Integrity audit: nothing to check: every operation failed, so no write landed to verify.'
+    : `Integrity audit: nothing to check for ${names} (every operation failed); passed for the others (${what}).`;
 }
 
 /** With phases: each strategy's phases in order, mean wall time and throughput, and their total. */

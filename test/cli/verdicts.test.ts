@@ -53,6 +53,8 @@ describe('a failed benchmark fails (repro 13)', () => {
     const md = await readFile(join(d, 'out', 'report.md'), 'utf8');
     expect(md.split('\n')[2]).toMatch(/^\*\*Verdict: FAILED: /);
     expect(md).toContain('## Causes of failed operations');
+    // Nothing landed, so the audit had nothing to check: it does not say "passed".
+    expect(md).toContain('Integrity audit: nothing to check: every operation failed, so no write landed to verify.');
     expect(await readFile(join(d, 'out', 'report.html'), 'utf8')).toContain(
       '<p class="verdict v-failed">Verdict: FAILED',
     );
