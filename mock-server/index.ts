@@ -7,7 +7,7 @@ export { parseMockConfig } from './config/parseMockConfig.js';
 export { loadMockConfigFile, mergeConfig, readMockConfigFile } from './config/loadMockConfigFile.js';
 export { mockConfigSchema } from './config/mockConfigSchema.js';
 export type { LatencySpec, MockConfig, MockConfigInput } from './config/mockConfigSchema.js';
-export { meanServiceMs } from './latency/ServiceTimeSampler.js';
+export { meanServiceModel } from './latency/ServiceTimeSampler.js';
 export { countQueryRows } from './estimate/countQueryRows.js';
 export type { OperationCost } from './latency/ServiceTimeSampler.js';
 export { MockConfigError } from './config/MockConfigError.js';

@@ -65,17 +65,23 @@ function pluginTimes(config: MockConfig): Map<string, number> {
 
 /**
  * The mean service time, ms, of a list of operations run one after another: what the sampler
- * draws around, for estimates (a dry run's time, a progress ETA) made from the same model.
+ * draws around, for estimates (a dry run's time, a progress ETA) made from the same model. Built
+ * once per config, as estimates ask it for every request of a plan.
  */
-export function meanServiceMs(config: MockConfig, costs: readonly OperationCost[], bypassPlugins = false): number {
+export function meanServiceModel(
+  config: MockConfig,
+  bypassPlugins = false,
+): (costs: readonly OperationCost[]) => number {
   const l = config.latency;
   const plugins = bypassPlugins ? new Map<string, number>() : pluginTimes(config);
-  let total = 0;
-  for (const cost of costs) {
-    total += tableMultiplier(l, cost.table) * (meanOf(latencySpecFor(l, cost)) + (cost.records ?? 0) * l.perRecordMs);
-    total += plugins.get(`${cost.table ?? ''}|${cost.kind}`) ?? 0;
-  }
-  return total;
+  return (costs) => {
+    let total = 0;
+    for (const cost of costs) {
+      total += tableMultiplier(l, cost.table) * (meanOf(latencySpecFor(l, cost)) + (cost.records ?? 0) * l.perRecordMs);
+      total += plugins.get(`${cost.table ?? ''}|${cost.kind}`) ?? 0;
+    }
+    return total;
+  };
 }
 
 /**

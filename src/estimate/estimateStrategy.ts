@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { countQueryRows, meanServiceMs } from '../../mock-server/index.js';
+import { countQueryRows, meanServiceModel } from '../../mock-server/index.js';
 import type { StrategySpec } from '../scenario/expandStrategies.js';
+import { phasesOf } from '../scenario/phasesOf.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
 import { requestGroupsOf } from '../strategies/strategyRegistry.js';
 import { throughputPerMs } from './queueModel.js';
-import { estimatedRequests, type EstimatedRequest, type MatchingRows } from './requestCosts.js';
+import { estimatedRequests, type MatchingRows } from './requestCosts.js';
 
 /*
  * The harness's own time per request on a 2-core machine like the ones dvbench is built on,
@@ -34,18 +35,14 @@ const counted = new WeakMap<Scenario, Map<string, number | undefined>>();
 function matchingRows(scenario: Scenario, ops: readonly PlannedOperation[]): MatchingRows {
   let known = counted.get(scenario);
   if (known === undefined) counted.set(scenario, (known = new Map<string, number | undefined>()));
-  const missing = [...new Set(ops.flatMap((op) => (op.kind === 'query' ? [op.pathAndQuery] : [])))].filter(
-    (q) => !known.has(q),
-  );
-  if (missing.length > 0) {
-    const counts = countQueryRows(scenario.mock, { seed: scenario.seed, counts: scenario.data }, missing);
-    missing.forEach((q, i) => known.set(q, counts[i]));
+  const missing = new Set<string>();
+  for (const op of ops) if (op.kind === 'query' && !known.has(op.pathAndQuery)) missing.add(op.pathAndQuery);
+  if (missing.size > 0) {
+    const queries = [...missing];
+    const counts = countQueryRows(scenario.mock, { seed: scenario.seed, counts: scenario.data }, queries);
+    queries.forEach((q, i) => known.set(q, counts[i]));
   }
   return (op) => known.get(op.pathAndQuery) ?? scenario.data[op.table] ?? 0;
-}
-
-function mean(values: readonly number[]): number {
-  return values.length === 0 ? 0 : values.reduce((a, v) => a + v, 0) / values.length;
 }
 
 /** The least time the service protection limits allow `requests` of `serviceMs` each, ms. */
@@ -63,32 +60,55 @@ function limitFloorMs(scenario: Scenario, requests: number, serviceMs: number): 
   return Math.max(byRequests, byExecution);
 }
 
-/** One set of operations (a repetition, or one phase of it) under one strategy, ms. */
+/** What one set of operations asks of the target under one strategy, summed over its requests. */
+interface Work {
+  requests: number;
+  /** Requests framed as a `$batch` (batches and changesets). */
+  batches: number;
+  serviceMs: number;
+  items: number;
+  records: number;
+}
+
+/** The requests a strategy sends for `ops`, folded as they are made: a plan of millions is never held twice. */
+function workOf(scenario: Scenario, spec: StrategySpec, ops: readonly PlannedOperation[]): Work {
+  const rows = matchingRows(scenario, ops);
+  const service = meanServiceModel(scenario.mock, scenario.bypassCustomLogic);
+  const work: Work = { requests: 0, batches: 0, serviceMs: 0, items: 0, records: 0 };
+  for (const group of requestGroupsOf(spec, ops)) {
+    if (group.kind === 'batch' || group.kind === 'changeset') work.batches++;
+    for (const r of estimatedRequests(group, rows)) {
+      work.requests++;
+      work.serviceMs += service(r.costs);
+      work.items += r.items;
+      for (const c of r.costs) work.records += c.records ?? 0;
+    }
+  }
+  return work;
+}
+
+/** One set of operations (a repetition, or one phase of it) under one strategy: its time, ms, and requests. */
 function estimateOps(
   scenario: Scenario,
   spec: StrategySpec,
   ops: readonly PlannedOperation[],
   target: EstimateTarget,
-): number {
-  const groups = requestGroupsOf(spec, ops);
-  const rows = matchingRows(scenario, ops);
-  const requests: EstimatedRequest[] = groups.flatMap((g) => estimatedRequests(g, rows));
-  if (requests.length === 0) return 0;
-  const batches = groups.filter((g) => g.kind === 'batch' || g.kind === 'changeset').length;
+): RepetitionEstimate {
+  const work = workOf(scenario, spec, ops);
+  const n = work.requests;
+  if (n === 0) return { ms: 0, requests: 0 };
   const m = scenario.mock;
-  const bypass = scenario.bypassCustomLogic;
-  const serviceMs = mean(requests.map((r) => meanServiceMs(m, r.costs, bypass)));
-  const items = mean(requests.map((r) => r.items));
-  const records = mean(requests.map((r) => r.costs.reduce((a, c) => a + (c.records ?? 0), 0)));
+  const serviceMs = work.serviceMs / n;
   const concurrent = m.limits.enabled ? m.limits.concurrentRequests * scenario.identities : Number.POSITIVE_INFINITY;
   // An org that runs at most `maxConcurrentBatches` $batch requests at once answers the rest
   // Server Busy; they back off and retry. Mostly $batch work is then held to the cap, and the
   // retries leave it idle part of the time: about a third longer, as measured on the mock.
   const cap = m.limits.enabled ? m.limits.maxConcurrentBatches : null;
-  const overCap = cap !== null && batches * 2 > requests.length && spec.concurrency > cap;
-  const clients = Math.min(spec.concurrency, requests.length, concurrent, overCap ? cap : Number.POSITIVE_INFINITY);
+  const overCap = cap !== null && work.batches * 2 > n && spec.concurrency > cap;
+  const clients = Math.min(spec.concurrency, n, concurrent, overCap ? cap : Number.POSITIVE_INFINITY);
   const servers =
     m.capacity === null ? Number.POSITIVE_INFINITY : m.capacity * (scenario.affinityCookie ? 1 : m.webServers);
+  const cpuMs = CPU_PER_REQUEST_MS + (CPU_PER_ITEM_MS * work.items + CPU_PER_RECORD_MS * work.records) / n;
   const x = throughputPerMs({
     clients,
     delayMs: m.latency.roundTripMs + CLIENT_DELAY_MS,
@@ -96,33 +116,41 @@ function estimateOps(
     servers,
     serializedFraction: m.serializedFraction,
     // An org's work is not on this machine: only the client's share of the CPU is.
-    cpuMs: (CPU_PER_REQUEST_MS + CPU_PER_ITEM_MS * items + CPU_PER_RECORD_MS * records) * (target === 'mock' ? 1 : 0.3),
+    cpuMs: cpuMs * (target === 'mock' ? 1 : 0.3),
     cores: availableParallelism(),
   });
   const busy = overCap ? BUSY_RETRY_FACTOR : 1;
-  return Math.max((requests.length / x) * busy, limitFloorMs(scenario, requests.length, serviceMs));
+  return { ms: Math.max((n / x) * busy, limitFloorMs(scenario, n, serviceMs)), requests: n };
+}
+
+/** One repetition's measured work, ms, and the HTTP requests it sends. */
+export interface RepetitionEstimate {
+  readonly ms: number;
+  readonly requests: number;
 }
 
 /**
- * One measured repetition of `spec`, ms, from the cost model the scenario's mock serves (a
+ * One measured repetition of `spec`, from the cost model the scenario's mock serves (a
  * profile's, or the scenario's own keys): each request's mean service time by the mock's own
  * function, the round trip, the capacity, the serialized share and the limits. With `phases`,
- * each workload runs to its end before the next, so each is estimated alone.
+ * each workload runs to its end before the next (as the runner splits them), so each is
+ * estimated alone.
  */
-export function estimateRepetitionMs(
+export function estimateRepetition(
   scenario: Scenario,
   spec: StrategySpec,
   ops: readonly PlannedOperation[],
   target: EstimateTarget,
-): number {
+): RepetitionEstimate {
   if (!scenario.phases) return estimateOps(scenario, spec, ops, target);
-  const byWorkload = new Map<number, PlannedOperation[]>();
-  for (const op of ops) {
-    const list = byWorkload.get(op.workload);
-    if (list === undefined) byWorkload.set(op.workload, [op]);
-    else list.push(op);
+  let ms = 0;
+  let requests = 0;
+  for (const phase of phasesOf(ops, true)) {
+    const e = estimateOps(scenario, spec, phase.ops, target);
+    ms += e.ms;
+    requests += e.requests;
   }
-  return [...byWorkload.values()].reduce((a, phase) => a + estimateOps(scenario, spec, phase, target), 0);
+  return { ms, requests };
 }
 
 /**
@@ -131,12 +159,12 @@ export function estimateRepetitionMs(
  */
 export function estimateScriptCleanupMs(scenario: Scenario): number {
   const m = scenario.mock;
+  const service = meanServiceModel(m, scenario.bypassCustomLogic);
   let total = 0;
   for (const w of scenario.workloads) {
     if (w.kind !== 'script') continue;
     const perOperation = w.cleanupSends.reduce(
-      (a, kind) =>
-        a + meanServiceMs(m, [{ kind }], scenario.bypassCustomLogic) + m.latency.roundTripMs + CLIENT_DELAY_MS,
+      (a, kind) => a + service([{ kind }]) + m.latency.roundTripMs + CLIENT_DELAY_MS,
       0,
     );
     total += perOperation * w.count;

@@ -3,9 +3,8 @@ import { expandStrategies, type StrategySpec } from '../scenario/expandStrategie
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import { planOperations, rowsNeeded, seededRowsKey } from '../scenario/planOperations.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
-import { estimateRequests } from '../strategies/strategyRegistry.js';
 import { FIXTURE_CHUNK } from '../target/OrgFixture.js';
-import { estimateRepetitionMs, estimateScriptCleanupMs, type EstimateTarget } from '../estimate/estimateStrategy.js';
+import { estimateRepetition, estimateScriptCleanupMs, type EstimateTarget } from '../estimate/estimateStrategy.js';
 
 export interface DryRunStrategy {
   readonly name: string;
@@ -39,14 +38,6 @@ export interface DryRunPlan {
     /** Records of the data a repetition changes or deletes, put back (UpsertMultiple) before the next. */
     readonly restoredPerRepetition: number;
   };
-}
-
-/** Queries read every page: one request per page of the table's seeded size. */
-function requestsFor(op: PlannedOperation, data: Readonly<Record<string, number>>): number {
-  if (op.kind === 'script') return op.sends.length;
-  if (op.kind !== 'query') return 1;
-  const records = data[op.table] ?? 0;
-  return op.followPaging ? Math.max(1, Math.ceil(records / op.pageSize)) : 1;
 }
 
 /*
@@ -113,14 +104,14 @@ export function dryRun(scenario: Scenario, target: EstimateTarget = 'mock', only
   const repetitions = scenario.warmup + scenario.repetitions;
   const specs = expandStrategies(scenario.strategies).filter((spec) => only === undefined || only.includes(spec.name));
   const strategies = specs.map((spec) => {
-    const perRep = estimateRequests(spec, ops, (op) => requestsFor(op, scenario.data));
+    // One pass over the plan gives both: the requests, and the time they take.
+    const { ms, requests } = estimateRepetition(scenario, spec, ops, target);
     return {
       name: spec.name,
-      requestsPerRepetition: perRep,
-      requestsTotal: perRep * repetitions,
+      requestsPerRepetition: requests,
+      requestsTotal: requests * repetitions,
       entitlementRequests: operations * repetitions,
-      estimatedMs:
-        (estimateRepetitionMs(scenario, spec, ops, target) + repetitionOverheadMs(scenario, spec)) * repetitions,
+      estimatedMs: (ms + repetitionOverheadMs(scenario, spec)) * repetitions,
     };
   });
   const consumed = ops.filter(

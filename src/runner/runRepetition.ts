@@ -13,6 +13,7 @@ import { WorkerLost } from '../strategies/workerStrategies.js';
 import type { WorkerTarget } from '../strategies/workerProtocol.js';
 import type { MeasuredRepetition } from './aggregateStrategy.js';
 import { FailureMonitor, type Abort } from './FailureMonitor.js';
+import { phasesOf } from '../scenario/phasesOf.js';
 
 export interface RepetitionInput {
   readonly spec: StrategySpec;
@@ -37,18 +38,6 @@ export interface PhaseRun {
   readonly workload: number;
   readonly wallMs: number;
   readonly operations: number;
-}
-
-/** The operations in runs of one workload each, in order; all of them as one run without phases. */
-function phasesOf(ops: readonly PlannedOperation[], phases: boolean): { workload: number; ops: PlannedOperation[] }[] {
-  if (!phases) return [{ workload: -1, ops: [...ops] }];
-  const out: { workload: number; ops: PlannedOperation[] }[] = [];
-  for (const op of ops) {
-    const last = out.at(-1);
-    if (last?.workload === op.workload) last.ops.push(op);
-    else out.push({ workload: op.workload, ops: [op] });
-  }
-  return out;
 }
 
 /** What one repetition measured, before the audit; `aborted` when the fail-fast monitor stopped it. */

@@ -25,7 +25,7 @@ import { openRunTarget } from '../target/openRunTarget.js';
 import type { RunTarget, SetupProgress } from '../target/RunTarget.js';
 import { checkTargetSafety } from '../target/targetSafety.js';
 import { RUN_TAG_VARIABLE } from '../strategies/runScript.js';
-import { estimateRepetitionMs } from '../estimate/estimateStrategy.js';
+import { estimateRepetition } from '../estimate/estimateStrategy.js';
 import { repetitionOverheadMs } from './dryRun.js';
 import { evaluateThresholds } from './evaluateThresholds.js';
 import { judgeRun } from './verdict.js';
@@ -358,7 +358,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       targetKind: target.kind,
       estimates: specs.map((spec) => ({
         name: spec.name,
-        repetitionMs: estimateRepetitionMs(scenario, spec, state.plannedOps, target.kind),
+        repetitionMs: estimateRepetition(scenario, spec, state.plannedOps, target.kind).ms,
         overheadMs: repetitionOverheadMs(scenario, spec),
       })),
       repetitionsEach: warmup + repetitions,

@@ -29,7 +29,7 @@ export interface StrategyDescriptor<K extends Kind> {
    * The requests one repetition sends, each with the operations it carries (a query's later
    * pages come on top, each its own GET): the dry run's request counts and time estimate.
    */
-  readonly requestGroups: (spec: SpecOf<K>, ops: readonly PlannedOperation[]) => RequestGroup[];
+  readonly requestGroups: (spec: SpecOf<K>, ops: readonly PlannedOperation[]) => Iterable<RequestGroup>;
   /** The request kind its headline latency describes. */
   readonly requestKind: RequestKind;
   /** Which chart family it is drawn in: by worker count, or by batch size. */
@@ -42,6 +42,14 @@ const alone = (op: PlannedOperation): RequestGroup => ({
   ops: [op],
 });
 
+/** One group per operation, made as they are read: a plan of millions is not held twice. */
+function* eachAlone(
+  ops: readonly PlannedOperation[],
+  group: (op: PlannedOperation) => RequestGroup = alone,
+): Generator<RequestGroup> {
+  for (const op of ops) yield group(op);
+}
+
 /** A strategy that sends every operation as its own request(s), drawn by worker count. */
 function oneRequestEach<K extends Kind>(
   run: Strategy,
@@ -50,7 +58,7 @@ function oneRequestEach<K extends Kind>(
   return {
     run,
     parameters,
-    requestGroups: (_s, ops) => ops.map(alone),
+    requestGroups: (_s, ops) => eachAlone(ops),
     requestKind: 'single',
     chartFamily: 'workers',
   };
@@ -73,7 +81,9 @@ export const strategyRegistry: { readonly [K in Kind]: StrategyDescriptor<K> } =
     parameters: (s) => ({ inFlight: s.inFlight }),
     // GET is not allowed in a changeset: reads go alone.
     requestGroups: (_s, ops) =>
-      ops.map((op) => (op.kind === 'query' || op.kind === 'retrieve' ? alone(op) : { kind: 'changeset', ops: [op] })),
+      eachAlone(ops, (op) =>
+        op.kind === 'query' || op.kind === 'retrieve' ? alone(op) : { kind: 'changeset', ops: [op] },
+      ),
     requestKind: 'changeset',
     chartFamily: 'requests',
   },
@@ -82,7 +92,7 @@ export const strategyRegistry: { readonly [K in Kind]: StrategyDescriptor<K> } =
     parameters: (s) => ({ size: s.size, inFlight: s.inFlight }),
     requestGroups: (s, ops) => {
       const { groups, singles } = groupForBulk(ops, s.size);
-      return [...groups.map((g): RequestGroup => ({ kind: 'bulk', ops: g })), ...singles.map(alone)];
+      return [...groups.map((g): RequestGroup => ({ kind: 'bulk', ops: g })), ...eachAlone(singles)];
     },
     requestKind: 'bulk',
     chartFamily: 'requests',
@@ -103,17 +113,7 @@ export function strategyParameters(spec: StrategySpec): Record<string, number | 
   return descriptorOf(spec).parameters(spec);
 }
 
-/** The requests one repetition of any spec sends, through its descriptor. */
-export function requestGroupsOf(spec: StrategySpec, ops: readonly PlannedOperation[]): RequestGroup[] {
+/** The requests one repetition of any spec sends, through its descriptor (a query's later pages come on top). */
+export function requestGroupsOf(spec: StrategySpec, ops: readonly PlannedOperation[]): Iterable<RequestGroup> {
   return descriptorOf(spec).requestGroups(spec, ops);
-}
-
-/** Requests per repetition of any spec, given how many requests each operation takes alone (a query's pages). */
-export function estimateRequests(
-  spec: StrategySpec,
-  ops: readonly PlannedOperation[],
-  requestsAlone: (op: PlannedOperation) => number,
-): number {
-  // Pages after a query's first are fetched on their own, whatever carried the first.
-  return requestGroupsOf(spec, ops).length + ops.reduce((a, op) => a + requestsAlone(op) - 1, 0);
 }

@@ -39,6 +39,29 @@ describe('dvbench run --dry-run', () => {
     expect(plan.strategies.find((p) => p.name === 'sequential')?.requestsPerRepetition).toBe(46);
   });
 
+  it("counts a filtered query's pages on the data the seed makes, as the run reads them", async () => {
+    const loaded = parseScenarioText(
+      `name: filtered
+mock: { profile: zero }
+data: { account: 300 }
+workloads:
+  - { kind: read, table: account, count: 3, select: [name], filter: "revenue gt 500000", pageSize: 20 }
+strategies: [sequential]
+repetitions: 1
+warmup: 0
+`,
+      'filtered.yaml',
+    );
+    const plan = dryRun(loaded.scenario);
+    const results = await new ScenarioRun(loaded, {
+      outDir: await tempDir('dvbench-dry-'),
+      target: { kind: 'mock' },
+    }).run();
+    // The table's size would say 15 pages a query; the filter keeps fewer, and the plan knows how many.
+    expect(results.strategies[0]?.requests).toBeLessThan(3 * 15);
+    expect(plan.strategies[0]?.requestsPerRepetition).toBe(results.strategies[0]?.requests);
+  });
+
   it('--strategies is checked as a run checks it, and the total counts only the strategies kept', async () => {
     const dir = await tempDir('dvbench-dry-');
     await writeFile(join(dir, 'dry.yaml'), YAML);

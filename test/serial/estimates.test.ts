@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { estimateRepetitionMs } from '../../src/estimate/estimateStrategy.js';
+import { estimateRepetition } from '../../src/estimate/estimateStrategy.js';
 import { loadScenario, run } from '../../src/index.js';
 import { dryRun, standInOperations } from '../../src/runner/dryRun.js';
 import { expandStrategies } from '../../src/scenario/expandStrategies.js';
@@ -55,7 +55,7 @@ describe('estimates from the cost model', () => {
     const rows = results.strategies.map((s) => {
       const spec = specs.find((x) => x.name === s.name);
       if (spec === undefined) throw new Error(s.name);
-      const estimate = estimateRepetitionMs(loaded.scenario, spec, ops, 'mock');
+      const estimate = estimateRepetition(loaded.scenario, spec, ops, 'mock').ms;
       return { name: s.name, estimate, measured: s.wallMs.mean, ratio: s.wallMs.mean / estimate };
     });
     for (const r of rows) {
