@@ -4,8 +4,7 @@ import { MeasurementSink, REQUEST_KINDS, type ErrorCause, type RequestKind } fro
 import { sum, summarize } from '../metrics/statistics.js';
 import { compareStrategies, sliceResult } from '../runner/aggregateStrategy.js';
 import type { RepetitionResult, RunResults, SliceResult, StrategyResult } from '../runner/RunResults.js';
-import { evaluateThresholds } from '../runner/evaluateThresholds.js';
-import { judgeRun, judgeStrategy } from '../runner/verdict.js';
+import { judgeResults, judgeStrategy } from '../runner/verdict.js';
 
 function addCounts(maps: readonly Readonly<Record<string, number>>[]): Record<string, number> {
   const out: Record<string, number> = {};
@@ -208,24 +207,6 @@ function mergeStrategy(parts: readonly StrategyResult[], maxErrorRate: number): 
   };
 }
 
-/** The merged run's thresholds and verdict, judged as one run's would be. */
-function judgeMerged(
-  first: RunResults,
-  strategies: readonly StrategyResult[],
-  run: { runError: string | null; partial: boolean; interruption: string | null },
-): Pick<RunResults, 'verdict' | 'thresholds'> {
-  const { partial, interruption } = run;
-  const thresholds = evaluateThresholds({
-    scenario: first.scenario,
-    strategies,
-    selectedStrategies: first.selectedStrategies,
-    partial,
-    interruption,
-  });
-  const interrupted = partial && interruption !== null && !interruption.startsWith('error') ? interruption : null;
-  return { verdict: judgeRun(strategies, { runError: run.runError, interrupted, thresholds }), thresholds };
-}
-
 /**
  * Combines the results of `--shard 1/n` … `--shard n/n` into one run, exactly: histograms are
  * merged (not averaged), counts summed, and each repetition's wall time is its slowest shard's.
@@ -271,7 +252,15 @@ export function mergeShards(shards: readonly RunResults[]): RunResults {
   const interruption = shards.find((s) => s.interruption !== null)?.interruption ?? null;
   return {
     ...first,
-    ...judgeMerged(first, compared.strategies, { runError, partial, interruption }),
+    // Judged as one run's results are: thresholds, and how the shards ended.
+    ...judgeResults({
+      scenario: first.scenario,
+      strategies: compared.strategies,
+      selectedStrategies: first.selectedStrategies,
+      partial,
+      interruption,
+      runError,
+    }),
     runId: `${first.runId}+${String(shards.length - 1)}`,
     partial,
     interruption,

@@ -27,8 +27,7 @@ import { checkTargetSafety } from '../target/targetSafety.js';
 import { RUN_TAG_VARIABLE } from '../strategies/runScript.js';
 import { estimateRepetition } from '../estimate/estimateStrategy.js';
 import { repetitionOverheadMs } from './dryRun.js';
-import { evaluateThresholds } from './evaluateThresholds.js';
-import { judgeRun } from './verdict.js';
+import { judgeResults } from './verdict.js';
 
 export interface RunOptions {
   /** Where results.json goes. */
@@ -495,23 +494,16 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     const { scenario } = this.#loaded;
     const compared = compareStrategies(state.results);
     const selectedStrategies = this.#options.only === undefined ? null : [...this.#options.only];
-    const judged = {
-      scenario,
-      strategies: compared.strategies,
-      selectedStrategies,
-      partial,
-      interruption: state.interruption,
-    };
-    const thresholds = evaluateThresholds(judged);
-    const errored = partial && state.interruption?.startsWith('error') === true;
     return {
       schemaVersion: RESULTS_SCHEMA_VERSION,
-      verdict: judgeRun(compared.strategies, {
-        runError: state.runError ?? (errored ? state.interruption : null),
-        interrupted: partial && !errored ? state.interruption : null,
-        thresholds,
+      ...judgeResults({
+        scenario,
+        strategies: compared.strategies,
+        selectedStrategies,
+        partial,
+        interruption: state.interruption,
+        runError: state.runError,
       }),
-      thresholds,
       runId: state.runId,
       scenarioFile: this.#loaded.path,
       scenario,

@@ -1,6 +1,7 @@
 import { EXIT } from '../errors/errorCatalogue.js';
 import type { ErrorCause } from '../metrics/MeasurementSink.js';
-import type { ThresholdOutcome } from './evaluateThresholds.js';
+import { evaluateThresholds, type ThresholdInput, type ThresholdOutcome } from './evaluateThresholds.js';
+import type { RunResults } from './RunResults.js';
 
 /**
  * ok: nothing failed; degraded: some operations failed, within the scenario's `maxErrorRate`;
@@ -86,7 +87,7 @@ export interface RunEnding {
  * failed when the run could not go on or a threshold was missed; interrupted when a signal
  * stopped it (what it found before is in the reasons).
  */
-export function judgeRun(
+function judgeRun(
   strategies: readonly { readonly name: string; readonly verdict: Verdict }[],
   ending: RunEnding,
 ): Verdict {
@@ -122,4 +123,24 @@ export function withThresholds(v: Verdict, thresholds: readonly ThresholdOutcome
   const missed = thresholdsMissed(thresholds);
   if (missed === undefined) return v;
   return { status: v.status === 'interrupted' ? v.status : 'failed', reasons: [...v.reasons, missed] };
+}
+
+/**
+ * What results.json holds as its judgement: the thresholds and the verdict, from the strategies
+ * and how the run ended. A partial run whose interruption reads `error: …` stopped on an error
+ * (failed); any other interruption is a signal (interrupted). A run and a merge of shards both
+ * judge through here.
+ */
+export function judgeResults(
+  run: ThresholdInput & { readonly runError: string | null },
+): Pick<RunResults, 'verdict' | 'thresholds'> {
+  const thresholds = evaluateThresholds(run);
+  const { partial, interruption } = run;
+  const errored = partial && interruption?.startsWith('error') === true;
+  const verdict = judgeRun(run.strategies, {
+    runError: run.runError ?? (errored ? interruption : null),
+    interrupted: partial && !errored ? interruption : null,
+    thresholds,
+  });
+  return { verdict, thresholds };
 }
