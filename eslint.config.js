@@ -1,6 +1,26 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { importBoundaries } from './tools/eslint/importBoundaries.js';
+
+/**
+ * The layers, bottom to top: a module imports from its own layer or below (docs/architecture.md).
+ * Tests sit outside them: a test may reach any layer.
+ */
+const LAYERS = [
+  { name: 'foundations', paths: ['util', 'protocol', 'src/errors', 'src/output'] },
+  { name: 'mock', paths: ['mock-server'] },
+  { name: 'client and metrics', paths: ['src/client', 'src/metrics'] },
+  { name: 'scenario', paths: ['src/scenario'] },
+  { name: 'strategies', paths: ['src/strategies'] },
+  { name: 'estimate', paths: ['src/estimate'] },
+  { name: 'target', paths: ['src/target'] },
+  { name: 'runner', paths: ['src/runner'] },
+  { name: 'load and calibrate', paths: ['src/load', 'src/calibrate'] },
+  { name: 'report', paths: ['src/report'] },
+  { name: 'library and cli', paths: ['src/library', 'src/cli', 'src/index.ts'] },
+  { name: 'tools', paths: ['bench', 'scripts'] },
+];
 
 export default tseslint.config(
   { ignores: ['dist/', 'reports/', 'node_modules/', 'coverage/'] },
@@ -9,9 +29,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: {
-          allowDefaultProject: ['*.js', 'bin/*.js', 'examples/library/*.js', 'scenarios/own-code/jobs/*.js'],
-        },
+        projectService: true,
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -23,7 +41,23 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.ts', 'mock-server/**/*.ts'],
+    files: ['**/*.ts'],
+    ignores: ['**/*.test.ts', 'test/**'],
+    plugins: { dvbench: importBoundaries },
+    rules: {
+      'dvbench/no-cycle': 'error',
+      'dvbench/layers': ['error', { layers: LAYERS }],
+    },
+  },
+  {
+    files: [
+      'src/**/*.ts',
+      'mock-server/**/*.ts',
+      'protocol/**/*.ts',
+      'util/**/*.ts',
+      'bench/**/*.ts',
+      'scripts/**/*.ts',
+    ],
     ignores: ['**/*.test.ts'],
     // Past these a function does several jobs: split it (a table, a stage, a helper) rather than raise them.
     rules: {
@@ -35,6 +69,8 @@ export default tseslint.config(
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
+      // Keep disableTypeChecked's parser options: JavaScript files are linted without type information.
+      ...tseslint.configs.disableTypeChecked.languageOptions,
       globals: { process: 'readonly', URL: 'readonly', console: 'readonly', setTimeout: 'readonly', fetch: 'readonly' },
     },
   },

@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'parallel',
-          include: ['src/**/*.test.ts', 'mock-server/**/*.test.ts', 'protocol/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'mock-server/**/*.test.ts', 'protocol/**/*.test.ts', 'util/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['test/serial/**', 'test/e2e/**'],
           // Two cores: more forks than that only adds scheduling noise to the timing-sensitive suites.
           maxWorkers: 2,

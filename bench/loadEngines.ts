@@ -65,7 +65,7 @@ export async function runDvbenchAsync(
   const end = start + seconds * 1000;
   await Promise.all(
     Array.from({ length: connections }, async () => {
-      while (performance.now() < end) await executeOperation(client, op, sink);
+      while (performance.now() < end) sink.accept(await executeOperation(client, op));
     }),
   );
   const elapsed = (performance.now() - start) / 1000;

@@ -10,6 +10,7 @@ import { decodeBatchRequest } from '../protocol/batch/index.js';
 import { encodeBatch } from '../src/client/batch/encodeBatch.js';
 import { DataverseClient } from '../src/client/DataverseClient.js';
 import { MeasurementSink } from '../src/metrics/MeasurementSink.js';
+import type { OperationOutcome } from '../src/metrics/OperationOutcome.js';
 import { median } from '../src/metrics/statistics.js';
 import { writeJsonAtomic } from '../src/output/writeJsonAtomic.js';
 import { startEmbeddedMock, type EmbeddedMock } from '../src/target/startEmbeddedMock.js';
@@ -498,6 +499,15 @@ async function millionOps(): Promise<void> {
   }
 }
 
+const SAMPLE_OUTCOME: OperationOutcome = {
+  state: 'ok',
+  workload: 0,
+  ops: 1,
+  requestKind: 'single',
+  requests: [{ serviceMs: 12.5, responseMs: 13.7, throttled: 0, kind: 'single', workloads: [0] }],
+  records: 0,
+};
+
 /** 5. Microbenchmarks of the hot paths, with tinybench. */
 async function micro(): Promise<void> {
   const { parseFilter } = await import('../mock-server/odata/parseFilter.js');
@@ -518,7 +528,7 @@ async function micro(): Promise<void> {
       parseFilter("(revenue gt 1000 and contains(name,'contoso')) or createdon ge 2024-01-01T00:00:00Z"),
     )
     .add('histogram record', () => {
-      sink.recordRequest(12.5, 13.7);
+      sink.accept(SAMPLE_OUTCOME);
     });
   await bench.run();
   const micro: Record<string, number> = {};

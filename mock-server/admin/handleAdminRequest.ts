@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatIssuePath } from '../config/formatIssuePath.js';
+import { formatIssuePath } from '../../util/formatIssuePath.js';
 import type { MockContext } from '../MockContext.js';
 import { DataverseError } from '../errors/DataverseError.js';
 import { seedData } from './seedData.js';

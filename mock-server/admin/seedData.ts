@@ -3,7 +3,7 @@ import type { ColumnDefinition } from '../metadata/TableDefinition.js';
 import { toDataverseDateTime } from '../records/parseRecordBody.js';
 import type { CellValue, LookupValue } from '../store/Row.js';
 import type { Store } from '../store/Store.js';
-import { createPrng, hashSeed, type Prng } from './createPrng.js';
+import { createPrng, hashSeed, type Prng } from '../../util/createPrng.js';
 
 const COMPANY_WORDS = [
   'Contoso',

@@ -17,7 +17,7 @@ import type { MockContext } from '../MockContext.js';
 import { operationKindOf } from '../routes/operationKindOf.js';
 import { parseResourcePath } from '../routes/parseResourcePath.js';
 import { parsePrefer } from '../odata/parsePrefer.js';
-import type { ApiRoutes } from '../routes/apiRoutes.js';
+import type { ApiRoutes } from '../routes/routeTable.js';
 import { dispatchApiRequest } from '../routes/dispatchApiRequest.js';
 
 /** Dataverse's limit of requests in one `$batch`, changeset operations included. */

@@ -3,19 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { MockConfigError } from './MockConfigError.js';
 import { parseMockConfig } from './parseMockConfig.js';
 import type { MockConfig } from './mockConfigSchema.js';
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Objects merge key by key; anything else in `overrides` replaces what was there. */
-export function mergeConfig(base: unknown, overrides: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = isPlainObject(base) ? { ...base } : {};
-  for (const [key, value] of Object.entries(overrides)) {
-    out[key] = isPlainObject(value) && isPlainObject(out[key]) ? mergeConfig(out[key], value) : value;
-  }
-  return out;
-}
+import { isPlainObject, mergeConfig } from './mergeConfig.js';
 
 /** Reads a YAML or JSON mock config file (JSON is YAML) as it is written, not yet validated. */
 export async function readMockConfigFile(path: string): Promise<Record<string, unknown>> {

@@ -1,7 +1,7 @@
 import { mockConfigSchema, type MockConfig } from './mockConfigSchema.js';
 import { MockConfigError } from './MockConfigError.js';
-import { formatIssuePath } from './formatIssuePath.js';
-import { deepFreeze } from './deepFreeze.js';
+import { formatIssuePath } from '../../util/formatIssuePath.js';
+import { deepFreeze } from '../../util/deepFreeze.js';
 import { Catalogue } from '../metadata/Catalogue.js';
 import { applyProfile } from '../profiles/applyProfile.js';
 

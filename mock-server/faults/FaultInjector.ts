@@ -1,4 +1,4 @@
-import { createPrng, hashSeed, type Prng } from '../admin/createPrng.js';
+import { createPrng, hashSeed, type Prng } from '../../util/createPrng.js';
 import type { FaultSpec, MockConfig, OperationKind } from '../config/mockConfigSchema.js';
 
 /** Draws, per request, which configured fault (if any) applies, from a seeded PRNG. */

@@ -1,6 +1,6 @@
 import type { ApiRequest, ApiResponse } from '../http/ApiMessage.js';
 import type { MockContext } from '../MockContext.js';
-import type { ApiRoutes } from '../routes/apiRoutes.js';
+import type { ApiRoutes } from '../routes/routeTable.js';
 import { dispatchApiRequest } from '../routes/dispatchApiRequest.js';
 import type { Resource } from '../routes/parseResourcePath.js';
 

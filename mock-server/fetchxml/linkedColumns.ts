@@ -1,4 +1,5 @@
-import { compileFilter, type QueryContext, type RowPredicate } from '../odata/compileFilter.js';
+import { compileFilter } from '../odata/compileFilter.js';
+import type { QueryContext, RowPredicate } from '../odata/FilterContext.js';
 import { FORMATTED_VALUE, formattedValue } from '../records/formattedValue.js';
 import { isLookupValue, type Row } from '../store/Row.js';
 import type { FetchLink } from './parseFetchXml.js';

@@ -1,4 +1,4 @@
-import { createPrng, hashSeed, type Prng } from '../admin/createPrng.js';
+import { createPrng, hashSeed, type Prng } from '../../util/createPrng.js';
 import type { LatencySpec, MockConfig, OperationKind } from '../config/mockConfigSchema.js';
 
 /** One unit of server work: its kind and, for queries, how many records it returned. */

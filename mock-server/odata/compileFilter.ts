@@ -1,32 +1,14 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
-import type { Catalogue, TableMetadata } from '../metadata/Catalogue.js';
-import { edmTypeOf, type ColumnDefinition } from '../metadata/TableDefinition.js';
+import type { TableMetadata } from '../metadata/Catalogue.js';
 import type { Row } from '../store/Row.js';
-import type { Store } from '../store/Store.js';
+import { edmTypeOf, type ColumnDefinition } from '../metadata/TableDefinition.js';
 import { compareComparable, comparable } from './compareCells.js';
 import type { ComparisonOperator, FilterNode, Literal, Operand } from './FilterAst.js';
 import { childrenByParent } from './childrenByParent.js';
 import { crmFunctionPredicate } from './crmFunctions.js';
+import type { FilterContext, RowPredicate } from './FilterContext.js';
 import { likeMatcher } from './likeMatcher.js';
 import { resolveProperty, type ResolvedProperty } from './resolveProperty.js';
-
-/**
- * SQL's three-valued logic: a comparison with a null column value is unknown (`null`), `not`
- * of unknown stays unknown, and only rows whose filter is `true` are returned.
- */
-export type RowPredicate = (row: Row) => boolean | null;
-
-export interface FilterContext {
-  readonly table: TableMetadata;
-  readonly catalogue: Catalogue;
-  readonly store: Store;
-  /** Current time, for relative date functions. */
-  readonly now: () => number;
-  /** The caller, for `EqualUserId` (FetchXML's `eq-userid`); no caller: nothing equals it. */
-  readonly userId?: string | undefined;
-  /** One index of related records per relationship for the whole filter, however many lambdas use it. */
-  readonly lambdaIndexes?: Map<string, ReadonlyMap<string, Row[]>>;
-}
 
 /**
  * The most `any`/`all` lambdas one filter may hold (the mock's bound; Dataverse states none):
@@ -42,9 +24,6 @@ function countLambdas(node: unknown): number {
     n += Array.isArray(value) ? value.reduce<number>((a, v) => a + countLambdas(v), 0) : countLambdas(value);
   return n;
 }
-
-/** What a query reads, whatever table it names: the tables, the clock and the caller. */
-export type QueryContext = Omit<FilterContext, 'table'>;
 
 const OPERATOR_KIND: Record<ComparisonOperator, string> = {
   eq: 'Equal',

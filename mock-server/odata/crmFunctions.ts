@@ -1,6 +1,6 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { FilterNode } from './FilterAst.js';
-import type { FilterContext, RowPredicate } from './compileFilter.js';
+import type { FilterContext, RowPredicate } from './FilterContext.js';
 import { comparable, compareComparable } from './compareCells.js';
 import { resolveProperty, type ResolvedProperty } from './resolveProperty.js';
 import { isLookupValue } from '../store/Row.js';

@@ -1,7 +1,8 @@
 import type { TableMetadata } from '../metadata/Catalogue.js';
 import type { Row } from '../store/Row.js';
 import { compareComparable, comparable } from './compareCells.js';
-import { compileFilter, type QueryContext } from './compileFilter.js';
+import { compileFilter } from './compileFilter.js';
+import type { QueryContext } from './FilterContext.js';
 import type { QueryOptions } from './QueryOptions.js';
 import { resolveProperty } from './resolveProperty.js';
 import { decodeSkipToken, encodeSkipToken, type PageCursor } from './skipToken.js';

@@ -1,7 +1,8 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { TableMetadata } from '../metadata/Catalogue.js';
 import type { Aggregate, AggregateMethod, GroupKey } from './aggregateRows.js';
-import { compileFilter, type QueryContext, type RowPredicate } from './compileFilter.js';
+import { compileFilter } from './compileFilter.js';
+import type { QueryContext, RowPredicate } from './FilterContext.js';
 import { parseFilter } from './parseFilter.js';
 import { splitTopLevel } from './parseQueryOptions.js';
 import { resolveProperty } from './resolveProperty.js';

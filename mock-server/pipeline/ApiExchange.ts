@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BodyBudget } from '../http/readRequestBody.js';
 import type { MockContext } from '../MockContext.js';
-import type { ApiRoutes } from '../routes/apiRoutes.js';
+import type { ApiRoutes } from '../routes/routeTable.js';
 import type { Resource } from '../routes/parseResourcePath.js';
 
 /** What every request of one server shares: built once by `buildMockServer`. */

@@ -1,6 +1,6 @@
 import { writeResponse } from '../http/writeResponse.js';
 import type { ApiResponse } from '../http/ApiMessage.js';
-import { routeLabel } from '../routes/apiRoutes.js';
+import { routeLabel } from '../routes/routeTable.js';
 import type { ApiExchange, PipelineEnv } from './ApiExchange.js';
 
 /** Stage 8: counts the request and writes Dataverse's standard headers around the answer. */

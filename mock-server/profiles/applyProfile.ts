@@ -1,4 +1,4 @@
-import { mergeConfig } from '../config/loadMockConfigFile.js';
+import { mergeConfig } from '../config/mergeConfig.js';
 import { COST_KEYS } from '../config/mockConfigSchema.js';
 import { resolveProfile, type ResolvedProfile } from './resolveProfile.js';
 

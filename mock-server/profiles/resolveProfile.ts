@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { formatIssuePath } from '../config/formatIssuePath.js';
+import { formatIssuePath } from '../../util/formatIssuePath.js';
 import { MockConfigError } from '../config/MockConfigError.js';
 import { BUILT_IN_PROFILES } from './builtInProfiles.js';
 import { profileSchema, type Profile } from './profileSchema.js';

@@ -6,7 +6,8 @@ import type {
   TableMetadata,
 } from '../metadata/Catalogue.js';
 import type { ColumnDefinition } from '../metadata/TableDefinition.js';
-import { compileFilter, type QueryContext } from '../odata/compileFilter.js';
+import { compileFilter } from '../odata/compileFilter.js';
+import type { QueryContext } from '../odata/FilterContext.js';
 import { executeQuery, MAX_PAGE_SIZE } from '../odata/executeQuery.js';
 import { childrenByParent } from '../odata/childrenByParent.js';
 import { resolveProperty } from '../odata/resolveProperty.js';

@@ -5,7 +5,8 @@ import type { Catalogue } from '../metadata/Catalogue.js';
 import { csdlDocument } from '../metadata/csdlDocument.js';
 import type { MockContext } from '../MockContext.js';
 import { createRecord } from './createRecord.js';
-import { ACTION_PREFIX, type Resource, type ResourceKind } from './parseResourcePath.js';
+import { ACTION_PREFIX, type Resource } from './parseResourcePath.js';
+import type { ApiRoutes } from './routeTable.js';
 import { countCollection, queryCollection } from './queryCollection.js';
 import { deleteProperty, putProperty, retrieveProperty } from './propertyRoutes.js';
 import { deleteRecord, retrieveRecord, upsertRecord } from './recordRoutes.js';
@@ -19,29 +20,6 @@ import {
   queryRelated,
   retrieveNavigationTarget,
 } from './referenceRoutes.js';
-
-type ResourceOf<K extends ResourceKind> = Extract<Resource, { kind: K }>;
-
-export type RouteHandler<R extends Resource> = (
-  resource: R,
-  request: ApiRequest,
-  ctx: MockContext,
-  routes: ApiRoutes,
-) => Promise<ApiResponse> | ApiResponse;
-
-export interface ApiRoute<R extends Resource> {
-  /** The stats label: method plus the resource's shape, never its key values. */
-  readonly label: (resource: R) => string;
-  readonly methods: Readonly<Partial<Record<string, RouteHandler<R>>>>;
-  /**
-   * What another method gets. Dataverse answers 405 on entity sets and records but 404
-   * ("No HTTP resource") on functions and actions, as if the route did not exist.
-   */
-  readonly otherMethods: 'methodNotAllowed' | 'noHttpResource';
-}
-
-/** One entry per resource kind; the mapped type makes the compiler ask for a new kind's entry. */
-export type ApiRoutes = { readonly [K in ResourceKind]: ApiRoute<ResourceOf<K>> };
 
 function whoAmI(_resource: Resource, request: ApiRequest, ctx: MockContext): ApiResponse {
   return jsonResponse(200, {
@@ -146,13 +124,3 @@ export const apiRoutes: ApiRoutes = {
     otherMethods: 'methodNotAllowed',
   },
 };
-
-/** The entry for a resource, typed to it (TypeScript cannot correlate the lookup by itself). */
-export function routeOf<R extends Resource>(resource: R, routes: ApiRoutes = apiRoutes): ApiRoute<R> {
-  return routes[resource.kind] as unknown as ApiRoute<R>;
-}
-
-/** The route label used in stats. */
-export function routeLabel(method: string, resource: Resource | undefined, routes: ApiRoutes = apiRoutes): string {
-  return resource === undefined ? `${method} (unmatched)` : `${method} ${routeOf(resource, routes).label(resource)}`;
-}

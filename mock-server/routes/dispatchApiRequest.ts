@@ -1,8 +1,7 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { ApiRequest, ApiResponse } from '../http/ApiMessage.js';
 import type { MockContext } from '../MockContext.js';
-import type { ApiRoutes } from './apiRoutes.js';
-import { routeOf } from './apiRoutes.js';
+import { routeOf, type ApiRoutes } from './routeTable.js';
 import type { Resource } from './parseResourcePath.js';
 
 /**

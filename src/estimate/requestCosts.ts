@@ -1,12 +1,6 @@
 import type { OperationCost } from '../../mock-server/index.js';
-import type { RequestKind } from '../metrics/MeasurementSink.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
-
-/** One request a strategy sends: how it is framed and the planned operations it carries. */
-export interface RequestGroup {
-  readonly kind: RequestKind;
-  readonly ops: readonly PlannedOperation[];
-}
+import type { RequestGroup } from '../strategies/RequestGroup.js';
 
 /** The server work of one request, as the mock's cost model counts it, and its operations (for client time). */
 export interface EstimatedRequest {

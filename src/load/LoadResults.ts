@@ -1,7 +1,7 @@
 import type { MockCosts } from '../../mock-server/index.js';
 import type { LatencyPercentiles } from '../metrics/MeasurementSink.js';
-import type { Environment } from '../runner/RunResults.js';
-import type { LoadSpec } from './loadSchema.js';
+import type { Environment } from '../output/environment.js';
+import type { LoadSpec } from '../scenario/loadSchema.js';
 import type { LoadPoint } from './LoadSeries.js';
 import type { SloResult } from './SloTracker.js';
 

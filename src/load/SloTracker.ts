@@ -1,5 +1,5 @@
 import { latencyHistogram, MeasurementSink, type Histogram } from '../metrics/MeasurementSink.js';
-import { durationMs, type SloSpec } from './loadSchema.js';
+import { durationMs, type SloSpec } from '../scenario/loadSchema.js';
 import type { ArrivalOutcome } from './LoadSeries.js';
 
 /** One window of one objective, judged. */

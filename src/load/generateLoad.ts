@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataverseClient } from '../client/DataverseClient.js';
 import type { MeasurementSink } from '../metrics/MeasurementSink.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
-import { executeOperation, type OperationFeedback } from '../strategies/executeOperation.js';
+import { throttledIn } from '../metrics/OperationOutcome.js';
+import { executeOperation } from '../strategies/executeOperation.js';
 import type { ArrivalOutcome } from './LoadSeries.js';
 import { WorkloadMix } from './workloadMix.js';
 
@@ -123,9 +124,9 @@ async function send(
   startedAt: number,
   interrupted: () => void,
 ): Promise<void> {
-  const feedback: OperationFeedback = { throttled: 0, serviceMs: 0 };
-  await executeOperation(input.client, op, input.sink, undefined, feedback);
-  if (feedback.outcome === 'cancelled') {
+  const outcome = await executeOperation(input.client, op);
+  input.sink.accept(outcome);
+  if (outcome.state === 'cancelled') {
     interrupted();
     return;
   }
@@ -133,7 +134,7 @@ async function send(
     workload,
     intendedMs,
     endMs: performance.now() - startedAt,
-    failed: feedback.outcome !== 'ok',
-    throttled: feedback.throttled,
+    failed: outcome.state !== 'ok',
+    throttled: throttledIn(outcome),
   });
 }

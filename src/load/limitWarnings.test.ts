@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rampsOf } from './arrivalSchedule.js';
+import { rampsOf } from '../scenario/arrivalSchedule.js';
 import { DATAVERSE_LIMITS, limitWarnings, peakArrivals } from './limitWarnings.js';
 
 describe('limitWarnings', () => {

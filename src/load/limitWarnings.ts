@@ -1,4 +1,4 @@
-import { arrivalTimes, type Ramp } from './arrivalSchedule.js';
+import { arrivalTimes, type Ramp } from '../scenario/arrivalSchedule.js';
 
 /** Dataverse's service protection limits per user (Learn, "Service protection API limits"), or the mock's as configured. */
 export interface UserLimits {

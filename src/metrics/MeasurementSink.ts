@@ -1,4 +1,5 @@
 import hdr from 'hdr-histogram-js';
+import type { OperationOutcome, RequestSample } from './OperationOutcome.js';
 
 export type Histogram = ReturnType<typeof hdr.build>;
 
@@ -76,12 +77,6 @@ function newSlice(): Slice {
   return { operations: 0, failedOperations: 0, requests: 0, response: latencyHistogram() };
 }
 
-/** The tags of one request: how it travelled and which workloads its operations came from. */
-export interface RequestTags {
-  readonly kind: RequestKind;
-  readonly workloads: readonly number[];
-}
-
 /**
  * Where one worker's measurements go: HDR histograms of service time (one attempt) and response
  * time (retries and Retry-After waits included) per request, operation counts, the distinct
@@ -91,11 +86,10 @@ export interface RequestTags {
 export class MeasurementSink {
   readonly service: Histogram = latencyHistogram();
   readonly response: Histogram = latencyHistogram();
-  operations = 0;
-  failedOperations = 0;
-  requests = 0;
-  /** Records read by queries. */
-  records = 0;
+  #operations = 0;
+  #failedOperations = 0;
+  #requests = 0;
+  #records = 0;
   readonly errors: Record<string, ErrorCause> = {};
   readonly workloads = new Map<number, Slice>();
   readonly requestKinds = new Map<RequestKind, Slice>();
@@ -121,41 +115,67 @@ export class MeasurementSink {
     return s;
   }
 
-  recordRequest(
-    serviceMs: number,
-    responseMs: number,
-    throttled = 0,
-    tags: RequestTags = { kind: 'single', workloads: [] },
-  ): void {
-    this.requests++;
-    if (throttled > 0) this.#bucket()[1] += throttled;
-    const response = Math.max(1, Math.round(responseMs * 1000));
-    this.service.recordValue(Math.max(1, Math.round(serviceMs * 1000)));
+  get operations(): number {
+    return this.#operations;
+  }
+
+  get failedOperations(): number {
+    return this.#failedOperations;
+  }
+
+  get requests(): number {
+    return this.#requests;
+  }
+
+  /** Records read by queries. */
+  get records(): number {
+    return this.#records;
+  }
+
+  /**
+   * The one way in: an operation's outcome, as its executor returned it. Its requests are
+   * measured; unless it was cancelled (the run was stopping), it counts as ok or failed.
+   */
+  accept(outcome: OperationOutcome): void {
+    for (const request of outcome.requests) this.#countRequest(request);
+    this.#records += outcome.records;
+    if (outcome.state === 'cancelled') return;
+    const where = { workload: outcome.workload, requestKind: outcome.requestKind };
+    if (outcome.state === 'ok') this.#countOperations(outcome.ops, 0, where);
+    else this.#countOperations(0, outcome.ops, where, outcome.cause, outcome.failedIds);
+  }
+
+  acceptAll(outcomes: Iterable<OperationOutcome>): void {
+    for (const outcome of outcomes) this.accept(outcome);
+  }
+
+  #countRequest(sample: RequestSample): void {
+    this.#requests++;
+    if (sample.throttled > 0) this.#bucket()[1] += sample.throttled;
+    const response = Math.max(1, Math.round(sample.responseMs * 1000));
+    this.service.recordValue(Math.max(1, Math.round(sample.serviceMs * 1000)));
     this.response.recordValue(response);
-    const kind = MeasurementSink.#slice(this.requestKinds, tags.kind);
+    const kind = MeasurementSink.#slice(this.requestKinds, sample.kind);
     kind.requests++;
     kind.response.recordValue(response);
     // A $batch carrying several workloads counts toward each of them.
-    for (const w of new Set(tags.workloads)) {
+    for (const w of new Set(sample.workloads)) {
       const slice = MeasurementSink.#slice(this.workloads, w);
       slice.requests++;
       slice.response.recordValue(response);
     }
   }
 
-  /**
-   * Counts finished operations of one workload, sent as `requestKind`. A failure names its
-   * cause; `failedIds` are the records those failed operations were about.
-   */
-  recordOperations(
+  /** Finished operations of one workload, sent as `requestKind`; a failure names its cause and the records it was about. */
+  #countOperations(
     ok: number,
     failed: number,
     where: { workload: number; requestKind: RequestKind },
     cause?: FailureInput,
     failedIds: readonly string[] = [],
   ): void {
-    this.operations += ok + failed;
-    this.failedOperations += failed;
+    this.#operations += ok + failed;
+    this.#failedOperations += failed;
     this.#bucket()[0] += ok + failed;
     for (const slice of [
       MeasurementSink.#slice(this.workloads, where.workload),
@@ -225,10 +245,10 @@ export class MeasurementSink {
     const encoded = other instanceof MeasurementSink ? other.encode() : other;
     this.service.add(hdr.decodeFromCompressedBase64(encoded.service));
     this.response.add(hdr.decodeFromCompressedBase64(encoded.response));
-    this.operations += encoded.operations;
-    this.failedOperations += encoded.failedOperations;
-    this.requests += encoded.requests;
-    this.records += encoded.records;
+    this.#operations += encoded.operations;
+    this.#failedOperations += encoded.failedOperations;
+    this.#requests += encoded.requests;
+    this.#records += encoded.records;
     for (const [k, cause] of Object.entries(encoded.errors)) {
       const known = this.errors[k];
       this.errors[k] = known === undefined ? { ...cause } : { ...known, count: known.count + cause.count };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPrng } from '../../mock-server/index.js';
+import { createPrng } from '../../util/createPrng.js';
 import { fitUsl, uslThroughput } from './fitUsl.js';
 
 describe('fitUsl', () => {

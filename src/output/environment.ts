@@ -1,6 +1,17 @@
 import { cpus, platform, release, arch, totalmem } from 'node:os';
 import { readPackageVersion } from './readPackageVersion.js';
-import type { Environment } from '../runner/RunResults.js';
+
+/** The machine and versions a run was measured on, recorded with its results. */
+export interface Environment {
+  readonly dvbenchVersion: string;
+  readonly node: string;
+  readonly os: string;
+  readonly arch: string;
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly totalMemoryBytes: number;
+  readonly ci: boolean;
+}
 
 export function describeEnvironment(): Environment {
   const cores = cpus();

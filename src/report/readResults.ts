@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { formatIssuePath } from '../../mock-server/index.js';
+import { formatIssuePath } from '../../util/formatIssuePath.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
 import { evaluateThresholds } from '../runner/evaluateThresholds.js';
 import { resultsSchema } from '../runner/resultsSchema.js';

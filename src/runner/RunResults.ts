@@ -1,3 +1,4 @@
+import type { Environment } from '../output/environment.js';
 import type { MockCosts } from '../../mock-server/index.js';
 import type { ErrorCause, LatencyPercentiles, RequestKind } from '../metrics/MeasurementSink.js';
 import type { ThresholdOutcome } from './evaluateThresholds.js';
@@ -144,17 +145,6 @@ export interface StrategyResult {
   /** HDR histograms (microseconds, compressed base64) so runs and shards can be merged exactly. */
   readonly histograms: { readonly response: string; readonly service: string; readonly latency: string };
   readonly warnings: readonly string[];
-}
-
-export interface Environment {
-  readonly dvbenchVersion: string;
-  readonly node: string;
-  readonly os: string;
-  readonly arch: string;
-  readonly cpuModel: string;
-  readonly cores: number;
-  readonly totalMemoryBytes: number;
-  readonly ci: boolean;
 }
 
 export interface RunResults {

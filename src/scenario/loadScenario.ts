@@ -7,12 +7,12 @@ import {
   applyProfile,
   checkColumns,
   checkQuery,
-  deepFreeze,
-  formatIssuePath,
   MockConfigError,
   tableDirectory,
   type MockCosts,
 } from '../../mock-server/index.js';
+import { deepFreeze } from '../../util/deepFreeze.js';
+import { formatIssuePath } from '../../util/formatIssuePath.js';
 import {
   MAX_BATCH_SIZE,
   MAX_PLANNED_OPERATIONS,
@@ -22,7 +22,7 @@ import {
 } from './scenarioSchema.js';
 import { expandStrategies } from './expandStrategies.js';
 import { CHANGING_KINDS, ownRecordsBefore } from './ownRecords.js';
-import { rampsOf, totalArrivals } from '../load/arrivalSchedule.js';
+import { rampsOf, totalArrivals } from './arrivalSchedule.js';
 
 export interface LoadedScenario {
   readonly path: string;

@@ -1,4 +1,5 @@
-import { createPrng, hashSeed, type TableEntry } from '../../mock-server/index.js';
+import type { TableEntry } from '../../mock-server/index.js';
+import { createPrng, hashSeed } from '../../util/createPrng.js';
 import type { PlannedOperation } from './PlannedOperation.js';
 import type { Scenario, Workload } from './scenarioSchema.js';
 import { PlanContext, planWorkload, shuffled } from './workloadPlanners.js';

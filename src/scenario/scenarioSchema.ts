@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { mockConfigSchema } from '../../mock-server/index.js';
-import { loadSchema } from '../load/loadSchema.js';
+import { loadSchema } from './loadSchema.js';
 
 const tableName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a table logical name (lower case), e.g. account');
 /** Operations one plan may hold: beyond it the plan alone would not fit a 2-core, few-GB CI machine. */

@@ -1,5 +1,6 @@
 import { MAX_PAGE_SIZE } from './scenarioSchema.js';
-import type { Prng, TableEntry } from '../../mock-server/index.js';
+import type { TableEntry } from '../../mock-server/index.js';
+import type { Prng } from '../../util/createPrng.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
 import type { PlannedOperation } from './PlannedOperation.js';
 import type { Workload } from './scenarioSchema.js';

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { executeWithFeedback } from './executeOperation.js';
+import { lastServiceMs, throttledIn } from '../metrics/OperationOutcome.js';
+import { executeOperation } from './executeOperation.js';
 import type { Strategy } from './StrategyContext.js';
 
 /**
@@ -38,7 +39,9 @@ export const adaptiveStrategy: Strategy = async (ctx) => {
         const op = ctx.ops[next++];
         if (op === undefined) break;
         inFlight++;
-        void executeWithFeedback(ctx.client, op, ctx.sink).then((fb) => {
+        void executeOperation(ctx.client, op).then((outcome) => {
+          ctx.sink.accept(outcome);
+          const fb = { serviceMs: lastServiceMs(outcome), throttled: throttledIn(outcome) };
           inFlight--;
           done += op.ops;
           ctx.onProgress(done);

@@ -1,15 +1,9 @@
 import type { BatchEntryInput } from '../client/batch/BatchTypes.js';
 import { createMultiple, updateMultiple, upsertMultiple, type BulkRequest } from '../client/bulk/bulkRequests.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
-import {
-  executeOperation,
-  httpFailure,
-  recordBatchOutcome,
-  recordOutcome,
-  recordThrown,
-  toBatchEntry,
-  unitChangeset,
-} from './executeOperation.js';
+import { batchOutcomes, bulkOutcomes, thrownOutcomes } from './batchOutcomes.js';
+import { executeOperation } from './executeOperation.js';
+import { toBatchEntry, unitChangeset } from './toBatchEntry.js';
 import { runPool } from './runPool.js';
 import type { Strategy, StrategyContext } from './StrategyContext.js';
 
@@ -31,7 +25,9 @@ export const poolStrategy: Strategy = async (ctx) => {
   await runPool(
     ctx.ops,
     concurrency,
-    (op, slot) => executeOperation(ctx.client, op, ctx.sink, undefined, undefined, slot),
+    async (op, slot) => {
+      ctx.sink.accept(await executeOperation(ctx.client, op, { worker: slot }));
+    },
     ctx.signal,
     (op) => {
       advance(op.ops);
@@ -71,13 +67,9 @@ export const batchStrategy: Strategy = async (ctx) => {
       try {
         // Every planned part is safe to repeat (creates carry client-chosen keys): a lost response is sent again.
         const result = await ctx.client.batch(entries, { continueOnError, idempotent: true });
-        ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled, {
-          kind: 'batch',
-          workloads: group.map((op) => op.workload),
-        });
-        await recordBatchOutcome(ctx.client, group, result.batch.results, ctx.sink, 'batch');
+        ctx.sink.acceptAll(await batchOutcomes(ctx.client, group, result, 'batch'));
       } catch (error) {
-        recordThrown(ctx.sink, group, 'batch', error);
+        ctx.sink.acceptAll(thrownOutcomes(group, 'batch', error));
       }
     },
     ctx.signal,
@@ -100,18 +92,14 @@ export const transactionStrategy: Strategy = async (ctx) => {
         op.kind === 'unit' ? unitChangeset(op) : { changeset: [toBatchEntry(op) as never] };
       if (op.kind === 'query' || op.kind === 'retrieve') {
         // GET is not allowed in a changeset: reads go alone.
-        await executeOperation(ctx.client, op, ctx.sink);
+        ctx.sink.accept(await executeOperation(ctx.client, op));
         return;
       }
       try {
         const result = await ctx.client.batch([entry], { idempotent: true });
-        ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled, {
-          kind: 'changeset',
-          workloads: [op.workload],
-        });
-        await recordBatchOutcome(ctx.client, [op], result.batch.results, ctx.sink, 'changeset');
+        ctx.sink.acceptAll(await batchOutcomes(ctx.client, [op], result, 'changeset'));
       } catch (error) {
-        recordThrown(ctx.sink, [op], 'changeset', error);
+        ctx.sink.acceptAll(thrownOutcomes([op], 'changeset', error));
       }
     },
     ctx.signal,
@@ -178,7 +166,7 @@ export const bulkStrategy: Strategy = async (ctx) => {
     inFlight,
     async (item) => {
       if ('single' in item) {
-        await executeOperation(ctx.client, item.single, ctx.sink);
+        ctx.sink.accept(await executeOperation(ctx.client, item.single));
         return;
       }
       try {
@@ -187,19 +175,9 @@ export const bulkStrategy: Strategy = async (ctx) => {
           idempotent: true,
           createWithKey: item.bulk[0]?.kind === 'create',
         });
-        ctx.sink.recordRequest(result.lastAttemptMs, result.totalMs, result.throttled, {
-          kind: 'bulk',
-          workloads: item.bulk.map((op) => op.workload),
-        });
-        for (const op of item.bulk)
-          recordOutcome(
-            ctx.sink,
-            op,
-            'bulk',
-            result.status < 400 ? undefined : httpFailure(op, result.status, result.error),
-          );
+        ctx.sink.acceptAll(bulkOutcomes(item.bulk, result));
       } catch (error) {
-        recordThrown(ctx.sink, item.bulk, 'bulk', error);
+        ctx.sink.acceptAll(thrownOutcomes(item.bulk, 'bulk', error));
       }
     },
     ctx.signal,

@@ -3,10 +3,11 @@ import type { Dispatcher } from 'undici';
 import { redact } from '../client/auth/redact.js';
 import type { CallResult } from '../client/CallResult.js';
 import type { DataverseClient } from '../client/DataverseClient.js';
-import type { MeasurementSink } from '../metrics/MeasurementSink.js';
+import { CANCELLED, thrownFailure } from '../metrics/failureCause.js';
+import type { OperationOutcome, RequestSample } from '../metrics/OperationOutcome.js';
 import { describeOperation, type PlannedOperation } from '../scenario/PlannedOperation.js';
+import { outcomeOf, sampleOf } from './operationOutcome.js';
 import { withScriptExitGuard } from './scriptExitGuard.js';
-import { record, recordOutcome, thrownFailure, type OperationFeedback } from './executeOperation.js';
 
 type ScriptOp = Extract<PlannedOperation, { kind: 'script' }>;
 
@@ -79,11 +80,9 @@ export function scriptResponse(result: Pick<CallResult, 'status' | 'headers' | '
 export async function runScript(
   client: DataverseClient,
   op: ScriptOp,
-  sink: MeasurementSink,
   pin: { identity?: number; worker: number },
-  feedback: OperationFeedback | undefined,
-): Promise<void> {
-  let sent = 0;
+): Promise<OperationOutcome> {
+  const requests: RequestSample[] = [];
   const ctx: ScriptContext = {
     url: client.apiUrl,
     token: () => client.token(pin.identity),
@@ -92,8 +91,7 @@ export async function runScript(
         ...(pin.identity === undefined ? {} : { identity: pin.identity }),
         ...(headers === undefined ? {} : { headers }),
       });
-      sent++;
-      record(sink, result, 'single', [op.workload], feedback);
+      requests.push(sampleOf(result, 'single', [op.workload]));
       return scriptResponse(result);
     },
     index: op.index,
@@ -105,22 +103,16 @@ export async function runScript(
     const fn = await loadScript(op.module);
     await withScriptExitGuard(() => fn(ctx));
   } catch (error) {
-    const failure = thrownFailure(op, error);
-    recordOutcome(
-      sink,
-      op,
-      'single',
-      {
-        ...failure,
-        kind: failure.code === 'DVB_ERR_CANCELLED' ? failure.kind : 'script threw',
-        message: redact(failure.message),
-        firstOperation: describeOperation(op),
-      },
-      feedback,
-    );
-    return;
+    const failure = thrownFailure(describeOperation(op), error);
+    const cause = {
+      ...failure,
+      kind: failure.code === CANCELLED ? failure.kind : 'script threw',
+      message: redact(failure.message),
+    };
+    return outcomeOf(op, 'single', cause, requests);
   }
   const ms = performance.now() - started;
-  if (sent === 0) sink.recordRequest(ms, ms, 0, { kind: 'single', workloads: [op.workload] });
-  recordOutcome(sink, op, 'single', undefined, feedback);
+  if (requests.length === 0)
+    requests.push({ serviceMs: ms, responseMs: ms, throttled: 0, kind: 'single', workloads: [op.workload] });
+  return outcomeOf(op, 'single', undefined, requests);
 }

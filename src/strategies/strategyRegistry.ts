@@ -1,7 +1,7 @@
 import type { RequestKind } from '../metrics/MeasurementSink.js';
 import type { StrategySpec } from '../scenario/expandStrategies.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
-import type { RequestGroup } from '../estimate/requestCosts.js';
+import type { RequestGroup } from './RequestGroup.js';
 import { adaptiveStrategy } from './adaptiveStrategy.js';
 import {
   batchStrategy,

@@ -4,7 +4,7 @@ import { redact } from '../client/auth/redact.js';
 import { DataverseClient } from '../client/DataverseClient.js';
 import { ThrottleGate } from '../client/retry/ThrottleGate.js';
 import { MeasurementSink, type FailureInput } from '../metrics/MeasurementSink.js';
-import { isFatalCause } from '../runner/FailureMonitor.js';
+import { isFatalCause } from '../metrics/isFatalCause.js';
 import { executeOperation } from './executeOperation.js';
 import { unguardScriptExit } from './scriptExitGuard.js';
 import { PROGRESS_INTERVAL_MS, type ParentMessage, type WorkerMessage, type WorkerStart } from './workerProtocol.js';
@@ -76,7 +76,7 @@ async function run(
       const op = start.ops[index];
       if (op === undefined) break;
       // Identities are shared out by worker, as one application user per worker would be.
-      await executeOperation(client, op, sink, start.workerIndex);
+      sink.accept(await executeOperation(client, op, { identity: start.workerIndex }));
     }
   } finally {
     await client.close();

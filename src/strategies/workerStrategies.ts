@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import type { ClientCounters } from '../client/ClientCounters.js';
 import type { FailureInput } from '../metrics/MeasurementSink.js';
-import { compiledModule } from '../runner/compiledModule.js';
+import { compiledModule } from '../../util/compiledModule.js';
 import type { Strategy, StrategyContext } from './StrategyContext.js';
 import type { ParentMessage, WorkerMessage, WorkerStart } from './workerProtocol.js';
 import { startBarrier } from './startBarrier.js';

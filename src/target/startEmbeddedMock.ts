@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import type { MockConfig } from '../../mock-server/index.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
-import { compiledModule } from '../runner/compiledModule.js';
+import { compiledModule } from '../../util/compiledModule.js';
 
 export interface EmbeddedMock {
   readonly url: string;

@@ -19,7 +19,7 @@ import { expandStrategies } from '../../scenario/expandStrategies.js';
 import { loadScenario, type LoadedScenario, type LoadOptions } from '../../scenario/loadScenario.js';
 import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
 import { interruptOnSignals } from '../interruptOnSignals.js';
-import { durationMs, durationSchema } from '../../load/loadSchema.js';
+import { durationMs, durationSchema } from '../../scenario/loadSchema.js';
 import { describeLoadPlan, runLoadScenario } from './runLoadScenario.js';
 import { checkLoadSafety } from '../../load/runLoad.js';
 import { describeTarget } from '../../target/describeTarget.js';

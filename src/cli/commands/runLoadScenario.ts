@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { TargetSpec } from '../../target/resolveTarget.js';
-import { rampsOf, totalArrivals, totalMs } from '../../load/arrivalSchedule.js';
-import type { LoadSpec } from '../../load/loadSchema.js';
+import { rampsOf, totalArrivals, totalMs } from '../../scenario/arrivalSchedule.js';
+import type { LoadSpec } from '../../scenario/loadSchema.js';
 import { LoadRun } from '../../load/runLoad.js';
 import type { LoadResults } from '../../load/LoadResults.js';
 import { attachLoadProgress } from '../../report/load/attachLoadProgress.js';

@@ -1,6 +1,6 @@
 import type { ChartConfiguration, Plugin } from 'chart.js';
 import type { LoadResults } from '../../load/LoadResults.js';
-import { durationMs } from '../../load/loadSchema.js';
+import { durationMs } from '../../scenario/loadSchema.js';
 import { renderChart } from '../charts/renderChart.js';
 
 /** The part of a 2D context the stage-line plugin uses. */

@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
  */
 export function compiledModule(relativeToSrc: string): string {
   const here = fileURLToPath(import.meta.url);
-  const srcRoot = here.replace(/[\\/]runner[\\/]compiledModule\.(ts|js)$/, '');
-  const distSrc = /[\\/]dist[\\/]src$/.test(srcRoot) ? srcRoot : srcRoot.replace(/[\\/]src$/, '/dist/src');
-  const path = `${distSrc}/${relativeToSrc}`;
+  const root = here.replace(/[\\/]util[\\/]compiledModule\.(ts|js)$/, '');
+  const distRoot = /[\\/]dist$/.test(root) ? root : `${root}/dist`;
+  const path = `${distRoot}/src/${relativeToSrc}`;
   if (!existsSync(path)) throw new Error(`${path} is missing: run 'npm run build' first`);
   return path;
 }

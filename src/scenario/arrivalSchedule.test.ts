@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { arrivalTimes, rampsOf, totalArrivals } from './arrivalSchedule.js';
-import { WorkloadMix } from './workloadMix.js';
+import { WorkloadMix } from '../load/workloadMix.js';
 
 const spec = (
   stages: { duration: string | number; rate: number }[],
