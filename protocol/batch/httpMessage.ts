@@ -1,5 +1,5 @@
 import { BatchFormatError } from './BatchFormatError.js';
-import { parseHeaderLines } from './multipart.js';
+import { parseHeaderLines, splitAtBlankLine } from './multipart.js';
 
 const CRLF = '\r\n';
 
@@ -19,13 +19,10 @@ export interface HttpResponseMessage {
 }
 
 function splitMessage(text: string): [string, string, string] {
-  const lineEnd = text.indexOf(CRLF);
-  const first = lineEnd < 0 ? text : text.slice(0, lineEnd);
-  const rest = lineEnd < 0 ? '' : text.slice(lineEnd + 2);
-  const blank = rest.startsWith(CRLF) ? 0 : rest.indexOf(CRLF + CRLF);
-  // A bodiless message may end right after its last header: the blank line's CRLF is the delimiter's.
-  if (blank < 0) return [first, rest.endsWith(CRLF) ? rest.slice(0, -2) : rest, ''];
-  return [first, rest.slice(0, blank), rest.slice(blank + (blank === 0 ? 2 : 4))];
+  const lineEnd = /\r?\n/.exec(text);
+  if (lineEnd === null) return [text, '', ''];
+  const [head, body] = splitAtBlankLine(text.slice(lineEnd.index + lineEnd[0].length));
+  return [text.slice(0, lineEnd.index), head, body];
 }
 
 /** `METHOD URL HTTP/1.1`, headers, a blank line, the body. */

@@ -196,14 +196,49 @@ describe('mock server: $batch and changesets', () => {
     expect(out.results[1]!.entityId).toBeDefined();
   });
 
+  it('a body with LF line endings is read as CRLF is: a changeset with a $1 reference creates both records', async () => {
+    const id = '8a1c0000-0000-4000-8000-00000000001f';
+    const body = [
+      '--b',
+      'Content-Type: multipart/mixed; boundary=cs',
+      '',
+      '--cs',
+      'Content-Type: application/http',
+      'Content-Transfer-Encoding: binary',
+      'Content-ID: 1',
+      '',
+      'POST accounts HTTP/1.1',
+      'Content-Type: application/json',
+      '',
+      JSON.stringify({ accountid: id, name: 'lf parent' }),
+      '--cs',
+      'Content-Type: application/http',
+      'Content-Transfer-Encoding: binary',
+      'Content-ID: 2',
+      '',
+      'POST contacts HTTP/1.1',
+      'Content-Type: application/json',
+      '',
+      JSON.stringify({ lastname: 'lf child', 'parentcustomerid_account@odata.bind': '$1' }),
+      '--cs--',
+      '--b',
+      'Content-Type: application/http',
+      '',
+      `GET accounts(${id})?$select=name HTTP/1.1`,
+      '',
+      '--b--',
+      '',
+    ].join('\n');
+    const res = await mock.api('POST', '$batch', { body, headers: { 'content-type': 'multipart/mixed; boundary=b' } });
+    expect(res.status).toBe(200);
+    expect(res.text.match(/HTTP\/1\.1 204/g)).toHaveLength(2);
+    expect(res.text).toContain('"name":"lf parent"');
+    const child = await mock.api('GET', `contacts?$filter=_parentcustomerid_value eq ${id}&$select=lastname`);
+    expect(child.json.value).toEqual([expect.objectContaining({ lastname: 'lf child' })]);
+  });
+
   it.each([
     ['no multipart content type', { 'content-type': 'application/json' }, '{}', 'must be multipart/mixed'],
-    [
-      'bare LF line endings',
-      { 'content-type': 'multipart/mixed; boundary=b' },
-      '--b\nContent-Type: application/http\n\nGET accounts HTTP/1.1\n\n--b--\n',
-      'line endings must be CRLF',
-    ],
     [
       'no closing delimiter',
       { 'content-type': 'multipart/mixed; boundary=b' },
