@@ -175,92 +175,94 @@ async function generatorOverhead(): Promise<void> {
   }
 }
 
+type MockCase = { name: string; ops: number; req: BenchRequest };
+
+/** The requests the mock is measured on: a retrieve, a create, a 50-record query and a $batch of 100 creates. */
+async function mockCases(mockUrl: string): Promise<MockCase[]> {
+  // Seeding is deterministic, so this id survives the reseed before each case.
+  const first = (await (await request(`${mockUrl}/api/data/v9.2/accounts?$select=accountid&$top=1`)).body.json()) as {
+    value: { accountid: string }[];
+  };
+  const id = first.value[0]?.accountid ?? '';
+  const batch = encodeBatch(
+    Array.from({ length: 100 }, (_, i) => ({ method: 'POST' as const, url: 'accounts', body: { name: `b${i}` } })),
+    { apiUrl: `${mockUrl}/api/data/v9.2/`, boundary: 'batch_bench' },
+  );
+  const json = { 'content-type': 'application/json' };
+  const query = `$select=name,revenue&$filter=${encodeURIComponent('revenue gt 0')}&$top=50`;
+  return [
+    { name: 'GET by id', ops: 1, req: { method: 'GET', path: `/api/data/v9.2/accounts(${id})` } },
+    {
+      name: 'POST create',
+      ops: 1,
+      req: { method: 'POST', path: '/api/data/v9.2/accounts', headers: json, body: '{"name":"bench"}' },
+    },
+    { name: 'query, 50 records', ops: 1, req: { method: 'GET', path: `/api/data/v9.2/accounts?${query}` } },
+    {
+      name: '$batch of 100 creates',
+      ops: 100,
+      req: { method: 'POST', path: '/api/data/v9.2/$batch', headers: batch.headers, body: batch.body },
+    },
+  ];
+}
+
+/**
+ * One case, mock against a bare server canned with the mock's own answer. Warm both up, then
+ * alternate short rounds: a VM's noisy neighbours move both servers alike within a round, so
+ * the median of the per-round ratios is steadier than one pair.
+ */
+async function measureMockCase(mockUrl: string, c: MockCase): Promise<Record<string, number>> {
+  const canned = await capture(mockUrl, c.req);
+  const bare = await startBare({ [`${c.req.method} ${c.req.path.split('?')[0] ?? ''}`]: canned }, canned);
+  try {
+    await runAutocannon(mockUrl, c.req, CONNECTIONS, 1);
+    await runAutocannon(bare.url, c.req, CONNECTIONS, 1);
+    const pairs: { mock: LoadResult; bare: LoadResult; mockCpuMicros: number }[] = [];
+    for (let round = 0; round < MOCK_ROUNDS; round++) {
+      const cpuBefore = await mockCpuMs(mockUrl);
+      const onMockRound = await runAutocannon(mockUrl, c.req, CONNECTIONS, MOCK_SECONDS);
+      // The mock's own CPU per request: steadier than throughput when neighbours steal cycles.
+      const mockCpuMicros = (((await mockCpuMs(mockUrl)) - cpuBefore) * 1000) / Math.max(1, onMockRound.requests);
+      pairs.push({
+        mock: onMockRound,
+        bare: await runAutocannon(bare.url, c.req, CONNECTIONS, MOCK_SECONDS),
+        mockCpuMicros,
+      });
+    }
+    const mockCpuMicrosPerRequest = median(pairs.map((p) => p.mockCpuMicros));
+    const onMock = medianResult(pairs.map((p) => p.mock));
+    const onBare = medianResult(pairs.map((p) => p.bare));
+    const ratios = pairs.map((p) => p.mock.requestsPerSec / p.bare.requestsPerSec);
+    const ratio = median(ratios);
+    rows.push([
+      `2. mock: ${c.name}`,
+      `${onMock.requestsPerSec.toFixed(0)} req/s (${(onMock.requestsPerSec * c.ops).toFixed(0)} ops/s, ${mockCpuMicrosPerRequest.toFixed(0)} µs mock CPU/req) vs bare ${onBare.requestsPerSec.toFixed(0)}`,
+      `ratio ${ratio.toFixed(2)} (median of ${MOCK_ROUNDS} rounds: ${ratios.map((r) => r.toFixed(2)).join(' ')})${c.name === 'GET by id' ? ' (goal ≥ 0.6)' : ''}`,
+      '',
+    ]);
+    return {
+      mockRequestsPerSec: onMock.requestsPerSec,
+      bareRequestsPerSec: onBare.requestsPerSec,
+      ratio,
+      mockOperationsPerSec: onMock.requestsPerSec * c.ops,
+      mockCpuMicrosPerRequest,
+    };
+  } finally {
+    bare.stop();
+  }
+}
+
 /** 2. Is the mock the slowest part? autocannon against the mock vs a bare server returning the same bytes. */
 async function mockThroughput(): Promise<void> {
   await withMock(FAST_MOCK, async (mock) => {
     await seed(mock.url, { account: 1000 });
-    // Seeding is deterministic, so this id survives the reseed before each case.
-    const first = (await (
-      await request(`${mock.url}/api/data/v9.2/accounts?$select=accountid&$top=1`)
-    ).body.json()) as { value: { accountid: string }[] };
-    const id = first.value[0]?.accountid ?? '';
-    const batch = encodeBatch(
-      Array.from({ length: 100 }, (_, i) => ({ method: 'POST' as const, url: 'accounts', body: { name: `b${i}` } })),
-      { apiUrl: `${mock.url}/api/data/v9.2/`, boundary: 'batch_bench' },
-    );
-    const cases: { name: string; ops: number; req: BenchRequest }[] = [
-      { name: 'GET by id', ops: 1, req: { method: 'GET', path: `/api/data/v9.2/accounts(${id})` } },
-      ...[
-        {
-          name: 'POST create',
-          ops: 1,
-          req: {
-            method: 'POST' as const,
-            path: '/api/data/v9.2/accounts',
-            headers: { 'content-type': 'application/json' },
-            body: '{"name":"bench"}',
-          },
-        },
-        {
-          name: 'query, 50 records',
-          ops: 1,
-          req: {
-            method: 'GET' as const,
-            path: `/api/data/v9.2/accounts?$select=name,revenue&$filter=${encodeURIComponent('revenue gt 0')}&$top=50`,
-          },
-        },
-        {
-          name: '$batch of 100 creates',
-          ops: 100,
-          req: { method: 'POST' as const, path: '/api/data/v9.2/$batch', headers: batch.headers, body: batch.body },
-        },
-      ],
-    ];
-    const results: Record<string, unknown> = {};
-    for (const c of cases) {
+    const results: Record<string, Record<string, number>> = {};
+    for (const c of await mockCases(mock.url)) {
       // Every case starts from the same 1000 accounts (earlier cases create records).
       await seed(mock.url, { account: 1000 });
-      const canned = await capture(mock.url, c.req);
-      const bare = await startBare({ [`${c.req.method} ${c.req.path.split('?')[0] ?? ''}`]: canned }, canned);
-      try {
-        // Warm both up, then alternate short rounds: a VM's noisy neighbours move both servers
-        // alike within a round, so the median of the per-round ratios is steadier than one pair.
-        await runAutocannon(mock.url, c.req, CONNECTIONS, 1);
-        await runAutocannon(bare.url, c.req, CONNECTIONS, 1);
-        const pairs: { mock: LoadResult; bare: LoadResult; mockCpuMicros: number }[] = [];
-        for (let round = 0; round < MOCK_ROUNDS; round++) {
-          const cpuBefore = await mockCpuMs(mock.url);
-          const onMockRound = await runAutocannon(mock.url, c.req, CONNECTIONS, MOCK_SECONDS);
-          // The mock's own CPU per request: steadier than throughput when neighbours steal cycles.
-          const mockCpuMicros = (((await mockCpuMs(mock.url)) - cpuBefore) * 1000) / Math.max(1, onMockRound.requests);
-          pairs.push({
-            mock: onMockRound,
-            bare: await runAutocannon(bare.url, c.req, CONNECTIONS, MOCK_SECONDS),
-            mockCpuMicros,
-          });
-        }
-        const mockCpuMicrosPerRequest = median(pairs.map((p) => p.mockCpuMicros));
-        const onMock = medianResult(pairs.map((p) => p.mock));
-        const onBare = medianResult(pairs.map((p) => p.bare));
-        const ratio = median(pairs.map((p) => p.mock.requestsPerSec / p.bare.requestsPerSec));
-        results[c.name] = {
-          mockRequestsPerSec: onMock.requestsPerSec,
-          bareRequestsPerSec: onBare.requestsPerSec,
-          ratio,
-          mockOperationsPerSec: onMock.requestsPerSec * c.ops,
-          mockCpuMicrosPerRequest,
-        };
-        if (c.name === 'GET by id') out.mockRatio = ratio;
-        rows.push([
-          `2. mock: ${c.name}`,
-          `${onMock.requestsPerSec.toFixed(0)} req/s (${(onMock.requestsPerSec * c.ops).toFixed(0)} ops/s, ${mockCpuMicrosPerRequest.toFixed(0)} µs mock CPU/req) vs bare ${onBare.requestsPerSec.toFixed(0)}`,
-          `ratio ${ratio.toFixed(2)} (median of ${MOCK_ROUNDS} rounds: ${pairs.map((p) => (p.mock.requestsPerSec / p.bare.requestsPerSec).toFixed(2)).join(' ')})${c.name === 'GET by id' ? ' (goal ≥ 0.6)' : ''}`,
-          '',
-        ]);
-      } finally {
-        bare.stop();
-      }
+      results[c.name] = await measureMockCase(mock.url, c);
     }
+    out.mockRatio = results['GET by id']?.ratio;
     out.mock = results;
   });
 }
@@ -606,20 +608,38 @@ const SECTIONS: readonly { key: string; title: string; quick: boolean; run: () =
   { key: 'estimates', title: "dry-run estimates against the examples' runs", quick: false, run: estimates },
 ];
 
-async function main(): Promise<void> {
+/** `--only` names sections that exist, or the bench stops before it starts (exit 2). */
+function checkOnly(): void {
   const unknown = only?.filter((key) => !SECTIONS.some((s) => s.key === key)) ?? [];
-  if (unknown.length > 0 || only?.length === 0) {
-    process.stderr.write(
-      `--only: unknown section ${unknown.join(', ') || '(none given)'}; sections: ${SECTIONS.map((s) => s.key).join(', ')}\n`,
-    );
-    process.exit(2);
-  }
+  if (unknown.length === 0 && only?.length !== 0) return;
+  process.stderr.write(
+    `--only: unknown section ${unknown.join(', ') || '(none given)'}; sections: ${SECTIONS.map((s) => s.key).join(', ')}\n`,
+  );
+  process.exit(2);
+}
+
+function printTable(file: string, seconds: number): void {
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  const lines = rows.map((r) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+  process.stdout.write(`${lines.join('\n')}\n\nwrote ${file} (${seconds.toFixed(0)} s)\n`);
+}
+
+function selected(section: { key: string; quick: boolean }): boolean {
+  return only === undefined ? section.quick || !quick : only.includes(section.key);
+}
+
+async function main(): Promise<void> {
+  checkOnly();
   const started = performance.now();
   log(
     `dvbench bench${quick ? ' --quick' : ''}: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}`,
   );
-  for (const section of SECTIONS) {
-    if (only === undefined ? !section.quick && quick : !only.includes(section.key)) continue;
+  for (const section of SECTIONS.filter(selected)) {
     log(`running ${section.key}: ${section.title}…`);
     await section.run();
   }
@@ -639,17 +659,7 @@ async function main(): Promise<void> {
     seconds: (performance.now() - started) / 1000,
     ...out,
   });
-  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  process.stdout.write(
-    `${rows
-      .map((r) =>
-        r
-          .map((cell, c) => cell.padEnd(widths[c] ?? 0))
-          .join('  ')
-          .trimEnd(),
-      )
-      .join('\n')}\n\nwrote ${file} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
-  );
+  printTable(file, (performance.now() - started) / 1000);
 }
 
 await main();
