@@ -10,8 +10,14 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'parallel',
-          include: ['src/**/*.test.ts', 'mock-server/**/*.test.ts', 'protocol/**/*.test.ts', 'util/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/serial/**', 'test/e2e/**'],
+          include: [
+            'src/**/*.test.ts',
+            'mock-server/**/*.test.ts',
+            'protocol/**/*.test.ts',
+            'util/**/*.test.ts',
+            'test/**/*.test.ts',
+          ],
+          exclude: ['test/serial/**', 'test/e2e/**', 'test/conformance/**', '**/node_modules/**'],
           // Two cores: more forks than that only adds scheduling noise to the timing-sensitive suites.
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
@@ -25,6 +31,17 @@ export default defineConfig({
           include: ['test/serial/**/*.test.ts'],
           fileParallelism: false,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'conformance',
+          // Clients from npm that nobody on this project wrote, with their own package.json:
+          // `npm run test:conformance` installs them and runs these.
+          include: ['test/conformance/**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+          sequence: { groupOrder: 3 },
         },
       },
       {

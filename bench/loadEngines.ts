@@ -1,5 +1,9 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
+import { fileURLToPath } from 'node:url';
+import type autocannonType from 'autocannon';
 import { DataverseClient } from '../src/client/DataverseClient.js';
 import { MeasurementSink } from '../src/metrics/MeasurementSink.js';
 import type { PlannedOperation } from '../src/scenario/PlannedOperation.js';
@@ -18,6 +22,20 @@ export interface BenchRequest {
   readonly body?: string;
 }
 
+/**
+ * autocannon from bench/node_modules (bench/package.json), found from this file whether it runs
+ * from source or compiled under dist-tools/.
+ */
+function loadAutocannon(): typeof autocannonType {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'bench', 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error("bench/package.json not found: run 'npm run bench' from the repository");
+    dir = up;
+  }
+  return createRequire(join(dir, 'bench', 'package.json'))('autocannon') as typeof autocannonType;
+}
+
 /** autocannon, the reference Node load generator, for `seconds` with `connections`. */
 export async function runAutocannon(
   url: string,
@@ -26,7 +44,7 @@ export async function runAutocannon(
   seconds: number,
 ): Promise<LoadResult> {
   const cpu = process.cpuUsage();
-  const result = await autocannon({
+  const result = await loadAutocannon()({
     url,
     connections,
     duration: seconds,
