@@ -23,7 +23,7 @@ const LAYERS = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'reports/', 'node_modules/', 'coverage/'] },
+  { ignores: ['dist/', 'dist-tools/', 'reports/', 'node_modules/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -1,6 +1,4 @@
 /** The mock Dataverse Web API server's public entry: `src/` imports the mock only from here. */
-export { buildMockServer } from './buildMockServer.js';
-export type { MockServer, MockServerOptions } from './buildMockServer.js';
 export { startMockServer } from './startMockServer.js';
 export type { RunningMockServer, StartMockServerOptions } from './startMockServer.js';
 export { parseMockConfig } from './config/parseMockConfig.js';
@@ -12,19 +10,17 @@ export { meanServiceModel } from './latency/ServiceTimeSampler.js';
 export { countQueryRows } from './estimate/countQueryRows.js';
 export type { OperationCost } from './latency/ServiceTimeSampler.js';
 export { MockConfigError } from './config/MockConfigError.js';
-export type { MockContext } from './MockContext.js';
 export { seedBodies } from './admin/seedBodies.js';
 export type { SeedBody } from './admin/seedBodies.js';
 export { tableDirectory } from './metadata/tableDirectory.js';
 export type { TableEntry } from './metadata/tableDirectory.js';
 export { checkColumns, checkQuery } from './odata/checkQuery.js';
-export type { QueryParts } from './odata/checkQuery.js';
 export { adminErrors } from './admin/adminErrors.js';
 export { GUID } from './odata/guid.js';
 export { isLoopbackHost } from './admin/adminGuard.js';
 export { applyProfile, describeMockCosts } from './profiles/applyProfile.js';
-export type { MockCosts, ProfileOptions } from './profiles/applyProfile.js';
+export type { MockCosts } from './profiles/applyProfile.js';
 export { resolveProfile } from './profiles/resolveProfile.js';
 export { profileSchema } from './profiles/profileSchema.js';
-export type { Profile, ProfileInput } from './profiles/profileSchema.js';
+export type { ProfileInput } from './profiles/profileSchema.js';
 export { BUILT_IN_PROFILES } from './profiles/builtInProfiles.js';

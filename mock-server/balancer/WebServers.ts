@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /** Dataverse's affinity cookie: the load balancer's (ARR) pin of a client to one web server. */
-export const AFFINITY_COOKIE = 'ARRAffinity';
+const AFFINITY_COOKIE = 'ARRAffinity';
 
 /** Which web server serves a request, and the cookie to set when the client has none (or a stale one). */
 export interface WebServerPick {

@@ -21,7 +21,7 @@ import type { ApiRoutes } from '../routes/routeTable.js';
 import { dispatchApiRequest } from '../routes/dispatchApiRequest.js';
 
 /** Dataverse's limit of requests in one `$batch`, changeset operations included. */
-export const MAX_BATCH_OPERATIONS = 1000;
+const MAX_BATCH_OPERATIONS = 1000;
 
 class ChangesetFailed extends Error {
   constructor(

@@ -83,8 +83,6 @@ const pluginSpec = z.strictObject({
   ms: z.number().min(0).max(60_000).describe('Synchronous time it adds to each operation, in ms.'),
 });
 
-export type PluginSpec = z.output<typeof pluginSpec>;
-
 const OPERATION_KINDS = ['read', 'create', 'update', 'upsert', 'delete', 'batch', 'batchItem'] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 

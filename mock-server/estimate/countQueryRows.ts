@@ -6,7 +6,7 @@ import { parseQueryOptions } from '../odata/parseQueryOptions.js';
 import { Store } from '../store/Store.js';
 
 /** Past this much data, counting rows would cost a dry run more than it tells: the caller falls back. */
-export const MAX_COUNTED_RECORDS = 50_000;
+const MAX_COUNTED_RECORDS = 50_000;
 
 /**
  * How many records each OData query (`<entity set>?<options>`) matches on the data a seed

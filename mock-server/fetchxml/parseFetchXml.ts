@@ -23,7 +23,7 @@ export interface FetchLink {
 }
 
 /** One column of an aggregate query: a group key or an aggregate, by its alias. */
-export interface FetchAggregateColumn {
+interface FetchAggregateColumn {
   readonly alias: string;
   /** From the queried table: a column, or a navigation path to a linked one. */
   readonly path: readonly string[];

@@ -29,7 +29,7 @@ export interface ApiResponse {
   readonly cost?: readonly OperationCost[];
 }
 
-export const JSON_CONTENT_TYPE = 'application/json; odata.metadata=minimal';
+const JSON_CONTENT_TYPE = 'application/json; odata.metadata=minimal';
 
 export function jsonResponse(status: number, value: unknown, headers: Record<string, string> = {}): ApiResponse {
   return jsonTextResponse(status, JSON.stringify(value), headers);

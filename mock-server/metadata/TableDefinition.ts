@@ -1,6 +1,5 @@
 /** Column types the mock understands; each maps to the Edm type Dataverse exposes. */
-export type ColumnType =
-  'string' | 'memo' | 'int' | 'decimal' | 'money' | 'bool' | 'datetime' | 'guid' | 'choice' | 'lookup';
+type ColumnType = 'string' | 'memo' | 'int' | 'decimal' | 'money' | 'bool' | 'datetime' | 'guid' | 'choice' | 'lookup';
 
 export interface LookupTarget {
   /** Logical name of the table the lookup points to. */

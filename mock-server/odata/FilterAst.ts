@@ -1,4 +1,4 @@
-export type LiteralType = 'string' | 'number' | 'guid' | 'datetime' | 'date' | 'bool' | 'null';
+type LiteralType = 'string' | 'number' | 'guid' | 'datetime' | 'date' | 'bool' | 'null';
 
 export interface Literal {
   readonly kind: 'literal';

@@ -17,7 +17,7 @@ export interface Aggregate {
 }
 
 /** Dataverse aggregates at most this many records per query, in `$apply` and FetchXML alike (AggregateQueryRecordLimit). */
-export const AGGREGATE_RECORD_LIMIT = 50_000;
+const AGGREGATE_RECORD_LIMIT = 50_000;
 
 /** The rows `test` keeps, refused past the aggregate limit as Dataverse refuses the query. */
 export function rowsToAggregate(rows: Iterable<Row>, test: (row: Row) => boolean): Row[] {

@@ -14,7 +14,7 @@ import { resolveProperty, type ResolvedProperty } from './resolveProperty.js';
  * The most `any`/`all` lambdas one filter may hold (the mock's bound; Dataverse states none):
  * each reads a related table, and 1,000 of them held the mock for 85 s.
  */
-export const MAX_LAMBDAS = 50;
+const MAX_LAMBDAS = 50;
 
 /** How many lambdas a filter holds, at any depth. */
 function countLambdas(node: unknown): number {

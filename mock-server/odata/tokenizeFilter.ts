@@ -1,6 +1,6 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 
-export type TokenKind =
+type TokenKind =
   | 'identifier'
   | 'string'
   | 'number'

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { mockConfigSchema } from '../config/mockConfigSchema.js';
 
 /** The mock config keys a profile may set: costs, scaling and throttling, nothing else. */
-export const profileCostsSchema = mockConfigSchema.pick({
+const profileCostsSchema = mockConfigSchema.pick({
   latency: true,
   capacity: true,
   serializedFraction: true,

@@ -89,7 +89,7 @@ function checkExpandQuery(target: TableMetadata, item: ExpandItem, catalogue: Ca
 }
 
 /** Annotation selection in `Prefer: odata.include-annotations` ("*", or a list of names and wildcards). */
-export function wantsLookupAnnotations(includeAnnotations: string | undefined): boolean {
+function wantsLookupAnnotations(includeAnnotations: string | undefined): boolean {
   return includesAnnotation(includeAnnotations, 'Microsoft.Dynamics.CRM.lookuplogicalname');
 }
 
@@ -109,7 +109,7 @@ export function annotationOptions(
  * and 2,500 contacts built 6 million rows, 1.5 GB and a 500. Formatting is synchronous, so one
  * budget at a time, set by the outermost call, covers one answer.
  */
-export const MAX_EXPANDED_RECORDS = 50_000;
+const MAX_EXPANDED_RECORDS = 50_000;
 let expandBudget: { left: number } | undefined;
 
 /** Runs `format` with one budget of expanded records for the whole answer it builds. */

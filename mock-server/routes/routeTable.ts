@@ -4,7 +4,7 @@ import type { Resource, ResourceKind } from './parseResourcePath.js';
 
 type ResourceOf<K extends ResourceKind> = Extract<Resource, { kind: K }>;
 
-export type RouteHandler<R extends Resource> = (
+type RouteHandler<R extends Resource> = (
   resource: R,
   request: ApiRequest,
   ctx: MockContext,

@@ -35,7 +35,7 @@ function keyPart(value: CellValue | undefined): string | undefined {
   return `${typeof value}:${String(value)}`;
 }
 
-export function serializeKey(
+function serializeKey(
   columns: readonly string[],
   values: Readonly<Record<string, CellValue | undefined>>,
 ): string | undefined {

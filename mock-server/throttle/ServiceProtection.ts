@@ -2,7 +2,7 @@ import type { MockConfig } from '../config/mockConfigSchema.js';
 import { DataverseError } from '../errors/DataverseError.js';
 import { SlidingWindow } from './SlidingWindow.js';
 
-export const LIMIT_CODES = {
+const LIMIT_CODES = {
   requests: '0x80072322',
   executionTime: '0x80072321',
   concurrency: '0x80072326',

@@ -3,4 +3,3 @@ export { BatchFormatError } from './BatchFormatError.js';
 export { decodeBatchRequest, decodeBatchResponse, encodeBatchRequest, encodeBatchResponse } from './batchCodec.js';
 export type { BatchEntry } from './batchCodec.js';
 export type { HttpRequestMessage, HttpResponseMessage } from './httpMessage.js';
-export { boundaryOf } from './multipart.js';

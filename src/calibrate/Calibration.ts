@@ -315,6 +315,6 @@ export function calibrationPath(out: string): string {
   return `${stem(out)}.calibration.json`;
 }
 
-export function validationDir(out: string): string {
+function validationDir(out: string): string {
   return `${stem(out)}.validation`;
 }

@@ -6,7 +6,7 @@ import { startLocalMock } from './startLocalMock.js';
 import { boundKnee, replaySweep } from './sweepConcurrency.js';
 
 /** One way the mock can cap throughput, tried against the org's sweep. */
-export interface ScalingCandidate {
+interface ScalingCandidate {
   readonly name: 'unbounded' | 'capacity' | 'serialized';
   readonly capacity: number | null;
   readonly serializedFraction: number;

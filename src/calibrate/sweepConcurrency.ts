@@ -9,7 +9,7 @@ import { BudgetSpent, type ProbeBudget } from './ProbeBudget.js';
 export type SweepOperation = (i: number) => Promise<CallResult>;
 
 /** Operations measured at `workers` concurrency: enough for each worker to run several. */
-export function opsAt(workers: number): number {
+function opsAt(workers: number): number {
   return Math.max(20, 4 * workers);
 }
 
@@ -44,7 +44,7 @@ async function wave(
  * The last `workers − 1` operations end while fewer than `workers` run (the drain), so the
  * rate is taken up to the end of the operation before them: a steady state, not a tail.
  */
-export async function measurePoint(workers: number, op: SweepOperation, offset = 0): Promise<ScalingPoint> {
+async function measurePoint(workers: number, op: SweepOperation, offset = 0): Promise<ScalingPoint> {
   await wave(workers, workers, op, offset);
   const ops = opsAt(workers);
   const started = performance.now();
@@ -123,7 +123,7 @@ export function boundKnee(points: readonly { workers: number; throughput: number
  * (one noisy point early in the sweep must not send the refinement to the wrong bracket);
  * `tune`'s rule when the fit has no knee.
  */
-export function refineAround(points: readonly ScalingPoint[]): number[] {
+function refineAround(points: readonly ScalingPoint[]): number[] {
   const clean = points.filter((p) => p.throttled === 0).map((p) => ({ workers: p.workers, throughput: p.opsPerSec }));
   const knee = boundKnee(clean);
   if (knee === undefined) return refinement(clean);

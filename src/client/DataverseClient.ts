@@ -88,10 +88,10 @@ const BASE_HEADERS = { accept: 'application/json', 'odata-maxversion': '4.0', 'o
 const FAILING_CALLS = 3;
 
 /** Pages one query may follow: 100,000 pages of 5,000 records is more than any table holds. */
-export const MAX_QUERY_PAGES = 100_000;
+const MAX_QUERY_PAGES = 100_000;
 
 /** Dataverse's duplicate-key code ("Cannot insert duplicate key"). */
-export const DUPLICATE_KEY = '0x80040237';
+const DUPLICATE_KEY = '0x80040237';
 
 /** One answered attempt, before the retry policy looks at it. */
 

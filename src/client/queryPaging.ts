@@ -9,7 +9,7 @@ export interface QueryPageBody {
   readonly '@Microsoft.Dynamics.CRM.morerecords'?: boolean;
 }
 
-export function isFetchXmlQuery(pathAndQuery: string): boolean {
+function isFetchXmlQuery(pathAndQuery: string): boolean {
   return pathAndQuery.includes(`?${FETCHXML_PARAM}`) || pathAndQuery.includes(`&${FETCHXML_PARAM}`);
 }
 

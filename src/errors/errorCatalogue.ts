@@ -24,5 +24,3 @@ export const errorCatalogue = {
   DVB_ERR_REPORT_WRITE: (message: string) => new DvbenchError('DVB_ERR_REPORT_WRITE', message, EXIT.failed),
   DVB_ERR_SETUP: (message: string) => new DvbenchError('DVB_ERR_SETUP', message, EXIT.failed),
 } as const;
-
-export type ErrorCode = keyof typeof errorCatalogue;

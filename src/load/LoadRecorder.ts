@@ -38,7 +38,7 @@ export interface LostWindow {
 const round = (v: number, digits = 1): number => Math.round(v * 10 ** digits) / 10 ** digits;
 
 /** Least-squares line through the points; growth is flagged past 20% of the fitted start. */
-export function trendOf(points: readonly { t: number; v: number }[]): Trend | null {
+function trendOf(points: readonly { t: number; v: number }[]): Trend | null {
   if (points.length < 5) return null;
   const mt = points.reduce((a, p) => a + p.t, 0) / points.length;
   const mv = points.reduce((a, p) => a + p.v, 0) / points.length;

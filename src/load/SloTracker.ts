@@ -37,7 +37,7 @@ const COMPARE: Record<SloSpec['op'], (a: number, b: number) => boolean> = {
   '==': (a, b) => a === b,
 };
 
-export function sloName(spec: SloSpec): string {
+function sloName(spec: SloSpec): string {
   const after = durationMs(spec.after);
   return `${spec.workload === undefined ? '' : `${spec.workload}: `}${spec.metric} ${spec.op} ${spec.value} (${String(spec.window)} windows${after > 0 ? ` after ${String(spec.after)}` : ''})`;
 }

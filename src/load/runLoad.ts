@@ -65,7 +65,7 @@ export function checkLoadSafety(loaded: LoadedScenario, options: LoadRunOptions)
 }
 
 /** The scenario's load section, which `loadScenario` has made sure is there. */
-export function loadOf(loaded: LoadedScenario): LoadSpec {
+function loadOf(loaded: LoadedScenario): LoadSpec {
   const { load } = loaded.scenario;
   if (load === undefined) throw new Error(`${loaded.path}: no load section`);
   return load;

@@ -43,7 +43,7 @@ export interface ErrorCause {
 export type FailureInput = Omit<ErrorCause, 'count'>;
 
 /** Counts and latency of one slice of the work (a workload, or a request kind). */
-export interface SliceTotals {
+interface SliceTotals {
   operations: number;
   failedOperations: number;
   requests: number;
@@ -65,7 +65,7 @@ export interface EncodedSink {
 }
 
 /** Width of a timeline bucket, in ms. */
-export const TIMELINE_BUCKET_MS = 250;
+const TIMELINE_BUCKET_MS = 250;
 /** Ids of failed operations kept for the audit; more than this and the audit says so. */
 const MAX_FAILED_IDS = 100_000;
 

@@ -2,7 +2,7 @@ import { redact } from '../client/auth/redact.js';
 import type { FailureInput } from './MeasurementSink.js';
 
 /** How a failure is counted: status and Dataverse code. */
-export function errorKind(status: number, code: string | undefined): string {
+function errorKind(status: number, code: string | undefined): string {
   return code === undefined || code === '' ? `HTTP ${status}` : `HTTP ${status} ${code}`;
 }
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { formatIssuePath } from '../../util/formatIssuePath.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
 import { evaluateThresholds } from '../runner/evaluateThresholds.js';
-import { resultsSchema } from '../runner/resultsSchema.js';
+import { asRunResults, resultsSchema } from '../runner/resultsSchema.js';
 import { withThresholds } from '../runner/verdict.js';
 import { RESULTS_SCHEMA_VERSION, type RunResults } from '../runner/RunResults.js';
 
@@ -49,7 +49,7 @@ export async function readResults(path: string): Promise<RunResults> {
     );
   }
   // Files written before cost profiles have no mockCosts: the schema reads them as null.
-  const read = { ...(parsed as RunResults), mockCosts: result.data.mockCosts };
+  const read = asRunResults(result.data);
   // Files written before the verdict counted thresholds: judged here, as the run would have.
   if ((parsed as { thresholds?: unknown }).thresholds !== undefined) return read;
   const thresholds = evaluateThresholds(read);

@@ -44,7 +44,7 @@ export function sliceResult(
 }
 
 /** The request kind a strategy's headline latency describes: its own, not a quick read sent beside it. */
-export function primaryRequestKind(kind: StrategySpec['kind']): RequestKind {
+function primaryRequestKind(kind: StrategySpec['kind']): RequestKind {
   return strategyRegistry[kind].requestKind;
 }
 

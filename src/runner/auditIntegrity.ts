@@ -20,7 +20,7 @@ export interface IntegrityReport {
 }
 
 /** Every id per table, before and after a repetition (mock only: an org's other users change its tables). */
-export interface IdSnapshot {
+interface IdSnapshot {
   readonly before: ReadonlyMap<string, ReadonlySet<string>>;
   readonly after: ReadonlyMap<string, ReadonlySet<string>>;
 }

@@ -6,7 +6,7 @@ import type { Scenario } from '../scenario/scenarioSchema.js';
 import { FIXTURE_CHUNK } from '../target/OrgFixture.js';
 import { estimateRepetition, estimateScriptCleanupMs, type EstimateTarget } from '../estimate/estimateStrategy.js';
 
-export interface DryRunStrategy {
+interface DryRunStrategy {
   readonly name: string;
   /** HTTP requests per repetition (a $batch or bulk request is one). */
   readonly requestsPerRepetition: number;

@@ -29,7 +29,7 @@ function sliceValue(slice: SliceResult, metric: Threshold['metric']): number | n
   return null;
 }
 
-export function metricValue(s: StrategyResult, metric: Threshold['metric']): number | null {
+function metricValue(s: StrategyResult, metric: Threshold['metric']): number | null {
   switch (metric) {
     case 'speedup':
       return s.speedup;
@@ -89,7 +89,7 @@ function format(n: number): string {
 }
 
 /** `p95 of batch:100x2 (workload 'update account', batch requests)`. */
-export function thresholdLabel(t: Threshold, results?: Pick<RunResults, 'strategies'>): string {
+function thresholdLabel(t: Threshold, results?: Pick<RunResults, 'strategies'>): string {
   const parts: string[] = [];
   if (t.workload !== undefined) {
     const name =

@@ -181,8 +181,12 @@ export const resultsSchema = z.strictObject({
   warnings: z.array(z.string()),
 });
 
-// Compile-time: what the schema accepts is a RunResults (the schema cannot drift looser than the type).
-export const acceptsOnlyRunResults = (parsed: z.output<typeof resultsSchema>): RunResults => ({
+/**
+ * A file the schema accepted, as a RunResults. It also checks at compile time that what the
+ * schema accepts is a RunResults: the schema cannot drift looser than the type. Files written
+ * before thresholds were recorded have none here; readResults judges them.
+ */
+export const asRunResults = (parsed: z.output<typeof resultsSchema>): RunResults => ({
   ...parsed,
   thresholds: parsed.thresholds ?? [],
 });

@@ -34,7 +34,7 @@ export interface RepetitionInput {
 }
 
 /** One phase of a repetition: a workload run on its own. */
-export interface PhaseRun {
+interface PhaseRun {
   readonly workload: number;
   readonly wallMs: number;
   readonly operations: number;

@@ -5,7 +5,7 @@ import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import { RUN_TAG_VARIABLE, scriptResponse, type ScriptContext } from '../strategies/runScript.js';
 
 /** What a script module's `check` export gets after each measured repetition. */
-export type ScriptCheckContext = Pick<ScriptContext, 'url' | 'token' | 'request' | 'tag'> & {
+type ScriptCheckContext = Pick<ScriptContext, 'url' | 'token' | 'request' | 'tag'> & {
   /** Operations of this workload the repetition ran without error. */
   readonly succeeded: number;
 };

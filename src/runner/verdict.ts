@@ -8,7 +8,7 @@ import type { RunResults } from './RunResults.js';
  * failed: anything worse, or a threshold missed; interrupted (a run's only): stopped by Ctrl-C
  * or a signal before it finished, whatever it had measured.
  */
-export type VerdictStatus = 'ok' | 'degraded' | 'failed' | 'interrupted';
+type VerdictStatus = 'ok' | 'degraded' | 'failed' | 'interrupted';
 
 export interface Verdict {
   readonly status: VerdictStatus;
@@ -74,7 +74,7 @@ export function judgeStrategy(s: JudgedStrategy, maxErrorRate: number): Verdict 
 }
 
 /** How a run ended beyond its strategies: an error that stopped it, a signal, the thresholds. */
-export interface RunEnding {
+interface RunEnding {
   /** An error that stopped the run (the target failed, set-up failed), or null. */
   readonly runError: string | null;
   /** The signal (or reason) that interrupted it, or null when it ran to its end. */

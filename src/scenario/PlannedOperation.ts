@@ -90,8 +90,6 @@ export type PlannedOperation =
       readonly sends: readonly ('read' | 'create' | 'update' | 'upsert' | 'delete')[];
     };
 
-export type OperationKind = PlannedOperation['kind'];
-
 /** The record an operation is about (its id, or its key for an upsert), for failure lists and the audit. */
 export function operationTarget(op: PlannedOperation): string {
   switch (op.kind) {

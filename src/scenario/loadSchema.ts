@@ -28,7 +28,7 @@ const stageSchema = z.strictObject({
     .describe('The arrival rate at the end of the stage (per timeUnit); it changes linearly from the one before.'),
 });
 
-export const sloSchema = z.strictObject({
+const sloSchema = z.strictObject({
   metric: z
     .enum(['p50', 'p90', 'p95', 'p99', 'max', 'errorRate', 'throttledRate', 'droppedRate', 'opsPerSec'])
     .describe(

@@ -171,7 +171,7 @@ const scriptWorkload = z.strictObject({
     ),
 });
 
-export const workloadSchema = z.discriminatedUnion('kind', [
+const workloadSchema = z.discriminatedUnion('kind', [
   readWorkload,
   updateWorkload,
   insertWorkload,
@@ -189,7 +189,7 @@ const counts = z.union([z.int().min(1).max(4096), z.array(z.int().min(1).max(409
  * `batch:100x2` (`:stop` for stop-on-error), `transaction:4`, `bulk:100x2`, `adaptive:64`; and
  * `batch:100`, `bulk:100` for one in flight, as the object form defaults.
  */
-export const STRATEGY_SHORTHAND =
+const STRATEGY_SHORTHAND =
   /^(sequential|(async|threads|processes|transaction|adaptive):(\d+)|(batch|bulk):(\d+)(?:x(\d+))?(:stop)?)$/;
 
 function expandShorthand(text: string): unknown {
@@ -217,7 +217,7 @@ function expandShorthand(text: string): unknown {
   }
 }
 
-export const STRATEGY_KINDS = [
+const STRATEGY_KINDS = [
   'sequential',
   'async',
   'threads',
@@ -265,7 +265,7 @@ const strategyObject = z.discriminatedUnion(
   { error: () => `a strategy's kind must be one of ${STRATEGY_KINDS.join(', ')}` },
 );
 
-export const strategySchema = z.preprocess(
+const strategySchema = z.preprocess(
   (v) => (typeof v === 'string' ? expandShorthand(v) : v),
   z.union([z.literal('sequential'), strategyObject], {
     error: (issue) => {

@@ -38,7 +38,7 @@ export interface RunGates {
   readonly gates: readonly ThrottleGate[];
 }
 
-export interface WorkerOutcome {
+interface WorkerOutcome {
   /** Counters of clients that ran in other threads or processes; the main client's are read directly. */
   readonly counters: readonly ClientCounters[];
   /** CPU and peak memory of child processes (threads are part of this process). */

@@ -44,7 +44,7 @@ export interface ScriptContext {
   readonly tag: string;
 }
 
-export type ScriptFunction = (ctx: ScriptContext) => Promise<unknown>;
+type ScriptFunction = (ctx: ScriptContext) => Promise<unknown>;
 
 /** Set by the runner for the run (and inherited by worker threads and processes through the environment). */
 export const RUN_TAG_VARIABLE = 'DVBENCH_RUN_TAG';
@@ -52,7 +52,7 @@ export const RUN_TAG_VARIABLE = 'DVBENCH_RUN_TAG';
 const loaded = new Map<string, Promise<ScriptFunction>>();
 
 /** The module's default export, imported once per process and checked. */
-export function loadScript(path: string): Promise<ScriptFunction> {
+function loadScript(path: string): Promise<ScriptFunction> {
   let fn = loaded.get(path);
   if (fn === undefined) {
     fn = import(pathToFileURL(path).href).then((m: { default?: unknown }) => {

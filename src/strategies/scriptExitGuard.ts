@@ -11,7 +11,7 @@ let running = 0;
 let saved: PropertyDescriptor | undefined;
 
 /** A script called `process.exit`: its operation fails with this as the cause. */
-export class ScriptExit extends Error {
+class ScriptExit extends Error {
   constructor(code: string | number | null | undefined) {
     super(
       `the script called process.exit(${code ?? ''}); a script ends its operation by returning or throwing, not by ending dvbench`,

@@ -32,7 +32,7 @@ export interface CreatedRecordsManifest {
   readonly records: readonly CreatedRecord[];
 }
 
-export const recordName = (r: CreatedRecord): string => ('id' in r ? `${r.set}(${r.id})` : `${r.set}(${r.key})`);
+const recordName = (r: CreatedRecord): string => ('id' in r ? `${r.set}(${r.id})` : `${r.set}(${r.key})`);
 
 /** Every record the plan creates, children before parents so deletes never hit a cascade. */
 export function plannedCreates(

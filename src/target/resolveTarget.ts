@@ -4,8 +4,7 @@ import { errorCatalogue } from '../errors/errorCatalogue.js';
 export type { AuthSpec } from '../client/auth/AuthSpec.js';
 
 /** Where the target came from, said before a run starts so an exported DATAVERSE_URL never surprises. */
-export type TargetSource =
-  '--target' | '--profile' | 'DATAVERSE_URL' | 'the scenario file' | 'the manifest' | 'default';
+type TargetSource = '--target' | '--profile' | 'DATAVERSE_URL' | 'the scenario file' | 'the manifest' | 'default';
 
 export type TargetSpec =
   | { readonly kind: 'mock'; readonly source?: TargetSource }

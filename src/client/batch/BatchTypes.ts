@@ -1,4 +1,4 @@
-export type BatchMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+type BatchMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** One operation of a `$batch`: its URL is relative to the Web API root, or `$n` for a changeset's earlier item. */
 export interface BatchOperation {

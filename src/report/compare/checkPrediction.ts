@@ -1,7 +1,7 @@
 import type { RunResults, StrategyResult } from '../../runner/RunResults.js';
 
 /** One figure predicted by the mock and measured on the org, with the prediction's error. */
-export interface PredictedFigure {
+interface PredictedFigure {
   readonly predicted: number;
   readonly measured: number;
   /** (predicted − measured) ÷ measured, in %; null when nothing was measured. */
@@ -9,7 +9,7 @@ export interface PredictedFigure {
 }
 
 /** One strategy, as a whole or for one of its workloads. */
-export interface PredictionRow {
+interface PredictionRow {
   readonly strategy: string;
   /** `all`, or the workload's name. */
   readonly workload: string;

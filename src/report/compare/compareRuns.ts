@@ -4,7 +4,7 @@ import { mean } from '../../metrics/statistics.js';
 import { welchTTest } from '../../metrics/welchTTest.js';
 import type { RunResults, StrategyResult } from '../../runner/RunResults.js';
 
-export type Verdict =
+type Verdict =
   | 'faster'
   | 'slower'
   | 'no significant change'
@@ -38,7 +38,7 @@ export interface StrategyComparison {
 }
 
 /** The two runs compared, named in every output. */
-export interface ComparedRun {
+interface ComparedRun {
   readonly path: string;
   readonly runId: string;
   readonly startedAt: string;

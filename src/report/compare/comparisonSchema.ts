@@ -55,5 +55,8 @@ export const comparisonSchema = z.strictObject({
   regressions: z.int().min(0),
 });
 
-// Compile-time: what the schema accepts is a Comparison (the schema cannot drift looser than the type).
+/**
+ * Compile-time: what the schema accepts is a Comparison (the schema cannot drift looser than the type).
+ * @public exported only so the check is not an unused local; nothing calls it.
+ */
 export const acceptsOnlyComparison = (parsed: z.output<typeof comparisonSchema>): Comparison => parsed;
