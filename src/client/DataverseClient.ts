@@ -12,11 +12,18 @@ import { encodeBatch } from './batch/encodeBatch.js';
 import type { BulkRequest } from './bulk/bulkRequests.js';
 import type { CallResult } from './CallResult.js';
 import { emptyCounters, type ClientCounters } from './ClientCounters.js';
+import { CircuitBreaker } from './retry/CircuitBreaker.js';
+import {
+  decideRetry,
+  newCallState,
+  type AttemptEnd,
+  type CallState,
+  type RetryContext,
+  type RetryDecision,
+} from './retry/decideRetry.js';
 import {
   backoffMs,
   defaultRetryPolicy,
-  isCertificateFailure,
-  isConnectFailure,
   RETRYABLE_STATUSES,
   retryAfterMs,
   type RetryPolicy,
@@ -61,6 +68,8 @@ export interface DataverseClientOptions {
   readonly affinityCookie?: boolean;
   /** Ask Dataverse to skip custom synchronous plug-ins on every request (`MSCRM.BypassCustomPluginExecution`). */
   readonly bypassCustomLogic?: boolean;
+  /** The retry rule, as undici takes a `retry` function. @default decideRetry */
+  readonly decide?: typeof decideRetry;
 }
 
 export interface CallOptions {
@@ -84,28 +93,19 @@ const AFFINITY = /(?:^|[;,]\s*)ARRAffinity=([^;,\s]+)/;
 
 const BASE_HEADERS = { accept: 'application/json', 'odata-maxversion': '4.0', 'odata-version': '4.0' } as const;
 
-/** Calls in a row failing after their retries, past which a client stops retrying until a call succeeds. */
-const FAILING_CALLS = 3;
-
 /** Pages one query may follow: 100,000 pages of 5,000 records is more than any table holds. */
 const MAX_QUERY_PAGES = 100_000;
 
 /** Dataverse's duplicate-key code ("Cannot insert duplicate key"). */
 const DUPLICATE_KEY = '0x80040237';
 
-/** One answered attempt, before the retry policy looks at it. */
-
-/** What one call has been through so far. */
-interface CallState {
-  readonly started: number;
-  attempts: number;
-  errorAttempts: number;
-  serverErrors: number;
-  throttleRetries: number;
-  throttled: number;
-  reauthenticated: boolean;
-  /** Why the call ended without waiting out a 429: its Retry-After was past the call's time budget. */
-  gaveUp?: string;
+/** The call an attempt belongs to, as the retry steps need it. */
+interface CallInProgress {
+  readonly method: string;
+  readonly path: string;
+  readonly identity: Identity | undefined;
+  /** Safe to send again after a lost response. */
+  readonly idempotent: boolean;
 }
 
 function errorOf(text: string): { code: string; message: string } | undefined {
@@ -121,7 +121,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 }
 
 /**
- * A Dataverse Web API client on an undici pool (keep-alive, no affinity cookie) that honours
+ * A Dataverse Web API client on dvbench's HTTP/1.1 pool (keep-alive, no affinity cookie) that honours
  * Retry-After across all workers of an identity, backs off on 5xx and connection errors, signs
  * in again once on a 401, and counts everything it did.
  */
@@ -141,12 +141,8 @@ export class DataverseClient {
   /** The `ARRAffinity` value this client sends back, once the server has set one (when kept). */
   #affinity: string | undefined;
   #next = 0;
-  /** Consecutive attempts that could not connect at all, across calls; see `RetryPolicy.unreachableAfter`. */
-  #connectFailures = 0;
-  /** Set once the target counts as unreachable: every call then fails at once with this reason. */
-  #unreachable: string | undefined;
-  /** Calls in a row that still failed (5xx, connection) after their retries; see `#mayRetryError`. */
-  #failedCalls = 0;
+  readonly #circuit: CircuitBreaker;
+  readonly #decide: typeof decideRetry;
 
   constructor(options: DataverseClientOptions) {
     const url = new URL(options.url);
@@ -162,6 +158,8 @@ export class DataverseClient {
       gate: options.gates?.[i] ?? new ThrottleGate(),
     }));
     this.#policy = { ...defaultRetryPolicy, ...options.retry };
+    this.#circuit = new CircuitBreaker(this.origin, this.#policy.unreachableAfter);
+    this.#decide = options.decide ?? decideRetry;
     this.#timeoutMs = options.timeoutMs ?? 120_000;
     this.#random = options.random ?? Math.random;
     this.#signal = options.signal;
@@ -175,7 +173,8 @@ export class DataverseClient {
   #checkAborted(method: string, path: string): void {
     if (this.#signal?.aborted === true)
       throw errorCatalogue.DVB_ERR_CANCELLED(`${method} ${path}: cancelled (the run is stopping)`);
-    if (this.#unreachable !== undefined) throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(this.#unreachable);
+    const unreachable = this.#circuit.unreachable;
+    if (unreachable !== undefined) throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(unreachable);
   }
 
   get apiUrl(): string {
@@ -196,7 +195,7 @@ export class DataverseClient {
 
   /** Why the target counts as unreachable, once it does. */
   get unreachable(): string | undefined {
-    return this.#unreachable;
+    return this.#circuit.unreachable;
   }
 
   async close(): Promise<void> {
@@ -267,57 +266,10 @@ export class DataverseClient {
     });
   }
 
-  /** A connection-level failure: counts toward the unreachable circuit; says whether to try again. */
-  #connectionFailed(
-    error: unknown,
-    state: CallState,
-    method: string,
-    path: string,
-    idempotent: boolean,
-  ): never | 'retry' {
-    this.#checkAborted(method, path);
-    this.counters.connectionErrors++;
-    state.errorAttempts++;
-    const reason = redact(error instanceof Error ? error.message : String(error));
-    if (isCertificateFailure(error)) {
-      this.#unreachable = `${this.origin} cannot be reached: its TLS certificate is not trusted: ${reason} (NODE_EXTRA_CA_CERTS=<file.pem> adds a CA that signs it)`;
-      throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(this.#unreachable);
-    }
-    if (isConnectFailure(error) && ++this.#connectFailures >= this.#policy.unreachableAfter) {
-      this.#unreachable = `${this.origin} cannot be reached: ${reason} (${this.#connectFailures} attempts in a row could not connect)`;
-      throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(this.#unreachable);
-    }
-    // Too large a body would be as large again: not retried.
-    const tooLarge = (error as { code?: unknown }).code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
-    if (tooLarge || !idempotent || !this.#mayRetryError(state)) {
-      this.#failedCalls++;
-      throw errorCatalogue.DVB_ERR_REQUEST_FAILED(
-        `${method} ${path}: ${reason} (after ${state.attempts} attempt${state.attempts === 1 ? '' : 's'})`,
-      );
-    }
-    return 'retry';
-  }
-
-  /**
-   * Whether a 5xx or a connection error may be tried again. After `FAILING_CALLS` calls in a row
-   * that failed even so, calls stop retrying until one succeeds: a failing target is not
-   * hammered, and a run that cannot succeed says so within seconds.
-   */
-  #mayRetryError(state: CallState): boolean {
-    const spent = performance.now() - state.started;
-    return (
-      this.#failedCalls < FAILING_CALLS &&
-      state.errorAttempts < this.#policy.maxAttempts &&
-      spent < this.#policy.maxErrorMs &&
-      spent < this.#policy.maxTotalMs
-    );
-  }
-
   /**
    * Sends one request below the API root (or an absolute URL on the same origin) through the
-   * layers: the identity's Retry-After gate, authentication (one fresh token after a 401),
-   * the transport, and the retry policy (429s wait their Retry-After; 5xx and connection
-   * errors back off within the error budget, only when the call is safe to repeat).
+   * layers: the identity's Retry-After gate, authentication, one attempt on the transport, the
+   * retry decision (`decideRetry`), and the wait it asks for.
    */
   async send(
     method: Dispatcher.HttpMethod,
@@ -326,21 +278,13 @@ export class DataverseClient {
     options: CallOptions = {},
   ): Promise<CallResult> {
     const identity = this.#identity(options.identity);
-    const idempotent = options.idempotent ?? method !== 'POST';
+    const call = { method, path, identity, idempotent: options.idempotent ?? method !== 'POST' };
     const fullPath = path.startsWith(this.origin)
       ? path.slice(this.origin.length)
       : path.startsWith('/')
         ? path
         : `${this.apiPath}${path}`;
-    const state: CallState = {
-      started: performance.now(),
-      attempts: 0,
-      errorAttempts: 0,
-      serverErrors: 0,
-      throttleRetries: 0,
-      throttled: 0,
-      reauthenticated: false,
-    };
+    let state = newCallState(performance.now());
     for (;;) {
       this.#checkAborted(method, path);
       if (identity !== undefined && !identity.gate.isOpen) {
@@ -348,7 +292,7 @@ export class DataverseClient {
         this.counters.retryWaitMs += await identity.gate.wait(this.#signal);
         this.#checkAborted(method, path);
       }
-      state.attempts++;
+      state = { ...state, attempts: state.attempts + 1 };
       this.counters.requests++;
       const pending = this.#headersFor(identity, body, options.headers);
       const headers = pending instanceof Promise ? await pending : pending;
@@ -356,106 +300,92 @@ export class DataverseClient {
       try {
         attempt = await this.#attempt(method, fullPath, body, headers);
       } catch (error) {
-        this.#connectionFailed(error, state, method, path, idempotent);
-        await this.#backoff(state.errorAttempts);
+        state = await this.#afterLostAttempt(error, state, call);
         continue;
       }
-      this.#connectFailures = 0;
+      this.#circuit.answered();
       this.#observe(attempt.headers);
-      // A success needs no decision: no promise for it.
-      const next = attempt.status < 400 ? 'done' : await this.#decide(attempt, state, identity, idempotent);
-      if (next === 'retry') continue;
-      return this.#finish(attempt, state, method, options);
+      // A success needs no decision.
+      if (attempt.status < 400) return this.#finish(attempt, state, method, options);
+      const decision = this.#decide(this.#answerOf(attempt), state, this.#retryContext(call));
+      state = decision.state;
+      if (decision.action !== 'retry') return this.#finish(attempt, state, method, options);
+      await this.#retry(decision, identity);
     }
   }
 
-  /** The retry policy for an answered attempt: 'retry' or 'done'. */
-  async #decide(
-    attempt: Attempt,
-    state: CallState,
-    identity: Identity | undefined,
-    idempotent: boolean,
-  ): Promise<'retry' | 'done'> {
+  /** An attempt without an answer: the circuit counts it; the call is retried after a backoff, or fails. */
+  async #afterLostAttempt(error: unknown, state: CallState, call: CallInProgress): Promise<CallState> {
+    this.#checkAborted(call.method, call.path);
+    this.counters.connectionErrors++;
+    const reason = redact(error instanceof Error ? error.message : String(error));
+    const unreachable = this.#circuit.connectionFailed(error, reason);
+    if (unreachable !== undefined) throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(unreachable);
+    const tooLarge = (error as { code?: unknown }).code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
+    const decision = this.#decide({ kind: 'error', tooLarge }, state, this.#retryContext(call));
+    if (decision.action !== 'retry') {
+      this.#circuit.callEnded(true);
+      const n = decision.state.attempts;
+      throw errorCatalogue.DVB_ERR_REQUEST_FAILED(
+        `${call.method} ${call.path}: ${reason} (after ${n} attempt${n === 1 ? '' : 's'})`,
+      );
+    }
+    await this.#retry(decision, call.identity);
+    return decision.state;
+  }
+
+  #retryContext(call: CallInProgress): RetryContext {
+    return {
+      policy: this.#policy,
+      now: performance.now(),
+      idempotent: call.idempotent,
+      canReauthenticate: call.identity !== undefined,
+      failing: this.#circuit.failing,
+    };
+  }
+
+  /** An answered attempt as the retry rule reads it; counts what the server said. */
+  #answerOf(attempt: Attempt): AttemptEnd {
     const { status } = attempt;
-    const error = status >= 400 ? errorOf(attempt.text) : undefined;
-    if (status === 401 && identity !== undefined && !state.reauthenticated)
-      return this.#reauthenticate(state, identity);
-    if (status === 429) return this.#throttled(attempt, state, identity, error?.code ?? '');
-    if (status === 503 && error?.message.startsWith('Server Busy') === true) return this.#serverBusy(state);
-    if (RETRYABLE_STATUSES.has(status)) return this.#serverError(state, idempotent);
-    return 'done';
+    const error = errorOf(attempt.text);
+    if (status === 429) {
+      const code = error?.code ?? '';
+      this.counters.throttledByCode[code] = (this.counters.throttledByCode[code] ?? 0) + 1;
+      const header = attempt.headers['retry-after'];
+      return {
+        kind: 'answer',
+        status,
+        error,
+        retryAfterMs: retryAfterMs(attempt.headers),
+        ...(header === undefined ? {} : { retryAfter: String(header) }),
+      };
+    }
+    if (RETRYABLE_STATUSES.has(status)) this.counters.serverErrors++;
+    return { kind: 'answer', status, error };
   }
 
-  /** One fresh token per call: a second 401 is a real authorization failure. */
-  #reauthenticate(state: CallState, identity: Identity): 'retry' {
-    state.reauthenticated = true;
-    identity.tokens.invalidate();
-    this.counters.reauthentications++;
+  /** Does what a retry decision asks before the next attempt: a fresh token, and the wait. */
+  async #retry(decision: Extract<RetryDecision, { action: 'retry' }>, identity: Identity | undefined): Promise<void> {
     this.counters.retries++;
-    return 'retry';
-  }
-
-  #mayWaitAgain(state: CallState): boolean {
-    return (
-      performance.now() - state.started < this.#policy.maxTotalMs &&
-      state.throttleRetries < this.#policy.maxThrottleRetries
-    );
-  }
-
-  /** Dataverse guarantees a throttled request did not run, so any call may be sent again after Retry-After. */
-  async #throttled(
-    attempt: Attempt,
-    state: CallState,
-    identity: Identity | undefined,
-    code: string,
-  ): Promise<'retry' | 'done'> {
-    state.throttled++;
-    this.counters.throttledByCode[code] = (this.counters.throttledByCode[code] ?? 0) + 1;
-    if (!this.#mayWaitAgain(state)) return 'done';
-    const wait = retryAfterMs(attempt.headers);
-    const left = this.#policy.maxTotalMs - (performance.now() - state.started);
-    // A wait the call cannot afford ends it now, naming the wait: one Retry-After of a day must
-    // not hold every worker of the identity (and past 2^31 ms a timer would fire at once).
-    if (wait > left) {
-      state.gaveUp = `Retry-After ${String(attempt.headers['retry-after'] ?? `${wait / 1000}`)} s is longer than the ${Math.max(0, Math.round(left / 1000))} s left of the call's time budget (maxTotalMs ${this.#policy.maxTotalMs} ms)`;
-      return 'done';
+    if (decision.reauthenticate && identity !== undefined) {
+      identity.tokens.invalidate();
+      this.counters.reauthentications++;
     }
-    state.throttleRetries++;
-    if (identity !== undefined) identity.gate.block(Date.now() + wait);
-    else {
-      await sleep(wait, undefined, { signal: this.#signal }).catch(() => undefined);
-      this.counters.retryWaitMs += wait;
+    const { wait } = decision;
+    if (wait.kind === 'none') return;
+    // The identity's gate holds every worker of that user for a Retry-After; it is counted at the gate.
+    if (wait.kind === 'retryAfter' && identity !== undefined) {
+      identity.gate.block(Date.now() + wait.ms);
+      return;
     }
-    this.counters.retries++;
-    return 'retry';
-  }
-
-  /**
-   * "Server Busy" (the ExecuteMultiple concurrency rule) is refused before anything runs: safe for
-   * any call, and like throttling it is waited out within the call's total time, not its error budget.
-   */
-  async #serverBusy(state: CallState): Promise<'retry' | 'done'> {
-    this.counters.serverErrors++;
-    if (!this.#mayWaitAgain(state)) return 'done';
-    state.throttleRetries++;
-    await this.#backoff(Math.min(state.throttleRetries, 6));
-    return 'retry';
-  }
-
-  async #serverError(state: CallState, idempotent: boolean): Promise<'retry' | 'done'> {
-    this.counters.serverErrors++;
-    state.errorAttempts++;
-    state.serverErrors++;
-    if (idempotent && state.serverErrors < this.#policy.maxServerErrorAttempts && this.#mayRetryError(state)) {
-      await this.#backoff(state.errorAttempts);
-      return 'retry';
-    }
-    return 'done';
+    const ms = wait.kind === 'retryAfter' ? wait.ms : backoffMs(this.#policy, wait.step, this.#random);
+    this.counters.retryWaitMs += ms;
+    await sleep(ms, undefined, { signal: this.#signal }).catch(() => undefined);
   }
 
   #finish(attempt: Attempt, state: CallState, method: string, options: CallOptions): CallResult {
     const error = attempt.status >= 400 ? errorOf(attempt.text) : undefined;
-    this.#failedCalls = RETRYABLE_STATUSES.has(attempt.status) ? this.#failedCalls + 1 : 0;
+    this.#circuit.callEnded(RETRYABLE_STATUSES.has(attempt.status));
     const result: CallResult = {
       status: attempt.status,
       headers: attempt.headers,
@@ -486,13 +416,6 @@ export class DataverseClient {
       return { ...result, status: 204, recovered: true };
     }
     return result;
-  }
-
-  async #backoff(attempts: number): Promise<void> {
-    const wait = backoffMs(this.#policy, attempts - 1, this.#random);
-    this.counters.retries++;
-    this.counters.retryWaitMs += wait;
-    await sleep(wait, undefined, { signal: this.#signal }).catch(() => undefined);
   }
 
   whoAmI(options: CallOptions = {}): Promise<CallResult> {
