@@ -108,6 +108,29 @@ function throttled(end: Extract<AttemptEnd, { kind: 'answer' }>, state: CallStat
   return retry({ ...counted, throttleRetries: counted.throttleRetries + 1 }, { kind: 'retryAfter', ms: wait });
 }
 
+/** No answer: lost connections are retried after a backoff within the error budget, when the call is safe to repeat. */
+function lostAttempt(tooLarge: boolean, state: CallState, ctx: RetryContext): RetryDecision {
+  const next = { ...state, errorAttempts: state.errorAttempts + 1 };
+  // Too large a body would be as large again: not retried.
+  if (tooLarge || !ctx.idempotent || !mayRetryError(next, ctx)) return { action: 'fail', state: next };
+  return retry(next, { kind: 'backoff', step: next.errorAttempts - 1 });
+}
+
+/** "Server Busy" is refused before anything runs: like throttling it is waited out within the call's total time. */
+function serverBusy(state: CallState, ctx: RetryContext): RetryDecision {
+  if (!mayWaitAgain(state, ctx)) return { action: 'done', state };
+  const next = { ...state, throttleRetries: state.throttleRetries + 1 };
+  return retry(next, { kind: 'backoff', step: Math.min(next.throttleRetries, 6) - 1 });
+}
+
+/** A 5xx may have run part of the work: only a call safe to repeat is sent again, within the error budget. */
+function serverError(state: CallState, ctx: RetryContext): RetryDecision {
+  const next = { ...state, errorAttempts: state.errorAttempts + 1, serverErrors: state.serverErrors + 1 };
+  if (ctx.idempotent && next.serverErrors < ctx.policy.maxServerErrorAttempts && mayRetryError(next, ctx))
+    return retry(next, { kind: 'backoff', step: next.errorAttempts - 1 });
+  return { action: 'done', state: next };
+}
+
 /**
  * The retry rule for one attempt, as a pure function of how it ended, what the call has been
  * through and the policy: 401 → one fresh token; 429 → wait its Retry-After within the call's
@@ -115,25 +138,13 @@ function throttled(end: Extract<AttemptEnd, { kind: 'answer' }>, state: CallStat
  * and lost connections → back off within the error budget, only for a call safe to repeat.
  */
 export function decideRetry(end: AttemptEnd, state: CallState, ctx: RetryContext): RetryDecision {
-  if (end.kind === 'error') {
-    const next = { ...state, errorAttempts: state.errorAttempts + 1 };
-    // Too large a body would be as large again: not retried.
-    if (end.tooLarge || !ctx.idempotent || !mayRetryError(next, ctx)) return { action: 'fail', state: next };
-    return retry(next, { kind: 'backoff', step: next.errorAttempts - 1 });
-  }
+  if (end.kind === 'error') return lostAttempt(end.tooLarge, state, ctx);
   const { status } = end;
   if (status < 400) return { action: 'done', state };
   if (status === 401 && ctx.canReauthenticate && !state.reauthenticated)
     return retry({ ...state, reauthenticated: true }, { kind: 'none' }, true);
   if (status === 429) return throttled(end, state, ctx);
-  if (status === 503 && end.error?.message.startsWith('Server Busy') === true) {
-    if (!mayWaitAgain(state, ctx)) return { action: 'done', state };
-    const next = { ...state, throttleRetries: state.throttleRetries + 1 };
-    return retry(next, { kind: 'backoff', step: Math.min(next.throttleRetries, 6) - 1 });
-  }
-  if (!RETRYABLE_STATUSES.has(status)) return { action: 'done', state };
-  const next = { ...state, errorAttempts: state.errorAttempts + 1, serverErrors: state.serverErrors + 1 };
-  if (ctx.idempotent && next.serverErrors < ctx.policy.maxServerErrorAttempts && mayRetryError(next, ctx))
-    return retry(next, { kind: 'backoff', step: next.errorAttempts - 1 });
-  return { action: 'done', state: next };
+  if (status === 503 && end.error?.message.startsWith('Server Busy') === true) return serverBusy(state, ctx);
+  if (RETRYABLE_STATUSES.has(status)) return serverError(state, ctx);
+  return { action: 'done', state };
 }
