@@ -1,16 +1,17 @@
-import { nextQueryPage, queryPrefer, type QueryPageBody } from './queryPaging.js';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
 import { redact } from './auth/redact.js';
-import { errorEnvelope } from './errorEnvelope.js';
-import type { TokenProvider } from './auth/TokenProvider.js';
+import { errorOf, finishCall } from './finishCall.js';
 import type { BatchEntryInput, BatchResult } from './batch/BatchTypes.js';
-import { decodeBatchResult, recoverRetriedParts, type DecodeBatchOptions } from './batch/decodeBatchResult.js';
-import { encodeBatch } from './batch/encodeBatch.js';
+import type { DecodeBatchOptions } from './batch/decodeBatchResult.js';
+import { sendBatch } from './batch/sendBatch.js';
 import type { BulkRequest } from './bulk/bulkRequests.js';
 import type { CallResult } from './CallResult.js';
+import type { CallOptions, DataverseClientOptions, Identity } from './ClientOptions.js';
+import { observeAnswer, type Hints } from './observeAnswer.js';
+import { queryPages } from './queryPages.js';
 import { emptyCounters, type ClientCounters } from './ClientCounters.js';
 import { CircuitBreaker } from './retry/CircuitBreaker.js';
 import {
@@ -32,72 +33,7 @@ import { ThrottleGate } from './retry/ThrottleGate.js';
 import type { Attempt } from './transport/Attempt.js';
 import { Http1Pool } from './transport/Http1Pool.js';
 
-export interface Identity {
-  readonly tokens: TokenProvider;
-  readonly gate: ThrottleGate;
-}
-
-export interface DataverseClientOptions {
-  /** The org or mock origin, e.g. `https://contoso.crm.dynamics.com`. */
-  readonly url: string;
-  /** Default `v9.2`. */
-  readonly apiVersion?: string;
-  /** One or more identities; calls rotate over them (limits are per user). None: no Authorization header. */
-  readonly identities?: readonly TokenProvider[];
-  /**
-   * The Retry-After gate of each identity, in the same order. A run passes its own, so every
-   * client of an identity (every repetition, thread and process) waits at the same gate.
-   * Default: a gate of this client's own.
-   */
-  readonly gates?: readonly ThrottleGate[];
-  /** Keep-alive connections in the pool. @default 16 */
-  readonly connections?: number;
-  readonly retry?: Partial<RetryPolicy>;
-  /** Per-attempt time limit, from sending to the body's last byte, in ms. @default 120000 */
-  readonly timeoutMs?: number;
-  /** The largest response body read; a larger one fails the call (not retried). @default 256 MiB */
-  readonly maxResponseBytes?: number;
-  readonly random?: () => number;
-  /** Aborting cancels in-flight requests and every wait: calls then fail at once instead of retrying. */
-  readonly signal?: AbortSignal;
-  /**
-   * Keep the `ARRAffinity` cookie and send it back, as browsers and the SDK's ServiceClient do
-   * by default: every request of this client then goes to one web server. @default false
-   * (dropped, as Microsoft advises for throughput: requests spread over the web servers).
-   */
-  readonly affinityCookie?: boolean;
-  /** Ask Dataverse to skip custom synchronous plug-ins on every request (`MSCRM.BypassCustomPluginExecution`). */
-  readonly bypassCustomLogic?: boolean;
-  /** The retry rule, as undici takes a `retry` function. @default decideRetry */
-  readonly decide?: typeof decideRetry;
-}
-
-export interface CallOptions {
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Safe to send again after a lost response (GET, PUT, PATCH, DELETE, or a create with a client-chosen key). */
-  readonly idempotent?: boolean;
-  /** A create with a client-chosen key: a duplicate-key answer on a retry means the earlier attempt landed. */
-  readonly createWithKey?: boolean;
-  /** Pin the call to one identity (e.g. one per worker). */
-  readonly identity?: number;
-}
-
-export interface Hints {
-  /** `x-ms-dop-hint`: the recommended degree of parallelism. */
-  dopHint: number | undefined;
-  burstRemaining: number | undefined;
-  timeRemainingSeconds: number | undefined;
-}
-
-const AFFINITY = /(?:^|[;,]\s*)ARRAffinity=([^;,\s]+)/;
-
 const BASE_HEADERS = { accept: 'application/json', 'odata-maxversion': '4.0', 'odata-version': '4.0' } as const;
-
-/** Pages one query may follow: 100,000 pages of 5,000 records is more than any table holds. */
-const MAX_QUERY_PAGES = 100_000;
-
-/** Dataverse's duplicate-key code ("Cannot insert duplicate key"). */
-const DUPLICATE_KEY = '0x80040237';
 
 /** The call an attempt belongs to, as the retry steps need it. */
 interface CallInProgress {
@@ -106,14 +42,6 @@ interface CallInProgress {
   readonly identity: Identity | undefined;
   /** Safe to send again after a lost response. */
   readonly idempotent: boolean;
-}
-
-function errorOf(text: string): { code: string; message: string } | undefined {
-  try {
-    return errorEnvelope(JSON.parse(text));
-  } catch {
-    return undefined; // not JSON
-  }
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
@@ -208,22 +136,6 @@ export class DataverseClient {
     return this.#identities[i % this.#identities.length];
   }
 
-  #observe(headers: Readonly<Record<string, string | string[] | undefined>>): void {
-    const dop = Number(headerValue(headers['x-ms-dop-hint']));
-    if (Number.isInteger(dop) && dop > 0) this.hints.dopHint = dop;
-    const burst = Number(headerValue(headers['x-ms-ratelimit-burst-remaining-xrm-requests']));
-    if (Number.isFinite(burst)) this.hints.burstRemaining = burst;
-    const time = Number(headerValue(headers['x-ms-ratelimit-time-remaining-xrm-requests'])?.replace(/,/g, ''));
-    if (Number.isFinite(time)) this.hints.timeRemainingSeconds = time;
-    const setCookie = headers['set-cookie'];
-    if (setCookie === undefined) return;
-    const value = AFFINITY.exec(Array.isArray(setCookie) ? setCookie.join('; ') : setCookie)?.[1];
-    if (value === undefined) return;
-    const server = value.slice(0, 8);
-    this.counters.affinity[server] = (this.counters.affinity[server] ?? 0) + 1;
-    if (this.#keepAffinity) this.#affinity = value;
-  }
-
   /** The transport layer: one attempt, no retries. Throws undici's error classes, or `net`'s. */
   #attempt(
     method: Dispatcher.HttpMethod,
@@ -304,7 +216,8 @@ export class DataverseClient {
         continue;
       }
       this.#circuit.answered();
-      this.#observe(attempt.headers);
+      const affinity = observeAnswer(attempt.headers, this.hints, this.counters);
+      if (affinity !== undefined && this.#keepAffinity) this.#affinity = affinity;
       // A success needs no decision.
       if (attempt.status < 400) return this.#finish(attempt, state, method, options);
       const decision = this.#decide(this.#answerOf(attempt), state, this.#retryContext(call));
@@ -384,37 +297,9 @@ export class DataverseClient {
   }
 
   #finish(attempt: Attempt, state: CallState, method: string, options: CallOptions): CallResult {
-    const error = attempt.status >= 400 ? errorOf(attempt.text) : undefined;
     this.#circuit.callEnded(RETRYABLE_STATUSES.has(attempt.status));
-    const result: CallResult = {
-      status: attempt.status,
-      headers: attempt.headers,
-      text: attempt.text,
-      ttfbMs: attempt.ttfbMs,
-      totalMs: performance.now() - state.started,
-      lastAttemptMs: attempt.serviceMs,
-      attempts: state.attempts,
-      throttled: state.throttled,
-      ...(error === undefined
-        ? state.gaveUp === undefined
-          ? {}
-          : { error: { code: '', message: state.gaveUp } }
-        : {
-            error: {
-              code: error.code,
-              message: redact(state.gaveUp === undefined ? error.message : `${error.message} (${state.gaveUp})`),
-            },
-          }),
-    };
-    // A lost response to an earlier attempt: the duplicate key or the missing record is its own work.
-    const recovered =
-      state.attempts > 1 &&
-      ((options.createWithKey === true && attempt.status === 412 && error?.code === DUPLICATE_KEY) ||
-        (method === 'DELETE' && attempt.status === 404));
-    if (recovered) {
-      this.counters.recoveredOnRetry++;
-      return { ...result, status: 204, recovered: true };
-    }
+    const result = finishCall(attempt, state, method, options);
+    if (result.recovered === true) this.counters.recoveredOnRetry++;
     return result;
   }
 
@@ -472,73 +357,21 @@ export class DataverseClient {
 
   /**
    * Follows `@odata.nextLink` page by page with `Prefer: odata.maxpagesize`, or a FetchXML
-   * query's paging cookie. A link that repeats, or more than MAX_QUERY_PAGES pages, throws
-   * DVB_ERR_REQUEST_FAILED.
+   * query's paging cookie (see `queryPages`).
    */
-  async *queryPages(
+  queryPages(
     pathAndQuery: string,
     options: CallOptions & { maxPageSize?: number } = {},
   ): AsyncGenerator<CallResult & { records: number }> {
-    let next: string | undefined = pathAndQuery;
-    const prefer = queryPrefer(pathAndQuery, options.maxPageSize);
-    const headers = { ...options.headers, ...(prefer === undefined ? {} : { prefer }) };
-    // A server whose next link repeats would be followed forever, spending the org's entitlement.
-    const seen = new Set<string>();
-    while (next !== undefined) {
-      if (seen.has(next) || seen.size >= MAX_QUERY_PAGES)
-        throw errorCatalogue.DVB_ERR_REQUEST_FAILED(
-          seen.has(next)
-            ? `GET ${pathAndQuery}: the server's next-page link repeats an earlier page's (${next.slice(0, 200)}); the query was stopped after ${seen.size} page(s)`
-            : `GET ${pathAndQuery}: more than ${MAX_QUERY_PAGES} pages; the query was stopped (a larger page size, or a narrower filter)`,
-        );
-      seen.add(next);
-      const result = await this.send('GET', next, undefined, { ...options, headers });
-      if (result.status !== 200) {
-        yield { ...result, records: 0 };
-        return;
-      }
-      const page = JSON.parse(result.text) as QueryPageBody;
-      yield { ...result, records: page.value?.length ?? 0 };
-      next = nextQueryPage(next, page);
-    }
+    return queryPages(this, pathAndQuery, options);
   }
 
-  /**
-   * Sends a `$batch`. With `idempotent` (every part safe to repeat: reads, updates, upserts,
-   * deletes, creates with client-chosen keys) a lost response is sent again, and the parts the
-   * lost attempt already ran are recognised as its work (see `recoverRetriedParts`); a retry
-   * that stopped at such a part sends the remaining parts on.
-   */
-  async batch(
+  /** Sends a `$batch`, resuming after a lost response when every part is safe to repeat (see `sendBatch`). */
+  batch(
     entries: readonly BatchEntryInput[],
     options: CallOptions & { continueOnError?: boolean; resumed?: boolean } & DecodeBatchOptions = {},
   ): Promise<CallResult & { batch: BatchResult }> {
-    const encoded = encodeBatch(entries, {
-      apiUrl: this.apiUrl,
-      ...(options.continueOnError === undefined ? {} : { continueOnError: options.continueOnError }),
-    });
-    const result = await this.send('POST', '$batch', encoded.body, {
-      ...options,
-      idempotent: options.idempotent ?? false,
-      headers: { ...encoded.headers, ...options.headers },
-    });
-    const contentType = headerValue(result.headers['content-type']);
-    let batch = decodeBatchResult(entries, result.status, result.text, contentType, options);
-    // The rest of a resumed batch was run by the lost attempt too: its parts answer like a retry's.
-    if ((result.attempts === 1 && options.resumed !== true) || options.idempotent !== true) return { ...result, batch };
-    const recovered = recoverRetriedParts(entries, batch);
-    batch = recovered.batch;
-    if (recovered.resumeAt === undefined) return { ...result, status: batch.status, batch };
-    const rest = await this.batch(entries.slice(recovered.resumeAt), { ...options, resumed: true });
-    const done = batch.results.slice(0, batch.results.length - rest.batch.results.length);
-    const results = [...done, ...rest.batch.results];
-    const succeeded = results.filter((x) => x.ok).length;
-    return {
-      ...rest,
-      totalMs: result.totalMs + rest.totalMs,
-      attempts: result.attempts + rest.attempts,
-      batch: { status: rest.batch.status, results, succeeded, failed: results.length - succeeded },
-    };
+    return sendBatch(this, entries, options);
   }
 
   /** Sends a bulk message; a retried CreateMultiple of keyed records that meets its own records counts as done. */
