@@ -10,7 +10,7 @@ export { compare } from './library/compare.js';
 export type { CompareOptions } from './library/compare.js';
 export type { Comparison, StrategyComparison } from './report/compare/compareRuns.js';
 export type { RunResults, StrategyResult } from './runner/RunResults.js';
-export type { RunEvents } from './runner/runScenario.js';
+export type { RunEvents } from './runner/RunEvents.js';
 export type { Scenario } from './scenario/scenarioSchema.js';
 export type { AuthSpec } from './target/resolveTarget.js';
 export { DvbenchError } from './errors/DvbenchError.js';

@@ -2,7 +2,10 @@ import { DvbenchError } from '../errors/DvbenchError.js';
 import { EXIT } from '../errors/errorCatalogue.js';
 import { demoCommand, demoHelp } from './commands/demoCommand.js';
 import { mockCommand, mockHelp } from './commands/mockCommand.js';
-import { runCommand, runHelp, validateCommand, validateHelp } from './commands/runCommand.js';
+import type { CliIo } from './CliIo.js';
+import { runCommand } from './commands/runCommand.js';
+import { runHelp } from './commands/runHelp.js';
+import { validateCommand, validateHelp } from './commands/validateCommand.js';
 import { reportCommand, reportHelp } from './commands/reportCommand.js';
 import { compareCommand, compareHelp } from './commands/compareCommand.js';
 import { tuneCommand, tuneHelp } from './commands/tuneCommand.js';
@@ -37,12 +40,7 @@ Options:
 Exit codes: 0 success, 1 a run failed, 2 invalid input (flag, file, scenario), 130 interrupted.
 `;
 
-interface Io {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
-}
-
-const commands: Record<string, { run: (argv: readonly string[], io: Io) => Promise<number>; help: string }> = {
+const commands: Record<string, { run: (argv: readonly string[], io: CliIo) => Promise<number>; help: string }> = {
   run: { run: runCommand, help: runHelp },
   validate: { run: validateCommand, help: validateHelp },
   report: { run: reportCommand, help: reportHelp },
@@ -56,7 +54,7 @@ const commands: Record<string, { run: (argv: readonly string[], io: Io) => Promi
   demo: { run: demoCommand, help: demoHelp },
 };
 
-function helpCommand(topic: string | undefined, io: Io): number {
+function helpCommand(topic: string | undefined, io: CliIo): number {
   if (topic !== undefined && commands[topic] === undefined) {
     io.stderr.write(`dvbench help: no command '${topic}'. Commands: ${Object.keys(commands).join(', ')}.\n`);
     return EXIT.invalidInput;
@@ -65,7 +63,7 @@ function helpCommand(topic: string | undefined, io: Io): number {
   return EXIT.ok;
 }
 
-async function dispatch(command: string | undefined, rest: readonly string[], io: Io): Promise<number> {
+async function dispatch(command: string | undefined, rest: readonly string[], io: CliIo): Promise<number> {
   if (command === undefined || command === '-h' || command === '--help') return helpCommand(undefined, io);
   if (command === '-v' || command === '--version') {
     io.stdout.write(`${readPackageVersion()}\n`);
@@ -85,7 +83,7 @@ async function dispatch(command: string | undefined, rest: readonly string[], io
 /** Runs one CLI invocation and returns its exit code; user mistakes print one message, no stack. */
 export async function main(
   argv: readonly string[],
-  io: Io = { stdout: process.stdout, stderr: process.stderr },
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   const [command, ...rest] = argv;
   try {

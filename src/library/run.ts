@@ -2,7 +2,8 @@ import { errorCatalogue } from '../errors/errorCatalogue.js';
 import type { AuthSpec, TargetSpec } from '../target/resolveTarget.js';
 import { writeReports } from '../report/writeReports.js';
 import type { RunResults } from '../runner/RunResults.js';
-import { ScenarioRun, type RunEvents } from '../runner/runScenario.js';
+import { ScenarioRun } from '../runner/runScenario.js';
+import type { RunEvents } from '../runner/RunEvents.js';
 import type { LoadedScenario } from '../scenario/loadScenario.js';
 import { loadScenario, type LoadScenarioOptions } from './loadScenario.js';
 

@@ -9,7 +9,7 @@ import { errorCatalogue } from '../errors/errorCatalogue.js';
 import { MeasurementSink } from '../metrics/MeasurementSink.js';
 import { writeJsonAtomic } from '../output/writeJsonAtomic.js';
 import { describeEnvironment } from '../output/environment.js';
-import { lockOutputFolder } from '../output/outputFolder.js';
+import { openRun } from '../output/openRun.js';
 import { preflight } from '../target/preflight.js';
 import { openRunTarget } from '../target/openRunTarget.js';
 import type { RunTarget } from '../target/RunTarget.js';
@@ -54,7 +54,7 @@ interface Connection {
  * reads, and updates the run's own data (created before it, deleted after it), and meets the
  * run's other rules.
  */
-export function checkLoadSafety(loaded: LoadedScenario, options: LoadRunOptions): void {
+export function checkLoadSafety(loaded: LoadedScenario, options: Pick<LoadRunOptions, 'target' | 'allowWrites'>): void {
   checkTargetSafety(loaded.scenario, options.target, options.allowWrites === true);
   if (options.target.kind !== 'org') return;
   const writing = loaded.scenario.workloads.filter((w) => w.kind !== 'read' && w.kind !== 'update').map((w) => w.kind);
@@ -99,24 +99,18 @@ export class LoadRun extends EventEmitter<LoadRunEvents> {
 
   async run(): Promise<LoadResults> {
     checkLoadSafety(this.#loaded, this.#options);
-    const release = await lockOutputFolder(this.#options.outDir);
-    const stopping = new AbortController();
-    setMaxListeners(0, stopping.signal);
-    const forward = (): void => {
-      stopping.abort(this.#options.signal?.reason ?? 'interrupted');
-    };
-    this.#options.signal?.addEventListener('abort', forward, { once: true });
+    const skeleton = await openRun(this.#options);
+    const { stopping } = skeleton;
     let connection: Connection | undefined;
     const run = { runId: randomUUID(), startedAt: new Date().toISOString() };
     try {
       connection = await this.#connect(run);
       return await this.#measure(connection, stopping, run.runId);
     } finally {
-      this.#options.signal?.removeEventListener('abort', forward);
       await connection?.client.close();
       // Whatever ended the run, what it created goes (what cannot is listed for dvbench cleanup).
       await connection?.target.close(false);
-      await release();
+      await skeleton.close();
     }
   }
 

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setMaxListeners } from 'node:events';
+import { followSignal } from '../../util/followSignal.js';
 import { emptyCounters, mergeCounters } from '../client/ClientCounters.js';
 import { DataverseClient } from '../client/DataverseClient.js';
 import type { TokenProvider } from '../client/auth/TokenProvider.js';
@@ -141,11 +142,7 @@ async function runPhases(
 export async function runRepetition(input: RepetitionInput): Promise<RepetitionRun> {
   const stop = new AbortController();
   setMaxListeners(0, stop.signal);
-  const forward = (): void => {
-    stop.abort(input.signal.reason);
-  };
-  if (input.signal.aborted) forward();
-  else input.signal.addEventListener('abort', forward, { once: true });
+  const unfollow = followSignal(input.signal, stop);
   const monitor = new FailureMonitor(input.failFast, (abort) => {
     stop.abort(abort.reason);
   });
@@ -199,7 +196,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
     };
   } finally {
     sampler.stop();
-    input.signal.removeEventListener('abort', forward);
+    unfollow();
     await client.close();
   }
 }

@@ -1,33 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { EventEmitter, setMaxListeners } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { tableDirectory, type TableEntry } from '../../mock-server/index.js';
 import { redact } from '../client/auth/redact.js';
 import type { TargetSpec } from '../target/resolveTarget.js';
 import { DvbenchError } from '../errors/DvbenchError.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
 import { writeJsonAtomic } from '../output/writeJsonAtomic.js';
-import { expandStrategies, type StrategySpec } from '../scenario/expandStrategies.js';
+import type { StrategySpec } from '../scenario/expandStrategies.js';
 import type { LoadedScenario } from '../scenario/loadScenario.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import { planOperations } from '../scenario/planOperations.js';
 import { aggregateStrategy, compareStrategies, workloadName, type MeasuredRepetition } from './aggregateStrategy.js';
 import { auditIntegrity, idsOfTables, writtenTables } from './auditIntegrity.js';
-import { describeEnvironment } from '../output/environment.js';
-import { lockOutputFolder } from '../output/outputFolder.js';
+import { openRun } from '../output/openRun.js';
 import { preflight } from '../target/preflight.js';
 import { fingerprint } from '../target/prepareData.js';
 import { runRepetition } from './runRepetition.js';
 import { runScriptCleanups } from './runScriptChecks.js';
 import { checkWorkerMemory } from './workerMemory.js';
 import { busyClientWarning, repetitionResult, serverDelta } from './summarizeRepetition.js';
-import { RESULTS_SCHEMA_VERSION, type RunResults, type StrategyResult } from './RunResults.js';
+import type { RunResults } from './RunResults.js';
 import { openRunTarget } from '../target/openRunTarget.js';
-import type { RunTarget, SetupProgress } from '../target/RunTarget.js';
+import type { RunTarget } from '../target/RunTarget.js';
 import { checkTargetSafety } from '../target/targetSafety.js';
 import { RUN_TAG_VARIABLE } from '../strategies/runScript.js';
 import { estimateRepetition } from '../estimate/estimateStrategy.js';
 import { repetitionOverheadMs } from './dryRun.js';
-import { judgeResults } from './verdict.js';
+import { resultsOf, operationsOf, type RunState } from './resultsOf.js';
+import type { RunEvents } from './RunEvents.js';
+import { costWarning } from './costWarning.js';
+import { selectStrategies } from './selectStrategies.js';
 
 export interface RunOptions {
   /** Where results.json goes. */
@@ -47,118 +49,8 @@ export interface RunOptions {
   readonly shard?: { readonly index: number; readonly count: number };
 }
 
-/** Events a reporter can listen to; none of them sits inside the measuring loop. */
-export interface RunEvents {
-  start: [
-    {
-      scenario: string;
-      strategies: string[];
-      operations: number;
-      target: string;
-      targetKind: 'mock' | 'org';
-      /**
-       * Each strategy's measured repetition, ms, from the cost model (src/estimate/), and the
-       * work around it (reset, audit, workers starting): the progress ETA starts from these.
-       */
-      estimates: { name: string; repetitionMs: number; overheadMs: number }[];
-      /** Repetitions each strategy runs, warm-up included. */
-      repetitionsEach: number;
-    },
-  ];
-  'strategy-start': [
-    { name: string; index: number; count: number; repetitions: number; warmup: number; operations: number },
-  ];
-  progress: [{ name: string; repetition: number; warmup: boolean; done: number; total: number }];
-  repetition: [
-    { name: string; repetition: number; warmup: boolean; wallMs: number; opsPerSec: number; failed: number },
-  ];
-  'strategy-end': [StrategyResult];
-  /** Work on the target that is not measured: creating the scenario's data, restoring it, deleting it. */
-  setup: [SetupProgress];
-  warning: [string];
-  done: [RunResults];
-}
-
-function countByKind(ops: readonly PlannedOperation[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const op of ops) out[op.kind] = (out[op.kind] ?? 0) + op.ops;
-  return out;
-}
-
-function operationsOf(ops: readonly PlannedOperation[]): number {
-  return ops.reduce((a, op) => a + op.ops, 0);
-}
-
-/** True when the scenario gives the mock no service time at all: every operation is free. */
-function costsNothing(scenario: LoadedScenario['scenario']): boolean {
-  const l = scenario.mock.latency;
-  const specs = [
-    l.default,
-    l.read,
-    l.create,
-    l.update,
-    l.delete,
-    l.batch,
-    l.batchItem,
-    l.bulk,
-    l.bulkCreate,
-    l.bulkUpdate,
-  ];
-  return (
-    specs.every((x) => x === undefined || (x.baseMs === 0 && x.spreadMs === 0)) &&
-    l.perRecordMs === 0 &&
-    l.roundTripMs === 0
-  );
-}
-
-/** The mock's figures describe this machine, not Dataverse, when its costs are zero: say so in the run. */
-function costWarning(loaded: LoadedScenario): string | undefined {
-  if (!costsNothing(loaded.scenario)) return undefined;
-  const which =
-    loaded.mockCosts.profile === 'zero' ? "with the 'zero' profile (no costs)" : 'with no costs (no latency set)';
-  return `the mock ran ${which}: its figures describe this machine's client and HTTP stack, not Dataverse; use the 'default' profile or a calibrated one to compare strategies as an org would`;
-}
-
 /** Errors that end a run before its first strategy, as a failed run rather than a crash. */
 const RUN_STOPPERS: ReadonlySet<string> = new Set(['DVB_ERR_TARGET_UNREACHABLE', 'DVB_ERR_AUTH']);
-
-/** Forwards the user's interrupt to the run's own controller; returns the unlinking function. */
-function linkSignal(userSignal: AbortSignal | undefined, stopping: AbortController): () => void {
-  const forward = (): void => {
-    stopping.abort(userSignal?.reason);
-  };
-  if (userSignal?.aborted === true) forward();
-  else userSignal?.addEventListener('abort', forward, { once: true });
-  return () => {
-    userSignal?.removeEventListener('abort', forward);
-  };
-}
-
-/** The strategies to run: all of the scenario's, or those `--strategies` named. */
-export function selectStrategies(loaded: LoadedScenario, only: readonly string[] | undefined): StrategySpec[] {
-  const all = expandStrategies(loaded.scenario.strategies);
-  const specs = all.filter((s) => only === undefined || only.includes(s.name));
-  if (specs.length === 0)
-    throw errorCatalogue.DVB_ERR_USAGE(
-      `no strategy left to run: --strategies named none of ${all.map((s) => s.name).join(', ')}`,
-    );
-  return specs;
-}
-
-/** What one run holds while it goes: everything results.json is made of. */
-interface RunState {
-  readonly runId: string;
-  readonly startedAt: string;
-  readonly results: StrategyResult[];
-  readonly warnings: string[];
-  plannedOps: readonly PlannedOperation[];
-  interruption: string | null;
-  /** Why the run as a whole could not go on (target unreachable, sign-in refused), or null. */
-  runError: string | null;
-  targetUrl: string;
-  /** Set-up work on the target, once it is closed. */
-  setup: RunResults['setup'];
-}
 
 /** One repetition to run: which strategy, which round, on what plan. */
 interface RepetitionTask {
@@ -212,12 +104,9 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     const specs = selectStrategies(this.#loaded, options.only);
     checkTargetSafety(this.#loaded.scenario, options.target, options.allowWrites === true);
     const memoryWarnings = checkWorkerMemory(specs);
-    const release = await lockOutputFolder(options.outDir);
     // Stops the work when the user interrupts, or when the target fails under it (the mock died).
-    const stopping = new AbortController();
-    // Every in-flight request listens to this signal; hundreds at once are expected, not a leak.
-    setMaxListeners(0, stopping.signal);
-    const unlink = linkSignal(options.signal, stopping);
+    const skeleton = await openRun(options);
+    const { stopping } = skeleton;
     const state = this.#newState();
     state.warnings.push(...memoryWarnings);
     // Script workloads read the run's tag here; worker threads and processes inherit it.
@@ -246,9 +135,8 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     } finally {
       if (previousTag === undefined) Reflect.deleteProperty(process.env, RUN_TAG_VARIABLE);
       else process.env[RUN_TAG_VARIABLE] = previousTag;
-      unlink();
       await target?.close(this.#options.keep === true).catch(() => undefined);
-      await release();
+      await skeleton.close();
     }
   }
 
@@ -306,10 +194,10 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     if (userSignal?.aborted === true) {
       state.interruption = typeof userSignal.reason === 'string' ? userSignal.reason : 'interrupted';
       await this.#save(state, true);
-      return this.#snapshot(state, true);
+      return resultsOf(this.#loaded, this.#options, state, true);
     }
     await this.#save(state, false);
-    const final = this.#snapshot(state, false);
+    const final = resultsOf(this.#loaded, this.#options, state, false);
     this.emit('done', final);
     return final;
   }
@@ -490,52 +378,9 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     };
   }
 
-  #snapshot(state: RunState, partial: boolean): RunResults {
-    const { scenario } = this.#loaded;
-    const compared = compareStrategies(state.results);
-    const selectedStrategies = this.#options.only === undefined ? null : [...this.#options.only];
-    return {
-      schemaVersion: RESULTS_SCHEMA_VERSION,
-      ...judgeResults({
-        scenario,
-        strategies: compared.strategies,
-        selectedStrategies,
-        partial,
-        interruption: state.interruption,
-        runError: state.runError,
-      }),
-      runId: state.runId,
-      scenarioFile: this.#loaded.path,
-      scenario,
-      target: { kind: this.#options.target.kind, url: state.targetUrl },
-      mockCosts: this.#options.target.kind === 'mock' ? this.#loaded.mockCosts : null,
-      environment: describeEnvironment(),
-      startedAt: state.startedAt,
-      finishedAt: partial ? null : new Date().toISOString(),
-      partial,
-      interruption: state.interruption,
-      plan: {
-        operations: operationsOf(state.plannedOps),
-        items: state.plannedOps.length,
-        byKind: countByKind(state.plannedOps),
-      },
-      strategies: compared.strategies,
-      fastest: compared.fastest,
-      recommended: compared.recommended,
-      integrity: {
-        ok: state.results.every((s) => s.integrity.ok),
-        failed: state.results.filter((s) => !s.integrity.ok).map((s) => s.name),
-      },
-      shard: this.#options.shard ?? null,
-      selectedStrategies,
-      setup: state.setup,
-      warnings: state.warnings,
-    };
-  }
-
   async #save(state: RunState, partial: boolean): Promise<void> {
     try {
-      await writeJsonAtomic(this.resultsPath, this.#snapshot(state, partial));
+      await writeJsonAtomic(this.resultsPath, resultsOf(this.#loaded, this.#options, state, partial));
     } catch (error) {
       if (error instanceof DvbenchError) throw error;
       throw errorCatalogue.DVB_ERR_REPORT_WRITE(

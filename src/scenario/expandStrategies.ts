@@ -1,4 +1,4 @@
-import type { StrategyInput } from './scenarioSchema.js';
+import type { StrategyInput } from './strategySchema.js';
 
 /** One concrete strategy: lists in the scenario (`workers: [1, 2, 4]`) expand into one each. */
 export type StrategySpec =

@@ -1,22 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { attachProgressReporter } from '../../report/attachProgressReporter.js';
 import { formatSummaryTable } from '../../report/formatSummaryTable.js';
 import { writeSuiteSummary, type SuiteEntry } from '../../report/writeSuiteSummary.js';
 import { writeReports } from '../../report/writeReports.js';
-import { dirname } from 'node:path';
 import { resolveTarget, type TargetSpec } from '../../target/resolveTarget.js';
 import { DvbenchError } from '../../errors/DvbenchError.js';
 import { describeMockCosts } from '../../../mock-server/index.js';
-import { ScenarioRun, selectStrategies } from '../../runner/runScenario.js';
+import { ScenarioRun } from '../../runner/runScenario.js';
+import { selectStrategies } from '../../runner/selectStrategies.js';
 import { checkTargetSafety } from '../../target/targetSafety.js';
 import { verdictExitCode, verdictHeadline } from '../../runner/verdict.js';
 import { dryRun, formatDryRun } from '../../runner/dryRun.js';
 import { checkWorkerMemory } from '../../runner/workerMemory.js';
 import { expandStrategies } from '../../scenario/expandStrategies.js';
-import { loadScenario, type LoadedScenario, type LoadOptions } from '../../scenario/loadScenario.js';
+import type { LoadedScenario } from '../../scenario/loadScenario.js';
+import type { CliIo } from '../CliIo.js';
+import { loadScenarioFiles } from './loadScenarioFiles.js';
+import { runHelp } from './runHelp.js';
 import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
 import { interruptOnSignals } from '../interruptOnSignals.js';
 import { durationMs, durationSchema } from '../../scenario/loadSchema.js';
@@ -25,140 +27,9 @@ import { checkLoadSafety } from '../../load/runLoad.js';
 import { describeTarget } from '../../target/describeTarget.js';
 import { checkTokenLifetime } from '../../client/auth/tokenExpiry.js';
 
-export const runHelp = `Usage: dvbench run <scenario.yaml|folder>... [options]
-
-Runs each scenario's workloads with every strategy it lists (the same planned operations,
-from identical starting data), and reports wall time, speedup, throughput, latency
-percentiles, errors, 429s, retries and client/server CPU and memory.
-
-Options:
-  --out <dir>           output folder (default reports/<scenario>-<timestamp>/;
-                        with several scenarios, one subfolder each)
-  --repeat <n>          measured repetitions per strategy (overrides the scenario)
-  --warmup <n>          warm-up repetitions per strategy (overrides the scenario)
-  --strategies <a,b>    run only these strategies, by name (e.g. sequential,async:4)
-  --target <mock|url>   the embedded mock (default) or an org URL (credentials from the
-                        environment: see the README)
-  --profile <name|file> the embedded mock's costs from this profile, replacing the
-                        scenario's: default (published Dataverse figures), zero (no costs,
-                        for testing the harness) or a profile file (a path from the current
-                        folder); it means the embedded mock even with DATAVERSE_URL set
-  --bypass-custom-logic send MSCRM.BypassCustomPluginExecution: true on every request (as the
-                        scenario's bypassCustomLogic): custom synchronous plug-ins are skipped;
-                        compare with a run without it to see what they cost
-  --quiet               no progress output
-  --allow-writes        against an org: allow what writes there. The scenario's data: is
-                        created first (CreateMultiple, ids of the run's own), put back between
-                        repetitions, and deleted after the run; update, delete, upsert and
-                        mixed work only on those records; inserts are deleted after each
-                        repetition. Every record is listed in created-records.json first
-  --keep                against an org: keep the data and the last repetition's records
-                        ('dvbench cleanup <out>' deletes them later)
-  --shard <i/n>         run only slice i of n of the planned operations (disjoint records);
-                        combine the shards' results with 'dvbench merge'
-  --dry-run             print the planned requests per strategy and the estimated use of the
-                        service protection limits and daily API entitlements; send nothing
-  --duration <d>        a load test (a scenario with a load section): run its stages scaled
-                        to this total length, e.g. 30s, 5m, 1h
-  -h, --help            show this help
-
-The target is printed first, and on the mock which costs it runs: the scenario's mock.profile,
-its own latency/capacity keys, or else the 'default' profile. A run against DATAVERSE_URL needs its credentials; --target mock
-always means the embedded mock. A URL in a scenario file is used only when DATAVERSE_URL or
---target names the same URL: credentials never follow a file.
-
-Every strategy gets a verdict: ok, degraded (some operations failed, within the scenario's
-maxErrorRate, default 0) or failed (more failed, the audit found a lost or duplicated write,
-or it was aborted: its first failFast operations all failed, or the target is unreachable or
-refuses the sign-in). The run's verdict is the worst of them and is printed first.
-
-Writes <out>/results.json (atomically, marked partial until the run ends). The output folder
-must be writable and not in use by another run; it is checked before anything runs. Several
-scenarios or a folder make a suite, with suite.md and junit.xml in the output folder and one
-exit code. Thresholds on strategies left out by --strategies are skipped.
-
-A scenario with a load section instead of strategies is a load test: arrivals at the planned
-rates for the stages' time (open model: latency from each intended start; arrivals past
-maxInFlight dropped and counted), one progress line per interval, objectives judged per
-window (abortOnFail stops at the first window lost). It writes results.json (kind: load, with
-the time series), load.md, load.png and junit.xml.
-
-Exit codes: 0 ok or degraded, 1 a strategy failed or a load test missed an objective, a threshold was missed or a report could not
-be written, 2 invalid input (nothing runs), 130 interrupted.
-`;
-
-export const validateHelp = `Usage: dvbench validate <scenario.yaml|folder>...
-
-Checks scenario files without running anything: the schema and its rules, every $filter,
-$select and $orderby parsed as the mock parses them, and table, column, navigation property and
-alternate-key names against the mock's tables (the standard ones plus mock.tables). Strategies
-may be written as dvbench names them (async:8, batch:100x2, transaction:4, bulk:100x2, ...).
-Prints one line per problem: file:line:col: path: rule. Exit code 2 if any is invalid.
-`;
-
-async function expandPaths(paths: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const p of paths) {
-    const info = await stat(p).catch(() => undefined);
-    if (info?.isDirectory() === true) {
-      const files = (await readdir(p)).filter((f) => /\.(ya?ml|json)$/i.test(f)).sort();
-      if (files.length === 0)
-        throw errorCatalogue.DVB_ERR_USAGE(`dvbench: ${p} holds no .yaml, .yml or .json scenario files.`);
-      out.push(...files.map((f) => join(p, f)));
-    } else out.push(p);
-  }
-  return out;
-}
-
-/** Loads every scenario first, so a bad file stops the suite before anything runs. */
-async function loadAll(
-  paths: readonly string[],
-  optionsFor: (path: string) => LoadOptions = () => ({}),
-): Promise<LoadedScenario[]> {
-  const loaded: LoadedScenario[] = [];
-  const problems: string[] = [];
-  for (const p of await expandPaths(paths)) {
-    try {
-      loaded.push(await loadScenario(p, optionsFor(p)));
-    } catch (error) {
-      if (error instanceof DvbenchError && error.code === 'DVB_ERR_SCENARIO_INVALID') problems.push(error.message);
-      else throw error;
-    }
-  }
-  if (problems.length > 0) throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(problems.join('\n'));
-  return loaded;
-}
-
 /** Folder names down to the millisecond, plus a little randomness: two runs started together never share one. */
 function timestamp(): string {
   return `${new Date().toISOString().replace(/[-:.]/g, '').replace('T', '-').slice(0, 18)}-${randomBytes(2).toString('hex')}`;
-}
-
-export async function validateCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream }): Promise<number> {
-  const { values, positionals } = parseCommandArgs('validate', argv, { help: { type: 'boolean', short: 'h' } }, true);
-  if (values.help === true) {
-    io.stdout.write(validateHelp);
-    return EXIT.ok;
-  }
-  if (positionals.length === 0)
-    throw errorCatalogue.DVB_ERR_USAGE(
-      "dvbench validate: give one or more scenario files or folders. See 'dvbench validate --help'.",
-    );
-  const loaded = await loadAll(positionals);
-  for (const l of loaded)
-    io.stdout.write(
-      `${l.path}: ok (${l.scenario.workloads.length} workload(s), ${
-        l.scenario.load === undefined
-          ? expandStrategies(l.scenario.strategies)
-              .map((s) => s.name)
-              .join(', ')
-          : `load test: ${l.scenario.load.stages.length} stage(s)`
-      })\n`,
-    );
-  io.stdout.write(
-    "Queries were parsed as the mock parses them, and table, column and navigation property names checked against the mock's tables (standard plus mock.tables); against an org, names are checked by the org when the run starts.\n",
-  );
-  return EXIT.ok;
 }
 
 function parseShard(text: string | undefined): { index: number; count: number } | undefined {
@@ -245,15 +116,23 @@ interface RunFlags {
   readonly durationMs: number | undefined;
 }
 
+/** One scenario to run, where, and where its results go. */
+interface ScenarioJob {
+  readonly loaded: LoadedScenario;
+  readonly target: TargetSpec;
+  readonly outDir: string;
+}
+
+/** What every scenario of a run shares: the flags, the user's interrupt, the streams. */
+interface RunContext {
+  readonly flags: RunFlags;
+  readonly signal: AbortSignal;
+  readonly io: CliIo;
+}
+
 /** One scenario of the run: its results, reports and printed summary; the suite entry it makes. */
-async function runOne(
-  l: LoadedScenario,
-  target: TargetSpec,
-  outDir: string,
-  flags: RunFlags,
-  signal: AbortSignal,
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
-): Promise<SuiteEntry> {
+async function runOne(job: ScenarioJob, { flags, signal, io }: RunContext): Promise<SuiteEntry> {
+  const { loaded: l, target, outDir } = job;
   const run = new ScenarioRun(l, {
     outDir,
     target,
@@ -294,9 +173,9 @@ function printDryRun(
   loaded: readonly LoadedScenario[],
   targets: readonly TargetSpec[],
   flags: RunFlags,
-  allowWrites: boolean,
   io: { stdout: NodeJS.WritableStream },
 ): void {
+  const { allowWrites } = flags;
   for (const [i, l] of loaded.entries()) {
     const target = targets[i] ?? { kind: 'mock' as const };
     // A dry run refuses what a real run refuses: the same safety rules, before any estimate.
@@ -308,7 +187,7 @@ function printDryRun(
       ...(flags.warmup === undefined ? {} : { warmup: flags.warmup }),
     };
     if (l.scenario.load !== undefined) {
-      checkLoadSafety(l, { outDir: '', target, allowWrites });
+      checkLoadSafety(l, { target, allowWrites });
       io.stdout.write(
         `target: ${describeTarget(target)}\n${describeLoadPlan(l.scenario.name, l.scenario.load, flags.durationMs)}`,
       );
@@ -381,7 +260,7 @@ async function loadForTargets(
     ...(values['bypass-custom-logic'] === true ? { bypassCustomLogic: true } : {}),
   };
   // The target comes from the flag, the environment or the file: known only once the file is read.
-  const syntaxOnly = await loadAll(paths, () => ({ checkNames: false, target: 'unknown', ...overrides }));
+  const syntaxOnly = await loadScenarioFiles(paths, () => ({ checkNames: false, target: 'unknown', ...overrides }));
   // A profile is the embedded mock's costs: --profile means the mock unless --target names an org.
   const flag = values.target ?? (values.profile === undefined ? undefined : 'mock');
   const targets = syntaxOnly.map((l) => {
@@ -391,7 +270,7 @@ async function loadForTargets(
       : t;
   });
   const kinds = new Map(syntaxOnly.map((l, i) => [l.path, targets[i]?.kind ?? 'mock']));
-  const loaded = await loadAll(
+  const loaded = await loadScenarioFiles(
     syntaxOnly.map((l) => l.path),
     (p) => ({ checkNames: kinds.get(p) !== 'org', target: kinds.get(p) ?? 'mock', ...overrides }),
   );
@@ -407,10 +286,9 @@ async function runAll(
   loaded: readonly LoadedScenario[],
   targets: readonly TargetSpec[],
   root: string,
-  flags: RunFlags,
-  signal: AbortSignal,
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+  context: RunContext,
 ): Promise<SuiteEntry[]> {
+  const { signal, io } = context;
   const suite = loaded.length > 1;
   const entries: SuiteEntry[] = [];
   for (const [n, l] of loaded.entries()) {
@@ -423,8 +301,8 @@ async function runAll(
     try {
       entries.push(
         await (l.scenario.load === undefined
-          ? runOne(l, target, outDir, flags, signal, io)
-          : runLoadScenario(l, target, outDir, flags, signal, io)),
+          ? runOne({ loaded: l, target, outDir }, context)
+          : runLoadScenario({ loaded: l, target, outDir }, context)),
       );
     } catch (error) {
       if (!suite || endsSuite(error)) throw error;
@@ -464,7 +342,7 @@ export async function runCommand(
   const dry = values['dry-run'] === true;
   const { loaded, targets } = await loadForTargets(positionals, values, !dry);
   if (dry) {
-    printDryRun(loaded, targets, flags, flags.allowWrites, io);
+    printDryRun(loaded, targets, flags, io);
     return EXIT.ok;
   }
   const suite = loaded.length > 1;
@@ -475,7 +353,7 @@ export async function runCommand(
   const interrupt = interruptOnSignals(io.stderr);
   let entries: SuiteEntry[];
   try {
-    entries = await runAll(loaded, targets, root, flags, interrupt.signal, io);
+    entries = await runAll(loaded, targets, root, { flags, signal: interrupt.signal, io });
   } finally {
     interrupt.dispose();
   }

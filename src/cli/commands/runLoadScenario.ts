@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { CliIo } from '../CliIo.js';
 import type { TargetSpec } from '../../target/resolveTarget.js';
 import { rampsOf, totalArrivals, totalMs } from '../../scenario/arrivalSchedule.js';
 import type { LoadSpec } from '../../scenario/loadSchema.js';
@@ -36,13 +37,10 @@ function summary(r: LoadResults): string {
 
 /** A scenario with a `load` section: the load test, its reports and printed summary; the suite entry it makes. */
 export async function runLoadScenario(
-  l: LoadedScenario,
-  target: TargetSpec,
-  outDir: string,
-  flags: LoadFlags,
-  signal: AbortSignal,
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+  job: { readonly loaded: LoadedScenario; readonly target: TargetSpec; readonly outDir: string },
+  { flags, signal, io }: { readonly flags: LoadFlags; readonly signal: AbortSignal; readonly io: CliIo },
 ): Promise<SuiteEntry> {
+  const { loaded: l, target, outDir } = job;
   const run = new LoadRun(l, {
     outDir,
     target,
