@@ -63,15 +63,18 @@ function innerTarget(
   return { path: q < 0 ? rest : rest.slice(0, q), query: q < 0 ? '' : rest.slice(q + 1) };
 }
 
+/** What every part of one `$batch` shares: the outer request, the mock, the parts' costs, a changeset's Content-IDs. */
+interface BatchScope {
+  readonly outer: ApiRequest;
+  readonly ctx: MockContext;
+  readonly routes: ApiRoutes;
+  readonly costs: OperationCost[];
+  readonly contentIds?: Map<string, string> | undefined;
+}
+
 /** Runs one inner request; a DataverseError becomes its error response, as a part. */
-function runInner(
-  message: HttpRequestMessage,
-  outer: ApiRequest,
-  ctx: MockContext,
-  routes: ApiRoutes,
-  contentIds: Map<string, string> | undefined,
-  costs: OperationCost[],
-): ApiResponse {
+function runInner(message: HttpRequestMessage, scope: BatchScope): ApiResponse {
+  const { outer, ctx, routes, costs, contentIds } = scope;
   let kind: OperationCost['kind'] = 'read';
   let table: string | undefined;
   try {
@@ -123,7 +126,7 @@ function runChangeset(
   try {
     const responses = ctx.store.transaction(() =>
       entry.items.map((item) => {
-        const response = runInner(item.message, request, ctx, routes, contentIds, costs);
+        const response = runInner(item.message, { outer: request, ctx, routes, costs, contentIds });
         if (response.status >= 400) throw new ChangesetFailed(response, item.contentId);
         bytes += response.body.length;
         const location = response.headers['OData-EntityId'] ?? response.headers.Location;
@@ -203,7 +206,7 @@ export function handleBatch(request: ApiRequest, ctx: MockContext, routes: ApiRo
       break;
     }
     if (entry.kind === 'request') {
-      const response = runInner(entry.message, request, ctx, routes, undefined, costs);
+      const response = runInner(entry.message, { outer: request, ctx, routes, costs });
       responseBytes += response.body.length;
       out.push({
         kind: 'request',

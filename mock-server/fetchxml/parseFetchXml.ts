@@ -153,9 +153,7 @@ function linkChildren(element: XmlElement, scope: FetchScope, collected: Collect
  */
 function manyToOneLink(
   element: XmlElement,
-  linked: TableMetadata,
-  navigation: string,
-  lookup: string,
+  { linked, navigation, lookup }: { linked: TableMetadata; navigation: string; lookup: string },
   ctx: LinkContext,
   type: string,
 ): void {
@@ -211,7 +209,7 @@ function linkEntity(element: XmlElement, ctx: LinkContext): void {
     (n) => n.column.name === to && n.target.table === linked.logicalName && from === linked.primaryKey,
   );
   if (toOne !== undefined) {
-    manyToOneLink(element, linked, toOne.name, toOne.column.name, ctx, type);
+    manyToOneLink(element, { linked, navigation: toOne.name, lookup: toOne.column.name }, ctx, type);
     return;
   }
   const toMany = [...table.collectionNavigationProperties.values()].find(

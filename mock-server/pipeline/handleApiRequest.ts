@@ -25,7 +25,7 @@ function admit(
 ): MaybePromise<Outcome> {
   if (body === undefined) return GONE;
   return protect(userId, exchange.server, resource, env.context, (timing) =>
-    serveOperation(exchange, resource, userId, body, env, timing),
+    serveOperation(exchange, { resource, userId, body }, env, timing),
   );
 }
 

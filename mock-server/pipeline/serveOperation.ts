@@ -71,15 +71,21 @@ function answerAfter(wait: Promise<void> | undefined, outcome: Outcome): MaybePr
   return wait === undefined ? outcome : wait.then(() => outcome);
 }
 
+/** What stages 1 to 3 learnt of a request: its resource, its caller and its body, passed on once. */
+export interface AdmittedRequest {
+  readonly resource: Resource;
+  readonly userId: string;
+  readonly body: string;
+}
+
 /** Stages 5 to 7, inside the admission: fault, dispatch to the route, delay. */
 export function serveOperation(
   exchange: ApiExchange,
-  resource: Resource,
-  userId: string,
-  body: string,
+  request: AdmittedRequest,
   env: PipelineEnv,
   timing: ServiceTiming,
 ): MaybePromise<Outcome> {
+  const { resource, userId, body } = request;
   const kind = operationKindOf(exchange.method, resource, exchange.req.headers);
   const table = 'table' in resource ? resource.table.logicalName : undefined;
   const fault = env.context.faults.pick(table, kind);

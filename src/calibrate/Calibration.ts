@@ -228,7 +228,7 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
     const spec = costs[kind];
     if (points.length < 3 || spec === undefined) return null;
     this.emit('step', 'scaling: replaying the sweep on the embedded mock');
-    return chooseScaling(points, costs, spec, kind, dopHint, webServers ?? 1);
+    return chooseScaling(points, costs, { spec, kind }, { dopHint, webServers });
   }
 
   async #validate(

@@ -56,11 +56,12 @@ function shapeError(predicted: readonly ScalingPoint[], measured: readonly Scali
 export async function chooseScaling(
   measured: readonly ScalingPoint[],
   costs: FittedLatency,
-  sweptSpec: FittedSpec,
-  sweptKind: 'update' | 'read',
-  dopHint: number,
-  webServers = 1,
+  swept: { readonly spec: FittedSpec; readonly kind: 'update' | 'read' },
+  org: { readonly dopHint: number; readonly webServers?: number | undefined },
 ): Promise<ScalingChoice> {
+  const { spec: sweptSpec, kind: sweptKind } = swept;
+  const { dopHint } = org;
+  const webServers = org.webServers ?? 1;
   const clean = measured.filter((p) => p.throttled === 0);
   const knee = boundKnee(clean.map((p) => ({ workers: p.workers, throughput: p.opsPerSec })));
   const unbounded: ScalingCandidate = {

@@ -85,7 +85,7 @@ export async function generateLoad(
     if (lateBy > input.lateMs) totals.late++;
     totals.sent++;
     input.onArrival(intendedMs, workload, true, lateBy);
-    const run = send(input, op, workload, intendedMs, startedAt, () => totals.interrupted++).finally(() => {
+    const run = send(input, { op, workload, intendedMs, startedAt }, () => totals.interrupted++).finally(() => {
       inFlight.delete(run);
       input.onInFlight(inFlight.size);
     });
@@ -116,14 +116,16 @@ async function drain(inFlight: ReadonlySet<Promise<void>>, input: GeneratorInput
   await Promise.all(inFlight);
 }
 
-async function send(
-  input: GeneratorInput,
-  op: PlannedOperation,
-  workload: number,
-  intendedMs: number,
-  startedAt: number,
-  interrupted: () => void,
-): Promise<void> {
+/** One arrival as sent: its operation, its workload and when it was meant to start (ms from `startedAt`). */
+interface Arrival {
+  readonly op: PlannedOperation;
+  readonly workload: number;
+  readonly intendedMs: number;
+  readonly startedAt: number;
+}
+
+async function send(input: GeneratorInput, arrival: Arrival, interrupted: () => void): Promise<void> {
+  const { op, workload, intendedMs, startedAt } = arrival;
   const outcome = await executeOperation(input.client, op);
   input.sink.accept(outcome);
   if (outcome.state === 'cancelled') {

@@ -152,7 +152,15 @@ export async function auditIntegrity(
   await audit.existence(expect.mustExist, expect.mustNotExist);
   await audit.updates(expect.updates, expect.checked);
   const upserted = await audit.upserts(expect.upserts, expect.checked);
-  if (input.ids !== null) compareIds(ops, input.ids, upserted, audit.pk, input.failed, expect.checked, audit.note);
+  if (input.ids !== null)
+    compareIds(input.ids, {
+      ops,
+      upserted,
+      pk: audit.pk,
+      failed: input.failed,
+      checked: expect.checked,
+      note: audit.note,
+    });
   await runScriptChecks(client, ops, input.failed, audit.note);
   const { problems } = audit;
   return {
@@ -265,15 +273,17 @@ type UpdateOp = Extract<PlannedOperation, { kind: 'update' }>;
 type UpsertOp = Extract<PlannedOperation, { kind: 'upsert' }>;
 
 /** Every record after the run that no plan explains is a duplicate; every record gone that no delete explains is lost. */
-function compareIds(
-  ops: readonly PlannedOperation[],
-  ids: IdSnapshot,
-  upserted: ReadonlyMap<string, ReadonlySet<string>>,
-  pk: (table: string) => string,
-  failed: ReadonlySet<string>,
-  checked: { tables: number },
-  note: (p: string) => void,
-): void {
+/** What the id comparison is told: what the run planned, upserted and saw fail, and where it reports. */
+interface IdComparison {
+  readonly ops: readonly PlannedOperation[];
+  readonly upserted: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly pk: (table: string) => string;
+  readonly failed: ReadonlySet<string>;
+  readonly checked: { tables: number };
+  readonly note: (p: string) => void;
+}
+
+function compareIds(ids: IdSnapshot, { ops, upserted, pk, failed, checked, note }: IdComparison): void {
   const planned = new Map<string, Set<string>>();
   const deleted = new Map<string, Set<string>>();
   for (const op of ops) {

@@ -48,14 +48,14 @@ class Totals {
   }
 }
 
-function handle(
-  message: WorkerMessage,
-  ctx: StrategyContext,
-  totals: Totals,
-  i: number,
-  finished: Finished,
-  fail: (e: Error) => void,
-): void {
+/** A worker's side of the pool: its number, where its outcome goes, and how it fails the strategy. */
+interface WorkerSlot {
+  readonly i: number;
+  readonly finished: Finished;
+  readonly fail: (e: Error) => void;
+}
+
+function handle(message: WorkerMessage, ctx: StrategyContext, totals: Totals, { i, finished, fail }: WorkerSlot): void {
   if (message.type === 'progress') totals.update(ctx, i, message.done, message.failed, message.cause);
   else if (message.type === 'done') {
     ctx.sink.merge(message.sink);
@@ -98,7 +98,7 @@ export const threadsStrategy: Strategy = async (ctx) => {
           worker.on('message', (m: WorkerMessage) => {
             if (m.type === 'ready') arrive();
             if (m.type === 'done') reported = true;
-            handle(m, ctx, totals, i, finished, reject);
+            handle(m, ctx, totals, { i, finished, fail: reject });
           });
           worker.on('error', reject);
           worker.on('exit', (code) => {
@@ -161,7 +161,7 @@ export const processesStrategy: Strategy = async (ctx) => {
             });
             return;
           }
-          handle(m, ctx, totals, i, finished, reject);
+          handle(m, ctx, totals, { i, finished, fail: reject });
         });
         child.on('error', reject);
         // 'close', not 'exit': by then every message the child sent has arrived.
