@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LoadRun } from '../src/load/runLoad.js';
+import { LoadRun } from '../src/load/LoadRun.js';
 import { median } from '../src/metrics/statistics.js';
 import { parseScenarioText } from '../src/scenario/loadScenario.js';
 

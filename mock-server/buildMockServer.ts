@@ -60,7 +60,9 @@ function rejectUnparsable(error: NodeJS.ErrnoException, socket: NodeJS.WritableS
       ? '408 Request Timeout'
       : '400 Bad Request';
   socket.end(
-    `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ` +
+      `${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: ` +
+      `close\r\n\r\n${body}`,
   );
 }
 
@@ -109,7 +111,8 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
     anonymousUser: identityGuid(ANONYMOUS, config.organization.organizationId),
     loopbackAdminOnly: options.loopbackAdminOnly !== false,
   };
-  // Dataverse takes URLs up to 32,768 characters (GET) and more inside $batch: headers this long must be read, not refused.
+  // Dataverse takes URLs up to 32,768 characters (GET) and more inside $batch: headers this long
+  // must be read, not refused.
   const headersTimeout = options.headersTimeoutMs ?? 60_000;
   const server = createServer(
     {

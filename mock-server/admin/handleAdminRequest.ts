@@ -35,7 +35,8 @@ function seed(body: string, ctx: MockContext): AdminResponse {
   const total = Object.values(parsed.data.counts).reduce((a, n) => a + n, 0);
   if (total > ctx.config.maxSeedRecords) {
     return adminErrors.DVB_MOCK_SEED_TOO_LARGE(
-      `invalid seed request: ${total} records in all; at most ${ctx.config.maxSeedRecords} per request (maxSeedRecords), so the mock stays responsive and within memory`,
+      `invalid seed request: ${total} records in all; at most ${ctx.config.maxSeedRecords} per request ` +
+        `(maxSeedRecords), so the mock stays responsive and within memory`,
     );
   }
   const unknown = Object.keys(parsed.data.counts).filter((t) => ctx.catalogue.byLogicalName(t) === undefined);
@@ -48,7 +49,8 @@ function seed(body: string, ctx: MockContext): AdminResponse {
     parsed.data.referenceDate === undefined ? defaultReferenceTime(ctx.now()) : Date.parse(parsed.data.referenceDate);
   if (parsed.data.reset) ctx.store.clear();
   try {
-    // All or nothing: a seed that meets records already there (reset: false on a seeded table) leaves the store as it was.
+    // All or nothing: a seed that meets records already there (reset: false on a seeded table)
+    // leaves the store as it was.
     const created = ctx.store.transaction(() =>
       seedData({ seed: parsed.data.seed, counts: parsed.data.counts, referenceTime }, ctx.catalogue, ctx.store),
     );
@@ -56,7 +58,8 @@ function seed(body: string, ctx: MockContext): AdminResponse {
   } catch (error) {
     if (!(error instanceof DataverseError)) throw error;
     return adminErrors.DVB_MOCK_SEED_INVALID(
-      `invalid seed request: it generates records that are already there (${error.message}); with reset: false, seed only tables that are empty`,
+      `invalid seed request: it generates records that are already there (${error.message}); with reset: ` +
+        `false, seed only tables that are empty`,
     );
   }
 }

@@ -8,9 +8,15 @@ export type MockStatsSnapshot = Readonly<Record<string, unknown>> & {
 export interface SeedOptions {
   /** Seed of the generated values: the same seed and counts give the same records. @default 1 */
   readonly seed?: number;
-  /** Records get `createdon` within the year before this date-time (ISO 8601, with an offset). @default today, 00:00 UTC */
+  /**
+   * Records get `createdon` within the year before this date-time (ISO 8601, with an offset).
+   * @default today, 00:00 UTC
+   */
   readonly referenceDate?: string;
-  /** Empty every table first. With false, seed only empty tables: seeded records are numbered, and a second lot would repeat their keys (refused, nothing kept). @default true */
+  /**
+   * Empty every table first. With false, seed only empty tables: seeded records are numbered, and a
+   * second lot would repeat their keys (refused, nothing kept). @default true
+   */
   readonly reset?: boolean;
 }
 

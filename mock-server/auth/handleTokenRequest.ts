@@ -42,14 +42,16 @@ function checkClient(ctx: MockContext, clientId: string, secret: string | null, 
       401,
       'invalid_client',
       700027,
-      `Client assertion failed signature validation: the dvbench mock cannot verify certificates; give '${clientId}' a clientSecret in auth.clients and sign in with it.`,
+      `Client assertion failed signature validation: the dvbench mock cannot verify ` +
+        `certificates; give '${clientId}' a clientSecret in auth.clients and sign in with it.`,
     );
   if (client.clientSecret !== secret)
     return entraError(
       401,
       'invalid_client',
       7000215,
-      'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.',
+      'Invalid client secret provided. Ensure the secret being sent in the request is the ' +
+        'client secret value, not the client secret ID.',
     );
   return undefined;
 }
@@ -80,7 +82,8 @@ function clientCredentials(
         400,
         'invalid_scope',
         1002012,
-        'The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).',
+        'The provided value for scope is not valid. Client credential flows must have a scope ' +
+          'value with /.default suffixed to the resource identifier (application ID URI).',
       ),
     };
   return { identity: `app:${clientId}` };

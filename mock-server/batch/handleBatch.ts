@@ -166,7 +166,9 @@ function validate(entries: readonly BatchEntry<HttpRequestMessage>[]): void {
   }
   if (operations > MAX_BATCH_OPERATIONS) {
     throw dataverseErrors.badRequest(
-      `The current batch message contains too many operations (${operations}). Only batch messages with a maximum number of '${MAX_BATCH_OPERATIONS}' operations, including changeset operations, are allowed.`,
+      `The current batch message contains too many operations (${operations}). Only batch ` +
+        `messages with a maximum number of '${MAX_BATCH_OPERATIONS}' operations, including ` +
+        `changeset operations, are allowed.`,
       '0x80060888',
     );
   }
@@ -195,7 +197,8 @@ export function handleBatch(request: ApiRequest, ctx: MockContext, routes: ApiRo
   const tooLarge = (): ApiResponse =>
     errorResponse(
       dataverseErrors.badRequest(
-        `The $batch response would exceed ${ctx.config.maxResponseBytes} bytes; the batch stopped here. Ask for fewer records per part ($top, $select, odata.maxpagesize) or send fewer parts.`,
+        `The $batch response would exceed ${ctx.config.maxResponseBytes} bytes; the batch ` +
+          `stopped here. Ask for fewer records per part ($top, $select, odata.maxpagesize) or send fewer parts.`,
       ),
     );
   for (const entry of entries) {

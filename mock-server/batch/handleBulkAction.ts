@@ -36,7 +36,10 @@ function targetsOf(table: TableMetadata, request: ApiRequest, action: string): R
     if (typeof type !== 'string' || type.replace(/^#/, '') !== expected) {
       throw dataverseErrors.payloadError(
         table.entitySetName,
-        `Targets[${i}]: '@odata.type' is '${typeof type === 'string' ? type : JSON.stringify(type)}', but every target of ${action} on ${table.entitySetName} must be '${expected}'.`,
+        `Targets[` +
+          `${i}]: '@odata.type' is '` +
+          `${typeof type === 'string' ? type : JSON.stringify(type)}', but every target of ` +
+          `${action} on ${table.entitySetName} must be '${expected}'.`,
       );
     }
     return t as Record<string, unknown>;

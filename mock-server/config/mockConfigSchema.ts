@@ -18,7 +18,8 @@ const customColumnSchema = z.strictObject({
     .record(z.string(), z.string().min(1))
     .optional()
     .describe(
-      'For choice and bool columns: the label of each value ("100": Planning, "true": Active), returned as the FormattedValue annotation. A bool without labels reads Yes and No.',
+      'For choice and bool columns: the label of each value ("100": Planning, "true": Active), ' +
+        'returned as the FormattedValue annotation. A bool without labels reads Yes and No.',
     ),
   target: identifier.optional().describe('For lookup columns: the logical name of the target table.'),
   navigationProperty: z
@@ -31,7 +32,9 @@ const customColumnSchema = z.strictObject({
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
     .optional()
     .describe(
-      "For lookup columns: the one-to-many relationship's schema name, the target table's collection-valued navigation property ($ref, GET <set>(<id>)/<relationship>). Default: <target>_<table>_<column>.",
+      "For lookup columns: the one-to-many relationship's schema name, the target table's " +
+        'collection-valued navigation property ($ref, GET <set>(<id>)/<relationship>). Default: ' +
+        '<target>_<table>_<column>.',
     ),
 });
 
@@ -62,7 +65,8 @@ const latencySpec = z.strictObject({
     .enum(['none', 'lognormal', 'uniform', 'exponential'])
     .default('lognormal')
     .describe(
-      'Jitter around baseMs: lognormal (median baseMs, spread sigma), uniform (± spreadMs), exponential (+ mean spreadMs), or none.',
+      'Jitter around baseMs: lognormal (median baseMs, spread sigma), uniform (± spreadMs), ' +
+        'exponential (+ mean spreadMs), or none.',
     ),
   sigma: z.number().min(0).max(3).default(0.25).describe('Lognormal shape: 0.25 gives p99 ≈ 1.8 × median.'),
   spreadMs: z.number().min(0).default(0).describe('For uniform and exponential jitter, in ms.'),
@@ -90,7 +94,9 @@ const faultSpec = z.strictObject({
   kind: z
     .enum(['503', 'drop', 'slow', 'lose', 'duplicate'])
     .describe(
-      '503: Service Unavailable; drop: the connection is closed with no response; slow: extra latency; lose: a create is acknowledged but not kept; duplicate: a create is kept twice (lose and duplicate exist to prove an integrity audit catches them).',
+      '503: Service Unavailable; drop: the connection is closed with no response; slow: extra ' +
+        'latency; lose: a create is acknowledged but not kept; duplicate: a create is kept ' +
+        'twice (lose and duplicate exist to prove an integrity audit catches them).',
     ),
   rate: z.number().min(0).max(1).describe('Share of matching requests that get this fault (seeded).'),
   table: z.string().optional().describe('Only requests on this table (logical name).'),
@@ -102,7 +108,8 @@ const faultSpec = z.strictObject({
     .boolean()
     .default(true)
     .describe(
-      'For drop: true loses the response after the change was applied (the case retries must survive); false drops before.',
+      'For drop: true loses the response after the change was applied (the case retries must ' +
+        'survive); false drops before.',
     ),
   slowMs: z.number().min(0).default(1000).describe('For slow: extra latency in ms.'),
 });
@@ -119,7 +126,8 @@ export const mockConfigSchema = z.strictObject({
     .min(1)
     .optional()
     .describe(
-      "A cost profile: 'default' (published Dataverse figures), 'zero' (no costs: for testing the harness) or a profile file. Keys set beside it win.",
+      "A cost profile: 'default' (published Dataverse figures), 'zero' (no costs: for testing " +
+        'the harness) or a profile file. Keys set beside it win.',
     ),
   auth: z
     .strictObject({
@@ -153,7 +161,8 @@ export const mockConfigSchema = z.strictObject({
     .min(1024)
     .default(128 * 1024 * 1024)
     .describe(
-      'Request bodies held at once, all connections together, in bytes; past it a new body is refused with 503 and Retry-After (memory stays bounded).',
+      'Request bodies held at once, all connections together, in bytes; past it a new body is ' +
+        'refused with 503 and Retry-After (memory stays bounded).',
     ),
   maxResponseBytes: z
     .int()
@@ -192,7 +201,9 @@ export const mockConfigSchema = z.strictObject({
     .max(64)
     .default(1)
     .describe(
-      "Web servers behind the org's load balancer. Each has its own `capacity`, and the limits count per user per web server; a client that keeps the ARRAffinity cookie stays on one server, one that drops it is spread over all.",
+      "Web servers behind the org's load balancer. Each has its own `capacity`, and the limits " +
+        'count per user per web server; a client that keeps the ARRAffinity cookie stays on one ' +
+        'server, one that drops it is spread over all.',
     ),
   limits: z
     .strictObject({
@@ -214,7 +225,8 @@ export const mockConfigSchema = z.strictObject({
         .min(0)
         .default(1)
         .describe(
-          'How often the window limits are evaluated; requests between evaluations pass, so a burst can overshoot a little. 0: every request.',
+          'How often the window limits are evaluated; requests between evaluations pass, so a ' +
+            'burst can overshoot a little. 0: every request.',
         ),
       penaltySeconds: z
         .number()
@@ -229,7 +241,8 @@ export const mockConfigSchema = z.strictObject({
         .nullable()
         .default(null)
         .describe(
-          '$batch requests running at once per organization; past it "Server Busy" before any operation runs. null: no cap; 2: the old ExecuteMultiple rule.',
+          '$batch requests running at once per organization; past it "Server Busy" before any ' +
+            'operation runs. null: no cap; 2: the old ExecuteMultiple rule.',
         ),
     })
     .prefault({}),
@@ -266,7 +279,8 @@ export const mockConfigSchema = z.strictObject({
         .max(60_000)
         .default(0)
         .describe(
-          'Network round trip added to every answer, apart from server time: it holds no server capacity and no execution time, and a $batch pays it once.',
+          'Network round trip added to every answer, apart from server time: it holds no server ' +
+            'capacity and no execution time, and a $batch pays it once.',
         ),
       tables: z
         .record(z.string(), z.number().min(0).max(1000))
@@ -288,7 +302,8 @@ export const mockConfigSchema = z.strictObject({
     .max(1)
     .default(0)
     .describe(
-      "Share of each operation's service time spent under one lock shared by every web server (the database; Amdahl's serial part).",
+      "Share of each operation's service time spent under one lock shared by every web server " +
+        "(the database; Amdahl's serial part).",
     ),
   faults: z.array(faultSpec).default([]),
   plugins: z
@@ -296,7 +311,9 @@ export const mockConfigSchema = z.strictObject({
     .max(100)
     .default([])
     .describe(
-      'Synchronous custom plug-ins: time added to each operation on their table and messages, unless the request bypasses custom logic (MSCRM.BypassCustomPluginExecution: true, or MSCRM.BypassBusinessLogicExecution with CustomSync).',
+      'Synchronous custom plug-ins: time added to each operation on their table and messages, ' +
+        'unless the request bypasses custom logic (MSCRM.BypassCustomPluginExecution: true, or ' +
+        'MSCRM.BypassBusinessLogicExecution with CustomSync).',
     ),
 });
 

@@ -1,9 +1,10 @@
 import { DataverseError } from './DataverseError.js';
 
 /**
- * The catalogue of errors the mock emits: statuses, codes and message texts follow
- * `shared/reference/dataverse-web-api.md`. Where Dataverse's exact answer is not documented,
- * the choice made is noted beside the entry.
+ * The catalogue of errors the mock emits: statuses, codes and message texts follow Microsoft
+ * Learn's Web API pages ("Web API error codes", "Compose HTTP requests and handle errors") and
+ * answers recorded from real orgs. Where Dataverse's exact answer is not documented, the choice
+ * made is noted beside the entry.
  */
 export const dataverseErrors = {
   resourceNotFound: (segment: string) =>
@@ -22,7 +23,8 @@ export const dataverseErrors = {
   recordNotFoundByKey: (table: string) =>
     new DataverseError(404, '0x80040217', `A record with the specified key values does not exist in ${table} entity`),
 
-  // Dataverse documents the code, not the HTTP status; CMP maps DuplicateRecord to 412.
+  // Dataverse documents the code, not the HTTP status; the Web API answers DuplicateRecord with 412
+  // (Precondition Failed), as for an alternate key that already exists.
   duplicateKey: () => new DataverseError(412, '0x80040237', 'Cannot insert duplicate key.'),
 
   // Code is empty in the docs' example.

@@ -188,7 +188,8 @@ function oneToManyLink(
   const semi = SEMI_JOINS.has(type) || ((type === 'inner' || type === 'outer') && ctx.distinct);
   if (!semi)
     throw unsupported(
-      `A one-to-many <link-entity> with link-type='${type}' and without distinct='true' (each related record would repeat the row)`,
+      `A one-to-many <link-entity> with link-type='${type}' and without distinct='true' (each ` +
+        `related record would repeat the row)`,
     );
   for (const child of element.children)
     if (child.name !== 'filter')
@@ -220,7 +221,8 @@ function linkEntity(element: XmlElement, ctx: LinkContext): void {
     return;
   }
   throw unsupported(
-    `A <link-entity> that does not follow a lookup between '${table.logicalName}' and '${linked.logicalName}' (from='${from ?? ''}' to='${to ?? ''}')`,
+    `A <link-entity> that does not follow a lookup between '` +
+      `${table.logicalName}' and '${linked.logicalName}' (from='${from ?? ''}' to='${to ?? ''}')`,
   );
 }
 
@@ -287,7 +289,9 @@ function aggregateColumn(placed: Placed): FetchAggregateColumn {
   const method = aggregate === undefined ? undefined : AGGREGATES[aggregate.toLowerCase()];
   if (method === undefined)
     throw invalid(
-      `the attribute '${alias}' of an aggregate query needs groupby='true' or aggregate= one of ${Object.keys(AGGREGATES).join(', ')}.`,
+      `the attribute '` +
+        `${alias}' of an aggregate query needs groupby='true' or aggregate= one of ` +
+        `${Object.keys(AGGREGATES).join(', ')}.`,
     );
   return { alias, path, method: method === 'countcolumn' && distinct === 'true' ? 'countdistinct' : method };
 }
@@ -305,7 +309,8 @@ function aggregateParts(c: Collected): NonNullable<FetchQuery['aggregate']> {
     const alias = element.attributes.alias;
     if (alias === undefined || !aliases.has(alias))
       throw invalid(
-        `an <order> in an aggregate query names one of the attributes' aliases (${[...aliases].join(', ')}); got '${alias ?? element.attributes.attribute ?? ''}'.`,
+        `an <order> in an aggregate query names one of the attributes' aliases (` +
+          `${[...aliases].join(', ')}); got '${alias ?? element.attributes.attribute ?? ''}'.`,
       );
     return { path: [alias], descending: element.attributes.descending === 'true' };
   });
@@ -328,7 +333,9 @@ export function parseFetchXml(xml: string, table: TableMetadata, catalogue: Cata
     throw invalid('<fetch> must hold exactly one <entity> element.');
   if (entity.attributes.name !== table.logicalName) {
     throw invalid(
-      `the entity name '${entity.attributes.name ?? ''}' does not match the entity set '${table.entitySetName}' (table '${table.logicalName}').`,
+      `the entity name '` +
+        `${entity.attributes.name ?? ''}' does not match the entity set '` +
+        `${table.entitySetName}' (table '${table.logicalName}').`,
     );
   }
   const collected = collect(entity, table, catalogue, root.attributes.distinct === 'true');

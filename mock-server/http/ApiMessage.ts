@@ -57,7 +57,9 @@ function errorDetails(error: DataverseError, includeAnnotations: string | undefi
   const details: Record<string, string> = {
     [`${CDS}.ErrorDetails.OperationStatus`]: '0',
     [`${CDS}.ErrorDetails.SubErrorCode`]: '-2146233088',
-    [`${CDS}.HelpLink`]: `http://go.microsoft.com/fwlink/?LinkID=398563&error=Microsoft.Crm.CrmException%3a${error.code.replace(/^0x/i, '')}&client=platform`,
+    [`${CDS}.HelpLink`]:
+      `http://go.microsoft.com/fwlink/?LinkID=398563&error=Microsoft.Crm.CrmException%3a` +
+      `${error.code.replace(/^0x/i, '')}&client=platform`,
     [`${CDS}.TraceText`]: '',
     [`${CDS}.InnerError.Message`]: error.message,
   };

@@ -96,7 +96,8 @@ function relationshipClashes(
         if (taken.has(target.relationship)) {
           const j = customTables[i]?.columns.findIndex((c) => c.name === column.name) ?? -1;
           problems.push(
-            `tables[${i}].columns[${j}].relationship: '${target.relationship}' is already a column or relationship of '${target.table}'`,
+            `tables[${i}].columns[${j}].relationship: '${target.relationship}' is already a ` +
+              `column or relationship of '${target.table}'`,
           );
         }
         taken.add(target.relationship);

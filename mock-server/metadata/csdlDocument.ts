@@ -23,14 +23,18 @@ function entityType(table: TableMetadata, catalogue: Catalogue): string[] {
   }
   for (const nav of table.navigationProperties.values()) {
     lines.push(
-      `      <NavigationProperty Name="${attr(nav.name)}" Type="${ALIAS}.${attr(nav.target.table)}" Partner="${attr(nav.target.relationship)}">`,
-      `        <ReferentialConstraint Property="_${attr(nav.column.name)}_value" ReferencedProperty="${attr(catalogue.byLogicalName(nav.target.table)?.primaryKey ?? '')}"/>`,
+      `      <NavigationProperty Name="` +
+        `${attr(nav.name)}" Type="${ALIAS}.${attr(nav.target.table)}" Partner="${attr(nav.target.relationship)}">`,
+      `        <ReferentialConstraint Property="_` +
+        `${attr(nav.column.name)}_value" ReferencedProperty="` +
+        `${attr(catalogue.byLogicalName(nav.target.table)?.primaryKey ?? '')}"/>`,
       `      </NavigationProperty>`,
     );
   }
   for (const rel of table.collectionNavigationProperties.values())
     lines.push(
-      `      <NavigationProperty Name="${attr(rel.name)}" Type="Collection(${ALIAS}.${attr(rel.table)})" Partner="${attr(rel.partner)}"/>`,
+      `      <NavigationProperty Name="` +
+        `${attr(rel.name)}" Type="Collection(${ALIAS}.${attr(rel.table)})" Partner="${attr(rel.partner)}"/>`,
     );
   lines.push('    </EntityType>');
   return lines;

@@ -16,7 +16,10 @@ export interface Aggregate {
   readonly property: ResolvedProperty | undefined;
 }
 
-/** Dataverse aggregates at most this many records per query, in `$apply` and FetchXML alike (AggregateQueryRecordLimit). */
+/**
+ * Dataverse aggregates at most this many records per query, in `$apply` and FetchXML alike
+ * (AggregateQueryRecordLimit).
+ */
 const AGGREGATE_RECORD_LIMIT = 50_000;
 
 /** The rows `test` keeps, refused past the aggregate limit as Dataverse refuses the query. */

@@ -126,7 +126,8 @@ export function checkColumns(
       problems.push(`${name}: no column '${name}' on ${logicalName} (its columns: ${writable.join(', ')})`);
     else if (column.type === 'lookup')
       problems.push(
-        `${name}: '${name}' is a lookup; set it under lookups with its navigation property (${[...table.navigationProperties.keys()].join(', ')})`,
+        `${name}: '${name}' is a lookup; set it under lookups with its navigation property (` +
+          `${[...table.navigationProperties.keys()].join(', ')})`,
       );
     else if (column.readOnly === true) problems.push(`${name}: '${name}' is computed by the server and cannot be set`);
   }
@@ -134,7 +135,9 @@ export function checkColumns(
     const property = table.navigationProperties.get(nav);
     if (property === undefined)
       problems.push(
-        `${nav}: no navigation property '${nav}' on ${logicalName} (its navigation properties: ${[...table.navigationProperties.keys()].join(', ') || 'none'})`,
+        `${nav}: no navigation property '` +
+          `${nav}' on ` +
+          `${logicalName} (its navigation properties: ${[...table.navigationProperties.keys()].join(', ') || 'none'})`,
       );
     else if (property.target.table !== target)
       problems.push(`${nav}: '${nav}' points at ${property.target.table}, not ${target}`);

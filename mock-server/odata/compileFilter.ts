@@ -132,14 +132,17 @@ function compileComparison(op: ComparisonOperator, left: Operand, right: Operand
 
 function incompatible(a: string, b: string, op: ComparisonOperator): Error {
   return dataverseErrors.querySyntax(
-    `A binary operator with incompatible types was detected. Found operand types '${a}' and '${b}' for operator kind '${OPERATOR_KIND[op]}'.`,
+    `A binary operator with incompatible types was detected. Found operand types '` +
+      `${a}' and '${b}' for operator kind '${OPERATOR_KIND[op]}'.`,
   );
 }
 
 function stringProperty(prop: ResolvedProperty, name: string, table: TableMetadata): ResolvedProperty {
   if (prop.column.type !== 'string' && prop.column.type !== 'memo') {
     throw dataverseErrors.querySyntax(
-      `No function signature for the function with name '${name}' matches the specified arguments. The column '${prop.column.name}' of '${table.logicalName}' is ${edmTypeOf(prop.column)}, not Edm.String.`,
+      `No function signature for the function with name '${name}' matches the specified ` +
+        `arguments. The column '` +
+        `${prop.column.name}' of '${table.logicalName}' is ${edmTypeOf(prop.column)}, not Edm.String.`,
     );
   }
   return prop;
@@ -223,7 +226,8 @@ function lambdaPredicate(node: Extract<FilterNode, { kind: 'lambda' }>, ctx: Fil
   const related = relationship === undefined ? undefined : ctx.catalogue.byLogicalName(relationship.table);
   if (relationship === undefined || related === undefined)
     throw dataverseErrors.querySyntax(
-      `'${node.navigation}' at position ${node.position} is not a collection-valued navigation property of '${ctx.table.logicalName}'.`,
+      `'${node.navigation}' at position ${node.position} is not a collection-valued navigation ` +
+        `property of '${ctx.table.logicalName}'.`,
     );
   const test = node.predicate === undefined ? () => true : compileNode(node.predicate, { ...ctx, table: related });
   const key = `${ctx.table.logicalName}|${node.navigation}`;
@@ -248,7 +252,8 @@ export function compileFilter(node: FilterNode, ctx: FilterContext): RowPredicat
   const lambdas = countLambdas(node);
   if (lambdas > MAX_LAMBDAS)
     throw dataverseErrors.querySyntax(
-      `The filter holds ${lambdas} any/all lambda expressions; the dvbench mock answers at most ${MAX_LAMBDAS} in one filter.`,
+      `The filter holds ` +
+        `${lambdas} any/all lambda expressions; the dvbench mock answers at most ${MAX_LAMBDAS} in one filter.`,
     );
   return compileNode(node, {
     ...ctx,

@@ -67,7 +67,8 @@ export function parseApply(text: string, table: TableMetadata, caller: QueryCont
     const m = /^(filter|groupby|aggregate)\((.*)\)$/s.exec(step);
     if (m === null)
       throw invalid(
-        `'${step}' is not a transformation the dvbench mock serves: filter, groupby and aggregate, those Learn documents for Dataverse.`,
+        `'${step}' is not a transformation the dvbench mock serves: filter, groupby and ` +
+          `aggregate, those Learn documents for Dataverse.`,
       );
     const [, kind, body = ''] = m;
     if (kind === 'filter') {

@@ -191,7 +191,8 @@ class FilterParser {
       return { kind: 'crmFunction', name: nameToken.text.slice(CRM_PREFIX.length), position: nameToken.position, args };
     }
     throw dataverseErrors.querySyntax(
-      `An unknown function with name '${nameToken.text}' was found. This may also be a function import or a key lookup on a navigation property, which is not allowed.`,
+      `An unknown function with name '${nameToken.text}' was found. This may also be a function ` +
+        `import or a key lookup on a navigation property, which is not allowed.`,
     );
   }
 
@@ -234,7 +235,8 @@ class FilterParser {
 function relativePath(path: PropertyPath, variable: string, text: string): PropertyPath {
   if (path.path[0] !== variable || path.path.length < 2) {
     throw dataverseErrors.querySyntax(
-      `Inside a lambda, properties are read through its variable ('${variable}/<property>'); '${path.path.join('/')}' at position ${path.position} in '${text}' is not.`,
+      `Inside a lambda, properties are read through its variable ('` +
+        `${variable}/<property>'); '${path.path.join('/')}' at position ${path.position} in '${text}' is not.`,
     );
   }
   return { ...path, path: path.path.slice(1) };

@@ -51,7 +51,10 @@ function parseOrderBy(text: string): OrderByItem[] {
   });
 }
 
-/** The options inside `nav(...)`: `$select` and `$expand` for any navigation property; `$filter`, `$orderby`, `$top` for collections. */
+/**
+ * The options inside `nav(...)`: `$select` and `$expand` for any navigation property; `$filter`,
+ * `$orderby`, `$top` for collections.
+ */
 function parseExpandOptions(
   navigationProperty: string,
   text: string,
@@ -69,7 +72,8 @@ function parseExpandOptions(
     else if (name === '$expand') item = { ...item, expand: expandItems(value, count) };
     else
       throw dataverseErrors.querySyntax(
-        `The query option '${name}' is not supported inside $expand of '${navigationProperty}' by the dvbench mock ($select, $filter, $orderby, $top, $expand are).`,
+        `The query option '${name}' is not supported inside $expand of '${navigationProperty}' by the dvbench ` +
+          `mock ($select, $filter, $orderby, $top, $expand are).`,
       );
   }
   return item;

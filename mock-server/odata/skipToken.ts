@@ -15,7 +15,10 @@ export interface PageCursor {
  */
 export function encodeSkipToken(cursor: PageCursor): string {
   const inner = Buffer.from(JSON.stringify(cursor)).toString('base64url');
-  return `<cookie pagenumber="${cursor.page}" pagingcookie="${encodeURIComponent(encodeURIComponent(inner))}" istracking="False" />`;
+  return (
+    `<cookie pagenumber="` +
+    `${cursor.page}" pagingcookie="${encodeURIComponent(encodeURIComponent(inner))}" istracking="False" />`
+  );
 }
 
 export function decodeSkipToken(token: string, query: string): PageCursor {

@@ -4,7 +4,10 @@ import { errorResponse, type ApiResponse } from '../http/ApiMessage.js';
 import { parsePrefer } from '../odata/parsePrefer.js';
 import type { ApiExchange } from './ApiExchange.js';
 
-/** What a stage threw, as the answer: a client mistake as itself, a bug in the mock (logged) as a 500 in Dataverse's envelope. */
+/**
+ * What a stage threw, as the answer: a client mistake as itself, a bug in the mock (logged) as a
+ * 500 in Dataverse's envelope.
+ */
 function asDataverseError(error: unknown, exchange: ApiExchange): DataverseError {
   if (error instanceof DataverseError) return error;
   console.error(`dvbench mock: internal error on ${exchange.method} ${exchange.req.url ?? ''}:`, error);

@@ -87,7 +87,8 @@ function refusedHost(req: IncomingMessage, res: ServerResponse, env: ServerEnv):
   const host = req.headers.host;
   if (!env.loopbackAdminOnly || host === undefined || isLoopbackHost(host)) return false;
   const refusal = adminErrors.DVB_MOCK_FORBIDDEN(
-    `this mock listens on loopback and answers requests addressed to a loopback name (127.0.0.1, localhost, [::1]) only, not '${host}'`,
+    `this mock listens on loopback and answers requests addressed to a loopback name ` +
+      `(127.0.0.1, localhost, [::1]) only, not '${host}'`,
   );
   writeResponse(res, refusal.status, { ...jsonHeaders(), Connection: 'close' }, JSON.stringify(refusal.body));
   req.resume();

@@ -22,9 +22,13 @@ const defaultProfile: ProfileInput = {
     name: 'default',
     version: 1,
     description:
-      "A small org's standard tables, from published figures: Microsoft's BulkOperations sample timings, the service protection limits, and the paper's 2.67x with 4 workers.",
+      "A small org's standard tables, from published figures: Microsoft's BulkOperations sample " +
+      "timings, the service protection limits, and the paper's 2.67x with 4 workers.",
     source:
-      'PowerApps-Samples BulkOperations READMEs (100 records: create 10 s, update 12 s, ExecuteMultiple 4 s, CreateMultiple 1 s, UpdateMultiple 3 s, dop hint 4); Microsoft Learn "Service protection API limits"; the paper (2.67x with 4 workers). Round trip, reads and deletes are assumptions.',
+      'PowerApps-Samples BulkOperations READMEs (100 records: create 10 s, update 12 s, ' +
+      'ExecuteMultiple 4 s, CreateMultiple 1 s, UpdateMultiple 3 s, dop hint 4); Microsoft ' +
+      'Learn "Service protection API limits"; the paper (2.67x with 4 workers). Round trip, ' +
+      'reads and deletes are assumptions.',
     createdAt: '2026-11-22',
     samples: null,
     fit: null,
@@ -86,7 +90,9 @@ const zeroProfile: ProfileInput = {
     name: 'zero',
     version: 1,
     description:
-      "No costs and no service protection limits: every operation is free and the mock scales without limit. For testing the harness itself; its figures describe this machine's client and HTTP stack, not Dataverse. A scenario that wants 429s sets `limits` over it.",
+      'No costs and no service protection limits: every operation is free and the mock scales ' +
+      "without limit. For testing the harness itself; its figures describe this machine's " +
+      'client and HTTP stack, not Dataverse. A scenario that wants 429s sets `limits` over it.',
     source: 'none: every cost is zero by construction',
     createdAt: '2026-11-22',
     samples: null,

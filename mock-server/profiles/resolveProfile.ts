@@ -49,7 +49,8 @@ export function resolveProfile(nameOrPath: string, baseDir = process.cwd()): Res
     return { profile: validated(builtIn, `built-in profile '${nameOrPath}'`), costs: builtIn.mock, origin: 'built-in' };
   if (!/[/\\.]/.test(nameOrPath))
     throw new MockConfigError('profile', [
-      `'${nameOrPath}' is not a built-in profile (${Object.keys(BUILT_IN_PROFILES).join(', ')}) nor a file path (a profile file ends in .yaml or .json)`,
+      `'${nameOrPath}' is not a built-in profile (${Object.keys(BUILT_IN_PROFILES).join(', ')}) nor a file path ` +
+        `(a profile file ends in .yaml or .json)`,
     ]);
   const file = isAbsolute(nameOrPath) ? nameOrPath : resolve(baseDir, nameOrPath);
   const data = readProfileFile(file);

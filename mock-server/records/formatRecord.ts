@@ -41,7 +41,10 @@ export function validateProjection(table: TableMetadata, options: FormatOptions,
   for (const item of options.expand) validateExpand(table, item, catalogue);
 }
 
-/** Which options an `$expand` item may take: the collection-only ones, and none of `$orderby`/`$top` beside a nested `$expand`. */
+/**
+ * Which options an `$expand` item may take: the collection-only ones, and none of `$orderby`/`$top`
+ * beside a nested `$expand`.
+ */
 function checkExpandOptions(
   item: ExpandItem,
   nav: NavigationProperty | undefined,
@@ -55,7 +58,8 @@ function checkExpandOptions(
   const collectionOnly = given.find(([, value]) => value !== undefined)?.[0];
   if (nav !== undefined && collectionOnly !== undefined)
     throw dataverseErrors.querySyntax(
-      `The query option '${collectionOnly}' is not supported inside $expand of the single-valued navigation property '${nav.name}'.`,
+      `The query option '${collectionOnly}' is not supported inside $expand of the ` +
+        `single-valued navigation property '${nav.name}'.`,
     );
   if (
     relationship !== undefined &&
@@ -63,7 +67,8 @@ function checkExpandOptions(
     (item.orderBy !== undefined || item.top !== undefined)
   )
     throw dataverseErrors.querySyntax(
-      `$orderby and $top are not supported inside $expand of the collection '${relationship.name}' when it has a nested $expand.`,
+      `$orderby and $top are not supported inside $expand of the collection '${relationship.name}' when it has a ` +
+        `nested $expand.`,
     );
 }
 
@@ -81,7 +86,10 @@ function validateExpand(table: TableMetadata, item: ExpandItem, catalogue: Catal
   if (relationship !== undefined) checkExpandQuery(target, item, catalogue);
 }
 
-/** A collection's `$filter` and `$orderby` bound to its table once, so a mistake is a 400 even with no rows to expand. */
+/**
+ * A collection's `$filter` and `$orderby` bound to its table once, so a mistake is a 400 even with
+ * no rows to expand.
+ */
 function checkExpandQuery(target: TableMetadata, item: ExpandItem, catalogue: Catalogue): void {
   const store = new Store(catalogue);
   if (item.filter !== undefined) compileFilter(item.filter, { table: target, catalogue, store, now: Date.now });
@@ -128,7 +136,9 @@ function spendExpandBudget(records: number): void {
   expandBudget.left -= records;
   if (expandBudget.left < 0)
     throw dataverseErrors.querySyntax(
-      `The $expand would answer more than ${MAX_EXPANDED_RECORDS} related records in one response; the dvbench mock stops there (narrow it with $top or $filter inside the expand, or ask for fewer parent records).`,
+      `The $expand would answer more than ${MAX_EXPANDED_RECORDS} related records in one ` +
+        `response; the dvbench mock stops there (narrow it with $top or $filter inside the ` +
+        `expand, or ask for fewer parent records).`,
     );
 }
 

@@ -5,7 +5,10 @@ import type { Row } from '../store/Row.js';
 import { buildNewRow } from './buildRow.js';
 import { parseRecordBody, type BodyContext } from './parseRecordBody.js';
 
-/** How deep related records may nest: a bound so a hostile body cannot exhaust the stack (Dataverse's own limit is not documented). */
+/**
+ * How deep related records may nest: a bound so a hostile body cannot exhaust the stack
+ * (Dataverse's own limit is not documented).
+ */
 const MAX_DEPTH = 10;
 
 /**
@@ -86,7 +89,8 @@ export function insertDeep(
   if (costs.length >= MAX_DEEP_RECORDS)
     throw dataverseErrors.payloadError(
       table.entitySetName,
-      `Deep insert creates more than ${MAX_DEEP_RECORDS} records in one request; the dvbench mock stops there (CreateMultiple takes many records at once).`,
+      `Deep insert creates more than ${MAX_DEEP_RECORDS} records in one request; the dvbench ` +
+        `mock stops there (CreateMultiple takes many records at once).`,
     );
   const row = buildNewRow(table, parseRecordBody(table, own, ctx), ctx.store, ctx.now(), ctx.userId);
   ctx.store.insert(table.logicalName, row);

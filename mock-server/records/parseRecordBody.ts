@@ -22,7 +22,10 @@ export function toDataverseDateTime(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-/** A short, safe rendering of a bad value for the error message; never serialized (a deep one would overflow the stack). */
+/**
+ * A short, safe rendering of a bad value for the error message; never serialized (a deep one would
+ * overflow the stack).
+ */
 function shownValue(value: unknown): string {
   if (typeof value === 'string') return value.slice(0, 200);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -93,10 +96,6 @@ function coerce(column: ColumnDefinition, value: unknown, table: TableMetadata):
   return COERCE[column.type](value, { column, table, bad });
 }
 
-/**
- * Resolves an `@odata.bind` reference (`/accounts(id)`, `accounts(id)`, an absolute URL, the
- * alternate-key form, or `$n` in a changeset) to the id of an existing record of `targetTable`.
- */
 /** The bind reference as `set(key)` below the Web API root, `$n` Content-ID references resolved. */
 function relativeReference(reference: string, ctx: BodyContext): string {
   let ref = reference;
@@ -149,22 +148,22 @@ export function resolveEntityReference(
   return { target, id: existingId(target, m[2] ?? '', ctx) };
 }
 
+/**
+ * Resolves an `@odata.bind` reference (`/accounts(id)`, `accounts(id)`, an absolute URL, the
+ * alternate-key form, or `$n` in a changeset) to the id of an existing record of `expectedTable`.
+ */
 function resolveBind(reference: string, expectedTable: string, entitySet: string, ctx: BodyContext): string {
   const { target, id } = resolveEntityReference(reference, entitySet, ctx);
   if (target.logicalName !== expectedTable) {
     throw dataverseErrors.payloadError(
       entitySet,
-      `The @odata.bind value '${reference}' refers to '${target.logicalName}', but the navigation property expects '${expectedTable}'.`,
+      `The @odata.bind value '` +
+        `${reference}' refers to '${target.logicalName}', but the navigation property expects '${expectedTable}'.`,
     );
   }
   return id;
 }
 
-/**
- * Turns a create/update body into column changes, checking every property as Dataverse does:
- * unknown names, wrong types, lengths, choice values, and `@odata.bind` navigation properties.
- * Server-maintained columns are ignored.
- */
 /** `@odata.type` must name the table; other annotations on the body itself are ignored. */
 function checkBodyAnnotation(table: TableMetadata, annotation: string, value: unknown): void {
   if (annotation !== 'odata.type' || typeof value !== 'string') return;
@@ -191,7 +190,8 @@ function columnValue(table: TableMetadata, name: string, value: unknown): CellVa
   if (table.navigationProperties.has(name) && typeof value === 'object' && value !== null) {
     throw dataverseErrors.payloadError(
       table.entitySetName,
-      `A related record inside the body ('${name}') is a deep insert, which only a create (POST) takes; use ${name}@odata.bind to set the lookup.`,
+      `A related record inside the body ('${name}') is a deep insert, which only a create ` +
+        `(POST) takes; use ${name}@odata.bind to set the lookup.`,
     );
   }
   const column = table.columns.get(name);
@@ -202,6 +202,11 @@ function columnValue(table: TableMetadata, name: string, value: unknown): CellVa
   return coerce(column, value, table);
 }
 
+/**
+ * Turns a create/update body into column changes, checking every property as Dataverse does:
+ * unknown names, wrong types, lengths, choice values, and `@odata.bind` navigation properties.
+ * Server-maintained columns are ignored.
+ */
 export function parseRecordBody(table: TableMetadata, body: unknown, ctx: BodyContext): Record<string, CellValue> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw dataverseErrors.payloadError(table.entitySetName, 'The request body must be a JSON object.');

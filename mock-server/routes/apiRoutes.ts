@@ -56,7 +56,8 @@ export const apiRoutes: ApiRoutes = {
   whoAmI: { label: () => 'WhoAmI', methods: { GET: whoAmI }, otherMethods: 'noHttpResource' },
   entityDefinitions: {
     label: (r) =>
-      `EntityDefinitions${r.key === undefined ? '' : '(key)'}${r.attributes ? '/Attributes' : ''}${r.attributeKey === undefined ? '' : '(key)'}`,
+      `EntityDefinitions` +
+      `${r.key === undefined ? '' : '(key)'}${r.attributes ? '/Attributes' : ''}${r.attributeKey === undefined ? '' : '(key)'}`,
     methods: { GET: getEntityDefinitions },
     otherMethods: 'methodNotAllowed',
   },

@@ -24,7 +24,8 @@ function selectList(text: string, allowed: readonly string[], type: string): str
   for (const name of names)
     if (!allowed.includes(name))
       throw dataverseErrors.querySyntax(
-        `Could not find a property named '${name}' on type 'Microsoft.Dynamics.CRM.${type}' (the dvbench mock serves ${allowed.join(', ')}).`,
+        `Could not find a property named '` +
+          `${name}' on type 'Microsoft.Dynamics.CRM.${type}' (the dvbench mock serves ${allowed.join(', ')}).`,
       );
   return names;
 }

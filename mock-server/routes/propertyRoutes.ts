@@ -31,7 +31,10 @@ export function retrieveProperty(r: PropertyResource, request: ApiRequest, ctx: 
   });
 }
 
-/** The column a PUT or DELETE may change: not `$value`, not the key, not a lookup (those take `$ref` or `@odata.bind`). */
+/**
+ * The column a PUT or DELETE may change: not `$value`, not the key, not a lookup (those take `$ref`
+ * or `@odata.bind`).
+ */
 function writableColumn(r: PropertyResource): string {
   if (r.raw)
     throw dataverseErrors.badRequest(`'${r.property}/$value' can be read, not written; send to '${r.property}'.`);
@@ -39,7 +42,8 @@ function writableColumn(r: PropertyResource): string {
     throw dataverseErrors.badRequest(`The primary key '${r.property}' of ${r.table.logicalName} cannot be changed.`);
   if (r.table.lookupValueNames.has(r.property))
     throw dataverseErrors.badRequest(
-      `'${r.property}' is a lookup's value: set it with '<navigation property>@odata.bind' in a PATCH, or through $ref.`,
+      `'${r.property}' is a lookup's value: set it with '<navigation property>@odata.bind' in a ` +
+        `PATCH, or through $ref.`,
     );
   return r.property;
 }

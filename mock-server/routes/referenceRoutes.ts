@@ -102,7 +102,8 @@ export function deleteCollectionReference(r: CollectionReference, request: ApiRe
       : `${ctx.catalogue.byLogicalName(r.relationship.table)?.entitySetName ?? ''}(${r.relatedKeyText})`;
   if (reference === null || reference === '')
     throw dataverseErrors.badRequest(
-      `Name the record to disassociate: '${r.relationship.name}(<id>)/$ref', or '${r.relationship.name}/$ref?$id=<url>'.`,
+      `Name the record to disassociate: '` +
+        `${r.relationship.name}(<id>)/$ref', or '${r.relationship.name}/$ref?$id=<url>'.`,
     );
   const related = relatedRecord(r, reference, request, ctx);
   const link = related.row.values[r.relationship.column.name];

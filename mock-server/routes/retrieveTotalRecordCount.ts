@@ -10,7 +10,8 @@ function entityNames(argument: string, query: string): string[] {
   const m = /^\s*EntityNames\s*=\s*(.*?)\s*$/s.exec(argument);
   if (m === null)
     throw dataverseErrors.badRequest(
-      `RetrieveTotalRecordCount takes one parameter, EntityNames: RetrieveTotalRecordCount(EntityNames=@p1)?@p1=["account"].`,
+      `RetrieveTotalRecordCount takes one parameter, EntityNames: ` +
+        `RetrieveTotalRecordCount(EntityNames=@p1)?@p1=["account"].`,
     );
   let list = m[1] ?? '';
   if (list.startsWith('@')) {

@@ -50,7 +50,8 @@ function changesSince(table: TableMetadata, since: number, ctx: MockContext): Ch
   const deleted = ctx.store.deletedSince(table.logicalName, since);
   if (deleted === undefined)
     throw dataverseErrors.badRequest(
-      `The $deltatoken '${since}' has expired: deletions that old are no longer kept. Start again with Prefer: odata.track-changes.`,
+      `The $deltatoken '${since}' has expired: deletions that old are no longer kept. Start ` +
+        `again with Prefer: odata.track-changes.`,
     );
   const changes: Change[] = deleted.map((t) => ({ version: t.version, id: t.id }));
   for (const row of ctx.store.rows(table.logicalName))

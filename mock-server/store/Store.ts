@@ -233,7 +233,9 @@ export class Store {
         throw new DataverseError(
           412,
           '0x80060892',
-          `A record that has the attribute values ${alt.columns.join(', ')} already exists. The entity key ${state.meta.logicalName}_${alt.columns.join('_')} requires that this set of attributes contains unique values. Select unique values and try again.`,
+          `A record that has the attribute values ${alt.columns.join(', ')} already exists. The ` +
+            `entity key ${state.meta.logicalName}_${alt.columns.join('_')} requires that this ` +
+            `set of attributes contains unique values. Select unique values and try again.`,
         );
       }
     }

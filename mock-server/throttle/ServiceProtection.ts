@@ -95,9 +95,15 @@ export class ServiceProtection {
     this.#throttled[LIMIT_CODES[limit]] = (this.#throttled[LIMIT_CODES[limit]] ?? 0) + 1;
     const l = this.#limits;
     const messages: Record<LimitName, string> = {
-      requests: `Number of requests exceeded the limit of ${l.requestsPerWindow} over time window of ${l.windowSeconds} seconds.`,
+      requests:
+        `Number of requests exceeded the limit of ` +
+        `${l.requestsPerWindow} over time window of ${l.windowSeconds} seconds.`,
       // Dataverse's text has two spaces before "milliseconds".
-      executionTime: `Combined execution time of incoming requests exceeded limit of ${numberFormat.format(l.executionSecondsPerWindow * 1000).replace(/\.00$/, '')}  milliseconds over time window of ${l.windowSeconds} seconds. Decrease number of concurrent requests or reduce the duration of requests and try again later.`,
+      executionTime:
+        `Combined execution time of incoming requests exceeded limit of ` +
+        `${numberFormat.format(l.executionSecondsPerWindow * 1000).replace(/\.00$/, '')}  milliseconds over ` +
+        `time window of ${l.windowSeconds} seconds. Decrease number of concurrent requests or ` +
+        `reduce the duration of requests and try again later.`,
       concurrency: `Number of concurrent requests exceeded the limit of ${l.concurrentRequests}.`,
     };
     const ms = Math.max(0, Math.min(waitMs, (l.maxRetryAfterSeconds * 1000) / this.#scale));
@@ -121,7 +127,8 @@ export class ServiceProtection {
         error: new DataverseError(
           503,
           '',
-          `Server Busy: the number of concurrent $batch requests for this organization exceeded the limit of ${l.maxConcurrentBatches}.`,
+          `Server Busy: the number of concurrent $batch requests for this organization exceeded ` +
+            `the limit of ${l.maxConcurrentBatches}.`,
         ),
       };
     }

@@ -58,7 +58,13 @@ export function buildProfile(facts: ProfileFacts): BuiltProfile {
         name: facts.name,
         version: 1,
         description: `Calibrated by dvbench against ${host} on ${day}.`,
-        source: `dvbench calibrate against ${facts.origin} on ${facts.date.toISOString()}, ${facts.requests} requests. Measured: ${measured.join(', ') || 'nothing'}. From the default profile (not measurable here): ${fromDefault.join(', ')}; limits are Microsoft's published per-user service protection limits.`,
+        source:
+          `dvbench calibrate against ` +
+          `${facts.origin} on ` +
+          `${facts.date.toISOString()}, ${facts.requests} requests. Measured: ` +
+          `${measured.join(', ') || 'nothing'}. From the default ` +
+          `profile (not measurable here): ${fromDefault.join(', ')}; limits are Microsoft's ` +
+          `published per-user service protection limits.`,
         createdAt: facts.date.toISOString(),
         samples: facts.requests,
         fit: null,

@@ -105,7 +105,9 @@ export class CostProbe {
     const result = await call();
     if (result.status >= 400)
       throw errorCatalogue.DVB_ERR_REQUEST_FAILED(
-        `calibrate: the ${what} probe got HTTP ${result.status}${result.error === undefined ? '' : ` ${result.error.code}: ${result.error.message}`}`,
+        `calibrate: the ` +
+          `${what} probe got HTTP ` +
+          `${result.status}${result.error === undefined ? '' : ` ${result.error.code}: ${result.error.message}`}`,
       );
     // A retried call's time holds waits: it is no sample of the cost.
     return result.attempts === 1 && result.throttled === 0 ? result.totalMs : undefined;

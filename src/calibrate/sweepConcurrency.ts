@@ -31,7 +31,8 @@ async function wave(
         throttled += result.throttled;
         if (result.status >= 400)
           throw errorCatalogue.DVB_ERR_REQUEST_FAILED(
-            `calibrate: the concurrency sweep got HTTP ${result.status} at ${workers} workers${result.error === undefined ? '' : `: ${result.error.message}`}`,
+            `calibrate: the concurrency sweep got HTTP ` +
+              `${result.status} at ${workers} workers${result.error === undefined ? '' : `: ${result.error.message}`}`,
           );
       }
     }),

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { TargetSpec } from '../target/resolveTarget.js';
 import type { RunResults } from '../runner/RunResults.js';
-import { ScenarioRun } from '../runner/runScenario.js';
+import { ScenarioRun } from '../runner/ScenarioRun.js';
 import { parseScenarioText } from '../scenario/loadScenario.js';
 
 /** One held-out strategy: what the embedded mock with the fitted profile predicted, and what the org did. */

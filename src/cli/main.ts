@@ -94,7 +94,8 @@ export async function main(
       return error.exitCode;
     }
     io.stderr.write(
-      `dvbench: unexpected error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      `dvbench: unexpected error (please report it): ` +
+        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
     return EXIT.failed;
   }

@@ -12,7 +12,10 @@ export interface ClientCounters {
   serverErrors: number;
   /** Tokens re-acquired after a 401. */
   reauthentications: number;
-  /** A retried create met its own earlier attempt (duplicate key), or a retried delete found it gone: counted as success. */
+  /**
+   * A retried create met its own earlier attempt (duplicate key), or a retried delete found it
+   * gone: counted as success.
+   */
   recoveredOnRetry: number;
   /**
    * Responses by the web server their affinity cookie names (its first 8 characters): Dataverse

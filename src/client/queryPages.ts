@@ -26,8 +26,12 @@ export async function* queryPages(
     if (seen.has(next) || seen.size >= MAX_QUERY_PAGES)
       throw errorCatalogue.DVB_ERR_REQUEST_FAILED(
         seen.has(next)
-          ? `GET ${pathAndQuery}: the server's next-page link repeats an earlier page's (${next.slice(0, 200)}); the query was stopped after ${seen.size} page(s)`
-          : `GET ${pathAndQuery}: more than ${MAX_QUERY_PAGES} pages; the query was stopped (a larger page size, or a narrower filter)`,
+          ? `GET ` +
+              `${pathAndQuery}: the server's next-page link repeats an earlier page's (` +
+              `${next.slice(0, 200)}); the query was ` +
+              `stopped after ${seen.size} page(s)`
+          : `GET ${pathAndQuery}: more than ${MAX_QUERY_PAGES} pages; the query was stopped (a ` +
+              `larger page size, or a narrower filter)`,
       );
     seen.add(next);
     const result = await client.send('GET', next, undefined, { ...options, headers });

@@ -9,7 +9,10 @@ export interface LoadScenarioOptions {
    * an org with tables the mock does not know. @default true
    */
   readonly checkNames?: boolean;
-  /** For a scenario given as an object: where relative paths in it (a profile file) are taken from. @default the working folder */
+  /**
+   * For a scenario given as an object: where relative paths in it (a profile file) are taken from.
+   * @default the working folder
+   */
   readonly baseDir?: string;
 }
 

@@ -2,7 +2,7 @@ import { errorCatalogue } from '../errors/errorCatalogue.js';
 import type { AuthSpec, TargetSpec } from '../target/resolveTarget.js';
 import { writeReports } from '../report/writeReports.js';
 import type { RunResults } from '../runner/RunResults.js';
-import { ScenarioRun } from '../runner/runScenario.js';
+import { ScenarioRun } from '../runner/ScenarioRun.js';
 import type { RunEvents } from '../runner/RunEvents.js';
 import type { LoadedScenario } from '../scenario/loadScenario.js';
 import { loadScenario, type LoadScenarioOptions } from './loadScenario.js';
@@ -42,7 +42,8 @@ function targetSpec(target: RunTarget | undefined): TargetSpec {
   if (target === undefined || target === 'mock') return { kind: 'mock' };
   const identities =
     target.identities ?? (target.token === undefined ? [] : [{ method: 'token', token: target.token }]);
-  if (identities.length === 0) throw new TypeError('run: target needs a token or identities to sign in to the org');
+  if (identities.length === 0)
+    throw errorCatalogue.DVB_ERR_TARGET_CONFIG('run: target needs a token or identities to sign in to the org');
   return { kind: 'org', url: target.url, identities, source: '--target' };
 }
 
@@ -65,7 +66,8 @@ export async function run(
         });
   if (loaded.scenario.load !== undefined)
     throw errorCatalogue.DVB_ERR_USAGE(
-      `${loaded.path}: a load test (it has a load section); run it with 'dvbench run' (the library's run() runs benchmarks)`,
+      `${loaded.path}: a load test (it has a load section); run it with 'dvbench run' (the ` +
+        `library's run() runs benchmarks)`,
     );
   const runner = new ScenarioRun(loaded, {
     outDir: options.outDir,

@@ -228,7 +228,10 @@ export class LoadRecorder {
     return lost;
   }
 
-  /** Trends over the constant-rate stages only: a ramp raises latency by design, and the drain after the last stage is no load. */
+  /**
+   * Trends over the constant-rate stages only: a ramp raises latency by design, and the drain after
+   * the last stage is no load.
+   */
   #soak(): LoadResults['soak'] {
     const steady = this.#in.ramps.filter((r) => r.fromRate === r.toRate && r.toRate > 0);
     const points = this.#series.filter((p) =>

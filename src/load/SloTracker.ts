@@ -98,7 +98,10 @@ export class SloTracker {
     }
   }
 
-  /** Judges every window that ended by `nowMs` (and, with `final`, the last one, however short); true if one was lost. */
+  /**
+   * Judges every window that ended by `nowMs` (and, with `final`, the last one, however short);
+   * true if one was lost.
+   */
   advance(nowMs: number, final = false): boolean {
     let lost = false;
     while (this.#from + this.#windowMs <= nowMs || (final && this.#from < nowMs)) {

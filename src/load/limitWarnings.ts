@@ -1,6 +1,9 @@
 import { arrivalTimes, type Ramp } from '../scenario/arrivalSchedule.js';
 
-/** Dataverse's service protection limits per user (Learn, "Service protection API limits"), or the mock's as configured. */
+/**
+ * Dataverse's service protection limits per user (Learn, "Service protection API limits"), or the
+ * mock's as configured.
+ */
 export interface UserLimits {
   readonly enabled: boolean;
   readonly requestsPerWindow: number;
@@ -52,13 +55,19 @@ export function limitWarnings(
   const concurrent = limits.concurrentRequests * users;
   if (plan.maxInFlight > concurrent)
     warnings.push(
-      `maxInFlight ${plan.maxInFlight} is above the ${count(concurrent)} requests ${who} may have in progress at once (${limits.concurrentRequests} per user): past it the target answers 429 at once (concurrent requests, 0x80072326). Lower maxInFlight or add identities.`,
+      `maxInFlight ${plan.maxInFlight} is above the ${count(concurrent)} requests ${who} may have in ` +
+        `progress at once (${limits.concurrentRequests} per user): past it the target answers ` +
+        `429 at once (concurrent requests, 0x80072326). Lower maxInFlight or add identities.`,
     );
   const allowed = limits.requestsPerWindow * users;
   const peak = peakArrivals(plan.ramps, limits.windowSeconds * 1000);
   if (peak > allowed)
     warnings.push(
-      `the stages plan up to ${count(peak)} arrivals within ${limits.windowSeconds} s, above the ${count(allowed)} requests ${who} may send in that window (${count(limits.requestsPerWindow)} per user): expect 429s (number of requests, 0x80072322) once it fills. Lower the rate or add identities.`,
+      `the stages plan up to ` +
+        `${count(peak)} arrivals within ` +
+        `${limits.windowSeconds} s, above the ` +
+        `${count(allowed)} requests ${who} may send in that window (${count(limits.requestsPerWindow)} per user): expect ` +
+        `429s (number of requests, 0x80072322) once it fills. Lower the rate or add identities.`,
     );
   return warnings;
 }

@@ -166,7 +166,10 @@ export class MeasurementSink {
     }
   }
 
-  /** Finished operations of one workload, sent as `requestKind`; a failure names its cause and the records it was about. */
+  /**
+   * Finished operations of one workload, sent as `requestKind`; a failure names its cause and the
+   * records it was about.
+   */
   #countOperations(
     ok: number,
     failed: number,

@@ -61,7 +61,10 @@ export interface WelchResult {
   readonly p: number;
   /** mean(a) − mean(b). */
   readonly diff: number;
-  /** Half-width of the 95% confidence interval of `diff` (t at the whole degrees of freedom below Welch's, so never narrower). */
+  /**
+   * Half-width of the 95% confidence interval of `diff` (t at the whole degrees of freedom below
+   * Welch's, so never narrower).
+   */
   readonly halfWidth95: number;
 }
 

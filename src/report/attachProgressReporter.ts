@@ -1,4 +1,4 @@
-import type { ScenarioRun } from '../runner/runScenario.js';
+import type { ScenarioRun } from '../runner/ScenarioRun.js';
 import type { SetupStep } from '../target/RunTarget.js';
 import { formatLeft, RunEta } from './RunEta.js';
 
@@ -28,7 +28,10 @@ export function attachProgressReporter(
     eta = new RunEta(e.estimates, e.repetitionsEach);
     const total = formatLeft(eta.remainingMs()).replace(/ left$/, '');
     stream.write(
-      `dvbench: ${e.scenario}: ${e.strategies.length} strateg${e.strategies.length === 1 ? 'y' : 'ies'}, ${e.operations} operations each, target ${e.target}; ${total} by the cost model\n`,
+      `dvbench: ` +
+        `${e.scenario}: ${e.strategies.length} strateg` +
+        `${e.strategies.length === 1 ? 'y' : 'ies'}, ${e.operations} operations each, target ` +
+        `${e.target}; ${total} by the cost model\n`,
     );
   });
   run.on('strategy-start', (e) => {
@@ -65,7 +68,8 @@ export function attachProgressReporter(
     eta?.finished(e.name, e.wallMs);
     const left = eta === undefined ? '' : ` (run: ${formatLeft(eta.remainingMs())})`;
     stream.write(
-      `${tty ? '\r\x1b[2K' : ''}  ${label}: ${e.wallMs.toFixed(0)} ms, ${e.opsPerSec.toFixed(1)} ops/s${e.failed > 0 ? `, ${e.failed} failed` : ''}${left}\n`,
+      `${tty ? '\r\x1b[2K' : ''}  ${label}: ${e.wallMs.toFixed(0)} ms, ` +
+        `${e.opsPerSec.toFixed(1)} ops/s${e.failed > 0 ? `, ${e.failed} failed` : ''}${left}\n`,
     );
   });
   run.on('setup', (e) => {

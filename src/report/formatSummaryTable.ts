@@ -51,12 +51,15 @@ function phaseAndSetupLines(results: RunResults): string[] {
   for (const s of results.strategies)
     if (s.phases !== undefined && s.phases.length > 0)
       lines.push(
-        `phases of ${s.name}: ${s.phases.map((p) => `${p.name} ${p.wallMs.toFixed(0)} ms (${p.opsPerSec.toFixed(1)} ops/s)`).join(', then ')}`,
+        `phases of ` +
+          `${s.name}: ${s.phases.map((p) => `${p.name} ${p.wallMs.toFixed(0)} ms (${p.opsPerSec.toFixed(1)} ops/s)`).join(', then ')}`,
       );
   const { setup } = results;
   if (setup !== undefined && setup !== null && results.target.kind === 'org' && setup.requests > 0)
     lines.push(
-      `set-up, not measured: ${setup.created} record(s) created or put back, ${setup.deleted} deleted, ${setup.requests} request(s), ${(setup.ms / 1000).toFixed(1)} s`,
+      `set-up, not measured: ` +
+        `${setup.created} record(s) created or put back, ` +
+        `${setup.deleted} deleted, ${setup.requests} request(s), ${(setup.ms / 1000).toFixed(1)} s`,
     );
   return lines;
 }
@@ -82,7 +85,10 @@ export function formatSummaryTable(results: RunResults): string {
   ];
   const notes: string[] = [];
   notes.push(
-    `${results.plan.operations} operations per repetition; ${results.strategies[0]?.repetitions.length ?? 0} measured repetition(s) per strategy; latencies are response times of each strategy's own requests ($batch for batch, changesets for transaction, bulk messages for bulk); CPU in % of one core.`,
+    `${results.plan.operations} operations per repetition; ` +
+      `${results.strategies[0]?.repetitions.length ?? 0} measured repetition(s) per strategy; latencies are ` +
+      `response times of each strategy's own requests ($batch for batch, changesets for transaction, bulk ` +
+      `messages for bulk); CPU in % of one core.`,
   );
   if (results.strategies.some((s) => s.client.generatorBound === true))
     notes.push('client CPU marked !: the load generator, not the target, set the pace (see the warnings).');

@@ -28,24 +28,32 @@ export async function readResults(path: string): Promise<RunResults> {
   }
   if ((parsed as { kind?: unknown } | null)?.kind === 'load')
     throw errorCatalogue.DVB_ERR_USAGE(
-      `dvbench: ${path}: the results of a load test; report, compare and merge read benchmark runs (a load test's report is the load.md beside it).`,
+      `dvbench: ${path}: the results of a load test; report, compare and merge read benchmark ` +
+        `runs (a load test's report is the load.md beside it).`,
     );
   const version = (parsed as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (typeof version === 'number' && version < RESULTS_SCHEMA_VERSION) {
     throw errorCatalogue.DVB_ERR_USAGE(
-      `dvbench: ${path}: written by an older dvbench (results schema ${version}; this one reads ${RESULTS_SCHEMA_VERSION}, with verdicts and causes of failures); run the scenario again.`,
+      `dvbench: ` +
+        `${path}: written by an older dvbench (results schema ` +
+        `${version}; this one reads ${RESULTS_SCHEMA_VERSION}, with verdicts and ` +
+        `causes of failures); run the scenario again.`,
     );
   }
   if (version !== RESULTS_SCHEMA_VERSION) {
     throw errorCatalogue.DVB_ERR_USAGE(
-      `dvbench: ${path}: not a dvbench results file of schema version ${RESULTS_SCHEMA_VERSION} (found ${JSON.stringify(version ?? null)}).`,
+      `dvbench: ` +
+        `${path}: not a dvbench results file of schema version ` +
+        `${RESULTS_SCHEMA_VERSION} (found ${JSON.stringify(version ?? null)}).`,
     );
   }
   const result = resultsSchema.safeParse(parsed);
   if (!result.success) {
     const problems = result.error.issues.slice(0, 5).map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
     throw errorCatalogue.DVB_ERR_USAGE(
-      `dvbench: ${path}: not a valid dvbench results file of schema version ${RESULTS_SCHEMA_VERSION}: ${problems.join('; ')}${result.error.issues.length > 5 ? '; …' : ''}.`,
+      `dvbench: ` +
+        `${path}: not a valid dvbench results file of schema version ` +
+        `${RESULTS_SCHEMA_VERSION}: ${problems.join('; ')}${result.error.issues.length > 5 ? '; …' : ''}.`,
     );
   }
   // Files written before cost profiles have no mockCosts: the schema reads them as null.

@@ -35,7 +35,10 @@ export function table(
   const body = rows
     .map((r, i) => `<tr class="${rowClass(i)}">${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
     .join('\n');
-  return `<div class="scroll"><table><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+  return (
+    `<div class="scroll"><table><thead><tr>` +
+    `${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>\n${body}\n</tbody></table></div>`
+  );
 }
 
 function headerParts(results: RunResults, thresholds: readonly ThresholdOutcome[]): string[] {
@@ -46,15 +49,20 @@ function headerParts(results: RunResults, thresholds: readonly ThresholdOutcome[
     `<p class="verdict v-${results.verdict.status}">${escapeHtml(verdictHeadline(results.verdict))}</p>`,
     counted.length === 0
       ? ''
-      : `<p class="${missed === 0 ? 'pass' : 'fail'}">Thresholds: ${missed === 0 ? `all ${counted.length} passed` : `${missed} of ${counted.length} missed`}</p>`,
+      : `<p class="` +
+        `${missed === 0 ? 'pass' : 'fail'}">Thresholds: ` +
+        `${missed === 0 ? `all ${counted.length} passed` : `${missed} of ${counted.length} missed`}</p>`,
     results.scenario.description === '' ? '' : `<p>${escapeHtml(results.scenario.description)}</p>`,
     results.partial
-      ? `<p class="note"><strong>Partial results</strong> (${escapeHtml(results.interruption ?? 'interrupted')}): only what finished is shown.</p>`
+      ? `<p class="note"><strong>Partial results</strong> (` +
+        `${escapeHtml(results.interruption ?? 'interrupted')}): only what ` +
+        `finished is shown.</p>`
       : '',
     '<ul>',
     ...runFacts(results).map(
       (f) =>
-        `<li>${f.label}: ${escapeHtml(f.text)}${f.code === undefined ? '' : ` <code>${escapeHtml(f.code)}</code>`}</li>`,
+        `<li>` +
+        `${f.label}: ${escapeHtml(f.text)}${f.code === undefined ? '' : ` <code>${escapeHtml(f.code)}</code>`}</li>`,
     ),
     '</ul>',
   ];
@@ -86,9 +94,11 @@ export function renderHtml(
     `<title>dvbench: ${escapeHtml(results.scenario.name)}</title><style>${STYLE}</style></head><body>`,
     ...headerParts(results, thresholds),
     table(STRATEGY_HEADER, strategyRows(results), (i) => results.strategies[i]?.verdict.status ?? ''),
-    "<p>Latencies are response times of each strategy's own requests ($batch, changesets, bulk messages or single requests); CPU in % of one core.</p>",
+    "<p>Latencies are response times of each strategy's own requests ($batch, changesets, bulk " +
+      'messages or single requests); CPU in % of one core.</p>',
     ...verdictLines(results).map((l) => `<p>${inline(l)}</p>`),
-    `<p class="${!results.integrity.ok ? 'fail' : uncheckedAudits(results).length === results.strategies.length ? 'note' : 'pass'}">${inline(integrityLine(results))}</p>`,
+    `<p class="` +
+      `${!results.integrity.ok ? 'fail' : uncheckedAudits(results).length === results.strategies.length ? 'note' : 'pass'}">${inline(integrityLine(results))}</p>`,
     ...listSection('Causes of failed operations', causeLines(results), () => 'fail'),
     ...(phaseRows(results).length === 0 ? [] : ['<h2>Phases</h2>', table(PHASE_HEADER, phaseRows(results))]),
     ...(breakdown.length === 0 ? [] : ['<h2>Per workload and request kind</h2>', table(BREAKDOWN_HEADER, breakdown)]),
@@ -104,7 +114,8 @@ export function renderHtml(
           '<h2>Charts</h2>',
           ...charts.map(
             (c) =>
-              `<figure><img alt="${escapeHtml(c.title)}" src="data:image/png;base64,${c.png.toString('base64')}"></figure>`,
+              `<figure><img alt="` +
+              `${escapeHtml(c.title)}" src="data:image/png;base64,${c.png.toString('base64')}"></figure>`,
           ),
         ]),
     '</body></html>',

@@ -11,7 +11,6 @@ function throttledCell(s: StrategyResult): string {
   return entries.length === 0 ? '0' : entries.map(([code, n]) => `${n} (${code})`).join(', ');
 }
 
-/** The strategies table, shared by the Markdown and HTML reports. */
 /** Client CPU, with its cost per request and a mark when the generator set the pace. */
 function clientCpuCell(s: StrategyResult): string {
   const perRequest =
@@ -65,12 +64,16 @@ export function verdictLines(results: RunResults): string[] {
   lines.push(
     results.recommended === null
       ? 'Recommended: none (every strategy failed, or met errors or 429s).'
-      : `Recommended: **${results.recommended}** (the fewest workers within 5% of the best throughput, with no errors and no 429s).`,
+      : `Recommended: **${results.recommended}** (the fewest workers within 5% of the best ` +
+          `throughput, with no errors and no 429s).`,
   );
   return lines;
 }
 
-/** One line per distinct cause of failed operations, strategy by strategy: `async:4: 30 × HTTP 400 0x80060888: <message> (first: …)`. */
+/**
+ * One line per distinct cause of failed operations, strategy by strategy: `async:4: 30 × HTTP 400
+ * 0x80060888: <message> (first: …)`.
+ */
 export function causeLines(results: RunResults): string[] {
   const out: string[] = [];
   for (const s of results.strategies) {
@@ -89,10 +92,14 @@ export function uncheckedAudits(results: RunResults): StrategyResult[] {
 export function integrityLine(results: RunResults): string {
   const failedAudits = results.strategies.filter((s) => !s.integrity.ok);
   if (failedAudits.length > 0)
-    return `Integrity audit: **FAILED** for ${failedAudits.map((s) => `${s.name} (${s.integrity.problemCount} problem(s), e.g. ${s.integrity.problems[0] ?? ''})`).join('; ')}.`;
+    return (
+      `Integrity audit: **FAILED** for ` +
+      `${failedAudits.map((s) => `${s.name} (${s.integrity.problemCount} problem(s), e.g. ${s.integrity.problems[0] ?? ''})`).join('; ')}.`
+    );
   const unchecked = uncheckedAudits(results);
   const what =
-    'every planned create, update, upsert and delete found as planned; rolled-back transactions left nothing; no record unaccounted for';
+    'every planned create, update, upsert and delete found as planned; rolled-back transactions ' +
+    'left nothing; no record unaccounted for';
   if (unchecked.length === 0) return `Integrity audit: passed for every strategy (${what}).`;
   const names = unchecked.map((s) => s.name).join(', ');
   return unchecked.length === results.strategies.length
@@ -239,7 +246,8 @@ export function renderMarkdown(
     ...headerLines(results, thresholds),
     ...table(STRATEGY_HEADER, strategyRows(results)),
     '',
-    "Latencies are response times of each strategy's own requests ($batch, changesets, bulk messages or single requests); CPU in % of one core.",
+    "Latencies are response times of each strategy's own requests ($batch, changesets, bulk " +
+      'messages or single requests); CPU in % of one core.',
     '',
     ...verdictLines(results),
     '',

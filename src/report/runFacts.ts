@@ -21,7 +21,10 @@ export function runFacts(results: RunResults): RunFact[] {
     ...(results.mockCosts === null ? [] : [{ label: 'Mock costs', text: describeMockCosts(results.mockCosts) }]),
     {
       label: 'Plan',
-      text: `${results.plan.operations} operations per repetition (${byKind})${results.scenario.phases ? ', as phases in order' : ''}, ${measured} measured repetition(s) after ${results.scenario.warmup} warm-up; allowed error rate ${(results.scenario.maxErrorRate * 100).toFixed(1)}%`,
+      text:
+        `${results.plan.operations} operations per repetition (` +
+        `${byKind})${results.scenario.phases ? ', as phases in order' : ''}, ${measured} measured repetition(s) after ${results.scenario.warmup} warm-up; allowed ` +
+        `error rate ${(results.scenario.maxErrorRate * 100).toFixed(1)}%`,
     },
     ...(results.setup === undefined ||
     results.setup === null ||
@@ -31,12 +34,17 @@ export function runFacts(results: RunResults): RunFact[] {
       : [
           {
             label: 'Set-up (not measured)',
-            text: `the scenario's data created before the first repetition and put back between repetitions (${results.setup.created} record(s)), ${results.setup.deleted} record(s) the run created deleted; ${results.setup.requests} request(s), ${(results.setup.ms / 1000).toFixed(1)} s`,
+            text:
+              `the scenario's data created before the first repetition and put back between ` +
+              `repetitions (${results.setup.created} record(s)), ${results.setup.deleted} record(s) the run ` +
+              `created deleted; ${results.setup.requests} request(s), ${(results.setup.ms / 1000).toFixed(1)} s`,
           },
         ]),
     {
       label: 'Environment',
-      text: `dvbench ${e.dvbenchVersion}, Node ${e.node}, ${e.os} ${e.arch}, ${e.cpuModel} × ${e.cores}${e.ci ? ', CI' : ''}`,
+      text:
+        `dvbench ` +
+        `${e.dvbenchVersion}, Node ${e.node}, ${e.os} ${e.arch}, ${e.cpuModel} × ${e.cores}${e.ci ? ', CI' : ''}`,
     },
     { label: 'Run', text: `${results.runId}, started ${results.startedAt}` },
   ];

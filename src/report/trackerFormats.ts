@@ -1,6 +1,9 @@
 import type { RunResults } from '../runner/RunResults.js';
 
-/** github-action-benchmark's "customSmallerIsBetter" and "customBiggerIsBetter" JSON: `[{ name, unit, value, range }]`. */
+/**
+ * github-action-benchmark's "customSmallerIsBetter" and "customBiggerIsBetter" JSON: `[{ name,
+ * unit, value, range }]`.
+ */
 export function githubActionBenchmark(results: RunResults): { smallerIsBetter: unknown[]; biggerIsBetter: unknown[] } {
   const smaller: unknown[] = [];
   const bigger: unknown[] = [];

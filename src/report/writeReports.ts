@@ -38,7 +38,8 @@ export async function writeReports(
     if (error instanceof DvbenchError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw errorCatalogue.DVB_ERR_REPORT_WRITE(
-      `could not write the reports into ${dir} (${code}); results.json is intact: render them again with 'dvbench report ${dir}' once there is room.`,
+      `could not write the reports into ${dir} (${code}); results.json is intact: render them ` +
+        `again with 'dvbench report ${dir}' once there is room.`,
     );
   }
 }

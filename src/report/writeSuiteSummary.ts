@@ -29,9 +29,17 @@ function suiteJunit(entries: readonly SuiteEntry[]): string {
         ? 0
         : e.results.strategies.reduce((a, s) => a + s.wallMs.mean * s.repetitions.length, 0) / 1000;
     const body = e.error === null ? '' : `<failure message="${xml(e.error)}">${xml(e.error)}</failure>`;
-    return `    <testcase classname="dvbench.suite" name="${xml(e.name)}" file="${xml(e.file)}" time="${time.toFixed(3)}">${body}</testcase>`;
+    return (
+      `    <testcase classname="dvbench.suite" name="` +
+      `${xml(e.name)}" file="${xml(e.file)}" time="${time.toFixed(3)}">${body}</testcase>`
+    );
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="dvbench" tests="${entries.length}" failures="${failures}">\n  <testsuite name="dvbench suite" tests="${entries.length}" failures="${failures}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="dvbench" tests="` +
+    `${entries.length}" failures="${failures}">\n  <testsuite ` +
+    `name="dvbench suite" tests="` +
+    `${entries.length}" failures="${failures}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`
+  );
 }
 
 /** One Markdown summary and one JUnit file for a suite: a test case per scenario. */

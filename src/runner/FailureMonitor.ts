@@ -55,7 +55,9 @@ export class FailureMonitor {
     if (this.#firstFailures > 0 && this.#ok === 0 && this.#failed >= this.#firstFailures) {
       const first = this.#first;
       this.#stop({
-        reason: `its first ${this.#failed} operations all failed${first === undefined ? '' : ` (${first.kind}: ${first.message})`}`,
+        reason:
+          `its first ` +
+          `${this.#failed} operations all failed${first === undefined ? '' : ` (${first.kind}: ${first.message})`}`,
         fatal: false,
       });
     }

@@ -28,7 +28,10 @@ export interface RepetitionResult {
   readonly serverCpuMs: number | null;
   /** Records per table on the target after this repetition (mock only). */
   readonly records: Readonly<Record<string, number>> | null;
-  /** Hash of the starting data and of the plan: equal across strategies means they did the same work on the same data. */
+  /**
+   * Hash of the starting data and of the plan: equal across strategies means they did the same work
+   * on the same data.
+   */
   readonly dataFingerprint: string;
   readonly planFingerprint: string;
   /** With the scenario's `phases`: each workload run on its own, in order; absent without. */
@@ -58,7 +61,10 @@ export interface SliceResult {
 export interface StrategyResult {
   readonly name: string;
   readonly kind: string;
-  /** ok, degraded (failures within maxErrorRate) or failed, with the reasons; a failed strategy has no speedup and is never fastest or recommended. */
+  /**
+   * ok, degraded (failures within maxErrorRate) or failed, with the reasons; a failed strategy has
+   * no speedup and is never fastest or recommended.
+   */
   readonly verdict: Verdict;
   /** Why the strategy was stopped early (fail fast), or null. */
   readonly aborted: string | null;

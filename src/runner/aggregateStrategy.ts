@@ -187,7 +187,10 @@ function meanPhases(reps: readonly (readonly PhaseResult[])[]): PhaseResult[] {
   });
 }
 
-/** Folds a strategy's measured repetitions into its result and verdict; speedup is filled in once sequential is known. */
+/**
+ * Folds a strategy's measured repetitions into its result and verdict; speedup is filled in once
+ * sequential is known.
+ */
 export function aggregateStrategy(
   spec: StrategySpec,
   reps: readonly MeasuredRepetition[],
@@ -267,7 +270,10 @@ function generatorBoundWarning(client: StrategyResult['client']): string[] {
   if (client.generatorBound !== true || !cpuBound(client.cpuPercent, client.cores ?? 1)) return [];
   const perRequest = client.cpuMicrosPerRequest == null ? '' : `, ${client.cpuMicrosPerRequest} µs per request`;
   return [
-    `the load generator set the pace: client CPU ${client.cpuPercent.toFixed(0)}% of ${client.cores ?? 1} core${client.cores === 1 ? '' : 's'}${perRequest}; this throughput describes the client machine, not the target (more threads or processes, or --shard over machines)`,
+    `the load generator set the pace: client CPU ` +
+      `${client.cpuPercent.toFixed(0)}% of ` +
+      `${client.cores ?? 1} core${client.cores === 1 ? '' : 's'}${perRequest}; this throughput ` +
+      `describes the client machine, not the target (more threads or processes, or --shard over machines)`,
   ];
 }
 

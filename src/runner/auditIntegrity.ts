@@ -252,7 +252,9 @@ class Audit {
     if (t === undefined) return found;
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
-      const filter = `Microsoft.Dynamics.CRM.In(PropertyName='${t.primaryKey}',PropertyValues=[${chunk.map((id) => `'${id}'`).join(',')}])`;
+      const filter =
+        `Microsoft.Dynamics.CRM.In(PropertyName='` +
+        `${t.primaryKey}',PropertyValues=[${chunk.map((id) => `'${id}'`).join(',')}])`;
       const path = `${t.entitySetName}?$select=${[t.primaryKey, ...select].join(',')}&$filter=${encodeURIComponent(filter)}`;
       for await (const page of this.client.queryPages(path, { maxPageSize: MAX_PAGE_SIZE })) {
         if (page.status !== 200) {
@@ -272,7 +274,10 @@ type IdsByTable = Map<string, Set<string>>;
 type UpdateOp = Extract<PlannedOperation, { kind: 'update' }>;
 type UpsertOp = Extract<PlannedOperation, { kind: 'upsert' }>;
 
-/** Every record after the run that no plan explains is a duplicate; every record gone that no delete explains is lost. */
+/**
+ * Every record after the run that no plan explains is a duplicate; every record gone that no delete
+ * explains is lost.
+ */
 /** What the id comparison is told: what the run planned, upserted and saw fail, and where it reports. */
 interface IdComparison {
   readonly ops: readonly PlannedOperation[];
@@ -301,11 +306,16 @@ function compareIds(ids: IdSnapshot, { ops, upserted, pk, failed, checked, note 
     const gone = [...before].filter((id) => !after.has(id) && deleted.get(table)?.has(id) !== true && !failed.has(id));
     if (extra.length > 0)
       note(
-        `duplicates: ${table} holds ${extra.length} record(s) no planned operation created (e.g. ${extra.slice(0, 3).join(', ')}): a write was kept more than once`,
+        `duplicates: ` +
+          `${table} holds ` +
+          `${extra.length} record(s) no planned operation created (e.g. ` +
+          `${extra.slice(0, 3).join(', ')}): a write was kept ` +
+          `more than once`,
       );
     if (gone.length > 0)
       note(
-        `lost records: ${gone.length} ${table} record(s) that no planned delete removed are gone (e.g. ${gone.slice(0, 3).join(', ')})`,
+        `lost records: ${gone.length} ${table} record(s) that no planned delete removed are ` +
+          `gone (e.g. ${gone.slice(0, 3).join(', ')})`,
       );
   }
 }

@@ -27,5 +27,8 @@ export function costWarning(loaded: LoadedScenario): string | undefined {
   if (!costsNothing(loaded.scenario)) return undefined;
   const which =
     loaded.mockCosts.profile === 'zero' ? "with the 'zero' profile (no costs)" : 'with no costs (no latency set)';
-  return `the mock ran ${which}: its figures describe this machine's client and HTTP stack, not Dataverse; use the 'default' profile or a calibrated one to compare strategies as an org would`;
+  return (
+    `the mock ran ${which}: its figures describe this machine's client and HTTP stack, not ` +
+    `Dataverse; use the 'default' profile or a calibrated one to compare strategies as an org would`
+  );
 }

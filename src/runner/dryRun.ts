@@ -50,7 +50,10 @@ const RUN_OVERHEAD_MS = 2400;
 const REPETITION_OVERHEAD_MS = 150;
 const SEED_MS_PER_RECORD = 0.01;
 
-/** What one repetition of `spec` costs beside its measured work, ms: reset and seed, audit, script cleanups, worker start. */
+/**
+ * What one repetition of `spec` costs beside its measured work, ms: reset and seed, audit, script
+ * cleanups, worker start.
+ */
 export function repetitionOverheadMs(scenario: Scenario, spec: StrategySpec): number {
   const records = Object.values(scenario.data).reduce((a, n) => a + n, 0);
   return (
@@ -141,9 +144,11 @@ function setupLines(plan: DryRunPlan, targetIsOrg: boolean): string[] {
   if (!targetIsOrg || records === 0) return [];
   const laterReps = plan.strategies.length * plan.repetitions - 1;
   return [
-    `set-up (not measured): ${records} record(s) of data created by ${createRequests} bulk request(s) (CreateMultiple, at most ${FIXTURE_CHUNK} records each) before the first repetition;` +
+    `set-up (not measured): ${records} record(s) of data created by ${createRequests} bulk request(s) ` +
+      `(CreateMultiple, at most ${FIXTURE_CHUNK} records each) before the first repetition;` +
       (restoredPerRepetition > 0
-        ? ` ${restoredPerRepetition} changed or deleted record(s) put back (UpsertMultiple) before each of the ${laterReps} later repetitions;`
+        ? ` ${restoredPerRepetition} changed or deleted record(s) put back (UpsertMultiple) ` +
+          `before each of the ${laterReps} later repetitions;`
         : '') +
       ` everything the run created deleted at the end (one request per record).`,
   ];
@@ -171,12 +176,22 @@ export function formatDryRun(name: string, plan: DryRunPlan, targetIsOrg: boolea
     'Queries are counted at the pages the seeded data fills; writes into the same table during the run add pages.',
     ...((plan.byKind.script ?? 0) > 0
       ? [
-          "Script operations are counted and timed as their workload's `sends` declares (unset: one read each), and their module's cleanup as `cleanupSends` does; a dry run does not run your code.",
+          "Script operations are counted and timed as their workload's `sends` declares (unset: " +
+            "one read each), and their module's cleanup as `cleanupSends` does; a dry run does not run your code.",
         ]
       : []),
-    `Time: about ${duration(plan.estimatedMs)} in all, estimated from the cost model (each operation kind's cost, $batch and bulk overhead and per-item costs, the round trip, capacity, serialized share and limits) through a queueing model of each strategy${targetIsOrg ? "; against an org these are the profile's costs, not the org's: run 'dvbench calibrate' for its own" : ''}.`,
-    `The request limit is ${plan.requestLimit.requests} per user per ${plan.requestLimit.windowSeconds} s: a strategy whose repetition exceeds it within that time will meet 429s unless the load is spread over several application users.`,
-    `In all, ${total} API requests count toward the daily Power Platform request entitlement of the user(s) (every operation inside a $batch or bulk message counts); for example a Dynamics 365 Enterprise licence carries 40,000 per user per 24 hours.${targetIsOrg ? '' : ' (The target is the mock: nothing would be charged.)'}`,
+    `Time: about ${duration(plan.estimatedMs)} in all, estimated from the cost model (each ` +
+      `operation kind's cost, $batch and bulk overhead and per-item costs, the round trip, ` +
+      `capacity, serialized share and limits) through a queueing model of each strategy` +
+      `${targetIsOrg ? '; against an org these are the ' + "profile's costs, not the org's: run 'dvbench calibrate' for its own" : ''}.`,
+    `The request limit is ` +
+      `${plan.requestLimit.requests} per user per ${plan.requestLimit.windowSeconds} s: a strategy ` +
+      `whose repetition exceeds it within that time will meet 429s unless the load is spread ` +
+      `over several application users.`,
+    `In all, ${total} API requests count toward the daily Power Platform request entitlement of ` +
+      `the user(s) (every operation inside a $batch or bulk message counts); for example a ` +
+      `Dynamics 365 Enterprise licence carries 40,000 per user per 24 hours.` +
+      (targetIsOrg ? '' : ' (The target is the mock: nothing would be charged.)'),
   );
   return `${lines.join('\n')}\n`;
 }

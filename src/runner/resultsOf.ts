@@ -3,7 +3,7 @@ import type { LoadedScenario } from '../scenario/loadScenario.js';
 import type { PlannedOperation } from '../scenario/PlannedOperation.js';
 import { compareStrategies } from './aggregateStrategy.js';
 import { RESULTS_SCHEMA_VERSION, type RunResults, type StrategyResult } from './RunResults.js';
-import type { RunOptions } from './runScenario.js';
+import type { RunOptions } from './ScenarioRun.js';
 import { judgeResults } from './verdict.js';
 
 /** What one run holds while it goes: everything results.json is made of. */

@@ -62,5 +62,9 @@ export function repetitionResult(
 /** A warning when the harness, not the target, was the bottleneck in this repetition. */
 export function busyClientWarning(run: RepetitionRun, repetition: number): string | undefined {
   if (run.eventLoopDelayP99Ms <= BUSY_EVENT_LOOP_P99_MS) return undefined;
-  return `the load generator was busy: event-loop delay p99 ${run.eventLoopDelayP99Ms.toFixed(0)} ms in repetition ${repetition}; latencies include client-side queuing`;
+  return (
+    `the load generator was busy: event-loop delay p99 ` +
+    `${run.eventLoopDelayP99Ms.toFixed(0)} ms in repetition ${repetition}; latencies include ` +
+    `client-side queuing`
+  );
 }

@@ -66,7 +66,10 @@ export function judgeStrategy(s: JudgedStrategy, maxErrorRate: number): Verdict 
   if (s.measuredRepetitions === 0 && s.aborted === null) failed.push('no measured repetition finished');
   if (!s.integrityOk) failed.push(`integrity audit found ${s.integrityProblems} problem(s)`);
   const rate = s.operationsAttempted === 0 ? 0 : s.failedOperations / s.operationsAttempted;
-  const errors = `${s.failedOperations} of ${s.operationsAttempted} operations failed (${percent(rate)}; allowed ${percent(maxErrorRate)})${topCause(s.causes)}`;
+  const errors =
+    `${s.failedOperations} of ` +
+    `${s.operationsAttempted} operations failed (` +
+    `${percent(rate)}; allowed ${percent(maxErrorRate)})${topCause(s.causes)}`;
   if (s.failedOperations > 0 && (rate > maxErrorRate || failed.length > 0)) failed.push(errors);
   if (failed.length > 0) return { status: 'failed', reasons: failed };
   if (s.failedOperations > 0) return { status: 'degraded', reasons: [errors] };
@@ -115,7 +118,10 @@ function judgeRun(
 function thresholdsMissed(thresholds: readonly ThresholdOutcome[]): string | undefined {
   const missed = thresholds.filter((t) => !t.passed && !t.skipped);
   if (missed.length === 0) return undefined;
-  return `${missed.length} threshold${missed.length === 1 ? '' : 's'} missed: ${missed.map((t) => t.message).join('; ')}`;
+  return (
+    `${missed.length} threshold` +
+    `${missed.length === 1 ? '' : 's'} missed: ${missed.map((t) => t.message).join('; ')}`
+  );
 }
 
 /** A verdict written before it counted thresholds, with them counted (results files read from older runs). */

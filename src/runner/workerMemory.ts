@@ -22,11 +22,17 @@ export function checkWorkerMemory(
     const need = spec.workers * BYTES_PER_WORKER[spec.kind];
     if (need > memory.total * 0.8)
       throw errorCatalogue.DVB_ERR_USAGE(
-        `strategy ${spec.name}: ${spec.workers} worker ${spec.kind === 'processes' ? 'processes' : 'threads'} need about ${mb(need)}, and this machine has ${mb(memory.total)}; use fewer, or async workers (one event loop), or --shard over machines. Nothing ran.`,
+        `strategy ` +
+          `${spec.name}: ${spec.workers} worker ` +
+          `${spec.kind === 'processes' ? 'processes' : 'threads'} need about ` +
+          `${mb(need)}, and this machine has ${mb(memory.total)}; use fewer, or ` +
+          `async workers (one event loop), or --shard over machines. Nothing ran.`,
       );
     if (need > memory.free)
       warnings.push(
-        `${spec.name}: ${spec.workers} workers need about ${mb(need)}, more than the ${mb(memory.free)} free now; the system may swap or kill workers`,
+        `${spec.name}: ${spec.workers} workers need about ` +
+          `${mb(need)}, more than the ${mb(memory.free)} free now; the ` +
+          `system may swap or kill workers`,
       );
   }
   return warnings;

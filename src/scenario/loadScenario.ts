@@ -102,7 +102,8 @@ export function parseScenarioText(text: string, path: string, options: LoadOptio
     const e = doc.errors[0];
     const pos = e?.linePos?.[0];
     throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(
-      `${path}${pos === undefined ? '' : `:${pos.line}:${pos.col}`}: not valid YAML or JSON: ${e?.message.split('\n')[0] ?? ''}`,
+      `${path}${pos === undefined ? '' : `:${pos.line}:${pos.col}`}: not valid YAML or JSON: ` +
+        (e?.message.split('\n')[0] ?? ''),
     );
   }
   if (!isMap(doc.contents))
@@ -130,7 +131,8 @@ export function parseScenarioText(text: string, path: string, options: LoadOptio
   const problems = ruleProblems(result.data, path, options);
   if (problems.length > 0) {
     throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(
-      `invalid scenario:\n  ${problems.map(([p, rule]) => `${path}${locate(doc, lines, p)}: ${formatIssuePath(p)}: ${rule}`).join('\n  ')}`,
+      `invalid scenario:\n  ` +
+        problems.map(([p, rule]) => `${path}${locate(doc, lines, p)}: ${formatIssuePath(p)}: ${rule}`).join('\n  '),
     );
   }
   return { path, scenario: deepFreeze(withScriptPaths(result.data, path)), mockCosts };

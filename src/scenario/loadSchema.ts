@@ -32,7 +32,9 @@ const sloSchema = z.strictObject({
   metric: z
     .enum(['p50', 'p90', 'p95', 'p99', 'max', 'errorRate', 'throttledRate', 'droppedRate', 'opsPerSec'])
     .describe(
-      'Latency percentiles in ms (from each operation’s intended start), shares of operations (errorRate, throttledRate: operations that met a 429; droppedRate: arrivals dropped at maxInFlight) or throughput.',
+      'Latency percentiles in ms (from each operation’s intended start), shares of operations ' +
+        '(errorRate, throttledRate: operations that met a 429; droppedRate: arrivals dropped at ' +
+        'maxInFlight) or throughput.',
     ),
   op: z.enum(['<', '<=', '>', '>=', '==']),
   value: z.number(),
@@ -78,7 +80,9 @@ export const loadSchema = z.strictObject({
   gracefulStop: durationSchema
     .default('30s')
     .describe(
-      'After the last arrival, operations still in flight (a Retry-After wait included) get this long to finish; then they are cancelled and counted as interrupted. A stopped run (Ctrl-C, abortOnFail) cancels them at once.',
+      'After the last arrival, operations still in flight (a Retry-After wait included) get ' +
+        'this long to finish; then they are cancelled and counted as interrupted. A stopped run ' +
+        '(Ctrl-C, abortOnFail) cancels them at once.',
     ),
   interval: durationSchema.default('1s').describe('Length of one point of the time series.'),
   slos: z.array(sloSchema).default([]),

@@ -43,7 +43,8 @@ function loadProblems(scenario: Scenario): Problem[] {
     if (!LOAD_KINDS.has(w.kind))
       problems.push([
         ['workloads', i, 'kind'],
-        `a load test repeats its workloads for as long as it runs; ${w.kind} cannot be repeated (use read, update, insert, upsert or script)`,
+        `a load test repeats its workloads for as long as it runs; ${w.kind} cannot be repeated ` +
+          `(use read, update, insert, upsert or script)`,
       ]);
   });
   for (const name of Object.keys(load.mix ?? {}))
@@ -82,7 +83,8 @@ function scriptProblems(scenario: Scenario, path: string): Problem[] {
     if (kind === 'batch' || kind === 'transaction' || kind === 'bulk')
       problems.push([
         ['strategies', j],
-        `a ${kind} strategy cannot run a script workload (your code sends its own requests); use sequential, async, threads, processes or adaptive`,
+        `a ${kind} strategy cannot run a script workload (your code sends its own requests); ` +
+          `use sequential, async, threads, processes or adaptive`,
       ]);
   });
   return problems;
@@ -179,7 +181,8 @@ function limitProblems(scenario: Scenario): Problem[] {
   if (planned > MAX_PLANNED_OPERATIONS)
     problems.push([
       ['workloads'],
-      `the workloads plan ${planned} operations; at most ${MAX_PLANNED_OPERATIONS} per scenario (split the job into several scenarios or shards)`,
+      `the workloads plan ${planned} operations; at most ${MAX_PLANNED_OPERATIONS} per scenario ` +
+        `(split the job into several scenarios or shards)`,
     ]);
   const seeded = Object.values(scenario.data).reduce((a, n) => a + n, 0);
   if (seeded > MAX_SEEDED_RECORDS)
@@ -223,7 +226,9 @@ function thresholdProblems(scenario: Scenario): Problem[] {
     if (typeof t.workload === 'string' && !scenario.workloads.some((w) => w.name === t.workload)) {
       problems.push([
         ['thresholds', i, 'workload'],
-        `no workload named '${t.workload}' (named: ${scenario.workloads.flatMap((w) => (w.name === undefined ? [] : [w.name])).join(', ') || 'none; give workloads a name, or use their index'})`,
+        `no workload named '` +
+          `${t.workload}' (named: ` +
+          `${scenario.workloads.flatMap((w) => (w.name === undefined ? [] : [w.name])).join(', ') || 'none; give workloads a name, or use their index'})`,
       ]);
     }
   });
@@ -246,7 +251,8 @@ function seededDataProblems(w: ScenarioWorkload, i: number, scenario: Scenario):
   return [
     [
       ['workloads', i, 'count'],
-      `${w.count} ${w.kind}s need as many records, but data.${w.table}${earlier} is ${own} (each record is ${w.kind}d once)`,
+      `${w.count} ${w.kind}s need as many records, but data.` +
+        `${w.table}${earlier} is ${own} (each record is ${w.kind}d once)`,
     ],
   ];
 }
@@ -263,7 +269,9 @@ function targetDataProblems(scenario: Scenario, target: 'mock' | 'org' | 'unknow
       return [
         [
           ['workloads', i, 'table'],
-          `against an org, ${w.kind} works only on records the run creates itself: add data.${w.table} (created before the run, deleted after it)`,
+          `against an org, ` +
+            `${w.kind} works only on records the run creates itself: add data.${w.table} (created before ` +
+            `the run, deleted after it)`,
         ],
       ];
     if (target !== 'mock') return [];

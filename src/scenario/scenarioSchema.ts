@@ -42,21 +42,27 @@ const readWorkload = z.strictObject({
     .string()
     .optional()
     .describe(
-      'An OData $expand: single-valued navigation properties, or collection-valued ones (relationships) with $select, $filter, $orderby and $top inside, e.g. contact_customer_accounts($select=fullname;$top=10).',
+      'An OData $expand: single-valued navigation properties, or collection-valued ones ' +
+        '(relationships) with $select, $filter, $orderby and $top inside, e.g. ' +
+        'contact_customer_accounts($select=fullname;$top=10).',
     ),
   fetchXml: z
     .string()
     .min(1)
     .optional()
     .describe(
-      'The query in FetchXML instead of select, filter, orderBy, expand and dateRange (mode query only); its <entity> must be the table. Its count attribute sets the page size (pageSize does not apply), and followPaging follows the paging cookie.',
+      'The query in FetchXML instead of select, filter, orderBy, expand and dateRange (mode ' +
+        'query only); its <entity> must be the table. Its count attribute sets the page size ' +
+        '(pageSize does not apply), and followPaging follows the paging cookie.',
     ),
   apply: z
     .string()
     .min(1)
     .optional()
     .describe(
-      'An OData $apply aggregation instead of select, filter, orderBy, expand and dateRange (mode query only): filter(…), groupby((…),aggregate(…)) or aggregate(…), joined by /, e.g. groupby((address1_city),aggregate($count as n)).',
+      'An OData $apply aggregation instead of select, filter, orderBy, expand and dateRange ' +
+        '(mode query only): filter(…), groupby((…),aggregate(…)) or aggregate(…), joined by /, ' +
+        'e.g. groupby((address1_city),aggregate($count as n)).',
     ),
   pageSize: z.int().min(1).max(MAX_PAGE_SIZE).default(MAX_PAGE_SIZE),
   followPaging: z
@@ -87,7 +93,8 @@ const insertWorkload = z.strictObject({
     .record(z.string(), tableName)
     .default({})
     .describe(
-      'Navigation property → table: each record binds to a seeded record of that table, e.g. parentcustomerid_account: account.',
+      'Navigation property → table: each record binds to a seeded record of that table, e.g. ' +
+        'parentcustomerid_account: account.',
     ),
 });
 
@@ -152,7 +159,8 @@ const scriptWorkload = z.strictObject({
     .string()
     .min(1)
     .describe(
-      "Your own code: an ES module (path from the scenario's folder) whose default export is async function (ctx), run once per operation.",
+      "Your own code: an ES module (path from the scenario's folder) whose default export is " +
+        'async function (ctx), run once per operation.',
     ),
   count: count.describe('How many times the function runs (operations).'),
   sends: z
@@ -161,14 +169,16 @@ const scriptWorkload = z.strictObject({
     .max(100)
     .default(['read'])
     .describe(
-      "What one call sends, in order (e.g. [create, update]), for estimates only: the dry run's requests and time, and the progress ETA. It changes nothing at run time; unset, one read.",
+      "What one call sends, in order (e.g. [create, update]), for estimates only: the dry run's " +
+        'requests and time, and the progress ETA. It changes nothing at run time; unset, one read.',
     ),
   cleanupSends: z
     .array(z.enum(['read', 'create', 'update', 'upsert', 'delete']))
     .max(100)
     .default([])
     .describe(
-      "What the module's cleanup export sends for each operation, one request at a time after every repetition (e.g. [delete]), for the dry run's time only. Unset: nothing.",
+      "What the module's cleanup export sends for each operation, one request at a time after " +
+        "every repetition (e.g. [delete]), for the dry run's time only. Unset: nothing.",
     ),
 });
 
@@ -235,7 +245,8 @@ export const scenarioSchema = z.strictObject({
     .record(tableName, z.int().min(0).max(MAX_SEEDED_RECORDS))
     .default({})
     .describe(
-      `Records generated per table before each repetition, in this order (lookups point at tables listed earlier); at most ${MAX_SEEDED_RECORDS} in all.`,
+      `Records generated per table before each repetition, in this order (lookups point at ` +
+        `tables listed earlier); at most ${MAX_SEEDED_RECORDS} in all.`,
     ),
   workloads: z.array(workloadSchema).min(1),
   strategies: z
@@ -245,13 +256,17 @@ export const scenarioSchema = z.strictObject({
   load: loadSchema
     .optional()
     .describe(
-      'A load test instead of a benchmark: arrivals at planned rates in stages, a weighted mix of the workloads, objectives over time windows.',
+      'A load test instead of a benchmark: arrivals at planned rates in stages, a weighted mix ' +
+        'of the workloads, objectives over time windows.',
     ),
   phases: z
     .boolean()
     .default(false)
     .describe(
-      "true: the workloads run as the phases of a job, in the file's order, each to its end before the next (import accounts, then contacts that look them up, then an update pass), each timed on its own and in total; a later phase may read, update or delete records an earlier one inserted. false: their operations are interleaved, as a mixed load arrives.",
+      "true: the workloads run as the phases of a job, in the file's order, each to its end " +
+        'before the next (import accounts, then contacts that look them up, then an update ' +
+        'pass), each timed on its own and in total; a later phase may read, update or delete ' +
+        'records an earlier one inserted. false: their operations are interleaved, as a mixed load arrives.',
     ),
   repetitions: z.int().min(1).max(100).default(3),
   warmup: z.int().min(0).max(20).default(1),
@@ -265,13 +280,17 @@ export const scenarioSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe(
-      'Send MSCRM.BypassCustomPluginExecution: true on every request: Dataverse then skips custom synchronous plug-ins (the user needs the prvBypassCustomPlugins privilege on an org). Run the scenario with and without it to measure what the plug-ins cost.',
+      'Send MSCRM.BypassCustomPluginExecution: true on every request: Dataverse then skips ' +
+        'custom synchronous plug-ins (the user needs the prvBypassCustomPlugins privilege on an ' +
+        'org). Run the scenario with and without it to measure what the plug-ins cost.',
     ),
   affinityCookie: z
     .boolean()
     .default(false)
     .describe(
-      "Keep the ARRAffinity cookie, as browsers and the SDK's ServiceClient do by default: each client (the pool, or each thread or process) then stays on one web server and meets its limits alone. Default false: dropped, as Microsoft advises for throughput.",
+      "Keep the ARRAffinity cookie, as browsers and the SDK's ServiceClient do by default: each " +
+        'client (the pool, or each thread or process) then stays on one web server and meets ' +
+        'its limits alone. Default false: dropped, as Microsoft advises for throughput.',
     ),
   identities: z
     .int()
@@ -286,7 +305,8 @@ export const scenarioSchema = z.strictObject({
     .max(1)
     .default(0)
     .describe(
-      'Share of operations that may fail before a strategy is failed (exit 1); up to it the strategy is degraded. Default 0: any failure fails the run.',
+      'Share of operations that may fail before a strategy is failed (exit 1); up to it the ' +
+        'strategy is degraded. Default 0: any failure fails the run.',
     ),
   failFast: z
     .int()
@@ -294,7 +314,8 @@ export const scenarioSchema = z.strictObject({
     .max(MAX_PLANNED_OPERATIONS)
     .default(10)
     .describe(
-      'Abort a strategy, saying why, when its first N operations all fail (0: never). An unreachable target or a refused sign-in stops the run at once.',
+      'Abort a strategy, saying why, when its first N operations all fail (0: never). An ' +
+        'unreachable target or a refused sign-in stops the run at once.',
     ),
 });
 

@@ -90,7 +90,11 @@ export const strategySchema = z.preprocess(
       const kind =
         typeof issue.input === 'object' && issue.input !== null ? (issue.input as { kind?: unknown }).kind : undefined;
       if (typeof issue.input === 'string') {
-        return `'${issue.input}' is not a strategy: write sequential, a shorthand such as async:8, threads:4, processes:4, batch:100x2, transaction:4, bulk:100x2, adaptive:64, or an object such as { kind: async, workers: 8 } (kinds: ${STRATEGY_KINDS.join(', ')})`;
+        return (
+          `'${issue.input}' is not a strategy: write sequential, a shorthand such as ` +
+          `async:8, threads:4, processes:4, batch:100x2, transaction:4, bulk:100x2, ` +
+          `adaptive:64, or an object such as { kind: async, workers: 8 } (kinds: ${STRATEGY_KINDS.join(', ')})`
+        );
       }
       if (!STRATEGY_KINDS.includes(kind as never))
         return `kind ${JSON.stringify(kind ?? null)} is not a strategy kind; kinds: ${STRATEGY_KINDS.join(', ')}`;

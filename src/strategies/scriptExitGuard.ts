@@ -14,7 +14,8 @@ let saved: PropertyDescriptor | undefined;
 class ScriptExit extends Error {
   constructor(code: string | number | null | undefined) {
     super(
-      `the script called process.exit(${code ?? ''}); a script ends its operation by returning or throwing, not by ending dvbench`,
+      `the script called process.exit(${code ?? ''}); a script ends its operation by returning ` +
+        `or throwing, not by ending dvbench`,
     );
     this.name = 'ScriptExit';
   }

@@ -67,7 +67,10 @@ function handle(message: WorkerMessage, ctx: StrategyContext, totals: Totals, { 
   }
 }
 
-/** `threads`: N worker_threads, each with its own HTTP client; results merged exactly; Retry-After gates in shared memory. */
+/**
+ * `threads`: N worker_threads, each with its own HTTP client; results merged exactly; Retry-After
+ * gates in shared memory.
+ */
 export const threadsStrategy: Strategy = async (ctx) => {
   if (ctx.spec.kind !== 'threads') throw new Error('threadsStrategy needs a threads spec');
   const shared = new SharedArrayBuffer(12);
@@ -171,7 +174,8 @@ export const processesStrategy: Strategy = async (ctx) => {
           // and its unsent measurements are gone, so the strategy cannot be judged as finished.
           if (!reported || code !== 0)
             lost.push(
-              `worker process ${i + 1} ${signal === null ? `exited with code ${code}` : `was killed by ${signal}`} before reporting`,
+              `worker process ` +
+                `${i + 1} ${signal === null ? `exited with code ${code}` : `was killed by ${signal}`} before reporting`,
             );
           resolve();
         });

@@ -118,7 +118,9 @@ export class OrgFixture {
       this.#totals.requests += page.attempts;
       if (page.status !== 200)
         throw errorCatalogue.DVB_ERR_SETUP(
-          `reading ${t.entitySetName} with the filter ${need.filter} to plan the work failed: HTTP ${page.status} ${page.error?.message ?? ''}`,
+          `reading ` +
+            `${t.entitySetName} with the filter ` +
+            `${need.filter} to plan the work failed: HTTP ${page.status} ${page.error?.message ?? ''}`,
         );
       for (const r of (JSON.parse(page.text) as { value: Row[] }).value) matching.add(String(r[t.primaryKey]));
     }
@@ -194,7 +196,10 @@ export class OrgFixture {
     this.#totals.requests += res.attempts;
     if (res.status >= 300)
       throw errorCatalogue.DVB_ERR_SETUP(
-        `${step === 'data' ? 'creating' : 'restoring'} the scenario's data in the org failed: ${request.path} with ${bodies.length} ${first.table} record(s) answered HTTP ${res.status}${res.error === undefined ? '' : ` (${res.error.message})`}`,
+        `${step === 'data' ? 'creating' : 'restoring'} the scenario's data in the org failed: ` +
+          `${request.path} with ` +
+          `${bodies.length} ${first.table} record(s) answered HTTP ` +
+          `${res.status}${res.error === undefined ? '' : ` (${res.error.message})`}`,
       );
   }
 }

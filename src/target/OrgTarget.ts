@@ -109,7 +109,9 @@ export class OrgTarget extends ConnectedTarget implements RunTarget {
         return mine.length === 0
           ? []
           : [
-              `kept ${mine.length} record(s) this run created (--keep); 'dvbench cleanup ${this.#run.outDir}' deletes them`,
+              `kept ` +
+                `${mine.length} record(s) this run created (--keep); 'dvbench cleanup ` +
+                `${this.#run.outDir}' deletes them`,
             ];
       return await this.#delete(mine);
     } finally {
@@ -133,7 +135,9 @@ export class OrgTarget extends ConnectedTarget implements RunTarget {
     if (result.failed.length === 0) return [];
     return [
       redact(
-        `could not delete ${result.failed.length} record(s) this run created; 'dvbench cleanup ${this.#run.outDir}' deletes them: ${result.failed.slice(0, 3).join('; ')}`,
+        `could not delete ` +
+          `${result.failed.length} record(s) this run created; 'dvbench cleanup ` +
+          `${this.#run.outDir}' deletes them: ${result.failed.slice(0, 3).join('; ')}`,
       ),
     ];
   }

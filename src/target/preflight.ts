@@ -5,7 +5,8 @@ import type { DataverseClient } from '../client/DataverseClient.js';
 /** What to do about a refused token: an expired one needs a new token, not a new security role. */
 function refusalAdvice(message: string): string {
   return /expired/i.test(message)
-    ? "The token has expired: get a fresh one (e.g. 'az account get-access-token --resource <org URL>'), or sign in with an app registration (DVBENCH_AUTH=client-secret), whose tokens dvbench renews."
+    ? "The token has expired: get a fresh one (e.g. 'az account get-access-token --resource " +
+        "<org URL>'), or sign in with an app registration (DVBENCH_AUTH=client-secret), whose tokens dvbench renews."
     : 'Check the application user and its security role.';
 }
 
@@ -34,7 +35,9 @@ export async function preflight(control: DataverseClient, url: string): Promise<
     }
     if (status === 401 || status === 403) {
       throw errorCatalogue.DVB_ERR_AUTH(
-        `${url} refused identity ${identity + 1}'s token: GET WhoAmI answered ${status}${message === '' ? '' : ` (${message})`}. ${refusalAdvice(message)}`,
+        `${url} refused identity ` +
+          `${identity + 1}'s token: GET WhoAmI answered ` +
+          `${status}${message === '' ? '' : ` (${message})`}. ${refusalAdvice(message)}`,
       );
     }
     const detail = message === '' ? '' : ` (${message})`;

@@ -19,7 +19,10 @@ export type TargetSpec =
 export interface TargetInput {
   /** `--target mock` or `--target <url>`; wins over everything else. */
   readonly flag?: string;
-  /** A URL written in a file (a scenario's `target.url`, a manifest's `target`): never trusted with credentials on its own. */
+  /**
+   * A URL written in a file (a scenario's `target.url`, a manifest's `target`): never trusted with
+   * credentials on its own.
+   */
   readonly fromFile?: { readonly url: string; readonly what: 'the scenario file' | 'the manifest' };
   readonly env: Readonly<Record<string, string | undefined>>;
   /** A dry run sends nothing: it needs no credentials. @default true */
@@ -32,10 +35,12 @@ function need(env: TargetInput['env'], name: string, why: string): string {
     // Chosen by default (no DVBENCH_AUTH): a static token is the other way in, and the simplest.
     const orToken =
       name !== 'DATAVERSE_TOKEN' && (env.DVBENCH_AUTH ?? '').trim() === ''
-        ? " Or set DATAVERSE_TOKEN to a bearer token for the org (e.g. from 'az account get-access-token --resource <org URL>')."
+        ? " Or set DATAVERSE_TOKEN to a bearer token for the org (e.g. from 'az account " +
+          "get-access-token --resource <org URL>')."
         : '';
     throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
-      `target: ${name} is not set; it is needed ${why}.${orToken} See the README, "Running against a real org"; to run against the embedded mock instead, pass --target mock.`,
+      `target: ${name} is not set; it is needed ${why}.${orToken} See the README, "Running ` +
+        `against a real org"; to run against the embedded mock instead, pass --target mock.`,
     );
   }
   return value.trim();
@@ -64,7 +69,12 @@ function chooseUrl(input: TargetInput): { chosen: string | undefined; source: Ta
     if (envUrl !== undefined && file !== undefined && originOf(envUrl) === file)
       return { chosen: envUrl, source: 'DATAVERSE_URL' };
     throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
-      `target: ${input.fromFile.what} names ${input.fromFile.url}${envUrl === undefined ? '' : `, but DATAVERSE_URL is ${envUrl}`}; credentials are only sent to a URL given on the command line or in DATAVERSE_URL. Pass --target ${input.fromFile.url} to confirm it, or --target mock.`,
+      `target: ` +
+        `${input.fromFile.what} names ` +
+        `${input.fromFile.url}${envUrl === undefined ? '' : `, but DATAVERSE_URL is ${envUrl}`}; credentials are ` +
+        `only sent to a URL given on the command line or in DATAVERSE_URL. Pass --target ` +
+        `${input.fromFile.url} to confirm it, or ` +
+        `--target mock.`,
     );
   }
   return envUrl === undefined ? { chosen: undefined, source: 'default' } : { chosen: envUrl, source: 'DATAVERSE_URL' };
@@ -89,7 +99,9 @@ const IDENTITIES_FROM: Readonly<Record<string, (env: Env, why: string) => AuthSp
     const secrets = list(need(env, 'AZURE_CLIENT_SECRET', why));
     if (ids.length !== secrets.length) {
       throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
-        `target: AZURE_CLIENT_ID lists ${ids.length} app(s) but AZURE_CLIENT_SECRET lists ${secrets.length} secret(s); give one secret per app, in the same order; or pass --target mock.`,
+        `target: AZURE_CLIENT_ID lists ` +
+          `${ids.length} app(s) but AZURE_CLIENT_SECRET lists ${secrets.length} secret(s); give ` +
+          `one secret per app, in the same order; or pass --target mock.`,
       );
     }
     return ids.map((clientId, i) => ({ method: 'client-secret', tenantId, clientId, clientSecret: secrets[i] ?? '' }));
@@ -121,7 +133,10 @@ function has(env: Env, name: string): boolean {
   return (env[name] ?? '').trim() !== '';
 }
 
-/** `DVBENCH_AUTH`, else a static token if `DATAVERSE_TOKEN` is set, a certificate if its path is, else a client secret. */
+/**
+ * `DVBENCH_AUTH`, else a static token if `DATAVERSE_TOKEN` is set, a certificate if its path is,
+ * else a client secret.
+ */
 function authMethod(env: Env): string {
   if (has(env, 'DVBENCH_AUTH')) return (env.DVBENCH_AUTH ?? '').trim();
   if (has(env, 'DATAVERSE_TOKEN')) return 'token';
@@ -135,7 +150,8 @@ function targetUrl(chosen: string): URL {
     url = new URL(chosen);
   } catch {
     throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
-      `target: '${chosen}' is neither 'mock' nor a URL such as https://contoso.crm.dynamics.com; pass --target mock for the embedded mock.`,
+      `target: '${chosen}' is neither 'mock' nor a URL such as ` +
+        `https://contoso.crm.dynamics.com; pass --target mock for the embedded mock.`,
     );
   }
   if (url.protocol !== 'https:' && url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
@@ -161,7 +177,8 @@ export function resolveTarget(input: TargetInput): TargetSpec {
   const from = Object.hasOwn(IDENTITIES_FROM, method) ? IDENTITIES_FROM[method] : undefined;
   if (from === undefined)
     throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
-      `target: DVBENCH_AUTH='${method}' is not one of client-secret, certificate, device-code, password, token; or pass --target mock.`,
+      `target: DVBENCH_AUTH='${method}' is not one of client-secret, certificate, device-code, ` +
+        `password, token; or pass --target mock.`,
     );
   const identities = from(env, `to sign in to ${url.origin} (the target, from ${source}) with DVBENCH_AUTH=${method}`);
   return {

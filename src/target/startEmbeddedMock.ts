@@ -27,7 +27,8 @@ export async function startEmbeddedMock(config: MockConfig): Promise<EmbeddedMoc
       if (!stopping)
         reject(
           errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(
-            `the embedded mock's process (pid ${child.pid ?? '?'}) died (${signal ?? `exit code ${code ?? '?'}`}); the run cannot go on`,
+            `the embedded mock's process (pid ` +
+              `${child.pid ?? '?'}) died (${signal ?? `exit code ${code ?? '?'}`}); the run cannot go on`,
           ),
         );
     });

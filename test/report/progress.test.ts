@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { attachProgressReporter } from '../../src/report/attachProgressReporter.js';
-import { ScenarioRun } from '../../src/runner/runScenario.js';
+import { ScenarioRun } from '../../src/runner/ScenarioRun.js';
 import { loadScenario } from '../../src/index.js';
 import { useTempDirs } from '../helpers/tempDirs.js';
 

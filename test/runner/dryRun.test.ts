@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startMockServer } from '../../mock-server/index.js';
 import { dryRun } from '../../src/runner/dryRun.js';
-import { ScenarioRun } from '../../src/runner/runScenario.js';
+import { ScenarioRun } from '../../src/runner/ScenarioRun.js';
 import { parseScenarioText } from '../../src/scenario/loadScenario.js';
 import { runCli } from '../helpers/runCli.js';
 import { useTempDirs } from '../helpers/tempDirs.js';

@@ -1,7 +1,7 @@
 import {} from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ScenarioRun } from '../../src/runner/runScenario.js';
+import { ScenarioRun } from '../../src/runner/ScenarioRun.js';
 import { parseScenarioText } from '../../src/scenario/loadScenario.js';
 import { runCli } from '../helpers/runCli.js';
 import { writeFile } from 'node:fs/promises';

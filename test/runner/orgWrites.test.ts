@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type RunningMockServer } from '../../mock-server/index.js';
 import type { CreatedRecordsManifest } from '../../src/target/createdRecords.js';
-import { ScenarioRun } from '../../src/runner/runScenario.js';
+import { ScenarioRun } from '../../src/runner/ScenarioRun.js';
 import { parseScenarioText } from '../../src/scenario/loadScenario.js';
 import { connectMock } from '../helpers/useMockServer.js';
 import { runCli } from '../helpers/runCli.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ScenarioRun } from '../../src/runner/runScenario.js';
+import { ScenarioRun } from '../../src/runner/ScenarioRun.js';
 import { resultsSchema } from '../../src/runner/resultsSchema.js';
 import type { RunResults } from '../../src/runner/RunResults.js';
 import { parseScenarioText } from '../../src/scenario/loadScenario.js';

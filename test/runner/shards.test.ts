@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { ScenarioRun } from '../../src/runner/runScenario.js';
+import { ScenarioRun } from '../../src/runner/ScenarioRun.js';
 import type { RunResults } from '../../src/runner/RunResults.js';
 import { parseScenarioText } from '../../src/scenario/loadScenario.js';
 import { runCli } from '../helpers/runCli.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ScenarioRun } from '../../src/runner/runScenario.js';
+import { ScenarioRun } from '../../src/runner/ScenarioRun.js';
 import { parseScenarioText } from '../../src/scenario/loadScenario.js';
 import { useTempDirs } from '../helpers/tempDirs.js';
 

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { LoadRun } from '../../src/load/runLoad.js';
+import { LoadRun } from '../../src/load/LoadRun.js';
 import type { LoadResults } from '../../src/load/LoadResults.js';
 import { loadScenario } from '../../src/scenario/loadScenario.js';
 import { runCli } from '../helpers/runCli.js';

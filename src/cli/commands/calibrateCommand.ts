@@ -1,3 +1,4 @@
+import type { CliIo } from '../CliIo.js';
 import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { resolveTarget } from '../../target/resolveTarget.js';
@@ -54,7 +55,9 @@ function summary(r: CalibrationResult): string {
   const chosen = r.scaling?.chosen;
   if (chosen !== undefined)
     lines.push(
-      `  scaling: ${chosen.name} (capacity ${chosen.capacity ?? 'unlimited'}, serialized share ${chosen.serializedFraction.toFixed(3)})`,
+      `  scaling: ` +
+        `${chosen.name} (capacity ` +
+        `${chosen.capacity ?? 'unlimited'}, serialized share ${chosen.serializedFraction.toFixed(3)})`,
     );
   if (r.validation.length > 0) {
     lines.push('validation (strategies the fit never saw; throughput in ops/s):');
@@ -66,16 +69,15 @@ function summary(r: CalibrationResult): string {
   } else lines.push(`validation: not run (${r.validationSkipped ?? 'no strategy could be compared'})`);
   const left = r.cleanup.leftBehind;
   lines.push(
-    `requests: ${r.requests}, ${(r.elapsedMs / 1000).toFixed(0)} s; records deleted: ${r.cleanup.deleted}, left behind: ${left ?? 'unknown (the final check failed)'}`,
+    `requests: ` +
+      `${r.requests}, ${(r.elapsedMs / 1000).toFixed(0)} s; records deleted: ` +
+      `${r.cleanup.deleted}, left behind: ${left ?? 'unknown (the final check failed)'}`,
   );
   lines.push(`details: ${calibrationPath(r.profilePath)}`);
   return `${lines.join('\n')}\n`;
 }
 
-export async function calibrateCommand(
-  argv: readonly string[],
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
-): Promise<number> {
+export async function calibrateCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs('calibrate', argv, {
     out: { type: 'string' },
     target: { type: 'string' },
@@ -104,7 +106,8 @@ export async function calibrateCommand(
   const target = resolveTarget({ ...(values.target === undefined ? {} : { flag: values.target }), env: process.env });
   if (target.kind !== 'org')
     throw errorCatalogue.DVB_ERR_USAGE(
-      'dvbench calibrate: it measures an org; give --target URL or set DATAVERSE_URL (the embedded mock needs no calibration).',
+      'dvbench calibrate: it measures an org; give --target URL or set DATAVERSE_URL (the ' +
+        'embedded mock needs no calibration).',
     );
   const controller = new AbortController();
   // Every in-flight request and wait of the sweep listens to it: up to 64 at once.
@@ -128,7 +131,8 @@ export async function calibrateCommand(
     calibration.on('step', (s) => io.stderr.write(`dvbench calibrate: ${s}\n`));
     calibration.on('point', (p) =>
       io.stderr.write(
-        `  ${String(p.workers).padStart(4)} workers: ${p.opsPerSec.toFixed(1)} ops/s${p.throttled > 0 ? `, ${p.throttled} 429s` : ''}\n`,
+        `  ${String(p.workers).padStart(4)} workers: ` +
+          `${p.opsPerSec.toFixed(1)} ops/s${p.throttled > 0 ? `, ${p.throttled} 429s` : ''}\n`,
       ),
     );
     const result = await calibration.run();

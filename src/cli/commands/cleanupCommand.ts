@@ -1,3 +1,4 @@
+import type { CliIo } from '../CliIo.js';
 import { join } from 'node:path';
 import { createOrgTokenProviders } from '../../client/auth/createTokenProviders.js';
 import { DataverseClient } from '../../client/DataverseClient.js';
@@ -20,10 +21,7 @@ Credentials come from the environment, as for 'dvbench run', and go only to DATA
 Exit codes: 0 done, 1 some records could not be deleted, 2 invalid input.
 `;
 
-export async function cleanupCommand(
-  argv: readonly string[],
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
-): Promise<number> {
+export async function cleanupCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     'cleanup',
     argv,
@@ -41,7 +39,8 @@ export async function cleanupCommand(
   const manifest = await readManifest(path);
   if (manifest === undefined)
     throw errorCatalogue.DVB_ERR_USAGE(
-      `dvbench cleanup: ${path}: no list of created records, or not one dvbench wrote (only runs against an org write one).`,
+      `dvbench cleanup: ${path}: no list of created records, or not one dvbench wrote (only ` +
+        `runs against an org write one).`,
     );
   if (manifest.records.length === 0) {
     io.stdout.write(`nothing to delete: every record of run ${manifest.runId} is already gone\n`);
@@ -66,7 +65,10 @@ export async function cleanupCommand(
     const result = await deleteCreated(client, path, manifest.records, (r) => provenByManifest(manifest, r));
     const gone = manifest.records.length - result.deleted - result.failed.length - result.skipped.length;
     io.stdout.write(
-      `deleted ${result.deleted} record(s) of run ${manifest.runId}; ${gone} were already gone; ${result.skipped.length} skipped (not shown to be this run's)\n`,
+      `deleted ` +
+        `${result.deleted} record(s) of run ` +
+        `${manifest.runId}; ${gone} were already gone; ${result.skipped.length} skipped (not shown ` +
+        `to be this run's)\n`,
     );
     for (const k of result.skipped) io.stderr.write(`skipped ${k}\n`);
     for (const f of result.failed) io.stderr.write(`could not delete ${f}\n`);

@@ -1,3 +1,4 @@
+import type { CliIo } from '../CliIo.js';
 import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from '../../output/writeJsonAtomic.js';
 import { join } from 'node:path';
@@ -62,10 +63,7 @@ function regressionLines(comparison: ReturnType<typeof compareRuns>): string[] {
     });
 }
 
-export async function compareCommand(
-  argv: readonly string[],
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
-): Promise<number> {
+export async function compareCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     'compare',
     argv,
@@ -84,7 +82,8 @@ export async function compareCommand(
   const [basePath, currentPath, extra] = positionals;
   if (basePath === undefined || currentPath === undefined || extra !== undefined) {
     throw errorCatalogue.DVB_ERR_USAGE(
-      "dvbench compare: give a base and a current run (results.json files or their folders). See 'dvbench compare --help'.",
+      'dvbench compare: give a base and a current run (results.json files or their folders). ' +
+        "See 'dvbench compare --help'.",
     );
   }
   const tolerance = parseTolerance(values.tolerance);
@@ -107,7 +106,8 @@ export async function compareCommand(
   // The terminal gets the text; the chart is a file beside it.
   io.stdout.write(markdown.replace(/\n!\[[^\]]*\]\([^)]*\)\n?/g, '\n'));
   io.stdout.write(
-    `wrote ${['compare.md', 'compare.html', ...(chart === undefined ? [] : ['compare.png']), 'compare.json'].map((f) => join(out, f)).join(', ')}\n`,
+    `wrote ` +
+      `${['compare.md', 'compare.html', ...(chart === undefined ? [] : ['compare.png']), 'compare.json'].map((f) => join(out, f)).join(', ')}\n`,
   );
   for (const line of regressionLines(comparison)) io.stderr.write(`${line}\n`);
   return comparison.regressions > 0 ? EXIT.failed : EXIT.ok;

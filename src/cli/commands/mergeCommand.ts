@@ -1,3 +1,4 @@
+import type { CliIo } from '../CliIo.js';
 import { join } from 'node:path';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { formatSummaryTable } from '../../report/formatSummaryTable.js';
@@ -16,10 +17,7 @@ and every report, with verdicts judged on the merged figures. Exit code 1 if the
 failed, a merged threshold is missed or an audit failed.
 `;
 
-export async function mergeCommand(
-  argv: readonly string[],
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
-): Promise<number> {
+export async function mergeCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     'merge',
     argv,
@@ -41,7 +39,8 @@ export async function mergeCommand(
   await writeJsonAtomic(join(values.out, 'results.json'), merged);
   const reports = await writeReports(values.out, merged);
   io.stdout.write(
-    `${merged.scenario.name} (${shards.length} shards merged)\n${formatSummaryTable(merged)}results: ${join(values.out, 'results.json')}\n`,
+    `${merged.scenario.name} (${shards.length} shards merged)\n` +
+      `${formatSummaryTable(merged)}results: ${join(values.out, 'results.json')}\n`,
   );
   const missed = reports.thresholds.filter((t) => !t.passed && !t.skipped);
   for (const t of missed) io.stderr.write(`threshold missed: ${t.message}\n`);

@@ -1,3 +1,4 @@
+import type { CliIo } from '../CliIo.js';
 import { dirname } from 'node:path';
 import {
   applyProfile,
@@ -109,7 +110,8 @@ async function listen(
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
       throw errorCatalogue.DVB_ERR_LISTEN(
-        `dvbench mock: port ${port} on ${host} is already in use; pick another with --port, or --port 0 for a free one.`,
+        `dvbench mock: port ${port} on ${host} is already in use; pick another with --port, or ` +
+          `--port 0 for a free one.`,
       );
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
       throw errorCatalogue.DVB_ERR_LISTEN(`dvbench mock: cannot listen on ${host}:${port} (${code}).`);
@@ -119,10 +121,7 @@ async function listen(
 }
 
 /** `dvbench mock`: resolves when the server has stopped after a signal. */
-export async function mockCommand(
-  argv: readonly string[],
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
-): Promise<number> {
+export async function mockCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs('mock', argv, MOCK_OPTIONS);
   if (values.help === true) {
     io.stdout.write(mockHelp);
@@ -135,7 +134,9 @@ export async function mockCommand(
   const noAuth = values['no-auth'] === true;
   if (!loopback) {
     io.stderr.write(
-      `dvbench mock: warning: listening on ${host} makes the mock reachable from other machines; its admin API (/_mock/reset, /_mock/seed) has no token${noAuth ? ', and --no-auth opens the Web API too' : ''}.\n`,
+      `dvbench mock: warning: listening on ${host} makes the mock reachable from other ` +
+        `machines; its admin API (/_mock/reset, /_mock/seed) has no token` +
+        `${noAuth ? ', and --no-auth opens the Web API too' : ''}.\n`,
     );
   }
   const server = await listen({ port, host, config, noAuth, loopbackAdminOnly: loopback });

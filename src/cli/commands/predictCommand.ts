@@ -1,3 +1,4 @@
+import type { CliIo } from '../CliIo.js';
 import { join, resolve } from 'node:path';
 import { MockConfigError, resolveProfile } from '../../../mock-server/index.js';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
@@ -13,7 +14,7 @@ import { renderPredictionHtml, renderPredictionMarkdown } from '../../report/com
 import { textTable } from '../../report/formatSummaryTable.js';
 import { writeReports } from '../../report/writeReports.js';
 import type { RunResults } from '../../runner/RunResults.js';
-import { ScenarioRun } from '../../runner/runScenario.js';
+import { ScenarioRun } from '../../runner/ScenarioRun.js';
 import { loadScenario } from '../../scenario/loadScenario.js';
 import { resolveTarget, type TargetSpec } from '../../target/resolveTarget.js';
 import { checkTargetSafety } from '../../target/targetSafety.js';
@@ -75,15 +76,13 @@ function orgTarget(flag: string | undefined): Extract<TargetSpec, { kind: 'org' 
   const target = resolveTarget({ ...(flag === undefined ? {} : { flag }), env: process.env });
   if (target.kind !== 'org')
     throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
-      'dvbench predict: the measurement needs an org: set DATAVERSE_URL (and its credentials) or give --target <url>. To run on the mock alone: dvbench run <scenario> --profile <p>.',
+      'dvbench predict: the measurement needs an org: set DATAVERSE_URL (and its credentials) ' +
+        'or give --target <url>. To run on the mock alone: dvbench run <scenario> --profile <p>.',
     );
   return target;
 }
 
-export async function predictCommand(
-  argv: readonly string[],
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
-): Promise<number> {
+export async function predictCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('predict', argv, OPTIONS, true);
   if (values.help === true) {
     io.stdout.write(predictHelp);
@@ -118,7 +117,8 @@ export async function predictCommand(
       ['measured', onOrg, org],
     ] as const) {
       io.stderr.write(
-        `dvbench predict: ${side} on ${target.kind === 'mock' ? `the embedded mock, profile ${profile}` : target.url}\n`,
+        `dvbench predict: ` +
+          `${side} on ${target.kind === 'mock' ? `the embedded mock, profile ${profile}` : target.url}\n`,
       );
       const run = new ScenarioRun(loaded, {
         outDir: join(out, side),
@@ -144,7 +144,9 @@ export async function predictCommand(
   await writeFileAtomic(join(out, 'report.html'), renderPredictionHtml(check, predicted, measured));
   const table = textTable(PREDICTION_HEADER, predictionRows(check));
   io.stdout.write(
-    `\n${predictionHeadline(check)}\n\n${[table.header, ...table.rows].join('\n')}\n\nprediction: ${join(out, 'prediction.md')} (and prediction.json, report.html)\n`,
+    `\n${predictionHeadline(check)}\n\n` +
+      `${[table.header, ...table.rows].join('\n')}\n\nprediction: ` +
+      `${join(out, 'prediction.md')} (and prediction.json, report.html)\n`,
   );
   const failedRun = runs.some((r) => r.verdict.status === 'failed');
   return failedRun || check.withinAccuracy === false ? EXIT.failed : EXIT.ok;

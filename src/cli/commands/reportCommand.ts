@@ -1,3 +1,4 @@
+import type { CliIo } from '../CliIo.js';
 import { dirname, join } from 'node:path';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { writeReports } from '../../report/writeReports.js';
@@ -13,10 +14,7 @@ contained), PNG charts, junit.xml, and the CI benchmark trackers' files
 per missed threshold; exit code 1 if the verdict is failed or a threshold is missed.
 `;
 
-export async function reportCommand(
-  argv: readonly string[],
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
-): Promise<number> {
+export async function reportCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     'report',
     argv,

@@ -8,7 +8,7 @@ import { writeReports } from '../../report/writeReports.js';
 import { resolveTarget, type TargetSpec } from '../../target/resolveTarget.js';
 import { DvbenchError } from '../../errors/DvbenchError.js';
 import { describeMockCosts } from '../../../mock-server/index.js';
-import { ScenarioRun } from '../../runner/runScenario.js';
+import { ScenarioRun } from '../../runner/ScenarioRun.js';
 import { selectStrategies } from '../../runner/selectStrategies.js';
 import { checkTargetSafety } from '../../target/targetSafety.js';
 import { verdictExitCode, verdictHeadline } from '../../runner/verdict.js';
@@ -23,7 +23,7 @@ import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
 import { interruptOnSignals } from '../interruptOnSignals.js';
 import { durationMs, durationSchema } from '../../scenario/loadSchema.js';
 import { describeLoadPlan, runLoadScenario } from './runLoadScenario.js';
-import { checkLoadSafety } from '../../load/runLoad.js';
+import { checkLoadSafety } from '../../load/LoadRun.js';
 import { describeTarget } from '../../target/describeTarget.js';
 import { checkTokenLifetime } from '../../client/auth/tokenExpiry.js';
 
@@ -45,7 +45,10 @@ function parseShard(text: string | undefined): { index: number; count: number } 
   return { index, count };
 }
 
-/** --target wins; a URL in the scenario file only with the same URL in DATAVERSE_URL; else DATAVERSE_URL; else the embedded mock. */
+/**
+ * --target wins; a URL in the scenario file only with the same URL in DATAVERSE_URL; else
+ * DATAVERSE_URL; else the embedded mock.
+ */
 function targetFor(l: LoadedScenario, flag: string | undefined, credentials: boolean): TargetSpec {
   const fromScenario = typeof l.scenario.target === 'object' ? l.scenario.target.url : undefined;
   return resolveTarget({
@@ -98,7 +101,8 @@ function checkSuiteNames(loaded: readonly LoadedScenario[]): void {
     const other = seen.get(l.scenario.name);
     if (other !== undefined)
       throw errorCatalogue.DVB_ERR_SCENARIO_INVALID(
-        `${l.path}: name '${l.scenario.name}' is also the name of ${other}; scenarios of a suite need distinct names (each writes <out>/<name>/).`,
+        `${l.path}: name '${l.scenario.name}' is also the name of ${other}; scenarios of a ` +
+          `suite need distinct names (each writes <out>/<name>/).`,
       );
     seen.set(l.scenario.name, l.path);
   }
@@ -148,7 +152,9 @@ async function runOne(job: ScenarioJob, { flags, signal, io }: RunContext): Prom
   const results = await run.run();
   const reports = await writeReports(dirname(run.resultsPath), results);
   io.stdout.write(
-    `\n${l.scenario.name}\n${formatSummaryTable(results)}results: ${run.resultsPath}\nreport: ${join(dirname(run.resultsPath), 'report.md')} (and report.html, charts, junit.xml)\n`,
+    `\n${l.scenario.name}\n${formatSummaryTable(results)}results: ` +
+      `${run.resultsPath}\nreport: ${join(dirname(run.resultsPath), 'report.md')} (and report.html, ` +
+      `charts, junit.xml)\n`,
   );
   const missed = reports.thresholds.filter((t) => !t.passed && !t.skipped);
   for (const t of missed) io.stderr.write(`threshold missed: ${t.message}\n`);
@@ -325,10 +331,7 @@ async function runAll(
 }
 
 /** `dvbench run`: one scenario, or a suite of them with one exit code. */
-export async function runCommand(
-  argv: readonly string[],
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
-): Promise<number> {
+export async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('run', argv, RUN_OPTIONS, true);
   if (values.help === true) {
     io.stdout.write(runHelp);
@@ -336,7 +339,8 @@ export async function runCommand(
   }
   if (positionals.length === 0)
     throw errorCatalogue.DVB_ERR_USAGE(
-      "dvbench run: give a scenario file or folder, e.g. 'dvbench run scenarios/paper-reproduction.yaml'. See 'dvbench run --help'.",
+      "dvbench run: give a scenario file or folder, e.g. 'dvbench run " +
+        "scenarios/paper-reproduction.yaml'. See 'dvbench run --help'.",
     );
   const flags = runFlags(values);
   const dry = values['dry-run'] === true;

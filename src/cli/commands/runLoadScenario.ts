@@ -3,7 +3,7 @@ import type { CliIo } from '../CliIo.js';
 import type { TargetSpec } from '../../target/resolveTarget.js';
 import { rampsOf, totalArrivals, totalMs } from '../../scenario/arrivalSchedule.js';
 import type { LoadSpec } from '../../scenario/loadSchema.js';
-import { LoadRun } from '../../load/runLoad.js';
+import { LoadRun } from '../../load/LoadRun.js';
 import type { LoadResults } from '../../load/LoadResults.js';
 import { attachLoadProgress } from '../../report/load/attachLoadProgress.js';
 import { writeLoadReports } from '../../report/load/writeLoadReports.js';
@@ -22,13 +22,21 @@ function summary(r: LoadResults): string {
   const a = r.arrivals;
   const l = r.latencyMs;
   return [
-    `Verdict: ${r.verdict.status.toUpperCase()}${r.verdict.reasons.length > 0 ? ` (${r.verdict.reasons.join('; ')})` : ''}`,
-    `arrivals: ${a.planned} planned, ${a.sent} sent, ${a.dropped} dropped at maxInFlight, ${a.late} late${a.interrupted > 0 ? `, ${a.interrupted} cancelled unanswered at the end` : ''}; ${r.operations} operations, ${r.failed} failed, ${r.throttledOps} met a 429`,
+    `Verdict: ` +
+      `${r.verdict.status.toUpperCase()}${r.verdict.reasons.length > 0 ? ` (${r.verdict.reasons.join('; ')})` : ''}`,
+    `arrivals: ` +
+      `${a.planned} planned, ` +
+      `${a.sent} sent, ` +
+      `${a.dropped} dropped at maxInFlight, ${a.late} late${a.interrupted > 0 ? `, ${a.interrupted} cancelled unanswered at the end` : ''}; ${r.operations} operations, ${r.failed} failed, ${r.throttledOps} met a 429`,
     `429s by limit: ${throttledByLimit(r.throttledByCode)}`,
-    `latency from intended start: p50 ${l.p50.toFixed(1)} ms, p95 ${l.p95.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms`,
+    `latency from intended start: p50 ` +
+      `${l.p50.toFixed(1)} ms, p95 ${l.p95.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms`,
     ...r.slos.map((s) => {
       const worst = worstWindow(s);
-      return `objective ${s.ok ? 'met' : 'MISSED'}: ${s.name} (${windowCount(s)}${worst === undefined ? '' : `; worst ${describeWindow(worst)}`})`;
+      return (
+        `objective ` +
+        `${s.ok ? 'met' : 'MISSED'}: ${s.name} (${windowCount(s)}${worst === undefined ? '' : `; worst ${describeWindow(worst)}`})`
+      );
     }),
     ...(r.soak.clientRssMb?.growing === true ? ['soak: client memory grew over the run'] : []),
     ...r.warnings.map((w) => `warning: ${w}`),
@@ -52,7 +60,9 @@ export async function runLoadScenario(
   const results = await run.run();
   await writeLoadReports(outDir, results);
   io.stdout.write(
-    `\n${l.scenario.name} (load test)\n${summary(results)}\nresults: ${run.resultsPath}\nreport: ${join(outDir, 'load.md')} (and load.html, load.png, junit.xml)\n`,
+    `\n${l.scenario.name} (load test)\n` +
+      `${summary(results)}\nresults: ${run.resultsPath}\nreport: ${join(outDir, 'load.md')} (and load.html, ` +
+      `load.png, junit.xml)\n`,
   );
   return {
     file: l.path,
@@ -69,7 +79,13 @@ export function describeLoadPlan(name: string, load: LoadSpec, durationMs: numbe
   const ramps = durationMs === undefined ? planned : rampsOf(load, durationMs / totalMs(planned));
   const stages = ramps.map(
     (r, i) =>
-      `  stage ${i + 1}: ${(r.durationMs / 1000).toFixed(1)} s, ${(r.fromRate * 1000).toFixed(2)} → ${(r.toRate * 1000).toFixed(2)} ops/s`,
+      `  stage ` +
+      `${i + 1}: ${(r.durationMs / 1000).toFixed(1)} s, ` +
+      `${(r.fromRate * 1000).toFixed(2)} → ${(r.toRate * 1000).toFixed(2)} ops/s`,
   );
-  return `${name} (load test): ${totalArrivals(ramps)} arrivals over ${(totalMs(ramps) / 1000).toFixed(1)} s, at most ${load.maxInFlight} in flight\n${stages.join('\n')}\n`;
+  return (
+    `${name} (load test): ` +
+    `${totalArrivals(ramps)} arrivals over ` +
+    `${(totalMs(ramps) / 1000).toFixed(1)} s, at most ${load.maxInFlight} in flight\n${stages.join('\n')}\n`
+  );
 }

@@ -1,10 +1,11 @@
+import type { CliIo } from '../CliIo.js';
 import { writeFileAtomic } from '../../output/writeJsonAtomic.js';
 import { join, resolve } from 'node:path';
 import { describeTarget } from '../../target/describeTarget.js';
 import { resolveTarget } from '../../target/resolveTarget.js';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { renderTuneChart } from '../../report/charts/tuneChart.js';
-import { WorkerTuner } from '../../runner/tuneWorkers.js';
+import { WorkerTuner } from '../../runner/WorkerTuner.js';
 import { loadScenario } from '../../scenario/loadScenario.js';
 import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
 
@@ -30,10 +31,7 @@ Exit codes: 0 a recommendation, 1 none (every count failed or met 429s, or the r
 2 invalid input, 130 interrupted.
 `;
 
-export async function tuneCommand(
-  argv: readonly string[],
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
-): Promise<number> {
+export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     'tune',
     argv,
@@ -59,7 +57,8 @@ export async function tuneCommand(
   const target = resolveTarget({ ...(values.target === undefined ? {} : { flag: values.target }), env: process.env });
   const outDir = resolve(
     values.out ??
-      `reports/${loaded.scenario.name}-tune-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`,
+      `reports/` +
+        `${loaded.scenario.name}-tune-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`,
   );
   const controller = new AbortController();
   const stop = (): void => {
@@ -76,7 +75,8 @@ export async function tuneCommand(
       ...(repetitions === undefined ? {} : { repetitions }),
     });
     io.stderr.write(
-      `dvbench tune: ${loaded.scenario.name}: 1, 2, 4, … up to ${max} workers, then the counts around the knee; target ${describeTarget(target)}\n`,
+      `dvbench tune: ${loaded.scenario.name}: 1, 2, 4, … up to ${max} workers, then the counts ` +
+        `around the knee; target ${describeTarget(target)}\n`,
     );
     tuner.on('point', (p) =>
       io.stderr.write(
@@ -87,7 +87,8 @@ export async function tuneCommand(
     const chart = result.points.length > 0 ? join(outDir, 'tune.png') : undefined;
     if (chart !== undefined) await writeFileAtomic(chart, renderTuneChart(result));
     io.stdout.write(
-      `${result.sentence}\ntune.json: ${join(outDir, 'tune.json')}${chart === undefined ? '' : `\ntune.png: ${chart}`}\n`,
+      `${result.sentence}\ntune.json: ` +
+        `${join(outDir, 'tune.json')}${chart === undefined ? '' : `\ntune.png: ${chart}`}\n`,
     );
     return result.recommendedWorkers === null ? EXIT.failed : EXIT.ok;
   } finally {

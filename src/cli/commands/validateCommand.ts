@@ -34,7 +34,9 @@ export async function validateCommand(argv: readonly string[], io: { stdout: Nod
       })\n`,
     );
   io.stdout.write(
-    "Queries were parsed as the mock parses them, and table, column and navigation property names checked against the mock's tables (standard plus mock.tables); against an org, names are checked by the org when the run starts.\n",
+    'Queries were parsed as the mock parses them, and table, column and navigation property ' +
+      "names checked against the mock's tables (standard plus mock.tables); against an org, " +
+      'names are checked by the org when the run starts.\n',
   );
   return EXIT.ok;
 }

@@ -1,3 +1,4 @@
+import { errorCatalogue } from '../../errors/errorCatalogue.js';
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import {
@@ -70,10 +71,21 @@ export function clientSecretSource(common: MsalCommon, clientSecret: string): To
 
 /** Client credentials with a certificate: a PEM file holding the private key and the certificate. */
 export async function clientCertificateSource(common: MsalCommon, pemPath: string): Promise<TokenSource> {
-  const pem = await readFile(pemPath, 'utf8');
+  const pem = await readFile(pemPath, 'utf8').catch((error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw errorCatalogue.DVB_ERR_TARGET_CONFIG(`the client certificate ${pemPath} cannot be read (${code})`);
+  });
   const certText = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
-  if (certText === undefined) throw new Error(`${pemPath} holds no certificate (-----BEGIN CERTIFICATE-----)`);
-  const privateKey = createPrivateKey(pem).export({ format: 'pem', type: 'pkcs8' }).toString();
+  if (certText === undefined)
+    throw errorCatalogue.DVB_ERR_TARGET_CONFIG(`${pemPath} holds no certificate (-----BEGIN CERTIFICATE-----)`);
+  let privateKey: string;
+  try {
+    privateKey = createPrivateKey(pem).export({ format: 'pem', type: 'pkcs8' }).toString();
+  } catch {
+    throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
+      `${pemPath} holds no private key for its certificate (-----BEGIN PRIVATE KEY-----)`,
+    );
+  }
   registerSecret(privateKey);
   const cert = new X509Certificate(certText);
   const thumbprintSha256 = createHash('sha256').update(cert.raw).digest('hex');
@@ -118,7 +130,8 @@ export function usernamePasswordSource(common: MsalCommon, username: string, pas
     description: `username/password for ${username}`,
     acquire: async () =>
       unwrap(
-        // eslint-disable-next-line @typescript-eslint/no-deprecated -- kept on purpose, for parity with the paper; documented as discouraged
+        // Kept on purpose, for parity with the paper; documented as discouraged.
+        // eslint-disable-next-line @typescript-eslint/no-deprecated
         await app.acquireTokenByUsernamePassword({
           scopes: scopeFor(common.orgUrl, 'user_impersonation'),
           username,

@@ -15,7 +15,9 @@ export function tokenExpiresAt(token: string): number | undefined {
 }
 
 const RENEW =
-  "Get a fresh one (e.g. 'az account get-access-token --resource <org URL>'), or sign in with an app registration (DVBENCH_AUTH=client-secret with AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET), whose tokens dvbench renews";
+  "Get a fresh one (e.g. 'az account get-access-token --resource <org URL>'), or sign in with " +
+  'an app registration (DVBENCH_AUTH=client-secret with AZURE_TENANT_ID, AZURE_CLIENT_ID and ' +
+  'AZURE_CLIENT_SECRET), whose tokens dvbench renews';
 
 function span(ms: number): string {
   const s = Math.abs(ms) / 1000;
@@ -36,7 +38,10 @@ export function checkTokenLifetime(
   if (at <= now) return { expired: `DATAVERSE_TOKEN expired ${span(now - at)} ago. ${RENEW}.` };
   if (at - now < estimatedMs)
     return {
-      warning: `DATAVERSE_TOKEN expires in ${span(at - now)}, and the run is estimated at about ${span(estimatedMs)}: past that every request fails with 401. ${RENEW}.`,
+      warning:
+        `DATAVERSE_TOKEN expires in ` +
+        `${span(at - now)}, and the run is estimated at about ${span(estimatedMs)}: past that every ` +
+        `request fails with 401. ${RENEW}.`,
     };
   return undefined;
 }

@@ -3,7 +3,10 @@ import { encodeBatchRequest, type BatchEntry, type HttpRequestMessage } from '..
 import type { BatchEntryInput, BatchOperation, EncodedBatch } from './BatchTypes.js';
 
 export interface EncodeBatchOptions {
-  /** Absolute Web API root, e.g. `https://org.crm.dynamics.com/api/data/v9.2/`; inner URLs are made absolute, as Microsoft's samples do. */
+  /**
+   * Absolute Web API root, e.g. `https://org.crm.dynamics.com/api/data/v9.2/`; inner URLs are made
+   * absolute, as Microsoft's samples do.
+   */
   readonly apiUrl: string;
   /** Sends `Prefer: odata.continue-on-error`: every part runs even after a failure. */
   readonly continueOnError?: boolean;

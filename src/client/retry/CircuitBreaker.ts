@@ -35,9 +35,13 @@ export class CircuitBreaker {
   /** An attempt got no connection or no answer; returns why the target is now unreachable, if it is. */
   connectionFailed(error: unknown, reason: string): string | undefined {
     if (isCertificateFailure(error))
-      this.#unreachable = `${this.#origin} cannot be reached: its TLS certificate is not trusted: ${reason} (NODE_EXTRA_CA_CERTS=<file.pem> adds a CA that signs it)`;
+      this.#unreachable =
+        `${this.#origin} cannot be reached: its TLS certificate is not trusted: ` +
+        `${reason} (NODE_EXTRA_CA_CERTS=<file.pem> adds a CA that signs it)`;
     else if (isConnectFailure(error) && ++this.#connectFailures >= this.#unreachableAfter)
-      this.#unreachable = `${this.#origin} cannot be reached: ${reason} (${this.#connectFailures} attempts in a row could not connect)`;
+      this.#unreachable =
+        `${this.#origin} cannot be reached: ${reason} (${this.#connectFailures} attempts in a row ` +
+        `could not connect)`;
     return this.#unreachable;
   }
 

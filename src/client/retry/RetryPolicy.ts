@@ -92,7 +92,10 @@ export function isCertificateFailure(error: unknown): boolean {
   return hasCode(error, CERTIFICATE_FAILURES);
 }
 
-/** The wait a 429 asks for, in ms: `retry-after-ms` when present (the mock's compressed time), else `Retry-After` seconds. */
+/**
+ * The wait a 429 asks for, in ms: `retry-after-ms` when present (the mock's compressed time), else
+ * `Retry-After` seconds.
+ */
 export function retryAfterMs(headers: Readonly<Record<string, string | string[] | undefined>>): number {
   const precise = Number(headers['retry-after-ms']);
   if (Number.isFinite(precise) && precise >= 0) return precise;

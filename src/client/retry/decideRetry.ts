@@ -102,7 +102,9 @@ function throttled(end: Extract<AttemptEnd, { kind: 'answer' }>, state: CallStat
   // not hold every worker of the identity (and past 2^31 ms a timer would fire at once).
   if (wait > left) {
     const asked = end.retryAfter ?? `${wait / 1000}`;
-    const gaveUp = `Retry-After ${asked} s is longer than the ${Math.max(0, Math.round(left / 1000))} s left of the call's time budget (maxTotalMs ${ctx.policy.maxTotalMs} ms)`;
+    const gaveUp =
+      `Retry-After ${asked} s is longer than the ${Math.max(0, Math.round(left / 1000))} s left of the ` +
+      `call's time budget (maxTotalMs ${ctx.policy.maxTotalMs} ms)`;
     return { action: 'done', state: { ...counted, gaveUp } };
   }
   return retry({ ...counted, throttleRetries: counted.throttleRetries + 1 }, { kind: 'retryAfter', ms: wait });

@@ -1,7 +1,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import { boundThroughput } from '../../metrics/fitScaling.js';
 import { uslThroughput } from '../../metrics/fitUsl.js';
-import type { TuneResult } from '../../runner/tuneWorkers.js';
+import type { TuneResult } from '../../runner/WorkerTuner.js';
 import { renderChart } from './renderChart.js';
 
 /** The chosen model's curve over `xs`, labelled with its parameters and knee. */

@@ -31,7 +31,10 @@ export interface StrategyComparison {
   readonly figures: readonly FigureChange[];
   /** The verdicts of both runs, e.g. `ok → failed`. */
   readonly verdicts: { readonly base: string; readonly current: string };
-  /** Worse in a way that counts: significantly slower beyond the tolerance, failed operations where there were fewer, or a worse verdict. */
+  /**
+   * Worse in a way that counts: significantly slower beyond the tolerance, failed operations where
+   * there were fewer, or a worse verdict.
+   */
   readonly regression: boolean;
   /** Why it is a regression, in words. */
   readonly reasons: readonly string[];
@@ -68,7 +71,12 @@ function predictionNote(base: RunResults, current: RunResults): string | undefin
   if (base.target.kind === current.target.kind) return undefined;
   const [mock, org] = base.target.kind === 'mock' ? [base, current] : [current, base];
   const profile = mock.mockCosts?.profile ?? 'its own costs';
-  return `This compares a prediction (the embedded mock, profile ${profile}) with a measurement (${org.target.url}), not two versions of a job: 'slower' means the org is slower than predicted. 'dvbench predict' judges the errors against the profile's stated accuracy.`;
+  return (
+    `This compares a prediction (the embedded mock, profile ` +
+    `${profile}) with a measurement (${org.target.url}), not two versions ` +
+    `of a job: 'slower' means the org is slower than predicted. 'dvbench predict' judges the ` +
+    `errors against the profile's stated accuracy.`
+  );
 }
 
 function environmentDifferences(a: RunResults, b: RunResults): string[] {
@@ -201,13 +209,16 @@ export function compareRuns(
 ): Comparison {
   if (base.scenario.name !== current.scenario.name || base.plan.operations !== current.plan.operations) {
     throw errorCatalogue.DVB_ERR_USAGE(
-      `dvbench compare: refusing to compare different scenarios: '${base.scenario.name}' (${base.plan.operations} operations) vs '${current.scenario.name}' (${current.plan.operations} operations).`,
+      `dvbench compare: refusing to compare different scenarios: '` +
+        `${base.scenario.name}' (${base.plan.operations} operations) vs '` +
+        `${current.scenario.name}' (${current.plan.operations} operations).`,
     );
   }
   const environmentDiffers = environmentDifferences(base, current);
   if (environmentDiffers.length > 0 && options.force !== true) {
     throw errorCatalogue.DVB_ERR_USAGE(
-      `dvbench compare: the runs come from different environments (${environmentDiffers.join('; ')}); their figures are not comparable. Use --force to compare anyway.`,
+      `dvbench compare: the runs come from different environments (${environmentDiffers.join('; ')}); their figures ` +
+        `are not comparable. Use --force to compare anyway.`,
     );
   }
   const alpha = options.alpha ?? 0.05;

@@ -40,13 +40,14 @@ const HEADER = ['strategy', 'figure', 'base', 'current', 'change', 'p', 'verdict
 
 function summary(c: Comparison): string {
   return c.regressions === 0
-    ? `No regression: nothing significantly slower beyond ${(c.tolerance * 100).toFixed(0)}% (Welch's t-test, p < ${c.alpha}), no more failed operations, no worse verdict.`
+    ? `No regression: nothing significantly slower beyond ` +
+        `${(c.tolerance * 100).toFixed(0)}% (Welch's t-test, p < ${c.alpha}), no more failed ` +
+        `operations, no worse verdict.`
     : `Regression in ${c.regressions} strateg${c.regressions === 1 ? 'y' : 'ies'}: ${c.strategies
         .filter((s) => s.regression)
         .map((s) => `${s.strategy} (${s.reasons.join(', ')})`)
-        .join(
-          '; ',
-        )}. Slower means significantly (Welch's t-test, p < ${c.alpha}) and beyond the ${(c.tolerance * 100).toFixed(0)}% tolerance.`;
+        .join('; ')}. Slower means significantly (Welch's t-test, p < ` +
+        `${c.alpha}) and beyond the ${(c.tolerance * 100).toFixed(0)}% tolerance.`;
 }
 
 export function renderComparisonMarkdown(c: Comparison, chartFile: string | undefined): string {
@@ -70,7 +71,8 @@ export function renderComparisonHtml(c: Comparison, chart: Buffer | undefined): 
   const body = rows(c)
     .map(
       (r) =>
-        `<tr class="${r[6] === 'slower' || r[6] === 'more errors' || (r[6]?.includes('→') ?? false) ? 'fail' : r[6] === 'faster' ? 'pass' : ''}">${r.map((x) => `<td>${escapeHtml(x)}</td>`).join('')}</tr>`,
+        `<tr class="` +
+        `${r[6] === 'slower' || r[6] === 'more errors' || (r[6]?.includes('→') ?? false) ? 'fail' : r[6] === 'faster' ? 'pass' : ''}">${r.map((x) => `<td>${escapeHtml(x)}</td>`).join('')}</tr>`,
     )
     .join('\n');
   return `<!doctype html>

@@ -1,4 +1,4 @@
-import type { LoadRun } from '../../load/runLoad.js';
+import type { LoadRun } from '../../load/LoadRun.js';
 
 const n1 = (v: number): string => v.toFixed(1);
 
@@ -15,7 +15,10 @@ export function attachLoadProgress(run: LoadRun, stderr: NodeJS.WritableStream, 
   run.on('point', (p, at) => {
     const throttled = Object.values(p.throttledByCode).reduce((a, b) => a + b, 0);
     stderr.write(
-      `  [stage ${at.stage}/${at.stages}] ${n1(p.t)} s  planned ${n1(p.targetRate)}/s  done ${n1(p.opsPerSec)}/s  p95 ${n1(p.p95)} ms  in flight ${p.inFlightMax}  dropped ${p.dropped}  late ${p.late}  429s ${throttled}  failed ${p.failed}  (${Math.ceil(at.remainingSeconds)} s left)\n`,
+      `  [stage ` +
+        `${at.stage}/${at.stages}] ${n1(p.t)} s  planned ` +
+        `${n1(p.targetRate)}/s  done ` +
+        `${n1(p.opsPerSec)}/s  p95 ${n1(p.p95)} ms  in flight ${p.inFlightMax}  dropped ${p.dropped}  late ${p.late}  429s ${throttled}  failed ${p.failed}  (${Math.ceil(at.remainingSeconds)} s left)\n`,
     );
   });
   run.on('slo-lost', (l) => {

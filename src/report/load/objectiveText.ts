@@ -29,5 +29,8 @@ const fmt = (v: number): string => v.toFixed(1);
 
 /** `30.0–40.0 s: 2933.4` or `30.0–40.0 s: nothing finished`. */
 export function describeWindow(w: SloWindow): string {
-  return `${fmt(w.from)}–${fmt(w.to)} s: ${w.value === null ? 'nothing finished' : String(Math.round(w.value * 100) / 100)}`;
+  return (
+    `${fmt(w.from)}–${fmt(w.to)} s: ` +
+    (w.value === null ? 'nothing finished' : String(Math.round(w.value * 100) / 100))
+  );
 }

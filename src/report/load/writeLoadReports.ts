@@ -6,7 +6,10 @@ import { loadChart, loadResourcesChart } from './loadChart.js';
 import { renderLoadHtml } from './renderLoadHtml.js';
 import { renderLoadJunit, renderLoadMarkdown } from './renderLoadReports.js';
 
-/** load.md, load.html, load.png, load-resources.png and junit.xml beside a load run's results.json; load.md also to the GitHub step summary. */
+/**
+ * load.md, load.html, load.png, load-resources.png and junit.xml beside a load run's results.json;
+ * load.md also to the GitHub step summary.
+ */
 export async function writeLoadReports(dir: string, results: LoadResults): Promise<string[]> {
   const markdown = renderLoadMarkdown(results);
   const charts = new Map<string, Buffer>();

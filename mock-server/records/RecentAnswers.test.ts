@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecentAnswers } from '../../mock-server/records/RecentAnswers.js';
+import { RecentAnswers } from './RecentAnswers.js';
 
 describe('RecentAnswers', () => {
   it('holds at most two generations of its capacity, dropping the oldest whole', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DvbenchError } from '../../src/errors/DvbenchError.js';
-import { parseScenarioText } from '../../src/scenario/loadScenario.js';
+import { DvbenchError } from '../errors/DvbenchError.js';
+import { parseScenarioText } from './loadScenario.js';
 
 /** Whatever the file holds, loading either succeeds or fails with a located usage error (exit 2). */
 describe('scenario loading under garbage input', () => {

@@ -60,7 +60,10 @@ export function checkLoadSafety(loaded: LoadedScenario, options: Pick<LoadRunOpt
   const writing = loaded.scenario.workloads.filter((w) => w.kind !== 'read' && w.kind !== 'update').map((w) => w.kind);
   if (writing.length > 0)
     throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
-      `target: a load test against a real org runs read and update workloads only (found ${[...new Set(writing)].join(', ')}): its creates would not be listed for cleanup before they are sent. Run them on the mock (--target mock), or as a benchmark (strategies).`,
+      `target: a load test against a real org runs read and update workloads only (found ` +
+        `${[...new Set(writing)].join(', ')}): its creates ` +
+        `would not be listed for cleanup before they are sent. Run them on the mock (--target ` +
+        `mock), or as a benchmark (strategies).`,
     );
 }
 

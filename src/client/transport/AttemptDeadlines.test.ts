@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { AttemptDeadlines, type Expirable } from '../../src/client/transport/AttemptDeadlines.js';
+import { AttemptDeadlines, type Expirable } from './AttemptDeadlines.js';
 
 function attempt(name: string, inMs: number, expired: string[]): Expirable {
   return { deadline: performance.now() + inMs, slot: -1, expire: () => expired.push(name) };

@@ -5,7 +5,7 @@ import type { UslFit } from '../metrics/fitUsl.js';
 import { recommendWorkers } from '../metrics/recommendWorkers.js';
 import { writeJsonAtomic } from '../output/writeJsonAtomic.js';
 import type { LoadedScenario } from '../scenario/loadScenario.js';
-import { ScenarioRun } from './runScenario.js';
+import { ScenarioRun } from './ScenarioRun.js';
 
 export interface TunePoint {
   readonly workers: number;
@@ -50,14 +50,21 @@ function scalingClause(scaling: ScalingFit | null): string | undefined {
   if (scaling.model === 'bound') {
     const { bound } = scaling;
     if (!Number.isFinite(bound.capacity)) return 'throughput grew about linearly over the whole sweep';
-    return `throughput levels off at about ${scaling.knee.toFixed(1)} workers (${measured}): a capacity bound of ${bound.capacity.toFixed(1)} ops/s fits best (R² = ${bound.r2.toFixed(2)})`;
+    return (
+      `throughput levels off at about ` +
+      `${scaling.knee.toFixed(1)} workers (` +
+      `${measured}): a capacity bound of ${bound.capacity.toFixed(1)} ops/s fits best (R² = ${bound.r2.toFixed(2)})`
+    );
   }
   const usl = scaling.usl;
   if (usl === null) return undefined;
   const shape = Number.isFinite(usl.peakWorkers)
     ? `peaks at about ${scaling.knee.toFixed(1)} workers`
     : `shows no decline, only diminishing returns past about ${scaling.knee.toFixed(1)} workers`;
-  return `the Universal Scalability Law fits best (σ = ${usl.sigma.toFixed(3)}, κ = ${usl.kappa.toFixed(4)}, R² = ${usl.r2.toFixed(2)}) and ${shape} (${measured})`;
+  return (
+    `the Universal Scalability Law fits best (σ = ` +
+    `${usl.sigma.toFixed(3)}, κ = ${usl.kappa.toFixed(4)}, R² = ${usl.r2.toFixed(2)}) and ${shape} (${measured})`
+  );
 }
 
 /** "How many workers should I use?": the sentence a person can act on. */
@@ -66,22 +73,22 @@ function sentence(r: Omit<TuneResult, 'sentence'>): string {
     return 'No worker count ran without 429s or errors; lower the load or raise the limits, then tune again.';
   const best = r.points.find((p) => p.workers === r.recommendedWorkers);
   const parts = [
-    `Use ${r.recommendedWorkers} worker${r.recommendedWorkers === 1 ? '' : 's'}: ${best?.opsPerSec.toFixed(1) ?? '?'} ops/s, within 5% of the best measured, with no 429s`,
+    `Use ` +
+      `${r.recommendedWorkers} worker` +
+      `${r.recommendedWorkers === 1 ? '' : 's'}: ${best?.opsPerSec.toFixed(1) ?? '?'} ops/s, within 5% ` +
+      `of the best measured, with no 429s`,
   ];
   const scaling = scalingClause(r.scaling);
   if (scaling !== undefined) parts.push(scaling);
   if (r.dopHint !== null)
     parts.push(
-      `the server's x-ms-dop-hint is ${r.dopHint}${r.recommendedWorkers > r.dopHint ? ' (you are above it: expect 429s on a busier org)' : ''}`,
+      `the server's x-ms-dop-hint is ` +
+        `${r.dopHint}${r.recommendedWorkers > r.dopHint ? ' (you are above it: expect 429s on a busier org)' : ''}`,
     );
   if (r.concurrencyLimit !== null) parts.push(`its concurrency limit is ${r.concurrencyLimit} per user`);
   return `${parts.join('; ')}.`;
 }
 
-/**
- * Sweeps concurrency 1, 2, 4, … up to `max` with the scenario's work (async pool), stopping
- * once throughput falls or 429s start, fits the USL, and recommends a worker count.
- */
 /** Why the sweep should stop after this point: throttling began, or throughput fell past the noise. */
 function stopReason(points: readonly TunePoint[], point: TunePoint): string | undefined {
   if (point.throttled > 0) return `429s started at ${point.workers} workers`;
@@ -90,6 +97,10 @@ function stopReason(points: readonly TunePoint[], point: TunePoint): string | un
   return undefined;
 }
 
+/**
+ * Sweeps concurrency 1, 2, 4, … up to `max` with the scenario's work (async pool), stopping
+ * once throughput falls or 429s start, fits the USL, and recommends a worker count.
+ */
 export class WorkerTuner extends EventEmitter<TuneEvents> {
   constructor(
     private readonly loaded: LoadedScenario,

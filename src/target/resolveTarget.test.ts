@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveTarget } from '../../src/target/resolveTarget.js';
+import { resolveTarget } from './resolveTarget.js';
 
 describe('resolveTarget', () => {
   it('is the embedded mock by default and with --target mock', () => {

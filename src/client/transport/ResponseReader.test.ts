@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_HEAD_BYTES, ResponseReader } from '../../src/client/transport/ResponseReader.js';
+import { MAX_HEAD_BYTES, ResponseReader } from './ResponseReader.js';
 
 /** Feeds `wire` in pieces of `size` bytes; returns the reader and after which piece it was done. */
 function read(

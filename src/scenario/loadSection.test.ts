@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseScenarioText } from '../../src/scenario/loadScenario.js';
+import { parseScenarioText } from './loadScenario.js';
 
 const BASE = `name: l
 data: { account: 10 }
