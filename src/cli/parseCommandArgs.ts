@@ -28,37 +28,38 @@ export function parseCommandArgs<T extends Options>(
   }
 }
 
-/** A number flag within bounds (fractions allowed), or a usage error naming the flag and the rule. */
-export function numberFlag(
-  command: string,
-  flag: string,
+function boundedFlag(
+  what: { command: string; flag: string; whole: boolean },
   value: string | undefined,
   min: number,
   max: number,
 ): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+  const shaped = what.whole ? /^\d+$/.test(value) : value.trim() !== '' && Number.isFinite(n);
+  if (!shaped || n < min || n > max) {
+    const kind = what.whole ? 'a whole number' : 'a number';
     throw errorCatalogue.DVB_ERR_USAGE(
-      `dvbench ${command}: --${flag} must be a number from ${min} to ${max}, got '${value}'.`,
+      `dvbench ${what.command}: --${what.flag} must be ${kind} from ${min} to ${max}, got '${value}'.`,
     );
   }
   return n;
 }
 
-/** A whole number flag within bounds, or a usage error naming the flag and the rule. */
-export function intFlag(
+type FlagReader = (
   command: string,
   flag: string,
   value: string | undefined,
   min: number,
   max: number,
-): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw errorCatalogue.DVB_ERR_USAGE(
-      `dvbench ${command}: --${flag} must be a whole number from ${min} to ${max}, got '${value}'.`,
-    );
-  }
-  return Number(value);
+) => number | undefined;
+
+function flagReader(whole: boolean): FlagReader {
+  return (command, flag, value, min, max) => boundedFlag({ command, flag, whole }, value, min, max);
 }
+
+/** A number flag within bounds (fractions allowed), or a usage error naming the flag and the rule. */
+export const numberFlag = flagReader(false);
+
+/** A whole number flag within bounds, or a usage error naming the flag and the rule. */
+export const intFlag = flagReader(true);

@@ -336,10 +336,7 @@ export class DataverseClient {
     changes: Record<string, unknown>,
     options: CallOptions = {},
   ): Promise<CallResult> {
-    return this.send('PATCH', `${entitySet}(${key})`, JSON.stringify(changes), {
-      ...options,
-      headers: { 'if-match': '*', ...options.headers },
-    });
+    return this.upsert(entitySet, key, changes, { ...options, headers: { 'if-match': '*', ...options.headers } });
   }
 
   upsert(

@@ -2,25 +2,19 @@ import type { RunResults, StrategyResult } from '../runner/RunResults.js';
 import { verdictHeadline } from '../runner/verdict.js';
 import { causeLines } from './renderMarkdown.js';
 
-const fixed = (n: number | null, digits = 2): string => (n === null || !Number.isFinite(n) ? '–' : n.toFixed(digits));
+import { measuredCells, nameCell } from './strategyCells.js';
 
 function row(s: StrategyResult): string[] {
   const half = (s.wallMs.ci95[1] - s.wallMs.ci95[0]) / 2;
   return [
-    s.name + (s.complete ? '' : ' (partial)'),
+    nameCell(s),
     s.verdict.status,
     s.repetitions.length === 0
       ? '–'
       : s.wallMs.n < 2
         ? `${s.wallMs.mean.toFixed(0)} (n=1)`
         : `${s.wallMs.mean.toFixed(0)} ±${half.toFixed(0)}`,
-    s.speedup === null ? '–' : `${fixed(s.speedup)}×`,
-    fixed(s.efficiency),
-    s.throughput.opsPerSec.toFixed(1),
-    fixed(s.latencyMs.p50, 1),
-    fixed(s.latencyMs.p95, 1),
-    fixed(s.latencyMs.p99, 1),
-    String(s.errors.total),
+    ...measuredCells(s),
     String(s.throttled.total),
     String(s.retries),
     `${s.client.cpuPercent.toFixed(0)}%${s.client.generatorBound === true ? '!' : ''}`,

@@ -3,7 +3,7 @@ import { verdictHeadline } from '../runner/verdict.js';
 import type { ThresholdOutcome } from '../runner/evaluateThresholds.js';
 import { runFacts } from './runFacts.js';
 
-const num = (n: number | null, digits = 2): string => (n === null || !Number.isFinite(n) ? '–' : n.toFixed(digits));
+import { fixed as num, measuredCells, nameCell } from './strategyCells.js';
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
 
 function throttledCell(s: StrategyResult): string {
@@ -20,18 +20,12 @@ function clientCpuCell(s: StrategyResult): string {
 
 export function strategyRows(results: RunResults): string[][] {
   return results.strategies.map((s) => [
-    s.name + (s.complete ? '' : ' (partial)'),
+    nameCell(s),
     s.verdict.status,
     s.repetitions.length === 0
       ? '–'
       : `${s.wallMs.mean.toFixed(0)} ±${((s.wallMs.ci95[1] - s.wallMs.ci95[0]) / 2).toFixed(0)}`,
-    s.speedup === null ? '–' : `${num(s.speedup)}×`,
-    num(s.efficiency),
-    s.throughput.opsPerSec.toFixed(1),
-    num(s.latencyMs.p50, 1),
-    num(s.latencyMs.p95, 1),
-    num(s.latencyMs.p99, 1),
-    String(s.errors.total),
+    ...measuredCells(s),
     throttledCell(s),
     String(s.retries),
     clientCpuCell(s),

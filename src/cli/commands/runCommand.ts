@@ -19,6 +19,7 @@ import type { LoadedScenario } from '../../scenario/loadScenario.js';
 import type { CliIo } from '../CliIo.js';
 import { loadScenarioFiles } from './loadScenarioFiles.js';
 import { runHelp } from './runHelp.js';
+import { jobRunOptions, type JobContext, type ScenarioJob } from './scenarioJob.js';
 import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
 import { interruptOnSignals } from '../interruptOnSignals.js';
 import { durationMs, durationSchema } from '../../scenario/loadSchema.js';
@@ -120,28 +121,14 @@ interface RunFlags {
   readonly durationMs: number | undefined;
 }
 
-/** One scenario to run, where, and where its results go. */
-interface ScenarioJob {
-  readonly loaded: LoadedScenario;
-  readonly target: TargetSpec;
-  readonly outDir: string;
-}
-
-/** What every scenario of a run shares: the flags, the user's interrupt, the streams. */
-interface RunContext {
-  readonly flags: RunFlags;
-  readonly signal: AbortSignal;
-  readonly io: CliIo;
-}
+type RunContext = JobContext<RunFlags>;
 
 /** One scenario of the run: its results, reports and printed summary; the suite entry it makes. */
-async function runOne(job: ScenarioJob, { flags, signal, io }: RunContext): Promise<SuiteEntry> {
-  const { loaded: l, target, outDir } = job;
+async function runOne(job: ScenarioJob, context: RunContext): Promise<SuiteEntry> {
+  const { flags, io } = context;
+  const l = job.loaded;
   const run = new ScenarioRun(l, {
-    outDir,
-    target,
-    signal,
-    allowWrites: flags.allowWrites,
+    ...jobRunOptions(job, context),
     keep: flags.keep,
     ...(flags.shard === undefined ? {} : { shard: flags.shard }),
     ...(flags.repetitions === undefined ? {} : { repetitions: flags.repetitions }),

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import type { CliIo } from '../CliIo.js';
-import type { TargetSpec } from '../../target/resolveTarget.js';
+import { jobRunOptions, type JobContext, type ScenarioJob } from './scenarioJob.js';
 import { rampsOf, totalArrivals, totalMs } from '../../scenario/arrivalSchedule.js';
 import type { LoadSpec } from '../../scenario/loadSchema.js';
 import { LoadRun } from '../../load/LoadRun.js';
@@ -8,7 +7,6 @@ import type { LoadResults } from '../../load/LoadResults.js';
 import { attachLoadProgress } from '../../report/load/attachLoadProgress.js';
 import { writeLoadReports } from '../../report/load/writeLoadReports.js';
 import type { SuiteEntry } from '../../report/writeSuiteSummary.js';
-import type { LoadedScenario } from '../../scenario/loadScenario.js';
 import { describeWindow, windowCount, worstWindow } from '../../report/load/objectiveText.js';
 import { throttledByLimit } from '../../report/throttledByLimit.js';
 
@@ -44,16 +42,11 @@ function summary(r: LoadResults): string {
 }
 
 /** A scenario with a `load` section: the load test, its reports and printed summary; the suite entry it makes. */
-export async function runLoadScenario(
-  job: { readonly loaded: LoadedScenario; readonly target: TargetSpec; readonly outDir: string },
-  { flags, signal, io }: { readonly flags: LoadFlags; readonly signal: AbortSignal; readonly io: CliIo },
-): Promise<SuiteEntry> {
-  const { loaded: l, target, outDir } = job;
+export async function runLoadScenario(job: ScenarioJob, context: JobContext<LoadFlags>): Promise<SuiteEntry> {
+  const { flags, io } = context;
+  const { loaded: l, outDir } = job;
   const run = new LoadRun(l, {
-    outDir,
-    target,
-    signal,
-    allowWrites: flags.allowWrites,
+    ...jobRunOptions(job, context),
     ...(flags.durationMs === undefined ? {} : { durationMs: flags.durationMs }),
   });
   attachLoadProgress(run, io.stderr, flags.quiet);

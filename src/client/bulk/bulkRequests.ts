@@ -9,44 +9,29 @@ function targets(logicalName: string, records: readonly Record<string, unknown>[
   return records.map((r) => ({ '@odata.type': `Microsoft.Dynamics.CRM.${logicalName}`, ...r }));
 }
 
-/** `CreateMultiple`: answers 200 `{"Ids":[…]}`; all or nothing on standard tables. */
-export function createMultiple(
+type BulkAction = 'CreateMultiple' | 'UpdateMultiple' | 'UpsertMultiple';
+
+function bulkMessage(
+  action: BulkAction,
   entitySet: string,
   logicalName: string,
   records: readonly Record<string, unknown>[],
 ): BulkRequest {
   return {
-    path: `${entitySet}/Microsoft.Dynamics.CRM.CreateMultiple`,
+    path: `${entitySet}/Microsoft.Dynamics.CRM.${action}`,
     body: { Targets: targets(logicalName, records) },
     records: records.length,
   };
 }
 
+/** `CreateMultiple`: answers 200 `{"Ids":[…]}`; all or nothing on standard tables. */
+export const createMultiple = bulkMessage.bind(undefined, 'CreateMultiple');
+
 /** `UpdateMultiple`: each record carries its primary key; answers 204. */
-export function updateMultiple(
-  entitySet: string,
-  logicalName: string,
-  records: readonly Record<string, unknown>[],
-): BulkRequest {
-  return {
-    path: `${entitySet}/Microsoft.Dynamics.CRM.UpdateMultiple`,
-    body: { Targets: targets(logicalName, records) },
-    records: records.length,
-  };
-}
+export const updateMultiple = bulkMessage.bind(undefined, 'UpdateMultiple');
 
 /**
  * `UpsertMultiple`: each record is identified by its primary key or by `@odata.id`, e.g.
  * `accounts(accountnumber='A-1')` for an alternate key; answers 204.
  */
-export function upsertMultiple(
-  entitySet: string,
-  logicalName: string,
-  records: readonly Record<string, unknown>[],
-): BulkRequest {
-  return {
-    path: `${entitySet}/Microsoft.Dynamics.CRM.UpsertMultiple`,
-    body: { Targets: targets(logicalName, records) },
-    records: records.length,
-  };
-}
+export const upsertMultiple = bulkMessage.bind(undefined, 'UpsertMultiple');

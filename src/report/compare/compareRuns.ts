@@ -104,13 +104,24 @@ function environmentDifferences(a: RunResults, b: RunResults): string[] {
  * two runs (another process, another JIT, another memory layout), so a point estimate just past
  * the tolerance with a small p would cry wolf on two runs of the same code.
  */
+/** A per-repetition figure compared between runs, and which way is better. */
+interface Metric {
+  readonly of: (r: StrategyResult['repetitions'][number]) => number;
+  readonly higherIsBetter: boolean;
+}
+
+const WALL: Metric = { of: (r) => r.wallMs, higherIsBetter: false };
+const THROUGHPUT: Metric = { of: (r) => r.opsPerSec, higherIsBetter: true };
+
 function judge(
-  base: readonly number[],
-  current: readonly number[],
-  higherIsBetter: boolean,
+  runs: { readonly base: StrategyResult; readonly current: StrategyResult },
+  metric: Metric,
   tolerance: number,
   alpha: number,
 ): { p: number | null; verdict: Verdict; change: number } {
+  const { higherIsBetter } = metric;
+  const base = runs.base.repetitions.map(metric.of);
+  const current = runs.current.repetitions.map(metric.of);
   const baseMean = mean(base);
   const change = (mean(current) - baseMean) / baseMean;
   const { p, diff, halfWidth95 } = welchTTest(current, base);
@@ -131,20 +142,8 @@ function compareStrategy(
   tolerance: number,
   alpha: number,
 ): StrategyComparison {
-  const wall = judge(
-    base.repetitions.map((r) => r.wallMs),
-    current.repetitions.map((r) => r.wallMs),
-    false,
-    tolerance,
-    alpha,
-  );
-  const tput = judge(
-    base.repetitions.map((r) => r.opsPerSec),
-    current.repetitions.map((r) => r.opsPerSec),
-    true,
-    tolerance,
-    alpha,
-  );
+  const wall = judge({ base, current }, WALL, tolerance, alpha);
+  const tput = judge({ base, current }, THROUGHPUT, tolerance, alpha);
   const p95change = base.latencyMs.p95 === 0 ? 0 : (current.latencyMs.p95 - base.latencyMs.p95) / base.latencyMs.p95;
   const errorsBase = base.errors.rate;
   const errorsCurrent = current.errors.rate;
