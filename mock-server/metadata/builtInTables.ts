@@ -40,6 +40,18 @@ function ownerColumn(relationship: string): ColumnDefinition {
   };
 }
 
+/** `customerid`, the polymorphic lookup to an account or a contact, as opportunities and quotes have it. */
+function customerColumn(table: string): ColumnDefinition {
+  return {
+    name: 'customerid',
+    type: 'lookup',
+    targets: [
+      { table: 'account', navigationProperty: 'customerid_account', relationship: `${table}_customer_accounts` },
+      { table: 'contact', navigationProperty: 'customerid_contact', relationship: `${table}_customer_contacts` },
+    ],
+  };
+}
+
 function joinName(row: Readonly<Record<string, unknown>>): string | null {
   const parts = [row.firstname, row.lastname].filter((p): p is string => typeof p === 'string' && p !== '');
   return parts.length > 0 ? parts.join(' ') : null;
@@ -138,14 +150,7 @@ export const builtInTables: readonly TableDefinition[] = [
           { table: 'account', navigationProperty: 'parentaccountid', relationship: 'opportunity_parent_account' },
         ],
       },
-      {
-        name: 'customerid',
-        type: 'lookup',
-        targets: [
-          { table: 'account', navigationProperty: 'customerid_account', relationship: 'opportunity_customer_accounts' },
-          { table: 'contact', navigationProperty: 'customerid_contact', relationship: 'opportunity_customer_contacts' },
-        ],
-      },
+      customerColumn('opportunity'),
       ownerColumn('owner_opportunitys'),
       ...systemColumns(),
     ],
@@ -167,14 +172,7 @@ export const builtInTables: readonly TableDefinition[] = [
         type: 'lookup',
         targets: [{ table: 'opportunity', navigationProperty: 'opportunityid', relationship: 'opportunity_quotes' }],
       },
-      {
-        name: 'customerid',
-        type: 'lookup',
-        targets: [
-          { table: 'account', navigationProperty: 'customerid_account', relationship: 'quote_customer_accounts' },
-          { table: 'contact', navigationProperty: 'customerid_contact', relationship: 'quote_customer_contacts' },
-        ],
-      },
+      customerColumn('quote'),
       ownerColumn('owner_quotes'),
       ...systemColumns(),
     ],
