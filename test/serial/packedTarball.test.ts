@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -129,10 +129,25 @@ describe('the packed tarball, installed into an empty project', () => {
 
     const internal = await sh(
       process.execPath,
-      ['-e', "await import('dvbench/dist/src/runner/runScenario.js')"],
+      ['-e', "await import('dvbench/dist/src/runner/ScenarioRun.js')"],
       project,
     );
     expect(internal.stderr).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
+
+    // @napi-rs/canvas is optional (npm install --omit=optional leaves it out): without it the mock,
+    // the run and its reports work, and the PNG charts are left out with one line saying so.
+    await rm(join(project, 'node_modules', '@napi-rs'), { recursive: true, force: true });
+    await rm(join(project, 'out'), { recursive: true, force: true });
+    const noCanvas = await sh(process.execPath, ['run-a-scenario.js'], project);
+    expect(noCanvas.code).toBe(0);
+    expect(noCanvas.stdout).toMatch(/^fastest: async:4, run verdict: ok$/m);
+    expect(noCanvas.stderr).toContain('dvbench: PNG charts left out: @napi-rs/canvas is not installed');
+    const written = await readdir(join(project, 'out', 'current'));
+    expect(written).toEqual(expect.arrayContaining(['results.json', 'report.md', 'report.html', 'junit.xml']));
+    expect(written.filter((f) => f.endsWith('.png'))).toEqual([]);
+    expect(await readFile(join(project, 'out', 'current', 'report.md'), 'utf8')).not.toContain('.png');
+    const fixture = await sh(process.execPath, ['--test', 'mock-fixture.node-test.test.js'], project);
+    expect(fixture.stdout).toMatch(/# pass 2\n# fail 0/);
   });
 
   it('the README shows each library example exactly as the file the test runs', async () => {

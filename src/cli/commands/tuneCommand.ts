@@ -84,8 +84,9 @@ export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<n
       ),
     );
     const result = await tuner.run();
-    const chart = result.points.length > 0 ? join(outDir, 'tune.png') : undefined;
-    if (chart !== undefined) await writeFileAtomic(chart, renderTuneChart(result));
+    const png = result.points.length > 0 ? renderTuneChart(result) : undefined;
+    const chart = png === undefined ? undefined : join(outDir, 'tune.png');
+    if (chart !== undefined && png !== undefined) await writeFileAtomic(chart, png);
     io.stdout.write(
       `${result.sentence}\ntune.json: ` +
         `${join(outDir, 'tune.json')}${chart === undefined ? '' : `\ntune.png: ${chart}`}\n`,

@@ -207,5 +207,8 @@ export function buildCharts(all: RunResults): RenderedChart[] {
   ];
   return specs
     .filter((s): s is [string, string, ChartConfiguration] => s[2] !== undefined)
-    .map(([file, title, config]) => ({ file, title, png: renderChart(config) }));
+    .flatMap(([file, title, config]) => {
+      const png = renderChart(config);
+      return png === undefined ? [] : [{ file, title, png }];
+    });
 }

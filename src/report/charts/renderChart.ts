@@ -1,4 +1,5 @@
-import { createCanvas } from '@napi-rs/canvas';
+import { createRequire } from 'node:module';
+import type * as CanvasModule from '@napi-rs/canvas';
 import { Chart, registerables, type ChartConfiguration } from 'chart.js';
 
 Chart.register(...registerables);
@@ -25,9 +26,36 @@ const whiteBackground = {
   },
 };
 
-/** Renders a chart.js configuration to a PNG, without a browser (@napi-rs/canvas). */
-export function renderChart(config: ChartConfiguration, width = 1200, height = 675): Buffer {
-  const canvas = createCanvas(width, height);
+type Canvas = typeof CanvasModule;
+
+let canvasModule: Canvas | null | undefined;
+
+/**
+ * @napi-rs/canvas, loaded on the first chart: it is an optional dependency (a native binary of
+ * about 35 MB), so `dvbench/mock` users and `npm install --omit=optional` go without it. Without
+ * it, charts are left out and one line says so.
+ */
+function loadCanvas(): Canvas | null {
+  if (canvasModule !== undefined) return canvasModule;
+  try {
+    canvasModule = createRequire(import.meta.url)('@napi-rs/canvas') as Canvas;
+  } catch {
+    canvasModule = null;
+    process.stderr.write(
+      'dvbench: PNG charts left out: @napi-rs/canvas is not installed (npm install @napi-rs/canvas adds them)\n',
+    );
+  }
+  return canvasModule;
+}
+
+/**
+ * Renders a chart.js configuration to a PNG, without a browser (@napi-rs/canvas); undefined
+ * when @napi-rs/canvas is not installed.
+ */
+export function renderChart(config: ChartConfiguration, width = 1200, height = 675): Buffer | undefined {
+  const canvasLib = loadCanvas();
+  if (canvasLib === null) return undefined;
+  const canvas = canvasLib.createCanvas(width, height);
   Chart.defaults.font.size = 18;
   Chart.defaults.color = '#222222';
   // chart.js is typed for the DOM canvas; @napi-rs/canvas implements the same 2D context API.

@@ -27,7 +27,7 @@ function modelCurve(
 }
 
 /** Measured throughput per worker count, the better-fitting model's curve, and the recommendation. */
-export function renderTuneChart(tune: TuneResult): Buffer {
+export function renderTuneChart(tune: TuneResult): Buffer | undefined {
   const maxN = Math.max(...tune.points.map((p) => p.workers), 1);
   const { scaling } = tune;
   const xs = Array.from({ length: 60 }, (_, i) => 1 + ((maxN * 1.25 - 1) * i) / 59);

@@ -46,7 +46,7 @@ function stageLines(boundaries: readonly number[]): Plugin<'line'> {
  * from the intended start (right axis), stage boundaries dashed. The knee shows where achieved
  * stops following planned and latency leaves the floor.
  */
-export function loadChart(results: LoadResults): Buffer {
+export function loadChart(results: LoadResults): Buffer | undefined {
   const points = results.series;
   const xy = (f: (p: (typeof points)[number]) => number): { x: number; y: number }[] =>
     points.map((p) => ({ x: p.t, y: f(p) }));
@@ -115,7 +115,7 @@ export function loadChart(results: LoadResults): Buffer {
  * mock's, in % of one core (left), and their resident memory (right). A generator at 100% CPU
  * sets the pace itself; memory that climbs through constant stages is a leak (see Soak).
  */
-export function loadResourcesChart(results: LoadResults): Buffer {
+export function loadResourcesChart(results: LoadResults): Buffer | undefined {
   const points = results.series;
   const xy = (f: (p: (typeof points)[number]) => number | null): { x: number; y: number }[] =>
     points.flatMap((p) => {

@@ -11,12 +11,18 @@ import { renderLoadJunit, renderLoadMarkdown } from './renderLoadReports.js';
  * load.md also to the GitHub step summary.
  */
 export async function writeLoadReports(dir: string, results: LoadResults): Promise<string[]> {
-  const markdown = renderLoadMarkdown(results);
   const charts = new Map<string, Buffer>();
   if (results.series.length > 0) {
-    charts.set('load.png', loadChart(results));
-    charts.set('load-resources.png', loadResourcesChart(results));
+    for (const [file, png] of [
+      ['load.png', loadChart(results)],
+      ['load-resources.png', loadResourcesChart(results)],
+    ] as const)
+      if (png !== undefined) charts.set(file, png);
   }
+  // A chart left out (no @napi-rs/canvas) is not linked either.
+  const markdown = renderLoadMarkdown(results).replace(/\n!\[[^\]]*\]\(([^)]*\.png)\)/g, (line, file: string) =>
+    charts.has(file) ? line : '',
+  );
   const files: [string, string | Buffer][] = [
     ['load.md', markdown],
     ['load.html', renderLoadHtml(results, markdown, charts)],
