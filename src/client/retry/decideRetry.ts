@@ -54,7 +54,7 @@ export interface RetryContext {
 }
 
 /** How long to wait before the next attempt. */
-export type RetryWait =
+type RetryWait =
   | { readonly kind: 'none' }
   /** Exponential backoff with jitter, step n (the client draws the jitter). */
   | { readonly kind: 'backoff'; readonly step: number }
