@@ -40,6 +40,42 @@ function attributeType(column: ColumnDefinition): readonly [string, string] {
   return ATTRIBUTE_TYPES[column.type];
 }
 
+/** The metadata type Dataverse names a column's definition with: `PicklistAttributeMetadata`. */
+export function attributeMetadataType(column: ColumnDefinition): string {
+  return attributeType(column)[1];
+}
+
+/** The attribute metadata types whose definitions carry an `OptionSet`: choices, state and status. */
+export const ENUM_ATTRIBUTE_TYPES: ReadonlySet<string> = new Set([
+  'PicklistAttributeMetadata',
+  'StateAttributeMetadata',
+  'StatusAttributeMetadata',
+]);
+
+function label(text: string, id: string): Record<string, unknown> {
+  const localized = { Label: text, LanguageCode: 1033, IsManaged: false, MetadataId: metadataId(id), HasChanged: null };
+  return { LocalizedLabels: [localized], UserLocalizedLabel: localized };
+}
+
+/**
+ * A choice column's option set, as `$expand=OptionSet` returns it: each option's value and
+ * label (the same labels the mock formats values with), in the definition's order.
+ */
+export function optionSetDefinition(table: TableMetadata, column: ColumnDefinition): Record<string, unknown> {
+  const name = `${table.logicalName}_${column.name}`;
+  const type = attributeType(column)[0];
+  return {
+    MetadataId: metadataId(`optionset:${name}`),
+    Name: name,
+    IsGlobal: false,
+    OptionSetType: type === 'Picklist' ? 'Picklist' : type,
+    Options: (column.options ?? []).map((value) => ({
+      Value: value,
+      Label: label(column.labels?.[String(value)] ?? String(value), `${name}.${value}`),
+    })),
+  };
+}
+
 /** One column as an attribute definition: the properties the mock knows, no invented ones. */
 export function attributeDefinition(table: TableMetadata, column: ColumnDefinition): Record<string, unknown> {
   const [type, odataType] = attributeType(column);

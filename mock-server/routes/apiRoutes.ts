@@ -57,7 +57,8 @@ export const apiRoutes: ApiRoutes = {
   entityDefinitions: {
     label: (r) =>
       `EntityDefinitions` +
-      `${r.key === undefined ? '' : '(key)'}${r.attributes ? '/Attributes' : ''}${r.attributeKey === undefined ? '' : '(key)'}`,
+      `${r.key === undefined ? '' : '(key)'}${r.attributes ? '/Attributes' : ''}${r.attributeKey === undefined ? '' : '(key)'}` +
+      (r.attributeType === undefined ? '' : `/${r.attributeType}`),
     methods: { GET: getEntityDefinitions },
     otherMethods: 'methodNotAllowed',
   },

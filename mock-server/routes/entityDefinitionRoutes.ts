@@ -4,10 +4,14 @@ import type { TableMetadata } from '../metadata/Catalogue.js';
 import {
   ATTRIBUTE_PROPERTIES,
   attributeDefinition,
+  attributeMetadataType,
   ENTITY_PROPERTIES,
   entityDefinition,
+  ENUM_ATTRIBUTE_TYPES,
   metadataId,
+  optionSetDefinition,
 } from '../metadata/entityDefinitions.js';
+import type { ColumnDefinition } from '../metadata/TableDefinition.js';
 import type { MockContext } from '../MockContext.js';
 import type { Resource } from './parseResourcePath.js';
 
@@ -17,6 +21,33 @@ interface DefinitionQuery {
   readonly select: readonly string[] | undefined;
   readonly attributes: { readonly select: readonly string[] | undefined } | undefined;
   readonly logicalName: string | undefined;
+  /** `$expand=OptionSet` (or `GlobalOptionSet`) on choice attributes, with its own `$select`. */
+  readonly optionSet: { readonly select: readonly string[] | undefined } | undefined;
+}
+
+const OPTION_SET_PROPERTIES = Object.freeze(['MetadataId', 'Name', 'IsGlobal', 'OptionSetType', 'Options']);
+
+/** The metadata types a cast after `/Attributes` may name: those the mock serves, and their bases. */
+const CASTS: ReadonlySet<string> = new Set([
+  'AttributeMetadata',
+  'EnumAttributeMetadata',
+  'StringAttributeMetadata',
+  'MemoAttributeMetadata',
+  'IntegerAttributeMetadata',
+  'DecimalAttributeMetadata',
+  'MoneyAttributeMetadata',
+  'BooleanAttributeMetadata',
+  'DateTimeAttributeMetadata',
+  'LookupAttributeMetadata',
+  ...ENUM_ATTRIBUTE_TYPES,
+]);
+
+/** A column is of a cast's type: the type itself, or a base of it. */
+function isOfType(column: ColumnDefinition, cast: string | undefined): boolean {
+  const type = attributeMetadataType(column);
+  if (cast === undefined || cast === 'AttributeMetadata') return true;
+  if (cast === 'EnumAttributeMetadata') return ENUM_ATTRIBUTE_TYPES.has(type);
+  return type === cast;
 }
 
 function selectList(text: string, allowed: readonly string[], type: string): string[] {
@@ -30,9 +61,20 @@ function selectList(text: string, allowed: readonly string[], type: string): str
   return names;
 }
 
+/** `$expand=OptionSet($select=Options)`, as metadata-driven clients read a choice column's values. */
+function optionSetExpand(value: string): { select: readonly string[] | undefined } {
+  const m = /^(?:Global)?OptionSet(?:\(\$select=([^)]*)\))?$/.exec(value.trim());
+  if (m === null)
+    throw dataverseErrors.querySyntax(
+      `$expand on attributes takes OptionSet or GlobalOptionSet (on a choice attribute's type, e.g. ` +
+        `Attributes/Microsoft.Dynamics.CRM.PicklistAttributeMetadata), optionally with $select inside; got '${value}'.`,
+    );
+  return { select: m[1] === undefined ? undefined : selectList(m[1], OPTION_SET_PROPERTIES, 'OptionSetMetadata') };
+}
+
 /** `$select`, `$expand=Attributes(...)` and `$filter=LogicalName eq '…'`: what table-discovery code sends. */
 function definitionQuery(query: string, ofAttributes: boolean): DefinitionQuery {
-  let out: DefinitionQuery = { select: undefined, attributes: undefined, logicalName: undefined };
+  let out: DefinitionQuery = { select: undefined, attributes: undefined, logicalName: undefined, optionSet: undefined };
   for (const [name, value] of new URLSearchParams(query)) {
     if (!name.startsWith('$')) continue;
     if (name === '$select')
@@ -42,6 +84,7 @@ function definitionQuery(query: string, ofAttributes: boolean): DefinitionQuery 
           ? selectList(value, ATTRIBUTE_PROPERTIES, 'AttributeMetadata')
           : selectList(value, ENTITY_PROPERTIES, 'EntityMetadata'),
       };
+    else if (name === '$expand' && ofAttributes) out = { ...out, optionSet: optionSetExpand(value) };
     else if (name === '$expand') {
       const m = /^Attributes(?:\(\$select=([^)]*)\))?$/.exec(value.trim());
       if (m === null)
@@ -69,8 +112,33 @@ function pick(record: Record<string, unknown>, select: readonly string[] | undef
   return out;
 }
 
-function attributesOf(table: TableMetadata, select: readonly string[] | undefined): Record<string, unknown>[] {
-  return table.definition.columns.map((c) => pick(attributeDefinition(table, c), select));
+/** What an attribute request asks for: which properties, which type, and whether its option set. */
+interface AttributeView {
+  readonly select: readonly string[] | undefined;
+  readonly cast?: string | undefined;
+  readonly optionSet?: { readonly select: readonly string[] | undefined } | undefined;
+}
+
+function attributeOf(table: TableMetadata, column: ColumnDefinition, view: AttributeView): Record<string, unknown> {
+  const record = pick(attributeDefinition(table, column), view.select);
+  if (view.optionSet === undefined) return record;
+  return { ...record, OptionSet: pick(optionSetDefinition(table, column), view.optionSet.select) };
+}
+
+function attributesOf(table: TableMetadata, view: AttributeView): Record<string, unknown>[] {
+  return table.definition.columns.filter((c) => isOfType(c, view.cast)).map((c) => attributeOf(table, c, view));
+}
+
+/** A cast the mock knows, and an OptionSet expand only where the type has one (as Dataverse refuses it elsewhere). */
+function checkCast(cast: string | undefined, optionSet: DefinitionQuery['optionSet']): void {
+  if (cast !== undefined && !CASTS.has(cast)) throw dataverseErrors.resourceNotFound(`Microsoft.Dynamics.CRM.${cast}`);
+  if (
+    optionSet !== undefined &&
+    (cast === undefined || !(ENUM_ATTRIBUTE_TYPES.has(cast) || cast === 'EnumAttributeMetadata'))
+  )
+    throw dataverseErrors.querySyntax(
+      `Could not find a property named 'OptionSet' on type 'Microsoft.Dynamics.CRM.${cast ?? 'AttributeMetadata'}'.`,
+    );
 }
 
 /** The name in a `(LogicalName='…')` key, or undefined for another key. */
@@ -98,7 +166,9 @@ export function getEntityDefinitions(r: EntityDefinitions, request: ApiRequest, 
   const root = `${request.baseUrl}$metadata#EntityDefinitions`;
   const entity = (t: TableMetadata): Record<string, unknown> => {
     const record = pick(entityDefinition(t, ctx.catalogue), q.select);
-    return q.attributes === undefined ? record : { ...record, Attributes: attributesOf(t, q.attributes.select) };
+    return q.attributes === undefined
+      ? record
+      : { ...record, Attributes: attributesOf(t, { select: q.attributes.select }) };
   };
   if (r.key === undefined) {
     const tables = [...ctx.catalogue.tables()].filter(
@@ -108,16 +178,21 @@ export function getEntityDefinitions(r: EntityDefinitions, request: ApiRequest, 
   }
   const table = tableNamed(r.key, ctx);
   if (!r.attributes) return jsonResponse(200, { '@odata.context': `${root}/$entity`, ...entity(table) });
+  checkCast(r.attributeType, q.optionSet);
+  const view: AttributeView = { select: q.select, cast: r.attributeType, optionSet: q.optionSet };
+  const cast = r.attributeType === undefined ? '' : `/Microsoft.Dynamics.CRM.${r.attributeType}`;
   if (r.attributeKey === undefined)
     return jsonResponse(200, {
-      '@odata.context': `${root}(${r.key})/Attributes`,
-      value: attributesOf(table, q.select),
+      '@odata.context': `${root}(${r.key})/Attributes${cast}`,
+      value: attributesOf(table, view),
     });
   const name = logicalNameIn(r.attributeKey) ?? r.attributeKey;
   const column = table.columns.get(name);
-  if (column === undefined) throw dataverseErrors.resourceNotFound(`Attributes(${r.attributeKey})`);
+  // A cast to a type the attribute is not of finds nothing, as an OData cast does.
+  if (column === undefined || !isOfType(column, r.attributeType))
+    throw dataverseErrors.resourceNotFound(`Attributes(${r.attributeKey})${cast}`);
   return jsonResponse(200, {
-    '@odata.context': `${root}(${r.key})/Attributes/$entity`,
-    ...pick(attributeDefinition(table, column), q.select),
+    '@odata.context': `${root}(${r.key})/Attributes${cast}/$entity`,
+    ...attributeOf(table, column, view),
   });
 }

@@ -18,6 +18,8 @@ export type Resource =
       readonly key: string | undefined;
       readonly attributes: boolean;
       readonly attributeKey: string | undefined;
+      /** A derived-type cast after `/Attributes`: `Microsoft.Dynamics.CRM.PicklistAttributeMetadata`. */
+      readonly attributeType: string | undefined;
     }
   /** `RetrieveTotalRecordCount(EntityNames=…)`: the argument as written (a list, or an `@alias`). */
   | { readonly kind: 'totalRecordCount'; readonly argument: string }
@@ -160,13 +162,17 @@ export function parseResourcePath(rawPath: string, catalogue: Catalogue): Resour
   }
   const fixed = Object.hasOwn(FIXED_PATHS, path) ? FIXED_PATHS[path] : undefined;
   if (fixed !== undefined) return fixed;
-  const definitions = /^EntityDefinitions(?:\(([^)]*)\))?(\/Attributes(?:\(([^)]*)\))?)?\/?$/.exec(path);
+  const definitions =
+    /^EntityDefinitions(?:\(([^)]*)\))?(\/Attributes(?:\(([^)]*)\))?(?:\/Microsoft\.Dynamics\.CRM\.(\w+))?)?\/?$/.exec(
+      path,
+    );
   if (definitions !== null)
     return {
       kind: 'entityDefinitions',
       key: definitions[1],
       attributes: definitions[2] !== undefined,
       attributeKey: definitions[3],
+      attributeType: definitions[4],
     };
   const total = /^RetrieveTotalRecordCount\((.*)\)$/s.exec(path);
   if (total !== null) return { kind: 'totalRecordCount', argument: total[1] ?? '' };

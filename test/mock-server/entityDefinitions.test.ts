@@ -85,4 +85,67 @@ describe('mock server: EntityDefinitions (table metadata), from the same definit
     expect(res.status).toBe(status);
     if (message !== '') expect(res.json.error.message).toContain(message);
   });
+
+  it("answers the choice columns' query Microsoft's Python SDK sends before every write (a derived-type cast, OptionSet expanded)", async () => {
+    const res = await mock.api(
+      'GET',
+      "EntityDefinitions(LogicalName='account')/Attributes/Microsoft.Dynamics.CRM.PicklistAttributeMetadata" +
+        '?$select=LogicalName&$expand=OptionSet($select=Options)',
+    );
+    expect(res.status, res.text).toBe(200);
+    expect(res.json['@odata.context']).toBe(
+      `${mock.server.apiUrl}$metadata#EntityDefinitions(LogicalName='account')/Attributes/Microsoft.Dynamics.CRM.PicklistAttributeMetadata`,
+    );
+    const byName = new Map(
+      (res.json.value as { LogicalName: string; OptionSet: { Options: { Value: number; Label: any }[] } }[]).map(
+        (a) => [a.LogicalName, a.OptionSet.Options],
+      ),
+    );
+    // Only choices: statecode and statuscode are State and Status attributes, not Picklist.
+    expect([...byName.keys()]).toEqual(['industrycode']);
+    const options = byName.get('industrycode')!;
+    expect(options.map((o) => o.Value)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(options[0]!.Label.UserLocalizedLabel).toMatchObject({ LanguageCode: 1033 });
+
+    const states = await mock.api(
+      'GET',
+      "EntityDefinitions(LogicalName='account')/Attributes/Microsoft.Dynamics.CRM.StateAttributeMetadata?$select=LogicalName&$expand=OptionSet",
+    );
+    expect(states.json.value).toHaveLength(1);
+    expect(states.json.value[0].OptionSet.Options.map((o: any) => [o.Value, o.Label.UserLocalizedLabel.Label])).toEqual(
+      [
+        [0, 'Active'],
+        [1, 'Inactive'],
+      ],
+    );
+    const strings = await mock.api(
+      'GET',
+      "EntityDefinitions(LogicalName='new_project')/Attributes/Microsoft.Dynamics.CRM.StringAttributeMetadata?$select=LogicalName,MaxLength",
+    );
+    expect(strings.json.value).toEqual([expect.objectContaining({ LogicalName: 'new_name', MaxLength: 120 })]);
+    const one = await mock.api(
+      'GET',
+      "EntityDefinitions(LogicalName='account')/Attributes(LogicalName='industrycode')/Microsoft.Dynamics.CRM.PicklistAttributeMetadata?$expand=OptionSet($select=Options)",
+    );
+    expect(one.json.OptionSet.Options).toHaveLength(10);
+  });
+
+  it('refuses a cast it does not know (404), an OptionSet on a type without one (400), and a cast the attribute is not of (404)', async () => {
+    const unknown = await mock.api(
+      'GET',
+      "EntityDefinitions(LogicalName='account')/Attributes/Microsoft.Dynamics.CRM.NoSuchAttributeMetadata",
+    );
+    expect(unknown.status).toBe(404);
+    const noOptions = await mock.api(
+      'GET',
+      "EntityDefinitions(LogicalName='account')/Attributes/Microsoft.Dynamics.CRM.StringAttributeMetadata?$expand=OptionSet",
+    );
+    expect(noOptions.status).toBe(400);
+    expect(noOptions.json.error.message).toContain("Could not find a property named 'OptionSet'");
+    const notOfType = await mock.api(
+      'GET',
+      "EntityDefinitions(LogicalName='account')/Attributes(LogicalName='name')/Microsoft.Dynamics.CRM.PicklistAttributeMetadata",
+    );
+    expect(notOfType.status).toBe(404);
+  });
 });
