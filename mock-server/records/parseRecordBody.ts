@@ -15,6 +15,11 @@ export interface BodyContext {
   readonly baseUrl: string;
   /** Resolves `$n` inside a changeset to the URL of the record that part created. */
   readonly contentIdUrl?: ((ref: string) => string | undefined) | undefined;
+  /**
+   * The body updates an existing record: `nav@odata.bind: null` disassociates (clears the
+   * lookup), as Learn documents for PATCH. On a create it stays OData's 400.
+   */
+  readonly updating?: boolean;
 }
 
 /** Dataverse stores date and time to the second and returns it as `YYYY-MM-DDTHH:MM:SSZ`. */
@@ -177,6 +182,7 @@ function checkBodyAnnotation(table: TableMetadata, annotation: string, value: un
 function bindValue(table: TableMetadata, property: string, value: unknown, ctx: BodyContext): [string, CellValue] {
   const nav = table.navigationProperties.get(property);
   if (nav === undefined) throw dataverseErrors.undeclaredBindProperty(table.entitySetName, property);
+  if (value === null && ctx.updating === true) return [nav.column.name, null];
   if (value === null) throw dataverseErrors.nullBind(table.entitySetName);
   if (typeof value !== 'string') {
     throw dataverseErrors.payloadError(table.entitySetName, `The @odata.bind value of '${property}' must be a string.`);

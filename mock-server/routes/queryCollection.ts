@@ -1,3 +1,4 @@
+import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { ApiRequest, ApiResponse } from '../http/ApiMessage.js';
 import { jsonResponse } from '../http/ApiMessage.js';
 import type { TableMetadata } from '../metadata/Catalogue.js';
@@ -43,8 +44,15 @@ function syncStartOf(
 
 /** FetchXML and `$apply` take the whole query string: each has a handler of its own. */
 function specialQuery(table: TableMetadata, request: ApiRequest, ctx: MockContext): ApiResponse | undefined {
-  if (!request.query.includes('fetchXml=') && !request.query.includes('apply=')) return undefined;
+  const q = request.query;
+  if (!q.includes('fetchXml=') && !q.includes('apply=') && !q.includes('sql=')) return undefined;
   const params = new URLSearchParams(request.query);
+  // Never ignored: a client that sent SQL and got the whole table back would take it for an answer.
+  if (params.has('sql'))
+    throw dataverseErrors.querySyntax(
+      "The query option 'sql' (a SQL query, Learn: 'Use SQL to query data') is not answered by the dvbench " +
+        'mock: query with $filter, $select and $orderby, or fetchXml.',
+    );
   const xml = params.get('fetchXml');
   if (xml !== null) return queryFetchXml(table, xml, params, request, ctx);
   return params.has('$apply') ? queryApply(table, params, request, ctx) : undefined;

@@ -151,6 +151,7 @@ export function upsertRecord(
     store: ctx.store,
     baseUrl: request.baseUrl,
     contentIdUrl: request.contentIdUrl,
+    updating: existing !== undefined,
   });
   const entityUrl = `${request.baseUrl}${table.entitySetName}(${keyText})`;
   const created = existing === undefined;

@@ -61,7 +61,25 @@ describe('mock server: lookups and @odata.bind', () => {
     );
   });
 
-  it('a null bind value and a bind to the wrong table are 400s', async () => {
+  it('an update that binds null disassociates: the lookup is cleared, as Learn documents for PATCH', async () => {
+    const parent = await account();
+    const id = entityIdOf(
+      await mock.api('POST', 'contacts', {
+        body: { lastname: 'Leaving', 'parentcustomerid_account@odata.bind': `/accounts(${parent})` },
+      }),
+    );
+    const cleared = await mock.api('PATCH', `contacts(${id})`, {
+      body: { 'parentcustomerid_account@odata.bind': null },
+      headers: { 'if-match': '*' },
+    });
+    expect(cleared.status, cleared.text).toBe(204);
+    const got = await mock.api('GET', `contacts(${id})?$select=lastname,_parentcustomerid_value`);
+    expect(got.json).toMatchObject({ lastname: 'Leaving', _parentcustomerid_value: null });
+    const children = await mock.api('GET', `accounts(${parent})/contact_customer_accounts?$select=contactid`);
+    expect(children.json.value).toEqual([]);
+  });
+
+  it('a null bind value on a create and a bind to the wrong table are 400s', async () => {
     const nullBind = await mock.api('POST', 'contacts', { body: { 'parentcustomerid_account@odata.bind': null } });
     expect(nullBind.status).toBe(400);
     expect(nullBind.json.error.message).toContain("'odata.bind' instance or property annotation has a null value");
