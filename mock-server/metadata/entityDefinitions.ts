@@ -12,6 +12,74 @@ const OBJECT_TYPE_CODES: Readonly<Record<string, number>> = {
   quotedetail: 1085,
 };
 
+/** Schema names of the standard tables and their columns, as every org spells them. */
+const SCHEMA_NAMES: Readonly<Record<string, string>> = {
+  account: 'Account',
+  contact: 'Contact',
+  opportunity: 'Opportunity',
+  quote: 'Quote',
+  quotedetail: 'QuoteDetail',
+  systemuser: 'SystemUser',
+  accountid: 'AccountId',
+  accountnumber: 'AccountNumber',
+  address1_city: 'Address1_City',
+  applicationid: 'ApplicationId',
+  birthdate: 'BirthDate',
+  closeprobability: 'CloseProbability',
+  contactid: 'ContactId',
+  createdon: 'CreatedOn',
+  creditonhold: 'CreditOnHold',
+  customerid: 'CustomerId',
+  description: 'Description',
+  domainname: 'DomainName',
+  emailaddress1: 'EMailAddress1',
+  estimatedclosedate: 'EstimatedCloseDate',
+  estimatedvalue: 'EstimatedValue',
+  extendedamount: 'ExtendedAmount',
+  firstname: 'FirstName',
+  fullname: 'FullName',
+  industrycode: 'IndustryCode',
+  internalemailaddress: 'InternalEMailAddress',
+  isdisabled: 'IsDisabled',
+  isproductoverridden: 'IsProductOverridden',
+  jobtitle: 'JobTitle',
+  lastname: 'LastName',
+  lineitemnumber: 'LineItemNumber',
+  modifiedon: 'ModifiedOn',
+  name: 'Name',
+  numberofemployees: 'NumberOfEmployees',
+  opportunityid: 'OpportunityId',
+  ownerid: 'OwnerId',
+  parentaccountid: 'ParentAccountId',
+  parentcustomerid: 'ParentCustomerId',
+  priceperunit: 'PricePerUnit',
+  primarycontactid: 'PrimaryContactId',
+  productdescription: 'ProductDescription',
+  quantity: 'Quantity',
+  quotedetailid: 'QuoteDetailId',
+  quoteid: 'QuoteId',
+  quotenumber: 'QuoteNumber',
+  revenue: 'Revenue',
+  statecode: 'StateCode',
+  statuscode: 'StatusCode',
+  systemuserid: 'SystemUserId',
+  telephone1: 'Telephone1',
+  totalamount: 'TotalAmount',
+  versionnumber: 'VersionNumber',
+};
+
+/**
+ * A table's or column's schema name: the standard ones as Dataverse spells them; a custom one's
+ * from its logical name, the publisher prefix kept and the next letter upper-cased
+ * (`new_project` → `new_Project`), as the maker portal proposes them.
+ */
+export function schemaNameOf(logicalName: string): string {
+  const known = SCHEMA_NAMES[logicalName];
+  if (known !== undefined) return known;
+  const at = logicalName.indexOf('_') + 1;
+  return logicalName.slice(0, at) + logicalName.charAt(at).toUpperCase() + logicalName.slice(at + 1);
+}
+
 /** A stable id from a name, so a definition's MetadataId is the same on every run. */
 export function metadataId(name: string): string {
   const h = createHash('sha1').update(`dvbench-metadata:${name}`).digest('hex');
@@ -83,6 +151,7 @@ export function attributeDefinition(table: TableMetadata, column: ColumnDefiniti
     '@odata.type': `#Microsoft.Dynamics.CRM.${odataType}`,
     MetadataId: metadataId(`${table.logicalName}.${column.name}`),
     LogicalName: column.name,
+    SchemaName: schemaNameOf(column.name),
     EntityLogicalName: table.logicalName,
     AttributeType: type,
     IsPrimaryId: column.name === table.primaryKey,
@@ -99,6 +168,7 @@ export function entityDefinition(table: TableMetadata, catalogue: Catalogue): Re
   return {
     MetadataId: metadataId(table.logicalName),
     LogicalName: table.logicalName,
+    SchemaName: schemaNameOf(table.logicalName),
     EntitySetName: table.entitySetName,
     LogicalCollectionName: table.entitySetName,
     PrimaryIdAttribute: table.primaryKey,
@@ -111,6 +181,7 @@ export function entityDefinition(table: TableMetadata, catalogue: Catalogue): Re
 export const ENTITY_PROPERTIES = Object.freeze([
   'MetadataId',
   'LogicalName',
+  'SchemaName',
   'EntitySetName',
   'LogicalCollectionName',
   'PrimaryIdAttribute',
@@ -123,6 +194,7 @@ export const ENTITY_PROPERTIES = Object.freeze([
 export const ATTRIBUTE_PROPERTIES = Object.freeze([
   'MetadataId',
   'LogicalName',
+  'SchemaName',
   'EntityLogicalName',
   'AttributeType',
   'IsPrimaryId',

@@ -148,4 +148,24 @@ describe('mock server: EntityDefinitions (table metadata), from the same definit
     );
     expect(notOfType.status).toBe(404);
   });
+
+  it('serves SchemaName on tables and attributes: the standard spellings, and a custom one from its prefix', async () => {
+    const account = await mock.api(
+      'GET',
+      "EntityDefinitions(LogicalName='account')?$select=LogicalName,SchemaName&$expand=Attributes($select=LogicalName,SchemaName)",
+    );
+    expect(account.status, account.text).toBe(200);
+    expect(account.json.SchemaName).toBe('Account');
+    const byName = new Map(
+      (account.json.Attributes as { LogicalName: string; SchemaName: string }[]).map((a) => [
+        a.LogicalName,
+        a.SchemaName,
+      ]),
+    );
+    expect(byName.get('emailaddress1')).toBe('EMailAddress1');
+    expect(byName.get('address1_city')).toBe('Address1_City');
+    expect(byName.get('accountid')).toBe('AccountId');
+    const custom = await mock.api('GET', "EntityDefinitions(LogicalName='new_project')?$select=SchemaName");
+    expect(custom.json.SchemaName).toBe('new_Project');
+  });
 });
