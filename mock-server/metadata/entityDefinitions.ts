@@ -73,7 +73,7 @@ const SCHEMA_NAMES: Readonly<Record<string, string>> = {
  * from its logical name, the publisher prefix kept and the next letter upper-cased
  * (`new_project` → `new_Project`), as the maker portal proposes them.
  */
-export function schemaNameOf(logicalName: string): string {
+function schemaNameOf(logicalName: string): string {
   const known = SCHEMA_NAMES[logicalName];
   if (known !== undefined) return known;
   const at = logicalName.indexOf('_') + 1;
