@@ -11,7 +11,8 @@ import { countCollection, queryCollection } from './queryCollection.js';
 import { deleteProperty, putProperty, retrieveProperty } from './propertyRoutes.js';
 import { deleteRecord, retrieveRecord, upsertRecord } from './recordRoutes.js';
 import { retrieveTotalRecordCount } from './retrieveTotalRecordCount.js';
-import { getEntityDefinitions } from './entityDefinitionRoutes.js';
+import { getEntityDefinitionRelationships, getEntityDefinitions } from './entityDefinitionRoutes.js';
+import { getRelationshipDefinitions } from './relationshipRoutes.js';
 import {
   deleteCollectionReference,
   deleteSingleReference,
@@ -60,6 +61,17 @@ export const apiRoutes: ApiRoutes = {
       `${r.key === undefined ? '' : '(key)'}${r.attributes ? '/Attributes' : ''}${r.attributeKey === undefined ? '' : '(key)'}` +
       (r.attributeType === undefined ? '' : `/${r.attributeType}`),
     methods: { GET: getEntityDefinitions },
+    otherMethods: 'methodNotAllowed',
+  },
+  relationshipDefinitions: {
+    label: (r) =>
+      `RelationshipDefinitions${r.key === undefined ? '' : '(key)'}${r.cast === undefined ? '' : `/${r.cast}`}`,
+    methods: { GET: getRelationshipDefinitions },
+    otherMethods: 'methodNotAllowed',
+  },
+  entityRelationships: {
+    label: (r) => `EntityDefinitions(key)/${r.which}Relationships`,
+    methods: { GET: getEntityDefinitionRelationships },
     otherMethods: 'methodNotAllowed',
   },
   totalRecordCount: {

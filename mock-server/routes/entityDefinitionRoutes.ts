@@ -14,6 +14,7 @@ import {
 import type { ColumnDefinition } from '../metadata/TableDefinition.js';
 import type { MockContext } from '../MockContext.js';
 import type { Resource } from './parseResourcePath.js';
+import { getEntityRelationships } from './relationshipRoutes.js';
 
 type EntityDefinitions = Extract<Resource, { kind: 'entityDefinitions' }>;
 
@@ -195,4 +196,13 @@ export function getEntityDefinitions(r: EntityDefinitions, request: ApiRequest, 
     '@odata.context': `${root}(${r.key})/Attributes${cast}/$entity`,
     ...attributeOf(table, column, view),
   });
+}
+
+/** `EntityDefinitions(<key>)/ManyToOneRelationships` and its kin: the table named as for its definition. */
+export function getEntityDefinitionRelationships(
+  r: Extract<Resource, { kind: 'entityRelationships' }>,
+  request: ApiRequest,
+  ctx: MockContext,
+): ApiResponse {
+  return getEntityRelationships(r, request, ctx, tableNamed(r.key, ctx));
 }

@@ -21,6 +21,14 @@ export type Resource =
       /** A derived-type cast after `/Attributes`: `Microsoft.Dynamics.CRM.PicklistAttributeMetadata`. */
       readonly attributeType: string | undefined;
     }
+  /** `RelationshipDefinitions`, one by `(SchemaName='…')` or `(<MetadataId>)`, optionally cast to a relationship type. */
+  | { readonly kind: 'relationshipDefinitions'; readonly key: string | undefined; readonly cast: string | undefined }
+  /** `EntityDefinitions(<key>)/ManyToOneRelationships` (or `OneToMany…`, `ManyToMany…`). */
+  | {
+      readonly kind: 'entityRelationships';
+      readonly key: string;
+      readonly which: 'ManyToOne' | 'OneToMany' | 'ManyToMany';
+    }
   /** `RetrieveTotalRecordCount(EntityNames=…)`: the argument as written (a list, or an `@alias`). */
   | { readonly kind: 'totalRecordCount'; readonly argument: string }
   | { readonly kind: 'collection'; readonly table: TableMetadata }
@@ -173,6 +181,15 @@ export function parseResourcePath(rawPath: string, catalogue: Catalogue): Resour
       attributes: definitions[2] !== undefined,
       attributeKey: definitions[3],
       attributeType: definitions[4],
+    };
+  const relationships = /^RelationshipDefinitions(?:\(([^)]*)\))?(?:\/Microsoft\.Dynamics\.CRM\.(\w+))?\/?$/.exec(path);
+  if (relationships !== null) return { kind: 'relationshipDefinitions', key: relationships[1], cast: relationships[2] };
+  const ofEntity = /^EntityDefinitions\(([^)]*)\)\/(ManyToOne|OneToMany|ManyToMany)Relationships\/?$/.exec(path);
+  if (ofEntity !== null)
+    return {
+      kind: 'entityRelationships',
+      key: ofEntity[1] ?? '',
+      which: ofEntity[2] as 'ManyToOne' | 'OneToMany' | 'ManyToMany',
     };
   const total = /^RetrieveTotalRecordCount\((.*)\)$/s.exec(path);
   if (total !== null) return { kind: 'totalRecordCount', argument: total[1] ?? '' };

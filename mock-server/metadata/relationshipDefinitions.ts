@@ -1,0 +1,46 @@
+import type { Catalogue } from './Catalogue.js';
+import { metadataId } from './entityDefinitions.js';
+
+/** The standard tables: their relationships are system ones; a custom table's are custom. */
+const STANDARD = new Set(['account', 'contact', 'opportunity', 'quote', 'quotedetail', 'systemuser']);
+
+export const RELATIONSHIP_PROPERTIES = Object.freeze([
+  'MetadataId',
+  'SchemaName',
+  'RelationshipType',
+  'ReferencedEntity',
+  'ReferencedAttribute',
+  'ReferencingEntity',
+  'ReferencingAttribute',
+  'ReferencedEntityNavigationPropertyName',
+  'ReferencingEntityNavigationPropertyName',
+  'IsCustomRelationship',
+]);
+
+/**
+ * Every one-to-many relationship the mock's tables hold, one per lookup target, as
+ * `OneToManyRelationshipMetadata`: the relationship's schema name is the referenced table's
+ * collection-valued navigation property, as in Dataverse. The mock has no many-to-many ones.
+ */
+export function oneToManyRelationships(catalogue: Catalogue): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const table of catalogue.tables())
+    for (const nav of table.navigationProperties.values()) {
+      const referenced = catalogue.byLogicalName(nav.target.table);
+      if (referenced === undefined) continue;
+      out.push({
+        '@odata.type': '#Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata',
+        MetadataId: metadataId(`relationship:${nav.target.relationship}`),
+        SchemaName: nav.target.relationship,
+        RelationshipType: 'OneToManyRelationship',
+        ReferencedEntity: referenced.logicalName,
+        ReferencedAttribute: referenced.primaryKey,
+        ReferencingEntity: table.logicalName,
+        ReferencingAttribute: nav.column.name,
+        ReferencedEntityNavigationPropertyName: nav.target.relationship,
+        ReferencingEntityNavigationPropertyName: nav.name,
+        IsCustomRelationship: !STANDARD.has(table.logicalName) || !STANDARD.has(referenced.logicalName),
+      });
+    }
+  return out;
+}
