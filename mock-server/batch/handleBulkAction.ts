@@ -37,8 +37,7 @@ function targetsOf(table: TableMetadata, request: ApiRequest, action: string): R
       throw dataverseErrors.payloadError(
         table.entitySetName,
         `Targets[` +
-          `${i}]: '@odata.type' is '` +
-          `${typeof type === 'string' ? type : JSON.stringify(type)}', but every target of ` +
+          `${i}]: '@odata.type' is '${typeof type === 'string' ? type : JSON.stringify(type)}', but every target of ` +
           `${action} on ${table.entitySetName} must be '${expected}'.`,
       );
     }

@@ -289,8 +289,7 @@ function aggregateColumn(placed: Placed): FetchAggregateColumn {
   const method = aggregate === undefined ? undefined : AGGREGATES[aggregate.toLowerCase()];
   if (method === undefined)
     throw invalid(
-      `the attribute '` +
-        `${alias}' of an aggregate query needs groupby='true' or aggregate= one of ` +
+      `the attribute '${alias}' of an aggregate query needs groupby='true' or aggregate= one of ` +
         `${Object.keys(AGGREGATES).join(', ')}.`,
     );
   return { alias, path, method: method === 'countcolumn' && distinct === 'true' ? 'countdistinct' : method };
@@ -333,8 +332,7 @@ export function parseFetchXml(xml: string, table: TableMetadata, catalogue: Cata
     throw invalid('<fetch> must hold exactly one <entity> element.');
   if (entity.attributes.name !== table.logicalName) {
     throw invalid(
-      `the entity name '` +
-        `${entity.attributes.name ?? ''}' does not match the entity set '` +
+      `the entity name '${entity.attributes.name ?? ''}' does not match the entity set '` +
         `${table.entitySetName}' (table '${table.logicalName}').`,
     );
   }

@@ -135,8 +135,7 @@ export function checkColumns(
     const property = table.navigationProperties.get(nav);
     if (property === undefined)
       problems.push(
-        `${nav}: no navigation property '` +
-          `${nav}' on ` +
+        `${nav}: no navigation property '${nav}' on ` +
           `${logicalName} (its navigation properties: ${[...table.navigationProperties.keys()].join(', ') || 'none'})`,
       );
     else if (property.target.table !== target)

@@ -28,8 +28,7 @@ export function attachProgressReporter(
     eta = new RunEta(e.estimates, e.repetitionsEach);
     const total = formatLeft(eta.remainingMs()).replace(/ left$/, '');
     stream.write(
-      `dvbench: ` +
-        `${e.scenario}: ${e.strategies.length} strateg` +
+      `dvbench: ${e.scenario}: ${e.strategies.length} strateg` +
         `${e.strategies.length === 1 ? 'y' : 'ies'}, ${e.operations} operations each, target ` +
         `${e.target}; ${total} by the cost model\n`,
     );

@@ -51,8 +51,7 @@ function phaseAndSetupLines(results: RunResults): string[] {
   const { setup } = results;
   if (setup !== undefined && setup !== null && results.target.kind === 'org' && setup.requests > 0)
     lines.push(
-      `set-up, not measured: ` +
-        `${setup.created} record(s) created or put back, ` +
+      `set-up, not measured: ${setup.created} record(s) created or put back, ` +
         `${setup.deleted} deleted, ${setup.requests} request(s), ${(setup.ms / 1000).toFixed(1)} s`,
     );
   return lines;

@@ -34,16 +34,14 @@ export async function readResults(path: string): Promise<RunResults> {
   const version = (parsed as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (typeof version === 'number' && version < RESULTS_SCHEMA_VERSION) {
     throw errorCatalogue.DVB_ERR_USAGE(
-      `dvbench: ` +
-        `${path}: written by an older dvbench (results schema ` +
+      `dvbench: ${path}: written by an older dvbench (results schema ` +
         `${version}; this one reads ${RESULTS_SCHEMA_VERSION}, with verdicts and ` +
         `causes of failures); run the scenario again.`,
     );
   }
   if (version !== RESULTS_SCHEMA_VERSION) {
     throw errorCatalogue.DVB_ERR_USAGE(
-      `dvbench: ` +
-        `${path}: not a dvbench results file of schema version ` +
+      `dvbench: ${path}: not a dvbench results file of schema version ` +
         `${RESULTS_SCHEMA_VERSION} (found ${JSON.stringify(version ?? null)}).`,
     );
   }
@@ -51,8 +49,7 @@ export async function readResults(path: string): Promise<RunResults> {
   if (!result.success) {
     const problems = result.error.issues.slice(0, 5).map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
     throw errorCatalogue.DVB_ERR_USAGE(
-      `dvbench: ` +
-        `${path}: not a valid dvbench results file of schema version ` +
+      `dvbench: ${path}: not a valid dvbench results file of schema version ` +
         `${RESULTS_SCHEMA_VERSION}: ${problems.join('; ')}${result.error.issues.length > 5 ? '; …' : ''}.`,
     );
   }

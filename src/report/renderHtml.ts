@@ -49,8 +49,7 @@ function headerParts(results: RunResults, thresholds: readonly ThresholdOutcome[
     `<p class="verdict v-${results.verdict.status}">${escapeHtml(verdictHeadline(results.verdict))}</p>`,
     counted.length === 0
       ? ''
-      : `<p class="` +
-        `${missed === 0 ? 'pass' : 'fail'}">Thresholds: ` +
+      : `<p class="${missed === 0 ? 'pass' : 'fail'}">Thresholds: ` +
         `${missed === 0 ? `all ${counted.length} passed` : `${missed} of ${counted.length} missed`}</p>`,
     results.scenario.description === '' ? '' : `<p>${escapeHtml(results.scenario.description)}</p>`,
     results.partial

@@ -14,8 +14,7 @@ export function renderJunit(results: RunResults, thresholds: readonly ThresholdO
   if (results.partial || (results.strategies.length === 0 && results.verdict.status === 'failed')) {
     cases.push(
       `    <testcase classname="dvbench.` +
-        `${name}" name="run"><failure message="` +
-        `${xml(verdictHeadline(results.verdict))}" type="verdict">` +
+        `${name}" name="run"><failure message="${xml(verdictHeadline(results.verdict))}" type="verdict">` +
         `${xml(results.interruption ?? '')}</failure></testcase>`,
     );
   }
@@ -23,8 +22,7 @@ export function renderJunit(results: RunResults, thresholds: readonly ThresholdO
     const time = ((s.wallMs.mean * s.repetitions.length) / 1000).toFixed(3);
     const body =
       s.verdict.status === 'failed'
-        ? `<failure message="` +
-          `${xml(`${s.name} failed: ${s.verdict.reasons.join('; ')}`)}" type="verdict">` +
+        ? `<failure message="${xml(`${s.name} failed: ${s.verdict.reasons.join('; ')}`)}" type="verdict">` +
           `${xml(s.errors.causes.map((c) => `${c.count} × ${c.kind}: ${c.message}`).join('\n'))}</failure>`
         : s.verdict.status === 'degraded'
           ? `<system-out>${xml(`degraded: ${s.verdict.reasons.join('; ')}`)}</system-out>`
@@ -41,8 +39,7 @@ export function renderJunit(results: RunResults, thresholds: readonly ThresholdO
       ? `<skipped message="${xml(t.message)}"/>`
       : t.passed
         ? ''
-        : `<failure message="` +
-          `${xml(t.message)}" type="threshold">measured: ` +
+        : `<failure message="${xml(t.message)}" type="threshold">measured: ` +
           `${t.actual === null ? 'not measured' : t.actual}; bound: ${xml(`${t.threshold.op} ${t.threshold.value}`)}</failure>`;
     cases.push(`    <testcase classname="dvbench.${name}" name="${caseName}">${body}</testcase>`);
   }
@@ -50,8 +47,7 @@ export function renderJunit(results: RunResults, thresholds: readonly ThresholdO
   const skipped = cases.filter((c) => c.includes('<skipped')).length;
   const time = (results.strategies.reduce((a, s) => a + s.wallMs.mean * s.repetitions.length, 0) / 1000).toFixed(3);
   return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="dvbench" tests="` +
-    `${cases.length}" failures="` +
+    `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="dvbench" tests="${cases.length}" failures="` +
     `${failures}">\n  <testsuite name="` +
     `${name}" tests="${cases.length}" failures="${failures}" skipped="${skipped}" time="${time}" timestamp="${xml(results.startedAt)}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`
   );

@@ -306,8 +306,7 @@ function compareIds(ids: IdSnapshot, { ops, upserted, pk, failed, checked, note 
     const gone = [...before].filter((id) => !after.has(id) && deleted.get(table)?.has(id) !== true && !failed.has(id));
     if (extra.length > 0)
       note(
-        `duplicates: ` +
-          `${table} holds ` +
+        `duplicates: ${table} holds ` +
           `${extra.length} record(s) no planned operation created (e.g. ` +
           `${extra.slice(0, 3).join(', ')}): a write was kept ` +
           `more than once`,

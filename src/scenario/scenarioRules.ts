@@ -226,8 +226,7 @@ function thresholdProblems(scenario: Scenario): Problem[] {
     if (typeof t.workload === 'string' && !scenario.workloads.some((w) => w.name === t.workload)) {
       problems.push([
         ['thresholds', i, 'workload'],
-        `no workload named '` +
-          `${t.workload}' (named: ` +
+        `no workload named '${t.workload}' (named: ` +
           `${scenario.workloads.flatMap((w) => (w.name === undefined ? [] : [w.name])).join(', ') || 'none; give workloads a name, or use their index'})`,
       ]);
     }

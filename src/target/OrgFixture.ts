@@ -196,8 +196,7 @@ export class OrgFixture {
     this.#totals.requests += res.attempts;
     if (res.status >= 300)
       throw errorCatalogue.DVB_ERR_SETUP(
-        `${step === 'data' ? 'creating' : 'restoring'} the scenario's data in the org failed: ` +
-          `${request.path} with ` +
+        `${step === 'data' ? 'creating' : 'restoring'} the scenario's data in the org failed: ${request.path} with ` +
           `${bodies.length} ${first.table} record(s) answered HTTP ` +
           `${res.status}${res.error === undefined ? '' : ` (${res.error.message})`}`,
       );

@@ -69,8 +69,7 @@ function chooseUrl(input: TargetInput): { chosen: string | undefined; source: Ta
     if (envUrl !== undefined && file !== undefined && originOf(envUrl) === file)
       return { chosen: envUrl, source: 'DATAVERSE_URL' };
     throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
-      `target: ` +
-        `${input.fromFile.what} names ` +
+      `target: ${input.fromFile.what} names ` +
         `${input.fromFile.url}${envUrl === undefined ? '' : `, but DATAVERSE_URL is ${envUrl}`}; credentials are ` +
         `only sent to a URL given on the command line or in DATAVERSE_URL. Pass --target ` +
         `${input.fromFile.url} to confirm it, or ` +

@@ -55,8 +55,7 @@ function summary(r: CalibrationResult): string {
   const chosen = r.scaling?.chosen;
   if (chosen !== undefined)
     lines.push(
-      `  scaling: ` +
-        `${chosen.name} (capacity ` +
+      `  scaling: ${chosen.name} (capacity ` +
         `${chosen.capacity ?? 'unlimited'}, serialized share ${chosen.serializedFraction.toFixed(3)})`,
     );
   if (r.validation.length > 0) {
@@ -69,8 +68,7 @@ function summary(r: CalibrationResult): string {
   } else lines.push(`validation: not run (${r.validationSkipped ?? 'no strategy could be compared'})`);
   const left = r.cleanup.leftBehind;
   lines.push(
-    `requests: ` +
-      `${r.requests}, ${(r.elapsedMs / 1000).toFixed(0)} s; records deleted: ` +
+    `requests: ${r.requests}, ${(r.elapsedMs / 1000).toFixed(0)} s; records deleted: ` +
       `${r.cleanup.deleted}, left behind: ${left ?? 'unknown (the final check failed)'}`,
   );
   lines.push(`details: ${calibrationPath(r.profilePath)}`);

@@ -22,8 +22,7 @@ function summary(r: LoadResults): string {
   return [
     `Verdict: ` +
       `${r.verdict.status.toUpperCase()}${r.verdict.reasons.length > 0 ? ` (${r.verdict.reasons.join('; ')})` : ''}`,
-    `arrivals: ` +
-      `${a.planned} planned, ` +
+    `arrivals: ${a.planned} planned, ` +
       `${a.sent} sent, ` +
       `${a.dropped} dropped at maxInFlight, ${a.late} late${a.interrupted > 0 ? `, ${a.interrupted} cancelled unanswered at the end` : ''}; ${r.operations} operations, ${r.failed} failed, ${r.throttledOps} met a 429`,
     `429s by limit: ${throttledByLimit(r.throttledByCode)}`,
@@ -77,8 +76,7 @@ export function describeLoadPlan(name: string, load: LoadSpec, durationMs: numbe
       `${(r.fromRate * 1000).toFixed(2)} → ${(r.toRate * 1000).toFixed(2)} ops/s`,
   );
   return (
-    `${name} (load test): ` +
-    `${totalArrivals(ramps)} arrivals over ` +
+    `${name} (load test): ${totalArrivals(ramps)} arrivals over ` +
     `${(totalMs(ramps) / 1000).toFixed(1)} s, at most ${load.maxInFlight} in flight\n${stages.join('\n')}\n`
   );
 }
