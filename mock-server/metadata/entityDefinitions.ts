@@ -80,6 +80,11 @@ function schemaNameOf(logicalName: string): string {
   return logicalName.slice(0, at) + logicalName.charAt(at).toUpperCase() + logicalName.slice(at + 1);
 }
 
+/** One of the standard tables every org has (not a custom one from the mock config). */
+export function isStandardTable(logicalName: string): boolean {
+  return logicalName in OBJECT_TYPE_CODES;
+}
+
 /** A stable id from a name, so a definition's MetadataId is the same on every run. */
 export function metadataId(name: string): string {
   const h = createHash('sha1').update(`dvbench-metadata:${name}`).digest('hex');
@@ -163,8 +168,8 @@ export function attributeDefinition(table: TableMetadata, column: ColumnDefiniti
 
 /** One table as an entity definition: its names, keys and type code. */
 export function entityDefinition(table: TableMetadata, catalogue: Catalogue): Record<string, unknown> {
-  const custom = !(table.logicalName in OBJECT_TYPE_CODES);
-  const customIndex = [...catalogue.tables()].filter((t) => !(t.logicalName in OBJECT_TYPE_CODES)).indexOf(table);
+  const custom = !isStandardTable(table.logicalName);
+  const customIndex = [...catalogue.tables()].filter((t) => !isStandardTable(t.logicalName)).indexOf(table);
   return {
     MetadataId: metadataId(table.logicalName),
     LogicalName: table.logicalName,

@@ -1,8 +1,5 @@
 import type { Catalogue } from './Catalogue.js';
-import { metadataId } from './entityDefinitions.js';
-
-/** The standard tables: their relationships are system ones; a custom table's are custom. */
-const STANDARD = new Set(['account', 'contact', 'opportunity', 'quote', 'quotedetail', 'systemuser']);
+import { isStandardTable, metadataId } from './entityDefinitions.js';
 
 export const RELATIONSHIP_PROPERTIES = Object.freeze([
   'MetadataId',
@@ -39,7 +36,8 @@ export function oneToManyRelationships(catalogue: Catalogue): Record<string, unk
         ReferencingAttribute: nav.column.name,
         ReferencedEntityNavigationPropertyName: nav.target.relationship,
         ReferencingEntityNavigationPropertyName: nav.name,
-        IsCustomRelationship: !STANDARD.has(table.logicalName) || !STANDARD.has(referenced.logicalName),
+        // Between two standard tables a relationship is a system one; one that touches a custom table is custom.
+        IsCustomRelationship: !isStandardTable(table.logicalName) || !isStandardTable(referenced.logicalName),
       });
     }
   return out;

@@ -1,4 +1,4 @@
-import { mergeConfig } from '../config/mergeConfig.js';
+import { isPlainObject, mergeConfig } from '../config/mergeConfig.js';
 import { COST_KEYS } from '../config/mockConfigSchema.js';
 import { resolveProfile, type ResolvedProfile } from './resolveProfile.js';
 
@@ -29,10 +29,6 @@ export interface ProfileOptions {
 
 /** Keys that, set by hand, mean the author chose costs: no fallback profile is added under them. */
 const CHOSEN_COSTS = ['latency', 'capacity', 'serializedFraction'];
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function costsOf(resolved: ResolvedProfile, handSet: readonly string[]): MockCosts {
   const { profile } = resolved;

@@ -11,8 +11,8 @@ import { countCollection, queryCollection } from './queryCollection.js';
 import { deleteProperty, putProperty, retrieveProperty } from './propertyRoutes.js';
 import { deleteRecord, retrieveRecord, upsertRecord } from './recordRoutes.js';
 import { retrieveTotalRecordCount } from './retrieveTotalRecordCount.js';
-import { getEntityDefinitionRelationships, getEntityDefinitions } from './entityDefinitionRoutes.js';
-import { getRelationshipDefinitions } from './relationshipRoutes.js';
+import { getEntityDefinitions } from './entityDefinitionRoutes.js';
+import { getEntityRelationships, getRelationshipDefinitions } from './relationshipRoutes.js';
 import {
   deleteCollectionReference,
   deleteSingleReference,
@@ -71,7 +71,7 @@ export const apiRoutes: ApiRoutes = {
   },
   entityRelationships: {
     label: (r) => `EntityDefinitions(key)/${r.which}Relationships`,
-    methods: { GET: getEntityDefinitionRelationships },
+    methods: { GET: getEntityRelationships },
     otherMethods: 'methodNotAllowed',
   },
   totalRecordCount: {

@@ -8,13 +8,12 @@ import {
   ENTITY_PROPERTIES,
   entityDefinition,
   ENUM_ATTRIBUTE_TYPES,
-  metadataId,
   optionSetDefinition,
 } from '../metadata/entityDefinitions.js';
 import type { ColumnDefinition } from '../metadata/TableDefinition.js';
 import type { MockContext } from '../MockContext.js';
 import type { Resource } from './parseResourcePath.js';
-import { getEntityRelationships } from './relationshipRoutes.js';
+import { logicalNameIn, pick, selectList, tableNamed } from './metadataQuery.js';
 
 type EntityDefinitions = Extract<Resource, { kind: 'entityDefinitions' }>;
 
@@ -49,17 +48,6 @@ function isOfType(column: ColumnDefinition, cast: string | undefined): boolean {
   if (cast === undefined || cast === 'AttributeMetadata') return true;
   if (cast === 'EnumAttributeMetadata') return ENUM_ATTRIBUTE_TYPES.has(type);
   return type === cast;
-}
-
-function selectList(text: string, allowed: readonly string[], type: string): string[] {
-  const names = text.split(',').map((n) => n.trim());
-  for (const name of names)
-    if (!allowed.includes(name))
-      throw dataverseErrors.querySyntax(
-        `Could not find a property named '` +
-          `${name}' on type 'Microsoft.Dynamics.CRM.${type}' (the dvbench mock serves ${allowed.join(', ')}).`,
-      );
-  return names;
 }
 
 /** `$expand=OptionSet($select=Options)`, as metadata-driven clients read a choice column's values. */
@@ -106,13 +94,6 @@ function definitionQuery(query: string, ofAttributes: boolean): DefinitionQuery 
   return out;
 }
 
-function pick(record: Record<string, unknown>, select: readonly string[] | undefined): Record<string, unknown> {
-  if (select === undefined) return record;
-  const out: Record<string, unknown> = { MetadataId: record.MetadataId };
-  for (const name of select) if (name in record) out[name] = record[name];
-  return out;
-}
-
 /** What an attribute request asks for: which properties, which type, and whether its option set. */
 interface AttributeView {
   readonly select: readonly string[] | undefined;
@@ -140,21 +121,6 @@ function checkCast(cast: string | undefined, optionSet: DefinitionQuery['optionS
     throw dataverseErrors.querySyntax(
       `Could not find a property named 'OptionSet' on type 'Microsoft.Dynamics.CRM.${cast ?? 'AttributeMetadata'}'.`,
     );
-}
-
-/** The name in a `(LogicalName='…')` key, or undefined for another key. */
-function logicalNameIn(key: string): string | undefined {
-  return /^LogicalName\s*=\s*'([^']*)'$/.exec(key)?.[1];
-}
-
-function tableNamed(key: string, ctx: MockContext): TableMetadata {
-  const byName = logicalNameIn(key);
-  const table =
-    byName !== undefined
-      ? ctx.catalogue.byLogicalName(byName)
-      : [...ctx.catalogue.tables()].find((t) => metadataId(t.logicalName) === key.toLowerCase());
-  if (table === undefined) throw dataverseErrors.resourceNotFound(`EntityDefinitions(${key})`);
-  return table;
 }
 
 /**
@@ -196,13 +162,4 @@ export function getEntityDefinitions(r: EntityDefinitions, request: ApiRequest, 
     '@odata.context': `${root}(${r.key})/Attributes${cast}/$entity`,
     ...attributeOf(table, column, view),
   });
-}
-
-/** `EntityDefinitions(<key>)/ManyToOneRelationships` and its kin: the table named as for its definition. */
-export function getEntityDefinitionRelationships(
-  r: Extract<Resource, { kind: 'entityRelationships' }>,
-  request: ApiRequest,
-  ctx: MockContext,
-): ApiResponse {
-  return getEntityRelationships(r, request, ctx, tableNamed(r.key, ctx));
 }

@@ -1,8 +1,8 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import { jsonResponse, type ApiRequest, type ApiResponse } from '../http/ApiMessage.js';
-import type { TableMetadata } from '../metadata/Catalogue.js';
 import { oneToManyRelationships, RELATIONSHIP_PROPERTIES } from '../metadata/relationshipDefinitions.js';
 import type { MockContext } from '../MockContext.js';
+import { pick, selectList, tableNamed } from './metadataQuery.js';
 import type { Resource } from './parseResourcePath.js';
 
 type RelationshipDefinitions = Extract<Resource, { kind: 'relationshipDefinitions' }>;
@@ -10,26 +10,13 @@ type EntityRelationships = Extract<Resource, { kind: 'entityRelationships' }>;
 
 /** `$select` over the relationship properties the mock serves; any other option is a 400 naming it. */
 function selectOf(query: string): readonly string[] | undefined {
-  let select: string[] | undefined;
+  let select: readonly string[] | undefined;
   for (const [name, value] of new URLSearchParams(query)) {
     if (!name.startsWith('$')) continue;
     if (name !== '$select') throw dataverseErrors.unsupportedQueryOption(name);
-    select = value.split(',').map((n) => n.trim());
-    for (const n of select)
-      if (!RELATIONSHIP_PROPERTIES.includes(n))
-        throw dataverseErrors.querySyntax(
-          `Could not find a property named '${n}' on type 'Microsoft.Dynamics.CRM.RelationshipMetadataBase' ` +
-            `(the dvbench mock serves ${RELATIONSHIP_PROPERTIES.join(', ')}).`,
-        );
+    select = selectList(value, RELATIONSHIP_PROPERTIES, 'RelationshipMetadataBase');
   }
   return select;
-}
-
-function pick(record: Record<string, unknown>, select: readonly string[] | undefined): Record<string, unknown> {
-  if (select === undefined) return record;
-  const out: Record<string, unknown> = { MetadataId: record.MetadataId };
-  for (const name of select) out[name] = record[name];
-  return out;
 }
 
 /** Relationships of one type, as a cast names it: one-to-many ones, or none for many-to-many (the mock has none). */
@@ -63,12 +50,8 @@ export function getRelationshipDefinitions(
 }
 
 /** `EntityDefinitions(…)/ManyToOneRelationships`, `/OneToManyRelationships` and `/ManyToManyRelationships`. */
-export function getEntityRelationships(
-  r: EntityRelationships,
-  request: ApiRequest,
-  ctx: MockContext,
-  table: TableMetadata,
-): ApiResponse {
+export function getEntityRelationships(r: EntityRelationships, request: ApiRequest, ctx: MockContext): ApiResponse {
+  const table = tableNamed(r.key, ctx);
   const select = selectOf(request.query);
   const all = oneToManyRelationships(ctx.catalogue);
   const mine =

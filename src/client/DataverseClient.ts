@@ -32,6 +32,7 @@ import {
 import { ThrottleGate } from './retry/ThrottleGate.js';
 import type { Attempt } from './transport/Attempt.js';
 import { Http1Pool } from './transport/Http1Pool.js';
+import { headerValue } from './headerValue.js';
 
 const BASE_HEADERS = { accept: 'application/json', 'odata-maxversion': '4.0', 'odata-version': '4.0' } as const;
 
@@ -42,10 +43,6 @@ interface CallInProgress {
   readonly identity: Identity | undefined;
   /** Safe to send again after a lost response. */
   readonly idempotent: boolean;
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /**
@@ -219,10 +216,11 @@ export class DataverseClient {
       const affinity = observeAnswer(attempt.headers, this.hints, this.counters);
       if (affinity !== undefined && this.#keepAffinity) this.#affinity = affinity;
       // A success needs no decision.
-      if (attempt.status < 400) return this.#finish(attempt, state, method, options);
-      const decision = this.#decide(this.#answerOf(attempt), state, this.#retryContext(call));
+      if (attempt.status < 400) return this.#finish(attempt, state, method, options, undefined);
+      const end = this.#answerOf(attempt);
+      const decision = this.#decide(end, state, this.#retryContext(call));
       state = decision.state;
-      if (decision.action !== 'retry') return this.#finish(attempt, state, method, options);
+      if (decision.action !== 'retry') return this.#finish(attempt, state, method, options, end.error);
       await this.#retry(decision, identity);
     }
   }
@@ -258,7 +256,7 @@ export class DataverseClient {
   }
 
   /** An answered attempt as the retry rule reads it; counts what the server said. */
-  #answerOf(attempt: Attempt): AttemptEnd {
+  #answerOf(attempt: Attempt): Extract<AttemptEnd, { kind: 'answer' }> {
     const { status } = attempt;
     const error = errorOf(attempt.text);
     if (status === 429) {
@@ -296,9 +294,15 @@ export class DataverseClient {
     await sleep(ms, undefined, { signal: this.#signal }).catch(() => undefined);
   }
 
-  #finish(attempt: Attempt, state: CallState, method: string, options: CallOptions): CallResult {
+  #finish(
+    attempt: Attempt,
+    state: CallState,
+    method: string,
+    options: CallOptions,
+    error: { readonly code: string; readonly message: string } | undefined,
+  ): CallResult {
     this.#circuit.callEnded(RETRYABLE_STATUSES.has(attempt.status));
-    const result = finishCall(attempt, state, method, options);
+    const result = finishCall(attempt, state, method, options, error);
     if (result.recovered === true) this.counters.recoveredOnRetry++;
     return result;
   }

@@ -28,8 +28,9 @@ export function finishCall(
   state: CallState,
   method: string,
   options: Pick<CallOptions, 'createWithKey'>,
+  /** The answer's error envelope, as the retry decision read it from the body (none for a success). */
+  error: { readonly code: string; readonly message: string } | undefined,
 ): CallResult {
-  const error = attempt.status >= 400 ? errorOf(attempt.text) : undefined;
   const result: CallResult = {
     status: attempt.status,
     headers: attempt.headers,

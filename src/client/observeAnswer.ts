@@ -1,4 +1,5 @@
 import type { ClientCounters } from './ClientCounters.js';
+import { headerValue } from './headerValue.js';
 
 /** What the server's headers say about its state, kept from the last answer that said it. */
 export interface Hints {
@@ -9,10 +10,6 @@ export interface Hints {
 }
 
 const AFFINITY = /(?:^|[;,]\s*)ARRAffinity=([^;,\s]+)/;
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /**
  * Reads an answer's hints (`x-ms-dop-hint`, the remaining burst and execution time) into

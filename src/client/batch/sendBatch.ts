@@ -4,10 +4,7 @@ import type { DataverseClient } from '../DataverseClient.js';
 import type { BatchEntryInput, BatchResult } from './BatchTypes.js';
 import { decodeBatchResult, recoverRetriedParts, type DecodeBatchOptions } from './decodeBatchResult.js';
 import { encodeBatch } from './encodeBatch.js';
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
+import { headerValue } from '../headerValue.js';
 
 /**
  * Sends a `$batch`. With `idempotent` (every part safe to repeat: reads, updates, upserts,
