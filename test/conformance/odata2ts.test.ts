@@ -5,20 +5,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FetchClient, type FetchRequestConfig } from '@odata2ts/http-client-fetch';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectTableConfig } from '../helpers/projectTable.js';
+import { PROJECT_WITH_ACCOUNT } from '../helpers/projectTable.js';
 import { useMockServer } from '../helpers/useMockServer.js';
 
 const require = createRequire(import.meta.url);
 
-/** A custom table with a lookup to a standard one: `$metadata` must come from the same definitions as the store. */
-const config = projectTableConfig([
-  { name: 'new_name', type: 'string' },
-  { name: 'new_budget', type: 'money' },
-  { name: 'new_accountid', type: 'lookup', target: 'account', navigationProperty: 'new_AccountId' },
-]);
-
 describe("conformance: a code generator from npm (odata2ts) on the mock's $metadata", () => {
-  const mock = useMockServer({ config });
+  const mock = useMockServer({ config: PROJECT_WITH_ACCOUNT });
   // Inside this package, so the generated CommonJS resolves @odata2ts's runtime packages.
   const out = join(import.meta.dirname, 'node_modules', '.cache', `dvbench-odata2ts-${process.pid}`);
   afterAll(async () => {

@@ -9,3 +9,14 @@ export function projectTableConfig(
 ): MockConfigInput {
   return { tables: [{ logicalName: 'new_project', entitySetName: 'new_projects', columns, ...extra }] };
 }
+
+/**
+ * `new_project` with a name, a budget and a lookup to account: a custom table that points at a
+ * standard one, so `$metadata` and code generated from it must come from the same definitions
+ * as the store.
+ */
+export const PROJECT_WITH_ACCOUNT: MockConfigInput = projectTableConfig([
+  { name: 'new_name', type: 'string' },
+  { name: 'new_budget', type: 'money' },
+  { name: 'new_accountid', type: 'lookup', target: 'account', navigationProperty: 'new_AccountId' },
+]);

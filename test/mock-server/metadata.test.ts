@@ -1,17 +1,10 @@
 import { SyntaxValidator } from 'fast-xml-validator';
 import { describe, expect, it } from 'vitest';
-import { projectTableConfig } from '../helpers/projectTable.js';
+import { PROJECT_WITH_ACCOUNT } from '../helpers/projectTable.js';
 import { useMockServer } from '../helpers/useMockServer.js';
 
-/** A custom table with a lookup to a standard one: `$metadata` must come from the same definitions as the store. */
-const config = projectTableConfig([
-  { name: 'new_name', type: 'string' },
-  { name: 'new_budget', type: 'money' },
-  { name: 'new_accountid', type: 'lookup', target: 'account', navigationProperty: 'new_AccountId' },
-]);
-
 describe('mock server: $metadata', () => {
-  const mock = useMockServer({ config });
+  const mock = useMockServer({ config: PROJECT_WITH_ACCOUNT });
 
   it('is CSDL XML in the Microsoft.Dynamics.CRM namespace, behind the bearer token as on Dataverse', async () => {
     const res = await mock.api('GET', '$metadata');
