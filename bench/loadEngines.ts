@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type autocannonType from 'autocannon';
 import { DataverseClient } from '../src/client/DataverseClient.js';
 import { MeasurementSink } from '../src/metrics/MeasurementSink.js';
-import type { PlannedOperation } from '../src/scenario/PlannedOperation.js';
+import type { PlannedOperation } from '../src/operations/PlannedOperation.js';
 import { executeOperation } from '../src/strategies/executeOperation.js';
 
 export interface LoadResult {

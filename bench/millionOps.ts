@@ -5,7 +5,7 @@ import { MeasurementSink } from '../src/metrics/MeasurementSink.js';
 import { fingerprint } from '../src/target/prepareData.js';
 import { parseScenarioText } from '../src/scenario/loadScenario.js';
 import { planOperations, seededRowsKey } from '../src/scenario/planOperations.js';
-import { poolStrategy } from '../src/strategies/inProcessStrategies.js';
+import { eventLoopPool } from '../src/strategies/pool/eventLoopPool.js';
 
 /** What the scale benchmark's child reports over IPC. */
 export interface MillionOpsResult {
@@ -45,7 +45,7 @@ async function main(url: string, count: number): Promise<MillionOpsResult> {
   const planSeconds = (performance.now() - t0) / 1000;
   const client = new DataverseClient({ url, connections: 64 });
   const sink = new MeasurementSink();
-  await poolStrategy({
+  await eventLoopPool({
     spec: { kind: 'async', name: 'async:64', workers: 64, concurrency: 64 },
     ops,
     client,

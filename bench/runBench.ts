@@ -14,8 +14,8 @@ import type { OperationOutcome } from '../src/metrics/OperationOutcome.js';
 import { median } from '../src/metrics/statistics.js';
 import { writeJsonAtomic } from '../src/output/writeJsonAtomic.js';
 import { startEmbeddedMock, type EmbeddedMock } from '../src/target/startEmbeddedMock.js';
-import type { PlannedOperation } from '../src/scenario/PlannedOperation.js';
-import { poolStrategy } from '../src/strategies/inProcessStrategies.js';
+import type { PlannedOperation } from '../src/operations/PlannedOperation.js';
+import { eventLoopPool } from '../src/strategies/pool/eventLoopPool.js';
 import type { BenchRequest, LoadResult } from './loadEngines.js';
 import { runAutocannon, runDvbenchAsync } from './loadEngines.js';
 import type { BareServerOptions, CannedResponse } from './bareServer.js';
@@ -280,7 +280,7 @@ interface SpeedupPoint {
 
 async function runPool(client: DataverseClient, url: string, n: number, ops: PlannedOperation[]): Promise<number> {
   const t0 = performance.now();
-  await poolStrategy({
+  await eventLoopPool({
     spec:
       n === 1
         ? { kind: 'sequential', name: 'sequential', concurrency: 1 }

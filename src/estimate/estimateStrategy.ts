@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { countQueryRows, meanServiceModel } from '../../mock-server/index.js';
-import type { StrategySpec } from '../scenario/expandStrategies.js';
+import type { StrategySpec } from '../strategies/strategyKinds.js';
 import { phasesOf } from '../scenario/phasesOf.js';
-import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import type { PlannedOperation } from '../operations/PlannedOperation.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
-import { requestGroupsOf } from '../strategies/strategyRegistry.js';
+import { descriptorOf } from '../strategies/descriptorOf.js';
 import { throughputPerMs } from './queueModel.js';
 import { estimatedRequests, type MatchingRows } from './requestCosts.js';
 
@@ -75,7 +75,7 @@ function workOf(scenario: Scenario, spec: StrategySpec, ops: readonly PlannedOpe
   const rows = matchingRows(scenario, ops);
   const service = meanServiceModel(scenario.mock, scenario.bypassCustomLogic);
   const work: Work = { requests: 0, batches: 0, serviceMs: 0, items: 0, records: 0 };
-  for (const group of requestGroupsOf(spec, ops)) {
+  for (const group of descriptorOf(spec).requestGroups(spec, ops)) {
     if (group.kind === 'batch' || group.kind === 'changeset') work.batches++;
     for (const r of estimatedRequests(group, rows)) {
       work.requests++;

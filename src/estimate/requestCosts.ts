@@ -1,5 +1,5 @@
 import type { OperationCost } from '../../mock-server/index.js';
-import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import type { PlannedOperation } from '../operations/PlannedOperation.js';
 import type { RequestGroup } from '../strategies/RequestGroup.js';
 
 /** The server work of one request, as the mock's cost model counts it, and its operations (for client time). */

@@ -15,7 +15,7 @@ import { openRunTarget } from '../target/openRunTarget.js';
 import type { RunTarget } from '../target/RunTarget.js';
 import { checkTargetSafety } from '../target/targetSafety.js';
 import type { LoadedScenario } from '../scenario/loadScenario.js';
-import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import type { PlannedOperation } from '../operations/PlannedOperation.js';
 import { planOperations } from '../scenario/planOperations.js';
 import { arrivalTimes, rampsOf, totalArrivals, totalMs, type Ramp } from '../scenario/arrivalSchedule.js';
 import { generateLoad, type GeneratorInput } from './generateLoad.js';

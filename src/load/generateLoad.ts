@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataverseClient } from '../client/DataverseClient.js';
 import type { MeasurementSink } from '../metrics/MeasurementSink.js';
-import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import type { PlannedOperation } from '../operations/PlannedOperation.js';
 import { throttledIn } from '../metrics/OperationOutcome.js';
 import { executeOperation } from '../strategies/executeOperation.js';
 import type { ArrivalOutcome } from './LoadSeries.js';

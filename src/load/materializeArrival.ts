@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import type { PlannedOperation } from '../operations/PlannedOperation.js';
 
 /**
  * The operation for arrival `n` of a workload, from its planned templates: reads, updates and

@@ -185,7 +185,7 @@ export class WorkerTuner extends EventEmitter<TuneEvents> {
   /** One point of the sweep: a full run of the scenario's work at this many workers. */
   async #measure(workers: number): Promise<TunePoint | undefined> {
     const { scenario } = this.loaded;
-    const strategy = workers === 1 ? ('sequential' as const) : { kind: 'async' as const, workers };
+    const strategy = workers === 1 ? { kind: 'sequential' as const } : { kind: 'async' as const, workers };
     const run = new ScenarioRun(
       { ...this.loaded, scenario: { ...scenario, strategies: [strategy], thresholds: [] } },
       {

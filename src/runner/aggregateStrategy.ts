@@ -3,11 +3,11 @@ import type { ClientCounters } from '../client/ClientCounters.js';
 import { MeasurementSink, REQUEST_KINDS, type RequestKind } from '../metrics/MeasurementSink.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
 import { judgeStrategy } from './verdict.js';
-import { strategyParameters, strategyRegistry } from '../strategies/strategyRegistry.js';
+import { descriptorForKind, descriptorOf } from '../strategies/descriptorOf.js';
 import type { ResourceUsage } from '../metrics/ResourceSampler.js';
 import { sum, summarize } from '../metrics/statistics.js';
 import { recommendWorkers } from '../metrics/recommendWorkers.js';
-import type { StrategySpec } from '../scenario/expandStrategies.js';
+import type { StrategySpec } from '../strategies/strategyKinds.js';
 import type { PhaseResult, RepetitionResult, SliceResult, StrategyResult } from './RunResults.js';
 import hdr from 'hdr-histogram-js';
 import type { IntegrityReport } from './auditIntegrity.js';
@@ -43,11 +43,6 @@ export function sliceResult(
   };
 }
 
-/** The request kind a strategy's headline latency describes: its own, not a quick read sent beside it. */
-function primaryRequestKind(kind: StrategySpec['kind']): RequestKind {
-  return strategyRegistry[kind].requestKind;
-}
-
 export function workloadName(scenario: Scenario, index: number): string {
   const w = scenario.workloads[index];
   if (w === undefined) return `workload ${index}`;
@@ -72,7 +67,8 @@ function requestKindSlices(sink: MeasurementSink): Partial<Record<RequestKind, S
 
 /** The latency a strategy is judged by: its own request kind's, or all responses when it sent none of that kind. */
 function headlineLatency(spec: StrategySpec, sink: MeasurementSink): { latencyOf: RequestKind; histogram: Histogram } {
-  const primary = primaryRequestKind(spec.kind);
+  // Its own request kind, not a quick read sent beside it.
+  const primary = descriptorOf(spec).requestKind;
   const slice = sink.requestKinds.get(primary);
   if (slice !== undefined && slice.requests > 0) return { latencyOf: primary, histogram: slice.response };
   return { latencyOf: 'single', histogram: sink.response };
@@ -115,7 +111,8 @@ function cpuBound(cpuPercent: number, cores: number): boolean {
 
 /** Cores the strategy's client can keep busy: one event loop, or a thread or process per worker. */
 function clientCores(spec: StrategySpec): number {
-  return spec.kind === 'threads' || spec.kind === 'processes' ? Math.min(spec.workers, availableParallelism()) : 1;
+  const workers = descriptorOf(spec).osWorkers?.count(spec);
+  return workers === undefined ? 1 : Math.min(workers, availableParallelism());
 }
 
 function clientOf(
@@ -157,9 +154,9 @@ function serverOf(reps: readonly MeasuredRepetition[]): StrategyResult['server']
   };
 }
 
-/** Adaptive runs at a varying concurrency: its mean is what efficiency should divide by. */
+/** A strategy that varies its concurrency (adaptive) reports its mean: what efficiency should divide by. */
 function workersOf(spec: StrategySpec, reps: readonly MeasuredRepetition[]): number {
-  if (spec.kind !== 'adaptive') return spec.concurrency;
+  if (reps.every((r) => r.result.meanWorkers === null)) return spec.concurrency;
   const mean = summarize(reps.map((r) => r.result.meanWorkers ?? spec.concurrency)).mean;
   return Math.max(1, Math.round(mean * 10) / 10);
 }
@@ -225,7 +222,7 @@ export function aggregateStrategy(
     verdict,
     aborted,
     workers: workersOf(spec, reps),
-    parameters: strategyParameters(spec),
+    parameters: descriptorOf(spec).parameters(spec),
     complete,
     repetitions: reps.map((r) => r.result),
     wallMs: summarize(wall),
@@ -289,16 +286,16 @@ export function compareStrategies(strategies: readonly StrategyResult[]): {
   recommended: string | null;
 } {
   const usable = (s: StrategyResult): boolean => s.repetitions.length > 0 && s.verdict.status !== 'failed';
-  const baseline = strategies.find((s) => s.kind === 'sequential' && usable(s));
+  const baseline = strategies.find((s) => descriptorForKind(s.kind)?.baseline === true && usable(s));
   const withSpeedup = strategies.map((s): StrategyResult => {
     if (baseline === undefined || !usable(s)) return { ...s, speedup: null, efficiency: null, timeReduction: null };
     const speedup = baseline.wallMs.mean / s.wallMs.mean;
     return {
       ...s,
       speedup,
-      // Per worker: a batch or bulk request carries many operations, so speedup ÷ in-flight
-      // requests is no share of anything (it came out 2.8, 5.7, 10.9): left out.
-      efficiency: s.kind === 'batch' || s.kind === 'bulk' ? null : speedup / s.workers,
+      // Left out where one request carries many operations: speedup ÷ in-flight requests is
+      // no share of anything (it came out 2.8, 5.7, 10.9 for batch and bulk).
+      efficiency: descriptorForKind(s.kind)?.perWorkerEfficiency === false ? null : speedup / s.workers,
       timeReduction: (baseline.wallMs.mean - s.wallMs.mean) / baseline.wallMs.mean,
     };
   });

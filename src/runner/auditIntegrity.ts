@@ -1,7 +1,7 @@
 import type { TableEntry } from '../../mock-server/index.js';
 import type { DataverseClient } from '../client/DataverseClient.js';
 import { runScriptChecks } from './runScriptChecks.js';
-import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import type { PlannedOperation } from '../operations/PlannedOperation.js';
 import { MAX_PAGE_SIZE } from '../scenario/scenarioSchema.js';
 
 export interface IntegrityReport {

@@ -1,6 +1,8 @@
 import { tableDirectory } from '../../mock-server/index.js';
-import { expandStrategies, type StrategySpec } from '../scenario/expandStrategies.js';
-import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import { expandStrategies } from '../strategies/expandStrategies.js';
+import { descriptorOf } from '../strategies/descriptorOf.js';
+import type { StrategySpec } from '../strategies/strategyKinds.js';
+import type { PlannedOperation } from '../operations/PlannedOperation.js';
 import { planOperations, rowsNeeded, seededRowsKey } from '../scenario/planOperations.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
 import { FIXTURE_CHUNK } from '../target/OrgFixture.js';
@@ -62,9 +64,8 @@ export function repetitionOverheadMs(scenario: Scenario, spec: StrategySpec): nu
 }
 
 function workerStartMs(spec: StrategySpec): number {
-  if (spec.kind === 'processes') return 350 * spec.workers;
-  if (spec.kind === 'threads') return 60 * spec.workers;
-  return 0;
+  const workers = descriptorOf(spec).osWorkers;
+  return workers === undefined ? 0 : workers.startMs * workers.count(spec);
 }
 
 function duration(ms: number): string {

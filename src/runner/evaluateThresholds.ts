@@ -1,6 +1,7 @@
 import type { RequestKind } from '../metrics/MeasurementSink.js';
 import type { RunResults, SliceResult, StrategyResult } from './RunResults.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
+import { descriptorForKind } from '../strategies/descriptorOf.js';
 
 type Threshold = Scenario['thresholds'][number];
 
@@ -107,8 +108,8 @@ function measure(t: Threshold, s: StrategyResult): { value: number | null; why: 
     return {
       value: metricValue(s, t.metric),
       why:
-        t.metric === 'efficiency' && (s.kind === 'batch' || s.kind === 'bulk')
-          ? 'efficiency is per worker; a batch or bulk request carries many operations'
+        t.metric === 'efficiency' && descriptorForKind(s.kind)?.perWorkerEfficiency === false
+          ? `efficiency is per worker; a ${s.kind} request carries many operations`
           : 'no sequential baseline',
     };
   let slice: SliceResult | undefined;

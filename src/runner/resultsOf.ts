@@ -1,6 +1,6 @@
 import { describeEnvironment } from '../output/environment.js';
 import type { LoadedScenario } from '../scenario/loadScenario.js';
-import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import type { PlannedOperation } from '../operations/PlannedOperation.js';
 import { compareStrategies } from './aggregateStrategy.js';
 import { RESULTS_SCHEMA_VERSION, type RunResults, type StrategyResult } from './RunResults.js';
 import type { RunOptions } from './ScenarioRun.js';

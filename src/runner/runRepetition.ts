@@ -6,12 +6,12 @@ import { DataverseClient } from '../client/DataverseClient.js';
 import type { TokenProvider } from '../client/auth/TokenProvider.js';
 import { MeasurementSink } from '../metrics/MeasurementSink.js';
 import { ResourceSampler } from '../metrics/ResourceSampler.js';
-import type { StrategySpec } from '../scenario/expandStrategies.js';
-import type { PlannedOperation } from '../scenario/PlannedOperation.js';
-import type { RunGates } from '../strategies/StrategyContext.js';
-import { strategyRegistry } from '../strategies/strategyRegistry.js';
-import { WorkerLost } from '../strategies/workerStrategies.js';
-import type { WorkerTarget } from '../strategies/workerProtocol.js';
+import type { StrategySpec } from '../strategies/strategyKinds.js';
+import type { PlannedOperation } from '../operations/PlannedOperation.js';
+import type { RunGates, WorkerOutcome } from '../strategies/StrategyContext.js';
+import { descriptorOf } from '../strategies/descriptorOf.js';
+import { WorkerLost } from '../strategies/workers/workerPool.js';
+import type { WorkerTarget } from '../strategies/workers/workerProtocol.js';
 import type { MeasuredRepetition } from './aggregateStrategy.js';
 import { FailureMonitor, type Abort } from './FailureMonitor.js';
 import { phasesOf } from '../scenario/phasesOf.js';
@@ -52,7 +52,7 @@ export interface RepetitionRun extends Omit<MeasuredRepetition, 'integrity' | 's
   readonly phases: readonly PhaseRun[];
 }
 
-type StrategyOutcome = Awaited<ReturnType<(typeof strategyRegistry)[StrategySpec['kind']]['run']>>;
+type StrategyOutcome = WorkerOutcome;
 
 /** What one repetition's client, sink and stop signal are shared by: every phase of it. */
 interface RepetitionParts {
@@ -93,7 +93,7 @@ async function runPhases(
     const launched = performance.now();
     let started = launched;
     const done = before;
-    const run = strategyRegistry[spec.kind].run({
+    const run = descriptorOf(spec).run({
       spec,
       ops: phase.ops,
       client: parts.client,

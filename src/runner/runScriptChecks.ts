@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DataverseClient } from '../client/DataverseClient.js';
-import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import type { PlannedOperation } from '../operations/PlannedOperation.js';
 import { RUN_TAG_VARIABLE, scriptResponse, type ScriptContext } from '../strategies/runScript.js';
 
 /** What a script module's `check` export gets after each measured repetition. */

@@ -1,5 +1,6 @@
 import { errorCatalogue } from '../errors/errorCatalogue.js';
-import { expandStrategies, type StrategySpec } from '../scenario/expandStrategies.js';
+import { expandStrategies } from '../strategies/expandStrategies.js';
+import type { StrategySpec } from '../strategies/strategyKinds.js';
 import type { LoadedScenario } from '../scenario/loadScenario.js';
 
 /** The strategies to run: all of the scenario's, or those `--strategies` named. */

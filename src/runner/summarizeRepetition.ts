@@ -1,4 +1,4 @@
-import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import type { PlannedOperation } from '../operations/PlannedOperation.js';
 import type { MeasuredRepetition } from './aggregateStrategy.js';
 import type { ServerSnapshot } from '../target/prepareData.js';
 import { fingerprint } from '../target/prepareData.js';

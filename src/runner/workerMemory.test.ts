@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandStrategies } from '../scenario/expandStrategies.js';
+import { expandStrategies } from '../strategies/expandStrategies.js';
 import { checkWorkerMemory } from './workerMemory.js';
 
 const GB = 1024 ** 3;
@@ -13,7 +13,11 @@ describe('checkWorkerMemory', () => {
   });
 
   it('warns when they fit the machine but not the memory free now, and passes what fits', () => {
-    const specs = expandStrategies(['sequential', { kind: 'async', workers: 512 }, { kind: 'processes', workers: 64 }]);
+    const specs = expandStrategies([
+      { kind: 'sequential' },
+      { kind: 'async', workers: 512 },
+      { kind: 'processes', workers: 64 },
+    ]);
     expect(checkWorkerMemory(specs, { total: 24 * GB, free: 2 * GB })).toEqual([
       'processes:64: 64 workers need about 5760 MB, more than the 2048 MB free now; the system may swap or kill workers',
     ]);

@@ -1,9 +1,7 @@
 import { freemem, totalmem } from 'node:os';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
-import type { StrategySpec } from '../scenario/expandStrategies.js';
-
-/** What one worker costs: a child process is a Node runtime with its client (~90 MB measured); a thread less. */
-const BYTES_PER_WORKER = { processes: 90 * 1024 * 1024, threads: 30 * 1024 * 1024 } as const;
+import { descriptorOf } from '../strategies/descriptorOf.js';
+import type { StrategySpec } from '../strategies/strategyKinds.js';
 
 const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
 
@@ -18,20 +16,19 @@ export function checkWorkerMemory(
 ): string[] {
   const warnings: string[] = [];
   for (const spec of specs) {
-    if (spec.kind !== 'processes' && spec.kind !== 'threads') continue;
-    const need = spec.workers * BYTES_PER_WORKER[spec.kind];
+    const osWorkers = descriptorOf(spec).osWorkers;
+    if (osWorkers === undefined) continue;
+    const workers = osWorkers.count(spec);
+    const need = workers * osWorkers.bytes;
     if (need > memory.total * 0.8)
       throw errorCatalogue.DVB_ERR_USAGE(
-        `strategy ` +
-          `${spec.name}: ${spec.workers} worker ` +
-          `${spec.kind === 'processes' ? 'processes' : 'threads'} need about ` +
-          `${mb(need)}, and this machine has ${mb(memory.total)}; use fewer, or ` +
-          `async workers (one event loop), or --shard over machines. Nothing ran.`,
+        `strategy ${spec.name}: ${workers} worker ${osWorkers.noun} need about ${mb(need)}, and this machine ` +
+          `has ${mb(memory.total)}; use fewer, or async workers (one event loop), or --shard over machines. ` +
+          `Nothing ran.`,
       );
     if (need > memory.free)
       warnings.push(
-        `${spec.name}: ${spec.workers} workers need about ` +
-          `${mb(need)}, more than the ${mb(memory.free)} free now; the ` +
+        `${spec.name}: ${workers} workers need about ${mb(need)}, more than the ${mb(memory.free)} free now; the ` +
           `system may swap or kill workers`,
       );
   }

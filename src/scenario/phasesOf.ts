@@ -1,4 +1,4 @@
-import type { PlannedOperation } from './PlannedOperation.js';
+import type { PlannedOperation } from '../operations/PlannedOperation.js';
 
 /** The operations in runs of one workload each, in order; all of them as one run without phases. */
 export function phasesOf(

@@ -1,6 +1,6 @@
 import type { TableEntry } from '../../mock-server/index.js';
 import { createPrng, hashSeed } from '../../util/createPrng.js';
-import type { PlannedOperation } from './PlannedOperation.js';
+import type { PlannedOperation } from '../operations/PlannedOperation.js';
 import type { Scenario, Workload } from './scenarioSchema.js';
 import { PlanContext, planWorkload, shuffled } from './workloadPlanners.js';
 import { seededRowsKey, type SeededRows } from './seededRows.js';

@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { checkColumns, checkQuery, tableDirectory } from '../../mock-server/index.js';
-import { expandStrategies } from './expandStrategies.js';
+import { expandStrategies } from '../strategies/expandStrategies.js';
+import { descriptorOf } from '../strategies/descriptorOf.js';
+import { strategyKinds } from '../strategies/strategyKinds.js';
 import type { LoadOptions } from './loadScenario.js';
 import { CHANGING_KINDS, ownRecordsBefore } from './ownRecords.js';
 import { rampsOf, totalArrivals } from './arrivalSchedule.js';
-import { MAX_BATCH_SIZE, MAX_PLANNED_OPERATIONS, MAX_SEEDED_RECORDS, type Scenario } from './scenarioSchema.js';
+import { MAX_PLANNED_OPERATIONS, MAX_SEEDED_RECORDS, type Scenario } from './scenarioSchema.js';
 
 /** Every rule beyond the schema's, each as a path and what it asks for. */
 export function ruleProblems(scenario: Scenario, path: string, options: LoadOptions): Problem[] {
@@ -78,13 +80,13 @@ function scriptProblems(scenario: Scenario, path: string): Problem[] {
         'must be a JavaScript module (.js, .mjs or .cjs); compile TypeScript first',
       ]);
   }
+  const canRun = strategyKinds.filter((d) => d.runsScripts).map((d) => d.kind);
   scenario.strategies.forEach((s, j) => {
-    const kind = typeof s === 'string' ? s : s.kind;
-    if (kind === 'batch' || kind === 'transaction' || kind === 'bulk')
+    if (!descriptorOf(s).runsScripts)
       problems.push([
         ['strategies', j],
-        `a ${kind} strategy cannot run a script workload (your code sends its own requests); ` +
-          `use sequential, async, threads, processes or adaptive`,
+        `a ${s.kind} strategy cannot run a script workload (your code sends its own requests); ` +
+          `use ${canRun.slice(0, -1).join(', ')} or ${canRun.at(-1) ?? ''}`,
       ]);
   });
   return problems;
@@ -191,14 +193,9 @@ function limitProblems(scenario: Scenario): Problem[] {
       `${seeded} records to seed; at most ${MAX_SEEDED_RECORDS} in all (the mock's memory bound)`,
     ]);
   scenario.strategies.forEach((s, i) => {
-    if (typeof s !== 'string' && (s.kind === 'batch' || s.kind === 'bulk')) {
-      const sizes = Array.isArray(s.size) ? s.size : [s.size];
-      if (sizes.some((n) => n > MAX_BATCH_SIZE))
-        problems.push([
-          ['strategies', i, 'size'],
-          `at most ${MAX_BATCH_SIZE} operations per $batch or bulk request (Dataverse's limit)`,
-        ]);
-    }
+    // Each kind's own rules, through its descriptor (batch and bulk sizes against Dataverse's limit).
+    for (const [path, message] of descriptorOf(s).validate?.(s) ?? [])
+      problems.push([['strategies', i, ...path], message]);
   });
   return problems;
 }

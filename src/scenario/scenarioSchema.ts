@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import { strategySchema } from './strategySchema.js';
+import { strategySchema } from '../strategies/strategySchema.js';
 import { mockConfigSchema } from '../../mock-server/index.js';
 import { loadSchema } from './loadSchema.js';
 
 const tableName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a table logical name (lower case), e.g. account');
 /** Operations one plan may hold: beyond it the plan alone would not fit a 2-core, few-GB CI machine. */
 export const MAX_PLANNED_OPERATIONS = 1_000_000;
-/** Dataverse's limit of operations in one `$batch` or bulk request. */
-export const MAX_BATCH_SIZE = 1000;
 /** Dataverse's default and largest page. */
 export const MAX_PAGE_SIZE = 5000;
 /** Records one scenario may seed (the mock's own limit per seed request). */

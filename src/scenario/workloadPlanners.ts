@@ -2,7 +2,7 @@ import { MAX_PAGE_SIZE } from './scenarioSchema.js';
 import type { TableEntry } from '../../mock-server/index.js';
 import type { Prng } from '../../util/createPrng.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
-import type { PlannedOperation } from './PlannedOperation.js';
+import type { PlannedOperation } from '../operations/PlannedOperation.js';
 import type { Workload } from './scenarioSchema.js';
 import { seededRowsKey, type SeededRows } from './seededRows.js';
 

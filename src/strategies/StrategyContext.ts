@@ -1,15 +1,15 @@
 import type { DataverseClient } from '../client/DataverseClient.js';
 import type { MeasurementSink } from '../metrics/MeasurementSink.js';
-import type { PlannedOperation } from '../scenario/PlannedOperation.js';
-import type { StrategySpec } from '../scenario/expandStrategies.js';
-import type { WorkerTarget } from './workerProtocol.js';
+import type { PlannedOperation } from '../operations/PlannedOperation.js';
+import type { WorkerTarget } from './workers/workerProtocol.js';
 import type { ClientCounters } from '../client/ClientCounters.js';
 import type { ThrottleGate } from '../client/retry/ThrottleGate.js';
 import type { FailureInput } from '../metrics/MeasurementSink.js';
+import type { SpecBase } from './StrategyDescriptor.js';
 
 /** Everything a strategy gets: the same planned operations, a client, and where to record. */
-export interface StrategyContext {
-  readonly spec: StrategySpec;
+export interface StrategyContext<Spec extends SpecBase = SpecBase> {
+  readonly spec: Spec;
   readonly ops: readonly PlannedOperation[];
   readonly client: DataverseClient;
   readonly sink: MeasurementSink;
@@ -38,11 +38,22 @@ export interface RunGates {
   readonly gates: readonly ThrottleGate[];
 }
 
-interface WorkerOutcome {
+export interface WorkerOutcome {
   /** Counters of clients that ran in other threads or processes; the main client's are read directly. */
   readonly counters: readonly ClientCounters[];
   /** CPU and peak memory of child processes (threads are part of this process). */
   readonly children: readonly { cpuUserMs: number; cpuSystemMs: number; peakRssBytes: number }[];
 }
 
-export type Strategy = (ctx: StrategyContext) => Promise<WorkerOutcome>;
+/** Nothing ran outside this process. */
+export const NO_WORKERS: WorkerOutcome = { counters: [], children: [] };
+
+/** Starts the clock (set-up is over) and answers a function that adds finished operations to the progress. */
+export function startProgress(ctx: StrategyContext): (n: number) => void {
+  ctx.onReady();
+  let done = 0;
+  return (n) => {
+    done += n;
+    ctx.onProgress(done);
+  };
+}

@@ -3,10 +3,10 @@ import type { DataverseClient } from '../client/DataverseClient.js';
 import { httpFailure, thrownFailure } from '../metrics/failureCause.js';
 import type { FailureInput, RequestKind } from '../metrics/MeasurementSink.js';
 import type { OperationOutcome, RequestSample } from '../metrics/OperationOutcome.js';
-import { describeOperation, type PlannedOperation } from '../scenario/PlannedOperation.js';
+import { describeOperation, type PlannedOperation } from '../operations/PlannedOperation.js';
 import { outcomeOf, sampleOf } from './operationOutcome.js';
 import { runScript } from './runScript.js';
-import { unitChangeset } from './toBatchEntry.js';
+import { unitChangeset } from './batch/toBatchEntry.js';
 import { unitFailure } from './unitFailure.js';
 
 /** Which application user sends an operation, and which worker slot runs it (a script reads it). */

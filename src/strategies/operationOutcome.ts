@@ -2,7 +2,7 @@ import type { CallResult } from '../client/CallResult.js';
 import { CANCELLED } from '../metrics/failureCause.js';
 import type { FailureInput, RequestKind } from '../metrics/MeasurementSink.js';
 import type { OperationOutcome, RequestSample } from '../metrics/OperationOutcome.js';
-import { operationTarget, type PlannedOperation } from '../scenario/PlannedOperation.js';
+import { operationTarget, type PlannedOperation } from '../operations/PlannedOperation.js';
 
 /** A client call's timings as a request sample. */
 export function sampleOf(

@@ -5,7 +5,7 @@ import type { CallResult } from '../client/CallResult.js';
 import type { DataverseClient } from '../client/DataverseClient.js';
 import { CANCELLED, thrownFailure } from '../metrics/failureCause.js';
 import type { OperationOutcome, RequestSample } from '../metrics/OperationOutcome.js';
-import { describeOperation, type PlannedOperation } from '../scenario/PlannedOperation.js';
+import { describeOperation, type PlannedOperation } from '../operations/PlannedOperation.js';
 import { outcomeOf, sampleOf } from './operationOutcome.js';
 import { withScriptExitGuard } from './scriptExitGuard.js';
 

@@ -1,6 +1,6 @@
 import { httpFailure } from '../metrics/failureCause.js';
 import type { FailureInput } from '../metrics/MeasurementSink.js';
-import { describeOperation, type PlannedOperation } from '../scenario/PlannedOperation.js';
+import { describeOperation, type PlannedOperation } from '../operations/PlannedOperation.js';
 
 type UnitOp = Extract<PlannedOperation, { kind: 'unit' }>;
 

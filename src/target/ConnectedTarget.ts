@@ -3,7 +3,7 @@ import type { TokenProvider } from '../client/auth/TokenProvider.js';
 import type { DataverseClient } from '../client/DataverseClient.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
 import type { RunGates } from '../strategies/StrategyContext.js';
-import type { WorkerTarget } from '../strategies/workerProtocol.js';
+import type { WorkerTarget } from '../strategies/workers/workerProtocol.js';
 import type { RunIds } from './RunIds.js';
 import { noSetup, type SetupTotals } from './RunTarget.js';
 

@@ -2,7 +2,7 @@ import { seedBodies, type SeedBody, type TableEntry } from '../../mock-server/in
 import { createMultiple, upsertMultiple, type BulkRequest } from '../client/bulk/bulkRequests.js';
 import type { DataverseClient } from '../client/DataverseClient.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
-import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import type { PlannedOperation } from '../operations/PlannedOperation.js';
 import { rowsNeeded } from '../scenario/planOperations.js';
 import { MAX_PAGE_SIZE, type Scenario } from '../scenario/scenarioSchema.js';
 import type { CreatedRecord } from './createdRecords.js';

@@ -1,5 +1,5 @@
 import { redact } from '../client/auth/redact.js';
-import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import type { PlannedOperation } from '../operations/PlannedOperation.js';
 import { CHANGING_KINDS } from '../scenario/ownRecords.js';
 import { rowsNeeded } from '../scenario/planOperations.js';
 import { seededRowsKey, type SeededRows } from '../scenario/seededRows.js';

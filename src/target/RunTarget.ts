@@ -1,9 +1,9 @@
 import type { TokenProvider } from '../client/auth/TokenProvider.js';
 import type { DataverseClient } from '../client/DataverseClient.js';
-import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import type { PlannedOperation } from '../operations/PlannedOperation.js';
 import type { SeededRows } from '../scenario/seededRows.js';
 import type { RunGates } from '../strategies/StrategyContext.js';
-import type { WorkerTarget } from '../strategies/workerProtocol.js';
+import type { WorkerTarget } from '../strategies/workers/workerProtocol.js';
 import type { ServerSnapshot } from './prepareData.js';
 import type { RunIds } from './RunIds.js';
 

@@ -3,7 +3,7 @@ import pLimit from 'p-limit';
 import { GUID } from '../../mock-server/index.js';
 import type { DataverseClient } from '../client/DataverseClient.js';
 import { writeJsonAtomic } from '../output/writeJsonAtomic.js';
-import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import type { PlannedOperation } from '../operations/PlannedOperation.js';
 import { RunIds } from './RunIds.js';
 
 /**

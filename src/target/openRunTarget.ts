@@ -1,7 +1,7 @@
 import { tableDirectory } from '../../mock-server/index.js';
 import { DataverseClient } from '../client/DataverseClient.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
-import type { WorkerTarget } from '../strategies/workerProtocol.js';
+import type { WorkerTarget } from '../strategies/workers/workerProtocol.js';
 import type { TargetParts } from './ConnectedTarget.js';
 import { EmbeddedMockTarget } from './EmbeddedMockTarget.js';
 import { openTarget } from './openTarget.js';

@@ -2,7 +2,7 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenarioText } from '../../src/scenario/loadScenario.js';
-import { expandStrategies } from '../../src/scenario/expandStrategies.js';
+import { expandStrategies } from '../../src/strategies/expandStrategies.js';
 import { useTempDirs } from '../helpers/tempDirs.js';
 
 const tempDir = useTempDirs();
@@ -128,11 +128,11 @@ describe('scenario validation messages name the file, line, path and rule', () =
 describe('expandStrategies', () => {
   it('expands lists into one strategy each, with stable names, without duplicates', () => {
     const names = expandStrategies([
-      'sequential',
+      { kind: 'sequential' },
       { kind: 'async', workers: [1, 2, 4] },
       { kind: 'batch', size: [10, 100], inFlight: 2, continueOnError: false },
       { kind: 'bulk', size: 50, inFlight: [1, 2] },
-      'sequential',
+      { kind: 'sequential' },
     ]).map((s) => s.name);
     expect(names).toEqual([
       'sequential',
@@ -282,7 +282,9 @@ describe('validate means it: queries and names checked as the mock checks them',
     );
     expect(
       problem('name: t\nworkloads: [{ kind: read, table: account, count: 1 }]\nstrategies: ["asynch:8"]\n'),
-    ).toContain("strategies[0]: 'asynch:8' is not a strategy: write sequential, a shorthand such as async:8");
+    ).toContain(
+      "strategies[0]: 'asynch:8' is not a strategy: write a shorthand such as sequential, async:8, threads:4",
+    );
   });
 
   it('a plan too large for one machine is refused before anything is planned (repro 14)', () => {

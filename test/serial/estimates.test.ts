@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { estimateRepetition } from '../../src/estimate/estimateStrategy.js';
 import { loadScenario, run } from '../../src/index.js';
 import { dryRun, standInOperations } from '../../src/runner/dryRun.js';
-import { expandStrategies } from '../../src/scenario/expandStrategies.js';
+import { expandStrategies } from '../../src/strategies/expandStrategies.js';
 import { useTempDirs } from '../helpers/tempDirs.js';
 
 const tempDir = useTempDirs();

@@ -14,7 +14,7 @@ import { checkTargetSafety } from '../../target/targetSafety.js';
 import { verdictExitCode, verdictHeadline } from '../../runner/verdict.js';
 import { dryRun, formatDryRun } from '../../runner/dryRun.js';
 import { checkWorkerMemory } from '../../runner/workerMemory.js';
-import { expandStrategies } from '../../scenario/expandStrategies.js';
+import { expandStrategies } from '../../strategies/expandStrategies.js';
 import type { LoadedScenario } from '../../scenario/loadScenario.js';
 import type { CliIo } from '../CliIo.js';
 import { loadScenarioFiles } from './loadScenarioFiles.js';

@@ -1,5 +1,5 @@
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
-import { expandStrategies } from '../../scenario/expandStrategies.js';
+import { expandStrategies } from '../../strategies/expandStrategies.js';
 import { parseCommandArgs } from '../parseCommandArgs.js';
 import { loadScenarioFiles } from './loadScenarioFiles.js';
 

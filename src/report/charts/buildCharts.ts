@@ -1,6 +1,7 @@
-import { strategyRegistry } from '../../strategies/strategyRegistry.js';
 import type { ChartConfiguration, ChartDataset } from 'chart.js';
 import type { RunResults, StrategyResult } from '../../runner/RunResults.js';
+import { descriptorForKind } from '../../strategies/descriptorOf.js';
+import { strategyKinds } from '../../strategies/strategyKinds.js';
 import { renderChart } from './renderChart.js';
 
 export interface RenderedChart {
@@ -10,10 +11,6 @@ export interface RenderedChart {
 }
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
-/** Strategies drawn by worker count, each as one line from the sequential baseline: the registry says which. */
-const WORKER_KINDS = (Object.keys(strategyRegistry) as (keyof typeof strategyRegistry)[]).filter(
-  (kind) => kind !== 'sequential' && strategyRegistry[kind].chartFamily === 'workers',
-);
 
 function axis(title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { title: { display: true, text: title, font: { size: 18 } }, ticks: { font: { size: 16 } }, ...extra };
@@ -27,15 +24,23 @@ function titled(text: string, subtitle: string): Record<string, unknown> {
   };
 }
 
-/** Pool strategies by family, with the sequential baseline as one worker. */
+const isBaseline = (s: StrategyResult): boolean => descriptorForKind(s.kind)?.baseline === true;
+
+/**
+ * Strategies drawn by worker count (their descriptors say which), a line per kind from the
+ * sequential baseline as one worker.
+ */
 function byWorkers(results: RunResults): { kind: string; points: StrategyResult[] }[] {
-  const seq = results.strategies.find((s) => s.kind === 'sequential');
-  return WORKER_KINDS.map((kind) => ({
-    kind,
-    points: [...(seq === undefined ? [] : [seq]), ...results.strategies.filter((s) => s.kind === kind)].sort(
-      (a, b) => a.workers - b.workers,
-    ),
-  })).filter((f) => f.points.some((p) => p.kind !== 'sequential'));
+  const seq = results.strategies.find(isBaseline);
+  return strategyKinds
+    .filter((d) => d.baseline !== true && d.chartFamily === 'workers')
+    .map(({ kind }) => ({
+      kind,
+      points: [...(seq === undefined ? [] : [seq]), ...results.strategies.filter((s) => s.kind === kind)].sort(
+        (a, b) => a.workers - b.workers,
+      ),
+    }))
+    .filter((f) => f.points.some((p) => !isBaseline(p)));
 }
 
 function workersChart(

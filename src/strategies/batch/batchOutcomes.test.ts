@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MeasurementSink } from '../metrics/MeasurementSink.js';
-import type { CallResult } from '../client/CallResult.js';
-import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import { MeasurementSink } from '../../metrics/MeasurementSink.js';
+import type { CallResult } from '../../client/CallResult.js';
+import type { PlannedOperation } from '../../operations/PlannedOperation.js';
 import { bulkOutcomes, thrownOutcomes } from './batchOutcomes.js';
 
 function create(id: string, workload = 0): PlannedOperation {

@@ -1,12 +1,12 @@
 import { parentPort, workerData, isMainThread } from 'node:worker_threads';
-import { createMockTokenProviders, createOrgTokenProviders } from '../client/auth/createTokenProviders.js';
-import { redact } from '../client/auth/redact.js';
-import { DataverseClient } from '../client/DataverseClient.js';
-import { ThrottleGate } from '../client/retry/ThrottleGate.js';
-import { MeasurementSink, type FailureInput } from '../metrics/MeasurementSink.js';
-import { isFatalCause } from '../metrics/isFatalCause.js';
-import { executeOperation } from './executeOperation.js';
-import { unguardScriptExit } from './scriptExitGuard.js';
+import { createMockTokenProviders, createOrgTokenProviders } from '../../client/auth/createTokenProviders.js';
+import { redact } from '../../client/auth/redact.js';
+import { DataverseClient } from '../../client/DataverseClient.js';
+import { ThrottleGate } from '../../client/retry/ThrottleGate.js';
+import { MeasurementSink, type FailureInput } from '../../metrics/MeasurementSink.js';
+import { isFatalCause } from '../../metrics/isFatalCause.js';
+import { executeOperation } from '../executeOperation.js';
+import { unguardScriptExit } from '../scriptExitGuard.js';
 import { PROGRESS_INTERVAL_MS, type ParentMessage, type WorkerMessage, type WorkerStart } from './workerProtocol.js';
 
 /** Operations after which progress is reported on the interval only: the fail-fast window is over. */

@@ -1,8 +1,8 @@
-import type { ClientCounters } from '../client/ClientCounters.js';
-import type { RetryPolicy } from '../client/retry/RetryPolicy.js';
-import type { AuthSpec } from '../client/auth/AuthSpec.js';
-import type { EncodedSink, FailureInput } from '../metrics/MeasurementSink.js';
-import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import type { ClientCounters } from '../../client/ClientCounters.js';
+import type { RetryPolicy } from '../../client/retry/RetryPolicy.js';
+import type { AuthSpec } from '../../client/auth/AuthSpec.js';
+import type { EncodedSink, FailureInput } from '../../metrics/MeasurementSink.js';
+import type { PlannedOperation } from '../../operations/PlannedOperation.js';
 
 /**
  * How a worker thread or process builds its own client. Secrets travel in memory only

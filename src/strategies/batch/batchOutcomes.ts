@@ -1,14 +1,14 @@
-import type { BatchOperationResult, BatchResult } from '../client/batch/BatchTypes.js';
-import type { CallResult } from '../client/CallResult.js';
-import type { DataverseClient } from '../client/DataverseClient.js';
-import { nextQueryPage, type QueryPageBody } from '../client/queryPaging.js';
-import { httpFailure, notRunFailure, thrownFailure } from '../metrics/failureCause.js';
-import type { FailureInput, RequestKind } from '../metrics/MeasurementSink.js';
-import type { OperationOutcome, RequestSample } from '../metrics/OperationOutcome.js';
-import { describeOperation, type PlannedOperation } from '../scenario/PlannedOperation.js';
-import { readPages, type PagesRead } from './executeOperation.js';
-import { outcomeOf, sampleOf } from './operationOutcome.js';
-import { unitFailure } from './unitFailure.js';
+import type { BatchOperationResult, BatchResult } from '../../client/batch/BatchTypes.js';
+import type { CallResult } from '../../client/CallResult.js';
+import type { DataverseClient } from '../../client/DataverseClient.js';
+import { nextQueryPage, type QueryPageBody } from '../../client/queryPaging.js';
+import { httpFailure, notRunFailure, thrownFailure } from '../../metrics/failureCause.js';
+import type { FailureInput, RequestKind } from '../../metrics/MeasurementSink.js';
+import type { OperationOutcome, RequestSample } from '../../metrics/OperationOutcome.js';
+import { describeOperation, type PlannedOperation } from '../../operations/PlannedOperation.js';
+import { readPages, type PagesRead } from '../executeOperation.js';
+import { outcomeOf, sampleOf } from '../operationOutcome.js';
+import { unitFailure } from '../unitFailure.js';
 
 /** Why a batched operation failed: not run because the batch stopped, or its part's own error. */
 function partFailure(op: PlannedOperation, failed: BatchOperationResult | undefined): FailureInput {

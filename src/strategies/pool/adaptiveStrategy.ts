@@ -1,7 +1,18 @@
 import { performance } from 'node:perf_hooks';
-import { lastServiceMs, throttledIn } from '../metrics/OperationOutcome.js';
-import { executeOperation } from './executeOperation.js';
-import type { Strategy } from './StrategyContext.js';
+import { lastServiceMs, throttledIn } from '../../metrics/OperationOutcome.js';
+import { z } from 'zod';
+import { executeOperation } from '../executeOperation.js';
+import { eachAlone } from '../RequestGroup.js';
+import { NO_WORKERS, type StrategyContext, type WorkerOutcome } from '../StrategyContext.js';
+import { defineStrategy } from '../StrategyDescriptor.js';
+
+export interface AdaptiveSpec {
+  readonly kind: 'adaptive';
+  readonly name: string;
+  readonly max: number;
+  readonly start: number | undefined;
+  readonly concurrency: number;
+}
 
 /**
  * `adaptive`: concurrency adjusted while running, as a TCP-like AIMD controller. It starts
@@ -10,8 +21,7 @@ import type { Strategy } from './StrategyContext.js';
  * rises past twice the best seen; at most one cut per round trip, so one burst of 429s is one
  * signal, not many.
  */
-export const adaptiveStrategy: Strategy = async (ctx) => {
-  if (ctx.spec.kind !== 'adaptive') throw new Error('adaptiveStrategy needs an adaptive spec');
+async function runAdaptive(ctx: StrategyContext<AdaptiveSpec>): Promise<WorkerOutcome> {
   const { max } = ctx.spec;
   let start = ctx.spec.start;
   if (start === undefined) {
@@ -60,5 +70,28 @@ export const adaptiveStrategy: Strategy = async (ctx) => {
     launch();
   });
   ctx.onAdaptiveWindow?.(windowSamples === 0 ? window : windowSum / windowSamples);
-  return { counters: [], children: [] };
-};
+  return NO_WORKERS;
+}
+
+export const adaptiveStrategy = defineStrategy({
+  kind: 'adaptive',
+  schema: z.strictObject({
+    kind: z.literal('adaptive'),
+    max: z.int().min(1).max(4096).default(64).describe('Upper bound of concurrency.'),
+    start: z.int().min(1).max(4096).optional().describe("Starting concurrency; default: the server's x-ms-dop-hint."),
+  }),
+  shorthand: /^adaptive:(\d+)$/,
+  example: 'adaptive:64',
+  fromShorthand: (m) => ({ kind: 'adaptive' as const, max: Number(m[1]) }),
+  expand: (s): AdaptiveSpec[] => [
+    { kind: 'adaptive', name: `adaptive:${s.max}`, max: s.max, start: s.start, concurrency: s.max },
+  ],
+  runsScripts: true,
+  // Divided by the mean concurrency it ran at, which the run reports.
+  perWorkerEfficiency: true,
+  parameters: (s) => ({ max: s.max, ...(s.start === undefined ? {} : { start: s.start }) }),
+  requestGroups: (_s, ops) => eachAlone(ops),
+  requestKind: 'single',
+  chartFamily: 'workers',
+  run: runAdaptive,
+});

@@ -1,6 +1,6 @@
-import { queryPrefer } from '../client/queryPaging.js';
-import type { BatchEntryInput, BatchOperation } from '../client/batch/BatchTypes.js';
-import type { PlannedOperation } from '../scenario/PlannedOperation.js';
+import { queryPrefer } from '../../client/queryPaging.js';
+import type { BatchEntryInput, BatchOperation } from '../../client/batch/BatchTypes.js';
+import type { PlannedOperation } from '../../operations/PlannedOperation.js';
 
 /** The changeset that carries one transactional unit. */
 export function unitChangeset(op: Extract<PlannedOperation, { kind: 'unit' }>): BatchEntryInput {
