@@ -57,6 +57,15 @@ function joinName(row: Readonly<Record<string, unknown>>): string | null {
   return parts.length > 0 ? parts.join(' ') : null;
 }
 
+/** First, last and the full name Dataverse composes from them (read-only). */
+function personName(partMax: number, fullMax: number): ColumnDefinition[] {
+  return [
+    { name: 'firstname', type: 'string', maxLength: partMax },
+    { name: 'lastname', type: 'string', maxLength: partMax },
+    { name: 'fullname', type: 'string', maxLength: fullMax, readOnly: true, compute: joinName },
+  ];
+}
+
 function multiply(a: unknown, b: unknown): number | null {
   return typeof a === 'number' && typeof b === 'number' ? Math.round(a * b * 10_000) / 10_000 : null;
 }
@@ -103,9 +112,7 @@ export const builtInTables: readonly TableDefinition[] = [
     alternateKeys: [],
     columns: [
       { name: 'contactid', type: 'guid' },
-      { name: 'firstname', type: 'string', maxLength: 50 },
-      { name: 'lastname', type: 'string', maxLength: 50 },
-      { name: 'fullname', type: 'string', maxLength: 160, readOnly: true, compute: joinName },
+      ...personName(50, 160),
       { name: 'emailaddress1', type: 'string', maxLength: 100 },
       { name: 'jobtitle', type: 'string', maxLength: 100 },
       { name: 'telephone1', type: 'string', maxLength: 50 },
@@ -212,9 +219,7 @@ export const builtInTables: readonly TableDefinition[] = [
     alternateKeys: [],
     columns: [
       { name: 'systemuserid', type: 'guid' },
-      { name: 'firstname', type: 'string', maxLength: 64 },
-      { name: 'lastname', type: 'string', maxLength: 64 },
-      { name: 'fullname', type: 'string', maxLength: 200, readOnly: true, compute: joinName },
+      ...personName(64, 200),
       { name: 'domainname', type: 'string', maxLength: 1024 },
       { name: 'internalemailaddress', type: 'string', maxLength: 100 },
       { name: 'isdisabled', type: 'bool', labels: { false: 'Enabled', true: 'Disabled' } },

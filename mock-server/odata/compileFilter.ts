@@ -148,30 +148,26 @@ function stringProperty(prop: ResolvedProperty, name: string, table: TableMetada
   return prop;
 }
 
+/**
+ * `and` (dominant false) and `or` (dominant true) in OData's three-valued logic: the dominant
+ * value wins from either side, the right side is not evaluated when the left already decided,
+ * and an unknown (null) side leaves the rest unknown.
+ */
+function junction(l: RowPredicate, r: RowPredicate, dominant: boolean): RowPredicate {
+  return (row) => {
+    const a = l(row);
+    if (a === dominant) return dominant;
+    const b = r(row);
+    if (b === dominant) return dominant;
+    return a === null || b === null ? null : !dominant;
+  };
+}
+
 function compileNode(node: FilterNode, ctx: FilterContext): RowPredicate {
   switch (node.kind) {
-    case 'and': {
-      const l = compileNode(node.left, ctx);
-      const r = compileNode(node.right, ctx);
-      return (row) => {
-        const a = l(row);
-        if (a === false) return false;
-        const b = r(row);
-        if (b === false) return false;
-        return a === null || b === null ? null : true;
-      };
-    }
-    case 'or': {
-      const l = compileNode(node.left, ctx);
-      const r = compileNode(node.right, ctx);
-      return (row) => {
-        const a = l(row);
-        if (a === true) return true;
-        const b = r(row);
-        if (b === true) return true;
-        return a === null || b === null ? null : false;
-      };
-    }
+    case 'and':
+    case 'or':
+      return junction(compileNode(node.left, ctx), compileNode(node.right, ctx), node.kind === 'or');
     case 'not': {
       const inner = compileNode(node.operand, ctx);
       return (row) => {

@@ -51,19 +51,19 @@ class FilterParser {
   }
 
   #or(): FilterNode {
-    let left = this.#and();
-    while (this.#isWord('or')) {
-      this.#next();
-      left = { kind: 'or', left, right: this.#and() };
-    }
-    return left;
+    return this.#chain('or', () => this.#and());
   }
 
   #and(): FilterNode {
-    let left = this.#unary();
-    while (this.#isWord('and')) {
+    return this.#chain('and', () => this.#unary());
+  }
+
+  /** Operands joined by one operator word, left to right: `a or b or c` is `(a or b) or c`. */
+  #chain(word: 'and' | 'or', operand: () => FilterNode): FilterNode {
+    let left = operand();
+    while (this.#isWord(word)) {
       this.#next();
-      left = { kind: 'and', left, right: this.#unary() };
+      left = { kind: word, left, right: operand() };
     }
     return left;
   }

@@ -13,6 +13,9 @@ import type { ProfileInput } from './profileSchema.js';
  * [ASSUMED] no published figure: an assumption, named as such, for `dvbench calibrate` to replace.
  */
 
+/** A latency with a lognormal spread: a quarter of its base, unless the source shows less. */
+const lognormal = (baseMs: number, sigma = 0.25) => ({ baseMs, distribution: 'lognormal' as const, sigma });
+
 /**
  * `default`: a small standard-table org as the published figures describe it. Used when a
  * scenario gives the mock no costs.
@@ -38,29 +41,29 @@ const defaultProfile: ProfileInput = {
       // [ASSUMED] a client in the org's Azure region, on a kept-alive TLS connection.
       roundTripMs: 10,
       // [S-BULK] SimpleLoop: 100 creates in 10 s = 100 ms a call, less the round trip.
-      create: { baseMs: 90, distribution: 'lognormal', sigma: 0.25 },
+      create: lognormal(90),
       // [S-BULK] SimpleLoop: 100 updates in 12 s = 120 ms a call, less the round trip.
-      update: { baseMs: 110, distribution: 'lognormal', sigma: 0.25 },
+      update: lognormal(110),
       // [ASSUMED] an upsert by id looks the record up, then updates it: an update and a third of a read.
-      upsert: { baseMs: 120, distribution: 'lognormal', sigma: 0.25 },
+      upsert: lognormal(120),
       // [ASSUMED] a delete does an update's work (cascades, audit) and no more.
-      delete: { baseMs: 110, distribution: 'lognormal', sigma: 0.25 },
+      delete: lognormal(110),
       // [ASSUMED] a retrieve or one query page skips plug-ins and the transaction: about a third of a create.
-      read: { baseMs: 30, distribution: 'lognormal', sigma: 0.25 },
-      default: { baseMs: 30, distribution: 'lognormal', sigma: 0.25 },
+      read: lognormal(30),
+      default: lognormal(30),
       // [ASSUMED] reading and serializing a record into a page.
       perRecordMs: 0.05,
       // [S-BULK] ExecuteMultiple of 100 in 4 s for creates and updates alike:
       // 10 ms round trip + 50 ms overhead + 100 x 39 ms = 3.96 s.
-      batch: { baseMs: 50, distribution: 'lognormal', sigma: 0.1 },
-      batchItem: { baseMs: 39, distribution: 'lognormal', sigma: 0.25 },
+      batch: lognormal(50, 0.1),
+      batchItem: lognormal(39),
       // [ASSUMED] a changeset's own transaction (begin, commit) beside its operations.
-      changeset: { baseMs: 10, distribution: 'lognormal', sigma: 0.25 },
+      changeset: lognormal(10),
       // [S-BULK] CreateMultiple of 100 in 1 s: 10 ms + 90 ms overhead + 100 x 9 ms.
-      bulk: { baseMs: 90, distribution: 'lognormal', sigma: 0.1 },
-      bulkCreate: { baseMs: 9, distribution: 'lognormal', sigma: 0.25 },
+      bulk: lognormal(90, 0.1),
+      bulkCreate: lognormal(9),
       // [S-BULK] UpdateMultiple of 100 in 3 s: 10 ms + 90 ms overhead + 100 x 29 ms.
-      bulkUpdate: { baseMs: 29, distribution: 'lognormal', sigma: 0.25 },
+      bulkUpdate: lognormal(29),
     },
     // [PAPER] 4 workers run the CRUD job 2.67x faster than one. A share f of each operation's
     // service time S is serialized, capping throughput at 1 / (f x S): for the paper's mix

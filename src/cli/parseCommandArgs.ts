@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { errorCatalogue } from '../errors/errorCatalogue.js';
+import { EXIT, errorCatalogue } from '../errors/errorCatalogue.js';
+import type { CliIo } from './CliIo.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -7,6 +8,9 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 type ParsedArgs<T extends Options> = ReturnType<
   typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: boolean; allowNegative: false }>
 >;
+
+/** The flags' values a command gets for these options. */
+export type CommandValues<T extends Options> = ParsedArgs<T>['values'];
 
 /**
  * `util.parseArgs` in strict mode, with its errors turned into a usage error that names the
@@ -26,6 +30,35 @@ export function parseCommandArgs<T extends Options>(
     const message = first.endsWith('.') ? first : `${first}.`;
     throw errorCatalogue.DVB_ERR_USAGE(`dvbench ${command}: ${message} See 'dvbench ${command} --help'.`);
   }
+}
+
+const HELP = { help: { type: 'boolean', short: 'h' } } as const;
+
+/**
+ * A command: its flags parsed (`-h`/`--help` added; a usage error names the flag), the help
+ * printed when asked for (exit 0), else its body.
+ */
+export function defineCommand<T extends Options>(
+  command: { readonly name: string; readonly help: string; readonly options: T; readonly positionals?: boolean },
+  body: (args: ParsedArgs<T & typeof HELP>, io: CliIo) => Promise<number>,
+): (argv: readonly string[], io: CliIo) => Promise<number> {
+  return async (argv, io) => {
+    const options = { ...command.options, ...HELP };
+    const args = parseCommandArgs(command.name, argv, options, command.positionals ?? false);
+    if ((args.values as { help?: boolean }).help !== true) return body(args, io);
+    io.stdout.write(command.help);
+    return EXIT.ok;
+  };
+}
+
+/** The one positional a command takes, or a usage error that says what to give. */
+export function onePositional(command: string, positionals: readonly string[], what: string): string {
+  const [first, extra] = positionals;
+  if (first === undefined || extra !== undefined)
+    throw errorCatalogue.DVB_ERR_USAGE(
+      `dvbench ${command}: give exactly one ${what}. See 'dvbench ${command} --help'.`,
+    );
+  return first;
 }
 
 function boundedFlag(

@@ -45,6 +45,9 @@ interface CallInProgress {
   readonly idempotent: boolean;
 }
 
+/** A record's columns as the Web API takes them in a body. */
+type Row = Record<string, unknown>;
+
 /**
  * A Dataverse Web API client on dvbench's HTTP/1.1 pool (keep-alive, no affinity cookie) that honours
  * Retry-After across all workers of an identity, backs off on 5xx and connection errors, signs
@@ -321,7 +324,7 @@ export class DataverseClient {
    */
   async create(
     entitySet: string,
-    record: Record<string, unknown>,
+    record: Row,
     options: CallOptions = {},
   ): Promise<CallResult & { id: string | undefined }> {
     const result = await this.send('POST', entitySet, JSON.stringify(record), {
@@ -334,21 +337,11 @@ export class DataverseClient {
   }
 
   /** Update only (`If-Match: *`): a missing record is a 404, not a create. */
-  update(
-    entitySet: string,
-    key: string,
-    changes: Record<string, unknown>,
-    options: CallOptions = {},
-  ): Promise<CallResult> {
+  update(entitySet: string, key: string, changes: Row, options: CallOptions = {}): Promise<CallResult> {
     return this.upsert(entitySet, key, changes, { ...options, headers: { 'if-match': '*', ...options.headers } });
   }
 
-  upsert(
-    entitySet: string,
-    key: string,
-    record: Record<string, unknown>,
-    options: CallOptions = {},
-  ): Promise<CallResult> {
+  upsert(entitySet: string, key: string, record: Row, options: CallOptions = {}): Promise<CallResult> {
     return this.send('PATCH', `${entitySet}(${key})`, JSON.stringify(record), options);
   }
 

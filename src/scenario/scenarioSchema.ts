@@ -20,11 +20,13 @@ const columnValues = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
   .describe('Column values; in strings, {i} is the operation number and {seed} the scenario seed.');
 
+/** What every workload on one table starts with: its kind, an optional name for reports, the table and the count. */
+function tableWorkload<K extends string>(kind: K) {
+  return { kind: z.literal(kind), name: z.string().optional(), table: tableName, count };
+}
+
 const readWorkload = z.strictObject({
-  kind: z.literal('read'),
-  name: z.string().optional(),
-  table: tableName,
-  count,
+  ...tableWorkload('read'),
   mode: z
     .enum(['query', 'retrieve'])
     .default('query')
@@ -70,10 +72,7 @@ const readWorkload = z.strictObject({
 });
 
 const updateWorkload = z.strictObject({
-  kind: z.literal('update'),
-  name: z.string().optional(),
-  table: tableName,
-  count,
+  ...tableWorkload('update'),
   set: columnValues,
   filter: z
     .string()
@@ -82,10 +81,7 @@ const updateWorkload = z.strictObject({
 });
 
 const insertWorkload = z.strictObject({
-  kind: z.literal('insert'),
-  name: z.string().optional(),
-  table: tableName,
-  count,
+  ...tableWorkload('insert'),
   values: columnValues,
   lookups: z
     .record(z.string(), tableName)
@@ -97,18 +93,12 @@ const insertWorkload = z.strictObject({
 });
 
 const deleteWorkload = z.strictObject({
-  kind: z.literal('delete'),
-  name: z.string().optional(),
-  table: tableName,
-  count,
+  ...tableWorkload('delete'),
   filter: z.string().optional(),
 });
 
 const upsertWorkload = z.strictObject({
-  kind: z.literal('upsert'),
-  name: z.string().optional(),
-  table: tableName,
-  count,
+  ...tableWorkload('upsert'),
   key: z
     .string()
     .describe('The alternate key column, e.g. accountnumber; values are "{key}-{i}", half of them existing.'),
@@ -135,10 +125,7 @@ const transactionalWorkload = z.strictObject({
 });
 
 const mixedWorkload = z.strictObject({
-  kind: z.literal('mixed'),
-  name: z.string().optional(),
-  table: tableName,
-  count,
+  ...tableWorkload('mixed'),
   weights: z
     .strictObject({
       read: z.number().min(0).default(0),

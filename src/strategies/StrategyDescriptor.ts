@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { RequestKind } from '../metrics/MeasurementSink.js';
 import type { PlannedOperation } from '../operations/PlannedOperation.js';
-import type { RequestGroup } from './RequestGroup.js';
+import { eachAlone, type RequestGroup } from './RequestGroup.js';
 import type { StrategyContext, WorkerOutcome } from './StrategyContext.js';
 
 /** What every expanded strategy has: its kind, the name results and thresholds use, and how many run at once. */
@@ -73,9 +73,30 @@ export interface StrategyDescriptor<
   run(ctx: StrategyContext<Spec>): Promise<WorkerOutcome>;
 }
 
-/** Types a descriptor from its members: the schema fixes the input, `expand` the spec. */
+/** What most strategies are, unless they say otherwise. */
+type Defaulted = 'runsScripts' | 'perWorkerEfficiency' | 'requestGroups' | 'requestKind' | 'chartFamily';
+
+/** A descriptor as its file writes it: the members most strategies share may be left out. */
+type StrategyDefinition<S extends StrategyObjectSchema, Spec extends SpecBase> = Omit<
+  StrategyDescriptor<S, Spec>,
+  Defaulted
+> &
+  Partial<Pick<StrategyDescriptor<S, Spec>, Defaulted>>;
+
+/**
+ * Types a descriptor from its members (the schema fixes the input, `expand` the spec) and fills
+ * in what it leaves out: one request per operation, drawn by worker count, able to run scripts,
+ * its efficiency per worker.
+ */
 export function defineStrategy<S extends StrategyObjectSchema, Spec extends SpecBase>(
-  descriptor: StrategyDescriptor<S, Spec>,
+  definition: StrategyDefinition<S, Spec>,
 ): StrategyDescriptor<S, Spec> {
-  return descriptor;
+  return {
+    runsScripts: true,
+    perWorkerEfficiency: true,
+    requestGroups: (_spec, ops) => eachAlone(ops),
+    requestKind: 'single',
+    chartFamily: 'workers',
+    ...definition,
+  };
 }

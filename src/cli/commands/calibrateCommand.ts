@@ -1,10 +1,9 @@
-import type { CliIo } from '../CliIo.js';
 import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { resolveTarget } from '../../target/resolveTarget.js';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { calibrationPath, Calibration, type CalibrationResult } from '../../calibrate/Calibration.js';
-import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
+import { defineCommand, intFlag } from '../parseCommandArgs.js';
 
 export const calibrateHelp = `Usage: dvbench calibrate --out FILE [--target URL] [--allow-writes] [--max-requests N]
                          [--max-minutes M] [--validate N] [--name NAME]
@@ -75,69 +74,70 @@ function summary(r: CalibrationResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function calibrateCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs('calibrate', argv, {
-    out: { type: 'string' },
-    target: { type: 'string' },
-    'allow-writes': { type: 'boolean' },
-    'max-requests': { type: 'string' },
-    'max-minutes': { type: 'string' },
-    validate: { type: 'string' },
-    name: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help === true) {
-    io.stdout.write(calibrateHelp);
-    return EXIT.ok;
-  }
-  if (values.out === undefined)
-    throw errorCatalogue.DVB_ERR_USAGE("dvbench calibrate: --out FILE is required. See 'dvbench calibrate --help'.");
-  if (!/\.ya?ml$/i.test(values.out))
-    throw errorCatalogue.DVB_ERR_USAGE(`dvbench calibrate: --out must name a .yaml file, got '${values.out}'.`);
-  if (values.name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(values.name))
-    throw errorCatalogue.DVB_ERR_USAGE(
-      `dvbench calibrate: --name must be letters, digits, dot, dash or underscore, got '${values.name}'.`,
-    );
-  const maxRequests = intFlag('calibrate', 'max-requests', values['max-requests'], 100, 1_000_000) ?? 3000;
-  const maxMinutes = intFlag('calibrate', 'max-minutes', values['max-minutes'], 1, 1440) ?? 5;
-  const validationRecords = intFlag('calibrate', 'validate', values.validate, 0, 5000) ?? 100;
-  const target = resolveTarget({ ...(values.target === undefined ? {} : { flag: values.target }), env: process.env });
-  if (target.kind !== 'org')
-    throw errorCatalogue.DVB_ERR_USAGE(
-      'dvbench calibrate: it measures an org; give --target URL or set DATAVERSE_URL (the ' +
-        'embedded mock needs no calibration).',
-    );
-  const controller = new AbortController();
-  // Every in-flight request and wait of the sweep listens to it: up to 64 at once.
-  setMaxListeners(256, controller.signal);
-  const stop = (): void => {
-    controller.abort('interrupted');
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    const calibration = new Calibration({
-      target,
-      out: resolve(values.out),
-      name: values.name ?? `calibrated-${new URL(target.url).hostname}`,
-      allowWrites: values['allow-writes'] === true,
-      maxRequests,
-      maxMinutes,
-      validationRecords,
-      signal: controller.signal,
-    });
-    calibration.on('step', (s) => io.stderr.write(`dvbench calibrate: ${s}\n`));
-    calibration.on('point', (p) =>
-      io.stderr.write(
-        `  ${String(p.workers).padStart(4)} workers: ` +
-          `${p.opsPerSec.toFixed(1)} ops/s${p.throttled > 0 ? `, ${p.throttled} 429s` : ''}\n`,
-      ),
-    );
-    const result = await calibration.run();
-    io.stdout.write(summary(result));
-    return result.cleanup.leftBehind === 0 && result.cleanup.failed === 0 ? EXIT.ok : EXIT.failed;
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  }
-}
+export const calibrateCommand = defineCommand(
+  {
+    name: 'calibrate',
+    help: calibrateHelp,
+    options: {
+      out: { type: 'string' },
+      target: { type: 'string' },
+      'allow-writes': { type: 'boolean' },
+      'max-requests': { type: 'string' },
+      'max-minutes': { type: 'string' },
+      validate: { type: 'string' },
+      name: { type: 'string' },
+    },
+  },
+  async ({ values }, io) => {
+    if (values.out === undefined)
+      throw errorCatalogue.DVB_ERR_USAGE("dvbench calibrate: --out FILE is required. See 'dvbench calibrate --help'.");
+    if (!/\.ya?ml$/i.test(values.out))
+      throw errorCatalogue.DVB_ERR_USAGE(`dvbench calibrate: --out must name a .yaml file, got '${values.out}'.`);
+    if (values.name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(values.name))
+      throw errorCatalogue.DVB_ERR_USAGE(
+        `dvbench calibrate: --name must be letters, digits, dot, dash or underscore, got '${values.name}'.`,
+      );
+    const maxRequests = intFlag('calibrate', 'max-requests', values['max-requests'], 100, 1_000_000) ?? 3000;
+    const maxMinutes = intFlag('calibrate', 'max-minutes', values['max-minutes'], 1, 1440) ?? 5;
+    const validationRecords = intFlag('calibrate', 'validate', values.validate, 0, 5000) ?? 100;
+    const target = resolveTarget({ ...(values.target === undefined ? {} : { flag: values.target }), env: process.env });
+    if (target.kind !== 'org')
+      throw errorCatalogue.DVB_ERR_USAGE(
+        'dvbench calibrate: it measures an org; give --target URL or set DATAVERSE_URL (the ' +
+          'embedded mock needs no calibration).',
+      );
+    const controller = new AbortController();
+    // Every in-flight request and wait of the sweep listens to it: up to 64 at once.
+    setMaxListeners(256, controller.signal);
+    const stop = (): void => {
+      controller.abort('interrupted');
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      const calibration = new Calibration({
+        target,
+        out: resolve(values.out),
+        name: values.name ?? `calibrated-${new URL(target.url).hostname}`,
+        allowWrites: values['allow-writes'] === true,
+        maxRequests,
+        maxMinutes,
+        validationRecords,
+        signal: controller.signal,
+      });
+      calibration.on('step', (s) => io.stderr.write(`dvbench calibrate: ${s}\n`));
+      calibration.on('point', (p) =>
+        io.stderr.write(
+          `  ${String(p.workers).padStart(4)} workers: ` +
+            `${p.opsPerSec.toFixed(1)} ops/s${p.throttled > 0 ? `, ${p.throttled} 429s` : ''}\n`,
+        ),
+      );
+      const result = await calibration.run();
+      io.stdout.write(summary(result));
+      return result.cleanup.leftBehind === 0 && result.cleanup.failed === 0 ? EXIT.ok : EXIT.failed;
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+  },
+);

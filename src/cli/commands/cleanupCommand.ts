@@ -1,11 +1,10 @@
-import type { CliIo } from '../CliIo.js';
 import { join } from 'node:path';
 import { createOrgTokenProviders } from '../../client/auth/createTokenProviders.js';
 import { DataverseClient } from '../../client/DataverseClient.js';
 import { resolveTarget } from '../../target/resolveTarget.js';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { deleteCreated, provenByManifest, readManifest } from '../../target/createdRecords.js';
-import { parseCommandArgs } from '../parseCommandArgs.js';
+import { defineCommand, onePositional } from '../parseCommandArgs.js';
 
 export const cleanupHelp = `Usage: dvbench cleanup <run dir> [--target URL]
 
@@ -21,59 +20,50 @@ Credentials come from the environment, as for 'dvbench run', and go only to DATA
 Exit codes: 0 done, 1 some records could not be deleted, 2 invalid input.
 `;
 
-export async function cleanupCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    'cleanup',
-    argv,
-    { target: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    true,
-  );
-  if (values.help === true) {
-    io.stdout.write(cleanupHelp);
-    return EXIT.ok;
-  }
-  const [dir, extra] = positionals;
-  if (dir === undefined || extra !== undefined)
-    throw errorCatalogue.DVB_ERR_USAGE("dvbench cleanup: give exactly one run folder. See 'dvbench cleanup --help'.");
-  const path = join(dir, 'created-records.json');
-  const manifest = await readManifest(path);
-  if (manifest === undefined)
-    throw errorCatalogue.DVB_ERR_USAGE(
-      `dvbench cleanup: ${path}: no list of created records, or not one dvbench wrote (only ` +
-        `runs against an org write one).`,
-    );
-  if (manifest.records.length === 0) {
-    io.stdout.write(`nothing to delete: every record of run ${manifest.runId} is already gone\n`);
-    return EXIT.ok;
-  }
-  const target = resolveTarget({
-    ...(values.target === undefined ? {} : { flag: values.target }),
-    fromFile: { url: manifest.target, what: 'the manifest' },
-    env: process.env,
-  });
-  if (target.kind !== 'org') throw errorCatalogue.DVB_ERR_USAGE(`dvbench cleanup: ${path} names no org.`);
-  if (new URL(manifest.target).origin !== target.url)
-    throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
-      `dvbench cleanup: ${path} lists records of ${manifest.target}, not of ${target.url}.`,
-    );
-  const client = new DataverseClient({
-    url: target.url,
-    identities: await createOrgTokenProviders(target.url, target.identities),
-    connections: 8,
-  });
-  try {
-    const result = await deleteCreated(client, path, manifest.records, (r) => provenByManifest(manifest, r));
-    const gone = manifest.records.length - result.deleted - result.failed.length - result.skipped.length;
-    io.stdout.write(
-      `deleted ` +
-        `${result.deleted} record(s) of run ` +
-        `${manifest.runId}; ${gone} were already gone; ${result.skipped.length} skipped (not shown ` +
-        `to be this run's)\n`,
-    );
-    for (const k of result.skipped) io.stderr.write(`skipped ${k}\n`);
-    for (const f of result.failed) io.stderr.write(`could not delete ${f}\n`);
-    return result.failed.length > 0 ? EXIT.failed : EXIT.ok;
-  } finally {
-    await client.close();
-  }
-}
+export const cleanupCommand = defineCommand(
+  { name: 'cleanup', help: cleanupHelp, options: { target: { type: 'string' } }, positionals: true },
+  async ({ values, positionals }, io) => {
+    const dir = onePositional('cleanup', positionals, 'run folder');
+    const path = join(dir, 'created-records.json');
+    const manifest = await readManifest(path);
+    if (manifest === undefined)
+      throw errorCatalogue.DVB_ERR_USAGE(
+        `dvbench cleanup: ${path}: no list of created records, or not one dvbench wrote (only ` +
+          `runs against an org write one).`,
+      );
+    if (manifest.records.length === 0) {
+      io.stdout.write(`nothing to delete: every record of run ${manifest.runId} is already gone\n`);
+      return EXIT.ok;
+    }
+    const target = resolveTarget({
+      ...(values.target === undefined ? {} : { flag: values.target }),
+      fromFile: { url: manifest.target, what: 'the manifest' },
+      env: process.env,
+    });
+    if (target.kind !== 'org') throw errorCatalogue.DVB_ERR_USAGE(`dvbench cleanup: ${path} names no org.`);
+    if (new URL(manifest.target).origin !== target.url)
+      throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
+        `dvbench cleanup: ${path} lists records of ${manifest.target}, not of ${target.url}.`,
+      );
+    const client = new DataverseClient({
+      url: target.url,
+      identities: await createOrgTokenProviders(target.url, target.identities),
+      connections: 8,
+    });
+    try {
+      const result = await deleteCreated(client, path, manifest.records, (r) => provenByManifest(manifest, r));
+      const gone = manifest.records.length - result.deleted - result.failed.length - result.skipped.length;
+      io.stdout.write(
+        `deleted ` +
+          `${result.deleted} record(s) of run ` +
+          `${manifest.runId}; ${gone} were already gone; ${result.skipped.length} skipped (not shown ` +
+          `to be this run's)\n`,
+      );
+      for (const k of result.skipped) io.stderr.write(`skipped ${k}\n`);
+      for (const f of result.failed) io.stderr.write(`could not delete ${f}\n`);
+      return result.failed.length > 0 ? EXIT.failed : EXIT.ok;
+    } finally {
+      await client.close();
+    }
+  },
+);

@@ -1,4 +1,3 @@
-import type { CliIo } from '../CliIo.js';
 import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from '../../output/writeJsonAtomic.js';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import {
   renderComparisonHtml,
   renderComparisonMarkdown,
 } from '../../report/compare/renderComparison.js';
-import { parseCommandArgs } from '../parseCommandArgs.js';
+import { defineCommand } from '../parseCommandArgs.js';
 import { readResults } from '../../report/readResults.js';
 
 export const compareHelp = `Usage: dvbench compare <base results.json|dir> <current results.json|dir> [options]
@@ -63,52 +62,42 @@ function regressionLines(comparison: ReturnType<typeof compareRuns>): string[] {
     });
 }
 
-export async function compareCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    'compare',
-    argv,
-    {
-      out: { type: 'string' },
-      tolerance: { type: 'string' },
-      force: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    true,
-  );
-  if (values.help === true) {
-    io.stdout.write(compareHelp);
-    return EXIT.ok;
-  }
-  const [basePath, currentPath, extra] = positionals;
-  if (basePath === undefined || currentPath === undefined || extra !== undefined) {
-    throw errorCatalogue.DVB_ERR_USAGE(
-      'dvbench compare: give a base and a current run (results.json files or their folders). ' +
-        "See 'dvbench compare --help'.",
+const COMPARE_OPTIONS = { out: { type: 'string' }, tolerance: { type: 'string' }, force: { type: 'boolean' } } as const;
+
+export const compareCommand = defineCommand(
+  { name: 'compare', help: compareHelp, options: COMPARE_OPTIONS, positionals: true },
+  async ({ values, positionals }, io) => {
+    const [basePath, currentPath, extra] = positionals;
+    if (basePath === undefined || currentPath === undefined || extra !== undefined) {
+      throw errorCatalogue.DVB_ERR_USAGE(
+        'dvbench compare: give a base and a current run (results.json files or their folders). ' +
+          "See 'dvbench compare --help'.",
+      );
+    }
+    const tolerance = parseTolerance(values.tolerance);
+    const base = await readResults(resultsPath(basePath));
+    const current = await readResults(resultsPath(currentPath));
+    const comparison = compareRuns(base, current, {
+      tolerance,
+      force: values.force === true,
+      basePath: resultsPath(basePath),
+      currentPath: resultsPath(currentPath),
+    });
+    const out = values.out ?? (currentPath.endsWith('.json') ? join(currentPath, '..') : currentPath);
+    await mkdir(out, { recursive: true });
+    const chart = renderComparisonChart(comparison);
+    if (chart !== undefined) await writeFileAtomic(join(out, 'compare.png'), chart);
+    const markdown = renderComparisonMarkdown(comparison, chart === undefined ? undefined : 'compare.png');
+    await writeFileAtomic(join(out, 'compare.md'), markdown);
+    await writeFileAtomic(join(out, 'compare.html'), renderComparisonHtml(comparison, chart));
+    await writeFileAtomic(join(out, 'compare.json'), `${JSON.stringify(comparison, null, 2)}\n`);
+    // The terminal gets the text; the chart is a file beside it.
+    io.stdout.write(markdown.replace(/\n!\[[^\]]*\]\([^)]*\)\n?/g, '\n'));
+    io.stdout.write(
+      `wrote ` +
+        `${['compare.md', 'compare.html', ...(chart === undefined ? [] : ['compare.png']), 'compare.json'].map((f) => join(out, f)).join(', ')}\n`,
     );
-  }
-  const tolerance = parseTolerance(values.tolerance);
-  const base = await readResults(resultsPath(basePath));
-  const current = await readResults(resultsPath(currentPath));
-  const comparison = compareRuns(base, current, {
-    tolerance,
-    force: values.force === true,
-    basePath: resultsPath(basePath),
-    currentPath: resultsPath(currentPath),
-  });
-  const out = values.out ?? (currentPath.endsWith('.json') ? join(currentPath, '..') : currentPath);
-  await mkdir(out, { recursive: true });
-  const chart = renderComparisonChart(comparison);
-  if (chart !== undefined) await writeFileAtomic(join(out, 'compare.png'), chart);
-  const markdown = renderComparisonMarkdown(comparison, chart === undefined ? undefined : 'compare.png');
-  await writeFileAtomic(join(out, 'compare.md'), markdown);
-  await writeFileAtomic(join(out, 'compare.html'), renderComparisonHtml(comparison, chart));
-  await writeFileAtomic(join(out, 'compare.json'), `${JSON.stringify(comparison, null, 2)}\n`);
-  // The terminal gets the text; the chart is a file beside it.
-  io.stdout.write(markdown.replace(/\n!\[[^\]]*\]\([^)]*\)\n?/g, '\n'));
-  io.stdout.write(
-    `wrote ` +
-      `${['compare.md', 'compare.html', ...(chart === undefined ? [] : ['compare.png']), 'compare.json'].map((f) => join(out, f)).join(', ')}\n`,
-  );
-  for (const line of regressionLines(comparison)) io.stderr.write(`${line}\n`);
-  return comparison.regressions > 0 ? EXIT.failed : EXIT.ok;
-}
+    for (const line of regressionLines(comparison)) io.stderr.write(`${line}\n`);
+    return comparison.regressions > 0 ? EXIT.failed : EXIT.ok;
+  },
+);

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
 import { startMockServer } from '../../../mock-server/index.js';
-import { parseCommandArgs, intFlag } from '../parseCommandArgs.js';
+import { defineCommand, intFlag } from '../parseCommandArgs.js';
 
 export const demoHelp = `Usage: dvbench demo [options]
 
@@ -143,26 +143,21 @@ function formatTimings(timings: readonly Timing[]): string {
 }
 
 /** `dvbench demo`: exercises the embedded mock end to end over HTTP. */
-export async function demoCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream }): Promise<number> {
-  const { values } = parseCommandArgs('demo', argv, {
-    records: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help === true) {
-    io.stdout.write(demoHelp);
-    return 0;
-  }
-  const records = intFlag('demo', 'records', values.records, 1, 100_000) ?? 200;
-  const server = await startMockServer({ port: 0 });
-  try {
-    io.stdout.write(`mock listening on ${server.url}\n`);
-    const session = await DemoSession.open(server.url, server.apiUrl);
-    await exercise(session, records);
-    io.stdout.write(formatTimings(session.timings));
-    const failed = session.timings.some((t) => [...t.statuses.keys()].some((s) => s >= 400));
-    io.stdout.write(failed ? '\nsome calls failed\n' : '\nall calls succeeded\n');
-    return failed ? 1 : 0;
-  } finally {
-    await server.close();
-  }
-}
+export const demoCommand = defineCommand(
+  { name: 'demo', help: demoHelp, options: { records: { type: 'string' } } },
+  async ({ values }, io) => {
+    const records = intFlag('demo', 'records', values.records, 1, 100_000) ?? 200;
+    const server = await startMockServer({ port: 0 });
+    try {
+      io.stdout.write(`mock listening on ${server.url}\n`);
+      const session = await DemoSession.open(server.url, server.apiUrl);
+      await exercise(session, records);
+      io.stdout.write(formatTimings(session.timings));
+      const failed = session.timings.some((t) => [...t.statuses.keys()].some((s) => s >= 400));
+      io.stdout.write(failed ? '\nsome calls failed\n' : '\nall calls succeeded\n');
+      return failed ? 1 : 0;
+    } finally {
+      await server.close();
+    }
+  },
+);

@@ -1,11 +1,10 @@
-import type { CliIo } from '../CliIo.js';
 import { join } from 'node:path';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { formatSummaryTable } from '../../report/formatSummaryTable.js';
 import { mergeShards } from '../../report/mergeShards.js';
 import { writeJsonAtomic } from '../../output/writeJsonAtomic.js';
 import { writeReports } from '../../report/writeReports.js';
-import { parseCommandArgs } from '../parseCommandArgs.js';
+import { defineCommand } from '../parseCommandArgs.js';
 import { readResults } from '../../report/readResults.js';
 
 export const mergeHelp = `Usage: dvbench merge <shard results.json|dir>... --out <dir>
@@ -17,32 +16,25 @@ and every report, with verdicts judged on the merged figures. Exit code 1 if the
 failed, a merged threshold is missed or an audit failed.
 `;
 
-export async function mergeCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    'merge',
-    argv,
-    { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    true,
-  );
-  if (values.help === true) {
-    io.stdout.write(mergeHelp);
-    return EXIT.ok;
-  }
-  if (positionals.length < 2 || values.out === undefined)
-    throw errorCatalogue.DVB_ERR_USAGE(
-      "dvbench merge: give every shard's results and --out <dir>. See 'dvbench merge --help'.",
+export const mergeCommand = defineCommand(
+  { name: 'merge', help: mergeHelp, options: { out: { type: 'string' } }, positionals: true },
+  async ({ values, positionals }, io) => {
+    if (positionals.length < 2 || values.out === undefined)
+      throw errorCatalogue.DVB_ERR_USAGE(
+        "dvbench merge: give every shard's results and --out <dir>. See 'dvbench merge --help'.",
+      );
+    const shards = await Promise.all(
+      positionals.map((p) => readResults(p.endsWith('.json') ? p : join(p, 'results.json'))),
     );
-  const shards = await Promise.all(
-    positionals.map((p) => readResults(p.endsWith('.json') ? p : join(p, 'results.json'))),
-  );
-  const merged = mergeShards(shards);
-  await writeJsonAtomic(join(values.out, 'results.json'), merged);
-  const reports = await writeReports(values.out, merged);
-  io.stdout.write(
-    `${merged.scenario.name} (${shards.length} shards merged)\n` +
-      `${formatSummaryTable(merged)}results: ${join(values.out, 'results.json')}\n`,
-  );
-  const missed = reports.thresholds.filter((t) => !t.passed && !t.skipped);
-  for (const t of missed) io.stderr.write(`threshold missed: ${t.message}\n`);
-  return missed.length > 0 || !merged.integrity.ok || merged.verdict.status === 'failed' ? EXIT.failed : EXIT.ok;
-}
+    const merged = mergeShards(shards);
+    await writeJsonAtomic(join(values.out, 'results.json'), merged);
+    const reports = await writeReports(values.out, merged);
+    io.stdout.write(
+      `${merged.scenario.name} (${shards.length} shards merged)\n` +
+        `${formatSummaryTable(merged)}results: ${join(values.out, 'results.json')}\n`,
+    );
+    const missed = reports.thresholds.filter((t) => !t.passed && !t.skipped);
+    for (const t of missed) io.stderr.write(`threshold missed: ${t.message}\n`);
+    return missed.length > 0 || !merged.integrity.ok || merged.verdict.status === 'failed' ? EXIT.failed : EXIT.ok;
+  },
+);

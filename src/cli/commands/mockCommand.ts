@@ -1,4 +1,3 @@
-import type { CliIo } from '../CliIo.js';
 import { dirname } from 'node:path';
 import {
   applyProfile,
@@ -13,7 +12,7 @@ import {
   type MockCosts,
 } from '../../../mock-server/index.js';
 import { errorCatalogue } from '../../errors/errorCatalogue.js';
-import { intFlag, numberFlag, parseCommandArgs } from '../parseCommandArgs.js';
+import { defineCommand, type CommandValues, intFlag, numberFlag } from '../parseCommandArgs.js';
 
 export const mockHelp = `Usage: dvbench mock [options]
 
@@ -54,10 +53,9 @@ const MOCK_OPTIONS = {
   'dop-hint': { type: 'string' },
   seed: { type: 'string' },
   profile: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-type MockValues = ReturnType<typeof parseCommandArgs<typeof MOCK_OPTIONS>>['values'];
+type MockValues = CommandValues<typeof MOCK_OPTIONS>;
 
 /** The config keys the flags set, over the file's (or the defaults). */
 function flagOverrides(values: MockValues): Record<string, unknown> {
@@ -121,35 +119,33 @@ async function listen(
 }
 
 /** `dvbench mock`: resolves when the server has stopped after a signal. */
-export async function mockCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs('mock', argv, MOCK_OPTIONS);
-  if (values.help === true) {
-    io.stdout.write(mockHelp);
+export const mockCommand = defineCommand(
+  { name: 'mock', help: mockHelp, options: MOCK_OPTIONS },
+  async ({ values }, io) => {
+    const port = intFlag('mock', 'port', values.port, 0, 65535) ?? 5555;
+    const { config, costs } = await mockConfig(values);
+    const host = values.host ?? '127.0.0.1';
+    const loopback = isLoopbackHost(host);
+    const noAuth = values['no-auth'] === true;
+    if (!loopback) {
+      io.stderr.write(
+        `dvbench mock: warning: listening on ${host} makes the mock reachable from other ` +
+          `machines; its admin API (/_mock/reset, /_mock/seed) has no token` +
+          `${noAuth ? ', and --no-auth opens the Web API too' : ''}.\n`,
+      );
+    }
+    const server = await listen({ port, host, config, noAuth, loopbackAdminOnly: loopback });
+    io.stdout.write(`listening on ${server.url}\n`);
+    io.stderr.write(`dvbench mock: costs: ${describeMockCosts(costs)}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = (): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        void server.close().then(resolve);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
     return 0;
-  }
-  const port = intFlag('mock', 'port', values.port, 0, 65535) ?? 5555;
-  const { config, costs } = await mockConfig(values);
-  const host = values.host ?? '127.0.0.1';
-  const loopback = isLoopbackHost(host);
-  const noAuth = values['no-auth'] === true;
-  if (!loopback) {
-    io.stderr.write(
-      `dvbench mock: warning: listening on ${host} makes the mock reachable from other ` +
-        `machines; its admin API (/_mock/reset, /_mock/seed) has no token` +
-        `${noAuth ? ', and --no-auth opens the Web API too' : ''}.\n`,
-    );
-  }
-  const server = await listen({ port, host, config, noAuth, loopbackAdminOnly: loopback });
-  io.stdout.write(`listening on ${server.url}\n`);
-  io.stderr.write(`dvbench mock: costs: ${describeMockCosts(costs)}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void server.close().then(resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-  return 0;
-}
+  },
+);

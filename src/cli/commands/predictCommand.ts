@@ -1,4 +1,3 @@
-import type { CliIo } from '../CliIo.js';
 import { join, resolve } from 'node:path';
 import { MockConfigError, resolveProfile } from '../../../mock-server/index.js';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
@@ -19,7 +18,7 @@ import { loadScenario } from '../../scenario/loadScenario.js';
 import { resolveTarget, type TargetSpec } from '../../target/resolveTarget.js';
 import { checkTargetSafety } from '../../target/targetSafety.js';
 import { interruptOnSignals } from '../interruptOnSignals.js';
-import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
+import { defineCommand, intFlag } from '../parseCommandArgs.js';
 
 export const predictHelp = `Usage: dvbench predict <scenario> --profile <name|file> [options]
 
@@ -58,7 +57,6 @@ const OPTIONS = {
   warmup: { type: 'string' },
   strategies: { type: 'string' },
   quiet: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** The accuracy a profile states: its calibration's largest validation error, in %. */
@@ -82,72 +80,70 @@ function orgTarget(flag: string | undefined): Extract<TargetSpec, { kind: 'org' 
   return target;
 }
 
-export async function predictCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs('predict', argv, OPTIONS, true);
-  if (values.help === true) {
-    io.stdout.write(predictHelp);
-    return EXIT.ok;
-  }
-  const [file, extra] = positionals;
-  if (file === undefined || extra !== undefined || values.profile === undefined)
-    throw errorCatalogue.DVB_ERR_USAGE(
-      "dvbench predict: give one scenario file and --profile <name|file>. See 'dvbench predict --help'.",
-    );
-  const profile = values.profile;
-  const accuracy = statedAccuracy(profile);
-  const org = orgTarget(values.target);
-  const onMock = await loadScenario(file, { profile, target: 'mock' });
-  const onOrg = await loadScenario(file, { checkNames: false, target: 'org' });
-  const allowWrites = values['allow-writes'] === true;
-  checkTargetSafety(onOrg.scenario, org, allowWrites);
-  const out = resolve(values.out ?? `reports/${onMock.scenario.name}-prediction-${Date.now().toString(36)}`);
-  const repetitions = intFlag('predict', 'repeat', values.repeat, 1, 100);
-  const warmup = intFlag('predict', 'warmup', values.warmup, 0, 20);
-  const only = values.strategies?.split(',').map((s) => s.trim());
-  const shared = {
-    ...(repetitions === undefined ? {} : { repetitions }),
-    ...(warmup === undefined ? {} : { warmup }),
-    ...(only === undefined ? {} : { only }),
-  };
-  const interrupt = interruptOnSignals(io.stderr);
-  const runs: RunResults[] = [];
-  try {
-    for (const [side, loaded, target] of [
-      ['predicted', onMock, { kind: 'mock' } as const],
-      ['measured', onOrg, org],
-    ] as const) {
-      io.stderr.write(
-        `dvbench predict: ` +
-          `${side} on ${target.kind === 'mock' ? `the embedded mock, profile ${profile}` : target.url}\n`,
+export const predictCommand = defineCommand(
+  { name: 'predict', help: predictHelp, options: OPTIONS, positionals: true },
+  async ({ values, positionals }, io) => {
+    const [file, extra] = positionals;
+    if (file === undefined || extra !== undefined || values.profile === undefined)
+      throw errorCatalogue.DVB_ERR_USAGE(
+        "dvbench predict: give one scenario file and --profile <name|file>. See 'dvbench predict --help'.",
       );
-      const run = new ScenarioRun(loaded, {
-        outDir: join(out, side),
-        target,
-        allowWrites,
-        signal: interrupt.signal,
-        ...shared,
-      });
-      attachProgressReporter(run, io.stderr, { quiet: values.quiet === true });
-      const results = await run.run();
-      await writeReports(join(out, side), results);
-      runs.push(results);
-      if (interrupt.signal.aborted)
-        throw errorCatalogue.DVB_ERR_INTERRUPTED(`dvbench predict: interrupted; partial results in ${out}`);
+    const profile = values.profile;
+    const accuracy = statedAccuracy(profile);
+    const org = orgTarget(values.target);
+    const onMock = await loadScenario(file, { profile, target: 'mock' });
+    const onOrg = await loadScenario(file, { checkNames: false, target: 'org' });
+    const allowWrites = values['allow-writes'] === true;
+    checkTargetSafety(onOrg.scenario, org, allowWrites);
+    const out = resolve(values.out ?? `reports/${onMock.scenario.name}-prediction-${Date.now().toString(36)}`);
+    const repetitions = intFlag('predict', 'repeat', values.repeat, 1, 100);
+    const warmup = intFlag('predict', 'warmup', values.warmup, 0, 20);
+    const only = values.strategies?.split(',').map((s) => s.trim());
+    const shared = {
+      ...(repetitions === undefined ? {} : { repetitions }),
+      ...(warmup === undefined ? {} : { warmup }),
+      ...(only === undefined ? {} : { only }),
+    };
+    const interrupt = interruptOnSignals(io.stderr);
+    const runs: RunResults[] = [];
+    try {
+      for (const [side, loaded, target] of [
+        ['predicted', onMock, { kind: 'mock' } as const],
+        ['measured', onOrg, org],
+      ] as const) {
+        io.stderr.write(
+          `dvbench predict: ` +
+            `${side} on ${target.kind === 'mock' ? `the embedded mock, profile ${profile}` : target.url}\n`,
+        );
+        const run = new ScenarioRun(loaded, {
+          outDir: join(out, side),
+          target,
+          allowWrites,
+          signal: interrupt.signal,
+          ...shared,
+        });
+        attachProgressReporter(run, io.stderr, { quiet: values.quiet === true });
+        const results = await run.run();
+        await writeReports(join(out, side), results);
+        runs.push(results);
+        if (interrupt.signal.aborted)
+          throw errorCatalogue.DVB_ERR_INTERRUPTED(`dvbench predict: interrupted; partial results in ${out}`);
+      }
+    } finally {
+      interrupt.dispose();
     }
-  } finally {
-    interrupt.dispose();
-  }
-  const [predicted, measured] = runs as [RunResults, RunResults];
-  const check = checkPrediction(predicted, measured, accuracy);
-  await writeJsonAtomic(join(out, 'prediction.json'), check);
-  await writeFileAtomic(join(out, 'prediction.md'), renderPredictionMarkdown(check, predicted, measured));
-  await writeFileAtomic(join(out, 'report.html'), renderPredictionHtml(check, predicted, measured));
-  const table = textTable(PREDICTION_HEADER, predictionRows(check));
-  io.stdout.write(
-    `\n${predictionHeadline(check)}\n\n` +
-      `${[table.header, ...table.rows].join('\n')}\n\nprediction: ` +
-      `${join(out, 'prediction.md')} (and prediction.json, report.html)\n`,
-  );
-  const failedRun = runs.some((r) => r.verdict.status === 'failed');
-  return failedRun || check.withinAccuracy === false ? EXIT.failed : EXIT.ok;
-}
+    const [predicted, measured] = runs as [RunResults, RunResults];
+    const check = checkPrediction(predicted, measured, accuracy);
+    await writeJsonAtomic(join(out, 'prediction.json'), check);
+    await writeFileAtomic(join(out, 'prediction.md'), renderPredictionMarkdown(check, predicted, measured));
+    await writeFileAtomic(join(out, 'report.html'), renderPredictionHtml(check, predicted, measured));
+    const table = textTable(PREDICTION_HEADER, predictionRows(check));
+    io.stdout.write(
+      `\n${predictionHeadline(check)}\n\n` +
+        `${[table.header, ...table.rows].join('\n')}\n\nprediction: ` +
+        `${join(out, 'prediction.md')} (and prediction.json, report.html)\n`,
+    );
+    const failedRun = runs.some((r) => r.verdict.status === 'failed');
+    return failedRun || check.withinAccuracy === false ? EXIT.failed : EXIT.ok;
+  },
+);

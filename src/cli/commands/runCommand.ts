@@ -16,11 +16,10 @@ import { dryRun, formatDryRun } from '../../runner/dryRun.js';
 import { checkWorkerMemory } from '../../runner/workerMemory.js';
 import { expandStrategies } from '../../strategies/expandStrategies.js';
 import type { LoadedScenario } from '../../scenario/loadScenario.js';
-import type { CliIo } from '../CliIo.js';
 import { loadScenarioFiles } from './loadScenarioFiles.js';
 import { runHelp } from './runHelp.js';
 import { jobRunOptions, type JobContext, type ScenarioJob } from './scenarioJob.js';
-import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
+import { defineCommand, type CommandValues, intFlag } from '../parseCommandArgs.js';
 import { interruptOnSignals } from '../interruptOnSignals.js';
 import { durationMs, durationSchema } from '../../scenario/loadSchema.js';
 import { describeLoadPlan, runLoadScenario } from './runLoadScenario.js';
@@ -208,10 +207,9 @@ const RUN_OPTIONS = {
   profile: { type: 'string' },
   'bypass-custom-logic': { type: 'boolean' },
   duration: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
-type RunValues = ReturnType<typeof parseCommandArgs<typeof RUN_OPTIONS>>['values'];
+type RunValues = CommandValues<typeof RUN_OPTIONS>;
 
 function runFlags(values: RunValues): RunFlags {
   return {
@@ -318,39 +316,37 @@ async function runAll(
 }
 
 /** `dvbench run`: one scenario, or a suite of them with one exit code. */
-export async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs('run', argv, RUN_OPTIONS, true);
-  if (values.help === true) {
-    io.stdout.write(runHelp);
-    return EXIT.ok;
-  }
-  if (positionals.length === 0)
-    throw errorCatalogue.DVB_ERR_USAGE(
-      "dvbench run: give a scenario file or folder, e.g. 'dvbench run " +
-        "scenarios/paper-reproduction.yaml'. See 'dvbench run --help'.",
-    );
-  const flags = runFlags(values);
-  const dry = values['dry-run'] === true;
-  const { loaded, targets } = await loadForTargets(positionals, values, !dry);
-  if (dry) {
-    printDryRun(loaded, targets, flags, io);
-    return EXIT.ok;
-  }
-  const suite = loaded.length > 1;
-  if (suite) checkSuiteNames(loaded);
-  checkStaticTokens(loaded, targets, flags, io);
-  const name = suite ? 'suite' : (loaded[0]?.scenario.name ?? 'run');
-  const root = resolve(values.out ?? `reports/${name}-${timestamp()}`);
-  const interrupt = interruptOnSignals(io.stderr);
-  let entries: SuiteEntry[];
-  try {
-    entries = await runAll(loaded, targets, root, { flags, signal: interrupt.signal, io });
-  } finally {
-    interrupt.dispose();
-  }
-  if (interrupt.signal.aborted) {
-    throw errorCatalogue.DVB_ERR_INTERRUPTED(`dvbench: interrupted; partial results written to ${root}`);
-  }
-  // A failed verdict, a missed threshold or a failed audit was already printed line by line.
-  return entries.some((e) => e.error !== null) ? EXIT.failed : EXIT.ok;
-}
+export const runCommand = defineCommand(
+  { name: 'run', help: runHelp, options: RUN_OPTIONS, positionals: true },
+  async ({ values, positionals }, io) => {
+    if (positionals.length === 0)
+      throw errorCatalogue.DVB_ERR_USAGE(
+        "dvbench run: give a scenario file or folder, e.g. 'dvbench run " +
+          "scenarios/paper-reproduction.yaml'. See 'dvbench run --help'.",
+      );
+    const flags = runFlags(values);
+    const dry = values['dry-run'] === true;
+    const { loaded, targets } = await loadForTargets(positionals, values, !dry);
+    if (dry) {
+      printDryRun(loaded, targets, flags, io);
+      return EXIT.ok;
+    }
+    const suite = loaded.length > 1;
+    if (suite) checkSuiteNames(loaded);
+    checkStaticTokens(loaded, targets, flags, io);
+    const name = suite ? 'suite' : (loaded[0]?.scenario.name ?? 'run');
+    const root = resolve(values.out ?? `reports/${name}-${timestamp()}`);
+    const interrupt = interruptOnSignals(io.stderr);
+    let entries: SuiteEntry[];
+    try {
+      entries = await runAll(loaded, targets, root, { flags, signal: interrupt.signal, io });
+    } finally {
+      interrupt.dispose();
+    }
+    if (interrupt.signal.aborted) {
+      throw errorCatalogue.DVB_ERR_INTERRUPTED(`dvbench: interrupted; partial results written to ${root}`);
+    }
+    // A failed verdict, a missed threshold or a failed audit was already printed line by line.
+    return entries.some((e) => e.error !== null) ? EXIT.failed : EXIT.ok;
+  },
+);

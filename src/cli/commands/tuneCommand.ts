@@ -1,13 +1,12 @@
-import type { CliIo } from '../CliIo.js';
 import { writeFileAtomic } from '../../output/writeJsonAtomic.js';
 import { join, resolve } from 'node:path';
 import { describeTarget } from '../../target/describeTarget.js';
 import { resolveTarget } from '../../target/resolveTarget.js';
-import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
+import { EXIT } from '../../errors/errorCatalogue.js';
 import { renderTuneChart } from '../../report/charts/tuneChart.js';
 import { WorkerTuner } from '../../runner/WorkerTuner.js';
 import { loadScenario } from '../../scenario/loadScenario.js';
-import { intFlag, parseCommandArgs } from '../parseCommandArgs.js';
+import { defineCommand, onePositional, intFlag } from '../parseCommandArgs.js';
 
 export const tuneHelp = `Usage: dvbench tune <scenario> [--max N] [--out DIR] [--repeat R] [--target mock|URL]
 
@@ -31,69 +30,61 @@ Exit codes: 0 a recommendation, 1 none (every count failed or met 429s, or the r
 2 invalid input, 130 interrupted.
 `;
 
-export async function tuneCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    'tune',
-    argv,
-    {
-      max: { type: 'string' },
-      out: { type: 'string' },
-      repeat: { type: 'string' },
-      target: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    true,
-  );
-  if (values.help === true) {
-    io.stdout.write(tuneHelp);
-    return EXIT.ok;
-  }
-  const [file, extra] = positionals;
-  if (file === undefined || extra !== undefined)
-    throw errorCatalogue.DVB_ERR_USAGE("dvbench tune: give exactly one scenario file. See 'dvbench tune --help'.");
-  const max = intFlag('tune', 'max', values.max, 1, 4096) ?? 64;
-  const repetitions = intFlag('tune', 'repeat', values.repeat, 1, 100);
-  const loaded = await loadScenario(file);
-  const target = resolveTarget({ ...(values.target === undefined ? {} : { flag: values.target }), env: process.env });
-  const outDir = resolve(
-    values.out ??
-      `reports/` +
-        `${loaded.scenario.name}-tune-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`,
-  );
-  const controller = new AbortController();
-  const stop = (): void => {
-    controller.abort('interrupted');
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    const tuner = new WorkerTuner(loaded, {
-      outDir,
-      target,
-      max,
-      signal: controller.signal,
-      ...(repetitions === undefined ? {} : { repetitions }),
-    });
-    io.stderr.write(
-      `dvbench tune: ${loaded.scenario.name}: 1, 2, 4, … up to ${max} workers, then the counts ` +
-        `around the knee; target ${describeTarget(target)}\n`,
+const TUNE_OPTIONS = {
+  max: { type: 'string' },
+  out: { type: 'string' },
+  repeat: { type: 'string' },
+  target: { type: 'string' },
+} as const;
+
+export const tuneCommand = defineCommand(
+  { name: 'tune', help: tuneHelp, options: TUNE_OPTIONS, positionals: true },
+  async ({ values, positionals }, io) => {
+    const file = onePositional('tune', positionals, 'scenario file');
+    const max = intFlag('tune', 'max', values.max, 1, 4096) ?? 64;
+    const repetitions = intFlag('tune', 'repeat', values.repeat, 1, 100);
+    const loaded = await loadScenario(file);
+    const target = resolveTarget({ ...(values.target === undefined ? {} : { flag: values.target }), env: process.env });
+    const outDir = resolve(
+      values.out ??
+        `reports/` +
+          `${loaded.scenario.name}-tune-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`,
     );
-    tuner.on('point', (p) =>
+    const controller = new AbortController();
+    const stop = (): void => {
+      controller.abort('interrupted');
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      const tuner = new WorkerTuner(loaded, {
+        outDir,
+        target,
+        max,
+        signal: controller.signal,
+        ...(repetitions === undefined ? {} : { repetitions }),
+      });
       io.stderr.write(
-        `  ${String(p.workers).padStart(4)} ${p.workers === 1 ? 'worker: ' : 'workers:'} ${p.opsPerSec.toFixed(1)} ops/s, p95 ${p.p95Ms.toFixed(1)} ms${p.throttled > 0 ? `, ${p.throttled} 429s` : ''}${p.errors > 0 ? `, ${p.errors} errors` : ''}\n`,
-      ),
-    );
-    const result = await tuner.run();
-    const png = result.points.length > 0 ? renderTuneChart(result) : undefined;
-    const chart = png === undefined ? undefined : join(outDir, 'tune.png');
-    if (chart !== undefined && png !== undefined) await writeFileAtomic(chart, png);
-    io.stdout.write(
-      `${result.sentence}\ntune.json: ` +
-        `${join(outDir, 'tune.json')}${chart === undefined ? '' : `\ntune.png: ${chart}`}\n`,
-    );
-    return result.recommendedWorkers === null ? EXIT.failed : EXIT.ok;
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  }
-}
+        `dvbench tune: ${loaded.scenario.name}: 1, 2, 4, … up to ${max} workers, then the counts ` +
+          `around the knee; target ${describeTarget(target)}\n`,
+      );
+      tuner.on('point', (p) =>
+        io.stderr.write(
+          `  ${String(p.workers).padStart(4)} ${p.workers === 1 ? 'worker: ' : 'workers:'} ${p.opsPerSec.toFixed(1)} ops/s, p95 ${p.p95Ms.toFixed(1)} ms${p.throttled > 0 ? `, ${p.throttled} 429s` : ''}${p.errors > 0 ? `, ${p.errors} errors` : ''}\n`,
+        ),
+      );
+      const result = await tuner.run();
+      const png = result.points.length > 0 ? renderTuneChart(result) : undefined;
+      const chart = png === undefined ? undefined : join(outDir, 'tune.png');
+      if (chart !== undefined && png !== undefined) await writeFileAtomic(chart, png);
+      io.stdout.write(
+        `${result.sentence}\ntune.json: ` +
+          `${join(outDir, 'tune.json')}${chart === undefined ? '' : `\ntune.png: ${chart}`}\n`,
+      );
+      return result.recommendedWorkers === null ? EXIT.failed : EXIT.ok;
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+  },
+);

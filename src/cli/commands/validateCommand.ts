@@ -1,6 +1,6 @@
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { expandStrategies } from '../../strategies/expandStrategies.js';
-import { parseCommandArgs } from '../parseCommandArgs.js';
+import { defineCommand } from '../parseCommandArgs.js';
 import { loadScenarioFiles } from './loadScenarioFiles.js';
 
 export const validateHelp = `Usage: dvbench validate <scenario.yaml|folder>...
@@ -12,31 +12,29 @@ may be written as dvbench names them (async:8, batch:100x2, transaction:4, bulk:
 Prints one line per problem: file:line:col: path: rule. Exit code 2 if any is invalid.
 `;
 
-export async function validateCommand(argv: readonly string[], io: { stdout: NodeJS.WritableStream }): Promise<number> {
-  const { values, positionals } = parseCommandArgs('validate', argv, { help: { type: 'boolean', short: 'h' } }, true);
-  if (values.help === true) {
-    io.stdout.write(validateHelp);
-    return EXIT.ok;
-  }
-  if (positionals.length === 0)
-    throw errorCatalogue.DVB_ERR_USAGE(
-      "dvbench validate: give one or more scenario files or folders. See 'dvbench validate --help'.",
-    );
-  const loaded = await loadScenarioFiles(positionals);
-  for (const l of loaded)
+export const validateCommand = defineCommand(
+  { name: 'validate', help: validateHelp, options: {}, positionals: true },
+  async ({ positionals }, io) => {
+    if (positionals.length === 0)
+      throw errorCatalogue.DVB_ERR_USAGE(
+        "dvbench validate: give one or more scenario files or folders. See 'dvbench validate --help'.",
+      );
+    const loaded = await loadScenarioFiles(positionals);
+    for (const l of loaded)
+      io.stdout.write(
+        `${l.path}: ok (${l.scenario.workloads.length} workload(s), ${
+          l.scenario.load === undefined
+            ? expandStrategies(l.scenario.strategies)
+                .map((s) => s.name)
+                .join(', ')
+            : `load test: ${l.scenario.load.stages.length} stage(s)`
+        })\n`,
+      );
     io.stdout.write(
-      `${l.path}: ok (${l.scenario.workloads.length} workload(s), ${
-        l.scenario.load === undefined
-          ? expandStrategies(l.scenario.strategies)
-              .map((s) => s.name)
-              .join(', ')
-          : `load test: ${l.scenario.load.stages.length} stage(s)`
-      })\n`,
+      'Queries were parsed as the mock parses them, and table, column and navigation property ' +
+        "names checked against the mock's tables (standard plus mock.tables); against an org, " +
+        'names are checked by the org when the run starts.\n',
     );
-  io.stdout.write(
-    'Queries were parsed as the mock parses them, and table, column and navigation property ' +
-      "names checked against the mock's tables (standard plus mock.tables); against an org, " +
-      'names are checked by the org when the run starts.\n',
-  );
-  return EXIT.ok;
-}
+    return EXIT.ok;
+  },
+);

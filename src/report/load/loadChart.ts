@@ -41,68 +41,53 @@ function stageLines(boundaries: readonly number[]): Plugin<'line'> {
   };
 }
 
-/**
- * The load over time: planned and achieved rate and 429s (left axis), p95 and p99 latency
- * from the intended start (right axis), stage boundaries dashed. The knee shows where achieved
- * stops following planned and latency leaves the floor.
- */
-export function loadChart(results: LoadResults): Buffer | undefined {
-  const points = results.series;
-  const xy = (f: (p: (typeof points)[number]) => number): { x: number; y: number }[] =>
-    points.map((p) => ({ x: p.t, y: f(p) }));
-  const seconds = durationMs(results.load.interval) / 1000;
-  const config: ChartConfiguration<'line', { x: number; y: number }[]> = {
+type Point = LoadResults['series'][number];
+type Xy = { x: number; y: number }[];
+
+interface Line {
+  readonly label: string;
+  readonly data: Xy;
+  readonly borderColor: string;
+  readonly borderDash: number[];
+  readonly yAxisID: string;
+  readonly pointRadius: 0;
+}
+
+/** Draws one measure of the series as a line on an axis, skipping points that have none. */
+function linesOf(points: readonly Point[]) {
+  return (label: string, borderColor: string, yAxisID: string, f: (p: Point) => number | null): Line => ({
+    label,
+    data: points.flatMap((p) => {
+      const y = f(p);
+      return y === null ? [] : [{ x: p.t, y }];
+    }),
+    borderColor,
+    borderDash: [],
+    yAxisID,
+    pointRadius: 0,
+  });
+}
+
+const dashed = (line: Line, borderDash: number[]): Line => ({ ...line, borderDash });
+
+/** A y axis: its id, and its title. */
+type Axis = readonly [id: string, title: string];
+
+/** A chart over the test's time, one y axis each side (the right one without grid), stage boundaries dashed. */
+function overTime(results: LoadResults, what: string, datasets: Line[], [left, right]: readonly [Axis, Axis]) {
+  const axis = ([, text]: Axis) => ({ type: 'linear' as const, beginAtZero: true, title: { display: true, text } });
+  const config: ChartConfiguration<'line', Xy> = {
     type: 'line',
-    data: {
-      datasets: [
-        {
-          label: 'planned ops/s',
-          data: xy((p) => p.targetRate),
-          borderColor: '#999999',
-          borderDash: [4, 4],
-          yAxisID: 'rate',
-          pointRadius: 0,
-        },
-        {
-          label: 'achieved ops/s',
-          data: xy((p) => p.opsPerSec),
-          borderColor: '#1f77b4',
-          yAxisID: 'rate',
-          pointRadius: 0,
-        },
-        {
-          label: '429s/s',
-          data: xy((p) => Object.values(p.throttledByCode).reduce((a, b) => a + b, 0) / seconds),
-          borderColor: '#d62728',
-          yAxisID: 'rate',
-          pointRadius: 0,
-        },
-        {
-          label: 'dropped/s',
-          data: xy((p) => p.dropped / seconds),
-          borderColor: '#9467bd',
-          yAxisID: 'rate',
-          pointRadius: 0,
-        },
-        { label: 'p95 ms', data: xy((p) => p.p95), borderColor: '#ff7f0e', yAxisID: 'latency', pointRadius: 0 },
-        { label: 'p99 ms', data: xy((p) => p.p99), borderColor: '#2ca02c', yAxisID: 'latency', pointRadius: 0 },
-      ],
-    },
+    data: { datasets },
     options: {
       plugins: {
-        title: { display: true, text: `${results.scenarioName}: load over time (stages dashed)` },
+        title: { display: true, text: `${results.scenarioName}: ${what} (stages dashed)` },
         legend: { position: 'bottom' },
       },
       scales: {
         x: { type: 'linear', title: { display: true, text: 's from start' } },
-        rate: { type: 'linear', position: 'left', beginAtZero: true, title: { display: true, text: 'per second' } },
-        latency: {
-          type: 'linear',
-          position: 'right',
-          beginAtZero: true,
-          grid: { drawOnChartArea: false },
-          title: { display: true, text: 'latency from intended start, ms' },
-        },
+        [left[0]]: { ...axis(left), position: 'left' },
+        [right[0]]: { ...axis(right), position: 'right', grid: { drawOnChartArea: false } },
       },
     },
     plugins: [stageLines(results.stageBoundaries)],
@@ -111,85 +96,53 @@ export function loadChart(results: LoadResults): Buffer | undefined {
 }
 
 /**
+ * The load over time: planned and achieved rate and 429s (left axis), p95 and p99 latency
+ * from the intended start (right axis), stage boundaries dashed. The knee shows where achieved
+ * stops following planned and latency leaves the floor.
+ */
+export function loadChart(results: LoadResults): Buffer | undefined {
+  const line = linesOf(results.series);
+  const seconds = durationMs(results.load.interval) / 1000;
+  const throttled = (p: Point): number => Object.values(p.throttledByCode).reduce((a, b) => a + b, 0) / seconds;
+  const datasets = [
+    dashed(
+      line('planned ops/s', '#999999', 'rate', (p) => p.targetRate),
+      [4, 4],
+    ),
+    line('achieved ops/s', '#1f77b4', 'rate', (p) => p.opsPerSec),
+    line('429s/s', '#d62728', 'rate', throttled),
+    line('dropped/s', '#9467bd', 'rate', (p) => p.dropped / seconds),
+    line('p95 ms', '#ff7f0e', 'latency', (p) => p.p95),
+    line('p99 ms', '#2ca02c', 'latency', (p) => p.p99),
+  ];
+  return overTime(results, 'load over time', datasets, [
+    ['rate', 'per second'],
+    ['latency', 'latency from intended start, ms'],
+  ]);
+}
+
+/**
  * The machine's side of a load test over time: client CPU (all its threads) and the embedded
  * mock's, in % of one core (left), and their resident memory (right). A generator at 100% CPU
  * sets the pace itself; memory that climbs through constant stages is a leak (see Soak).
  */
 export function loadResourcesChart(results: LoadResults): Buffer | undefined {
-  const points = results.series;
-  const xy = (f: (p: (typeof points)[number]) => number | null): { x: number; y: number }[] =>
-    points.flatMap((p) => {
-      const y = f(p);
-      return y === null ? [] : [{ x: p.t, y }];
-    });
-  const onMock = points.some((p) => p.serverCpuPercent !== null);
-  const config: ChartConfiguration<'line', { x: number; y: number }[]> = {
-    type: 'line',
-    data: {
-      datasets: [
-        {
-          label: 'client CPU %',
-          data: xy((p) => p.clientCpuPercent),
-          borderColor: '#1f77b4',
-          yAxisID: 'cpu',
-          pointRadius: 0,
-        },
-        ...(onMock
-          ? [
-              {
-                label: 'mock CPU %',
-                data: xy((p) => p.serverCpuPercent),
-                borderColor: '#ff7f0e',
-                yAxisID: 'cpu',
-                pointRadius: 0,
-              },
-            ]
-          : []),
-        {
-          label: 'client RSS MB',
-          data: xy((p) => p.clientRssMb),
-          borderColor: '#1f77b4',
-          borderDash: [6, 4],
-          yAxisID: 'memory',
-          pointRadius: 0,
-        },
-        ...(onMock
-          ? [
-              {
-                label: 'mock RSS MB',
-                data: xy((p) => p.serverRssMb),
-                borderColor: '#ff7f0e',
-                borderDash: [6, 4],
-                yAxisID: 'memory',
-                pointRadius: 0,
-              },
-            ]
-          : []),
-      ],
-    },
-    options: {
-      plugins: {
-        title: { display: true, text: `${results.scenarioName}: CPU and memory over time (stages dashed)` },
-        legend: { position: 'bottom' },
-      },
-      scales: {
-        x: { type: 'linear', title: { display: true, text: 's from start' } },
-        cpu: {
-          type: 'linear',
-          position: 'left',
-          beginAtZero: true,
-          title: { display: true, text: 'CPU, % of one core' },
-        },
-        memory: {
-          type: 'linear',
-          position: 'right',
-          beginAtZero: true,
-          grid: { drawOnChartArea: false },
-          title: { display: true, text: 'resident memory, MB' },
-        },
-      },
-    },
-    plugins: [stageLines(results.stageBoundaries)],
-  };
-  return renderChart(config);
+  const line = linesOf(results.series);
+  const onMock = results.series.some((p) => p.serverCpuPercent !== null);
+  const datasets = [
+    line('client CPU %', '#1f77b4', 'cpu', (p) => p.clientCpuPercent),
+    line('mock CPU %', '#ff7f0e', 'cpu', (p) => p.serverCpuPercent),
+    dashed(
+      line('client RSS MB', '#1f77b4', 'memory', (p) => p.clientRssMb),
+      [6, 4],
+    ),
+    dashed(
+      line('mock RSS MB', '#ff7f0e', 'memory', (p) => p.serverRssMb),
+      [6, 4],
+    ),
+  ].filter((l) => onMock || !l.label.startsWith('mock'));
+  return overTime(results, 'CPU and memory over time', datasets, [
+    ['cpu', 'CPU, % of one core'],
+    ['memory', 'resident memory, MB'],
+  ]);
 }

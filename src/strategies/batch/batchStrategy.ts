@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { BatchEntryInput } from '../../client/batch/BatchTypes.js';
 import type { PlannedOperation } from '../../operations/PlannedOperation.js';
-import { counts, pairs } from '../countLists.js';
+import { pairs } from '../countLists.js';
 import { runPool } from '../pool/runPool.js';
 import { NO_WORKERS, startProgress, type StrategyContext, type WorkerOutcome } from '../StrategyContext.js';
 import { defineStrategy } from '../StrategyDescriptor.js';
 import { batchOutcomes, thrownOutcomes } from './batchOutcomes.js';
-import { sizeLimit } from './sizeLimit.js';
+import { sizeAndInFlight, sizedRequests } from './sizedRequests.js';
 import { toBatchEntry } from './toBatchEntry.js';
 
 export interface BatchSpec {
@@ -65,8 +65,7 @@ export const batchStrategy = defineStrategy({
   kind: 'batch',
   schema: z.strictObject({
     kind: z.literal('batch'),
-    size: counts.describe('Operations per $batch (at most 1000).'),
-    inFlight: counts.default(1).describe('$batch requests in flight at once.'),
+    ...sizeAndInFlight('Operations per $batch (at most 1000).', '$batch requests in flight at once.'),
     continueOnError: z.boolean().default(true),
   }),
   shorthand: /^batch:(\d+)(?:x(\d+))?(:stop)?$/,
@@ -86,13 +85,9 @@ export const batchStrategy = defineStrategy({
       continueOnError: s.continueOnError,
       concurrency: inFlight,
     })),
-  validate: sizeLimit,
-  runsScripts: false,
-  // Per worker: a $batch carries many operations, so speedup ÷ requests in flight is no share of anything.
-  perWorkerEfficiency: false,
+  ...sizedRequests,
   parameters: (s) => ({ size: s.size, inFlight: s.inFlight, continueOnError: s.continueOnError }),
   requestGroups: (s, ops) => groupForBatch(ops, s.size).map((g) => ({ kind: 'batch', ops: g })),
   requestKind: 'batch',
-  chartFamily: 'requests',
   run: runBatches,
 });

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { createMultiple, updateMultiple, upsertMultiple, type BulkRequest } from '../../client/bulk/bulkRequests.js';
 import type { PlannedOperation } from '../../operations/PlannedOperation.js';
-import { counts, pairs } from '../countLists.js';
+import { pairs } from '../countLists.js';
 import { executeOperation } from '../executeOperation.js';
 import { runPool } from '../pool/runPool.js';
 import { eachAlone, type RequestGroup } from '../RequestGroup.js';
 import { NO_WORKERS, startProgress, type StrategyContext, type WorkerOutcome } from '../StrategyContext.js';
 import { defineStrategy } from '../StrategyDescriptor.js';
 import { bulkOutcomes, thrownOutcomes } from './batchOutcomes.js';
-import { sizeLimit } from './sizeLimit.js';
+import { sizeAndInFlight, sizedRequests } from './sizedRequests.js';
 
 export interface BulkSpec {
   readonly kind: 'bulk';
@@ -99,8 +99,10 @@ export const bulkStrategy = defineStrategy({
   kind: 'bulk',
   schema: z.strictObject({
     kind: z.literal('bulk'),
-    size: counts.describe('Records per CreateMultiple / UpdateMultiple / UpsertMultiple.'),
-    inFlight: counts.default(1),
+    ...sizeAndInFlight(
+      'Records per CreateMultiple / UpdateMultiple / UpsertMultiple.',
+      'Bulk requests in flight at once.',
+    ),
   }),
   shorthand: /^bulk:(\d+)(?:x(\d+))?$/,
   example: 'bulk:100x2',
@@ -117,16 +119,12 @@ export const bulkStrategy = defineStrategy({
       inFlight,
       concurrency: inFlight,
     })),
-  validate: sizeLimit,
-  runsScripts: false,
-  // Per worker: a bulk message carries many records, so speedup ÷ requests in flight is no share of anything.
-  perWorkerEfficiency: false,
+  ...sizedRequests,
   parameters: (s) => ({ size: s.size, inFlight: s.inFlight }),
   requestGroups: (s, ops) => {
     const { groups, singles } = groupForBulk(ops, s.size);
     return [...groups.map((g): RequestGroup => ({ kind: 'bulk', ops: g })), ...eachAlone(singles)];
   },
   requestKind: 'bulk',
-  chartFamily: 'requests',
   run: runBulk,
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BatchEntryInput } from '../../client/batch/BatchTypes.js';
 import type { PlannedOperation } from '../../operations/PlannedOperation.js';
-import { asList, counts } from '../countLists.js';
+import { counts, oneCount, type CountSpec } from '../countLists.js';
 import { executeOperation } from '../executeOperation.js';
 import { runPool } from '../pool/runPool.js';
 import { alone, eachAlone, type RequestGroup } from '../RequestGroup.js';
@@ -10,12 +10,7 @@ import { defineStrategy } from '../StrategyDescriptor.js';
 import { batchOutcomes, thrownOutcomes } from './batchOutcomes.js';
 import { toBatchEntry, unitChangeset } from './toBatchEntry.js';
 
-export interface TransactionSpec {
-  readonly kind: 'transaction';
-  readonly name: string;
-  readonly inFlight: number;
-  readonly concurrency: number;
-}
+export type TransactionSpec = CountSpec<'transaction', 'inFlight'>;
 
 /** GET is not allowed in a changeset: reads go alone. */
 const isRead = (op: PlannedOperation): boolean => op.kind === 'query' || op.kind === 'retrieve';
@@ -54,19 +49,8 @@ export const transactionStrategy = defineStrategy({
     kind: z.literal('transaction'),
     inFlight: counts.default(1).describe('Changesets in flight at once.'),
   }),
-  shorthand: /^transaction:(\d+)$/,
-  example: 'transaction:4',
-  fromShorthand: (m) => ({ kind: 'transaction' as const, inFlight: Number(m[1]) }),
-  expand: (s) =>
-    asList(s.inFlight).map((inFlight): TransactionSpec => ({
-      kind: 'transaction',
-      name: `transaction:${inFlight}`,
-      inFlight,
-      concurrency: inFlight,
-    })),
+  ...oneCount('transaction', 'inFlight', 4),
   runsScripts: false,
-  perWorkerEfficiency: true,
-  parameters: (s) => ({ inFlight: s.inFlight }),
   requestGroups: (_s, ops) =>
     eachAlone(ops, (op): RequestGroup => (isRead(op) ? alone(op) : { kind: 'changeset', ops: [op] })),
   requestKind: 'changeset',

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { lastServiceMs, throttledIn } from '../../metrics/OperationOutcome.js';
 import { z } from 'zod';
+import { countShorthand } from '../countLists.js';
 import { executeOperation } from '../executeOperation.js';
-import { eachAlone } from '../RequestGroup.js';
 import { NO_WORKERS, type StrategyContext, type WorkerOutcome } from '../StrategyContext.js';
 import { defineStrategy } from '../StrategyDescriptor.js';
 
@@ -80,18 +80,10 @@ export const adaptiveStrategy = defineStrategy({
     max: z.int().min(1).max(4096).default(64).describe('Upper bound of concurrency.'),
     start: z.int().min(1).max(4096).optional().describe("Starting concurrency; default: the server's x-ms-dop-hint."),
   }),
-  shorthand: /^adaptive:(\d+)$/,
-  example: 'adaptive:64',
-  fromShorthand: (m) => ({ kind: 'adaptive' as const, max: Number(m[1]) }),
+  ...countShorthand('adaptive', 'max', 64),
   expand: (s): AdaptiveSpec[] => [
     { kind: 'adaptive', name: `adaptive:${s.max}`, max: s.max, start: s.start, concurrency: s.max },
   ],
-  runsScripts: true,
-  // Divided by the mean concurrency it ran at, which the run reports.
-  perWorkerEfficiency: true,
   parameters: (s) => ({ max: s.max, ...(s.start === undefined ? {} : { start: s.start }) }),
-  requestGroups: (_s, ops) => eachAlone(ops),
-  requestKind: 'single',
-  chartFamily: 'workers',
   run: runAdaptive,
 });

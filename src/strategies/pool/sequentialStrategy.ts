@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { eachAlone } from '../RequestGroup.js';
 import { defineStrategy } from '../StrategyDescriptor.js';
 import { eventLoopPool } from './eventLoopPool.js';
 
@@ -17,12 +16,7 @@ export const sequentialStrategy = defineStrategy({
   example: 'sequential',
   fromShorthand: () => ({ kind: 'sequential' as const }),
   expand: (): SequentialSpec[] => [{ kind: 'sequential', name: 'sequential', concurrency: 1 }],
-  runsScripts: true,
-  perWorkerEfficiency: true,
   baseline: true,
   parameters: () => ({}),
-  requestGroups: (_s, ops) => eachAlone(ops),
-  requestKind: 'single',
-  chartFamily: 'workers',
   run: eventLoopPool,
 });

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import type { PlannedOperation } from '../../operations/PlannedOperation.js';
-import { asList, counts } from '../countLists.js';
-import { eachAlone } from '../RequestGroup.js';
+import { counts, oneCount, type CountSpec } from '../countLists.js';
 import type { ClientCounters } from '../../client/ClientCounters.js';
 import type { FailureInput } from '../../metrics/MeasurementSink.js';
 import type { StrategyContext } from '../StrategyContext.js';
@@ -73,28 +71,13 @@ export function handle(
 }
 
 /** Worker threads and processes: a count of them, each with its own HTTP client. */
-export interface WorkersSpec<K extends 'threads' | 'processes'> {
-  readonly kind: K;
-  readonly name: string;
-  readonly workers: number;
-  readonly concurrency: number;
-}
+export type WorkersSpec<K extends 'threads' | 'processes'> = CountSpec<K, 'workers'>;
 
 /** The parts of a worker strategy's descriptor that threads and processes share. */
 export function workersDescriptor<K extends 'threads' | 'processes'>(kind: K, describe: string) {
   return {
     kind,
     schema: z.strictObject({ kind: z.literal(kind), workers: counts.describe(describe) }),
-    shorthand: new RegExp(`^${kind}:(\\d+)$`),
-    example: `${kind}:4`,
-    fromShorthand: (m: RegExpExecArray) => ({ kind, workers: Number(m[1]) }),
-    expand: (s: { readonly workers: number | readonly number[] }): WorkersSpec<K>[] =>
-      asList(s.workers).map((workers) => ({ kind, name: `${kind}:${workers}`, workers, concurrency: workers })),
-    runsScripts: true,
-    perWorkerEfficiency: true,
-    parameters: (s: WorkersSpec<K>) => ({ workers: s.workers }),
-    requestGroups: (_s: WorkersSpec<K>, ops: readonly PlannedOperation[]) => eachAlone(ops),
-    requestKind: 'single' as const,
-    chartFamily: 'workers' as const,
+    ...oneCount(kind, 'workers', 4),
   };
 }
