@@ -4,8 +4,6 @@ import type { ApiRoutes } from '../routes/routeTable.js';
 import { dispatchApiRequest } from '../routes/dispatchApiRequest.js';
 import type { Resource } from '../routes/parseResourcePath.js';
 
-class LostWrite extends Error {}
-
 /** The `lose` and `duplicate` faults: a create answered as usual, but kept zero times or twice. */
 export function corruptCreate(
   kind: 'lose' | 'duplicate',
@@ -14,18 +12,8 @@ export function corruptCreate(
   ctx: MockContext,
   routes: ApiRoutes,
 ): ApiResponse {
-  if (kind === 'lose') {
-    let answer: ApiResponse | undefined;
-    try {
-      ctx.store.transaction(() => {
-        answer = dispatchApiRequest(resource, request, ctx, routes) as ApiResponse;
-        throw new LostWrite();
-      });
-    } catch (error) {
-      if (!(error instanceof LostWrite)) throw error;
-    }
-    return answer as ApiResponse;
-  }
+  if (kind === 'lose')
+    return ctx.store.forgetting(() => dispatchApiRequest(resource, request, ctx, routes) as ApiResponse);
   const answer = dispatchApiRequest(resource, request, ctx, routes) as ApiResponse;
   if (answer.status < 300) {
     // The copy gets a new id (and no alternate key values, which would clash).

@@ -195,6 +195,25 @@ export class Store {
     }
   }
 
+  /**
+   * Runs `fn` and then undoes every change it made, keeping what it answered: a write the store
+   * forgets (the `lose` fault). Inside a transaction it undoes only its own changes.
+   */
+  forgetting<T>(fn: () => T): T {
+    const outer = this.#journal;
+    const journal = outer ?? [];
+    const mark = journal.length;
+    this.#journal = journal;
+    try {
+      return fn();
+    } finally {
+      const made = journal.splice(mark);
+      this.#journal = undefined;
+      for (const entry of made.reverse()) this.#undo(entry);
+      this.#journal = outer;
+    }
+  }
+
   clear(): void {
     for (const state of this.#tables.values()) {
       state.rows.clear();

@@ -72,6 +72,7 @@ describe('mock config', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(MockConfigError);
+    expect(error).toMatchObject({ code: 'DVB_ERR_MOCK_CONFIG_INVALID', exitCode: 2 });
     expect((error as MockConfigError).message).toContain('invalid mock configuration in test.yaml');
     expect((error as MockConfigError).problems.join('\n')).toContain(fragment);
   });
