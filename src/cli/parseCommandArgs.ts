@@ -16,7 +16,7 @@ export type CommandValues<T extends Options> = ParsedArgs<T>['values'];
  * `util.parseArgs` in strict mode, with its errors turned into a usage error that names the
  * command, the flag and where to look.
  */
-export function parseCommandArgs<T extends Options>(
+function parseCommandArgs<T extends Options>(
   command: string,
   argv: readonly string[],
   options: T,

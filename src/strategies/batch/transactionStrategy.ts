@@ -10,7 +10,7 @@ import { defineStrategy } from '../StrategyDescriptor.js';
 import { batchOutcomes, thrownOutcomes } from './batchOutcomes.js';
 import { toBatchEntry, unitChangeset } from './toBatchEntry.js';
 
-export type TransactionSpec = CountSpec<'transaction', 'inFlight'>;
+type TransactionSpec = CountSpec<'transaction', 'inFlight'>;
 
 /** GET is not allowed in a changeset: reads go alone. */
 const isRead = (op: PlannedOperation): boolean => op.kind === 'query' || op.kind === 'retrieve';

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { counts, oneCount, type CountSpec } from '../countLists.js';
+import { counts, oneCount } from '../countLists.js';
 import { defineStrategy } from '../StrategyDescriptor.js';
 import { eventLoopPool } from './eventLoopPool.js';
-
-export type AsyncSpec = CountSpec<'async', 'workers'>;
 
 /** `async:N`: N operations in flight on one event loop. */
 export const asyncStrategy = defineStrategy({
