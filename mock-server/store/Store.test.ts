@@ -22,7 +22,9 @@ describe('Store.forgetting: a write answered, then forgotten (the lose fault)', 
     const store = new Store(Catalogue.build([]).catalogue);
     store.transaction(() => {
       store.insert('account', row('kept', 1));
-      store.forgetting(() => { store.insert('account', row('lost', 2)); });
+      store.forgetting(() => {
+        store.insert('account', row('lost', 2));
+      });
       store.insert('account', row('kept too', 3));
     });
     expect([...store.rows('account')].map((r) => r.values.name)).toEqual(['kept', 'kept too']);
@@ -33,7 +35,9 @@ describe('Store.forgetting: a write answered, then forgotten (the lose fault)', 
     expect(() =>
       store.transaction(() => {
         store.insert('account', row('kept', 1));
-        store.forgetting(() => { store.insert('account', row('lost', 2)); });
+        store.forgetting(() => {
+          store.insert('account', row('lost', 2));
+        });
         throw new Error('the changeset fails');
       }),
     ).toThrow('the changeset fails');
