@@ -97,7 +97,7 @@ const LITERALS: Readonly<Record<ColumnDefinition['type'], (raw: string) => Liter
 };
 
 /** A condition's value typed by its column, so the executor compares as it does for OData. */
-function literalFor(column: ColumnDefinition, raw: string): Literal {
+export function literalFor(column: ColumnDefinition, raw: string): Literal {
   return LITERALS[column.type](raw);
 }
 

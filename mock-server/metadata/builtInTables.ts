@@ -227,4 +227,43 @@ export const builtInTables: readonly TableDefinition[] = [
       ...systemColumns(),
     ],
   },
+  {
+    // The system jobs Dataverse runs in the background; the mock records its BulkDelete jobs here.
+    logicalName: 'asyncoperation',
+    entitySetName: 'asyncoperations',
+    primaryKey: 'asyncoperationid',
+    primaryName: 'name',
+    alternateKeys: [],
+    columns: [
+      { name: 'asyncoperationid', type: 'guid' },
+      { name: 'name', type: 'string', maxLength: 256 },
+      { name: 'operationtype', type: 'choice', options: [13], labels: { '13': 'Bulk Delete' } },
+      { name: 'message', type: 'memo', maxLength: 1_048_576 },
+      { name: 'completedon', type: 'datetime' },
+      { name: 'createdon', type: 'datetime', readOnly: true },
+      { name: 'modifiedon', type: 'datetime', readOnly: true },
+      { name: 'versionnumber', type: 'int', readOnly: true },
+      {
+        name: 'statecode',
+        type: 'choice',
+        options: [0, 1, 2, 3],
+        labels: { '0': 'Ready', '1': 'Suspended', '2': 'Locked', '3': 'Completed' },
+      },
+      {
+        name: 'statuscode',
+        type: 'choice',
+        options: [0, 10, 20, 21, 22, 30, 31, 32],
+        labels: {
+          '0': 'Waiting For Resources',
+          '10': 'Waiting',
+          '20': 'In Progress',
+          '21': 'Pausing',
+          '22': 'Canceling',
+          '30': 'Succeeded',
+          '31': 'Failed',
+          '32': 'Canceled',
+        },
+      },
+    ],
+  },
 ];

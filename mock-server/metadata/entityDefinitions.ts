@@ -10,6 +10,7 @@ const OBJECT_TYPE_CODES: Readonly<Record<string, number>> = {
   systemuser: 8,
   quote: 1084,
   quotedetail: 1085,
+  asyncoperation: 4700,
 };
 
 /** Schema names of the standard tables and their columns, as every org spells them. */
@@ -20,6 +21,11 @@ const SCHEMA_NAMES: Readonly<Record<string, string>> = {
   quote: 'Quote',
   quotedetail: 'QuoteDetail',
   systemuser: 'SystemUser',
+  asyncoperation: 'AsyncOperation',
+  asyncoperationid: 'AsyncOperationId',
+  completedon: 'CompletedOn',
+  message: 'Message',
+  operationtype: 'OperationType',
   accountid: 'AccountId',
   accountnumber: 'AccountNumber',
   address1_city: 'Address1_City',

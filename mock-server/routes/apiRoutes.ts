@@ -1,3 +1,4 @@
+import { bulkDelete } from './bulkDelete.js';
 import { handleBatch } from '../batch/handleBatch.js';
 import { handleBulkAction } from '../batch/handleBulkAction.js';
 import { jsonResponse, type ApiRequest, type ApiResponse } from '../http/ApiMessage.js';
@@ -55,6 +56,7 @@ export const apiRoutes: ApiRoutes = {
   serviceDocument: { label: () => '/', methods: { GET: serviceDocument }, otherMethods: 'methodNotAllowed' },
   metadata: { label: () => '$metadata', methods: { GET: metadataDocument }, otherMethods: 'methodNotAllowed' },
   whoAmI: { label: () => 'WhoAmI', methods: { GET: whoAmI }, otherMethods: 'noHttpResource' },
+  bulkDelete: { label: () => 'BulkDelete', methods: { POST: bulkDelete }, otherMethods: 'noHttpResource' },
   entityDefinitions: {
     label: (r) =>
       `EntityDefinitions` +

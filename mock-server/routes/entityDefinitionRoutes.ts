@@ -13,6 +13,7 @@ import {
 import type { ColumnDefinition } from '../metadata/TableDefinition.js';
 import type { MockContext } from '../MockContext.js';
 import type { Resource } from './parseResourcePath.js';
+import { metadataFilter } from './metadataFilter.js';
 import { logicalNameIn, pick, selectList, tableNamed } from './metadataQuery.js';
 
 type EntityDefinitions = Extract<Resource, { kind: 'entityDefinitions' }>;
@@ -20,7 +21,8 @@ type EntityDefinitions = Extract<Resource, { kind: 'entityDefinitions' }>;
 interface DefinitionQuery {
   readonly select: readonly string[] | undefined;
   readonly attributes: { readonly select: readonly string[] | undefined } | undefined;
-  readonly logicalName: string | undefined;
+  /** `$filter` over the tables, or over the attributes of one. */
+  readonly filter: ((record: Readonly<Record<string, unknown>>) => boolean) | undefined;
   /** `$expand=OptionSet` (or `GlobalOptionSet`) on choice attributes, with its own `$select`. */
   readonly optionSet: { readonly select: readonly string[] | undefined } | undefined;
 }
@@ -61,9 +63,9 @@ function optionSetExpand(value: string): { select: readonly string[] | undefined
   return { select: m[1] === undefined ? undefined : selectList(m[1], OPTION_SET_PROPERTIES, 'OptionSetMetadata') };
 }
 
-/** `$select`, `$expand=Attributes(...)` and `$filter=LogicalName eq '…'`: what table-discovery code sends. */
+/** `$select`, `$expand=Attributes(...)` and `$filter` (LogicalName eq '…', and more): what table-discovery code sends. */
 function definitionQuery(query: string, ofAttributes: boolean): DefinitionQuery {
-  let out: DefinitionQuery = { select: undefined, attributes: undefined, logicalName: undefined, optionSet: undefined };
+  let out: DefinitionQuery = { select: undefined, attributes: undefined, filter: undefined, optionSet: undefined };
   for (const [name, value] of new URLSearchParams(query)) {
     if (!name.startsWith('$')) continue;
     if (name === '$select')
@@ -83,12 +85,10 @@ function definitionQuery(query: string, ofAttributes: boolean): DefinitionQuery 
       const select = m[1] === undefined ? undefined : selectList(m[1], ATTRIBUTE_PROPERTIES, 'AttributeMetadata');
       out = { ...out, attributes: { select } };
     } else if (name === '$filter') {
-      const m = /^\s*LogicalName\s+eq\s+'([^']*)'\s*$/.exec(value);
-      if (m === null)
-        throw dataverseErrors.querySyntax(
-          `$filter on EntityDefinitions takes LogicalName eq '<name>' in the dvbench mock; got '${value}'.`,
-        );
-      out = { ...out, logicalName: m[1] };
+      const filter = ofAttributes
+        ? metadataFilter(value, ATTRIBUTE_PROPERTIES, 'AttributeMetadata')
+        : metadataFilter(value, ENTITY_PROPERTIES, 'EntityMetadata');
+      out = { ...out, filter };
     } else throw dataverseErrors.unsupportedQueryOption(name);
   }
   return out;
@@ -97,18 +97,32 @@ function definitionQuery(query: string, ofAttributes: boolean): DefinitionQuery 
 /** What an attribute request asks for: which properties, which type, and whether its option set. */
 interface AttributeView {
   readonly select: readonly string[] | undefined;
+  readonly filter?: DefinitionQuery['filter'];
   readonly cast?: string | undefined;
   readonly optionSet?: { readonly select: readonly string[] | undefined } | undefined;
 }
 
 function attributeOf(table: TableMetadata, column: ColumnDefinition, view: AttributeView): Record<string, unknown> {
-  const record = pick(attributeDefinition(table, column), view.select);
+  return viewOf(table, column, attributeDefinition(table, column), view);
+}
+
+function viewOf(
+  table: TableMetadata,
+  column: ColumnDefinition,
+  definition: Record<string, unknown>,
+  view: AttributeView,
+): Record<string, unknown> {
+  const record = pick(definition, view.select);
   if (view.optionSet === undefined) return record;
   return { ...record, OptionSet: pick(optionSetDefinition(table, column), view.optionSet.select) };
 }
 
 function attributesOf(table: TableMetadata, view: AttributeView): Record<string, unknown>[] {
-  return table.definition.columns.filter((c) => isOfType(c, view.cast)).map((c) => attributeOf(table, c, view));
+  return table.definition.columns.flatMap((c) => {
+    if (!isOfType(c, view.cast)) return [];
+    const definition = attributeDefinition(table, c);
+    return view.filter === undefined || view.filter(definition) ? [viewOf(table, c, definition, view)] : [];
+  });
 }
 
 /** A cast the mock knows, and an OptionSet expand only where the type has one (as Dataverse refuses it elsewhere). */
@@ -139,14 +153,14 @@ export function getEntityDefinitions(r: EntityDefinitions, request: ApiRequest, 
   };
   if (r.key === undefined) {
     const tables = [...ctx.catalogue.tables()].filter(
-      (t) => q.logicalName === undefined || t.logicalName === q.logicalName,
+      (t) => q.filter === undefined || q.filter(entityDefinition(t, ctx.catalogue)),
     );
     return jsonResponse(200, { '@odata.context': root, value: tables.map(entity) });
   }
   const table = tableNamed(r.key, ctx);
   if (!r.attributes) return jsonResponse(200, { '@odata.context': `${root}/$entity`, ...entity(table) });
   checkCast(r.attributeType, q.optionSet);
-  const view: AttributeView = { select: q.select, cast: r.attributeType, optionSet: q.optionSet };
+  const view: AttributeView = { select: q.select, filter: q.filter, cast: r.attributeType, optionSet: q.optionSet };
   const cast = r.attributeType === undefined ? '' : `/Microsoft.Dynamics.CRM.${r.attributeType}`;
   if (r.attributeKey === undefined)
     return jsonResponse(200, {

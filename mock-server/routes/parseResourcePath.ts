@@ -12,6 +12,7 @@ export type Resource =
   | { readonly kind: 'metadata' }
   | { readonly kind: 'batch' }
   | { readonly kind: 'whoAmI' }
+  | { readonly kind: 'bulkDelete' }
   /** `EntityDefinitions`, one by `(LogicalName='…')` or `(<MetadataId>)`, its `/Attributes`, or one attribute. */
   | {
       readonly kind: 'entityDefinitions';
@@ -92,6 +93,7 @@ const FIXED_PATHS: Readonly<Record<string, Resource>> = {
   $batch: { kind: 'batch' },
   WhoAmI: { kind: 'whoAmI' },
   'WhoAmI()': { kind: 'whoAmI' },
+  BulkDelete: { kind: 'bulkDelete' },
 };
 
 /** `(key)` and what follows it; quotes are scanned, since a key may hold `/` and `)`. */

@@ -1,4 +1,3 @@
-import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { ApiRequest, ApiResponse } from '../http/ApiMessage.js';
 import { jsonResponse } from '../http/ApiMessage.js';
 import type { TableMetadata } from '../metadata/Catalogue.js';
@@ -11,6 +10,7 @@ import { parseQueryOptions } from '../odata/parseQueryOptions.js';
 import { asCaller } from './asCaller.js';
 import { queryApply } from './queryApply.js';
 import { queryFetchXml } from './queryFetchXml.js';
+import { collectionQuery } from './sqlOptions.js';
 import { checkTrackingOptions, deltaLink, queryDelta, SYNC_START_PARAM } from './trackChanges.js';
 import { formatRecord, validateProjection, annotationOptions, withExpandBudget } from '../records/formatRecord.js';
 
@@ -45,14 +45,8 @@ function syncStartOf(
 /** FetchXML and `$apply` take the whole query string: each has a handler of its own. */
 function specialQuery(table: TableMetadata, request: ApiRequest, ctx: MockContext): ApiResponse | undefined {
   const q = request.query;
-  if (!q.includes('fetchXml=') && !q.includes('apply=') && !q.includes('sql=')) return undefined;
+  if (!q.includes('fetchXml=') && !q.includes('apply=')) return undefined;
   const params = new URLSearchParams(request.query);
-  // Never ignored: a client that sent SQL and got the whole table back would take it for an answer.
-  if (params.has('sql'))
-    throw dataverseErrors.querySyntax(
-      "The query option 'sql' (a SQL query, Learn: 'Use SQL to query data') is not answered by the dvbench " +
-        'mock: query with $filter, $select and $orderby, or fetchXml.',
-    );
   const xml = params.get('fetchXml');
   if (xml !== null) return queryFetchXml(table, xml, params, request, ctx);
   return params.has('$apply') ? queryApply(table, params, request, ctx) : undefined;
@@ -84,7 +78,7 @@ export function queryCollection(
 ): ApiResponse {
   const special = specialQuery(table, request, ctx);
   if (special !== undefined) return special;
-  const parsed = parseQueryOptions(request.query);
+  const { options: parsed, rename } = collectionQuery(table, request.query);
   if (parsed.deltaToken !== undefined && scope === undefined) return queryDelta(table, parsed, request, ctx);
   const options = scoped(parsed, scope);
   const prefer = parsePrefer(request.headers.prefer);
@@ -105,7 +99,7 @@ export function queryCollection(
   };
   if (options.count) Object.assign(body, countAnnotations(page.total, prefer.includeAnnotations));
   // One budget of expanded records for the whole page, not one per record.
-  body.value = withExpandBudget(() => page.rows.map((row) => formatRecord(table, row, format, ctx)));
+  body.value = withExpandBudget(() => page.rows.map((row) => rename(formatRecord(table, row, format, ctx))));
   const topLimited = !paged && options.top !== undefined;
   if (page.nextSkipToken !== undefined && !topLimited)
     body['@odata.nextLink'] = nextLink(request, page.nextSkipToken, syncStart);

@@ -77,7 +77,7 @@ describe('mock server: EntityDefinitions (table metadata), from the same definit
     [
       "EntityDefinitions?$filter=startswith(LogicalName,'a')",
       400,
-      "$filter on EntityDefinitions takes LogicalName eq '<name>'",
+      "a metadata $filter with eq, ne, gt, ge, lt, le, and, or and not; 'startswith' is not among them",
     ],
     ["EntityDefinitions(LogicalName='account')/Attributes(LogicalName='nosuch')", 404, ''],
   ])('%s → %i', async (path, status, message) => {

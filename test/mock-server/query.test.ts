@@ -283,13 +283,4 @@ describe('mock server: paging', () => {
     expect(res.status).toBe(400);
     expect(res.json.error.message).toContain('$skiptoken');
   });
-
-  it('a SQL query (?sql=) is refused with a 400 that names sql, never answered with the whole table', async () => {
-    const res = await mock.api(
-      'GET',
-      `accounts?sql=${encodeURIComponent('SELECT name FROM account WHERE revenue > 10')}`,
-    );
-    expect(res.status).toBe(400);
-    expect(res.json.error.message).toContain("The query option 'sql'");
-  });
 });
