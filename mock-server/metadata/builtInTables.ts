@@ -9,9 +9,7 @@ const ACTIVE_INACTIVE = {
 /** Columns every table has, maintained by the server; `labels` name the state and status values where known. */
 export function systemColumns(labels?: typeof ACTIVE_INACTIVE): ColumnDefinition[] {
   return [
-    { name: 'createdon', type: 'datetime', readOnly: true },
-    { name: 'modifiedon', type: 'datetime', readOnly: true },
-    { name: 'versionnumber', type: 'int', readOnly: true },
+    ...serverColumns(),
     // statecode/statuscode are writable: a state change is a PATCH in the Web API.
     {
       name: 'statecode',
@@ -25,6 +23,15 @@ export function systemColumns(labels?: typeof ACTIVE_INACTIVE): ColumnDefinition
       options: [1, 2],
       ...(labels === undefined ? {} : { labels: labels.statuscode }),
     },
+  ];
+}
+
+/** When a record was made and changed, and its row version: the server sets them, never the client. */
+function serverColumns(): ColumnDefinition[] {
+  return [
+    { name: 'createdon', type: 'datetime', readOnly: true },
+    { name: 'modifiedon', type: 'datetime', readOnly: true },
+    { name: 'versionnumber', type: 'int', readOnly: true },
   ];
 }
 
@@ -70,19 +77,35 @@ function multiply(a: unknown, b: unknown): number | null {
   return typeof a === 'number' && typeof b === 'number' ? Math.round(a * b * 10_000) / 10_000 : null;
 }
 
+/** A standard table: its primary key is `<logical name>id`, a GUID, and comes first. */
+function standardTable(
+  logicalName: string,
+  entitySetName: string,
+  primaryName: string,
+  columns: ColumnDefinition[],
+  alternateKeys: string[][] = [],
+): TableDefinition {
+  const primaryKey = `${logicalName}id`;
+  return {
+    logicalName,
+    entitySetName,
+    primaryKey,
+    primaryName,
+    alternateKeys,
+    columns: [{ name: primaryKey, type: 'guid' }, ...columns],
+  };
+}
+
 /**
  * The standard tables workloads commonly touch, with their real logical names, entity set
  * names, primary keys and a subset of their columns (max lengths as in a default org).
  */
 export const builtInTables: readonly TableDefinition[] = [
-  {
-    logicalName: 'account',
-    entitySetName: 'accounts',
-    primaryKey: 'accountid',
-    primaryName: 'name',
-    alternateKeys: [['accountnumber']],
-    columns: [
-      { name: 'accountid', type: 'guid' },
+  standardTable(
+    'account',
+    'accounts',
+    'name',
+    [
       { name: 'name', type: 'string', maxLength: 160 },
       { name: 'accountnumber', type: 'string', maxLength: 20 },
       { name: 'revenue', type: 'money' },
@@ -103,167 +126,118 @@ export const builtInTables: readonly TableDefinition[] = [
       ownerColumn('owner_accounts'),
       ...systemColumns(ACTIVE_INACTIVE),
     ],
-  },
-  {
-    logicalName: 'contact',
-    entitySetName: 'contacts',
-    primaryKey: 'contactid',
-    primaryName: 'fullname',
-    alternateKeys: [],
-    columns: [
-      { name: 'contactid', type: 'guid' },
-      ...personName(50, 160),
-      { name: 'emailaddress1', type: 'string', maxLength: 100 },
-      { name: 'jobtitle', type: 'string', maxLength: 100 },
-      { name: 'telephone1', type: 'string', maxLength: 50 },
-      { name: 'birthdate', type: 'datetime' },
-      {
-        name: 'parentcustomerid',
-        type: 'lookup',
-        targets: [
-          {
-            table: 'account',
-            navigationProperty: 'parentcustomerid_account',
-            relationship: 'contact_customer_accounts',
-          },
-          {
-            table: 'contact',
-            navigationProperty: 'parentcustomerid_contact',
-            relationship: 'contact_customer_contacts',
-          },
-        ],
-      },
-      ownerColumn('owner_contacts'),
-      ...systemColumns(ACTIVE_INACTIVE),
-    ],
-  },
-  {
-    logicalName: 'opportunity',
-    entitySetName: 'opportunities',
-    primaryKey: 'opportunityid',
-    primaryName: 'name',
-    alternateKeys: [],
-    columns: [
-      { name: 'opportunityid', type: 'guid' },
-      { name: 'name', type: 'string', maxLength: 300 },
-      { name: 'estimatedvalue', type: 'money' },
-      { name: 'estimatedclosedate', type: 'datetime' },
-      { name: 'closeprobability', type: 'int' },
-      { name: 'description', type: 'memo', maxLength: 2000 },
-      {
-        name: 'parentaccountid',
-        type: 'lookup',
-        targets: [
-          { table: 'account', navigationProperty: 'parentaccountid', relationship: 'opportunity_parent_account' },
-        ],
-      },
-      customerColumn('opportunity'),
-      ownerColumn('owner_opportunitys'),
-      ...systemColumns(),
-    ],
-  },
-  {
-    logicalName: 'quote',
-    entitySetName: 'quotes',
-    primaryKey: 'quoteid',
-    primaryName: 'name',
-    alternateKeys: [],
-    columns: [
-      { name: 'quoteid', type: 'guid' },
-      { name: 'name', type: 'string', maxLength: 300 },
-      { name: 'quotenumber', type: 'string', maxLength: 100 },
-      { name: 'totalamount', type: 'money' },
-      { name: 'description', type: 'memo', maxLength: 2000 },
-      {
-        name: 'opportunityid',
-        type: 'lookup',
-        targets: [{ table: 'opportunity', navigationProperty: 'opportunityid', relationship: 'opportunity_quotes' }],
-      },
-      customerColumn('quote'),
-      ownerColumn('owner_quotes'),
-      ...systemColumns(),
-    ],
-  },
-  {
-    logicalName: 'quotedetail',
-    entitySetName: 'quotedetails',
-    primaryKey: 'quotedetailid',
-    primaryName: 'productdescription',
-    alternateKeys: [],
-    columns: [
-      { name: 'quotedetailid', type: 'guid' },
-      {
-        name: 'quoteid',
-        type: 'lookup',
-        targets: [{ table: 'quote', navigationProperty: 'quoteid', relationship: 'quote_details' }],
-      },
-      { name: 'productdescription', type: 'string', maxLength: 500 },
-      { name: 'quantity', type: 'decimal' },
-      { name: 'priceperunit', type: 'money' },
-      {
-        name: 'extendedamount',
-        type: 'money',
-        readOnly: true,
-        compute: (row) => multiply(row.quantity, row.priceperunit),
-      },
-      { name: 'lineitemnumber', type: 'int' },
-      { name: 'isproductoverridden', type: 'bool', labels: { false: 'Existing', true: 'Write-In' } },
-      ...systemColumns(),
-    ],
-  },
-  {
-    logicalName: 'systemuser',
-    entitySetName: 'systemusers',
-    primaryKey: 'systemuserid',
-    primaryName: 'fullname',
-    alternateKeys: [],
-    columns: [
-      { name: 'systemuserid', type: 'guid' },
-      ...personName(64, 200),
-      { name: 'domainname', type: 'string', maxLength: 1024 },
-      { name: 'internalemailaddress', type: 'string', maxLength: 100 },
-      { name: 'isdisabled', type: 'bool', labels: { false: 'Enabled', true: 'Disabled' } },
-      { name: 'applicationid', type: 'guid' },
-      ...systemColumns(),
-    ],
-  },
-  {
-    // The system jobs Dataverse runs in the background; the mock records its BulkDelete jobs here.
-    logicalName: 'asyncoperation',
-    entitySetName: 'asyncoperations',
-    primaryKey: 'asyncoperationid',
-    primaryName: 'name',
-    alternateKeys: [],
-    columns: [
-      { name: 'asyncoperationid', type: 'guid' },
-      { name: 'name', type: 'string', maxLength: 256 },
-      { name: 'operationtype', type: 'choice', options: [13], labels: { '13': 'Bulk Delete' } },
-      { name: 'message', type: 'memo', maxLength: 1_048_576 },
-      { name: 'completedon', type: 'datetime' },
-      { name: 'createdon', type: 'datetime', readOnly: true },
-      { name: 'modifiedon', type: 'datetime', readOnly: true },
-      { name: 'versionnumber', type: 'int', readOnly: true },
-      {
-        name: 'statecode',
-        type: 'choice',
-        options: [0, 1, 2, 3],
-        labels: { '0': 'Ready', '1': 'Suspended', '2': 'Locked', '3': 'Completed' },
-      },
-      {
-        name: 'statuscode',
-        type: 'choice',
-        options: [0, 10, 20, 21, 22, 30, 31, 32],
-        labels: {
-          '0': 'Waiting For Resources',
-          '10': 'Waiting',
-          '20': 'In Progress',
-          '21': 'Pausing',
-          '22': 'Canceling',
-          '30': 'Succeeded',
-          '31': 'Failed',
-          '32': 'Canceled',
+    [['accountnumber']],
+  ),
+  standardTable('contact', 'contacts', 'fullname', [
+    ...personName(50, 160),
+    { name: 'emailaddress1', type: 'string', maxLength: 100 },
+    { name: 'jobtitle', type: 'string', maxLength: 100 },
+    { name: 'telephone1', type: 'string', maxLength: 50 },
+    { name: 'birthdate', type: 'datetime' },
+    {
+      name: 'parentcustomerid',
+      type: 'lookup',
+      targets: [
+        {
+          table: 'account',
+          navigationProperty: 'parentcustomerid_account',
+          relationship: 'contact_customer_accounts',
         },
+        {
+          table: 'contact',
+          navigationProperty: 'parentcustomerid_contact',
+          relationship: 'contact_customer_contacts',
+        },
+      ],
+    },
+    ownerColumn('owner_contacts'),
+    ...systemColumns(ACTIVE_INACTIVE),
+  ]),
+  standardTable('opportunity', 'opportunities', 'name', [
+    { name: 'name', type: 'string', maxLength: 300 },
+    { name: 'estimatedvalue', type: 'money' },
+    { name: 'estimatedclosedate', type: 'datetime' },
+    { name: 'closeprobability', type: 'int' },
+    { name: 'description', type: 'memo', maxLength: 2000 },
+    {
+      name: 'parentaccountid',
+      type: 'lookup',
+      targets: [
+        { table: 'account', navigationProperty: 'parentaccountid', relationship: 'opportunity_parent_account' },
+      ],
+    },
+    customerColumn('opportunity'),
+    ownerColumn('owner_opportunitys'),
+    ...systemColumns(),
+  ]),
+  standardTable('quote', 'quotes', 'name', [
+    { name: 'name', type: 'string', maxLength: 300 },
+    { name: 'quotenumber', type: 'string', maxLength: 100 },
+    { name: 'totalamount', type: 'money' },
+    { name: 'description', type: 'memo', maxLength: 2000 },
+    {
+      name: 'opportunityid',
+      type: 'lookup',
+      targets: [{ table: 'opportunity', navigationProperty: 'opportunityid', relationship: 'opportunity_quotes' }],
+    },
+    customerColumn('quote'),
+    ownerColumn('owner_quotes'),
+    ...systemColumns(),
+  ]),
+  standardTable('quotedetail', 'quotedetails', 'productdescription', [
+    {
+      name: 'quoteid',
+      type: 'lookup',
+      targets: [{ table: 'quote', navigationProperty: 'quoteid', relationship: 'quote_details' }],
+    },
+    { name: 'productdescription', type: 'string', maxLength: 500 },
+    { name: 'quantity', type: 'decimal' },
+    { name: 'priceperunit', type: 'money' },
+    {
+      name: 'extendedamount',
+      type: 'money',
+      readOnly: true,
+      compute: (row) => multiply(row.quantity, row.priceperunit),
+    },
+    { name: 'lineitemnumber', type: 'int' },
+    { name: 'isproductoverridden', type: 'bool', labels: { false: 'Existing', true: 'Write-In' } },
+    ...systemColumns(),
+  ]),
+  standardTable('systemuser', 'systemusers', 'fullname', [
+    ...personName(64, 200),
+    { name: 'domainname', type: 'string', maxLength: 1024 },
+    { name: 'internalemailaddress', type: 'string', maxLength: 100 },
+    { name: 'isdisabled', type: 'bool', labels: { false: 'Enabled', true: 'Disabled' } },
+    { name: 'applicationid', type: 'guid' },
+    ...systemColumns(),
+  ]),
+  // The system jobs Dataverse runs in the background; the mock records its BulkDelete jobs here.
+  standardTable('asyncoperation', 'asyncoperations', 'name', [
+    { name: 'name', type: 'string', maxLength: 256 },
+    { name: 'operationtype', type: 'choice', options: [13], labels: { '13': 'Bulk Delete' } },
+    { name: 'message', type: 'memo', maxLength: 1_048_576 },
+    { name: 'completedon', type: 'datetime' },
+    ...serverColumns(),
+    {
+      name: 'statecode',
+      type: 'choice',
+      options: [0, 1, 2, 3],
+      labels: { '0': 'Ready', '1': 'Suspended', '2': 'Locked', '3': 'Completed' },
+    },
+    {
+      name: 'statuscode',
+      type: 'choice',
+      options: [0, 10, 20, 21, 22, 30, 31, 32],
+      labels: {
+        '0': 'Waiting For Resources',
+        '10': 'Waiting',
+        '20': 'In Progress',
+        '21': 'Pausing',
+        '22': 'Canceling',
+        '30': 'Succeeded',
+        '31': 'Failed',
+        '32': 'Canceled',
       },
-    ],
-  },
+    },
+  ]),
 ];

@@ -19,6 +19,17 @@ export type Operand = Literal | PropertyPath;
 
 export type ComparisonOperator = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
 
+/**
+ * Operands joined left to right by one operator (`a or b or c` is `(a or b) or c`), for as long
+ * as `another()` finds (and takes) the operator's word: how both the OData and the SQL parsers
+ * read `and` and `or`.
+ */
+export function chainOf(kind: 'and' | 'or', operand: () => FilterNode, another: () => boolean): FilterNode {
+  let left = operand();
+  while (another()) left = { kind, left, right: operand() };
+  return left;
+}
+
 export type FilterNode =
   | { readonly kind: 'and' | 'or'; readonly left: FilterNode; readonly right: FilterNode }
   | { readonly kind: 'not'; readonly operand: FilterNode }

@@ -1,5 +1,5 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
-import type { ComparisonOperator, FilterNode, Operand, PropertyPath } from './FilterAst.js';
+import { chainOf, type ComparisonOperator, type FilterNode, type Operand, type PropertyPath } from './FilterAst.js';
 import { tokenizeFilter, type Token } from './tokenizeFilter.js';
 
 const COMPARISONS = new Set<string>(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
@@ -51,21 +51,26 @@ class FilterParser {
   }
 
   #or(): FilterNode {
-    return this.#chain('or', () => this.#and());
+    return chainOf(
+      'or',
+      () => this.#and(),
+      () => this.#take('or'),
+    );
   }
 
   #and(): FilterNode {
-    return this.#chain('and', () => this.#unary());
+    return chainOf(
+      'and',
+      () => this.#unary(),
+      () => this.#take('and'),
+    );
   }
 
-  /** Operands joined by one operator word, left to right: `a or b or c` is `(a or b) or c`. */
-  #chain(word: 'and' | 'or', operand: () => FilterNode): FilterNode {
-    let left = operand();
-    while (this.#isWord(word)) {
-      this.#next();
-      left = { kind: word, left, right: operand() };
-    }
-    return left;
+  /** Whether the next token is `word`; if so, it is taken. */
+  #take(word: string): boolean {
+    if (!this.#isWord(word)) return false;
+    this.#next();
+    return true;
   }
 
   #unary(): FilterNode {

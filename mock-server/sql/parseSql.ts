@@ -2,7 +2,13 @@ import { literalFor } from '../fetchxml/fetchFilter.js';
 import { responseName } from '../fetchxml/FetchScope.js';
 import type { TableMetadata } from '../metadata/Catalogue.js';
 import type { ColumnDefinition } from '../metadata/TableDefinition.js';
-import type { ComparisonOperator, FilterNode, Literal, PropertyPath } from '../odata/FilterAst.js';
+import {
+  chainOf,
+  type ComparisonOperator,
+  type FilterNode,
+  type Literal,
+  type PropertyPath,
+} from '../odata/FilterAst.js';
 import type { OrderByItem } from '../odata/QueryOptions.js';
 import { sqlError, tokenizeSql, type SqlToken } from './tokenizeSql.js';
 
@@ -100,7 +106,7 @@ class SqlParser {
     this.#keyword('FROM');
     this.#from();
     const columns = names.map((c) => ({ property: responseName(this.#column(c.ref)), alias: c.alias }));
-    const filter = this.#isWord('WHERE') ? (this.#next(), this.#or()) : undefined;
+    const filter = this.#take('WHERE') ? this.#or() : undefined;
     const orderBy = this.#isWord('ORDER') ? this.#orderBy() : [];
     const rest = this.#peek();
     if (rest?.text === ';' && this.#tokens.length > this.#at + 1)
@@ -218,21 +224,26 @@ class SqlParser {
   }
 
   #or(): FilterNode {
-    return this.#chain('OR', () => this.#and());
+    return chainOf(
+      'or',
+      () => this.#and(),
+      () => this.#take('OR'),
+    );
   }
 
   #and(): FilterNode {
-    return this.#chain('AND', () => this.#not());
+    return chainOf(
+      'and',
+      () => this.#not(),
+      () => this.#take('AND'),
+    );
   }
 
-  /** Operands joined by one operator word, left to right. */
-  #chain(word: 'AND' | 'OR', operand: () => FilterNode): FilterNode {
-    let left = operand();
-    while (this.#isWord(word)) {
-      this.#next();
-      left = { kind: word === 'AND' ? 'and' : 'or', left, right: operand() };
-    }
-    return left;
+  /** Whether the next token is the keyword; if so, it is taken. */
+  #take(upper: string): boolean {
+    if (!this.#isWord(upper)) return false;
+    this.#next();
+    return true;
   }
 
   #not(): FilterNode {
@@ -273,7 +284,7 @@ class SqlParser {
     const op = t.kind === 'symbol' ? COMPARISONS[t.text] : undefined;
     if (op !== undefined) return { kind: 'compare', op, left: path, right: this.#literal(column) };
     if (t.kind === 'word' && t.upper === 'IS') {
-      const negated = this.#isWord('NOT') ? (this.#next(), true) : false;
+      const negated = this.#take('NOT');
       this.#keyword('NULL');
       const nul: Literal = { kind: 'literal', type: 'null', value: null, text: 'null' };
       return { kind: 'compare', op: negated ? 'ne' : 'eq', left: path, right: nul };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenarioText } from '../../src/scenario/loadScenario.js';
 import { expandStrategies } from '../../src/strategies/expandStrategies.js';
+import { scenarioProblem } from '../helpers/scenarioProblem.js';
 import { useTempDirs } from '../helpers/tempDirs.js';
 
 const tempDir = useTempDirs();
@@ -51,14 +52,7 @@ strategies:
   - sequential
 `;
 
-function problem(text: string): string {
-  try {
-    parseScenarioText(text, 'x.yaml');
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('the scenario was accepted');
-}
+const problem = scenarioProblem;
 
 describe('scenario validation messages name the file, line, path and rule', () => {
   it('accepts the minimal scenario and fills in defaults', () => {
@@ -188,7 +182,7 @@ describe('validate means it: queries and names checked as the mock checks them',
     ],
     [
       READ('{ kind: update, table: acount, count: 2, set: { name: x } }'),
-      "workloads[0].table: no table 'acount' (tables: account, contact, opportunity, quote, quotedetail, systemuser; add others under mock.tables)",
+      "workloads[0].table: no table 'acount' (tables: account, contact, opportunity, quote, quotedetail, systemuser, asyncoperation; add others under mock.tables)",
     ],
     [
       READ(

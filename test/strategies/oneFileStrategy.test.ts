@@ -6,6 +6,7 @@ import { dryRun } from '../../src/runner/dryRun.js';
 import { parseScenarioText } from '../../src/scenario/loadScenario.js';
 import { expandStrategies } from '../../src/strategies/expandStrategies.js';
 import type * as StrategyKinds from '../../src/strategies/strategyKinds.js';
+import { scenarioProblem } from '../helpers/scenarioProblem.js';
 import { useTempDirs } from '../helpers/tempDirs.js';
 
 // docs/extending.md: a strategy is one file plus one line in strategyKinds.ts. The file is
@@ -24,14 +25,7 @@ const scenario = (
 ) =>
   `name: reverse\nseed: 3\nmock:\n  latency: { default: { baseMs: 1, distribution: none } }\ndata: { account: 5 }\nworkloads:\n${workloads}\nstrategies: ${strategies}\nrepetitions: 1\nwarmup: 0\n`;
 
-function problem(text: string): string {
-  try {
-    parseScenarioText(text, 'x.yaml');
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('the scenario was accepted');
-}
+const problem = scenarioProblem;
 
 describe('a strategy added in one file is known everywhere a kind is', () => {
   it('the scenario schema takes its shorthand and object form, with its defaults, and names it among the kinds', () => {
