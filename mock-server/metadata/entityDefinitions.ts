@@ -155,9 +155,15 @@ export function optionSetDefinition(table: TableMetadata, column: ColumnDefiniti
   };
 }
 
-/** One column as an attribute definition: the properties the mock knows, no invented ones. */
+/**
+ * One column as an attribute definition: the properties the mock knows, no invented ones. What
+ * a client may write comes from the mock's own rules: a read-only column (computed, or kept by
+ * the server) takes no value; a primary key may be given on create, never changed.
+ */
 export function attributeDefinition(table: TableMetadata, column: ColumnDefinition): Record<string, unknown> {
   const [type, odataType] = attributeType(column);
+  const key = column.name === table.primaryKey;
+  const writable = column.readOnly !== true;
   return {
     '@odata.type': `#Microsoft.Dynamics.CRM.${odataType}`,
     MetadataId: metadataId(`${table.logicalName}.${column.name}`),
@@ -165,7 +171,12 @@ export function attributeDefinition(table: TableMetadata, column: ColumnDefiniti
     SchemaName: schemaNameOf(column.name),
     EntityLogicalName: table.logicalName,
     AttributeType: type,
-    IsPrimaryId: column.name === table.primaryKey,
+    AttributeTypeName: { Value: `${type}Type` },
+    IsCustomAttribute: !isStandardTable(table.logicalName),
+    IsValidForCreate: writable,
+    IsValidForUpdate: writable && !key,
+    IsValidForRead: true,
+    IsPrimaryId: key,
     IsPrimaryName: column.name === table.definition.primaryName,
     ...(column.maxLength === undefined ? {} : { MaxLength: column.maxLength }),
     ...(column.targets === undefined ? {} : { Targets: column.targets.map((t) => t.table) }),
@@ -186,6 +197,9 @@ export function entityDefinition(table: TableMetadata, catalogue: Catalogue): Re
     PrimaryNameAttribute: table.definition.primaryName,
     ObjectTypeCode: custom ? 10_000 + customIndex : OBJECT_TYPE_CODES[table.logicalName],
     IsCustomEntity: custom,
+    // None of the mock's tables is an activity or a many-to-many intersect table.
+    IsActivity: false,
+    IsIntersect: false,
   };
 }
 
@@ -199,6 +213,8 @@ export const ENTITY_PROPERTIES = Object.freeze([
   'PrimaryNameAttribute',
   'ObjectTypeCode',
   'IsCustomEntity',
+  'IsActivity',
+  'IsIntersect',
   'Attributes',
 ]);
 
@@ -208,6 +224,11 @@ export const ATTRIBUTE_PROPERTIES = Object.freeze([
   'SchemaName',
   'EntityLogicalName',
   'AttributeType',
+  'AttributeTypeName',
+  'IsCustomAttribute',
+  'IsValidForCreate',
+  'IsValidForUpdate',
+  'IsValidForRead',
   'IsPrimaryId',
   'IsPrimaryName',
   'MaxLength',

@@ -2,6 +2,7 @@ import { bulkDelete } from './bulkDelete.js';
 import { handleBatch } from '../batch/handleBatch.js';
 import { handleBulkAction } from '../batch/handleBulkAction.js';
 import { jsonResponse, type ApiRequest, type ApiResponse } from '../http/ApiMessage.js';
+import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { Catalogue } from '../metadata/Catalogue.js';
 import { csdlDocument } from '../metadata/csdlDocument.js';
 import type { MockContext } from '../MockContext.js';
@@ -42,6 +43,16 @@ function serviceDocument(_resource: Resource, request: ApiRequest, ctx: MockCont
 // The catalogue is fixed for a server's life, so its document is built once.
 const csdlByCatalogue = new WeakMap<Catalogue, string>();
 
+/**
+ * `GlobalOptionSetDefinitions`: the choices shared by several columns. Every choice the mock
+ * serves is a column's own (`IsGlobal: false`, read through `$expand=OptionSet`), so the list is
+ * empty and a named one is Dataverse's 404, as in an org without global choices.
+ */
+function globalOptionSets(r: Extract<Resource, { kind: 'globalOptionSets' }>, request: ApiRequest): ApiResponse {
+  if (r.key !== undefined) throw dataverseErrors.resourceNotFound(`GlobalOptionSetDefinitions(${r.key})`);
+  return jsonResponse(200, { '@odata.context': `${request.baseUrl}$metadata#GlobalOptionSetDefinitions`, value: [] });
+}
+
 function metadataDocument(_resource: Resource, _request: ApiRequest, ctx: MockContext): ApiResponse {
   let body = csdlByCatalogue.get(ctx.catalogue);
   if (body === undefined) {
@@ -57,6 +68,11 @@ export const apiRoutes: ApiRoutes = {
   metadata: { label: () => '$metadata', methods: { GET: metadataDocument }, otherMethods: 'methodNotAllowed' },
   whoAmI: { label: () => 'WhoAmI', methods: { GET: whoAmI }, otherMethods: 'noHttpResource' },
   bulkDelete: { label: () => 'BulkDelete', methods: { POST: bulkDelete }, otherMethods: 'noHttpResource' },
+  globalOptionSets: {
+    label: (r) => `GlobalOptionSetDefinitions${r.key === undefined ? '' : '(key)'}`,
+    methods: { GET: globalOptionSets },
+    otherMethods: 'methodNotAllowed',
+  },
   entityDefinitions: {
     label: (r) =>
       `EntityDefinitions` +

@@ -13,6 +13,7 @@ export type Resource =
   | { readonly kind: 'batch' }
   | { readonly kind: 'whoAmI' }
   | { readonly kind: 'bulkDelete' }
+  | { readonly kind: 'globalOptionSets'; readonly key: string | undefined }
   /** `EntityDefinitions`, one by `(LogicalName='…')` or `(<MetadataId>)`, its `/Attributes`, or one attribute. */
   | {
       readonly kind: 'entityDefinitions';
@@ -159,19 +160,8 @@ function tableResource(table: TableMetadata, rest: string): Resource {
   throw dataverseErrors.resourceNotFound(segment.split('/')[0] ?? segment);
 }
 
-/**
- * Parses the path below the Web API root. Keys may contain `/` and `)` inside quoted strings,
- * so the key is found by scanning quotes rather than by splitting on `/`.
- */
-export function parseResourcePath(rawPath: string, catalogue: Catalogue): Resource {
-  let path: string;
-  try {
-    path = decodeURIComponent(rawPath);
-  } catch {
-    throw dataverseErrors.badRequest(`The request URI path '${rawPath}' is not validly percent-encoded.`);
-  }
-  const fixed = Object.hasOwn(FIXED_PATHS, path) ? FIXED_PATHS[path] : undefined;
-  if (fixed !== undefined) return fixed;
+/** The metadata paths: table, attribute, relationship and global choice definitions. */
+function metadataResource(path: string): Resource | undefined {
   const definitions =
     /^EntityDefinitions(?:\(([^)]*)\))?(\/Attributes(?:\(([^)]*)\))?(?:\/Microsoft\.Dynamics\.CRM\.(\w+))?)?\/?$/.exec(
       path,
@@ -193,6 +183,26 @@ export function parseResourcePath(rawPath: string, catalogue: Catalogue): Resour
       key: ofEntity[1] ?? '',
       which: ofEntity[2] as 'ManyToOne' | 'OneToMany' | 'ManyToMany',
     };
+  const globalSets = /^GlobalOptionSetDefinitions(?:\(([^)]*)\))?(?:\/Microsoft\.Dynamics\.CRM\.\w+)?\/?$/.exec(path);
+  if (globalSets !== null) return { kind: 'globalOptionSets', key: globalSets[1] };
+  return undefined;
+}
+
+/**
+ * Parses the path below the Web API root. Keys may contain `/` and `)` inside quoted strings,
+ * so the key is found by scanning quotes rather than by splitting on `/`.
+ */
+export function parseResourcePath(rawPath: string, catalogue: Catalogue): Resource {
+  let path: string;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    throw dataverseErrors.badRequest(`The request URI path '${rawPath}' is not validly percent-encoded.`);
+  }
+  const fixed = Object.hasOwn(FIXED_PATHS, path) ? FIXED_PATHS[path] : undefined;
+  if (fixed !== undefined) return fixed;
+  const metadata = metadataResource(path);
+  if (metadata !== undefined) return metadata;
   const total = /^RetrieveTotalRecordCount\((.*)\)$/s.exec(path);
   if (total !== null) return { kind: 'totalRecordCount', argument: total[1] ?? '' };
   const nameMatch = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(path);

@@ -63,3 +63,55 @@ describe('mock server: $filter on EntityDefinitions, Attributes and Relationship
     expect(res.json.error.message).toContain(rule);
   });
 });
+
+/** Properties the mock derives from its own rules, so a metadata-driven client can decide what to send. */
+describe('mock server: what a metadata-driven client reads before it writes', () => {
+  const mock = useMockServer();
+
+  it('says which attributes take a value on create and on update, by the mock’s own rules', async () => {
+    const res = await mock.api(
+      'GET',
+      "EntityDefinitions(LogicalName='contact')/Attributes?$select=LogicalName,AttributeTypeName,IsValidForCreate,IsValidForUpdate,IsValidForRead,IsCustomAttribute",
+    );
+    expect(res.status, res.text).toBe(200);
+    const byName = new Map((res.json.value as Record<string, unknown>[]).map((a) => [a.LogicalName, a]));
+    expect(byName.get('contactid')).toMatchObject({
+      AttributeTypeName: { Value: 'UniqueidentifierType' },
+      IsValidForCreate: true,
+      IsValidForUpdate: false,
+    });
+    expect(byName.get('fullname')).toMatchObject({
+      IsValidForCreate: false,
+      IsValidForUpdate: false,
+      IsValidForRead: true,
+    });
+    expect(byName.get('lastname')).toMatchObject({
+      AttributeTypeName: { Value: 'StringType' },
+      IsValidForCreate: true,
+      IsValidForUpdate: true,
+    });
+    expect(byName.get('parentcustomerid')).toMatchObject({
+      AttributeTypeName: { Value: 'CustomerType' },
+      IsCustomAttribute: false,
+    });
+    // What the metadata says is what the mock does: a value for a computed column does not stick.
+    const write = await mock.api('POST', 'contacts?$select=fullname', {
+      body: { firstname: 'Ada', lastname: 'Lovelace', fullname: 'Someone Else' },
+      headers: { Prefer: 'return=representation' },
+    });
+    expect(write.status, write.text).toBe(201);
+    expect(write.json.fullname).toBe('Ada Lovelace');
+  });
+
+  it('GlobalOptionSetDefinitions is empty: every choice the mock serves belongs to its column', async () => {
+    const res = await mock.api('GET', 'GlobalOptionSetDefinitions');
+    expect(res.status, res.text).toBe(200);
+    expect(res.json).toMatchObject({ value: [] });
+    expect((await mock.api('GET', "GlobalOptionSetDefinitions(Name='account_industrycode')")).status).toBe(404);
+    const local = await mock.api(
+      'GET',
+      "EntityDefinitions(LogicalName='account')/Attributes(LogicalName='industrycode')/Microsoft.Dynamics.CRM.PicklistAttributeMetadata?$select=LogicalName&$expand=OptionSet($select=IsGlobal)",
+    );
+    expect(local.json.OptionSet).toMatchObject({ IsGlobal: false });
+  });
+});
