@@ -99,13 +99,13 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
   async run(): Promise<CalibrationResult> {
     const { target } = this.#o;
     const identities = await createOrgTokenProviders(target.url, target.identities.slice(0, 1), {
-      ...(target.authorityHost === undefined ? {} : { authorityHost: target.authorityHost }),
+      authorityHost: target.authorityHost,
     });
     const client = new DataverseClient({
       url: target.url,
       identities,
       connections: 64,
-      ...(this.#o.signal === undefined ? {} : { signal: this.#o.signal }),
+      signal: this.#o.signal,
     });
     // Cleanup has a client of its own, which Ctrl-C does not cancel: the records must go.
     const cleaner = new DataverseClient({ url: target.url, identities, connections: 4 });

@@ -30,7 +30,7 @@ export interface DataverseClientOptions {
   readonly maxResponseBytes?: number;
   readonly random?: () => number;
   /** Aborting cancels in-flight requests and every wait: calls then fail at once instead of retrying. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /**
    * Keep the `ARRAffinity` cookie and send it back, as browsers and the SDK's ServiceClient do
    * by default: every request of this client then goes to one web server. @default false

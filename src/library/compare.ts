@@ -33,9 +33,9 @@ export async function compare(
   const c = await resultsOf(current);
   return compareRuns(b.results, c.results, {
     tolerance: options.tolerance ?? 0.05,
-    ...(options.alpha === undefined ? {} : { alpha: options.alpha }),
-    ...(options.force === undefined ? {} : { force: options.force }),
-    ...(b.path === undefined ? {} : { basePath: b.path }),
-    ...(c.path === undefined ? {} : { currentPath: c.path }),
+    alpha: options.alpha,
+    force: options.force,
+    basePath: b.path,
+    currentPath: c.path,
   });
 }

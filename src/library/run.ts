@@ -72,11 +72,11 @@ export async function run(
   const runner = new ScenarioRun(loaded, {
     outDir: options.outDir,
     target,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    ...(options.allowWrites === undefined ? {} : { allowWrites: options.allowWrites }),
-    ...(options.repetitions === undefined ? {} : { repetitions: options.repetitions }),
-    ...(options.warmup === undefined ? {} : { warmup: options.warmup }),
-    ...(options.strategies === undefined ? {} : { only: options.strategies }),
+    signal: options.signal,
+    allowWrites: options.allowWrites,
+    repetitions: options.repetitions,
+    warmup: options.warmup,
+    only: options.strategies,
   });
   for (const [event, listener] of Object.entries(options.on ?? {})) runner.on(event as keyof RunEvents, listener);
   const results = await runner.run();

@@ -31,22 +31,23 @@ import type { RunEvents } from './RunEvents.js';
 import { costWarning } from './costWarning.js';
 import { selectStrategies } from './selectStrategies.js';
 
+/** Unset options (undefined) take the scenario's values: callers pass their flags through as they are. */
 export interface RunOptions {
   /** Where results.json goes. */
   readonly outDir: string;
   readonly target: TargetSpec;
   /** Overrides the scenario's repetitions / warm-up. */
-  readonly repetitions?: number;
-  readonly warmup?: number;
+  readonly repetitions?: number | undefined;
+  readonly warmup?: number | undefined;
   /** Run only these strategies (by name, e.g. async:8). */
-  readonly only?: readonly string[];
-  readonly signal?: AbortSignal;
+  readonly only?: readonly string[] | undefined;
+  readonly signal?: AbortSignal | undefined;
   /** Against an org: allow what writes there (creating the scenario's data, and any workload that writes). */
-  readonly allowWrites?: boolean;
+  readonly allowWrites?: boolean | undefined;
   /** Against an org: keep the data and the last repetition's records instead of deleting them. */
-  readonly keep?: boolean;
+  readonly keep?: boolean | undefined;
   /** Run only this deterministic slice of the planned operations: shard `index` (1-based) of `count`. */
-  readonly shard?: { readonly index: number; readonly count: number };
+  readonly shard?: { readonly index: number; readonly count: number } | undefined;
 }
 
 /** Errors that end a run before its first strategy, as a failed run rather than a crash. */

@@ -108,7 +108,7 @@ export class WorkerTuner extends EventEmitter<TuneEvents> {
       outDir: string;
       target: TargetSpec;
       max: number;
-      repetitions?: number;
+      repetitions?: number | undefined;
       signal?: AbortSignal;
     },
   ) {

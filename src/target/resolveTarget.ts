@@ -18,12 +18,12 @@ export type TargetSpec =
 
 export interface TargetInput {
   /** `--target mock` or `--target <url>`; wins over everything else. */
-  readonly flag?: string;
+  readonly flag?: string | undefined;
   /**
    * A URL written in a file (a scenario's `target.url`, a manifest's `target`): never trusted with
    * credentials on its own.
    */
-  readonly fromFile?: { readonly url: string; readonly what: 'the scenario file' | 'the manifest' };
+  readonly fromFile?: { readonly url: string; readonly what: 'the scenario file' | 'the manifest' } | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** A dry run sends nothing: it needs no credentials. @default true */
   readonly credentials?: boolean;

@@ -71,7 +71,7 @@ function statedAccuracy(profile: string): number | null {
 }
 
 function orgTarget(flag: string | undefined): Extract<TargetSpec, { kind: 'org' }> {
-  const target = resolveTarget({ ...(flag === undefined ? {} : { flag }), env: process.env });
+  const target = resolveTarget({ flag, env: process.env });
   if (target.kind !== 'org')
     throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
       'dvbench predict: the measurement needs an org: set DATAVERSE_URL (and its credentials) ' +
@@ -99,11 +99,7 @@ export const predictCommand = defineCommand(
     const repetitions = intFlag('predict', 'repeat', values.repeat, 1, 100);
     const warmup = intFlag('predict', 'warmup', values.warmup, 0, 20);
     const only = values.strategies?.split(',').map((s) => s.trim());
-    const shared = {
-      ...(repetitions === undefined ? {} : { repetitions }),
-      ...(warmup === undefined ? {} : { warmup }),
-      ...(only === undefined ? {} : { only }),
-    };
+    const shared = { repetitions, warmup, only };
     const interrupt = interruptOnSignals(io.stderr);
     const runs: RunResults[] = [];
     try {

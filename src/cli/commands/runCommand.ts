@@ -52,8 +52,8 @@ function parseShard(text: string | undefined): { index: number; count: number } 
 function targetFor(l: LoadedScenario, flag: string | undefined, credentials: boolean): TargetSpec {
   const fromScenario = typeof l.scenario.target === 'object' ? l.scenario.target.url : undefined;
   return resolveTarget({
-    ...(flag === undefined ? {} : { flag }),
-    ...(fromScenario === undefined ? {} : { fromFile: { url: fromScenario, what: 'the scenario file' as const } }),
+    flag,
+    fromFile: fromScenario === undefined ? undefined : { url: fromScenario, what: 'the scenario file' },
     env: process.env,
     credentials,
   });
@@ -82,8 +82,8 @@ function checkStaticTokens(
       estimatedMs += dryRun(
         {
           ...l.scenario,
-          ...(flags.repetitions === undefined ? {} : { repetitions: flags.repetitions }),
-          ...(flags.warmup === undefined ? {} : { warmup: flags.warmup }),
+          repetitions: flags.repetitions ?? l.scenario.repetitions,
+          warmup: flags.warmup ?? l.scenario.warmup,
         },
         'org',
       ).estimatedMs;
@@ -129,10 +129,10 @@ async function runOne(job: ScenarioJob, context: RunContext): Promise<SuiteEntry
   const run = new ScenarioRun(l, {
     ...jobRunOptions(job, context),
     keep: flags.keep,
-    ...(flags.shard === undefined ? {} : { shard: flags.shard }),
-    ...(flags.repetitions === undefined ? {} : { repetitions: flags.repetitions }),
-    ...(flags.warmup === undefined ? {} : { warmup: flags.warmup }),
-    ...(flags.only === undefined ? {} : { only: flags.only }),
+    shard: flags.shard,
+    repetitions: flags.repetitions,
+    warmup: flags.warmup,
+    only: flags.only,
   });
   attachProgressReporter(run, io.stderr, { quiet: flags.quiet });
   const results = await run.run();
@@ -175,8 +175,8 @@ function printDryRun(
     const memory = checkWorkerMemory(expandStrategies(l.scenario.strategies));
     const scenario = {
       ...l.scenario,
-      ...(flags.repetitions === undefined ? {} : { repetitions: flags.repetitions }),
-      ...(flags.warmup === undefined ? {} : { warmup: flags.warmup }),
+      repetitions: flags.repetitions ?? l.scenario.repetitions,
+      warmup: flags.warmup ?? l.scenario.warmup,
     };
     if (l.scenario.load !== undefined) {
       checkLoadSafety(l, { target, allowWrites });

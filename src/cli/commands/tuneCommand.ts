@@ -44,7 +44,7 @@ export const tuneCommand = defineCommand(
     const max = intFlag('tune', 'max', values.max, 1, 4096) ?? 64;
     const repetitions = intFlag('tune', 'repeat', values.repeat, 1, 100);
     const loaded = await loadScenario(file);
-    const target = resolveTarget({ ...(values.target === undefined ? {} : { flag: values.target }), env: process.env });
+    const target = resolveTarget({ flag: values.target, env: process.env });
     const outDir = resolve(
       values.out ??
         `reports/` +
@@ -62,7 +62,7 @@ export const tuneCommand = defineCommand(
         target,
         max,
         signal: controller.signal,
-        ...(repetitions === undefined ? {} : { repetitions }),
+        repetitions,
       });
       io.stderr.write(
         `dvbench tune: ${loaded.scenario.name}: 1, 2, 4, … up to ${max} workers, then the counts ` +

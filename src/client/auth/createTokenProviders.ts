@@ -14,7 +14,11 @@ import type { TokenProvider, TokenSource } from './TokenProvider.js';
 export async function createOrgTokenProviders(
   url: string,
   identities: readonly AuthSpec[],
-  options: { authorityHost?: string; authorityMetadata?: string; print?: (message: string) => void } = {},
+  options: {
+    authorityHost?: string | undefined;
+    authorityMetadata?: string | undefined;
+    print?: (message: string) => void;
+  } = {},
 ): Promise<TokenProvider[]> {
   return Promise.all(
     identities.map(async (spec): Promise<TokenProvider> => {
@@ -25,8 +29,8 @@ export async function createOrgTokenProviders(
           tenantId: spec.tenantId,
           clientId: spec.clientId,
           orgUrl: url,
-          ...(options.authorityHost === undefined ? {} : { authorityHost: options.authorityHost }),
-          ...(options.authorityMetadata === undefined ? {} : { authorityMetadata: options.authorityMetadata }),
+          authorityHost: options.authorityHost,
+          authorityMetadata: options.authorityMetadata,
         };
         if (spec.method === 'client-secret') source = clientSecretSource(common, spec.clientSecret);
         else if (spec.method === 'certificate') source = await clientCertificateSource(common, spec.certificatePath);

@@ -16,12 +16,12 @@ export interface MsalCommon {
   /** The org's URL, e.g. `https://contoso.crm.dynamics.com`; the scope is derived from it. */
   readonly orgUrl: string;
   /** Default `https://login.microsoftonline.com`. */
-  readonly authorityHost?: string;
+  readonly authorityHost?: string | undefined;
   /**
    * OpenID metadata as a JSON string: skips MSAL's discovery requests (tests, sovereign or
    * locked-down networks).
    */
-  readonly authorityMetadata?: string;
+  readonly authorityMetadata?: string | undefined;
 }
 
 function configuration(common: MsalCommon): Configuration {

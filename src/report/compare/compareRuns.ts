@@ -204,7 +204,13 @@ function compareStrategy(
 export function compareRuns(
   base: RunResults,
   current: RunResults,
-  options: { tolerance: number; alpha?: number; force?: boolean; basePath?: string; currentPath?: string },
+  options: {
+    tolerance: number;
+    alpha?: number | undefined;
+    force?: boolean | undefined;
+    basePath?: string | undefined;
+    currentPath?: string | undefined;
+  },
 ): Comparison {
   if (base.scenario.name !== current.scenario.name || base.plan.operations !== current.plan.operations) {
     throw errorCatalogue.DVB_ERR_USAGE(
