@@ -118,6 +118,12 @@ export const dataverseErrors = {
     }),
 
   /** A bug in the mock, never a client mistake; the caller logs the cause. */
+  expiredVersionStamp: () =>
+    new DataverseError(
+      400,
+      '0x80044352',
+      'The ClientVersionStamp is expired or was not issued by this server; ask again without it for everything.',
+    ),
   internal: () => new DataverseError(500, '0x80040216', 'An unexpected error occurred.'),
 
   // Text chosen for the mock: Dataverse's 503 bodies vary and are not documented.

@@ -1,3 +1,4 @@
+import { retrieveMetadataChanges } from './retrieveMetadataChanges.js';
 import { bulkDelete } from './bulkDelete.js';
 import { handleBatch } from '../batch/handleBatch.js';
 import { handleBulkAction } from '../batch/handleBulkAction.js';
@@ -68,6 +69,11 @@ export const apiRoutes: ApiRoutes = {
   metadata: { label: () => '$metadata', methods: { GET: metadataDocument }, otherMethods: 'methodNotAllowed' },
   whoAmI: { label: () => 'WhoAmI', methods: { GET: whoAmI }, otherMethods: 'noHttpResource' },
   bulkDelete: { label: () => 'BulkDelete', methods: { POST: bulkDelete }, otherMethods: 'noHttpResource' },
+  metadataChanges: {
+    label: () => 'RetrieveMetadataChanges',
+    methods: { GET: retrieveMetadataChanges },
+    otherMethods: 'noHttpResource',
+  },
   globalOptionSets: {
     label: (r) => `GlobalOptionSetDefinitions${r.key === undefined ? '' : '(key)'}`,
     methods: { GET: globalOptionSets },

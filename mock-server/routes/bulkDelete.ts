@@ -9,6 +9,8 @@ import type { MockContext } from '../MockContext.js';
 import { compileFilter } from '../odata/compileFilter.js';
 import { buildNewRow, buildUpdatedRow } from '../records/buildRow.js';
 import { toDataverseDateTime } from '../records/parseRecordBody.js';
+import { nestedFilter, type NestedFilter } from './nestedFilter.js';
+import { parseJsonParameter } from './parseJsonParameter.js';
 
 /** QueryExpression's condition operators, as the FetchXML operators the mock already evaluates. */
 const OPERATORS: Readonly<Record<string, string>> = {
@@ -53,17 +55,9 @@ const condition = z.looseObject({
   Values: z.array(z.looseObject({ Value: z.union([z.string(), z.number(), z.boolean()]) })).default([]),
 });
 
-interface Criteria {
-  readonly FilterOperator?: string | undefined;
-  readonly Conditions: readonly z.output<typeof condition>[];
-  readonly Filters: readonly Criteria[];
-}
+type Criteria = NestedFilter<z.output<typeof condition>>;
 
-const criteria: z.ZodType<Criteria> = z.looseObject({
-  FilterOperator: z.enum(['And', 'Or']).optional(),
-  Conditions: z.array(condition).default([]),
-  Filters: z.array(z.lazy(() => criteria)).default([]),
-});
+const criteria = nestedFilter(condition);
 
 /** `BulkDelete`'s parameters, as Learn lists them: the required ones required, the rest let through. */
 const bulkDeleteBody = z.looseObject({
@@ -142,28 +136,20 @@ function recordJob(ctx: MockContext, jobId: string, changes: Record<string, stri
  * the time the deletes would (the profile's delete service time each, one after another).
  */
 export function bulkDelete(_resource: unknown, request: ApiRequest, ctx: MockContext): ApiResponse {
-  let body: unknown;
-  try {
-    body = JSON.parse(request.body);
-  } catch {
-    throw dataverseErrors.badRequest('BulkDelete: the body is not JSON.');
-  }
-  const parsed = bulkDeleteBody.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw dataverseErrors.badRequest(
-      `BulkDelete: ${issue?.path.join('.') || '(body)'}: ${issue?.message ?? 'invalid'} (parameters: QuerySet, JobName, ` +
-        `SendEmailNotification, ToRecipients, CCRecipients, RecurrencePattern, StartDateTime).`,
-    );
-  }
-  const targets = parsed.data.QuerySet.map((q) => {
+  const data = parseJsonParameter(
+    request.body,
+    bulkDeleteBody,
+    'BulkDelete: body',
+    ' (parameters: QuerySet, JobName, SendEmailNotification, ToRecipients, CCRecipients, RecurrencePattern, StartDateTime)',
+  );
+  const targets = data.QuerySet.map((q) => {
     const table = ctx.catalogue.byLogicalName(q.EntityName);
     if (table === undefined)
       throw dataverseErrors.badRequest(`BulkDelete: no table '${q.EntityName}' (QuerySet.EntityName).`);
     return { table, ids: selectedIds(table, q.Criteria, ctx, request.userId) };
   });
   const jobId = randomUUID();
-  recordJob(ctx, jobId, { name: parsed.data.JobName, operationtype: 13, statecode: 0, statuscode: 0 });
+  recordJob(ctx, jobId, { name: data.JobName, operationtype: 13, statecode: 0, statuscode: 0 });
   const count = targets.reduce((a, t) => a + t.ids.length, 0);
   const finish = (): void => {
     // A reset took the job with the data: nothing left to do.

@@ -14,6 +14,7 @@ export type Resource =
   | { readonly kind: 'whoAmI' }
   | { readonly kind: 'bulkDelete' }
   | { readonly kind: 'globalOptionSets'; readonly key: string | undefined }
+  | { readonly kind: 'metadataChanges'; readonly argument: string }
   /** `EntityDefinitions`, one by `(LogicalName='…')` or `(<MetadataId>)`, its `/Attributes`, or one attribute. */
   | {
       readonly kind: 'entityDefinitions';
@@ -185,6 +186,8 @@ function metadataResource(path: string): Resource | undefined {
     };
   const globalSets = /^GlobalOptionSetDefinitions(?:\(([^)]*)\))?(?:\/Microsoft\.Dynamics\.CRM\.\w+)?\/?$/.exec(path);
   if (globalSets !== null) return { kind: 'globalOptionSets', key: globalSets[1] };
+  const changes = /^RetrieveMetadataChanges\((.*)\)$/s.exec(path);
+  if (changes !== null) return { kind: 'metadataChanges', argument: changes[1] ?? '' };
   return undefined;
 }
 
