@@ -1,6 +1,6 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import type { ColumnDefinition } from '../metadata/TableDefinition.js';
-import type { FilterNode, Literal, PropertyPath } from '../odata/FilterAst.js';
+import { NULL_LITERAL, type FilterNode, type Literal, type PropertyPath } from '../odata/FilterAst.js';
 import { GUID } from '../odata/guid.js';
 import { invalid, unsupported } from './fetchXmlErrors.js';
 import { columnOf, propertyIn, type FetchScope } from './FetchScope.js';
@@ -119,8 +119,7 @@ function valuelessNode(
   property: PropertyPath,
 ): FilterNode {
   if (op === 'null' || op === 'not-null') {
-    const nullLiteral: Literal = { kind: 'literal', type: 'null', value: null, text: 'null' };
-    return { kind: 'compare', op: op === 'null' ? 'eq' : 'ne', left: property, right: nullLiteral };
+    return { kind: 'compare', op: op === 'null' ? 'eq' : 'ne', left: property, right: NULL_LITERAL };
   }
   const list = LIST_OPERATORS[op];
   if (list !== undefined) {

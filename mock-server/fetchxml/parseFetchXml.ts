@@ -1,6 +1,6 @@
 import type { Catalogue, TableMetadata } from '../metadata/Catalogue.js';
 import type { ColumnDefinition } from '../metadata/TableDefinition.js';
-import type { FilterNode } from '../odata/FilterAst.js';
+import { NULL_LITERAL, type FilterNode } from '../odata/FilterAst.js';
 import type { OrderByItem } from '../odata/QueryOptions.js';
 import type { AggregateMethod } from '../odata/aggregateRows.js';
 import { MAX_PAGE_SIZE } from '../odata/executeQuery.js';
@@ -125,7 +125,7 @@ function linkedExists(linked: TableMetadata, scope: FetchScope, filters: readonl
     kind: 'compare',
     op: 'ne',
     left: { kind: 'property', path: [...scope.prefix, linked.primaryKey], position: 0 },
-    right: { kind: 'literal', type: 'null', value: null, text: 'null' },
+    right: NULL_LITERAL,
   };
   return allOf([present, ...filters]) ?? present;
 }

@@ -19,6 +19,19 @@ export type Operand = Literal | PropertyPath;
 
 export type ComparisonOperator = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
 
+/** `null` as a filter literal: what `eq null`, `IS NULL` and FetchXML's `null` compare with. */
+export const NULL_LITERAL: Literal = { kind: 'literal', type: 'null', value: null, text: 'null' };
+
+/** Each operator with its operands swapped: `'x' lt name` is `name gt 'x'`. */
+export const MIRRORED: Readonly<Record<ComparisonOperator, ComparisonOperator>> = {
+  eq: 'eq',
+  ne: 'ne',
+  gt: 'lt',
+  ge: 'le',
+  lt: 'gt',
+  le: 'ge',
+};
+
 /**
  * Operands joined left to right by one operator (`a or b or c` is `(a or b) or c`), for as long
  * as `another()` finds (and takes) the operator's word: how both the OData and the SQL parsers

@@ -1,5 +1,5 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
-import type { FilterNode, Literal, Operand } from '../odata/FilterAst.js';
+import { MIRRORED, type FilterNode, type Literal, type Operand } from '../odata/FilterAst.js';
 import { parseFilter } from '../odata/parseFilter.js';
 
 type MetadataRecord = Readonly<Record<string, unknown>>;
@@ -42,9 +42,6 @@ function compare(op: string, a: unknown, b: Literal['value']): boolean {
   const [x, y] = [a, b as number | string];
   return op === 'gt' ? x > y : op === 'ge' ? x >= y : op === 'lt' ? x < y : x <= y;
 }
-
-/** The operator with its operands swapped: `'x' lt Name` is `Name gt 'x'`. */
-const MIRRORED = { eq: 'eq', ne: 'ne', gt: 'lt', ge: 'le', lt: 'gt', le: 'ge' } as const;
 
 function compile(node: FilterNode, allowed: readonly string[], type: string): Test {
   switch (node.kind) {

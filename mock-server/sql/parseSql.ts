@@ -4,6 +4,8 @@ import type { TableMetadata } from '../metadata/Catalogue.js';
 import type { ColumnDefinition } from '../metadata/TableDefinition.js';
 import {
   chainOf,
+  MIRRORED,
+  NULL_LITERAL,
   type ComparisonOperator,
   type FilterNode,
   type Literal,
@@ -30,15 +32,6 @@ const COMPARISONS: Readonly<Record<string, ComparisonOperator>> = {
   '>': 'gt',
   '>=': 'ge',
 };
-const MIRRORED: Readonly<Record<ComparisonOperator, ComparisonOperator>> = {
-  eq: 'eq',
-  ne: 'ne',
-  lt: 'gt',
-  le: 'ge',
-  gt: 'lt',
-  ge: 'le',
-};
-
 /** Words that start a construct outside the subset: named in the 400, so the user knows what to change. */
 const UNSUPPORTED: Readonly<Record<string, string>> = {
   JOIN: 'JOIN',
@@ -262,12 +255,17 @@ class SqlParser {
 
   #literal(column: ColumnDefinition): Literal {
     const t = this.#next();
-    if (t.kind === 'word' && t.upper === 'NULL') return { kind: 'literal', type: 'null', value: null, text: 'null' };
     if (t.kind === 'symbol' && t.text === '-') {
       const n = this.#next();
       if (n.kind !== 'number') throw this.#unexpected(n, 'a number');
       return literalFor(column, `-${n.text}`);
     }
+    return this.#constant(t, column);
+  }
+
+  /** One constant token typed by the column it is compared with. */
+  #constant(t: SqlToken, column: ColumnDefinition): Literal {
+    if (t.kind === 'word' && t.upper === 'NULL') return NULL_LITERAL;
     if (t.kind !== 'string' && t.kind !== 'number')
       throw sqlError(
         `a condition compares a column with a constant (Learn's rule for the sql option); found '${t.text}' ` +
@@ -286,8 +284,7 @@ class SqlParser {
     if (t.kind === 'word' && t.upper === 'IS') {
       const negated = this.#take('NOT');
       this.#keyword('NULL');
-      const nul: Literal = { kind: 'literal', type: 'null', value: null, text: 'null' };
-      return { kind: 'compare', op: negated ? 'ne' : 'eq', left: path, right: nul };
+      return { kind: 'compare', op: negated ? 'ne' : 'eq', left: path, right: NULL_LITERAL };
     }
     return this.#wordLeaf(t, column, path);
   }
@@ -307,18 +304,14 @@ class SqlParser {
     throw this.#unexpected(word, 'a comparison (=, <>, <, <=, >, >=, LIKE, IN, IS NULL)');
   }
 
+  /** `300 = revenue`: the constant is typed once the column after the operator is known. */
   #constantFirst(): FilterNode {
-    const save = this.#at;
-    this.#next();
+    const constant = this.#next();
     const t = this.#next();
     const op = t.kind === 'symbol' ? COMPARISONS[t.text] : undefined;
     if (op === undefined) throw this.#unexpected(t, 'a comparison');
     const { column, path } = this.#property(this.#reference());
-    const after = this.#at;
-    this.#at = save;
-    const value = this.#literal(column);
-    this.#at = after;
-    return { kind: 'compare', op: MIRRORED[op], left: path, right: value };
+    return { kind: 'compare', op: MIRRORED[op], left: path, right: this.#constant(constant, column) };
   }
 
   #inList(column: ColumnDefinition, path: PropertyPath): FilterNode {
