@@ -1,4 +1,5 @@
 import type { Catalogue, TableMetadata } from '../metadata/Catalogue.js';
+import { ownValue } from '../../util/ownValue.js';
 import type { ColumnDefinition } from '../metadata/TableDefinition.js';
 import { toDataverseDateTime } from '../records/parseRecordBody.js';
 import type { CellValue, LookupValue } from '../store/Row.js';
@@ -140,7 +141,7 @@ function valueFor(
   const cell: Cell = { table, column, n: String(i + 1).padStart(6, '0'), prng, row };
   const key = keyValue(cell, i);
   if (key !== undefined) return key;
-  const byName = Object.hasOwn(BY_NAME, column.name) ? BY_NAME[column.name] : undefined;
+  const byName = ownValue(BY_NAME, column.name);
   return (byName ?? BY_TYPE[column.type])(cell);
 }
 

@@ -1,4 +1,5 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
+import { ownValue } from '../../util/ownValue.js';
 import type { ColumnDefinition } from '../metadata/TableDefinition.js';
 import { NULL_LITERAL, type FilterNode, type Literal, type PropertyPath } from '../odata/FilterAst.js';
 import { GUID } from '../odata/guid.js';
@@ -102,7 +103,7 @@ export function literalFor(column: ColumnDefinition, raw: string): Literal {
 }
 
 function likeNode(op: string, column: ColumnDefinition, property: PropertyPath, value: string): FilterNode {
-  const like = LIKE_OPERATORS[op];
+  const like = ownValue(LIKE_OPERATORS, op);
   if (like === undefined) throw unsupported(`The condition operator '${op}'`);
   if (column.type !== 'string' && column.type !== 'memo') {
     throw invalid(`the '${op}' operator needs a text column; '${column.name}' is ${column.type}.`);
@@ -121,7 +122,7 @@ function valuelessNode(
   if (op === 'null' || op === 'not-null') {
     return { kind: 'compare', op: op === 'null' ? 'eq' : 'ne', left: property, right: NULL_LITERAL };
   }
-  const list = LIST_OPERATORS[op];
+  const list = ownValue(LIST_OPERATORS, op);
   if (list !== undefined) {
     const values = childrenNamed(condition, 'value').map((v) => v.text);
     if (values.length === 0) throw invalid(`the '${op}' condition on '${column.name}' needs <value> elements.`);
@@ -132,10 +133,10 @@ function valuelessNode(
       args: { PropertyName: property.path.join('/'), PropertyValues: values },
     };
   }
-  const user = USER_OPERATORS[op];
+  const user = ownValue(USER_OPERATORS, op);
   if (user !== undefined)
     return { kind: 'crmFunction', name: user, position: 0, args: { PropertyName: property.path.join('/') } };
-  const date = DATE_OPERATORS[op];
+  const date = ownValue(DATE_OPERATORS, op);
   if (date === undefined) throw unsupported(`The condition operator '${op}'`);
   const args: Record<string, string> = { PropertyName: property.path.join('/') };
   if (op.includes('-x-')) args.PropertyValue = requiredValue(condition, op, column);
@@ -166,7 +167,7 @@ function conditionNode(condition: XmlElement, outer: FetchScope): FilterNode {
   const column = columnOf(scope.table, attribute, 'condition');
   const property = propertyIn(scope, column);
   const op = (operator ?? '').toLowerCase();
-  const comparison = COMPARISONS[op];
+  const comparison = ownValue(COMPARISONS, op);
   if (comparison !== undefined) {
     return {
       kind: 'compare',
@@ -175,7 +176,7 @@ function conditionNode(condition: XmlElement, outer: FetchScope): FilterNode {
       right: literalFor(column, requiredValue(condition, op, column)),
     };
   }
-  if (op in LIKE_OPERATORS) return likeNode(op, column, property, requiredValue(condition, op, column));
+  if (Object.hasOwn(LIKE_OPERATORS, op)) return likeNode(op, column, property, requiredValue(condition, op, column));
   return valuelessNode(condition, op, column, property);
 }
 

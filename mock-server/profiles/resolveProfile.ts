@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ownValue } from '../../util/ownValue.js';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { formatIssuePath } from '../../util/formatIssuePath.js';
@@ -44,7 +45,7 @@ function readProfileFile(path: string): unknown {
  * folder). A name that is neither built in nor a file is an error that lists the built-in ones.
  */
 export function resolveProfile(nameOrPath: string, baseDir = process.cwd()): ResolvedProfile {
-  const builtIn = Object.hasOwn(BUILT_IN_PROFILES, nameOrPath) ? BUILT_IN_PROFILES[nameOrPath] : undefined;
+  const builtIn = ownValue(BUILT_IN_PROFILES, nameOrPath);
   if (builtIn !== undefined)
     return { profile: validated(builtIn, `built-in profile '${nameOrPath}'`), costs: builtIn.mock, origin: 'built-in' };
   if (!/[/\\.]/.test(nameOrPath))

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ownValue } from '../../util/ownValue.js';
 import { z } from 'zod';
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import { fetchFilter } from '../fetchxml/fetchFilter.js';
@@ -71,7 +72,7 @@ const bulkDeleteBody = z.looseObject({
 });
 
 function conditionElement(c: z.output<typeof condition>): XmlElement {
-  const operator = OPERATORS[c.Operator];
+  const operator = ownValue(OPERATORS, c.Operator);
   if (operator === undefined)
     throw dataverseErrors.badRequest(
       `BulkDelete: the condition operator '${c.Operator}' on '${c.AttributeName}' is not one the dvbench mock ` +

@@ -1,4 +1,5 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
+import { ownValue } from '../../util/ownValue.js';
 import type {
   Catalogue,
   CollectionNavigationProperty,
@@ -202,7 +203,7 @@ export function parseResourcePath(rawPath: string, catalogue: Catalogue): Resour
   } catch {
     throw dataverseErrors.badRequest(`The request URI path '${rawPath}' is not validly percent-encoded.`);
   }
-  const fixed = Object.hasOwn(FIXED_PATHS, path) ? FIXED_PATHS[path] : undefined;
+  const fixed = ownValue(FIXED_PATHS, path);
   if (fixed !== undefined) return fixed;
   const metadata = metadataResource(path);
   if (metadata !== undefined) return metadata;

@@ -1,4 +1,5 @@
 import { DvbenchError } from '../errors/DvbenchError.js';
+import { ownValue } from '../../util/ownValue.js';
 import { EXIT } from '../errors/errorCatalogue.js';
 import { demoCommand, demoHelp } from './commands/demoCommand.js';
 import { mockCommand, mockHelp } from './commands/mockCommand.js';
@@ -70,7 +71,7 @@ async function dispatch(command: string | undefined, rest: readonly string[], io
     return EXIT.ok;
   }
   if (command === 'help') return helpCommand(rest[0], io);
-  const entry = Object.hasOwn(commands, command) ? commands[command] : undefined;
+  const entry = ownValue(commands, command);
   if (entry === undefined) {
     io.stderr.write(
       `dvbench: unknown command '${command}'. Commands: ${Object.keys(commands).join(', ')}. See 'dvbench --help'.\n`,

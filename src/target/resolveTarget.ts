@@ -1,4 +1,5 @@
 import type { AuthSpec } from '../client/auth/AuthSpec.js';
+import { ownValue } from '../../util/ownValue.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
 
 export type { AuthSpec } from '../client/auth/AuthSpec.js';
@@ -173,7 +174,7 @@ export function resolveTarget(input: TargetInput): TargetSpec {
   const url = targetUrl(chosen);
   if (input.credentials === false) return { kind: 'org', url: url.origin, identities: [], source };
   const method = authMethod(env);
-  const from = Object.hasOwn(IDENTITIES_FROM, method) ? IDENTITIES_FROM[method] : undefined;
+  const from = ownValue(IDENTITIES_FROM, method);
   if (from === undefined)
     throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
       `target: DVBENCH_AUTH='${method}' is not one of client-secret, certificate, device-code, ` +

@@ -99,6 +99,8 @@ describe('mock server: BulkDelete', () => {
     [{ ...body(undefined), JobName: undefined }, 'JobName'],
     [{ ...body(undefined), QuerySet: [] }, 'QuerySet'],
     [body({ Conditions: [{ AttributeName: 'name', Operator: 'Sounds', Values: [] }] }), "operator 'Sounds'"],
+    // A name every object inherits is not an operator either (it was a 500).
+    [body({ Conditions: [{ AttributeName: 'name', Operator: 'toString', Values: [] }] }), "operator 'toString'"],
     [
       body({ Conditions: [{ AttributeName: 'nmae', Operator: 'Equal', Values: [{ Value: 'x' }] }] }),
       "attribute with Name = 'nmae'",

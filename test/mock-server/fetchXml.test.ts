@@ -196,6 +196,11 @@ describe('mock server: FetchXML queries (?fetchXml=)', () => {
       "The condition operator 'eq-useroruserhierarchy' is not supported",
     ],
     [
+      // A name every object inherits is not an operator (it answered 200 with no rows).
+      '<fetch><entity name="account"><filter><condition attribute="name" operator="constructor" value="x"/></filter></entity></fetch>',
+      "The condition operator 'constructor' is not supported",
+    ],
+    [
       '<!DOCTYPE fetch [<!ENTITY x "aaaaaaaa">]><fetch><entity name="account"><attribute name="&x;"/></entity></fetch>',
       'Entity count',
     ],
