@@ -88,7 +88,7 @@ function buildContext(config: MockConfig, now: () => number): MockContext {
     tokens: new TokenIssuer(now, config.maxTokens),
     protection: new ServiceProtection(config),
     sampler: new ServiceTimeSampler(config),
-    gate: new CapacityGate(config.capacity, config.serializedFraction, config.webServers),
+    gate: new CapacityGate(config.capacity, config.serializedFraction, config.webServers, config.contention),
     webServers: new WebServers(config.webServers, config.organization.organizationId),
     faults: new FaultInjector(config),
     now,

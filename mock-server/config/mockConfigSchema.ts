@@ -305,6 +305,16 @@ export const mockConfigSchema = z.strictObject({
       "Share of each operation's service time spent under one lock shared by every web server " +
         "(the database; Amdahl's serial part).",
     ),
+  contention: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0)
+    .describe(
+      "Coherency cost (the universal scalability law's κ): each operation's service time grows by this " +
+        'share for every other operation the organization has in progress, queued or served, so ' +
+        'throughput falls past the knee instead of levelling off. 0: none.',
+    ),
   faults: z.array(faultSpec).default([]),
   plugins: z
     .array(pluginSpec)
@@ -320,6 +330,15 @@ export const mockConfigSchema = z.strictObject({
 export type MockConfigInput = z.input<typeof mockConfigSchema>;
 export type MockConfig = z.output<typeof mockConfigSchema>;
 /** The keys a cost profile sets: what the mock charges for work, and how it scales and throttles. */
-export const COST_KEYS = ['latency', 'capacity', 'serializedFraction', 'dopHint', 'webServers', 'limits'] as const;
+export const COST_KEYS = [
+  'latency',
+  'capacity',
+  'serializedFraction',
+  'contention',
+  'plugins',
+  'dopHint',
+  'webServers',
+  'limits',
+] as const;
 
 export type CustomTableConfig = z.output<typeof customTableSchema>;

@@ -10,19 +10,26 @@ interface Slots {
  * (the rest wait in its FIFO queue), and a `serializedFraction` of each service time is spent
  * holding one lock shared by every web server (the organization's database). Together they
  * give throughput curves the Amdahl / USL shape real servers show instead of growing without
- * bound with client concurrency.
+ * bound with client concurrency. A `contention` κ (the universal scalability law's coherency
+ * term) makes each operation's service time grow by κ for every other operation the
+ * organization has in progress, queued or served, so throughput falls past the knee as real
+ * orgs' does instead of holding at the plateau.
  */
 export class CapacityGate {
   readonly #capacity: number;
   readonly #serialized: number;
   readonly #servers: Slots[];
+  readonly #contention: number;
+  /** Operations the organization has in progress: waiting for a slot or served. */
+  #inProgress = 0;
   #lock: Promise<void> = Promise.resolve();
   #queuePeak = 0;
   #busyMs = 0;
 
-  constructor(capacity: number | null, serializedFraction: number, webServers = 1) {
+  constructor(capacity: number | null, serializedFraction: number, webServers = 1, contention = 0) {
     this.#capacity = capacity ?? Infinity;
     this.#serialized = serializedFraction;
+    this.#contention = contention;
     this.#servers = Array.from({ length: Math.max(1, webServers) }, () => ({ busy: 0, waiting: [] }));
   }
 
@@ -58,10 +65,13 @@ export class CapacityGate {
 
   async #serve(serviceMs: number, server: number): Promise<void> {
     const slots = this.#servers[server % this.#servers.length] ?? { busy: 0, waiting: [] };
+    this.#inProgress++;
     await this.#acquire(slots);
     try {
-      const serialMs = serviceMs * this.#serialized;
-      const parallelMs = serviceMs - serialMs;
+      // Counted when service starts: the load the operation meets, its own queue included.
+      const inflated = serviceMs * (1 + this.#contention * (this.#inProgress - 1));
+      const serialMs = inflated * this.#serialized;
+      const parallelMs = inflated - serialMs;
       if (parallelMs > 0) await sleep(parallelMs);
       if (serialMs > 0) {
         const previous = this.#lock;
@@ -74,8 +84,9 @@ export class CapacityGate {
           unlock();
         }
       }
-      this.#busyMs += serviceMs;
+      this.#busyMs += inflated;
     } finally {
+      this.#inProgress--;
       this.#release(slots);
     }
   }

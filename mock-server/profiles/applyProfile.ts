@@ -16,19 +16,33 @@ export interface MockCosts {
   readonly source: string;
   /** Cost keys the config set itself, over the profile's. */
   readonly handSet: readonly string[];
+  /**
+   * A calibrated profile's prediction spread: what turns each throughput into an interval.
+   * Null for a hand-made profile, and when keys set by hand over a profile make its
+   * calibration say nothing of them.
+   */
+  readonly uncertainty: PredictionSpread | null;
+}
+
+/** How far a calibrated profile's predictions have strayed from what the org measured. */
+export interface PredictionSpread {
+  readonly confidence: 0.9;
+  readonly predictionLogSd: number;
+  readonly degreesOfFreedom: number;
+  readonly basis: 'validation' | 'figures';
 }
 
 export interface ProfileOptions {
   /** Replaces every cost key of the config (`--profile`). */
   readonly override?: string;
-  /** Used when the config names no profile and sets none of latency, capacity, serializedFraction. */
+  /** Used when the config names no profile and sets none of latency, capacity, serializedFraction, contention. */
   readonly fallback?: string;
   /** Where a relative profile path is resolved from. */
   readonly baseDir?: string;
 }
 
 /** Keys that, set by hand, mean the author chose costs: no fallback profile is added under them. */
-const CHOSEN_COSTS = ['latency', 'capacity', 'serializedFraction'];
+const CHOSEN_COSTS = ['latency', 'capacity', 'serializedFraction', 'contention'];
 
 function costsOf(resolved: ResolvedProfile, handSet: readonly string[]): MockCosts {
   const { profile } = resolved;
@@ -40,6 +54,15 @@ function costsOf(resolved: ResolvedProfile, handSet: readonly string[]): MockCos
     description: profile.profile.description,
     source: profile.profile.source,
     handSet,
+    uncertainty:
+      profile.profile.uncertainty === null || handSet.length > 0
+        ? null
+        : {
+            confidence: profile.profile.uncertainty.confidence,
+            predictionLogSd: profile.profile.uncertainty.predictionLogSd,
+            degreesOfFreedom: profile.profile.uncertainty.degreesOfFreedom,
+            basis: profile.profile.uncertainty.basis,
+          },
   };
 }
 
@@ -51,6 +74,7 @@ const HAND_SET: MockCosts = {
   description: "costs set by hand in the mock's configuration",
   source: 'the configuration itself',
   handSet: [],
+  uncertainty: null,
 };
 
 /**
@@ -84,5 +108,12 @@ export function describeMockCosts(costs: MockCosts): string {
   const over = costs.handSet.length > 0 ? `, with ${costs.handSet.join(', ')} set over it` : '';
   const origin = costs.origin === 'built-in' ? 'built-in' : `from ${costs.origin ?? '?'}`;
   const warning = costs.profile === 'zero' ? ': no costs, for testing the harness; not Dataverse figures' : '';
-  return `profile ${costs.profile ?? '?'} v${costs.version ?? '?'} (${origin}${over})${warning}`;
+  const u = costs.uncertainty;
+  const interval =
+    u === null
+      ? ''
+      : `; throughput in brackets is the 90% interval the org's should fall in (spread ` +
+        `${(u.predictionLogSd * 100).toFixed(1)}% over ${u.degreesOfFreedom} held-out ` +
+        `${u.basis === 'validation' ? 'strategies' : 'figures, no validation ran'})`;
+  return `profile ${costs.profile ?? '?'} v${costs.version ?? '?'} (${origin}${over})${warning}${interval}`;
 }

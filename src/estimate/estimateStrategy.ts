@@ -115,6 +115,7 @@ function estimateOps(
     serviceMs,
     servers,
     serializedFraction: m.serializedFraction,
+    contention: m.contention,
     // An org's work is not on this machine: only the client's share of the CPU is.
     cpuMs: cpuMs * (target === 'mock' ? 1 : 0.3),
     cores: availableParallelism(),

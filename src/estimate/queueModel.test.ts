@@ -31,3 +31,16 @@ describe('throughputPerMs (mean value analysis)', () => {
     expect(x).toBeGreaterThan(0.95 / 20);
   });
 });
+
+describe('throughputPerMs with contention', () => {
+  it('falls past the knee as the requests at the org stretch each other, and matches κ = 0 with one client', () => {
+    const capped = { ...base, servers: 4 };
+    expect(throughputPerMs({ ...capped, contention: 0.05 })).toBeCloseTo(1 / 50, 10);
+    const at8 = throughputPerMs({ ...capped, clients: 8, contention: 0.05 });
+    const at32 = throughputPerMs({ ...capped, clients: 32, contention: 0.05 });
+    expect(at32).toBeLessThan(at8 * 0.6);
+    // About 31 requests wait at the org: each service takes 40 × (1 + 0.05 × 30) ≈ 100 ms.
+    expect(at32).toBeGreaterThan(4 / (40 * (1 + 0.05 * 31)));
+    expect(at32).toBeLessThan(4 / (40 * (1 + 0.05 * 28)));
+  });
+});

@@ -20,14 +20,11 @@ export interface QueueInput {
   readonly servers: number;
   /** Share of the service time under the shared lock. */
   readonly serializedFraction: number;
+  /** The mock's `contention` κ: service time grows by κ for every other request the org has in progress. */
+  readonly contention?: number;
   /** Per request, ms of CPU on this machine (client and embedded mock), and the cores it has. */
   readonly cpuMs: number;
   readonly cores: number;
-}
-
-interface Station {
-  /** Queueing demand per request, ms. */
-  readonly demand: number;
 }
 
 /** A multi-server station as Seidmann: a queue of demand D/m, and D(m−1)/m of pure delay. */
@@ -41,17 +38,20 @@ export function throughputPerMs(input: QueueInput): number {
   // A request holds its web-server slot for its whole service time, the serialized part (spent
   // under the shared lock) included: the slot station takes all of it, and the lock's share is
   // taken back out of the delay so that one request alone still costs exactly its service time.
-  const locked = input.serviceMs * input.serializedFraction;
-  const web = seidmann(input.serviceMs, input.servers);
   const cpu = seidmann(input.cpuMs, input.cores);
-  const delay = input.delayMs + Math.max(0, web.delay - locked) + cpu.delay;
-  const stations: Station[] = [{ demand: web.queue }, { demand: locked }, { demand: cpu.queue }].filter(
-    (s) => s.demand > 0,
-  );
-  const queues = stations.map(() => 0);
+  const kappa = input.contention ?? 0;
+  const queues = [0, 0, 0];
   let throughput = 0;
   for (let n = 1; n <= Math.max(1, input.clients); n++) {
-    const residence = stations.map((s, k) => s.demand * (1 + (queues[k] ?? 0)));
+    // Contention makes the service time depend on the load: the requests at the org, which are
+    // those not on their way there or back (Little's law on the delay, at the last population).
+    const atOrg = n === 1 ? 1 : Math.max(1, n - throughput * input.delayMs);
+    const serviceMs = input.serviceMs * (1 + kappa * (atOrg - 1));
+    const locked = serviceMs * input.serializedFraction;
+    const web = seidmann(serviceMs, input.servers);
+    const delay = input.delayMs + Math.max(0, web.delay - locked) + cpu.delay;
+    const demands = [web.queue, locked, cpu.queue];
+    const residence = demands.map((d, k) => d * (1 + (queues[k] ?? 0)));
     const cycle = delay + residence.reduce((a, r) => a + r, 0);
     throughput = cycle > 0 ? n / cycle : Number.POSITIVE_INFINITY;
     residence.forEach((r, k) => (queues[k] = throughput * r));

@@ -187,6 +187,24 @@ describe('latency and capacity model', () => {
     });
   });
 
+  it('contention makes throughput fall past the knee instead of levelling off', async () => {
+    // Capacity 2 and 20 ms: 2 clients keep both slots busy; 8 more only queue. With κ = 0.1 each
+    // operation meets about 2 in progress (22 ms) at 2 clients and 8 (34 ms) at 8; without κ, both
+    // take 20 ms and the 16 operations take the same time.
+    const latency = { default: { baseMs: 20, distribution: 'none' as const } };
+    const ratio = (contention: number) =>
+      withMock({ config: { capacity: 2, contention, latency } }, async (mock) => {
+        const two = await timeConcurrent(mock, 2, 8);
+        const eight = await timeConcurrent(mock, 8, 2);
+        return eight / two;
+      });
+    const flat = await ratio(0);
+    const falling = await ratio(0.1);
+    expect(flat).toBeLessThan(1.15);
+    expect(falling).toBeGreaterThan(1.25);
+    expect(falling).toBeGreaterThan(flat);
+  });
+
   it('lognormal jitter spreads latencies around the median', async () => {
     const config = { seed: 42, latency: { default: { baseMs: 10, distribution: 'lognormal' as const, sigma: 0.5 } } };
     const run = () =>
