@@ -550,7 +550,9 @@ async function micro(): Promise<void> {
 
 /** 6. Calibration: profiles fitted on stand-in orgs, scored on strategies the fit never saw. */
 async function calibration(): Promise<void> {
-  const results = await calibrationAccuracy(quick);
+  const at = process.argv.indexOf('--stand-ins');
+  const standIns = at === -1 ? undefined : (process.argv[at + 1] ?? '').split(',');
+  const results = await calibrationAccuracy(quick && standIns === undefined, standIns);
   for (const r of results)
     rows.push([
       `6. calibrate ${r.standIn} (${r.scaling})`,

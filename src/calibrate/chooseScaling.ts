@@ -10,6 +10,8 @@ interface ScalingCandidate {
   readonly name: 'unbounded' | 'capacity' | 'serialized';
   readonly capacity: number | null;
   readonly serializedFraction: number;
+  /** The mock's `contention` κ: how fast throughput falls past the knee; 0 when it holds. */
+  readonly contention: number;
   /** Root mean square of ln(predicted / measured), each relative to one worker's throughput; null when not replayed. */
   readonly error: number | null;
   readonly points: readonly ScalingPoint[];
@@ -51,7 +53,8 @@ function shapeError(predicted: readonly ScalingPoint[], measured: readonly Scali
  * lock (serialized fraction). Both give the same plateau but bend differently before it, so
  * each is replayed on the embedded mock at the sweep's worker counts and the closer one is
  * kept; without a knee in the sweep the mock is left unbounded. Capacity is per web server,
- * as the mock counts it.
+ * as the mock counts it. When throughput falls past the peak, the closer shape is replayed once
+ * more with the fitted contention (and the plateau it implies) and kept if it is closer still.
  */
 export async function chooseScaling(
   measured: readonly ScalingPoint[],
@@ -68,36 +71,92 @@ export async function chooseScaling(
     name: 'unbounded',
     capacity: null,
     serializedFraction: 0,
+    contention: 0,
     error: null,
     points: [],
   };
   if (knee === undefined || meanMs(sweptSpec) <= 0)
     return { chosen: unbounded, candidates: [unbounded], concurrentAtPlateau: null };
   const plateau = Math.max(...clean.map((p) => p.opsPerSec));
-  const concurrent = (plateau * meanMs(sweptSpec)) / 1000;
-  const shapes = [
-    // The sweep's requests spread over the web servers: each holds its share of the plateau.
-    { name: 'capacity' as const, capacity: Math.max(1, Math.round(concurrent / webServers)), serializedFraction: 0 },
-    { name: 'serialized' as const, capacity: null, serializedFraction: Math.min(1, 1 / Math.max(1, concurrent)) },
-  ];
-  const candidates: ScalingCandidate[] = [];
-  for (const shape of shapes) {
-    const local = await startLocalMock(
-      { latency: costs, dopHint, webServers, capacity: shape.capacity, serializedFraction: shape.serializedFraction },
-      100,
-    );
+  const replay = async (shape: Omit<ScalingCandidate, 'error' | 'points'>): Promise<ScalingCandidate> => {
+    const local = await startLocalMock({ latency: costs, dopHint, webServers, ...shapeKeys(shape) }, 100);
     try {
       const points = await replaySweep(
         sweepOperation(local.client, local.ids, sweptKind),
         clean.map((p) => p.workers),
       );
-      candidates.push({ ...shape, error: shapeError(points, clean), points });
+      return { ...shape, error: shapeError(points, clean), points };
     } finally {
       await local.stop();
     }
+  };
+  const candidates: ScalingCandidate[] = [];
+  for (const shape of shapesFor(plateau, meanMs(sweptSpec), webServers, 0)) candidates.push(await replay(shape));
+  const best = candidates.reduce((a, b) => ((b.error ?? Infinity) < (a.error ?? Infinity) ? b : a));
+  const falling = fitContention(clean, costs.roundTripMs ?? 0);
+  if (falling !== undefined) {
+    const shape = shapesFor(falling.plateau, meanMs(sweptSpec), webServers, falling.contention).find(
+      (c) => c.name === best.name,
+    );
+    if (shape !== undefined) candidates.push(await replay(shape));
   }
   const chosen = candidates.reduce((a, b) => ((b.error ?? Infinity) < (a.error ?? Infinity) ? b : a));
-  return { chosen, candidates, concurrentAtPlateau: concurrent };
+  return { chosen, candidates, concurrentAtPlateau: (plateau * meanMs(sweptSpec)) / 1000 };
+}
+
+/** The mock config keys a candidate sets. */
+function shapeKeys(shape: Omit<ScalingCandidate, 'error' | 'points'>): {
+  capacity: number | null;
+  serializedFraction: number;
+  contention: number;
+} {
+  return { capacity: shape.capacity, serializedFraction: shape.serializedFraction, contention: shape.contention };
+}
+
+/**
+ * The two ways to cap throughput at `plateau` ops/s for operations of `serviceMs`: k =
+ * plateau × service time operations served at once, as a capacity (per web server: the sweep's
+ * requests spread over them) or as a serialized share 1/k.
+ */
+function shapesFor(
+  plateau: number,
+  serviceMs: number,
+  webServers: number,
+  contention: number,
+): Omit<ScalingCandidate, 'error' | 'points'>[] {
+  const concurrent = (plateau * serviceMs) / 1000;
+  return [
+    { name: 'capacity', capacity: Math.max(1, Math.round(concurrent / webServers)), serializedFraction: 0, contention },
+    { name: 'serialized', capacity: null, serializedFraction: Math.min(1, 1 / Math.max(1, concurrent)), contention },
+  ];
+}
+
+/**
+ * Past its peak a contended org loses throughput: X(N) = P / (1 + κ(n − 1)), n the operations
+ * at the org (the workers less those on the wire, by Little's law). From the peak and the points
+ * beyond it, least squares of X = P − κ·X(n − 1) gives P, the plateau without contention, and
+ * κ. Undefined when the sweep holds within 7% of its peak to the end (a level plateau and its
+ * noise) or has fewer than two points from the peak on.
+ */
+export function fitContention(
+  points: readonly ScalingPoint[],
+  roundTripMs: number,
+): { plateau: number; contention: number } | undefined {
+  const sorted = [...points].sort((a, b) => a.workers - b.workers);
+  const peak = sorted.reduce((a, b) => (b.opsPerSec > a.opsPerSec ? b : a), sorted[0] ?? { workers: 0, opsPerSec: 0 });
+  const beyond = sorted.filter((p) => p.workers >= peak.workers);
+  const last = beyond.at(-1);
+  if (beyond.length < 2 || last === undefined || last.opsPerSec > 0.93 * peak.opsPerSec) return undefined;
+  const xs = beyond.map((p) => p.opsPerSec * (Math.max(1, p.workers - (p.opsPerSec * roundTripMs) / 1000) - 1));
+  const ys = beyond.map((p) => p.opsPerSec);
+  const mx = xs.reduce((a, x) => a + x, 0) / xs.length;
+  const my = ys.reduce((a, y) => a + y, 0) / ys.length;
+  const sxx = xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+  if (sxx === 0) return undefined;
+  const slope = xs.reduce((a, x, i) => a + (x - mx) * ((ys[i] ?? 0) - my), 0) / sxx;
+  const contention = Math.min(1, Math.max(0, -slope));
+  if (contention === 0) return undefined;
+  return { plateau: my - slope * mx, contention: Math.round(contention * 10_000) / 10_000 };
 }
 
 /** The sweep's operation: an update of a probe record (writes allowed), else a retrieve. */

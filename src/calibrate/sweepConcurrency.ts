@@ -67,10 +67,9 @@ function shouldStop(points: readonly ScalingPoint[], point: ScalingPoint): strin
 }
 
 /**
- * Worker counts 1, 2, 4, … up to `maxWorkers`, stopping once throughput levels off or falls,
- * or 429s start,
- * then up to three counts inside the knee's bracket (as `dvbench tune` does). A spent budget
- * ends the sweep with the points measured so far.
+ * Worker counts 1, 2, 4, … up to `maxWorkers`, stopping one doubling after throughput levels
+ * off or falls, or as soon as 429s start, then up to three counts inside the knee's bracket (as
+ * `dvbench tune` does). A spent budget ends the sweep with the points measured so far.
  */
 export async function sweepConcurrency(
   op: SweepOperation,
@@ -94,6 +93,9 @@ export async function sweepConcurrency(
       const stop = shouldStop(points, await measure(workers));
       if (stop !== undefined) {
         stoppedBecause = stop;
+        // One doubling past the level: the slope beyond the knee, which decides whether the
+        // org's throughput holds there or falls (contention). 429s end the sweep at once.
+        if (!stop.startsWith('429') && workers * 2 <= maxWorkers) await measure(workers * 2);
         break;
       }
     }

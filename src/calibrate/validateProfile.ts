@@ -27,8 +27,8 @@ export interface ValidationOptions {
 }
 
 /**
- * Strategies the calibration did not fit on: sequential, async at the dop hint and at twice
- * it, `$batch` of 50, and (with writes) bulk of 100 and changesets. The probes fitted single
+ * Strategies the calibration did not fit on: sequential, async at the dop hint, twice and
+ * three times it (past the knee, where "how many workers?" is asked), `$batch` of 50, and (with writes) bulk of 100 and changesets. The probes fitted single
  * calls at concurrency 1, batches and bulk messages of 5 and 25, and one kind of operation
  * across worker counts; these mix them at sizes and concurrencies the fit never saw.
  */
@@ -42,6 +42,7 @@ function heldOutScenario(o: ValidationOptions, forMock: boolean): string {
     'sequential',
     `{ kind: async, workers: ${o.dopHint} }`,
     `{ kind: async, workers: ${2 * o.dopHint} }`,
+    `{ kind: async, workers: ${3 * o.dopHint} }`,
     `{ kind: batch, size: ${Math.min(50, n)} }`,
     ...(o.writes ? [`{ kind: bulk, size: ${Math.min(100, n)} }`, '{ kind: transaction, inFlight: 1 }'] : []),
   ];
@@ -62,11 +63,11 @@ function heldOutScenario(o: ValidationOptions, forMock: boolean): string {
 
 /**
  * Requests the org side of the validation sends over its warm-up and measured repetitions:
- * with writes, four single-request strategies of one request a record, and the runner's
- * cleanup of six strategies (a retrieve proving the record is the run's, then a delete).
+ * with writes, five single-request strategies of one request a record, and the runner's
+ * cleanup of seven strategies (a retrieve proving the record is the run's, then a delete).
  */
 export function validationRequests(records: number, writes: boolean): number {
-  return 2 * (writes ? records * 16 : records * 3) + 10;
+  return 2 * (writes ? records * 19 : records * 4) + 10;
 }
 
 /**
@@ -75,8 +76,8 @@ export function validationRequests(records: number, writes: boolean): number {
  * every strategy's records on the org (eight at a time, at most four served at once, assumed).
  */
 export function validationMsPerRecord(roundTripMs: number, createMs: number, deleteMs: number): number {
-  const org = 2.5 * (roundTripMs + createMs) + (6 * 2 * (roundTripMs + deleteMs)) / 4;
-  const mock = 2.5 * (roundTripMs + createMs);
+  const org = 2.6 * (roundTripMs + createMs) + (7 * 2 * (roundTripMs + deleteMs)) / 4;
+  const mock = 2.6 * (roundTripMs + createMs);
   return 2 * (org + mock);
 }
 
