@@ -6,9 +6,33 @@ const profileCostsSchema = mockConfigSchema.pick({
   latency: true,
   capacity: true,
   serializedFraction: true,
+  contention: true,
+  plugins: true,
   dopHint: true,
   webServers: true,
   limits: true,
+});
+
+/** What a calibration knows of its own precision. */
+const profileUncertaintySchema = z.strictObject({
+  confidence: z.literal(0.9).describe('The intervals below are 90% intervals.'),
+  figures: z
+    .record(z.string(), z.tuple([z.number(), z.number()]))
+    .describe("Each fitted figure's interval by its path (latency.create.baseMs), from its samples' spread."),
+  predictionLogSd: z
+    .number()
+    .min(0)
+    .describe("Spread of ln(predicted ÷ measured) throughput on the calibration's held-out strategies."),
+  degreesOfFreedom: z
+    .int()
+    .min(1)
+    .describe("Held-out strategies the spread came from: Student's t with this many widens the interval."),
+  basis: z
+    .enum(['validation', 'figures'])
+    .describe(
+      'validation: the spread of the held-out errors; figures: no validation ran, so the spread of the ' +
+        'main figures with a 5% floor for the model.',
+    ),
 });
 
 /**
@@ -39,9 +63,18 @@ export const profileSchema = z.strictObject({
       .nullable()
       .default(null)
       .describe('Fit quality of a calibrated profile (e.g. medianErrorPercent); null for a hand-made one.'),
+    measuredOn: z
+      .string()
+      .nullable()
+      .default(null)
+      .describe('The org a calibration measured (its origin), for `calibrate --check`; null for a hand-made profile.'),
+    uncertainty: profileUncertaintySchema
+      .nullable()
+      .default(null)
+      .describe('How sure a calibrated profile is of its figures and its predictions; null for a hand-made one.'),
   }),
   mock: profileCostsSchema.describe(
-    'The mock config keys the profile sets (latency, capacity, serializedFraction, dopHint, webServers, limits).',
+    'The mock config keys the profile sets (latency, capacity, serializedFraction, contention, plugins, dopHint, webServers, limits).',
   ),
 });
 

@@ -7,14 +7,20 @@ import { DataverseClient } from '../client/DataverseClient.js';
 import type { TargetSpec } from '../target/resolveTarget.js';
 import { median } from '../metrics/statistics.js';
 import { writeFileAtomic, writeJsonAtomic } from '../output/writeJsonAtomic.js';
+import { bootstrapCosts, type FigureIntervals } from './bootstrapCosts.js';
 import { buildProfile } from './buildProfile.js';
+import { profileUncertainty } from './profileUncertainty.js';
 import { chooseScaling, sweepOperation, type ScalingChoice } from './chooseScaling.js';
 import { emptySamples, type CostSamples, type ScalingPoint } from './CostSamples.js';
 import { fitCosts, type FittedLatency, type FittedSpec } from './fitCosts.js';
 import { BudgetSpent, ProbeBudget } from './ProbeBudget.js';
 import { CostProbe, type CostProbeOptions } from './probeCosts.js';
-import { ProbeRecords } from './ProbeRecords.js';
-import { startLocalMock } from './startLocalMock.js';
+import { probeLocally } from './probeLocally.js';
+import { fitTables, type FittedPlugin, type FittedTables } from './fitTables.js';
+import { TableProbe, type TableSamples, type TableSkipped } from './probeTables.js';
+import { PROBE_TABLE, ProbeRecords } from './ProbeRecords.js';
+import { ProbeRecordSet } from './ProbeRecordSet.js';
+import type { ScenarioTables } from './scenarioTables.js';
 import { sweepConcurrency } from './sweepConcurrency.js';
 import { validateProfile, validationMsPerRecord, validationRequests, type ValidationRow } from './validateProfile.js';
 
@@ -28,6 +34,8 @@ export interface CalibrateOptions {
   readonly maxMinutes: number;
   /** Records per held-out strategy; 0 skips validation. */
   readonly validationRecords: number;
+  /** `--scenario`: the tables and kinds the scenario uses, probed beside account's. */
+  readonly scenario?: { readonly path: string; readonly tables: ScenarioTables } | undefined;
   readonly signal?: AbortSignal;
 }
 
@@ -45,6 +53,16 @@ export interface CalibrationResult {
   readonly localSamples: CostSamples;
   readonly sweep: { readonly points: readonly ScalingPoint[]; readonly stoppedBecause: string } | null;
   readonly scaling: ScalingChoice | null;
+  /** With `--scenario`: the tables it uses, timed or skipped (and why); null without one. */
+  readonly tables: {
+    readonly scenario: string;
+    readonly measured: readonly string[];
+    readonly skipped: readonly TableSkipped[];
+    /** Workloads whose tables are not known before they run (scripts). */
+    readonly unknown: readonly string[];
+    readonly multipliers: Readonly<Record<string, number>>;
+    readonly plugins: readonly FittedPlugin[];
+  } | null;
   readonly validation: readonly ValidationRow[];
   /** Why validation did not run, or null. */
   readonly validationSkipped: string | null;
@@ -57,6 +75,9 @@ export interface CalibrationEvents {
   step: [string];
   point: [ScalingPoint];
 }
+
+/** Calls per kind on each other table a scenario uses: half account's, for the budget's sake. */
+const TABLE_SAMPLES = 15;
 
 /** The sweep doubles workers until throughput levels off, up to this many (past any dop hint an org sends). */
 const MAX_SWEEP_WORKERS = 64;
@@ -112,27 +133,45 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
     this.#budget.track(client);
     this.#budget.track(cleaner);
     const records = new ProbeRecords(cleaner);
-    this.#budget.reserveFor(() => records.cleanupRequests + 2);
+    const tableProbe = new TableProbe(client, cleaner, this.#budget, {
+      samples: TABLE_SAMPLES,
+      writes: this.#o.allowWrites,
+      prefix: records.prefix,
+    });
+    this.#budget.reserveFor(
+      () => records.cleanupRequests + 2 + tableProbe.records.reduce((n, r) => n + r.cleanupRequests + 1, 0),
+    );
     try {
-      return await this.#calibrate(client, records);
+      return await this.#calibrate(client, new ProbeRecordSet(records, tableProbe.records), tableProbe);
     } finally {
       await client.close();
       await cleaner.close();
     }
   }
 
-  async #calibrate(client: DataverseClient, records: ProbeRecords): Promise<CalibrationResult> {
+  async #calibrate(
+    client: DataverseClient,
+    records: ProbeRecordSet,
+    tableProbe: TableProbe,
+  ): Promise<CalibrationResult> {
     const localSamples = await this.#probeLocally();
     const samples = emptySamples();
+    const probedTables: (TableSamples | TableSkipped)[] = [];
     let stoppedEarly: string | null = null;
     let sweep: CalibrationResult['sweep'] = null;
     let scaling: ScalingChoice | null = null;
     let costs: FittedLatency = {};
     try {
-      const probe = new CostProbe(client, records, this.#budget, { ...PROBE_PLAN, writes: this.#o.allowWrites });
+      const probe = new CostProbe(client, records.account, this.#budget, {
+        ...PROBE_PLAN,
+        writes: this.#o.allowWrites,
+      });
       await probe.run(samples, (step) => this.emit('step', step));
       costs = fitCosts(samples, localSamples);
-      sweep = await this.#sweep(client, records, samples);
+      for (const [table, kinds] of this.#o.scenario?.tables.tables ?? [])
+        if (table !== PROBE_TABLE.logicalName)
+          probedTables.push(await tableProbe.probe(table, kinds, (step) => this.emit('step', step)));
+      sweep = await this.#sweep(client, records.account, samples);
       if (sweep.stoppedBecause.startsWith('the ')) stoppedEarly = sweep.stoppedBecause;
       scaling = await this.#scaling(sweep.points, costs, client.hints.dopHint ?? 4, webServersSeen(client));
     } catch (error) {
@@ -143,7 +182,10 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
       stoppedEarly = error.reason;
       costs = fitCosts(samples, localSamples);
     }
+    const timed = probedTables.filter((t): t is TableSamples => 'samples' in t);
+    const tables = this.#o.scenario === undefined ? undefined : fitTables(timed, costs, localSamples);
     const built = buildProfile({
+      tables,
       name: this.#o.name,
       origin: client.origin,
       costs,
@@ -158,7 +200,7 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
     const cleanup = await records.deleteAll();
     const validation = await this.#validate(stoppedEarly, records.prefix, client.hints.dopHint ?? 4, costs);
     const leftBehind = await records.countLeft();
-    const profile = withFit(built.profile, validation.rows);
+    const profile = withFit(built.profile, validation.rows, bootstrapCosts(samples, localSamples));
     await this.#writeProfile(profile);
     const result: CalibrationResult = {
       schemaVersion: 1,
@@ -172,6 +214,7 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
       localSamples,
       sweep,
       scaling,
+      tables: tablesResult(this.#o.scenario, tables, probedTables),
       validation: validation.rows,
       validationSkipped: validation.skipped,
       requests: this.#budget.requests,
@@ -185,19 +228,7 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
   /** The same probes on a zero-cost mock here: what this machine's client and HTTP stack take. */
   async #probeLocally(): Promise<CostSamples> {
     this.emit('step', 'reference probes on a zero-cost local mock');
-    const local = await startLocalMock({ profile: 'zero' }, 600);
-    try {
-      const samples = emptySamples();
-      const unlimited = new ProbeBudget({ maxRequests: Infinity, maxMs: Infinity, minHeadroom: 0 });
-      const probe = new CostProbe(local.client, new ProbeRecords(local.client), unlimited, {
-        ...PROBE_PLAN,
-        writes: this.#o.allowWrites,
-      });
-      await probe.run(samples);
-      return samples;
-    } finally {
-      await local.stop();
-    }
+    return probeLocally(this.#o.allowWrites, PROBE_PLAN);
   }
 
   async #sweep(
@@ -274,22 +305,43 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
   }
 }
 
+/** What `--scenario` found of its tables, for calibration.json and the summary. */
+function tablesResult(
+  scenario: CalibrateOptions['scenario'],
+  fitted: FittedTables | undefined,
+  probed: readonly (TableSamples | TableSkipped)[],
+): CalibrationResult['tables'] {
+  if (scenario === undefined || fitted === undefined) return null;
+  return {
+    scenario: scenario.path,
+    measured: fitted.measured,
+    skipped: probed.filter((t): t is TableSkipped => 'reason' in t),
+    unknown: scenario.tables.unknown,
+    multipliers: fitted.multipliers,
+    plugins: fitted.plugins,
+  };
+}
+
 async function readableIds(client: DataverseClient): Promise<string[]> {
   const page = await client.send('GET', 'accounts?$select=accountid&$top=200');
   if (page.status !== 200) return [];
   return (JSON.parse(page.text) as { value: { accountid: string }[] }).value.map((r) => r.accountid);
 }
 
-/** The profile with the validation's errors as its fit quality. */
-function withFit(profile: ProfileInput, rows: readonly ValidationRow[]): ProfileInput {
-  if (rows.length === 0) return profile;
+/**
+ * The profile with the validation's errors as its fit quality, and its uncertainty: each
+ * figure's interval, and the spread its predictions carry.
+ */
+function withFit(profile: ProfileInput, rows: readonly ValidationRow[], figures: FigureIntervals): ProfileInput {
+  const uncertainty = profileUncertainty(rows, figures);
+  if (rows.length === 0) return { ...profile, profile: { ...profile.profile, uncertainty } };
   const abs = rows.map((r) => Math.abs(r.errorPercent));
   const fit: Record<string, number> = {
     medianAbsErrorPercent: round1(median(abs)),
     maxAbsErrorPercent: round1(Math.max(...abs)),
   };
   for (const r of rows) fit[`${r.strategy}.errorPercent`] = round1(r.errorPercent);
-  return { ...profile, profile: { ...profile.profile, fit } };
+  return { ...profile, profile: { ...profile.profile, fit, uncertainty } };
 }
 
 /** The validation's time per record from the fitted costs; `default`'s figures where none was fitted. */

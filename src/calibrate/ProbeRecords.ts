@@ -4,6 +4,14 @@ import type { DataverseClient } from '../client/DataverseClient.js';
 /** The table every org has: probes create, update and delete only records of their own in it. */
 export const PROBE_TABLE = { logicalName: 'account', set: 'accounts', key: 'accountid', name: 'name' } as const;
 
+/** A table probes write to: its logical name, entity set, primary key and primary name column. */
+export interface ProbeTable {
+  readonly logicalName: string;
+  readonly set: string;
+  readonly key: string;
+  readonly name: string;
+}
+
 const ID_AT_END = /\(([0-9a-fA-F-]{36})\)$/;
 
 /** Deletes in one `$batch`: few requests for cleanup, whatever the budget has left. */
@@ -20,14 +28,21 @@ export class ProbeRecords {
   readonly #failed: string[] = [];
   #next = 0;
 
-  /** `cleaner` deletes and checks: a client no interruption cancels. */
-  constructor(private readonly cleaner: DataverseClient) {
-    this.prefix = `dvbench-calibrate-${randomBytes(4).toString('hex')}`;
+  /**
+   * `cleaner` deletes and checks: a client no interruption cancels. Records of other tables
+   * share the first table's prefix, so one calibration's records carry one tag.
+   */
+  constructor(
+    private readonly cleaner: DataverseClient,
+    readonly table: ProbeTable = PROBE_TABLE,
+    prefix?: string,
+  ) {
+    this.prefix = prefix ?? `dvbench-calibrate-${randomBytes(4).toString('hex')}`;
   }
 
   /** A new record's columns; its name carries the tag. */
   body(): Record<string, unknown> {
-    return { [PROBE_TABLE.name]: `${this.prefix} ${++this.#next}` };
+    return { [this.table.name]: `${this.prefix} ${++this.#next}` };
   }
 
   get ids(): readonly string[] {
@@ -61,7 +76,7 @@ export class ProbeRecords {
       const chunk = this.#ids.splice(0, DELETES_PER_BATCH);
       const result = await this.cleaner
         .batch(
-          chunk.map((id) => ({ method: 'DELETE' as const, url: `${PROBE_TABLE.set}(${id})` })),
+          chunk.map((id) => ({ method: 'DELETE' as const, url: `${this.table.set}(${id})` })),
           { continueOnError: true, idempotent: true },
         )
         .catch(() => undefined);
@@ -84,13 +99,10 @@ export class ProbeRecords {
   /** Counts the records left whose name carries this calibration's tag: the proof of cleanup. */
   async countLeft(): Promise<number | undefined> {
     let left = 0;
-    const filter = encodeURIComponent(`startswith(${PROBE_TABLE.name},'${this.prefix}')`);
-    for await (const page of this.cleaner.queryPages(
-      `${PROBE_TABLE.set}?$select=${PROBE_TABLE.key}&$filter=${filter}`,
-      {
-        maxPageSize: 5000,
-      },
-    )) {
+    const filter = encodeURIComponent(`startswith(${this.table.name},'${this.prefix}')`);
+    for await (const page of this.cleaner.queryPages(`${this.table.set}?$select=${this.table.key}&$filter=${filter}`, {
+      maxPageSize: 5000,
+    })) {
       if (page.status !== 200) return undefined;
       left += page.records;
     }

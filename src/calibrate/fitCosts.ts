@@ -46,7 +46,7 @@ function trimmedMean(values: readonly number[]): number {
  * 0.25 the median wanders about 7% from run to run, the log mean about 5%, and every
  * prediction carries that error. Its sigma is the spread of the logs.
  */
-function serviceSpec(samples: readonly number[], localMs: number, roundTripMs: number): FittedSpec {
+export function serviceSpec(samples: readonly number[], localMs: number, roundTripMs: number): FittedSpec {
   const service = samples.map((t) => t - localMs - roundTripMs);
   const middle = Math.max(0, median(service));
   if (middle < NOISE_MS || samples.length < 3) return { baseMs: round(middle), distribution: 'none' };

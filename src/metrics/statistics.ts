@@ -8,6 +8,26 @@ export function tCritical975(df: number): number {
   return df < 1 ? Number.NaN : (T975[df - 1] ?? 1.96);
 }
 
+/** Two-sided 90% (one-sided 95%) quantiles of Student's t for 1..30 degrees of freedom; 1.645 beyond. */
+const T95 = [
+  6.314, 2.92, 2.353, 2.132, 2.015, 1.943, 1.895, 1.86, 1.833, 1.812, 1.796, 1.782, 1.771, 1.761, 1.753, 1.746, 1.74,
+  1.734, 1.729, 1.725, 1.721, 1.717, 1.714, 1.711, 1.708, 1.706, 1.703, 1.701, 1.699, 1.697,
+];
+
+export function tCritical95(df: number): number {
+  return df < 1 ? Number.NaN : (T95[df - 1] ?? 1.645);
+}
+
+/** The q-quantile (0..1) of the values, by linear interpolation between order statistics. */
+export function quantile(xs: readonly number[], q: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const at = (sorted.length - 1) * q;
+  const lo = Math.floor(at);
+  const low = sorted[lo] ?? Number.NaN;
+  return low + ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? low) - low) * (at - lo);
+}
+
 export function sum(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0);
 }

@@ -39,6 +39,18 @@ const HEADER = [
   'server CPU',
 ];
 
+/** On a calibrated profile, what the brackets after ops/s are. */
+function intervalNote(results: RunResults): string[] {
+  const costs = results.mockCosts;
+  const spread = costs?.uncertainty;
+  if (costs === null || spread === null || spread === undefined) return [];
+  return [
+    `ops/s in brackets: the 90% interval the org's throughput should fall in, from profile ` +
+      `${costs.profile ?? '?'}'s calibration (${spread.degreesOfFreedom} held-out ` +
+      `${spread.basis === 'validation' ? 'strategies' : 'figures'}, spread ${(spread.predictionLogSd * 100).toFixed(1)}%)`,
+  ];
+}
+
 /** With phases, each strategy's phases in order; against an org, what set-up cost. */
 function phaseAndSetupLines(results: RunResults): string[] {
   const lines: string[] = [];
@@ -85,6 +97,7 @@ export function formatSummaryTable(results: RunResults): string {
   );
   if (results.strategies.some((s) => s.client.generatorBound === true))
     notes.push('client CPU marked !: the load generator, not the target, set the pace (see the warnings).');
+  notes.push(...intervalNote(results));
   if (results.fastest !== null) notes.push(`fastest: ${results.fastest}`);
   if (results.recommended !== null)
     notes.push(

@@ -81,7 +81,15 @@ export interface StrategyResult {
   readonly efficiency: number | null;
   /** Sequential's mean wall time minus this one's, as a share of sequential's: the paper's "efficiency gain". */
   readonly timeReduction: number | null;
-  readonly throughput: { readonly opsPerSec: number; readonly requestsPerSec: number };
+  readonly throughput: {
+    readonly opsPerSec: number;
+    readonly requestsPerSec: number;
+    /**
+     * On the embedded mock with a calibrated profile: the 90% interval the org's throughput
+     * should fall in, from the spread of the calibration's held-out errors. Absent otherwise.
+     */
+    readonly interval?: ThroughputInterval | undefined;
+  };
   /**
    * Response time per request of the strategy's own kind (retries and Retry-After waits
    * included), over all measured repetitions: `$batch` requests for batch, changesets for
@@ -203,4 +211,11 @@ export interface RunResults {
     | null
     | undefined;
   readonly warnings: readonly string[];
+}
+
+/** A predicted throughput's interval, ops/s. */
+export interface ThroughputInterval {
+  readonly low: number;
+  readonly high: number;
+  readonly confidence: 0.9;
 }

@@ -1,6 +1,8 @@
 import { describeEnvironment } from '../output/environment.js';
 import type { LoadedScenario } from '../scenario/loadScenario.js';
 import type { PlannedOperation } from '../operations/PlannedOperation.js';
+import { predictionInterval } from '../metrics/predictionInterval.js';
+import type { MockCosts } from '../../mock-server/index.js';
 import { compareStrategies } from './aggregateStrategy.js';
 import { RESULTS_SCHEMA_VERSION, type RunResults, type StrategyResult } from './RunResults.js';
 import type { RunOptions } from './ScenarioRun.js';
@@ -40,12 +42,14 @@ export function resultsOf(
 ): RunResults {
   const { scenario } = loaded;
   const compared = compareStrategies(state.results);
+  const mockCosts = options.target.kind === 'mock' ? loaded.mockCosts : null;
+  const strategies = withIntervals(compared.strategies, mockCosts);
   const selectedStrategies = options.only === undefined ? null : [...options.only];
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     ...judgeResults({
       scenario,
-      strategies: compared.strategies,
+      strategies,
       selectedStrategies,
       partial,
       interruption: state.interruption,
@@ -55,7 +59,7 @@ export function resultsOf(
     scenarioFile: loaded.path,
     scenario,
     target: { kind: options.target.kind, url: state.targetUrl },
-    mockCosts: options.target.kind === 'mock' ? loaded.mockCosts : null,
+    mockCosts,
     environment: describeEnvironment(),
     startedAt: state.startedAt,
     finishedAt: partial ? null : new Date().toISOString(),
@@ -66,7 +70,7 @@ export function resultsOf(
       items: state.plannedOps.length,
       byKind: countByKind(state.plannedOps),
     },
-    strategies: compared.strategies,
+    strategies,
     fastest: compared.fastest,
     recommended: compared.recommended,
     integrity: {
@@ -78,4 +82,21 @@ export function resultsOf(
     setup: state.setup,
     warnings: state.warnings,
   };
+}
+
+/** Each throughput with the interval a calibrated profile puts around it (on the mock only). */
+function withIntervals(strategies: readonly StrategyResult[], costs: MockCosts | null): StrategyResult[] {
+  const spread = costs?.uncertainty;
+  if (spread === null || spread === undefined) return [...strategies];
+  return strategies.map((s) =>
+    s.throughput.opsPerSec > 0
+      ? {
+          ...s,
+          throughput: {
+            ...s.throughput,
+            interval: { ...predictionInterval(s.throughput.opsPerSec, spread), confidence: spread.confidence },
+          },
+        }
+      : s,
+  );
 }

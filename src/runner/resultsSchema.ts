@@ -73,7 +73,11 @@ const strategy = z.strictObject({
   speedup: num.nullable(),
   efficiency: num.nullable(),
   timeReduction: num.nullable(),
-  throughput: z.strictObject({ opsPerSec: num, requestsPerSec: num }),
+  throughput: z.strictObject({
+    opsPerSec: num,
+    requestsPerSec: num,
+    interval: z.strictObject({ low: num, high: num, confidence: z.literal(0.9) }).optional(),
+  }),
   latencyMs: latency,
   latencyOf: requestKind,
   phases: z.array(phase).optional(),
@@ -152,6 +156,15 @@ export const resultsSchema = z.strictObject({
       description: z.string(),
       source: z.string(),
       handSet: z.array(z.string()),
+      uncertainty: z
+        .strictObject({
+          confidence: z.literal(0.9),
+          predictionLogSd: num,
+          degreesOfFreedom: z.int(),
+          basis: z.enum(['validation', 'figures']),
+        })
+        .nullable()
+        .default(null),
     })
     .nullable()
     .default(null)

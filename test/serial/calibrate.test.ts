@@ -53,6 +53,8 @@ function calibrate(org: StandInOrg, out: string, args: readonly string[]) {
 
 describe('dvbench calibrate against a stand-in org', () => {
   let org: StandInOrg;
+  /** The first test's profile, for the drift checks. */
+  let calibrated: string | undefined;
   beforeAll(async () => {
     org = await startStandInOrg(HIDDEN, ROUND_TRIP_MS);
   });
@@ -90,10 +92,23 @@ describe('dvbench calibrate against a stand-in org', () => {
       'sequential',
       'async:4',
       'async:8',
+      'async:12',
       'batch:20x1',
       'bulk:20x1',
       'transaction:1',
     ]);
+    // The profile says how sure it is: each figure within its own 90% interval, the predictions' spread
+    // from the seven held-out strategies, and the org it was measured on for --check.
+    const u = profile.profile.uncertainty;
+    expect(u?.basis).toBe('validation');
+    expect(u?.degreesOfFreedom).toBe(details.validation.length);
+    expect(u?.predictionLogSd).toBeGreaterThan(0);
+    const [low, high] = u?.figures['latency.create.baseMs'] ?? [0, 0];
+    expect(low).toBeLessThanOrEqual(latency.create?.baseMs ?? -1);
+    expect(high).toBeGreaterThanOrEqual(latency.create?.baseMs ?? Infinity);
+    expect(high / low).toBeLessThan(1.6);
+    expect(profile.profile.measuredOn).toBe(new URL(org.url).origin);
+    calibrated = out;
     for (const v of details.validation) expect(Math.abs(v.errorPercent), v.strategy).toBeLessThan(35);
     expect(details.cleanup).toEqual({ deleted: details.cleanup.deleted, failed: 0, leftBehind: 0 });
     expect(details.requests).toBeLessThanOrEqual(3000);
@@ -142,7 +157,66 @@ describe('dvbench calibrate against a stand-in org', () => {
     expect(details.fromDefault).toEqual(
       expect.arrayContaining(['latency.create', 'latency.batchItem', 'latency.bulk']),
     );
-    expect(details.validation.map((v) => v.strategy)).toEqual(['sequential', 'async:4', 'async:8', 'batch:20x1']);
+    expect(details.validation.map((v) => v.strategy)).toEqual([
+      'sequential',
+      'async:4',
+      'async:8',
+      'async:12',
+      'batch:20x1',
+    ]);
     expect(await apiGet(org, 'accounts?$select=accountid,name,modifiedon&$orderby=accountid')).toEqual(before);
   }, 120_000);
+
+  it('--check: the same org still matches the profile, figure by figure, and no record is left', async () => {
+    expect(calibrated).toBeDefined();
+    const before = (await apiGet(org, 'accounts?$select=accountid')).value.length;
+    const r = await runCli(['calibrate', '--check', calibrated ?? '', '--allow-writes'], {
+      timeoutMs: 100_000,
+      env: { DATAVERSE_URL: org.url, DATAVERSE_TOKEN: org.token },
+    });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/the org still matches the profile \(\d+ figures\)/);
+    expect(r.stdout).toMatch(/^ {2}latency\.create\.baseMs .* yes$/m);
+    const check = JSON.parse(await readFile((calibrated ?? '').replace(/\.yaml$/, '.check.json'), 'utf8')) as {
+      requests: number;
+      figures: { figure: string; holds: boolean }[];
+      cleanup: { leftBehind: number };
+    };
+    expect(check.requests).toBeLessThan(300);
+    expect(check.figures.map((f) => f.figure)).toContain('latency.roundTripMs');
+    expect(check.cleanup.leftBehind).toBe(0);
+    expect((await apiGet(org, 'accounts?$select=accountid')).value).toHaveLength(before);
+  }, 120_000);
+
+  it('--check: an org whose writes got three times dearer has drifted (exit 1), and says which figures', async () => {
+    const dearer = {
+      ...HIDDEN,
+      latency: { ...HIDDEN.latency, create: lognormal(60), update: lognormal(75), upsert: lognormal(96) },
+    };
+    const other = await startStandInOrg(dearer, ROUND_TRIP_MS);
+    try {
+      const r = await runCli(['calibrate', '--check', calibrated ?? '', '--allow-writes'], {
+        timeoutMs: 100_000,
+        env: { DATAVERSE_URL: other.url, DATAVERSE_TOKEN: other.token },
+      });
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      expect(r.stdout).toMatch(/^ {2}latency\.create\.baseMs .* NO$/m);
+      expect(r.stdout).toMatch(/^ {2}latency\.read\.baseMs .* yes$/m);
+      expect(r.stdout).toContain('the org drifted from the profile: ');
+      expect(r.stdout).toContain(
+        `note: measured on ${new URL(org.url).origin}, checked on ${new URL(other.url).origin}`,
+      );
+    } finally {
+      await other.close();
+    }
+  }, 120_000);
+
+  it('--check refuses a profile nobody measured, before it sends a request', async () => {
+    const r = await runCli(['calibrate', '--check', 'default'], {
+      env: { DATAVERSE_URL: org.url, DATAVERSE_TOKEN: org.token },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('is not a calibrated profile');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
 });

@@ -3,10 +3,16 @@ import { resolve } from 'node:path';
 import { resolveTarget } from '../../target/resolveTarget.js';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { calibrationPath, Calibration, type CalibrationResult } from '../../calibrate/Calibration.js';
-import { defineCommand, intFlag } from '../parseCommandArgs.js';
+import { checkProfile, type ProfileCheck } from '../../calibrate/checkProfile.js';
+import { scenarioTables, type ScenarioTables } from '../../calibrate/scenarioTables.js';
+import { loadScenario } from '../../scenario/loadScenario.js';
+import { writeJsonAtomic } from '../../output/writeJsonAtomic.js';
+import type { CliIo } from '../CliIo.js';
+import { defineCommand, intFlag, type CommandValues } from '../parseCommandArgs.js';
 
 export const calibrateHelp = `Usage: dvbench calibrate --out FILE [--target URL] [--allow-writes] [--max-requests N]
-                         [--max-minutes M] [--validate N] [--name NAME]
+                         [--max-minutes M] [--validate N] [--name NAME] [--scenario FILE]
+       dvbench calibrate --check PROFILE [--target URL] [--allow-writes]
 
 Measures an org and writes a cost profile for the embedded mock, so runs on the mock predict
 the org. Target and credentials as for 'dvbench run' (DATAVERSE_URL, DATAVERSE_TOKEN or an
@@ -16,10 +22,16 @@ app registration). In order, one call at a time unless said:
   $batch, bulk   sizes 1, 5 and 25, to split each request's overhead from each item's cost
                  (bulk: CreateMultiple and UpdateMultiple, with --allow-writes only)
   query pages    1 record and up to 500, for the cost per record returned
-  concurrency    1, 2, 4, ... workers (at most 64) until throughput levels off or falls or
-                 a 429 comes, then up to three counts inside the knee's bracket; the
-                 plateau is replayed on the embedded mock as a capacity or a serialized
-                 share, and the closer one kept
+  tables         with --scenario FILE, each other table the scenario uses, with the kinds
+                 it uses there (15 calls each): a table dear on every kind gets a
+                 multiplier (latency.tables), a write dearer still a plug-in's time
+                 (plugins), as a synchronous plug-in on contact create would be
+  concurrency    1, 2, 4, ... workers (at most 64) until throughput levels off or falls,
+                 then one doubling more (the slope past the knee), stopping at the first
+                 429; then up to three counts inside the knee's bracket. The plateau is
+                 replayed on the embedded mock as a capacity or a serialized share, and the
+                 closer one kept; when throughput falls past the peak, a contention (the
+                 USL's coherency term) is fitted and kept if its replay is closer still
 The same probes run against a zero-cost mock on this machine first: subtracting them takes
 this machine's own client and HTTP stack out of the org's figures.
 
@@ -29,13 +41,23 @@ that none is left. It stops probing when the budget is spent or the org reports 
 500 requests left in its service protection window, and fits what it measured; whatever it
 could not measure comes from the 'default' profile, and the profile says which.
 
-Then it validates: it runs strategies it did not fit on (sequential, async at the dop hint
-and twice it, $batch of 50, bulk of 100, changesets) on the org and on the embedded mock with
-the new profile, and prints predicted vs measured throughput with each error. A large error
-is printed, not hidden.
+Then it validates: it runs strategies it did not fit on (sequential, async at the dop hint,
+twice and three times it, $batch of 50, bulk of 100, changesets) on the org and on the
+embedded mock with the new profile, and prints predicted vs measured throughput with each
+error. A large error is printed, not hidden.
+
+The profile states its uncertainty: each figure's 90% interval (the probes resampled 200
+times), and the spread of its predictions (the held-out errors). A run on the mock with it
+shows each throughput with the 90% interval the org's should fall in: 23.1 (21.4–24.9).
 
 Writes FILE (the profile, YAML), FILE's name with .calibration.json (every sample, the sweep,
 the validation) and a .validation folder with both runs' results.
+
+--check PROFILE probes the org again with a small sample (about 120 requests reading, under
+300 with --allow-writes, cleanup included), and says figure by figure whether it still matches
+the profile: a figure holds when its change is within both measurements' 90% intervals
+combined, and at least 15%. Scaling is not probed again. Exit 0 when every figure holds, 1
+when one drifted (calibrate again). Writes PROFILE's name with .check.json.
 
 Options:
   --out <file>          where the profile goes (.yaml); required
@@ -45,7 +67,22 @@ Options:
   --max-minutes <m>     time budget (default 5)
   --validate <n>        records per held-out strategy (default 100; 0 skips validation)
   --name <name>         the profile's name (default: calibrated-<host>)
+  --scenario <file>     also time the tables and kinds this scenario uses
+  --check <profile>     re-probe the org and compare with this calibrated profile
 `;
+
+/** With --scenario: what its tables cost against account's, and what was not measured. */
+function tableLines(r: CalibrationResult): string[] {
+  const t = r.tables;
+  if (t === null) return [];
+  const lines = [`  tables of ${t.scenario}: measured ${t.measured.join(', ') || 'none'}`];
+  for (const [table, m] of Object.entries(t.multipliers)) lines.push(`    ${table}: ${m}× account's service time`);
+  for (const p of t.plugins)
+    lines.push(`    ${p.table} ${p.messages.join(', ')}: +${p.ms} ms (as a synchronous plug-in)`);
+  for (const s of t.skipped) lines.push(`    ${s.table}: not measured, costs what account's does (${s.reason})`);
+  if (t.unknown.length > 0) lines.push(`    not known before they run: ${t.unknown.join(', ')}`);
+  return lines;
+}
 
 function summary(r: CalibrationResult): string {
   const lines = [`profile: ${r.profilePath}`, `  measured: ${r.measured.join(', ')}`];
@@ -55,8 +92,10 @@ function summary(r: CalibrationResult): string {
   if (chosen !== undefined)
     lines.push(
       `  scaling: ${chosen.name} (capacity ` +
-        `${chosen.capacity ?? 'unlimited'}, serialized share ${chosen.serializedFraction.toFixed(3)})`,
+        `${chosen.capacity ?? 'unlimited'}, serialized share ${chosen.serializedFraction.toFixed(3)}` +
+        `${chosen.contention > 0 ? `, contention ${chosen.contention}: throughput falls past the knee` : ''})`,
     );
+  lines.push(...tableLines(r));
   if (r.validation.length > 0) {
     lines.push('validation (strategies the fit never saw; throughput in ops/s):');
     lines.push('  strategy        predicted  measured   error');
@@ -74,21 +113,26 @@ function summary(r: CalibrationResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+const calibrateOptions = {
+  out: { type: 'string' },
+  target: { type: 'string' },
+  'allow-writes': { type: 'boolean' },
+  'max-requests': { type: 'string' },
+  'max-minutes': { type: 'string' },
+  validate: { type: 'string' },
+  name: { type: 'string' },
+  check: { type: 'string' },
+  scenario: { type: 'string' },
+} as const;
+
 export const calibrateCommand = defineCommand(
   {
     name: 'calibrate',
     help: calibrateHelp,
-    options: {
-      out: { type: 'string' },
-      target: { type: 'string' },
-      'allow-writes': { type: 'boolean' },
-      'max-requests': { type: 'string' },
-      'max-minutes': { type: 'string' },
-      validate: { type: 'string' },
-      name: { type: 'string' },
-    },
+    options: calibrateOptions,
   },
   async ({ values }, io) => {
+    if (values.check !== undefined) return runCheck(values, io);
     if (values.out === undefined)
       throw errorCatalogue.DVB_ERR_USAGE("dvbench calibrate: --out FILE is required. See 'dvbench calibrate --help'.");
     if (!/\.ya?ml$/i.test(values.out))
@@ -100,12 +144,7 @@ export const calibrateCommand = defineCommand(
     const maxRequests = intFlag('calibrate', 'max-requests', values['max-requests'], 100, 1_000_000) ?? 3000;
     const maxMinutes = intFlag('calibrate', 'max-minutes', values['max-minutes'], 1, 1440) ?? 5;
     const validationRecords = intFlag('calibrate', 'validate', values.validate, 0, 5000) ?? 100;
-    const target = resolveTarget({ ...(values.target === undefined ? {} : { flag: values.target }), env: process.env });
-    if (target.kind !== 'org')
-      throw errorCatalogue.DVB_ERR_USAGE(
-        'dvbench calibrate: it measures an org; give --target URL or set DATAVERSE_URL (the ' +
-          'embedded mock needs no calibration).',
-      );
+    const target = orgTarget(values.target);
     const controller = new AbortController();
     // Every in-flight request and wait of the sweep listens to it: up to 64 at once.
     setMaxListeners(256, controller.signal);
@@ -123,6 +162,7 @@ export const calibrateCommand = defineCommand(
         maxRequests,
         maxMinutes,
         validationRecords,
+        scenario: values.scenario === undefined ? undefined : await tablesOf(values.scenario),
         signal: controller.signal,
       });
       calibration.on('step', (s) => io.stderr.write(`dvbench calibrate: ${s}\n`));
@@ -141,3 +181,59 @@ export const calibrateCommand = defineCommand(
     }
   },
 );
+
+function orgTarget(flag: string | undefined): Extract<ReturnType<typeof resolveTarget>, { kind: 'org' }> {
+  const target = resolveTarget({ ...(flag === undefined ? {} : { flag }), env: process.env });
+  if (target.kind !== 'org')
+    throw errorCatalogue.DVB_ERR_USAGE(
+      'dvbench calibrate: it measures an org; give --target URL or set DATAVERSE_URL (the ' +
+        'embedded mock needs no calibration).',
+    );
+  return target;
+}
+
+const range = (r: readonly [number, number] | null): string =>
+  r === null ? '–' : `${r[0].toFixed(2)}–${r[1].toFixed(2)}`;
+
+function checkSummary(c: ProfileCheck): string {
+  const lines = [`profile ${c.profile} (${c.profilePath})`];
+  if (c.measuredOn !== null && c.measuredOn !== c.checkedOn)
+    lines.push(`  note: measured on ${c.measuredOn}, checked on ${c.checkedOn}`);
+  lines.push('  figure                          profile (90%)                now (90%)          change  holds');
+  for (const f of c.figures)
+    lines.push(
+      `  ${f.figure.padEnd(30)} ${f.profile.toFixed(2).padStart(8)} (${range(f.profileInterval)})`.padEnd(62) +
+        `${f.now.toFixed(2).padStart(8)} (${range(f.nowInterval)})`.padEnd(24) +
+        `${`${f.changePercent >= 0 ? '+' : ''}${f.changePercent.toFixed(1)}%`.padStart(8)}  ${f.holds ? 'yes' : 'NO'}`,
+    );
+  const drifted = c.figures.filter((f) => !f.holds).map((f) => f.figure);
+  lines.push(
+    c.figures.length === 0
+      ? 'nothing to compare: the check measured no figure the profile has'
+      : drifted.length === 0
+        ? `the org still matches the profile (${c.figures.length} figures)`
+        : `the org drifted from the profile: ${drifted.join(', ')}; run dvbench calibrate again`,
+  );
+  lines.push(
+    `requests: ${c.requests}, ${(c.elapsedMs / 1000).toFixed(0)} s; records deleted: ${c.cleanup.deleted}, ` +
+      `left behind: ${c.cleanup.leftBehind ?? 'unknown (the final check failed)'}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** `--check PROFILE`: the drift check, exit 0 when the org still matches, 1 when it drifted. */
+async function runCheck(values: CommandValues<typeof calibrateOptions>, io: CliIo): Promise<number> {
+  // Not resolved here: a built-in name must reach the profile loader as a name, to be refused by it.
+  const profilePath = values.check ?? '';
+  const target = orgTarget(values.target);
+  const check = await checkProfile({ target, profilePath, allowWrites: values['allow-writes'] === true });
+  await writeJsonAtomic(resolve(profilePath).replace(/(\.ya?ml|\.json)?$/i, '.check.json'), check);
+  io.stdout.write(checkSummary(check));
+  return check.matches && check.cleanup.failed === 0 && check.cleanup.leftBehind === 0 ? EXIT.ok : EXIT.failed;
+}
+
+/** `--scenario FILE`: the tables and kinds it uses; a bad scenario is refused as `run` refuses it. */
+async function tablesOf(path: string): Promise<{ path: string; tables: ScenarioTables }> {
+  const loaded = await loadScenario(path);
+  return { path: loaded.path, tables: scenarioTables(loaded.scenario) };
+}

@@ -28,6 +28,8 @@ export interface PredictionCheck {
   readonly predicted: { readonly runId: string; readonly target: string };
   readonly measured: { readonly runId: string; readonly target: string };
   readonly rows: readonly PredictionRow[];
+  /** Throughput was judged by the prediction's 90% intervals (a calibrated profile that states them), not by accuracyPercent. */
+  readonly intervals: boolean;
   /** Every strategy's throughput within the stated accuracy (false when any is outside; null when none is stated). */
   readonly withinAccuracy: boolean | null;
 }
@@ -54,6 +56,14 @@ function rowsOf(p: StrategyResult, m: StrategyResult, accuracy: number | null): 
       ? null
       : Math.abs(f.errorPercent) <= accuracy;
   const all = figure(p.throughput.opsPerSec, m.throughput.opsPerSec);
+  // A calibrated profile's interval, where the prediction has one, is the test: the org's
+  // throughput inside it. Else the profile's largest validation error.
+  const interval = p.throughput.interval;
+  const failed = p.verdict.status === 'failed' || m.verdict.status === 'failed';
+  const within =
+    interval === undefined || failed
+      ? judged(all)
+      : m.throughput.opsPerSec >= interval.low && m.throughput.opsPerSec <= interval.high;
   const rows: PredictionRow[] = [
     {
       strategy: p.name,
@@ -61,7 +71,7 @@ function rowsOf(p: StrategyResult, m: StrategyResult, accuracy: number | null): 
       opsPerSec: all,
       p50Ms: figure(p.latencyMs.p50, m.latencyMs.p50),
       p95Ms: figure(p.latencyMs.p95, m.latencyMs.p95),
-      within: judged(all),
+      within,
     },
   ];
   for (const pw of p.byWorkload) {
@@ -102,6 +112,7 @@ export function checkPrediction(
     scenario: predicted.scenario.name,
     profile: predicted.mockCosts?.profile ?? 'the scenario’s own costs',
     accuracyPercent,
+    intervals: predicted.strategies.some((s) => s.throughput.interval !== undefined),
     predicted: { runId: predicted.runId, target: predicted.target.url },
     measured: { runId: measured.runId, target: measured.target.url },
     rows,
@@ -147,8 +158,9 @@ export function predictionRows(check: PredictionCheck): string[][] {
 
 /** The one-line answer: is the profile as accurate as it says? */
 export function predictionHeadline(check: PredictionCheck): string {
-  const accuracy =
-    check.accuracyPercent === null
+  const accuracy = check.intervals
+    ? `profile ${check.profile} states a 90% interval for each throughput`
+    : check.accuracyPercent === null
       ? `profile ${check.profile} states no accuracy (not a calibrated profile): errors are reported, not judged`
       : `profile ${check.profile} states ±${check.accuracyPercent.toFixed(1)}% on throughput`;
   const verdict =

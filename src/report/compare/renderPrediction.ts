@@ -6,7 +6,8 @@ import { PREDICTION_HEADER, predictionHeadline, predictionRows, type PredictionC
 
 const NOTE =
   'Error = (predicted − measured) ÷ measured. A strategy’s throughput is judged against the ' +
-  'accuracy the profile states (the largest error its calibration’s validation saw); ' +
+  'prediction’s 90% interval where the profile states one, else against the accuracy the ' +
+  'profile states (the largest error its calibration’s validation saw); ' +
   'per-workload figures and latencies are reported, not judged.';
 
 /** prediction.md: the check, then each side's own summary. */

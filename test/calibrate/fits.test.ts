@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import { profileSchema } from '../../mock-server/index.js';
+import { bootstrapCosts } from '../../src/calibrate/bootstrapCosts.js';
+import { compareFigures } from '../../src/calibrate/checkProfile.js';
+import { fitContention } from '../../src/calibrate/chooseScaling.js';
+import { emptySamples, type CostSamples } from '../../src/calibrate/CostSamples.js';
+import { profileUncertainty } from '../../src/calibrate/profileUncertainty.js';
+import { formatWithInterval, predictionInterval } from '../../src/metrics/predictionInterval.js';
+import { createPrng } from '../../util/createPrng.js';
+
+/** `n` lognormal draws around `median` (spread `sigma`), seeded: a probe's samples. */
+function draws(n: number, median: number, sigma: number, seed: number): number[] {
+  const prng = createPrng(seed);
+  return Array.from({ length: n }, () => {
+    const z = Math.sqrt(-2 * Math.log(1 - prng.next())) * Math.cos(2 * Math.PI * prng.next());
+    return median * Math.exp(sigma * z);
+  });
+}
+
+function samples(n: number, createMs: number): CostSamples {
+  return { ...emptySamples(), roundTrip: draws(n, 5, 0.05, 1), create: draws(n, 5 + createMs, 0.2, 2) };
+}
+
+describe('bootstrapCosts: each figure with the interval its samples allow', () => {
+  it('brackets the fitted value, and narrows as samples grow', () => {
+    const local = { ...emptySamples(), roundTrip: draws(30, 0.3, 0.1, 3), create: draws(30, 0.6, 0.1, 4) };
+    const few = bootstrapCosts(samples(10, 40), local);
+    const many = bootstrapCosts(samples(160, 40), local);
+    const [lo, hi] = many['latency.create.baseMs'] ?? [0, 0];
+    expect(lo).toBeLessThan(40);
+    expect(hi).toBeGreaterThan(40);
+    const width = (r: readonly number[] | undefined) => Math.log((r?.[1] ?? 1) / (r?.[0] ?? 1));
+    expect(width(many['latency.create.baseMs'])).toBeLessThan(width(few['latency.create.baseMs']) * 0.6);
+    expect(Object.keys(many).sort()).toEqual(['latency.create.baseMs', 'latency.roundTripMs']);
+  });
+
+  it('is the same for the same samples (seeded)', () => {
+    const s = samples(20, 30);
+    expect(bootstrapCosts(s, emptySamples())).toEqual(bootstrapCosts(s, emptySamples()));
+  });
+});
+
+describe('profileUncertainty and predictionInterval', () => {
+  const row = (strategy: string, predicted: number, measured: number) => ({
+    strategy,
+    predictedOpsPerSec: predicted,
+    measuredOpsPerSec: measured,
+    errorPercent: ((predicted - measured) / measured) * 100,
+  });
+
+  it("takes the held-out errors' root mean square in ln, bias included, over as many degrees of freedom", () => {
+    const u = profileUncertainty([row('a', 110, 100), row('b', 100, 110), row('c', 100, 100), row('d', 110, 100)], {});
+    expect(u.basis).toBe('validation');
+    expect(u.degreesOfFreedom).toBe(4);
+    expect(u.predictionLogSd).toBeCloseTo(Math.sqrt((3 * Math.log(1.1) ** 2) / 4), 4);
+    // 90% with 4 degrees of freedom: t = 2.132.
+    const { low, high } = predictionInterval(100, u);
+    expect(high).toBeCloseTo(100 * Math.exp(2.132 * u.predictionLogSd), 6);
+    expect(low * high).toBeCloseTo(100 * 100, 6);
+    expect(formatWithInterval(23.14, { low: 21.4, high: 24.94 })).toBe('23.1 (21.4–24.9)');
+  });
+
+  it('without validation, the widest main figure sets it, never under 5%', () => {
+    const tight = profileUncertainty([], { 'latency.create.baseMs': [39, 41] });
+    expect(tight).toMatchObject({ basis: 'figures', predictionLogSd: 0.05, degreesOfFreedom: 30 });
+    const wide = profileUncertainty([row('only', 1, 1)], { 'latency.read.baseMs': [10, 20] });
+    expect(wide.predictionLogSd).toBeCloseTo(Math.log(2) / (2 * 1.645), 3);
+  });
+});
+
+describe('fitContention: the slope past the peak', () => {
+  // X(N) = P / (1 + κ(N − 1)) past a peak at 8, with no round trip: P = 100, κ = 0.02.
+  const falling = [1, 2, 4, 8, 16, 32].map((workers) => ({
+    workers,
+    opsPerSec: workers < 8 ? workers * 12 : 100 / (1 + 0.02 * (workers - 1)),
+    throttled: 0,
+  }));
+
+  it('recovers κ and the uncontended plateau from points that fall', () => {
+    const fit = fitContention(falling, 0);
+    expect(fit?.contention).toBeCloseTo(0.02, 3);
+    expect(fit?.plateau).toBeCloseTo(100, 0);
+  });
+
+  it('sees no contention on a level plateau, or a fall within 7% (noise)', () => {
+    const level = falling.map((p) => ({ ...p, opsPerSec: Math.min(p.workers * 12, 90 + (p.workers % 3)) }));
+    expect(fitContention(level, 0)).toBeUndefined();
+    expect(fitContention(falling.slice(0, 4), 0)).toBeUndefined();
+  });
+});
+
+describe('compareFigures: drift, figure by figure', () => {
+  const profile = profileSchema.parse({
+    profile: {
+      name: 'p',
+      version: 1,
+      source: 'test',
+      createdAt: '2026-12-04',
+      measuredOn: 'https://org.example',
+      uncertainty: {
+        confidence: 0.9,
+        figures: { 'latency.create.baseMs': [36, 44], 'latency.roundTripMs': [9, 11] },
+        predictionLogSd: 0.05,
+        degreesOfFreedom: 7,
+        basis: 'validation',
+      },
+    },
+    mock: { latency: { roundTripMs: 10, create: { baseMs: 40 }, perRecordMs: 0.05 } },
+  });
+
+  it('holds within both intervals (at least 10%), and says NO past them', () => {
+    const now = new Map([
+      ['latency.create.baseMs', 44],
+      ['latency.roundTripMs', 16],
+      ['latency.perRecordMs', 0.9],
+    ]);
+    const rows = compareFigures(profile, now, { 'latency.create.baseMs': [41, 47], 'latency.roundTripMs': [15, 17] });
+    expect(rows.map((r) => [r.figure, r.holds, r.changePercent])).toEqual([
+      ['latency.create.baseMs', true, 10],
+      ['latency.roundTripMs', false, 60],
+      // Under 2 ms a change under 1 ms is this machine's noise.
+      ['latency.perRecordMs', true, 1700],
+    ]);
+  });
+});
+
+describe('scenarioTables and fitTables: what a job touches, against account', () => {
+  it('lists each table with the kinds its workloads use; scripts are unknown', async () => {
+    const { parseScenarioText } = await import('../../src/scenario/loadScenario.js');
+    const { scenarioTables } = await import('../../src/calibrate/scenarioTables.js');
+    const loaded = parseScenarioText(
+      `name: t
+workloads:
+  - { kind: insert, table: contact, count: 2, values: { lastname: "x{i}" } }
+  - { kind: mixed, table: account, count: 4, weights: { read: 1, update: 1 } }
+  - { kind: transactional, count: 1 }
+strategies: [sequential]
+`,
+      't.yaml',
+    );
+    const { tables, unknown } = scenarioTables(loaded.scenario);
+    expect([...tables].map(([t, k]) => [t, [...k]])).toEqual([
+      ['contact', ['create']],
+      ['account', ['read', 'update']],
+      ['quote', ['create']],
+      ['quotedetail', ['create']],
+    ]);
+    expect(unknown).toEqual([]);
+  });
+
+  it('a table dear to read gets a multiplier; a write dearer still gets the difference as a plug-in', async () => {
+    const { fitTables } = await import('../../src/calibrate/fitTables.js');
+    const flat = (n: number, ms: number) => Array.from({ length: n }, () => ms);
+    const account = {
+      roundTripMs: 0,
+      read: { baseMs: 10, distribution: 'none' as const },
+      create: { baseMs: 20, distribution: 'none' as const },
+    };
+    const fitted = fitTables(
+      [
+        { table: 'contact', samples: { read: flat(10, 10), create: flat(10, 80) } },
+        { table: 'lead', samples: { read: flat(10, 30), create: flat(10, 60) } },
+      ],
+      account,
+      emptySamples(),
+    );
+    expect(fitted.multipliers).toEqual({ lead: 3 });
+    expect(fitted.plugins).toEqual([
+      { name: 'measured by calibrate: contact create', table: 'contact', messages: ['create'], ms: 60 },
+    ]);
+    expect(fitted.measured).toEqual([
+      'tables.contact.read',
+      'tables.contact.create',
+      'tables.lead.read',
+      'tables.lead.create',
+    ]);
+  });
+});
