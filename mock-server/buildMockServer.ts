@@ -1,4 +1,5 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { MockStats } from './admin/MockStats.js';
 import { identityGuid, TokenIssuer } from './auth/TokenIssuer.js';
 import type { MockConfig, MockConfigInput } from './config/mockConfigSchema.js';
@@ -31,11 +32,13 @@ export interface MockServerOptions {
   readonly loopbackAdminOnly?: boolean;
   /** How long a request's head may take to arrive before a 408 (Node's default, 60 s); tests shorten it. */
   readonly headersTimeoutMs?: number;
+  /** Serve HTTPS with this key and certificate (PEM), as `dvbench mock --tls` does. */
+  readonly tls?: { readonly key: string; readonly cert: string } | undefined;
 }
 
 export interface MockServer {
-  /** The node:http server, not yet listening. */
-  readonly server: Server;
+  /** The node:http (or node:https) server, not yet listening. */
+  readonly server: Server | HttpsServer;
   readonly context: MockContext;
 }
 
@@ -110,29 +113,32 @@ export function buildMockServer(options: MockServerOptions = {}): MockServer {
     authEnabled: options.noAuth === true ? false : config.auth.enabled,
     anonymousUser: identityGuid(ANONYMOUS, config.organization.organizationId),
     loopbackAdminOnly: options.loopbackAdminOnly !== false,
+    scheme: options.tls === undefined ? 'http' : 'https',
   };
   // Dataverse takes URLs up to 32,768 characters (GET) and more inside $batch: headers this long
   // must be read, not refused.
   const headersTimeout = options.headersTimeoutMs ?? 60_000;
-  const server = createServer(
-    {
-      maxHeaderSize: 96 * 1024,
-      headersTimeout,
-      requestTimeout: Math.max(300_000, headersTimeout),
-      connectionsCheckingInterval: Math.min(30_000, Math.max(10, headersTimeout / 2)),
-    },
-    (req, res) => {
-      try {
-        const pending = handleServerRequest(req, res, env);
-        if (pending instanceof Promise)
-          pending.catch((error: unknown) => {
-            answerUnexpected(res, error);
-          });
-      } catch (error) {
-        answerUnexpected(res, error);
-      }
-    },
-  );
+  const serverOptions = {
+    maxHeaderSize: 96 * 1024,
+    headersTimeout,
+    requestTimeout: Math.max(300_000, headersTimeout),
+    connectionsCheckingInterval: Math.min(30_000, Math.max(10, headersTimeout / 2)),
+  };
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    try {
+      const pending = handleServerRequest(req, res, env);
+      if (pending instanceof Promise)
+        pending.catch((error: unknown) => {
+          answerUnexpected(res, error);
+        });
+    } catch (error) {
+      answerUnexpected(res, error);
+    }
+  };
+  const server =
+    options.tls === undefined
+      ? createServer(serverOptions, handler)
+      : createHttpsServer({ ...serverOptions, key: options.tls.key, cert: options.tls.cert }, handler);
   // Clients such as undici keep connections alive for 4 s by default; outlive that.
   server.keepAliveTimeout = 65_000;
   server.on('clientError', rejectUnparsable);

@@ -1,5 +1,6 @@
 /** The mock Dataverse Web API server's public entry: `src/` imports the mock only from here. */
 export { startMockServer } from './startMockServer.js';
+export { selfSignedCertificate, type MockCertificates } from './tls/selfSignedCertificate.js';
 export type { RunningMockServer, StartMockServerOptions } from './startMockServer.js';
 export { parseMockConfig } from './config/parseMockConfig.js';
 export { loadMockConfigFile, readMockConfigFile } from './config/loadMockConfigFile.js';

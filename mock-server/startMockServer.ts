@@ -9,7 +9,7 @@ export interface StartMockServerOptions extends MockServerOptions {
 }
 
 export interface RunningMockServer {
-  /** Origin, e.g. `http://127.0.0.1:43210`. */
+  /** Origin, e.g. `http://127.0.0.1:43210` (`https://` with `tls`). */
   readonly url: string;
   /** The Web API root, e.g. `http://127.0.0.1:43210/api/data/v9.2/`. */
   readonly apiUrl: string;
@@ -31,7 +31,7 @@ export async function startMockServer(options: StartMockServerOptions = {}): Pro
   });
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  const url = `http://${urlHost}:${port}`;
+  const url = `${options.tls === undefined ? 'http' : 'https'}://${urlHost}:${port}`;
   let closing: Promise<void> | undefined;
   return {
     url,

@@ -5,6 +5,14 @@ import { adminGuard, isLoopbackHost } from '../admin/adminGuard.js';
 import { handleAdminRequest, type AdminResponse } from '../admin/handleAdminRequest.js';
 import { serverResourceStats } from '../admin/serverResourceStats.js';
 import { handleTokenRequest, TOKEN_PATH, withBasicCredentials } from '../auth/handleTokenRequest.js';
+import {
+  INSTANCE_DISCOVERY_PATH,
+  instanceDiscovery,
+  KEYS_PATH,
+  openIdConfiguration,
+  OPENID_CONFIGURATION_PATH,
+  type OpenIdAnswer,
+} from '../auth/openIdMetadata.js';
 import { DataverseError } from '../errors/DataverseError.js';
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import { readRequestBody } from '../http/readRequestBody.js';
@@ -21,6 +29,8 @@ const jsonHeaders = (): Record<string, string> => ({ 'Content-Type': 'applicatio
 
 export interface ServerEnv extends PipelineEnv {
   readonly loopbackAdminOnly: boolean;
+  /** `https` when the mock serves TLS: the links it writes (nextLink, discovery documents) say so. */
+  readonly scheme: 'http' | 'https';
 }
 
 interface Target {
@@ -75,8 +85,18 @@ async function serveToken(target: Target, env: ServerEnv, v2: boolean): Promise<
 
 async function serveNotFound(target: Target, env: ServerEnv): Promise<void> {
   if ((await readBody(target, env, env.context.config.maxBodyBytes)) === undefined) return;
-  const url = `http://${target.req.headers.host ?? ''}${target.pathname}`;
+  const url = `${env.scheme}://${target.req.headers.host ?? ''}${target.pathname}`;
   writeResponse(target.res, 404, jsonHeaders(), JSON.stringify(dataverseErrors.noHttpResource(url).toBody()));
+}
+
+/** Entra ID's discovery endpoints, answered from the mock's own origin; undefined for any other path. */
+function openIdAnswer(target: Target, env: ServerEnv, query: string): OpenIdAnswer | undefined {
+  const origin = `${env.scheme}://${target.req.headers.host ?? '127.0.0.1'}`;
+  const configuration = OPENID_CONFIGURATION_PATH.exec(target.pathname);
+  if (configuration !== null) return openIdConfiguration(origin, configuration[1] ?? 'common');
+  if (target.pathname === INSTANCE_DISCOVERY_PATH) return instanceDiscovery(origin, new URLSearchParams(query));
+  if (KEYS_PATH.test(target.pathname)) return { status: 200, body: { keys: [] } };
+  return undefined;
 }
 
 /**
@@ -96,8 +116,8 @@ function refusedHost(req: IncomingMessage, res: ServerResponse, env: ServerEnv):
 }
 
 /**
- * The mock's three faces: the Web API, the token endpoint (Entra ID's shape) and `/_mock/*` for
- * the harness. A Web API request with nothing to wait for is answered before this returns.
+ * The mock's three faces: the Web API, the token endpoint and discovery documents (Entra ID's
+ * shape) and `/_mock/*` for the harness. A Web API request with nothing to wait for is answered before this returns.
  */
 export function handleServerRequest(req: IncomingMessage, res: ServerResponse, env: ServerEnv): MaybePromise<void> {
   const url = req.url ?? '/';
@@ -121,7 +141,7 @@ export function handleServerRequest(req: IncomingMessage, res: ServerResponse, e
         host,
         path: api[2] ?? '',
         query: q < 0 ? '' : url.slice(q + 1),
-        baseUrl: `http://${host}/api/data/${api[1] ?? 'v9.2'}/`,
+        baseUrl: `${env.scheme}://${host}/api/data/${api[1] ?? 'v9.2'}/`,
       },
       env,
     );
@@ -130,5 +150,11 @@ export function handleServerRequest(req: IncomingMessage, res: ServerResponse, e
   if (pathname === '/_mock' || pathname.startsWith('/_mock/')) return serveAdmin(target, env);
   const token = TOKEN_PATH.exec(pathname);
   if (token !== null && method === 'POST') return serveToken(target, env, token[2] !== undefined);
+  const discovery = method === 'GET' ? openIdAnswer(target, env, q < 0 ? '' : url.slice(q + 1)) : undefined;
+  if (discovery !== undefined) {
+    req.resume();
+    writeResponse(res, discovery.status, jsonHeaders(), JSON.stringify(discovery.body));
+    return undefined;
+  }
   return serveNotFound(target, env);
 }

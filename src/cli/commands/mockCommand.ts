@@ -1,4 +1,6 @@
-import { dirname } from 'node:path';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import {
   applyProfile,
   describeMockCosts,
@@ -7,6 +9,7 @@ import {
   MockConfigError,
   parseMockConfig,
   readMockConfigFile,
+  selfSignedCertificate,
   startMockServer,
   type MockConfig,
   type MockCosts,
@@ -25,17 +28,25 @@ Options:
   --config <file>  mock configuration, YAML or JSON (custom tables, auth, ...)
   --profile <p>    costs from a profile, replacing the config's: default (published
                    Dataverse figures), zero (no costs) or a profile file; a config that
-                   sets no latency, capacity or serializedFraction gets 'default'
+                   sets no latency, capacity, serializedFraction or contention gets
+                   'default'
   --no-auth        accept requests without a bearer token
   --latency <ms>   base service time of every operation, in ms (lognormal jitter)
   --capacity <n>   operations served in parallel; more wait in a queue
   --time-scale <x> compress windows and Retry-After by x (60: 300 s becomes 5 s)
   --dop-hint <n>   value of the x-ms-dop-hint header (the profile's, else 48)
   --seed <n>       seed for sampled latencies and faults
+  --tls            serve HTTPS with a certificate made at start (an authority and a server
+                   certificate for localhost, 127.0.0.1, ::1 and --host); the authority's
+                   certificate is written to a file (printed; removed on exit) for
+                   NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE or SSL_CERT_FILE
+  --tls-ca <file>  write the authority's certificate here instead (kept on exit)
   -h, --help       show this help
 
 Web API root: http://HOST:PORT/api/data/v9.2/
 Tokens:       POST http://HOST:PORT/<tenant>/oauth2/v2.0/token (or /oauth2/token)
+Sign-in:      GET /<tenant>/v2.0/.well-known/openid-configuration, GET /common/discovery/instance:
+              with --tls, MSAL and azure-identity take the mock as their authority
 Admin:        GET /_mock/health, GET /_mock/stats, POST /_mock/reset, POST /_mock/seed
               (no token; a loopback Host and Origin only, JSON bodies: a web page cannot reach it)
 Limits:       bodies 16 MiB each and 128 MiB at once, $batch answers 64 MiB, 500,000 seeded
@@ -53,6 +64,8 @@ const MOCK_OPTIONS = {
   'dop-hint': { type: 'string' },
   seed: { type: 'string' },
   profile: { type: 'string' },
+  tls: { type: 'boolean' },
+  'tls-ca': { type: 'string' },
 } as const;
 
 type MockValues = CommandValues<typeof MOCK_OPTIONS>;
@@ -118,6 +131,37 @@ async function listen(
   }
 }
 
+/** The names and addresses the certificate covers: loopback's, and the host it listens on. */
+function certificateHosts(host: string): string[] {
+  const wildcard = host === '0.0.0.0' || host === '::';
+  return ['localhost', '127.0.0.1', '::1', ...(wildcard ? [] : [host.replace(/^\[|\]$/g, '')])];
+}
+
+/** The authority's certificate, public, where clients can be pointed at it; --tls-ca chooses the file. */
+async function writeCaFile(chosen: string | undefined, port: number, pem: string): Promise<string> {
+  const file = resolve(chosen ?? join(tmpdir(), `dvbench-mock-ca-${port}.pem`));
+  try {
+    await writeFile(file, pem, { mode: 0o644 });
+  } catch (error) {
+    throw errorCatalogue.DVB_ERR_USAGE(
+      `dvbench mock: --tls-ca: cannot write ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
+    );
+  }
+  return file;
+}
+
+function tlsHelp(url: string, caFile: string): string {
+  const host = new URL(url).host;
+  return (
+    `dvbench mock: TLS: certificates made for this run; trust their authority, ${caFile}:\n` +
+    `  NODE_EXTRA_CA_CERTS=${caFile} (Node, dvbench run), REQUESTS_CA_BUNDLE=${caFile} (Python requests, ` +
+    `azure-identity), SSL_CERT_FILE=${caFile} (OpenSSL)\n` +
+    `  authority: ${url}/<tenant> (OpenID discovery at ${url}/<tenant>/v2.0/.well-known/openid-configuration); ` +
+    `MSAL for Node: knownAuthorities ['${host}']; MSAL for Python and azure-identity: ` +
+    `instance_discovery=False / disable_instance_discovery=True, or instance discovery at ${url}/common/discovery/instance\n`
+  );
+}
+
 /** `dvbench mock`: resolves when the server has stopped after a signal. */
 export const mockCommand = defineCommand(
   { name: 'mock', help: mockHelp, options: MOCK_OPTIONS },
@@ -134,14 +178,29 @@ export const mockCommand = defineCommand(
           `${noAuth ? ', and --no-auth opens the Web API too' : ''}.\n`,
       );
     }
-    const server = await listen({ port, host, config, noAuth, loopbackAdminOnly: loopback });
+    const tls = values.tls === true ? selfSignedCertificate(certificateHosts(host)) : undefined;
+    const server = await listen({
+      port,
+      host,
+      config,
+      noAuth,
+      loopbackAdminOnly: loopback,
+      tls: tls === undefined ? undefined : { key: tls.keyPem, cert: tls.certPem },
+    });
+    const caFile = tls === undefined ? undefined : await writeCaFile(values['tls-ca'], server.port, tls.caPem);
     io.stdout.write(`listening on ${server.url}\n`);
     io.stderr.write(`dvbench mock: costs: ${describeMockCosts(costs)}\n`);
+    if (caFile !== undefined) io.stderr.write(tlsHelp(server.url, caFile));
     await new Promise<void>((resolve) => {
       const stop = (): void => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
-        void server.close().then(resolve);
+        void server
+          .close()
+          .then(() =>
+            caFile === undefined || values['tls-ca'] !== undefined ? undefined : rm(caFile, { force: true }),
+          )
+          .then(resolve);
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
