@@ -29,7 +29,7 @@ export async function openTarget<T>(
     const url = mock?.url ?? (target.kind === 'org' ? target.url : '');
     const identities =
       target.kind === 'org'
-        ? await createOrgTokenProviders(url, target.identities)
+        ? await createOrgTokenProviders(url, target.identities, { authorityHost: target.authorityHost })
         : createMockTokenProviders(url, scenario.identities);
     const buffer = ThrottleGate.buffer(identities.length);
     // One gate per identity over a shared buffer: threads and processes see the same Retry-After.

@@ -47,7 +47,7 @@ export const cleanupCommand = defineCommand(
       );
     const client = new DataverseClient({
       url: target.url,
-      identities: await createOrgTokenProviders(target.url, target.identities),
+      identities: await createOrgTokenProviders(target.url, target.identities, { authorityHost: target.authorityHost }),
       connections: 8,
     });
     try {

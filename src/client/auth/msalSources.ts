@@ -30,9 +30,12 @@ function configuration(common: MsalCommon): Configuration {
     auth: {
       clientId: common.clientId,
       authority: `${host}/${common.tenantId}`,
-      ...(common.authorityMetadata === undefined
-        ? {}
-        : { authorityMetadata: common.authorityMetadata, knownAuthorities: [new URL(host).host] }),
+      // The host the user named is trusted as named: MSAL asks it for its OpenID configuration
+      // and skips instance discovery at login.microsoftonline.com, which an authority MSAL does
+      // not know (`dvbench mock --tls`, a private cloud) would fail and a locked-down network
+      // cannot reach.
+      knownAuthorities: [new URL(host).host],
+      ...(common.authorityMetadata === undefined ? {} : { authorityMetadata: common.authorityMetadata }),
     },
     // MSAL's own logging is off: its messages may carry request details.
     system: { loggerOptions: { piiLoggingEnabled: false, loggerCallback: () => undefined } },
