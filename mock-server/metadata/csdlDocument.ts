@@ -62,6 +62,152 @@ function entitySet(table: TableMetadata, catalogue: Catalogue): string[] {
   return lines;
 }
 
+function enumType(name: string, members: readonly (readonly [string, number])[], flags = false): string[] {
+  return [
+    `    <EnumType Name="${name}"${flags ? ' IsFlags="true"' : ''}>`,
+    ...members.map(([member, value]) => `      <Member Name="${member}" Value="${value}"/>`),
+    '    </EnumType>',
+  ];
+}
+
+/**
+ * The enumerations Dataverse declares for what the mock serves (attribute types and
+ * requirement levels in its metadata answers, the filters of RetrieveMetadataChanges), with
+ * Dataverse's names and values.
+ */
+const ENUM_TYPES = [
+  ...enumType('AttributeTypeCode', [
+    ['Boolean', 0],
+    ['Customer', 1],
+    ['DateTime', 2],
+    ['Decimal', 3],
+    ['Double', 4],
+    ['Integer', 5],
+    ['Lookup', 6],
+    ['Memo', 7],
+    ['Money', 8],
+    ['Owner', 9],
+    ['PartyList', 10],
+    ['Picklist', 11],
+    ['State', 12],
+    ['Status', 13],
+    ['String', 14],
+    ['Uniqueidentifier', 15],
+    ['CalendarRules', 16],
+    ['Virtual', 17],
+    ['BigInt', 18],
+    ['ManagedProperty', 19],
+    ['EntityName', 20],
+  ]),
+  ...enumType('AttributeRequiredLevel', [
+    ['None', 0],
+    ['SystemRequired', 1],
+    ['ApplicationRequired', 2],
+    ['Recommended', 3],
+  ]),
+  ...enumType(
+    'OwnershipTypes',
+    [
+      ['None', 0],
+      ['UserOwned', 1],
+      ['TeamOwned', 2],
+      ['BusinessOwned', 4],
+      ['OrganizationOwned', 8],
+      ['BusinessParented', 16],
+      ['Filtered', 32],
+    ],
+    true,
+  ),
+  ...enumType(
+    'EntityFilters',
+    [
+      ['Entity', 1],
+      ['Attributes', 2],
+      ['Privileges', 4],
+      ['Relationships', 8],
+      ['All', 15],
+    ],
+    true,
+  ),
+  ...enumType(
+    'DeletedMetadataFilters',
+    [
+      ['Entity', 1],
+      ['Attribute', 2],
+      ['Relationship', 4],
+      ['Label', 8],
+      ['OptionSet', 16],
+      ['All', 31],
+    ],
+    true,
+  ),
+  ...enumType('RelationshipType', [
+    ['OneToManyRelationship', 0],
+    ['ManyToManyRelationship', 1],
+  ]),
+];
+
+/**
+ * The complex types of the metadata answers and actions: labels, the managed requirement level,
+ * and open types for the query and metadata shapes whose many properties the mock reads by name.
+ */
+const COMPLEX_TYPES = [
+  '    <ComplexType Name="LocalizedLabel">',
+  '      <Property Name="Label" Type="Edm.String"/>',
+  '      <Property Name="LanguageCode" Type="Edm.Int32" Nullable="false"/>',
+  '      <Property Name="IsManaged" Type="Edm.Boolean"/>',
+  '      <Property Name="MetadataId" Type="Edm.Guid"/>',
+  '      <Property Name="HasChanged" Type="Edm.Boolean"/>',
+  '    </ComplexType>',
+  '    <ComplexType Name="Label">',
+  `      <Property Name="LocalizedLabels" Type="Collection(${ALIAS}.LocalizedLabel)"/>`,
+  `      <Property Name="UserLocalizedLabel" Type="${ALIAS}.LocalizedLabel"/>`,
+  '    </ComplexType>',
+  '    <ComplexType Name="AttributeRequiredLevelManagedProperty">',
+  `      <Property Name="Value" Type="${ALIAS}.AttributeRequiredLevel" Nullable="false"/>`,
+  '      <Property Name="CanBeChanged" Type="Edm.Boolean" Nullable="false"/>',
+  '      <Property Name="ManagedPropertyLogicalName" Type="Edm.String"/>',
+  '    </ComplexType>',
+  '    <ComplexType Name="AttributeTypeDisplayName">',
+  '      <Property Name="Value" Type="Edm.String"/>',
+  '    </ComplexType>',
+  '    <ComplexType Name="QueryExpression" OpenType="true">',
+  '      <Property Name="EntityName" Type="Edm.String"/>',
+  '    </ComplexType>',
+  '    <ComplexType Name="EntityQueryExpression" OpenType="true"/>',
+  '    <ComplexType Name="ComplexEntityMetadata" OpenType="true">',
+  '      <Property Name="LogicalName" Type="Edm.String"/>',
+  '      <Property Name="MetadataId" Type="Edm.Guid"/>',
+  '    </ComplexType>',
+  '    <ComplexType Name="BulkDeleteResponse">',
+  '      <Property Name="JobId" Type="Edm.Guid" Nullable="false"/>',
+  '    </ComplexType>',
+  '    <ComplexType Name="RetrieveMetadataChangesResponse">',
+  `      <Property Name="EntityMetadata" Type="Collection(${ALIAS}.ComplexEntityMetadata)"/>`,
+  '      <Property Name="ServerVersionStamp" Type="Edm.String"/>',
+  '    </ComplexType>',
+];
+
+/** BulkDelete and RetrieveMetadataChanges, with Dataverse's parameters. */
+const METADATA_OPERATIONS = [
+  '    <Action Name="BulkDelete">',
+  `      <Parameter Name="QuerySet" Type="Collection(${ALIAS}.QueryExpression)" Nullable="false"/>`,
+  '      <Parameter Name="JobName" Type="Edm.String" Nullable="false"/>',
+  '      <Parameter Name="SendEmailNotification" Type="Edm.Boolean" Nullable="false"/>',
+  '      <Parameter Name="ToRecipients" Type="Collection(Edm.Guid)" Nullable="false"/>',
+  '      <Parameter Name="CCRecipients" Type="Collection(Edm.Guid)" Nullable="false"/>',
+  '      <Parameter Name="RecurrencePattern" Type="Edm.String" Nullable="false"/>',
+  '      <Parameter Name="StartDateTime" Type="Edm.DateTimeOffset" Nullable="false"/>',
+  `      <ReturnType Type="${ALIAS}.BulkDeleteResponse" Nullable="false"/>`,
+  '    </Action>',
+  '    <Function Name="RetrieveMetadataChanges">',
+  `      <Parameter Name="Query" Type="${ALIAS}.EntityQueryExpression"/>`,
+  `      <Parameter Name="DeletedMetadataFilters" Type="${ALIAS}.DeletedMetadataFilters"/>`,
+  '      <Parameter Name="ClientVersionStamp" Type="Edm.String"/>',
+  `      <ReturnType Type="${ALIAS}.RetrieveMetadataChangesResponse" Nullable="false"/>`,
+  '    </Function>',
+];
+
 /** The bound bulk actions and WhoAmI: the operations the mock serves beyond CRUD and `$batch`. */
 const OPERATIONS = [
   '    <ComplexType Name="WhoAmIResponse">',
@@ -114,11 +260,16 @@ export function csdlDocument(catalogue: Catalogue): string {
     ...[
       '    <EntityType Name="crmbaseentity" Abstract="true"/>',
       ...tables.flatMap((t) => entityType(t, catalogue)),
+      ...ENUM_TYPES,
+      ...COMPLEX_TYPES,
       ...OPERATIONS,
+      ...METADATA_OPERATIONS,
       '    <EntityContainer Name="System">',
       ...tables.flatMap((t) => entitySet(t, catalogue)),
       `      <FunctionImport Name="WhoAmI" Function="${NAMESPACE}.WhoAmI"/>`,
       `      <FunctionImport Name="RetrieveTotalRecordCount" Function="${NAMESPACE}.RetrieveTotalRecordCount"/>`,
+      `      <FunctionImport Name="RetrieveMetadataChanges" Function="${NAMESPACE}.RetrieveMetadataChanges"/>`,
+      `      <ActionImport Name="BulkDelete" Action="${NAMESPACE}.BulkDelete"/>`,
       '    </EntityContainer>',
     ].map((line) => `  ${line}`),
     '    </Schema>',

@@ -86,6 +86,18 @@ function schemaNameOf(logicalName: string): string {
   return logicalName.slice(0, at) + logicalName.charAt(at).toUpperCase() + logicalName.slice(at + 1);
 }
 
+/**
+ * A display name from the schema name, the publisher prefix dropped and its words spaced
+ * (`ParentCustomerId` → `Parent Customer Id`, `new_Project` → `Project`): the mock has no labels
+ * of its own, and a label made this way is what the maker portal starts from. Not Dataverse's
+ * own label for a standard column (account's `name` is "Account Name" there).
+ */
+function displayNameOf(logicalName: string): string {
+  const schema = schemaNameOf(logicalName);
+  const bare = schema.slice(schema.indexOf('_') + 1);
+  return bare.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
+}
+
 /** One of the standard tables every org has (not a custom one from the mock config). */
 export function isStandardTable(logicalName: string): boolean {
   return logicalName in OBJECT_TYPE_CODES;
@@ -156,9 +168,10 @@ export function optionSetDefinition(table: TableMetadata, column: ColumnDefiniti
 }
 
 /**
- * One column as an attribute definition: the properties the mock knows, no invented ones. What
- * a client may write comes from the mock's own rules: a read-only column (computed, or kept by
- * the server) takes no value; a primary key may be given on create, never changed.
+ * One column as an attribute definition: the properties the mock knows, and labels derived
+ * from its names. What a client may write comes from the mock's own rules: a read-only column
+ * (computed, or kept by the server) takes no value; a primary key may be given on create, never
+ * changed, and is the one column the system requires (the mock requires no other on create).
  */
 export function attributeDefinition(table: TableMetadata, column: ColumnDefinition): Record<string, unknown> {
   const [type, odataType] = attributeType(column);
@@ -178,6 +191,12 @@ export function attributeDefinition(table: TableMetadata, column: ColumnDefiniti
     IsValidForRead: true,
     IsPrimaryId: key,
     IsPrimaryName: column.name === table.definition.primaryName,
+    DisplayName: label(displayNameOf(column.name), `${table.logicalName}.${column.name}.display`),
+    RequiredLevel: {
+      Value: key ? 'SystemRequired' : 'None',
+      CanBeChanged: !key,
+      ManagedPropertyLogicalName: 'canmodifyrequirementlevelsettings',
+    },
     ...(column.maxLength === undefined ? {} : { MaxLength: column.maxLength }),
     ...(column.targets === undefined ? {} : { Targets: column.targets.map((t) => t.table) }),
   };
@@ -197,6 +216,8 @@ export function entityDefinition(table: TableMetadata, catalogue: Catalogue): Re
     PrimaryNameAttribute: table.definition.primaryName,
     ObjectTypeCode: custom ? 10_000 + customIndex : OBJECT_TYPE_CODES[table.logicalName],
     IsCustomEntity: custom,
+    DisplayName: label(displayNameOf(table.logicalName), `${table.logicalName}.display`),
+    DisplayCollectionName: label(displayNameOf(table.entitySetName), `${table.logicalName}.displaycollection`),
     // None of the mock's tables is an activity or a many-to-many intersect table.
     IsActivity: false,
     IsIntersect: false,
@@ -213,6 +234,8 @@ export const ENTITY_PROPERTIES = Object.freeze([
   'PrimaryNameAttribute',
   'ObjectTypeCode',
   'IsCustomEntity',
+  'DisplayName',
+  'DisplayCollectionName',
   'IsActivity',
   'IsIntersect',
   'Attributes',
@@ -231,6 +254,8 @@ export const ATTRIBUTE_PROPERTIES = Object.freeze([
   'IsValidForRead',
   'IsPrimaryId',
   'IsPrimaryName',
+  'DisplayName',
+  'RequiredLevel',
   'MaxLength',
   'Targets',
 ]);

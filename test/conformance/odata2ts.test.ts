@@ -33,6 +33,12 @@ describe("conformance: a code generator from npm (odata2ts) on the mock's $metad
       { cwd: out },
     );
 
+    // The enumerations Dataverse declares come out as the generator's own enums.
+    const model = require(join(out, 'gen', 'MicrosoftDynamicsCrmModel.js')) as Record<string, Record<string, unknown>>;
+    expect(model.AttributeTypeCode?.Picklist).toBe('Picklist');
+    expect(model.AttributeRequiredLevel?.SystemRequired).toBe('SystemRequired');
+    expect(Object.keys(model.EntityFilters ?? {})).toEqual(expect.arrayContaining(['Entity', 'Attributes', 'All']));
+
     const { MicrosoftDynamicsCrmService } = require(join(out, 'gen', 'MicrosoftDynamicsCrmService.js')) as {
       MicrosoftDynamicsCrmService: new (client: unknown, root: string) => any;
     };

@@ -67,12 +67,41 @@ describe('mock server: EntityDefinitions (table metadata), from the same definit
     });
   });
 
+  it('labels and requirement levels: derived from the schema name, the primary key system-required', async () => {
+    const table = await mock.api(
+      'GET',
+      "EntityDefinitions(LogicalName='new_project')?$select=DisplayName,DisplayCollectionName",
+    );
+    expect(table.status).toBe(200);
+    expect(table.json.DisplayName.UserLocalizedLabel).toMatchObject({ Label: 'Project', LanguageCode: 1033 });
+    expect(table.json.DisplayCollectionName.LocalizedLabels[0].Label).toBe('Projects');
+    const columns = await mock.api(
+      'GET',
+      "EntityDefinitions(LogicalName='account')/Attributes?$select=LogicalName,DisplayName,RequiredLevel&$filter=LogicalName eq 'accountid' or LogicalName eq 'primarycontactid'",
+    );
+    const byName = Object.fromEntries(
+      (columns.json.value as { LogicalName: string; DisplayName: unknown; RequiredLevel: unknown }[]).map((c) => [
+        c.LogicalName,
+        c,
+      ]),
+    );
+    expect(byName.accountid?.RequiredLevel).toEqual({
+      Value: 'SystemRequired',
+      CanBeChanged: false,
+      ManagedPropertyLogicalName: 'canmodifyrequirementlevelsettings',
+    });
+    expect(byName.primarycontactid).toMatchObject({
+      DisplayName: { UserLocalizedLabel: { Label: 'Primary Contact Id' } },
+      RequiredLevel: { Value: 'None', CanBeChanged: true },
+    });
+  });
+
   it.each([
     ["EntityDefinitions(LogicalName='nosuch')", 404, ''],
     [
-      "EntityDefinitions(LogicalName='account')?$select=DisplayName",
+      "EntityDefinitions(LogicalName='account')?$select=OwnershipType",
       400,
-      "Could not find a property named 'DisplayName' on type 'Microsoft.Dynamics.CRM.EntityMetadata' (the dvbench mock serves",
+      "Could not find a property named 'OwnershipType' on type 'Microsoft.Dynamics.CRM.EntityMetadata' (the dvbench mock serves",
     ],
     [
       "EntityDefinitions?$filter=startswith(LogicalName,'a')",

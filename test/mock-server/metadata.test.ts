@@ -27,4 +27,28 @@ describe('mock server: $metadata', () => {
     expect(sets).toContainEqual(['new_projects', 'new_project']);
     for (const [, type] of sets) expect(types.has(type)).toBe(true);
   });
+
+  it('declares the enum and complex types it uses, and every mscrm type it names is declared', async () => {
+    const xml = (await mock.api('GET', '$metadata')).text;
+    const members = (name: string) =>
+      [
+        ...(new RegExp(`<EnumType Name="${name}"[^>]*>([\\s\\S]*?)</EnumType>`).exec(xml)?.[1] ?? '').matchAll(
+          /<Member Name="(\w+)" Value="(\d+)"\/>/g,
+        ),
+      ].map((m) => `${m[1]}=${m[2]}`);
+    expect(members('AttributeTypeCode')).toEqual(expect.arrayContaining(['Picklist=11', 'String=14', 'Lookup=6']));
+    expect(members('AttributeRequiredLevel')).toEqual([
+      'None=0',
+      'SystemRequired=1',
+      'ApplicationRequired=2',
+      'Recommended=3',
+    ]);
+    expect(xml).toContain('<EnumType Name="EntityFilters" IsFlags="true">');
+    expect(xml).toContain('<ActionImport Name="BulkDelete" Action="Microsoft.Dynamics.CRM.BulkDelete"/>');
+    expect(xml).toContain('<FunctionImport Name="RetrieveMetadataChanges"');
+    const declared = new Set([...xml.matchAll(/<(?:EntityType|ComplexType|EnumType) Name="(\w+)"/g)].map((m) => m[1]));
+    const named = [...xml.matchAll(/Type="(?:Collection\()?mscrm\.(\w+)\)?"/g)].map((m) => m[1]);
+    expect(named.length).toBeGreaterThan(10);
+    expect(named.filter((t) => !declared.has(t))).toEqual([]);
+  });
 });
