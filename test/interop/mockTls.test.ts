@@ -10,9 +10,13 @@ const BIN = new URL('../../bin/dvbench.js', import.meta.url).pathname;
 const tempDir = useTempDirs();
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 
-/** Debian's python3 with python3-msal and python3-azure, as the README's interop section installs them. */
-const python = spawnSync('python3', ['-c', 'import msal, azure.identity, requests'], { encoding: 'utf8' });
-const hasPython = python.status === 0;
+/**
+ * A python3 with Debian's python3-msal, python3-azure and python3-requests (docs/interop.md):
+ * the one on PATH, or Debian's own when PATH leads to another (pyenv) without them.
+ */
+const PYTHON = ['python3', '/usr/bin/python3'].find(
+  (candidate) => spawnSync(candidate, ['-c', 'import msal, azure.identity, requests']).status === 0,
+);
 
 /** Runs a program to completion; its stdout, or a failure with its stderr. */
 function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
@@ -46,7 +50,10 @@ const PYTHON_SIGN_IN = `
 import json, os, msal, requests
 from azure.identity import ClientSecretCredential
 url = os.environ['MOCK_URL']
-cred = ClientSecretCredential('${TENANT}', 'my-app', 'my-secret', authority=url.split('//')[1], disable_instance_discovery=True)
+from azure.identity import __version__ as v
+# 1.13.0 calls it disable_instance_discovery; its betas (Debian 12 ships 1.13.0b2) instance_discovery.
+kw = {'instance_discovery': False} if v.startswith('1.13.0b') else {'disable_instance_discovery': True}
+cred = ClientSecretCredential('${TENANT}', 'my-app', 'my-secret', authority=url.split('//')[1], **kw)
 token = cred.get_token(url + '/.default').token
 who = requests.get(url + '/api/data/v9.2/WhoAmI', headers={'Authorization': 'Bearer ' + token})
 app = msal.ConfidentialClientApplication('my-app', client_credential='my-secret', authority=url + '/${TENANT}',
@@ -119,16 +126,19 @@ describe('dvbench mock --tls: HTTPS and an Entra-like authority that official cl
     );
   });
 
-  it.skipIf(!hasPython)('azure-identity ClientSecretCredential and MSAL for Python sign in against it', async () => {
-    const out = JSON.parse(
-      await run('python3', ['-c', PYTHON_SIGN_IN], { REQUESTS_CA_BUNDLE: caFile, MOCK_URL: url }),
-    ) as {
-      status: number;
-      userId: string;
-      msal: boolean;
-    };
-    expect(out).toEqual({ status: 200, userId: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown, msal: true });
-  });
+  it.skipIf(PYTHON === undefined)(
+    'azure-identity ClientSecretCredential and MSAL for Python sign in against it',
+    async () => {
+      const out = JSON.parse(
+        await run(PYTHON ?? 'python3', ['-c', PYTHON_SIGN_IN], { REQUESTS_CA_BUNDLE: caFile, MOCK_URL: url }),
+      ) as {
+        status: number;
+        userId: string;
+        msal: boolean;
+      };
+      expect(out).toEqual({ status: 200, userId: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown, msal: true });
+    },
+  );
 
   it('dvbench run takes it as an org: an app registration signs in through the mock authority', async () => {
     const dir = await tempDir('dvbench-tls-run-');

@@ -1,12 +1,16 @@
 """Microsoft's Python SDK (PowerPlatform-Dataverse-Client) against `dvbench mock`, unchanged.
 
 A manual check (CI cannot reach PyPI or GitHub): see docs/interop.md for how to get the SDK and run
-this. Run: PYTHONPATH=<sdk>/src python3 test/interop/python_sdk_smoke.py http://127.0.0.1:PORT
-Each step prints ok or the exception; the exit code is the number of steps that failed.
+this. Run: PYTHONPATH=<sdk>/src python3 test/interop/python_sdk_smoke.py https://127.0.0.1:PORT
+Against `dvbench mock --tls` (give REQUESTS_CA_BUNDLE the authority's certificate it prints) the
+SDK signs in with azure-identity's own ClientSecretCredential, the mock as its authority; against
+plain http, with a credential that posts to the mock's token endpoint. Each step prints ok or the
+exception; the exit code is the number of steps that failed.
 """
 import sys, time, traceback
 from azure.core.credentials import AccessToken
 from PowerPlatform.Dataverse.client import DataverseClient
+from PowerPlatform.Dataverse.core.errors import HttpError
 
 base = sys.argv[1].rstrip('/')
 
@@ -35,7 +39,30 @@ def step(name, fn):
         print(f"FAIL {name}: {type(e).__name__}: {str(e)[:400]}")
         if '-v' in sys.argv: traceback.print_exc()
 
-with DataverseClient(base, MockCredential()) as client:
+def credential():
+    if not base.startswith('https://'):
+        return MockCredential()
+    from azure.identity import ClientSecretCredential, __version__ as v
+    # As for any authority Entra ID does not list (a private cloud, Azure Stack): no instance
+    # discovery at login.microsoftonline.com; the authority's own OpenID configuration instead.
+    # azure-identity 1.13.0 calls it disable_instance_discovery; its betas (Debian 12's 1.13.0b2)
+    # instance_discovery.
+    kw = {'instance_discovery': False} if v.startswith('1.13.0b') else {'disable_instance_discovery': True}
+    return ClientSecretCredential('mock-tenant', 'app-1', 's', authority=base.split('//', 1)[1], **kw)
+
+def throttled():
+    """Calls until the service protection limit answers 429: the SDK's error says so, and when to retry."""
+    for i in range(2000):
+        try:
+            client.records.get('account', filter="startswith(name,'SDK')", select=['name'], top=1).__next__()
+        except HttpError as e:
+            assert e.status_code == 429 and e.is_transient and e.details.get('retry_after', 0) > 0, e.to_dict()
+            return f"429 after {i} calls, retry after {e.details['retry_after']} s"
+    return 'no 429 in 2000 calls'
+
+with DataverseClient(base, credential()) as client:
+    step('sign-in (azure-identity ClientSecretCredential)' if base.startswith('https://') else 'sign-in (token endpoint)',
+         lambda: len(credential().get_token(base + '/.default').token) > 0 or 'no token')
     acc = step('records.create one', lambda: client.records.create('account', {'name': 'SDK one', 'telephone1': '555'}))
     many = step('records.create many (CreateMultiple)', lambda: client.records.create('account', [{'name': f'SDK {i}'} for i in range(5)]))
     if acc:
@@ -45,6 +72,8 @@ with DataverseClient(base, MockCredential()) as client:
     if many:
         step('records.update many (UpdateMultiple)', lambda: client.records.update('account', many, {'telephone1': '9'}))
     step('records.get filter', lambda: [r['name'] for page in client.records.get('account', filter="startswith(name,'SDK')", select=['name'], top=3) for r in page])
+    step('records.get paging (page_size=2, nextLink followed)', lambda: [len(page) for page in client.records.get('account', filter="startswith(name,'SDK')", select=['name'], page_size=2)])
+    step('formatted values', lambda: [r['statecode@OData.Community.Display.V1.FormattedValue'] for page in client.records.get('account', select=['statecode'], top=1, include_annotations='OData.Community.Display.V1.FormattedValue') for r in page])
     step('query.sql', lambda: [r['name'] for r in client.query.sql("SELECT TOP 3 name FROM account WHERE name LIKE 'SDK%' ORDER BY name")])
     step('tables.get', lambda: client.tables.get('account'))
     step('tables.list_columns', lambda: len(client.tables.list_columns('account')))
@@ -87,5 +116,6 @@ with DataverseClient(base, MockCredential()) as client:
             t.sleep(0.05)
         return 'never completed'
     step('BulkDelete job visible in asyncoperations', bulk_delete_job)
+    step('429 from the service protection limits', throttled)
 print(f"{failed} failed")
 sys.exit(failed)
