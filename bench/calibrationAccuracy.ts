@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILT_IN_PROFILES, type MockConfigInput } from '../mock-server/index.js';
 import type { CalibrationResult } from '../src/calibrate/Calibration.js';
 import { median } from '../src/metrics/statistics.js';
-import { startStandInOrg } from './standIn/startStandInOrg.js';
+import type { RunResults } from '../src/runner/RunResults.js';
+import { startStandInOrg, type StandInOrg } from './standIn/startStandInOrg.js';
 
 const BIN = fileURLToPath(new URL('../../bin/dvbench.js', import.meta.url));
 
@@ -144,6 +145,89 @@ function runCalibrate(url: string, token: string, out: string, records: number):
   });
 }
 
+/** One held-out strategy of the bench's own scenario: predicted on the mock, measured on the stand-in. */
+/** `serialized`, `capacity+contention 0.02`: how the calibration capped throughput. */
+function scalingName(r: CalibrationResult): string {
+  const chosen = r.scaling?.chosen;
+  if (chosen === undefined) return 'default';
+  return chosen.contention > 0 ? `${chosen.name}+contention ${chosen.contention}` : chosen.name;
+}
+
+export interface HeldOutCase {
+  readonly strategy: string;
+  readonly predicted: number;
+  readonly low: number | null;
+  readonly high: number | null;
+  readonly measured: number;
+  readonly errorPercent: number;
+  /** The measured throughput fell inside the prediction's 90% interval; null without one. */
+  readonly covered: boolean | null;
+}
+
+/**
+ * A job the calibration never saw, for the intervals' honesty: a mixed read/update/create
+ * workload on seeded records, sequential and async at 1, 2 and 3 times the dop hint.
+ */
+function heldOutScenario(dopHint: number, prefix: string): string {
+  return [
+    'name: bench-held-out',
+    'seed: 23',
+    'data: { account: 60 }',
+    `workloads: [{ kind: mixed, table: account, count: 60, weights: { read: 2, update: 1, insert: 1 }, values: { name: "${prefix} m{i}" } }]`,
+    `strategies: [sequential, async:${dopHint}, async:${2 * dopHint}, async:${3 * dopHint}]`,
+    'repetitions: 1',
+    'warmup: 1',
+  ].join('\n');
+}
+
+function runScenario(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'run', ...args, '--quiet'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env,
+    });
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+}
+
+/** The held-out scenario on the stand-in and on the mock with the profile; each strategy compared. */
+async function heldOut(org: StandInOrg, profile: string, dir: string, dopHint: number): Promise<HeldOutCase[]> {
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'held-out.yaml');
+  await writeFile(file, heldOutScenario(dopHint, 'dvbench-bench'));
+  const env = { ...process.env, DATAVERSE_URL: org.url, DATAVERSE_TOKEN: org.token };
+  const onOrg = await runScenario([file, '--allow-writes', '--out', join(dir, 'org')], env);
+  const mockEnv = { ...process.env };
+  delete mockEnv.DATAVERSE_URL;
+  delete mockEnv.DATAVERSE_TOKEN;
+  const onMock = await runScenario(
+    [file, '--target', 'mock', '--profile', profile, '--out', join(dir, 'mock')],
+    mockEnv,
+  );
+  if (onOrg !== 0 || onMock !== 0) throw new Error(`held-out runs exited ${onOrg} (stand-in) and ${onMock} (mock)`);
+  const read = async (side: string): Promise<RunResults> =>
+    JSON.parse(await readFile(join(dir, side, 'results.json'), 'utf8')) as RunResults;
+  const [measured, predicted] = [await read('org'), await read('mock')];
+  return predicted.strategies.flatMap((p) => {
+    const m = measured.strategies.find((s) => s.name === p.name);
+    if (m === undefined || m.throughput.opsPerSec <= 0) return [];
+    const interval = p.throughput.interval;
+    const x = m.throughput.opsPerSec;
+    return [
+      {
+        strategy: p.name,
+        predicted: p.throughput.opsPerSec,
+        low: interval?.low ?? null,
+        high: interval?.high ?? null,
+        measured: x,
+        errorPercent: ((p.throughput.opsPerSec - x) / x) * 100,
+        covered: interval === undefined ? null : x >= interval.low && x <= interval.high,
+      },
+    ];
+  });
+}
+
 export interface StandInAccuracy {
   readonly standIn: string;
   readonly errors: Readonly<Record<string, number>>;
@@ -153,6 +237,8 @@ export interface StandInAccuracy {
   readonly minutes: number;
   readonly leftBehind: number | null;
   readonly scaling: string;
+  /** The bench's own held-out job: not part of the calibration's validation, which sets the intervals. */
+  readonly heldOut: readonly HeldOutCase[];
 }
 
 /**
@@ -180,7 +266,8 @@ export async function calibrationAccuracy(quick: boolean, only?: readonly string
           requests: r.requests,
           minutes: r.elapsedMs / 60_000,
           leftBehind: r.cleanup.leftBehind,
-          scaling: r.scaling?.chosen.name ?? 'default',
+          scaling: scalingName(r),
+          heldOut: await heldOut(org, out, join(dir, s.name), r.profile.mock.dopHint ?? 4),
         });
       } finally {
         await org.close();
