@@ -99,6 +99,15 @@ function openIdAnswer(target: Target, env: ServerEnv, query: string): OpenIdAnsw
   return undefined;
 }
 
+/** Answers a discovery request (true), or leaves the request alone (false). */
+function serveDiscovery(target: Target, env: ServerEnv, query: string): boolean {
+  const answer = openIdAnswer(target, env, query);
+  if (answer === undefined) return false;
+  target.req.resume();
+  writeResponse(target.res, answer.status, jsonHeaders(), JSON.stringify(answer.body));
+  return true;
+}
+
 /**
  * On loopback every route answers loopback names only: a page whose host name was rebound to
  * 127.0.0.1 could otherwise sign in and read or write records (DNS rebinding). True when refused.
@@ -117,7 +126,8 @@ function refusedHost(req: IncomingMessage, res: ServerResponse, env: ServerEnv):
 
 /**
  * The mock's three faces: the Web API, the token endpoint and discovery documents (Entra ID's
- * shape) and `/_mock/*` for the harness. A Web API request with nothing to wait for is answered before this returns.
+ * shape) and `/_mock/*` for the harness. A Web API request with nothing to wait for is answered
+ * before this returns.
  */
 export function handleServerRequest(req: IncomingMessage, res: ServerResponse, env: ServerEnv): MaybePromise<void> {
   const url = req.url ?? '/';
@@ -146,15 +156,15 @@ export function handleServerRequest(req: IncomingMessage, res: ServerResponse, e
       env,
     );
   }
-  const target: Target = { req, res, method, pathname };
+  return serveBesideApi({ req, res, method, pathname }, env, q < 0 ? '' : url.slice(q + 1));
+}
+
+/** Everything but the Web API: the harness's admin API, sign-in, discovery, and a 404 for the rest. */
+function serveBesideApi(target: Target, env: ServerEnv, query: string): MaybePromise<void> {
+  const { pathname, method } = target;
   if (pathname === '/_mock' || pathname.startsWith('/_mock/')) return serveAdmin(target, env);
   const token = TOKEN_PATH.exec(pathname);
   if (token !== null && method === 'POST') return serveToken(target, env, token[2] !== undefined);
-  const discovery = method === 'GET' ? openIdAnswer(target, env, q < 0 ? '' : url.slice(q + 1)) : undefined;
-  if (discovery !== undefined) {
-    req.resume();
-    writeResponse(res, discovery.status, jsonHeaders(), JSON.stringify(discovery.body));
-    return undefined;
-  }
+  if (method === 'GET' && serveDiscovery(target, env, query)) return undefined;
   return serveNotFound(target, env);
 }
