@@ -188,10 +188,11 @@ describe('latency and capacity model', () => {
   });
 
   it('contention makes throughput fall past the knee instead of levelling off', async () => {
-    // Capacity 2 and 20 ms: 2 clients keep both slots busy; 8 more only queue. With κ = 0.1 each
-    // operation meets about 2 in progress (22 ms) at 2 clients and 8 (34 ms) at 8; without κ, both
-    // take 20 ms and the 16 operations take the same time.
-    const latency = { default: { baseMs: 20, distribution: 'none' as const } };
+    // Capacity 2 and 40 ms: 2 clients keep both slots busy; 6 more only queue. With κ = 0.2 each
+    // operation meets about 2 in progress (48 ms) at 2 clients and 8 (96 ms) at 8: the same 16
+    // operations take about twice as long. Without κ both take 40 ms each, the same time. Wide
+    // margins: a loaded machine stretches every timer, which pulls both ratios towards 1.
+    const latency = { default: { baseMs: 40, distribution: 'none' as const } };
     const ratio = (contention: number) =>
       withMock({ config: { capacity: 2, contention, latency } }, async (mock) => {
         const two = await timeConcurrent(mock, 2, 8);
@@ -199,10 +200,10 @@ describe('latency and capacity model', () => {
         return eight / two;
       });
     const flat = await ratio(0);
-    const falling = await ratio(0.1);
-    expect(flat).toBeLessThan(1.15);
-    expect(falling).toBeGreaterThan(1.25);
-    expect(falling).toBeGreaterThan(flat);
+    const falling = await ratio(0.2);
+    expect(flat).toBeLessThan(1.2);
+    expect(falling).toBeGreaterThan(1.45);
+    expect(falling).toBeLessThan(2.3);
   });
 
   it('lognormal jitter spreads latencies around the median', async () => {
