@@ -148,101 +148,123 @@ const ENUM_TYPES = [
 ];
 
 /**
+ * A property or parameter as `Name: Type`, `!` at the end for `Nullable="false"`, and `~` for
+ * the mscrm alias: `UserId: Edm.Guid!`, `Value: ~AttributeRequiredLevel!`.
+ */
+function member(tag: 'Property' | 'Parameter', spec: string): string {
+  const [name = '', written = ''] = spec.split(': ');
+  const required = written.endsWith('!');
+  const type = (required ? written.slice(0, -1) : written).replace('~', `${ALIAS}.`);
+  return `      <${tag} Name="${name}" Type="${type}"${required ? ' Nullable="false"' : ''}/>`;
+}
+
+function complexType(name: string, properties: readonly string[], open = false): string[] {
+  const head = `    <ComplexType Name="${name}"${open ? ' OpenType="true"' : ''}`;
+  if (properties.length === 0) return [`${head}/>`];
+  return [`${head}>`, ...properties.map((p) => member('Property', p)), '    </ComplexType>'];
+}
+
+/** An action or function: its parameters as `member` writes them, and what it returns (`~Type!`). */
+function operation(
+  kind: 'Action' | 'Function',
+  name: string,
+  parameters: readonly string[],
+  returns?: string,
+  bound = false,
+): string[] {
+  const type = returns?.replace('~', `${ALIAS}.`).replace(/!$/, '');
+  return [
+    `    <${kind} Name="${name}"${bound ? ' IsBound="true"' : ''}>`,
+    ...parameters.map((p) => member('Parameter', p)),
+    ...(type === undefined ? [] : [`      <ReturnType Type="${type}" Nullable="false"/>`]),
+    `    </${kind}>`,
+  ];
+}
+
+/**
  * The complex types of the metadata answers and actions: labels, the managed requirement level,
  * and open types for the query and metadata shapes whose many properties the mock reads by name.
  */
 const COMPLEX_TYPES = [
-  '    <ComplexType Name="LocalizedLabel">',
-  '      <Property Name="Label" Type="Edm.String"/>',
-  '      <Property Name="LanguageCode" Type="Edm.Int32" Nullable="false"/>',
-  '      <Property Name="IsManaged" Type="Edm.Boolean"/>',
-  '      <Property Name="MetadataId" Type="Edm.Guid"/>',
-  '      <Property Name="HasChanged" Type="Edm.Boolean"/>',
-  '    </ComplexType>',
-  '    <ComplexType Name="Label">',
-  `      <Property Name="LocalizedLabels" Type="Collection(${ALIAS}.LocalizedLabel)"/>`,
-  `      <Property Name="UserLocalizedLabel" Type="${ALIAS}.LocalizedLabel"/>`,
-  '    </ComplexType>',
-  '    <ComplexType Name="AttributeRequiredLevelManagedProperty">',
-  `      <Property Name="Value" Type="${ALIAS}.AttributeRequiredLevel" Nullable="false"/>`,
-  '      <Property Name="CanBeChanged" Type="Edm.Boolean" Nullable="false"/>',
-  '      <Property Name="ManagedPropertyLogicalName" Type="Edm.String"/>',
-  '    </ComplexType>',
-  '    <ComplexType Name="AttributeTypeDisplayName">',
-  '      <Property Name="Value" Type="Edm.String"/>',
-  '    </ComplexType>',
-  '    <ComplexType Name="QueryExpression" OpenType="true">',
-  '      <Property Name="EntityName" Type="Edm.String"/>',
-  '    </ComplexType>',
-  '    <ComplexType Name="EntityQueryExpression" OpenType="true"/>',
-  '    <ComplexType Name="ComplexEntityMetadata" OpenType="true">',
-  '      <Property Name="LogicalName" Type="Edm.String"/>',
-  '      <Property Name="MetadataId" Type="Edm.Guid"/>',
-  '    </ComplexType>',
-  '    <ComplexType Name="BulkDeleteResponse">',
-  '      <Property Name="JobId" Type="Edm.Guid" Nullable="false"/>',
-  '    </ComplexType>',
-  '    <ComplexType Name="RetrieveMetadataChangesResponse">',
-  `      <Property Name="EntityMetadata" Type="Collection(${ALIAS}.ComplexEntityMetadata)"/>`,
-  '      <Property Name="ServerVersionStamp" Type="Edm.String"/>',
-  '    </ComplexType>',
+  ...complexType('LocalizedLabel', [
+    'Label: Edm.String',
+    'LanguageCode: Edm.Int32!',
+    'IsManaged: Edm.Boolean',
+    'MetadataId: Edm.Guid',
+    'HasChanged: Edm.Boolean',
+  ]),
+  ...complexType('Label', ['LocalizedLabels: Collection(~LocalizedLabel)', 'UserLocalizedLabel: ~LocalizedLabel']),
+  ...complexType('AttributeRequiredLevelManagedProperty', [
+    'Value: ~AttributeRequiredLevel!',
+    'CanBeChanged: Edm.Boolean!',
+    'ManagedPropertyLogicalName: Edm.String',
+  ]),
+  ...complexType('AttributeTypeDisplayName', ['Value: Edm.String']),
+  ...complexType('QueryExpression', ['EntityName: Edm.String'], true),
+  ...complexType('EntityQueryExpression', [], true),
+  ...complexType('ComplexEntityMetadata', ['LogicalName: Edm.String', 'MetadataId: Edm.Guid'], true),
+  ...complexType('BulkDeleteResponse', ['JobId: Edm.Guid!']),
+  ...complexType('RetrieveMetadataChangesResponse', [
+    'EntityMetadata: Collection(~ComplexEntityMetadata)',
+    'ServerVersionStamp: Edm.String',
+  ]),
 ];
 
 /** BulkDelete and RetrieveMetadataChanges, with Dataverse's parameters. */
 const METADATA_OPERATIONS = [
-  '    <Action Name="BulkDelete">',
-  `      <Parameter Name="QuerySet" Type="Collection(${ALIAS}.QueryExpression)" Nullable="false"/>`,
-  '      <Parameter Name="JobName" Type="Edm.String" Nullable="false"/>',
-  '      <Parameter Name="SendEmailNotification" Type="Edm.Boolean" Nullable="false"/>',
-  '      <Parameter Name="ToRecipients" Type="Collection(Edm.Guid)" Nullable="false"/>',
-  '      <Parameter Name="CCRecipients" Type="Collection(Edm.Guid)" Nullable="false"/>',
-  '      <Parameter Name="RecurrencePattern" Type="Edm.String" Nullable="false"/>',
-  '      <Parameter Name="StartDateTime" Type="Edm.DateTimeOffset" Nullable="false"/>',
-  `      <ReturnType Type="${ALIAS}.BulkDeleteResponse" Nullable="false"/>`,
-  '    </Action>',
-  '    <Function Name="RetrieveMetadataChanges">',
-  `      <Parameter Name="Query" Type="${ALIAS}.EntityQueryExpression"/>`,
-  `      <Parameter Name="DeletedMetadataFilters" Type="${ALIAS}.DeletedMetadataFilters"/>`,
-  '      <Parameter Name="ClientVersionStamp" Type="Edm.String"/>',
-  `      <ReturnType Type="${ALIAS}.RetrieveMetadataChangesResponse" Nullable="false"/>`,
-  '    </Function>',
+  ...operation(
+    'Action',
+    'BulkDelete',
+    [
+      'QuerySet: Collection(~QueryExpression)!',
+      'JobName: Edm.String!',
+      'SendEmailNotification: Edm.Boolean!',
+      'ToRecipients: Collection(Edm.Guid)!',
+      'CCRecipients: Collection(Edm.Guid)!',
+      'RecurrencePattern: Edm.String!',
+      'StartDateTime: Edm.DateTimeOffset!',
+    ],
+    '~BulkDeleteResponse',
+  ),
+  ...operation(
+    'Function',
+    'RetrieveMetadataChanges',
+    [
+      'Query: ~EntityQueryExpression',
+      'DeletedMetadataFilters: ~DeletedMetadataFilters',
+      'ClientVersionStamp: Edm.String',
+    ],
+    '~RetrieveMetadataChangesResponse',
+  ),
 ];
 
 /** The bound bulk actions and WhoAmI: the operations the mock serves beyond CRUD and `$batch`. */
 const OPERATIONS = [
-  '    <ComplexType Name="WhoAmIResponse">',
-  '      <Property Name="BusinessUnitId" Type="Edm.Guid" Nullable="false"/>',
-  '      <Property Name="UserId" Type="Edm.Guid" Nullable="false"/>',
-  '      <Property Name="OrganizationId" Type="Edm.Guid" Nullable="false"/>',
-  '    </ComplexType>',
-  '    <ComplexType Name="CreateMultipleResponse">',
-  '      <Property Name="Ids" Type="Collection(Edm.Guid)" Nullable="false"/>',
-  '    </ComplexType>',
-  '    <ComplexType Name="EntityRecordCountCollection">',
-  '      <Property Name="Count" Type="Edm.Int32" Nullable="false"/>',
-  '      <Property Name="IsReadOnly" Type="Edm.Boolean" Nullable="false"/>',
-  '      <Property Name="Keys" Type="Collection(Edm.String)" Nullable="false"/>',
-  '      <Property Name="Values" Type="Collection(Edm.Int64)" Nullable="false"/>',
-  '    </ComplexType>',
-  '    <ComplexType Name="RetrieveTotalRecordCountResponse">',
-  `      <Property Name="EntityRecordCountCollection" Type="${ALIAS}.EntityRecordCountCollection" Nullable="false"/>`,
-  '    </ComplexType>',
-  '    <Function Name="RetrieveTotalRecordCount">',
-  '      <Parameter Name="EntityNames" Type="Collection(Edm.String)" Nullable="false"/>',
-  `      <ReturnType Type="${ALIAS}.RetrieveTotalRecordCountResponse" Nullable="false"/>`,
-  '    </Function>',
-  '    <Function Name="WhoAmI">',
-  `      <ReturnType Type="${ALIAS}.WhoAmIResponse" Nullable="false"/>`,
-  '    </Function>',
-  ...['CreateMultiple', 'UpdateMultiple', 'UpsertMultiple', 'DeleteMultiple'].flatMap((name) => [
-    `    <Action Name="${name}" IsBound="true">`,
-    `      <Parameter Name="entityset" Type="Collection(${ALIAS}.crmbaseentity)" Nullable="false"/>`,
-    `      <Parameter Name="Targets" Type="Collection(${ALIAS}.crmbaseentity)" Nullable="false"/>`,
-    ...(name === 'CreateMultiple'
-      ? [`      <ReturnType Type="${ALIAS}.CreateMultipleResponse" Nullable="false"/>`]
-      : []),
-    '    </Action>',
+  ...complexType('WhoAmIResponse', ['BusinessUnitId: Edm.Guid!', 'UserId: Edm.Guid!', 'OrganizationId: Edm.Guid!']),
+  ...complexType('CreateMultipleResponse', ['Ids: Collection(Edm.Guid)!']),
+  ...complexType('EntityRecordCountCollection', [
+    'Count: Edm.Int32!',
+    'IsReadOnly: Edm.Boolean!',
+    'Keys: Collection(Edm.String)!',
+    'Values: Collection(Edm.Int64)!',
   ]),
+  ...complexType('RetrieveTotalRecordCountResponse', ['EntityRecordCountCollection: ~EntityRecordCountCollection!']),
+  ...operation(
+    'Function',
+    'RetrieveTotalRecordCount',
+    ['EntityNames: Collection(Edm.String)!'],
+    '~RetrieveTotalRecordCountResponse',
+  ),
+  ...operation('Function', 'WhoAmI', [], '~WhoAmIResponse'),
+  ...['CreateMultiple', 'UpdateMultiple', 'UpsertMultiple', 'DeleteMultiple'].flatMap((name) =>
+    operation(
+      'Action',
+      name,
+      ['entityset: Collection(~crmbaseentity)!', 'Targets: Collection(~crmbaseentity)!'],
+      name === 'CreateMultiple' ? '~CreateMultipleResponse' : undefined,
+      true,
+    ),
+  ),
 ];
 
 /**
