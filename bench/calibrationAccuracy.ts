@@ -153,7 +153,7 @@ function scalingName(r: CalibrationResult): string {
   return chosen.contention > 0 ? `${chosen.name}+contention ${chosen.contention}` : chosen.name;
 }
 
-export interface HeldOutCase {
+interface HeldOutCase {
   readonly strategy: string;
   readonly predicted: number;
   readonly low: number | null;

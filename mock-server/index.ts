@@ -1,6 +1,6 @@
 /** The mock Dataverse Web API server's public entry: `src/` imports the mock only from here. */
 export { startMockServer } from './startMockServer.js';
-export { selfSignedCertificate, type MockCertificates } from './tls/selfSignedCertificate.js';
+export { selfSignedCertificate } from './tls/selfSignedCertificate.js';
 export type { RunningMockServer, StartMockServerOptions } from './startMockServer.js';
 export { parseMockConfig } from './config/parseMockConfig.js';
 export { loadMockConfigFile, readMockConfigFile } from './config/loadMockConfigFile.js';
@@ -20,7 +20,7 @@ export { adminErrors } from './admin/adminErrors.js';
 export { GUID } from './odata/guid.js';
 export { isLoopbackHost } from './admin/adminGuard.js';
 export { applyProfile, describeMockCosts } from './profiles/applyProfile.js';
-export type { MockCosts, PredictionSpread } from './profiles/applyProfile.js';
+export type { MockCosts } from './profiles/applyProfile.js';
 export { resolveProfile } from './profiles/resolveProfile.js';
 export { profileSchema } from './profiles/profileSchema.js';
 export type { Profile, ProfileInput } from './profiles/profileSchema.js';

@@ -25,7 +25,7 @@ export interface MockCosts {
 }
 
 /** How far a calibrated profile's predictions have strayed from what the org measured. */
-export interface PredictionSpread {
+interface PredictionSpread {
   readonly confidence: 0.9;
   readonly predictionLogSd: number;
   readonly degreesOfFreedom: number;

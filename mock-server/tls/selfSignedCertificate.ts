@@ -2,7 +2,7 @@ import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } fr
 import { isIP } from 'node:net';
 
 /** A certificate authority and a server certificate it signed, for the mock's HTTPS. */
-export interface MockCertificates {
+interface MockCertificates {
   /** The authority's certificate (PEM): what a client trusts (NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE). */
   readonly caPem: string;
   /** The server's certificate (PEM), for the names and addresses it answers on. */

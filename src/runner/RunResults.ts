@@ -214,7 +214,7 @@ export interface RunResults {
 }
 
 /** A predicted throughput's interval, ops/s. */
-export interface ThroughputInterval {
+interface ThroughputInterval {
   readonly low: number;
   readonly high: number;
   readonly confidence: 0.9;
