@@ -1,4 +1,4 @@
-import { resolveProfile, type Profile } from '../../mock-server/index.js';
+import { MockConfigError, resolveProfile, type Profile } from '../../mock-server/index.js';
 import { createOrgTokenProviders } from '../client/auth/createTokenProviders.js';
 import { DataverseClient } from '../client/DataverseClient.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
@@ -96,6 +96,16 @@ export function compareFigures(
   });
 }
 
+/** The profile to check, or a usage error that names the file and what is wrong with it. */
+function readProfile(path: string): Profile {
+  try {
+    return resolveProfile(path).profile;
+  } catch (error) {
+    if (!(error instanceof MockConfigError)) throw error;
+    throw errorCatalogue.DVB_ERR_USAGE(`dvbench calibrate --check: ${path}: ${error.problems.join('; ')}`);
+  }
+}
+
 /**
  * `dvbench calibrate --check PROFILE`: probes the org again with a small sample (about 120
  * requests reading, under 300 writing, cleanup included), fits it as calibrate does, and says
@@ -103,7 +113,7 @@ export function compareFigures(
  * sweep costs more than a check should.
  */
 export async function checkProfile(o: CheckOptions): Promise<ProfileCheck> {
-  const { profile } = resolveProfile(o.profilePath);
+  const profile = readProfile(o.profilePath);
   if (profile.profile.uncertainty === null && profile.profile.measuredOn === null)
     throw errorCatalogue.DVB_ERR_USAGE(
       `dvbench calibrate --check: ${o.profilePath} is not a calibrated profile (no measuredOn, no ` +

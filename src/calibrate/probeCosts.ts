@@ -89,7 +89,16 @@ export class CostProbe {
       for (let i = 0; i <= this.options.samples; i++) {
         this.budget.check();
         const started = performance.now();
-        await pool.send({ method: 'GET', path: `${this.client.apiPath}WhoAmI`, headers: {}, timeoutMs: 30_000 });
+        await pool
+          .send({ method: 'GET', path: `${this.client.apiPath}WhoAmI`, headers: {}, timeoutMs: 30_000 })
+          .catch((error: unknown) => {
+            // This probe talks to the transport itself: what the client would say of a lost
+            // attempt, it says here (no stack trace for an org that does not answer).
+            throw errorCatalogue.DVB_ERR_TARGET_UNREACHABLE(
+              `calibrate: ${this.client.origin} did not answer the round-trip probe ` +
+                `(${error instanceof Error ? error.message : String(error)})`,
+            );
+          });
         this.budget.spend(1);
         if (i > 0) out.push(performance.now() - started);
       }

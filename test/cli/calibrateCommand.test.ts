@@ -1,3 +1,7 @@
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/runCli.js';
 
@@ -13,5 +17,28 @@ describe('dvbench calibrate: usage errors', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('dvbench calibrate: a target that does not answer', () => {
+  it('is a clear error naming the probe (exit 1), not a stack trace, and writes no profile', async () => {
+    // Accepts every connection and closes it at once: no HTTP answer ever comes.
+    const server = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const dir = await mkdtemp(join(tmpdir(), 'dvbench-calibrate-dead-'));
+    try {
+      const r = await runCli(['calibrate', '--out', join(dir, 'p.yaml'), '--target', `http://127.0.0.1:${port}`], {
+        env: { DATAVERSE_TOKEN: 'x' },
+        timeoutMs: 60_000,
+      });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`http://127.0.0.1:${port} did not answer the round-trip probe`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      server.close();
+    }
   });
 });

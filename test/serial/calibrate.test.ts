@@ -211,6 +211,14 @@ describe('dvbench calibrate against a stand-in org', () => {
     }
   }, 120_000);
 
+  it('--check names a profile file that is not there (exit 2)', async () => {
+    const r = await runCli(['calibrate', '--check', 'profiles/nosuch.yaml'], {
+      env: { DATAVERSE_URL: org.url, DATAVERSE_TOKEN: org.token },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('dvbench calibrate --check: profiles/nosuch.yaml: profile file not found');
+  });
+
   it('--check refuses a profile nobody measured, before it sends a request', async () => {
     const r = await runCli(['calibrate', '--check', 'default'], {
       env: { DATAVERSE_URL: org.url, DATAVERSE_TOKEN: org.token },
