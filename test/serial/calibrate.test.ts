@@ -117,6 +117,9 @@ describe('dvbench calibrate against a stand-in org', () => {
     expect((await apiGet(org, 'accounts?$select=accountid')).value).toHaveLength(0);
     expect(r.stdout).toMatch(/^ {2}sequential +[\d.]+ +[\d.]+ +[+-][\d.]+%/m);
     expect(r.stdout).toContain('left behind: 0');
+    expect(r.stdout).toMatch(
+      /^uncertainty: a run on the mock with this profile shows each throughput with its 90% interval, here ±\d+% \(from 7 held-out strategies\)/m,
+    );
   }, 180_000);
 
   it('keeps to a small request budget: stops probing, fits what it has, says what came from default', async () => {

@@ -5,6 +5,7 @@ import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { calibrationPath, Calibration, type CalibrationResult } from '../../calibrate/Calibration.js';
 import { checkProfile, type ProfileCheck } from '../../calibrate/checkProfile.js';
 import { scenarioTables, type ScenarioTables } from '../../calibrate/scenarioTables.js';
+import { predictionInterval } from '../../metrics/predictionInterval.js';
 import { loadScenario } from '../../scenario/loadScenario.js';
 import { writeJsonAtomic } from '../../output/writeJsonAtomic.js';
 import type { CliIo } from '../CliIo.js';
@@ -47,8 +48,9 @@ embedded mock with the new profile, and prints predicted vs measured throughput 
 error. A large error is printed, not hidden.
 
 The profile states its uncertainty: each figure's 90% interval (the probes resampled 200
-times), and the spread of its predictions (the held-out errors). A run on the mock with it
-shows each throughput with the 90% interval the org's should fall in: 23.1 (21.4–24.9).
+times), and the spread of its predictions (the held-out errors), which the summary prints as
+±N%. A run on the mock with it shows each throughput with the 90% interval the org's should
+fall in: 23.1 (21.4–24.9).
 
 Writes FILE (the profile, YAML), FILE's name with .calibration.json (every sample, the sweep,
 the validation) and a .validation folder with both runs' results.
@@ -84,6 +86,18 @@ function tableLines(r: CalibrationResult): string[] {
   return lines;
 }
 
+/** How far a run on the mock with this profile may be from the org: the interval its results will carry. */
+function uncertaintyLine(r: CalibrationResult): string[] {
+  const u = r.profile.profile.uncertainty;
+  if (u === null || u === undefined) return [];
+  const { high } = predictionInterval(1, u);
+  return [
+    `uncertainty: a run on the mock with this profile shows each throughput with its 90% interval, ` +
+      `here ±${((high - 1) * 100).toFixed(0)}% (from ${u.degreesOfFreedom} held-out ` +
+      `${u.basis === 'validation' ? 'strategies' : 'figures: no validation ran'}); each figure's own interval is in the profile`,
+  ];
+}
+
 function summary(r: CalibrationResult): string {
   const lines = [`profile: ${r.profilePath}`, `  measured: ${r.measured.join(', ')}`];
   if (r.fromDefault.length > 0) lines.push(`  from the default profile: ${r.fromDefault.join(', ')}`);
@@ -104,6 +118,7 @@ function summary(r: CalibrationResult): string {
         `  ${v.strategy.padEnd(14)} ${v.predictedOpsPerSec.toFixed(1).padStart(10)} ${v.measuredOpsPerSec.toFixed(1).padStart(9)} ${`${v.errorPercent >= 0 ? '+' : ''}${v.errorPercent.toFixed(1)}%`.padStart(8)}${Math.abs(v.errorPercent) > 15 ? '  (large)' : ''}`,
       );
   } else lines.push(`validation: not run (${r.validationSkipped ?? 'no strategy could be compared'})`);
+  lines.push(...uncertaintyLine(r));
   const left = r.cleanup.leftBehind;
   lines.push(
     `requests: ${r.requests}, ${(r.elapsedMs / 1000).toFixed(0)} s; records deleted: ` +
