@@ -17,8 +17,10 @@ export function writeResponse(
   if (res.headersSent || res.destroyed) return;
   // A header carries bytes 0x20-0x7E only: a record key such as accountnumber='€1' is
   // percent-encoded, as a URL is, never written raw (Node would throw after the write happened).
-  for (const [name, value] of Object.entries(headers))
+  for (const name in headers) {
+    const value = headers[name] ?? '';
     if (UNSAFE.test(value)) headers[name] = value.replace(UNSAFE_ALL, (c) => encodeURIComponent(c));
+  }
   const empty = status === 204 || status === 304;
   headers['Content-Length'] = empty ? '0' : String(Buffer.byteLength(body, 'utf8'));
   res.writeHead(status, headers);

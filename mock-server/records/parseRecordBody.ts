@@ -23,8 +23,17 @@ export interface BodyContext {
 }
 
 /** Dataverse stores date and time to the second and returns it as `YYYY-MM-DDTHH:MM:SSZ`. */
+/** The last second formatted: every write stamps a time, and thousands a second share one. */
+let lastSecond = Number.NaN;
+let lastText = '';
+
 export function toDataverseDateTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+    lastSecond = second;
+  }
+  return lastText;
 }
 
 /**

@@ -268,7 +268,10 @@ export class Store {
       const key = serializeKey(alt.columns, row.values);
       if (key !== undefined) alt.index.set(key, id);
     }
-    for (const [column, value] of Object.entries(row.values)) {
+    // `for…in`, not Object.entries: this runs on every write, and the entries array was its
+    // largest allocation.
+    for (const column in row.values) {
+      const value = row.values[column];
       if (!isLookupValue(value)) continue;
       const target = `${value.table}:${value.id}`;
       let set = this.#references.get(target);
@@ -284,7 +287,8 @@ export class Store {
       const key = serializeKey(alt.columns, row.values);
       if (key !== undefined && alt.index.get(key) === id) alt.index.delete(key);
     }
-    for (const [column, value] of Object.entries(row.values)) {
+    for (const column in row.values) {
+      const value = row.values[column];
       if (!isLookupValue(value)) continue;
       const target = `${value.table}:${value.id}`;
       const set = this.#references.get(target);
