@@ -3,7 +3,7 @@ import type { TableMetadata } from '../metadata/Catalogue.js';
 import type { Row } from '../store/Row.js';
 import { edmTypeOf, type ColumnDefinition } from '../metadata/TableDefinition.js';
 import { compareComparable, comparable } from './compareCells.js';
-import type { ComparisonOperator, FilterNode, Literal, Operand } from './FilterAst.js';
+import { MIRRORED, type ComparisonOperator, type FilterNode, type Literal, type Operand } from './FilterAst.js';
 import { childrenByParent } from './childrenByParent.js';
 import { crmFunctionPredicate } from './crmFunctions.js';
 import type { FilterContext, RowPredicate } from './FilterContext.js';
@@ -32,15 +32,6 @@ const OPERATOR_KIND: Record<ComparisonOperator, string> = {
   ge: 'GreaterThanOrEqual',
   lt: 'LessThan',
   le: 'LessThanOrEqual',
-};
-
-const MIRROR: Record<ComparisonOperator, ComparisonOperator> = {
-  eq: 'eq',
-  ne: 'ne',
-  gt: 'lt',
-  ge: 'le',
-  lt: 'gt',
-  le: 'ge',
 };
 
 function literalEdmType(literal: Literal): string {
@@ -98,7 +89,7 @@ function test(op: ComparisonOperator, order: number): boolean {
 }
 
 function compileComparison(op: ComparisonOperator, left: Operand, right: Operand, ctx: FilterContext): RowPredicate {
-  if (left.kind === 'literal' && right.kind === 'property') return compileComparison(MIRROR[op], right, left, ctx);
+  if (left.kind === 'literal' && right.kind === 'property') return compileComparison(MIRRORED[op], right, left, ctx);
   if (left.kind === 'literal' && right.kind === 'literal') {
     throw dataverseErrors.querySyntax('A comparison needs at least one property; two literals were compared.');
   }
