@@ -22,6 +22,40 @@ export interface CostProbeOptions {
 const { set, key, logicalName } = PROBE_TABLE;
 
 /**
+ * One call, timed from send to last byte. An error answer stops the calibration (it would fit
+ * the error's cost); a retried or throttled call's time holds waits: no sample (undefined).
+ */
+async function timedCall(
+  budget: ProbeBudget,
+  what: string,
+  call: () => Promise<CallResult>,
+): Promise<number | undefined> {
+  budget.check();
+  const result = await call();
+  if (result.status >= 400)
+    throw errorCatalogue.DVB_ERR_REQUEST_FAILED(
+      `calibrate: the ${what} probe got HTTP ${result.status}` +
+        (result.error === undefined ? '' : ` ${result.error.code}: ${result.error.message}`),
+    );
+  return result.attempts === 1 && result.throttled === 0 ? result.totalMs : undefined;
+}
+
+/** A warm-up call, then `n` timed ones: every probe that repeats one kind of call. */
+export async function repeatTimed(
+  budget: ProbeBudget,
+  what: string,
+  n: number,
+  call: (i: number) => Promise<CallResult>,
+): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i <= n; i++) {
+    const ms = await timedCall(budget, what, () => call(i));
+    if (i > 0 && ms !== undefined) out.push(ms);
+  }
+  return out;
+}
+
+/**
  * Measures the org's costs one call at a time: the round trip, each operation kind, query
  * pages, `$batch` and bulk messages at several sizes. Fills `samples` as it goes, so what was
  * measured before the budget ran out is kept.
@@ -108,28 +142,9 @@ export class CostProbe {
     return out;
   }
 
-  /** One call, timed; an error answer stops the calibration (it would fit the error's cost). */
-  async #time(what: string, call: () => Promise<CallResult>): Promise<number | undefined> {
-    this.budget.check();
-    const result = await call();
-    if (result.status >= 400)
-      throw errorCatalogue.DVB_ERR_REQUEST_FAILED(
-        `calibrate: the ` +
-          `${what} probe got HTTP ` +
-          `${result.status}${result.error === undefined ? '' : ` ${result.error.code}: ${result.error.message}`}`,
-      );
-    // A retried call's time holds waits: it is no sample of the cost.
-    return result.attempts === 1 && result.throttled === 0 ? result.totalMs : undefined;
-  }
-
   /** A warm-up call, then `samples` timed ones. */
-  async #repeat(what: string, call: (i: number) => Promise<CallResult>, n = this.options.samples): Promise<number[]> {
-    const out: number[] = [];
-    for (let i = 0; i <= n; i++) {
-      const ms = await this.#time(what, () => call(i));
-      if (i > 0 && ms !== undefined) out.push(ms);
-    }
-    return out;
+  #repeat(what: string, call: (i: number) => Promise<CallResult>, n = this.options.samples): Promise<number[]> {
+    return repeatTimed(this.budget, what, n, call);
   }
 
   async #sized(what: string, call: (size: number) => Promise<CallResult>): Promise<SizedSamples[]> {
@@ -175,7 +190,7 @@ export class CostProbe {
     for (let i = 0; i <= pairs; i++) {
       for (const inChangeset of [false, true]) {
         const create = { method: 'POST' as const, url: set, body: this.records.body() };
-        const ms = await this.#time(inChangeset ? 'changeset' : '$batch of 1', async () => {
+        const ms = await timedCall(this.budget, inChangeset ? 'changeset' : '$batch of 1', async () => {
           const result = await this.client.batch(inChangeset ? [{ changeset: [create] }] : [create]);
           this.records.add(...result.batch.results.flatMap((r) => (r.entityId === undefined ? [] : [r.entityId])));
           const failed = result.batch.results.find((r) => !r.ok);

@@ -1,8 +1,8 @@
 import type { CallResult } from '../client/CallResult.js';
 import type { DataverseClient } from '../client/DataverseClient.js';
 import { DvbenchError } from '../errors/DvbenchError.js';
-import { errorCatalogue } from '../errors/errorCatalogue.js';
 import type { ProbeBudget } from './ProbeBudget.js';
+import { repeatTimed } from './probeCosts.js';
 import { ProbeRecords, type ProbeTable } from './ProbeRecords.js';
 import type { TableKind } from './scenarioTables.js';
 
@@ -159,19 +159,7 @@ export class TableProbe {
     return (JSON.parse(result.text) as { value: Record<string, string>[] }).value.flatMap((r) => r[table.key] ?? []);
   }
 
-  /** A warm-up call, then `samples` timed ones; an error answer stops the calibration. */
-  async #repeat(table: string, what: string, call: (i: number) => Promise<CallResult>): Promise<number[]> {
-    const out: number[] = [];
-    for (let i = 0; i <= this.options.samples; i++) {
-      this.budget.check();
-      const result = await call(i);
-      if (result.status >= 400)
-        throw errorCatalogue.DVB_ERR_REQUEST_FAILED(
-          `calibrate: the ${what} probe on ${table} got HTTP ${result.status}` +
-            (result.error === undefined ? '' : ` ${result.error.code}: ${result.error.message}`),
-        );
-      if (i > 0 && result.attempts === 1 && result.throttled === 0) out.push(result.totalMs);
-    }
-    return out;
+  #repeat(table: string, what: string, call: (i: number) => Promise<CallResult>): Promise<number[]> {
+    return repeatTimed(this.budget, `${table} ${what}`, this.options.samples, call);
   }
 }
