@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/runCli.js';
+import { runProcess } from '../helpers/runProcess.js';
 import { useTempDirs } from '../helpers/tempDirs.js';
 
 const BIN = new URL('../../bin/dvbench.js', import.meta.url).pathname;
@@ -19,19 +20,10 @@ const PYTHON = ['python3', '/usr/bin/python3'].find(
 );
 
 /** Runs a program to completion; its stdout, or a failure with its stderr. */
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve(out);
-      else reject(new Error(`${command} exited ${code}: ${err}`));
-    });
-  });
+async function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const r = await runProcess(command, args, env);
+  if (r.code !== 0) throw new Error(`${command} exited ${r.code}: ${r.stderr}`);
+  return r.stdout;
 }
 
 /** MSAL for Node, as a user's own code would call it, in a process that trusts the mock's authority. */

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProcess } from '../helpers/runProcess.js';
 import { useTempDirs } from '../helpers/tempDirs.js';
 
 const BIN = new URL('../../bin/dvbench.js', import.meta.url).pathname;
@@ -50,24 +51,10 @@ describe("Microsoft's Python SDK against dvbench mock --tls, signed in through a
   it.skipIf(PYTHON === undefined)(
     'passes every step of its smoke script unchanged: CRUD, bulk, $batch, paging, metadata, sql, BulkDelete, a 429',
     async () => {
-      const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-        const child = spawn(PYTHON ?? 'python3', [join(HERE, 'python_sdk_smoke.py'), url], {
-          env: {
-            ...process.env,
-            PYTHONPATH: join(HERE, 'vendor', 'PowerPlatform-DataverseClient-Python', 'src'),
-            REQUESTS_CA_BUNDLE: caFile,
-            PYTHONWARNINGS: 'ignore::DeprecationWarning',
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-        child.on('error', reject);
-        child.on('close', (code) => {
-          resolve({ code, stdout, stderr });
-        });
+      const result = await runProcess(PYTHON ?? 'python3', [join(HERE, 'python_sdk_smoke.py'), url], {
+        PYTHONPATH: join(HERE, 'vendor', 'PowerPlatform-DataverseClient-Python', 'src'),
+        REQUESTS_CA_BUNDLE: caFile,
+        PYTHONWARNINGS: 'ignore::DeprecationWarning',
       });
       expect(result.code, result.stdout + result.stderr).toBe(0);
       const steps = result.stdout.split('\n').filter((l) => /^(ok|FAIL) /.test(l));
