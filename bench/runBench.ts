@@ -22,6 +22,7 @@ import type { BareServerOptions, CannedResponse } from './bareServer.js';
 import type { DelayServerOptions } from './delayServer.js';
 import { calibrationAccuracy } from './calibrationAccuracy.js';
 import { dryRunAccuracy } from './dryRunAccuracy.js';
+import { timeCompressionAccuracy } from './timeCompressionAccuracy.js';
 import { loadGeneratorLimit } from './loadGeneratorLimit.js';
 import type { MillionOpsResult } from './millionOps.js';
 
@@ -617,6 +618,27 @@ async function estimates(): Promise<void> {
   };
 }
 
+/** 9. Time compression: the examples at ×1 against `--time-scale auto`, and paper-reproduction swept. */
+async function timeCompression(): Promise<void> {
+  const { rows: results, gaps, largestHeld } = await timeCompressionAccuracy();
+  const signed = (x: number): string => `${x > 0 ? '+' : ''}${x.toFixed(1)}%`;
+  for (const r of results)
+    rows.push([
+      `9. time-compressed: ${r.scenario} ${r.asked === 'auto' ? `auto (×${r.timeScale})` : `×${r.timeScale}`}`,
+      `${r.seconds.toFixed(0)} s vs ${r.realTimeSeconds.toFixed(0)} s; throughput ${signed(r.errors.throughput)}, ` +
+        `speedup ${signed(r.errors.speedup)}, p50 ${signed(r.errors.p50)}, p95 ${signed(r.errors.p95)}`,
+      'worst strategy against ×1 of the same code',
+      'goal: throughput and speedup within ±3%',
+    ]);
+  rows.push([
+    '9. harness time per request and worker',
+    gaps.map((g) => `${g.strategy} ${g.msPerRequestAndWorker} ms`).join(', '),
+    'paper-reproduction on the zero profile: what the mock must give back',
+    `largest scale within 3%: ×${largestHeld}`,
+  ]);
+  out.timeCompression = { rows: results, harnessGaps: gaps, largestScaleWithin3Percent: largestHeld };
+}
+
 /** Each section by the key `--only` takes; `quick: false` sections run only in the full bench. */
 const SECTIONS: readonly { key: string; title: string; quick: boolean; run: () => Promise<void> }[] = [
   { key: 'generator', title: 'dvbench async vs autocannon', quick: true, run: generatorOverhead },
@@ -628,6 +650,7 @@ const SECTIONS: readonly { key: string; title: string; quick: boolean; run: () =
   { key: 'calibration', title: 'profiles fitted on stand-in orgs', quick: true, run: calibration },
   { key: 'load', title: 'the open-model generator limit', quick: true, run: loadLimit },
   { key: 'estimates', title: "dry-run estimates against the examples' runs", quick: false, run: estimates },
+  { key: 'time-compression', title: 'time-compressed runs against real time', quick: false, run: timeCompression },
 ];
 
 /** `--only` names sections that exist, or the bench stops before it starts (exit 2). */

@@ -6,6 +6,7 @@ import type { TokenIssuer } from './auth/TokenIssuer.js';
 import type { FaultInjector } from './faults/FaultInjector.js';
 import type { WebServers } from './balancer/WebServers.js';
 import type { CapacityGate } from './latency/CapacityGate.js';
+import type { Delays } from './latency/Delays.js';
 import type { ServiceTimeSampler } from './latency/ServiceTimeSampler.js';
 import type { ServiceProtection } from './throttle/ServiceProtection.js';
 
@@ -19,6 +20,8 @@ export interface MockContext {
   readonly protection: ServiceProtection;
   readonly sampler: ServiceTimeSampler;
   readonly gate: CapacityGate;
+  /** Every wait made in the org's time, compressed by `timeScale`. */
+  readonly delays: Delays;
   readonly webServers: WebServers;
   readonly faults: FaultInjector;
   /** Wall-clock time in ms; injectable so tests can move time. */

@@ -13,6 +13,7 @@ import { apiRoutes } from './routes/apiRoutes.js';
 import { Store } from './store/Store.js';
 import { FaultInjector } from './faults/FaultInjector.js';
 import { WebServers } from './balancer/WebServers.js';
+import { Delays } from './latency/Delays.js';
 import { CapacityGate } from './latency/CapacityGate.js';
 import { ServiceTimeSampler } from './latency/ServiceTimeSampler.js';
 import { ServiceProtection } from './throttle/ServiceProtection.js';
@@ -83,6 +84,7 @@ function answerUnexpected(res: ServerResponse, error: unknown): void {
 
 function buildContext(config: MockConfig, now: () => number): MockContext {
   const { catalogue } = Catalogue.build(config.tables);
+  const delays = new Delays(config.timeScale);
   return {
     config,
     catalogue,
@@ -91,7 +93,12 @@ function buildContext(config: MockConfig, now: () => number): MockContext {
     tokens: new TokenIssuer(now, config.maxTokens),
     protection: new ServiceProtection(config),
     sampler: new ServiceTimeSampler(config),
-    gate: new CapacityGate(config.capacity, config.serializedFraction, config.webServers, config.contention),
+    gate: new CapacityGate(config.capacity, config.serializedFraction, {
+      webServers: config.webServers,
+      contention: config.contention,
+      delays,
+    }),
+    delays,
     webServers: new WebServers(config.webServers, config.organization.organizationId),
     faults: new FaultInjector(config),
     now,

@@ -119,7 +119,8 @@ function password(form: URLSearchParams, ctx: MockContext): GrantOutcome {
 
 /** The token answer; v1 answers numbers as strings and names the resource. */
 function issued(ctx: MockContext, identity: string, audience: string, v2: boolean): TokenEndpointResponse {
-  const lifetime = ctx.config.auth.tokenLifetimeSeconds;
+  // Compressed with the rest of time, so a long run renews as often, in the org's time, as it would there.
+  const lifetime = Math.max(1, Math.round(ctx.config.auth.tokenLifetimeSeconds / ctx.config.timeScale));
   const guid = identityGuid(identity, ctx.config.organization.organizationId);
   const { token, expiresAt } = ctx.tokens.issue(guid, lifetime);
   if (v2)

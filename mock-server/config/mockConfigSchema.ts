@@ -188,7 +188,11 @@ export const mockConfigSchema = z.strictObject({
     .min(0.001)
     .max(100_000)
     .default(1)
-    .describe('Compresses every window, execution-time limit and Retry-After: 60 turns 300 s into 5 s.'),
+    .describe(
+      "Compresses the org's time: every cost (service times, queueing, round trip, plug-ins), " +
+        'window, execution-time limit, Retry-After and token lifetime is divided by it; 10 turns a ' +
+        "100 ms create into 10 ms and the 300 s window into 30 s. A run multiplies its figures back to the org's time.",
+    ),
   dopHint: z
     .int()
     .min(1)

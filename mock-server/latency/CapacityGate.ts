@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { Delays, type WaitLedger } from './Delays.js';
 
 interface Slots {
   busy: number;
@@ -26,7 +26,15 @@ export class CapacityGate {
   #queuePeak = 0;
   #busyMs = 0;
 
-  constructor(capacity: number | null, serializedFraction: number, webServers = 1, contention = 0) {
+  readonly #delays: Delays;
+
+  constructor(
+    capacity: number | null,
+    serializedFraction: number,
+    options: { webServers?: number; contention?: number; delays?: Delays } = {},
+  ) {
+    const { webServers = 1, contention = 0, delays = new Delays(1) } = options;
+    this.#delays = delays;
     this.#capacity = capacity ?? Infinity;
     this.#serialized = serializedFraction;
     this.#contention = contention;
@@ -56,14 +64,15 @@ export class CapacityGate {
   }
 
   /**
-   * Holds a slot of web server `server` for `serviceMs`, part of it under the shared lock.
+   * Holds a slot of web server `server` for `serviceMs` of the org's time, part of it under the
+   * shared lock.
    * `undefined` when there is nothing to wait for, so a no-cost request stays synchronous.
    */
-  serve(serviceMs: number, server = 0): Promise<void> | undefined {
-    return serviceMs > 0 ? this.#serve(serviceMs, server) : undefined;
+  serve(serviceMs: number, server = 0, ledger?: WaitLedger): Promise<void> | undefined {
+    return serviceMs > 0 ? this.#serve(serviceMs, server, ledger) : undefined;
   }
 
-  async #serve(serviceMs: number, server: number): Promise<void> {
+  async #serve(serviceMs: number, server: number, ledger: WaitLedger | undefined): Promise<void> {
     const slots = this.#servers[server % this.#servers.length] ?? { busy: 0, waiting: [] };
     this.#inProgress++;
     await this.#acquire(slots);
@@ -72,14 +81,14 @@ export class CapacityGate {
       const inflated = serviceMs * (1 + this.#contention * (this.#inProgress - 1));
       const serialMs = inflated * this.#serialized;
       const parallelMs = inflated - serialMs;
-      if (parallelMs > 0) await sleep(parallelMs);
+      await this.#delays.wait(parallelMs, ledger);
       if (serialMs > 0) {
         const previous = this.#lock;
         let unlock!: () => void;
         this.#lock = new Promise<void>((resolve) => (unlock = resolve));
         await previous;
         try {
-          await sleep(serialMs);
+          await this.#delays.wait(serialMs, ledger);
         } finally {
           unlock();
         }

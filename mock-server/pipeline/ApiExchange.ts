@@ -1,3 +1,4 @@
+import type { WaitLedger } from '../latency/Delays.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BodyBudget } from '../http/readRequestBody.js';
 import type { MockContext } from '../MockContext.js';
@@ -30,6 +31,8 @@ export interface ApiExchange {
   server: number;
   /** The affinity cookie to set on the answer, when the request came without a known one. */
   setCookie: string | undefined;
+  /** Its waits on the org's behalf, for a time-compressed mock's account of them (see `Delays`). */
+  readonly waits: WaitLedger;
   userId?: string;
   resource?: Resource;
 }

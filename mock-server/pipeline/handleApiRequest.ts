@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseResourcePath, type Resource } from '../routes/parseResourcePath.js';
 import type { ApiExchange, PipelineEnv } from './ApiExchange.js';
 import { errorAnswer } from './asDataverseError.js';
@@ -33,9 +32,10 @@ function finish(exchange: ApiExchange, env: PipelineEnv, outcome: Outcome): Mayb
   if (outcome.kind === 'dropped') return;
   const { response, dropAfter } = outcome;
   // The network's share of the answer: after the server's work, outside its capacity and execution time.
-  const { roundTripMs } = env.context.config.latency;
-  if (roundTripMs > 0)
-    return sleep(roundTripMs).then(() => {
+  const { delays } = env.context;
+  const travelled = delays.held(exchange.waits, delays.wait(env.context.config.latency.roundTripMs, exchange.waits));
+  if (travelled !== undefined)
+    return travelled.then(() => {
       respond(exchange, env, response, dropAfter);
     });
   respond(exchange, env, response, dropAfter);

@@ -146,6 +146,7 @@ export function handleServerRequest(req: IncomingMessage, res: ServerResponse, e
         res,
         server,
         setCookie,
+        waits: env.context.delays.arrive(req.socket),
         requestId: randomUUID(),
         method,
         host,

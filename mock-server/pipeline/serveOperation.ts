@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultSpec } from '../config/mockConfigSchema.js';
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import { corruptCreate } from '../faults/corruptCreate.js';
@@ -64,7 +63,10 @@ function delay(
   timing: ServiceTiming,
 ): Promise<void> | undefined {
   timing.serviceMs = env.context.sampler.serviceTime(costs, bypassesCustomLogic(exchange.req.headers));
-  return env.context.gate.serve(timing.serviceMs, exchange.server);
+  return env.context.delays.held(
+    exchange.waits,
+    env.context.gate.serve(timing.serviceMs, exchange.server, exchange.waits),
+  );
 }
 
 function answerAfter(wait: Promise<void> | undefined, outcome: Outcome): MaybePromise<Outcome> {
@@ -106,7 +108,12 @@ export function serveOperation(
     });
   const served = (response: ApiResponse): MaybePromise<Outcome> => {
     const wait = delay(env, exchange, response.cost ?? ownCost, timing);
-    const slowed = fault?.kind === 'slow' ? (wait ?? Promise.resolve()).then(() => sleep(fault.slowMs)) : wait;
+    const slowed =
+      fault?.kind === 'slow'
+        ? (wait ?? Promise.resolve()).then(() =>
+            env.context.delays.held(exchange.waits, env.context.delays.wait(fault.slowMs, exchange.waits)),
+          )
+        : wait;
     return answerAfter(slowed, { kind: 'answer', response, dropAfter });
   };
   let response: MaybePromise<ApiResponse>;

@@ -173,7 +173,7 @@ export function bulkDelete(_resource: unknown, request: ApiRequest, ctx: MockCon
   };
   // A system job works through its records one after another, each a delete's service time.
   const { latency } = ctx.config;
-  setTimeout(finish, count * (latency.delete ?? latency.default).baseMs).unref();
+  setTimeout(finish, ctx.delays.real(count * (latency.delete ?? latency.default).baseMs)).unref();
   return jsonResponse(200, {
     '@odata.context': `${request.baseUrl}$metadata#Microsoft.Dynamics.CRM.BulkDeleteResponse`,
     JobId: jobId,

@@ -20,7 +20,7 @@ interface UserState {
 }
 
 export type Admission =
-  | { readonly ok: true; readonly release: (executionMs: number, now: number) => void }
+  | { readonly ok: true; readonly release: (orgExecutionMs: number, now: number) => void }
   | { readonly ok: false; readonly error: DataverseError };
 
 const numberFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -116,7 +116,10 @@ export class ServiceProtection {
     };
   }
 
-  /** Decides whether a request may run; on success the caller must `release` it with its execution time. */
+  /**
+   * Decides whether a request may run; on success the caller must `release` it with its
+   * execution time, in the org's (uncompressed) ms.
+   */
   admit(userId: string, now: number, isBatch: boolean, server = 0): Admission {
     const l = this.#limits;
     if (isBatch && l.maxConcurrentBatches !== null && this.#batchesRunning >= l.maxConcurrentBatches) {
@@ -169,13 +172,13 @@ export class ServiceProtection {
     let released = false;
     return {
       ok: true,
-      release: (executionMs: number, now: number) => {
+      release: (orgExecutionMs: number, now: number) => {
         if (released) return;
         released = true;
         if (isBatch) this.#batchesRunning--;
         if (user === undefined) return;
         user.inFlight--;
-        user.executionMs.add(now, executionMs);
+        user.executionMs.add(now, orgExecutionMs / this.#scale);
       },
     };
   }

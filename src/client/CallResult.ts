@@ -1,3 +1,5 @@
+import type { Waited } from '../../protocol/timeCompression.js';
+
 /** One logical call's outcome, after any retries. */
 export interface CallResult {
   readonly status: number;
@@ -10,6 +12,10 @@ export interface CallResult {
   readonly totalMs: number;
   /** Service time of the last attempt alone (send to last byte), in ms. */
   readonly lastAttemptMs: number;
+  /** Of `totalMs`, the waits on the org's behalf, real and in the org's time (see `CallState.waited`). */
+  readonly waited: Waited;
+  /** Of `lastAttemptMs`, what a time-compressed mock held the attempt. */
+  readonly lastAttemptWaited: Waited;
   readonly attempts: number;
   /** 429s met by this call before its final answer. */
   readonly throttled: number;

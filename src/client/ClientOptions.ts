@@ -26,6 +26,11 @@ export interface DataverseClientOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Per-attempt time limit, from sending to the body's last byte, in ms. @default 120000 */
   readonly timeoutMs?: number;
+  /**
+   * The target's clock runs this many times faster than the org's (a time-compressed mock): the
+   * client's own waits count that many times in the org's time. @default 1
+   */
+  readonly timeScale?: number;
   /** The largest response body read; a larger one fails the call (not retried). @default 256 MiB */
   readonly maxResponseBytes?: number;
   readonly random?: () => number;

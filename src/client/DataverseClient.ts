@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { DEFAULT_TIMEOUT_MS } from './compressedClientTimes.js';
+import { addWaited, waitedOf, type Waited } from '../../protocol/timeCompression.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
@@ -62,6 +64,7 @@ export class DataverseClient {
   readonly #identities: Identity[];
   readonly #policy: RetryPolicy;
   readonly #timeoutMs: number;
+  readonly #timeScale: number;
   readonly #random: () => number;
   readonly #signal: AbortSignal | undefined;
   readonly #keepAffinity: boolean;
@@ -88,7 +91,8 @@ export class DataverseClient {
     this.#policy = { ...defaultRetryPolicy, ...options.retry };
     this.#circuit = new CircuitBreaker(this.origin, this.#policy.unreachableAfter);
     this.#decide = options.decide ?? decideRetry;
-    this.#timeoutMs = options.timeoutMs ?? 120_000;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#timeScale = options.timeScale ?? 1;
     this.#random = options.random ?? Math.random;
     this.#signal = options.signal;
     this.#keepAffinity = options.affinityCookie ?? false;
@@ -201,7 +205,9 @@ export class DataverseClient {
       this.#checkAborted(method, path);
       if (identity !== undefined && !identity.gate.isOpen) {
         // Waiting at the gate is throttling time even for a worker that was not itself told to wait.
-        this.counters.retryWaitMs += await identity.gate.wait(this.#signal);
+        const waited = await identity.gate.wait(this.#signal);
+        this.counters.retryWaitMs += waited;
+        state = { ...state, waited: addWaited(state.waited, this.#compressed(waited)) };
         this.#checkAborted(method, path);
       }
       state = { ...state, attempts: state.attempts + 1 };
@@ -216,6 +222,7 @@ export class DataverseClient {
         continue;
       }
       this.#circuit.answered();
+      state = { ...state, waited: addWaited(state.waited, waitedOf(attempt.headers)) };
       const affinity = observeAnswer(attempt.headers, this.hints, this.counters);
       if (affinity !== undefined && this.#keepAffinity) this.#affinity = affinity;
       // A success needs no decision.
@@ -224,7 +231,8 @@ export class DataverseClient {
       const decision = this.#decide(end, state, this.#retryContext(call));
       state = decision.state;
       if (decision.action !== 'retry') return this.#finish(attempt, state, method, options, end.error);
-      await this.#retry(decision, identity);
+      const waited = await this.#retry(decision, identity);
+      state = { ...state, waited: addWaited(state.waited, this.#compressed(waited)) };
     }
   }
 
@@ -244,8 +252,8 @@ export class DataverseClient {
         `${call.method} ${call.path}: ${reason} (after ${n} attempt${n === 1 ? '' : 's'})`,
       );
     }
-    await this.#retry(decision, call.identity);
-    return decision.state;
+    const waited = await this.#retry(decision, call.identity);
+    return { ...decision.state, waited: addWaited(decision.state.waited, this.#compressed(waited)) };
   }
 
   #retryContext(call: CallInProgress): RetryContext {
@@ -278,23 +286,29 @@ export class DataverseClient {
     return { kind: 'answer', status, error };
   }
 
-  /** Does what a retry decision asks before the next attempt: a fresh token, and the wait. */
-  async #retry(decision: Extract<RetryDecision, { action: 'retry' }>, identity: Identity | undefined): Promise<void> {
+  /** A wait of the client's own (Retry-After, backoff), which a compressed run's org would have waited `timeScale` times longer. */
+  #compressed(realMs: number): Waited {
+    return { realMs, orgMs: realMs * this.#timeScale };
+  }
+
+  /** Does what a retry decision asks before the next attempt: a fresh token, and the wait; answers the ms it waited. */
+  async #retry(decision: Extract<RetryDecision, { action: 'retry' }>, identity: Identity | undefined): Promise<number> {
     this.counters.retries++;
     if (decision.reauthenticate && identity !== undefined) {
       identity.tokens.invalidate();
       this.counters.reauthentications++;
     }
     const { wait } = decision;
-    if (wait.kind === 'none') return;
+    if (wait.kind === 'none') return 0;
     // The identity's gate holds every worker of that user for a Retry-After; it is counted at the gate.
     if (wait.kind === 'retryAfter' && identity !== undefined) {
       identity.gate.block(Date.now() + wait.ms);
-      return;
+      return 0;
     }
     const ms = wait.kind === 'retryAfter' ? wait.ms : backoffMs(this.#policy, wait.step, this.#random);
     this.counters.retryWaitMs += ms;
     await sleep(ms, undefined, { signal: this.#signal }).catch(() => undefined);
+    return ms;
   }
 
   #finish(

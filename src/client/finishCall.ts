@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { redact } from './auth/redact.js';
+import { waitedOf } from '../../protocol/timeCompression.js';
 import type { CallResult } from './CallResult.js';
 import type { CallOptions } from './ClientOptions.js';
 import { errorEnvelope } from './errorEnvelope.js';
@@ -38,6 +39,8 @@ export function finishCall(
     ttfbMs: attempt.ttfbMs,
     totalMs: performance.now() - state.started,
     lastAttemptMs: attempt.serviceMs,
+    waited: state.waited,
+    lastAttemptWaited: waitedOf(attempt.headers),
     attempts: state.attempts,
     throttled: state.throttled,
     ...(error === undefined

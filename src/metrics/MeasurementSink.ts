@@ -62,6 +62,8 @@ export interface EncodedSink {
   readonly workloads: Record<string, SliceTotals & { readonly response: string }>;
   readonly requestKinds: Record<string, SliceTotals & { readonly response: string }>;
   readonly failedIds: readonly string[];
+  /** See `MeasurementSink.lastEndedAt`; absent from workers of older versions. */
+  readonly lastEndedAt?: number;
 }
 
 /** Width of a timeline bucket, in ms. */
@@ -81,9 +83,13 @@ function newSlice(): Slice {
  * Where one worker's measurements go: HDR histograms of service time (one attempt) and response
  * time (retries and Retry-After waits included) per request, operation counts, the distinct
  * causes of failures, and the same per workload and per request kind. Histograms are merged,
- * not averaged, so percentiles across workers and repetitions stay exact.
+ * not averaged, so percentiles across workers and repetitions stay exact. On a time-compressed
+ * mock every time is recorded in the org's time (see `protocol/timeCompression.ts`), so
+ * everything read from the sink is in the org's time too.
  */
 export class MeasurementSink {
+  /** How many times faster than the org's the target's clock runs (the mock's `timeScale`); 1 on an org. */
+  readonly timeScale: number;
   readonly service: Histogram = latencyHistogram();
   readonly response: Histogram = latencyHistogram();
   #operations = 0;
@@ -101,6 +107,16 @@ export class MeasurementSink {
   startedAtEpochMs = 0;
   /** Told about every finished operation (the fail-fast monitor listens here). */
   onOperations: ((ok: number, failed: number, cause: FailureInput | undefined) => void) | undefined;
+
+  /**
+   * When the last operation ended, high-resolution epoch ms (comparable across threads and
+   * processes): the end of the work, before the workers' own wind-down.
+   */
+  lastEndedAt = 0;
+
+  constructor(timeScale = 1) {
+    this.timeScale = timeScale;
+  }
 
   #bucket(): [number, number] {
     const key = Math.floor(Date.now() / TIMELINE_BUCKET_MS);
@@ -137,6 +153,7 @@ export class MeasurementSink {
    * measured; unless it was cancelled (the run was stopping), it counts as ok or failed.
    */
   accept(outcome: OperationOutcome): void {
+    this.lastEndedAt = performance.timeOrigin + performance.now();
     for (const request of outcome.requests) this.#countRequest(request);
     this.#records += outcome.records;
     if (outcome.state === 'cancelled') return;
@@ -152,8 +169,13 @@ export class MeasurementSink {
   #countRequest(sample: RequestSample): void {
     this.#requests++;
     if (sample.throttled > 0) this.#bucket()[1] += sample.throttled;
-    const response = Math.max(1, Math.round(sample.responseMs * 1000));
-    this.service.recordValue(Math.max(1, Math.round(sample.serviceMs * 1000)));
+    // A sample that does not say what it was in the org's time (a script's) is compressed throughout.
+    const org = sample.org ?? {
+      responseMs: sample.responseMs * this.timeScale,
+      serviceMs: sample.serviceMs * this.timeScale,
+    };
+    const response = Math.max(1, Math.round(org.responseMs * 1000));
+    this.service.recordValue(Math.max(1, Math.round(org.serviceMs * 1000)));
     this.response.recordValue(response);
     const kind = MeasurementSink.#slice(this.requestKinds, sample.kind);
     kind.requests++;
@@ -221,10 +243,11 @@ export class MeasurementSink {
       workloads: slices(this.workloads),
       requestKinds: slices(this.requestKinds),
       failedIds: [...this.failedIds],
+      lastEndedAt: this.lastEndedAt,
     };
   }
 
-  /** Operations per second and 429s per bucket, from `startedAtEpochMs`. */
+  /** Operations per second and 429s per bucket, from `startedAtEpochMs`, in the org's time. */
   timelinePoints(): { t: number; opsPerSec: number; throttled: number }[] {
     const keys = [...this.timeline.keys()];
     if (keys.length === 0) return [];
@@ -236,8 +259,8 @@ export class MeasurementSink {
     for (let k = first; k <= last; k++) {
       const [ops, throttled] = this.timeline.get(k) ?? [0, 0];
       points.push({
-        t: Math.max(0, (k * TIMELINE_BUCKET_MS - origin) / 1000),
-        opsPerSec: ops * (1000 / TIMELINE_BUCKET_MS),
+        t: Math.max(0, (k * TIMELINE_BUCKET_MS - origin) / 1000) * this.timeScale,
+        opsPerSec: (ops * (1000 / TIMELINE_BUCKET_MS)) / this.timeScale,
         throttled,
       });
     }
@@ -252,6 +275,7 @@ export class MeasurementSink {
     this.#failedOperations += encoded.failedOperations;
     this.#requests += encoded.requests;
     this.#records += encoded.records;
+    this.lastEndedAt = Math.max(this.lastEndedAt, encoded.lastEndedAt ?? 0);
     for (const [k, cause] of Object.entries(encoded.errors)) {
       const known = this.errors[k];
       this.errors[k] = known === undefined ? { ...cause } : { ...known, count: known.count + cause.count };

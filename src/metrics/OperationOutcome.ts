@@ -4,6 +4,12 @@ import type { FailureInput, RequestKind } from './MeasurementSink.js';
 export interface RequestSample {
   readonly serviceMs: number;
   readonly responseMs: number;
+  /**
+   * The same two times in the org's, on a time-compressed mock: the waits it made on the org's
+   * behalf counted in the org's time, the harness's own time once (see
+   * `protocol/timeCompression.ts`). Absent: the whole of each is compressed.
+   */
+  readonly org?: { readonly responseMs: number; readonly serviceMs: number };
   readonly throttled: number;
   readonly kind: RequestKind;
   /** The workloads of the operations it carried (a `$batch` counts toward each). */

@@ -9,10 +9,15 @@ export class RunEta {
   #measuredMs = 0;
   #estimatedMs = 0;
 
+  readonly #timeScale: number;
+
+  /** `timeScale`: the estimates and finished repetitions are in an org's time, this many times slower than real. */
   constructor(
     estimates: readonly { name: string; repetitionMs: number; overheadMs?: number }[],
     repetitionsEach: number,
+    timeScale = 1,
   ) {
+    this.#timeScale = timeScale;
     this.#remaining = new Map(
       estimates.map((e) => [
         e.name,
@@ -37,7 +42,8 @@ export class RunEta {
   remainingMs(): number {
     const ratio = this.#estimatedMs > 0 ? Math.min(4, Math.max(0.25, this.#measuredMs / this.#estimatedMs)) : 1;
     let left = 0;
-    for (const r of this.#remaining.values()) left += r.count * (r.estimateMs * ratio + r.overheadMs);
+    for (const r of this.#remaining.values())
+      left += r.count * ((r.estimateMs * ratio) / this.#timeScale + r.overheadMs);
     return left;
   }
 }

@@ -11,6 +11,10 @@ const SETUP_LABELS: Readonly<Record<SetupStep, string>> = {
   cleanup: 'deleting what the run created',
 };
 
+function compressedNote(timeScale: number): string {
+  return timeScale === 1 ? '' : ` (time-compressed ×${timeScale}: times shown are the org's)`;
+}
+
 /**
  * Progress on stderr: a live bar on a terminal; one plain line per repetition when not a
  * terminal or under CI=true (so CI logs stay readable).
@@ -25,12 +29,12 @@ export function attachProgressReporter(
   let lastDraw = 0;
   let eta: RunEta | undefined;
   run.on('start', (e) => {
-    eta = new RunEta(e.estimates, e.repetitionsEach);
+    eta = new RunEta(e.estimates, e.repetitionsEach, e.timeScale);
     const total = formatLeft(eta.remainingMs()).replace(/ left$/, '');
     stream.write(
       `dvbench: ${e.scenario}: ${e.strategies.length} strateg` +
         `${e.strategies.length === 1 ? 'y' : 'ies'}, ${e.operations} operations each, target ` +
-        `${e.target}; ${total} by the cost model\n`,
+        `${e.target}; ${total} by the cost model${compressedNote(e.timeScale)}\n`,
     );
   });
   run.on('strategy-start', (e) => {

@@ -1,4 +1,5 @@
 import type { RunResults, StrategyResult } from '../runner/RunResults.js';
+import { timeCompressionNote } from './timeCompressionNote.js';
 import { verdictHeadline } from '../runner/verdict.js';
 import { causeLines } from './renderMarkdown.js';
 
@@ -89,6 +90,8 @@ export function formatSummaryTable(results: RunResults): string {
     ...(results.strategies.length === 0 ? [] : ['', table.header, table.rule, ...table.rows]),
   ];
   const notes: string[] = [];
+  const compressed = timeCompressionNote(results);
+  if (compressed !== undefined) notes.push(`${compressed}.`);
   notes.push(
     `${results.plan.operations} operations per repetition; ` +
       `${results.strategies[0]?.repetitions.length ?? 0} measured repetition(s) per strategy; latencies are ` +

@@ -1,4 +1,5 @@
 import { escapeMarkup as xml } from './escapeMarkup.js';
+import { timeCompressionNote } from './timeCompressionNote.js';
 import type { RunResults } from '../runner/RunResults.js';
 import { verdictHeadline } from '../runner/verdict.js';
 import type { ThresholdOutcome } from '../runner/evaluateThresholds.js';
@@ -46,9 +47,14 @@ export function renderJunit(results: RunResults, thresholds: readonly ThresholdO
   const failures = cases.filter((c) => c.includes('<failure')).length;
   const skipped = cases.filter((c) => c.includes('<skipped')).length;
   const time = (results.strategies.reduce((a, s) => a + s.wallMs.mean * s.repetitions.length, 0) / 1000).toFixed(3);
+  // The suite's time is the org's; a CI page shows the compression beside it.
+  const properties =
+    results.timeScale === 1
+      ? ''
+      : `    <properties><property name="dvbench.timeScale" value="${results.timeScale}"/><property name="dvbench.note" value="${xml(timeCompressionNote(results) ?? '')}"/></properties>\n`;
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="dvbench" tests="${cases.length}" failures="` +
     `${failures}">\n  <testsuite name="` +
-    `${name}" tests="${cases.length}" failures="${failures}" skipped="${skipped}" time="${time}" timestamp="${xml(results.startedAt)}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`
+    `${name}" tests="${cases.length}" failures="${failures}" skipped="${skipped}" time="${time}" timestamp="${xml(results.startedAt)}">\n${properties}${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`
   );
 }

@@ -1,5 +1,6 @@
 import { describeMockCosts } from '../../mock-server/index.js';
 import type { RunResults } from '../runner/RunResults.js';
+import { timeCompressionNote } from './timeCompressionNote.js';
 
 export interface RunFact {
   readonly label: string;
@@ -16,9 +17,11 @@ export function runFacts(results: RunResults): RunFact[] {
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
   const measured = results.strategies[0]?.repetitions.length ?? 0;
+  const compressed = timeCompressionNote(results);
   return [
     { label: 'Target', text: results.target.kind === 'mock' ? 'embedded mock' : 'org', code: results.target.url },
     ...(results.mockCosts === null ? [] : [{ label: 'Mock costs', text: describeMockCosts(results.mockCosts) }]),
+    ...(compressed === undefined ? [] : [{ label: 'Time', text: compressed }]),
     {
       label: 'Plan',
       text:

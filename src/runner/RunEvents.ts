@@ -17,12 +17,15 @@ export interface RunEvents {
       estimates: { name: string; repetitionMs: number; overheadMs: number }[];
       /** Repetitions each strategy runs, warm-up included. */
       repetitionsEach: number;
+      /** The mock's time compression: estimates and repetitions' times are the org's, this much slower than real. */
+      timeScale: number;
     },
   ];
   'strategy-start': [
     { name: string; index: number; count: number; repetitions: number; warmup: number; operations: number },
   ];
   progress: [{ name: string; repetition: number; warmup: boolean; done: number; total: number }];
+  /** A repetition ended; its wall time and throughput in the org's time. */
   repetition: [
     { name: string; repetition: number; warmup: boolean; wallMs: number; opsPerSec: number; failed: number },
   ];

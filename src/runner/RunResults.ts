@@ -177,6 +177,12 @@ export interface RunResults {
   readonly target: { readonly kind: 'mock' | 'org'; readonly url: string };
   /** Where the embedded mock's costs came from; null on an org (and in files written before profiles). */
   readonly mockCosts: MockCosts | null;
+  /**
+   * How many times faster than the org's the embedded mock's clock ran (its `timeScale`): every
+   * time, rate and latency here is the org's, measured that much faster and multiplied back;
+   * CPU, memory and start-up are the machine's own. 1 on an org.
+   */
+  readonly timeScale: number;
   readonly environment: Environment;
   readonly startedAt: string;
   readonly finishedAt: string | null;

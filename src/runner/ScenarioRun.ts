@@ -224,6 +224,30 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     return { ops, dataFingerprint: fingerprint([...rows.entries()]) };
   }
 
+  /** What reporters learn before the first strategy: the plan, and the cost model's estimate of each strategy. */
+  #startEvent(
+    specs: readonly StrategySpec[],
+    ops: readonly PlannedOperation[],
+    target: RunTarget,
+    repetitionsEach: number,
+  ): RunEvents['start'][0] {
+    const { scenario } = this.#loaded;
+    return {
+      scenario: scenario.name,
+      strategies: specs.map((s) => s.name),
+      operations: operationsOf(ops),
+      target: target.url,
+      targetKind: target.kind,
+      estimates: specs.map((spec) => ({
+        name: spec.name,
+        repetitionMs: estimateRepetition(scenario, spec, ops, target.kind).ms,
+        overheadMs: repetitionOverheadMs(scenario, spec),
+      })),
+      repetitionsEach,
+      timeScale: target.worker.timeScale ?? 1,
+    };
+  }
+
   async #runStrategies(
     specs: readonly StrategySpec[],
     state: RunState,
@@ -238,19 +262,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     // The first plan serves the first repetition too: its reset and seed are what that repetition needs.
     let prepared: { ops: PlannedOperation[]; dataFingerprint: string } | undefined = await this.#plan(target);
     state.plannedOps = prepared.ops;
-    this.emit('start', {
-      scenario: scenario.name,
-      strategies: specs.map((s) => s.name),
-      operations: operationsOf(state.plannedOps),
-      target: target.url,
-      targetKind: target.kind,
-      estimates: specs.map((spec) => ({
-        name: spec.name,
-        repetitionMs: estimateRepetition(scenario, spec, state.plannedOps, target.kind).ms,
-        overheadMs: repetitionOverheadMs(scenario, spec),
-      })),
-      repetitionsEach: warmup + repetitions,
-    });
+    this.emit('start', this.#startEvent(specs, state.plannedOps, target, warmup + repetitions));
     for (const [index, spec] of specs.entries()) {
       if (stopped()) break;
       this.emit('strategy-start', {
@@ -362,7 +374,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
       name: spec.name,
       repetition: rep - warmup + 1,
       warmup: isWarmup,
-      wallMs: run.wallMs,
+      wallMs: result.wallMs,
       opsPerSec: result.opsPerSec,
       failed: run.sink.failedOperations,
     });
@@ -373,7 +385,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     const warning = busyClientWarning(run, rep - warmup + 1);
     const { sink, counters, client } = run;
     return {
-      measured: { integrity, result, sink, counters, client, server },
+      measured: { integrity, result, realWallMs: run.wallMs, sink, counters, client, server },
       ...(aborted === undefined ? {} : { aborted }),
       ...(warning === undefined ? {} : { warning }),
     };

@@ -17,6 +17,8 @@ type Histogram = MeasurementSink['response'];
 export interface MeasuredRepetition {
   readonly integrity: IntegrityReport | undefined;
   readonly result: RepetitionResult;
+  /** The repetition's wall time as it passed here (`result.wallMs` is the org's on a time-compressed mock). */
+  readonly realWallMs: number;
   readonly sink: MeasurementSink;
   readonly counters: ClientCounters;
   readonly client: ResourceUsage & { readonly childCpuMs: number; readonly childPeakRssBytes: number };
@@ -142,8 +144,8 @@ function clientOf(
 function serverOf(reps: readonly MeasuredRepetition[]): StrategyResult['server'] {
   const servers = reps.map((r) => r.server).filter((s): s is NonNullable<typeof s> => s !== null);
   if (servers.length === 0) return null;
-  // The server's CPU is sampled around the whole repetition, start-up included.
-  const totalSpanMs = sum(reps.map((r) => r.result.wallMs + r.result.startupMs));
+  // The server's CPU is sampled around the whole repetition, start-up included, in real time.
+  const totalSpanMs = sum(reps.map((r) => r.realWallMs + r.result.startupMs));
   return {
     cpuPercent: totalSpanMs > 0 ? (sum(servers.map((s) => s.cpuUserMs + s.cpuSystemMs)) / totalSpanMs) * 100 : 0,
     cpuUserMs: Math.round(sum(servers.map((s) => s.cpuUserMs))),
@@ -215,7 +217,9 @@ export function aggregateStrategy(
   const wall = reps.map((r) => r.result.wallMs);
   const totalWallMs = sum(wall);
   const n = Math.max(1, reps.length);
-  const client = clientOf(reps, totalWallMs, spec);
+  // Wall times are the org's; CPU shares are of the machine's real time.
+  const timeScale = reps[0]?.sink.timeScale ?? 1;
+  const client = clientOf(reps, sum(reps.map((r) => r.realWallMs)), spec);
   return {
     name: spec.name,
     kind: spec.kind,
@@ -247,7 +251,7 @@ export function aggregateStrategy(
     errors,
     throttled: throttledOf(reps),
     retries: sum(reps.map((r) => r.counters.retries)),
-    retryWaitMs: Math.round(sum(reps.map((r) => r.counters.retryWaitMs))),
+    retryWaitMs: Math.round(sum(reps.map((r) => r.counters.retryWaitMs)) * timeScale),
     webServers: webServersOf(reps),
     client,
     server: serverOf(reps),

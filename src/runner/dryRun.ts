@@ -24,6 +24,8 @@ interface DryRunStrategy {
 }
 
 export interface DryRunPlan {
+  /** The mock's time compression: estimates are the org's time, this many times longer than the run's. */
+  readonly timeScale: number;
   readonly operations: number;
   readonly byKind: Readonly<Record<string, number>>;
   readonly repetitions: number;
@@ -122,6 +124,7 @@ export function dryRun(scenario: Scenario, target: EstimateTarget = 'mock', only
     (op) => (op.kind === 'update' || op.kind === 'delete') && (scenario.data[op.table] ?? 0) > 0,
   );
   return {
+    timeScale: target === 'mock' ? scenario.mock.timeScale : 1,
     operations,
     byKind,
     repetitions,
@@ -184,7 +187,11 @@ export function formatDryRun(name: string, plan: DryRunPlan, targetIsOrg: boolea
     `Time: about ${duration(plan.estimatedMs)} in all, estimated from the cost model (each ` +
       `operation kind's cost, $batch and bulk overhead and per-item costs, the round trip, ` +
       `capacity, serialized share and limits) through a queueing model of each strategy` +
-      `${targetIsOrg ? '; against an org these are the ' + "profile's costs, not the org's: run 'dvbench calibrate' for its own" : ''}.`,
+      `${targetIsOrg ? '; against an org these are the ' + "profile's costs, not the org's: run 'dvbench calibrate' for its own" : ''}.` +
+      (plan.timeScale === 1
+        ? ''
+        : ` Time-compressed ×${plan.timeScale}: these are the org's times; here the work takes about ` +
+          `${duration(plan.estimatedMs / plan.timeScale)}, plus its set-up.`),
     `The request limit is ` +
       `${plan.requestLimit.requests} per user per ${plan.requestLimit.windowSeconds} s: a strategy ` +
       `whose repetition exceeds it within that time will meet 429s unless the load is spread ` +

@@ -60,6 +60,7 @@ export function resultsOf(
     scenario,
     target: { kind: options.target.kind, url: state.targetUrl },
     mockCosts,
+    timeScale: options.target.kind === 'mock' ? scenario.mock.timeScale : 1,
     environment: describeEnvironment(),
     startedAt: state.startedAt,
     finishedAt: partial ? null : new Date().toISOString(),

@@ -169,6 +169,13 @@ export const resultsSchema = z.strictObject({
     .nullable()
     .default(null)
     .describe("Where the embedded mock's costs came from: a profile (built-in or file) or the scenario's own keys."),
+  timeScale: num
+    .positive()
+    .default(1)
+    .describe(
+      "How many times faster than the org's the mock's clock ran: every time, rate and latency is the " +
+        "org's, multiplied back; CPU, memory and start-up are the machine's own. 1 on an org (and in older files).",
+    ),
   environment: z.strictObject({
     dvbenchVersion: z.string(),
     node: z.string(),

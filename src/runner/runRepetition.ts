@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { followSignal } from '../../util/followSignal.js';
 import { emptyCounters, mergeCounters } from '../client/ClientCounters.js';
 import { DataverseClient } from '../client/DataverseClient.js';
+import { compressedClientTimes } from '../client/compressedClientTimes.js';
 import type { TokenProvider } from '../client/auth/TokenProvider.js';
 import { MeasurementSink } from '../metrics/MeasurementSink.js';
 import { ResourceSampler } from '../metrics/ResourceSampler.js';
@@ -38,12 +39,16 @@ export interface RepetitionInput {
 interface PhaseRun {
   readonly workload: number;
   readonly wallMs: number;
+  /** Of `wallMs`, the part until its last operation ended (the rest is the workers winding down). */
+  readonly workMs: number;
   readonly operations: number;
 }
 
 /** What one repetition measured, before the audit; `aborted` when the fail-fast monitor stopped it. */
-export interface RepetitionRun extends Omit<MeasuredRepetition, 'integrity' | 'server' | 'result'> {
+export interface RepetitionRun extends Omit<MeasuredRepetition, 'integrity' | 'server' | 'result' | 'realWallMs'> {
   readonly wallMs: number;
+  /** Of `wallMs`, the part until each phase's last operation ended: what a time-compressed run multiplies back. */
+  readonly workMs: number;
   readonly startupMs: number;
   readonly meanWorkers: number | null;
   readonly aborted: Abort | undefined;
@@ -76,6 +81,7 @@ async function runPhases(
   phases: PhaseRun[];
   outcomes: StrategyOutcome[];
   wallMs: number;
+  workMs: number;
   startupMs: number;
   meanWorkers: number | null;
   lost: Abort | undefined;
@@ -85,6 +91,7 @@ async function runPhases(
   const outcomes: StrategyOutcome[] = [];
   let meanWorkers: number | null = null;
   let wallMs = 0;
+  let workMs = 0;
   let startupMs = 0;
   let before = 0;
   let lost: Abort | undefined;
@@ -125,13 +132,16 @@ async function runPhases(
       break;
     }
     const phaseMs = performance.now() - started;
+    const phaseWorkMs = Math.min(phaseMs, Math.max(0, parts.sink.lastEndedAt - (performance.timeOrigin + started)));
     const operations = phase.ops.reduce((a, op) => a + op.ops, 0);
     wallMs += phaseMs;
+    workMs += phaseWorkMs;
     startupMs += started - launched;
     before += operations;
-    if (phase.workload >= 0) phases.push({ workload: phase.workload, wallMs: phaseMs, operations });
+    if (phase.workload >= 0)
+      phases.push({ workload: phase.workload, wallMs: phaseMs, workMs: phaseWorkMs, operations });
   }
-  return { phases, outcomes, wallMs, startupMs, meanWorkers, lost };
+  return { phases, outcomes, wallMs, workMs, startupMs, meanWorkers, lost };
 }
 
 /**
@@ -155,15 +165,16 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
     affinityCookie: input.target.affinityCookie ?? false,
     bypassCustomLogic: input.target.bypassCustomLogic ?? false,
     signal: stop.signal,
+    ...compressedClientTimes(input.target.timeScale ?? 1),
   });
-  const sink = new MeasurementSink();
+  const sink = new MeasurementSink(input.target.timeScale);
   sink.onOperations = (ok, failed, cause) => {
     monitor.observe(ok, failed, cause);
   };
   const sampler = new ResourceSampler();
   sampler.start();
   try {
-    const { phases, outcomes, wallMs, startupMs, meanWorkers, lost } = await runPhases(input, {
+    const { phases, outcomes, wallMs, workMs, startupMs, meanWorkers, lost } = await runPhases(input, {
       client,
       sink,
       stop: stop.signal,
@@ -185,6 +196,7 @@ export async function runRepetition(input: RepetitionInput): Promise<RepetitionR
     const childCpuMs = outcome.children.reduce((a, c) => a + c.cpuUserMs + c.cpuSystemMs, 0);
     return {
       wallMs,
+      workMs,
       startupMs,
       meanWorkers,
       phases,

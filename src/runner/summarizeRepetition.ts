@@ -23,7 +23,12 @@ export function serverDelta(
   };
 }
 
-/** The figures results.json keeps for one repetition. */
+/**
+ * The figures results.json keeps for one repetition. On a time-compressed mock its times are
+ * the org's: the mock kept each worker's real cycle its org cycle ÷ the scale (see `Delays`), so
+ * the work's time is multiplied back; the workers' wind-down after the last operation counts
+ * once, as on an org. Start-up is the harness's own, and real.
+ */
 export function repetitionResult(
   run: RepetitionRun,
   server: MeasuredRepetition['server'],
@@ -31,14 +36,20 @@ export function repetitionResult(
   plan: { readonly ops: readonly PlannedOperation[]; readonly dataFingerprint: string },
   name: (workload: number) => string,
 ): RepetitionResult {
-  const { sink, wallMs } = run;
-  const phases = run.phases.map((p) => ({
-    workload: p.workload,
-    name: name(p.workload),
-    operations: p.operations,
-    wallMs: p.wallMs,
-    opsPerSec: p.wallMs > 0 ? (p.operations / p.wallMs) * 1000 : 0,
-  }));
+  const { sink } = run;
+  const org = (span: { readonly wallMs: number; readonly workMs: number }): number =>
+    span.wallMs + (sink.timeScale - 1) * span.workMs;
+  const wallMs = org(run);
+  const phases = run.phases.map((p) => {
+    const phaseMs = org(p);
+    return {
+      workload: p.workload,
+      name: name(p.workload),
+      operations: p.operations,
+      wallMs: phaseMs,
+      opsPerSec: phaseMs > 0 ? (p.operations / phaseMs) * 1000 : 0,
+    };
+  });
   return {
     ...(phases.length > 0 ? { phases } : {}),
     wallMs,

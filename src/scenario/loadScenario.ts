@@ -26,6 +26,8 @@ export interface LoadOptions {
   readonly profile?: string;
   /** Send the bypass header whatever the file says: `dvbench run --bypass-custom-logic`. */
   readonly bypassCustomLogic?: boolean;
+  /** The embedded mock's time compression, over the scenario's `mock.timeScale`: `dvbench run --time-scale`. */
+  readonly timeScale?: number;
   /**
    * The target the scenario will run on, for the rules that depend on it: on the mock every
    * record comes from data:, so reads by id and lookups need it; on an org they may use the
@@ -119,7 +121,9 @@ export function parseScenarioText(text: string, path: string, options: LoadOptio
       `${path}: not valid YAML: ${(error as Error).message.split('\n')[0] ?? ''}`,
     );
   }
-  const { mock, mockCosts } = withProfile(data, path, options.profile, (p) => locate(doc, lines, p));
+  const profiled = withProfile(data, path, options.profile, (p) => locate(doc, lines, p));
+  const { mockCosts } = profiled;
+  const mock = options.timeScale === undefined ? profiled.mock : { ...profiled.mock, timeScale: options.timeScale };
   const bypass = options.bypassCustomLogic === true ? { bypassCustomLogic: true } : {};
   const result = scenarioSchema.safeParse({ ...(data as Record<string, unknown>), mock, ...bypass });
   if (!result.success) {

@@ -1,4 +1,5 @@
 import type { CallResult } from '../client/CallResult.js';
+import { orgTime } from '../../protocol/timeCompression.js';
 import { CANCELLED } from '../metrics/failureCause.js';
 import type { FailureInput, RequestKind } from '../metrics/MeasurementSink.js';
 import type { OperationOutcome, RequestSample } from '../metrics/OperationOutcome.js';
@@ -6,11 +7,21 @@ import { operationTarget, type PlannedOperation } from '../operations/PlannedOpe
 
 /** A client call's timings as a request sample. */
 export function sampleOf(
-  result: Pick<CallResult, 'lastAttemptMs' | 'totalMs' | 'throttled'>,
+  result: Pick<CallResult, 'lastAttemptMs' | 'totalMs' | 'throttled' | 'waited' | 'lastAttemptWaited'>,
   kind: RequestKind,
   workloads: readonly number[],
 ): RequestSample {
-  return { serviceMs: result.lastAttemptMs, responseMs: result.totalMs, throttled: result.throttled, kind, workloads };
+  return {
+    serviceMs: result.lastAttemptMs,
+    responseMs: result.totalMs,
+    org: {
+      responseMs: orgTime(result.totalMs, result.waited),
+      serviceMs: orgTime(result.lastAttemptMs, result.lastAttemptWaited),
+    },
+    throttled: result.throttled,
+    kind,
+    workloads,
+  };
 }
 
 /** One operation's outcome: ok without a failure, cancelled when the run stopped it, failed otherwise. */

@@ -1,5 +1,6 @@
 import { tableDirectory } from '../../mock-server/index.js';
 import { DataverseClient } from '../client/DataverseClient.js';
+import { compressedClientTimes } from '../client/compressedClientTimes.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
 import type { WorkerTarget } from '../strategies/workers/workerProtocol.js';
 import type { TargetParts } from './ConnectedTarget.js';
@@ -38,9 +39,21 @@ export async function openRunTarget(
               ...(spec.authorityHost === undefined ? {} : { authorityHost: spec.authorityHost }),
             },
           }
-        : { url, affinityCookie, bypassCustomLogic, identities: { kind: 'mock', count: scenario.identities } };
+        : {
+            url,
+            affinityCookie,
+            bypassCustomLogic,
+            identities: { kind: 'mock', count: scenario.identities },
+            timeScale: scenario.mock.timeScale,
+          };
     // The control client's calls (planning, audit, set-up) wait at the same gates as the work.
-    const control = new DataverseClient({ url, identities, gates: gates.gates, connections: 4 });
+    const control = new DataverseClient({
+      url,
+      identities,
+      gates: gates.gates,
+      connections: 4,
+      ...compressedClientTimes(worker.timeScale ?? 1),
+    });
     const parts: TargetParts = {
       scenario,
       tables: tableDirectory(scenario.mock.tables),

@@ -30,7 +30,7 @@ export async function openTarget<T>(
     const identities =
       target.kind === 'org'
         ? await createOrgTokenProviders(url, target.identities, { authorityHost: target.authorityHost })
-        : createMockTokenProviders(url, scenario.identities);
+        : createMockTokenProviders(url, scenario.identities, scenario.mock.timeScale);
     const buffer = ThrottleGate.buffer(identities.length);
     // One gate per identity over a shared buffer: threads and processes see the same Retry-After.
     const gates: RunGates = { buffer, gates: identities.map((_, index) => new ThrottleGate({ buffer, index })) };

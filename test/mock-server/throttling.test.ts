@@ -51,8 +51,8 @@ describe('service protection limits', () => {
     const config = {
       timeScale: 150,
       latency: { default: { baseMs: 40, distribution: 'none' as const } },
-      // 1.2 s real, 8 ms after compression: two 40 ms requests exceed it.
-      limits: { executionSecondsPerWindow: 1.2, evaluationIntervalSeconds: 0 },
+      // 30 ms of the org's execution time (0.2 ms compressed): the first 40 ms request uses it up.
+      limits: { executionSecondsPerWindow: 0.03, evaluationIntervalSeconds: 0 },
     };
     await withMock({ config }, async (mock) => {
       expect((await mock.api('GET', 'WhoAmI')).status).toBe(200);
@@ -61,7 +61,7 @@ describe('service protection limits', () => {
       expect(res.json.error).toEqual({
         code: '0x80072321',
         message:
-          'Combined execution time of incoming requests exceeded limit of 1,200  milliseconds over time window of 300 seconds. Decrease number of concurrent requests or reduce the duration of requests and try again later.',
+          'Combined execution time of incoming requests exceeded limit of 30  milliseconds over time window of 300 seconds. Decrease number of concurrent requests or reduce the duration of requests and try again later.',
       });
       await sleep(Number(res.headers['retry-after-ms']) + 50);
       expect((await mock.api('GET', 'WhoAmI')).status).toBe(200);

@@ -10,10 +10,9 @@ describe('adaptive concurrency', () => {
     const loaded = parseScenarioText(
       `name: adaptive-vs-64
 mock:
-  timeScale: 20
   dopHint: 8
   latency: { default: { baseMs: 10, distribution: none } }
-  limits: { concurrentRequests: 12 }
+  limits: { concurrentRequests: 12, concurrencyRetryAfterSeconds: 0.05 }
 data: { account: 50 }
 workloads:
   - { kind: read, mode: retrieve, table: account, count: 400 }

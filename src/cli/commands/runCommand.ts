@@ -18,6 +18,7 @@ import { expandStrategies } from '../../strategies/expandStrategies.js';
 import type { LoadedScenario } from '../../scenario/loadScenario.js';
 import { loadScenarioFiles } from './loadScenarioFiles.js';
 import { runHelp } from './runHelp.js';
+import { applyTimeScale, parseTimeScaleFlag } from './timeScaleFlag.js';
 import { jobRunOptions, type JobContext, type ScenarioJob } from './scenarioJob.js';
 import { defineCommand, type CommandValues, intFlag } from '../parseCommandArgs.js';
 import { interruptOnSignals } from '../interruptOnSignals.js';
@@ -207,6 +208,7 @@ const RUN_OPTIONS = {
   profile: { type: 'string' },
   'bypass-custom-logic': { type: 'boolean' },
   duration: { type: 'string' },
+  'time-scale': { type: 'string' },
 } as const;
 
 type RunValues = CommandValues<typeof RUN_OPTIONS>;
@@ -326,7 +328,9 @@ export const runCommand = defineCommand(
       );
     const flags = runFlags(values);
     const dry = values['dry-run'] === true;
-    const { loaded, targets } = await loadForTargets(positionals, values, !dry);
+    const timeScale = parseTimeScaleFlag('run', values['time-scale']);
+    const { loaded: read, targets } = await loadForTargets(positionals, values, !dry);
+    const loaded = applyTimeScale(read, targets, { flag: timeScale, only: flags.only, io });
     if (dry) {
       printDryRun(loaded, targets, flags, io);
       return EXIT.ok;

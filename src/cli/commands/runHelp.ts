@@ -19,6 +19,11 @@ Options:
   --bypass-custom-logic send MSCRM.BypassCustomPluginExecution: true on every request (as the
                         scenario's bypassCustomLogic): custom synchronous plug-ins are skipped;
                         compare with a run without it to see what they cost
+  --time-scale <N|auto> run the embedded mock's clock N times faster (every cost, window,
+                        Retry-After and token lifetime divided by N) and report the org's
+                        times, marked 'time-compressed ×N'; auto picks the largest N this
+                        machine holds within about 3% and says why. Refused against an org
+                        and for a load test
   --quiet               no progress output
   --allow-writes        against an org: allow what writes there. The scenario's data: is
                         created first (CreateMultiple, ids of the run's own), put back between

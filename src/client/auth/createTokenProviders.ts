@@ -44,9 +44,12 @@ export async function createOrgTokenProviders(
 }
 
 /** `count` distinct identities on the mock (apps `dvbench-1` … `dvbench-N`), each with its own limits. */
-export function createMockTokenProviders(origin: string, count = 1): TokenProvider[] {
+export function createMockTokenProviders(origin: string, count = 1, timeScale = 1): TokenProvider[] {
+  // The mock's tokens live `timeScale` times shorter: so does the margin they are renewed within.
+  const renewBeforeMs = 300_000 / timeScale;
   return Array.from(
     { length: count },
-    (_, i) => new CachedTokenProvider(mockTokenSource(origin, `dvbench-${i + 1}`, 'dvbench-mock-secret')),
+    (_, i) =>
+      new CachedTokenProvider(mockTokenSource(origin, `dvbench-${i + 1}`, 'dvbench-mock-secret'), { renewBeforeMs }),
   );
 }

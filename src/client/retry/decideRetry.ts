@@ -1,3 +1,4 @@
+import { NO_WAIT, type Waited } from '../../../protocol/timeCompression.js';
 import { RETRYABLE_STATUSES, type RetryPolicy } from './RetryPolicy.js';
 
 /** What one call has been through so far. */
@@ -13,6 +14,11 @@ export interface CallState {
   readonly reauthenticated: boolean;
   /** Why the call ended without waiting out a 429: its Retry-After was past the call's time budget. */
   readonly gaveUp?: string;
+  /**
+   * The call's waits on the org's behalf, real and in the org's time: what a time-compressed mock
+   * held its attempts, Retry-After and backoff (see `protocol/timeCompression.ts`).
+   */
+  readonly waited: Waited;
 }
 
 export function newCallState(now: number): CallState {
@@ -24,6 +30,7 @@ export function newCallState(now: number): CallState {
     throttleRetries: 0,
     throttled: 0,
     reauthenticated: false,
+    waited: NO_WAIT,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ChartConfiguration, ChartDataset } from 'chart.js';
+import { formatTimeScale } from '../timeCompressionNote.js';
 import type { RunResults, StrategyResult } from '../../runner/RunResults.js';
 import { descriptorForKind } from '../../strategies/descriptorOf.js';
 import { strategyKinds } from '../../strategies/strategyKinds.js';
@@ -14,6 +15,11 @@ const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b
 
 function axis(title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { title: { display: true, text: title, font: { size: 18 } }, ticks: { font: { size: 16 } }, ...extra };
+}
+
+/** Charts carry the compression in their subtitle: a PNG travels without its report. */
+function compressedSuffix(results: RunResults): string {
+  return results.timeScale === 1 ? '' : ` (time-compressed ${formatTimeScale(results.timeScale)}, org time)`;
 }
 
 function titled(text: string, subtitle: string): Record<string, unknown> {
@@ -78,7 +84,10 @@ function workersChart(
     type: 'line',
     data: { datasets },
     options: {
-      plugins: titled(title, `${results.scenario.name}: ${results.plan.operations} operations per repetition`),
+      plugins: titled(
+        title,
+        `${results.scenario.name}: ${results.plan.operations} operations per repetition${compressedSuffix(results)}`,
+      ),
       scales: {
         x: axis('workers (concurrent operations)', { type: 'linear', min: 1 }),
         y: axis(yTitle, { beginAtZero: true }),
@@ -104,7 +113,7 @@ function barChart(
       })),
     },
     options: {
-      plugins: titled(title, results.scenario.name),
+      plugins: titled(title, `${results.scenario.name}${compressedSuffix(results)}`),
       scales: { x: axis('strategy'), y: axis(yTitle, { beginAtZero: true }) },
     },
   };

@@ -1,3 +1,4 @@
+import { NO_WAIT } from '../../../protocol/timeCompression.js';
 import { describe, expect, it } from 'vitest';
 import { MeasurementSink } from '../../metrics/MeasurementSink.js';
 import type { CallResult } from '../../client/CallResult.js';
@@ -15,6 +16,8 @@ function answer(status: number, error?: { code: string; message: string }): Call
     text: '',
     ttfbMs: 30,
     lastAttemptMs: 40,
+    waited: NO_WAIT,
+    lastAttemptWaited: NO_WAIT,
     totalMs: 90,
     throttled: 2,
     attempts: 3,

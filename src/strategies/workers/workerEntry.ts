@@ -1,4 +1,5 @@
 import { parentPort, workerData, isMainThread } from 'node:worker_threads';
+import { compressedClientTimes } from '../../client/compressedClientTimes.js';
 import { createMockTokenProviders, createOrgTokenProviders } from '../../client/auth/createTokenProviders.js';
 import { redact } from '../../client/auth/redact.js';
 import { DataverseClient } from '../../client/DataverseClient.js';
@@ -30,7 +31,7 @@ async function run(
   const { target } = start;
   const identities =
     target.identities.kind === 'mock'
-      ? createMockTokenProviders(target.url, target.identities.count)
+      ? createMockTokenProviders(target.url, target.identities.count, target.timeScale)
       : await createOrgTokenProviders(
           target.url,
           target.identities.specs,
@@ -43,9 +44,10 @@ async function run(
     connections: 1,
     affinityCookie: target.affinityCookie ?? false,
     bypassCustomLogic: target.bypassCustomLogic ?? false,
+    ...compressedClientTimes(target.timeScale ?? 1),
     ...(target.retry === undefined ? {} : { retry: target.retry }),
   });
-  const sink = new MeasurementSink();
+  const sink = new MeasurementSink(target.timeScale);
   let done = 0;
   let failed = 0;
   let cause: FailureInput | undefined;

@@ -19,6 +19,8 @@ export interface WorkerTarget {
   readonly affinityCookie?: boolean;
   /** See `DataverseClientOptions.bypassCustomLogic`. */
   readonly bypassCustomLogic?: boolean;
+  /** The embedded mock's `timeScale`: the worker records in the org's time and compresses its own waits. @default 1 */
+  readonly timeScale?: number;
 }
 
 export interface WorkerStart {

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { renderJunit } from '../../src/report/renderJunit.js';
+import { renderMarkdown } from '../../src/report/renderMarkdown.js';
+import { formatSummaryTable } from '../../src/report/formatSummaryTable.js';
+import { ScenarioRun } from '../../src/runner/ScenarioRun.js';
+import { resultsSchema } from '../../src/runner/resultsSchema.js';
+import type { RunResults } from '../../src/runner/RunResults.js';
+import { parseScenarioText } from '../../src/scenario/loadScenario.js';
+import { useTempDirs } from '../helpers/tempDirs.js';
+
+const tempDir = useTempDirs();
+
+/** A small org: 60 ms creates, half of each under one lock, 10 ms round trip. */
+const scenario = (timeScale: number): string => `name: compressed
+seed: 3
+mock:
+  timeScale: ${timeScale}
+  latency:
+    create: { baseMs: 60, distribution: none }
+    roundTripMs: 10
+  serializedFraction: 0.5
+  capacity: 4
+workloads:
+  - { kind: insert, table: account, count: 24, values: { name: "c {i}" } }
+strategies:
+  - sequential
+  - { kind: async, workers: 4 }
+repetitions: 1
+warmup: 0
+`;
+
+async function run(timeScale: number): Promise<RunResults> {
+  const outDir = await tempDir('dvbench-compressed-');
+  return new ScenarioRun(parseScenarioText(scenario(timeScale), 'inline.yaml'), {
+    outDir,
+    target: { kind: 'mock' },
+  }).run();
+}
+
+describe('a time-compressed run', () => {
+  it("gives the org's figures of a run in real time, in a fraction of its time", async () => {
+    const real = await run(1);
+    const started = performance.now();
+    const compressed = await run(10);
+    const compressedMs = performance.now() - started;
+    expect(real.timeScale).toBe(1);
+    expect(compressed.timeScale).toBe(10);
+    expect(compressedMs).toBeLessThan(sumWall(real) / 2);
+    for (const [i, s] of compressed.strategies.entries()) {
+      const r = real.strategies[i]!;
+      expect(s.operations).toBe(24);
+      expect(s.throughput.opsPerSec / r.throughput.opsPerSec).toBeGreaterThan(0.85);
+      expect(s.throughput.opsPerSec / r.throughput.opsPerSec).toBeLessThan(1.15);
+      expect(s.latencyMs.p50 / r.latencyMs.p50).toBeGreaterThan(0.85);
+      expect(s.latencyMs.p50 / r.latencyMs.p50).toBeLessThan(1.15);
+    }
+    // Sequential: 24 creates of 70 ms of the org's time each, whatever the scale.
+    expect(compressed.strategies[0]!.wallMs.mean).toBeGreaterThan(24 * 70 * 0.95);
+    expect(compressed.strategies[1]!.speedup! / real.strategies[1]!.speedup!).toBeGreaterThan(0.85);
+    expect(compressed.strategies[1]!.speedup! / real.strategies[1]!.speedup!).toBeLessThan(1.15);
+    // Every output says so.
+    expect(resultsSchema.parse(JSON.parse(JSON.stringify(compressed))).timeScale).toBe(10);
+    expect(formatSummaryTable(compressed)).toContain('time-compressed ×10: ');
+    expect(renderMarkdown(compressed, compressed.thresholds, [])).toContain('time-compressed ×10: ');
+    expect(renderJunit(compressed, compressed.thresholds)).toContain('<property name="dvbench.timeScale" value="10"/>');
+    expect(formatSummaryTable(real)).not.toContain('time-compressed');
+  });
+});
+
+function sumWall(results: RunResults): number {
+  return results.strategies.reduce((a, s) => a + s.wallMs.mean, 0);
+}
