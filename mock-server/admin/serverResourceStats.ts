@@ -5,7 +5,11 @@ export function serverResourceStats(): {
   rssBytes: number;
   peakRssBytes: number;
   heapUsedBytes: number;
+  eventLoopActiveMs: number;
+  eventLoopIdleMs: number;
 } {
+  // Cumulative: a client takes the difference of two snapshots for the share of a span the loop was busy.
+  const loop = performance.eventLoopUtilization();
   const cpu = process.cpuUsage();
   const memory = process.memoryUsage();
   return {
@@ -15,5 +19,7 @@ export function serverResourceStats(): {
     // resourceUsage().maxRSS is in kilobytes.
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     heapUsedBytes: memory.heapUsed,
+    eventLoopActiveMs: Math.round(loop.active),
+    eventLoopIdleMs: Math.round(loop.idle),
   };
 }

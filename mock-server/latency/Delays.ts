@@ -40,6 +40,9 @@ export class Delays {
   readonly scale: number;
   /** Real ms slept beyond what was asked, still to be paid back by later sleeps. */
   #debt = 0;
+  /** Credit given to requests, and what their waits could pay of it, real ms. */
+  #creditGiven = 0;
+  #creditUsed = 0;
   /** Per connection: when its last answer went, and the mock's own work on it, real ms. */
   readonly #lastAnswer = new WeakMap<object, { readonly at: number; readonly ownMs: number; readonly wait: boolean }>();
 
@@ -61,12 +64,14 @@ export class Delays {
     const gap = last === undefined || last.wait ? Infinity : now - last.at;
     const creditMs =
       last === undefined || gap > MAX_CREDITED_GAP_MS ? 0 : ((gap + last.ownMs) * (this.scale - 1)) / this.scale;
+    this.#creditGiven += creditMs;
     return { arrivedAt: now, heldMs: 0, creditMs, creditUsedMs: 0 };
   }
 
   /** The answer (`status`) to `ledger`'s request is going out on `connection`: what it waited, real and in the org's time. */
   answered(connection: object, ledger: WaitLedger, status: number): Waited {
     const now = performance.now();
+    this.#creditUsed += ledger.creditUsedMs;
     this.#lastAnswer.set(connection, {
       at: now,
       ownMs: Math.max(0, now - ledger.arrivedAt - ledger.heldMs),
@@ -89,6 +94,15 @@ export class Delays {
       ms -= used;
     }
     return ms > 0 ? this.#sleep(ms) : undefined;
+  }
+
+  /**
+   * Credit no wait could pay, real ms since start: where a request's compressed waits were
+   * shorter than the client's time since its last answer. A run reads its workers' cycles that
+   * much too long (see `compressionShortfallWarning`).
+   */
+  get unpaidCreditMs(): number {
+    return this.#creditGiven - this.#creditUsed;
   }
 
   /** Adds the real time `wait` takes to `ledger.heldMs`; `undefined` stays `undefined`. */

@@ -64,7 +64,11 @@ async function serveAdmin(target: Target, env: ServerEnv): Promise<void> {
       throttling: context.protection.stats(),
       faults: context.faults.stats(),
       plugins: { ...context.sampler.pluginStats },
-      server: { ...context.gate.stats(), ...serverResourceStats() },
+      server: {
+        ...context.gate.stats(),
+        unpaidCreditMs: Math.round(context.delays.unpaidCreditMs * 1000) / 1000,
+        ...serverResourceStats(),
+      },
       webServers: context.webServers.stats(),
     }));
   } catch (error) {

@@ -11,14 +11,17 @@ import type { LoadedScenario } from '../scenario/loadScenario.js';
 import type { PlannedOperation } from '../operations/PlannedOperation.js';
 import { planOperations } from '../scenario/planOperations.js';
 import { aggregateStrategy, compareStrategies, workloadName, type MeasuredRepetition } from './aggregateStrategy.js';
-import { auditIntegrity, idsOfTables, writtenTables } from './auditIntegrity.js';
+import { auditIntegrity, idsOfTables, writtenTables, type IntegrityReport } from './auditIntegrity.js';
 import { openRun } from '../output/openRun.js';
 import { preflight } from '../target/preflight.js';
 import { fingerprint } from '../target/prepareData.js';
-import { runRepetition } from './runRepetition.js';
+import type { DataverseClient } from '../client/DataverseClient.js';
+import { runRepetition, type RepetitionRun } from './runRepetition.js';
+import type { ServerSnapshot } from '../target/prepareData.js';
 import { runScriptCleanups } from './runScriptChecks.js';
 import { checkWorkerMemory } from './workerMemory.js';
 import { busyClientWarning, repetitionResult, serverDelta } from './summarizeRepetition.js';
+import { compressionShortfallWarning } from './compressionWarning.js';
 import type { RunResults } from './RunResults.js';
 import { openRunTarget } from '../target/openRunTarget.js';
 import type { RunTarget } from '../target/RunTarget.js';
@@ -48,6 +51,24 @@ export interface RunOptions {
   readonly keep?: boolean | undefined;
   /** Run only this deterministic slice of the planned operations: shard `index` (1-based) of `count`. */
   readonly shard?: { readonly index: number; readonly count: number } | undefined;
+  /**
+   * Audit what each repetition wrote. @default true. `dvbench forecast` turns it off: it asks
+   * how long a job takes, and reading back a million records would take longer than the job.
+   */
+  readonly audit?: boolean | undefined;
+}
+
+/** What a repetition's figures should be read with: a busy load generator, or too much compression. */
+function repetitionWarning(
+  run: RepetitionRun,
+  server: { readonly before: ServerSnapshot | undefined; readonly after: ServerSnapshot | undefined },
+  spec: StrategySpec,
+  repetition: number,
+): string | undefined {
+  return (
+    busyClientWarning(run, repetition) ??
+    compressionShortfallWarning(run, server, run.meanWorkers ?? spec.concurrency, repetition)
+  );
 }
 
 /** Errors that end a run before its first strategy, as a failed run rather than a crash. */
@@ -323,16 +344,32 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     this.emit('strategy-end', compareStrategies(state.results).strategies.at(-1) ?? aggregated);
   }
 
+  /** What a repetition wrote, read back: every acknowledged write there, nothing else (see `auditIntegrity`). */
+  async #audit(
+    control: DataverseClient,
+    run: RepetitionRun,
+    ops: readonly PlannedOperation[],
+    idsBefore: Awaited<ReturnType<typeof idsOfTables>> | undefined,
+  ): Promise<IntegrityReport> {
+    const after = idsBefore === undefined ? undefined : await idsOfTables(control, this.#tables, writtenTables(ops));
+    return auditIntegrity(control, ops, this.#tables, {
+      failed: new Set(run.sink.failedIds),
+      ids: idsBefore === undefined || after === undefined ? null : { before: idsBefore, after },
+    });
+  }
+
   async #repetition(input: RepetitionTask): Promise<RepetitionOutcome> {
     const { spec, rep, warmup, plan, target, stopping } = input;
     const isWarmup = rep < warmup;
     const { control } = target;
     const total = operationsOf(plan.ops);
-    const before = await target.snapshot();
-    const written = writtenTables(plan.ops);
     // Whole tables are counted only where every record in them is the run's own.
-    const idsBefore = !target.ownsTables || isWarmup ? undefined : await idsOfTables(control, this.#tables, written);
+    const audited = !isWarmup && this.#options.audit !== false;
+    const idsBefore =
+      !target.ownsTables || !audited ? undefined : await idsOfTables(control, this.#tables, writtenTables(plan.ops));
     await target.beforeRepetition(plan.ops);
+    // After the set-up's own requests: the server's figures are the repetition's alone.
+    const before = await target.snapshot();
     const run = await runRepetition({
       spec,
       ops: plan.ops,
@@ -353,15 +390,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     const after = await target.snapshot();
     // Audited after every measured repetition, before the next reset wipes the evidence.
     const integrity =
-      isWarmup || run.aborted !== undefined
-        ? undefined
-        : await auditIntegrity(control, plan.ops, this.#tables, {
-            failed: new Set(run.sink.failedIds),
-            ids:
-              idsBefore === undefined
-                ? null
-                : { before: idsBefore, after: await idsOfTables(control, this.#tables, written) },
-          });
+      !audited || run.aborted !== undefined ? undefined : await this.#audit(control, run, plan.ops, idsBefore);
     const keep = input.lastOfRun && this.#options.keep === true;
     const leftovers = [
       ...(keep ? [] : await runScriptCleanups(control, plan.ops)),
@@ -382,7 +411,7 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     // An aborted warm-up is kept as the strategy's one (incomplete) repetition: it is the only
     // evidence of why the strategy cannot succeed, with its causes and counts.
     if (isWarmup && aborted === undefined) return {};
-    const warning = busyClientWarning(run, rep - warmup + 1);
+    const warning = repetitionWarning(run, { before, after }, spec, rep - warmup + 1);
     const { sink, counters, client } = run;
     return {
       measured: { integrity, result, realWallMs: run.wallMs, sink, counters, client, server },

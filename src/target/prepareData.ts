@@ -12,6 +12,11 @@ export interface ServerSnapshot {
   readonly peakRssBytes: number;
   readonly busyMs: number;
   readonly queuePeak: number;
+  /** A time-compressed mock's credit its waits could not pay, real ms so far (see `Delays`); absent from older mocks. */
+  readonly unpaidCreditMs?: number;
+  /** The mock's event loop, busy and idle, ms since start; absent from older mocks. */
+  readonly eventLoopActiveMs?: number;
+  readonly eventLoopIdleMs?: number;
   readonly records: Record<string, number>;
 }
 
