@@ -38,6 +38,8 @@ interface StrategyFigures {
 interface Measured {
   readonly timeScale: number;
   readonly seconds: number;
+  /** Warnings the run gave about its own compression (fell short, mock's loop saturated). */
+  readonly compressionWarnings: number;
   readonly strategies: readonly StrategyFigures[];
 }
 
@@ -56,6 +58,8 @@ export interface CompressionRow {
     readonly p95: number;
   };
   readonly withinTolerance: boolean;
+  /** The run's own warnings that its compression fell short. */
+  readonly compressionWarnings: number;
 }
 
 export interface HarnessGap {
@@ -82,6 +86,7 @@ async function measure(file: string, out: string, extra: readonly string[]): Pro
   if (code !== 0) throw new Error(`dvbench run ${file} ${extra.join(' ')} exited ${String(code)}:\n${stderr}`);
   const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as {
     timeScale: number;
+    warnings: string[];
     strategies: {
       name: string;
       throughput: { opsPerSec: number };
@@ -92,6 +97,7 @@ async function measure(file: string, out: string, extra: readonly string[]): Pro
   return {
     timeScale: results.timeScale,
     seconds,
+    compressionWarnings: results.warnings.filter((w) => w.includes('time compression')).length,
     strategies: results.strategies.map((s) => ({
       name: s.name,
       opsPerSec: s.throughput.opsPerSec,
@@ -131,6 +137,7 @@ function row(scenario: string, asked: string, compressed: Measured, real: Measur
     seconds: Math.round(compressed.seconds * 10) / 10,
     realTimeSeconds: Math.round(real.seconds * 10) / 10,
     errors,
+    compressionWarnings: compressed.compressionWarnings,
     withinTolerance: Math.abs(errors.throughput) <= TOLERANCE_PERCENT && Math.abs(errors.speedup) <= TOLERANCE_PERCENT,
   };
 }

@@ -96,7 +96,7 @@ function estimateOps(
 ): RepetitionEstimate {
   const work = workOf(scenario, spec, ops);
   const n = work.requests;
-  if (n === 0) return { ms: 0, requests: 0 };
+  if (n === 0) return { ms: 0, requests: 0, items: 0, records: 0 };
   const m = scenario.mock;
   const serviceMs = work.serviceMs / n;
   const concurrent = m.limits.enabled ? m.limits.concurrentRequests * scenario.identities : Number.POSITIVE_INFINITY;
@@ -121,13 +121,22 @@ function estimateOps(
     cores: availableParallelism(),
   });
   const busy = overCap ? BUSY_RETRY_FACTOR : 1;
-  return { ms: Math.max((n / x) * busy, limitFloorMs(scenario, n, serviceMs)), requests: n };
+  return {
+    ms: Math.max((n / x) * busy, limitFloorMs(scenario, n, serviceMs)),
+    requests: n,
+    items: work.items,
+    records: work.records,
+  };
 }
 
 /** One repetition's measured work, ms, and the HTTP requests it sends. */
 export interface RepetitionEstimate {
   readonly ms: number;
   readonly requests: number;
+  /** Operations the requests carry (a `$batch` or bulk message carries many). */
+  readonly items: number;
+  /** Records the requests read or write: what the client and the mock serialize and parse. */
+  readonly records: number;
 }
 
 /**
@@ -144,14 +153,15 @@ export function estimateRepetition(
   target: EstimateTarget,
 ): RepetitionEstimate {
   if (!scenario.phases) return estimateOps(scenario, spec, ops, target);
-  let ms = 0;
-  let requests = 0;
+  const total = { ms: 0, requests: 0, items: 0, records: 0 };
   for (const phase of phasesOf(ops, true)) {
     const e = estimateOps(scenario, spec, phase.ops, target);
-    ms += e.ms;
-    requests += e.requests;
+    total.ms += e.ms;
+    total.requests += e.requests;
+    total.items += e.items;
+    total.records += e.records;
   }
-  return { ms, requests };
+  return total;
 }
 
 /**

@@ -9,22 +9,27 @@ import { standInOperations } from './dryRun.js';
 const SCALES = [1, 2, 3, 5, 10, 15, 20, 30, 50, 100] as const;
 
 /**
- * The harness's own time between two requests of one worker, real ms, on a busy 2-core machine
- * (measured by `npm run bench -- --only time-compression`, and on zero-cost runs of
- * paper-reproduction: 0.5–2 ms in one event loop, 1–6 ms from a worker thread, 3–30 ms from a
- * process handed its operations over IPC). A compressed run holds while the mock can give that
- * time back out of each request's compressed waits (see `Delays`); past it, throughput reads low.
+ * The harness's own time per request and worker, real ms, by how the workers run: measured on
+ * paper-reproduction at no cost on this 2-core VM (`npm run bench -- --only time-compression`:
+ * sequential 0.69 ms, async:4 1.78, threads:4 6.53, processes:4 18.69), so per worker of an
+ * event loop, of a thread and of a process. A compressed run holds while the mock can give
+ * that time back out of each request's compressed waits (see `Delays`); past it, throughput
+ * reads low.
  */
-const CLIENT_GAP_MS: Readonly<Record<string, number>> = { threads: 3, processes: 9 };
-const IN_PROCESS_GAP_MS = 1.5;
+const GAP_MS_PER_WORKER: Readonly<Record<string, number>> = { threads: 1.6, processes: 4.7 };
+const IN_PROCESS_GAP_MS_PER_WORKER = 0.45;
+const MIN_GAP_MS = 0.7;
 
 /**
- * Client and mock CPU per request, µs, at the rates compression asks for (the bench's mock and
- * client sections: about 150–300 µs of client, 50–200 µs of mock); and the share of the
- * machine's cores a compressed run may keep busy before its own queueing shows in the figures.
+ * CPU per request on both sides (client and mock: the same zero-cost runs, 0.7 ms a request
+ * at one in flight), per operation a request carries, and per record serialized and parsed
+ * (5,000-record pages of read-paged); and the share of the machine's cores a compressed run
+ * may keep busy before the mock queues requests for its CPU.
  */
-const CPU_US_PER_REQUEST = 500;
-const CPU_SHARE = 0.6;
+const CPU_MS_PER_REQUEST = 0.7;
+const CPU_MS_PER_ITEM = 0.06;
+const CPU_MS_PER_RECORD = 0.02;
+const CPU_SHARE = 0.5;
 
 export interface TimeScaleChoice {
   readonly timeScale: number;
@@ -44,27 +49,31 @@ function largestScaleUnder(limit: number): number {
 /** How far one strategy can be compressed: by the time it leaves the mock to give back, and by CPU. */
 function boundOf(scenario: Scenario, spec: StrategySpec, cores: number): Bound {
   const ops = standInOperations(scenario);
-  const { ms, requests } = estimateRepetition(scenario, spec, ops, 'mock');
+  const { ms, requests, items, records } = estimateRepetition(scenario, spec, ops, 'mock');
   if (requests === 0 || ms <= 0) return { scale: SCALES.at(-1) ?? 1, why: `${spec.name} sends nothing` };
+  const workers = Math.max(1, spec.concurrency);
   // A worker's org time per request: its waits, which compression divides.
-  const cycleMs = (ms * Math.max(1, spec.concurrency)) / requests;
-  const gapMs = CLIENT_GAP_MS[spec.kind] ?? IN_PROCESS_GAP_MS;
+  const cycleMs = (ms * workers) / requests;
+  const cpuMs = CPU_MS_PER_REQUEST + (CPU_MS_PER_ITEM * items + CPU_MS_PER_RECORD * records) / requests;
+  const perWorker = GAP_MS_PER_WORKER[spec.kind] ?? IN_PROCESS_GAP_MS_PER_WORKER;
+  // The harness's time between a worker's requests: its own share, and its requests' CPU.
+  const gapMs = Math.max(MIN_GAP_MS, perWorker * workers, cpuMs);
   // The mock gives a worker's gap back out of the compressed waits; keep a fifth spare.
   const byGap = (0.8 * cycleMs) / gapMs;
-  const orgRequestsPerSec = (requests / ms) * 1000;
-  const byCpu = (CPU_SHARE * cores * 1e6) / (orgRequestsPerSec * CPU_US_PER_REQUEST);
+  const cpuPerMs = (requests / ms) * cpuMs;
+  const byCpu = (CPU_SHARE * cores) / cpuPerMs;
   return byGap <= byCpu
     ? {
         scale: byGap,
         why:
           `${spec.name}: about ${cycleMs.toFixed(0)} ms of the org's time per request and worker, against ` +
-          `${gapMs} ms of the harness's own between requests`,
+          `${gapMs.toFixed(1)} ms of the harness's own between requests`,
       }
     : {
         scale: byCpu,
         why:
-          `${spec.name}: ${orgRequestsPerSec.toFixed(0)} requests/s in the org's time would keep ` +
-          `${cores} core(s) over ${CPU_SHARE * 100}% busy past it`,
+          `${spec.name}: ${((requests / ms) * 1000).toFixed(0)} requests/s in the org's time, ` +
+          `${cpuMs.toFixed(1)} ms of CPU each, on ${cores} core(s) kept under ${CPU_SHARE * 100}% busy`,
       };
 }
 
