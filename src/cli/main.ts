@@ -14,6 +14,7 @@ import { mergeCommand, mergeHelp } from './commands/mergeCommand.js';
 import { cleanupCommand, cleanupHelp } from './commands/cleanupCommand.js';
 import { calibrateCommand, calibrateHelp } from './commands/calibrateCommand.js';
 import { predictCommand, predictHelp } from './commands/predictCommand.js';
+import { forecastCommand, forecastHelp } from './commands/forecastCommand.js';
 import { readPackageVersion } from '../output/readPackageVersion.js';
 
 export const mainHelp = `Usage: dvbench <command> [options]
@@ -28,6 +29,7 @@ Commands:
   tune       how many workers? sweep concurrency, fit the USL, recommend a count
   calibrate  measure an org and write a cost profile that makes the mock predict it
   predict    check a profile's prediction: the scenario on the mock and on the org, side by side
+  forecast   how long a long job takes on the org and which limit binds, from compressed runs
   merge      combine the results of a sharded run (--shard i/n) exactly
   cleanup    delete the records a run against an org left behind
   demo       start the embedded mock, exercise it with a few CRUD calls and print timings
@@ -49,6 +51,7 @@ const commands: Record<string, { run: (argv: readonly string[], io: CliIo) => Pr
   tune: { run: tuneCommand, help: tuneHelp },
   calibrate: { run: calibrateCommand, help: calibrateHelp },
   predict: { run: predictCommand, help: predictHelp },
+  forecast: { run: forecastCommand, help: forecastHelp },
   merge: { run: mergeCommand, help: mergeHelp },
   cleanup: { run: cleanupCommand, help: cleanupHelp },
   mock: { run: mockCommand, help: mockHelp },
