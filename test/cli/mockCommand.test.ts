@@ -89,7 +89,7 @@ describe('dvbench mock (CLI, compiled)', () => {
     const main = await runCli(['--help']);
     expect(main.code).toBe(0);
     expect(main.stdout).toMatch(
-      /Commands:\n {2}run .*\n {2}validate .*\n {2}report .*\n {2}compare .*\n {2}tune .*\n {2}calibrate .*\n {2}predict .*\n {2}merge .*\n {2}cleanup .*\n {2}demo .*\n {2}mock /,
+      /Commands:\n {2}run .*\n {2}validate .*\n {2}report .*\n {2}compare .*\n {2}tune .*\n {2}calibrate .*\n {2}predict .*\n {2}forecast .*\n {2}merge .*\n {2}cleanup .*\n {2}demo .*\n {2}mock /,
     );
     const mock = await runCli(['mock', '--help']);
     for (const flag of ['--port', '--host', '--config', '--no-auth']) expect(mock.stdout).toContain(flag);

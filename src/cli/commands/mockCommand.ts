@@ -33,7 +33,9 @@ Options:
   --no-auth        accept requests without a bearer token
   --latency <ms>   base service time of every operation, in ms (lognormal jitter)
   --capacity <n>   operations served in parallel; more wait in a queue
-  --time-scale <x> compress windows and Retry-After by x (60: 300 s becomes 5 s)
+  --time-scale <x> run the org's clock x times faster: every cost, window, Retry-After
+                   and token lifetime divided by x (10: a 100 ms create takes 10 ms);
+                   answers say their waits in both clocks (x-dvbench-wait-ms)
   --dop-hint <n>   value of the x-ms-dop-hint header (the profile's, else 48)
   --seed <n>       seed for sampled latencies and faults
   --tls            serve HTTPS with a certificate made at start (an authority and a server
