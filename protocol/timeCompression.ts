@@ -13,6 +13,13 @@
  */
 export const WAIT_HEADER = 'x-dvbench-wait-ms';
 
+/**
+ * Sent by a client to a time-compressed mock on an attempt that waited before it was sent (a
+ * retry after its backoff, or a call held at a Retry-After gate): its connection's idle time
+ * was the org's, counted already, not the client's own work, so the mock gives none of it back.
+ */
+export const WAITED_HEADER = 'x-dvbench-waited';
+
 /** Real and org-time ms of a wait (or of all the waits of a call). */
 export interface Waited {
   readonly realMs: number;

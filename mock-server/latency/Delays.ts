@@ -55,10 +55,13 @@ export class Delays {
     return orgMs / this.scale;
   }
 
-  /** A request arrived on `connection`: its ledger, with the credit its connection's idle time earns. */
-  arrive(connection: object): WaitLedger {
+  /**
+   * A request arrived on `connection`: its ledger, with the credit its connection's idle time
+   * earns. `afterWait`: the client says it waited before sending (see `WAITED_HEADER`).
+   */
+  arrive(connection: object, afterWait = false): WaitLedger {
     const now = performance.now();
-    if (this.scale <= 1) return { arrivedAt: now, heldMs: 0, creditMs: 0, creditUsedMs: 0 };
+    if (this.scale <= 1 || afterWait) return { arrivedAt: now, heldMs: 0, creditMs: 0, creditUsedMs: 0 };
     const last = this.#lastAnswer.get(connection);
     // After a 429 or a 5xx the client waited (Retry-After, backoff): that is the org's time, not its own work.
     const gap = last === undefined || last.wait ? Infinity : now - last.at;

@@ -1,3 +1,4 @@
+import { WAITED_HEADER } from '../../protocol/timeCompression.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { adminErrors } from '../admin/adminErrors.js';
@@ -150,7 +151,7 @@ export function handleServerRequest(req: IncomingMessage, res: ServerResponse, e
         res,
         server,
         setCookie,
-        waits: env.context.delays.arrive(req.socket),
+        waits: env.context.delays.arrive(req.socket, req.headers[WAITED_HEADER] !== undefined),
         requestId: randomUUID(),
         method,
         host,

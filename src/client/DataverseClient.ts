@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_TIMEOUT_MS } from './compressedClientTimes.js';
-import { addWaited, waitedOf, type Waited } from '../../protocol/timeCompression.js';
+import { addWaited, WAITED_HEADER, waitedOf, type Waited } from '../../protocol/timeCompression.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
@@ -212,7 +212,7 @@ export class DataverseClient {
       }
       state = { ...state, attempts: state.attempts + 1 };
       this.counters.requests++;
-      const pending = this.#headersFor(identity, body, options.headers);
+      const pending = this.#headersFor(identity, body, this.#compressionHeaders(options.headers, state));
       const headers = pending instanceof Promise ? await pending : pending;
       let attempt: Attempt;
       try {
@@ -284,6 +284,15 @@ export class DataverseClient {
     }
     if (RETRYABLE_STATUSES.has(status)) this.counters.serverErrors++;
     return { kind: 'answer', status, error };
+  }
+
+  /** On a time-compressed mock, an attempt after a wait says so (see `WAITED_HEADER`). */
+  #compressionHeaders(
+    headers: Readonly<Record<string, string>> | undefined,
+    state: CallState,
+  ): Readonly<Record<string, string>> | undefined {
+    if (this.#timeScale === 1 || (state.attempts <= 1 && state.waited.realMs === 0)) return headers;
+    return { ...headers, [WAITED_HEADER]: '1' };
   }
 
   /** A wait of the client's own (Retry-After, backoff), which a compressed run's org would have waited `timeScale` times longer. */
