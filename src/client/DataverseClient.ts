@@ -64,7 +64,8 @@ export class DataverseClient {
   readonly #identities: Identity[];
   readonly #policy: RetryPolicy;
   readonly #timeoutMs: number;
-  readonly #timeScale: number;
+  /** How many times faster than the org's the target's clock runs (a time-compressed mock); 1 elsewhere. */
+  readonly timeScale: number;
   readonly #random: () => number;
   readonly #signal: AbortSignal | undefined;
   readonly #keepAffinity: boolean;
@@ -92,7 +93,7 @@ export class DataverseClient {
     this.#circuit = new CircuitBreaker(this.origin, this.#policy.unreachableAfter);
     this.#decide = options.decide ?? decideRetry;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.#timeScale = options.timeScale ?? 1;
+    this.timeScale = options.timeScale ?? 1;
     this.#random = options.random ?? Math.random;
     this.#signal = options.signal;
     this.#keepAffinity = options.affinityCookie ?? false;
@@ -291,13 +292,13 @@ export class DataverseClient {
     headers: Readonly<Record<string, string>> | undefined,
     state: CallState,
   ): Readonly<Record<string, string>> | undefined {
-    if (this.#timeScale === 1 || (state.attempts <= 1 && state.waited.realMs === 0)) return headers;
+    if (this.timeScale === 1 || (state.attempts <= 1 && state.waited.realMs === 0)) return headers;
     return { ...headers, [WAITED_HEADER]: '1' };
   }
 
   /** A wait of the client's own (Retry-After, backoff), which a compressed run's org would have waited `timeScale` times longer. */
   #compressed(realMs: number): Waited {
-    return { realMs, orgMs: realMs * this.#timeScale };
+    return { realMs, orgMs: realMs * this.timeScale };
   }
 
   /** Does what a retry decision asks before the next attempt: a fresh token, and the wait; answers the ms it waited. */

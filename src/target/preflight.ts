@@ -1,6 +1,8 @@
 import { DvbenchError } from '../errors/DvbenchError.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
 import type { DataverseClient } from '../client/DataverseClient.js';
+import type { CallResult } from '../client/CallResult.js';
+import { WAIT_HEADER } from '../../protocol/timeCompression.js';
 
 /** What to do about a refused token: an expired one needs a new token, not a new security role. */
 function refusalAdvice(message: string): string {
@@ -8,6 +10,19 @@ function refusalAdvice(message: string): string {
     ? "The token has expired: get a fresh one (e.g. 'az account get-access-token --resource " +
         "<org URL>'), or sign in with an app registration (DVBENCH_AUTH=client-secret), whose tokens dvbench renews."
     : 'Check the application user and its security role.';
+}
+
+/**
+ * A dvbench mock started with `--time-scale` answers in compressed time and says so; a run that
+ * took it for an org would read half its figures in one clock and half in the other.
+ */
+function refuseForeignClock(headers: CallResult['headers'], timeScale: number, url: string): void {
+  if (timeScale !== 1 || headers[WAIT_HEADER] === undefined) return;
+  throw errorCatalogue.DVB_ERR_TARGET_CONFIG(
+    `${url} is a dvbench mock that compresses time (its answers carry ${WAIT_HEADER}); a run ` +
+      `against it as an org would mix its clock with the org's. Run on the embedded mock with ` +
+      `--time-scale instead, or start that mock without --time-scale.`,
+  );
 }
 
 /**
@@ -19,10 +34,12 @@ export async function preflight(control: DataverseClient, url: string): Promise<
   for (let identity = 0; identity < control.identityCount; identity++) {
     let status: number;
     let message: string;
+    let headers: CallResult['headers'];
     try {
       const res = await control.whoAmI({ identity });
       status = res.status;
       message = res.error?.message ?? '';
+      headers = res.headers;
     } catch (error) {
       if (
         error instanceof DvbenchError &&
@@ -33,6 +50,7 @@ export async function preflight(control: DataverseClient, url: string): Promise<
         `${url} did not answer GET WhoAmI: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
+    refuseForeignClock(headers, control.timeScale, url);
     if (status === 401 || status === 403) {
       throw errorCatalogue.DVB_ERR_AUTH(
         `${url} refused identity ` +

@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { startMockServer } from '../../mock-server/index.js';
+import { createMockTokenProviders } from '../../src/client/auth/createTokenProviders.js';
+import { compressedClientTimes } from '../../src/client/compressedClientTimes.js';
+import { DataverseClient } from '../../src/client/DataverseClient.js';
+import { preflight } from '../../src/target/preflight.js';
 import { renderJunit } from '../../src/report/renderJunit.js';
 import { renderMarkdown } from '../../src/report/renderMarkdown.js';
 import { formatSummaryTable } from '../../src/report/formatSummaryTable.js';
@@ -80,3 +85,25 @@ describe('a time-compressed run', () => {
 function sumWall(results: RunResults): number {
   return results.strategies.reduce((a, s) => a + s.wallMs.mean, 0);
 }
+
+describe('a time-compressed mock taken for an org', () => {
+  it('is refused before any work: its clock is not the org’s', async () => {
+    const server = await startMockServer({ port: 0, config: { timeScale: 10 } });
+    try {
+      const asOrg = new DataverseClient({ url: server.url, identities: createMockTokenProviders(server.url) });
+      await expect(preflight(asOrg, server.url)).rejects.toThrow(
+        /is a dvbench mock that compresses time \(its answers carry x-dvbench-wait-ms\)/,
+      );
+      await asOrg.close();
+      const compressed = new DataverseClient({
+        url: server.url,
+        identities: createMockTokenProviders(server.url, 1, 10),
+        ...compressedClientTimes(10),
+      });
+      await expect(preflight(compressed, server.url)).resolves.toBeUndefined();
+      await compressed.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
