@@ -36,6 +36,12 @@ export interface WaitLedger {
  * connection spent since its last answer (the client's work and this mock's own), less the N-th
  * part it would take in compressed time (see `protocol/timeCompression.ts`).
  */
+/**
+ * The one ledger of a mock in real time: nothing is compressed, so nothing in it is ever written
+ * (`held` and `answered` are not reached at scale 1), and a request costs no allocation for it.
+ */
+const REAL_TIME: WaitLedger = Object.freeze({ arrivedAt: 0, heldMs: 0, creditMs: 0, creditUsedMs: 0 });
+
 export class Delays {
   readonly scale: number;
   /** Real ms slept beyond what was asked, still to be paid back by later sleeps. */
@@ -60,8 +66,9 @@ export class Delays {
    * earns. `afterWait`: the client says it waited before sending (see `WAITED_HEADER`).
    */
   arrive(connection: object, afterWait = false): WaitLedger {
+    if (this.scale === 1) return REAL_TIME;
     const now = performance.now();
-    if (this.scale <= 1 || afterWait) return { arrivedAt: now, heldMs: 0, creditMs: 0, creditUsedMs: 0 };
+    if (this.scale < 1 || afterWait) return { arrivedAt: now, heldMs: 0, creditMs: 0, creditUsedMs: 0 };
     const last = this.#lastAnswer.get(connection);
     // After a 429 or a 5xx the client waited (Retry-After, backoff): that is the org's time, not its own work.
     const gap = last === undefined || last.wait ? Infinity : now - last.at;

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_TIMEOUT_MS } from './compressedClientTimes.js';
-import { addWaited, WAITED_HEADER, waitedOf, type Waited } from '../../protocol/timeCompression.js';
+import { addWaited, NO_WAIT, WAITED_HEADER, waitedOf, type Waited } from '../../protocol/timeCompression.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
@@ -223,7 +223,9 @@ export class DataverseClient {
         continue;
       }
       this.#circuit.answered();
-      state = { ...state, waited: addWaited(state.waited, waitedOf(attempt.headers)) };
+      // Only a time-compressed mock says what it held; an org's answers leave the state as it is.
+      const held = waitedOf(attempt.headers);
+      if (held !== NO_WAIT) state = { ...state, waited: addWaited(state.waited, held) };
       const affinity = observeAnswer(attempt.headers, this.hints, this.counters);
       if (affinity !== undefined && this.#keepAffinity) this.#affinity = affinity;
       // A success needs no decision.
