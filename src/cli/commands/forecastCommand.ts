@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { folderTimestamp } from '../../output/folderTimestamp.js';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { forecastJob, span, type ForecastRow } from '../../runner/forecastJob.js';
 import { loadScenario } from '../../scenario/loadScenario.js';
@@ -79,10 +80,7 @@ export const forecastCommand = defineCommand(
       throw errorCatalogue.DVB_ERR_USAGE(
         `dvbench forecast: ${file} is a load test; a forecast runs a job of a given size (workloads and one strategy).`,
       );
-    const outDir = resolve(
-      values.out ??
-        `reports/${loaded.scenario.name}-forecast-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`,
-    );
+    const outDir = resolve(values.out ?? `reports/${loaded.scenario.name}-forecast-${folderTimestamp()}`);
     const only = values.strategies?.split(',').map((s) => s.trim());
     io.stderr.write(
       `dvbench forecast: ${loaded.scenario.name}: ${users.join(', ')} application user(s), on the embedded mock\n`,

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { EXIT, errorCatalogue } from '../../errors/errorCatalogue.js';
 import { attachProgressReporter } from '../../report/attachProgressReporter.js';
 import { formatSummaryTable } from '../../report/formatSummaryTable.js';
 import { writeSuiteSummary, type SuiteEntry } from '../../report/writeSuiteSummary.js';
 import { writeReports } from '../../report/writeReports.js';
+import { folderTimestamp } from '../../output/folderTimestamp.js';
 import { resolveTarget, type TargetSpec } from '../../target/resolveTarget.js';
 import { DvbenchError } from '../../errors/DvbenchError.js';
 import { describeMockCosts } from '../../../mock-server/index.js';
@@ -27,11 +27,6 @@ import { describeLoadPlan, runLoadScenario } from './runLoadScenario.js';
 import { checkLoadSafety } from '../../load/LoadRun.js';
 import { describeTarget } from '../../target/describeTarget.js';
 import { checkTokenLifetime } from '../../client/auth/tokenExpiry.js';
-
-/** Folder names down to the millisecond, plus a little randomness: two runs started together never share one. */
-function timestamp(): string {
-  return `${new Date().toISOString().replace(/[-:.]/g, '').replace('T', '-').slice(0, 18)}-${randomBytes(2).toString('hex')}`;
-}
 
 function parseShard(text: string | undefined): { index: number; count: number } | undefined {
   if (text === undefined) return undefined;
@@ -339,7 +334,7 @@ export const runCommand = defineCommand(
     if (suite) checkSuiteNames(loaded);
     checkStaticTokens(loaded, targets, flags, io);
     const name = suite ? 'suite' : (loaded[0]?.scenario.name ?? 'run');
-    const root = resolve(values.out ?? `reports/${name}-${timestamp()}`);
+    const root = resolve(values.out ?? `reports/${name}-${folderTimestamp()}`);
     const interrupt = interruptOnSignals(io.stderr);
     let entries: SuiteEntry[];
     try {

@@ -1,4 +1,5 @@
 import { writeFileAtomic } from '../../output/writeJsonAtomic.js';
+import { folderTimestamp } from '../../output/folderTimestamp.js';
 import { join, resolve } from 'node:path';
 import { describeTarget } from '../../target/describeTarget.js';
 import { resolveTarget } from '../../target/resolveTarget.js';
@@ -45,11 +46,7 @@ export const tuneCommand = defineCommand(
     const repetitions = intFlag('tune', 'repeat', values.repeat, 1, 100);
     const loaded = await loadScenario(file);
     const target = resolveTarget({ flag: values.target, env: process.env });
-    const outDir = resolve(
-      values.out ??
-        `reports/` +
-          `${loaded.scenario.name}-tune-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`,
-    );
+    const outDir = resolve(values.out ?? `reports/` + `${loaded.scenario.name}-tune-${folderTimestamp()}`);
     const controller = new AbortController();
     const stop = (): void => {
       controller.abort('interrupted');
