@@ -8,12 +8,14 @@ const tempDir = useTempDirs();
 // Repro 04: the same work at 4-way concurrency against tight limits. Threads share the run's
 // Retry-After gate in shared memory, processes through the parent over IPC; before, each worker
 // had its own gate, kept sending while its identity was blocked, and met 60-150 times the 429s.
+// A 30 s window at ×30 (1 s real): a Retry-After stays a tenth of a call's 300 s retry budget,
+// so no operation can run out of it however the workers race (a 300 s window could, and did).
 const SCENARIO = `name: throttle-gate
 seed: 4
 mock:
-  timeScale: 300
+  timeScale: 30
   latency: { default: { baseMs: 5, distribution: none } }
-  limits: { requestsPerWindow: 30, concurrentRequests: 2, evaluationIntervalSeconds: 0 }
+  limits: { requestsPerWindow: 30, windowSeconds: 30, concurrentRequests: 2, evaluationIntervalSeconds: 0 }
 workloads:
   - { kind: insert, table: account, count: 100, values: { name: "T{i}" } }
 strategies: [async:4, threads:4, processes:4]
