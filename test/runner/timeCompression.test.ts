@@ -74,15 +74,19 @@ describe('a time-compressed run', () => {
     expect(renderMarkdown(compressed, compressed.thresholds, [])).toContain('time-compressed ×10: ');
     expect(renderJunit(compressed, compressed.thresholds)).toContain('<property name="dvbench.timeScale" value="10"/>');
     expect(formatSummaryTable(real)).not.toContain('time-compressed');
-    expect(compressed.warnings.join('\n')).not.toContain('fell short');
+    expect(compressed.warnings.join('\n')).not.toMatch(/fell short|was too much/);
   });
 
-  it('says so when a scale is too much: the waits left too short to give back the client its own time', async () => {
+  it('says so when a scale is too much: waits too short to give back the client its time, or a mock out of CPU', async () => {
     // 70 ms of the org's time is 0.35 ms at ×200: less than the harness spends between two requests.
+    // Which of the two limits shows first depends on the machine's load; both mean "too much".
     const overdone = await run(200, 60);
     expect(overdone.timeScale).toBe(200);
     expect(overdone.warnings.join('\n')).toMatch(
-      /time compression ×200 fell short in repetition 1: the mock could not give back [\d.]+% of each worker's time/,
+      new RegExp(
+        "time compression ×200 (fell short in repetition 1: the mock could not give back [\\d.]+% of each worker's time" +
+          "|was too much in repetition 1: the mock's event loop was \\d+% busy)",
+      ),
     );
   });
 });
