@@ -191,7 +191,8 @@ export const mockConfigSchema = z.strictObject({
     .describe(
       "Compresses the org's time: every cost (service times, queueing, round trip, plug-ins), " +
         'window, execution-time limit, Retry-After and token lifetime is divided by it; 10 turns a ' +
-        "100 ms create into 10 ms and the 300 s window into 30 s. A run multiplies its figures back to the org's time.",
+        '100 ms create into 10 ms and the 300 s window into 30 s. A run (a load test: its arrivals and ' +
+        "stages too) keeps pace with it and multiplies its figures back to the org's time.",
     ),
   dopHint: z
     .int()

@@ -31,6 +31,12 @@ export interface DataverseClientOptions {
    * client's own waits count that many times in the org's time. @default 1
    */
   readonly timeScale?: number;
+  /**
+   * The requests arrive on a schedule (a load test), not one after another per worker: the time
+   * a connection sat idle was the schedule's, not the harness's own, so a compressed mock is told
+   * on every attempt to give none of it back (see `WAITED_HEADER`). @default false
+   */
+  readonly scheduledArrivals?: boolean;
   /** The largest response body read; a larger one fails the call (not retried). @default 256 MiB */
   readonly maxResponseBytes?: number;
   readonly random?: () => number;

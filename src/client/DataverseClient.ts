@@ -64,6 +64,7 @@ export class DataverseClient {
   readonly #identities: Identity[];
   readonly #policy: RetryPolicy;
   readonly #timeoutMs: number;
+  readonly #scheduled: boolean;
   /** How many times faster than the org's the target's clock runs (a time-compressed mock); 1 elsewhere. */
   readonly timeScale: number;
   readonly #random: () => number;
@@ -94,6 +95,7 @@ export class DataverseClient {
     this.#decide = options.decide ?? decideRetry;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.timeScale = options.timeScale ?? 1;
+    this.#scheduled = options.scheduledArrivals === true;
     this.#random = options.random ?? Math.random;
     this.#signal = options.signal;
     this.#keepAffinity = options.affinityCookie ?? false;
@@ -289,12 +291,12 @@ export class DataverseClient {
     return { kind: 'answer', status, error };
   }
 
-  /** On a time-compressed mock, an attempt after a wait says so (see `WAITED_HEADER`). */
+  /** On a time-compressed mock, an attempt after a wait, or any on a schedule, says so (see `WAITED_HEADER`). */
   #compressionHeaders(
     headers: Readonly<Record<string, string>> | undefined,
     state: CallState,
   ): Readonly<Record<string, string>> | undefined {
-    if (this.timeScale === 1 || (state.attempts <= 1 && state.waited.realMs === 0)) return headers;
+    if (this.timeScale === 1 || (!this.#scheduled && state.attempts <= 1 && state.waited.realMs === 0)) return headers;
     return { ...headers, [WAITED_HEADER]: '1' };
   }
 

@@ -271,11 +271,13 @@ export class LoadRecorder {
       warnings: this.#in.warnings,
       verdict: { status: reasons.length === 0 ? 'ok' : 'failed', reasons },
       load,
+      timeScale: sink.timeScale,
       plannedSeconds: round(
         (this.#in.ramps.at(-1)?.startMs ?? 0) / 1000 + (this.#in.ramps.at(-1)?.durationMs ?? 0) / 1000,
         3,
       ),
       elapsedSeconds: round(elapsedMs / 1000, 3),
+      realSeconds: round(elapsedMs / 1000 / sink.timeScale, 3),
       arrivals: { planned: this.planned, ...this.totals },
       operations,
       failed: sink.failedOperations,

@@ -35,9 +35,16 @@ export interface LoadResults {
   readonly warnings: readonly string[];
   readonly verdict: { readonly status: 'ok' | 'failed'; readonly reasons: readonly string[] };
   readonly load: LoadSpec;
-  /** Planned length and the length run, s. */
+  /**
+   * How many times faster than the org's the embedded mock's clock ran; every time, rate and
+   * latency in the file is the org's (1 on an org).
+   */
+  readonly timeScale: number;
+  /** Planned length and the length run, s, in the org's time. */
   readonly plannedSeconds: number;
   readonly elapsedSeconds: number;
+  /** The length run on this machine's clock, s: `elapsedSeconds` ÷ `timeScale`. */
+  readonly realSeconds: number;
   readonly arrivals: {
     readonly planned: number;
     readonly due: number;

@@ -3,6 +3,7 @@ import { EventEmitter, setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { tableDirectory } from '../../mock-server/index.js';
 import { redact } from '../client/auth/redact.js';
+import { compressedClientTimes } from '../client/compressedClientTimes.js';
 import { DataverseClient } from '../client/DataverseClient.js';
 import type { TargetSpec } from '../target/resolveTarget.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
@@ -36,7 +37,8 @@ export interface LoadRunOptions {
 }
 
 export interface LoadRunEvents {
-  start: [{ plannedSeconds: number; arrivals: number; target: string; warnings: readonly string[] }];
+  /** `plannedSeconds` in the org's time; a compressed run takes `timeScale` times less. */
+  start: [{ plannedSeconds: number; arrivals: number; target: string; warnings: readonly string[]; timeScale: number }];
   point: [LoadPoint, { stage: number; stages: number; remainingSeconds: number }];
   'slo-lost': [{ name: string; from: number; to: number; value: number | null }];
 }
@@ -46,6 +48,11 @@ interface Connection {
   readonly client: DataverseClient;
   /** Cancels the load client's requests and waits (not the control client's). */
   readonly cancelling: AbortController;
+}
+
+/** The arrival times of a schedule in the org's ms, on a clock `timeScale` times faster. */
+function* compressed(orgTimes: Iterator<number>, timeScale: number): Generator<number> {
+  for (let t = orgTimes.next(); t.done !== true; t = orgTimes.next()) yield t.value / timeScale;
 }
 
 /**
@@ -133,6 +140,8 @@ export class LoadRun extends EventEmitter<LoadRunEvents> {
       connections: this.#load.maxInFlight,
       affinityCookie: scenario.affinityCookie,
       bypassCustomLogic: scenario.bypassCustomLogic,
+      scheduledArrivals: true,
+      ...compressedClientTimes(target.worker.timeScale ?? 1),
     });
     try {
       await preflight(target.control, target.url);
@@ -168,6 +177,11 @@ export class LoadRun extends EventEmitter<LoadRunEvents> {
     });
   }
 
+  /** How many times faster than the org's the target's clock runs: the embedded mock's `timeScale`, 1 on an org. */
+  #timeScale(connection: Connection): number {
+    return connection.client.timeScale;
+  }
+
   #generatorInput(
     connection: Connection,
     signal: AbortSignal,
@@ -175,15 +189,17 @@ export class LoadRun extends EventEmitter<LoadRunEvents> {
     sink: MeasurementSink,
     recorder: LoadRecorder,
   ): GeneratorInput {
+    const timeScale = this.#timeScale(connection);
     return {
       client: connection.client,
       sink,
-      arrivals: arrivalTimes(this.#ramps),
+      arrivals: compressed(arrivalTimes(this.#ramps), timeScale),
+      timeScale,
       templates,
       weights: this.#weights(templates),
       maxInFlight: this.#load.maxInFlight,
       lateMs: this.#load.lateMs,
-      gracefulStopMs: durationMs(this.#load.gracefulStop),
+      gracefulStopMs: durationMs(this.#load.gracefulStop) / timeScale,
       signal,
       cancel: () => {
         connection.cancelling.abort('graceful stop');
@@ -203,7 +219,8 @@ export class LoadRun extends EventEmitter<LoadRunEvents> {
 
   async #measure(connection: Connection, stopping: AbortController, runId: string): Promise<LoadResults> {
     const templates = await this.#templates(connection);
-    const sink = new MeasurementSink();
+    const timeScale = this.#timeScale(connection);
+    const sink = new MeasurementSink(timeScale);
     const { target } = connection;
     const warnings = limitWarnings(
       { maxInFlight: this.#load.maxInFlight, ramps: this.#ramps, identities: target.identities.length },
@@ -228,13 +245,16 @@ export class LoadRun extends EventEmitter<LoadRunEvents> {
       arrivals: planned,
       target: connection.target.url,
       warnings,
+      timeScale,
     });
-    const intervalMs = durationMs(this.#load.interval);
+    const intervalMs = durationMs(this.#load.interval) / timeScale;
     let ticker: NodeJS.Timeout | undefined;
     let startedAt = performance.now();
     let saving = Promise.resolve();
+    // Every time the recorder and the objectives see is the org's.
+    const orgNow = (): number => (performance.now() - startedAt) * timeScale;
     const tick = (final: boolean): void => {
-      const now = performance.now() - startedAt;
+      const now = orgNow();
       const { point, lost } = recorder.closeInterval(now, final);
       if (point !== undefined) this.emit('point', point, recorder.progress(now));
       for (const l of lost) this.emit('slo-lost', l);
@@ -267,9 +287,9 @@ export class LoadRun extends EventEmitter<LoadRunEvents> {
       tick(true);
       await saving;
       await recorder.pollServer();
-      const final = recorder.results(false, performance.now() - startedAt);
+      const final = recorder.results(false, orgNow());
       await writeJsonAtomic(this.resultsPath, final);
     }
-    return recorder.results(false, performance.now() - startedAt);
+    return recorder.results(false, orgNow());
   }
 }

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataverseClient } from '../client/DataverseClient.js';
 import type { MeasurementSink } from '../metrics/MeasurementSink.js';
 import type { PlannedOperation } from '../operations/PlannedOperation.js';
-import { throttledIn } from '../metrics/OperationOutcome.js';
+import { throttledIn, type OperationOutcome } from '../metrics/OperationOutcome.js';
 import { executeOperation } from '../strategies/executeOperation.js';
 import type { ArrivalOutcome } from './LoadSeries.js';
 import { WorkloadMix } from './workloadMix.js';
@@ -11,8 +11,13 @@ import { WorkloadMix } from './workloadMix.js';
 export interface GeneratorInput {
   readonly client: DataverseClient;
   readonly sink: MeasurementSink;
-  /** Intended arrival times, ms from the start, in order. */
+  /** Intended arrival times, real ms from the start, in order (the org's ÷ `timeScale`). */
   readonly arrivals: Iterator<number>;
+  /**
+   * How many times faster than the org's the target's clock runs: what the generator hands on
+   * (arrival and end times, latencies) is in the org's time.
+   */
+  readonly timeScale: number;
   /** Planned operations per workload index, and the weight of each. */
   readonly templates: ReadonlyMap<number, readonly PlannedOperation[]>;
   readonly weights: readonly { readonly workload: number; readonly weight: number }[];
@@ -25,7 +30,7 @@ export interface GeneratorInput {
   /** Cancels the operations in flight (their requests and Retry-After waits). */
   readonly cancel: () => void;
   readonly materialize: (templates: readonly PlannedOperation[], n: number) => PlannedOperation;
-  /** An arrival came due: sent (late or not) or dropped. */
+  /** An arrival came due (at the org's ms): sent (late or not, by the harness's own real ms) or dropped. */
   readonly onArrival: (atMs: number, workload: number, sent: boolean, lateByMs: number) => void;
   readonly onOutcome: (outcome: ArrivalOutcome) => void;
   /** Operations in flight after each change, for the series' peak. */
@@ -75,7 +80,7 @@ export async function generateLoad(
     totals.due++;
     if (inFlight.size >= input.maxInFlight) {
       totals.dropped++;
-      input.onArrival(intendedMs, workload, false, 0);
+      input.onArrival(intendedMs * input.timeScale, workload, false, 0);
       continue;
     }
     const n = counters.get(workload) ?? 0;
@@ -84,7 +89,7 @@ export async function generateLoad(
     const lateBy = now - intendedMs;
     if (lateBy > input.lateMs) totals.late++;
     totals.sent++;
-    input.onArrival(intendedMs, workload, true, lateBy);
+    input.onArrival(intendedMs * input.timeScale, workload, true, lateBy);
     const run = send(input, { op, workload, intendedMs, startedAt }, () => totals.interrupted++).finally(() => {
       inFlight.delete(run);
       input.onInFlight(inFlight.size);
@@ -132,11 +137,23 @@ async function send(input: GeneratorInput, arrival: Arrival, interrupted: () => 
     interrupted();
     return;
   }
+  const intendedOrgMs = intendedMs * input.timeScale;
   input.onOutcome({
     workload,
-    intendedMs,
-    endMs: performance.now() - startedAt,
+    intendedMs: intendedOrgMs,
+    endMs: intendedOrgMs + orgLatencyMs(performance.now() - startedAt - intendedMs, outcome),
     failed: outcome.state !== 'ok',
     throttled: throttledIn(outcome),
   });
+}
+
+/**
+ * From the intended time to the answer, in the org's time: what the requests waited on the
+ * org's behalf counted as the org's (each request's sample says so), and the rest (the
+ * generator's lateness, the harness's own work) once, as in a run in real time.
+ */
+function orgLatencyMs(realMs: number, outcome: OperationOutcome): number {
+  let latency = realMs;
+  for (const r of outcome.requests) if (r.org !== undefined) latency += r.org.responseMs - r.responseMs;
+  return latency;
 }

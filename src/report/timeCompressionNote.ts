@@ -1,5 +1,3 @@
-import type { RunResults } from '../runner/RunResults.js';
-
 /** `×10`, `×2.5`: a time scale as every output writes it. */
 export function formatTimeScale(timeScale: number): string {
   return `×${Number(timeScale.toPrecision(4))}`;
@@ -9,7 +7,7 @@ export function formatTimeScale(timeScale: number): string {
  * What every output says of a time-compressed run, so no figure is read as measured at the org's
  * pace: undefined for a run in real time.
  */
-export function timeCompressionNote(results: Pick<RunResults, 'timeScale'>): string | undefined {
+export function timeCompressionNote(results: { readonly timeScale: number }): string | undefined {
   if (results.timeScale === 1) return undefined;
   const x = formatTimeScale(results.timeScale);
   return (

@@ -22,8 +22,8 @@ Options:
   --time-scale <N|auto> run the embedded mock's clock N times faster (every cost, window,
                         Retry-After and token lifetime divided by N) and report the org's
                         times, marked 'time-compressed ×N'; auto picks the largest N this
-                        machine holds within about 3% and says why. Refused against an org
-                        and for a load test
+                        machine holds within about 3% and says why (a load test: its
+                        arrivals and stages too). Refused against an org
   --quiet               no progress output
   --allow-writes        against an org: allow what writes there. The scenario's data: is
                         created first (CreateMultiple, ids of the run's own), put back between

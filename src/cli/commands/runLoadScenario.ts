@@ -9,6 +9,7 @@ import { writeLoadReports } from '../../report/load/writeLoadReports.js';
 import type { SuiteEntry } from '../../report/writeSuiteSummary.js';
 import { describeWindow, windowCount, worstWindow } from '../../report/load/objectiveText.js';
 import { throttledByLimit } from '../../report/throttledByLimit.js';
+import { timeCompressionNote } from '../../report/timeCompressionNote.js';
 
 export interface LoadFlags {
   readonly allowWrites: boolean;
@@ -19,9 +20,11 @@ export interface LoadFlags {
 function summary(r: LoadResults): string {
   const a = r.arrivals;
   const l = r.latencyMs;
+  const compressed = timeCompressionNote(r);
   return [
     `Verdict: ` +
       `${r.verdict.status.toUpperCase()}${r.verdict.reasons.length > 0 ? ` (${r.verdict.reasons.join('; ')})` : ''}`,
+    ...(compressed === undefined ? [] : [`${compressed}; ${r.realSeconds.toFixed(1)} s here`]),
     `arrivals: ${a.planned} planned, ` +
       `${a.sent} sent, ` +
       `${a.dropped} dropped at maxInFlight, ${a.late} late${a.interrupted > 0 ? `, ${a.interrupted} cancelled unanswered at the end` : ''}; ${r.operations} operations, ${r.failed} failed, ${r.throttledOps} met a 429`,

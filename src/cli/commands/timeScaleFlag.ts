@@ -1,5 +1,5 @@
 import { errorCatalogue } from '../../errors/errorCatalogue.js';
-import { chooseTimeScale } from '../../runner/chooseTimeScale.js';
+import { chooseLoadTimeScale, chooseTimeScale } from '../../runner/chooseTimeScale.js';
 import type { LoadedScenario } from '../../scenario/loadScenario.js';
 import type { TargetSpec } from '../../target/resolveTarget.js';
 import type { CliIo } from '../CliIo.js';
@@ -42,8 +42,8 @@ function withTimeScale(loaded: LoadedScenario, timeScale: number): LoadedScenari
 }
 
 /**
- * The scenarios with `--time-scale` applied: refused on an org and for a load test (its arrival
- * rates and stages are not compressed yet); `auto` chosen scenario by scenario, and said.
+ * The scenarios with `--time-scale` applied: refused on an org; `auto` chosen scenario by
+ * scenario (a load test by its peak arrival rate), and said.
  */
 export function applyTimeScale(
   loaded: readonly LoadedScenario[],
@@ -55,21 +55,12 @@ export function applyTimeScale(
   },
 ): LoadedScenario[] {
   const { flag, io } = options;
-  for (const [i, l] of loaded.entries())
-    if (
-      l.scenario.load !== undefined &&
-      targets[i]?.kind !== 'org' &&
-      (flag !== undefined || l.scenario.mock.timeScale !== 1)
-    )
-      throw errorCatalogue.DVB_ERR_USAGE(
-        `dvbench run: ${l.path}: a load test runs in real time: its arrival rates and stages are ` +
-          `not compressed. Drop --time-scale (and mock.timeScale) for it.`,
-      );
   if (flag === undefined) return [...loaded];
   refuseTimeScaleOnOrg('run', targets);
   return loaded.map((l) => {
     if (flag !== 'auto') return withTimeScale(l, flag);
-    const choice = chooseTimeScale(l.scenario, options.only);
+    const choice =
+      l.scenario.load === undefined ? chooseTimeScale(l.scenario, options.only) : chooseLoadTimeScale(l.scenario);
     io.stderr.write(`dvbench: ${l.scenario.name}: --time-scale auto chose ×${choice.timeScale}: ${choice.reason}\n`);
     return withTimeScale(l, choice.timeScale);
   });

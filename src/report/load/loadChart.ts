@@ -1,4 +1,5 @@
 import type { ChartConfiguration, Plugin } from 'chart.js';
+import { formatTimeScale } from '../timeCompressionNote.js';
 import type { LoadResults } from '../../load/LoadResults.js';
 import { durationMs } from '../../scenario/loadSchema.js';
 import { renderChart } from '../charts/renderChart.js';
@@ -81,7 +82,12 @@ function overTime(results: LoadResults, what: string, datasets: Line[], [left, r
     data: { datasets },
     options: {
       plugins: {
-        title: { display: true, text: `${results.scenarioName}: ${what} (stages dashed)` },
+        title: {
+          display: true,
+          text:
+            `${results.scenarioName}: ${what} (stages dashed` +
+            `${results.timeScale === 1 ? '' : `; time-compressed ${formatTimeScale(results.timeScale)}, the org's time`})`,
+        },
         legend: { position: 'bottom' },
       },
       scales: {

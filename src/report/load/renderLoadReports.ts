@@ -1,4 +1,5 @@
 import type { LoadResults, Trend } from '../../load/LoadResults.js';
+import { timeCompressionNote } from '../timeCompressionNote.js';
 import { escapeMarkup as xml } from '../escapeMarkup.js';
 import { throttledByLimit } from '../throttledByLimit.js';
 import { describeWindow, windowCount, worstWindow } from './objectiveText.js';
@@ -14,6 +15,12 @@ function trendLine(label: string, t: Trend | null, unit: string): string {
   );
 }
 
+/** A time-compressed run says so before any figure, with the time it took here. */
+function compressionLines(r: LoadResults): string[] {
+  const note = timeCompressionNote(r);
+  return note === undefined ? [] : [`${note}. It ran ${fmt(r.realSeconds)} s here.`, ''];
+}
+
 /** load.md: the verdict first, then what was planned and held, the objectives, and the soak view. */
 export function renderLoadMarkdown(r: LoadResults): string {
   const a = r.arrivals;
@@ -26,6 +33,7 @@ export function renderLoadMarkdown(r: LoadResults): string {
     `Target: ` +
       `${r.target}${r.mockCosts === null ? '' : ` (embedded mock; costs: ${r.mockCosts.profile ?? 'hand-set'})`}. ${r.partial ? 'Partial: the run did not finish. ' : ''}${r.stoppedEarly === null ? '' : `Stopped early: ${r.stoppedEarly}. `}Ran ${fmt(r.elapsedSeconds)} s of ${fmt(r.plannedSeconds)} s planned.`,
     '',
+    ...compressionLines(r),
     '| arrivals planned | due | sent | dropped (maxInFlight) | late (> lateMs) | interrupted | ' +
       'operations | failed | met a 429 | retries |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -96,9 +104,14 @@ export function renderLoadJunit(r: LoadResults): string {
       return `    <testcase classname="dvbench.${name}" name="${xml(`objective: ${s.name}`)}">${body}</testcase>`;
     }),
   ];
+  const note = timeCompressionNote(r);
+  const properties =
+    note === undefined
+      ? ''
+      : `    <properties><property name="dvbench.timeScale" value="${r.timeScale}"/><property name="dvbench.note" value="${xml(note)}"/></properties>\n`;
   const failures = (r.verdict.status === 'failed' ? 1 : 0) + r.slos.filter((s) => !s.ok).length;
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="dvbench.` +
-    `${name}" tests="${cases.length}" failures="${failures}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`
+    `${name}" tests="${cases.length}" failures="${failures}">\n${properties}${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`
   );
 }
