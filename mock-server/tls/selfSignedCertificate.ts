@@ -85,7 +85,9 @@ function certificate(o: {
 }): Buffer {
   const now = Date.now();
   const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
+  // Positive, and minimal as DER requires: a first byte of 0 would be padding a parser refuses
+  // ("illegal padding"), which 1 certificate in 128 had.
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
   const tbs = seq(
     explicit(0, integer(Buffer.from([2]))),
     integer(serial),
