@@ -205,7 +205,8 @@ describe('dvbench calibrate against a stand-in org', () => {
       });
       expect(r.code, r.stdout + r.stderr).toBe(1);
       expect(r.stdout).toMatch(/^ {2}latency\.create\.baseMs .* NO$/m);
-      expect(r.stdout).toMatch(/^ {2}latency\.read\.baseMs .* yes$/m);
+      // A figure that did not change still holds (deletes: 20 ms; an 8 ms read moves 15% on a loaded machine).
+      expect(r.stdout).toMatch(/^ {2}latency\.delete\.baseMs .* yes$/m);
       expect(r.stdout).toContain('the org drifted from the profile: ');
       expect(r.stdout).toContain(
         `note: measured on ${new URL(org.url).origin}, checked on ${new URL(other.url).origin}`,
