@@ -68,6 +68,7 @@ function orderOf(table: TableMetadata, options: QueryOptions, ctx: QueryContext)
  * sort values rather than an offset, records created or deleted between pages never make a
  * page repeat or skip a record that existed throughout. `source`: the rows to consider, when
  * the caller has narrowed them already (the related records of one parent); default the table.
+ * `counting`: `total` is wanted; without it, it counts only as far as the page.
  */
 export function executeQuery(
   table: TableMetadata,
@@ -75,6 +76,7 @@ export function executeQuery(
   pageSize: number,
   ctx: QueryContext,
   source?: Iterable<Row>,
+  counting = true,
 ): QueryPage {
   const predicate =
     options.filter === undefined
@@ -89,6 +91,8 @@ export function executeQuery(
   const { keyOf, compareKeys } = orderOf(table, options, ctx);
   const queryId = `${options.filterText ?? ''}|${options.orderByText}`;
   const cursor = options.skipToken === undefined ? undefined : decodeSkipToken(options.skipToken, queryId);
+  if (options.orderBy.length === 0 && source === undefined)
+    return inKeyOrder(table, { predicate, pageSize, ctx, cursor, queryId, counting });
   const pk = table.primaryKey;
   // One more than a page, to know whether another page follows.
   const top = new TopK<Match>(pageSize + 1, (a, b) => compareKeys(a.key, a.id, b.key, b.id));
@@ -105,6 +109,39 @@ export function executeQuery(
     top.offer({ row, key, id });
   }
   return pageOf(top.sorted(), pageSize, total, cursor, queryId);
+}
+
+interface KeyOrderScan {
+  readonly predicate: ((row: Row) => unknown) | undefined;
+  readonly pageSize: number;
+  readonly ctx: QueryContext;
+  readonly cursor: PageCursor | undefined;
+  readonly queryId: string;
+  /** The total is asked for ($count): every row is read. Otherwise the scan stops after the page. */
+  readonly counting: boolean;
+}
+
+/**
+ * A query in the key's order (no `$orderby`, Dataverse's default): the rows come in that order
+ * from the store, so the page is the first matches after the cursor, and without a count the
+ * scan stops there: a 50-record page of a large table reads about 50 rows, not the table.
+ */
+function inKeyOrder(table: TableMetadata, scan: KeyOrderScan): QueryPage {
+  const { predicate, pageSize, cursor, counting } = scan;
+  const pk = table.primaryKey;
+  const after = cursor?.id;
+  const page: Match[] = [];
+  let total = 0;
+  // The total counts the matches before the cursor too, so a count starts at the first row.
+  for (const row of scan.ctx.store.rowsInKeyOrder(table.logicalName, counting ? undefined : after)) {
+    if (predicate !== undefined && predicate(row) !== true) continue;
+    total++;
+    const id = row.values[pk] as string;
+    if (after !== undefined && id <= after) continue;
+    if (page.length <= pageSize) page.push({ row, key: NO_KEY, id });
+    else if (!counting) break;
+  }
+  return pageOf(page, pageSize, total, cursor, scan.queryId);
 }
 
 /** The page from the page-and-one best matches, and the cursor to the next page if there is one. */

@@ -92,7 +92,7 @@ export function queryCollection(
   // With odata.maxpagesize present, $top is ignored (Dataverse's documented rule).
   const paged = prefer.maxPageSize !== undefined;
   const pageSize = Math.min(prefer.maxPageSize ?? options.top ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
-  const page = executeQuery(table, options, pageSize, asCaller(ctx, request));
+  const page = executeQuery(table, options, pageSize, asCaller(ctx, request), undefined, options.count);
   const selectPart = options.select === undefined ? '' : `(${options.select.join(',')})`;
   const body: Record<string, unknown> = {
     '@odata.context': `${request.baseUrl}$metadata#${table.entitySetName}${selectPart}`,

@@ -1,11 +1,16 @@
 import { dataverseErrors } from '../errors/dataverseErrors.js';
 import { DataverseError } from '../errors/DataverseError.js';
 import type { Catalogue, TableMetadata } from '../metadata/Catalogue.js';
+import { IdOrder, indexAfter } from './IdOrder.js';
 import { isLookupValue, type CellValue, type Row } from './Row.js';
 
 interface TableState {
   readonly meta: TableMetadata;
   readonly rows: Map<string, Row>;
+  /** The primary keys in order, for queries without `$orderby`. */
+  readonly order: IdOrder;
+  /** The lookup columns, the only ones that can hold a reference: a write indexes these, not every column. */
+  readonly lookups: readonly string[];
   /** One index per alternate key: serialized key values → primary key. */
   readonly altKeys: { readonly columns: readonly string[]; readonly index: Map<string, string> }[];
 }
@@ -68,6 +73,8 @@ export class Store {
       this.#tables.set(meta.logicalName, {
         meta,
         rows: new Map(),
+        order: new IdOrder(),
+        lookups: meta.definition.columns.filter((c) => c.type === 'lookup').map((c) => c.name),
         altKeys: meta.definition.alternateKeys.map((columns) => ({ columns, index: new Map() })),
       });
     }
@@ -121,6 +128,16 @@ export class Store {
 
   rows(table: string): IterableIterator<Row> {
     return this.#state(table).rows.values();
+  }
+
+  /** The rows of `table` in primary-key order, from the first key after `after` (all without). */
+  *rowsInKeyOrder(table: string, after?: string): Generator<Row> {
+    const { rows, order } = this.#state(table);
+    const ids = order.ordered((id) => rows.has(id));
+    for (let i = after === undefined ? 0 : indexAfter(ids, after); i < ids.length; i++) {
+      const row = rows.get(ids[i] ?? '');
+      if (row !== undefined) yield row;
+    }
   }
 
   count(table: string): number {
@@ -217,6 +234,7 @@ export class Store {
   clear(): void {
     for (const state of this.#tables.values()) {
       state.rows.clear();
+      state.order.clear();
       for (const k of state.altKeys) k.index.clear();
     }
     this.#references.clear();
@@ -261,16 +279,16 @@ export class Store {
   }
 
   #put(state: TableState, row: Row, previous: Row | undefined): void {
-    if (previous !== undefined) this.#remove(state, previous);
+    // A new version of a row keeps its place in the key order.
+    if (previous !== undefined) this.#remove(state, previous, false);
     const id = row.values[state.meta.primaryKey] as string;
     state.rows.set(id, row);
+    if (previous === undefined) state.order.add(id);
     for (const alt of state.altKeys) {
       const key = serializeKey(alt.columns, row.values);
       if (key !== undefined) alt.index.set(key, id);
     }
-    // `for…in`, not Object.entries: this runs on every write, and the entries array was its
-    // largest allocation.
-    for (const column in row.values) {
+    for (const column of state.lookups) {
       const value = row.values[column];
       if (!isLookupValue(value)) continue;
       const target = `${value.table}:${value.id}`;
@@ -280,14 +298,15 @@ export class Store {
     }
   }
 
-  #remove(state: TableState, row: Row): void {
+  #remove(state: TableState, row: Row, leavesOrder = true): void {
     const id = row.values[state.meta.primaryKey] as string;
     state.rows.delete(id);
+    if (leavesOrder) state.order.remove();
     for (const alt of state.altKeys) {
       const key = serializeKey(alt.columns, row.values);
       if (key !== undefined && alt.index.get(key) === id) alt.index.delete(key);
     }
-    for (const column in row.values) {
+    for (const column of state.lookups) {
       const value = row.values[column];
       if (!isLookupValue(value)) continue;
       const target = `${value.table}:${value.id}`;
