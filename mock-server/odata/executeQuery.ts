@@ -91,8 +91,11 @@ export function executeQuery(
   const { keyOf, compareKeys } = orderOf(table, options, ctx);
   const queryId = `${options.filterText ?? ''}|${options.orderByText}`;
   const cursor = options.skipToken === undefined ? undefined : decodeSkipToken(options.skipToken, queryId);
-  if (options.orderBy.length === 0 && source === undefined)
-    return inKeyOrder(table, { predicate, pageSize, ctx, cursor, queryId, counting });
+  // A count reads every row anyway: the plain scan below does that fastest.
+  const byKey = keyOrdered(options, source, counting)
+    ? inKeyOrder(table, { predicate, pageSize, ctx, cursor, queryId })
+    : undefined;
+  if (byKey !== undefined) return byKey;
   const pk = table.primaryKey;
   // One more than a page, to know whether another page follows.
   const top = new TopK<Match>(pageSize + 1, (a, b) => compareKeys(a.key, a.id, b.key, b.id));
@@ -111,35 +114,42 @@ export function executeQuery(
   return pageOf(top.sorted(), pageSize, total, cursor, queryId);
 }
 
+/** A query of a whole table in the key's order, wanting no count: the store can hand its rows in order. */
+function keyOrdered(options: QueryOptions, source: Iterable<Row> | undefined, counting: boolean): boolean {
+  return options.orderBy.length === 0 && source === undefined && !counting;
+}
+
 interface KeyOrderScan {
   readonly predicate: ((row: Row) => unknown) | undefined;
   readonly pageSize: number;
   readonly ctx: QueryContext;
   readonly cursor: PageCursor | undefined;
   readonly queryId: string;
-  /** The total is asked for ($count): every row is read. Otherwise the scan stops after the page. */
-  readonly counting: boolean;
 }
 
 /**
- * A query in the key's order (no `$orderby`, Dataverse's default): the rows come in that order
- * from the store, so the page is the first matches after the cursor, and without a count the
- * scan stops there: a 50-record page of a large table reads about 50 rows, not the table.
+ * A query in the key's order (no `$orderby`, Dataverse's default) that wants no count: the rows
+ * come in that order from the store, so the page is the first matches after the cursor and the
+ * read stops there. A 50-record page of a large table reads about 50 rows, not the table; its
+ * `total` counts only what was read. Reading by key jumps about memory (1.5 µs a row of 100,000
+ * against 0.4 µs for a scan in place), so a filter that has not filled the page within twice
+ * its size gives up (undefined) and the caller scans: a selective query pays at most that.
  */
-function inKeyOrder(table: TableMetadata, scan: KeyOrderScan): QueryPage {
-  const { predicate, pageSize, cursor, counting } = scan;
+function inKeyOrder(table: TableMetadata, scan: KeyOrderScan): QueryPage | undefined {
+  const { predicate, pageSize, cursor } = scan;
   const pk = table.primaryKey;
-  const after = cursor?.id;
   const page: Match[] = [];
   let total = 0;
-  // The total counts the matches before the cursor too, so a count starts at the first row.
-  for (const row of scan.ctx.store.rowsInKeyOrder(table.logicalName, counting ? undefined : after)) {
-    if (predicate !== undefined && predicate(row) !== true) continue;
+  const { ids, from, rows } = scan.ctx.store.keyOrder(table.logicalName, cursor?.id);
+  const giveUpAt = from + 2 * (pageSize + 1);
+  for (let i = from; i < ids.length; i++) {
+    if (i >= giveUpAt && page.length <= pageSize) return undefined;
+    const row = rows.get(ids[i] ?? '');
+    if (row === undefined || (predicate !== undefined && predicate(row) !== true)) continue;
     total++;
-    const id = row.values[pk] as string;
-    if (after !== undefined && id <= after) continue;
-    if (page.length <= pageSize) page.push({ row, key: NO_KEY, id });
-    else if (!counting) break;
+    page.push({ row, key: NO_KEY, id: row.values[pk] as string });
+    // A page and one more: enough to know another page follows.
+    if (page.length > pageSize) break;
   }
   return pageOf(page, pageSize, total, cursor, scan.queryId);
 }

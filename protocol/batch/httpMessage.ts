@@ -43,9 +43,10 @@ export function parseHttpResponse(text: string, where: string): HttpResponseMess
 }
 
 function headerLines(headers: Readonly<Record<string, string>>): string {
-  return Object.entries(headers)
-    .map(([k, v]) => `${k}: ${v}${CRLF}`)
-    .join('');
+  // A loop, not entries/map/join: a $batch of 1,000 parts writes this 1,000 times.
+  let out = '';
+  for (const name in headers) out += `${name}: ${headers[name] ?? ''}${CRLF}`;
+  return out;
 }
 
 export function serializeHttpRequest(message: HttpRequestMessage): string {

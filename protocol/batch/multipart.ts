@@ -1,7 +1,6 @@
 import { BatchFormatError } from './BatchFormatError.js';
 
 const CRLF = '\r\n';
-const LINE_BREAK = /\r?\n/;
 const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=?]{1,70}$/;
 
 export interface MultipartPart {
@@ -22,7 +21,12 @@ export function boundaryOf(contentType: string | undefined): string | undefined 
 export function parseHeaderLines(text: string, where: string): Record<string, string> {
   const headers: Record<string, string> = {};
   if (text === '') return headers;
-  for (const line of text.split(LINE_BREAK)) {
+  // Line by line with indexOf, not split on a pattern: a $batch of 1,000 parts reads 2,000 heads.
+  for (let start = 0; start <= text.length;) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+    start = end + 1;
     const colon = line.indexOf(':');
     if (colon <= 0) throw new BatchFormatError(`${where}: '${line.slice(0, 60)}' is not a header line (Name: value)`);
     headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
