@@ -16,8 +16,9 @@ const lognormal = (baseMs: number) => ({ baseMs, distribution: 'lognormal', sigm
 /** What the stand-in costs: the calibrator is never told. */
 const HIDDEN = {
   latency: {
-    read: lognormal(8),
-    default: lognormal(8),
+    // 16 ms, not 8: a loaded machine moves a read by 1-2 ms between two sessions, 20% of 8.
+    read: lognormal(16),
+    default: lognormal(16),
     create: lognormal(20),
     update: lognormal(25),
     upsert: lognormal(32),
@@ -205,7 +206,7 @@ describe('dvbench calibrate against a stand-in org', () => {
       });
       expect(r.code, r.stdout + r.stderr).toBe(1);
       expect(r.stdout).toMatch(/^ {2}latency\.create\.baseMs .* NO$/m);
-      // A figure that did not change still holds (deletes: 20 ms; an 8 ms read moves 15% on a loaded machine).
+      // A figure that did not change still holds.
       expect(r.stdout).toMatch(/^ {2}latency\.delete\.baseMs .* yes$/m);
       expect(r.stdout).toContain('the org drifted from the profile: ');
       expect(r.stdout).toContain(
