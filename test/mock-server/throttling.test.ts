@@ -188,11 +188,12 @@ describe('latency and capacity model', () => {
   });
 
   it('contention makes throughput fall past the knee instead of levelling off', async () => {
-    // Capacity 2 and 40 ms: 2 clients keep both slots busy; 6 more only queue. With κ = 0.2 each
-    // operation meets about 2 in progress (48 ms) at 2 clients and 8 (96 ms) at 8: the same 16
-    // operations take about twice as long. Without κ both take 40 ms each, the same time. Wide
-    // margins: a loaded machine stretches every timer, which pulls both ratios towards 1.
-    const latency = { default: { baseMs: 40, distribution: 'none' as const } };
+    // Capacity 2 and 80 ms: 2 clients keep both slots busy; 6 more only queue. With κ = 0.2 each
+    // operation meets about 2 in progress (96 ms) at 2 clients and 8 (192 ms) at 8: the same 16
+    // operations take about twice as long. Without κ both take 80 ms each, the same time. Wide
+    // margins: a loaded machine stretches every timer, which pulls both ratios towards 1 (at
+    // 40 ms a CI run read 1.44), so the operations are long enough for its lag to matter little.
+    const latency = { default: { baseMs: 80, distribution: 'none' as const } };
     const ratio = (contention: number) =>
       withMock({ config: { capacity: 2, contention, latency } }, async (mock) => {
         const two = await timeConcurrent(mock, 2, 8);
