@@ -177,11 +177,6 @@ export class LoadRun extends EventEmitter<LoadRunEvents> {
     });
   }
 
-  /** How many times faster than the org's the target's clock runs: the embedded mock's `timeScale`, 1 on an org. */
-  #timeScale(connection: Connection): number {
-    return connection.client.timeScale;
-  }
-
   #generatorInput(
     connection: Connection,
     signal: AbortSignal,
@@ -189,7 +184,8 @@ export class LoadRun extends EventEmitter<LoadRunEvents> {
     sink: MeasurementSink,
     recorder: LoadRecorder,
   ): GeneratorInput {
-    const timeScale = this.#timeScale(connection);
+    // The sink was made on the client's clock: the embedded mock's `timeScale`, 1 on an org.
+    const { timeScale } = sink;
     return {
       client: connection.client,
       sink,
@@ -219,7 +215,7 @@ export class LoadRun extends EventEmitter<LoadRunEvents> {
 
   async #measure(connection: Connection, stopping: AbortController, runId: string): Promise<LoadResults> {
     const templates = await this.#templates(connection);
-    const timeScale = this.#timeScale(connection);
+    const { timeScale } = connection.client;
     const sink = new MeasurementSink(timeScale);
     const { target } = connection;
     const warnings = limitWarnings(
