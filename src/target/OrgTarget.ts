@@ -130,7 +130,7 @@ export class OrgTarget extends ConnectedTarget implements RunTarget {
     const started = performance.now();
     const result = await deleteCreated(this.control, this.#run.manifestPath, records);
     this.setup.ms += performance.now() - started;
-    this.setup.requests += records.length;
+    this.setup.requests += result.requests;
     this.setup.deleted += result.deleted;
     if (result.failed.length === 0) return [];
     return [

@@ -129,17 +129,54 @@ export function provenByManifest(manifest: CreatedRecordsManifest, r: CreatedRec
 
 const keyPath = (r: CreatedRecord): string => ('id' in r ? r.id : r.key);
 
+/** Deletes in one `$batch`: a cleanup of 10,000 records is 100 requests, not 10,000 against the org's limits. */
+const DELETES_PER_BATCH = 100;
+/** `$batch`es in flight at once; single deletes run 8 at a time. */
+const BATCHES_AT_ONCE = 4;
+
+type DeleteOutcome = { status: number; message?: string | undefined };
+
+/** Deletes records by id in `$batch`es with continue-on-error: each record's own status, or undefined where the batch failed whole. */
+async function deleteInBatches(
+  client: DataverseClient,
+  records: readonly (CreatedRecord & { id: string })[],
+): Promise<(DeleteOutcome | undefined)[]> {
+  const outcomes: (DeleteOutcome | undefined)[] = [];
+  const limit = pLimit(BATCHES_AT_ONCE);
+  const chunks = Array.from({ length: Math.ceil(records.length / DELETES_PER_BATCH) }, (_, i) =>
+    records.slice(i * DELETES_PER_BATCH, (i + 1) * DELETES_PER_BATCH),
+  );
+  await Promise.all(
+    chunks.map((chunk, c) =>
+      limit(async () => {
+        const sent = await client
+          .batch(
+            chunk.map((r) => ({ method: 'DELETE' as const, url: `${r.set}(${r.id})` })),
+            { continueOnError: true, idempotent: true },
+          )
+          .catch(() => undefined);
+        for (const [i, part] of (sent?.batch.results ?? []).entries())
+          outcomes[c * DELETES_PER_BATCH + i] = { status: part.status, message: part.error?.message };
+      }),
+    ),
+  );
+  return records.map((_, i) => outcomes[i]);
+}
+
 /**
- * Deletes the listed records (a 404 means never created, or already gone), 8 at a time in the
- * order given (children first), and rewrites the manifest with what is left. `proof`, when
- * given, must accept a record before it is deleted.
+ * Deletes the listed records (a 404 means never created, or already gone) and rewrites the
+ * manifest with what is left. Records by id go in `$batch`es of deletes; what a batch could
+ * not delete (the batch failed whole, a part was refused) and records by alternate key are
+ * then deleted one by one, 8 at a time, in the order given (children first), so a parent
+ * refused while its children still stood in another batch is deleted after them. `proof`,
+ * when given, must accept a record before it is deleted.
  */
 export async function deleteCreated(
   client: DataverseClient,
   path: string,
   records: readonly CreatedRecord[],
   proof?: (r: CreatedRecord) => string | undefined,
-): Promise<{ deleted: number; failed: string[]; skipped: string[] }> {
+): Promise<{ deleted: number; failed: string[]; skipped: string[]; requests: number }> {
   let deleted = 0;
   const failed: string[] = [];
   const skipped: string[] = [];
@@ -149,21 +186,35 @@ export async function deleteCreated(
     if (why !== undefined) skipped.push(`${recordName(r)}: ${why}`);
     return why === undefined;
   });
+  const byId = proven.filter((r): r is CreatedRecord & { id: string } => 'id' in r);
+  const batched = byId.length > 1 ? await deleteInBatches(client, byId) : [];
+  let requests = Math.ceil(batched.length / DELETES_PER_BATCH);
+  const settle = (r: CreatedRecord, o: DeleteOutcome): void => {
+    if (o.status === 204) deleted++;
+    if (o.status === 204 || o.status === 404) gone.add(recordName(r));
+  };
+  batched.forEach((o, i) => {
+    const r = byId[i];
+    if (o !== undefined && r !== undefined && (o.status === 204 || o.status === 404)) settle(r, o);
+  });
   const limit = pLimit(8);
   await Promise.all(
-    proven.map((r) =>
-      limit(async () => {
-        const res = await client
-          .delete(r.set, keyPath(r))
-          .catch((e: unknown) => ({ status: 0, error: { code: '', message: (e as Error).message } }));
-        if (res.status === 204) deleted++;
-        if (res.status === 204 || res.status === 404) gone.add(recordName(r));
-        else failed.push(`${recordName(r)}: HTTP ${res.status} ${res.error?.message ?? ''}`);
-      }),
-    ),
+    proven
+      .filter((r) => !gone.has(recordName(r)))
+      .map((r) =>
+        limit(async () => {
+          requests++;
+          const res = await client
+            .delete(r.set, keyPath(r))
+            .catch((e: unknown) => ({ status: 0, error: { code: '', message: (e as Error).message } }));
+          settle(r, res);
+          if (res.status !== 204 && res.status !== 404)
+            failed.push(`${recordName(r)}: HTTP ${res.status} ${res.error?.message ?? ''}`);
+        }),
+      ),
   );
   const current = await readManifest(path);
   if (current !== undefined)
     await writeJsonAtomic(path, { ...current, records: current.records.filter((r) => !gone.has(recordName(r))) });
-  return { deleted, failed, skipped };
+  return { deleted, failed, skipped, requests };
 }
