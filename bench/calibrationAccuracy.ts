@@ -254,7 +254,7 @@ export async function calibrationAccuracy(quick: boolean, only?: readonly string
       const org = await startStandInOrg(s.config, s.roundTripMs);
       try {
         const out = join(dir, `${s.name}.yaml`);
-        const code = await runCalibrate(org.url, org.token, out, quick ? 40 : 60);
+        const code = await runCalibrate(org.url, org.token, out, quick ? 40 : 200);
         if (code !== 0) throw new Error(`dvbench calibrate against ${s.name} exited ${code}`);
         const r = JSON.parse(await readFile(out.replace(/\.yaml$/, '.calibration.json'), 'utf8')) as CalibrationResult;
         const abs = r.validation.map((v) => Math.abs(v.errorPercent));

@@ -22,7 +22,13 @@ import { PROBE_TABLE, ProbeRecords } from './ProbeRecords.js';
 import { ProbeRecordSet } from './ProbeRecordSet.js';
 import type { ScenarioTables } from './scenarioTables.js';
 import { sweepConcurrency } from './sweepConcurrency.js';
-import { validateProfile, validationMsPerRecord, validationRequests, type ValidationRow } from './validateProfile.js';
+import {
+  validateProfile,
+  validationMsPerRecord,
+  validationRecordsWithin,
+  validationRequests,
+  type ValidationRow,
+} from './validateProfile.js';
 
 export interface CalibrateOptions {
   readonly target: Extract<TargetSpec, { kind: 'org' }>;
@@ -271,8 +277,7 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
     if (this.#o.validationRecords === 0) return { rows: [], skipped: 'validation was turned off (--validate 0)' };
     if (stoppedEarly !== null) return { rows: [], skipped: `probing stopped early: ${stoppedEarly}` };
     const writes = this.#o.allowWrites;
-    const perRecord = validationRequests(1, writes) - validationRequests(0, writes);
-    const byRequests = Math.floor((this.#budget.remainingRequests - validationRequests(0, writes)) / perRecord);
+    const byRequests = validationRecordsWithin(this.#budget.remainingRequests, writes, this.#o.validationRecords);
     const byTime = Math.floor((this.#budget.remainingMs * 0.8) / msPerRecord(costs));
     const records = Math.min(this.#o.validationRecords, byRequests, byTime);
     if (records < 10)

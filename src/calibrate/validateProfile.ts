@@ -63,20 +63,32 @@ function heldOutScenario(o: ValidationOptions, forMock: boolean): string {
 
 /**
  * Requests the org side of the validation sends over its warm-up and measured repetitions:
- * with writes, five single-request strategies of one request a record, and the runner's
- * cleanup of seven strategies (a retrieve proving the record is the run's, then a delete).
+ * one a record for each single-request strategy (five with writes: sequential, three async
+ * and changesets; four reading), a request per `$batch` of 50 and bulk message of 100, and with
+ * writes the runner's cleanup of seven strategies (`$batch`es of 100 deletes) and, after the
+ * measured repetition, its audit (a query per 100 records).
  */
 export function validationRequests(records: number, writes: boolean): number {
-  return 2 * (writes ? records * 19 : records * 4) + 10;
+  const hundreds = Math.ceil(records / 100);
+  const batches = Math.ceil(records / 50);
+  if (!writes) return 2 * (records * 4 + batches) + 10;
+  return 2 * (records * 5 + batches + hundreds + 7 * hundreds) + 7 * hundreds + 10;
+}
+
+/** The most records a strategy within `requests`, at most `wanted`. */
+export function validationRecordsWithin(requests: number, writes: boolean, wanted: number): number {
+  let records = wanted;
+  while (records > 0 && validationRequests(records, writes) > requests) records--;
+  return records;
 }
 
 /**
  * About how long the validation takes per record, org and mock together, from the fitted
  * costs: sequential and changesets at one call a record, the rest quicker, and the cleanup of
- * every strategy's records on the org (eight at a time, at most four served at once, assumed).
+ * every strategy's records on the org (`$batch`es of deletes, four at once, each served in order).
  */
 export function validationMsPerRecord(roundTripMs: number, createMs: number, deleteMs: number): number {
-  const org = 2.6 * (roundTripMs + createMs) + (7 * 2 * (roundTripMs + deleteMs)) / 4;
+  const org = 2.6 * (roundTripMs + createMs) + (7 * 2 * deleteMs) / 4;
   const mock = 2.6 * (roundTripMs + createMs);
   return 2 * (org + mock);
 }
