@@ -7,6 +7,7 @@ import { bootstrapCosts, latencyFigures, type FigureIntervals } from './bootstra
 import { emptySamples } from './CostSamples.js';
 import { fitCosts } from './fitCosts.js';
 import { BudgetSpent, ProbeBudget } from './ProbeBudget.js';
+import { callOfOne } from './callOfOne.js';
 import { CostProbe, type CostProbeOptions } from './probeCosts.js';
 import { probeLocally } from './probeLocally.js';
 import { ProbeRecords } from './ProbeRecords.js';
@@ -29,7 +30,11 @@ export interface FigureCheck {
   readonly nowInterval: readonly [number, number];
   /** (now − profile) ÷ profile, in %. */
   readonly changePercent: number;
-  /** Within what both measurements' spreads allow (at least ±15%, or 1 ms for a figure under 2 ms). */
+  /** The profile's time of the cheapest call the figure is part of (see `callOfOne`), in ms. */
+  readonly callMs: number;
+  /** What the change does to that call: (now − profile) × its count in the call ÷ the call's time, in %. */
+  readonly callChangePercent: number;
+  /** Within both measurements' intervals, or moves that call by 15% of its time or less (1 ms at least). */
   readonly holds: boolean;
 }
 
@@ -51,8 +56,16 @@ export interface ProfileCheck {
 /** Few calls per figure: under 300 requests with writes, cleanup included. */
 const CHECK_PLAN: Omit<CostProbeOptions, 'writes'> = { samples: 12, sizes: [1, 25], sizeRepeats: 4 };
 
-/** A drift smaller than this is never reported, however tight both intervals are. */
-const MIN_TOLERANCE = 0.15;
+/**
+ * A change that moves the cheapest call a figure is part of by less than this share of its time
+ * is never reported. Two sessions on one org differ by more than either's samples show (the
+ * org's load and the client machine's move between them): the figures' intervals hold the
+ * samples' spread only, and an 8 ms read moved 1.5 ms (−19%) between two quiet sessions on one
+ * machine. What a profile predicts turns on whole calls, so a change is judged by its call.
+ */
+const MIN_CALL_SHARE = 0.15;
+/** The machine's own timer noise: a change under this is never reported. */
+const MIN_CHANGE_MS = 1;
 
 /** Half the width, in ln, of a 90% interval. */
 function logHalfWidth(interval: readonly [number, number] | null): number {
@@ -61,9 +74,10 @@ function logHalfWidth(interval: readonly [number, number] | null): number {
 }
 
 /**
- * Each figure measured now against the profile: it holds when the change is within both
- * intervals' half-widths combined (in ln, as independent errors add), and never fails on a
- * change under 15% or, for a figure under 2 ms, under 1 ms (the machine's own noise).
+ * Each figure measured now against the profile. A figure has drifted when its change is
+ * beyond both measurements' intervals (their half-widths in ln, combined as independent errors
+ * add) and it moves the cheapest call the figure is part of (see `callOfOne`) by more than 15%
+ * of that call's time, and by more than 1 ms.
  */
 export function compareFigures(
   profile: Profile,
@@ -77,11 +91,10 @@ export function compareFigures(
     if (before === undefined) return [];
     const profileInterval = stated[figure] ?? null;
     const nowInterval = nowIntervals[figure] ?? [value, value];
-    const tolerance = Math.max(MIN_TOLERANCE, Math.hypot(logHalfWidth(profileInterval), logHalfWidth(nowInterval)));
-    const small = Math.max(before, value) < 2;
-    const holds = small
-      ? Math.abs(value - before) <= 1
-      : before > 0 && value > 0 && Math.abs(Math.log(value / before)) <= tolerance;
+    const spread = Math.hypot(logHalfWidth(profileInterval), logHalfWidth(nowInterval));
+    const call = callOfOne(figure, was);
+    const movedMs = Math.abs(value - before) * call.times;
+    const allowedMs = Math.max(MIN_CHANGE_MS, MIN_CALL_SHARE * call.ms, before * (Math.exp(spread) - 1) * call.times);
     return [
       {
         figure,
@@ -90,7 +103,9 @@ export function compareFigures(
         now: value,
         nowInterval,
         changePercent: before > 0 ? Math.round(((value - before) / before) * 1000) / 10 : 0,
-        holds,
+        callMs: Math.round(call.ms * 10) / 10,
+        callChangePercent: call.ms > 0 ? Math.round((((value - before) * call.times) / call.ms) * 1000) / 10 : 0,
+        holds: movedMs <= allowedMs,
       },
     ];
   });

@@ -105,22 +105,55 @@ describe('compareFigures: drift, figure by figure', () => {
         basis: 'validation',
       },
     },
-    mock: { latency: { roundTripMs: 10, create: { baseMs: 40 }, perRecordMs: 0.05 } },
+    mock: {
+      latency: {
+        roundTripMs: 10,
+        read: { baseMs: 8 },
+        create: { baseMs: 40 },
+        batch: { baseMs: 15 },
+        batchItem: { baseMs: 10 },
+        perRecordMs: 0.05,
+      },
+    },
   });
 
-  it('holds within both intervals (at least 10%), and says NO past them', () => {
+  it('says NO when a change is past both intervals and moves its cheapest call by more than 15%', () => {
     const now = new Map([
       ['latency.create.baseMs', 44],
       ['latency.roundTripMs', 16],
+      ['latency.read.baseMs', 9.5],
+      ['latency.batch.baseMs', 11.5],
+      ['latency.batchItem.baseMs', 30],
       ['latency.perRecordMs', 0.9],
     ]);
     const rows = compareFigures(profile, now, { 'latency.create.baseMs': [41, 47], 'latency.roundTripMs': [15, 17] });
-    expect(rows.map((r) => [r.figure, r.holds, r.changePercent])).toEqual([
-      ['latency.create.baseMs', true, 10],
-      ['latency.roundTripMs', false, 60],
-      // Under 2 ms a change under 1 ms is this machine's noise.
-      ['latency.perRecordMs', true, 1700],
+    expect(rows.map((r) => [r.figure, r.holds, r.changePercent, r.callMs])).toEqual([
+      // Moves a 50 ms create by 8%.
+      ['latency.create.baseMs', true, 10, 50],
+      // 6 ms more on every call: a third of an 18 ms retrieve, and past both intervals.
+      ['latency.roundTripMs', false, 60, 18],
+      // 19% of the figure, but 1.5 ms of an 18 ms retrieve: what two sessions on one org differ by.
+      ['latency.read.baseMs', true, 18.8, 18],
+      ['latency.batch.baseMs', true, -23.3, 35],
+      // Three times dearer items: 20 ms more on a 35 ms `$batch` of one.
+      ['latency.batchItem.baseMs', false, 200, 35],
+      // 0.85 ms more a record is 42 ms more on a page of 50.
+      ['latency.perRecordMs', false, 1700, 20.5],
     ]);
+  });
+
+  it('lets the intervals allow more than 15% of the call, when they are that wide', () => {
+    const now = new Map([['latency.create.baseMs', 52]]);
+    // 12 ms on a 50 ms create (24%), with intervals of ±25% and ±20%: within them.
+    const wide = profileSchema.parse({
+      ...profile,
+      profile: {
+        ...profile.profile,
+        uncertainty: { ...profile.profile.uncertainty, figures: { 'latency.create.baseMs': [30, 50] } },
+      },
+    });
+    expect(compareFigures(wide, now, { 'latency.create.baseMs': [43, 62] })[0]?.holds).toBe(true);
+    expect(compareFigures(profile, now, { 'latency.create.baseMs': [51, 53] })[0]?.holds).toBe(false);
   });
 });
 

@@ -57,8 +57,9 @@ the validation) and a .validation folder with both runs' results.
 
 --check PROFILE probes the org again with a small sample (about 120 requests reading, under
 300 with --allow-writes, cleanup included), and says figure by figure whether it still matches
-the profile: a figure holds when its change is within both measurements' 90% intervals
-combined, and at least 15%. Scaling is not probed again. Exit 0 when every figure holds, 1
+the profile: a figure has drifted when its change is past both measurements' 90% intervals
+combined and moves the cheapest call it is part of (a retrieve for the round trip, a $batch of
+one for its parts) by more than 15% of that call's time. Scaling is not probed again. Exit 0 when every figure holds, 1
 when one drifted (calibrate again). Writes PROFILE's name with .check.json.
 
 Options:
@@ -210,16 +211,20 @@ function orgTarget(flag: string | undefined): Extract<ReturnType<typeof resolveT
 const range = (r: readonly [number, number] | null): string =>
   r === null ? '–' : `${r[0].toFixed(2)}–${r[1].toFixed(2)}`;
 
+const signed = (percent: number): string => `${percent >= 0 ? '+' : ''}${percent.toFixed(1)}%`;
+
 function checkSummary(c: ProfileCheck): string {
   const lines = [`profile ${c.profile} (${c.profilePath})`];
   if (c.measuredOn !== null && c.measuredOn !== c.checkedOn)
     lines.push(`  note: measured on ${c.measuredOn}, checked on ${c.checkedOn}`);
-  lines.push('  figure                          profile (90%)                now (90%)          change  holds');
+  lines.push(
+    '  figure                          profile (90%)                now (90%)          change  on its call  holds',
+  );
   for (const f of c.figures)
     lines.push(
       `  ${f.figure.padEnd(30)} ${f.profile.toFixed(2).padStart(8)} (${range(f.profileInterval)})`.padEnd(62) +
         `${f.now.toFixed(2).padStart(8)} (${range(f.nowInterval)})`.padEnd(24) +
-        `${`${f.changePercent >= 0 ? '+' : ''}${f.changePercent.toFixed(1)}%`.padStart(8)}  ${f.holds ? 'yes' : 'NO'}`,
+        `${signed(f.changePercent).padStart(8)}  ${`${signed(f.callChangePercent)} of ${f.callMs.toFixed(0)} ms`.padStart(11)}  ${f.holds ? 'yes' : 'NO'}`,
     );
   const drifted = c.figures.filter((f) => !f.holds).map((f) => f.figure);
   lines.push(
