@@ -103,11 +103,22 @@ function changesetMs(target: CostSamples, local: CostSamples): number | undefine
   return median(inChangeset) - median(plain) - here;
 }
 
+/**
+ * The `$batch` probes by size, with the changeset probe's plain `$batch`es of one create among
+ * those of size one when the batches were of creates: the same request, so 15 more samples of
+ * the one size that pins a batch's overhead, where an item's spread weighs most.
+ */
+function batchSizes(samples: CostSamples): readonly SizedSamples[] {
+  const plain = samples.changeset.plain;
+  if (samples.batchKind !== 'create' || plain.length === 0) return samples.batch;
+  return samples.batch.map((s) => (s.size === 1 ? { size: 1, ms: [...s.ms, ...plain] } : s));
+}
+
 function sized(target: CostSamples, local: CostSamples, rtt: number): FittedLatency {
   const out: FittedLatency = {};
   const query = fitSizes(target.query, local.query);
   if (query !== undefined) out.perRecordMs = round(query.perItemMs, 4);
-  const batch = fitSizes(target.batch, local.batch);
+  const batch = fitSizes(batchSizes(target), batchSizes(local));
   if (batch !== undefined) {
     out.batch = fixed(batch.interceptMs - rtt, 0.1);
     // The mock charges every kind of item alike: an item cost timed on retrieves would make

@@ -184,9 +184,13 @@ export class CostProbe {
       : { ...result, status: failed.status, ...(failed.error ? { error: failed.error } : {}) };
   }
 
-  /** `$batch`es of one create, plain and in a changeset, in turns. */
+  /**
+   * `$batch`es of one create, plain and in a changeset, in turns: as many pairs as a kind gets
+   * samples, since the changeset's cost is a difference of two times that each carry a create's
+   * spread (and the plain ones serve the `$batch` fit's size one as well).
+   */
   async #changesets(samples: CostSamples): Promise<void> {
-    const pairs = Math.ceil(this.options.samples / 2);
+    const pairs = this.options.samples;
     for (let i = 0; i <= pairs; i++) {
       for (const inChangeset of [false, true]) {
         const create = { method: 'POST' as const, url: set, body: this.records.body() };

@@ -4,6 +4,7 @@ import { bootstrapCosts } from '../../src/calibrate/bootstrapCosts.js';
 import { compareFigures } from '../../src/calibrate/checkProfile.js';
 import { fitContention } from '../../src/calibrate/chooseScaling.js';
 import { emptySamples, type CostSamples } from '../../src/calibrate/CostSamples.js';
+import { fitCosts } from '../../src/calibrate/fitCosts.js';
 import { profileUncertainty } from '../../src/calibrate/profileUncertainty.js';
 import { formatWithInterval, predictionInterval } from '../../src/metrics/predictionInterval.js';
 import { createPrng } from '../../util/createPrng.js';
@@ -65,6 +66,28 @@ describe('profileUncertainty and predictionInterval', () => {
     expect(tight).toMatchObject({ basis: 'figures', predictionLogSd: 0.05, degreesOfFreedom: 30 });
     const wide = profileUncertainty([row('only', 1, 1)], { 'latency.read.baseMs': [10, 20] });
     expect(wide.predictionLogSd).toBeCloseTo(Math.log(2) / (2 * 1.645), 3);
+  });
+});
+
+describe("fitCosts: a $batch's overhead", () => {
+  it("takes the changeset probe's plain $batches of one create as more samples of size one", () => {
+    const org = emptySamples();
+    org.roundTrip = [10, 10, 10];
+    org.batchKind = 'create';
+    // Six size-one samples say 50 ms; thirty plain $batches of one say 40: the overhead follows the thirty-six.
+    org.batch = [
+      { size: 1, ms: [50, 50, 50, 50, 50, 50] },
+      { size: 25, ms: [530, 530, 530] },
+    ];
+    org.changeset = { plain: Array.from({ length: 30 }, () => 40), inChangeset: Array.from({ length: 30 }, () => 52) };
+    const fitted = fitCosts(org, emptySamples());
+    // Slope (530 − 40) ÷ 24 = 20.4 an item; intercept 40 − 20.4 = 19.6, less the 10 ms round trip.
+    expect(fitted.batchItem?.baseMs).toBe(20.42);
+    expect(fitted.batch?.baseMs).toBe(9.58);
+    expect(fitted.changeset?.baseMs).toBe(12);
+    // A $batch of reads is another request: its size one is left alone.
+    org.batchKind = 'read';
+    expect(fitCosts(org, emptySamples()).batch?.baseMs).toBe(20);
   });
 });
 
