@@ -68,7 +68,8 @@ Options:
   --allow-writes        create, update and delete probe records (else reads and WhoAmI only)
   --max-requests <n>    request budget, cleanup and validation included (default 3000)
   --max-minutes <m>     time budget (default 5)
-  --validate <n>        records per held-out strategy (default 100; 0 skips validation)
+  --validate <n>        records per held-out strategy, as many as the budget leaves up to n
+                        (default 200; 0 skips validation)
   --name <name>         the profile's name (default: calibrated-<host>)
   --scenario <file>     also time the tables and kinds this scenario uses
   --check <profile>     re-probe the org and compare with this calibrated profile
@@ -159,7 +160,7 @@ export const calibrateCommand = defineCommand(
       );
     const maxRequests = intFlag('calibrate', 'max-requests', values['max-requests'], 100, 1_000_000) ?? 3000;
     const maxMinutes = intFlag('calibrate', 'max-minutes', values['max-minutes'], 1, 1440) ?? 5;
-    const validationRecords = intFlag('calibrate', 'validate', values.validate, 0, 5000) ?? 100;
+    const validationRecords = intFlag('calibrate', 'validate', values.validate, 0, 5000) ?? 200;
     const target = orgTarget(values.target);
     const controller = new AbortController();
     // Every in-flight request and wait of the sweep listens to it: up to 64 at once.
