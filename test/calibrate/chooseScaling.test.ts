@@ -4,13 +4,17 @@ import { startLocalMock } from '../../src/calibrate/startLocalMock.js';
 import { replaySweep } from '../../src/calibrate/sweepConcurrency.js';
 
 const UPDATE = { baseMs: 30, distribution: 'none' } as const;
-const WORKERS = [1, 2, 4, 8, 16, 24, 32];
+const WORKERS = [1, 2, 4, 8, 16, 24];
+const ROUND_TRIP_MS = 20;
 
 describe('chooseScaling: how the mock caps throughput', () => {
   it("sets a shape again when its replay falls short of the sweep's best, and keeps the closer", async () => {
-    // An org with a tenth of each update serialized: at 32 workers it is still short of its
-    // limit (1 ÷ 3 ms), so a share fitted to the sweep's best alone is too large.
-    const org = await startLocalMock({ profile: 'zero', latency: { update: UPDATE }, serializedFraction: 0.1 }, 100);
+    // An org with a tenth of each update serialized, 20 ms away: its limit is 1 ÷ 3 ms, and 24
+    // workers reach under nine tenths of it, so a share fitted to the sweep's best alone is too large.
+    const org = await startLocalMock(
+      { profile: 'zero', latency: { roundTripMs: ROUND_TRIP_MS, update: UPDATE }, serializedFraction: 0.1 },
+      100,
+    );
     let measured;
     try {
       measured = await replaySweep(sweepOperation(org.client, org.ids, 'update'), WORKERS);
@@ -20,7 +24,7 @@ describe('chooseScaling: how the mock caps throughput', () => {
     const best = Math.max(...measured.map((p) => p.opsPerSec));
     const choice = await chooseScaling(
       measured,
-      { roundTripMs: 0, update: UPDATE },
+      { roundTripMs: ROUND_TRIP_MS, update: UPDATE },
       { spec: UPDATE, kind: 'update' },
       { dopHint: 8 },
     );
