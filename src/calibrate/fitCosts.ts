@@ -105,7 +105,7 @@ function changesetMs(target: CostSamples, local: CostSamples): number | undefine
 
 /**
  * The `$batch` probes by size, with the changeset probe's plain `$batch`es of one create among
- * those of size one when the batches were of creates: the same request, so 15 more samples of
+ * those of size one when the batches were of creates: the same request, so 30 more samples of
  * the one size that pins a batch's overhead, where an item's spread weighs most.
  */
 function batchSizes(samples: CostSamples): readonly SizedSamples[] {
