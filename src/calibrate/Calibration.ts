@@ -279,11 +279,12 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
     const writes = this.#o.allowWrites;
     const byRequests = validationRecordsWithin(this.#budget.remainingRequests, writes, this.#o.validationRecords);
     const byTime = Math.floor((this.#budget.remainingMs * 0.8) / msPerRecord(costs));
-    const records = Math.min(this.#o.validationRecords, byRequests, byTime);
+    // byRequests is already capped at the records asked for.
+    const records = Math.min(byRequests, byTime);
     if (records < 10)
       return {
         rows: [],
-        skipped: `the budget leaves too little for it (${Math.min(byRequests, byTime)} records a strategy; 10 needed)`,
+        skipped: `the budget leaves too little for it (${records} records a strategy; 10 needed)`,
       };
     this.emit('step', `validation: held-out strategies, ${records} records each, on the org and on the mock`);
     const before = this.#budget.requests;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DataverseClient } from '../client/DataverseClient.js';
+import { deleteBatchesFor, deleteInBatches } from '../target/deleteInBatches.js';
 
 /** The table every org has: probes create, update and delete only records of their own in it. */
 export const PROBE_TABLE = { logicalName: 'account', set: 'accounts', key: 'accountid', name: 'name' } as const;
@@ -13,9 +14,6 @@ export interface ProbeTable {
 }
 
 const ID_AT_END = /\(([0-9a-fA-F-]{36})\)$/;
-
-/** Deletes in one `$batch`: few requests for cleanup, whatever the budget has left. */
-const DELETES_PER_BATCH = 100;
 
 /**
  * The records a calibration creates: each named with a tag unique to this calibration, so
@@ -65,30 +63,22 @@ export class ProbeRecords {
 
   /** Requests cleanup needs for what is recorded now. */
   get cleanupRequests(): number {
-    return Math.ceil(this.#ids.length / DELETES_PER_BATCH) + 1;
+    return deleteBatchesFor(this.#ids.length) + 1;
   }
 
-  /** Deletes every recorded record, a `$batch` of deletes at a time; a 404 is already gone. */
+  /** Deletes every recorded record in `$batch`es of deletes; a 404 is already gone. */
   async deleteAll(): Promise<{ deleted: number; failed: number }> {
+    const ids = this.#ids.splice(0);
+    const outcomes = await deleteInBatches(
+      this.cleaner,
+      ids.map((id) => ({ set: this.table.set, id })),
+    );
     let deleted = 0;
-    let failed = 0;
-    while (this.#ids.length > 0) {
-      const chunk = this.#ids.splice(0, DELETES_PER_BATCH);
-      const result = await this.cleaner
-        .batch(
-          chunk.map((id) => ({ method: 'DELETE' as const, url: `${this.table.set}(${id})` })),
-          { continueOnError: true, idempotent: true },
-        )
-        .catch(() => undefined);
-      for (const [i, part] of (result?.batch.results ?? chunk.map(() => undefined)).entries()) {
-        if (part?.status === 204 || part?.status === 404) deleted++;
-        else {
-          failed++;
-          this.#failed.push(chunk[i] ?? '');
-        }
-      }
-    }
-    return { deleted, failed };
+    outcomes.forEach((o, i) => {
+      if (o?.status === 204 || o?.status === 404) deleted++;
+      else this.#failed.push(ids[i] ?? '');
+    });
+    return { deleted, failed: ids.length - deleted };
   }
 
   /** Records that could not be deleted, for the person to remove. */

@@ -27,8 +27,8 @@ function kindOf(figure: string): string {
  */
 export function callOfOne(figure: string, figures: ReadonlyMap<string, number>): { ms: number; times: number } {
   const kind = kindOf(figure);
-  const value = (k: string): number =>
-    figures.get(k === 'roundTripMs' || k === 'perRecordMs' ? `latency.${k}` : `latency.${k}.baseMs`) ?? 0;
+  // Either path latencyFigures writes: a plain number, or a cost spec's base.
+  const value = (k: string): number => figures.get(`latency.${k}`) ?? figures.get(`latency.${k}.baseMs`) ?? 0;
   const times = kind === 'perRecordMs' ? PAGE : 1;
   const parts = PARTS[kind] ?? [kind];
   const ms =

@@ -5,6 +5,7 @@ import type { DataverseClient } from '../client/DataverseClient.js';
 import { writeJsonAtomic } from '../output/writeJsonAtomic.js';
 import type { PlannedOperation } from '../operations/PlannedOperation.js';
 import { RunIds } from './RunIds.js';
+import { deleteBatchesFor, deleteInBatches, type DeleteOutcome } from './deleteInBatches.js';
 
 /**
  * A record a run creates in an org: by its client-chosen id, or (an upsert that creates) by its
@@ -129,40 +130,6 @@ export function provenByManifest(manifest: CreatedRecordsManifest, r: CreatedRec
 
 const keyPath = (r: CreatedRecord): string => ('id' in r ? r.id : r.key);
 
-/** Deletes in one `$batch`: a cleanup of 10,000 records is 100 requests, not 10,000 against the org's limits. */
-const DELETES_PER_BATCH = 100;
-/** `$batch`es in flight at once; single deletes run 8 at a time. */
-const BATCHES_AT_ONCE = 4;
-
-type DeleteOutcome = { status: number; message?: string | undefined };
-
-/** Deletes records by id in `$batch`es with continue-on-error: each record's own status, or undefined where the batch failed whole. */
-async function deleteInBatches(
-  client: DataverseClient,
-  records: readonly (CreatedRecord & { id: string })[],
-): Promise<(DeleteOutcome | undefined)[]> {
-  const outcomes: (DeleteOutcome | undefined)[] = [];
-  const limit = pLimit(BATCHES_AT_ONCE);
-  const chunks = Array.from({ length: Math.ceil(records.length / DELETES_PER_BATCH) }, (_, i) =>
-    records.slice(i * DELETES_PER_BATCH, (i + 1) * DELETES_PER_BATCH),
-  );
-  await Promise.all(
-    chunks.map((chunk, c) =>
-      limit(async () => {
-        const sent = await client
-          .batch(
-            chunk.map((r) => ({ method: 'DELETE' as const, url: `${r.set}(${r.id})` })),
-            { continueOnError: true, idempotent: true },
-          )
-          .catch(() => undefined);
-        for (const [i, part] of (sent?.batch.results ?? []).entries())
-          outcomes[c * DELETES_PER_BATCH + i] = { status: part.status, message: part.error?.message };
-      }),
-    ),
-  );
-  return records.map((_, i) => outcomes[i]);
-}
-
 /**
  * Deletes the listed records (a 404 means never created, or already gone) and rewrites the
  * manifest with what is left. Records by id go in `$batch`es of deletes; what a batch could
@@ -188,7 +155,7 @@ export async function deleteCreated(
   });
   const byId = proven.filter((r): r is CreatedRecord & { id: string } => 'id' in r);
   const batched = byId.length > 1 ? await deleteInBatches(client, byId) : [];
-  let requests = Math.ceil(batched.length / DELETES_PER_BATCH);
+  let requests = deleteBatchesFor(batched.length);
   const settle = (r: CreatedRecord, o: DeleteOutcome): void => {
     if (o.status === 204) deleted++;
     if (o.status === 204 || o.status === 404) gone.add(recordName(r));
