@@ -21,7 +21,7 @@ import { TableProbe, type TableSamples, type TableSkipped } from './probeTables.
 import { PROBE_TABLE, ProbeRecords } from './ProbeRecords.js';
 import { ProbeRecordSet } from './ProbeRecordSet.js';
 import type { ScenarioTables } from './scenarioTables.js';
-import { sweepConcurrency } from './sweepConcurrency.js';
+import { sweepConcurrency, sweepOpsFor } from './sweepConcurrency.js';
 import {
   validateProfile,
   validationMsPerRecord,
@@ -252,6 +252,7 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
       MAX_SWEEP_WORKERS,
       this.#budget,
       (p) => this.emit('point', p),
+      sweepOpsFor(writes ? samples.update : samples.read),
     );
   }
 

@@ -53,6 +53,8 @@ export function emptySamples(): CostSamples {
 /** One point of the concurrency sweep. */
 export interface ScalingPoint {
   readonly workers: number;
+  /** Operations timed at this count (more on an org whose calls vary more). */
+  readonly ops: number;
   readonly opsPerSec: number;
   /** 429s met: such a point measures Retry-After waits, not scaling, and is left out of the fit. */
   readonly throttled: number;

@@ -12,7 +12,7 @@ interface ScalingCandidate {
   readonly serializedFraction: number;
   /** The mock's `contention` κ: how fast throughput falls past the knee; 0 when it holds. */
   readonly contention: number;
-  /** Root mean square of ln(predicted / measured), each relative to one worker's throughput; null when not replayed. */
+  /** Spread of ln(predicted / measured) about its mean over the worker counts; null when not replayed. */
   readonly error: number | null;
   readonly points: readonly ScalingPoint[];
 }
@@ -30,21 +30,20 @@ function meanMs(spec: FittedSpec): number {
 }
 
 /**
- * How differently two sweeps bend: root mean square of ln(predicted / measured), each taken
- * relative to its own one-worker throughput, so an error in the operation's cost (a level)
- * does not decide between two shapes.
+ * How differently two sweeps bend: the spread (root mean square about their mean) of
+ * ln(predicted / measured) over the worker counts, so an error in the operation's cost (a
+ * level) does not decide between two shapes. The level is the mean over every point, not the
+ * one-worker point: on an org with long tails that one point alone was 8% low in a bench run,
+ * which made a contended org's curve look linear to its knee.
  */
 function shapeError(predicted: readonly ScalingPoint[], measured: readonly ScalingPoint[]): number {
-  const one = (points: readonly ScalingPoint[]): number =>
-    points.find((p) => p.workers === 1)?.opsPerSec ?? points[0]?.opsPerSec ?? 1;
-  const [p1, m1] = [one(predicted), one(measured)];
-  const terms = measured.flatMap((m) => {
+  const logs = measured.flatMap((m) => {
     const p = predicted.find((x) => x.workers === m.workers);
-    return p === undefined || p.opsPerSec <= 0 || m.opsPerSec <= 0
-      ? []
-      : [Math.log(p.opsPerSec / p1 / (m.opsPerSec / m1)) ** 2];
+    return p === undefined || p.opsPerSec <= 0 || m.opsPerSec <= 0 ? [] : [Math.log(p.opsPerSec / m.opsPerSec)];
   });
-  return Math.sqrt(terms.reduce((a, x) => a + x, 0) / Math.max(1, terms.length));
+  if (logs.length === 0) return 0;
+  const level = logs.reduce((a, x) => a + x, 0) / logs.length;
+  return Math.sqrt(logs.reduce((a, x) => a + (x - level) ** 2, 0) / logs.length);
 }
 
 /**
@@ -82,10 +81,7 @@ export async function chooseScaling(
   const replay = async (shape: Omit<ScalingCandidate, 'error' | 'points'>): Promise<ScalingCandidate> => {
     const local = await startLocalMock({ latency: costs, dopHint, webServers, ...shapeKeys(shape) }, 100);
     try {
-      const points = await replaySweep(
-        sweepOperation(local.client, local.ids, sweptKind),
-        clean.map((p) => p.workers),
-      );
+      const points = await replaySweep(sweepOperation(local.client, local.ids, sweptKind), clean);
       return { ...shape, error: shapeError(points, clean), points };
     } finally {
       await local.stop();

@@ -8,9 +8,30 @@ import { BudgetSpent, type ProbeBudget } from './ProbeBudget.js';
 /** One operation of the sweep, by index: the same kind at every worker count. */
 export type SweepOperation = (i: number) => Promise<CallResult>;
 
+/** The fewest operations a point is measured on, on an org whose calls vary little. */
+const MIN_OPS = 20;
+/** The most a noisy org's spread raises that to: the sweep must stay within the budget. */
+const MAX_MIN_OPS = 80;
+/** A point's throughput should be known to about this share (its standard error). */
+const POINT_PRECISION = 0.04;
+
+/**
+ * The fewest operations each point needs on this org, from the spread of the swept kind's
+ * probe calls: a point of n operations knows its throughput to about cv ÷ √n. On an org with
+ * long tails (cv 0.35) 20 operations left a point 8% out, and one lucky point near the knee
+ * set the shape: async at the dop hint read 16% high in two bench runs.
+ */
+export function sweepOpsFor(callMs: readonly number[]): number {
+  if (callMs.length < 3) return MIN_OPS;
+  const mean = callMs.reduce((a, x) => a + x, 0) / callMs.length;
+  const sd = Math.sqrt(callMs.reduce((a, x) => a + (x - mean) ** 2, 0) / (callMs.length - 1));
+  const wanted = Math.ceil((sd / mean / POINT_PRECISION) ** 2);
+  return Math.min(MAX_MIN_OPS, Math.max(MIN_OPS, wanted));
+}
+
 /** Operations measured at `workers` concurrency: enough for each worker to run several. */
-function opsAt(workers: number): number {
-  return Math.max(20, 4 * workers);
+function opsAt(workers: number, minOps: number): number {
+  return Math.max(minOps, 4 * workers);
 }
 
 /** Runs `ops` operations on `workers` concurrent loops; returns the 429s met and when each operation ended. */
@@ -45,14 +66,13 @@ async function wave(
  * The last `workers − 1` operations end while fewer than `workers` run (the drain), so the
  * rate is taken up to the end of the operation before them: a steady state, not a tail.
  */
-async function measurePoint(workers: number, op: SweepOperation, offset = 0): Promise<ScalingPoint> {
+async function measurePoint(workers: number, ops: number, op: SweepOperation, offset = 0): Promise<ScalingPoint> {
   await wave(workers, workers, op, offset);
-  const ops = opsAt(workers);
   const started = performance.now();
   const { throttled, ended } = await wave(workers, ops, op, offset + workers);
   const steady = ops - workers + 1;
   const until = ended[steady - 1] ?? performance.now();
-  return { workers, opsPerSec: (steady * 1000) / (until - started), throttled };
+  return { workers, ops, opsPerSec: (steady * 1000) / (until - started), throttled };
 }
 
 /** Throttling began, throughput fell, or a doubling gained less than a tenth: the plateau is in sight. */
@@ -76,14 +96,16 @@ export async function sweepConcurrency(
   maxWorkers: number,
   budget: ProbeBudget,
   onPoint: (p: ScalingPoint) => void = () => undefined,
+  minOps = MIN_OPS,
 ): Promise<{ points: ScalingPoint[]; stoppedBecause: string }> {
   const points: ScalingPoint[] = [];
   let stoppedBecause = `reached ${maxWorkers} workers`;
   let offset = 0;
   const measure = async (workers: number): Promise<ScalingPoint> => {
-    budget.check(opsAt(workers) + workers);
-    const point = await measurePoint(workers, op, offset);
-    offset += opsAt(workers) + workers;
+    const ops = opsAt(workers, minOps);
+    budget.check(ops + workers);
+    const point = await measurePoint(workers, ops, op, offset);
+    offset += ops + workers;
     points.push(point);
     onPoint(point);
     return point;
@@ -140,13 +162,20 @@ function refineAround(points: readonly ScalingPoint[]): number[] {
   return out;
 }
 
-/** The same worker counts again (on the embedded mock with a candidate profile), for comparison. */
-export async function replaySweep(op: SweepOperation, workers: readonly number[]): Promise<ScalingPoint[]> {
+/**
+ * The same points again (on the embedded mock with a candidate profile), each on as many
+ * operations as the org's was, so both sides carry the same sampling noise.
+ */
+export async function replaySweep(
+  op: SweepOperation,
+  points: readonly { readonly workers: number; readonly ops?: number }[],
+): Promise<ScalingPoint[]> {
   const out: ScalingPoint[] = [];
   let offset = 0;
-  for (const n of workers) {
-    out.push(await measurePoint(n, op, offset));
-    offset += opsAt(n) + n;
+  for (const p of points) {
+    const ops = p.ops ?? opsAt(p.workers, MIN_OPS);
+    out.push(await measurePoint(p.workers, ops, op, offset));
+    offset += ops + p.workers;
   }
   return out;
 }

@@ -17,7 +17,10 @@ describe('chooseScaling: how the mock caps throughput', () => {
     );
     let measured;
     try {
-      measured = await replaySweep(sweepOperation(org.client, org.ids, 'update'), WORKERS);
+      measured = await replaySweep(
+        sweepOperation(org.client, org.ids, 'update'),
+        WORKERS.map((workers) => ({ workers })),
+      );
     } finally {
       await org.stop();
     }

@@ -5,6 +5,7 @@ import { compareFigures } from '../../src/calibrate/checkProfile.js';
 import { fitContention } from '../../src/calibrate/chooseScaling.js';
 import { emptySamples, type CostSamples } from '../../src/calibrate/CostSamples.js';
 import { fitCosts } from '../../src/calibrate/fitCosts.js';
+import { sweepOpsFor } from '../../src/calibrate/sweepConcurrency.js';
 import { profileUncertainty } from '../../src/calibrate/profileUncertainty.js';
 import { formatWithInterval, predictionInterval } from '../../src/metrics/predictionInterval.js';
 import { createPrng } from '../../util/createPrng.js';
@@ -95,6 +96,7 @@ describe('fitContention: the slope past the peak', () => {
   // X(N) = P / (1 + κ(N − 1)) past a peak at 8, with no round trip: P = 100, κ = 0.02.
   const falling = [1, 2, 4, 8, 16, 32].map((workers) => ({
     workers,
+    ops: 20,
     opsPerSec: workers < 8 ? workers * 12 : 100 / (1 + 0.02 * (workers - 1)),
     throttled: 0,
   }));
@@ -109,6 +111,16 @@ describe('fitContention: the slope past the peak', () => {
     const level = falling.map((p) => ({ ...p, opsPerSec: Math.min(p.workers * 12, 90 + (p.workers % 3)) }));
     expect(fitContention(level, 0)).toBeUndefined();
     expect(fitContention(falling.slice(0, 4), 0)).toBeUndefined();
+  });
+});
+
+describe('sweepOpsFor: how many operations a sweep point needs', () => {
+  it('keeps 20 on an org whose calls vary little, and raises it with their spread, up to 80', () => {
+    expect(sweepOpsFor([30, 31, 29, 30, 32, 28])).toBe(20);
+    // Mean 60, sample sd √(8 · 15² / 7) = 16.04, cv 0.267: (0.267 / 0.04)² = 44.6, so 45.
+    expect(sweepOpsFor([45, 75, 45, 75, 45, 75, 45, 75])).toBe(45);
+    expect(sweepOpsFor([10, 200, 10, 200])).toBe(80);
+    expect(sweepOpsFor([10, 200])).toBe(20);
   });
 });
 
