@@ -19,7 +19,9 @@ describe('a time-compressed mock', () => {
       expect(elapsed).toBeLessThan(150);
       const waited = waitedOf(res.headers);
       expect(waited.orgMs).toBeGreaterThan(215);
-      expect(waited.orgMs).toBeLessThan(300);
+      // What it held here, times ten: a timer that fires late on a loaded machine (CI run 19: 30 ms
+      // for 22) is held time too, so the bound is the relation, not a fixed 300.
+      expect(Math.abs(waited.orgMs - waited.realMs * 10)).toBeLessThan(0.05);
       expect(waited.realMs).toBeGreaterThan(18);
       expect(waited.realMs).toBeLessThanOrEqual(elapsed);
     });
