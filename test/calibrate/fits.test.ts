@@ -107,6 +107,14 @@ describe('fitContention: the slope past the peak', () => {
     expect(fit?.plateau).toBeCloseTo(100, 0);
   });
 
+  it('leaves out a peak that reads under the saturated line when two points lie beyond it', () => {
+    // Slots left idle at the knee: the peak 8% under P / (1 + κ(n − 1)); the points past it on the line.
+    const softKnee = falling.map((p) => (p.workers === 8 ? { ...p, opsPerSec: p.opsPerSec * 0.92 } : p));
+    const fit = fitContention(softKnee, 0);
+    expect(fit?.contention).toBeCloseTo(0.02, 3);
+    expect(fit?.plateau).toBeCloseTo(100, 0);
+  });
+
   it('sees no contention on a level plateau, or a fall within 7% (noise)', () => {
     const level = falling.map((p) => ({ ...p, opsPerSec: Math.min(p.workers * 12, 90 + (p.workers % 3)) }));
     expect(fitContention(level, 0)).toBeUndefined();
