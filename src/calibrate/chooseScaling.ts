@@ -1,5 +1,6 @@
 import type { CallResult } from '../client/CallResult.js';
 import type { DataverseClient } from '../client/DataverseClient.js';
+import { mean } from '../metrics/statistics.js';
 import type { ScalingPoint } from './CostSamples.js';
 import type { FittedLatency, FittedSpec } from './fitCosts.js';
 import { startLocalMock } from './startLocalMock.js';
@@ -42,8 +43,8 @@ function shapeError(predicted: readonly ScalingPoint[], measured: readonly Scali
     return p === undefined || p.opsPerSec <= 0 || m.opsPerSec <= 0 ? [] : [Math.log(p.opsPerSec / m.opsPerSec)];
   });
   if (logs.length === 0) return 0;
-  const level = logs.reduce((a, x) => a + x, 0) / logs.length;
-  return Math.sqrt(logs.reduce((a, x) => a + (x - level) ** 2, 0) / logs.length);
+  const level = mean(logs);
+  return Math.sqrt(mean(logs.map((x) => (x - level) ** 2)));
 }
 
 /**
@@ -142,8 +143,8 @@ function shapesFor(
  * Past its peak a contended org loses throughput: X(N) = P / (1 + κ(n − 1)), n the operations
  * at the org (the workers less those on the wire, by Little's law). From the points beyond the
  * peak (with the peak when only one lies beyond it), least squares of X = P − κ·X(n − 1) gives
- * P, the plateau without contention, and κ. Undefined when the sweep holds within 7% of its peak to the end (a level plateau and its
- * noise) or has fewer than two points from the peak on.
+ * P, the plateau without contention, and κ. Undefined when the sweep holds within 7% of its
+ * peak to the end (a level plateau and its noise) or has fewer than two points from the peak on.
  */
 export function fitContention(
   points: readonly ScalingPoint[],

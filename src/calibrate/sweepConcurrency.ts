@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { CallResult } from '../client/CallResult.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
 import { fitBound, refinement } from '../metrics/fitScaling.js';
+import { mean, variance } from '../metrics/statistics.js';
 import type { ScalingPoint } from './CostSamples.js';
 import { BudgetSpent, type ProbeBudget } from './ProbeBudget.js';
 
@@ -23,9 +24,7 @@ const POINT_PRECISION = 0.04;
  */
 export function sweepOpsFor(callMs: readonly number[]): number {
   if (callMs.length < 3) return MIN_OPS;
-  const mean = callMs.reduce((a, x) => a + x, 0) / callMs.length;
-  const sd = Math.sqrt(callMs.reduce((a, x) => a + (x - mean) ** 2, 0) / (callMs.length - 1));
-  const wanted = Math.ceil((sd / mean / POINT_PRECISION) ** 2);
+  const wanted = Math.ceil((Math.sqrt(variance(callMs)) / mean(callMs) / POINT_PRECISION) ** 2);
   return Math.min(MAX_MIN_OPS, Math.max(MIN_OPS, wanted));
 }
 
