@@ -89,10 +89,16 @@ const TABLE_SAMPLES = 15;
 const MAX_SWEEP_WORKERS = 64;
 
 /**
- * Enough calls for a median within a few percent, few enough for the budget. Size 1 pins a
+ * Enough calls for a median within a few percent, few enough for the budget; up to three times
+ * as many creates, retrieves and updates on an org whose calls spread widely. Size 1 pins a
  * request's overhead; 5 and 25 its cost per item.
  */
-const PROBE_PLAN: Omit<CostProbeOptions, 'writes'> = { samples: 30, sizes: [1, 5, 25], sizeRepeats: 6 };
+const PROBE_PLAN: Omit<CostProbeOptions, 'writes'> = {
+  samples: 30,
+  mostSamples: 90,
+  sizes: [1, 5, 25],
+  sizeRepeats: 6,
+};
 
 /**
  * Web servers the org answered from, told apart by the affinity cookie each answer set (the
