@@ -27,6 +27,7 @@ import {
   validationMsPerRecord,
   validationRecordsWithin,
   validationRequests,
+  validationWarmup,
   type ValidationRow,
 } from './validateProfile.js';
 
@@ -284,8 +285,15 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
     if (this.#o.validationRecords === 0) return { rows: [], skipped: 'validation was turned off (--validate 0)' };
     if (stoppedEarly !== null) return { rows: [], skipped: `probing stopped early: ${stoppedEarly}` };
     const writes = this.#o.allowWrites;
-    const byRequests = validationRecordsWithin(this.#budget.remainingRequests, writes, this.#o.validationRecords);
-    const byTime = Math.floor((this.#budget.remainingMs * 0.8) / msPerRecord(costs));
+    const byRequests = validationRecordsWithin(
+      this.#budget.remainingRequests,
+      writes,
+      this.#o.validationRecords,
+      dopHint,
+    );
+    // Each record is run once measured; the warm-up's records come on top.
+    const byTime =
+      Math.floor((this.#budget.remainingMs * 0.8) / msPerRecord(costs)) - validationWarmup(byRequests, dopHint);
     // byRequests is already capped at the records asked for.
     const records = Math.min(byRequests, byTime);
     if (records < 10)
@@ -302,13 +310,16 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
       profilePath: this.#o.out,
       target: this.#o.target,
       records,
+      warmup: validationWarmup(records, dopHint),
       writes,
       dopHint,
       prefix,
       outDir: validationDir(this.#o.out),
       signal,
     });
-    this.#budget.spend(validationRequests(records, writes) - (this.#budget.requests - before));
+    this.#budget.spend(
+      validationRequests(records, writes, validationWarmup(records, dopHint)) - (this.#budget.requests - before),
+    );
     return { rows, skipped: null };
   }
 

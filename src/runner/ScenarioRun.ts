@@ -42,6 +42,12 @@ export interface RunOptions {
   /** Overrides the scenario's repetitions / warm-up. */
   readonly repetitions?: number | undefined;
   readonly warmup?: number | undefined;
+  /**
+   * A warm-up repetition runs only the first this many planned operations: enough to open the
+   * connections and compile the code, where the whole plan would cost an org as many requests
+   * again as the measured repetition (the calibration's validation). Default: the whole plan.
+   */
+  readonly warmupOperations?: number | undefined;
   /** Run only these strategies (by name, e.g. async:8). */
   readonly only?: readonly string[] | undefined;
   readonly signal?: AbortSignal | undefined;
@@ -358,9 +364,16 @@ export class ScenarioRun extends EventEmitter<RunEvents> {
     });
   }
 
+  /** A repetition's plan: a warm-up runs the first `warmupOperations` operations when set. */
+  #planOf(plan: RepetitionTask['plan'], isWarmup: boolean): RepetitionTask['plan'] {
+    const short = this.#options.warmupOperations;
+    return !isWarmup || short === undefined ? plan : { ...plan, ops: plan.ops.slice(0, Math.max(1, short)) };
+  }
+
   async #repetition(input: RepetitionTask): Promise<RepetitionOutcome> {
-    const { spec, rep, warmup, plan, target, stopping } = input;
+    const { spec, rep, warmup, target, stopping } = input;
     const isWarmup = rep < warmup;
+    const plan = this.#planOf(input.plan, isWarmup);
     const { control } = target;
     const total = operationsOf(plan.ops);
     // Whole tables are counted only where every record in them is the run's own.

@@ -176,3 +176,37 @@ warmup: 0
     }
   });
 });
+
+describe('dvbench run: a warm-up cut short', () => {
+  it('runs only the first warmupOperations of the plan in the warm-up, the whole plan when measured', async () => {
+    const outDir = await tempDir('dvbench-run-');
+    const loaded = parseScenarioText(
+      `name: short-warmup
+seed: 2
+mock: { profile: zero }
+workloads: [{ kind: insert, table: account, count: 30, values: { name: "w {i}" } }]
+strategies: [sequential, { kind: batch, size: 8 }]
+repetitions: 1
+warmup: 1
+`,
+      'inline.yaml',
+    );
+    const runner = new ScenarioRun(loaded, { outDir, target: { kind: 'mock' }, warmupOperations: 5 });
+    const ran: { name: string; warmup: boolean; total: number }[] = [];
+    runner.on('progress', (p) => {
+      const last = ran.at(-1);
+      if (last?.name === p.name && last.warmup === p.warmup) last.total = p.total;
+      else ran.push({ name: p.name, warmup: p.warmup, total: p.total });
+    });
+    const results = await runner.run();
+    expect(ran).toEqual([
+      { name: 'sequential', warmup: true, total: 5 },
+      { name: 'sequential', warmup: false, total: 30 },
+      { name: 'batch:8x1', warmup: true, total: 5 },
+      { name: 'batch:8x1', warmup: false, total: 30 },
+    ]);
+    // The measured repetition did the whole plan: its 30 creates, each one request sequentially.
+    expect(results.strategies.map((s) => s.operations)).toEqual([30, 30]);
+    expect(results.strategies[0]?.requests).toBe(30);
+  });
+});
