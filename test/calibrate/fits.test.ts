@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { profileSchema } from '../../mock-server/index.js';
 import { bootstrapCosts } from '../../src/calibrate/bootstrapCosts.js';
 import { compareFigures } from '../../src/calibrate/checkProfile.js';
-import { fitContention } from '../../src/calibrate/chooseScaling.js';
+import { contentionFor, fitContention } from '../../src/calibrate/chooseScaling.js';
 import { emptySamples, type CostSamples } from '../../src/calibrate/CostSamples.js';
 import { fitCosts } from '../../src/calibrate/fitCosts.js';
 import { sweepOpsFor } from '../../src/calibrate/sweepConcurrency.js';
+import { validationRecordsWithin, validationRequests, validationWarmup } from '../../src/calibrate/validateProfile.js';
 import { profileUncertainty } from '../../src/calibrate/profileUncertainty.js';
 import { formatWithInterval, predictionInterval } from '../../src/metrics/predictionInterval.js';
 import { createPrng } from '../../util/createPrng.js';
@@ -113,6 +114,16 @@ describe('fitContention: the slope past the peak', () => {
     const fit = fitContention(softKnee, 0);
     expect(fit?.contention).toBeCloseTo(0.02, 3);
     expect(fit?.plateau).toBeCloseTo(100, 0);
+  });
+
+  it('fits κ again for a plateau it is given: the one a whole capacity per web server sets', () => {
+    // On the true plateau, the true κ; on a plateau a fifth higher, a larger κ to fall as far.
+    expect(contentionFor(falling, 0, 100)).toBeCloseTo(0.02, 4);
+    const higher = contentionFor(falling, 0, 120) ?? 0;
+    expect(higher).toBeGreaterThan(0.025);
+    // Past the peak, P / X − 1 = κ(n − 1) at 16 and 32 with P = 120: (0.2 + 1.2 · 0.02 · (n − 1)) / (n − 1).
+    const expected = (15 * (0.2 + 1.2 * 0.02 * 15) + 31 * (0.2 + 1.2 * 0.02 * 31)) / (15 ** 2 + 31 ** 2);
+    expect(higher).toBeCloseTo(expected, 4);
   });
 
   it('sees no contention on a level plateau, or a fall within 7% (noise)', () => {
@@ -250,5 +261,21 @@ strategies: [sequential]
       'tables.lead.read',
       'tables.lead.create',
     ]);
+  });
+});
+
+describe('the validation budget: a short warm-up, one measured repetition on the org', () => {
+  it('counts the org requests of both repetitions, cleanup and audit included', () => {
+    expect(validationWarmup(200, 6)).toBe(40);
+    expect(validationWarmup(200, 20)).toBe(60);
+    expect(validationWarmup(30, 6)).toBe(30);
+    // 200 records: 5 single-request strategies (1000), 4 $batches of 50, 2 bulk of 100, 14
+    // $batches of deletes = 1020; its warm-up of 40: 200 + 1 + 1 + 7 = 209; audit 14; 10 spare.
+    expect(validationRequests(200, true, 40)).toBe(1253);
+    expect(validationRequests(200, false, 40)).toBe(804 + 161 + 10);
+    expect(validationRecordsWithin(1253, true, 500, 6)).toBe(200);
+    expect(validationRecordsWithin(1252, true, 500, 6)).toBe(199);
+    // Six records: 39 requests a repetition, twice, 7 audit, 10 spare = 95; seven need 105.
+    expect(validationRecordsWithin(100, true, 500, 6)).toBe(6);
   });
 });
