@@ -285,7 +285,9 @@ export async function calibrationAccuracy(quick: boolean, only?: readonly string
       }
     }
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    // Kept on request: the profile and the validation's results are what explain a row that missed.
+    if (process.env.DVBENCH_BENCH_KEEP === undefined) await rm(dir, { recursive: true, force: true });
+    else console.error(`dvbench bench: kept the calibrations in ${dir}`);
   }
   return results;
 }
