@@ -169,13 +169,20 @@ function contendedShapes(
   });
 }
 
-/** The points the fall is fitted on: past the peak (with the peak when only one lies beyond it). */
-function fallingPoints(points: readonly ScalingPoint[]): ScalingPoint[] {
+/** The sweep's points from its peak on, by worker count. */
+function fromPeak(points: readonly ScalingPoint[]): ScalingPoint[] {
   const sorted = [...points].sort((a, b) => a.workers - b.workers);
   const peak = sorted.reduce((a, b) => (b.opsPerSec > a.opsPerSec ? b : a), sorted[0] ?? { workers: 0, opsPerSec: 0 });
-  const fromPeak = sorted.filter((p) => p.workers >= peak.workers);
-  const pastPeak = fromPeak.slice(1);
-  return pastPeak.length >= 2 ? pastPeak : fromPeak;
+  return sorted.filter((p) => p.workers >= peak.workers);
+}
+
+/**
+ * The points the fall is fitted on, of those from the peak on: past the peak, with the peak
+ * only when one point lies beyond it.
+ */
+function fallingPoints(fromThePeak: readonly ScalingPoint[]): readonly ScalingPoint[] {
+  const pastPeak = fromThePeak.slice(1);
+  return pastPeak.length >= 2 ? pastPeak : fromThePeak;
 }
 
 /** Operations at the org at a point: the workers less those on the wire (Little's law). */
@@ -192,7 +199,7 @@ export function contentionFor(
   roundTripMs: number,
   plateau: number,
 ): number | undefined {
-  const falling = fallingPoints(points).filter((p) => p.opsPerSec > 0);
+  const falling = fallingPoints(fromPeak(points)).filter((p) => p.opsPerSec > 0);
   const xs = falling.map((p) => atOrg(p, roundTripMs) - 1);
   const sxx = xs.reduce((a, x) => a + x * x, 0);
   if (sxx === 0) return undefined;
@@ -211,16 +218,16 @@ export function fitContention(
   points: readonly ScalingPoint[],
   roundTripMs: number,
 ): { plateau: number; contention: number } | undefined {
-  const sorted = [...points].sort((a, b) => a.workers - b.workers);
-  const peak = sorted.reduce((a, b) => (b.opsPerSec > a.opsPerSec ? b : a), sorted[0] ?? { workers: 0, opsPerSec: 0 });
-  const fromPeak = sorted.filter((p) => p.workers >= peak.workers);
-  const last = fromPeak.at(-1);
-  if (fromPeak.length < 2 || last === undefined || last.opsPerSec > 0.93 * peak.opsPerSec) return undefined;
+  const fromThePeak = fromPeak(points);
+  const [peak] = fromThePeak;
+  const last = fromThePeak.at(-1);
+  if (fromThePeak.length < 2 || peak === undefined || last === undefined || last.opsPerSec > 0.93 * peak.opsPerSec)
+    return undefined;
   // The peak sits on the soft knee, where requests dealt in turn to web servers leave some slots
   // idle: it reads under the saturated line and flattens it. On the contended stand-in (κ 0.03,
   // P 181) the peak and two points past it gave κ 0.021 and P 155, a mock 25% fast past the knee;
   // the two points alone, 0.029 and 185. So the peak is left out when two points lie beyond it.
-  const beyond = fallingPoints(sorted);
+  const beyond = fallingPoints(fromThePeak);
   const xs = beyond.map((p) => p.opsPerSec * (atOrg(p, roundTripMs) - 1));
   const ys = beyond.map((p) => p.opsPerSec);
   const mx = xs.reduce((a, x) => a + x, 0) / xs.length;
