@@ -4,7 +4,7 @@ import type { DataverseClient } from '../client/DataverseClient.js';
 import { createMultiple, updateMultiple } from '../client/bulk/bulkRequests.js';
 import { Http1Pool } from '../client/transport/Http1Pool.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
-import { mean, median, variance } from '../metrics/statistics.js';
+import { drawsForPrecision, median } from '../metrics/statistics.js';
 import type { CostSamples, SizedSamples } from './CostSamples.js';
 import type { ProbeBudget } from './ProbeBudget.js';
 import { PROBE_TABLE, type ProbeRecords } from './ProbeRecords.js';
@@ -78,11 +78,10 @@ const MEAN_PRECISION = 0.04;
  * set costs with the same scaling came within 4%.
  */
 export function samplesFor(callMs: readonly number[], roundTripMs: number, fewest: number, most: number): number {
-  if (callMs.length < 3) return fewest;
-  const service = callMs.map((t) => t - roundTripMs);
-  const m = mean(service);
-  if (m <= 0) return fewest;
-  const wanted = Math.ceil((Math.sqrt(variance(service)) / m / MEAN_PRECISION) ** 2);
+  const wanted = drawsForPrecision(
+    callMs.map((t) => t - roundTripMs),
+    MEAN_PRECISION,
+  );
   return Math.min(most, Math.max(fewest, wanted));
 }
 

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { CallResult } from '../client/CallResult.js';
 import { errorCatalogue } from '../errors/errorCatalogue.js';
 import { fitBound, refinement } from '../metrics/fitScaling.js';
-import { mean, variance } from '../metrics/statistics.js';
+import { drawsForPrecision } from '../metrics/statistics.js';
 import type { ScalingPoint } from './CostSamples.js';
 import { BudgetSpent, type ProbeBudget } from './ProbeBudget.js';
 
@@ -23,9 +23,7 @@ const POINT_PRECISION = 0.04;
  * set the shape: async at the dop hint read 16% high in two bench runs.
  */
 export function sweepOpsFor(callMs: readonly number[]): number {
-  if (callMs.length < 3) return MIN_OPS;
-  const wanted = Math.ceil((Math.sqrt(variance(callMs)) / mean(callMs) / POINT_PRECISION) ** 2);
-  return Math.min(MAX_MIN_OPS, Math.max(MIN_OPS, wanted));
+  return Math.min(MAX_MIN_OPS, Math.max(MIN_OPS, drawsForPrecision(callMs, POINT_PRECISION)));
 }
 
 /** Operations measured at `workers` concurrency: enough for each worker to run several. */

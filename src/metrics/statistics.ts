@@ -50,6 +50,16 @@ export function variance(xs: readonly number[]): number {
   return xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
 }
 
+/**
+ * Draws needed for the mean of values like `xs` to have a standard error of `precision` of it:
+ * (cv ÷ precision)². 0 when there are fewer than three or their mean is not positive.
+ */
+export function drawsForPrecision(xs: readonly number[], precision: number): number {
+  const m = mean(xs);
+  if (xs.length < 3 || !(m > 0)) return 0;
+  return Math.ceil((Math.sqrt(variance(xs)) / m / precision) ** 2);
+}
+
 export interface Summary {
   readonly mean: number;
   readonly median: number;
