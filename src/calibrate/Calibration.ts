@@ -310,16 +310,13 @@ export class Calibration extends EventEmitter<CalibrationEvents> {
       profilePath: this.#o.out,
       target: this.#o.target,
       records,
-      warmup: validationWarmup(records, dopHint),
       writes,
       dopHint,
       prefix,
       outDir: validationDir(this.#o.out),
       signal,
     });
-    this.#budget.spend(
-      validationRequests(records, writes, validationWarmup(records, dopHint)) - (this.#budget.requests - before),
-    );
+    this.#budget.spend(validationRequests(records, writes, dopHint) - (this.#budget.requests - before));
     return { rows, skipped: null };
   }
 

@@ -18,8 +18,6 @@ export interface ValidationOptions {
   readonly target: Extract<TargetSpec, { kind: 'org' }>;
   /** Records per strategy. */
   readonly records: number;
-  /** Records each strategy's warm-up runs (`validationWarmup`). */
-  readonly warmup: number;
   readonly writes: boolean;
   readonly dopHint: number;
   /** Names of created records start with it, so the calibration's final check finds any left. */
@@ -60,7 +58,7 @@ function heldOutScenario(o: ValidationOptions, forMock: boolean): string {
     `strategies: [${strategies.join(', ')}]`,
     // Both sides measure after a warm-up: a cold client (and a fresh mock process) spends its
     // first requests compiling code, which made sequential, the first strategy, look 5 to 17%
-    // slower on the org than predicted. The warm-up is cut short (`warmup` records).
+    // slower on the org than predicted. The warm-up is cut short (`validationWarmup`).
     // The mock draws its service times as the org does, so one repetition of it is one draw
     // too: the same profile predicted async:12 at 153 and 170 ops/s on two runs. Requests to
     // it cost nothing, only time: the prediction is the pooled throughput of two. (Three left
@@ -95,15 +93,16 @@ function repetitionRequests(records: number, writes: boolean): number {
  * writes the runner's cleanup of seven strategies (`$batch`es of 100 deletes) and, after the
  * measured repetition, its audit (a query per 100 records).
  */
-export function validationRequests(records: number, writes: boolean, warmup: number): number {
+export function validationRequests(records: number, writes: boolean, dopHint: number): number {
   const audit = writes ? 7 * Math.ceil(records / 100) : 0;
+  const warmup = validationWarmup(records, dopHint);
   return repetitionRequests(records, writes) + repetitionRequests(warmup, writes) + audit + 10;
 }
 
 /** The most records a strategy within `requests`, at most `wanted`, with the warm-up `dopHint` sets. */
 export function validationRecordsWithin(requests: number, writes: boolean, wanted: number, dopHint: number): number {
   let records = wanted;
-  while (records > 0 && validationRequests(records, writes, validationWarmup(records, dopHint)) > requests) records--;
+  while (records > 0 && validationRequests(records, writes, dopHint) > requests) records--;
   return records;
 }
 
@@ -125,7 +124,7 @@ async function runOn(o: ValidationOptions, forMock: boolean): Promise<RunResults
     outDir: join(o.outDir, forMock ? 'predicted-on-mock' : 'measured-on-org'),
     target: forMock ? { kind: 'mock' } : o.target,
     allowWrites: o.writes,
-    warmupOperations: o.warmup,
+    warmupOperations: validationWarmup(o.records, o.dopHint),
     ...(o.signal === undefined ? {} : { signal: o.signal }),
   });
   return run.run();
