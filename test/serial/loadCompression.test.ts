@@ -74,7 +74,13 @@ describe('a time-compressed load test', () => {
     const inner = c.series.filter((p) => p.t >= 0.9 && p.t < 5.1);
     expect(inner.length).toBeGreaterThanOrEqual(4);
     for (const p of inner) expect(p.targetRate).toBeCloseTo(20, 0);
-    expect(c.slos[0]?.windows.length).toBe(r.slos[0]?.windows.length);
+    // The same three whole 2 s windows in the org's time; the drain after the last arrival may
+    // add a short fourth to either run, by however long its last answers took.
+    const whole = (res: LoadResults): number =>
+      res.slos[0]?.windows.filter((w) => Math.abs(w.to - w.from - 2) < 1e-6).length ?? 0;
+    expect(whole(c)).toBe(3);
+    expect(whole(r)).toBe(3);
+    expect(c.slos[0]?.windows.length).toBeLessThanOrEqual(4);
     // Every output says so.
     const outDir = join(compressed.dir, 'out');
     await writeLoadReports(outDir, c);
