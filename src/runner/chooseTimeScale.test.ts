@@ -1,4 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import type * as os from 'node:os';
+import { describe, expect, it, vi } from 'vitest';
+
+// The choices below are this 2-core VM's (the CPU bound scales with the cores): the same on any machine.
+vi.mock('node:os', async (importOriginal) => ({
+  ...(await importOriginal<typeof os>()),
+  availableParallelism: () => 2,
+}));
 import { loadScenario, parseScenarioText } from '../scenario/loadScenario.js';
 import { chooseLoadTimeScale, chooseTimeScale } from './chooseTimeScale.js';
 
@@ -6,12 +13,24 @@ describe('chooseTimeScale (--time-scale auto)', () => {
   it("is bound by the strategy that leaves the mock least to give back: paper-reproduction's processes", async () => {
     const { scenario } = await loadScenario('scenarios/paper-reproduction.yaml');
     const choice = chooseTimeScale(scenario);
-    expect(choice.timeScale).toBe(5);
+    expect(choice.timeScale).toBe(10);
     expect(choice.reason).toMatch(/^processes:4: about \d+ ms of the org's time per request and worker/);
     // Without the processes, an event loop's few ms between requests allow more.
     const inProcess = chooseTimeScale(scenario, ['sequential', 'async:4']);
     expect(inProcess.timeScale).toBeGreaterThan(choice.timeScale);
     expect(inProcess.reason).toMatch(/^(sequential|async:4): /);
+  });
+
+  it('keeps the compressed request rate under a quarter of the cores: a busy event loop makes answers wait', async () => {
+    // At half the cores these read 3-6% slow (×15 and ×5); at a quarter (×5 and ×3) within 2.1%.
+    for (const [file, scale] of [
+      ['scenarios/tune-capacity-8.yaml', 5],
+      ['scenarios/transaction-clone-quote.yaml', 3],
+    ] as const) {
+      const choice = chooseTimeScale((await loadScenario(file)).scenario);
+      expect(choice.timeScale).toBe(scale);
+      expect(choice.reason).toMatch(/ms of CPU each, on \d+ core\(s\) kept under 25% busy \(at most ×[\d.]+;/);
+    }
   });
 
   it("holds a scenario whose pages cost this machine's CPU more than the org's time to real time", async () => {
