@@ -627,9 +627,14 @@ async function timeCompression(): Promise<void> {
       `9. time-compressed: ${r.scenario} ${r.asked === 'auto' ? `auto (×${r.timeScale})` : `×${r.timeScale}`}`,
       `${r.seconds.toFixed(0)} s vs ${r.realTimeSeconds.toFixed(0)} s; throughput ${signed(r.errors.throughput)}, ` +
         `speedup ${signed(r.errors.speedup)}, p50 ${signed(r.errors.p50)}, p95 ${signed(r.errors.p95)}` +
-        (r.compressionWarnings > 0 ? `; the run warned ${r.compressionWarnings}× it fell short` : ''),
+        (r.compressionWarnings > 0 ? `; the run warned ${r.compressionWarnings}× it fell short` : '') +
+        (r.unjudged.length > 0
+          ? `; not judged (its ×1 figure's standard error is over 3%): ${r.unjudged.map((u) => `${u.strategy} ±${u.standardErrorPercent}%`).join(', ')}`
+          : ''),
       'worst strategy against ×1 of the same code',
-      'goal: throughput and speedup within ±3%',
+      r.withinTolerance === null
+        ? 'not compressed: two ×1 runs, their own difference'
+        : `goal: throughput and speedup within ±3%: ${r.withinTolerance ? 'met' : 'missed'}`,
     ]);
   rows.push([
     '9. harness time per request and worker',
