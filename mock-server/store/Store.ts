@@ -9,8 +9,11 @@ interface TableState {
   readonly rows: Map<string, Row>;
   /** The primary keys in order, for queries without `$orderby`. */
   readonly order: IdOrder;
-  /** The lookup columns, the only ones that can hold a reference: a write indexes these, not every column. */
-  readonly lookups: readonly string[];
+  /**
+   * The lookup columns, the only ones that can hold a reference: a write indexes these, not every
+   * column. `source` (`table|column`) is made once here: the index holds this one string, not one per row.
+   */
+  readonly lookups: readonly { readonly column: string; readonly source: string }[];
   /** One index per alternate key: serialized key values → primary key. */
   readonly altKeys: { readonly columns: readonly string[]; readonly index: Map<string, string> }[];
 }
@@ -60,8 +63,12 @@ function serializeKey(
  */
 export class Store {
   readonly #tables = new Map<string, TableState>();
-  /** `table:id` of a target → set of `table|id|column` rows pointing at it. */
-  readonly #references = new Map<string, Set<string>>();
+  /**
+   * `table:id` of a target → `table|column` of the rows pointing at it → their ids (the rows' own
+   * key strings). A million accounts owned by one user cost the index a million entries, no new
+   * strings: a `table|id|column` string per row was the largest thing each row kept.
+   */
+  readonly #references = new Map<string, Map<string, Set<string>>>();
   #journal: JournalEntry[] | undefined;
   #nextVersion = 1_000_001;
   readonly #tombstones = new Map<string, Tombstone[]>();
@@ -74,7 +81,9 @@ export class Store {
         meta,
         rows: new Map(),
         order: new IdOrder(),
-        lookups: meta.definition.columns.filter((c) => c.type === 'lookup').map((c) => c.name),
+        lookups: meta.definition.columns
+          .filter((c) => c.type === 'lookup')
+          .map((c) => ({ column: c.name, source: `${meta.logicalName}|${c.name}` })),
         altKeys: meta.definition.alternateKeys.map((columns) => ({ columns, index: new Map() })),
       });
     }
@@ -182,14 +191,14 @@ export class Store {
     this.#tombstone(table, id);
     const refs = this.#references.get(`${table}:${id}`);
     if (refs === undefined) return;
-    for (const ref of [...refs]) {
-      const [srcTable = '', srcId = '', column = ''] = ref.split('|');
-      const src = this.#tables.get(srcTable)?.rows.get(srcId);
-      if (src === undefined) continue;
-      if (CASCADE_DELETE.has(`${srcTable}.${column}`)) {
-        this.delete(srcTable, srcId);
-      } else {
-        this.replace(srcTable, { values: { ...src.values, [column]: null }, version: this.nextVersion() });
+    for (const [source, ids] of [...refs]) {
+      const [srcTable = '', column = ''] = source.split('|');
+      const cascade = CASCADE_DELETE.has(`${srcTable}.${column}`);
+      for (const srcId of [...ids]) {
+        const src = this.#tables.get(srcTable)?.rows.get(srcId);
+        if (src === undefined) continue;
+        if (cascade) this.delete(srcTable, srcId);
+        else this.replace(srcTable, { values: { ...src.values, [column]: null }, version: this.nextVersion() });
       }
     }
   }
@@ -289,13 +298,15 @@ export class Store {
       const key = serializeKey(alt.columns, row.values);
       if (key !== undefined) alt.index.set(key, id);
     }
-    for (const column of state.lookups) {
+    for (const { column, source } of state.lookups) {
       const value = row.values[column];
       if (!isLookupValue(value)) continue;
       const target = `${value.table}:${value.id}`;
-      let set = this.#references.get(target);
-      if (set === undefined) this.#references.set(target, (set = new Set()));
-      set.add(`${state.meta.logicalName}|${id}|${column}`);
+      let sources = this.#references.get(target);
+      if (sources === undefined) this.#references.set(target, (sources = new Map<string, Set<string>>()));
+      let ids = sources.get(source);
+      if (ids === undefined) sources.set(source, (ids = new Set()));
+      ids.add(id);
     }
   }
 
@@ -307,13 +318,16 @@ export class Store {
       const key = serializeKey(alt.columns, row.values);
       if (key !== undefined && alt.index.get(key) === id) alt.index.delete(key);
     }
-    for (const column of state.lookups) {
+    for (const { column, source } of state.lookups) {
       const value = row.values[column];
       if (!isLookupValue(value)) continue;
       const target = `${value.table}:${value.id}`;
-      const set = this.#references.get(target);
-      set?.delete(`${state.meta.logicalName}|${id}|${column}`);
-      if (set?.size === 0) this.#references.delete(target);
+      const sources = this.#references.get(target);
+      const ids = sources?.get(source);
+      if (ids === undefined || sources === undefined) continue;
+      ids.delete(id);
+      if (ids.size === 0) sources.delete(source);
+      if (sources.size === 0) this.#references.delete(target);
     }
   }
 }
