@@ -35,6 +35,29 @@ function withComputed(table: TableMetadata, values: Record<string, CellValue>): 
   return values;
 }
 
+/**
+ * A new record's id, as one flat string. Node's randomUUID concatenates its 36 characters from
+ * 20 pieces, a rope that V8 keeps as a rope even as a Map key: about 480 bytes a record, where
+ * the flat string takes 56 (a million creates held 1.1 GB of heap). toLowerCase flattens it
+ * first and, with nothing to change, returns that flat string.
+ */
+function newId(): string {
+  return randomUUID().toLowerCase();
+}
+
+/** One owner value per user, shared by every row it owns (rows never change a value in place). */
+const owners = new Map<string, CellValue>();
+
+function ownerValue(caller: string): CellValue {
+  let owner = owners.get(caller);
+  if (owner === undefined) {
+    owner = Object.freeze({ id: caller, table: 'systemuser' });
+    // Callers are the mock's users, a handful; the bound is for a client that invents ids.
+    if (owners.size < 10_000) owners.set(caller, owner);
+  }
+  return owner;
+}
+
 /** A new row from validated changes: server columns set, missing columns null, computed columns derived. */
 export function buildNewRow(
   table: TableMetadata,
@@ -47,12 +70,11 @@ export function buildNewRow(
   const values: Record<string, CellValue> = { ...shape.empty };
   Object.assign(values, changes);
   // A record with an owner belongs to whoever created it unless the body names another.
-  if (caller !== undefined && values.ownerid === null && shape.owned)
-    values.ownerid = { id: caller, table: 'systemuser' };
+  if (caller !== undefined && values.ownerid === null && shape.owned) values.ownerid = ownerValue(caller);
   const now = toDataverseDateTime(nowMs);
   const version = store.nextVersion();
   values[table.primaryKey] =
-    typeof changes[table.primaryKey] === 'string' ? (changes[table.primaryKey] ?? null) : randomUUID();
+    typeof changes[table.primaryKey] === 'string' ? (changes[table.primaryKey] ?? null) : newId();
   values.createdon = now;
   values.modifiedon = now;
   values.versionnumber = version;
