@@ -1,5 +1,5 @@
 import type { LatencySpec } from '../../mock-server/index.js';
-import { median } from '../metrics/statistics.js';
+import { median, variance } from '../metrics/statistics.js';
 import type { CostSamples, SizedSamples } from './CostSamples.js';
 
 /** A fitted latency in the mock config's input shape. */
@@ -51,8 +51,7 @@ export function serviceSpec(samples: readonly number[], localMs: number, roundTr
   const middle = Math.max(0, median(service));
   if (middle < NOISE_MS || samples.length < 3) return { baseMs: round(middle), distribution: 'none' };
   const logs = service.map((s) => Math.log(Math.max(s, middle / 20)));
-  const mean = logs.reduce((a, x) => a + x, 0) / logs.length;
-  const sd = Math.sqrt(logs.reduce((a, x) => a + (x - mean) ** 2, 0) / (logs.length - 1));
+  const sd = Math.sqrt(variance(logs));
   return { baseMs: round(Math.exp(trimmedMean(logs))), distribution: 'lognormal', sigma: round(Math.min(sd, 2), 3) };
 }
 
