@@ -265,9 +265,12 @@ describe('fault injection', () => {
           await mock.api('GET', 'WhoAmI');
           if (performance.now() - start >= 29) slow++;
         }
-        expect(slow).toBeGreaterThan(15);
-        expect(slow).toBeLessThan(45);
-        expect((await mock.raw('GET', '/_mock/stats')).json.faults.slow).toBe(slow);
+        const slowed = (await mock.raw('GET', '/_mock/stats')).json.faults.slow as number;
+        expect(slowed).toBeGreaterThan(15);
+        expect(slowed).toBeLessThan(45);
+        // Every slowed answer took its 30 ms; a busy machine (CI) may hold a few others as long.
+        expect(slow).toBeGreaterThanOrEqual(slowed);
+        expect(slow - slowed).toBeLessThanOrEqual(5);
       },
     );
   });
