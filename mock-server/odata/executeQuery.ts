@@ -5,7 +5,7 @@ import { compileFilter } from './compileFilter.js';
 import type { QueryContext } from './FilterContext.js';
 import type { QueryOptions } from './QueryOptions.js';
 import { resolveProperty } from './resolveProperty.js';
-import { decodeSkipToken, encodeSkipToken, type PageCursor } from './skipToken.js';
+import { decodeSkipToken, type PageCursor } from './skipToken.js';
 import { TopK } from './TopK.js';
 
 /** Dataverse's default and maximum page size. */
@@ -17,8 +17,11 @@ export interface QueryPage {
   readonly rows: readonly Row[];
   /** Matching rows in total (before paging), for `$count`. */
   readonly total: number;
-  /** The skip token for the next page, or undefined on the last page. */
-  readonly nextSkipToken: string | undefined;
+  /**
+   * Where the next page starts, or undefined on the last page; `encodeSkipToken` makes it a skip
+   * token, only where an answer carries one (a `$top` query's page has none).
+   */
+  readonly next: PageCursor | undefined;
 }
 
 type SortKey = (string | number | boolean | null)[];
@@ -171,6 +174,6 @@ function pageOf(
   return {
     rows: pageRows.map((m) => m.row),
     total,
-    nextSkipToken: next === undefined ? undefined : encodeSkipToken(next),
+    next,
   };
 }

@@ -7,6 +7,7 @@ import { executeQuery, MAX_COUNT, MAX_PAGE_SIZE } from '../odata/executeQuery.js
 import { includesAnnotation, parsePrefer, type Preferences } from '../odata/parsePrefer.js';
 import type { QueryOptions } from '../odata/QueryOptions.js';
 import { parseQueryOptions } from '../odata/parseQueryOptions.js';
+import { encodeSkipToken } from '../odata/skipToken.js';
 import { asCaller } from './asCaller.js';
 import { queryApply } from './queryApply.js';
 import { queryFetchXml } from './queryFetchXml.js';
@@ -101,8 +102,8 @@ export function queryCollection(
   // One budget of expanded records for the whole page, not one per record.
   body.value = withExpandBudget(() => page.rows.map((row) => rename(formatRecord(table, row, format, ctx))));
   const topLimited = !paged && options.top !== undefined;
-  if (page.nextSkipToken !== undefined && !topLimited)
-    body['@odata.nextLink'] = nextLink(request, page.nextSkipToken, syncStart);
+  if (page.next !== undefined && !topLimited)
+    body['@odata.nextLink'] = nextLink(request, encodeSkipToken(page.next), syncStart);
   else if (syncStart !== undefined) body['@odata.deltaLink'] = deltaLink(request, options, syncStart);
   return {
     ...jsonResponse(200, body, preferenceApplied(prefer, pageSize)),

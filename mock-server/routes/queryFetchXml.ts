@@ -64,7 +64,7 @@ export function queryFetchXml(
   // Simple paging, as Dataverse does it: the rows up to this page, then this page's share.
   const result = executeQuery(table, options, pageSize * page, asCaller(ctx, request));
   const rows = result.rows.slice((page - 1) * pageSize);
-  const more = result.nextSkipToken !== undefined && query.top === undefined;
+  const more = result.next !== undefined && query.top === undefined;
   const format = {
     select: query.select,
     expand: [],
