@@ -11,11 +11,18 @@ interface TableState {
   readonly order: IdOrder;
   /**
    * The lookup columns, the only ones that can hold a reference: a write indexes these, not every
-   * column. `source` (`table|column`) is made once here: the index holds this one string, not one per row.
+   * column. Each is made once here, and the index of references keys on it.
    */
-  readonly lookups: readonly { readonly column: string; readonly source: string }[];
+  readonly lookups: readonly LookupColumn[];
   /** One index per alternate key: serialized key values → primary key. */
   readonly altKeys: { readonly columns: readonly string[]; readonly index: Map<string, string> }[];
+}
+
+/** A lookup column of a table, and whether deleting its target deletes the row too (parental). */
+interface LookupColumn {
+  readonly table: string;
+  readonly column: string;
+  readonly cascade: boolean;
 }
 
 type JournalEntry =
@@ -64,11 +71,11 @@ function serializeKey(
 export class Store {
   readonly #tables = new Map<string, TableState>();
   /**
-   * `table:id` of a target → `table|column` of the rows pointing at it → their ids (the rows' own
-   * key strings). A million accounts owned by one user cost the index a million entries, no new
-   * strings: a `table|id|column` string per row was the largest thing each row kept.
+   * `table:id` of a target → the lookup column of the rows pointing at it → their ids (the rows'
+   * own key strings). A million accounts owned by one user cost the index a million entries, no
+   * new strings: a `table|id|column` string per row was the largest thing each row kept.
    */
-  readonly #references = new Map<string, Map<string, Set<string>>>();
+  readonly #references = new Map<string, Map<LookupColumn, Set<string>>>();
   #journal: JournalEntry[] | undefined;
   #nextVersion = 1_000_001;
   readonly #tombstones = new Map<string, Tombstone[]>();
@@ -83,7 +90,11 @@ export class Store {
         order: new IdOrder(),
         lookups: meta.definition.columns
           .filter((c) => c.type === 'lookup')
-          .map((c) => ({ column: c.name, source: `${meta.logicalName}|${c.name}` })),
+          .map((c) => ({
+            table: meta.logicalName,
+            column: c.name,
+            cascade: CASCADE_DELETE.has(`${meta.logicalName}.${c.name}`),
+          })),
         altKeys: meta.definition.alternateKeys.map((columns) => ({ columns, index: new Map() })),
       });
     }
@@ -191,9 +202,7 @@ export class Store {
     this.#tombstone(table, id);
     const refs = this.#references.get(`${table}:${id}`);
     if (refs === undefined) return;
-    for (const [source, ids] of [...refs]) {
-      const [srcTable = '', column = ''] = source.split('|');
-      const cascade = CASCADE_DELETE.has(`${srcTable}.${column}`);
+    for (const [{ table: srcTable, column, cascade }, ids] of [...refs]) {
       for (const srcId of [...ids]) {
         const src = this.#tables.get(srcTable)?.rows.get(srcId);
         if (src === undefined) continue;
@@ -298,14 +307,14 @@ export class Store {
       const key = serializeKey(alt.columns, row.values);
       if (key !== undefined) alt.index.set(key, id);
     }
-    for (const { column, source } of state.lookups) {
-      const value = row.values[column];
+    for (const lookup of state.lookups) {
+      const value = row.values[lookup.column];
       if (!isLookupValue(value)) continue;
       const target = `${value.table}:${value.id}`;
       let sources = this.#references.get(target);
-      if (sources === undefined) this.#references.set(target, (sources = new Map<string, Set<string>>()));
-      let ids = sources.get(source);
-      if (ids === undefined) sources.set(source, (ids = new Set()));
+      if (sources === undefined) this.#references.set(target, (sources = new Map<LookupColumn, Set<string>>()));
+      let ids = sources.get(lookup);
+      if (ids === undefined) sources.set(lookup, (ids = new Set()));
       ids.add(id);
     }
   }
@@ -318,15 +327,15 @@ export class Store {
       const key = serializeKey(alt.columns, row.values);
       if (key !== undefined && alt.index.get(key) === id) alt.index.delete(key);
     }
-    for (const { column, source } of state.lookups) {
-      const value = row.values[column];
+    for (const lookup of state.lookups) {
+      const value = row.values[lookup.column];
       if (!isLookupValue(value)) continue;
       const target = `${value.table}:${value.id}`;
       const sources = this.#references.get(target);
-      const ids = sources?.get(source);
+      const ids = sources?.get(lookup);
       if (ids === undefined || sources === undefined) continue;
       ids.delete(id);
-      if (ids.size === 0) sources.delete(source);
+      if (ids.size === 0) sources.delete(lookup);
       if (sources.size === 0) this.#references.delete(target);
     }
   }
