@@ -1,13 +1,14 @@
 import type * as os from 'node:os';
 import { describe, expect, it, vi } from 'vitest';
+import { loadScenario, parseScenarioText } from '../scenario/loadScenario.js';
+import { chooseLoadTimeScale, chooseTimeScale } from './chooseTimeScale.js';
 
-// The choices below are this 2-core VM's (the CPU bound scales with the cores): the same on any machine.
+// The choices below are this 2-core VM's (the CPU bound scales with the cores): the same on any
+// machine. vi.mock is hoisted above the imports, so chooseTimeScale sees it.
 vi.mock('node:os', async (importOriginal) => ({
   ...(await importOriginal<typeof os>()),
   availableParallelism: () => 2,
 }));
-import { loadScenario, parseScenarioText } from '../scenario/loadScenario.js';
-import { chooseLoadTimeScale, chooseTimeScale } from './chooseTimeScale.js';
 
 describe('chooseTimeScale (--time-scale auto)', () => {
   it("is bound by the strategy that leaves the mock least to give back: paper-reproduction's processes", async () => {
