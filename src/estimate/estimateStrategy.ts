@@ -45,19 +45,33 @@ function matchingRows(scenario: Scenario, ops: readonly PlannedOperation[]): Mat
   return (op) => known.get(op.pathAndQuery) ?? scenario.data[op.table] ?? 0;
 }
 
-/** The least time the service protection limits allow `requests` of `serviceMs` each, ms. */
-function limitFloorMs(scenario: Scenario, requests: number, serviceMs: number): number {
-  const { limits, timeScale } = scenario.mock;
-  if (!limits.enabled) return 0;
-  const users = scenario.identities;
-  const windowMs = (limits.windowSeconds * 1000) / timeScale;
-  // Past a window's allowance the rest is throttled until it slides, and requests sent while
-  // blocked extend the block: measured on the throttled example, each allowance takes a window.
-  const allowance = limits.requestsPerWindow * users;
-  const byRequests = requests > allowance ? Math.ceil(requests / allowance) * windowMs : 0;
-  const executionMs = (limits.executionSecondsPerWindow * 1000 * users) / timeScale;
+/** What the service protection limits hold a repetition to: the least time they allow, in the org's ms. */
+interface LimitFloor {
+  readonly ms: number;
+  readonly limit: 'requests' | 'executionTime' | null;
+}
+
+/**
+ * The least time the service protection limits allow `requests` of `serviceMs` each, in the
+ * org's ms (as every estimate is: a time-compressed run takes a `timeScale`th of it). The limits
+ * count per user per web server, so a client that drops the affinity cookie gets each server's
+ * allowance. Past a window's allowance the rest is throttled until the window slides: each
+ * allowance takes a window, and a repetition that follows one which filled the window starts
+ * with it full (`windowFull`), so only the run's first repetition gets one window free.
+ */
+function limitFloor(scenario: Scenario, requests: number, serviceMs: number, windowFull: boolean): LimitFloor {
+  const { limits } = scenario.mock;
+  if (!limits.enabled) return { ms: 0, limit: null };
+  const perWindow = scenario.identities * (scenario.affinityCookie ? 1 : scenario.mock.webServers);
+  const windowMs = limits.windowSeconds * 1000;
+  const allowance = limits.requestsPerWindow * perWindow;
+  const byRequests = requests > allowance ? (Math.ceil(requests / allowance) - (windowFull ? 0 : 1)) * windowMs : 0;
+  const executionMs = limits.executionSecondsPerWindow * 1000 * perWindow;
   const byExecution = Math.floor((requests * serviceMs) / executionMs) * windowMs;
-  return Math.max(byRequests, byExecution);
+  if (byRequests === 0 && byExecution === 0) return { ms: 0, limit: null };
+  return byRequests >= byExecution
+    ? { ms: byRequests, limit: 'requests' }
+    : { ms: byExecution, limit: 'executionTime' };
 }
 
 /** What one set of operations asks of the target under one strategy, summed over its requests. */
@@ -93,10 +107,11 @@ function estimateOps(
   spec: StrategySpec,
   ops: readonly PlannedOperation[],
   target: EstimateTarget,
+  windowFull: boolean,
 ): RepetitionEstimate {
   const work = workOf(scenario, spec, ops);
   const n = work.requests;
-  if (n === 0) return { ms: 0, requests: 0, items: 0, records: 0 };
+  if (n === 0) return { ms: 0, requests: 0, items: 0, records: 0, limitedBy: null };
   const m = scenario.mock;
   const serviceMs = work.serviceMs / n;
   const concurrent = m.limits.enabled ? m.limits.concurrentRequests * scenario.identities : Number.POSITIVE_INFINITY;
@@ -120,12 +135,14 @@ function estimateOps(
     cpuMs: cpuMs * (target === 'mock' ? 1 : 0.3),
     cores: availableParallelism(),
   });
-  const busy = overCap ? BUSY_RETRY_FACTOR : 1;
+  const queued = (n / x) * (overCap ? BUSY_RETRY_FACTOR : 1);
+  const floor = limitFloor(scenario, n, serviceMs, windowFull);
   return {
-    ms: Math.max((n / x) * busy, limitFloorMs(scenario, n, serviceMs)),
+    ms: Math.max(queued, floor.ms),
     requests: n,
     items: work.items,
     records: work.records,
+    limitedBy: floor.ms > queued ? floor.limit : null,
   };
 }
 
@@ -137,6 +154,12 @@ export interface RepetitionEstimate {
   readonly items: number;
   /** Records the requests read or write: what the client and the mock serialize and parse. */
   readonly records: number;
+  /**
+   * The service protection limit that sets the time, when it does: the time is then the least
+   * that limit allows, and its 429s (and requests sent while blocked, which lengthen the block)
+   * add waits the estimate does not model.
+   */
+  readonly limitedBy: 'requests' | 'executionTime' | null;
 }
 
 /**
@@ -144,22 +167,31 @@ export interface RepetitionEstimate {
  * profile's, or the scenario's own keys): each request's mean service time by the mock's own
  * function, the round trip, the capacity, the serialized share and the limits. With `phases`,
  * each workload runs to its end before the next (as the runner splits them), so each is
- * estimated alone.
+ * estimated alone. `windowFull`: the limits' window is already full when it starts (after a
+ * repetition that filled it), as for every repetition but a run's first.
  */
 export function estimateRepetition(
   scenario: Scenario,
   spec: StrategySpec,
   ops: readonly PlannedOperation[],
   target: EstimateTarget,
+  windowFull = true,
 ): RepetitionEstimate {
-  if (!scenario.phases) return estimateOps(scenario, spec, ops, target);
-  const total = { ms: 0, requests: 0, items: 0, records: 0 };
-  for (const phase of phasesOf(ops, true)) {
-    const e = estimateOps(scenario, spec, phase.ops, target);
+  if (!scenario.phases) return estimateOps(scenario, spec, ops, target, windowFull);
+  const total: { -readonly [K in keyof RepetitionEstimate]: RepetitionEstimate[K] } = {
+    ms: 0,
+    requests: 0,
+    items: 0,
+    records: 0,
+    limitedBy: null,
+  };
+  for (const [i, phase] of phasesOf(ops, true).entries()) {
+    const e = estimateOps(scenario, spec, phase.ops, target, windowFull || i > 0);
     total.ms += e.ms;
     total.requests += e.requests;
     total.items += e.items;
     total.records += e.records;
+    total.limitedBy ??= e.limitedBy;
   }
   return total;
 }

@@ -21,6 +21,13 @@ interface DryRunStrategy {
    * or the scenario's costs) through a queueing model of the strategy (see src/estimate/).
    */
   readonly estimatedMs: number;
+  /** The same here: the measured work divided by the run's time compression, the overheads not. */
+  readonly wallMs: number;
+  /**
+   * The service protection limit that sets the strategy's time, if one does: `estimatedMs` is
+   * then the least that limit allows (each allowance a window), and its 429s add waits.
+   */
+  readonly limitedBy: 'requests' | 'executionTime' | null;
 }
 
 export interface DryRunPlan {
@@ -32,6 +39,8 @@ export interface DryRunPlan {
   readonly strategies: readonly DryRunStrategy[];
   /** The whole run, ms: every strategy's repetitions and the run's own start. */
   readonly estimatedMs: number;
+  /** The whole run here, ms: `estimatedMs` with the measured work time-compressed. */
+  readonly wallMs: number;
   /** The per-user request limit per window the estimate is set against. */
   readonly requestLimit: { readonly requests: number; readonly windowSeconds: number };
   /** Against an org: the data created before measuring, and what is put back between repetitions. */
@@ -109,22 +118,29 @@ export function dryRun(scenario: Scenario, target: EstimateTarget = 'mock', only
   for (const op of ops) byKind[op.kind] = (byKind[op.kind] ?? 0) + op.ops;
   const repetitions = scenario.warmup + scenario.repetitions;
   const specs = expandStrategies(scenario.strategies).filter((spec) => only === undefined || only.includes(spec.name));
-  const strategies = specs.map((spec) => {
+  const timeScale = target === 'mock' ? scenario.mock.timeScale : 1;
+  const strategies = specs.map((spec, i) => {
     // One pass over the plan gives both: the requests, and the time they take.
-    const { ms, requests } = estimateRepetition(scenario, spec, ops, target);
+    const { ms, requests, limitedBy } = estimateRepetition(scenario, spec, ops, target);
+    // The run's first repetition starts with the limits' window empty: one allowance free.
+    const firstMs = i === 0 && limitedBy !== null ? estimateRepetition(scenario, spec, ops, target, false).ms : ms;
+    const workMs = ms * repetitions - (ms - firstMs);
+    const overheadMs = repetitionOverheadMs(scenario, spec) * repetitions;
     return {
       name: spec.name,
       requestsPerRepetition: requests,
       requestsTotal: requests * repetitions,
       entitlementRequests: operations * repetitions,
-      estimatedMs: (ms + repetitionOverheadMs(scenario, spec)) * repetitions,
+      estimatedMs: workMs + overheadMs,
+      wallMs: workMs / timeScale + overheadMs,
+      limitedBy,
     };
   });
   const consumed = ops.filter(
     (op) => (op.kind === 'update' || op.kind === 'delete') && (scenario.data[op.table] ?? 0) > 0,
   );
   return {
-    timeScale: target === 'mock' ? scenario.mock.timeScale : 1,
+    timeScale,
     operations,
     byKind,
     repetitions,
@@ -135,6 +151,7 @@ export function dryRun(scenario: Scenario, target: EstimateTarget = 'mock', only
       restoredPerRepetition: consumed.length,
     },
     estimatedMs: RUN_OVERHEAD_MS + strategies.reduce((a, s) => a + s.estimatedMs, 0),
+    wallMs: RUN_OVERHEAD_MS + strategies.reduce((a, s) => a + s.wallMs, 0),
     requestLimit: {
       requests: scenario.mock.limits.requestsPerWindow,
       windowSeconds: scenario.mock.limits.windowSeconds,
@@ -158,6 +175,27 @@ function setupLines(plan: DryRunPlan, targetIsOrg: boolean): string[] {
   ];
 }
 
+/** `300` → `5-min`, `20` → `20 s`: the window as the limit's own text names it. */
+function windowName(seconds: number): string {
+  return seconds % 60 === 0 ? `${seconds / 60}-min` : `${seconds} s`;
+}
+
+/** What a ≥ in the table means: the figure is the least the limits allow, not what the run will take. */
+function limitedLine(plan: DryRunPlan, limited: readonly DryRunStrategy[]): string {
+  const { requests, windowSeconds } = plan.requestLimit;
+  const byRequests = limited.some((s) => s.limitedBy === 'requests');
+  const byTime = limited.some((s) => s.limitedBy === 'executionTime');
+  const which = [
+    ...(byRequests ? [`the request limit (${requests} per user per web server per ${windowSeconds} s)`] : []),
+    ...(byTime ? ['the combined execution-time limit'] : []),
+  ].join(' and ');
+  return (
+    `≥ ${limited.map((s) => s.name).join(', ')}: held by ${which}; the time shown is the least it ` +
+    `allows, each allowance a window. The 429s add waits this estimate does not model (each ` +
+    `Retry-After, and requests sent while blocked lengthen the block), so the run takes longer.`
+  );
+}
+
 /** The printed estimate. */
 export function formatDryRun(name: string, plan: DryRunPlan, targetIsOrg: boolean): string {
   const lines = [
@@ -166,14 +204,16 @@ export function formatDryRun(name: string, plan: DryRunPlan, targetIsOrg: boolea
       .map(([k, n]) => `${n} ${k}`)
       .join(', ')}), ${plan.repetitions} repetitions each (warm-up included)`,
     '',
-    'strategy            requests/rep  requests total  of the 5-min request limit  toward daily entitlement  est. time',
+    `strategy            requests/rep  requests total  ${`of the ${windowName(plan.requestLimit.windowSeconds)} request limit`.padStart(26)}  toward daily entitlement  est. time`,
   ];
   for (const s of plan.strategies) {
     const share = (s.requestsPerRepetition / plan.requestLimit.requests) * 100;
+    const time = `${s.limitedBy === null ? '' : '≥ '}${duration(s.estimatedMs)}`;
     lines.push(
-      `${s.name.padEnd(18)}  ${String(s.requestsPerRepetition).padStart(12)}  ${String(s.requestsTotal).padStart(14)}  ${`${share.toFixed(1)}% per repetition`.padStart(26)}  ${String(s.entitlementRequests).padStart(24)}  ${duration(s.estimatedMs).padStart(9)}`,
+      `${s.name.padEnd(18)}  ${String(s.requestsPerRepetition).padStart(12)}  ${String(s.requestsTotal).padStart(14)}  ${`${share.toFixed(1)}% per repetition`.padStart(26)}  ${String(s.entitlementRequests).padStart(24)}  ${time.padStart(9)}`,
     );
   }
+  const limited = plan.strategies.filter((s) => s.limitedBy !== null);
   const total = plan.strategies.reduce((a, s) => a + s.entitlementRequests, 0);
   lines.push('', ...setupLines(plan, targetIsOrg));
   lines.push(
@@ -184,14 +224,15 @@ export function formatDryRun(name: string, plan: DryRunPlan, targetIsOrg: boolea
             "one read each), and their module's cleanup as `cleanupSends` does; a dry run does not run your code.",
         ]
       : []),
-    `Time: about ${duration(plan.estimatedMs)} in all, estimated from the cost model (each ` +
+    `Time: about ${duration(plan.estimatedMs)} in all${limited.length > 0 ? ' (at least: see ≥ below)' : ''}, estimated from the cost model (each ` +
       `operation kind's cost, $batch and bulk overhead and per-item costs, the round trip, ` +
       `capacity, serialized share and limits) through a queueing model of each strategy` +
       `${targetIsOrg ? '; against an org these are the ' + "profile's costs, not the org's: run 'dvbench calibrate' for its own" : ''}.` +
       (plan.timeScale === 1
         ? ''
-        : ` Time-compressed ×${plan.timeScale}: these are the org's times; here the work takes about ` +
-          `${duration(plan.estimatedMs / plan.timeScale)}, plus its set-up.`),
+        : ` Time-compressed ×${plan.timeScale}: these are the org's times; this run takes about ` +
+          `${duration(plan.wallMs)} here.`),
+    ...(limited.length === 0 ? [] : [limitedLine(plan, limited)]),
     `The request limit is ` +
       `${plan.requestLimit.requests} per user per ${plan.requestLimit.windowSeconds} s: a strategy ` +
       `whose repetition exceeds it within that time will meet 429s unless the load is spread ` +

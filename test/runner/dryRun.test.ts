@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startMockServer } from '../../mock-server/index.js';
-import { dryRun } from '../../src/runner/dryRun.js';
+import { dryRun, formatDryRun, repetitionOverheadMs } from '../../src/runner/dryRun.js';
 import { ScenarioRun } from '../../src/runner/ScenarioRun.js';
 import { parseScenarioText } from '../../src/scenario/loadScenario.js';
 import { runCli } from '../helpers/runCli.js';
@@ -116,5 +116,79 @@ warmup: 0
     } finally {
       await mock.close();
     }
+  });
+
+  describe('a strategy the request limit holds', () => {
+    // 30 creates a repetition against 10 requests per user per 10 s, compressed ×10: a 1 s window here.
+    const limited = (extra = '') => `name: limited
+mock:
+  timeScale: 10
+  latency: { default: { baseMs: 5, distribution: none } }
+  limits: { requestsPerWindow: 10, windowSeconds: 10, evaluationIntervalSeconds: 0 }${extra}
+workloads:
+  - { kind: insert, table: account, count: 30, values: { name: "n{i}" } }
+strategies: [{ kind: async, workers: 4 }, sequential]
+repetitions: 1
+warmup: 1
+`;
+
+    it("is given the least time the limit allows, in the org's time, with the window carried over", () => {
+      const loaded = parseScenarioText(limited(), 'limited.yaml');
+      const plan = dryRun(loaded.scenario);
+      const [first, second] = plan.strategies;
+      const overhead = (name: string) =>
+        2 *
+        repetitionOverheadMs(
+          loaded.scenario,
+          loaded.scenario.strategies.find((s) => s.name === name) ?? loaded.scenario.strategies[0]!,
+        );
+      expect(first?.limitedBy).toBe('requests');
+      expect(second?.limitedBy).toBe('requests');
+      // The run's first repetition has one allowance free (two windows), every later one needs three.
+      expect(first?.estimatedMs).toBeCloseTo(50_000 + overhead('async:4'), 6);
+      expect(second?.estimatedMs).toBeCloseTo(60_000 + overhead('sequential'), 6);
+      // Here the windows are a tenth as long; the repetitions' own overheads are not compressed.
+      expect(first?.wallMs).toBeCloseTo(5_000 + overhead('async:4'), 6);
+      const text = formatDryRun('limited', plan, false);
+      expect(text).toMatch(/^async:4\s+30\s+60\s+300\.0% per repetition\s+60\s+≥ 5\d s$/m);
+      expect(text).toContain('of the 10 s request limit');
+      expect(text).toContain('≥ async:4, sequential: held by the request limit (10 per user per web server per 10 s)');
+      expect(text).toMatch(/this run takes about 1\d s here/);
+    });
+
+    it("counts each web server's allowance when the client drops the affinity cookie, and none when the limits are off", () => {
+      const two = dryRun(parseScenarioText(limited('\n  webServers: 3'), 'limited.yaml').scenario);
+      // 30 requests fit 3 servers' allowance of 10: nothing holds them.
+      expect(two.strategies.map((s) => s.limitedBy)).toEqual([null, null]);
+      const pinned = dryRun(
+        parseScenarioText(limited('\n  webServers: 3') + 'affinityCookie: true\n', 'limited.yaml').scenario,
+      );
+      expect(pinned.strategies.map((s) => s.limitedBy)).toEqual(['requests', 'requests']);
+      const off = dryRun(
+        parseScenarioText(
+          limited().replace('limits: { requestsPerWindow', 'limits: { enabled: false, requestsPerWindow'),
+          'limited.yaml',
+        ).scenario,
+      );
+      expect(off.strategies.map((s) => s.limitedBy)).toEqual([null, null]);
+      expect(formatDryRun('limited', off, false)).not.toContain('≥');
+    });
+
+    it('is a floor: the run takes at least that long', async () => {
+      const loaded = parseScenarioText(limited(), 'limited.yaml');
+      const plan = dryRun(loaded.scenario, 'mock', ['async:4']);
+      const results = await new ScenarioRun(loaded, {
+        outDir: await tempDir('dvbench-dry-'),
+        target: { kind: 'mock' },
+        only: ['async:4'],
+      }).run();
+      const strategy = results.strategies[0];
+      expect(strategy?.errors.total).toBe(0);
+      expect(strategy?.throttled.total).toBeGreaterThan(0);
+      // The measured repetition follows the warm-up, which filled the window: three windows, less
+      // the moment between the warm-up's last request and the measured repetition's first.
+      expect(strategy?.wallMs.mean).toBeGreaterThanOrEqual(29_000);
+      expect(plan.strategies[0]?.estimatedMs).toBeGreaterThanOrEqual(50_000);
+    });
   });
 });
