@@ -256,13 +256,19 @@ export interface StandInAccuracy {
  * Calibrates against stand-in orgs and scores the profile on held-out strategies: the
  * validation `dvbench calibrate` prints, gathered over orgs with different costs.
  */
-export async function calibrationAccuracy(quick: boolean, only?: readonly string[]): Promise<StandInAccuracy[]> {
+export async function calibrationAccuracy(
+  quick: boolean,
+  only?: readonly string[],
+  seed?: number,
+): Promise<StandInAccuracy[]> {
   const results: StandInAccuracy[] = [];
   const dir = await mkdtemp(join(tmpdir(), 'dvbench-bench-calibrate-'));
   try {
     const chosen = only === undefined ? STAND_INS : STAND_INS.filter((s) => only.includes(s.name));
     for (const s of quick ? chosen.slice(0, 1) : chosen) {
-      const org = await startStandInOrg(s.config, s.roundTripMs);
+      // Each stand-in draws its costs from its own seed, the same every run: one draw of that
+      // org, scored again and again. Another seed scores the calibration on another draw.
+      const org = await startStandInOrg(seed === undefined ? s.config : { ...s.config, seed }, s.roundTripMs);
       try {
         const out = join(dir, `${s.name}.yaml`);
         const code = await runCalibrate(org.url, org.token, out, quick ? 40 : 200);

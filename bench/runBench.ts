@@ -553,7 +553,13 @@ async function micro(): Promise<void> {
 async function calibration(): Promise<void> {
   const at = process.argv.indexOf('--stand-ins');
   const standIns = at === -1 ? undefined : (process.argv[at + 1] ?? '').split(',');
-  const results = await calibrationAccuracy(quick && standIns === undefined, standIns);
+  const seedAt = process.argv.indexOf('--stand-in-seed');
+  const seed = seedAt === -1 ? undefined : Number(process.argv[seedAt + 1]);
+  if (seed !== undefined && !Number.isInteger(seed)) {
+    process.stderr.write(`--stand-in-seed: '${process.argv[seedAt + 1] ?? ''}' is not a whole number\n`);
+    process.exit(2);
+  }
+  const results = await calibrationAccuracy(quick && standIns === undefined, standIns, seed);
   for (const r of results) {
     const held = r.heldOut.map((c) => Math.abs(c.errorPercent));
     rows.push([
