@@ -5,6 +5,7 @@ import { startMockServer } from '../../mock-server/index.js';
 import { dryRun, formatDryRun, repetitionOverheadMs } from '../../src/runner/dryRun.js';
 import { ScenarioRun } from '../../src/runner/ScenarioRun.js';
 import { parseScenarioText } from '../../src/scenario/loadScenario.js';
+import { expandStrategies } from '../../src/strategies/expandStrategies.js';
 import { runCli } from '../helpers/runCli.js';
 import { useTempDirs } from '../helpers/tempDirs.js';
 
@@ -136,12 +137,12 @@ warmup: 1
       const loaded = parseScenarioText(limited(), 'limited.yaml');
       const plan = dryRun(loaded.scenario);
       const [first, second] = plan.strategies;
-      const overhead = (name: string) =>
-        2 *
-        repetitionOverheadMs(
-          loaded.scenario,
-          loaded.scenario.strategies.find((s) => s.name === name) ?? loaded.scenario.strategies[0]!,
-        );
+      const specs = expandStrategies(loaded.scenario.strategies);
+      const overhead = (name: string): number => {
+        const spec = specs.find((s) => s.name === name);
+        if (spec === undefined) throw new Error(`no strategy ${name}`);
+        return 2 * repetitionOverheadMs(loaded.scenario, spec);
+      };
       expect(first?.limitedBy).toBe('requests');
       expect(second?.limitedBy).toBe('requests');
       // The run's first repetition has one allowance free (two windows), every later one needs three.
