@@ -52,21 +52,30 @@ interface LimitFloor {
 }
 
 /**
+ * How many sets of service protection counters the run's requests spread over: Dataverse (and
+ * the mock) counts each limit per user per web server, and a client that drops the affinity
+ * cookie is dealt to every server in turn.
+ */
+function limitCounters(scenario: Scenario): number {
+  return scenario.identities * (scenario.affinityCookie ? 1 : scenario.mock.webServers);
+}
+
+/**
  * The least time the service protection limits allow `requests` of `serviceMs` each, in the
- * org's ms (as every estimate is: a time-compressed run takes a `timeScale`th of it). The limits
- * count per user per web server, so a client that drops the affinity cookie gets each server's
- * allowance. Past a window's allowance the rest is throttled until the window slides: each
- * allowance takes a window, and a repetition that follows one which filled the window starts
- * with it full (`windowFull`), so only the run's first repetition gets one window free.
+ * org's ms (as every estimate is: a time-compressed run takes a `timeScale`th of it), with
+ * every set of counters' allowance (`limitCounters`). Past a window's allowance the rest is
+ * throttled until the window slides: each allowance takes a window, and a repetition that
+ * follows one which filled the window starts with it full (`windowFull`), so only the run's
+ * first repetition gets one window free.
  */
 function limitFloor(scenario: Scenario, requests: number, serviceMs: number, windowFull: boolean): LimitFloor {
   const { limits } = scenario.mock;
   if (!limits.enabled) return { ms: 0, limit: null };
-  const perWindow = scenario.identities * (scenario.affinityCookie ? 1 : scenario.mock.webServers);
+  const counters = limitCounters(scenario);
   const windowMs = limits.windowSeconds * 1000;
-  const allowance = limits.requestsPerWindow * perWindow;
+  const allowance = limits.requestsPerWindow * counters;
   const byRequests = requests > allowance ? (Math.ceil(requests / allowance) - (windowFull ? 0 : 1)) * windowMs : 0;
-  const executionMs = limits.executionSecondsPerWindow * 1000 * perWindow;
+  const executionMs = limits.executionSecondsPerWindow * 1000 * counters;
   const byExecution = Math.floor((requests * serviceMs) / executionMs) * windowMs;
   if (byRequests === 0 && byExecution === 0) return { ms: 0, limit: null };
   return byRequests >= byExecution
@@ -114,7 +123,9 @@ function estimateOps(
   if (n === 0) return { ms: 0, requests: 0, items: 0, records: 0, limitedBy: null };
   const m = scenario.mock;
   const serviceMs = work.serviceMs / n;
-  const concurrent = m.limits.enabled ? m.limits.concurrentRequests * scenario.identities : Number.POSITIVE_INFINITY;
+  const concurrent = m.limits.enabled
+    ? m.limits.concurrentRequests * limitCounters(scenario)
+    : Number.POSITIVE_INFINITY;
   // An org that runs at most `maxConcurrentBatches` $batch requests at once answers the rest
   // Server Busy; they back off and retry. Mostly $batch work is then held to the cap, and the
   // retries leave it idle part of the time: about a third longer, as measured on the mock.

@@ -175,6 +175,30 @@ warmup: 1
       expect(formatDryRun('limited', off, false)).not.toContain('≥');
     });
 
+    it('caps the workers at the concurrency limit of every web server the client is dealt to', () => {
+      const scenario = (servers: number, cookie: boolean) =>
+        parseScenarioText(
+          `name: wide
+mock:
+  latency: { default: { baseMs: 50, distribution: none } }
+  webServers: ${servers}
+  limits: { concurrentRequests: 10 }
+affinityCookie: ${cookie}
+workloads:
+  - { kind: insert, table: account, count: 300, values: { name: "n{i}" } }
+strategies: [{ kind: async, workers: 30 }]
+repetitions: 1
+warmup: 0
+`,
+          'wide.yaml',
+        ).scenario;
+      const ms = (servers: number, cookie: boolean) =>
+        dryRun(scenario(servers, cookie)).strategies[0]?.estimatedMs ?? 0;
+      // One server lets 10 of the 30 run at once; three let all 30, unless the cookie pins the client to one.
+      expect(ms(1, false) / ms(3, false)).toBeGreaterThan(2.5);
+      expect(ms(3, true)).toBeCloseTo(ms(1, false), 6);
+    });
+
     it('is a floor: the run takes at least that long', async () => {
       const loaded = parseScenarioText(limited(), 'limited.yaml');
       const plan = dryRun(loaded.scenario, 'mock', ['async:4']);
