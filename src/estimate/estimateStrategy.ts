@@ -116,11 +116,10 @@ function estimateOps(
   spec: StrategySpec,
   ops: readonly PlannedOperation[],
   target: EstimateTarget,
-  windowFull: boolean,
 ): RepetitionEstimate {
   const work = workOf(scenario, spec, ops);
   const n = work.requests;
-  if (n === 0) return { ms: 0, requests: 0, items: 0, records: 0, limitedBy: null };
+  if (n === 0) return { ms: 0, firstMs: 0, requests: 0, items: 0, records: 0, limitedBy: null };
   const m = scenario.mock;
   const serviceMs = work.serviceMs / n;
   const concurrent = m.limits.enabled
@@ -147,9 +146,10 @@ function estimateOps(
     cores: availableParallelism(),
   });
   const queued = (n / x) * (overCap ? BUSY_RETRY_FACTOR : 1);
-  const floor = limitFloor(scenario, n, serviceMs, windowFull);
+  const floor = limitFloor(scenario, n, serviceMs, true);
   return {
     ms: Math.max(queued, floor.ms),
+    firstMs: Math.max(queued, limitFloor(scenario, n, serviceMs, false).ms),
     requests: n,
     items: work.items,
     records: work.records,
@@ -159,7 +159,10 @@ function estimateOps(
 
 /** One repetition's measured work, ms, and the HTTP requests it sends. */
 export interface RepetitionEstimate {
+  /** A repetition after one that filled the limits' window, as every repetition but a run's first is. */
   readonly ms: number;
+  /** The same as a run's first repetition: the limits' window empty when it starts. */
+  readonly firstMs: number;
   readonly requests: number;
   /** Operations the requests carry (a `$batch` or bulk message carries many). */
   readonly items: number;
@@ -178,27 +181,28 @@ export interface RepetitionEstimate {
  * profile's, or the scenario's own keys): each request's mean service time by the mock's own
  * function, the round trip, the capacity, the serialized share and the limits. With `phases`,
  * each workload runs to its end before the next (as the runner splits them), so each is
- * estimated alone. `windowFull`: the limits' window is already full when it starts (after a
- * repetition that filled it), as for every repetition but a run's first.
+ * estimated alone.
  */
 export function estimateRepetition(
   scenario: Scenario,
   spec: StrategySpec,
   ops: readonly PlannedOperation[],
   target: EstimateTarget,
-  windowFull = true,
 ): RepetitionEstimate {
-  if (!scenario.phases) return estimateOps(scenario, spec, ops, target, windowFull);
+  if (!scenario.phases) return estimateOps(scenario, spec, ops, target);
   const total: { -readonly [K in keyof RepetitionEstimate]: RepetitionEstimate[K] } = {
     ms: 0,
+    firstMs: 0,
     requests: 0,
     items: 0,
     records: 0,
     limitedBy: null,
   };
   for (const [i, phase] of phasesOf(ops, true).entries()) {
-    const e = estimateOps(scenario, spec, phase.ops, target, windowFull || i > 0);
+    const e = estimateOps(scenario, spec, phase.ops, target);
     total.ms += e.ms;
+    // Only the first phase of a run's first repetition finds the window empty.
+    total.firstMs += i === 0 ? e.firstMs : e.ms;
     total.requests += e.requests;
     total.items += e.items;
     total.records += e.records;

@@ -121,10 +121,9 @@ export function dryRun(scenario: Scenario, target: EstimateTarget = 'mock', only
   const timeScale = target === 'mock' ? scenario.mock.timeScale : 1;
   const strategies = specs.map((spec, i) => {
     // One pass over the plan gives both: the requests, and the time they take.
-    const { ms, requests, limitedBy } = estimateRepetition(scenario, spec, ops, target);
+    const { ms, firstMs, requests, limitedBy } = estimateRepetition(scenario, spec, ops, target);
     // The run's first repetition starts with the limits' window empty: one allowance free.
-    const firstMs = i === 0 && limitedBy !== null ? estimateRepetition(scenario, spec, ops, target, false).ms : ms;
-    const workMs = ms * repetitions - (ms - firstMs);
+    const workMs = ms * (repetitions - 1) + (i === 0 ? firstMs : ms);
     const overheadMs = repetitionOverheadMs(scenario, spec) * repetitions;
     return {
       name: spec.name,
