@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { countQueryRows, meanServiceModel } from '../../mock-server/index.js';
+import { countQueryRows, meanServiceModel, parseMockConfig, type MockConfig } from '../../mock-server/index.js';
 import type { StrategySpec } from '../strategies/strategyKinds.js';
 import { phasesOf } from '../scenario/phasesOf.js';
 import type { PlannedOperation } from '../operations/PlannedOperation.js';
@@ -45,6 +45,18 @@ function matchingRows(scenario: Scenario, ops: readonly PlannedOperation[]): Mat
   return (op) => known.get(op.pathAndQuery) ?? scenario.data[op.table] ?? 0;
 }
 
+/** Dataverse's documented service protection limits: the mock's own defaults. */
+const ORG_LIMITS = parseMockConfig({}).limits;
+
+/**
+ * The limits an estimate holds the work to: the mock's as the scenario sets them, and on an org
+ * Dataverse's own. A scenario's `mock.limits` shape only the mock (the throttled example's 100
+ * requests per 20 s held an org's dry run to minutes that a stand-in org ran in 12 s a repetition).
+ */
+export function estimateLimits(scenario: Scenario, target: EstimateTarget): MockConfig['limits'] {
+  return target === 'org' ? ORG_LIMITS : scenario.mock.limits;
+}
+
 /** What the service protection limits hold a repetition to: the least time they allow, in the org's ms. */
 interface LimitFloor {
   readonly ms: number;
@@ -68,8 +80,13 @@ function limitCounters(scenario: Scenario): number {
  * follows one which filled the window starts with it full (`windowFull`), so only the run's
  * first repetition gets one window free.
  */
-function limitFloor(scenario: Scenario, requests: number, serviceMs: number, windowFull: boolean): LimitFloor {
-  const { limits } = scenario.mock;
+function limitFloor(
+  scenario: Scenario,
+  limits: MockConfig['limits'],
+  requests: number,
+  serviceMs: number,
+  windowFull: boolean,
+): LimitFloor {
   if (!limits.enabled) return { ms: 0, limit: null };
   const counters = limitCounters(scenario);
   const windowMs = limits.windowSeconds * 1000;
@@ -121,14 +138,13 @@ function estimateOps(
   const n = work.requests;
   if (n === 0) return { ms: 0, firstMs: 0, requests: 0, items: 0, records: 0, limitedBy: null };
   const m = scenario.mock;
+  const limits = estimateLimits(scenario, target);
   const serviceMs = work.serviceMs / n;
-  const concurrent = m.limits.enabled
-    ? m.limits.concurrentRequests * limitCounters(scenario)
-    : Number.POSITIVE_INFINITY;
+  const concurrent = limits.enabled ? limits.concurrentRequests * limitCounters(scenario) : Number.POSITIVE_INFINITY;
   // An org that runs at most `maxConcurrentBatches` $batch requests at once answers the rest
   // Server Busy; they back off and retry. Mostly $batch work is then held to the cap, and the
   // retries leave it idle part of the time: about a third longer, as measured on the mock.
-  const cap = m.limits.enabled ? m.limits.maxConcurrentBatches : null;
+  const cap = limits.enabled ? limits.maxConcurrentBatches : null;
   const overCap = cap !== null && work.batches * 2 > n && spec.concurrency > cap;
   const clients = Math.min(spec.concurrency, n, concurrent, overCap ? cap : Number.POSITIVE_INFINITY);
   const servers =
@@ -146,10 +162,10 @@ function estimateOps(
     cores: availableParallelism(),
   });
   const queued = (n / x) * (overCap ? BUSY_RETRY_FACTOR : 1);
-  const floor = limitFloor(scenario, n, serviceMs, true);
+  const floor = limitFloor(scenario, limits, n, serviceMs, true);
   return {
     ms: Math.max(queued, floor.ms),
-    firstMs: Math.max(queued, limitFloor(scenario, n, serviceMs, false).ms),
+    firstMs: Math.max(queued, limitFloor(scenario, limits, n, serviceMs, false).ms),
     requests: n,
     items: work.items,
     records: work.records,

@@ -6,7 +6,12 @@ import type { PlannedOperation } from '../operations/PlannedOperation.js';
 import { planOperations, rowsNeeded, seededRowsKey } from '../scenario/planOperations.js';
 import type { Scenario } from '../scenario/scenarioSchema.js';
 import { FIXTURE_CHUNK } from '../target/OrgFixture.js';
-import { estimateRepetition, estimateScriptCleanupMs, type EstimateTarget } from '../estimate/estimateStrategy.js';
+import {
+  estimateLimits,
+  estimateRepetition,
+  estimateScriptCleanupMs,
+  type EstimateTarget,
+} from '../estimate/estimateStrategy.js';
 
 interface DryRunStrategy {
   readonly name: string;
@@ -119,6 +124,7 @@ export function dryRun(scenario: Scenario, target: EstimateTarget = 'mock', only
   const repetitions = scenario.warmup + scenario.repetitions;
   const specs = expandStrategies(scenario.strategies).filter((spec) => only === undefined || only.includes(spec.name));
   const timeScale = target === 'mock' ? scenario.mock.timeScale : 1;
+  const limits = estimateLimits(scenario, target);
   const strategies = specs.map((spec, i) => {
     // One pass over the plan gives both: the requests, and the time they take.
     const { ms, firstMs, requests, limitedBy } = estimateRepetition(scenario, spec, ops, target);
@@ -151,10 +157,7 @@ export function dryRun(scenario: Scenario, target: EstimateTarget = 'mock', only
     },
     estimatedMs: RUN_OVERHEAD_MS + strategies.reduce((a, s) => a + s.estimatedMs, 0),
     wallMs: RUN_OVERHEAD_MS + strategies.reduce((a, s) => a + s.wallMs, 0),
-    requestLimit: {
-      requests: scenario.mock.limits.requestsPerWindow,
-      windowSeconds: scenario.mock.limits.windowSeconds,
-    },
+    requestLimit: { requests: limits.requestsPerWindow, windowSeconds: limits.windowSeconds },
   };
 }
 

@@ -175,6 +175,15 @@ warmup: 1
       expect(formatDryRun('limited', off, false)).not.toContain('≥');
     });
 
+    it("holds an org to Dataverse's own limits, not the ones the scenario gives its mock", () => {
+      const plan = dryRun(parseScenarioText(limited(), 'limited.yaml').scenario, 'org');
+      expect(plan.strategies.map((s) => s.limitedBy)).toEqual([null, null]);
+      expect(plan.requestLimit).toEqual({ requests: 6000, windowSeconds: 300 });
+      const text = formatDryRun('limited', plan, true);
+      expect(text).toContain('of the 5-min request limit');
+      expect(text).not.toContain('≥');
+    });
+
     it('caps the workers at the concurrency limit of every web server the client is dealt to', () => {
       const scenario = (servers: number, cookie: boolean) =>
         parseScenarioText(
